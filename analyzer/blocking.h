@@ -1,0 +1,28 @@
+/*
+ * blocking.h: the shared check of the AA1xx blocking-call rules. A rule file holds its
+ * target table and calls these; the message format is the same for the whole family:
+ *
+ *   time.sleep() blocks the event loop in async function 'fetch'; use 'await asyncio.sleep()'
+ */
+#ifndef AA_BLOCKING_H
+#define AA_BLOCKING_H
+
+#include "analyzer/context.h"
+
+/* The fix suggested when a target names none. */
+#define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
+
+/* In async context, the target of rule's table that `call` matches, or NULL. */
+const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
+					  const struct aa_callee **callee);
+
+/* Reports `call` with the family's message; fix NULL uses the target's fix, or
+ * AA_FIX_TO_THREAD when it has none. */
+void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			const char *fix);
+
+/* aa_blocking_match + aa_blocking_report for rules whose targets are all unconditional.
+ * Returns true when it reported. */
+bool aa_blocking_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * aa_buf: a growable byte string (git's strbuf).
+ *
+ * Invariant: buf->data is always NUL-terminated and buf->len excludes that NUL, so
+ * buf->data can be handed to any C string function. An initialised empty buffer points
+ * at a static "" and owns nothing; aa_buf_release() returns it to that state.
+ * Allocation failure exits (see xalloc.h).
+ */
+#ifndef AA_BUF_H
+#define AA_BUF_H
+
+#include <stddef.h>
+
+struct aa_buf {
+	char *data;  /* owned unless cap == 0 (then it is the static "") */
+	size_t len;
+	size_t cap;
+};
+
+#define AA_BUF_INIT { (char *)"", 0, 0 }
+
+void aa_buf_init(struct aa_buf *buf);
+/* Frees the storage and leaves buf empty and reusable. */
+void aa_buf_release(struct aa_buf *buf);
+/* Returns the string; the caller frees it with free(). buf is left empty. */
+char *aa_buf_detach(struct aa_buf *buf);
+void aa_buf_add(struct aa_buf *buf, const char *data, size_t len);
+void aa_buf_adds(struct aa_buf *buf, const char *s);
+void aa_buf_addc(struct aa_buf *buf, char c);
+void aa_buf_addf(struct aa_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void aa_buf_reset(struct aa_buf *buf);
+
+#endif

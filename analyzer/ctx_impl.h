@@ -1,0 +1,32 @@
+/*
+ * ctx_impl.h: the context's fields, shared by analyze.c (which drives pass 2) and
+ * context.c (which answers rules). Rules never include this header.
+ */
+#ifndef AA_CTX_IMPL_H
+#define AA_CTX_IMPL_H
+
+#include "analyzer/analyze.h"
+#include "analyzer/buf.h"
+#include "analyzer/context.h"
+#include "analyzer/noqa.h"
+
+struct aa_ctx {
+	const struct aa_engine *engine;
+	const struct aa_source *src;
+	struct aa_model *model;
+	const char *display;          /* the file's display path */
+	struct aa_noqa noqa;
+	struct aa_diag_list *out;     /* where findings go (the worker's list) */
+	uint32_t scope;               /* scope of the node being checked */
+	/* aa_ctx_callee memo */
+	TSNode memo_call;
+	struct aa_callee memo;
+	struct aa_buf scratch;        /* aa_ctx_callee_text */
+};
+
+/* Appends a finding at [start_byte, end_byte) unless noqa suppresses it. message is
+ * taken over (freed on suppression). */
+void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_byte, uint32_t end_byte,
+		 char *message);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * diag.h: a finding, and the list that collects them.
+ *
+ * A finding is self-contained: it owns copies of its path, message and source line, so
+ * that emitters never re-read files and findings outlive the per-file parse. Positions
+ * are 1-based; columns count Unicode code points (SARIF columnKind unicodeCodePoints);
+ * end positions are exclusive of the last column (end_col is one past the span).
+ */
+#ifndef AA_DIAG_H
+#define AA_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct aa_rule;
+
+struct aa_span {
+	uint32_t line, col;         /* start, 1-based, code points */
+	uint32_t end_line, end_col; /* end, 1-based, exclusive */
+};
+
+/* Another place that explains the finding (SARIF relatedLocations, or a hop of a
+ * codeFlow when the finding has a chain). */
+struct aa_related {
+	char *path;    /* owned; display path like aa_diag.path */
+	struct aa_span span;
+	char *message; /* owned */
+};
+
+struct aa_diag {
+	const struct aa_rule *rule; /* borrowed from the registry */
+	char *path;        /* owned; as given or found on the command line, '/'-separated */
+	struct aa_span span;
+	char *message;     /* owned */
+	char *source_line; /* owned; the anchor's line without its line end; NULL if unknown */
+	struct aa_related *related; /* owned array of n_related */
+	size_t n_related;
+	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
+	 * emits it as a codeFlow as well. */
+	int related_is_chain;
+};
+
+struct aa_diag_list {
+	struct aa_diag *items; /* owned */
+	size_t len, cap;
+};
+
+void aa_diag_list_init(struct aa_diag_list *list);
+/* Frees every finding and the array. */
+void aa_diag_list_release(struct aa_diag_list *list);
+/* Appends a finding; the list takes ownership of d's members (d is copied by value). */
+void aa_diag_list_push(struct aa_diag_list *list, struct aa_diag *d);
+/* Moves every finding of src to the end of dst; src is left empty. */
+void aa_diag_list_take(struct aa_diag_list *dst, struct aa_diag_list *src);
+/* Sorts by (path, line, col, end_line, end_col, code, message): a total order, so output
+ * is byte-identical whatever the thread count. */
+void aa_diag_list_sort(struct aa_diag_list *list);
+/* Frees one finding's members (not d itself). */
+void aa_diag_release(struct aa_diag *d);
+
+#endif

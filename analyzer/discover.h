@@ -1,0 +1,49 @@
+/*
+ * discover.h: turn the command line's paths into the list of files to analyze.
+ *
+ * Directories are walked recursively (iteratively: no C recursion) for *.py and *.pyi,
+ * skipping the built-in noise directories (.git .hg .svn .venv venv .tox .nox
+ * __pycache__ node_modules build dist *.egg-info site-packages, and any directory that
+ * holds a pyvenv.cfg) and honouring --exclude globs. The noise list never filters a path
+ * named on the command line; --exclude does, even for files named one by one.
+ * Glob syntax: `*` and `?` stop at '/', `**` crosses it, `[...]` classes; a pattern
+ * without '/' matches any single path component; patterns are matched against the path
+ * relative to the current directory (a leading "./" ignored) and against each of its
+ * parent directories' paths.
+ *
+ * No file is listed twice (identity by device + inode), symlink loops terminate, and the
+ * result is sorted by path, so discovery is deterministic.
+ */
+#ifndef AA_DISCOVER_H
+#define AA_DISCOVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct aa_discovered_file {
+	char *path; /* owned; display path: as reachable from the command-line argument,
+		       '/'-separated, "./" prefix dropped ("src/app/db.py") */
+	bool dangling; /* a symlink met while walking whose target does not exist (an AA002) */
+};
+
+struct aa_discovery {
+	struct aa_discovered_file *files; /* owned; sorted by path */
+	size_t len, cap;
+	char **errors; /* owned; messages for paths named on the command line that do not
+			  exist ("path 'x' does not exist"): the caller exits 2 */
+	size_t n_errors, errors_cap;
+};
+
+/* Walks paths[0..n_paths) honouring excludes[0..n_excludes). Always fills out (possibly
+ * with errors); out must be released with aa_discovery_release. */
+void aa_discover(const char *const *paths, size_t n_paths, const char *const *excludes,
+		 size_t n_excludes, struct aa_discovery *out);
+void aa_discovery_release(struct aa_discovery *d);
+
+/* Glob match as described above (exposed for tests and for --exclude on stdin paths).
+ * path is relative, '/'-separated. */
+bool aa_glob_match(const char *pattern, const char *path);
+/* True when any exclude pattern matches path or one of its parent directories. */
+bool aa_path_excluded(const char *path, const char *const *excludes, size_t n_excludes);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * known_types.h: what well-known library calls return, for object tracking. Immutable
+ * tables; names are qualified the way the model forms them ("requests.Session",
+ * "sqlite3.Connection"). Rules' target tables name classes by these canonical names.
+ */
+#ifndef AA_KNOWN_TYPES_H
+#define AA_KNOWN_TYPES_H
+
+#include <stddef.h>
+
+/* The class of the object that calling the module-level callable `qualname` returns:
+ * a factory's product ("sqlite3.connect" -> "sqlite3.Connection"), the canonical name of
+ * a class ("pathlib.PosixPath" -> "pathlib.Path"), or qualname itself (any other call is
+ * taken as a constructor: the tables of rules only ever match known classes). Static
+ * storage, or qualname itself. */
+const char *aa_known_call_result(const char *qualname);
+
+/* The class returned by calling method `method` on an instance of `cls`, or NULL. */
+const char *aa_known_method_result(const char *cls, const char *method, size_t method_len);
+
+/* The class of attribute `attr` of an instance of `cls` ("pathlib.Path".parent), or NULL. */
+const char *aa_known_attribute(const char *cls, const char *attr, size_t attr_len);
+
+/* The canonical name of a class used in an annotation ("requests.sessions.Session" ->
+ * "requests.Session"), or qualname itself. */
+const char *aa_known_canonical(const char *qualname);
+
+#endif

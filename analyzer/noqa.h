@@ -1,0 +1,54 @@
+/*
+ * noqa.h: suppression comments of one file.
+ *
+ *   x()  # noqa                    every finding anchored on this line
+ *   x()  # noqa: AA101, blocking-sleep, ASYNC251
+ *   # async-analyzer: noqa         (a comment alone on its line) the whole file
+ *
+ * "noqa" is matched case-insensitively after '#' and optional spaces, anywhere in a
+ * comment ("# type: ignore  # noqa: AA101"). Codes are separated by commas and/or
+ * spaces; the list ends at the first token that is not a code or name. "# noqa:" with
+ * no code is a blanket noqa, as Ruff and flake8 read it. A code suppresses a rule when
+ * it is the rule's code, its name, or one of its peer equivalents.
+ */
+#ifndef AA_NOQA_H
+#define AA_NOQA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct aa_rule;
+
+struct aa_noqa_code {
+	const char *text; /* borrowed from the source text */
+	uint32_t len;
+};
+
+struct aa_noqa_line {
+	uint32_t line;       /* 1-based */
+	bool all;
+	uint32_t first_code; /* index into codes */
+	uint32_t n_codes;
+};
+
+struct aa_noqa {
+	struct aa_noqa_line *lines; /* owned; in increasing line order */
+	size_t n_lines, lines_cap;
+	struct aa_noqa_code *codes; /* owned */
+	size_t n_codes, codes_cap;
+	bool whole_file;
+};
+
+void aa_noqa_init(struct aa_noqa *noqa);
+void aa_noqa_release(struct aa_noqa *noqa);
+
+/* Reads one comment (text starts with '#', borrowed: it must outlive noqa) found on
+ * 1-based `line`; own_line is true when nothing but whitespace precedes it on the line.
+ * Comments must be added in increasing line order. */
+void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, uint32_t line, bool own_line);
+
+/* True when a finding of rule anchored on 1-based `line` is suppressed. */
+bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * source.h: one Python file's text, read and decoded to what the parser needs.
+ *
+ * aa_source_load() reads the file (or takes stdin bytes), then:
+ *  - strips a UTF-8 BOM (positions are reported relative to the text after it);
+ *  - honours a PEP 263 coding declaration on line 1 or 2 (`# -*- coding: latin-1 -*-`,
+ *    `# vim: set fileencoding=cp1252 :`, the regex `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`),
+ *    transcoding to UTF-8 with iconv; utf-8 and its aliases need no transcoding. Line
+ *    numbers survive transcoding; columns are counted in code points, so they do too;
+ *  - checks the text: a NUL byte or invalid UTF-8 (without a declaration that explains
+ *    it) is a decode failure with the 1-based line and column of the first offence;
+ *  - turns every lone CR (not followed by LF) into LF, in place, same length, because
+ *    tree-sitter-python mis-parses CR-only line ends (offsets are unchanged);
+ *  - indexes line starts, for line/column conversion and source excerpts.
+ *
+ * Failures are values: the function returns a status and fills `error`; the caller
+ * reports AA002 and goes on with other files.
+ */
+#ifndef AA_SOURCE_H
+#define AA_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct aa_source {
+	char *text;        /* owned; decoded UTF-8, NUL-terminated (text[len] == 0) */
+	size_t len;        /* bytes, excluding the terminating NUL */
+	uint32_t *line_starts; /* owned; byte offset of each line's first byte; [0] == 0 */
+	uint32_t n_lines;  /* >= 1 */
+	bool transcoded;   /* a PEP 263 declaration other than UTF-8 was applied */
+};
+
+enum aa_source_status {
+	AA_SOURCE_OK = 0,
+	AA_SOURCE_UNREADABLE, /* open/read failed (errno text in error) */
+	AA_SOURCE_UNDECODABLE, /* NUL byte, invalid UTF-8, unknown or failing encoding */
+	AA_SOURCE_TOO_LARGE,  /* over 2^31 bytes: offsets would not fit tree-sitter's uint32 */
+};
+
+struct aa_source_error {
+	enum aa_source_status status;
+	char message[256]; /* human-readable, e.g. "invalid UTF-8 (byte 0xff)" */
+	uint32_t line, col; /* 1-based position of the offence for UNDECODABLE, else 1, 1 */
+};
+
+/* Reads and decodes the file at path. On AA_SOURCE_OK, src is filled and must be
+ * released with aa_source_release; on failure, src is left empty (release is still safe)
+ * and err says why. */
+enum aa_source_status aa_source_load(struct aa_source *src, const char *path,
+				     struct aa_source_error *err);
+
+/* The same from bytes in memory (stdin, tests). Takes ownership of data (a malloc'd
+ * buffer of len bytes; it needs no terminating NUL), even on failure. */
+enum aa_source_status aa_source_from_bytes(struct aa_source *src, char *data, size_t len,
+					   struct aa_source_error *err);
+
+void aa_source_release(struct aa_source *src);
+
+/* 0-based line index containing byte offset (binary search). offset may equal len. */
+uint32_t aa_source_line_of(const struct aa_source *src, uint32_t offset);
+
+/* Byte length of line `line` (0-based) without its line end ("\n", "\r\n"). */
+uint32_t aa_source_line_len(const struct aa_source *src, uint32_t line);
+
+/* 1-based code-point column of byte offset `offset`, which lies on 0-based line `line`.
+ * Bytes of a UTF-8 sequence count once; a byte offset inside a sequence counts as the
+ * code point it belongs to. */
+uint32_t aa_source_col(const struct aa_source *src, uint32_t line, uint32_t offset);
+
+#endif
