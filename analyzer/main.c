@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,8 @@ static int cmd_check(const struct aa_cli *cli)
 int main(int argc, char **argv)
 {
 	aa_xalloc_install_tree_sitter();
+	/* A closed pipe must be a write error (exit 2), not a silent death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	struct aa_cli cli;
 	char *cli_error = NULL;
 	int status;

@@ -54,6 +54,9 @@ char *aa_xvasprintf(const char *fmt, va_list ap)
 {
 	va_list copy;
 	va_copy(copy, ap);
+	/* GCC 12 with UBSan warns that fmt may be NULL unless told otherwise. */
+	if (!fmt)
+		fmt = "";
 	int n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
 	if (n < 0)

@@ -23,7 +23,7 @@ char *aa_xstrndup(const char *s, size_t len);
 
 /* printf into a fresh string. Caller frees with free(). */
 char *aa_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *aa_xvasprintf(const char *fmt, va_list ap);
+char *aa_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Grow *items (of item_size bytes each) so that it holds at least need items; *cap is
  * updated. Amortised doubling. */

@@ -1,0 +1,1 @@
+"""Inventory service: a toy async API used to demonstrate async-analyzer."""

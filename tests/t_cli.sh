@@ -1,0 +1,135 @@
+#!/bin/sh
+# Command-line contract: exit statuses, selection semantics, stdin, --output, write
+# failures, determinism across --jobs, the concurrency-checker preset, `rule`.
+set -u
+AA=${AA_BIN:?AA_BIN must name the analyzer}
+BUILD=${AA_BUILD:-$(dirname "$AA")}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect DESC STATUS CMD...: runs CMD with stdout in $tmp/out, stderr in $tmp/err.
+expect() {
+  desc=$1 want=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+  [ "$got" = "$want" ] || { fail "$desc: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; }
+}
+contains() { grep -q -- "$2" "$tmp/$1" || fail "$3: '$2' not in $1"; }
+lacks() { ! grep -q -- "$2" "$tmp/$1" || fail "$3: '$2' unexpectedly in $1"; }
+
+mkdir -p "$tmp/p/sub"
+cat >"$tmp/p/bad.py" <<'PY'
+import time
+async def f():
+    time.sleep(1)
+PY
+cat >"$tmp/p/clean.py" <<'PY'
+import asyncio
+async def f():
+    await asyncio.sleep(1)
+PY
+cp "$tmp/p/bad.py" "$tmp/p/sub/bad2.py"
+printf '# async-analyzer: noqa\n' | cat - "$tmp/p/bad.py" >"$tmp/p/skipped.py"
+
+expect "clean file" 0 "$AA" check "$tmp/p/clean.py"
+expect "finding" 1 "$AA" check "$tmp/p/bad.py"
+contains out "bad.py:3:5: AA101 \[blocking-sleep\] time.sleep() blocks the event loop in async function 'f'" "text format"
+contains err "Found 1 finding" "summary on stderr"
+expect "--exit-zero" 0 "$AA" check --exit-zero "$tmp/p/bad.py"
+expect "file noqa" 0 "$AA" check "$tmp/p/skipped.py"
+expect "unknown selector" 2 "$AA" check --select AA999 "$tmp/p/bad.py"
+contains err "unknown rule selector 'AA999'" "unknown selector message"
+expect "unknown option" 2 "$AA" check --frobnicate "$tmp/p/bad.py"
+expect "missing path" 2 "$AA" check "$tmp/p/nope.py"
+expect "missing path wins over findings" 2 "$AA" check "$tmp/p/bad.py" "$tmp/p/nope.py"
+expect "bad --jobs" 2 "$AA" check --jobs 0 "$tmp/p/bad.py"
+expect "bad --format" 2 "$AA" check --format xml "$tmp/p/bad.py"
+
+# Selection: the more specific selector wins, whatever the order.
+expect "select code, ignore prefix" 1 "$AA" check --select AA101 --ignore AA1 "$tmp/p/bad.py"
+expect "ignore prefix, select code" 1 "$AA" check --ignore AA1 --select AA101 "$tmp/p/bad.py"
+expect "select prefix, ignore code" 0 "$AA" check --select AA1 --ignore AA101 "$tmp/p/bad.py"
+expect "ignore by name" 0 "$AA" check --ignore blocking-sleep "$tmp/p/bad.py"
+expect "select by name" 1 "$AA" check --select blocking-sleep "$tmp/p/bad.py"
+expect "select ALL" 1 "$AA" check --select ALL "$tmp/p/bad.py"
+expect "select other family" 0 "$AA" check --select AA0 "$tmp/p/bad.py"
+expect "extend-select" 1 "$AA" check --select AA0 --extend-select AA101 "$tmp/p/bad.py"
+if "$AA" rule AA111 >/dev/null 2>&1; then
+  printf 'import os\nasync def f(p):\n    return os.path.exists(p)\n' >"$tmp/opt.py"
+  expect "opt-in rule off by default" 0 "$AA" check "$tmp/opt.py"
+  expect "a prefix does not enable an opt-in rule" 0 "$AA" check --select AA1 "$tmp/opt.py"
+  expect "exact code enables an opt-in rule" 1 "$AA" check --select AA111 "$tmp/opt.py"
+  expect "ALL enables an opt-in rule" 1 "$AA" check --select ALL "$tmp/opt.py"
+fi
+
+# Directories and excludes.
+expect "directory" 1 "$AA" check "$tmp/p"
+contains out "sub/bad2.py:3:5" "walked into sub/"
+expect "exclude a directory component" 1 "$AA" check --exclude sub "$tmp/p"
+lacks out "bad2.py" "--exclude sub"
+(cd "$tmp/p" && expect "exclude a file named explicitly" 0 "$AA" check --exclude 'bad.py' bad.py)
+
+# stdin.
+expect "stdin" 1 sh -c "\"$AA\" check --stdin-filename app/handler.py < \"$tmp/p/bad.py\""
+contains out "app/handler.py:3:5: AA101" "stdin reported under --stdin-filename"
+expect "stdin excluded" 0 sh -c "\"$AA\" check --stdin-filename app/handler.py --exclude 'app/**' < \"$tmp/p/bad.py\""
+
+# --output: whole or nothing; failures are exit 2.
+expect "--output" 1 "$AA" check --format json -o "$tmp/report.json" "$tmp/p/bad.py"
+[ -s "$tmp/report.json" ] || fail "--output wrote nothing"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['code']=='AA101'" "$tmp/report.json" || fail "--output is not the JSON report"
+[ -z "$(ls "$tmp" | grep 'tmp[A-Za-z0-9]\{6\}$')" ] || fail "--output left a temporary file"
+[ ! -s "$tmp/out" ] || fail "--output also wrote to stdout"
+expect "--output into a missing directory" 2 "$AA" check -o "$tmp/missing/dir/r.txt" "$tmp/p/bad.py"
+if [ -w /dev/full ]; then
+  expect "full disk on stdout" 2 sh -c "\"$AA\" check --format json \"$tmp/p\" > /dev/full"
+fi
+python3 - "$AA" "$tmp/p" <<'PY' || fail "closed pipe is not exit 2"
+import subprocess, sys
+p = subprocess.Popen([sys.argv[1], "check", "--format", "sarif", sys.argv[2]], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+p.stdout.close()
+sys.exit(0 if p.wait() == 2 else 1)
+PY
+
+# Determinism: any --jobs gives byte-identical output.
+"$AA" check --format json --jobs 1 fixtures >"$tmp/j1.json" 2>/dev/null
+"$AA" check --format json --jobs 8 fixtures >"$tmp/j8.json" 2>/dev/null
+cmp -s "$tmp/j1.json" "$tmp/j8.json" || fail "--jobs 1 and --jobs 8 differ"
+[ -s "$tmp/j1.json" ] || fail "no output on fixtures"
+
+# Colour only when asked (stdout is not a TTY here).
+expect "colour never on a pipe" 1 "$AA" check "$tmp/p/bad.py"
+lacks out "$(printf '\033')" "no ANSI escapes on a pipe"
+expect "--color always" 1 "$AA" check --color always "$tmp/p/bad.py"
+contains out "$(printf '\033')" "--color always"
+
+# --statistics.
+expect "--statistics" 1 "$AA" check --statistics "$tmp/p"
+contains out "AA101" "statistics name the code"
+contains out "2" "statistics count"
+
+# The concurrency-checker preset runs the AA3xx family only.
+if [ -e "$BUILD/concurrency-checker" ]; then
+  expect "concurrency-checker preset" 0 "$BUILD/concurrency-checker" check "$tmp/p/bad.py"
+  expect "concurrency-checker --select" 1 "$BUILD/concurrency-checker" check --select AA101 "$tmp/p/bad.py"
+else
+  fail "build/concurrency-checker is missing"
+fi
+
+# rule, --version, --help.
+expect "rule AA101" 0 "$AA" rule AA101
+contains out "# AA101 blocking-sleep" "rule page title"
+expect "rule by name" 0 "$AA" rule blocking-sleep
+expect "unknown rule" 2 "$AA" rule AA999
+expect "rule --all" 0 "$AA" rule --all
+contains out "AA001" "rule --all lists AA001"
+expect "--version" 0 "$AA" --version
+contains out "async-analyzer " "--version"
+expect "--help" 0 "$AA" --help
+for flag in --select --ignore --extend-select --exclude --stdin-filename --jobs --format --output --color --exit-zero --statistics --blocking-call; do
+  contains out "$flag" "--help explains $flag"
+done
+
+[ "$failures" = 0 ] && echo "cli: all checks passed"
+[ "$failures" = 0 ]

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Hostile inputs: no crash, no hang, nothing on the sanitizer's stderr, exit 0 or 1,
+a clear AA001/AA002 where relevant, and correct positions for the rest. Run against the
+release build and the ASan+UBSan build by the suite."""
+import os
+import re
+import stat
+import subprocess
+import sys
+import tempfile
+
+AA_BIN = os.environ["AA_BIN"]
+FINDING = re.compile(r"^(.*?):(\d+):(\d+): (AA\d{3}) ")
+SLEEP = b"import time\nasync def f():\n    time.sleep(1)\n"
+failures = []
+
+
+def analyze(paths, *args, timeout=120):
+    try:
+        p = subprocess.run([AA_BIN, "check", "--color", "never", *args, *paths], capture_output=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, [], "timed out"
+    err = p.stderr.decode("utf-8", "replace")
+    found = []
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        m = FINDING.match(line)
+        if m:
+            found.append((os.path.basename(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)))
+    return p.returncode, found, err
+
+
+def case(name, content, expect, mode=None):
+    """Writes content to a file called name, analyzes it, compares (line, col, code) triples;
+    expect=None only requires a clean exit."""
+    path = os.path.join(tmp, name)
+    if content is not None:
+        with open(path, "wb") as f:
+            f.write(content)
+        if mode is not None:
+            os.chmod(path, mode)
+    rc, found, err = analyze([path])
+    problems = []
+    if rc not in (0, 1):
+        problems.append(f"exit {rc}")
+    if "Sanitizer" in err or "runtime error" in err or "AddressSanitizer" in err:
+        problems.append("sanitizer report:\n" + err[:3000])
+    got = sorted((l, c, code) for (_, l, c, code) in found)
+    if expect is not None and got != sorted(expect):
+        problems.append(f"findings {got}, expected {sorted(expect)}")
+    if problems:
+        failures.append(f"{name}: " + "; ".join(problems))
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    case("empty.py", b"", [])
+    case("only_async.py", b"async", None)
+    case("binary.py", bytes(range(256)) * 256, None)
+    case("random.py", os.urandom(65536), None)
+    case("nul.py", b"import time\nasync def f():\n    x = 1\x00\n", [(3, 10, "AA002")])
+    case("bad_utf8.py", b"import time\nasync def f():\n    s = '\xff'\n    time.sleep(1)\n", [(3, 10, "AA002")])
+    case("bom.py", b"\xef\xbb\xbf" + SLEEP, [(3, 5, "AA101")])
+    case("crlf.py", SLEEP.replace(b"\n", b"\r\n"), [(3, 5, "AA101")])
+    case("cr_only.py", SLEEP.replace(b"\n", b"\r"), [(3, 5, "AA101")])
+    case("mixed_eol.py", b"import time\r\nasync def f():\r    x = 1\n    time.sleep(1)\n", [(4, 5, "AA101")])
+    case("tabs.py", b"import time\nasync def f():\n\tif 1:\n\t\ttime.sleep(1)\n", [(4, 3, "AA101")])
+    case("latin1.py", "# -*- coding: latin-1 -*-\nimport time\nasync def f():\n    s = 'caf\xe9'; time.sleep(1)\n"
+         .encode("latin-1"), [(4, 17, "AA101")])
+    case("unknown_coding.py", b"# -*- coding: no-such-codec -*-\n" + SLEEP, [(1, 1, "AA002")])
+    case("nonascii_col.py", "import time\nasync def f():\n    s = 'żółw'; time.sleep(1)\n".encode(), [(3, 17, "AA101")])
+    long_line = b"x = '" + b"a" * (10 * 1024 * 1024) + b"'\n"
+    case("long_line.py", long_line + SLEEP, [(4, 5, "AA101")])
+    deep = b"import time\nasync def f():\n    x = " + b"(" * 100000 + b"1" + b")" * 100000 + b"\n    time.sleep(1)\n"
+    case("deep_parens.py", deep, None)
+    deep_open = b"import time\nasync def f():\n    x = " + b"(" * 100000 + b"\n"
+    case("deep_unclosed.py", deep_open, None)
+    deep_lists = b"async def f():\n    x = " + b"[" * 50000 + b"]" * 50000 + b"\n"
+    case("deep_lists.py", deep_lists, None)
+    many = b"import time\n" + b"".join(b"async def f%d():\n    pass\n" % i for i in range(200000)) + \
+        b"async def last():\n    time.sleep(1)\n"
+    case("many_functions.py", many, [(400003, 5, "AA101")])
+    nested_defs = b"".join(b" " * i + b"async def f%d():\n" % i for i in range(0, 400, 1)) + b" " * 400 + b"pass\n"
+    case("nested_defs.py", nested_defs, None)
+    case("py2.py", b"print 'hello'\nexec 'x = 1'\nasync def f():\n    pass\n", None)
+    case("syntax_error.py", b"import time\nasync def f(:\n    pass\nasync def g():\n    time.sleep(1)\n", None)
+    case("null_in_string_utf8.py", b"async def f():\n    return '\xc3\x28'\n", [(2, 13, "AA002")])
+    case("truncated_utf8.py", b"async def f():\n    return 1\n\xf0\x9f", None)
+    case("lone_surrogate.py", b"async def f():\n    return '\xed\xa0\x80'\n", None)
+
+    # A directory named like a source file, a FIFO and a dangling symlink met while walking.
+    walk = os.path.join(tmp, "walk")
+    os.mkdir(walk)
+    os.mkdir(os.path.join(walk, "dir.py"))
+    os.mkfifo(os.path.join(walk, "fifo.py"))
+    os.symlink(os.path.join(walk, "missing-target.py"), os.path.join(walk, "dangling.py"))
+    with open(os.path.join(walk, "ok.py"), "wb") as f:
+        f.write(SLEEP)
+    loop = os.path.join(walk, "loop")
+    os.mkdir(loop)
+    os.symlink("..", os.path.join(loop, "up"))
+    rc, found, err = analyze([walk], timeout=60)
+    if rc not in (0, 1) or "Sanitizer" in err:
+        failures.append(f"walk: exit {rc} {err[:500]}")
+    names = {(f[0], f[3]) for f in found}
+    if ("dangling.py", "AA002") not in names:
+        failures.append(f"walk: dangling symlink not reported as AA002: {found}")
+    if ("ok.py", "AA101") not in names:
+        failures.append(f"walk: ok.py not analyzed: {found}")
+    if sum(1 for f in found if f[0] == "ok.py") != 1:
+        failures.append(f"walk: ok.py reported more than once (symlink loop): {found}")
+    # A FIFO named on the command line must not hang the run.
+    rc, found, err = analyze([os.path.join(walk, "fifo.py")], timeout=30)
+    if rc is None or rc not in (1, 2):
+        failures.append(f"fifo named explicitly: exit {rc} {err[:300]}")
+
+    # Unreadable file (as root, permissions do not stop reads: skip that part).
+    if os.geteuid() != 0:
+        case("unreadable.py", SLEEP, [(1, 1, "AA002")], mode=0)
+
+print("\n".join(failures) or "robustness: all hostile inputs handled")
+sys.exit(1 if failures else 0)

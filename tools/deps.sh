@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs what building and testing need, on Debian, when it is missing. Run as root
+# (CI and the README's set-up do); as another user it only says what to install.
+# Usage: tools/deps.sh [--tests]
+set -eu
+need=""
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+for p in cmake gcc make libcjson-dev nodejs npm python3 git; do
+  have_pkg "$p" || need="$need $p"
+done
+if [ "${1:-}" = "--tests" ]; then
+  # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench.
+  for p in python3-pytest-asyncio libicu72 time; do
+    have_pkg "$p" || need="$need $p"
+  done
+fi
+# npm from a non-Debian install (nvm, nodesource) is fine too.
+if have_cmd npm && have_cmd node; then
+  need=$(echo "$need" | sed 's/ nodejs//; s/ npm//')
+fi
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "async-analyzer: missing packages:$need" >&2
+  echo "install them with: sudo apt-get install -y$need" >&2
+  exit 1
+fi
+echo "tools/deps.sh: installing$need" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null || { echo "apt-get update failed: is a Debian mirror reachable?" >&2; exit 1; }
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $need >/dev/null
