@@ -4,7 +4,9 @@
  * are sorted; they never read source files (findings carry their source line).
  *
  * Every writer returns 0 on success and -1 when writing to `out` failed (checked with
- * ferror); the caller turns -1 into exit status 2.
+ * ferror) or, for JSON and SARIF, when cJSON ran out of memory (then the writer has
+ * printed "async-analyzer: error: out of memory" on stderr); the caller turns -1 into
+ * exit status 2. Output may be partial after -1.
  */
 #ifndef AA_EMIT_H
 #define AA_EMIT_H
@@ -35,5 +37,28 @@ int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_
 
 /* --statistics: one line per code with its count, most frequent first, ties by code. */
 int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags);
+
+/* Helpers shared by the writers (emit.c); not meant for other callers. */
+
+/* A copy of s that is valid UTF-8: every byte that is not part of a well-formed
+ * sequence becomes U+FFFD. JSON and SARIF must carry valid UTF-8, and paths from the
+ * command line are arbitrary bytes. Caller frees with free(). */
+char *aa_emit_utf8_clean(const char *s);
+
+/* Where a finding's path lies relative to opts->srcroot. path is resolved against
+ * opts->cwd unless absolute, then normalised lexically ("." and ".." segments and
+ * repeated '/' removed; symbolic links are not followed). Returns true with the
+ * '/'-separated path relative to srcroot in *out when it lies inside srcroot, else
+ * false with the normalised absolute path in *out (or, when cwd or srcroot is NULL,
+ * false with a copy of path). Caller frees *out with free(). */
+bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, char **out);
+
+struct cJSON;
+/* Writes the cJSON tree root to out, pretty printed (two-space indentation, "key": value,
+ * keys in insertion order) with a final newline. Numbers must be integers, as every
+ * number the writers produce is. Nesting is that of the writers' own documents (a dozen
+ * levels), so the walk recurses. root is borrowed for the call. Returns 0, or -1 if
+ * writing failed. */
+int aa_emit_json_write(FILE *out, const struct cJSON *root);
 
 #endif

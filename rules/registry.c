@@ -4,11 +4,29 @@
 extern const struct aa_rule aa_rule_syntax_error;
 extern const struct aa_rule aa_rule_unreadable_file;
 extern const struct aa_rule aa_rule_blocking_sleep;
+extern const struct aa_rule aa_rule_blocking_http_call;
+extern const struct aa_rule aa_rule_blocking_subprocess;
+extern const struct aa_rule aa_rule_blocking_file_io;
+extern const struct aa_rule aa_rule_blocking_network_io;
+extern const struct aa_rule aa_rule_blocking_database_call;
+extern const struct aa_rule aa_rule_blocking_input;
+extern const struct aa_rule aa_rule_blocking_sync_primitive;
+extern const struct aa_rule aa_rule_configured_blocking_call;
+extern const struct aa_rule aa_rule_blocking_path_check;
 
 const struct aa_rule *const aa_rules[] = {
 	&aa_rule_syntax_error,
 	&aa_rule_unreadable_file,
 	&aa_rule_blocking_sleep,
+	&aa_rule_blocking_http_call,
+	&aa_rule_blocking_subprocess,
+	&aa_rule_blocking_file_io,
+	&aa_rule_blocking_network_io,
+	&aa_rule_blocking_database_call,
+	&aa_rule_blocking_input,
+	&aa_rule_blocking_sync_primitive,
+	&aa_rule_configured_blocking_call,
+	&aa_rule_blocking_path_check,
 };
 
 const size_t aa_rules_count = sizeof(aa_rules) / sizeof(aa_rules[0]);

@@ -55,6 +55,8 @@ def main():
             path = os.path.join(folder, fn)
             with open(path, encoding="utf-8") as f:
                 source = f.read()
+            if not re.search(r"#\s*error:.*AA1\d\d", source):
+                continue  # a fixture of near-misses only: nothing to compare
             args = header_args(source)
             before = aa1_findings(path, args)
             if not before:

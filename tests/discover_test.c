@@ -1,0 +1,528 @@
+/*
+ * discover_test: glob semantics and a walk over a temporary tree built here (noise
+ * directories, a virtualenv, symlink loops, dangling and duplicate links, explicit paths,
+ * excludes, display forms). Exit 0 when everything holds.
+ */
+#include "analyzer/discover.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int failures;
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("FAIL: ", stdout);
+	vprintf(fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	failures++;
+}
+
+/* ---- glob ------------------------------------------------------------------------- */
+
+static void expect_glob(const char *pattern, const char *path, bool want)
+{
+	bool got = aa_glob_match(pattern, path);
+	if (got != want)
+		fail("aa_glob_match(\"%s\", \"%s\"): expected %s, got %s", pattern, path,
+		     want ? "true" : "false", got ? "true" : "false");
+}
+
+static void expect_excluded(const char *path, const char *pattern, bool want)
+{
+	const char *pats[1] = { pattern };
+	bool got = aa_path_excluded(path, pats, 1);
+	if (got != want)
+		fail("aa_path_excluded(\"%s\", {\"%s\"}): expected %s, got %s", path, pattern,
+		     want ? "true" : "false", got ? "true" : "false");
+}
+
+static void test_glob(void)
+{
+	/* '*' stops at '/' */
+	expect_glob("src/*.py", "src/a.py", true);
+	expect_glob("src/*.py", "src/a/b.py", false);
+	expect_glob("src/*", "src/a/b.py", false);
+	expect_glob("*", "", false);
+	/* '**' crosses '/', including zero directories */
+	expect_glob("src/**/*.py", "src/a/b/c.py", true);
+	expect_glob("src/**/*.py", "src/c.py", true);
+	expect_glob("**/gen/*.py", "gen/a.py", true);
+	expect_glob("**/gen/*.py", "x/y/gen/a.py", true);
+	expect_glob("**/gen/*.py", "xgen/a.py", false);
+	expect_glob("**/gen/*.py", "gen/sub/a.py", false);
+	expect_glob("a/**/b", "a/b", true);
+	expect_glob("a/**/b", "a/x/y/b", true);
+	expect_glob("a/**/b", "a/xb", false);
+	expect_glob("a/**", "a/x/y", true);
+	expect_glob("src/**.py", "src/a/b.py", true);
+	/* '?' is one character, never '/' */
+	expect_glob("a?c", "abc", true);
+	expect_glob("a?c", "ac", false);
+	expect_glob("x/a?c", "x/a/c", false);
+	/* classes */
+	expect_glob("[ab].py", "a.py", true);
+	expect_glob("[ab].py", "c.py", false);
+	expect_glob("[!ab].py", "a.py", false);
+	expect_glob("[!ab].py", "c.py", true);
+	expect_glob("[^ab].py", "c.py", true);
+	expect_glob("[a-c]x", "bx", true);
+	expect_glob("[a-c]x", "dx", false);
+	expect_glob("[]]x", "]x", true);
+	expect_glob("x[!a]y", "x/y", false);
+	expect_glob("[ab", "[ab", true); /* unterminated: literal '[' */
+	expect_glob("\\*.py", "*.py", true);
+	expect_glob("\\*.py", "a.py", false);
+	/* a pattern without '/' matches any single component */
+	expect_glob("migrations", "app/migrations/x.py", true);
+	expect_glob("migrations", "app/migrations2/x.py", false);
+	expect_glob("migrations", "migrations", true);
+	expect_glob("*.py", "a/b.py", true);
+	expect_glob("test_*", "pkg/test_x/y.py", true);
+	/* a pattern with '/' is anchored at the start */
+	expect_glob("app/x.py", "src/app/x.py", false);
+	/* leading "./" ignored, on either side; a trailing '/' too */
+	expect_glob("./src/*.py", "src/a.py", true);
+	expect_glob("src/*.py", "./src/a.py", true);
+	expect_glob("./migrations", "app/migrations/x.py", true);
+	expect_glob("build/", "x/build/y.py", true);
+	/* no exponential backtracking */
+	expect_glob("*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false);
+	expect_glob("**a**a**a**a**a**a**a**b", "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a", false);
+
+	/* aa_path_excluded: also every parent directory */
+	expect_excluded("app/migrations/x.py", "migrations", true);
+	expect_excluded("app/sub/x.py", "app/sub", true);
+	expect_excluded("app/sub/x.py", "app/s*", true);
+	expect_excluded("app/sub/x.py", "app/*.py", false);
+	expect_excluded("./app/x.py", "app", true);
+	expect_excluded("lib/x.py", "*.pyi", false);
+	expect_excluded("lib/x.pyi", "*.pyi", true);
+	expect_excluded("src/gen/deep/a.py", "**/gen", true);
+	const char *two[2] = { "nothing", "lib" };
+	if (!aa_path_excluded("lib/x.py", two, 2))
+		fail("aa_path_excluded(\"lib/x.py\", {\"nothing\", \"lib\"}): expected true, got false");
+	if (aa_path_excluded("lib/x.py", NULL, 0))
+		fail("aa_path_excluded with no patterns: expected false, got true");
+}
+
+/* ---- walk ------------------------------------------------------------------------- */
+
+static void must(int rc, const char *what, const char *path)
+{
+	if (rc != 0) {
+		printf("FAIL: setup: %s %s: %s\n", what, path, strerror(errno));
+		exit(1);
+	}
+}
+
+static void put_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		must(-1, "create", path);
+	if (write(fd, "x = 1\n", 6) != 6)
+		must(-1, "write", path);
+	must(close(fd), "close", path);
+}
+
+static void put_dir(const char *path)
+{
+	must(mkdir(path, 0755), "mkdir", path);
+}
+
+static void put_link(const char *target, const char *path)
+{
+	must(symlink(target, path), "symlink", path);
+}
+
+static void build_tree(void)
+{
+	put_dir("src");
+	put_dir("src/app");
+	put_file("src/app/a.py");
+	put_file("src/app/b.pyi");
+	put_file("src/app/readme.txt");
+	put_file("src/app/script");
+	put_dir("src/app/sub");
+	put_dir("src/app/sub/deep");
+	put_file("src/app/sub/deep/c.py");
+	put_dir("src/app/migrations");
+	put_file("src/app/migrations/m.py");
+	put_dir("src/gen");
+	put_file("src/gen/g.py");
+	static const char *const noise[] = {
+		".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__",
+		"node_modules", "build", "dist", "foo.egg-info", "site-packages",
+	};
+	char path[256];
+	for (size_t i = 0; i < sizeof(noise) / sizeof(noise[0]); i++) {
+		snprintf(path, sizeof(path), "src/%s", noise[i]);
+		put_dir(path);
+		snprintf(path, sizeof(path), "src/%s/x.py", noise[i]);
+		put_file(path);
+	}
+	put_dir("src/myenv");
+	put_file("src/myenv/pyvenv.cfg");
+	put_file("src/myenv/x.py");
+	put_dir("src/myenv/lib");
+	put_dir("src/myenv/lib/site-packages");
+	put_file("src/myenv/lib/site-packages/y.py");
+	put_file("src/myenv/lib/z.py");
+	/* loops: a directory link to its parent, one to itself, and two file links that
+	 * point at each other */
+	put_link("..", "src/app/up");
+	put_link(".", "src/app/self");
+	put_link("ping.py", "src/app/pong.py");
+	put_link("pong.py", "src/app/ping.py");
+	put_link("missing.py", "src/app/dangling.py");
+	put_link("missing.txt", "src/app/dangling.txt");
+	put_link("a.py", "src/app/link.py");	  /* duplicate of a.py */
+	put_link("app/a.py", "src/0first.py");	  /* duplicate sorting before the real one */
+	put_link("app", "src/a_link");		  /* a second way into app */
+	put_link("../external", "src/ext");	  /* the only way to external/ from src */
+	put_link("../external", "src/node_modules/ext"); /* unreached: parent is noise */
+	put_dir("external");
+	put_file("external/e.py");
+}
+
+struct want {
+	const char *path;
+	bool dangling;
+};
+
+static void expect_files(const char *label, const struct aa_discovery *d,
+			 const struct want *want, size_t n_want)
+{
+	bool bad = d->len != n_want;
+	for (size_t i = 0; !bad && i < n_want; i++)
+		bad = strcmp(d->files[i].path, want[i].path) != 0 ||
+		      d->files[i].dangling != want[i].dangling;
+	if (!bad)
+		return;
+	fail("%s: file list differs", label);
+	printf("  expected (%zu):\n", n_want);
+	for (size_t i = 0; i < n_want; i++)
+		printf("    %s%s\n", want[i].path, want[i].dangling ? " (dangling)" : "");
+	printf("  actual (%zu):\n", d->len);
+	for (size_t i = 0; i < d->len; i++)
+		printf("    %s%s\n", d->files[i].path, d->files[i].dangling ? " (dangling)" : "");
+}
+
+static void expect_errors(const char *label, const struct aa_discovery *d,
+			  const char *const *want, size_t n_want)
+{
+	bool bad = d->n_errors != n_want;
+	for (size_t i = 0; !bad && i < n_want; i++)
+		bad = strcmp(d->errors[i], want[i]) != 0;
+	if (!bad)
+		return;
+	fail("%s: errors differ", label);
+	for (size_t i = 0; i < n_want; i++)
+		printf("  expected: %s\n", want[i]);
+	for (size_t i = 0; i < d->n_errors; i++)
+		printf("  actual:   %s\n", d->errors[i]);
+}
+
+static void expect_sorted(const char *label, const struct aa_discovery *d)
+{
+	for (size_t i = 1; i < d->len; i++)
+		if (strcmp(d->files[i - 1].path, d->files[i].path) >= 0)
+			fail("%s: not sorted/unique at %zu: \"%s\" then \"%s\"", label, i,
+			     d->files[i - 1].path, d->files[i].path);
+	for (size_t i = 0; i < d->len; i++)
+		if (strstr(d->files[i].path, "//") || strncmp(d->files[i].path, "./", 2) == 0)
+			fail("%s: badly formed path \"%s\"", label, d->files[i].path);
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Runs discovery and checks the files and errors. */
+static void check(const char *label, const char *const *paths, size_t n_paths,
+		  const char *const *ex, size_t n_ex, const struct want *want, size_t n_want,
+		  const char *const *errs, size_t n_errs)
+{
+	struct aa_discovery d;
+	aa_discover(paths, n_paths, ex, n_ex, &d);
+	expect_files(label, &d, want, n_want);
+	expect_errors(label, &d, errs, n_errs);
+	expect_sorted(label, &d);
+	aa_discovery_release(&d);
+}
+
+static const struct want src_all[] = {
+	{ "src/app/a.py", false },
+	{ "src/app/b.pyi", false },
+	{ "src/app/dangling.py", true },
+	{ "src/app/migrations/m.py", false },
+	{ "src/app/ping.py", true },
+	{ "src/app/pong.py", true },
+	{ "src/app/sub/deep/c.py", false },
+	{ "src/ext/e.py", false },
+	{ "src/gen/g.py", false },
+};
+
+static void test_walk(const char *root)
+{
+	static const char *const no_errs[1] = { NULL };
+
+	const char *src[] = { "src" };
+	check("src", src, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
+	const char *dot_src[] = { "./src" };
+	check("./src", dot_src, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
+	const char *src_slash[] = { "src//" };
+	check("src//", src_slash, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
+	const char *twice[] = { "src", "./src/", "src/app" };
+	check("same path twice", twice, N(twice), NULL, 0, src_all, N(src_all), no_errs, 0);
+
+	/* "." keeps no prefix; external/ is reached directly, so not again via src/ext */
+	static const struct want dot_all[] = {
+		{ "external/e.py", false },
+		{ "src/app/a.py", false },
+		{ "src/app/b.pyi", false },
+		{ "src/app/dangling.py", true },
+		{ "src/app/migrations/m.py", false },
+		{ "src/app/ping.py", true },
+		{ "src/app/pong.py", true },
+		{ "src/app/sub/deep/c.py", false },
+		{ "src/gen/g.py", false },
+	};
+	const char *dot[] = { "." };
+	check(".", dot, 1, NULL, 0, dot_all, N(dot_all), no_errs, 0);
+
+	/* a deeper "." */
+	must(chdir("src/app"), "chdir", "src/app");
+	static const struct want app_dot[] = {
+		{ "a.py", false },
+		{ "b.pyi", false },
+		{ "dangling.py", true },
+		{ "migrations/m.py", false },
+		{ "ping.py", true },
+		{ "pong.py", true },
+		{ "sub/deep/c.py", false },
+		/* "up" leads out of "." to src, which nothing has walked yet */
+		{ "up/ext/e.py", false },
+		{ "up/gen/g.py", false },
+	};
+	check(". in src/app", dot, 1, NULL, 0, app_dot, N(app_dot), no_errs, 0);
+	const char *dotdot[] = { "../gen" };
+	static const struct want up_gen[] = { { "../gen/g.py", false } };
+	check("../gen", dotdot, 1, NULL, 0, up_gen, N(up_gen), no_errs, 0);
+	must(chdir(root), "chdir", root);
+
+	/* absolute paths stay absolute, without "//" */
+	char abs1[PATH_MAX], abs2[PATH_MAX], want_abs[PATH_MAX];
+	snprintf(abs1, sizeof(abs1), "%s/src/app/sub", root);
+	snprintf(abs2, sizeof(abs2), "%s/src/app/sub/", root);
+	snprintf(want_abs, sizeof(want_abs), "%s/src/app/sub/deep/c.py", root);
+	const struct want abs_want[] = { { want_abs, false } };
+	const char *abs_a[] = { abs1 };
+	check("absolute", abs_a, 1, NULL, 0, abs_want, 1, no_errs, 0);
+	const char *abs_b[] = { abs2, "src/app/sub/deep/c.py" };
+	check("absolute with '/' + relative duplicate", abs_b, 2, NULL, 0, abs_want, 1, no_errs, 0);
+	/* an absolute path under the current directory honours relative excludes */
+	const char *deep_ex[] = { "src/app/sub/deep" };
+	check("absolute, relative exclude", abs_a, 1, deep_ex, 1, NULL, 0, no_errs, 0);
+
+	/* excludes while walking */
+	static const struct want no_mig[] = {
+		{ "src/app/a.py", false },
+		{ "src/app/b.pyi", false },
+		{ "src/app/dangling.py", true },
+		{ "src/app/ping.py", true },
+		{ "src/app/pong.py", true },
+		{ "src/app/sub/deep/c.py", false },
+		{ "src/ext/e.py", false },
+		{ "src/gen/g.py", false },
+	};
+	const char *mig[] = { "migrations" };
+	check("exclude migrations", src, 1, mig, 1, no_mig, N(no_mig), no_errs, 0);
+	static const struct want few[] = {
+		{ "src/app/a.py", false },
+		{ "src/app/migrations/m.py", false },
+		{ "src/ext/e.py", false },
+	};
+	const char *several[] = { "**/deep/*.py", "./src/app/*.pyi", "src/gen/", "*ng.py" };
+	check("exclude several", src, 1, several, N(several), few, N(few), no_errs, 0);
+	const char *ext_ex[] = { "ext" };
+	static const struct want no_ext[] = {
+		{ "src/app/a.py", false },
+		{ "src/app/b.pyi", false },
+		{ "src/app/dangling.py", true },
+		{ "src/app/migrations/m.py", false },
+		{ "src/app/ping.py", true },
+		{ "src/app/pong.py", true },
+		{ "src/app/sub/deep/c.py", false },
+		{ "src/gen/g.py", false },
+	};
+	check("exclude a directory link by name", src, 1, ext_ex, 1, no_ext, N(no_ext), no_errs,
+	      0);
+	char abs_pat[PATH_MAX];
+	snprintf(abs_pat, sizeof(abs_pat), "%s/src/gen", root);
+	const char *abs_ex[] = { abs_pat };
+	check("absolute exclude pattern", src, 1, abs_ex, 1, src_all, N(src_all) - 1, no_errs, 0);
+
+	/* noise directories named on the command line are walked; their noise children not */
+	const char *nm[] = { "src/node_modules" };
+	static const struct want nm_want[] = { { "src/node_modules/x.py", false } };
+	check("explicit node_modules", nm, 1, NULL, 0, nm_want, N(nm_want), no_errs, 0);
+	const char *git[] = { "src/.git" };
+	static const struct want git_want[] = { { "src/.git/x.py", false } };
+	check("explicit .git", git, 1, NULL, 0, git_want, N(git_want), no_errs, 0);
+	const char *egg[] = { "src/foo.egg-info/" };
+	static const struct want egg_want[] = { { "src/foo.egg-info/x.py", false } };
+	check("explicit egg-info", egg, 1, NULL, 0, egg_want, N(egg_want), no_errs, 0);
+	const char *venv[] = { "src/myenv" };
+	static const struct want venv_want[] = {
+		{ "src/myenv/lib/z.py", false },
+		{ "src/myenv/x.py", false },
+	};
+	check("explicit virtualenv", venv, 1, NULL, 0, venv_want, N(venv_want), no_errs, 0);
+	/* walked as part of src first (and skipped there), then named explicitly */
+	const char *src_venv[] = { "src", "src/myenv" };
+	static const struct want src_venv_want[] = {
+		{ "src/app/a.py", false },
+		{ "src/app/b.pyi", false },
+		{ "src/app/dangling.py", true },
+		{ "src/app/migrations/m.py", false },
+		{ "src/app/ping.py", true },
+		{ "src/app/pong.py", true },
+		{ "src/app/sub/deep/c.py", false },
+		{ "src/ext/e.py", false },
+		{ "src/gen/g.py", false },
+		{ "src/myenv/lib/z.py", false },
+		{ "src/myenv/x.py", false },
+	};
+	check("src then explicit virtualenv", src_venv, 2, NULL, 0, src_venv_want,
+	      N(src_venv_want), no_errs, 0);
+	/* but --exclude filters even explicit paths */
+	const char *nm_ex[] = { "node_modules" };
+	check("explicit node_modules excluded", nm, 1, nm_ex, 1, NULL, 0, no_errs, 0);
+
+	/* explicit files */
+	const char *one_mig[] = { "src/app/migrations/m.py" };
+	check("explicit file excluded by component", one_mig, 1, mig, 1, NULL, 0, no_errs, 0);
+	const char *star_py[] = { "*.py" };
+	const char *one_a[] = { "./src/app/a.py" };
+	check("explicit file excluded by *.py", one_a, 1, star_py, 1, NULL, 0, no_errs, 0);
+	static const struct want a_want[] = { { "src/app/a.py", false } };
+	check("explicit file", one_a, 1, NULL, 0, a_want, 1, no_errs, 0);
+	/* the real name wins over links, whatever the order */
+	const char *dup_files[] = { "src/0first.py", "src/app/link.py", "./src/app/a.py",
+				    "src/app/a.py" };
+	check("one file four ways", dup_files, N(dup_files), NULL, 0, a_want, 1, no_errs, 0);
+	const char *two_links[] = { "src/app/link.py", "src/0first.py" };
+	static const struct want first_link[] = { { "src/0first.py", false } };
+	check("one file, two links", two_links, 2, NULL, 0, first_link, 1, no_errs, 0);
+	const char *txt[] = { "src/app/readme.txt", "src/app/script" };
+	static const struct want txt_want[] = {
+		{ "src/app/readme.txt", false },
+		{ "src/app/script", false },
+	};
+	check("explicit non-Python files", txt, N(txt), NULL, 0, txt_want, N(txt_want), no_errs, 0);
+	const char *dang[] = { "src/app/dangling.py" };
+	static const struct want dang_want[] = { { "src/app/dangling.py", true } };
+	check("explicit dangling link", dang, 1, NULL, 0, dang_want, 1, no_errs, 0);
+	const char *via_link[] = { "src/a_link" };
+	static const struct want via_link_want[] = {
+		{ "src/a_link/a.py", false },
+		{ "src/a_link/b.pyi", false },
+		{ "src/a_link/dangling.py", true },
+		{ "src/a_link/migrations/m.py", false },
+		{ "src/a_link/ping.py", true },
+		{ "src/a_link/pong.py", true },
+		{ "src/a_link/sub/deep/c.py", false },
+		{ "src/a_link/up/ext/e.py", false },
+		{ "src/a_link/up/gen/g.py", false },
+	};
+	check("explicit directory link", via_link, 1, NULL, 0, via_link_want, N(via_link_want),
+	      no_errs, 0);
+
+	/* missing paths */
+	const char *missing[] = { "nope", "src/app/a.py", "src/app/a.py/x", "" };
+	static const char *const missing_errs[] = {
+		"path 'nope' does not exist",
+		"path 'src/app/a.py/x' does not exist",
+		"path '' does not exist",
+	};
+	check("missing paths", missing, N(missing), NULL, 0, a_want, 1, missing_errs,
+	      N(missing_errs));
+
+	/* determinism: two runs, same answer */
+	struct aa_discovery d1, d2;
+	aa_discover(dot, 1, NULL, 0, &d1);
+	aa_discover(dot, 1, NULL, 0, &d2);
+	bool same = d1.len == d2.len;
+	for (size_t i = 0; same && i < d1.len; i++)
+		same = strcmp(d1.files[i].path, d2.files[i].path) == 0;
+	if (!same)
+		fail("two runs over \".\" differ");
+	aa_discovery_release(&d1);
+	aa_discovery_release(&d2);
+
+	/* an unreadable directory is skipped (root reads it anyway: then nothing to test) */
+	put_dir("locked");
+	put_file("locked/l.py");
+	must(chmod("locked", 0), "chmod", "locked");
+	if (access("locked", R_OK) != 0) {
+		check("unreadable directory skipped", dot, 1, NULL, 0, dot_all, N(dot_all), no_errs,
+		      0);
+		const char *locked[] = { "locked" };
+		struct aa_discovery d;
+		aa_discover(locked, 1, NULL, 0, &d);
+		if (d.len != 0 || d.n_errors != 1)
+			fail("explicit unreadable directory: expected 0 files and 1 error, got %zu and %zu",
+			     d.len, d.n_errors);
+		aa_discovery_release(&d);
+	} else {
+		printf("note: running as a user that reads mode-000 directories; unreadable-directory check skipped\n");
+	}
+	must(chmod("locked", 0755), "chmod", "locked");
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	test_glob();
+
+	char root[] = "/tmp/aa_discover_test.XXXXXX";
+	if (!mkdtemp(root)) {
+		printf("FAIL: mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	char *cwd = getcwd(NULL, 0);
+	must(chdir(root), "chdir", root);
+	build_tree();
+	test_walk(root);
+	if (cwd)
+		must(chdir(cwd), "chdir", cwd);
+	free(cwd);
+	if (nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		printf("warning: could not remove %s\n", root);
+
+	if (failures) {
+		printf("discover_test: %d failure(s)\n", failures);
+		return 1;
+	}
+	printf("discover_test: ok\n");
+	return 0;
+}

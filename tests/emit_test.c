@@ -1,0 +1,869 @@
+/*
+ * emit_test: the report writers (text, JSON, SARIF, GitHub), --statistics and the rule
+ * documentation renderer, on findings built by hand from real registry rules.
+ *
+ *   emit_test                     run the checks; exit 0 when all pass
+ *   emit_test --write-sarif FILE  write the SARIF log of the sample findings to FILE
+ *                                 (tests/t_sarif_validate.sh validates it)
+ */
+#include "analyzer/diag.h"
+#include "analyzer/emit.h"
+#include "analyzer/rule.h"
+#include "analyzer/ruledoc.h"
+#include "analyzer/xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+static void fail(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(int line, const char *fmt, ...)
+{
+	va_list ap;
+	failures++;
+	fprintf(stderr, "emit_test.c:%d: FAIL: ", line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+#define CHECK(cond, ...) do { if (!(cond)) fail(__LINE__, __VA_ARGS__); } while (0)
+#define CHECK_STR(got, want) check_str(__LINE__, #got, (got), (want))
+
+static void check_str(int line, const char *what, const char *got, const char *want)
+{
+	if (got && want && !strcmp(got, want))
+		return;
+	fail(line, "%s\n--- expected ---\n%s\n--- actual ---\n%s\n--- end ---", what,
+	     want ? want : "(null)", got ? got : "(null)");
+}
+
+/* ---- building findings ------------------------------------------------------------ */
+
+struct rel_spec {
+	const char *path;
+	uint32_t line, col, end_line, end_col;
+	const char *message;
+};
+
+static void add(struct aa_diag_list *list, const struct aa_rule *rule, const char *path,
+		uint32_t line, uint32_t col, uint32_t end_line, uint32_t end_col, const char *message,
+		const char *source_line, const struct rel_spec *rel, size_t n_rel, int chain,
+		uint32_t shift)
+{
+	struct aa_diag d = { 0 };
+	d.rule = rule;
+	d.path = aa_xstrdup(path);
+	d.span = (struct aa_span){ line + shift, col, end_line + shift, end_col };
+	d.message = aa_xstrdup(message);
+	d.source_line = source_line ? aa_xstrdup(source_line) : NULL;
+	if (n_rel) {
+		d.related = aa_xcalloc(n_rel, sizeof(*d.related));
+		for (size_t i = 0; i < n_rel; i++) {
+			d.related[i].path = aa_xstrdup(rel[i].path);
+			d.related[i].span = (struct aa_span){ rel[i].line + shift, rel[i].col,
+							      rel[i].end_line + shift, rel[i].end_col };
+			d.related[i].message = aa_xstrdup(rel[i].message);
+		}
+		d.n_related = n_rel;
+	}
+	d.related_is_chain = chain;
+	aa_diag_list_push(list, &d);
+}
+
+#define PKG_PATH "pkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py" /* pkg/café/ünï.py */
+#define PKG_URI "src/pkg/caf%C3%A9/%C3%BCn%C3%AF.py"
+#define HASH_PATH "dir with space/a#b.py"
+#define HASH_URI "src/dir%20with%20space/a%23b.py"
+#define CWD "/home/u/proj \xC3\xBC/src" /* /home/u/proj ü/src */
+#define SRCROOT_URI "file:///home/u/proj%20%C3%BC/"
+
+static const struct rel_spec chain_hops[] = {
+	{ "lib/helper.py", 4, 1, 4, 20, "`handler` calls `helper`" },
+	{ "../../other/util.py", 9, 5, 9, 18, "`helper` calls `time.sleep`" },
+};
+static const struct rel_spec plain_related[] = {
+	{ "/home/u/proj \xC3\xBC/src/lib/helper.py", 2, 1, 2, 7, "declared here" },
+};
+
+/* Every kind of finding the writers must handle; lines shifted by `shift` model an
+ * unrelated edit above all of them. */
+static void sample(struct aa_diag_list *list, uint32_t shift)
+{
+	const struct aa_rule *r0 = aa_rules[0], *r1 = aa_rules[1];
+	aa_diag_list_init(list);
+	/* Non-ASCII text and a tab before the span. */
+	add(list, r0, PKG_PATH, 3, 17, 3, 30, "blocking call", "\tname = 'caf\xC3\xA9'; time.sleep(1)",
+	    NULL, 0, 0, shift);
+	/* The same text twice (indentation differs): fingerprints must still differ. */
+	add(list, r0, PKG_PATH, 12, 5, 12, 11, "same text", "    foo(1)", NULL, 0, 0, shift);
+	add(list, r0, PKG_PATH, 20, 9, 20, 15, "same text", "        foo(1)", NULL, 0, 0, shift);
+	/* A chain through two other files, one outside the source root. */
+	add(list, r0, PKG_PATH, 30, 5, 30, 13, "handler blocks", "    handler()", chain_hops, 2, 1, shift);
+	add(list, r1, HASH_PATH, 1, 1, 1, 1, "cannot decode", NULL, plain_related, 1, 0, shift);
+	add(list, r0, HASH_PATH, 5, 3, 7, 2, "spans lines", "x = (1 +", NULL, 0, 0, shift);
+	aa_diag_list_sort(list);
+}
+
+static const char *const notes[] = { "cannot read 'gone.py': No such file or directory", NULL };
+
+static struct aa_emit_opts sample_opts(enum aa_format format)
+{
+	return (struct aa_emit_opts){
+		.format = format,
+		.cwd = CWD,
+		.srcroot = "/home/u/proj \xC3\xBC/",
+		.execution_successful = false,
+		.notifications = notes,
+	};
+}
+
+typedef int (*writer_fn)(FILE *, const struct aa_diag_list *, const struct aa_emit_opts *);
+
+static char *capture(writer_fn fn, const struct aa_diag_list *list, const struct aa_emit_opts *opts)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f) {
+		perror("open_memstream");
+		exit(2);
+	}
+	int rc = fn(f, list, opts);
+	if (fclose(f)) {
+		perror("fclose");
+		exit(2);
+	}
+	CHECK(rc == 0, "writer returned %d", rc);
+	return buf;
+}
+
+static char *capture_stats(const struct aa_diag_list *list)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f) {
+		perror("open_memstream");
+		exit(2);
+	}
+	int rc = aa_emit_statistics(f, list);
+	if (fclose(f)) {
+		perror("fclose");
+		exit(2);
+	}
+	CHECK(rc == 0, "aa_emit_statistics returned %d", rc);
+	return buf;
+}
+
+/* ---- text -------------------------------------------------------------------------- */
+
+static void test_text(void)
+{
+	struct aa_diag_list list;
+	aa_diag_list_init(&list);
+	add(&list, aa_rules[0], PKG_PATH, 3, 17, 3, 30, "blocking call",
+	    "\tname = 'caf\xC3\xA9'; time.sleep(1)", NULL, 0, 0, 0);
+	add(&list, aa_rules[1], HASH_PATH, 1, 1, 1, 1, "cannot decode", NULL, NULL, 0, 0, 0);
+	add(&list, aa_rules[0], HASH_PATH, 5, 3, 7, 2, "spans lines", "x = (1 +", NULL, 0, 0, 0);
+	aa_diag_list_sort(&list);
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_TEXT);
+
+	char *got = capture(aa_emit, &list, &opts);
+	CHECK_STR(got,
+		  "dir with space/a#b.py:1:1: AA002 [unreadable-file] cannot decode\n"
+		  "\n"
+		  "dir with space/a#b.py:5:3: AA001 [syntax-error] spans lines\n"
+		  "x = (1 +\n"
+		  "  ^^^^^^\n"
+		  "\n"
+		  "pkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17: AA001 [syntax-error] blocking call\n"
+		  "    name = 'caf\xC3\xA9'; time.sleep(1)\n"
+		  "                   ^^^^^^^^^^^^^\n");
+	CHECK(!strchr(got, '\033'), "colour off must print no escape sequence");
+	free(got);
+
+	opts.color = true;
+	got = capture(aa_emit_text, &list, &opts);
+	CHECK(strstr(got, "\033[1mpkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17:\033[0m \033[1;31mAA001\033[0m "
+			  "[syntax-error] blocking call\n"),
+	      "colour header missing in:\n%s", got);
+	CHECK(strstr(got, "\n                   \033[1;31m^^^^^^^^^^^^^\033[0m\n"),
+	      "coloured caret line missing in:\n%s", got);
+	free(got);
+	aa_diag_list_release(&list);
+
+	/* Clipping: a span past the end of its line, an empty span, tabs inside the span,
+	 * a control character (shown as a space). */
+	aa_diag_list_init(&list);
+	add(&list, aa_rules[0], "a.py", 1, 5, 1, 9, "past end", "ab", NULL, 0, 0, 0);
+	add(&list, aa_rules[0], "a.py", 2, 2, 2, 2, "empty", "abc", NULL, 0, 0, 0);
+	add(&list, aa_rules[0], "a.py", 3, 2, 3, 4, "tabs", "a\t\tb", NULL, 0, 0, 0);
+	add(&list, aa_rules[0], "a.py", 4, 3, 4, 4, "ctrl", "\x1b[2Jx", NULL, 0, 0, 0);
+	opts.color = false;
+	got = capture(aa_emit_text, &list, &opts);
+	CHECK_STR(got,
+		  "a.py:1:5: AA001 [syntax-error] past end\n"
+		  "ab\n"
+		  "  ^\n"
+		  "\n"
+		  "a.py:2:2: AA001 [syntax-error] empty\n"
+		  "abc\n"
+		  " ^\n"
+		  "\n"
+		  "a.py:3:2: AA001 [syntax-error] tabs\n"
+		  "a       b\n"
+		  " ^^^^^^^\n"
+		  "\n"
+		  "a.py:4:3: AA001 [syntax-error] ctrl\n"
+		  " [2Jx\n"
+		  "  ^\n");
+	free(got);
+	aa_diag_list_release(&list);
+}
+
+/* ---- statistics -------------------------------------------------------------------- */
+
+static void test_statistics(void)
+{
+	struct aa_diag_list list;
+	sample(&list, 0);
+	char *got = capture_stats(&list);
+	CHECK_STR(got,
+		  "  5  AA001  [syntax-error]\n"
+		  "  1  AA002  [unreadable-file]\n"
+		  "  6  total\n");
+	free(got);
+	aa_diag_list_release(&list);
+
+	/* Most frequent first, whatever the code; ties by code. */
+	aa_diag_list_init(&list);
+	for (uint32_t i = 0; i < 12; i++)
+		add(&list, aa_rules[1], "b.py", i + 1, 1, i + 1, 2, "m", NULL, NULL, 0, 0, 0);
+	add(&list, aa_rules[0], "a.py", 1, 1, 1, 2, "m", NULL, NULL, 0, 0, 0);
+	got = capture_stats(&list);
+	CHECK_STR(got,
+		  "  12  AA002  [unreadable-file]\n"
+		  "   1  AA001  [syntax-error]\n"
+		  "  13  total\n");
+	free(got);
+	add(&list, aa_rules[1], "c.py", 1, 1, 1, 2, "m", NULL, NULL, 0, 0, 0);
+	for (uint32_t i = 0; i < 12; i++)
+		add(&list, aa_rules[0], "c.py", i + 2, 1, i + 2, 2, "m", NULL, NULL, 0, 0, 0);
+	got = capture_stats(&list);
+	CHECK_STR(got,
+		  "  13  AA001  [syntax-error]\n"
+		  "  13  AA002  [unreadable-file]\n"
+		  "  26  total\n");
+	free(got);
+	aa_diag_list_release(&list);
+
+	aa_diag_list_init(&list);
+	got = capture_stats(&list);
+	CHECK_STR(got, "  0  total\n");
+	free(got);
+}
+
+/* ---- JSON -------------------------------------------------------------------------- */
+
+static const char *str_of(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num_of(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static void check_keys(int line, const cJSON *obj, const char *const *keys)
+{
+	const cJSON *c = obj ? obj->child : NULL;
+	size_t i = 0;
+	for (; c && keys[i]; c = c->next, i++)
+		if (!c->string || strcmp(c->string, keys[i]))
+			break;
+	if (c || keys[i])
+		fail(line, "keys differ at position %zu: expected \"%s\", got \"%s\"", i,
+		     keys[i] ? keys[i] : "(end)", c && c->string ? c->string : "(end)");
+}
+
+static void test_json(void)
+{
+	struct aa_diag_list list;
+	sample(&list, 0);
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_JSON);
+	char *got = capture(aa_emit, &list, &opts);
+	size_t len = strlen(got);
+	CHECK(len > 2 && got[len - 1] == '\n' && got[len - 2] != '\n', "JSON must end with one newline");
+	CHECK(strchr(got, '\n') < got + len - 1, "JSON must be pretty printed (several lines)");
+
+	cJSON *root = cJSON_Parse(got);
+	CHECK(cJSON_IsArray(root), "JSON output is not an array:\n%s", got);
+	CHECK(cJSON_GetArraySize(root) == (int)list.len, "JSON has %d items, expected %zu",
+	      cJSON_GetArraySize(root), list.len);
+	static const char *const keys[] = { "code", "name", "message", "severity", "path", "line", "column",
+					    "end_line", "end_column", "related", "chain", NULL };
+	static const char *const rkeys[] = { "path", "line", "column", "end_line", "end_column", "message", NULL };
+	int i = 0;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, root) {
+		const struct aa_diag *d = &list.items[i++];
+		check_keys(__LINE__, item, keys);
+		CHECK_STR(str_of(item, "code"), d->rule->code);
+		CHECK_STR(str_of(item, "name"), d->rule->name);
+		CHECK_STR(str_of(item, "message"), d->message);
+		CHECK_STR(str_of(item, "severity"), "error");
+		CHECK_STR(str_of(item, "path"), d->path);
+		CHECK(num_of(item, "line") == d->span.line && num_of(item, "column") == d->span.col &&
+		      num_of(item, "end_line") == d->span.end_line && num_of(item, "end_column") == d->span.end_col,
+		      "span of item %d", i);
+		const cJSON *chain = cJSON_GetObjectItemCaseSensitive(item, "chain");
+		CHECK(cJSON_IsBool(chain) && !!cJSON_IsTrue(chain) == !!d->related_is_chain, "chain of item %d", i);
+		const cJSON *rel = cJSON_GetObjectItemCaseSensitive(item, "related");
+		CHECK(cJSON_IsArray(rel) && cJSON_GetArraySize(rel) == (int)d->n_related, "related of item %d", i);
+		int j = 0;
+		const cJSON *r;
+		cJSON_ArrayForEach(r, rel) {
+			const struct aa_related *dr = &d->related[j++];
+			check_keys(__LINE__, r, rkeys);
+			CHECK_STR(str_of(r, "path"), dr->path);
+			CHECK_STR(str_of(r, "message"), dr->message);
+			CHECK(num_of(r, "line") == dr->span.line && num_of(r, "end_column") == dr->span.end_col,
+			      "related span of item %d", i);
+		}
+	}
+	cJSON_Delete(root);
+	free(got);
+	aa_diag_list_release(&list);
+
+	/* The exact layout, with every escape JSON needs. */
+	aa_diag_list_init(&list);
+	static const struct rel_spec hop = { "b.py", 2, 1, 2, 4, "tab\there" };
+	add(&list, aa_rules[0], "a\\b.py", 1, 2, 1, 5, "say \"hi\"\x01\n", "x", &hop, 1, 1, 0);
+	got = capture(aa_emit_json, &list, &opts);
+	CHECK_STR(got,
+		  "[\n"
+		  "  {\n"
+		  "    \"code\": \"AA001\",\n"
+		  "    \"name\": \"syntax-error\",\n"
+		  "    \"message\": \"say \\\"hi\\\"\\u0001\\n\",\n"
+		  "    \"severity\": \"error\",\n"
+		  "    \"path\": \"a\\\\b.py\",\n"
+		  "    \"line\": 1,\n"
+		  "    \"column\": 2,\n"
+		  "    \"end_line\": 1,\n"
+		  "    \"end_column\": 5,\n"
+		  "    \"related\": [\n"
+		  "      {\n"
+		  "        \"path\": \"b.py\",\n"
+		  "        \"line\": 2,\n"
+		  "        \"column\": 1,\n"
+		  "        \"end_line\": 2,\n"
+		  "        \"end_column\": 4,\n"
+		  "        \"message\": \"tab\\there\"\n"
+		  "      }\n"
+		  "    ],\n"
+		  "    \"chain\": true\n"
+		  "  }\n"
+		  "]\n");
+	root = cJSON_Parse(got);
+	CHECK_STR(str_of(cJSON_GetArrayItem(root, 0), "message"), "say \"hi\"\x01\n");
+	cJSON_Delete(root);
+	free(got);
+	aa_diag_list_release(&list);
+
+	/* An undecodable path still yields valid UTF-8 (U+FFFD), and no findings is []. */
+	aa_diag_list_init(&list);
+	got = capture(aa_emit_json, &list, &opts);
+	CHECK_STR(got, "[]\n");
+	free(got);
+	add(&list, aa_rules[1], "bad\xFF\xC3.py", 1, 1, 1, 1, "m", NULL, NULL, 0, 0, 0);
+	got = capture(aa_emit_json, &list, &opts);
+	root = cJSON_Parse(got);
+	CHECK_STR(str_of(cJSON_GetArrayItem(root, 0), "path"), "bad\xEF\xBF\xBD\xEF\xBF\xBD.py");
+	cJSON_Delete(root);
+	free(got);
+	aa_diag_list_release(&list);
+}
+
+/* ---- GitHub ------------------------------------------------------------------------ */
+
+static void test_github(void)
+{
+	struct aa_diag_list list;
+	aa_diag_list_init(&list);
+	add(&list, aa_rules[0], "d, x:y/a%.py", 3, 5, 3, 9, "100% sure\r\nnext: a,b", NULL, NULL, 0, 0, 0);
+	add(&list, aa_rules[0], PKG_PATH, 5, 3, 7, 2, "spans lines", NULL, NULL, 0, 0, 0);
+	add(&list, aa_rules[1], "../../../outside.py", 1, 1, 1, 1, "cannot decode", NULL, NULL, 0, 0, 0);
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_GITHUB);
+	char *got = capture(aa_emit, &list, &opts);
+	CHECK_STR(got,
+		  "::error file=src/d%2C x%3Ay/a%25.py,line=3,col=5,endLine=3,endColumn=9,"
+		  "title=AA001 syntax-error::100%25 sure%0D%0Anext: a,b\n"
+		  "::error file=src/" PKG_PATH ",line=5,endLine=7,title=AA001 syntax-error::spans lines\n"
+		  "::error file=../../../outside.py,line=1,col=1,endLine=1,endColumn=1,"
+		  "title=AA002 unreadable-file::cannot decode\n");
+	free(got);
+	aa_diag_list_release(&list);
+}
+
+/* ---- SARIF ------------------------------------------------------------------------- */
+
+static const cJSON *path_get(const cJSON *v, const char *path)
+{
+	/* "a.b.0.c": object keys and array indexes. */
+	char *copy = aa_xstrdup(path), *save = NULL;
+	for (char *tok = strtok_r(copy, ".", &save); tok && v; tok = strtok_r(NULL, ".", &save)) {
+		if (cJSON_IsArray(v))
+			v = cJSON_GetArrayItem(v, atoi(tok));
+		else
+			v = cJSON_GetObjectItemCaseSensitive(v, tok);
+	}
+	free(copy);
+	return v;
+}
+
+static const char *path_str(const cJSON *v, const char *path)
+{
+	v = path_get(v, path);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double path_num(const cJSON *v, const char *path)
+{
+	v = path_get(v, path);
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static cJSON *sarif_of(uint32_t shift)
+{
+	struct aa_diag_list list;
+	sample(&list, shift);
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_SARIF);
+	char *got = capture(aa_emit, &list, &opts);
+	size_t len = strlen(got);
+	CHECK(len && got[len - 1] == '\n', "SARIF must end with a newline");
+	cJSON *root = cJSON_Parse(got);
+	CHECK(root != NULL, "SARIF does not parse:\n%s", got);
+	free(got);
+	aa_diag_list_release(&list);
+	return root;
+}
+
+static void check_location(const cJSON *loc, const cJSON *artifacts, const char *uri, int relative,
+			   const struct aa_span *span, const char *what)
+{
+	CHECK_STR(path_str(loc, "physicalLocation.artifactLocation.uri"), uri);
+	const char *base = path_str(loc, "physicalLocation.artifactLocation.uriBaseId");
+	CHECK(relative ? base && !strcmp(base, "%SRCROOT%") : !base, "%s: uriBaseId %s", what, base ? base : "-");
+	int index = (int)path_num(loc, "physicalLocation.artifactLocation.index");
+	CHECK_STR(path_str(cJSON_GetArrayItem(artifacts, index), "location.uri"), uri);
+	CHECK(path_num(loc, "physicalLocation.region.startLine") == span->line &&
+	      path_num(loc, "physicalLocation.region.startColumn") == span->col &&
+	      path_num(loc, "physicalLocation.region.endLine") == span->end_line &&
+	      path_num(loc, "physicalLocation.region.endColumn") == span->end_col,
+	      "%s: region", what);
+}
+
+static void test_sarif(void)
+{
+	struct aa_diag_list list;
+	sample(&list, 0);
+	cJSON *root = sarif_of(0);
+	const cJSON *run = path_get(root, "runs.0");
+
+	CHECK_STR(path_str(root, "version"), "2.1.0");
+	CHECK(path_str(root, "$schema") != NULL, "$schema missing");
+	CHECK_STR(path_str(run, "tool.driver.name"), "async-analyzer");
+	CHECK_STR(path_str(run, "tool.driver.version"), AA_VERSION);
+	CHECK_STR(path_str(run, "columnKind"), "unicodeCodePoints");
+	CHECK_STR(path_str(run, "originalUriBaseIds.%SRCROOT%.uri"), SRCROOT_URI);
+	CHECK(cJSON_IsFalse(path_get(run, "invocations.0.executionSuccessful")), "executionSuccessful");
+	CHECK_STR(path_str(run, "invocations.0.toolExecutionNotifications.0.message.text"),
+		  "cannot read 'gone.py': No such file or directory.");
+
+	const cJSON *rules = path_get(run, "tool.driver.rules");
+	CHECK(cJSON_GetArraySize(rules) == (int)aa_rules_count, "driver.rules has %d rules, registry %zu",
+	      cJSON_GetArraySize(rules), aa_rules_count);
+	for (size_t i = 0; i < aa_rules_count; i++) {
+		const cJSON *r = cJSON_GetArrayItem(rules, (int)i);
+		const struct aa_rule *rule = aa_rules[i];
+		CHECK_STR(path_str(r, "id"), rule->code);
+		CHECK_STR(path_str(r, "name"), rule->name);
+		char *md = aa_ruledoc_markdown(rule), *text = aa_ruledoc_text(rule);
+		CHECK_STR(path_str(r, "help.markdown"), md);
+		CHECK_STR(path_str(r, "help.text"), text);
+		free(md);
+		free(text);
+		char *uri = aa_xasprintf("https://github.com/async-analyzer/async-analyzer/blob/main/docs/rules/%s.md",
+					 rule->code);
+		CHECK_STR(path_str(r, "helpUri"), uri);
+		free(uri);
+		CHECK(path_str(r, "shortDescription.text") && path_str(r, "fullDescription.text"),
+		      "descriptions of %s", rule->code);
+	}
+
+	const cJSON *artifacts = path_get(run, "artifacts");
+	const cJSON *results = path_get(run, "results");
+	CHECK(cJSON_GetArraySize(results) == (int)list.len, "results: %d, expected %zu",
+	      cJSON_GetArraySize(results), list.len);
+	/* Each file once: the two sample files, lib/helper.py (named two ways) and the
+	 * file outside the source root. */
+	CHECK(cJSON_GetArraySize(artifacts) == 4, "artifacts: %d, expected 4", cJSON_GetArraySize(artifacts));
+
+	for (size_t i = 0; i < list.len; i++) {
+		const struct aa_diag *d = &list.items[i];
+		const cJSON *res = cJSON_GetArrayItem(results, (int)i);
+		CHECK_STR(path_str(res, "ruleId"), d->rule->code);
+		CHECK(path_num(res, "ruleIndex") == (double)aa_rule_index(d->rule), "ruleIndex of result %zu", i);
+		CHECK_STR(path_str(res, "level"), "error");
+		const char *uri = !strcmp(d->path, PKG_PATH) ? PKG_URI : HASH_URI;
+		check_location(path_get(res, "locations.0"), artifacts, uri, 1, &d->span, "result");
+		const cJSON *rel = path_get(res, "relatedLocations");
+		CHECK(cJSON_GetArraySize(rel) == (int)d->n_related, "relatedLocations of result %zu", i);
+		for (size_t j = 0; j < d->n_related; j++) {
+			const cJSON *r = cJSON_GetArrayItem(rel, (int)j);
+			int outside = !strcmp(d->related[j].path, "../../other/util.py");
+			check_location(r, artifacts, outside ? "file:///home/u/other/util.py" : "src/lib/helper.py",
+				       !outside, &d->related[j].span, "related");
+			CHECK(path_num(r, "id") == (double)(j + 1), "related id");
+		}
+		const cJSON *flows = path_get(res, "codeFlows");
+		if (!d->related_is_chain) {
+			CHECK(flows == NULL, "codeFlows on a result without a chain");
+			continue;
+		}
+		const cJSON *hops = path_get(flows, "0.threadFlows.0.locations");
+		CHECK(cJSON_GetArraySize(hops) == (int)d->n_related + 1, "chain hops: %d", cJSON_GetArraySize(hops));
+		for (size_t j = 0; j < d->n_related; j++) {
+			const cJSON *hop = path_get(cJSON_GetArrayItem(hops, (int)j), "location");
+			int outside = !strcmp(d->related[j].path, "../../other/util.py");
+			check_location(hop, artifacts, outside ? "file:///home/u/other/util.py" : "src/lib/helper.py",
+				       !outside, &d->related[j].span, "hop");
+		}
+		check_location(path_get(cJSON_GetArrayItem(hops, (int)d->n_related), "location"), artifacts, uri, 1,
+			       &d->span, "last hop");
+	}
+	/* A single-line span carries its own text as the snippet. */
+	CHECK_STR(path_str(results, "2.locations.0.physicalLocation.region.snippet.text"), "time.sleep(1)");
+	CHECK_STR(path_str(results, "2.message.text"), "blocking call.");
+
+	/* Fingerprints: present, unique, different for identical text, stable under a shift. */
+	cJSON *shifted = sarif_of(5);
+	const cJSON *sresults = path_get(shifted, "runs.0.results");
+	for (size_t i = 0; i < list.len; i++) {
+		const char *fp = path_str(cJSON_GetArrayItem(results, (int)i), "partialFingerprints.asyncAnalyzer/v1");
+		const char *sfp = path_str(cJSON_GetArrayItem(sresults, (int)i), "partialFingerprints.asyncAnalyzer/v1");
+		CHECK(fp && strlen(fp) == 16, "fingerprint of result %zu: %s", i, fp ? fp : "(none)");
+		CHECK(fp && sfp && !strcmp(fp, sfp), "fingerprint of result %zu moved with its line: %s -> %s", i,
+		      fp ? fp : "-", sfp ? sfp : "-");
+		CHECK(path_num(cJSON_GetArrayItem(sresults, (int)i), "locations.0.physicalLocation.region.startLine") ==
+		      list.items[i].span.line + 5, "shifted result %zu", i);
+		for (size_t k = 0; k < i; k++) {
+			const char *other = path_str(cJSON_GetArrayItem(results, (int)k),
+						     "partialFingerprints.asyncAnalyzer/v1");
+			CHECK(!fp || !other || strcmp(fp, other), "results %zu and %zu share fingerprint %s", k, i, fp);
+		}
+	}
+	cJSON_Delete(shifted);
+	cJSON_Delete(root);
+	aa_diag_list_release(&list);
+
+	/* Source root "/" and a file in it; a directory URI keeps its trailing slash. */
+	aa_diag_list_init(&list);
+	add(&list, aa_rules[1], "x y.py", 1, 1, 1, 1, "m.", NULL, NULL, 0, 0, 0);
+	struct aa_emit_opts opts = { .format = AA_FORMAT_SARIF, .cwd = "/", .srcroot = "/", .execution_successful = true };
+	char *got = capture(aa_emit_sarif, &list, &opts);
+	root = cJSON_Parse(got);
+	CHECK_STR(path_str(root, "runs.0.originalUriBaseIds.%SRCROOT%.uri"), "file:///");
+	CHECK_STR(path_str(root, "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri"), "x%20y.py");
+	CHECK_STR(path_str(root, "runs.0.results.0.message.text"), "m.");
+	CHECK(path_get(root, "runs.0.invocations.0.toolExecutionNotifications") == NULL, "no notifications");
+	cJSON_Delete(root);
+	free(got);
+	aa_diag_list_release(&list);
+}
+
+/* ---- rule documentation ------------------------------------------------------------ */
+
+static const struct aa_target fake_targets[] = {
+	{ "time.sleep", 0, "await asyncio.sleep()", NULL },
+	{ "queue.Queue.put", AA_TARGET_METHOD | AA_TARGET_CONDITIONAL, "`await asyncio.to_thread(q.put, x)`",
+	  "on a bounded queue | when full" },
+};
+static const char *const fake_equivalents[] = { "ASYNC251", "ASYNC999", NULL };
+static const struct aa_rule fake_rule = {
+	.code = "AA999",
+	.name = "fake-rule",
+	.default_on = false,
+	.summary = "A rule made up for this test",
+	.equivalents = fake_equivalents,
+	.targets = fake_targets,
+	.n_targets = sizeof(fake_targets) / sizeof(fake_targets[0]),
+	.doc = {
+		.what = "Reports `time.sleep()`.",
+		.example = "import time\n\nasync def f():\n    time.sleep(1)\n",
+		.exceptions = "None.",
+		.references = "- [asyncio](https://docs.python.org/3/library/asyncio.html)",
+	},
+};
+
+static void test_ruledoc(void)
+{
+	char *md = aa_ruledoc_markdown(&fake_rule);
+	CHECK_STR(md,
+		  "# AA999 fake-rule\n"
+		  "\n"
+		  "A rule made up for this test.\n"
+		  "\n"
+		  "## What it does\n"
+		  "\n"
+		  "Reports `time.sleep()`.\n"
+		  "\n"
+		  "## Example\n"
+		  "\n"
+		  "```python\n"
+		  "import time\n"
+		  "\n"
+		  "async def f():\n"
+		  "    time.sleep(1)\n"
+		  "```\n"
+		  "\n"
+		  "## Targets\n"
+		  "\n"
+		  "| Target | Kind | Blocks | Fix |\n"
+		  "|---|---|---|---|\n"
+		  "| `time.sleep` | function | certain | `await asyncio.sleep()` |\n"
+		  "| `queue.Queue.put` | method | conditional: on a bounded queue \\| when full | "
+		  "`await asyncio.to_thread(q.put, x)` |\n"
+		  "\n"
+		  "## Exceptions\n"
+		  "\n"
+		  "None.\n"
+		  "\n"
+		  "To suppress a finding, end the line where it is anchored with `# noqa: AA999` or "
+		  "`# noqa: fake-rule`, or with an equivalent code (`ASYNC251`, `ASYNC999`). A bare `# noqa` "
+		  "suppresses every finding on its line, and `# async-analyzer: noqa` on a line of its own "
+		  "suppresses the whole file. flake8 reads `# noqa: fake-rule` as a blanket `# noqa` (its codes "
+		  "are letters followed by digits), hiding its own findings on that line too: prefer "
+		  "`# noqa: AA999` where flake8 also runs. Ruff's RUF100 (unused noqa) removes codes it does not "
+		  "know, `AA999` included, unless its configuration sets `lint.external = [\"AA\"]`.\n"
+		  "\n"
+		  "## Equivalents\n"
+		  "\n"
+		  "`# noqa` honours these codes of other tools as equivalents of AA999: `ASYNC251`, `ASYNC999`.\n"
+		  "\n"
+		  "## References\n"
+		  "\n"
+		  "- [asyncio](https://docs.python.org/3/library/asyncio.html)\n"
+		  "\n"
+		  "## Default\n"
+		  "\n"
+		  "Opt-in: AA999 runs only when selected by its exact code (`--select AA999`), its name "
+		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n");
+	free(md);
+
+	char *text = aa_ruledoc_text(&fake_rule);
+	CHECK_STR(text,
+		  "AA999 fake-rule: A rule made up for this test.\n"
+		  "\n"
+		  "What it does:\n"
+		  "\n"
+		  "Reports `time.sleep()`.\n"
+		  "\n"
+		  "Example:\n"
+		  "\n"
+		  "    import time\n"
+		  "\n"
+		  "    async def f():\n"
+		  "        time.sleep(1)\n"
+		  "\n"
+		  "Targets:\n"
+		  "\n"
+		  "- time.sleep (function; certain; fix: await asyncio.sleep())\n"
+		  "- queue.Queue.put (method; conditional: on a bounded queue | when full; "
+		  "fix: `await asyncio.to_thread(q.put, x)`)\n"
+		  "\n"
+		  "Exceptions:\n"
+		  "\n"
+		  "None.\n"
+		  "\n"
+		  "To suppress a finding, end the line where it is anchored with `# noqa: AA999` or "
+		  "`# noqa: fake-rule`, or with an equivalent code (`ASYNC251`, `ASYNC999`). A bare `# noqa` "
+		  "suppresses every finding on its line, and `# async-analyzer: noqa` on a line of its own "
+		  "suppresses the whole file. flake8 reads `# noqa: fake-rule` as a blanket `# noqa` (its codes "
+		  "are letters followed by digits), hiding its own findings on that line too: prefer "
+		  "`# noqa: AA999` where flake8 also runs. Ruff's RUF100 (unused noqa) removes codes it does not "
+		  "know, `AA999` included, unless its configuration sets `lint.external = [\"AA\"]`.\n"
+		  "\n"
+		  "Equivalents:\n"
+		  "\n"
+		  "`# noqa` honours these codes of other tools as equivalents of AA999: `ASYNC251`, `ASYNC999`.\n"
+		  "\n"
+		  "References:\n"
+		  "\n"
+		  "- [asyncio](https://docs.python.org/3/library/asyncio.html)\n"
+		  "\n"
+		  "Default:\n"
+		  "\n"
+		  "Opt-in: AA999 runs only when selected by its exact code (`--select AA999`), its name "
+		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n");
+	free(text);
+
+	/* Real rules: the fixed section order; a section is there exactly when its field is. */
+	for (size_t i = 0; i < aa_rules_count; i++) {
+		const struct aa_rule *r = aa_rules[i];
+		const struct {
+			const char *heading;
+			int present;
+		} order[] = {
+			{ "# ", 1 },
+			{ "\n## What it does\n", r->doc.what != NULL },
+			{ "\n## Why is this bad\n", r->doc.why != NULL },
+			{ "\n## Example\n\n```python\n", r->doc.example != NULL },
+			{ "\n## Use instead\n\n```python\n", r->doc.use_instead != NULL },
+			{ "\n## Anchor\n", r->doc.anchor != NULL },
+			{ "\n## Targets\n\n| Target | Kind | Blocks | Fix |\n", r->n_targets > 0 },
+			{ "\n## Exceptions\n", 1 },
+			{ "\n## Equivalents\n", (r->equivalents && r->equivalents[0]) || r->doc.equivalents_note },
+			{ "\n## References\n", r->doc.references != NULL },
+			{ r->default_on ? "\n## Default\n\nOn: " : "\n## Default\n\nOpt-in: ", 1 },
+		};
+		md = aa_ruledoc_markdown(r);
+		const char *at = md;
+		for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+			const char *hit = strstr(at, order[k].heading);
+			if (!order[k].present) {
+				CHECK(!strstr(md, order[k].heading), "%s: section \"%s\" without its field", r->code,
+				      order[k].heading);
+				continue;
+			}
+			CHECK(hit != NULL, "%s: section \"%s\" missing or out of order", r->code, order[k].heading);
+			if (hit)
+				at = hit + strlen(order[k].heading);
+		}
+		/* One table row per target. */
+		size_t rows = 0;
+		for (const char *p = strstr(md, "\n| `"); p; p = strstr(p + 1, "\n| `"))
+			rows++;
+		CHECK(rows == r->n_targets, "%s: %zu target rows, %zu targets", r->code, rows, r->n_targets);
+		free(md);
+	}
+}
+
+/* ---- helpers and failures ------------------------------------------------------------ */
+
+static void test_helpers(void)
+{
+	struct aa_emit_opts opts = { .cwd = "/r/sub", .srcroot = "/r" };
+	static const struct {
+		const char *path, *want;
+		int inside;
+	} cases[] = {
+		{ "a.py", "sub/a.py", 1 },
+		{ "./x/../b.py", "sub/b.py", 1 },
+		{ "x//y/./c.py", "sub/x/y/c.py", 1 },
+		{ "../top.py", "top.py", 1 },
+		{ "../../../../etc/e.py", "/etc/e.py", 0 },
+		{ "/r/abs.py", "abs.py", 1 },
+		{ "/rx/not-inside.py", "/rx/not-inside.py", 0 },
+		{ "/elsewhere/z.py", "/elsewhere/z.py", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got;
+		int inside = aa_emit_srcroot_path(&opts, cases[i].path, &got);
+		CHECK(inside == cases[i].inside, "%s: inside %d", cases[i].path, inside);
+		CHECK_STR(got, cases[i].want);
+		free(got);
+	}
+
+	static const struct {
+		const char *in, *want;
+	} utf8[] = {
+		{ "plain", "plain" },
+		{ "caf\xC3\xA9 \xF0\x9F\x98\x80", "caf\xC3\xA9 \xF0\x9F\x98\x80" },
+		{ "\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD" },             /* overlong '/' */
+		{ "\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" }, /* surrogate */
+		{ "\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
+		{ "a\xE2\x82", "a\xEF\xBF\xBD\xEF\xBF\xBD" },               /* truncated */
+	};
+	for (size_t i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++) {
+		char *got = aa_emit_utf8_clean(utf8[i].in);
+		CHECK_STR(got, utf8[i].want);
+		free(got);
+	}
+}
+
+/* Every writer reports a full disk as -1 (the caller's exit status 2). */
+static void test_write_failure(void)
+{
+	FILE *full = fopen("/dev/full", "w");
+	if (!full) {
+		fprintf(stderr, "emit_test: /dev/full is not available; write-failure checks skipped\n");
+		return;
+	}
+	struct aa_diag_list list;
+	sample(&list, 0);
+	static const enum aa_format formats[] = { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF, AA_FORMAT_GITHUB };
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		struct aa_emit_opts opts = sample_opts(formats[i]);
+		clearerr(full);
+		CHECK(aa_emit(full, &list, &opts) == -1, "format %zu: a failed write must return -1", i);
+	}
+	clearerr(full);
+	CHECK(aa_emit_statistics(full, &list) == -1, "statistics: a failed write must return -1");
+	fclose(full); /* fails too, by design of /dev/full */
+	aa_diag_list_release(&list);
+}
+
+static int write_sarif(const char *path)
+{
+	struct aa_diag_list list;
+	sample(&list, 0);
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_SARIF);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		aa_diag_list_release(&list);
+		return 2;
+	}
+	int rc = aa_emit(f, &list, &opts);
+	if (fclose(f) || rc) {
+		fprintf(stderr, "emit_test: writing %s failed\n", path);
+		rc = 2;
+	}
+	aa_diag_list_release(&list);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--write-sarif"))
+		return write_sarif(argv[2]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: emit_test [--write-sarif FILE]\n");
+		return 2;
+	}
+	test_text();
+	test_statistics();
+	test_json();
+	test_github();
+	test_sarif();
+	test_ruledoc();
+	test_helpers();
+	test_write_failure();
+	if (failures) {
+		fprintf(stderr, "emit_test: %d check(s) failed\n", failures);
+		return 1;
+	}
+	printf("emit_test: all checks passed\n");
+	return 0;
+}

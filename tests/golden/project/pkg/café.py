@@ -1,0 +1,5 @@
+import subprocess
+
+
+async def déployer(cible):
+    nom = "système"; subprocess.run(["deploy", cible, nom])

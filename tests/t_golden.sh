@@ -1,0 +1,45 @@
+#!/bin/sh
+# Golden tests: the four output formats on a small multi-file project with non-ASCII
+# paths and text, compared byte for byte with tests/golden/expected.*. The SARIF log is
+# also validated (tests/t_sarif_validate.sh). Regenerate after an intended change with:
+#   AA_BIN=build/async-analyzer tests/t_golden.sh --update
+# suite: release-only
+set -u
+AA=${AA_BIN:?AA_BIN must name the analyzer}
+root=$(cd "$(dirname "$0")/.." && pwd)
+golden=$root/tests/golden
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+for fmt in text json sarif github; do
+  (cd "$golden/project" && "$AA" check --color never --format "$fmt" . >"$tmp/out.$fmt" 2>/dev/null)
+  rc=$?
+  [ "$rc" = 1 ] || { echo "FAIL: --format $fmt exited $rc, expected 1"; status=1; }
+  # The SARIF log names the absolute source root and the version: normalise both.
+  if [ "$fmt" = sarif ]; then
+    python3 - "$tmp/out.sarif" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p, encoding="utf-8"))
+run = d["runs"][0]
+for base in run.get("originalUriBaseIds", {}).values():
+    base["uri"] = "file:///SRCROOT/"
+run["tool"]["driver"]["version"] = "VERSION"
+run["tool"]["driver"].pop("semanticVersion", None)
+open(p, "w", encoding="utf-8").write(json.dumps(d, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+PY
+  fi
+  if [ "${1:-}" = --update ]; then
+    cp "$tmp/out.$fmt" "$golden/expected.$fmt"
+  elif ! cmp -s "$tmp/out.$fmt" "$golden/expected.$fmt"; then
+    echo "FAIL: --format $fmt differs from tests/golden/expected.$fmt:"
+    diff -u "$golden/expected.$fmt" "$tmp/out.$fmt" | head -40
+    status=1
+  fi
+done
+if [ -f "$root/tests/t_sarif_validate.sh" ] && [ "${1:-}" != --update ]; then
+  (cd "$golden/project" && "$AA" check --format sarif . >"$tmp/real.sarif" 2>/dev/null)
+  sh "$root/tests/t_sarif_validate.sh" "$tmp/real.sarif" || { echo "FAIL: the real SARIF log does not validate"; status=1; }
+fi
+[ "$status" = 0 ] && echo "golden: text, json, sarif, github match"
+exit $status

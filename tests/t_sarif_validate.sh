@@ -1,0 +1,104 @@
+#!/bin/sh
+# suite: release-only
+# Validates a SARIF log with both validators we trust:
+#  - ajv against the OASIS schema (../shared/sarif/sarif-schema-2.1.0.json; draft-04,
+#    migrated to draft-07 with `ajv migrate` because ajv 8 has no draft-04 mode);
+#  - Microsoft's Sarif.Multitool with `--rule-kind "Sarif;Gh"` (the SARIF rules plus the
+#    ones GitHub code scanning enforces on upload).
+# Fails on any schema error and on any Multitool error or warning (notes are allowed).
+#
+# Usage: tests/t_sarif_validate.sh [FILE.sarif]
+#   Without FILE, validates the log `$AA_BUILD/emit_test --write-sarif` writes.
+# Env: AA_BUILD = the build directory (the validators are installed into
+#   $AA_BUILD/sarif-tools with `npm ci` from tests/sarif-tools/package-lock.json).
+# Run from the repository root.
+set -eu
+
+fail() {
+	echo "t_sarif_validate: FAIL: $*" >&2
+	exit 1
+}
+
+[ -n "${AA_BUILD:-}" ] || fail "AA_BUILD is not set"
+repo=$(pwd)
+pins="$repo/tests/sarif-tools"
+schema="$repo/../shared/sarif/sarif-schema-2.1.0.json"
+[ -f "$pins/package-lock.json" ] || fail "run me from the repository root ($pins/package-lock.json is missing)"
+[ -f "$schema" ] || fail "$schema is missing"
+command -v npm >/dev/null 2>&1 || fail "npm is missing (apt-get install -y nodejs npm)"
+
+# --- install the pinned validators into the build tree, once per lock file ------------
+tools="$AA_BUILD/sarif-tools"
+stamp="$tools/.stamp-$(cat "$pins/package.json" "$pins/package-lock.json" | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+	rm -rf "$tools"
+	mkdir -p "$tools"
+	cp "$pins/package.json" "$pins/package-lock.json" "$tools/"
+	echo "t_sarif_validate: installing the pinned validators into $tools"
+	(cd "$tools" && npm ci --ignore-scripts --no-audit --no-fund) >"$AA_BUILD/sarif-tools.log" 2>&1 ||
+		{ cat "$AA_BUILD/sarif-tools.log" >&2; fail "npm ci failed in $tools"; }
+	touch "$stamp"
+fi
+multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+ajv="$tools/node_modules/.bin/ajv"
+[ -f "$multitool" ] || fail "$multitool is missing after npm ci"
+# npm does not run the package's postinstall, which would make the binary executable.
+chmod u+x "$multitool"
+# .NET needs libicu unless told to run without culture data.
+if ! ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so'; then
+	DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+	export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT
+fi
+# Nothing here needs the .NET telemetry or first-run banner.
+DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_CLI_TELEMETRY_OPTOUT
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/aa-sarif.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+
+# --- the log to validate --------------------------------------------------------------
+if [ $# -ge 1 ]; then
+	[ -f "$1" ] || fail "$1: no such file"
+	cp "$1" "$work/log.sarif"
+	what=$1
+else
+	[ -x "$AA_BUILD/emit_test" ] || fail "$AA_BUILD/emit_test is missing (build first)"
+	"$AA_BUILD/emit_test" --write-sarif "$work/log.sarif" || fail "emit_test --write-sarif failed"
+	what="emit_test --write-sarif"
+fi
+echo "t_sarif_validate: validating $what"
+
+status=0
+
+# --- JSON schema (ajv picks its parser by extension, hence .json) ---------------------
+cp "$work/log.sarif" "$work/log.json"
+if ! "$ajv" migrate -s "$schema" -o "$work/schema-draft7.json" >"$work/migrate.txt" 2>&1; then
+	cat "$work/migrate.txt" >&2
+	fail "ajv migrate failed"
+fi
+if "$ajv" validate --spec=draft7 -c ajv-formats --all-errors --errors=text \
+	-s "$work/schema-draft7.json" -d "$work/log.json" >"$work/ajv.txt" 2>&1; then
+	echo "ajv: valid against sarif-schema-2.1.0.json"
+else
+	echo "ajv: INVALID against sarif-schema-2.1.0.json:"
+	sed 's/^/  /' "$work/ajv.txt"
+	status=1
+fi
+
+# --- Sarif.Multitool --------------------------------------------------------------------
+# Its exit status is not a verdict; the log it writes is.
+"$multitool" validate "$work/log.sarif" --rule-kind "Sarif;Gh" --level "Error;Warning;Note" \
+	-c "$pins/multitool-config.xml" -o "$work/multitool.sarif" --log ForceOverwrite \
+	>"$work/multitool.txt" 2>&1 || true
+if [ ! -s "$work/multitool.sarif" ]; then
+	cat "$work/multitool.txt" >&2
+	fail "Sarif.Multitool wrote no output log"
+fi
+if ! node "$pins/report.js" "$work/multitool.sarif"; then
+	status=1
+fi
+
+if [ $status -ne 0 ]; then
+	fail "$what is not a clean SARIF 2.1.0 log"
+fi
+echo "t_sarif_validate: OK"
