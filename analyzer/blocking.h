@@ -17,7 +17,8 @@ const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_ru
 					  const struct aa_callee **callee);
 
 /* Reports `call` with the family's message; fix NULL uses the target's fix, or
- * AA_FIX_TO_THREAD when it has none. */
+ * AA_FIX_TO_THREAD when it has none. A fix through asyncio.to_thread is rewritten to
+ * trio's or anyio's thread runner in modules that import those. */
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix);
 

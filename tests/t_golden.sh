@@ -15,7 +15,7 @@ for fmt in text json sarif github; do
   (cd "$golden/project" && "$AA" check --color never --format "$fmt" . >"$tmp/out.$fmt" 2>/dev/null)
   rc=$?
   [ "$rc" = 1 ] || { echo "FAIL: --format $fmt exited $rc, expected 1"; status=1; }
-  # The SARIF log names the absolute source root and the version: normalise both.
+  # The SARIF log names absolute directories and the version: normalise them.
   if [ "$fmt" = sarif ]; then
     python3 - "$tmp/out.sarif" <<'PY'
 import json, sys
@@ -24,6 +24,9 @@ d = json.load(open(p, encoding="utf-8"))
 run = d["runs"][0]
 for base in run.get("originalUriBaseIds", {}).values():
     base["uri"] = "file:///SRCROOT/"
+for inv in run.get("invocations", []):
+    if "workingDirectory" in inv:
+        inv["workingDirectory"]["uri"] = "file:///CWD/"
 run["tool"]["driver"]["version"] = "VERSION"
 run["tool"]["driver"].pop("semanticVersion", None)
 open(p, "w", encoding="utf-8").write(json.dumps(d, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
