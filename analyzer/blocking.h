@@ -12,13 +12,15 @@
 /* The fix suggested when a target names none. */
 #define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
 
-/* In async context, the target of rule's table that `call` matches, or NULL. */
+/* In async context, the target of rule's table that `call` matches, or NULL (also for
+ * an awaited call: a sync target cannot be awaited). */
 const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
 					  const struct aa_callee **callee);
 
 /* Reports `call` with the family's message; fix NULL uses the target's fix, or
- * AA_FIX_TO_THREAD when it has none. A fix through asyncio.to_thread is rewritten to
- * trio's or anyio's thread runner in modules that import those. */
+ * AA_FIX_TO_THREAD when it has none. In modules that import trio or anyio, asyncio-only
+ * fixes (asyncio.to_thread, aiofiles, create_subprocess_*) are said in that library's
+ * vocabulary (to_thread.run_sync, open_file, run_process). */
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix);
 

@@ -119,6 +119,15 @@ const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx)
 	return ctx->engine->blocking_calls;
 }
 
+bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode p = ts_node_parent(call);
+	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
+		p = ts_node_parent(p);
+	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
+}
+
 TSNode aa_call_arg(const struct aa_ctx *ctx, TSNode call, int index, const char *keyword)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);

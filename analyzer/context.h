@@ -81,6 +81,9 @@ bool aa_ctx_imports(const struct aa_ctx *ctx, const char *module);
 /* Additional blocking calls configured by the user (--blocking-call), NULL-terminated. */
 const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
 
+/* True when call is the operand of `await` (through parentheses). */
+bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);
+
 /* --- arguments ------------------------------------------------------------------- */
 
 /* The argument of `call` at position `index` (0-based, positional only; -1 to skip) or

@@ -82,16 +82,6 @@ static const struct aa_target targets[] = {
 	FN("importlib.import_module", THREAD("importlib.import_module, name")),
 };
 
-/* `await f()` cannot be one of these sync calls: the tracker was wrong (or the code is). */
-static bool awaited(struct aa_ctx *ctx, TSNode call)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = ts_node_parent(call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = ts_node_parent(p);
-	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
-}
-
 /* True when the handler's type names BlockingIOError (alone or in a tuple). */
 static bool handler_catches_blocking_io(struct aa_ctx *ctx, TSNode handler)
 {
@@ -285,40 +275,17 @@ static bool generator_handed_off(struct aa_ctx *ctx, TSNode call)
 	return name_handed_off(ctx, function, target);
 }
 
-/* The fix in the vocabulary of the async library the module already uses: aiofiles
- * runs on asyncio only. */
-static const char *library_fix(struct aa_ctx *ctx, const char *fix, char *buf, size_t size)
-{
-	static const char to_thread[] = "await asyncio.to_thread(";
-	static const char open_[] = "async with aiofiles.open(";
-	static const char temp[] = "async with aiofiles.tempfile.";
-	const char *lib = aa_ctx_imports(ctx, "trio") ? "trio" : aa_ctx_imports(ctx, "anyio") ? "anyio" : NULL;
-	if (!lib)
-		return fix;
-	if (!strncmp(fix, to_thread, sizeof(to_thread) - 1))
-		snprintf(buf, size, "await %s.to_thread.run_sync(%s", lib, fix + sizeof(to_thread) - 1);
-	else if (!strncmp(fix, open_, sizeof(open_) - 1))
-		snprintf(buf, size, "await %s.open_file(%s", lib, fix + sizeof(open_) - 1);
-	else if (!strncmp(fix, temp, sizeof(temp) - 1))
-		snprintf(buf, size, "await %s.to_thread.run_sync(tempfile.%.*s)", lib,
-			 (int)strcspn(fix + sizeof(temp) - 1, "("), fix + sizeof(temp) - 1);
-	else
-		return fix;
-	return buf;
-}
-
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_file_io, call, NULL);
-	if (!t || awaited(ctx, call))
+	if (!t)
 		return;
 	if (t->flags & AA_TARGET_CONDITIONAL) {
 		bool lazy = !strcmp(t->condition, LAZY_BLOCKS);
 		if (lazy ? generator_handed_off(ctx, call) : non_blocking_fd(ctx, call))
 			return;
 	}
-	char buf[160];
-	aa_blocking_report(ctx, &aa_rule_blocking_file_io, call, t, library_fix(ctx, t->fix, buf, sizeof(buf)));
+	aa_blocking_report(ctx, &aa_rule_blocking_file_io, call, t, NULL);
 }
 
 static const char *const equivalents[] = { "ASYNC230", NULL };

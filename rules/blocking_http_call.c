@@ -69,21 +69,10 @@ static const struct aa_target targets[] = {
 	METHOD("http.client.HTTPConnection.getresponse", HTTPX("request")),
 };
 
-/* `await f()` cannot be one of these sync calls: the tracker was wrong (or the code is),
- * and saying nothing is the safe answer. */
-static bool awaited(struct aa_ctx *ctx, TSNode call)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = ts_node_parent(call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = ts_node_parent(p);
-	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
-}
-
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_http_call, call, NULL);
-	if (!t || awaited(ctx, call))
+	if (!t)
 		return;
 	aa_blocking_report(ctx, &aa_rule_blocking_http_call, call, t, NULL);
 }

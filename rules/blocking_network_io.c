@@ -223,15 +223,6 @@ static bool text_contains(const struct aa_ctx *ctx, TSNode node, const char *nee
 	return false;
 }
 
-static bool awaited(struct aa_ctx *ctx, TSNode call)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = ts_node_parent(call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = ts_node_parent(p);
-	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
-}
-
 static bool same_text(const struct aa_ctx *ctx, TSNode a, TSNode b)
 {
 	uint32_t la, lb;
@@ -528,7 +519,7 @@ static bool starts_with(const char *s, const char *prefix)
 
 static void check(struct aa_ctx *ctx, TSNode call)
 {
-	if (!aa_ctx_in_async(ctx) || awaited(ctx, call))
+	if (!aa_ctx_in_async(ctx) || aa_call_is_awaited(ctx, call))
 		return;
 	const struct aa_callee *c;
 	const struct aa_target *t = aa_ctx_match_call(ctx, &aa_rule_blocking_network_io, call, &c);

@@ -40,31 +40,12 @@ static const struct aa_target targets[] = {
 	METHOD("pathlib.Path.resolve", THREAD("path.resolve")),
 };
 
-/* `await f()` cannot be one of these sync calls: the tracker was wrong (or the code is). */
-static bool awaited(struct aa_ctx *ctx, TSNode call)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = ts_node_parent(call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = ts_node_parent(p);
-	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
-}
-
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_path_check, call, NULL);
-	if (!t || awaited(ctx, call))
+	if (!t)
 		return;
-	/* Every fix here is a to_thread call: say it in the module's own library. */
-	static const char to_thread[] = "await asyncio.to_thread(";
-	const char *lib = aa_ctx_imports(ctx, "trio") ? "trio" : aa_ctx_imports(ctx, "anyio") ? "anyio" : NULL;
-	char buf[160];
-	const char *fix = t->fix;
-	if (lib && !strncmp(fix, to_thread, sizeof(to_thread) - 1)) {
-		snprintf(buf, sizeof(buf), "await %s.to_thread.run_sync(%s", lib, fix + sizeof(to_thread) - 1);
-		fix = buf;
-	}
-	aa_blocking_report(ctx, &aa_rule_blocking_path_check, call, t, fix);
+	aa_blocking_report(ctx, &aa_rule_blocking_path_check, call, t, NULL);
 }
 
 static const char *const equivalents[] = { "ASYNC240", NULL };

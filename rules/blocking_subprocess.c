@@ -49,16 +49,6 @@ static const struct aa_target targets[] = {
 	WAIT("os.waitid", "await asyncio.to_thread(os.waitid, idtype, id, options)"),
 };
 
-/* `await f()` cannot be one of these sync calls: the tracker was wrong (or the code is). */
-static bool awaited(struct aa_ctx *ctx, TSNode call)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = ts_node_parent(call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = ts_node_parent(p);
-	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
-}
-
 static TSNode strip_parens(const struct aa_syms *s, TSNode n)
 {
 	for (int i = 0; i < 16 && !ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression; i++)
@@ -132,36 +122,17 @@ static bool wait_blocks(struct aa_ctx *ctx, TSNode call, const char *name)
 	return options_block(ctx, aa_call_arg(ctx, call, index, "options"));
 }
 
-/* The fix in the vocabulary of the async library the module already uses. */
-static const char *library_fix(struct aa_ctx *ctx, const char *fix, char *buf, size_t size)
-{
-	static const char to_thread[] = "await asyncio.to_thread(";
-	const char *lib = aa_ctx_imports(ctx, "trio") ? "trio" : aa_ctx_imports(ctx, "anyio") ? "anyio" : NULL;
-	if (!lib)
-		return fix;
-	if (!strncmp(fix, to_thread, sizeof(to_thread) - 1)) {
-		snprintf(buf, size, "await %s.to_thread.run_sync(%s", lib, fix + sizeof(to_thread) - 1);
-		return buf;
-	}
-	if (strstr(fix, "create_subprocess_")) {
-		snprintf(buf, size, "await %s.run_process()", lib);
-		return buf;
-	}
-	return fix;
-}
-
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_subprocess, call, NULL);
-	if (!t || awaited(ctx, call))
+	if (!t)
 		return;
 	if (t->flags & AA_TARGET_CONDITIONAL) {
 		bool blocks = !strncmp(t->name, "os.spawn", 8) ? spawn_waits(ctx, call) : wait_blocks(ctx, call, t->name);
 		if (!blocks)
 			return;
 	}
-	char buf[160];
-	aa_blocking_report(ctx, &aa_rule_blocking_subprocess, call, t, library_fix(ctx, t->fix, buf, sizeof(buf)));
+	aa_blocking_report(ctx, &aa_rule_blocking_subprocess, call, t, NULL);
 }
 
 static const char *const equivalents[] = { "ASYNC220", "ASYNC221", "ASYNC222", NULL };

@@ -92,6 +92,12 @@ p.stdout.close()
 sys.exit(0 if p.wait() == 2 else 1)
 PY
 
+# SARIF: executionSuccessful is false exactly when the exit status is 2.
+expect "sarif with findings" 1 "$AA" check --format sarif "$tmp/p/bad.py"
+python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['runs'][0]['invocations'][0]['executionSuccessful'] is True" "$tmp/out" || fail "executionSuccessful should be true on exit 1"
+expect "sarif with a usage error" 2 "$AA" check --format sarif "$tmp/p/bad.py" "$tmp/p/nope.py"
+python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['runs'][0]['invocations'][0]['executionSuccessful'] is False" "$tmp/out" || fail "executionSuccessful should be false on exit 2"
+
 # Determinism: any --jobs gives byte-identical output.
 "$AA" check --format json --jobs 1 fixtures >"$tmp/j1.json" 2>/dev/null
 "$AA" check --format json --jobs 8 fixtures >"$tmp/j8.json" 2>/dev/null
