@@ -4,10 +4,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* ---- glob ------------------------------------------------------------------------- */
@@ -326,14 +328,28 @@ struct cand {
 	bool has_id, is_link, dangling;
 };
 
+enum id_source {
+	ID_NONE,   /* unknown: fstat the directory */
+	ID_STAT,   /* from stat(): exact */
+	ID_DIRENT, /* parent's device + d_ino: exact unless a mount point, checked with "." */
+};
+
 struct pending {
 	char *path; /* display path; "" is the current directory */
+	struct fid id;
+	unsigned char id_source;
 	bool explicit;
 };
 
 struct entry {
 	size_t name; /* offset in walker.names */
+	ino_t ino;
 	unsigned char type;
+};
+
+struct fs_trust {
+	dev_t dev;
+	bool trusted;
 };
 
 struct walker {
@@ -352,12 +368,16 @@ struct walker {
 	size_t names_len, names_cap;
 	struct entry *ents;
 	size_t n_ents, ents_cap;
+	char *dents; /* getdents64 buffer */
+	struct fs_trust *fs;
+	size_t n_fs, fs_cap;
 	struct aa_discovery *out;
 };
 
 static size_t fid_hash(struct fid id)
 {
-	uint64_t h = (uint64_t)id.ino * 0x9E3779B97F4A7C15ull ^ (uint64_t)id.dev * 0xC2B2AE3D27D4EB4Full;
+	uint64_t h = (uint64_t)id.ino * 0x9E3779B97F4A7C15ull;
+	h ^= (uint64_t)id.dev * 0xC2B2AE3D27D4EB4Full;
 	return (size_t)(h ^ (h >> 29));
 }
 
@@ -372,6 +392,16 @@ static bool idset_has(const struct idset *s, struct fid id)
 	return false;
 }
 
+static void idset_insert(struct idset *s, struct fid id)
+{
+	size_t i = fid_hash(id) & (s->cap - 1);
+	while (s->used[i])
+		i = (i + 1) & (s->cap - 1);
+	s->used[i] = 1;
+	s->slots[i] = id;
+	s->len++;
+}
+
 static void idset_put(struct idset *s, struct fid id)
 {
 	if (2 * (s->len + 1) > s->cap) {
@@ -380,17 +410,12 @@ static void idset_put(struct idset *s, struct fid id)
 		bigger.used = aa_xcalloc(bigger.cap, 1);
 		for (size_t i = 0; i < s->cap; i++)
 			if (s->used[i])
-				idset_put(&bigger, s->slots[i]);
+				idset_insert(&bigger, s->slots[i]);
 		free(s->slots);
 		free(s->used);
 		*s = bigger;
 	}
-	size_t i = fid_hash(id) & (s->cap - 1);
-	while (s->used[i])
-		i = (i + 1) & (s->cap - 1);
-	s->used[i] = 1;
-	s->slots[i] = id;
-	s->len++;
+	idset_insert(s, id);
 }
 
 static bool is_python_name(const char *name)
@@ -497,40 +522,85 @@ static void add_cand(struct walker *w, char *path, const struct stat *st, bool i
 	c->dangling = dangling;
 }
 
-static void push(struct pending **v, size_t *n, size_t *cap, char *path, bool explicit)
+static void push(struct pending **v, size_t *n, size_t *cap, char *path, bool explicit,
+		 const struct fid *id, enum id_source src)
 {
 	AA_GROW(*v, *cap, *n + 1);
-	(*v)[*n].path = path;
-	(*v)[*n].explicit = explicit;
+	struct pending *p = &(*v)[*n];
+	p->path = path;
+	p->explicit = explicit;
+	p->id_source = (unsigned char)src;
+	p->id.dev = id ? id->dev : 0;
+	p->id.ino = id ? id->ino : 0;
 	(*n)++;
 }
 
-/* Reads the whole directory first: a pyvenv.cfg anywhere in it discards it all. Returns
- * false when the directory cannot be read. */
-static bool read_entries(struct walker *w, DIR *dir, bool *venv)
+enum { DENTS_SIZE = 32768 };
+
+/* Reads the whole directory first: a pyvenv.cfg anywhere in it discards it all.
+ * getdents64 rather than readdir: fdopendir costs three more system calls per
+ * directory. Returns false when the directory cannot be read; *dot is the inode of ".". */
+static bool read_entries(struct walker *w, int fd, bool *venv, ino_t *dot, bool *have_dot)
 {
 	w->names_len = 0;
 	w->n_ents = 0;
 	*venv = false;
+	*have_dot = false;
+	if (!w->dents)
+		w->dents = aa_xmalloc(DENTS_SIZE);
 	for (;;) {
-		errno = 0;
-		struct dirent *de = readdir(dir);
-		if (!de)
-			return errno == 0;
-		const char *name = de->d_name;
-		if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+		ssize_t got = getdents64(fd, w->dents, DENTS_SIZE);
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (strcmp(name, "pyvenv.cfg") == 0)
-			*venv = true;
-		size_t nl = strlen(name) + 1;
-		AA_GROW(w->names, w->names_cap, w->names_len + nl);
-		memcpy(w->names + w->names_len, name, nl);
-		AA_GROW(w->ents, w->ents_cap, w->n_ents + 1);
-		w->ents[w->n_ents].name = w->names_len;
-		w->ents[w->n_ents].type = de->d_type;
-		w->n_ents++;
-		w->names_len += nl;
+		if (got <= 0)
+			return got == 0;
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *de = (const struct dirent64 *)(w->dents + off);
+			off += de->d_reclen;
+			const char *name = de->d_name;
+			if (name[0] == '.' && !name[1]) {
+				*dot = de->d_ino;
+				*have_dot = true;
+				continue;
+			}
+			if (name[0] == '.' && name[1] == '.' && !name[2])
+				continue;
+			if (strcmp(name, "pyvenv.cfg") == 0)
+				*venv = true;
+			size_t nl = strlen(name) + 1;
+			AA_GROW(w->names, w->names_cap, w->names_len + nl);
+			memcpy(w->names + w->names_len, name, nl);
+			AA_GROW(w->ents, w->ents_cap, w->n_ents + 1);
+			struct entry *e = &w->ents[w->n_ents++];
+			e->name = w->names_len;
+			e->ino = de->d_ino;
+			e->type = de->d_type;
+			w->names_len += nl;
+		}
 	}
+}
+
+/*
+ * Whether d_ino (with the directory's device) is the file's identity, saving a stat per
+ * file and per directory. Only for local filesystems known to keep one device per mount
+ * and d_ino == st_ino: not overlayfs (per-layer devices and inode numbers), not btrfs
+ * (a subvolume is a new device behind a plain directory entry), not network filesystems.
+ */
+static bool fs_trusted(struct walker *w, int fd, dev_t dev)
+{
+	for (size_t i = 0; i < w->n_fs; i++)
+		if (w->fs[i].dev == dev)
+			return w->fs[i].trusted;
+	struct statfs sf;
+	bool trusted = false;
+	if (fstatfs(fd, &sf) == 0)
+		trusted = sf.f_type == EXT4_SUPER_MAGIC || sf.f_type == XFS_SUPER_MAGIC ||
+			  sf.f_type == TMPFS_MAGIC;
+	AA_GROW(w->fs, w->fs_cap, w->n_fs + 1);
+	w->fs[w->n_fs].dev = dev;
+	w->fs[w->n_fs].trusted = trusted;
+	w->n_fs++;
+	return trusted;
 }
 
 static unsigned char mode_type(mode_t m)
@@ -544,8 +614,8 @@ static unsigned char mode_type(mode_t m)
 	return DT_UNKNOWN;
 }
 
-static void walk_entry(struct walker *w, int dfd, const char *dir, const char *name,
-		       unsigned char type)
+static void walk_entry(struct walker *w, int dfd, const char *dir, struct fid dir_id,
+		       bool trusted, const char *name, ino_t ino, unsigned char type)
 {
 	struct stat st;
 	if (type == DT_UNKNOWN) {
@@ -565,22 +635,29 @@ static void walk_entry(struct walker *w, int dfd, const char *dir, const char *n
 		if (is_noise_name(name))
 			return;
 		char *path = join(dir, name);
+		struct fid id = { dir_id.dev, ino };
 		if (child_excluded(w, path))
 			free(path);
 		else
-			push(&w->stack, &w->n_stack, &w->stack_cap, path, false);
+			push(&w->stack, &w->n_stack, &w->stack_cap, path, false, &id,
+			     trusted ? ID_DIRENT : ID_NONE);
 		return;
 	}
 	if (type == DT_REG) {
 		if (!is_python_name(name))
 			return;
 		char *path = join(dir, name);
-		if (child_excluded(w, path))
+		if (child_excluded(w, path)) {
 			free(path);
-		else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		} else if (trusted) {
+			st.st_dev = dir_id.dev;
+			st.st_ino = ino;
 			add_cand(w, path, &st, false, false);
-		else
+		} else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			add_cand(w, path, &st, false, false);
+		} else {
 			add_cand(w, path, NULL, false, false);
+		}
 		return;
 	}
 	if (type != DT_LNK)
@@ -601,10 +678,12 @@ static void walk_entry(struct walker *w, int dfd, const char *dir, const char *n
 		if (is_noise_name(name))
 			return;
 		char *path = join(dir, name);
+		struct fid id = { st.st_dev, st.st_ino };
 		if (child_excluded(w, path))
 			free(path);
 		else
-			push(&w->deferred, &w->n_deferred, &w->deferred_cap, path, false);
+			push(&w->deferred, &w->n_deferred, &w->deferred_cap, path, false, &id,
+			     ID_STAT);
 	} else if (S_ISREG(st.st_mode) && is_python_name(name)) {
 		char *path = join(dir, name);
 		if (child_excluded(w, path))
@@ -617,6 +696,10 @@ static void walk_entry(struct walker *w, int dfd, const char *dir, const char *n
 static void walk_dir(struct walker *w, const struct pending *item)
 {
 	const char *fs = item->path[0] ? item->path : ".";
+	/* Known already (a revisit, or a loop): no need to open it. A mount point's
+	 * ID_DIRENT names the directory it hides, which is never walked: no false hit. */
+	if (item->id_source != ID_NONE && idset_has(&w->dirs, item->id))
+		return;
 	int fd = open(fs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		if (item->explicit)
@@ -624,35 +707,37 @@ static void walk_dir(struct walker *w, const struct pending *item)
 						       strerror(errno)));
 		return;
 	}
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
+	bool venv, have_dot;
+	ino_t dot = 0;
+	bool ok = read_entries(w, fd, &venv, &dot, &have_dot);
+	if (!ok) {
+		if (item->explicit)
+			add_error(w->out, aa_xasprintf("cannot read directory '%s': %s", fs,
+						       strerror(errno)));
 		close(fd);
 		return;
 	}
-	struct fid id = { st.st_dev, st.st_ino };
-	if (idset_has(&w->dirs, id)) {
-		close(fd);
-		return;
+	struct fid id = item->id;
+	if (item->id_source == ID_NONE ||
+	    (item->id_source == ID_DIRENT && (!have_dot || dot != id.ino))) {
+		struct stat st;
+		if (fstat(fd, &st) != 0) {
+			close(fd);
+			return;
+		}
+		id.dev = st.st_dev;
+		id.ino = st.st_ino;
 	}
-	DIR *dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
-	}
-	bool venv;
-	bool ok = read_entries(w, dir, &venv);
-	if (!ok && item->explicit)
-		add_error(w->out, aa_xasprintf("cannot read directory '%s': %s", fs,
-					       strerror(errno)));
 	/* Marked only once walked, so that a virtualenv skipped here is still walked when
 	 * it is also named on the command line. */
-	if (ok && (!venv || item->explicit)) {
+	if (!idset_has(&w->dirs, id) && (!venv || item->explicit)) {
 		idset_put(&w->dirs, id);
+		bool trusted = fs_trusted(w, fd, id.dev);
 		for (size_t i = 0; i < w->n_ents; i++)
-			walk_entry(w, dirfd(dir), item->path, w->names + w->ents[i].name,
-				   w->ents[i].type);
+			walk_entry(w, fd, item->path, id, trusted, w->names + w->ents[i].name,
+				   w->ents[i].ino, w->ents[i].type);
 	}
-	closedir(dir);
+	close(fd);
 }
 
 static void drain(struct walker *w)
@@ -722,7 +807,8 @@ static void add_root(struct walker *w, const char *arg)
 	if (!is_link)
 		st = lst;
 	if (S_ISDIR(st.st_mode)) {
-		push(&w->stack, &w->n_stack, &w->stack_cap, path, true);
+		struct fid id = { st.st_dev, st.st_ino };
+		push(&w->stack, &w->n_stack, &w->stack_cap, path, true, &id, ID_STAT);
 		drain(w);
 	} else {
 		add_cand(w, path, &st, is_link, false);
@@ -795,6 +881,8 @@ void aa_discover(const char *const *paths, size_t n_paths, const char *const *ex
 	free(w.deferred);
 	free(w.names);
 	free(w.ents);
+	free(w.dents);
+	free(w.fs);
 }
 
 void aa_discovery_release(struct aa_discovery *d)

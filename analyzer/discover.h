@@ -30,7 +30,8 @@ struct aa_discovery {
 	struct aa_discovered_file *files; /* owned; sorted by path */
 	size_t len, cap;
 	char **errors; /* owned; messages for paths named on the command line that do not
-			  exist ("path 'x' does not exist"): the caller exits 2 */
+			  exist ("path 'x' does not exist") or are directories that cannot be
+			  read: the caller exits 2 */
 	size_t n_errors, errors_cap;
 };
 
