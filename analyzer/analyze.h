@@ -25,6 +25,9 @@ struct aa_engine {
 	const struct aa_rule **dispatch; /* owned */
 	uint32_t n_symbols;
 	const char *const *blocking_calls; /* borrowed; NULL-terminated qualified names (AA110) */
+	const char **prefilter_words; /* owned array (strings borrowed from descriptors); the
+					 union of the enabled rules' prefilter_words */
+	size_t n_prefilter_words, prefilter_cap;
 };
 
 /* Prepares an engine for the rules enabled[] selects (borrowed for the call; copied).

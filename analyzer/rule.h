@@ -59,6 +59,11 @@ struct aa_rule {
 	 * aa_ctx_report(). Runs on worker threads: no mutable state outside ctx. May be NULL
 	 * for rules reported by the pipeline itself (AA001, AA002). */
 	void (*check)(struct aa_ctx *ctx, TSNode node);
+	/* A file is parsed only when it may hold what some enabled rule looks at. Every
+	 * file with `async def` or `await` is; a rule that also fires in sync code lists
+	 * here the words (NULL-terminated) whose presence makes a file worth parsing for it,
+	 * e.g. {"create_task", "ensure_future", NULL}. May be NULL. */
+	const char *const *prefilter_words;
 	struct aa_rule_doc doc;
 };
 
