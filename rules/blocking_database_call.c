@@ -22,8 +22,12 @@ extern const struct aa_rule aa_rule_blocking_database_call;
 #define FIX_SA_ENGINE "sqlalchemy.ext.asyncio.create_async_engine() (the same calls, awaited)"
 #define FIX_SA_SESSION "sqlalchemy.ext.asyncio.AsyncSession (await session.execute(select(...)))"
 
-#define SS_PG "on a server-side (named) cursor: conn.cursor(name) or conn.cursor(name=...); a client-side cursor holds every row after execute()"
-#define SS_MYSQL "on an unbuffered cursor: conn.cursor(SSCursor) or conn.cursor(SSDictCursor); a buffered cursor holds every row after execute()"
+#define SS_PG \
+	"on a server-side (named) cursor: conn.cursor(name) or conn.cursor(name=...); " \
+	"a client-side cursor holds every row after execute()"
+#define SS_MYSQL \
+	"on an unbuffered cursor: conn.cursor(SSCursor) or conn.cursor(SSDictCursor); " \
+	"a buffered cursor holds every row after execute()"
 
 #define REDIS(cmd) { "redis.Redis." cmd, M, FIX_REDIS, NULL }
 
@@ -180,6 +184,7 @@ static const struct aa_target targets[] = {
 	{ "sqlalchemy.engine.Connection.commit", M, FIX_SA_ENGINE, NULL },
 	{ "sqlalchemy.engine.Connection.rollback", M, FIX_SA_ENGINE, NULL },
 	{ "sqlalchemy.orm.Session.execute", M, FIX_SA_SESSION, NULL },
+	{ "sqlalchemy.orm.Session.exec", M, FIX_SA_SESSION, NULL }, /* SQLModel's Session */
 	{ "sqlalchemy.orm.Session.scalar", M, FIX_SA_SESSION, NULL },
 	{ "sqlalchemy.orm.Session.scalars", M, FIX_SA_SESSION, NULL },
 	{ "sqlalchemy.orm.Session.get", M, FIX_SA_SESSION, NULL },
@@ -362,7 +367,8 @@ const struct aa_rule aa_rule_blocking_database_call = {
 			"`MySQLdb`, and the query methods of their connections and cursors; the commands of a sync "
 			"`redis.Redis` client and `pipeline().execute()`; the operations of `pymongo` databases and "
 			"collections; `connect()`/`execute()` on a SQLAlchemy `create_engine()` engine and its "
-			"connections, and the queries of a sync `sqlalchemy.orm.Session`. The receiver must be "
+			"connections, and the queries of a sync `sqlalchemy.orm.Session` (SQLModel's `Session` and its "
+			"`exec()` included). The receiver must be "
 			"known to be such an object: built by the driver's constructor or factory in a way the "
 			"analyzer can see, or annotated with its class.",
 		.why = "A sync driver waits for the database server on the calling thread. In a coroutine that "

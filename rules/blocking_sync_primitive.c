@@ -26,7 +26,9 @@ extern const struct aa_rule aa_rule_blocking_sync_primitive;
 #define FIX_BARRIER "asyncio.Barrier: await barrier.wait()"
 
 #define GET_FORM "in its blocking form: not get(False) or get(block=False), and not a literal timeout of 0"
-#define PUT_FORM "on a bounded queue (a literal maxsize > 0 where it was made), in its blocking form: not put(x, False) or put(x, block=False), and not a literal timeout of 0"
+#define PUT_FORM \
+	"on a bounded queue (a literal maxsize > 0 where it was made), in its blocking form: " \
+	"not put(x, False) or put(x, block=False), and not a literal timeout of 0"
 
 static const struct aa_target targets[] = {
 	{ "threading.Event.wait", M, FIX_EVENT, NULL },
@@ -203,7 +205,8 @@ static bool earlier_guard(struct aa_ctx *ctx, TSNode call, TSNode recv)
 			TSSymbol k = ts_node_symbol(n);
 			if (k == s->await && ts_node_end_byte(n) > await_end)
 				await_end = ts_node_end_byte(n);
-			if (start < await_end && (k == s->identifier || k == s->attribute) && texts_equal(ctx, n, recv)) {
+			bool name = k == s->identifier || k == s->attribute;
+			if (start < await_end && name && texts_equal(ctx, n, recv)) {
 				found = true;
 				break;
 			}
@@ -301,7 +304,7 @@ static void check_call_target(struct aa_ctx *ctx, TSNode call)
 	const char *fix = NULL;
 	if (c->kind == AA_CALLEE_METHOD && !strcmp(c->qualname, "concurrent.futures.Future") &&
 	    from_run_coroutine_threadsafe(ctx, c->origin))
-		fix = "await the coroutine directly: .result() on the loop's own thread deadlocks";
+		fix = "await asyncio.wrap_future(future), or await the coroutine itself if it targets this loop";
 	aa_blocking_report(ctx, &aa_rule_blocking_sync_primitive, call, t, fix);
 }
 
