@@ -101,6 +101,25 @@ int aa_call_positional_count(const struct aa_ctx *ctx, TSNode call);
 void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* --- cross-file findings ----------------------------------------------------------- */
+
+/* What a deferred finding waits for (decided by the project index, analyzer/index.h,
+ * after every file is summarised). */
+enum aa_defer_cond {
+	/* the callee resolves to a project coroutine function (an `async def` whose
+	 * decorators are all known to keep it one, not overridden in a project subclass
+	 * with a different async-ness) */
+	AA_DEFER_IF_COROUTINE = 1,
+};
+
+/* Records a finding of rule at call, to be reported when the call's callee, resolved
+ * across the project, satisfies cond. Used for callees the file alone cannot decide
+ * (imported project functions, methods through `self`, `cls`, `super()` and receivers
+ * whose class is known). noqa is applied now; message is complete (printf syntax). Does
+ * nothing when the callee cannot be named (a call through an unknown object). */
+void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* The call's callee text for messages: "time.sleep" for `time.sleep(1)`, shortened to
  * 60 bytes. Owned by the context, valid until the next call of this function. */
 const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call);
