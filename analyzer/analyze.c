@@ -3,6 +3,7 @@
 #include "analyzer/model.h"
 #include "analyzer/parse.h"
 #include "analyzer/source.h"
+#include "analyzer/summarize.h"
 #include "analyzer/walk.h"
 #include "analyzer/xalloc.h"
 
@@ -12,6 +13,30 @@
 extern const struct aa_rule aa_rule_syntax_error;
 extern const struct aa_rule aa_rule_unreadable_file;
 
+bool aa_rule_travels(const struct aa_rule *r)
+{
+	return !strncmp(r->code, "AA10", 4) && r->code[4] >= '1' && r->code[4] <= '8';
+}
+
+/* Words starting with "async" are checked during the one scan for `async def`; the
+ * others get one memmem each, so each distinct word is kept once. */
+static void add_prefilter_word(struct aa_engine *e, const char *w)
+{
+	bool is_async = !strncmp(w, "async", 5);
+	const char **list = is_async ? e->async_words : e->prefilter_words;
+	size_t n = is_async ? e->n_async_words : e->n_prefilter_words;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], w))
+			return;
+	if (is_async) {
+		AA_GROW(e->async_words, e->async_words_cap, e->n_async_words + 1);
+		e->async_words[e->n_async_words++] = w;
+	} else {
+		AA_GROW(e->prefilter_words, e->prefilter_cap, e->n_prefilter_words + 1);
+		e->prefilter_words[e->n_prefilter_words++] = w;
+	}
+}
+
 int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *blocking_calls,
 		   const char **error)
 {
@@ -20,6 +45,7 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 	if (aa_syms_init(&e->syms, lang, error) < 0)
 		return -1;
 	e->blocking_calls = blocking_calls;
+	aa_target_index_build(&e->travelling, aa_rule_travels);
 	e->enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
 	memcpy(e->enabled, enabled, aa_rules_count * sizeof(bool));
 	e->n_symbols = ts_language_symbol_count(lang);
@@ -58,12 +84,12 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 	}
 	free(counts);
 	for (size_t i = 0; i < aa_rules_count; i++) {
+		if (enabled[i] && aa_rules[i]->uses_index)
+			e->uses_index = true;
 		if (!enabled[i] || !aa_rules[i]->prefilter_words)
 			continue;
-		for (const char *const *w = aa_rules[i]->prefilter_words; *w; w++) {
-			AA_GROW(e->prefilter_words, e->prefilter_cap, e->n_prefilter_words + 1);
-			e->prefilter_words[e->n_prefilter_words++] = *w;
-		}
+		for (const char *const *w = aa_rules[i]->prefilter_words; *w; w++)
+			add_prefilter_word(e, *w);
 	}
 	return 0;
 }
@@ -74,6 +100,8 @@ void aa_engine_release(struct aa_engine *e)
 	free(e->sym_start);
 	free(e->dispatch);
 	free(e->prefilter_words);
+	free(e->async_words);
+	aa_target_index_release(&e->travelling);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -117,24 +145,49 @@ static bool is_ident_byte(char c)
 	       (unsigned char)c >= 0x80;
 }
 
-/* Does `word` occur in text as a whole word, and (when then_def) followed by `def`
- * after blanks or line continuations? A byte scan, no tokenizer: strings and comments
- * may match too, which only costs a parse. */
-static bool has_word(const char *text, size_t len, const char *word, bool then_def)
+static bool is_blank(char c)
 {
-	size_t wlen = strlen(word);
+	return c == ' ' || c == '\t' || c == '\f' || c == '\\' || c == '\r' || c == '\n';
+}
+
+/* One pass over the occurrences of "async": `async def` (blanks and line continuations
+ * allowed between), or one of the engine's async-prefixed words ("async with",
+ * "asyncio"). A byte scan, no tokenizer: strings and comments may match too, which only
+ * costs a parse. */
+static bool has_async(const struct aa_engine *e, const char *text, size_t len)
+{
 	const char *end = text + len;
-	for (const char *p = text; (p = memmem(p, (size_t)(end - p), word, wlen)); p += wlen) {
+	for (const char *p = text; (p = memmem(p, (size_t)(end - p), "async", 5)); p += 5) {
 		if (p > text && is_ident_byte(p[-1]))
 			continue;
-		const char *q = p + wlen;
-		if (!then_def)
-			return q == end || !is_ident_byte(*q);
-		while (q < end && (*q == ' ' || *q == '\t' || *q == '\f' || *q == '\\' || *q == '\r' || *q == '\n'))
+		const char *after = p + 5;
+		for (size_t i = 0; i < e->n_async_words; i++) {
+			const char *w = e->async_words[i] + 5; /* what follows "async" in the word */
+			const char *q = after;
+			if (*w == ' ') { /* "async with": any blanks, then the keyword */
+				while (q < end && is_blank(*q))
+					q++;
+				w++;
+			}
+			size_t wl = strlen(w);
+			if ((size_t)(end - q) >= wl && !memcmp(q, w, wl))
+				return true;
+		}
+		const char *q = after;
+		while (q < end && is_blank(*q))
 			q++;
 		if (end - q >= 3 && !memcmp(q, "def", 3) && (end - q == 3 || !is_ident_byte(q[3])))
 			return true;
 	}
+	return false;
+}
+
+static bool has_await(const char *text, size_t len)
+{
+	const char *end = text + len;
+	for (const char *p = text; (p = memmem(p, (size_t)(end - p), "await", 5)); p += 5)
+		if ((p == text || !is_ident_byte(p[-1])) && (p + 5 == end || !is_ident_byte(p[5])))
+			return true;
 	return false;
 }
 
@@ -144,7 +197,7 @@ static bool has_word(const char *text, size_t len, const char *word, bool then_d
  * 17,200 files). */
 static bool worth_parsing(const struct aa_engine *e, const struct aa_source *src)
 {
-	if (has_word(src->text, src->len, "async", true) || has_word(src->text, src->len, "await", false))
+	if (has_async(e, src->text, src->len) || has_await(src->text, src->len))
 		return true;
 	for (size_t i = 0; i < e->n_prefilter_words; i++)
 		if (memmem(src->text, src->len, e->prefilter_words[i], strlen(e->prefilter_words[i])))
@@ -154,18 +207,16 @@ static bool worth_parsing(const struct aa_engine *e, const struct aa_source *src
 
 static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner)
 {
-	(void)inner;
 	struct aa_ctx *ctx = ud;
 	const struct aa_engine *e = ctx->engine;
 	TSSymbol k = ts_node_symbol(node);
-	if (k >= e->n_symbols)
-		return;
-	uint32_t from = e->sym_start[k], to = e->sym_start[k + 1];
-	if (from == to)
-		return;
-	ctx->scope = scope;
-	for (uint32_t i = from; i < to; i++)
-		e->dispatch[i]->check(ctx, node);
+	if (k < e->n_symbols) {
+		uint32_t from = e->sym_start[k], to = e->sym_start[k + 1];
+		ctx->scope = scope;
+		for (uint32_t i = from; i < to; i++)
+			e->dispatch[i]->check(ctx, node);
+	}
+	aa_summarize_enter(ctx, node, scope, inner);
 }
 
 static void collect_noqa(struct aa_ctx *ctx)
@@ -243,63 +294,83 @@ static void report_syntax_error(struct aa_ctx *ctx, TSNode err)
 	aa_ctx_emit(ctx, &aa_rule_syntax_error, start, end, message);
 }
 
-static void analyze_source(struct aa_worker *w, struct aa_source *src, const char *display)
+/* A module name for a file the module map does not know (stdin): its file name. */
+static char *fallback_module(const char *display)
 {
-	if (!worth_parsing(w->engine, src))
-		return;
+	const char *base = strrchr(display, '/');
+	base = base ? base + 1 : display;
+	size_t len = strcspn(base, ".");
+	return len ? aa_xstrndup(base, len) : aa_xstrdup("__main__");
+}
+
+static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *src, struct aa_file_job *job)
+{
+	if (!job->force && !worth_parsing(w->engine, src)) {
+		job->prefiltered = true;
+		return NULL;
+	}
 	struct aa_parsed parsed;
 	if (aa_parse(w->parser, src, &parsed) < 0) {
 		w->internal_errors++;
-		return;
+		return NULL;
 	}
+	char *own_module = job->module ? NULL : fallback_module(job->display);
+	const char *module = job->module ? job->module : own_module;
 	struct aa_ctx ctx = { 0 };
 	ctx.engine = w->engine;
 	ctx.src = src;
-	ctx.display = display;
+	ctx.display = job->display;
 	ctx.out = &w->diags;
 	aa_buf_init(&ctx.scratch);
 	aa_noqa_init(&ctx.noqa);
-	ctx.model = aa_model_build(src, &w->engine->syms, &parsed);
+	ctx.model = aa_model_build(src, &w->engine->syms, &parsed, module, job->is_package);
 	collect_noqa(&ctx);
 	if (!ctx.noqa.whole_file) {
+		if (w->engine->uses_index)
+			ctx.summary = aa_summary_new(job->display, module, job->is_package);
 		if (parsed.has_error)
 			report_syntax_error(&ctx, parsed.first_error);
 		struct aa_walk_visitor v = { .ud = &ctx, .enter = on_enter };
 		aa_walk(&parsed, &w->engine->syms, &v);
+		aa_summarize_finish(&ctx);
 	}
 	aa_model_free(ctx.model);
 	aa_noqa_release(&ctx.noqa);
 	aa_buf_release(&ctx.scratch);
+	free(ctx.scope_func);
 	aa_parsed_release(&parsed);
+	free(own_module);
+	return ctx.summary;
 }
 
-static void analyze_loaded(struct aa_worker *w, struct aa_source *src, enum aa_source_status st,
-			   const struct aa_source_error *err, const char *display)
+static struct aa_summary *analyze_loaded(struct aa_worker *w, struct aa_source *src, enum aa_source_status st,
+					 const struct aa_source_error *err, struct aa_file_job *job)
 {
 	if (st != AA_SOURCE_OK) {
-		report_unreadable(w, display, err->message, err->line ? err->line : 1, err->col ? err->col : 1);
-		return;
+		report_unreadable(w, job->display, err->message, err->line ? err->line : 1, err->col ? err->col : 1);
+		return NULL;
 	}
-	analyze_source(w, src, display);
+	struct aa_summary *sum = analyze_source(w, src, job);
 	aa_source_release(src);
+	return sum;
 }
 
-void aa_analyze_path(struct aa_worker *w, const char *path, const char *display, bool dangling)
+struct aa_summary *aa_analyze_path(struct aa_worker *w, struct aa_file_job *job)
 {
-	if (dangling) {
-		report_unreadable(w, display, "dangling symbolic link: its target does not exist", 1, 1);
-		return;
+	if (job->dangling) {
+		report_unreadable(w, job->display, "dangling symbolic link: its target does not exist", 1, 1);
+		return NULL;
 	}
 	struct aa_source src;
 	struct aa_source_error err;
-	enum aa_source_status st = aa_source_load(&src, path, &err);
-	analyze_loaded(w, &src, st, &err, display);
+	enum aa_source_status st = aa_source_load(&src, job->path, &err);
+	return analyze_loaded(w, &src, st, &err, job);
 }
 
-void aa_analyze_bytes(struct aa_worker *w, char *data, size_t len, const char *display)
+struct aa_summary *aa_analyze_bytes(struct aa_worker *w, char *data, size_t len, struct aa_file_job *job)
 {
 	struct aa_source src;
 	struct aa_source_error err;
 	enum aa_source_status st = aa_source_from_bytes(&src, data, len, &err);
-	analyze_loaded(w, &src, st, &err, display);
+	return analyze_loaded(w, &src, st, &err, job);
 }

@@ -13,6 +13,9 @@
 #include <tree_sitter/api.h>
 
 #include "analyzer/diag.h"
+#include "analyzer/modmap.h"
+#include "analyzer/summary.h"
+#include "analyzer/target_index.h"
 #include "analyzer/rule.h"
 #include "analyzer/syms.h"
 
@@ -25,10 +28,20 @@ struct aa_engine {
 	const struct aa_rule **dispatch; /* owned */
 	uint32_t n_symbols;
 	const char *const *blocking_calls; /* borrowed; NULL-terminated qualified names (AA110) */
-	const char **prefilter_words; /* owned array (strings borrowed from descriptors); the
-					 union of the enabled rules' prefilter_words */
+	/* The union of the enabled rules' prefilter_words, each once (owned arrays;
+	 * strings borrowed from descriptors): those starting with "async", checked in
+	 * the scan for `async def`, and the others. */
+	const char **async_words;
+	size_t n_async_words, async_words_cap;
+	const char **prefilter_words;
 	size_t n_prefilter_words, prefilter_cap;
+	const struct aa_modmap *modmap; /* borrowed; the analyzed files' module names, or NULL */
+	bool uses_index;          /* some enabled rule needs the project index */
+	struct aa_target_index travelling; /* owned; AA101-AA108 targets by name (AA109) */
 };
+
+/* Does rule's table travel through helpers (AA109)? AA101-AA108. */
+bool aa_rule_travels(const struct aa_rule *rule);
 
 /* Prepares an engine for the rules enabled[] selects (borrowed for the call; copied).
  * Returns 0, or -1 with *error set (static string) when the pinned grammar lacks a name
@@ -48,11 +61,23 @@ struct aa_worker {
 void aa_worker_init(struct aa_worker *w, const struct aa_engine *engine);
 void aa_worker_release(struct aa_worker *w);
 
-/* Analyzes the file at path (display path `display`), appending findings to w->diags.
- * dangling: a symlink whose target is missing (reported as AA002). */
-void aa_analyze_path(struct aa_worker *w, const char *path, const char *display, bool dangling);
+/* What the per-file stage is told about a file. */
+struct aa_file_job {
+	const char *path;     /* to open */
+	const char *display;  /* to report */
+	bool dangling;        /* a symlink whose target is missing (reported as AA002) */
+	const char *module;   /* dotted module name, or NULL (then derived from display) */
+	bool is_package;
+	bool force;           /* parse even without async code (a module the index needs) */
+	bool prefiltered;     /* out: not parsed, having nothing the rules look at */
+};
+
+/* Analyzes one file, appending findings to w->diags. Returns the file's summary for
+ * the project index (caller frees with aa_summary_free), or NULL when the file was not
+ * parsed. */
+struct aa_summary *aa_analyze_path(struct aa_worker *w, struct aa_file_job *job);
 
 /* The same for source bytes already in memory (stdin); takes ownership of data. */
-void aa_analyze_bytes(struct aa_worker *w, char *data, size_t len, const char *display);
+struct aa_summary *aa_analyze_bytes(struct aa_worker *w, char *data, size_t len, struct aa_file_job *job);
 
 #endif

@@ -1,4 +1,5 @@
 #include "analyzer/ctx_impl.h"
+#include "analyzer/summarize.h"
 #include "analyzer/xalloc.h"
 
 #include <stdarg.h>
@@ -87,6 +88,7 @@ const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call)
 				c.qualname = fm.qualname;
 			} else if (fm.kind == AA_MEANING_FUNCTION) {
 				c.kind = AA_CALLEE_LOCAL;
+				c.qualname = fm.qualname;
 				c.node = fm.node;
 			}
 		}
@@ -204,12 +206,12 @@ const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call)
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
 		  const char *fmt, ...)
 {
-	/* The project index is not linked yet: deferred findings are dropped. */
-	(void)ctx;
-	(void)rule;
-	(void)call;
-	(void)cond;
-	(void)fmt;
+	(void)cond; /* AA_DEFER_IF_COROUTINE is the only condition */
+	va_list ap;
+	va_start(ap, fmt);
+	char *message = aa_xvasprintf(fmt, ap);
+	va_end(ap);
+	aa_summarize_defer(ctx, rule, call, message);
 }
 
 void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const char *fmt, ...)

@@ -49,12 +49,13 @@ enum aa_callee_kind {
 	AA_CALLEE_UNKNOWN = 0,
 	AA_CALLEE_FUNCTION, /* qualname: a module-level callable, "time.sleep", "builtins.open" */
 	AA_CALLEE_METHOD,   /* qualname: the receiver's class "requests.Session"; method: "get" */
-	AA_CALLEE_LOCAL,    /* a def of this file (node = the function_definition) */
+	AA_CALLEE_LOCAL,    /* a def of this file (node = the function_definition; qualname its
+			       qualified name) */
 };
 
 struct aa_callee {
 	enum aa_callee_kind kind;
-	const char *qualname;   /* owned by the model */
+	const char *qualname;   /* owned by the model; FUNCTION, METHOD, LOCAL */
 	const char *method;     /* METHOD: into the source, method_len bytes */
 	uint32_t method_len;
 	TSNode receiver;        /* METHOD: the receiver expression */

@@ -9,6 +9,7 @@
 #include "analyzer/buf.h"
 #include "analyzer/context.h"
 #include "analyzer/noqa.h"
+#include "analyzer/summary.h"
 
 struct aa_ctx {
 	const struct aa_engine *engine;
@@ -22,6 +23,9 @@ struct aa_ctx {
 	TSNode memo_call;
 	struct aa_callee memo;
 	struct aa_buf scratch;        /* aa_ctx_callee_text */
+	struct aa_summary *summary;   /* the file's summary being built, or NULL */
+	uint32_t *scope_func;         /* owned; scope id -> index of its function in summary->funcs */
+	size_t scope_func_cap;
 };
 
 /* Appends a finding at [start_byte, end_byte) unless noqa suppresses it. message is

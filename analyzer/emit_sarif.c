@@ -473,15 +473,16 @@ static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
 	cJSON *locs = add_arr(thread, "locations");
 	if (!locs)
 		return false;
-	/* One hop per related location, in chain order, then the finding itself. */
+	/* The finding itself (the call in async code) starts the chain; then one hop per
+	 * related location, down to the blocking call. */
 	for (size_t j = 0; j <= d->n_related; j++) {
-		bool last = j == d->n_related;
-		const struct place *pl = &S->places[S->first[i] + (last ? 0 : j + 1)];
+		bool self = j == 0;
+		const struct place *pl = &S->places[S->first[i] + j];
 		cJSON *tfl = add_obj(locs, NULL);
 		cJSON *loc = add_obj(tfl, "location");
 		if (!loc ||
-		    !add_physical(loc, pl, last ? &d->span : &d->related[j].span, last ? d->source_line : NULL) ||
-		    !add_message(loc, "message", last ? d->message : d->related[j].message, NULL))
+		    !add_physical(loc, pl, self ? &d->span : &d->related[j - 1].span, self ? d->source_line : NULL) ||
+		    !add_message(loc, "message", self ? d->message : d->related[j - 1].message, NULL))
 			return false;
 	}
 	return true;

@@ -7,6 +7,8 @@
 #include "analyzer/cli.h"
 #include "analyzer/discover.h"
 #include "analyzer/emit.h"
+#include "analyzer/index.h"
+#include "analyzer/modmap.h"
 #include "analyzer/rule.h"
 #include "analyzer/ruledoc.h"
 #include "analyzer/run.h"
@@ -207,6 +209,7 @@ static int cmd_check(const struct aa_cli *cli)
 		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
 		struct aa_worker w;
 		aa_worker_init(&w, &engine);
+		struct aa_summary *sum = NULL;
 		char *data;
 		size_t len;
 		if (read_stdin(&data, &len) < 0) {
@@ -215,11 +218,16 @@ static int cmd_check(const struct aa_cli *cli)
 		} else if (aa_path_excluded(name, cli->exclude.items, cli->exclude.len)) {
 			free(data);
 		} else {
-			aa_analyze_bytes(&w, data, len, name);
+			struct aa_file_job job = { .path = name, .display = name };
+			sum = aa_analyze_bytes(&w, data, len, &job);
 			n_files = 1;
 		}
 		aa_diag_list_init(&result.diags);
 		aa_diag_list_take(&result.diags, &w.diags);
+		/* One file is its own project: same-file cross-references still resolve. */
+		aa_index_link(&sum, 1, &result.diags);
+		aa_summary_free(sum);
+		aa_diag_list_sort(&result.diags);
 		result.internal_errors = w.internal_errors;
 		aa_worker_release(&w);
 	} else {
@@ -237,7 +245,11 @@ static int cmd_check(const struct aa_cli *cli)
 			long n = sysconf(_SC_NPROCESSORS_ONLN);
 			jobs = n > 0 ? (unsigned)(n > 64 ? 64 : n) : 1;
 		}
+		struct aa_modmap *modmap = aa_modmap_build(disc.files, disc.len, paths, n_paths);
+		engine.modmap = modmap;
 		aa_run_files(&engine, disc.files, disc.len, jobs, &result);
+		engine.modmap = NULL;
+		aa_modmap_free(modmap);
 		n_files = disc.len;
 		aa_discovery_release(&disc);
 	}

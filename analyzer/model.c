@@ -66,6 +66,8 @@ struct aa_model {
 	const char **imported; /* module names imported anywhere (interned) */
 	size_t n_imported, imported_cap;
 	bool star_import;
+	const char *module;  /* interned dotted module name */
+	bool is_package;
 	int eval_depth;
 	struct arena_block *arena;
 };
@@ -377,6 +379,46 @@ static const char *dotted_text(struct aa_model *m, TSNode dotted)
 	return aa_model_intern(m, buf, len);
 }
 
+/* "pkg.sub" for `from ..sub import x` in module pkg.a.b (level 2): Python's
+ * importlib resolution of a relative import. NULL when it climbs above the top. */
+static const char *resolve_relative(struct aa_model *m, const char *text, uint32_t len)
+{
+	uint32_t level = 0;
+	while (level < len && text[level] == '.')
+		level++;
+	const char *rest = text + level;
+	uint32_t rest_len = len - level;
+	while (rest_len && (*rest == ' ' || *rest == '\t' || *rest == '\\' || *rest == '\n' || *rest == '\r')) {
+		rest++;
+		rest_len--;
+	}
+	/* The package is the module itself for an __init__, else its parent. */
+	size_t base = strlen(m->module);
+	if (!m->is_package) {
+		const char *dot = memrchr(m->module, '.', base);
+		if (!dot)
+			return NULL;
+		base = (size_t)(dot - m->module);
+	}
+	for (uint32_t i = 1; i < level; i++) {
+		const char *dot = memrchr(m->module, '.', base);
+		if (!dot)
+			return NULL;
+		base = (size_t)(dot - m->module);
+	}
+	char buf[512];
+	if (base + rest_len + 2 > sizeof(buf))
+		return NULL;
+	memcpy(buf, m->module, base);
+	size_t n = base;
+	if (rest_len) {
+		buf[n++] = '.';
+		memcpy(buf + n, rest, rest_len);
+		n += rest_len;
+	}
+	return aa_model_intern(m, buf, n);
+}
+
 static void bind_import_from(struct aa_model *m, uint32_t scope, TSNode node)
 {
 	const struct aa_syms *s = m->syms;
@@ -388,10 +430,11 @@ static void bind_import_from(struct aa_model *m, uint32_t scope, TSNode node)
 		module = dotted_text(m, mod);
 		note_import(m, module, strlen(module));
 	} else {
-		/* Relative imports name project modules: never a library target. */
 		uint32_t len;
 		const char *t = node_text(m, mod, &len);
-		module = aa_model_intern(m, t, len);
+		module = resolve_relative(m, t, len);
+		if (!module) /* above the top package: keep it unresolvable */
+			module = aa_model_intern(m, t, len);
 	}
 	uint32_t n = ts_node_named_child_count(node);
 	for (uint32_t i = 0; i < n; i++) {
@@ -458,6 +501,15 @@ static bool decorated_with(struct aa_model *m, TSNode def, const char *name)
 	return false;
 }
 
+/* What a scope's children are qualified with: functions add ".<locals>". */
+static const char *scope_prefix(struct aa_model *m, uint32_t scope)
+{
+	const struct aa_scope_info *sc = &m->scopes[scope];
+	if (sc->kind == AA_SCOPE_FUNCTION || sc->kind == AA_SCOPE_LAMBDA || sc->kind == AA_SCOPE_COMPREHENSION)
+		return intern_join(m, sc->qualname, "<locals>", 8);
+	return sc->qualname;
+}
+
 static void on_open_scope(void *ud, TSNode node, enum aa_scope_kind kind, uint32_t id, uint32_t parent)
 {
 	struct aa_model *m = ud;
@@ -483,6 +535,14 @@ static void on_open_scope(void *ud, TSNode node, enum aa_scope_kind kind, uint32
 		TSNode name = ts_node_child_by_field_id(node, s->f.name);
 		if (!ts_node_is_null(name))
 			sc->name = node_text(m, name, &sc->name_len);
+	}
+	if (parent == AA_NO_SCOPE) {
+		sc->qualname = m->module;
+	} else {
+		const char *leaf = kind == AA_SCOPE_LAMBDA ? "<lambda>" : kind == AA_SCOPE_COMPREHENSION ? "<comp>" : NULL;
+		uint32_t leaf_len = leaf ? (uint32_t)strlen(leaf) : sc->name_len;
+		sc->qualname = intern_join(m, scope_prefix(m, parent), leaf ? leaf : sc->name ? sc->name : "?",
+					   leaf || sc->name ? leaf_len : 1);
 	}
 	if (kind == AA_SCOPE_FUNCTION && parent != AA_NO_SCOPE && m->scopes[parent].kind == AA_SCOPE_CLASS &&
 	    !decorated_with(m, node, "staticmethod")) {
@@ -562,11 +622,13 @@ static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner)
 }
 
 struct aa_model *aa_model_build(const struct aa_source *src, const struct aa_syms *syms,
-				const struct aa_parsed *parsed)
+				const struct aa_parsed *parsed, const char *module, bool is_package)
 {
 	struct aa_model *m = aa_xcalloc(1, sizeof(*m));
 	m->src = src;
 	m->syms = syms;
+	m->module = aa_model_intern(m, module && *module ? module : "__main__", strlen(module && *module ? module : "__main__"));
+	m->is_package = is_package;
 	struct aa_walk_visitor v = { .ud = m, .open_scope = on_open_scope, .enter = on_enter };
 	aa_walk(parsed, syms, &v);
 	return m;
@@ -673,9 +735,13 @@ static struct aa_meaning def_meaning(struct aa_model *m, const struct def *d, bo
 	case DEF_WITH:
 		return aa_model_eval(m, d->scope, d->node);
 	case DEF_FUNCTION:
-		return (struct aa_meaning){ AA_MEANING_FUNCTION, NULL, d->node };
-	case DEF_CLASS:
-		return (struct aa_meaning){ AA_MEANING_CLASS, NULL, d->node };
+	case DEF_CLASS: {
+		uint32_t len = 0;
+		TSNode name = ts_node_child_by_field_id(d->node, s->f.name);
+		const char *t = ts_node_is_null(name) ? "?" : node_text(m, name, &len);
+		return (struct aa_meaning){ d->kind == DEF_CLASS ? AA_MEANING_CLASS : AA_MEANING_FUNCTION,
+					    intern_join(m, scope_prefix(m, d->scope), t, len ? len : 1), d->node };
+	}
 	case DEF_NEUTRAL:
 		*neutral = true;
 		return unknown_meaning;
@@ -762,6 +828,13 @@ static struct binding *lookup(struct aa_model *m, uint32_t scope, const char *na
 static struct aa_meaning eval_name(struct aa_model *m, uint32_t scope, const char *name, uint32_t len)
 {
 	struct binding *b = lookup(m, scope, name, len);
+	if (b && b->ns < m->n_scopes && b->n_defs == 1) {
+		/* A method's first parameter, never rebound: an instance of its class. */
+		const struct aa_scope_info *fn = &m->scopes[b->ns];
+		if (fn->class_scope != AA_NO_SCOPE && fn->self_name && fn->self_len == len &&
+		    !memcmp(fn->self_name, name, len))
+			return instance_of(m, m->scopes[fn->class_scope].qualname, (TSNode){ 0 });
+	}
 	if (b)
 		return resolve_binding(m, b);
 	if (m->star_import)
@@ -846,6 +919,8 @@ static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode ca
 	struct aa_meaning fm = aa_model_eval(m, scope, fn);
 	if (fm.kind == AA_MEANING_NAME)
 		return instance_of(m, aa_known_call_result(fm.qualname), call);
+	if (fm.kind == AA_MEANING_CLASS)
+		return instance_of(m, fm.qualname, call);
 	return unknown_meaning;
 }
 
@@ -927,7 +1002,7 @@ static struct aa_meaning eval_dotted_string(struct aa_model *m, uint32_t scope, 
 	uint32_t head = dot ? (uint32_t)(dot - t) : len;
 	struct aa_meaning r = eval_name(m, scope, t, head);
 	if (r.kind != AA_MEANING_NAME)
-		return r.kind == AA_MEANING_CLASS ? unknown_meaning : (dot ? unknown_meaning : r);
+		return dot ? unknown_meaning : r;
 	if (dot)
 		r.qualname = intern_join(m, r.qualname, dot + 1, len - head - 1);
 	return r;
@@ -982,9 +1057,38 @@ struct aa_meaning aa_model_eval_annotation(struct aa_model *m, uint32_t scope, T
 		}
 		if (r.kind == AA_MEANING_NAME)
 			return instance_of(m, aa_known_canonical(r.qualname), (TSNode){ 0 });
+		if (r.kind == AA_MEANING_CLASS)
+			return instance_of(m, r.qualname, (TSNode){ 0 });
 		if (r.kind == AA_MEANING_INSTANCE)
 			return unknown_meaning; /* an annotation naming an object is not a type */
 		return unknown_meaning;
 	}
 	return unknown_meaning;
+}
+
+void aa_model_each_module_name(struct aa_model *m,
+			       void (*fn)(void *ud, const char *name, uint32_t len, struct aa_meaning meaning), void *ud)
+{
+	/* Indices, not pointers: evaluation may intern strings but adds no bindings. */
+	for (size_t i = 0; i < m->n_bindings; i++) {
+		struct binding *b = &m->bindings[i];
+		if (b->ns != 0)
+			continue;
+		fn(ud, b->name, b->len, resolve_binding(m, b));
+	}
+}
+
+void aa_model_each_class_attr(struct aa_model *m,
+			      void (*fn)(void *ud, const char *cls, const char *name, uint32_t len, struct aa_meaning meaning),
+			      void *ud)
+{
+	for (size_t i = 0; i < m->n_bindings; i++) {
+		struct binding *b = &m->bindings[i];
+		uint32_t scope = b->ns & ~ATTR_NS;
+		if (scope >= m->n_scopes || m->scopes[scope].kind != AA_SCOPE_CLASS)
+			continue;
+		struct aa_meaning r = resolve_binding(m, b);
+		if (r.kind == AA_MEANING_INSTANCE)
+			fn(ud, m->scopes[scope].qualname, b->name, b->len, r);
+	}
 }

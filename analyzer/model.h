@@ -36,8 +36,9 @@ enum aa_meaning_kind {
 	AA_MEANING_UNKNOWN = 0,
 	AA_MEANING_NAME,     /* a module or a module-level object named by qualname ("time", "time.sleep", "builtins.open") */
 	AA_MEANING_INSTANCE, /* an instance of the class qualname ("requests.Session") */
-	AA_MEANING_FUNCTION, /* a def in this file (node = the function_definition) */
-	AA_MEANING_CLASS,    /* a class in this file (node = the class_definition) */
+	AA_MEANING_FUNCTION, /* a def in this file (node = the function_definition; qualname its
+				qualified name, "pkg.mod.Class.method", "pkg.mod.outer.<locals>.inner") */
+	AA_MEANING_CLASS,    /* a class in this file (node = the class_definition; qualname as above) */
 };
 
 struct aa_meaning {
@@ -60,21 +61,30 @@ struct aa_scope_info {
 	uint32_t class_scope; /* FUNCTION directly in a class body: that class's scope; else AA_NO_SCOPE */
 	const char *self_name;/* such a method's first parameter name (into the source), or NULL */
 	uint32_t self_len;
+	/* Qualified name of the scope: the module's name for scope 0, "<module>.C" for a
+	 * class, "<module>.f" for a function; the scopes nested in a function add
+	 * ".<locals>" as Python's __qualname__ does. Owned by the model. */
+	const char *qualname;
 };
 
 struct aa_model; /* opaque */
 
 /* Builds the model of parsed (pass 1: one aa_walk). src, syms and parsed must outlive
- * the model. Caller frees with aa_model_free. */
+ * the model. module is the file's dotted module name ("pkg.db"; borrowed for the call),
+ * is_package true for a package's __init__: they qualify local definitions and resolve
+ * relative imports (`from .x import f` in pkg.db -> "pkg.x.f"). Caller frees with
+ * aa_model_free. */
 struct aa_model *aa_model_build(const struct aa_source *src, const struct aa_syms *syms,
-				const struct aa_parsed *parsed);
+				const struct aa_parsed *parsed, const char *module, bool is_package);
 void aa_model_free(struct aa_model *model);
 
 uint32_t aa_model_scope_count(const struct aa_model *model);
 const struct aa_scope_info *aa_model_scope(const struct aa_model *model, uint32_t id);
 
 /* What expr (identifier, attribute chain, call, `/`, parentheses) evaluates to, seen
- * from scope. Memoised; bounded depth (cycles like `a = b; b = a` are UNKNOWN). */
+ * from scope. Memoised; bounded depth (cycles like `a = b; b = a` are UNKNOWN). Inside a
+ * method, its first parameter (`self`, `cls`) is an INSTANCE of the enclosing class; a
+ * call of a class of this file is an INSTANCE of it. */
 struct aa_meaning aa_model_eval(struct aa_model *model, uint32_t scope, TSNode expr);
 
 /* The meaning of a type annotation node (`C`, `mod.C`, `C | None`, `Optional[C]`,
@@ -84,6 +94,18 @@ struct aa_meaning aa_model_eval_annotation(struct aa_model *model, uint32_t scop
 /* True when the file imports module (or something under it) anywhere:
  * aa_model_imports(m, "trio") for `import trio` or `from trio import sleep`. */
 bool aa_model_imports(const struct aa_model *model, const char *module);
+
+/* Calls fn for each name bound at module level, with what it means (aa_model_eval's
+ * answer for the name at module scope). */
+void aa_model_each_module_name(struct aa_model *model,
+			       void (*fn)(void *ud, const char *name, uint32_t len, struct aa_meaning meaning), void *ud);
+
+/* Calls fn for each attribute of a class of this file whose value is a known instance:
+ * class-level bindings and annotations (`core: Core`), and `self.x = ...` in its
+ * methods. cls is the class's qualified name. */
+void aa_model_each_class_attr(struct aa_model *model,
+			      void (*fn)(void *ud, const char *cls, const char *name, uint32_t len, struct aa_meaning meaning),
+			      void *ud);
 
 /* Comments seen by pass 1 (for noqa), in source order. */
 size_t aa_model_comment_count(const struct aa_model *model);

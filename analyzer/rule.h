@@ -64,6 +64,10 @@ struct aa_rule {
 	 * here the words (NULL-terminated) whose presence makes a file worth parsing for it,
 	 * e.g. {"create_task", "ensure_future", NULL}. May be NULL. */
 	const char *const *prefilter_words;
+	/* The rule's findings are decided by the project index (analyzer/index.h): it is
+	 * reported from file summaries (AA109) or defers with aa_ctx_defer. When no enabled
+	 * rule sets this, no summary is built and no module is read on demand. */
+	bool uses_index;
 	struct aa_rule_doc doc;
 };
 

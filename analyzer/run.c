@@ -1,22 +1,31 @@
 #include "analyzer/run.h"
+#include "analyzer/index.h"
 #include "analyzer/xalloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* At most this many rounds of on-demand reading: each round follows one more level of
+ * imports from sync code; deeper chains are rare and the cost must stay bounded. */
+#define MAX_ON_DEMAND_ROUNDS 8
+
 struct shared {
 	const struct aa_engine *engine;
 	const struct aa_discovered_file *files;
-	size_t n;
-	size_t next; /* atomic */
+	const size_t *todo;   /* file indices to analyze */
+	size_t n_todo;
+	bool force;
+	struct aa_summary **summaries; /* per file; each slot written by one thread */
+	bool *skipped;        /* per file: not parsed by the prefilter (may be wanted later) */
+	size_t next;          /* atomic */
 };
 
 struct thread_state {
 	struct shared *shared;
 	struct aa_worker worker;
 	pthread_t thread;
-	int started;
+	bool started;
 };
 
 static void *work(void *arg)
@@ -24,44 +33,87 @@ static void *work(void *arg)
 	struct thread_state *t = arg;
 	struct shared *s = t->shared;
 	for (;;) {
-		size_t i = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED);
-		if (i >= s->n)
+		size_t k = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED);
+		if (k >= s->n_todo)
 			break;
+		size_t i = s->todo[k];
 		const struct aa_discovered_file *f = &s->files[i];
-		aa_analyze_path(&t->worker, f->path, f->path, f->dangling);
+		struct aa_file_job job = { .path = f->path, .display = f->path, .dangling = f->dangling, .force = s->force };
+		if (s->engine->modmap)
+			job.module = aa_modmap_module(s->engine->modmap, i, &job.is_package);
+		s->summaries[i] = aa_analyze_path(&t->worker, &job);
+		s->skipped[i] = job.prefiltered;
 	}
 	return NULL;
 }
 
+static void run_round(struct shared *s, struct thread_state *ts, unsigned jobs)
+{
+	s->next = 0;
+	for (unsigned i = 1; i < jobs; i++)
+		/* A thread that cannot start leaves its share to the others. */
+		ts[i].started = pthread_create(&ts[i].thread, NULL, work, &ts[i]) == 0;
+	work(&ts[0]);
+	for (unsigned i = 1; i < jobs; i++)
+		if (ts[i].started)
+			pthread_join(ts[i].thread, NULL);
+}
+
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
-		 struct aa_run_result *result)
+		  struct aa_run_result *result)
 {
 	aa_diag_list_init(&result->diags);
 	result->internal_errors = 0;
+	result->on_demand = 0;
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > n)
 		jobs = n ? (unsigned)n : 1;
-	struct shared s = { engine, files, n, 0 };
+	size_t *todo = aa_xmalloc((n ? n : 1) * sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		todo[i] = i;
+	struct shared s = { .engine = engine, .files = files, .todo = todo, .n_todo = n };
+	s.summaries = aa_xcalloc(n ? n : 1, sizeof(*s.summaries));
+	s.skipped = aa_xcalloc(n ? n : 1, sizeof(bool));
 	struct thread_state *ts = aa_xcalloc(jobs, sizeof(*ts));
 	for (unsigned i = 0; i < jobs; i++) {
 		ts[i].shared = &s;
 		aa_worker_init(&ts[i].worker, engine);
 	}
-	/* Thread 0 is the calling thread; the others are spawned. */
-	for (unsigned i = 1; i < jobs; i++) {
-		/* A thread that cannot start leaves its share to the others. */
-		ts[i].started = pthread_create(&ts[i].thread, NULL, work, &ts[i]) == 0;
+	run_round(&s, ts, jobs);
+
+	/* Modules the analyzed code calls into: read on demand, even without async code. */
+	bool *parsed = aa_xcalloc(n ? n : 1, sizeof(bool));
+	size_t *wanted = NULL, wanted_cap = 0;
+	for (int round = 0; engine->modmap && engine->uses_index && round < MAX_ON_DEMAND_ROUNDS; round++) {
+		/* Files that failed to read count as done: their AA002 is reported. */
+		for (size_t i = 0; i < n; i++)
+			parsed[i] = !s.skipped[i];
+		size_t k = aa_index_wanted_files(s.summaries, n, engine->modmap, parsed, n, &wanted, &wanted_cap);
+		if (!k)
+			break;
+		for (size_t j = 0; j < k; j++)
+			s.skipped[wanted[j]] = false;
+		s.todo = wanted;
+		s.n_todo = k;
+		s.force = true;
+		result->on_demand += k;
+		run_round(&s, ts, jobs);
 	}
-	work(&ts[0]);
-	for (unsigned i = 1; i < jobs; i++)
-		if (ts[i].started)
-			pthread_join(ts[i].thread, NULL);
+	free(wanted);
+	free(parsed);
+
 	for (unsigned i = 0; i < jobs; i++) {
 		aa_diag_list_take(&result->diags, &ts[i].worker.diags);
 		result->internal_errors += ts[i].worker.internal_errors;
 		aa_worker_release(&ts[i].worker);
 	}
 	free(ts);
+	aa_index_link(s.summaries, n, &result->diags);
+	for (size_t i = 0; i < n; i++)
+		aa_summary_free(s.summaries[i]);
+	free(s.summaries);
+	free(s.skipped);
+	free(todo);
 	aa_diag_list_sort(&result->diags);
 }

@@ -11,8 +11,16 @@ extern const struct aa_rule aa_rule_blocking_network_io;
 extern const struct aa_rule aa_rule_blocking_database_call;
 extern const struct aa_rule aa_rule_blocking_input;
 extern const struct aa_rule aa_rule_blocking_sync_primitive;
+extern const struct aa_rule aa_rule_blocking_call_via_helper;
 extern const struct aa_rule aa_rule_configured_blocking_call;
 extern const struct aa_rule aa_rule_blocking_path_check;
+extern const struct aa_rule aa_rule_unawaited_coroutine;
+extern const struct aa_rule aa_rule_coroutine_in_boolean_context;
+extern const struct aa_rule aa_rule_dangling_task;
+extern const struct aa_rule aa_rule_nested_event_loop;
+extern const struct aa_rule aa_rule_get_event_loop_in_coroutine;
+extern const struct aa_rule aa_rule_await_outside_async;
+extern const struct aa_rule aa_rule_unused_async;
 
 const struct aa_rule *const aa_rules[] = {
 	&aa_rule_syntax_error,
@@ -25,8 +33,16 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_blocking_database_call,
 	&aa_rule_blocking_input,
 	&aa_rule_blocking_sync_primitive,
+	&aa_rule_blocking_call_via_helper,
 	&aa_rule_configured_blocking_call,
 	&aa_rule_blocking_path_check,
+	&aa_rule_unawaited_coroutine,
+	&aa_rule_coroutine_in_boolean_context,
+	&aa_rule_dangling_task,
+	&aa_rule_nested_event_loop,
+	&aa_rule_get_event_loop_in_coroutine,
+	&aa_rule_await_outside_async,
+	&aa_rule_unused_async,
 };
 
 const size_t aa_rules_count = sizeof(aa_rules) / sizeof(aa_rules[0]);

@@ -1,0 +1,693 @@
+#include "analyzer/index.h"
+#include "analyzer/buf.h"
+#include "analyzer/rule.h"
+#include "analyzer/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RESOLVE_DEPTH 16
+#define MAX_MRO 64
+#define MAX_SUBCLASSES 256
+#define NONE UINT32_MAX
+
+extern const struct aa_rule aa_rule_blocking_call_via_helper;
+
+/* ---- a string -> uint32 map (open addressing; keys borrowed) ------------------------ */
+
+struct smap {
+	const char **keys;
+	uint32_t *vals;
+	size_t cap, len;
+};
+
+static uint64_t shash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void smap_put(struct smap *m, const char *key, uint32_t val);
+
+static void smap_grow(struct smap *m)
+{
+	struct smap old = *m;
+	m->cap = old.cap ? old.cap * 2 : 256;
+	m->len = 0;
+	m->keys = aa_xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = aa_xcalloc(m->cap, sizeof(*m->vals));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.keys[i])
+			smap_put(m, old.keys[i], old.vals[i]);
+	free(old.keys);
+	free(old.vals);
+}
+
+/* First definition wins: a name defined twice keeps its first meaning (deterministic:
+ * summaries come in file order). */
+static void smap_put(struct smap *m, const char *key, uint32_t val)
+{
+	if ((m->len + 1) * 2 > m->cap)
+		smap_grow(m);
+	size_t mask = m->cap - 1;
+	for (size_t i = shash(key) & mask;; i = (i + 1) & mask) {
+		if (!m->keys[i]) {
+			m->keys[i] = key;
+			m->vals[i] = val;
+			m->len++;
+			return;
+		}
+		if (!strcmp(m->keys[i], key))
+			return;
+	}
+}
+
+static uint32_t smap_get(const struct smap *m, const char *key)
+{
+	if (!m->cap)
+		return NONE;
+	size_t mask = m->cap - 1;
+	for (size_t i = shash(key) & mask;; i = (i + 1) & mask) {
+		if (!m->keys[i])
+			return NONE;
+		if (!strcmp(m->keys[i], key))
+			return m->vals[i];
+	}
+}
+
+static void smap_release(struct smap *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+/* ---- the index ------------------------------------------------------------------- */
+
+struct func_ref {
+	const struct aa_summary *sum;
+	const struct aa_sum_func *f;
+	uint32_t sum_index; /* position of sum in the linked array */
+};
+
+struct class_ent {
+	const struct aa_summary *sum;
+	const struct aa_sum_class *c;
+	uint32_t *mro;       /* owned, lazily computed; class ids, self first */
+	uint32_t n_mro;
+	bool mro_done;
+	uint32_t *children;  /* owned; direct project subclasses */
+	size_t n_children, children_cap;
+};
+
+struct index {
+	struct aa_summary *const *sums; /* borrowed */
+	struct func_ref *funcs;
+	size_t n_funcs;
+	struct class_ent *classes;
+	size_t n_classes;
+	struct smap func_by_name, class_by_name, export_by_name, module_by_name, attr_by_name;
+	const char **attr_types; /* by attribute id */
+	size_t n_attrs;
+	const char **export_targets; /* by export id */
+	size_t n_exports;
+	uint32_t *func_base; /* per summary: id of its first function */
+};
+
+enum ent_kind { ENT_NONE, ENT_FUNC, ENT_CLASS, ENT_MODULE };
+
+struct ent {
+	enum ent_kind kind;
+	uint32_t id;
+};
+
+static struct ent resolve(struct index *x, const char *q, int depth);
+
+static uint32_t class_of(struct index *x, const char *q)
+{
+	struct ent e = resolve(x, q, 0);
+	return e.kind == ENT_CLASS ? e.id : NONE;
+}
+
+/* Depth-first, left to right, first occurrence: Python 2's MRO, equal to C3 except on
+ * diamonds, where it only reorders classes that are all searched anyway. */
+static void compute_mro(struct index *x, uint32_t cls)
+{
+	struct class_ent *c = &x->classes[cls];
+	c->mro_done = true;
+	uint32_t stack[MAX_MRO];
+	size_t sp = 0;
+	c->mro = aa_xcalloc(MAX_MRO, sizeof(uint32_t));
+	stack[sp++] = cls;
+	while (sp && c->n_mro < MAX_MRO) {
+		uint32_t k = stack[--sp];
+		bool seen = false;
+		for (uint32_t i = 0; i < c->n_mro && !seen; i++)
+			seen = c->mro[i] == k;
+		if (seen)
+			continue;
+		c->mro[c->n_mro++] = k;
+		const struct class_ent *ke = &x->classes[k];
+		/* Push bases in reverse so the leftmost is searched first. */
+		for (uint32_t b = ke->c->n_bases; b-- > 0 && sp < MAX_MRO;) {
+			const char *bq = ke->sum->bases[ke->c->first_base + b];
+			uint32_t bid = bq ? class_of(x, bq) : NONE;
+			if (bid != NONE)
+				stack[sp++] = bid;
+		}
+	}
+}
+
+static uint32_t method_in(struct index *x, uint32_t cls, const char *method, uint32_t skip)
+{
+	struct class_ent *c = &x->classes[cls];
+	if (!c->mro_done)
+		compute_mro(x, cls);
+	struct aa_buf name = AA_BUF_INIT;
+	uint32_t found = NONE;
+	for (uint32_t i = skip; i < c->n_mro && found == NONE; i++) {
+		aa_buf_reset(&name);
+		aa_buf_addf(&name, "%s.%s", x->classes[c->mro[i]].c->qualname, method);
+		found = smap_get(&x->func_by_name, name.data);
+	}
+	aa_buf_release(&name);
+	return found;
+}
+
+static struct ent resolve(struct index *x, const char *q, int depth)
+{
+	struct ent none = { ENT_NONE, NONE };
+	if (depth > MAX_RESOLVE_DEPTH)
+		return none;
+	uint32_t id;
+	if ((id = smap_get(&x->func_by_name, q)) != NONE)
+		return (struct ent){ ENT_FUNC, id };
+	if ((id = smap_get(&x->class_by_name, q)) != NONE)
+		return (struct ent){ ENT_CLASS, id };
+	if ((id = smap_get(&x->export_by_name, q)) != NONE) {
+		const char *target = x->export_targets[id];
+		return strcmp(target, q) ? resolve(x, target, depth + 1) : none;
+	}
+	if ((id = smap_get(&x->module_by_name, q)) != NONE)
+		return (struct ent){ ENT_MODULE, id };
+	const char *dot = strrchr(q, '.');
+	if (!dot)
+		return none;
+	char *head = aa_xstrndup(q, (size_t)(dot - q));
+	struct ent h = resolve(x, head, depth + 1);
+	struct ent r = none;
+	if (h.kind == ENT_CLASS) {
+		uint32_t f = method_in(x, h.id, dot + 1, 0);
+		if (f != NONE)
+			r = (struct ent){ ENT_FUNC, f };
+	} else if (h.kind == ENT_MODULE && strcmp(x->sums[h.id]->module, head)) {
+		/* head named a module through an alias: retry under its real name. */
+		char *real = aa_xasprintf("%s.%s", x->sums[h.id]->module, dot + 1);
+		r = resolve(x, real, depth + 1);
+		free(real);
+	}
+	free(head);
+	return r;
+}
+
+/* The class of the object q names: q itself when it is a class, or the return
+ * annotation of the function q (`repo = make_repo()` is made by calling make_repo). */
+static uint32_t type_of(struct index *x, const char *q)
+{
+	struct ent e = resolve(x, q, 0);
+	if (e.kind == ENT_CLASS)
+		return e.id;
+	if (e.kind == ENT_FUNC && x->funcs[e.id].f->returns)
+		return class_of(x, x->funcs[e.id].f->returns);
+	return NONE;
+}
+
+/* The class of attribute attr[0..len) of an instance of cls, through its MRO: a typed
+ * attribute (`core: Core`, `self.core = Core()`) or a property's return annotation. */
+static uint32_t attr_type(struct index *x, uint32_t cls, const char *attr, size_t len)
+{
+	struct class_ent *c = &x->classes[cls];
+	if (!c->mro_done)
+		compute_mro(x, cls);
+	struct aa_buf name = AA_BUF_INIT;
+	uint32_t found = NONE;
+	for (uint32_t i = 0; i < c->n_mro && found == NONE; i++) {
+		aa_buf_reset(&name);
+		aa_buf_addf(&name, "%s.%.*s", x->classes[c->mro[i]].c->qualname, (int)len, attr);
+		uint32_t a = smap_get(&x->attr_by_name, name.data);
+		if (a != NONE) {
+			found = class_of(x, x->attr_types[a]);
+			break;
+		}
+		uint32_t f = smap_get(&x->func_by_name, name.data);
+		if (f != NONE) {
+			found = x->funcs[f].f->returns ? class_of(x, x->funcs[f].f->returns) : NONE;
+			break;
+		}
+	}
+	aa_buf_release(&name);
+	return found;
+}
+
+/* The function a call reference lands on, or NONE; *receiver is the class the method
+ * was looked up from (for the override check), or NONE. */
+static uint32_t resolve_ref(struct index *x, const struct aa_ref *ref, uint32_t *receiver)
+{
+	*receiver = NONE;
+	if (ref->kind == AA_REF_NAME) {
+		struct ent e = resolve(x, ref->name, 0);
+		return e.kind == ENT_FUNC ? e.id : NONE;
+	}
+	uint32_t cls = ref->kind == AA_REF_SUPER ? class_of(x, ref->name) : type_of(x, ref->name);
+	if (ref->kind == AA_REF_CHAIN) {
+		for (const char *p = ref->path; cls != NONE && *p;) {
+			size_t len = strcspn(p, ".");
+			cls = attr_type(x, cls, p, len);
+			p += len + (p[len] == '.');
+		}
+	}
+	if (cls == NONE)
+		return NONE;
+	*receiver = cls;
+	return method_in(x, cls, ref->method, ref->kind == AA_REF_SUPER ? 1 : 0);
+}
+
+static void link_classes(struct index *x)
+{
+	for (uint32_t i = 0; i < x->n_classes; i++) {
+		const struct class_ent *ce = &x->classes[i];
+		for (uint32_t b = 0; b < ce->c->n_bases; b++) {
+			const char *bq = ce->sum->bases[ce->c->first_base + b];
+			uint32_t bid = bq ? class_of(x, bq) : NONE;
+			if (bid == NONE || bid == i)
+				continue;
+			struct class_ent *be = &x->classes[bid];
+			AA_GROW(be->children, be->children_cap, be->n_children + 1);
+			be->children[be->n_children++] = i;
+		}
+	}
+}
+
+/* Does a project subclass of cls define `method` with another async-ness than f? */
+static bool overridden_differently(struct index *x, uint32_t cls, const char *method, bool is_async)
+{
+	uint32_t stack[MAX_SUBCLASSES];
+	uint32_t seen[MAX_SUBCLASSES];
+	size_t sp = 0, n_seen = 0;
+	stack[sp++] = cls;
+	struct aa_buf name = AA_BUF_INIT;
+	bool differs = false;
+	while (sp && !differs) {
+		uint32_t k = stack[--sp];
+		const struct class_ent *ke = &x->classes[k];
+		for (size_t i = 0; i < ke->n_children; i++) {
+			uint32_t ch = ke->children[i];
+			bool dup = false;
+			for (size_t j = 0; j < n_seen && !dup; j++)
+				dup = seen[j] == ch;
+			if (dup || n_seen == MAX_SUBCLASSES || sp == MAX_SUBCLASSES)
+				continue;
+			seen[n_seen++] = ch;
+			stack[sp++] = ch;
+			aa_buf_reset(&name);
+			aa_buf_addf(&name, "%s.%s", x->classes[ch].c->qualname, method);
+			uint32_t f = smap_get(&x->func_by_name, name.data);
+			if (f != NONE && x->funcs[f].f->is_async != is_async)
+				differs = true;
+		}
+	}
+	aa_buf_release(&name);
+	return differs;
+}
+
+static void build(struct index *x, struct aa_summary *const *sums, size_t n)
+{
+	memset(x, 0, sizeof(*x));
+	x->sums = sums;
+	size_t nf = 0, nc = 0, ne = 0, na = 0;
+	for (size_t i = 0; i < n; i++)
+		if (sums[i]) {
+			nf += sums[i]->n_funcs;
+			nc += sums[i]->n_classes;
+			ne += sums[i]->n_exports;
+			na += sums[i]->n_attrs;
+		}
+	x->attr_types = aa_xcalloc(na ? na : 1, sizeof(char *));
+	x->funcs = aa_xcalloc(nf ? nf : 1, sizeof(*x->funcs));
+	x->classes = aa_xcalloc(nc ? nc : 1, sizeof(*x->classes));
+	x->export_targets = aa_xcalloc(ne ? ne : 1, sizeof(char *));
+	x->func_base = aa_xcalloc(n ? n : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		x->func_base[i] = (uint32_t)x->n_funcs;
+		if (!s)
+			continue;
+		smap_put(&x->module_by_name, s->module, (uint32_t)i);
+		for (size_t k = 0; k < s->n_funcs; k++) {
+			x->funcs[x->n_funcs] = (struct func_ref){ s, &s->funcs[k], (uint32_t)i };
+			smap_put(&x->func_by_name, s->funcs[k].qualname, (uint32_t)x->n_funcs);
+			x->n_funcs++;
+		}
+		for (size_t k = 0; k < s->n_classes; k++) {
+			x->classes[x->n_classes] = (struct class_ent){ .sum = s, .c = &s->classes[k] };
+			smap_put(&x->class_by_name, s->classes[k].qualname, (uint32_t)x->n_classes);
+			x->n_classes++;
+		}
+		for (size_t k = 0; k < s->n_attrs; k++) {
+			x->attr_types[x->n_attrs] = s->attrs[k].type;
+			smap_put(&x->attr_by_name, s->attrs[k].name, (uint32_t)x->n_attrs);
+			x->n_attrs++;
+		}
+		for (size_t k = 0; k < s->n_exports; k++) {
+			x->export_targets[x->n_exports] = s->exports[k].target;
+			smap_put(&x->export_by_name, s->exports[k].name, (uint32_t)x->n_exports);
+			x->n_exports++;
+		}
+	}
+	link_classes(x);
+}
+
+static void release(struct index *x)
+{
+	for (size_t i = 0; i < x->n_classes; i++) {
+		free(x->classes[i].mro);
+		free(x->classes[i].children);
+	}
+	free(x->classes);
+	free(x->funcs);
+	free(x->export_targets);
+	free(x->func_base);
+	smap_release(&x->func_by_name);
+	smap_release(&x->class_by_name);
+	smap_release(&x->export_by_name);
+	smap_release(&x->module_by_name);
+	smap_release(&x->attr_by_name);
+	free(x->attr_types);
+}
+
+/* ---- findings ---------------------------------------------------------------------- */
+
+static void push_site_diag(struct aa_diag_list *out, const struct aa_summary *s, const struct aa_sum_site *site,
+			   char *message)
+{
+	struct aa_diag d = { 0 };
+	d.rule = site->rule;
+	d.path = aa_xstrdup(s->path);
+	d.span = site->span;
+	d.message = message;
+	d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
+	aa_diag_list_push(out, &d);
+}
+
+static void deferred_coroutines(struct index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_sites; k++) {
+			const struct aa_sum_site *site = &s->sites[k];
+			if (site->kind != AA_SITE_IF_COROUTINE)
+				continue;
+			uint32_t receiver;
+			uint32_t f = resolve_ref(x, &site->ref, &receiver);
+			if (f == NONE || !x->funcs[f].f->is_async || x->funcs[f].f->opaque)
+				continue;
+			if (receiver != NONE && overridden_differently(x, receiver, site->ref.method, true))
+				continue;
+			push_site_diag(out, s, site, aa_xstrdup(site->message));
+		}
+	}
+}
+
+/* The name a function is shown by: its qualified name without the module. */
+static const char *short_name(const struct func_ref *fr)
+{
+	size_t ml = strlen(fr->f->module);
+	const char *q = fr->f->qualname;
+	return !strncmp(q, fr->f->module, ml) && q[ml] == '.' ? q + ml + 1 : q;
+}
+
+struct edge {
+	uint32_t from, to;
+	const struct aa_sum_call *call;
+};
+
+static void helper_chains(struct index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+{
+	size_t nf = x->n_funcs;
+	if (!nf)
+		return;
+	/* Eligible helpers: sync, with no decorator that could change what a call does. */
+	bool *eligible = aa_xcalloc(nf, sizeof(bool));
+	for (size_t f = 0; f < nf; f++)
+		eligible[f] = !x->funcs[f].f->is_async && !x->funcs[f].f->opaque;
+	/* Sources: the first certain blocking call of each eligible function. */
+	const struct aa_sum_block **block = aa_xcalloc(nf, sizeof(*block));
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_blocks; k++) {
+			uint32_t f = x->func_base[i] + s->blocks[k].func;
+			if (eligible[f] && !block[f])
+				block[f] = &s->blocks[k];
+		}
+	}
+	/* Edges between eligible functions, then their reverse adjacency (CSR). */
+	struct edge *edges = NULL;
+	size_t n_edges = 0, edges_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_calls; k++) {
+			uint32_t from = x->func_base[i] + s->calls[k].func;
+			if (!eligible[from])
+				continue;
+			uint32_t receiver;
+			uint32_t to = resolve_ref(x, &s->calls[k].ref, &receiver);
+			if (to == NONE || !eligible[to] || to == from)
+				continue;
+			AA_GROW(edges, edges_cap, n_edges + 1);
+			edges[n_edges++] = (struct edge){ from, to, &s->calls[k] };
+		}
+	}
+	uint32_t *rstart = aa_xcalloc(nf + 1, sizeof(uint32_t));
+	uint32_t *radj = aa_xcalloc(n_edges ? n_edges : 1, sizeof(uint32_t));
+	for (size_t e = 0; e < n_edges; e++)
+		rstart[edges[e].to + 1]++;
+	for (size_t f = 0; f < nf; f++)
+		rstart[f + 1] += rstart[f];
+	uint32_t *fill = aa_xcalloc(nf, sizeof(uint32_t));
+	for (size_t e = 0; e < n_edges; e++)
+		radj[rstart[edges[e].to] + fill[edges[e].to]++] = (uint32_t)e;
+	/* Multi-source BFS backwards from the blocking calls: dist and the next hop. */
+	int32_t *dist = aa_xmalloc(nf * sizeof(int32_t));
+	uint32_t *next_edge = aa_xmalloc(nf * sizeof(uint32_t));
+	uint32_t *queue = aa_xmalloc(nf * sizeof(uint32_t));
+	size_t qh = 0, qt = 0;
+	for (size_t f = 0; f < nf; f++) {
+		dist[f] = block[f] ? 0 : -1;
+		next_edge[f] = NONE;
+		if (block[f])
+			queue[qt++] = (uint32_t)f;
+	}
+	while (qh < qt) {
+		uint32_t v = queue[qh++];
+		for (uint32_t r = rstart[v]; r < rstart[v + 1]; r++) {
+			const struct edge *e = &edges[radj[r]];
+			if (dist[e->from] >= 0)
+				continue;
+			dist[e->from] = dist[v] + 1;
+			next_edge[e->from] = radj[r];
+			queue[qt++] = e->from;
+		}
+	}
+	/* Each AA109 candidate call whose callee reaches a blocking call. */
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_sites; k++) {
+			const struct aa_sum_site *site = &s->sites[k];
+			if (site->kind != AA_SITE_HELPER_CALL)
+				continue;
+			uint32_t receiver;
+			uint32_t g = resolve_ref(x, &site->ref, &receiver);
+			if (g == NONE || !eligible[g] || dist[g] < 0)
+				continue;
+			struct aa_buf msg = AA_BUF_INIT;
+			aa_buf_addf(&msg, "'%s' blocks the event loop: %s", short_name(&x->funcs[g]), site->function);
+			struct aa_diag d = { 0 };
+			d.related_is_chain = 1;
+			d.related = aa_xcalloc((size_t)dist[g] + 1, sizeof(*d.related));
+			uint32_t v = g;
+			while (next_edge[v] != NONE) {
+				const struct edge *e = &edges[next_edge[v]];
+				aa_buf_addf(&msg, " -> %s", short_name(&x->funcs[v]));
+				d.related[d.n_related++] = (struct aa_related){
+					aa_xstrdup(x->funcs[v].sum->path), e->call->span,
+					aa_xasprintf("'%s' calls '%s'", short_name(&x->funcs[v]), short_name(&x->funcs[e->to])) };
+				v = e->to;
+			}
+			const struct aa_sum_block *b = block[v];
+			aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", short_name(&x->funcs[v]), b->callee, x->funcs[v].sum->path,
+				    b->span.line);
+			d.related[d.n_related++] = (struct aa_related){
+				aa_xstrdup(x->funcs[v].sum->path), b->span,
+				aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
+			aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
+			d.rule = &aa_rule_blocking_call_via_helper;
+			d.path = aa_xstrdup(s->path);
+			d.span = site->span;
+			d.message = aa_buf_detach(&msg);
+			d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
+			aa_diag_list_push(out, &d);
+		}
+	}
+	free(eligible);
+	free(block);
+	free(edges);
+	free(rstart);
+	free(radj);
+	free(fill);
+	free(dist);
+	free(next_edge);
+	free(queue);
+}
+
+void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+{
+	struct index x;
+	build(&x, sums, n);
+	deferred_coroutines(&x, sums, n, out);
+	helper_chains(&x, sums, n, out);
+	release(&x);
+}
+
+/* ---- on-demand files --------------------------------------------------------------- */
+
+struct wants {
+	const struct aa_modmap *modmap;
+	const bool *analyzed;
+	size_t n_files;
+	bool *queued;
+	size_t **wanted, *len, *cap;
+};
+
+/* Wants the module a dotted name lives in: its longest prefix that is a module. */
+static void want_module_of(struct wants *w, const char *name)
+{
+	size_t l = strlen(name);
+	for (;;) {
+		long f = aa_modmap_find(w->modmap, name, l);
+		if (f >= 0 && (size_t)f < w->n_files) {
+			if (!w->analyzed[f] && !w->queued[f]) {
+				w->queued[f] = true;
+				AA_GROW(*w->wanted, *w->cap, *w->len + 1);
+				(*w->wanted)[(*w->len)++] = (size_t)f;
+			}
+			return;
+		}
+		const char *dot = memrchr(name, '.', l);
+		if (!dot)
+			return;
+		l = (size_t)(dot - name);
+	}
+}
+
+/* Wants what resolving ref needs: the modules of its names, and of the bases of the
+ * classes along the way (a method may be inherited from another module). */
+static void want_ref(struct index *x, struct wants *w, const struct aa_ref *ref)
+{
+	want_module_of(w, ref->name);
+	if (ref->kind == AA_REF_NAME)
+		return;
+	uint32_t cls = ref->kind == AA_REF_SUPER ? class_of(x, ref->name) : type_of(x, ref->name);
+	if (cls == NONE) {
+		struct ent e = resolve(x, ref->name, 0);
+		if (e.kind == ENT_FUNC && x->funcs[e.id].f->returns)
+			want_module_of(w, x->funcs[e.id].f->returns);
+		return;
+	}
+	/* Along the chain, every class met: their bases' and attributes' modules. */
+	const char *p = ref->kind == AA_REF_CHAIN ? ref->path : "";
+	for (int guard = 0; cls != NONE && guard < 8; guard++) {
+		struct class_ent *c = &x->classes[cls];
+		for (uint32_t b = 0; b < c->c->n_bases; b++)
+			if (c->sum->bases[c->c->first_base + b])
+				want_module_of(w, c->sum->bases[c->c->first_base + b]);
+		if (!*p)
+			break;
+		size_t len = strcspn(p, ".");
+		struct aa_buf name = AA_BUF_INIT;
+		aa_buf_addf(&name, "%s.%.*s", c->c->qualname, (int)len, p);
+		uint32_t a = smap_get(&x->attr_by_name, name.data);
+		if (a != NONE)
+			want_module_of(w, x->attr_types[a]);
+		uint32_t f = smap_get(&x->func_by_name, name.data);
+		if (f != NONE && x->funcs[f].f->returns)
+			want_module_of(w, x->funcs[f].f->returns);
+		aa_buf_release(&name);
+		cls = attr_type(x, cls, p, len);
+		p += len + (p[len] == '.');
+	}
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const struct aa_modmap *modmap,
+			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap)
+{
+	struct index x;
+	build(&x, sums, n);
+	size_t len = 0;
+	struct wants w = { modmap, analyzed, n_files, aa_xcalloc(n_files ? n_files : 1, sizeof(bool)), wanted, &len,
+			   wanted_cap };
+	/* Demand starts at the call sites the cross-file rules decide, and follows the
+	 * calls of the sync functions they reach (AA109 chains): nothing else is read. */
+	bool *visited = aa_xcalloc(x.n_funcs ? x.n_funcs : 1, sizeof(bool));
+	uint32_t *stack = NULL;
+	size_t sp = 0, stack_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_sites; k++) {
+			uint32_t receiver;
+			uint32_t f = resolve_ref(&x, &s->sites[k].ref, &receiver);
+			if (f == NONE)
+				want_ref(&x, &w, &s->sites[k].ref);
+			else if (s->sites[k].kind == AA_SITE_HELPER_CALL && !visited[f]) {
+				visited[f] = true;
+				AA_GROW(stack, stack_cap, sp + 1);
+				stack[sp++] = f;
+			}
+		}
+	}
+	/* Calls of the reached sync functions (few: those reachable from async code). */
+	while (sp) {
+		uint32_t f = stack[--sp];
+		const struct func_ref *fr = &x.funcs[f];
+		if (fr->f->is_async || fr->f->opaque)
+			continue;
+		uint32_t local = f - x.func_base[fr->sum_index];
+		for (size_t k = 0; k < fr->sum->n_calls; k++) {
+			if (fr->sum->calls[k].func != local)
+				continue;
+			uint32_t receiver;
+			uint32_t g = resolve_ref(&x, &fr->sum->calls[k].ref, &receiver);
+			if (g == NONE) {
+				want_ref(&x, &w, &fr->sum->calls[k].ref);
+			} else if (!visited[g]) {
+				visited[g] = true;
+				AA_GROW(stack, stack_cap, sp + 1);
+				stack[sp++] = g;
+			}
+		}
+	}
+	free(stack);
+	free(visited);
+	free(w.queued);
+	release(&x);
+	if (len > 1)
+		qsort(*wanted, len, sizeof(size_t), cmp_size);
+	return len;
+}

@@ -1,0 +1,41 @@
+/*
+ * index.h: the project index: every file's summary linked into one view of the
+ * project's modules, functions, classes and calls (cppcheck's analyseWholeProgram).
+ *
+ * Resolution follows Python: a qualified name is a function or class defined under it,
+ * or a module-level name re-exported or aliased there (`from .db import save` in
+ * pkg/__init__.py, `save_all = save`), or a method found through the class's project
+ * base classes in method resolution order (depth-first, left to right, first
+ * occurrence). What cannot be resolved is not guessed. All of it is deterministic: the
+ * same summaries in the same order give the same findings, whatever the thread count
+ * that produced them (summaries are ordered by file, not by completion).
+ *
+ * Cross-file rules decided here:
+ *  - AA109: a call in async context to a sync project function that reaches a certain
+ *    blocking call through sync project functions (shortest chain, cycles terminate; a
+ *    helper with a decorator not known to be transparent cuts the chain);
+ *  - deferred findings (aa_ctx_defer): reported when the callee is a project coroutine
+ *    function, unless a project subclass overrides the method with another async-ness.
+ */
+#ifndef AA_INDEX_H
+#define AA_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyzer/diag.h"
+#include "analyzer/modmap.h"
+#include "analyzer/summary.h"
+
+/* Links sums[0..n) (borrowed; NULL entries are skipped) and appends the cross-file
+ * findings to out. */
+void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
+
+/* Files the summaries call into that have not been analyzed (analyzed[i] false):
+ * modules reached through imports are read on demand, even without async code. Appends
+ * their file indices to *wanted (grown with AA_GROW; caller frees), each once, in file
+ * order. Returns how many were added. */
+size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const struct aa_modmap *modmap,
+			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap);
+
+#endif

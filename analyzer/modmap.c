@@ -1,0 +1,271 @@
+#include "analyzer/modmap.h"
+#include "analyzer/buf.h"
+#include "analyzer/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define AMBIGUOUS (-2L)
+
+struct entry {
+	char *name; /* owned */
+	long file;  /* file index, or AMBIGUOUS */
+};
+
+struct aa_modmap {
+	char **primary;   /* owned, as are its strings; per file */
+	size_t n_files;
+	bool *is_package; /* per file */
+	struct entry *entries; /* open addressing by name */
+	size_t cap, used;
+	char **tops;      /* owned; sorted first components */
+	size_t n_tops;
+};
+
+static uint64_t hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct entry *slot(const struct aa_modmap *m, const char *name, size_t len)
+{
+	size_t mask = m->cap - 1;
+	for (size_t i = hash(name, len) & mask;; i = (i + 1) & mask) {
+		struct entry *e = &m->entries[i];
+		if (!e->name || (strlen(e->name) == len && !memcmp(e->name, name, len)))
+			return e;
+	}
+}
+
+static void add_name(struct aa_modmap *m, const char *name, long file)
+{
+	struct entry *e = slot(m, name, strlen(name));
+	if (!e->name) {
+		e->name = aa_xstrdup(name);
+		e->file = file;
+		m->used++;
+	} else if (e->file != file) {
+		e->file = AMBIGUOUS;
+	}
+}
+
+static bool is_identifier(const char *s, size_t len)
+{
+	if (!len || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80))
+			return false;
+	}
+	return true;
+}
+
+/* Dotted name of path's components from index `from` (a byte offset just after a '/',
+ * or 0) to the end, ".py"/".pyi" and "__init__" removed. NULL when a component is not an
+ * identifier (a module Python could not import by that name). */
+static char *dotted_from(const char *path, size_t from, bool *is_package)
+{
+	size_t len = strlen(path);
+	if (len > 4 && !strcmp(path + len - 4, ".pyi"))
+		len -= 4;
+	else if (len > 3 && !strcmp(path + len - 3, ".py"))
+		len -= 3;
+	*is_package = false;
+	if (len >= 8 && !strncmp(path + len - 8, "__init__", 8) && (len == 8 || path[len - 9] == '/')) {
+		*is_package = true;
+		len = len >= 9 ? len - 9 : 0;
+	}
+	if (from >= len)
+		return NULL;
+	struct aa_buf out = AA_BUF_INIT;
+	for (size_t p = from; p < len;) {
+		const char *slash = memchr(path + p, '/', len - p);
+		size_t end = slash ? (size_t)(slash - path) : len;
+		if (!is_identifier(path + p, end - p)) {
+			aa_buf_release(&out);
+			return NULL;
+		}
+		if (out.len)
+			aa_buf_addc(&out, '.');
+		aa_buf_add(&out, path + p, end - p);
+		p = end + 1;
+	}
+	return aa_buf_detach(&out);
+}
+
+/* Memo of "does this directory hold __init__.py", by directory path. */
+struct dir_cache {
+	char **dirs;
+	bool *has_init;
+	size_t len, cap;
+};
+
+static bool dir_has_init(struct dir_cache *c, const char *dir, size_t len)
+{
+	for (size_t i = c->len; i-- > 0;) /* recent directories first: files come sorted */
+		if (strlen(c->dirs[i]) == len && !memcmp(c->dirs[i], dir, len))
+			return c->has_init[i];
+	char *probe = aa_xasprintf("%.*s%s__init__.py", (int)len, dir, len ? "/" : "");
+	struct stat st;
+	bool has = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
+	free(probe);
+	if (c->len == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->dirs = aa_xrealloc(c->dirs, c->cap * sizeof(*c->dirs));
+		c->has_init = aa_xrealloc(c->has_init, c->cap * sizeof(*c->has_init));
+	}
+	c->dirs[c->len] = aa_xstrndup(dir, len);
+	c->has_init[c->len++] = has;
+	return has;
+}
+
+/* Offset in path where its package root ends: after the last directory, walking up,
+ * that has no __init__.py. */
+static size_t package_root(struct dir_cache *c, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir_len = slash ? (size_t)(slash - path) : 0;
+	for (;;) {
+		if (!slash || !dir_has_init(c, path, dir_len))
+			return slash ? dir_len + 1 : 0;
+		const char *up = dir_len ? memrchr(path, '/', dir_len) : NULL;
+		if (!up) {
+			/* Every directory up to the start of the path is a package: the root is
+			 * the path's first directory's parent (the current directory). */
+			return 0;
+		}
+		slash = up;
+		dir_len = (size_t)(up - path);
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t n, const char *const *roots,
+				  size_t n_roots)
+{
+	struct aa_modmap *m = aa_xcalloc(1, sizeof(*m));
+	m->primary = aa_xcalloc(n ? n : 1, sizeof(char *));
+	m->is_package = aa_xcalloc(n ? n : 1, sizeof(bool));
+	m->n_files = n;
+	m->cap = 64;
+	while (m->cap < n * 4)
+		m->cap *= 2;
+	m->entries = aa_xcalloc(m->cap, sizeof(*m->entries));
+	struct dir_cache cache = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		const char *path = files[i].path;
+		bool pkg;
+		char *name = dotted_from(path, package_root(&cache, path), &pkg);
+		if (name) {
+			m->primary[i] = name;
+			m->is_package[i] = pkg;
+			add_name(m, name, (long)i);
+		}
+		/* The name relative to the root that found the file (namespace packages). */
+		for (size_t r = 0; r < n_roots; r++) {
+			size_t rl = strlen(roots[r]);
+			while (rl > 1 && roots[r][rl - 1] == '/')
+				rl--;
+			size_t from;
+			if (rl == 1 && roots[r][0] == '.')
+				from = 0;
+			else if (!strncmp(path, roots[r], rl) && path[rl] == '/')
+				from = rl + 1;
+			else
+				continue;
+			bool rpkg;
+			char *alt = dotted_from(path, from, &rpkg);
+			if (alt) {
+				if (!m->primary[i]) {
+					m->primary[i] = alt;
+					m->is_package[i] = rpkg;
+					add_name(m, alt, (long)i);
+				} else {
+					if (strcmp(alt, m->primary[i]))
+						add_name(m, alt, (long)i);
+					free(alt);
+				}
+			}
+			break;
+		}
+	}
+	for (size_t i = 0; i < cache.len; i++)
+		free(cache.dirs[i]);
+	free(cache.dirs);
+	free(cache.has_init);
+	/* First components, for a cheap "can this name be project code" test. */
+	m->tops = aa_xcalloc(m->used ? m->used : 1, sizeof(char *));
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->entries[i].name)
+			continue;
+		const char *nm = m->entries[i].name;
+		m->tops[m->n_tops++] = aa_xstrndup(nm, strcspn(nm, "."));
+	}
+	qsort(m->tops, m->n_tops, sizeof(char *), cmp_str);
+	size_t k = 0;
+	for (size_t i = 0; i < m->n_tops; i++) {
+		if (k && !strcmp(m->tops[k - 1], m->tops[i]))
+			free(m->tops[i]);
+		else
+			m->tops[k++] = m->tops[i];
+	}
+	m->n_tops = k;
+	return m;
+}
+
+void aa_modmap_free(struct aa_modmap *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->entries[i].name);
+	free(m->entries);
+	for (size_t i = 0; i < m->n_tops; i++)
+		free(m->tops[i]);
+	free(m->tops);
+	for (size_t i = 0; i < m->n_files; i++)
+		free(m->primary[i]);
+	free(m->is_package);
+	free(m->primary);
+	free(m);
+}
+
+const char *aa_modmap_module(const struct aa_modmap *m, size_t file, bool *is_package)
+{
+	*is_package = m->is_package[file];
+	return m->primary[file];
+}
+
+long aa_modmap_find(const struct aa_modmap *m, const char *name, size_t len)
+{
+	const struct entry *e = slot(m, name, len);
+	return e->name && e->file >= 0 ? e->file : -1;
+}
+
+bool aa_modmap_has_top(const struct aa_modmap *m, const char *name, size_t len)
+{
+	size_t lo = 0, hi = m->n_tops;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(m->tops[mid], name, len);
+		if (!c)
+			c = m->tops[mid][len] ? 1 : 0;
+		if (c < 0)
+			lo = mid + 1;
+		else if (c > 0)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}

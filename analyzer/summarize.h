@@ -1,0 +1,33 @@
+/*
+ * summarize.h: filling a file's summary (summary.h) during pass 2, from the semantic
+ * model, while the tree is alive. Driven by analyze.c; the context's summary may be
+ * NULL (then every function here does nothing).
+ */
+#ifndef AA_SUMMARIZE_H
+#define AA_SUMMARIZE_H
+
+#include <stdbool.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/context.h"
+#include "analyzer/summary.h"
+
+/* Visits one node of pass 2 (after the rules): defs, classes, calls. */
+void aa_summarize_enter(struct aa_ctx *ctx, TSNode node, uint32_t scope, uint32_t inner);
+
+/* After the walk: module-level names (imports, aliases) become exports. */
+void aa_summarize_finish(struct aa_ctx *ctx);
+
+/* How the index will name call's callee, when it may be project code (a name under an
+ * analyzed top-level module, a method of such a class, super().m()). Strings go to the
+ * summary's arena. */
+bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out);
+
+/* True when every decorator of the function_definition def is known to keep it what it
+ * is (staticmethod, classmethod, abstractmethod, override, functools caches). */
+bool aa_summarize_decorators_transparent(struct aa_ctx *ctx, TSNode def);
+
+/* aa_ctx_defer's work: records an AA_SITE_IF_COROUTINE site. Takes message. */
+void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message);
+
+#endif

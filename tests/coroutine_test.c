@@ -1,0 +1,109 @@
+/* Unit test for analyzer/coroutine.c: the decorator table, and which defs are coroutine
+ * functions (async, no yield of their own). Exit 0 = pass; each failure prints expected
+ * vs actual. */
+#include "analyzer/coroutine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fails;
+
+#define EXPECT_BOOL(what, want, got) do { \
+	bool w_ = (want), g_ = (got); \
+	if (w_ != g_) { \
+		fprintf(stderr, "%s:%d: %s: expected %s, got %s\n", __FILE__, __LINE__, what, \
+			w_ ? "true" : "false", g_ ? "true" : "false"); \
+		fails++; \
+	} \
+} while (0)
+
+static void decorators(void)
+{
+	EXPECT_BOOL("@staticmethod", true, aa_coroutine_decorator_transparent("builtins.staticmethod", false));
+	EXPECT_BOOL("@classmethod", true, aa_coroutine_decorator_transparent("builtins.classmethod", false));
+	EXPECT_BOOL("@abc.abstractmethod", true, aa_coroutine_decorator_transparent("abc.abstractmethod", false));
+	EXPECT_BOOL("@typing.override", true, aa_coroutine_decorator_transparent("typing.override", false));
+	EXPECT_BOOL("@typing_extensions.override", true,
+		    aa_coroutine_decorator_transparent("typing_extensions.override", false));
+	EXPECT_BOOL("@functools.cache", true, aa_coroutine_decorator_transparent("functools.cache", false));
+	EXPECT_BOOL("@functools.lru_cache", true, aa_coroutine_decorator_transparent("functools.lru_cache", false));
+	EXPECT_BOOL("@functools.lru_cache(8)", true, aa_coroutine_decorator_transparent("functools.lru_cache", true));
+	EXPECT_BOOL("@functools.wraps(f)", true, aa_coroutine_decorator_transparent("functools.wraps", true));
+	EXPECT_BOOL("@functools.wraps (bare)", false, aa_coroutine_decorator_transparent("functools.wraps", false));
+	EXPECT_BOOL("@staticmethod()", false, aa_coroutine_decorator_transparent("builtins.staticmethod", true));
+	EXPECT_BOOL("@textual.work", false, aa_coroutine_decorator_transparent("textual.work", false));
+	EXPECT_BOOL("@contextlib.asynccontextmanager", false,
+		    aa_coroutine_decorator_transparent("contextlib.asynccontextmanager", false));
+	EXPECT_BOOL("@property", false, aa_coroutine_decorator_transparent("builtins.property", false));
+}
+
+/* The first function_definition of src, in preorder. */
+static TSNode first_def(const struct aa_syms *s, TSTree *tree)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
+	TSNode found = { 0 };
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+		if (ts_node_symbol(n) == s->function_definition) {
+			found = n;
+			break;
+		}
+		if (ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		bool moved = false;
+		while (!moved && !(moved = ts_tree_cursor_goto_next_sibling(&cur)))
+			if (!ts_tree_cursor_goto_parent(&cur))
+				break;
+		if (!moved)
+			break;
+	}
+	ts_tree_cursor_delete(&cur);
+	return found;
+}
+
+static void is_async(const struct aa_syms *s, TSParser *parser, const char *src, bool want)
+{
+	TSTree *tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)strlen(src));
+	if (!tree) {
+		fprintf(stderr, "cannot parse: %s\n", src);
+		exit(2);
+	}
+	TSNode def = first_def(s, tree);
+	if (ts_node_is_null(def)) {
+		fprintf(stderr, "%s:%d: no def in: %s\n", __FILE__, __LINE__, src);
+		fails++;
+	} else {
+		EXPECT_BOOL(src, want, aa_coroutine_def_is_async(s, def));
+	}
+	ts_tree_delete(tree);
+}
+
+int main(void)
+{
+	struct aa_syms s;
+	const char *missing;
+	if (aa_syms_init(&s, tree_sitter_python(), &missing)) {
+		fprintf(stderr, "grammar lacks %s\n", missing);
+		return 2;
+	}
+	TSParser *parser = ts_parser_new();
+	if (!parser || !ts_parser_set_language(parser, s.lang)) {
+		fprintf(stderr, "cannot set up the parser\n");
+		return 2;
+	}
+	decorators();
+	is_async(&s, parser, "async def f():\n    await g()\n", true);
+	is_async(&s, parser, "async def f():\n    pass\n", true);
+	is_async(&s, parser, "def f():\n    return 1\n", false);
+	is_async(&s, parser, "async def f():\n    yield 1\n", false);
+	is_async(&s, parser, "async def f():\n    if x:\n        x = (yield)\n", false);
+	is_async(&s, parser, "async def f():\n    def g():\n        yield 1\n    return g\n", true);
+	is_async(&s, parser, "async def f():\n    g = lambda: (yield)\n    return g\n", true);
+	is_async(&s, parser, "async def f():\n    class C:\n        def m(self):\n            yield 1\n", true);
+	is_async(&s, parser, "@deco\nasync def f():\n    return 1\n", true);
+	ts_parser_delete(parser);
+	if (fails)
+		fprintf(stderr, "coroutine_test: %d failure(s)\n", fails);
+	return fails ? 1 : 0;
+}
