@@ -488,7 +488,9 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 	struct aa_meaning om = aa_ctx_eval(ctx, obj);
 	if (om.kind == AA_MEANING_CLASS)
 		return class_member_verdict(ctx, om.node, attr);
-	return V_NO;
+	/* `coresys.core.set_state()`: the index may know the receiver through typed
+	 * attributes and properties (a chain reference); it drops what it cannot name. */
+	return V_DEFER;
 }
 
 void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want)

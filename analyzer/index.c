@@ -411,7 +411,7 @@ static void deferred_coroutines(struct index *x, struct aa_summary *const *sums,
 				continue;
 			uint32_t receiver;
 			uint32_t f = resolve_ref(x, &site->ref, &receiver);
-			if (f == NONE || !x->funcs[f].f->is_async || x->funcs[f].f->opaque)
+			if (f == NONE || !x->funcs[f].f->is_coroutine || x->funcs[f].f->opaque)
 				continue;
 			if (receiver != NONE && overridden_differently(x, receiver, site->ref.method, true))
 				continue;

@@ -83,7 +83,7 @@ static void fix_text(struct doc *d, const char *fix)
 static void targets(struct doc *d, const struct aa_rule *rule)
 {
 	if (d->md)
-		aa_buf_adds(&d->out, "| Target | Kind | Blocks | Fix |\n|---|---|---|---|\n");
+		aa_buf_adds(&d->out, "| Target | Kind | When | Fix |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < rule->n_targets; i++) {
 		const struct aa_target *t = &rule->targets[i];
 		const char *kind = (t->flags & AA_TARGET_METHOD) ? "method" : "function";
@@ -99,7 +99,7 @@ static void targets(struct doc *d, const struct aa_rule *rule)
 					cell(d, t->condition);
 				}
 			} else {
-				aa_buf_adds(&d->out, "certain");
+				aa_buf_adds(&d->out, "always");
 			}
 			aa_buf_adds(&d->out, " | ");
 			if (t->fix)
@@ -110,7 +110,7 @@ static void targets(struct doc *d, const struct aa_rule *rule)
 			if (cond && t->condition)
 				aa_buf_addf(&d->out, "conditional: %s", t->condition);
 			else
-				aa_buf_adds(&d->out, cond ? "conditional" : "certain");
+				aa_buf_adds(&d->out, cond ? "conditional" : "always");
 			if (t->fix) {
 				aa_buf_adds(&d->out, "; fix: ");
 				fix_text(d, t->fix);

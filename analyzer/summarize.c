@@ -5,6 +5,7 @@
  */
 #include "analyzer/summarize.h"
 #include "analyzer/buf.h"
+#include "analyzer/coroutine.h"
 #include "analyzer/ctx_impl.h"
 #include "analyzer/modmap.h"
 #include "analyzer/stdlib_modules.h"
@@ -145,39 +146,6 @@ bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out)
 	}
 }
 
-/* Decorators that leave a function what it was, for calls through it: the method
- * kinds, abstractness, overriding, and caching (a cached coroutine function still
- * returns a coroutine the first time). Anything else (a framework's @work, @app.route,
- * @sync_to_async) may change what calling it does: unknown. */
-static const char *const transparent_decorators[] = {
-	"builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "typing.override",
-	"typing_extensions.override", "functools.cache", "functools.lru_cache", "functools.wraps", NULL,
-};
-
-bool aa_summarize_decorators_transparent(struct aa_ctx *ctx, TSNode def)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode parent = ts_node_parent(def);
-	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
-		return true;
-	uint32_t n = ts_node_named_child_count(parent);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode d = ts_node_named_child(parent, i);
-		if (ts_node_symbol(d) != s->decorator)
-			continue;
-		TSNode expr = ts_node_named_child(d, 0);
-		if (!ts_node_is_null(expr) && ts_node_symbol(expr) == s->call)
-			expr = ts_node_child_by_field_id(expr, s->f.function); /* @lru_cache(maxsize=8) */
-		struct aa_meaning m = aa_ctx_eval(ctx, expr);
-		bool known = false;
-		for (const char *const *t = transparent_decorators; *t && !known; t++)
-			known = m.kind == AA_MEANING_NAME && !strcmp(m.qualname, *t);
-		if (!known)
-			return false;
-	}
-	return true;
-}
-
 static void set_scope_func(struct aa_ctx *ctx, uint32_t scope, uint32_t func)
 {
 	if (scope >= ctx->scope_func_cap) {
@@ -205,7 +173,10 @@ static void add_function(struct aa_ctx *ctx, TSNode node, uint32_t inner)
 	f->qualname = aa_summary_intern(sum, sc->qualname, strlen(sc->qualname));
 	f->module = sum->module;
 	f->is_async = sc->is_async;
-	f->opaque = !aa_summarize_decorators_transparent(ctx, node);
+	f->is_coroutine = f->is_async && aa_coroutine_def_is_async(aa_ctx_syms(ctx), node);
+	/* The decorator rule of coroutines serves helpers too: staticmethod, classmethod,
+	 * abstractmethod, override and functools' caches leave a function what it was. */
+	f->opaque = !aa_coroutine_decorators_transparent(ctx->model, aa_ctx_syms(ctx), ctx->scope, node);
 	TSNode rt = ts_node_child_by_field_id(node, aa_ctx_syms(ctx)->f.return_type);
 	if (!ts_node_is_null(rt)) {
 		struct aa_meaning r = aa_model_eval_annotation(ctx->model, ctx->scope, rt);

@@ -23,10 +23,6 @@ void aa_summarize_finish(struct aa_ctx *ctx);
  * summary's arena. */
 bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out);
 
-/* True when every decorator of the function_definition def is known to keep it what it
- * is (staticmethod, classmethod, abstractmethod, override, functools caches). */
-bool aa_summarize_decorators_transparent(struct aa_ctx *ctx, TSNode def);
-
 /* aa_ctx_defer's work: records an AA_SITE_IF_COROUTINE site. Takes message. */
 void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message);
 

@@ -54,7 +54,8 @@ struct aa_sum_block {
 struct aa_sum_func {
 	const char *qualname; /* "pkg.db.Repo.load"; arena */
 	const char *module;   /* the module's name, a prefix of qualname; arena */
-	bool is_async;
+	bool is_async;        /* an `async def` (coroutine or async generator) */
+	bool is_coroutine;    /* an `async def` without `yield`: its call returns a coroutine */
 	bool opaque;          /* has a decorator not known to keep what it decorates */
 	const char *returns;  /* class named by the return annotation, or NULL; arena */
 	struct aa_span span;  /* of the def's name */

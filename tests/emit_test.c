@@ -640,9 +640,9 @@ static void test_ruledoc(void)
 		  "\n"
 		  "## Targets\n"
 		  "\n"
-		  "| Target | Kind | Blocks | Fix |\n"
+		  "| Target | Kind | When | Fix |\n"
 		  "|---|---|---|---|\n"
-		  "| `time.sleep` | function | certain | `await asyncio.sleep()` |\n"
+		  "| `time.sleep` | function | always | `await asyncio.sleep()` |\n"
 		  "| `queue.Queue.put` | method | conditional: on a bounded queue \\| when full | "
 		  "`await asyncio.to_thread(q.put, x)` |\n"
 		  "\n"
@@ -689,7 +689,7 @@ static void test_ruledoc(void)
 		  "\n"
 		  "Targets:\n"
 		  "\n"
-		  "- time.sleep (function; certain; fix: await asyncio.sleep())\n"
+		  "- time.sleep (function; always; fix: await asyncio.sleep())\n"
 		  "- queue.Queue.put (method; conditional: on a bounded queue | when full; "
 		  "fix: `await asyncio.to_thread(q.put, x)`)\n"
 		  "\n"
@@ -732,7 +732,7 @@ static void test_ruledoc(void)
 			{ "\n## Example\n\n```python\n", r->doc.example != NULL },
 			{ "\n## Use instead\n\n```python\n", r->doc.use_instead != NULL },
 			{ "\n## Anchor\n", r->doc.anchor != NULL },
-			{ "\n## Targets\n\n| Target | Kind | Blocks | Fix |\n", r->n_targets > 0 },
+			{ "\n## Targets\n\n| Target | Kind | When | Fix |\n", r->n_targets > 0 },
 			{ "\n## Exceptions\n", 1 },
 			{ "\n## Equivalents\n", (r->equivalents && r->equivalents[0]) || r->doc.equivalents_note },
 			{ "\n## References\n", r->doc.references != NULL },
