@@ -563,6 +563,7 @@ void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list
 /* ---- on-demand files --------------------------------------------------------------- */
 
 struct wants {
+	bool packages_only; /* only package __init__ modules (re-export hubs) */
 	const struct aa_modmap *modmap;
 	const bool *analyzed;
 	size_t n_files;
@@ -577,6 +578,10 @@ static void want_module_of(struct wants *w, const char *name)
 	for (;;) {
 		long f = aa_modmap_find(w->modmap, name, l);
 		if (f >= 0 && (size_t)f < w->n_files) {
+			bool is_package;
+			aa_modmap_module(w->modmap, (size_t)f, &is_package);
+			if (w->packages_only && !is_package)
+				return;
 			if (!w->analyzed[f] && !w->queued[f]) {
 				w->queued[f] = true;
 				AA_GROW(*w->wanted, *w->cap, *w->len + 1);
@@ -641,8 +646,8 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 	struct index x;
 	build(&x, sums, n);
 	size_t len = 0;
-	struct wants w = { modmap, analyzed, n_files, aa_xcalloc(n_files ? n_files : 1, sizeof(bool)), wanted, &len,
-			   wanted_cap };
+	struct wants w = { false, modmap, analyzed, n_files, aa_xcalloc(n_files ? n_files : 1, sizeof(bool)), wanted,
+			   &len, wanted_cap };
 	/* Demand starts at the call sites the cross-file rules decide, and follows the
 	 * calls of the sync functions they reach (AA109 chains): nothing else is read. */
 	bool *visited = aa_xcalloc(x.n_funcs ? x.n_funcs : 1, sizeof(bool));
@@ -653,9 +658,14 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 		for (size_t k = 0; s && k < s->n_sites; k++) {
 			uint32_t receiver;
 			uint32_t f = resolve_ref(&x, &s->sites[k].ref, &receiver);
-			if (f == NONE)
+			/* A module the prefilter skipped has no `async def`: it defines no
+			 * coroutine function, so a coroutine site needs only the packages that
+			 * may re-export one. A helper call (AA109) needs every module on its way. */
+			if (f == NONE) {
+				w.packages_only = s->sites[k].kind == AA_SITE_IF_COROUTINE;
 				want_ref(&x, &w, &s->sites[k].ref);
-			else if (s->sites[k].kind == AA_SITE_HELPER_CALL && !visited[f]) {
+				w.packages_only = false;
+			} else if (s->sites[k].kind == AA_SITE_HELPER_CALL && !visited[f]) {
 				visited[f] = true;
 				AA_GROW(stack, stack_cap, sp + 1);
 				stack[sp++] = f;

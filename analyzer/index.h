@@ -32,7 +32,11 @@
 void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
 
 /* Files the summaries call into that have not been analyzed (analyzed[i] false):
- * modules reached through imports are read on demand, even without async code. Appends
+ * modules reached through imports are read on demand, even without async code. Demand
+ * starts at the cross-file call sites: an AA109 site wants every module its callee's
+ * resolution and the sync functions it reaches need; a coroutine site (AA201/AA202) only
+ * packages' __init__ (a module without `async def` defines no coroutine function, but
+ * a package may re-export one). Appends
  * their file indices to *wanted (grown with AA_GROW; caller frees), each once, in file
  * order. Returns how many were added. */
 size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const struct aa_modmap *modmap,

@@ -137,9 +137,9 @@ measure() {
 
 declare -A wall rss
 tools=()
-((have_analyzer)) && tools+=(a2 a1)
+((have_analyzer)) && tools+=(a2 a2x a1)
 tools+=(ts ruff)
-declare -A label=([a2]="analyzer --jobs 2" [a1]="analyzer --jobs 1"
+declare -A label=([a2]="analyzer --jobs 2" [a2x]="  without cross-file" [a1]="analyzer --jobs 1"
 	[ts]="ts-parse (1 thread)" [ruff]="ruff-wasm (liftoff)")
 ts_parse=() ts_read=() ruff_inner=()
 analyzer_status="not built"
@@ -153,15 +153,19 @@ for ((round = 0; round <= runs; round++)); do
 	fi
 	for t in "${tools[@]}"; do
 		case $t in
-		a2 | a1)
+		a2 | a2x | a1)
 			[[ $analyzer_status == ok ]] || continue
 			jobs=${t#a}
+			jobs=${jobs%x}
+			# a2x: the per-file phase alone (no rule that needs the project index).
+			extra=()
+			[[ $t == a2x ]] && extra=(--ignore AA109,AA201,AA202)
 			dest=/dev/null
-			((round == 0)) && dest=$out/analyzer-jobs$jobs.json
-			measure "$dest" "$analyzer" check --jobs "$jobs" --exit-zero --format json "${analyzer_args[@]}"
-			cp "$tmp/stderr" "$out/analyzer-jobs$jobs.stderr"
+			((round == 0)) && dest=$out/analyzer-$t.json
+			measure "$dest" "$analyzer" check --jobs "$jobs" --exit-zero --format json "${extra[@]}" "${analyzer_args[@]}"
+			cp "$tmp/stderr" "$out/analyzer-$t.stderr"
 			if ((m_rc != 0)); then
-				echo "analyzer --jobs $jobs: failed with exit $m_rc; stderr in $out/analyzer-jobs$jobs.stderr:" >&2
+				echo "analyzer ($t): failed with exit $m_rc; stderr in $out/analyzer-$t.stderr:" >&2
 				head -n 5 "$tmp/stderr" >&2
 				analyzer_status="failed (exit $m_rc)"
 				continue
@@ -218,9 +222,9 @@ ratio() {
 }
 
 printf '\n%-22s %9s %9s %9s %12s\n' tool seconds MB/s files/s "peak RSS MB"
-for t in a2 a1 ts ruff; do
+for t in a2 a2x a1 ts ruff; do
 	if [[ " ${tools[*]} " != *" $t "* ]]; then
-		[[ $t == a1 ]] || printf '%-22s %s\n' "analyzer" "$analyzer_status"
+		[[ $t == a1 || $t == a2x ]] || printf '%-22s %s\n' "analyzer" "$analyzer_status"
 		continue
 	fi
 	printf '%-22s %9.2f %9.1f %9.0f %12.1f\n' "${label[$t]}" "${secs[$t]}" \
@@ -233,7 +237,7 @@ declare -A ratios
 targets_json=""
 if [[ $analyzer_status == ok ]]; then
 	printf '\n'
-	for pair in a2:ts a2:ruff a1:ts a1:ruff; do
+	for pair in a2:ts a2:ruff a1:ts a1:ruff a2:a2x; do
 		ratios[$pair]=$(ratio "${pair%:*}" "${pair#*:}")
 		printf 'ratio %-17s / %-20s %6.3f\n' "${label[${pair%:*}]}" "${label[${pair#*:}]}" "${ratios[$pair]}"
 	done
@@ -252,6 +256,7 @@ target() { # name limit-expression shown-limit value-or-empty unit
 target "time / ts-parse time" "1 / 5" "1/5" "${ratios[a2:ts]:-}" ""
 target "time / ruff-wasm time" "1 / 3" "1/3" "${ratios[a2:ruff]:-}" ""
 target "peak RSS" 150 "150 MB" "${rss_mb[a2]:-}" " MB"
+target "time / per-file phase" "4 / 3" "4/3" "${ratios[a2:a2x]:-}" ""
 
 # --- results.json --------------------------------------------------------------------
 jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g')"; }
