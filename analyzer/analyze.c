@@ -1,8 +1,10 @@
 #include "analyzer/analyze.h"
 #include "analyzer/ctx_impl.h"
+#include "analyzer/import_scan.h"
 #include "analyzer/model.h"
 #include "analyzer/parse.h"
 #include "analyzer/source.h"
+#include "analyzer/stdlib_modules.h"
 #include "analyzer/summarize.h"
 #include "analyzer/walk.h"
 #include "analyzer/xalloc.h"
@@ -84,8 +86,10 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 	}
 	free(counts);
 	for (size_t i = 0; i < aa_rules_count; i++) {
-		if (enabled[i] && aa_rules[i]->uses_index)
+		if (enabled[i] && aa_rules[i]->uses_index != AA_INDEX_NONE)
 			e->uses_index = true;
+		if (enabled[i] && aa_rules[i]->uses_index == AA_INDEX_COROUTINES)
+			e->scan_imports = true;
 		if (!enabled[i] || !aa_rules[i]->prefilter_words)
 			continue;
 		for (const char *const *w = aa_rules[i]->prefilter_words; *w; w++)
@@ -294,6 +298,15 @@ static void report_syntax_error(struct aa_ctx *ctx, TSNode err)
 	aa_ctx_emit(ctx, &aa_rule_syntax_error, start, end, message);
 }
 
+/* An import worth keeping for the index: under an analyzed top-level module that is
+ * not the standard library. */
+static bool project_import(void *ud, const char *name)
+{
+	const struct aa_engine *e = ud;
+	size_t top = strcspn(name, ".");
+	return e->modmap && !aa_stdlib_module(name, top) && aa_modmap_has_top(e->modmap, name, top);
+}
+
 /* A module name for a file the module map does not know (stdin): its file name. */
 static char *fallback_module(const char *display)
 {
@@ -307,6 +320,17 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 {
 	if (!job->force && !worth_parsing(w->engine, src)) {
 		job->prefiltered = true;
+		if (!w->engine->scan_imports || !memmem(src->text, src->len, "import", 6))
+			return NULL;
+		/* Not parsed, but its imports may name a project coroutine it calls. */
+		char *own = job->module ? NULL : fallback_module(job->display);
+		struct aa_summary *sum = aa_summary_new(job->display, job->module ? job->module : own, job->is_package);
+		free(own);
+		sum->imports_only = true;
+		aa_import_scan(sum, src->text, src->len, project_import, (void *)w->engine);
+		if (sum->n_imports)
+			return sum;
+		aa_summary_free(sum);
 		return NULL;
 	}
 	struct aa_parsed parsed;

@@ -37,6 +37,7 @@ struct aa_engine {
 	size_t n_prefilter_words, prefilter_cap;
 	const struct aa_modmap *modmap; /* borrowed; the analyzed files' module names, or NULL */
 	bool uses_index;          /* some enabled rule needs the project index */
+	bool scan_imports;        /* ... and the imports of the files it does not parse */
 	struct aa_target_index travelling; /* owned; AA101-AA108 targets by name (AA109) */
 };
 

@@ -100,6 +100,7 @@ struct class_ent {
 	bool mro_done;
 	uint32_t *children;  /* owned; direct project subclasses */
 	size_t n_children, children_cap;
+	bool has_coroutines; /* defines a coroutine method itself */
 };
 
 struct index {
@@ -367,6 +368,35 @@ static void build(struct index *x, struct aa_summary *const *sums, size_t n)
 		}
 	}
 	link_classes(x);
+	for (size_t f = 0; f < x->n_funcs; f++) {
+		const struct aa_sum_func *fn = x->funcs[f].f;
+		const char *dot = strrchr(fn->qualname, '.');
+		if (!fn->is_coroutine || !dot)
+			continue;
+		char *cls = aa_xstrndup(fn->qualname, (size_t)(dot - fn->qualname));
+		uint32_t c = smap_get(&x->class_by_name, cls);
+		if (c != NONE)
+			x->classes[c].has_coroutines = true;
+		free(cls);
+	}
+}
+
+/* May a file that imports q call a project coroutine through it? q is a coroutine
+ * function, or a class with coroutine methods (its own or inherited). */
+static bool names_coroutines(struct index *x, const char *q)
+{
+	struct ent e = resolve(x, q, 0);
+	if (e.kind == ENT_FUNC)
+		return x->funcs[e.id].f->is_coroutine && !x->funcs[e.id].f->opaque;
+	if (e.kind != ENT_CLASS)
+		return false;
+	struct class_ent *c = &x->classes[e.id];
+	if (!c->mro_done)
+		compute_mro(x, e.id);
+	for (uint32_t i = 0; i < c->n_mro; i++)
+		if (x->classes[c->mro[i]].has_coroutines)
+			return true;
+	return false;
 }
 
 static void release(struct index *x)
@@ -669,6 +699,21 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 				visited[f] = true;
 				AA_GROW(stack, stack_cap, sp + 1);
 				stack[sp++] = f;
+			}
+		}
+	}
+	/* Files skipped for having no async code that import a project coroutine (or a
+	 * class with coroutine methods): they may call it without await (AA201/AA202). */
+	for (size_t i = 0; i < n && i < n_files; i++) {
+		const struct aa_summary *s = sums[i];
+		if (!s || !s->imports_only || w.queued[i] || analyzed[i])
+			continue;
+		for (size_t k = 0; k < s->n_imports; k++) {
+			if (names_coroutines(&x, s->imports[k])) {
+				w.queued[i] = true;
+				AA_GROW(*wanted, *wanted_cap, len + 1);
+				(*wanted)[len++] = i;
+				break;
 			}
 		}
 	}

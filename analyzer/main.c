@@ -245,7 +245,9 @@ static int cmd_check(const struct aa_cli *cli)
 			long n = sysconf(_SC_NPROCESSORS_ONLN);
 			jobs = n > 0 ? (unsigned)(n > 64 ? 64 : n) : 1;
 		}
-		struct aa_modmap *modmap = aa_modmap_build(disc.files, disc.len, paths, n_paths);
+		/* Module names matter only to the project index. */
+		struct aa_modmap *modmap =
+			engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths) : NULL;
 		engine.modmap = modmap;
 		aa_run_files(&engine, disc.files, disc.len, jobs, &result);
 		engine.modmap = NULL;

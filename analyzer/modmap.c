@@ -37,7 +37,7 @@ static struct entry *slot(const struct aa_modmap *m, const char *name, size_t le
 	size_t mask = m->cap - 1;
 	for (size_t i = hash(name, len) & mask;; i = (i + 1) & mask) {
 		struct entry *e = &m->entries[i];
-		if (!e->name || (strlen(e->name) == len && !memcmp(e->name, name, len)))
+		if (!e->name || (!strncmp(e->name, name, len) && e->name[len] == '\0'))
 			return e;
 	}
 }
@@ -99,29 +99,48 @@ static char *dotted_from(const char *path, size_t from, bool *is_package)
 	return aa_buf_detach(&out);
 }
 
-/* Memo of "does this directory hold __init__.py", by directory path. */
+/* Memo of "does this directory hold __init__.py", by directory path (open addressing:
+ * every file asks for each of its parent directories). */
 struct dir_cache {
-	char **dirs;
+	char **dirs;    /* owned keys, NULL = empty slot */
 	bool *has_init;
 	size_t len, cap;
 };
 
 static bool dir_has_init(struct dir_cache *c, const char *dir, size_t len)
 {
-	for (size_t i = c->len; i-- > 0;) /* recent directories first: files come sorted */
-		if (strlen(c->dirs[i]) == len && !memcmp(c->dirs[i], dir, len))
-			return c->has_init[i];
+	if ((c->len + 1) * 2 > c->cap) {
+		struct dir_cache old = *c;
+		c->cap = old.cap ? old.cap * 2 : 256;
+		c->len = 0;
+		c->dirs = aa_xcalloc(c->cap, sizeof(*c->dirs));
+		c->has_init = aa_xcalloc(c->cap, sizeof(*c->has_init));
+		for (size_t i = 0; i < old.cap; i++) {
+			if (!old.dirs[i])
+				continue;
+			size_t at = hash(old.dirs[i], strlen(old.dirs[i])) & (c->cap - 1);
+			while (c->dirs[at])
+				at = (at + 1) & (c->cap - 1);
+			c->dirs[at] = old.dirs[i];
+			c->has_init[at] = old.has_init[i];
+			c->len++;
+		}
+		free(old.dirs);
+		free(old.has_init);
+	}
+	size_t at = hash(dir, len) & (c->cap - 1);
+	while (c->dirs[at]) {
+		if (!strncmp(c->dirs[at], dir, len) && c->dirs[at][len] == '\0')
+			return c->has_init[at];
+		at = (at + 1) & (c->cap - 1);
+	}
 	char *probe = aa_xasprintf("%.*s%s__init__.py", (int)len, dir, len ? "/" : "");
 	struct stat st;
 	bool has = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
 	free(probe);
-	if (c->len == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->dirs = aa_xrealloc(c->dirs, c->cap * sizeof(*c->dirs));
-		c->has_init = aa_xrealloc(c->has_init, c->cap * sizeof(*c->has_init));
-	}
-	c->dirs[c->len] = aa_xstrndup(dir, len);
-	c->has_init[c->len++] = has;
+	c->dirs[at] = aa_xstrndup(dir, len);
+	c->has_init[at] = has;
+	c->len++;
 	return has;
 }
 
@@ -199,7 +218,7 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 			break;
 		}
 	}
-	for (size_t i = 0; i < cache.len; i++)
+	for (size_t i = 0; i < cache.cap; i++)
 		free(cache.dirs[i]);
 	free(cache.dirs);
 	free(cache.has_init);

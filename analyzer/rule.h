@@ -15,6 +15,13 @@
 
 struct aa_ctx; /* analyzer/context.h */
 
+enum aa_index_use {
+	AA_INDEX_NONE = 0,
+	AA_INDEX_CALLS,      /* resolves the calls of the parsed files (AA109) */
+	AA_INDEX_COROUTINES, /* also needs sync files that import project coroutines, which
+				the prefilter skips: their imports are scanned (AA201, AA202) */
+};
+
 enum aa_target_flags {
 	/* name is "pkg.Class.method": matches a method call on an object known (by the
 	 * tracker) to be an instance of pkg.Class. Without this flag, name is the qualified
@@ -66,8 +73,8 @@ struct aa_rule {
 	const char *const *prefilter_words;
 	/* The rule's findings are decided by the project index (analyzer/index.h): it is
 	 * reported from file summaries (AA109) or defers with aa_ctx_defer. When no enabled
-	 * rule sets this, no summary is built and no module is read on demand. */
-	bool uses_index;
+	 * rule needs it, no summary is built and no module is read on demand. */
+	enum aa_index_use uses_index;
 	struct aa_rule_doc doc;
 };
 

@@ -41,6 +41,8 @@ static void *work(void *arg)
 		struct aa_file_job job = { .path = f->path, .display = f->path, .dangling = f->dangling, .force = s->force };
 		if (s->engine->modmap)
 			job.module = aa_modmap_module(s->engine->modmap, i, &job.is_package);
+		/* A file read on demand replaces the import list it had when skipped. */
+		aa_summary_free(s->summaries[i]);
 		s->summaries[i] = aa_analyze_path(&t->worker, &job);
 		s->skipped[i] = job.prefiltered;
 	}

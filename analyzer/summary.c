@@ -23,7 +23,9 @@ const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
 {
 	struct aa_summary_arena *a = sum->arena;
 	if (!a || a->cap - a->used < len + 1) {
-		size_t cap = len + 1 > 4096 ? len + 1 : 4096;
+		/* Small first: most summaries of skipped files hold a few import names. */
+		size_t want = sum->arena ? 4096 : 256;
+		size_t cap = len + 1 > want ? len + 1 : want;
 		a = aa_xmalloc(sizeof(*a) + cap);
 		a->next = sum->arena;
 		a->used = 0;
@@ -57,6 +59,7 @@ void aa_summary_free(struct aa_summary *sum)
 	free(sum->bases);
 	free(sum->exports);
 	free(sum->attrs);
+	free(sum->imports);
 	free(sum->sites);
 	free(sum->path);
 	free(sum);

@@ -101,6 +101,11 @@ struct aa_summary {
 	char *path;           /* owned; display path */
 	const char *module;   /* arena */
 	bool is_package;
+	/* The file was not parsed (no async code): the summary holds only the names its
+	 * import statements bind, found by a line scan (imports[]), so the index can tell
+	 * whether it may call a project coroutine and must be parsed after all. */
+	bool imports_only;
+	const char **imports;          size_t n_imports, imports_cap; /* qualified names; arena */
 	struct aa_sum_func *funcs;     size_t n_funcs, funcs_cap;
 	struct aa_sum_call *calls;     size_t n_calls, calls_cap;
 	struct aa_sum_block *blocks;   size_t n_blocks, blocks_cap;

@@ -7,7 +7,7 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 	.name = "blocking-call-via-helper",
 	.default_on = true,
 	.summary = "A sync project function called from async code makes a blocking call",
-	.uses_index = true,
+	.uses_index = AA_INDEX_CALLS,
 	.doc = {
 		.what = "Finds calls in async context to a sync function of the project that, directly or through "
 			"other sync project functions, makes a *certain* blocking call of AA101-AA108 or a configured "

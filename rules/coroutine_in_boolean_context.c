@@ -19,7 +19,7 @@ static const char *const words[] = { "asyncio", "anyio", "trio", "aiofiles", NUL
 
 const struct aa_rule aa_rule_coroutine_in_boolean_context = {
 	.code = "AA202",
-	.uses_index = true,
+	.uses_index = AA_INDEX_COROUTINES,
 	.name = "coroutine-in-boolean-context",
 	.default_on = true,
 	.summary = "An unawaited coroutine is used as a condition, which is always true",

@@ -21,7 +21,7 @@ static const char *const words[] = { "asyncio", "anyio", "trio", "aiofiles", NUL
 
 const struct aa_rule aa_rule_unawaited_coroutine = {
 	.code = "AA201",
-	.uses_index = true,
+	.uses_index = AA_INDEX_COROUTINES,
 	.name = "unawaited-coroutine",
 	.default_on = true,
 	.summary = "A coroutine is created and thrown away without being awaited, so it never runs",

@@ -1,0 +1,22 @@
+/*
+ * import_scan.h: the names a file's import statements bring in, by a line scan, without
+ * parsing. For files the prefilter does not parse: the project index decides from them
+ * whether such a file may call a project coroutine (AA201/AA202 fire in sync code).
+ * An approximation: an import inside a string or under `if False:` counts too, which
+ * only costs a parse.
+ */
+#ifndef AA_IMPORT_SCAN_H
+#define AA_IMPORT_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyzer/summary.h"
+
+/* Adds to sum->imports, for text[0..len): "m" for `import m`, "m.n" for `from m import n`
+ * (relative modules resolved against sum->module and sum->is_package), keeping only the
+ * names keep(ud, name) accepts (project modules). */
+void aa_import_scan(struct aa_summary *sum, const char *text, size_t len, bool (*keep)(void *ud, const char *name),
+		    void *ud);
+
+#endif
