@@ -3,7 +3,8 @@
  * parsing. For files the prefilter does not parse: the project index decides from them
  * whether such a file may call a project coroutine (AA201/AA202 fire in sync code).
  * An approximation: an import inside a string or under `if False:` counts too, which
- * only costs a parse.
+ * only costs a parse; imports after the first top-level def, class or decorator (inside
+ * functions, or at the bottom of a module) are not seen, which may miss a finding.
  */
 #ifndef AA_IMPORT_SCAN_H
 #define AA_IMPORT_SCAN_H

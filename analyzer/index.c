@@ -381,22 +381,43 @@ static void build(struct index *x, struct aa_summary *const *sums, size_t n)
 	}
 }
 
-/* May a file that imports q call a project coroutine through it? q is a coroutine
- * function, or a class with coroutine methods (its own or inherited). */
-static bool names_coroutines(struct index *x, const char *q)
+#define MAX_NEEDLES 64
+
+/* What a file that imports q would have to write to call a project coroutine through
+ * it: "name(" for a coroutine function, ".method(" for each coroutine method of a class
+ * (its own or inherited). Appends to needles (owned strings); returns false when q
+ * names no coroutine. */
+static bool coroutine_needles(struct index *x, const char *q, char **needles, size_t *n)
 {
 	struct ent e = resolve(x, q, 0);
-	if (e.kind == ENT_FUNC)
-		return x->funcs[e.id].f->is_coroutine && !x->funcs[e.id].f->opaque;
+	if (e.kind == ENT_FUNC) {
+		const struct aa_sum_func *f = x->funcs[e.id].f;
+		if (!f->is_coroutine || f->opaque || *n == MAX_NEEDLES)
+			return false;
+		needles[(*n)++] = aa_xasprintf("%s(", strrchr(f->qualname, '.') ? strrchr(f->qualname, '.') + 1 : f->qualname);
+		return true;
+	}
 	if (e.kind != ENT_CLASS)
 		return false;
 	struct class_ent *c = &x->classes[e.id];
 	if (!c->mro_done)
 		compute_mro(x, e.id);
-	for (uint32_t i = 0; i < c->n_mro; i++)
-		if (x->classes[c->mro[i]].has_coroutines)
-			return true;
-	return false;
+	bool any = false;
+	for (uint32_t i = 0; i < c->n_mro; i++) {
+		const struct class_ent *k = &x->classes[c->mro[i]];
+		if (!k->has_coroutines)
+			continue;
+		size_t ql = strlen(k->c->qualname);
+		for (size_t f = 0; f < x->n_funcs && *n < MAX_NEEDLES; f++) {
+			const struct aa_sum_func *fn = x->funcs[f].f;
+			if (fn->is_coroutine && !fn->opaque && !strncmp(fn->qualname, k->c->qualname, ql) &&
+			    fn->qualname[ql] == '.' && !strchr(fn->qualname + ql + 1, '.')) {
+				needles[(*n)++] = aa_xasprintf(".%s(", fn->qualname + ql + 1);
+				any = true;
+			}
+		}
+	}
+	return any;
 }
 
 static void release(struct index *x)
@@ -671,7 +692,8 @@ static int cmp_size(const void *a, const void *b)
 }
 
 size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const struct aa_modmap *modmap,
-			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap)
+			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap,
+			     const struct aa_index_text_check *check)
 {
 	struct index x;
 	build(&x, sums, n);
@@ -708,14 +730,18 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 		const struct aa_summary *s = sums[i];
 		if (!s || !s->imports_only || w.queued[i] || analyzed[i])
 			continue;
-		for (size_t k = 0; k < s->n_imports; k++) {
-			if (names_coroutines(&x, s->imports[k])) {
-				w.queued[i] = true;
-				AA_GROW(*wanted, *wanted_cap, len + 1);
-				(*wanted)[len++] = i;
-				break;
-			}
+		char *needles[MAX_NEEDLES];
+		size_t n_needles = 0;
+		bool any = false;
+		for (size_t k = 0; k < s->n_imports; k++)
+			any |= coroutine_needles(&x, s->imports[k], needles, &n_needles);
+		if (any && (!check || check->mentions(check->ud, i, (const char *const *)needles, n_needles))) {
+			w.queued[i] = true;
+			AA_GROW(*wanted, *wanted_cap, len + 1);
+			(*wanted)[len++] = i;
 		}
+		for (size_t k = 0; k < n_needles; k++)
+			free(needles[k]);
 	}
 	/* Calls of the reached sync functions (few: those reachable from async code). */
 	while (sp) {

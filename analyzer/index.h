@@ -31,6 +31,14 @@
  * findings to out. */
 void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
 
+/* How the index asks whether a skipped file's text contains any of needles[0..n) (e.g.
+ * ".register(", "register_all("): an importer of a project coroutine is parsed only when
+ * it may call it. */
+struct aa_index_text_check {
+	bool (*mentions)(void *ud, size_t file, const char *const *needles, size_t n);
+	void *ud;
+};
+
 /* Files the summaries call into that have not been analyzed (analyzed[i] false):
  * modules reached through imports are read on demand, even without async code. Demand
  * starts at the cross-file call sites: an AA109 site wants every module its callee's
@@ -40,6 +48,7 @@ void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list
  * their file indices to *wanted (grown with AA_GROW; caller frees), each once, in file
  * order. Returns how many were added. */
 size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const struct aa_modmap *modmap,
-			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap);
+			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap,
+			     const struct aa_index_text_check *check);
 
 #endif

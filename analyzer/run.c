@@ -1,5 +1,6 @@
 #include "analyzer/run.h"
 #include "analyzer/index.h"
+#include "analyzer/source.h"
 #include "analyzer/xalloc.h"
 
 #include <pthread.h>
@@ -49,6 +50,22 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* Does the file's text contain one of the needles? A skipped file is read again (from
+ * the page cache) only when its imports name a project coroutine. */
+static bool file_mentions(void *ud, size_t file, const char *const *needles, size_t n)
+{
+	const struct aa_discovered_file *files = ud;
+	struct aa_source src;
+	struct aa_source_error err;
+	if (aa_source_load(&src, files[file].path, &err) != AA_SOURCE_OK)
+		return false;
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++)
+		found = memmem(src.text, src.len, needles[i], strlen(needles[i])) != NULL;
+	aa_source_release(&src);
+	return found;
+}
+
 static void run_round(struct shared *s, struct thread_state *ts, unsigned jobs)
 {
 	s->next = 0;
@@ -91,7 +108,8 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 		/* Files that failed to read count as done: their AA002 is reported. */
 		for (size_t i = 0; i < n; i++)
 			parsed[i] = !s.skipped[i];
-		size_t k = aa_index_wanted_files(s.summaries, n, engine->modmap, parsed, n, &wanted, &wanted_cap);
+		struct aa_index_text_check check = { file_mentions, (void *)files };
+		size_t k = aa_index_wanted_files(s.summaries, n, engine->modmap, parsed, n, &wanted, &wanted_cap, &check);
 		if (!k)
 			break;
 		for (size_t j = 0; j < k; j++)
