@@ -1,5 +1,6 @@
 #include "analyzer/import_scan.h"
 #include "analyzer/buf.h"
+#include "analyzer/names.h"
 #include "analyzer/xalloc.h"
 
 #include <stdbool.h>
@@ -83,38 +84,6 @@ static void add(struct scan *sc, const char *s, size_t len)
 	sum->imports[sum->n_imports++] = aa_summary_intern(sum, s, len);
 }
 
-/* "pkg.sub" for ".sub" in module pkg.mod; NULL-free: an unresolvable one is dropped. */
-static bool absolute(const struct aa_summary *sum, const char *rel, struct aa_buf *out)
-{
-	size_t level = 0;
-	while (rel[level] == '.')
-		level++;
-	aa_buf_reset(out);
-	if (!level) {
-		aa_buf_adds(out, rel);
-		return true;
-	}
-	size_t base = strlen(sum->module);
-	if (!sum->is_package) {
-		const char *dot = memrchr(sum->module, '.', base);
-		if (!dot)
-			return false;
-		base = (size_t)(dot - sum->module);
-	}
-	for (size_t i = 1; i < level; i++) {
-		const char *dot = memrchr(sum->module, '.', base);
-		if (!dot)
-			return false;
-		base = (size_t)(dot - sum->module);
-	}
-	aa_buf_add(out, sum->module, base);
-	if (rel[level]) {
-		aa_buf_addc(out, '.');
-		aa_buf_adds(out, rel + level);
-	}
-	return true;
-}
-
 static void statement(struct scan *sc, struct cursor *c, struct aa_buf *a, struct aa_buf *b,
 		      struct aa_buf *full)
 {
@@ -135,7 +104,8 @@ static void statement(struct scan *sc, struct cursor *c, struct aa_buf *a, struc
 	if (!word(c, "from"))
 		return;
 	skip(c);
-	if (!dotted(c, a, true) || !word(c, "import") || !absolute(sc->sum, a->data, full))
+	if (!dotted(c, a, true) || !word(c, "import") ||
+	    !aa_names_resolve_relative(sc->sum->module, sc->sum->is_package, a->data, a->len, full))
 		return;
 	skip(c);
 	if (c->p < c->end && *c->p == '(') {

@@ -1,5 +1,6 @@
 #include "analyzer/model.h"
 #include "analyzer/known_types.h"
+#include "analyzer/names.h"
 #include "analyzer/xalloc.h"
 
 #include <stdlib.h>
@@ -379,44 +380,15 @@ static const char *dotted_text(struct aa_model *m, TSNode dotted)
 	return aa_model_intern(m, buf, len);
 }
 
-/* "pkg.sub" for `from ..sub import x` in module pkg.a.b (level 2): Python's
- * importlib resolution of a relative import. NULL when it climbs above the top. */
+/* The absolute module of a relative import (names.h), interned; NULL above the top. */
 static const char *resolve_relative(struct aa_model *m, const char *text, uint32_t len)
 {
-	uint32_t level = 0;
-	while (level < len && text[level] == '.')
-		level++;
-	const char *rest = text + level;
-	uint32_t rest_len = len - level;
-	while (rest_len && (*rest == ' ' || *rest == '\t' || *rest == '\\' || *rest == '\n' || *rest == '\r')) {
-		rest++;
-		rest_len--;
-	}
-	/* The package is the module itself for an __init__, else its parent. */
-	size_t base = strlen(m->module);
-	if (!m->is_package) {
-		const char *dot = memrchr(m->module, '.', base);
-		if (!dot)
-			return NULL;
-		base = (size_t)(dot - m->module);
-	}
-	for (uint32_t i = 1; i < level; i++) {
-		const char *dot = memrchr(m->module, '.', base);
-		if (!dot)
-			return NULL;
-		base = (size_t)(dot - m->module);
-	}
-	char buf[512];
-	if (base + rest_len + 2 > sizeof(buf))
-		return NULL;
-	memcpy(buf, m->module, base);
-	size_t n = base;
-	if (rest_len) {
-		buf[n++] = '.';
-		memcpy(buf + n, rest, rest_len);
-		n += rest_len;
-	}
-	return aa_model_intern(m, buf, n);
+	struct aa_buf out = AA_BUF_INIT;
+	const char *r = NULL;
+	if (aa_names_resolve_relative(m->module, m->is_package, text, len, &out))
+		r = aa_model_intern(m, out.data, out.len);
+	aa_buf_release(&out);
+	return r;
 }
 
 static void bind_import_from(struct aa_model *m, uint32_t scope, TSNode node)

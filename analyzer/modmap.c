@@ -1,5 +1,6 @@
 #include "analyzer/modmap.h"
 #include "analyzer/buf.h"
+#include "analyzer/names.h"
 #include "analyzer/xalloc.h"
 
 #include <stdint.h>
@@ -273,18 +274,5 @@ long aa_modmap_find(const struct aa_modmap *m, const char *name, size_t len)
 
 bool aa_modmap_has_top(const struct aa_modmap *m, const char *name, size_t len)
 {
-	size_t lo = 0, hi = m->n_tops;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(m->tops[mid], name, len);
-		if (!c)
-			c = m->tops[mid][len] ? 1 : 0;
-		if (c < 0)
-			lo = mid + 1;
-		else if (c > 0)
-			hi = mid;
-		else
-			return true;
-	}
-	return false;
+	return aa_names_sorted_contains((const char *const *)m->tops, m->n_tops, name, len);
 }

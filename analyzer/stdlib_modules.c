@@ -1,6 +1,6 @@
 #include "analyzer/stdlib_modules.h"
 
-#include <string.h>
+#include "analyzer/names.h"
 
 /* sys.stdlib_module_names of CPython 3.11 without the private `_x` modules, sorted
  * (binary search). Regenerate with:
@@ -35,18 +35,5 @@ static const char *const stdlib_names[] = {
 
 bool aa_stdlib_module(const char *name, size_t len)
 {
-	size_t lo = 0, hi = sizeof(stdlib_names) / sizeof(stdlib_names[0]);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(stdlib_names[mid], name, len);
-		if (!c)
-			c = stdlib_names[mid][len] ? 1 : 0;
-		if (c < 0)
-			lo = mid + 1;
-		else if (c > 0)
-			hi = mid;
-		else
-			return true;
-	}
-	return false;
+	return aa_names_sorted_contains(stdlib_names, sizeof(stdlib_names) / sizeof(stdlib_names[0]), name, len);
 }
