@@ -209,9 +209,10 @@ static bool worth_parsing(const struct aa_engine *e, const struct aa_source *src
 	return false;
 }
 
-static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner)
+static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner, const struct aa_walk_state *ws)
 {
 	struct aa_ctx *ctx = ud;
+	ctx->walk = ws;
 	const struct aa_engine *e = ctx->engine;
 	TSSymbol k = ts_node_symbol(node);
 	if (k < e->n_symbols) {

@@ -121,12 +121,25 @@ const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx)
 	return ctx->engine->blocking_calls;
 }
 
+TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node)
+{
+	/* Nodes checked are the walker's current node or close above it. */
+	for (unsigned up = 0; ctx->walk && up < 16; up++) {
+		TSNode a = aa_walk_ancestor(ctx->walk, up);
+		if (ts_node_is_null(a))
+			break;
+		if (ts_node_eq(a, node))
+			return aa_walk_ancestor(ctx->walk, up + 1);
+	}
+	return ts_node_parent(node);
+}
+
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = ts_node_parent(call);
+	TSNode p = aa_ctx_parent(ctx, call);
 	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = ts_node_parent(p);
+		p = aa_ctx_parent(ctx, p);
 	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
 }
 

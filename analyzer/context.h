@@ -82,6 +82,11 @@ bool aa_ctx_imports(const struct aa_ctx *ctx, const char *module);
 /* Additional blocking calls configured by the user (--blocking-call), NULL-terminated. */
 const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
 
+/* node's parent, like ts_node_parent but from the walker's stack when node is the node
+ * being checked or one of its ancestors (tree-sitter's ts_node_parent descends from the
+ * root every time). */
+TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
+
 /* True when call is the operand of `await` (through parentheses). */
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);
 

@@ -141,7 +141,7 @@ static bool discarded_by_underscore(const struct aa_ctx *ctx, TSNode assignment,
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode left = ts_node_child_by_field_id(assignment, s->f.left);
 	TSNode right = ts_node_child_by_field_id(assignment, s->f.right);
-	TSNode parent = ts_node_parent(assignment);
+	TSNode parent = aa_ctx_parent(ctx, assignment);
 	return ts_node_eq(right, value) && !ts_node_is_null(left) && ts_node_symbol(left) == s->identifier &&
 	       aa_ctx_text_is(ctx, left, "_") && !ts_node_is_null(parent) &&
 	       ts_node_symbol(parent) == s->expression_statement;
@@ -168,7 +168,7 @@ enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode cal
 	TSNode n = call;
 	/* Bounded: each step goes one parent up, through value-passing nodes only. */
 	for (int guard = 0; guard < 1024; guard++) {
-		TSNode p = ts_node_parent(n);
+		TSNode p = aa_ctx_parent(ctx, n);
 		if (ts_node_is_null(p))
 			return AA_COROUTINE_USED;
 		TSSymbol k = ts_node_symbol(p);
@@ -333,14 +333,14 @@ static bool opens_stream(struct aa_model *model, const struct aa_syms *s, uint32
 static const char *unpacked_stream(struct aa_ctx *ctx, TSNode pattern, TSNode ident, TSNode fn, uint32_t scope)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode assign = ts_node_parent(pattern);
+	TSNode assign = aa_ctx_parent(ctx, pattern);
 	if (ts_node_is_null(assign) || ts_node_symbol(assign) != s->assignment ||
 	    !ts_node_eq(ts_node_child_by_field_id(assign, s->f.left), pattern))
 		return NULL;
-	TSNode stmt = ts_node_parent(assign);
+	TSNode stmt = aa_ctx_parent(ctx, assign);
 	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement)
 		return NULL;
-	for (TSNode a = ts_node_parent(stmt); !ts_node_eq(a, fn); a = ts_node_parent(a))
+	for (TSNode a = aa_ctx_parent(ctx, stmt); !ts_node_eq(a, fn); a = aa_ctx_parent(ctx, a))
 		if (ts_node_is_null(a) || opens_scope(s, ts_node_symbol(a)))
 			return NULL;
 	int index = -1, count = 0;
@@ -372,7 +372,7 @@ static const char *unpacked_stream(struct aa_ctx *ctx, TSNode pattern, TSNode id
 static bool benign_occurrence(struct aa_ctx *ctx, TSNode id, TSNode fn, uint32_t scope, const char **cls)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = ts_node_parent(id);
+	TSNode p = aa_ctx_parent(ctx, id);
 	if (ts_node_is_null(p))
 		return false;
 	TSSymbol k = ts_node_symbol(p);

@@ -10,6 +10,7 @@
 #include "analyzer/context.h"
 #include "analyzer/noqa.h"
 #include "analyzer/summary.h"
+#include "analyzer/walk.h"
 
 struct aa_ctx {
 	const struct aa_engine *engine;
@@ -19,6 +20,7 @@ struct aa_ctx {
 	struct aa_noqa noqa;
 	struct aa_diag_list *out;     /* where findings go (the worker's list) */
 	uint32_t scope;               /* scope of the node being checked */
+	const struct aa_walk_state *walk; /* the walker's position (ancestors), during a check */
 	/* aa_ctx_callee memo */
 	TSNode memo_call;
 	struct aa_callee memo;

@@ -196,7 +196,12 @@ static struct ent resolve(struct index *x, const char *q, int depth)
 	const char *dot = strrchr(q, '.');
 	if (!dot)
 		return none;
-	char *head = aa_xstrndup(q, (size_t)(dot - q));
+	/* The head on the stack: resolution splits names at every level. */
+	char head_buf[256];
+	size_t head_len = (size_t)(dot - q);
+	char *head = head_len < sizeof(head_buf) ? head_buf : aa_xmalloc(head_len + 1);
+	memcpy(head, q, head_len);
+	head[head_len] = '\0';
 	struct ent h = resolve(x, head, depth + 1);
 	struct ent r = none;
 	if (h.kind == ENT_CLASS) {
@@ -209,7 +214,8 @@ static struct ent resolve(struct index *x, const char *q, int depth)
 		r = resolve(x, real, depth + 1);
 		free(real);
 	}
-	free(head);
+	if (head != head_buf)
+		free(head);
 	return r;
 }
 

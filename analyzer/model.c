@@ -531,8 +531,9 @@ static void on_open_scope(void *ud, TSNode node, enum aa_scope_kind kind, uint32
 	}
 }
 
-static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner)
+static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner, const struct aa_walk_state *ws)
 {
+	(void)ws;
 	struct aa_model *m = ud;
 	const struct aa_syms *s = m->syms;
 	TSSymbol k = ts_node_symbol(node);

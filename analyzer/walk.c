@@ -39,11 +39,24 @@ static uint32_t child_scope(const struct aa_syms *s, const struct frame *parent,
 	return ts_tree_cursor_current_field_id(cur) == s->f.body ? parent->inner : parent->scope;
 }
 
+struct aa_walk_state {
+	const struct frame *stack;
+	size_t depth; /* stack[depth] is the visited node */
+};
+
+TSNode aa_walk_ancestor(const struct aa_walk_state *ws, unsigned up)
+{
+	if (up > ws->depth)
+		return (TSNode){ 0 };
+	return ws->stack[ws->depth - up].node;
+}
+
 uint32_t aa_walk(const struct aa_parsed *parsed, const struct aa_syms *syms, const struct aa_walk_visitor *v)
 {
 	uint32_t n_scopes = 1;
 	struct frame *stack = NULL;
 	size_t cap = 0;
+	struct aa_walk_state ws = { NULL, 0 };
 	if (v->open_scope)
 		v->open_scope(v->ud, ts_tree_root_node(parsed->segs[0].tree), AA_SCOPE_MODULE, 0, AA_NO_SCOPE);
 
@@ -55,8 +68,9 @@ uint32_t aa_walk(const struct aa_parsed *parsed, const struct aa_syms *syms, con
 		AA_GROW(stack, cap, 1);
 		/* Every segment's root is the module: scope 0. */
 		stack[0] = (struct frame){ 0, 0, false, root };
+		ws = (struct aa_walk_state){ stack, 0 };
 		if (v->enter)
-			v->enter(v->ud, root, 0, AA_NO_SCOPE);
+			v->enter(v->ud, root, 0, AA_NO_SCOPE, &ws);
 		bool descend = true;
 		for (;;) {
 			if (descend && ts_tree_cursor_goto_first_child(&cur)) {
@@ -93,8 +107,9 @@ uint32_t aa_walk(const struct aa_parsed *parsed, const struct aa_syms *syms, con
 					v->open_scope(v->ud, node, (enum aa_scope_kind)kind, inner, scope);
 			}
 			stack[depth] = (struct frame){ scope, inner, false, node };
+			ws = (struct aa_walk_state){ stack, depth };
 			if (v->enter)
-				v->enter(v->ud, node, scope, inner);
+				v->enter(v->ud, node, scope, inner, &ws);
 			descend = true;
 		}
 segment_done:

@@ -28,6 +28,15 @@ enum aa_scope_kind {
 	AA_SCOPE_COMPREHENSION,
 };
 
+/* The walker's position, valid during an enter() call: the ancestors of the node being
+ * visited, nearest last. Lets visitors find parents without ts_node_parent, which
+ * tree-sitter computes by descending from the root. */
+struct aa_walk_state;
+
+/* The ancestor `up` levels above the visited node (1 = parent), or a null node above
+ * the segment's root. */
+TSNode aa_walk_ancestor(const struct aa_walk_state *ws, unsigned up);
+
 struct aa_walk_visitor {
 	void *ud;
 	/* A scope-opening node was reached. Returns nothing; ids are implicit (preorder
@@ -35,7 +44,7 @@ struct aa_walk_visitor {
 	void (*open_scope)(void *ud, TSNode node, enum aa_scope_kind kind, uint32_t id, uint32_t parent);
 	/* Every visited node, in preorder. `scope` is the scope the node is evaluated in;
 	 * `inner` is the scope the node opens (AA_NO_SCOPE if none). */
-	void (*enter)(void *ud, TSNode node, uint32_t scope, uint32_t inner);
+	void (*enter)(void *ud, TSNode node, uint32_t scope, uint32_t inner, const struct aa_walk_state *ws);
 	/* After a node's subtree. May be NULL. */
 	void (*leave)(void *ud, TSNode node, uint32_t scope);
 };

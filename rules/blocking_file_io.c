@@ -124,7 +124,7 @@ static bool non_blocking_fd(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode child = call;
-	for (TSNode p = ts_node_parent(call); !ts_node_is_null(p); child = p, p = ts_node_parent(p)) {
+	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->function_definition || k == s->lambda || k == s->module)
 			break;
@@ -173,12 +173,12 @@ static bool handed_off_at(struct aa_ctx *ctx, TSNode expr)
 						   "trio.to_thread.run_sync", "functools.partial", NULL };
 	static const char *const thread_methods[] = { "run_in_executor", "submit", "run_sync", NULL };
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = ts_node_parent(climb_parens(s, expr));
+	TSNode p = aa_ctx_parent(ctx, climb_parens(s, expr));
 	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->keyword_argument)
-		p = ts_node_parent(p);
+		p = aa_ctx_parent(ctx, p);
 	if (ts_node_is_null(p) || ts_node_symbol(p) != s->argument_list)
 		return false;
-	TSNode fn = ts_node_child_by_field_id(ts_node_parent(p), s->f.function);
+	TSNode fn = ts_node_child_by_field_id(aa_ctx_parent(ctx, p), s->f.function);
 	if (ts_node_is_null(fn))
 		return false;
 	if (ts_node_symbol(fn) == s->attribute) {
@@ -225,7 +225,7 @@ static bool name_handed_off(struct aa_ctx *ctx, TSNode function, TSNode target)
 		if (ts_node_symbol(n) == s->identifier && !ts_node_eq(n, target) &&
 		    ts_node_end_byte(n) - ts_node_start_byte(n) == len &&
 		    !memcmp(ctx_text_at(ctx, n), name, len)) {
-			TSNode p = ts_node_parent(n);
+			TSNode p = aa_ctx_parent(ctx, n);
 			TSSymbol pk = ts_node_symbol(p);
 			bool is_field = (pk == s->attribute && ts_node_eq(ts_node_child_by_field_id(p, s->f.attribute), n)) ||
 					(pk == s->keyword_argument && ts_node_eq(ts_node_child_by_field_id(p, s->f.name), n));
@@ -251,12 +251,12 @@ done:
 static bool generator_handed_off(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode e = call, p = ts_node_parent(call);
+	TSNode e = call, p = aa_ctx_parent(ctx, call);
 	/* `gen = (path.iterdir() if old_python else await ...)` */
 	while (!ts_node_is_null(p) &&
 	       (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->conditional_expression)) {
 		e = p;
-		p = ts_node_parent(p);
+		p = aa_ctx_parent(ctx, p);
 	}
 	if (ts_node_is_null(p))
 		return false;
@@ -269,7 +269,7 @@ static bool generator_handed_off(struct aa_ctx *ctx, TSNode call)
 		return false;
 	TSNode function = p;
 	while (!ts_node_is_null(function) && ts_node_symbol(function) != s->function_definition)
-		function = ts_node_parent(function);
+		function = aa_ctx_parent(ctx, function);
 	if (ts_node_is_null(function))
 		return false;
 	return name_handed_off(ctx, function, target);

@@ -172,7 +172,7 @@ static TSNode enclosing_body(const struct aa_ctx *ctx, TSNode node)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode last = node;
-	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
 		if (ts_node_symbol(p) == s->function_definition)
 			return ts_node_child_by_field_id(p, s->f.body);
 		last = p;
@@ -471,7 +471,7 @@ static void check_acquire(struct aa_ctx *ctx, TSNode call)
 		return;
 	TSNode stmt = call;
 	for (;;) {
-		TSNode p = ts_node_parent(stmt);
+		TSNode p = aa_ctx_parent(ctx, stmt);
 		if (ts_node_is_null(p))
 			return;
 		TSSymbol k = ts_node_symbol(p);

@@ -283,7 +283,7 @@ static bool names_raises(const struct aa_ctx *ctx, TSNode n)
 static bool expects_raise(const struct aa_ctx *ctx, TSNode node)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
 			return false;
@@ -354,7 +354,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		TSNode right = ts_node_child_by_field_id(parent, s->f.right);
 		if (!ts_node_eq(right, child))
 			return;
-		TSNode gp = ts_node_parent(parent);
+		TSNode gp = aa_ctx_parent(ctx, parent);
 		if (ts_node_is_null(gp) || ts_node_symbol(gp) != s->expression_statement)
 			return;
 		target = ts_node_child_by_field_id(parent, s->f.left);

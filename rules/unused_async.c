@@ -241,7 +241,7 @@ static void check(struct aa_ctx *ctx, TSNode def)
 		return;
 	uint32_t len;
 	const char *text = aa_ctx_text(ctx, name, &len);
-	TSNode parent = ts_node_parent(def);
+	TSNode parent = aa_ctx_parent(ctx, def);
 	/* pytest collects test* functions; an async one runs inside the plugin's loop. */
 	bool test = len >= 4 && !memcmp(text, "test", 4);
 	if (test || is_dunder(text, len) || (!ts_node_is_null(parent) && ts_node_symbol(parent) == s->decorated_definition))
