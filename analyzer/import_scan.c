@@ -144,8 +144,9 @@ void aa_import_scan(struct aa_summary *sum, const char *text, size_t len, bool (
 	struct scan sc = { sum, keep, ud };
 	struct aa_buf a = AA_BUF_INIT, b = AA_BUF_INIT, full = AA_BUF_INIT;
 	/* Module imports come before the first top-level def, class or decorator (PEP 8);
-	 * stopping there keeps the scan to the head of each file. */
-	static const char *const body_starts[] = { "\ndef ", "\nclass ", "\n@", "\nasync def " };
+	 * stopping there keeps the scan to the head of each file. Each later search only
+	 * looks before the earliest hit so far, so the file is read once at most. */
+	static const char *const body_starts[] = { "\ndef ", "\nclass ", "\n@" };
 	const char *end = text + len;
 	for (size_t i = 0; i < sizeof(body_starts) / sizeof(body_starts[0]); i++) {
 		const char *hit = memmem(text, (size_t)(end - text), body_starts[i], strlen(body_starts[i]));

@@ -701,6 +701,7 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap,
 			     const struct aa_index_text_check *check)
 {
+	/* Marks sites settled (summary.h) so later rounds skip them. */
 	struct index x;
 	build(&x, sums, n);
 	size_t len = 0;
@@ -714,16 +715,25 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 	for (size_t i = 0; i < n; i++) {
 		const struct aa_summary *s = sums[i];
 		for (size_t k = 0; s && k < s->n_sites; k++) {
+			struct aa_sum_site *site = &s->sites[k];
+			if (site->settled)
+				continue;
 			uint32_t receiver;
-			uint32_t f = resolve_ref(&x, &s->sites[k].ref, &receiver);
+			size_t before = len;
+			uint32_t f = resolve_ref(&x, &site->ref, &receiver);
 			/* A module the prefilter skipped has no `async def`: it defines no
 			 * coroutine function, so a coroutine site needs only the packages that
 			 * may re-export one. A helper call (AA109) needs every module on its way. */
 			if (f == NONE) {
-				w.packages_only = s->sites[k].kind == AA_SITE_IF_COROUTINE;
-				want_ref(&x, &w, &s->sites[k].ref);
+				w.packages_only = site->kind == AA_SITE_IF_COROUTINE;
+				want_ref(&x, &w, &site->ref);
 				w.packages_only = false;
-			} else if (s->sites[k].kind == AA_SITE_HELPER_CALL && !visited[f]) {
+			}
+			/* A coroutine site that resolved, or that wants no new module, cannot
+			 * change in later rounds. Helper sites seed the walk below every round. */
+			if (site->kind == AA_SITE_IF_COROUTINE && (f != NONE || len == before))
+				site->settled = true;
+			if (f != NONE && site->kind == AA_SITE_HELPER_CALL && !visited[f]) {
 				visited[f] = true;
 				AA_GROW(stack, stack_cap, sp + 1);
 				stack[sp++] = f;

@@ -44,7 +44,8 @@ struct aa_index_text_check {
  * starts at the cross-file call sites: an AA109 site wants every module its callee's
  * resolution and the sync functions it reaches need; a coroutine site (AA201/AA202) only
  * packages' __init__ (a module without `async def` defines no coroutine function, but
- * a package may re-export one). Appends
+ * a package may re-export one). Coroutine sites that need nothing more are marked
+ * settled and skipped in later calls. Appends
  * their file indices to *wanted (grown with AA_GROW; caller frees), each once, in file
  * order. Returns how many were added. */
 size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const struct aa_modmap *modmap,

@@ -93,6 +93,7 @@ struct aa_sum_site {
 	const char *callee;   /* the callee's source text, "self.load"; arena */
 	char *message;        /* owned; AA_SITE_IF_COROUTINE */
 	char *source_line;    /* owned; the anchor's line */
+	bool settled;         /* the index needs nothing more to decide it (on-demand rounds) */
 };
 
 struct aa_summary_arena;
