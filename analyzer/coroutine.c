@@ -1,4 +1,5 @@
 #include "analyzer/coroutine.h"
+#include "analyzer/subtree.h"
 #include "analyzer/buf.h"
 
 #include <string.h>
@@ -83,6 +84,20 @@ static bool opens_scope(const struct aa_syms *s, TSSymbol k)
 	return k == s->function_definition || k == s->lambda || k == s->class_definition;
 }
 
+struct yield_scan {
+	const struct aa_syms *s;
+	TSNode body;
+};
+
+static enum aa_visit visit_for_yield(void *ud, TSNode node)
+{
+	const struct yield_scan *y = ud;
+	TSSymbol k = ts_node_symbol(node);
+	if (k == y->s->yield)
+		return AA_VISIT_STOP;
+	return opens_scope(y->s, k) && !ts_node_eq(node, y->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
+}
+
 bool aa_coroutine_def_is_async(const struct aa_syms *s, TSNode def)
 {
 	bool is_async = false;
@@ -94,32 +109,8 @@ bool aa_coroutine_def_is_async(const struct aa_syms *s, TSNode def)
 	if (!is_async || ts_node_is_null(body))
 		return false;
 	/* `yield` in its own body makes it an async generator function. */
-	TSTreeCursor cur = ts_tree_cursor_new(body);
-	bool found = false;
-	size_t visited = 0;
-	for (;;) {
-		TSNode node = ts_tree_cursor_current_node(&cur);
-		TSSymbol k = ts_node_symbol(node);
-		if (k == s->yield || ++visited > MAX_SCAN_NODES) {
-			found = true;
-			break;
-		}
-		bool descend = !(opens_scope(s, k) && !ts_node_eq(node, body));
-		if (descend && ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		bool moved = false;
-		while (!moved) {
-			if (ts_tree_cursor_goto_next_sibling(&cur)) {
-				moved = true;
-			} else if (!ts_tree_cursor_goto_parent(&cur)) {
-				break;
-			}
-		}
-		if (!moved)
-			break;
-	}
-	ts_tree_cursor_delete(&cur);
-	return !found;
+	struct yield_scan y = { s, body };
+	return aa_subtree_walk(body, MAX_SCAN_NODES, visit_for_yield, &y);
 }
 
 uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def)
@@ -397,11 +388,32 @@ static bool benign_occurrence(struct aa_ctx *ctx, TSNode id, TSNode fn, uint32_t
 	return false;
 }
 
+struct stream_scan {
+	struct aa_ctx *ctx;
+	TSNode fn;
+	uint32_t scope;
+	const char *name;
+	uint32_t len;
+	const char *cls; /* out */
+};
+
+/* Every occurrence of the name must be benign (the unpacking itself, or a use). */
+static enum aa_visit visit_stream_names(void *ud, TSNode node)
+{
+	struct stream_scan *sc = ud;
+	if (ts_node_symbol(node) != aa_ctx_syms(sc->ctx)->identifier)
+		return AA_VISIT_DESCEND;
+	uint32_t l;
+	const char *t = aa_ctx_text(sc->ctx, node, &l);
+	if (l == sc->len && !memcmp(t, sc->name, sc->len) && !benign_occurrence(sc->ctx, node, sc->fn, sc->scope, &sc->cls))
+		return AA_VISIT_STOP;
+	return AA_VISIT_DESCEND;
+}
+
 /* The stream class of a receiver name that the function binds only by unpacking
  * asyncio.open_connection(), or NULL. A bounded scan of the function's subtree. */
 static const char *stream_by_unpacking(struct aa_ctx *ctx, TSNode ident)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
 	const struct aa_model *model = aa_ctx_model(ctx);
 	uint32_t scope = aa_model_scope(model, aa_ctx_scope(ctx))->function;
 	if (scope == AA_NO_SCOPE || aa_model_scope(model, scope)->kind != AA_SCOPE_FUNCTION)
@@ -409,38 +421,8 @@ static const char *stream_by_unpacking(struct aa_ctx *ctx, TSNode ident)
 	TSNode fn = aa_model_scope(model, scope)->node;
 	uint32_t len;
 	const char *name = aa_ctx_text(ctx, ident, &len);
-	const char *cls = NULL;
-	bool ok = true;
-	size_t visited = 0;
-	TSTreeCursor cur = ts_tree_cursor_new(fn);
-	for (;;) {
-		TSNode node = ts_tree_cursor_current_node(&cur);
-		if (++visited > MAX_SCAN_NODES) {
-			ok = false;
-			break;
-		}
-		if (ts_node_symbol(node) == s->identifier) {
-			uint32_t l;
-			const char *t = aa_ctx_text(ctx, node, &l);
-			if (l == len && !memcmp(t, name, len) && !benign_occurrence(ctx, node, fn, scope, &cls)) {
-				ok = false;
-				break;
-			}
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		bool moved = false;
-		while (!moved) {
-			if (ts_tree_cursor_goto_next_sibling(&cur))
-				moved = true;
-			else if (!ts_tree_cursor_goto_parent(&cur))
-				break;
-		}
-		if (!moved)
-			break;
-	}
-	ts_tree_cursor_delete(&cur);
-	return ok ? cls : NULL;
+	struct stream_scan sc = { ctx, fn, scope, name, len, NULL };
+	return aa_subtree_walk(fn, MAX_SCAN_NODES, visit_stream_names, &sc) ? sc.cls : NULL;
 }
 
 /* ---- the decision ------------------------------------------------------------------------ */

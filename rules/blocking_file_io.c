@@ -1,6 +1,7 @@
 /* AA104 blocking-file-io: file system I/O in async context. */
 #include "analyzer/blocking.h"
 #include "rules/rules.h"
+#include "analyzer/subtree.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -208,44 +209,37 @@ static bool in_nested_function(const struct aa_syms *s, TSNode n, TSNode functio
 
 /* Every read of `name` in function is handed off (or sits in a nested def or lambda,
  * which runs wherever it is sent), and there is at least one. */
+struct handoff_scan {
+	struct aa_ctx *ctx;
+	TSNode function, target;
+	const char *name;
+	uint32_t len;
+	size_t uses;
+};
+
+static enum aa_visit visit_reads(void *ud, TSNode n)
+{
+	struct handoff_scan *h = ud;
+	struct aa_ctx *ctx = h->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(n) != s->identifier || ts_node_eq(n, h->target) ||
+	    ts_node_end_byte(n) - ts_node_start_byte(n) != h->len || memcmp(ctx_text_at(ctx, n), h->name, h->len))
+		return AA_VISIT_DESCEND;
+	TSNode p = aa_ctx_parent(ctx, n);
+	TSSymbol pk = ts_node_symbol(p);
+	bool is_field = (pk == s->attribute && ts_node_eq(ts_node_child_by_field_id(p, s->f.attribute), n)) ||
+			(pk == s->keyword_argument && ts_node_eq(ts_node_child_by_field_id(p, s->f.name), n));
+	if (is_field)
+		return AA_VISIT_DESCEND;
+	h->uses++;
+	return in_nested_function(s, n, h->function) || handed_off_at(ctx, n) ? AA_VISIT_DESCEND : AA_VISIT_STOP;
+}
+
 static bool name_handed_off(struct aa_ctx *ctx, TSNode function, TSNode target)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	uint32_t len;
-	const char *name = aa_ctx_text(ctx, target, &len);
-	TSTreeCursor cur = ts_tree_cursor_new(function);
-	size_t uses = 0, visited = 0;
-	bool ok = true;
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		if (++visited > MAX_SCAN_NODES) {
-			ok = false;
-			break;
-		}
-		if (ts_node_symbol(n) == s->identifier && !ts_node_eq(n, target) &&
-		    ts_node_end_byte(n) - ts_node_start_byte(n) == len &&
-		    !memcmp(ctx_text_at(ctx, n), name, len)) {
-			TSNode p = aa_ctx_parent(ctx, n);
-			TSSymbol pk = ts_node_symbol(p);
-			bool is_field = (pk == s->attribute && ts_node_eq(ts_node_child_by_field_id(p, s->f.attribute), n)) ||
-					(pk == s->keyword_argument && ts_node_eq(ts_node_child_by_field_id(p, s->f.name), n));
-			if (!is_field) {
-				uses++;
-				if (!in_nested_function(s, n, function) && !handed_off_at(ctx, n)) {
-					ok = false;
-					break;
-				}
-			}
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto done;
-	}
-done:
-	ts_tree_cursor_delete(&cur);
-	return ok && uses > 0;
+	struct handoff_scan h = { ctx, function, target, NULL, 0, 0 };
+	h.name = aa_ctx_text(ctx, target, &h.len);
+	return aa_subtree_walk(function, MAX_SCAN_NODES, visit_reads, &h) && h.uses > 0;
 }
 
 static bool generator_handed_off(struct aa_ctx *ctx, TSNode call)

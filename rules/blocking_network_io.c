@@ -3,6 +3,7 @@
 
 #include "analyzer/blocking.h"
 #include "rules/rules.h"
+#include "analyzer/subtree.h"
 
 extern const struct aa_rule aa_rule_blocking_network_io;
 
@@ -279,58 +280,50 @@ enum match_mode {
 	MATCH_SELF_ATTR, /* <identifier>.<same attribute>, anywhere in a class */
 };
 
+struct nonblocking_scan {
+	const struct aa_ctx *ctx;
+	TSNode receiver, recv_attr;
+	enum match_mode mode;
+};
+
+static enum aa_visit visit_setblocking(void *ud, TSNode n)
+{
+	struct nonblocking_scan *sc = ud;
+	const struct aa_ctx *ctx = sc->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(n) != s->call)
+		return AA_VISIT_DESCEND;
+	TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
+		return AA_VISIT_DESCEND;
+	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+	TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
+	bool sb = !ts_node_is_null(attr) && aa_ctx_text_is(ctx, attr, "setblocking");
+	bool st = !ts_node_is_null(attr) && aa_ctx_text_is(ctx, attr, "settimeout");
+	bool same = false;
+	if ((sb || st) && !ts_node_is_null(obj)) {
+		if (sc->mode == MATCH_TEXT) {
+			same = same_text(ctx, obj, sc->receiver);
+		} else if (ts_node_symbol(obj) == s->attribute) {
+			TSNode oo = ts_node_child_by_field_id(obj, s->f.object);
+			TSNode oa = ts_node_child_by_field_id(obj, s->f.attribute);
+			same = !ts_node_is_null(oo) && ts_node_symbol(oo) == s->identifier && !ts_node_is_null(oa) &&
+			       same_text(ctx, oa, sc->recv_attr);
+		}
+	}
+	return same && mode_may_be_nonblocking(ctx, n, sb) ? AA_VISIT_STOP : AA_VISIT_DESCEND;
+}
+
 /* True when region holds a setblocking/settimeout call on the receiver that may leave it
- * non-blocking, or is too large to search. A TSTreeCursor walk: no recursion. */
+ * non-blocking, or is too large to search. */
 static bool region_sets_nonblocking(const struct aa_ctx *ctx, TSNode region, TSNode receiver, enum match_mode mode)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode recv_attr = { 0 };
+	struct nonblocking_scan sc = { .ctx = ctx, .receiver = receiver, .mode = mode };
 	if (mode == MATCH_SELF_ATTR)
-		recv_attr = ts_node_child_by_field_id(receiver, s->f.attribute);
-	TSTreeCursor cur = ts_tree_cursor_new(region);
-	bool found = false;
-	uint32_t visited = 0;
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		if (++visited > MAX_REGION_NODES) {
-			found = true;
-			break;
-		}
-		if (ts_node_symbol(n) == s->call) {
-			TSNode fn = ts_node_child_by_field_id(n, s->f.function);
-			if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute) {
-				TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
-				TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
-				bool sb = !ts_node_is_null(attr) && aa_ctx_text_is(ctx, attr, "setblocking");
-				bool st = !ts_node_is_null(attr) && aa_ctx_text_is(ctx, attr, "settimeout");
-				bool same = false;
-				if ((sb || st) && !ts_node_is_null(obj)) {
-					if (mode == MATCH_TEXT) {
-						same = same_text(ctx, obj, receiver);
-					} else if (ts_node_symbol(obj) == s->attribute) {
-						TSNode oo = ts_node_child_by_field_id(obj, s->f.object);
-						TSNode oa = ts_node_child_by_field_id(obj, s->f.attribute);
-						same = !ts_node_is_null(oo) && ts_node_symbol(oo) == s->identifier &&
-						       !ts_node_is_null(oa) && same_text(ctx, oa, recv_attr);
-					}
-				}
-				if (same && mode_may_be_nonblocking(ctx, n, sb)) {
-					found = true;
-					break;
-				}
-			}
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		bool next = false;
-		while (!(next = ts_tree_cursor_goto_next_sibling(&cur)))
-			if (!ts_tree_cursor_goto_parent(&cur))
-				break;
-		if (!next)
-			break;
-	}
-	ts_tree_cursor_delete(&cur);
-	return found;
+		sc.recv_attr = ts_node_child_by_field_id(receiver, aa_ctx_syms(ctx)->f.attribute);
+	/* The walk ends early when it finds one, or when the region is too large to
+	 * search: unsure means quiet. */
+	return !aa_subtree_walk(region, MAX_REGION_NODES, visit_setblocking, &sc);
 }
 
 /* The nearest enclosing def, class or module of node. */

@@ -4,6 +4,10 @@
  */
 #include "analyzer/blocking.h"
 #include "rules/rules.h"
+#include "analyzer/subtree.h"
+
+/* Bound on the nodes a scan of one function visits (beyond it: unknown, quiet). */
+#define MAX_SCAN_NODES 1000000u
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,54 +188,41 @@ static TSNode enclosing_body(const struct aa_ctx *ctx, TSNode node)
 
 /* True when, before `call` in its function, the receiver was polled (guard_methods) or
  * appeared inside an await (`await asyncio.wrap_future(fut)`): the wait is then over. */
+struct guard_scan {
+	struct aa_ctx *ctx;
+	TSNode body, recv;
+	uint32_t limit, await_end;
+	bool found;
+};
+
+static enum aa_visit visit_guard(void *ud, TSNode n)
+{
+	struct guard_scan *g = ud;
+	const struct aa_syms *s = aa_ctx_syms(g->ctx);
+	uint32_t start = ts_node_start_byte(n);
+	if (start >= g->limit)
+		return AA_VISIT_STOP;
+	if (!ts_node_is_named(n))
+		return AA_VISIT_DESCEND;
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->await && ts_node_end_byte(n) > g->await_end)
+		g->await_end = ts_node_end_byte(n);
+	bool name = k == s->identifier || k == s->attribute;
+	if ((start < g->await_end && name && texts_equal(g->ctx, n, g->recv)) || is_method_call_on(g->ctx, n, g->recv, NULL)) {
+		g->found = true;
+		return AA_VISIT_STOP;
+	}
+	return opens_code_elsewhere(s, k) && !ts_node_eq(n, g->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
+}
+
 static bool earlier_guard(struct aa_ctx *ctx, TSNode call, TSNode recv)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode body = enclosing_body(ctx, call);
 	if (ts_node_is_null(body))
 		return false;
-	uint32_t limit = ts_node_start_byte(call);
-	uint32_t await_end = 0;
-	TSTreeCursor cur = ts_tree_cursor_new(body);
-	bool found = false;
-	bool descend = true;
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		uint32_t start = ts_node_start_byte(n);
-		if (start >= limit)
-			break;
-		bool skip = false;
-		if (ts_node_is_named(n)) {
-			TSSymbol k = ts_node_symbol(n);
-			if (k == s->await && ts_node_end_byte(n) > await_end)
-				await_end = ts_node_end_byte(n);
-			bool name = k == s->identifier || k == s->attribute;
-			if (start < await_end && name && texts_equal(ctx, n, recv)) {
-				found = true;
-				break;
-			}
-			if (is_method_call_on(ctx, n, recv, NULL)) {
-				found = true;
-				break;
-			}
-			skip = opens_code_elsewhere(s, k) && !ts_node_eq(n, body);
-		}
-		descend = !skip;
-		if (descend && ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		bool moved = false;
-		while (!moved) {
-			if (ts_tree_cursor_goto_next_sibling(&cur)) {
-				moved = true;
-			} else if (!ts_tree_cursor_goto_parent(&cur)) {
-				break;
-			}
-		}
-		if (!moved)
-			break;
-	}
-	ts_tree_cursor_delete(&cur);
-	return found;
+	struct guard_scan g = { ctx, body, recv, ts_node_start_byte(call), 0, false };
+	aa_subtree_walk(body, MAX_SCAN_NODES, visit_guard, &g);
+	return g.found;
 }
 
 /* ---- call targets ---------------------------------------------------------------------- */
@@ -342,45 +333,42 @@ enum scan_result { SCAN_NONE, SCAN_SUSPEND, SCAN_RELEASED };
  * classes, from byte `from`: the first suspension point (await, async for, async with,
  * async comprehension) or, when release_of is not null, the first `release_of.release()`
  * call, whichever comes first. */
+struct suspend_scan {
+	struct aa_ctx *ctx;
+	TSNode root, release_of, *where;
+	uint32_t from;
+	enum scan_result result;
+};
+
+static enum aa_visit visit_suspend(void *ud, TSNode n)
+{
+	struct suspend_scan *sc = ud;
+	const struct aa_syms *s = aa_ctx_syms(sc->ctx);
+	bool descend = ts_node_end_byte(n) > sc->from;
+	if (descend && ts_node_is_named(n) && ts_node_start_byte(n) >= sc->from) {
+		TSSymbol k = ts_node_symbol(n);
+		if (k == s->await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
+				      has_async_keyword(sc->ctx, n))) {
+			*sc->where = n;
+			sc->result = SCAN_SUSPEND;
+			return AA_VISIT_STOP;
+		}
+		if (!ts_node_is_null(sc->release_of) && is_method_call_on(sc->ctx, n, sc->release_of, "release")) {
+			*sc->where = n;
+			sc->result = SCAN_RELEASED;
+			return AA_VISIT_STOP;
+		}
+	}
+	if (ts_node_is_named(n) && opens_code_elsewhere(s, ts_node_symbol(n)) && !ts_node_eq(n, sc->root))
+		descend = false;
+	return descend ? AA_VISIT_DESCEND : AA_VISIT_SKIP;
+}
+
 static enum scan_result scan(struct aa_ctx *ctx, TSNode root, uint32_t from, TSNode release_of, TSNode *where)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	enum scan_result r = SCAN_NONE;
-	TSTreeCursor cur = ts_tree_cursor_new(root);
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		bool descend = ts_node_end_byte(n) > from;
-		if (descend && ts_node_is_named(n) && ts_node_start_byte(n) >= from) {
-			TSSymbol k = ts_node_symbol(n);
-			if (k == s->await ||
-			    ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
-			     has_async_keyword(ctx, n))) {
-				*where = n;
-				r = SCAN_SUSPEND;
-				break;
-			}
-			if (!ts_node_is_null(release_of) && is_method_call_on(ctx, n, release_of, "release")) {
-				*where = n;
-				r = SCAN_RELEASED;
-				break;
-			}
-		}
-		if (ts_node_is_named(n) && opens_code_elsewhere(s, ts_node_symbol(n)) && !ts_node_eq(n, root))
-			descend = false;
-		if (descend && ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		bool moved = false;
-		while (!moved) {
-			if (ts_tree_cursor_goto_next_sibling(&cur))
-				moved = true;
-			else if (!ts_tree_cursor_goto_parent(&cur))
-				break;
-		}
-		if (!moved)
-			break;
-	}
-	ts_tree_cursor_delete(&cur);
-	return r;
+	struct suspend_scan sc = { ctx, root, release_of, where, from, SCAN_NONE };
+	aa_subtree_walk(root, MAX_SCAN_NODES, visit_suspend, &sc);
+	return sc.result;
 }
 
 static const char *suspension_word(struct aa_ctx *ctx, TSNode n)
