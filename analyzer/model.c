@@ -67,6 +67,7 @@ struct aa_model {
 	const char **imported; /* module names imported anywhere (interned) */
 	size_t n_imported, imported_cap;
 	bool star_import;
+	const char *star_module; /* the one module star-imported at module level, or NULL (none or several) */
 	const char *module;  /* interned dotted module name */
 	bool is_package;
 	int eval_depth;
@@ -415,6 +416,9 @@ static void bind_import_from(struct aa_model *m, uint32_t scope, TSNode node)
 		if (ts_node_eq(item, mod))
 			continue;
 		if (k == s->wildcard_import) {
+			/* One star import qualifies the module's unbound names; two make them
+			 * ambiguous. */
+			m->star_module = m->star_import || scope != 0 ? NULL : module;
 			m->star_import = true;
 			continue;
 		}
@@ -810,9 +814,12 @@ static struct aa_meaning eval_name(struct aa_model *m, uint32_t scope, const cha
 	}
 	if (b)
 		return resolve_binding(m, b);
-	if (m->star_import)
+	if (m->star_import && !m->star_module)
 		return unknown_meaning;
-	struct aa_meaning r = { .kind = AA_MEANING_NAME, .qualname = intern_join(m, "builtins", name, len) };
+	/* An unbound name comes from the star-imported module if anywhere (`from time
+	 * import *; sleep(1)` is time.sleep), else from builtins. */
+	struct aa_meaning r = { .kind = AA_MEANING_NAME,
+				.qualname = intern_join(m, m->star_module ? m->star_module : "builtins", name, len) };
 	return r;
 }
 

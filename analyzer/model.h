@@ -11,8 +11,9 @@
  *    calls, annotations (`C`, `C | None`, `Optional[C]`, `"C"`), `with C() as x`,
  *    `self.x = C()` in any method, class attributes, module-level bindings, and
  *    well-known factories and methods (analyzer/known_types.h).
- * A name bound to two different things in one scope is unknown; `None` bindings are
- * neutral (`x = None` then `x = Session()` is a Session). What cannot be known is
+ * A name bound to nowhere is a builtin, or, after one `from m import *` at module level,
+ * m's (the index resolves it); after two star imports it is unknown. A name bound to
+ * two different things in one scope is unknown; `None` bindings are neutral (`x = None` then `x = Session()` is a Session). What cannot be known is
  * AA_MEANING_UNKNOWN, never a guess.
  *
  * Everything the model returns (qualified names, meanings) is owned by the model and
