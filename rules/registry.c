@@ -21,6 +21,18 @@ extern const struct aa_rule aa_rule_nested_event_loop;
 extern const struct aa_rule aa_rule_get_event_loop_in_coroutine;
 extern const struct aa_rule aa_rule_await_outside_async;
 extern const struct aa_rule aa_rule_unused_async;
+extern const struct aa_rule aa_rule_swallowed_cancellation;
+extern const struct aa_rule aa_rule_return_in_finally;
+extern const struct aa_rule aa_rule_timeout_disabled;
+extern const struct aa_rule aa_rule_timeout_parameter;
+extern const struct aa_rule aa_rule_busy_wait;
+extern const struct aa_rule aa_rule_timeout_without_await;
+extern const struct aa_rule aa_rule_sync_with_async_resource;
+extern const struct aa_rule aa_rule_unclosed_async_resource;
+extern const struct aa_rule aa_rule_yield_in_scope;
+extern const struct aa_rule aa_rule_async_test_not_run;
+extern const struct aa_rule aa_rule_async_fixture_strict_mode;
+extern const struct aa_rule aa_rule_async_test_in_sync_testcase;
 
 const struct aa_rule *const aa_rules[] = {
 	&aa_rule_syntax_error,
@@ -43,6 +55,18 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_get_event_loop_in_coroutine,
 	&aa_rule_await_outside_async,
 	&aa_rule_unused_async,
+	&aa_rule_swallowed_cancellation,
+	&aa_rule_return_in_finally,
+	&aa_rule_timeout_disabled,
+	&aa_rule_timeout_parameter,
+	&aa_rule_busy_wait,
+	&aa_rule_timeout_without_await,
+	&aa_rule_sync_with_async_resource,
+	&aa_rule_unclosed_async_resource,
+	&aa_rule_yield_in_scope,
+	&aa_rule_async_test_not_run,
+	&aa_rule_async_fixture_strict_mode,
+	&aa_rule_async_test_in_sync_testcase,
 };
 
 const size_t aa_rules_count = sizeof(aa_rules) / sizeof(aa_rules[0]);
