@@ -21,6 +21,11 @@ struct aa_model *aa_ctx_model(const struct aa_ctx *ctx)
 	return ctx->model;
 }
 
+const char *aa_ctx_path(const struct aa_ctx *ctx)
+{
+	return ctx->display;
+}
+
 uint32_t aa_ctx_scope(const struct aa_ctx *ctx)
 {
 	return ctx->scope;

@@ -24,6 +24,10 @@ const struct aa_syms *aa_ctx_syms(const struct aa_ctx *ctx);
 const struct aa_source *aa_ctx_source(const struct aa_ctx *ctx);
 struct aa_model *aa_ctx_model(const struct aa_ctx *ctx);
 
+/* The path of the file being checked, as reported (its display path: as reachable from
+ * the working directory, or the --stdin-filename). Owned by the context. */
+const char *aa_ctx_path(const struct aa_ctx *ctx);
+
 /* The scope the current node is evaluated in (see walk.h). */
 uint32_t aa_ctx_scope(const struct aa_ctx *ctx);
 

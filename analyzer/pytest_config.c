@@ -1,6 +1,5 @@
 #include "analyzer/pytest_config.h"
 #include "analyzer/buf.h"
-#include "analyzer/ctx_impl.h"
 #include "analyzer/xalloc.h"
 
 #include <ctype.h>
@@ -21,11 +20,6 @@ const TSLanguage *tree_sitter_toml(void);
 #define MAX_CONFIG_BYTES (4u << 20)
 /* Directory levels searched upwards: deeper trees are unknown. */
 #define MAX_LEVELS 64
-
-const char *aa_pytest_ctx_path(const struct aa_ctx *ctx)
-{
-	return ctx->display;
-}
 
 static void set_str(char **slot, const char *s, size_t len)
 {

@@ -60,10 +60,6 @@ bool aa_pytest_collects_file(const struct aa_pytest_config *cfg, const char *pat
 bool aa_pytest_matches_function(const struct aa_pytest_config *cfg, const char *name, size_t len);
 bool aa_pytest_matches_class(const struct aa_pytest_config *cfg, const char *name, size_t len);
 
-/* The path of the file a check runs on (its display path: as reachable from the
- * working directory, or the --stdin-filename). Owned by the context. */
-const char *aa_pytest_ctx_path(const struct aa_ctx *ctx);
-
 /* Exposed for tests: parses an INI text (len bytes) as iniconfig does and reports
  * whether it holds `section`; the values of asyncio_mode/trio_mode/addopts/python_*
  * found there go into cfg (the ones it already holds are replaced). Returns 0, or -1

@@ -97,7 +97,7 @@ static void check(struct aa_ctx *ctx, TSNode module)
 	scan_body(ctx, &sc, module, false);
 	if (sc.n && (sc.asyncio || aa_ctx_imports(ctx, "pytest_asyncio")) && !sc.other) {
 		struct aa_pytest_config cfg;
-		aa_pytest_config_load(&cfg, aa_pytest_ctx_path(ctx));
+		aa_pytest_config_load(&cfg, aa_ctx_path(ctx));
 		if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest) {
 			for (size_t i = 0; i < sc.n; i++) {
 				uint32_t len;

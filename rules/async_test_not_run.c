@@ -105,7 +105,7 @@ static void check(struct aa_ctx *ctx, TSNode module)
 	if (!n)
 		goto done;
 	/* Only now, with an unmarked async test in hand, is the configuration read. */
-	const char *path = aa_pytest_ctx_path(ctx);
+	const char *path = aa_ctx_path(ctx);
 	struct aa_pytest_config cfg;
 	aa_pytest_config_load(&cfg, path);
 	if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest &&
