@@ -21,6 +21,10 @@ extern const struct aa_rule aa_rule_nested_event_loop;
 extern const struct aa_rule aa_rule_get_event_loop_in_coroutine;
 extern const struct aa_rule aa_rule_await_outside_async;
 extern const struct aa_rule aa_rule_unused_async;
+extern const struct aa_rule aa_rule_per_call_limiter;
+extern const struct aa_rule aa_rule_manual_acquire;
+extern const struct aa_rule aa_rule_unbounded_queue;
+extern const struct aa_rule aa_rule_client_per_request;
 extern const struct aa_rule aa_rule_swallowed_cancellation;
 extern const struct aa_rule aa_rule_return_in_finally;
 extern const struct aa_rule aa_rule_timeout_disabled;
@@ -55,6 +59,10 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_get_event_loop_in_coroutine,
 	&aa_rule_await_outside_async,
 	&aa_rule_unused_async,
+	&aa_rule_per_call_limiter,
+	&aa_rule_manual_acquire,
+	&aa_rule_unbounded_queue,
+	&aa_rule_client_per_request,
 	&aa_rule_swallowed_cancellation,
 	&aa_rule_return_in_finally,
 	&aa_rule_timeout_disabled,
