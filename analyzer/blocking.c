@@ -46,12 +46,3 @@ void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 	aa_ctx_report(ctx, rule, call, "%s() blocks the event loop in async function '%s'; use '%s'",
 		      aa_ctx_callee_text(ctx, call), aa_ctx_function_name(ctx), library_fix(ctx, fix, buf, sizeof(buf)));
 }
-
-bool aa_blocking_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call)
-{
-	const struct aa_target *t = aa_blocking_match(ctx, rule, call, NULL);
-	if (!t)
-		return false;
-	aa_blocking_report(ctx, rule, call, t, NULL);
-	return true;
-}

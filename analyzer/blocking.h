@@ -24,8 +24,5 @@ const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_ru
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix);
 
-/* aa_blocking_match + aa_blocking_report for rules whose targets are all unconditional.
- * Returns true when it reported. */
-bool aa_blocking_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call);
 
 #endif

@@ -82,11 +82,6 @@ enum aa_test_deco aa_test_deco_of(struct aa_ctx *ctx, TSNode expr)
 	return d;
 }
 
-bool aa_test_deco_runs(enum aa_test_deco d)
-{
-	return d == AA_DECO_ASYNCIO || d == AA_DECO_ANYIO || d == AA_DECO_TRIO;
-}
-
 bool aa_test_whole_module(const struct aa_ctx *ctx, TSNode module)
 {
 	if (ts_node_has_error(module))

@@ -33,9 +33,6 @@ enum aa_test_deco {
 /* Classifies a decorator's expression, or one mark expression of `pytestmark`. */
 enum aa_test_deco aa_test_deco_of(struct aa_ctx *ctx, TSNode expr);
 
-/* True for a runner mark: AA_DECO_ASYNCIO, AA_DECO_ANYIO, AA_DECO_TRIO. */
-bool aa_test_deco_runs(enum aa_test_deco d);
-
 /* True when module (the root handed to a check on "module") is the whole file and it
  * parsed without error. A file with a syntax error is parsed in segments (parse.h);
  * these rules then report nothing, as a mark may sit in the broken part. */
