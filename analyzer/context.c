@@ -200,6 +200,45 @@ int aa_call_positional_count(const struct aa_ctx *ctx, TSNode call)
 	return pos;
 }
 
+/* Appends expr's text with blanks and line continuations dropped, and the arguments of
+ * calls in it shown as "(...)": `self.conn.execute(...).fetchone`. */
+static void add_callee(struct aa_ctx *ctx, TSNode expr, struct aa_buf *out)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	/* Unwind the chain iteratively: outermost attribute/call first, base last. */
+	TSNode chain[16];
+	size_t n = 0;
+	TSNode node = expr;
+	while (n < 16) {
+		TSSymbol k = ts_node_symbol(node);
+		if (k == s->attribute || k == s->call) {
+			chain[n++] = node;
+			node = ts_node_child_by_field_id(node, k == s->call ? s->f.function : s->f.object);
+			if (ts_node_is_null(node))
+				break;
+		} else {
+			break;
+		}
+	}
+	if (!ts_node_is_null(node)) {
+		uint32_t len;
+		const char *t = aa_ctx_text(ctx, node, &len);
+		for (uint32_t i = 0; i < len; i++)
+			if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' && t[i] != '\\')
+				aa_buf_addc(out, t[i]);
+	}
+	while (n-- > 0) {
+		if (ts_node_symbol(chain[n]) == s->call) {
+			aa_buf_adds(out, "(...)");
+		} else {
+			uint32_t len;
+			const char *t = aa_ctx_text(ctx, ts_node_child_by_field_id(chain[n], s->f.attribute), &len);
+			aa_buf_addc(out, '.');
+			aa_buf_add(out, t, len);
+		}
+	}
+}
+
 const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -207,17 +246,13 @@ const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call)
 	aa_buf_reset(&ctx->scratch);
 	if (ts_node_is_null(fn))
 		return ctx->scratch.data;
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, fn, &len);
-	/* Collapse whitespace (a callee may span lines) and cap the length. */
-	for (uint32_t i = 0; i < len && ctx->scratch.len < 60; i++) {
-		char c = t[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\')
-			continue;
-		aa_buf_addc(&ctx->scratch, c);
-	}
-	if (ctx->scratch.len >= 60)
+	add_callee(ctx, fn, &ctx->scratch);
+	/* Messages stay short. */
+	if (ctx->scratch.len > 60) {
+		ctx->scratch.len = 60;
+		ctx->scratch.data[60] = '\0';
 		aa_buf_adds(&ctx->scratch, "...");
+	}
 	return ctx->scratch.data;
 }
 
