@@ -219,6 +219,31 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 			break;
 		}
 	}
+	/* A name two files claim (two scripts called dictionary.py in different folders)
+	 * resolves to nothing, but each file still needs a name of its own, or the index
+	 * would mix their definitions: the path from the root that found it when that is
+	 * unique, else the name made unique by the file's index (never importable). */
+	for (size_t i = 0; i < n; i++) {
+		if (!m->primary[i] || slot(m, m->primary[i], strlen(m->primary[i]))->file != AMBIGUOUS)
+			continue;
+		char *own = NULL;
+		for (size_t r = 0; r < n_roots && !own; r++) {
+			size_t rl = strlen(roots[r]);
+			while (rl > 1 && roots[r][rl - 1] == '/')
+				rl--;
+			bool dot = rl == 1 && roots[r][0] == '.';
+			if (!dot && (strncmp(files[i].path, roots[r], rl) || files[i].path[rl] != '/'))
+				continue;
+			bool pkg;
+			own = dotted_from(files[i].path, dot ? 0 : rl + 1, &pkg);
+		}
+		if (!own || strcmp(own, m->primary[i]) == 0 || slot(m, own, strlen(own))->file != (long)i) {
+			free(own);
+			own = aa_xasprintf("%s#%zu", m->primary[i], i);
+		}
+		free(m->primary[i]);
+		m->primary[i] = own;
+	}
 	for (size_t i = 0; i < cache.cap; i++)
 		free(cache.dirs[i]);
 	free(cache.dirs);
