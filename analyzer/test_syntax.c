@@ -313,3 +313,42 @@ bool aa_test_requests_runner_fixture(const struct aa_ctx *ctx, TSNode def)
 	}
 	return false;
 }
+
+static bool names_raises(const struct aa_ctx *ctx, TSNode n)
+{
+	static const char *const names[] = { "raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (aa_ctx_text_is(ctx, n, names[i]))
+			return true;
+	return false;
+}
+
+bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+			return false;
+		if (k != s->with_statement)
+			continue;
+		TSNode clause = ts_node_named_child(p, 0);
+		if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
+			continue;
+		uint32_t n = ts_node_named_child_count(clause);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode item = ts_node_named_child(clause, i);
+			TSNode v = ts_node_child_by_field_id(item, s->f.value);
+			if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
+				v = ts_node_named_child(v, 0);
+			if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
+				continue;
+			TSNode f = ts_node_child_by_field_id(v, s->f.function);
+			if (!ts_node_is_null(f) && ts_node_symbol(f) == s->attribute)
+				f = ts_node_child_by_field_id(f, s->f.attribute);
+			if (!ts_node_is_null(f) && names_raises(ctx, f))
+				return true;
+		}
+	}
+	return false;
+}

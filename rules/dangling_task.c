@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyzer/xalloc.h"
+#include "analyzer/test_syntax.h"
 #include "rules/rules.h"
 
 extern const struct aa_rule aa_rule_dangling_task;
@@ -269,47 +270,6 @@ static void enclosing_loop(const struct aa_syms *s, TSNode node, TSNode fn, uint
 	}
 }
 
-static bool names_raises(const struct aa_ctx *ctx, TSNode n)
-{
-	static const char *const names[] = { "raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp" };
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (aa_ctx_text_is(ctx, n, names[i]))
-			return true;
-	return false;
-}
-
-/* Inside `with self.assertRaises(...)` / `with pytest.raises(...)` the call is expected
- * to fail: no task is made, and the test is about that. */
-static bool expects_raise(const struct aa_ctx *ctx, TSNode node)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
-			return false;
-		if (k != s->with_statement)
-			continue;
-		TSNode clause = ts_node_named_child(p, 0);
-		if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
-			continue;
-		uint32_t n = ts_node_named_child_count(clause);
-		for (uint32_t i = 0; i < n; i++) {
-			TSNode item = ts_node_named_child(clause, i);
-			TSNode v = ts_node_child_by_field_id(item, s->f.value);
-			if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-				v = ts_node_named_child(v, 0);
-			if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
-				continue;
-			TSNode f = ts_node_child_by_field_id(v, s->f.function);
-			if (!ts_node_is_null(f) && ts_node_symbol(f) == s->attribute)
-				f = ts_node_child_by_field_id(f, s->f.attribute);
-			if (!ts_node_is_null(f) && names_raises(ctx, f))
-				return true;
-		}
-	}
-	return false;
-}
-
 static void report(struct aa_ctx *ctx, TSNode call, const char *where)
 {
 	const char *callee = aa_ctx_callee_text(ctx, call);
@@ -361,7 +321,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		if (ts_node_is_null(target) || ts_node_symbol(target) != s->identifier)
 			return;
 	}
-	if (expects_raise(ctx, parent))
+	if (aa_test_expects_raise(ctx, parent))
 		return;
 	if (statement) {
 		report(ctx, call, "thrown away");

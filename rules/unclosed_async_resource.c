@@ -5,6 +5,7 @@
 
 #include "analyzer/async_resources.h"
 #include "analyzer/subtree.h"
+#include "analyzer/test_syntax.h"
 #include "rules/rules.h"
 
 extern const struct aa_rule aa_rule_unclosed_async_resource;
@@ -105,44 +106,6 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 	return AA_VISIT_STOP;
 }
 
-static bool names_raises(const struct aa_ctx *ctx, TSNode n)
-{
-	static const char *const names[] = { "raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp" };
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (aa_ctx_text_is(ctx, n, names[i]))
-			return true;
-	return false;
-}
-
-/* Inside `with pytest.raises(...)` / `with self.assertRaises(...)` the constructor is
- * expected to fail: no object is made (tests of argument validation). */
-static bool expects_raise(struct aa_ctx *ctx, TSNode node)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
-			return false;
-		if (k != s->with_statement)
-			continue;
-		TSNode clause = ts_node_named_child(p, 0);
-		if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
-			continue;
-		uint32_t n = ts_node_named_child_count(clause);
-		for (uint32_t i = 0; i < n; i++) {
-			TSNode v = aa_resource_with_item_value(ctx, ts_node_named_child(clause, i));
-			if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
-				continue;
-			TSNode f = ts_node_child_by_field_id(v, s->f.function);
-			if (!ts_node_is_null(f) && ts_node_symbol(f) == s->attribute)
-				f = ts_node_child_by_field_id(f, s->f.attribute);
-			if (!ts_node_is_null(f) && names_raises(ctx, f))
-				return true;
-		}
-	}
-	return false;
-}
-
 /* A statement in the body of a `try` that has an `except`: a call made only to see it
  * fail (`try: await aiofiles.open(missing) except OSError: ...`). */
 static bool in_try_with_handler(struct aa_ctx *ctx, TSNode stmt)
@@ -213,7 +176,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	if (ts_node_is_null(parent))
 		return;
 	TSSymbol pk = ts_node_symbol(parent);
-	if (expects_raise(ctx, parent))
+	if (aa_test_expects_raise(ctx, parent))
 		return;
 	if (pk == s->expression_statement) {
 		if (in_try_with_handler(ctx, parent))
