@@ -90,6 +90,8 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 			e->uses_index = true;
 		if (enabled[i] && aa_rules[i]->uses_index == AA_INDEX_COROUTINES)
 			e->scan_imports = true;
+		if (enabled[i] && aa_rules[i]->uses_index == AA_INDEX_FANOUT)
+			e->fanout_facts = true;
 		if (!enabled[i] || !aa_rules[i]->prefilter_words)
 			continue;
 		for (const char *const *w = aa_rules[i]->prefilter_words; *w; w++)

@@ -38,6 +38,7 @@ struct aa_engine {
 	const struct aa_modmap *modmap; /* borrowed; the analyzed files' module names, or NULL */
 	bool uses_index;          /* some enabled rule needs the project index */
 	bool scan_imports;        /* ... and the imports of the files it does not parse */
+	bool fanout_facts;        /* ... and the fan-out facts of async functions (AA301, AA302) */
 	struct aa_target_index travelling; /* owned; AA101-AA108 targets by name (AA109) */
 };
 

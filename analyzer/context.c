@@ -66,13 +66,10 @@ struct aa_meaning aa_ctx_eval(struct aa_ctx *ctx, TSNode expr)
 	return aa_model_eval(ctx->model, ctx->scope, expr);
 }
 
-const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call)
+void aa_ctx_callee_of(struct aa_ctx *ctx, TSNode fn, struct aa_callee *out)
 {
-	if (ts_node_eq(call, ctx->memo_call))
-		return &ctx->memo;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	struct aa_callee c = { 0 };
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
 	if (!ts_node_is_null(fn)) {
 		if (ts_node_symbol(fn) == s->attribute) {
 			TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
@@ -98,8 +95,15 @@ const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call)
 			}
 		}
 	}
+	*out = c;
+}
+
+const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call)
+{
+	if (ts_node_eq(call, ctx->memo_call))
+		return &ctx->memo;
+	aa_ctx_callee_of(ctx, ts_node_child_by_field_id(call, aa_ctx_syms(ctx)->f.function), &ctx->memo);
 	ctx->memo_call = call;
-	ctx->memo = c;
 	return &ctx->memo;
 }
 
@@ -137,6 +141,11 @@ TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node)
 			return aa_walk_ancestor(ctx->walk, up + 1);
 	}
 	return ts_node_parent(node);
+}
+
+bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
+{
+	return aa_engine_enabled(ctx->engine, rule);
 }
 
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call)

@@ -71,6 +71,13 @@ struct aa_callee {
  * asking about the same call cost one resolution. */
 const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call);
 
+/* What calling fn (a name or attribute: the `fetch` of `map(fetch, urls)`) would call,
+ * resolved as aa_ctx_callee resolves a call's function. Not memoised. */
+void aa_ctx_callee_of(struct aa_ctx *ctx, TSNode fn, struct aa_callee *out);
+
+/* True when rule is enabled in this run. */
+bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule);
+
 /* Meaning of any expression from the current scope (model.h). */
 struct aa_meaning aa_ctx_eval(struct aa_ctx *ctx, TSNode expr);
 

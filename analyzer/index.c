@@ -1,4 +1,5 @@
 #include "analyzer/index.h"
+#include "analyzer/index_impl.h"
 #include "analyzer/buf.h"
 #include "analyzer/rule.h"
 #include "analyzer/xalloc.h"
@@ -10,17 +11,8 @@
 #define MAX_RESOLVE_DEPTH 16
 #define MAX_MRO 64
 #define MAX_SUBCLASSES 256
-#define NONE UINT32_MAX
 
 extern const struct aa_rule aa_rule_blocking_call_via_helper;
-
-/* ---- a string -> uint32 map (open addressing; keys borrowed) ------------------------ */
-
-struct smap {
-	const char **keys;
-	uint32_t *vals;
-	size_t cap, len;
-};
 
 static uint64_t shash(const char *s)
 {
@@ -65,7 +57,7 @@ static void smap_put(struct smap *m, const char *key, uint32_t val)
 	}
 }
 
-static uint32_t smap_get(const struct smap *m, const char *key)
+uint32_t aa_index_smap_get(const struct smap *m, const char *key)
 {
 	if (!m->cap)
 		return NONE;
@@ -83,39 +75,6 @@ static void smap_release(struct smap *m)
 	free(m->keys);
 	free(m->vals);
 }
-
-/* ---- the index ------------------------------------------------------------------- */
-
-struct func_ref {
-	const struct aa_summary *sum;
-	const struct aa_sum_func *f;
-	uint32_t sum_index; /* position of sum in the linked array */
-};
-
-struct class_ent {
-	const struct aa_summary *sum;
-	const struct aa_sum_class *c;
-	uint32_t *mro;       /* owned, lazily computed; class ids, self first */
-	uint32_t n_mro;
-	bool mro_done;
-	uint32_t *children;  /* owned; direct project subclasses */
-	size_t n_children, children_cap;
-	bool has_coroutines; /* defines a coroutine method itself */
-};
-
-struct index {
-	struct aa_summary *const *sums; /* borrowed */
-	struct func_ref *funcs;
-	size_t n_funcs;
-	struct class_ent *classes;
-	size_t n_classes;
-	struct smap func_by_name, class_by_name, export_by_name, module_by_name, attr_by_name;
-	const char **attr_types; /* by attribute id */
-	size_t n_attrs;
-	const char **export_targets; /* by export id */
-	size_t n_exports;
-	uint32_t *func_base; /* per summary: id of its first function */
-};
 
 enum ent_kind { ENT_NONE, ENT_FUNC, ENT_CLASS, ENT_MODULE };
 
@@ -171,7 +130,7 @@ static uint32_t method_in(struct index *x, uint32_t cls, const char *method, uin
 	for (uint32_t i = skip; i < c->n_mro && found == NONE; i++) {
 		aa_buf_reset(&name);
 		aa_buf_addf(&name, "%s.%s", x->classes[c->mro[i]].c->qualname, method);
-		found = smap_get(&x->func_by_name, name.data);
+		found = aa_index_smap_get(&x->func_by_name, name.data);
 	}
 	aa_buf_release(&name);
 	return found;
@@ -183,15 +142,15 @@ static struct ent resolve(struct index *x, const char *q, int depth)
 	if (depth > MAX_RESOLVE_DEPTH)
 		return none;
 	uint32_t id;
-	if ((id = smap_get(&x->func_by_name, q)) != NONE)
+	if ((id = aa_index_smap_get(&x->func_by_name, q)) != NONE)
 		return (struct ent){ ENT_FUNC, id };
-	if ((id = smap_get(&x->class_by_name, q)) != NONE)
+	if ((id = aa_index_smap_get(&x->class_by_name, q)) != NONE)
 		return (struct ent){ ENT_CLASS, id };
-	if ((id = smap_get(&x->export_by_name, q)) != NONE) {
+	if ((id = aa_index_smap_get(&x->export_by_name, q)) != NONE) {
 		const char *target = x->export_targets[id];
 		return strcmp(target, q) ? resolve(x, target, depth + 1) : none;
 	}
-	if ((id = smap_get(&x->module_by_name, q)) != NONE)
+	if ((id = aa_index_smap_get(&x->module_by_name, q)) != NONE)
 		return (struct ent){ ENT_MODULE, id };
 	const char *dot = strrchr(q, '.');
 	if (!dot)
@@ -243,12 +202,12 @@ static uint32_t attr_type(struct index *x, uint32_t cls, const char *attr, size_
 	for (uint32_t i = 0; i < c->n_mro && found == NONE; i++) {
 		aa_buf_reset(&name);
 		aa_buf_addf(&name, "%s.%.*s", x->classes[c->mro[i]].c->qualname, (int)len, attr);
-		uint32_t a = smap_get(&x->attr_by_name, name.data);
+		uint32_t a = aa_index_smap_get(&x->attr_by_name, name.data);
 		if (a != NONE) {
 			found = class_of(x, x->attr_types[a]);
 			break;
 		}
-		uint32_t f = smap_get(&x->func_by_name, name.data);
+		uint32_t f = aa_index_smap_get(&x->func_by_name, name.data);
 		if (f != NONE) {
 			found = x->funcs[f].f->returns ? class_of(x, x->funcs[f].f->returns) : NONE;
 			break;
@@ -260,7 +219,7 @@ static uint32_t attr_type(struct index *x, uint32_t cls, const char *attr, size_
 
 /* The function a call reference lands on, or NONE; *receiver is the class the method
  * was looked up from (for the override check), or NONE. */
-static uint32_t resolve_ref(struct index *x, const struct aa_ref *ref, uint32_t *receiver)
+uint32_t aa_index_resolve_ref(struct index *x, const struct aa_ref *ref, uint32_t *receiver)
 {
 	*receiver = NONE;
 	if (ref->kind == AA_REF_NAME) {
@@ -320,7 +279,7 @@ static bool overridden_differently(struct index *x, uint32_t cls, const char *me
 			stack[sp++] = ch;
 			aa_buf_reset(&name);
 			aa_buf_addf(&name, "%s.%s", x->classes[ch].c->qualname, method);
-			uint32_t f = smap_get(&x->func_by_name, name.data);
+			uint32_t f = aa_index_smap_get(&x->func_by_name, name.data);
 			if (f != NONE && x->funcs[f].f->is_async != is_async)
 				differs = true;
 		}
@@ -380,7 +339,7 @@ static void build(struct index *x, struct aa_summary *const *sums, size_t n)
 		if (!fn->is_coroutine || !dot)
 			continue;
 		char *cls = aa_xstrndup(fn->qualname, (size_t)(dot - fn->qualname));
-		uint32_t c = smap_get(&x->class_by_name, cls);
+		uint32_t c = aa_index_smap_get(&x->class_by_name, cls);
 		if (c != NONE)
 			x->classes[c].has_coroutines = true;
 		free(cls);
@@ -446,8 +405,8 @@ static void release(struct index *x)
 
 /* ---- findings ---------------------------------------------------------------------- */
 
-static void push_site_diag(struct aa_diag_list *out, const struct aa_summary *s, const struct aa_sum_site *site,
-			   char *message)
+void aa_index_push_site_diag(struct aa_diag_list *out, const struct aa_summary *s, const struct aa_sum_site *site,
+			     char *message)
 {
 	struct aa_diag d = { 0 };
 	d.rule = site->rule;
@@ -467,18 +426,18 @@ static void deferred_coroutines(struct index *x, struct aa_summary *const *sums,
 			if (site->kind != AA_SITE_IF_COROUTINE)
 				continue;
 			uint32_t receiver;
-			uint32_t f = resolve_ref(x, &site->ref, &receiver);
+			uint32_t f = aa_index_resolve_ref(x, &site->ref, &receiver);
 			if (f == NONE || !x->funcs[f].f->is_coroutine || x->funcs[f].f->opaque)
 				continue;
 			if (receiver != NONE && overridden_differently(x, receiver, site->ref.method, true))
 				continue;
-			push_site_diag(out, s, site, aa_xstrdup(site->message));
+			aa_index_push_site_diag(out, s, site, aa_xstrdup(site->message));
 		}
 	}
 }
 
 /* The name a function is shown by: its qualified name without the module. */
-static const char *short_name(const struct func_ref *fr)
+const char *aa_index_short_name(const struct func_ref *fr)
 {
 	size_t ml = strlen(fr->f->module);
 	const char *q = fr->f->qualname;
@@ -519,7 +478,7 @@ static void helper_chains(struct index *x, struct aa_summary *const *sums, size_
 			if (!eligible[from])
 				continue;
 			uint32_t receiver;
-			uint32_t to = resolve_ref(x, &s->calls[k].ref, &receiver);
+			uint32_t to = aa_index_resolve_ref(x, &s->calls[k].ref, &receiver);
 			if (to == NONE || !eligible[to] || to == from)
 				continue;
 			AA_GROW(edges, edges_cap, n_edges + 1);
@@ -565,25 +524,25 @@ static void helper_chains(struct index *x, struct aa_summary *const *sums, size_
 			if (site->kind != AA_SITE_HELPER_CALL)
 				continue;
 			uint32_t receiver;
-			uint32_t g = resolve_ref(x, &site->ref, &receiver);
+			uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
 			if (g == NONE || !eligible[g] || dist[g] < 0)
 				continue;
 			struct aa_buf msg = AA_BUF_INIT;
-			aa_buf_addf(&msg, "'%s' blocks the event loop: %s", short_name(&x->funcs[g]), site->function);
+			aa_buf_addf(&msg, "'%s' blocks the event loop: %s", aa_index_short_name(&x->funcs[g]), site->function);
 			struct aa_diag d = { 0 };
 			d.related_is_chain = 1;
 			d.related = aa_xcalloc((size_t)dist[g] + 1, sizeof(*d.related));
 			uint32_t v = g;
 			while (next_edge[v] != NONE) {
 				const struct edge *e = &edges[next_edge[v]];
-				aa_buf_addf(&msg, " -> %s", short_name(&x->funcs[v]));
+				aa_buf_addf(&msg, " -> %s", aa_index_short_name(&x->funcs[v]));
 				d.related[d.n_related++] = (struct aa_related){
 					aa_xstrdup(x->funcs[v].sum->path), e->call->span,
-					aa_xasprintf("'%s' calls '%s'", short_name(&x->funcs[v]), short_name(&x->funcs[e->to])) };
+					aa_xasprintf("'%s' calls '%s'", aa_index_short_name(&x->funcs[v]), aa_index_short_name(&x->funcs[e->to])) };
 				v = e->to;
 			}
 			const struct aa_sum_block *b = block[v];
-			aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", short_name(&x->funcs[v]), b->callee, x->funcs[v].sum->path,
+			aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_short_name(&x->funcs[v]), b->callee, x->funcs[v].sum->path,
 				    b->span.line);
 			d.related[d.n_related++] = (struct aa_related){
 				aa_xstrdup(x->funcs[v].sum->path), b->span,
@@ -614,6 +573,7 @@ void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list
 	build(&x, sums, n);
 	deferred_coroutines(&x, sums, n, out);
 	helper_chains(&x, sums, n, out);
+	aa_index_fanout(&x, sums, n, out);
 	release(&x);
 }
 
@@ -679,10 +639,10 @@ static void want_ref(struct index *x, struct wants *w, const struct aa_ref *ref)
 		size_t len = strcspn(p, ".");
 		struct aa_buf name = AA_BUF_INIT;
 		aa_buf_addf(&name, "%s.%.*s", c->c->qualname, (int)len, p);
-		uint32_t a = smap_get(&x->attr_by_name, name.data);
+		uint32_t a = aa_index_smap_get(&x->attr_by_name, name.data);
 		if (a != NONE)
 			want_module_of(w, x->attr_types[a]);
-		uint32_t f = smap_get(&x->func_by_name, name.data);
+		uint32_t f = aa_index_smap_get(&x->func_by_name, name.data);
 		if (f != NONE && x->funcs[f].f->returns)
 			want_module_of(w, x->funcs[f].f->returns);
 		aa_buf_release(&name);
@@ -720,18 +680,18 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 				continue;
 			uint32_t receiver;
 			size_t before = len;
-			uint32_t f = resolve_ref(&x, &site->ref, &receiver);
+			uint32_t f = aa_index_resolve_ref(&x, &site->ref, &receiver);
 			/* A module the prefilter skipped has no `async def`: it defines no
 			 * coroutine function, so a coroutine site needs only the packages that
 			 * may re-export one. A helper call (AA109) needs every module on its way. */
 			if (f == NONE) {
-				w.packages_only = site->kind == AA_SITE_IF_COROUTINE;
+				w.packages_only = site->kind != AA_SITE_HELPER_CALL;
 				want_ref(&x, &w, &site->ref);
 				w.packages_only = false;
 			}
 			/* A coroutine site that resolved, or that wants no new module, cannot
 			 * change in later rounds. Helper sites seed the walk below every round. */
-			if (site->kind == AA_SITE_IF_COROUTINE && (f != NONE || len == before))
+			if (site->kind != AA_SITE_HELPER_CALL && (f != NONE || len == before))
 				site->settled = true;
 			if (f != NONE && site->kind == AA_SITE_HELPER_CALL && !visited[f]) {
 				visited[f] = true;
@@ -770,7 +730,7 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 			if (fr->sum->calls[k].func != local)
 				continue;
 			uint32_t receiver;
-			uint32_t g = resolve_ref(&x, &fr->sum->calls[k].ref, &receiver);
+			uint32_t g = aa_index_resolve_ref(&x, &fr->sum->calls[k].ref, &receiver);
 			if (g == NONE) {
 				want_ref(&x, &w, &fr->sum->calls[k].ref);
 			} else if (!visited[g]) {

@@ -20,6 +20,9 @@ enum aa_index_use {
 	AA_INDEX_CALLS,      /* resolves the calls of the parsed files (AA109) */
 	AA_INDEX_COROUTINES, /* also needs sync files that import project coroutines, which
 				the prefilter skips: their imports are scanned (AA201, AA202) */
+	AA_INDEX_FANOUT,     /* defers fan-out sites (analyzer/fanout.h): summaries also record
+				what async functions await, their network calls and limiters
+				(AA301, AA302) */
 };
 
 enum aa_target_flags {

@@ -6,6 +6,7 @@
 #include "analyzer/summarize.h"
 #include "analyzer/buf.h"
 #include "analyzer/coroutine.h"
+#include "analyzer/fanout.h"
 #include "analyzer/ctx_impl.h"
 #include "analyzer/modmap.h"
 #include "analyzer/stdlib_modules.h"
@@ -15,6 +16,7 @@
 #include <string.h>
 
 extern const struct aa_rule aa_rule_blocking_call_via_helper;
+extern const struct aa_rule aa_rule_client_per_request;
 
 static struct aa_span span_of(const struct aa_ctx *ctx, TSNode node)
 {
@@ -102,13 +104,10 @@ static bool chain_ref(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out)
 	return true;
 }
 
-bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out)
+static bool ref_of(struct aa_ctx *ctx, TSNode fn, const struct aa_callee *c, struct aa_ref *out)
 {
-	if (!ctx->summary)
-		return false;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	struct aa_summary *sum = ctx->summary;
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
 	if (ts_node_is_null(fn))
 		return false;
 	if (ts_node_symbol(fn) == s->attribute) {
@@ -125,7 +124,6 @@ bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out)
 			return true;
 		}
 	}
-	const struct aa_callee *c = aa_ctx_callee(ctx, call);
 	if (c->kind == AA_CALLEE_UNKNOWN && ts_node_symbol(fn) == s->attribute)
 		return chain_ref(ctx, fn, out);
 	switch (c->kind) {
@@ -144,6 +142,23 @@ bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out)
 	default:
 		return false;
 	}
+}
+
+bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out)
+{
+	if (!ctx->summary)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(call, aa_ctx_syms(ctx)->f.function);
+	return ref_of(ctx, fn, aa_ctx_callee(ctx, call), out);
+}
+
+bool aa_summarize_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out)
+{
+	if (!ctx->summary)
+		return false;
+	struct aa_callee c;
+	aa_ctx_callee_of(ctx, fn, &c);
+	return ref_of(ctx, fn, &c, out);
 }
 
 static void set_scope_func(struct aa_ctx *ctx, uint32_t scope, uint32_t func)
@@ -313,12 +328,78 @@ void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 	add_site(ctx, AA_SITE_IF_COROUTINE, rule, &ref, call, message);
 }
 
+/* What an async function does that the fan-out rules ask about (fanout.h). */
+static void fanout_facts(struct aa_ctx *ctx, uint32_t f, TSNode call)
+{
+	struct aa_summary *sum = ctx->summary;
+	struct aa_sum_func *fn = &sum->funcs[f];
+	if (!fn->net_callee && aa_fanout_net_call(ctx, call)) {
+		const char *text = aa_ctx_callee_text(ctx, call);
+		fn->net_callee = aa_summary_intern(sum, text, strlen(text));
+		fn->net_span = span_of(ctx, call);
+	}
+	fn->limits |= aa_fanout_acquire_call(ctx, call);
+	fn->reads_queue |= aa_fanout_queue_read(ctx, call);
+	uint32_t line = aa_source_line_of(ctx->src, ts_node_start_byte(call));
+	if (aa_engine_enabled(ctx->engine, &aa_rule_client_per_request) && aa_fanout_client_call(ctx, call) &&
+	    !aa_noqa_suppresses(&ctx->noqa, line + 1, &aa_rule_client_per_request)) {
+		const char *text = aa_ctx_callee_text(ctx, call);
+		AA_GROW(sum->clients, sum->clients_cap, sum->n_clients + 1);
+		sum->clients[sum->n_clients++] = (struct aa_sum_client){
+			f, aa_summary_intern(sum, text, strlen(text)), span_of(ctx, call),
+			aa_xstrndup(ctx->src->text + ctx->src->line_starts[line], aa_source_line_len(ctx->src, line)) };
+	}
+	struct aa_ref ref;
+	if (aa_fanout_async_use(ctx, call) && aa_summarize_ref(ctx, call, &ref)) {
+		AA_GROW(sum->awaits, sum->awaits_cap, sum->n_awaits + 1);
+		sum->awaits[sum->n_awaits++] = (struct aa_sum_await){ f, ref, span_of(ctx, call) };
+	}
+}
+
+/* `async with sem:` in an async function: it acquires a limiter. */
+static void fanout_with(struct aa_ctx *ctx, TSNode with)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	bool in_lambda;
+	uint32_t f = current_function(ctx, &in_lambda);
+	if (f == UINT32_MAX || in_lambda || !ctx->summary->funcs[f].is_async ||
+	    ts_node_symbol(ts_node_child(with, 0)) != s->kw_async)
+		return;
+	TSNode clause = ts_node_named_child(with, 0);
+	uint32_t n = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode item = ts_node_named_child(clause, i);
+		if (ts_node_symbol(item) != s->with_item)
+			continue;
+		TSNode v = ts_node_child_by_field_id(item, s->f.value);
+		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
+			v = ts_node_named_child(v, 0);
+		if (!ts_node_is_null(v) && aa_fanout_limiter_value(ctx, v))
+			ctx->summary->funcs[f].limits = true;
+	}
+}
+
+void aa_summarize_defer_fanout(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode site, const struct aa_ref *ref,
+			       char *head, char *tail)
+{
+	uint32_t line = aa_source_line_of(ctx->src, ts_node_start_byte(site)) + 1;
+	if (!ctx->summary || aa_noqa_suppresses(&ctx->noqa, line, rule)) {
+		free(head);
+		free(tail);
+		return;
+	}
+	add_site(ctx, AA_SITE_FANOUT, rule, ref, site, head);
+	ctx->summary->sites[ctx->summary->n_sites - 1].tail = tail;
+}
+
 static void on_call(struct aa_ctx *ctx, TSNode call)
 {
 	bool in_lambda;
 	uint32_t f = current_function(ctx, &in_lambda);
 	struct aa_summary *sum = ctx->summary;
 	if (aa_ctx_in_async(ctx)) {
+		if (ctx->engine->fanout_facts && f != UINT32_MAX && !in_lambda && sum->funcs[f].is_async)
+			fanout_facts(ctx, f, call);
 		if (!aa_engine_enabled(ctx->engine, &aa_rule_blocking_call_via_helper))
 			return;
 		uint32_t line = aa_source_line_of(ctx->src, ts_node_start_byte(call)) + 1;
@@ -356,6 +437,8 @@ void aa_summarize_enter(struct aa_ctx *ctx, TSNode node, uint32_t scope, uint32_
 		add_class(ctx, node, inner);
 	else if (k == s->call)
 		on_call(ctx, node);
+	else if (k == s->with_statement && ctx->engine->fanout_facts)
+		fanout_with(ctx, node);
 }
 
 static void add_export(void *ud, const char *name, uint32_t len, struct aa_meaning m)

@@ -23,7 +23,18 @@ void aa_summarize_finish(struct aa_ctx *ctx);
  * summary's arena. */
 bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out);
 
+/* As aa_summarize_ref, for the function expression fn a call would call (`fetch` in
+ * `map(fetch, urls)`). */
+bool aa_summarize_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out);
+
 /* aa_ctx_defer's work: records an AA_SITE_IF_COROUTINE site. Takes message. */
 void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message);
+
+/* Records an AA_SITE_FANOUT site of rule anchored at the call site (gather, create_task),
+ * for the spawned callee ref (from aa_summarize_ref or aa_summarize_ref_fn). Takes head
+ * and tail (summary.h); frees them when noqa suppresses rule on the site's line or no
+ * summary is being built. */
+void aa_summarize_defer_fanout(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode site, const struct aa_ref *ref,
+			       char *head, char *tail);
 
 #endif

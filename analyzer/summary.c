@@ -46,7 +46,10 @@ void aa_summary_free(struct aa_summary *sum)
 	for (size_t i = 0; i < sum->n_sites; i++) {
 		free(sum->sites[i].message);
 		free(sum->sites[i].source_line);
+		free(sum->sites[i].tail);
 	}
+	for (size_t i = 0; i < sum->n_clients; i++)
+		free(sum->clients[i].source_line);
 	while (sum->arena) {
 		struct aa_summary_arena *next = sum->arena->next;
 		free(sum->arena);
@@ -61,6 +64,8 @@ void aa_summary_free(struct aa_summary *sum)
 	free(sum->attrs);
 	free(sum->imports);
 	free(sum->sites);
+	free(sum->awaits);
+	free(sum->clients);
 	free(sum->path);
 	free(sum);
 }

@@ -59,6 +59,30 @@ struct aa_sum_func {
 	bool opaque;          /* has a decorator not known to keep what it decorates */
 	const char *returns;  /* class named by the return annotation, or NULL; arena */
 	struct aa_span span;  /* of the def's name */
+	/* Fan-out facts (analyzer/fanout.h), for async functions when a fan-out rule is
+	 * enabled; what they await is in awaits[]. */
+	const char *net_callee; /* its first network or database call, "session.get"; arena; or NULL */
+	struct aa_span net_span;
+	bool limits;            /* acquires a limiter: `async with sem:`, `await lock.acquire()` */
+	bool reads_queue;       /* takes items off a queue (a worker of a pool) */
+};
+
+/* A call an async function awaits (or enters with `async with`) whose callee may be
+ * project code: the fan-out rules follow them (does the spawned coroutine reach a
+ * network call, or a limiter, through what it awaits?). */
+struct aa_sum_await {
+	uint32_t func; /* the awaiting function: index into funcs[] */
+	struct aa_ref ref;
+	struct aa_span span;
+};
+
+/* An aiohttp/httpx client created for one call of an async function (AA306's fan-out
+ * form: reported when the function is found fanned out), not suppressed on its line. */
+struct aa_sum_client {
+	uint32_t func;       /* index into funcs[] */
+	const char *callee;  /* "aiohttp.ClientSession"; arena */
+	struct aa_span span;
+	char *source_line;   /* owned */
 };
 
 /* An attribute of a class with a known type: `core: Core`, `self.repo = Repo()`. */
@@ -82,6 +106,10 @@ struct aa_sum_export {
 enum aa_site_kind {
 	AA_SITE_IF_COROUTINE, /* report `message` when ref is a project coroutine function */
 	AA_SITE_HELPER_CALL,  /* AA109 candidate: a call in async context */
+	/* AA301/AA302: report `message`, the evidence and `tail` when ref is a project
+	 * coroutine function that makes network or database calls (itself or through what
+	 * it awaits) and acquires no limiter there (analyzer/fanout.h). */
+	AA_SITE_FANOUT,
 };
 
 struct aa_sum_site {
@@ -91,7 +119,8 @@ struct aa_sum_site {
 	struct aa_span span;
 	const char *function; /* the async function the call is in (AA109 messages); arena */
 	const char *callee;   /* the callee's source text, "self.load"; arena */
-	char *message;        /* owned; AA_SITE_IF_COROUTINE */
+	char *message;        /* owned; AA_SITE_IF_COROUTINE, AA_SITE_FANOUT (its head) */
+	char *tail;           /* owned; AA_SITE_FANOUT: the advice after the evidence */
 	char *source_line;    /* owned; the anchor's line */
 	bool settled;         /* the index needs nothing more to decide it (on-demand rounds) */
 };
@@ -115,6 +144,8 @@ struct aa_summary {
 	struct aa_sum_export *exports; size_t n_exports, exports_cap;
 	struct aa_sum_attr *attrs;     size_t n_attrs, attrs_cap;
 	struct aa_sum_site *sites;     size_t n_sites, sites_cap;
+	struct aa_sum_await *awaits;   size_t n_awaits, awaits_cap;
+	struct aa_sum_client *clients; size_t n_clients, clients_cap;
 	struct aa_summary_arena *arena;
 };
 

@@ -1,7 +1,10 @@
 /* AA306 client-per-request: an aiohttp/httpx async client created in the body of a `for`
- * loop over a collection: one connection pool per item. */
+ * loop over a collection: one connection pool per item. The fan-out form (a client made
+ * in a coroutine AA301/AA302 find fanned out) is reported by the index
+ * (index_fanout.c) from the clients summarize.c records. */
 #include <string.h>
 
+#include "analyzer/fanout.h"
 #include "analyzer/subtree.h"
 #include "rules/rules.h"
 
@@ -63,31 +66,6 @@ static bool loop_stops_early(const struct aa_syms *s, TSNode body)
 		}
 	}
 	return false;
-}
-
-/* Kept beyond the iteration: stored in an attribute, subscript or container, appended,
- * returned or yielded. A client per host/config kept for later is not per request. */
-static bool is_stored(struct aa_ctx *ctx, TSNode call)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode child = call;
-	TSNode p = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(p) && (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->await)) {
-		child = p;
-		p = aa_ctx_parent(ctx, p);
-	}
-	if (ts_node_is_null(p))
-		return true;
-	TSSymbol k = ts_node_symbol(p);
-	if (k == s->with_item || k == s->as_pattern)
-		return false; /* `async with ClientSession() as s:` for this item only */
-	if (k == s->assignment && field_is(p, s->f.right, child)) {
-		TSNode left = ts_node_child_by_field_id(p, s->f.left);
-		return ts_node_is_null(left) || ts_node_symbol(left) != s->identifier;
-	}
-	/* arguments (`sessions.append(ClientSession())`, `Api(ClientSession())`), containers,
-	 * returns, yields, attribute uses: not a plain per-iteration client. */
-	return true;
 }
 
 struct names {
@@ -184,7 +162,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return; /* `for attempt in range(3):` retries */
 	if (loop_stops_early(s, ts_node_child_by_field_id(loop, s->f.body)))
 		return;
-	if (is_stored(ctx, call))
+	if (aa_fanout_client_kept(ctx, call))
 		return;
 	if (configured_per_item(ctx, call, ts_node_child_by_field_id(loop, s->f.left)))
 		return;
@@ -213,9 +191,12 @@ const struct aa_rule aa_rule_client_per_request = {
 	.doc = {
 		.what = "Finds `aiohttp.ClientSession()` and `httpx.AsyncClient()` created in async context inside "
 			"the body of a `for` or `async for` loop over a collection, for use in that iteration "
-			"(`async with aiohttp.ClientSession() as session:` or assigned to a local variable). The "
-			"second form of the catalog's rule, a client created inside a coroutine that AA301/AA302 "
-			"find fanned out, is not yet covered.",
+			"(`async with aiohttp.ClientSession() as session:` or assigned to a local variable); and "
+			"the same clients created inside a coroutine that AA301 or AA302 find fanned out (run "
+			"once per item of external input with no limit): the finding is at the client, in the "
+			"coroutine's module, and names the fan-out site (SARIF and JSON give its location). "
+			"The fan-out form is found by AA301/AA302's analysis, for the forms whose rule is "
+			"enabled (both are by default).",
 		.why = "A client session is a connection pool: it keeps connections alive, caches DNS and "
 		       "limits how many connections run at once. One per item throws all of that away: every "
 		       "request pays a new TCP and TLS handshake, and nothing bounds the number of open "
@@ -237,8 +218,9 @@ const struct aa_rule aa_rule_client_per_request = {
 			      "argument, returned), or configured from the loop's item (`httpx.AsyncClient(base_url=host.url)`, "
 			      "`aiohttp.ClientSession(auth=account.auth)`): one client per host or account is a "
 			      "design choice; "
-			      "comprehensions; sync functions. Not yet covered: a client created in a coroutine that "
-			      "AA301/AA302 find fanned out. Suppress a line with `# noqa: AA306`.",
+			      "comprehensions; sync functions. In the fan-out form, only clients the spawned "
+			      "coroutine itself creates for that call (not kept in an attribute or passed on). "
+			      "Suppress a line with `# noqa: AA306`.",
 		.equivalents_note = "No flake8-async or Ruff rule covers clients created per request.",
 		.references = "- [aiohttp: client quickstart, \"Don't create a session per request\"](https://docs.aiohttp.org/en/stable/client_quickstart.html#make-a-request)\n"
 			      "- [httpx: why use a client](https://www.python-httpx.org/advanced/clients/#why-use-a-client)\n",

@@ -21,6 +21,8 @@ extern const struct aa_rule aa_rule_nested_event_loop;
 extern const struct aa_rule aa_rule_get_event_loop_in_coroutine;
 extern const struct aa_rule aa_rule_await_outside_async;
 extern const struct aa_rule aa_rule_unused_async;
+extern const struct aa_rule aa_rule_unbounded_gather;
+extern const struct aa_rule aa_rule_unbounded_task_spawn;
 extern const struct aa_rule aa_rule_per_call_limiter;
 extern const struct aa_rule aa_rule_manual_acquire;
 extern const struct aa_rule aa_rule_unbounded_queue;
@@ -59,6 +61,8 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_get_event_loop_in_coroutine,
 	&aa_rule_await_outside_async,
 	&aa_rule_unused_async,
+	&aa_rule_unbounded_gather,
+	&aa_rule_unbounded_task_spawn,
 	&aa_rule_per_call_limiter,
 	&aa_rule_manual_acquire,
 	&aa_rule_unbounded_queue,

@@ -1,0 +1,76 @@
+/*
+ * index_impl.h: the linked index's structures, shared by index.c (building, resolution,
+ * AA109, deferred coroutine findings, on-demand files) and index_fanout.c (AA301/AA302,
+ * AA306's fan-out form). Only those files include it.
+ */
+#ifndef AA_INDEX_IMPL_H
+#define AA_INDEX_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/diag.h"
+#include "analyzer/summary.h"
+
+#define NONE UINT32_MAX
+
+/* ---- a string -> uint32 map (open addressing; keys borrowed) ------------------------ */
+
+struct smap {
+	const char **keys;
+	uint32_t *vals;
+	size_t cap, len;
+};
+
+/* ---- the index ------------------------------------------------------------------- */
+
+struct func_ref {
+	const struct aa_summary *sum;
+	const struct aa_sum_func *f;
+	uint32_t sum_index; /* position of sum in the linked array */
+};
+
+struct class_ent {
+	const struct aa_summary *sum;
+	const struct aa_sum_class *c;
+	uint32_t *mro;       /* owned, lazily computed; class ids, self first */
+	uint32_t n_mro;
+	bool mro_done;
+	uint32_t *children;  /* owned; direct project subclasses */
+	size_t n_children, children_cap;
+	bool has_coroutines; /* defines a coroutine method itself */
+};
+
+struct index {
+	struct aa_summary *const *sums; /* borrowed */
+	struct func_ref *funcs;
+	size_t n_funcs;
+	struct class_ent *classes;
+	size_t n_classes;
+	struct smap func_by_name, class_by_name, export_by_name, module_by_name, attr_by_name;
+	const char **attr_types; /* by attribute id */
+	size_t n_attrs;
+	const char **export_targets; /* by export id */
+	size_t n_exports;
+	uint32_t *func_base; /* per summary: id of its first function */
+};
+
+/* The value of key, or NONE. */
+uint32_t aa_index_smap_get(const struct smap *m, const char *key);
+
+/* The function a call reference lands on, or NONE; *receiver is the class the method
+ * was looked up from (for the override check), or NONE. */
+uint32_t aa_index_resolve_ref(struct index *x, const struct aa_ref *ref, uint32_t *receiver);
+
+/* The name a function is shown by: its qualified name without the module. Borrowed. */
+const char *aa_index_short_name(const struct func_ref *fr);
+
+/* Appends site's finding with message (taken over), at the site's place. */
+void aa_index_push_site_diag(struct aa_diag_list *out, const struct aa_summary *s, const struct aa_sum_site *site,
+			     char *message);
+
+/* AA301/AA302 (AA_SITE_FANOUT sites) and AA306's fan-out form (index_fanout.c). */
+void aa_index_fanout(struct index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
+
+#endif
