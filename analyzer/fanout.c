@@ -126,7 +126,10 @@ static void push(struct site *st, const struct producer *p)
 		st->p[st->n++] = *p;
 }
 
-static void from_comprehension(struct site *st, TSNode comp)
+/* direct: the comprehension is written in the gather/wait call itself. Tasks a
+ * comprehension creates elsewhere (`tasks = [create_task(f(u)) for u in urls]`) are
+ * AA302's finding. */
+static void from_comprehension(struct site *st, TSNode comp, bool direct)
 {
 	struct aa_ctx *ctx = st->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -140,6 +143,7 @@ static void from_comprehension(struct site *st, TSNode comp)
 	}
 	bool wrapped = false;
 	p.spawned = unwrap(ctx, body, &wrapped);
+	p.spawned_in_loop = wrapped && !direct;
 	uint32_t n = ts_node_named_child_count(comp);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode c = ts_node_named_child(comp, i);
@@ -208,7 +212,7 @@ static void producers_of(struct site *st, TSNode x, int depth)
 		return;
 	TSSymbol k = ts_node_symbol(x);
 	if (is_comprehension(s, k)) {
-		from_comprehension(st, x);
+		from_comprehension(st, x, depth == 0);
 	} else if (k == s->call && is_builtin_map(ctx, x)) {
 		struct producer p = { 0 };
 		p.spawned = aa_call_arg(ctx, x, 0, NULL);
@@ -223,11 +227,56 @@ static void producers_of(struct site *st, TSNode x, int depth)
 	}
 }
 
-/* A create_task / ensure_future / start_soon in the body of a `for` statement. */
+static const char *const gather_names[] = { "asyncio.gather", "asyncio.tasks.gather", NULL };
+static const char *const wait_names[] = { "asyncio.wait", "asyncio.tasks.wait", "asyncio.as_completed",
+					  "asyncio.tasks.as_completed", NULL };
+
+/* The comprehension whose element is call (through parentheses), or a null node. */
+static TSNode element_of(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode child = call, p = aa_ctx_parent(ctx, call);
+	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression) {
+		child = p;
+		p = aa_ctx_parent(ctx, p);
+	}
+	if (ts_node_is_null(p) || !is_comprehension(s, ts_node_symbol(p)) ||
+	    !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
+		return (TSNode){ 0 };
+	return p;
+}
+
+/* Is comp written as an argument of a gather/wait/as_completed call? */
+static bool gathered_directly(struct aa_ctx *ctx, TSNode comp)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode p = aa_ctx_parent(ctx, comp);
+	while (!ts_node_is_null(p) && (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->list_splat ||
+				       ts_node_symbol(p) == s->keyword_argument))
+		p = aa_ctx_parent(ctx, p);
+	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->argument_list)
+		p = aa_ctx_parent(ctx, p);
+	else if (ts_node_is_null(p) || ts_node_symbol(p) != s->call)
+		return false; /* `gather(*(...))` parses the generator as the call's arguments */
+	if (ts_node_is_null(p) || ts_node_symbol(p) != s->call)
+		return false;
+	struct aa_callee c;
+	aa_ctx_callee_of(ctx, ts_node_child_by_field_id(p, s->f.function), &c);
+	return c.kind == AA_CALLEE_FUNCTION && (qual_in(c.qualname, gather_names) || qual_in(c.qualname, wait_names));
+}
+
+/* A create_task / ensure_future / start_soon in the body of a `for` statement, or the
+ * element of a comprehension that is not written in a gather/wait call (AA301's). */
 static void spawn_producer(struct site *st, TSNode call)
 {
 	struct aa_ctx *ctx = st->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode comp = element_of(ctx, call);
+	if (!ts_node_is_null(comp)) {
+		if (!gathered_directly(ctx, comp) && is_task_wrapper(ctx, call))
+			from_comprehension(st, comp, true);
+		return;
+	}
 	TSNode loop = aa_bindings_enclosing_for(ctx, st->fn, call);
 	if (ts_node_is_null(loop))
 		return; /* not in a `for` (a `while` accept loop is a server, not a fan-out) */
@@ -433,10 +482,6 @@ static char *tail_message(struct aa_ctx *ctx, enum aa_fanout_form form, const st
 }
 
 /* --- the check ------------------------------------------------------------------- */
-
-static const char *const gather_names[] = { "asyncio.gather", "asyncio.tasks.gather", NULL };
-static const char *const wait_names[] = { "asyncio.wait", "asyncio.tasks.wait", "asyncio.as_completed",
-					  "asyncio.tasks.as_completed", NULL };
 
 static void gather_producers(struct site *st, TSNode call)
 {

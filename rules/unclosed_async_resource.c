@@ -185,8 +185,13 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return;
 	}
 	if (pk == s->attribute && field_is(parent, s->f.object, child)) {
-		/* `aiohttp.ClientSession().get(url)`: a one-shot client nobody can close. */
-		if (!is_close_method(ctx, ts_node_child_by_field_id(parent, s->f.attribute)))
+		/* `aiohttp.ClientSession().get(url)`: a one-shot client nobody can close. An
+		 * object entered by hand (`await aiofiles.open(p).__aenter__()`) is the caller's
+		 * to close through what __aenter__ returned. */
+		TSNode attr = ts_node_child_by_field_id(parent, s->f.attribute);
+		if (aa_ctx_text_is(ctx, attr, "__aenter__") || aa_ctx_text_is(ctx, attr, "__enter__"))
+			return;
+		if (!is_close_method(ctx, attr))
 			report(ctx, call, r, "used once", scope, NULL, 0);
 		return;
 	}
