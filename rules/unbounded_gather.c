@@ -66,7 +66,8 @@ const struct aa_rule aa_rule_unbounded_gather = {
 			      "that makes no network or database call the analyzer can see, or that cannot be "
 			      "resolved (an unknown object's method, a decorated coroutine: a decorator may limit "
 			      "it); any limiter, batch or worker pool as listed above; tasks created in a `for` "
-			      "loop and gathered afterwards (AA302 reports those, once); test functions (their "
+			      "loop or in a comprehension outside the call and gathered afterwards (AA302 reports "
+			      "those, once); test functions (their "
 			      "inputs are the test's own); sync functions. Suppress a line with `# noqa: AA301`.",
 		.equivalents_note = "No flake8-async or Ruff rule covers unbounded fan-out.",
 		.references = "- [asyncio: Semaphore](https://docs.python.org/3/library/asyncio-sync.html#asyncio.Semaphore)\n"

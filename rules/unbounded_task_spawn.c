@@ -24,7 +24,8 @@ const struct aa_rule aa_rule_unbounded_task_spawn = {
 	.doc = {
 		.what = "Finds `asyncio.create_task(...)`, `asyncio.ensure_future(...)`, `loop.create_task(...)`, "
 			"`TaskGroup.create_task(...)` and `nursery.start_soon(...)` / anyio's "
-			"`TaskGroup.start_soon(...)` in the body of a `for` or `async for` loop of an `async def`, "
+			"`TaskGroup.start_soon(...)` in the body of a `for` or `async for` loop of an `async def` "
+			"(or as the element of a comprehension, `tasks = [create_task(f(u)) for u in urls]`), "
 			"when, as for AA301: the loop's items come from outside the program (a parameter, "
 			"data received, `async for` over a stream, and what is derived from them); the task "
 			"runs a network or database call, or a project coroutine that makes one (itself or "
@@ -50,8 +51,8 @@ const struct aa_rule aa_rule_unbounded_task_spawn = {
 			      "design); loops over the program's own data or `range(<literal>)`; a loop item that "
 			      "does not reach the task (a pool of workers); a task whose coroutine makes no "
 			      "network or database call the analyzer can see, or cannot be resolved, or is "
-			      "decorated; any limiter, batch or worker pool as for AA301; comprehensions (AA301 "
-			      "reports those when gathered); test functions; sync functions. Suppress a line with "
+			      "decorated; any limiter, batch or worker pool as for AA301; a comprehension written "
+			      "inside the `gather`/`wait` call itself (AA301 reports it, once); test functions; sync functions. Suppress a line with "
 			      "`# noqa: AA302`.",
 		.equivalents_note = "No flake8-async or Ruff rule covers unbounded task spawning.",
 		.references = "- [asyncio: Semaphore](https://docs.python.org/3/library/asyncio-sync.html#asyncio.Semaphore)\n"
