@@ -187,3 +187,60 @@ bool aa_bindings_each(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint3
 	struct walk w = { ctx, fn_def, name, len, fn, ud };
 	return aa_subtree_walk(body, MAX_BODY_NODES, visit, &w);
 }
+
+#define MAX_PATTERN_NAMES 8
+
+struct names {
+	struct aa_ctx *ctx;
+	const char *name[MAX_PATTERN_NAMES];
+	uint32_t len[MAX_PATTERN_NAMES];
+	size_t n;
+	bool hit;
+};
+
+static enum aa_visit collect_name(void *ud, TSNode n)
+{
+	struct names *ns = ud;
+	if (ts_node_symbol(n) != aa_ctx_syms(ns->ctx)->identifier)
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *t = aa_ctx_text(ns->ctx, n, &len);
+	if (ns->n < MAX_PATTERN_NAMES && !(len == 1 && t[0] == '_')) {
+		ns->name[ns->n] = t;
+		ns->len[ns->n++] = len;
+	}
+	return AA_VISIT_SKIP;
+}
+
+static enum aa_visit find_name(void *ud, TSNode n)
+{
+	struct names *ns = ud;
+	const struct aa_syms *s = aa_ctx_syms(ns->ctx);
+	if (ts_node_symbol(n) == s->keyword_argument) {
+		TSNode v = ts_node_child_by_field_id(n, s->f.value);
+		if (!ts_node_is_null(v))
+			aa_subtree_walk(v, MAX_BODY_NODES, find_name, ns);
+		return ns->hit ? AA_VISIT_STOP : AA_VISIT_SKIP;
+	}
+	if (ts_node_symbol(n) != s->identifier)
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *t = aa_ctx_text(ns->ctx, n, &len);
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->len[i] == len && !memcmp(ns->name[i], t, len)) {
+			ns->hit = true;
+			return AA_VISIT_STOP;
+		}
+	return AA_VISIT_SKIP;
+}
+
+bool aa_bindings_pattern_read(struct aa_ctx *ctx, TSNode pattern, TSNode where)
+{
+	struct names ns = { .ctx = ctx };
+	if (ts_node_is_null(pattern) || ts_node_is_null(where))
+		return false;
+	aa_subtree_walk(pattern, 1000, collect_name, &ns);
+	if (ns.n)
+		aa_subtree_walk(where, MAX_BODY_NODES, find_name, &ns);
+	return ns.hit;
+}

@@ -50,4 +50,9 @@ bool aa_bindings_is_parameter(struct aa_ctx *ctx, TSNode fn_def, const char *nam
  * nearer. */
 TSNode aa_bindings_enclosing_for(struct aa_ctx *ctx, TSNode fn_def, TSNode node);
 
+/* True when where reads a name that pattern (a loop or comprehension target: `u`,
+ * `(k, v)`) binds. Keyword names (`f(u=1)`) and `_` do not count; only the first 8
+ * names of a pattern are looked for. */
+bool aa_bindings_pattern_read(struct aa_ctx *ctx, TSNode pattern, TSNode where);
+
 #endif

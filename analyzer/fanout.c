@@ -13,7 +13,7 @@
 #include "analyzer/xalloc.h"
 
 #define MAX_PRODUCERS 4
-#define MAX_TARGET_NAMES 8
+#define MAX_PATTERNS 4
 #define MAX_SCAN_NODES 200000u
 
 /* One way the fanned-out work is made: a call per item (`fetch(u)` of a comprehension, a
@@ -24,8 +24,8 @@ struct producer {
 	bool is_ref;
 	TSNode args;     /* is_ref: argument_list holding its arguments after the first, or null */
 	TSNode iterable; /* the items */
-	TSNode targets[MAX_TARGET_NAMES]; /* the names bound per item (none for map()) */
-	size_t n_targets;
+	TSNode patterns[MAX_PATTERNS]; /* the targets bound per item (none for map()) */
+	size_t n_patterns;
 	bool async_items; /* `async for`: items received from a stream */
 	bool spawned_in_loop; /* a task created in a `for` statement's body: AA302's finding */
 };
@@ -43,12 +43,6 @@ static bool is_comprehension(const struct aa_syms *s, TSSymbol k)
 	       k == s->dictionary_comprehension;
 }
 
-static TSNode strip(const struct aa_syms *s, TSNode e)
-{
-	while (!ts_node_is_null(e) && ts_node_symbol(e) == s->parenthesized_expression)
-		e = ts_node_named_child(e, 0);
-	return e;
-}
 
 static bool qual_in(const char *q, const char *const *names)
 {
@@ -87,7 +81,7 @@ static TSNode unwrap(struct aa_ctx *ctx, TSNode e, bool *wrapped)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	for (int i = 0; i < 4; i++) {
-		e = strip(s, e);
+		e = aa_fanout_unparen(s, e);
 		if (ts_node_is_null(e) || ts_node_symbol(e) != s->call)
 			return (TSNode){ 0 };
 		struct aa_callee c;
@@ -101,23 +95,10 @@ static TSNode unwrap(struct aa_ctx *ctx, TSNode e, bool *wrapped)
 	return (TSNode){ 0 };
 }
 
-static void add_targets(struct aa_ctx *ctx, struct producer *p, TSNode pattern)
+static void add_pattern(struct producer *p, TSNode pattern)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode stack[16];
-	size_t sp = 0;
-	if (!ts_node_is_null(pattern))
-		stack[sp++] = pattern;
-	while (sp && p->n_targets < MAX_TARGET_NAMES) {
-		TSNode n = stack[--sp];
-		if (ts_node_symbol(n) == s->identifier) {
-			p->targets[p->n_targets++] = n;
-			continue;
-		}
-		uint32_t nc = ts_node_named_child_count(n);
-		for (uint32_t i = 0; i < nc && sp < 16; i++)
-			stack[sp++] = ts_node_named_child(n, i);
-	}
+	if (!ts_node_is_null(pattern) && p->n_patterns < MAX_PATTERNS)
+		p->patterns[p->n_patterns++] = pattern;
 }
 
 static void push(struct site *st, const struct producer *p)
@@ -153,7 +134,7 @@ static void from_comprehension(struct site *st, TSNode comp, bool direct)
 			p.iterable = ts_node_child_by_field_id(c, s->f.right);
 			p.async_items = ts_node_symbol(ts_node_child(c, 0)) == s->kw_async;
 		}
-		add_targets(ctx, &p, ts_node_child_by_field_id(c, s->f.left));
+		add_pattern(&p, ts_node_child_by_field_id(c, s->f.left));
 	}
 	push(st, &p);
 }
@@ -192,7 +173,7 @@ static bool on_binding(void *ud, const struct aa_binding *b)
 			p.spawned_in_loop = wrapped;
 			p.iterable = ts_node_child_by_field_id(b->loop, s->f.right);
 			p.async_items = ts_node_symbol(ts_node_child(b->loop, 0)) == s->kw_async;
-			add_targets(ctx, &p, ts_node_child_by_field_id(b->loop, s->f.left));
+			add_pattern(&p, ts_node_child_by_field_id(b->loop, s->f.left));
 			push(st, &p);
 		}
 		break;
@@ -207,7 +188,7 @@ static void producers_of(struct site *st, TSNode x, int depth)
 {
 	struct aa_ctx *ctx = st->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	x = strip(s, x);
+	x = aa_fanout_unparen(s, x);
 	if (ts_node_is_null(x) || depth > 3)
 		return;
 	TSSymbol k = ts_node_symbol(x);
@@ -293,42 +274,11 @@ static void spawn_producer(struct site *st, TSNode call)
 	}
 	p.iterable = ts_node_child_by_field_id(loop, s->f.right);
 	p.async_items = ts_node_symbol(ts_node_child(loop, 0)) == s->kw_async;
-	add_targets(ctx, &p, ts_node_child_by_field_id(loop, s->f.left));
+	add_pattern(&p, ts_node_child_by_field_id(loop, s->f.left));
 	push(st, &p);
 }
 
 /* --- condition (c) and the item's use -------------------------------------------- */
-
-struct uses {
-	struct aa_ctx *ctx;
-	const struct producer *p;
-	bool hit;
-};
-
-static enum aa_visit find_target(void *ud, TSNode n)
-{
-	struct uses *u = ud;
-	const struct aa_syms *s = aa_ctx_syms(u->ctx);
-	if (ts_node_symbol(n) == s->keyword_argument) {
-		TSNode v = ts_node_child_by_field_id(n, s->f.value);
-		if (!ts_node_is_null(v))
-			aa_subtree_walk(v, 10000, find_target, u);
-		return u->hit ? AA_VISIT_STOP : AA_VISIT_SKIP;
-	}
-	if (ts_node_symbol(n) != s->identifier)
-		return AA_VISIT_DESCEND;
-	uint32_t len;
-	const char *t = aa_ctx_text(u->ctx, n, &len);
-	for (size_t i = 0; i < u->p->n_targets; i++) {
-		uint32_t tl;
-		const char *tt = aa_ctx_text(u->ctx, u->p->targets[i], &tl);
-		if (tl == len && !memcmp(tt, t, len) && !(len == 1 && t[0] == '_')) {
-			u->hit = true;
-			return AA_VISIT_STOP;
-		}
-	}
-	return AA_VISIT_SKIP;
-}
 
 /* The arguments the spawned work gets: the call's, or start_soon's after the first. */
 static TSNode spawned_args(struct aa_ctx *ctx, const struct producer *p, uint32_t *first)
@@ -347,17 +297,15 @@ static bool item_used(struct aa_ctx *ctx, const struct producer *p)
 {
 	if (p->is_ref && ts_node_is_null(p->args))
 		return true; /* map(fetch, urls) */
-	struct uses u = { ctx, p, false };
-	if (p->is_ref) {
-		uint32_t first;
-		TSNode args = spawned_args(ctx, p, &first);
-		uint32_t n = ts_node_named_child_count(args);
-		for (uint32_t i = first; i < n && !u.hit; i++)
-			aa_subtree_walk(ts_node_named_child(args, i), 10000, find_target, &u);
-		return u.hit;
-	}
-	aa_subtree_walk(p->spawned, 10000, find_target, &u);
-	return u.hit;
+	uint32_t first;
+	TSNode args = spawned_args(ctx, p, &first);
+	TSNode where = p->is_ref ? args : p->spawned;
+	uint32_t n = p->is_ref && !ts_node_is_null(args) ? ts_node_named_child_count(args) : 1;
+	for (size_t k = 0; k < p->n_patterns; k++)
+		for (uint32_t i = p->is_ref ? first : 0; i < n; i++)
+			if (aa_bindings_pattern_read(ctx, p->patterns[k], p->is_ref ? ts_node_named_child(where, i) : where))
+				return true;
+	return false;
 }
 
 /* A limiter or a queue handed to the spawned work. */
@@ -377,20 +325,9 @@ static bool bounded_by_args(struct aa_ctx *ctx, const struct producer *p)
 /* Inside `async with <limiter>:` in the same function. */
 static bool limited_around(struct aa_ctx *ctx, TSNode fn, TSNode call)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p) && !ts_node_eq(p, fn); p = aa_ctx_parent(ctx, p)) {
-		if (ts_node_symbol(p) != s->with_statement || ts_node_symbol(ts_node_child(p, 0)) != s->kw_async)
-			continue;
-		TSNode clause = ts_node_named_child(p, 0);
-		uint32_t n = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause);
-		for (uint32_t i = 0; i < n; i++) {
-			TSNode v = ts_node_child_by_field_id(ts_node_named_child(clause, i), s->f.value);
-			if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-				v = ts_node_named_child(v, 0);
-			if (!ts_node_is_null(v) && aa_fanout_limiter_value(ctx, v))
-				return true;
-		}
-	}
+	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p) && !ts_node_eq(p, fn); p = aa_ctx_parent(ctx, p))
+		if (aa_fanout_with_limits(ctx, p))
+			return true;
 	return false;
 }
 
@@ -407,7 +344,7 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
 		return AA_VISIT_SKIP;
 	if (k == s->await) {
-		TSNode v = strip(s, ts_node_named_child(n, 0));
+		TSNode v = aa_fanout_unparen(s, ts_node_named_child(n, 0));
 		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->call && method_is(a->ctx, v, "acquire")) {
 			a->hit = true;
 			return AA_VISIT_STOP;

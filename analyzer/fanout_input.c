@@ -65,10 +65,7 @@ static bool in_list(const char *const *list, const char *s, size_t len)
 
 static TSNode strip(struct ext *x, TSNode e)
 {
-	const struct aa_syms *s = aa_ctx_syms(x->ctx);
-	while (!ts_node_is_null(e) && ts_node_symbol(e) == s->parenthesized_expression)
-		e = ts_node_named_child(e, 0);
-	return e;
+	return aa_fanout_unparen(aa_ctx_syms(x->ctx), e);
 }
 
 /* The method name of `recv.m(...)`, or NULL. */

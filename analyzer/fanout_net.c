@@ -214,11 +214,17 @@ static const char *const not_limiters[] = { "aiohttp.ClientSession", "aiohttp.cl
 static const char *const limiter_words[] = { "acquire", "limit", "limiter", "throttle", "throttled", "semaphore",
 					     "sem", "slot", "slots", "permit", "rate", "ratelimit", "lock", NULL };
 
+TSNode aa_fanout_unparen(const struct aa_syms *s, TSNode e)
+{
+	while (!ts_node_is_null(e) && ts_node_symbol(e) == s->parenthesized_expression)
+		e = ts_node_named_child(e, 0);
+	return e;
+}
+
 bool aa_fanout_limiter_value(struct aa_ctx *ctx, TSNode value)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	while (!ts_node_is_null(value) && ts_node_symbol(value) == s->parenthesized_expression)
-		value = ts_node_named_child(value, 0);
+	value = aa_fanout_unparen(s, value);
 	if (ts_node_is_null(value))
 		return false;
 	TSSymbol k = ts_node_symbol(value);
@@ -234,6 +240,26 @@ bool aa_fanout_limiter_value(struct aa_ctx *ctx, TSNode value)
 	uint32_t len;
 	const char *name = ts_node_is_null(fn) ? NULL : last_name(ctx, fn, &len);
 	return name && name_has_word(name, len, limiter_words, NULL);
+}
+
+bool aa_fanout_with_limits(struct aa_ctx *ctx, TSNode with_stmt)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(with_stmt) != s->with_statement || ts_node_symbol(ts_node_child(with_stmt, 0)) != s->kw_async)
+		return false;
+	TSNode clause = ts_node_named_child(with_stmt, 0);
+	uint32_t n = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode item = ts_node_named_child(clause, i);
+		if (ts_node_symbol(item) != s->with_item)
+			continue;
+		TSNode v = ts_node_child_by_field_id(item, s->f.value);
+		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
+			v = ts_node_named_child(v, 0);
+		if (!ts_node_is_null(v) && aa_fanout_limiter_value(ctx, v))
+			return true;
+	}
+	return false;
 }
 
 static const char *const limiter_classes[] = { "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Lock",

@@ -359,24 +359,10 @@ static void fanout_facts(struct aa_ctx *ctx, uint32_t f, TSNode call)
 /* `async with sem:` in an async function: it acquires a limiter. */
 static void fanout_with(struct aa_ctx *ctx, TSNode with)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
 	bool in_lambda;
 	uint32_t f = current_function(ctx, &in_lambda);
-	if (f == UINT32_MAX || in_lambda || !ctx->summary->funcs[f].is_async ||
-	    ts_node_symbol(ts_node_child(with, 0)) != s->kw_async)
-		return;
-	TSNode clause = ts_node_named_child(with, 0);
-	uint32_t n = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode item = ts_node_named_child(clause, i);
-		if (ts_node_symbol(item) != s->with_item)
-			continue;
-		TSNode v = ts_node_child_by_field_id(item, s->f.value);
-		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-			v = ts_node_named_child(v, 0);
-		if (!ts_node_is_null(v) && aa_fanout_limiter_value(ctx, v))
-			ctx->summary->funcs[f].limits = true;
-	}
+	if (f != UINT32_MAX && !in_lambda && ctx->summary->funcs[f].is_async && aa_fanout_with_limits(ctx, with))
+		ctx->summary->funcs[f].limits = true;
 }
 
 void aa_summarize_defer_fanout(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode site, const struct aa_ref *ref,

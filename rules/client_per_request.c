@@ -4,6 +4,7 @@
  * (index_fanout.c) from the clients summarize.c records. */
 #include <string.h>
 
+#include "analyzer/bindings.h"
 #include "analyzer/fanout.h"
 #include "analyzer/subtree.h"
 #include "rules/rules.h"
@@ -68,61 +69,12 @@ static bool loop_stops_early(const struct aa_syms *s, TSNode body)
 	return false;
 }
 
-struct names {
-	struct aa_ctx *ctx;
-	const char *name[8];
-	uint32_t len[8];
-	size_t n;
-	bool hit;
-};
-
-static enum aa_visit collect_name(void *ud, TSNode n)
-{
-	struct names *ns = ud;
-	if (ts_node_symbol(n) != aa_ctx_syms(ns->ctx)->identifier)
-		return AA_VISIT_DESCEND;
-	if (ns->n < 8) {
-		ns->name[ns->n] = aa_ctx_text(ns->ctx, n, &ns->len[ns->n]);
-		ns->n++;
-	}
-	return AA_VISIT_SKIP;
-}
-
-static enum aa_visit find_name(void *ud, TSNode n)
-{
-	struct names *ns = ud;
-	const struct aa_syms *s = aa_ctx_syms(ns->ctx);
-	if (ts_node_symbol(n) == s->keyword_argument) {
-		TSNode v = ts_node_child_by_field_id(n, s->f.value);
-		if (!ts_node_is_null(v))
-			aa_subtree_walk(v, 100000, find_name, ns);
-		return ns->hit ? AA_VISIT_STOP : AA_VISIT_SKIP;
-	}
-	if (ts_node_symbol(n) != s->identifier)
-		return AA_VISIT_DESCEND;
-	uint32_t len;
-	const char *t = aa_ctx_text(ns->ctx, n, &len);
-	for (size_t i = 0; i < ns->n; i++)
-		if (ns->len[i] == len && !memcmp(ns->name[i], t, len)) {
-			ns->hit = true;
-			return AA_VISIT_STOP;
-		}
-	return AA_VISIT_SKIP;
-}
-
 /* The client is configured from the loop's item (`AsyncClient(base_url=host.url)`,
  * `ClientSession(auth=account.auth)`): one client per host or account, by design. */
 static bool configured_per_item(struct aa_ctx *ctx, TSNode call, TSNode left)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
-	if (ts_node_is_null(args) || ts_node_is_null(left) || ts_node_named_child_count(args) == 0)
-		return false;
-	struct names ns = { .ctx = ctx };
-	if (!aa_subtree_walk(left, 1000, collect_name, &ns) || ns.n == 8)
-		return true; /* too many names to follow: unknown, quiet */
-	aa_subtree_walk(args, 100000, find_name, &ns);
-	return ns.hit;
+	TSNode args = ts_node_child_by_field_id(call, aa_ctx_syms(ctx)->f.arguments);
+	return !ts_node_is_null(args) && aa_bindings_pattern_read(ctx, left, args);
 }
 
 static void check(struct aa_ctx *ctx, TSNode call)
