@@ -84,33 +84,15 @@ static bool opens_scope(const struct aa_syms *s, TSSymbol k)
 	return k == s->function_definition || k == s->lambda || k == s->class_definition;
 }
 
-struct yield_scan {
-	const struct aa_syms *s;
-	TSNode body;
-};
-
-static enum aa_visit visit_for_yield(void *ud, TSNode node)
+bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def)
 {
-	const struct yield_scan *y = ud;
-	TSSymbol k = ts_node_symbol(node);
-	if (k == y->s->yield)
-		return AA_VISIT_STOP;
-	return opens_scope(y->s, k) && !ts_node_eq(node, y->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
-}
-
-bool aa_coroutine_def_is_async(const struct aa_syms *s, TSNode def)
-{
-	bool is_async = false;
-	uint32_t n = ts_node_child_count(def);
-	for (uint32_t i = 0; i < n && i < 2; i++)
-		if (ts_node_symbol(ts_node_child(def, i)) == s->kw_async)
-			is_async = true;
-	TSNode body = ts_node_child_by_field_id(def, s->f.body);
-	if (!is_async || ts_node_is_null(body))
-		return false;
-	/* `yield` in its own body makes it an async generator function. */
-	struct yield_scan y = { s, body };
-	return aa_subtree_walk(body, MAX_SCAN_NODES, visit_for_yield, &y);
+	uint32_t n = aa_model_scope_count(model);
+	for (uint32_t i = 1; i < n; i++) {
+		const struct aa_scope_info *sc = aa_model_scope(model, i);
+		if (sc->kind == AA_SCOPE_FUNCTION && ts_node_eq(sc->node, def))
+			return sc->is_async && !sc->has_yield;
+	}
+	return false;
 }
 
 uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def)
@@ -258,7 +240,7 @@ static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	struct aa_model *model = aa_ctx_model(ctx);
-	if (!aa_coroutine_def_is_async(s, def))
+	if (!aa_coroutine_def_is_async(model, def))
 		return V_NO;
 	uint32_t scope = aa_coroutine_def_scope(model, def);
 	if (scope == AA_NO_SCOPE || !aa_coroutine_decorators_transparent(model, s, scope, def))

@@ -43,9 +43,9 @@ bool aa_coroutine_decorators_transparent(struct aa_model *model, const struct aa
 
 /* True when the function_definition def is an `async def` whose own body (nested defs,
  * lambdas and classes excluded) has no `yield`: calling it returns a coroutine.
- * Decorators are not looked at. A bounded walk over the body: a body too large to scan
- * (over a million nodes) answers false. */
-bool aa_coroutine_def_is_async(const struct aa_syms *syms, TSNode def);
+ * Decorators are not looked at. False when model has no scope for def. Linear in the
+ * number of scopes. */
+bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def);
 
 /* The scope a def statement is evaluated in (the parent of the scope it opens), or
  * AA_NO_SCOPE when model has no scope for def. Linear in the number of scopes. */

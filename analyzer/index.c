@@ -348,12 +348,36 @@ static void build(struct index *x, struct aa_summary *const *sums, size_t n)
 
 #define MAX_NEEDLES 64
 
+static const char *tail_of(const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	return dot ? dot + 1 : q;
+}
+
+static void fill_callable_tails(struct index *x, struct aa_summary *const *sums, size_t n)
+{
+	for (size_t f = 0; f < x->n_funcs; f++)
+		if (x->funcs[f].f->is_coroutine)
+			smap_put(&x->callable_tails, tail_of(x->funcs[f].f->qualname), 0);
+	for (size_t c = 0; c < x->n_classes; c++)
+		smap_put(&x->callable_tails, tail_of(x->classes[c].c->qualname), 0);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; sums[i] && k < sums[i]->n_exports; k++)
+			smap_put(&x->callable_tails, tail_of(sums[i]->exports[k].name), 0);
+}
+
 /* What a file that imports q would have to write to call a project coroutine through
  * it: "name(" for a coroutine function, ".method(" for each coroutine method of a class
  * (its own or inherited). Appends to needles (owned strings); returns false when q
  * names no coroutine. */
 static bool coroutine_needles(struct index *x, const char *q, char **needles, size_t *n)
 {
+	/* Resolution keeps a name's last component (an aliased module is retried under
+	 * its real name, a method is looked up by it); only an export can rename it, and
+	 * export names are in the set too. So a tail that no coroutine function, class or
+	 * export has cannot resolve to a coroutine: most imports stop here, unresolved. */
+	if (aa_index_smap_get(&x->callable_tails, tail_of(q)) == NONE)
+		return false;
 	struct ent e = resolve(x, q, 0);
 	if (e.kind == ENT_FUNC) {
 		const struct aa_sum_func *f = x->funcs[e.id].f;
@@ -400,6 +424,7 @@ static void release(struct index *x)
 	smap_release(&x->export_by_name);
 	smap_release(&x->module_by_name);
 	smap_release(&x->attr_by_name);
+	smap_release(&x->callable_tails);
 	free(x->attr_types);
 }
 
@@ -664,6 +689,7 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 	/* Marks sites settled (summary.h) so later rounds skip them. */
 	struct index x;
 	build(&x, sums, n);
+	fill_callable_tails(&x, sums, n);
 	size_t len = 0;
 	struct wants w = { false, modmap, analyzed, n_files, aa_xcalloc(n_files ? n_files : 1, sizeof(bool)), wanted,
 			   &len, wanted_cap };

@@ -54,6 +54,9 @@ struct index {
 	const char **export_targets; /* by export id */
 	size_t n_exports;
 	uint32_t *func_base; /* per summary: id of its first function */
+	/* Last components of the names an import can reach a coroutine through (coroutine
+	 * functions, classes, exports); filled only by aa_index_wanted_files. */
+	struct smap callable_tails;
 };
 
 /* The value of key, or NONE. */

@@ -595,6 +595,8 @@ static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner, cons
 		bind_names_in(m, scope, node, DEF_GLOBAL);
 	} else if (k == s->nonlocal_statement) {
 		bind_names_in(m, scope, node, DEF_NONLOCAL);
+	} else if (k == s->yield && m->scopes[scope].function != AA_NO_SCOPE) {
+		m->scopes[m->scopes[scope].function].has_yield = true;
 	}
 }
 

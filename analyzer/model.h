@@ -55,6 +55,7 @@ struct aa_scope_info {
 	uint32_t parent;      /* AA_NO_SCOPE for the module */
 	uint32_t function;    /* nearest FUNCTION or LAMBDA scope at or above (AA_NO_SCOPE at module level) */
 	bool is_async;        /* FUNCTION: an `async def` */
+	bool has_yield;       /* FUNCTION/LAMBDA: a `yield` in its own body (not in nested scopes) */
 	bool async_context;   /* code in this scope runs in async context (see rules.md) */
 	TSNode node;          /* the scope's node (module root for scope 0) */
 	const char *name;     /* FUNCTION/CLASS: its name, pointing into the source; else NULL */

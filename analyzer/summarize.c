@@ -188,7 +188,7 @@ static void add_function(struct aa_ctx *ctx, TSNode node, uint32_t inner)
 	f->qualname = aa_summary_intern(sum, sc->qualname, strlen(sc->qualname));
 	f->module = sum->module;
 	f->is_async = sc->is_async;
-	f->is_coroutine = f->is_async && aa_coroutine_def_is_async(aa_ctx_syms(ctx), node);
+	f->is_coroutine = sc->is_async && !sc->has_yield; /* aa_coroutine_def_is_async, by scope */
 	/* The decorator rule of coroutines serves helpers too: staticmethod, classmethod,
 	 * abstractmethod, override and functools' caches leave a function what it was. */
 	f->opaque = !aa_coroutine_decorators_transparent(ctx->model, aa_ctx_syms(ctx), ctx->scope, node);

@@ -2,6 +2,9 @@
  * functions (async, no yield of their own). Exit 0 = pass; each failure prints expected
  * vs actual. */
 #include "analyzer/coroutine.h"
+#include "analyzer/model.h"
+#include "analyzer/parse.h"
+#include "analyzer/source.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,45 +41,41 @@ static void decorators(void)
 	EXPECT_BOOL("@property", false, aa_coroutine_decorator_transparent("builtins.property", false));
 }
 
-/* The first function_definition of src, in preorder. */
-static TSNode first_def(const struct aa_syms *s, TSTree *tree)
+/* The first function_definition of the model's file, in preorder (scope order). */
+static TSNode first_def(const struct aa_model *model)
 {
-	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
-	TSNode found = { 0 };
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		if (ts_node_symbol(n) == s->function_definition) {
-			found = n;
-			break;
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		bool moved = false;
-		while (!moved && !(moved = ts_tree_cursor_goto_next_sibling(&cur)))
-			if (!ts_tree_cursor_goto_parent(&cur))
-				break;
-		if (!moved)
-			break;
-	}
-	ts_tree_cursor_delete(&cur);
-	return found;
+	uint32_t n = aa_model_scope_count(model);
+	for (uint32_t i = 1; i < n; i++)
+		if (aa_model_scope(model, i)->kind == AA_SCOPE_FUNCTION)
+			return aa_model_scope(model, i)->node;
+	return (TSNode){ 0 };
 }
 
-static void is_async(const struct aa_syms *s, TSParser *parser, const char *src, bool want)
+static void is_async(const struct aa_syms *s, TSParser *parser, const char *text, bool want)
 {
-	TSTree *tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)strlen(src));
-	if (!tree) {
-		fprintf(stderr, "cannot parse: %s\n", src);
+	struct aa_source src;
+	struct aa_source_error err;
+	size_t len = strlen(text);
+	char *copy = malloc(len + 1);
+	if (!copy)
+		exit(2);
+	memcpy(copy, text, len + 1);
+	struct aa_parsed parsed;
+	if (aa_source_from_bytes(&src, copy, len, &err) != AA_SOURCE_OK || aa_parse(parser, &src, &parsed) < 0) {
+		fprintf(stderr, "cannot parse: %s\n", text);
 		exit(2);
 	}
-	TSNode def = first_def(s, tree);
+	struct aa_model *model = aa_model_build(&src, s, &parsed, "m", false);
+	TSNode def = first_def(model);
 	if (ts_node_is_null(def)) {
-		fprintf(stderr, "%s:%d: no def in: %s\n", __FILE__, __LINE__, src);
+		fprintf(stderr, "%s:%d: no def in: %s\n", __FILE__, __LINE__, text);
 		fails++;
 	} else {
-		EXPECT_BOOL(src, want, aa_coroutine_def_is_async(s, def));
+		EXPECT_BOOL(text, want, aa_coroutine_def_is_async(model, def));
 	}
-	ts_tree_delete(tree);
+	aa_model_free(model);
+	aa_parsed_release(&parsed);
+	aa_source_release(&src);
 }
 
 int main(void)
@@ -102,6 +101,9 @@ int main(void)
 	is_async(&s, parser, "async def f():\n    g = lambda: (yield)\n    return g\n", true);
 	is_async(&s, parser, "async def f():\n    class C:\n        def m(self):\n            yield 1\n", true);
 	is_async(&s, parser, "@deco\nasync def f():\n    return 1\n", true);
+	is_async(&s, parser, "async def f():\n    async def g():\n        yield 1\n    return g\n", true);
+	is_async(&s, parser, "async def f():\n    return [x async for x in g()]\n", true);
+	is_async(&s, parser, "async def f():\n    await (yield)\n", false);
 	ts_parser_delete(parser);
 	if (fails)
 		fprintf(stderr, "coroutine_test: %d failure(s)\n", fails);
