@@ -53,7 +53,7 @@ static const char *const received[] = { "json", "text", "read", "readlines", "re
 static const char *const rows[] = { "fetchall", "fetchmany", "readlines", NULL };
 /* Methods returning items of their receiver. */
 static const char *const passing[] = { "items", "keys", "values", "split", "splitlines", "copy", "get",
-				       "strip", "rstrip", "lstrip", NULL };
+				       "getall", "getlist", "strip", "rstrip", "lstrip", NULL };
 
 static bool in_list(const char *const *list, const char *s, size_t len)
 {
@@ -85,6 +85,8 @@ struct name_scan {
 	bool hit;
 };
 
+static bool external_call(struct ext *x, TSNode call, bool awaited);
+
 static bool on_binding(void *ud, const struct aa_binding *b)
 {
 	struct name_scan *ns = ud;
@@ -111,6 +113,15 @@ static bool on_binding(void *ud, const struct aa_binding *b)
 			ns->hit = external(x, b->value);
 		break;
 	case AA_BIND_OTHER:
+		/* `with open(path) as f:`: the items of f are the lines of the file. */
+		if (ts_node_symbol(b->node) == s->as_pattern_target) {
+			TSNode ap = aa_ctx_parent(x->ctx, b->node);
+			TSNode item = ts_node_is_null(ap) ? ap : aa_ctx_parent(x->ctx, ap);
+			TSNode v = ts_node_is_null(item) ? item : strip(x, ts_node_named_child(ap, 0));
+			if (!ts_node_is_null(v) && ts_node_symbol(ap) == s->as_pattern && ts_node_symbol(item) == s->with_item &&
+			    ts_node_symbol(v) == s->call && aa_ctx_callee(x->ctx, v)->kind == AA_CALLEE_FUNCTION)
+				ns->hit = external_call(x, v, false);
+		}
 		break;
 	}
 	return !ns->hit;
