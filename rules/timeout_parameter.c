@@ -30,6 +30,11 @@ static void check(struct aa_ctx *ctx, TSNode def)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (ts_node_child_count(def) == 0 || ts_node_symbol(ts_node_child(def, 0)) != s->kw_async)
 		return;
+	/* a stub file (.pyi) declares the signature of an implementation that lives elsewhere */
+	const char *path = aa_ctx_path(ctx);
+	size_t plen = strlen(path);
+	if (plen >= 4 && !strcmp(path + plen - 4, ".pyi"))
+		return;
 	/* @overload stubs and @override implementations follow a signature chosen elsewhere */
 	TSNode parent = aa_ctx_parent(ctx, def);
 	if (!ts_node_is_null(parent) && ts_node_symbol(parent) == s->decorated_definition) {
@@ -82,8 +87,9 @@ const struct aa_rule aa_rule_timeout_parameter = {
 			       "async def main(reader):\n    async with asyncio.timeout(10):\n"
 			       "        await fetch(reader)\n",
 		.anchor = "The `timeout` parameter.",
-		.exceptions = "Functions decorated with `@overload` or `@override` (the signature is decided "
-			      "elsewhere) are not findings; neither are sync functions. A public API that must "
+		.exceptions = "Functions decorated with `@overload` or `@override` and functions declared in "
+			      "stub files (`.pyi`) (the signature is decided elsewhere) are not findings; neither "
+			      "are sync functions. A public API that must "
 			      "accept a timeout can keep it with a noqa comment.",
 		.references = "- [flake8-async ASYNC109](https://flake8-async.readthedocs.io/en/latest/rules.html#async109)\n",
 	},
