@@ -341,6 +341,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		w->internal_errors++;
 		return NULL;
 	}
+	w->parsed++;
 	char *own_module = job->module ? NULL : fallback_module(job->display);
 	const char *module = job->module ? job->module : own_module;
 	struct aa_ctx ctx = { 0 };

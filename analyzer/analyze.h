@@ -58,6 +58,7 @@ struct aa_worker {
 	TSParser *parser;               /* owned */
 	struct aa_diag_list diags;      /* owned; this worker's findings */
 	int internal_errors;            /* files that hit an internal error (exit 2) */
+	size_t parsed;                  /* files this worker parsed */
 };
 
 void aa_worker_init(struct aa_worker *w, const struct aa_engine *engine);

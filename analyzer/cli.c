@@ -39,6 +39,7 @@ const char aa_cli_help[] =
 	"Running:\n"
 	"  -j, --jobs N           analyze with N threads (default: the number of online CPUs);\n"
 	"                         output is identical for any N\n"
+	"  --timings              print the wall-clock time of each phase to standard error\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          print the version\n"
 	"\n"
@@ -164,6 +165,10 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 		}
 		if (!strcmp(arg, "--statistics")) {
 			cli->statistics = true;
+			continue;
+		}
+		if (!strcmp(arg, "--timings")) {
+			cli->timings = true;
 			continue;
 		}
 		int matched = 0;

@@ -32,6 +32,7 @@ struct aa_cli {
 	const char *output;
 	enum aa_color_mode color;
 	bool exit_zero, statistics;
+	bool timings;              /* print where the time went to stderr */
 	char **owned;              /* strings split out of comma lists; owned */
 	size_t n_owned, owned_cap;
 };

@@ -83,9 +83,9 @@ struct ent {
 	uint32_t id;
 };
 
-static struct ent resolve(struct index *x, const char *q, int depth);
+static struct ent resolve(struct aa_index *x, const char *q, int depth);
 
-static uint32_t class_of(struct index *x, const char *q)
+static uint32_t class_of(struct aa_index *x, const char *q)
 {
 	struct ent e = resolve(x, q, 0);
 	return e.kind == ENT_CLASS ? e.id : NONE;
@@ -93,7 +93,7 @@ static uint32_t class_of(struct index *x, const char *q)
 
 /* Depth-first, left to right, first occurrence: Python 2's MRO, equal to C3 except on
  * diamonds, where it only reorders classes that are all searched anyway. */
-static void compute_mro(struct index *x, uint32_t cls)
+static void compute_mro(struct aa_index *x, uint32_t cls)
 {
 	struct class_ent *c = &x->classes[cls];
 	c->mro_done = true;
@@ -120,7 +120,7 @@ static void compute_mro(struct index *x, uint32_t cls)
 	}
 }
 
-static uint32_t method_in(struct index *x, uint32_t cls, const char *method, uint32_t skip)
+static uint32_t method_in(struct aa_index *x, uint32_t cls, const char *method, uint32_t skip)
 {
 	struct class_ent *c = &x->classes[cls];
 	if (!c->mro_done)
@@ -136,7 +136,7 @@ static uint32_t method_in(struct index *x, uint32_t cls, const char *method, uin
 	return found;
 }
 
-static struct ent resolve(struct index *x, const char *q, int depth)
+static struct ent resolve(struct aa_index *x, const char *q, int depth)
 {
 	struct ent none = { ENT_NONE, NONE };
 	if (depth > MAX_RESOLVE_DEPTH)
@@ -180,7 +180,7 @@ static struct ent resolve(struct index *x, const char *q, int depth)
 
 /* The class of the object q names: q itself when it is a class, or the return
  * annotation of the function q (`repo = make_repo()` is made by calling make_repo). */
-static uint32_t type_of(struct index *x, const char *q)
+static uint32_t type_of(struct aa_index *x, const char *q)
 {
 	struct ent e = resolve(x, q, 0);
 	if (e.kind == ENT_CLASS)
@@ -192,7 +192,7 @@ static uint32_t type_of(struct index *x, const char *q)
 
 /* The class of attribute attr[0..len) of an instance of cls, through its MRO: a typed
  * attribute (`core: Core`, `self.core = Core()`) or a property's return annotation. */
-static uint32_t attr_type(struct index *x, uint32_t cls, const char *attr, size_t len)
+static uint32_t attr_type(struct aa_index *x, uint32_t cls, const char *attr, size_t len)
 {
 	struct class_ent *c = &x->classes[cls];
 	if (!c->mro_done)
@@ -219,7 +219,7 @@ static uint32_t attr_type(struct index *x, uint32_t cls, const char *attr, size_
 
 /* The function a call reference lands on, or NONE; *receiver is the class the method
  * was looked up from (for the override check), or NONE. */
-uint32_t aa_index_resolve_ref(struct index *x, const struct aa_ref *ref, uint32_t *receiver)
+uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint32_t *receiver)
 {
 	*receiver = NONE;
 	if (ref->kind == AA_REF_NAME) {
@@ -240,7 +240,7 @@ uint32_t aa_index_resolve_ref(struct index *x, const struct aa_ref *ref, uint32_
 	return method_in(x, cls, ref->method, ref->kind == AA_REF_SUPER ? 1 : 0);
 }
 
-static void link_classes(struct index *x)
+static void link_classes(struct aa_index *x)
 {
 	for (uint32_t i = 0; i < x->n_classes; i++) {
 		const struct class_ent *ce = &x->classes[i];
@@ -257,7 +257,7 @@ static void link_classes(struct index *x)
 }
 
 /* Does a project subclass of cls define `method` with another async-ness than f? */
-static bool overridden_differently(struct index *x, uint32_t cls, const char *method, bool is_async)
+static bool overridden_differently(struct aa_index *x, uint32_t cls, const char *method, bool is_async)
 {
 	uint32_t stack[MAX_SUBCLASSES];
 	uint32_t seen[MAX_SUBCLASSES];
@@ -288,49 +288,78 @@ static bool overridden_differently(struct index *x, uint32_t cls, const char *me
 	return differs;
 }
 
-static void build(struct index *x, struct aa_summary *const *sums, size_t n)
+/* Room for every entry of the maps before the puts: no rehash while building. */
+static void smap_reserve(struct smap *m, size_t n)
 {
-	memset(x, 0, sizeof(*x));
-	x->sums = sums;
+	while ((m->len + n + 1) * 2 > m->cap)
+		smap_grow(m);
+}
+
+/* Adds the definitions of sums[i] (not NULL) to the arrays and maps. */
+static void add_summary(struct aa_index *x, size_t i)
+{
+	const struct aa_summary *s = x->sums[i];
+	x->func_base[i] = (uint32_t)x->n_funcs;
+	AA_GROW(x->funcs, x->funcs_cap, x->n_funcs + s->n_funcs);
+	AA_GROW(x->classes, x->classes_cap, x->n_classes + s->n_classes);
+	AA_GROW(x->attr_types, x->attrs_cap, x->n_attrs + s->n_attrs);
+	AA_GROW(x->export_targets, x->exports_cap, x->n_exports + s->n_exports);
+	/* A replaced summary's module is already in the map, under the same name. */
+	smap_put(&x->module_by_name, s->module, (uint32_t)i);
+	for (size_t k = 0; k < s->n_funcs; k++) {
+		x->funcs[x->n_funcs] = (struct func_ref){ s, &s->funcs[k], (uint32_t)i };
+		smap_put(&x->func_by_name, s->funcs[k].qualname, (uint32_t)x->n_funcs);
+		x->n_funcs++;
+	}
+	for (size_t k = 0; k < s->n_classes; k++) {
+		x->classes[x->n_classes] = (struct class_ent){ .sum = s, .c = &s->classes[k] };
+		smap_put(&x->class_by_name, s->classes[k].qualname, (uint32_t)x->n_classes);
+		x->n_classes++;
+	}
+	for (size_t k = 0; k < s->n_attrs; k++) {
+		x->attr_types[x->n_attrs] = s->attrs[k].type;
+		smap_put(&x->attr_by_name, s->attrs[k].name, (uint32_t)x->n_attrs);
+		x->n_attrs++;
+	}
+	for (size_t k = 0; k < s->n_exports; k++) {
+		x->export_targets[x->n_exports] = s->exports[k].target;
+		smap_put(&x->export_by_name, s->exports[k].name, (uint32_t)x->n_exports);
+		x->n_exports++;
+	}
+}
+
+/* Reserves map room for what files[0..k) (or, when files is NULL, sums[0..k)) add. */
+static void reserve_for(struct aa_index *x, const size_t *files, size_t k)
+{
 	size_t nf = 0, nc = 0, ne = 0, na = 0;
-	for (size_t i = 0; i < n; i++)
-		if (sums[i]) {
-			nf += sums[i]->n_funcs;
-			nc += sums[i]->n_classes;
-			ne += sums[i]->n_exports;
-			na += sums[i]->n_attrs;
+	for (size_t j = 0; j < k; j++) {
+		const struct aa_summary *s = x->sums[files ? files[j] : j];
+		if (s) {
+			nf += s->n_funcs;
+			nc += s->n_classes;
+			ne += s->n_exports;
+			na += s->n_attrs;
 		}
-	x->attr_types = aa_xcalloc(na ? na : 1, sizeof(char *));
-	x->funcs = aa_xcalloc(nf ? nf : 1, sizeof(*x->funcs));
-	x->classes = aa_xcalloc(nc ? nc : 1, sizeof(*x->classes));
-	x->export_targets = aa_xcalloc(ne ? ne : 1, sizeof(char *));
-	x->func_base = aa_xcalloc(n ? n : 1, sizeof(uint32_t));
-	for (size_t i = 0; i < n; i++) {
-		const struct aa_summary *s = sums[i];
-		x->func_base[i] = (uint32_t)x->n_funcs;
-		if (!s)
-			continue;
-		smap_put(&x->module_by_name, s->module, (uint32_t)i);
-		for (size_t k = 0; k < s->n_funcs; k++) {
-			x->funcs[x->n_funcs] = (struct func_ref){ s, &s->funcs[k], (uint32_t)i };
-			smap_put(&x->func_by_name, s->funcs[k].qualname, (uint32_t)x->n_funcs);
-			x->n_funcs++;
-		}
-		for (size_t k = 0; k < s->n_classes; k++) {
-			x->classes[x->n_classes] = (struct class_ent){ .sum = s, .c = &s->classes[k] };
-			smap_put(&x->class_by_name, s->classes[k].qualname, (uint32_t)x->n_classes);
-			x->n_classes++;
-		}
-		for (size_t k = 0; k < s->n_attrs; k++) {
-			x->attr_types[x->n_attrs] = s->attrs[k].type;
-			smap_put(&x->attr_by_name, s->attrs[k].name, (uint32_t)x->n_attrs);
-			x->n_attrs++;
-		}
-		for (size_t k = 0; k < s->n_exports; k++) {
-			x->export_targets[x->n_exports] = s->exports[k].target;
-			smap_put(&x->export_by_name, s->exports[k].name, (uint32_t)x->n_exports);
-			x->n_exports++;
-		}
+	}
+	smap_reserve(&x->module_by_name, k);
+	smap_reserve(&x->func_by_name, nf);
+	smap_reserve(&x->class_by_name, nc);
+	smap_reserve(&x->export_by_name, ne);
+	smap_reserve(&x->attr_by_name, na);
+}
+
+/* What depends on the whole set of classes and functions: subclass lists, the classes
+ * with coroutine methods, and (cleared, recomputed lazily) method resolution orders. */
+static void relink(struct aa_index *x)
+{
+	for (uint32_t i = 0; i < x->n_classes; i++) {
+		struct class_ent *c = &x->classes[i];
+		free(c->mro);
+		c->mro = NULL;
+		c->n_mro = 0;
+		c->mro_done = false;
+		c->n_children = 0;
+		c->has_coroutines = false;
 	}
 	link_classes(x);
 	for (size_t f = 0; f < x->n_funcs; f++) {
@@ -346,6 +375,21 @@ static void build(struct index *x, struct aa_summary *const *sums, size_t n)
 	}
 }
 
+static void build(struct aa_index *x, struct aa_summary *const *sums, size_t n)
+{
+	memset(x, 0, sizeof(*x));
+	x->sums = sums;
+	x->n_sums = n;
+	x->func_base = aa_xcalloc(n ? n : 1, sizeof(uint32_t));
+	reserve_for(x, NULL, n);
+	for (size_t i = 0; i < n; i++) {
+		x->func_base[i] = (uint32_t)x->n_funcs;
+		if (sums[i])
+			add_summary(x, i);
+	}
+	relink(x);
+}
+
 #define MAX_NEEDLES 64
 
 static const char *tail_of(const char *q)
@@ -354,23 +398,26 @@ static const char *tail_of(const char *q)
 	return dot ? dot + 1 : q;
 }
 
-static void fill_callable_tails(struct index *x, struct aa_summary *const *sums, size_t n)
+/* Adds the tails of what sums[files[0..k)] (sums[0..k) when files is NULL) define. */
+static void add_tails(struct aa_index *x, const size_t *files, size_t k)
 {
-	for (size_t f = 0; f < x->n_funcs; f++)
-		if (x->funcs[f].f->is_coroutine)
-			smap_put(&x->callable_tails, tail_of(x->funcs[f].f->qualname), 0);
-	for (size_t c = 0; c < x->n_classes; c++)
-		smap_put(&x->callable_tails, tail_of(x->classes[c].c->qualname), 0);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; sums[i] && k < sums[i]->n_exports; k++)
-			smap_put(&x->callable_tails, tail_of(sums[i]->exports[k].name), 0);
+	for (size_t j = 0; j < k; j++) {
+		const struct aa_summary *s = x->sums[files ? files[j] : j];
+		for (size_t i = 0; s && i < s->n_funcs; i++)
+			if (s->funcs[i].is_coroutine)
+				smap_put(&x->callable_tails, tail_of(s->funcs[i].qualname), 0);
+		for (size_t i = 0; s && i < s->n_classes; i++)
+			smap_put(&x->callable_tails, tail_of(s->classes[i].qualname), 0);
+		for (size_t i = 0; s && i < s->n_exports; i++)
+			smap_put(&x->callable_tails, tail_of(s->exports[i].name), 0);
+	}
 }
 
 /* What a file that imports q would have to write to call a project coroutine through
  * it: "name(" for a coroutine function, ".method(" for each coroutine method of a class
  * (its own or inherited). Appends to needles (owned strings); returns false when q
  * names no coroutine. */
-static bool coroutine_needles(struct index *x, const char *q, char **needles, size_t *n)
+static bool coroutine_needles(struct aa_index *x, const char *q, char **needles, size_t *n)
 {
 	/* Resolution keeps a name's last component (an aliased module is retried under
 	 * its real name, a method is looked up by it); only an export can rename it, and
@@ -409,7 +456,48 @@ static bool coroutine_needles(struct index *x, const char *q, char **needles, si
 	return any;
 }
 
-static void release(struct index *x)
+/* coroutine_needles per import name, for one pass over the skipped files: the same
+ * names are imported by many files (76,567 imports, 3,167 names on the pyenv tree). */
+struct memo_entry {
+	bool any;
+	uint32_t first, n; /* into pool */
+};
+
+struct needle_memo {
+	struct smap by_name;         /* import name (borrowed from a summary) -> entry */
+	struct memo_entry *entries;
+	size_t n_entries, entries_cap;
+	char **pool;                 /* owned needles */
+	size_t n_pool, pool_cap;
+};
+
+static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_memo *m, const char *q)
+{
+	uint32_t id = aa_index_smap_get(&m->by_name, q);
+	if (id != NONE)
+		return &m->entries[id];
+	char *found[MAX_NEEDLES];
+	size_t n = 0;
+	bool any = coroutine_needles(x, q, found, &n);
+	AA_GROW(m->pool, m->pool_cap, m->n_pool + n);
+	AA_GROW(m->entries, m->entries_cap, m->n_entries + 1);
+	m->entries[m->n_entries] = (struct memo_entry){ any, (uint32_t)m->n_pool, (uint32_t)n };
+	memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
+	m->n_pool += n;
+	smap_put(&m->by_name, q, (uint32_t)m->n_entries);
+	return &m->entries[m->n_entries++];
+}
+
+static void memo_release(struct needle_memo *m)
+{
+	for (size_t i = 0; i < m->n_pool; i++)
+		free(m->pool[i]);
+	free(m->pool);
+	free(m->entries);
+	smap_release(&m->by_name);
+}
+
+static void release(struct aa_index *x)
 {
 	for (size_t i = 0; i < x->n_classes; i++) {
 		free(x->classes[i].mro);
@@ -442,7 +530,7 @@ void aa_index_push_site_diag(struct aa_diag_list *out, const struct aa_summary *
 	aa_diag_list_push(out, &d);
 }
 
-static void deferred_coroutines(struct index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+static void deferred_coroutines(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct aa_summary *s = sums[i];
@@ -474,7 +562,7 @@ struct edge {
 	const struct aa_sum_call *call;
 };
 
-static void helper_chains(struct index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+static void helper_chains(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
 {
 	size_t nf = x->n_funcs;
 	if (!nf)
@@ -594,7 +682,7 @@ static void helper_chains(struct index *x, struct aa_summary *const *sums, size_
 
 void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
 {
-	struct index x;
+	struct aa_index x;
 	build(&x, sums, n);
 	deferred_coroutines(&x, sums, n, out);
 	helper_chains(&x, sums, n, out);
@@ -640,7 +728,7 @@ static void want_module_of(struct wants *w, const char *name)
 
 /* Wants what resolving ref needs: the modules of its names, and of the bases of the
  * classes along the way (a method may be inherited from another module). */
-static void want_ref(struct index *x, struct wants *w, const struct aa_ref *ref)
+static void want_ref(struct aa_index *x, struct wants *w, const struct aa_ref *ref)
 {
 	want_module_of(w, ref->name);
 	if (ref->kind == AA_REF_NAME)
@@ -682,20 +770,44 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const struct aa_modmap *modmap,
-			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap,
-			     const struct aa_index_text_check *check)
+struct aa_index *aa_index_new(struct aa_summary *const *sums, size_t n)
+{
+	struct aa_index *x = aa_xmalloc(sizeof(*x));
+	build(x, sums, n);
+	add_tails(x, NULL, n);
+	return x;
+}
+
+void aa_index_add(struct aa_index *x, const size_t *files, size_t k)
+{
+	reserve_for(x, files, k);
+	for (size_t j = 0; j < k; j++)
+		if (x->sums[files[j]])
+			add_summary(x, files[j]);
+	relink(x);
+	add_tails(x, files, k);
+}
+
+void aa_index_free(struct aa_index *x)
+{
+	if (!x)
+		return;
+	release(x);
+	free(x);
+}
+
+size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
+			     size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check)
 {
 	/* Marks sites settled (summary.h) so later rounds skip them. */
-	struct index x;
-	build(&x, sums, n);
-	fill_callable_tails(&x, sums, n);
+	struct aa_summary *const *sums = x->sums;
+	size_t n = x->n_sums;
 	size_t len = 0;
 	struct wants w = { false, modmap, analyzed, n_files, aa_xcalloc(n_files ? n_files : 1, sizeof(bool)), wanted,
 			   &len, wanted_cap };
 	/* Demand starts at the call sites the cross-file rules decide, and follows the
 	 * calls of the sync functions they reach (AA109 chains): nothing else is read. */
-	bool *visited = aa_xcalloc(x.n_funcs ? x.n_funcs : 1, sizeof(bool));
+	bool *visited = aa_xcalloc(x->n_funcs ? x->n_funcs : 1, sizeof(bool));
 	uint32_t *stack = NULL;
 	size_t sp = 0, stack_cap = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -706,13 +818,13 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 				continue;
 			uint32_t receiver;
 			size_t before = len;
-			uint32_t f = aa_index_resolve_ref(&x, &site->ref, &receiver);
+			uint32_t f = aa_index_resolve_ref(x, &site->ref, &receiver);
 			/* A module the prefilter skipped has no `async def`: it defines no
 			 * coroutine function, so a coroutine site needs only the packages that
 			 * may re-export one. A helper call (AA109) needs every module on its way. */
 			if (f == NONE) {
 				w.packages_only = site->kind != AA_SITE_HELPER_CALL;
-				want_ref(&x, &w, &site->ref);
+				want_ref(x, &w, &site->ref);
 				w.packages_only = false;
 			}
 			/* A coroutine site that resolved, or that wants no new module, cannot
@@ -728,37 +840,41 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 	}
 	/* Files skipped for having no async code that import a project coroutine (or a
 	 * class with coroutine methods): they may call it without await (AA201/AA202). */
+	struct needle_memo memo = { 0 };
 	for (size_t i = 0; i < n && i < n_files; i++) {
 		const struct aa_summary *s = sums[i];
 		if (!s || !s->imports_only || w.queued[i] || analyzed[i])
 			continue;
-		char *needles[MAX_NEEDLES];
+		const char *needles[MAX_NEEDLES];
 		size_t n_needles = 0;
 		bool any = false;
-		for (size_t k = 0; k < s->n_imports; k++)
-			any |= coroutine_needles(&x, s->imports[k], needles, &n_needles);
-		if (any && (!check || check->mentions(check->ud, i, (const char *const *)needles, n_needles))) {
+		for (size_t k = 0; k < s->n_imports; k++) {
+			const struct memo_entry *e = memo_needles(x, &memo, s->imports[k]);
+			any |= e->any;
+			for (uint32_t j = 0; j < e->n && n_needles < MAX_NEEDLES; j++)
+				needles[n_needles++] = memo.pool[e->first + j];
+		}
+		if (any && (!check || check->mentions(check->ud, i, needles, n_needles))) {
 			w.queued[i] = true;
 			AA_GROW(*wanted, *wanted_cap, len + 1);
 			(*wanted)[len++] = i;
 		}
-		for (size_t k = 0; k < n_needles; k++)
-			free(needles[k]);
 	}
+	memo_release(&memo);
 	/* Calls of the reached sync functions (few: those reachable from async code). */
 	while (sp) {
 		uint32_t f = stack[--sp];
-		const struct func_ref *fr = &x.funcs[f];
+		const struct func_ref *fr = &x->funcs[f];
 		if (fr->f->is_async || fr->f->opaque)
 			continue;
-		uint32_t local = f - x.func_base[fr->sum_index];
+		uint32_t local = f - x->func_base[fr->sum_index];
 		for (size_t k = 0; k < fr->sum->n_calls; k++) {
 			if (fr->sum->calls[k].func != local)
 				continue;
 			uint32_t receiver;
-			uint32_t g = aa_index_resolve_ref(&x, &fr->sum->calls[k].ref, &receiver);
+			uint32_t g = aa_index_resolve_ref(x, &fr->sum->calls[k].ref, &receiver);
 			if (g == NONE) {
-				want_ref(&x, &w, &fr->sum->calls[k].ref);
+				want_ref(x, &w, &fr->sum->calls[k].ref);
 			} else if (!visited[g]) {
 				visited[g] = true;
 				AA_GROW(stack, stack_cap, sp + 1);
@@ -769,7 +885,6 @@ size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const str
 	free(stack);
 	free(visited);
 	free(w.queued);
-	release(&x);
 	if (len > 1)
 		qsort(*wanted, len, sizeof(size_t), cmp_size);
 	return len;

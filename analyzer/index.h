@@ -39,6 +39,23 @@ struct aa_index_text_check {
 	void *ud;
 };
 
+/* The index of one run's summaries, kept across the rounds in which modules are read on
+ * demand (run.c): built once, then grown with the summaries of the files read. */
+struct aa_index;
+
+/* Builds the index of sums[0..n) (NULL entries are skipped). The array is borrowed and
+ * read live: it and every summary it holds or held must stay valid until
+ * aa_index_free, including a summary the caller replaces (keep it aside, put the new
+ * one in its slot, then call aa_index_add). Caller frees with aa_index_free. */
+struct aa_index *aa_index_new(struct aa_summary *const *sums, size_t n);
+
+/* Adds the definitions of sums[files[0..k)] (ascending file indices), which the caller
+ * has just put in place of the import-only summaries (or NULLs) those slots held. */
+void aa_index_add(struct aa_index *x, const size_t *files, size_t k);
+
+/* aa_index_free(NULL) is a no-op. Frees no summary. */
+void aa_index_free(struct aa_index *x);
+
 /* Files the summaries call into that have not been analyzed (analyzed[i] false):
  * modules reached through imports are read on demand, even without async code. Demand
  * starts at the cross-file call sites: an AA109 site wants every module its callee's
@@ -48,8 +65,7 @@ struct aa_index_text_check {
  * settled and skipped in later calls. Appends
  * their file indices to *wanted (grown with AA_GROW; caller frees), each once, in file
  * order. Returns how many were added. */
-size_t aa_index_wanted_files(struct aa_summary *const *sums, size_t n, const struct aa_modmap *modmap,
-			     const bool *analyzed, size_t n_files, size_t **wanted, size_t *wanted_cap,
-			     const struct aa_index_text_check *check);
+size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
+			     size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check);
 
 #endif

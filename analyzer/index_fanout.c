@@ -19,7 +19,7 @@ struct await_graph {
 	uint32_t *to;    /* owned; callee function ids */
 };
 
-static void build_graph(struct index *x, struct aa_summary *const *sums, size_t n, struct await_graph *g)
+static void build_graph(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct await_graph *g)
 {
 	size_t nf = x->n_funcs, ne = 0;
 	g->start = aa_xcalloc(nf + 1, sizeof(uint32_t));
@@ -62,7 +62,7 @@ struct reach {
 /* Breadth first from f through awaited coroutines: the nearest network call (shortest
  * chain) and any limiter. parent[] (n_funcs entries, owned by the caller) receives the
  * search tree; order[] the visited functions, to reset seen[] afterwards. */
-static struct reach search(struct index *x, const struct await_graph *g, uint32_t f, uint32_t *parent, bool *seen,
+static struct reach search(struct aa_index *x, const struct await_graph *g, uint32_t f, uint32_t *parent, bool *seen,
 			   uint32_t *order, size_t *n_order)
 {
 	struct reach r = { NONE, false };
@@ -98,7 +98,7 @@ static struct reach search(struct index *x, const struct await_graph *g, uint32_
 }
 
 /* AA306's fan-out form: the clients the spawned coroutine makes on every call. */
-static void report_clients(struct index *x, uint32_t f, const struct aa_summary *site_sum,
+static void report_clients(struct aa_index *x, uint32_t f, const struct aa_summary *site_sum,
 			   const struct aa_sum_site *site, bool *clients_done, struct aa_diag_list *out)
 {
 	if (clients_done[f])
@@ -128,7 +128,7 @@ static void report_clients(struct index *x, uint32_t f, const struct aa_summary 
 	}
 }
 
-static void report_site(struct index *x, const struct aa_summary *s, const struct aa_sum_site *site, uint32_t f,
+static void report_site(struct aa_index *x, const struct aa_summary *s, const struct aa_sum_site *site, uint32_t f,
 			const uint32_t *parent, uint32_t net, struct aa_diag_list *out)
 {
 	const struct func_ref *nf = &x->funcs[net];
@@ -159,7 +159,7 @@ static void report_site(struct index *x, const struct aa_summary *s, const struc
 	aa_diag_list_push(out, &d);
 }
 
-void aa_index_fanout(struct index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+void aa_index_fanout(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
 {
 	bool any = false;
 	for (size_t i = 0; i < n && !any; i++)

@@ -42,20 +42,23 @@ struct class_ent {
 	bool has_coroutines; /* defines a coroutine method itself */
 };
 
-struct index {
-	struct aa_summary *const *sums; /* borrowed */
+/* Map keys and the entries' strings point into the summaries (borrowed): a summary
+ * replaced by aa_index_add must outlive the index, as index.h says. */
+struct aa_index {
+	struct aa_summary *const *sums; /* borrowed; n_sums entries, read live */
+	size_t n_sums;
 	struct func_ref *funcs;
-	size_t n_funcs;
+	size_t n_funcs, funcs_cap;
 	struct class_ent *classes;
-	size_t n_classes;
+	size_t n_classes, classes_cap;
 	struct smap func_by_name, class_by_name, export_by_name, module_by_name, attr_by_name;
 	const char **attr_types; /* by attribute id */
-	size_t n_attrs;
+	size_t n_attrs, attrs_cap;
 	const char **export_targets; /* by export id */
-	size_t n_exports;
+	size_t n_exports, exports_cap;
 	uint32_t *func_base; /* per summary: id of its first function */
 	/* Last components of the names an import can reach a coroutine through (coroutine
-	 * functions, classes, exports); filled only by aa_index_wanted_files. */
+	 * functions, classes, exports); kept only by aa_index_new's indexes. */
 	struct smap callable_tails;
 };
 
@@ -64,7 +67,7 @@ uint32_t aa_index_smap_get(const struct smap *m, const char *key);
 
 /* The function a call reference lands on, or NONE; *receiver is the class the method
  * was looked up from (for the override check), or NONE. */
-uint32_t aa_index_resolve_ref(struct index *x, const struct aa_ref *ref, uint32_t *receiver);
+uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint32_t *receiver);
 
 /* The name a function is shown by: its qualified name without the module. Borrowed. */
 const char *aa_index_short_name(const struct func_ref *fr);
@@ -74,6 +77,6 @@ void aa_index_push_site_diag(struct aa_diag_list *out, const struct aa_summary *
 			     char *message);
 
 /* AA301/AA302 (AA_SITE_FANOUT sites) and AA306's fan-out form (index_fanout.c). */
-void aa_index_fanout(struct index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
+void aa_index_fanout(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
 
 #endif

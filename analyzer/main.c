@@ -148,6 +148,22 @@ static int emit_to_file(const char *path, const struct aa_diag_list *diags, cons
 	return rc;
 }
 
+/* --timings: where the wall-clock time went, on stderr (stdout keeps the report). The
+ * per-file phase is reading, parsing, local rules and summaries; the cross-file phase is
+ * the module map, the on-demand rounds and linking. */
+static void print_timings(const struct aa_run_result *r, size_t n_files, double discovery, double modmap,
+			  double output, double total)
+{
+	double cross = modmap + r->on_demand_secs + r->link_secs;
+	fprintf(stderr,
+		"timings: discovery %.3f s; per-file phase %.3f s (%zu files, %zu parsed); cross-file phase %.3f s "
+		"(module map %.3f s, on-demand %.3f s: %u round%s, %zu file%s; linking %.3f s); output %.3f s; "
+		"total %.3f s\n",
+		discovery, r->per_file_secs, n_files, r->parsed - r->on_demand, cross, modmap, r->on_demand_secs,
+		r->rounds, r->rounds == 1 ? "" : "s", r->on_demand, r->on_demand == 1 ? "" : "s", r->link_secs, output,
+		total);
+}
+
 static void print_summary(const struct aa_diag_list *diags, size_t n_files)
 {
 	if (!diags->len) {
@@ -202,8 +218,9 @@ static int cmd_check(const struct aa_cli *cli)
 		return EXIT_ERROR;
 	}
 
-	struct aa_run_result result;
+	struct aa_run_result result = { 0 };
 	size_t n_files = 0;
+	double t_start = aa_run_now(), discovery_secs = 0, modmap_secs = 0;
 	bool use_stdin = cli->stdin_filename || (cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"));
 	if (use_stdin) {
 		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
@@ -236,6 +253,7 @@ static int cmd_check(const struct aa_cli *cli)
 		size_t n_paths = cli->paths.len ? cli->paths.len : 1;
 		struct aa_discovery disc;
 		aa_discover(paths, n_paths, cli->exclude.items, cli->exclude.len, &disc);
+		discovery_secs = aa_run_now() - t_start;
 		for (size_t i = 0; i < disc.n_errors; i++)
 			error("%s", disc.errors[i]);
 		if (disc.n_errors)
@@ -246,8 +264,10 @@ static int cmd_check(const struct aa_cli *cli)
 			jobs = n > 0 ? (unsigned)(n > 64 ? 64 : n) : 1;
 		}
 		/* Module names matter only to the project index. */
+		double t_modmap = aa_run_now();
 		struct aa_modmap *modmap =
 			engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths) : NULL;
+		modmap_secs = aa_run_now() - t_modmap;
 		engine.modmap = modmap;
 		aa_run_files(&engine, disc.files, disc.len, jobs, &result);
 		engine.modmap = NULL;
@@ -261,6 +281,7 @@ static int cmd_check(const struct aa_cli *cli)
 		status = EXIT_ERROR;
 	}
 
+	double t_output = aa_run_now();
 	char *srcroot = find_srcroot(cwd);
 	struct aa_emit_opts opts = {
 		.format = cli->format,
@@ -278,6 +299,9 @@ static int cmd_check(const struct aa_cli *cli)
 		status = EXIT_ERROR;
 	if (cli->format == AA_FORMAT_TEXT && !cli->statistics)
 		print_summary(&result.diags, n_files);
+	if (cli->timings)
+		print_timings(&result, n_files, discovery_secs, modmap_secs, aa_run_now() - t_output,
+			      aa_run_now() - t_start);
 	if (status != EXIT_ERROR && result.diags.len && !cli->exit_zero)
 		status = EXIT_FINDINGS;
 	free(srcroot);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* At most this many rounds of on-demand reading: each round follows one more level of
  * imports from sync code; deeper chains are rare and the cost must stay bounded. */
@@ -29,6 +30,13 @@ struct thread_state {
 	bool started;
 };
 
+double aa_run_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static void *work(void *arg)
 {
 	struct thread_state *t = arg;
@@ -42,8 +50,7 @@ static void *work(void *arg)
 		struct aa_file_job job = { .path = f->path, .display = f->path, .dangling = f->dangling, .force = s->force };
 		if (s->engine->modmap)
 			job.module = aa_modmap_module(s->engine->modmap, i, &job.is_package);
-		/* A file read on demand replaces the import list it had when skipped. */
-		aa_summary_free(s->summaries[i]);
+		/* A file read on demand had its import-only summary set aside (run below). */
 		s->summaries[i] = aa_analyze_path(&t->worker, &job);
 		s->skipped[i] = job.prefiltered;
 	}
@@ -84,6 +91,9 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	aa_diag_list_init(&result->diags);
 	result->internal_errors = 0;
 	result->on_demand = 0;
+	result->parsed = 0;
+	result->rounds = 0;
+	double t0 = aa_run_now();
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > n)
@@ -100,32 +110,51 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 		aa_worker_init(&ts[i].worker, engine);
 	}
 	run_round(&s, ts, jobs);
+	double t1 = aa_run_now();
 
-	/* Modules the analyzed code calls into: read on demand, even without async code. */
+	/* Modules the analyzed code calls into: read on demand, even without async code.
+	 * One index serves every round; the import-only summaries that files read on
+	 * demand replace stay alive beside it (retired), since it borrows their strings. */
 	bool *parsed = aa_xcalloc(n ? n : 1, sizeof(bool));
 	size_t *wanted = NULL, wanted_cap = 0;
-	for (int round = 0; engine->modmap && engine->uses_index && round < MAX_ON_DEMAND_ROUNDS; round++) {
+	struct aa_summary **retired = NULL;
+	size_t n_retired = 0, retired_cap = 0;
+	struct aa_index *index = engine->modmap && engine->uses_index ? aa_index_new(s.summaries, n) : NULL;
+	for (int round = 0; index && round < MAX_ON_DEMAND_ROUNDS; round++) {
 		/* Files that failed to read count as done: their AA002 is reported. */
 		for (size_t i = 0; i < n; i++)
 			parsed[i] = !s.skipped[i];
 		struct aa_index_text_check check = { file_mentions, (void *)files };
-		size_t k = aa_index_wanted_files(s.summaries, n, engine->modmap, parsed, n, &wanted, &wanted_cap, &check);
+		size_t k = aa_index_wanted_files(index, engine->modmap, parsed, n, &wanted, &wanted_cap, &check);
 		if (!k)
 			break;
-		for (size_t j = 0; j < k; j++)
+		AA_GROW(retired, retired_cap, n_retired + k);
+		for (size_t j = 0; j < k; j++) {
 			s.skipped[wanted[j]] = false;
+			if (s.summaries[wanted[j]])
+				retired[n_retired++] = s.summaries[wanted[j]];
+			s.summaries[wanted[j]] = NULL;
+		}
 		s.todo = wanted;
 		s.n_todo = k;
 		s.force = true;
 		result->on_demand += k;
+		result->rounds++;
 		run_round(&s, ts, jobs);
+		aa_index_add(index, wanted, k);
 	}
+	aa_index_free(index);
+	for (size_t i = 0; i < n_retired; i++)
+		aa_summary_free(retired[i]);
+	free(retired);
 	free(wanted);
 	free(parsed);
+	double t2 = aa_run_now();
 
 	for (unsigned i = 0; i < jobs; i++) {
 		aa_diag_list_take(&result->diags, &ts[i].worker.diags);
 		result->internal_errors += ts[i].worker.internal_errors;
+		result->parsed += ts[i].worker.parsed;
 		aa_worker_release(&ts[i].worker);
 	}
 	free(ts);
@@ -136,4 +165,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	free(s.skipped);
 	free(todo);
 	aa_diag_list_sort(&result->diags);
+	result->per_file_secs = t1 - t0;
+	result->on_demand_secs = t2 - t1;
+	result->link_secs = aa_run_now() - t2;
 }

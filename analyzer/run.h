@@ -21,7 +21,16 @@ struct aa_run_result {
 	struct aa_diag_list diags; /* owned by the caller: release with aa_diag_list_release */
 	int internal_errors;       /* files the analyzer failed on (exit 2) */
 	size_t on_demand;          /* files parsed only because the index needed them */
+	size_t parsed;             /* files parsed, on_demand included */
+	unsigned rounds;           /* on-demand rounds that read files */
+	/* Wall-clock seconds per phase (--timings): reading, parsing, local rules and
+	 * summaries of every file; the on-demand rounds (deciding what to read, reading
+	 * it); linking the summaries and the cross-file rules, freeing them, sorting. */
+	double per_file_secs, on_demand_secs, link_secs;
 };
+
+/* Seconds on a monotonic clock, for phase timings. */
+double aa_run_now(void);
 
 /* Analyzes files[0..n) (module names from modmap, which must be the engine's modmap)
  * with `jobs` threads (the calling thread is one of them, so the run completes even when

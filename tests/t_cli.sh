@@ -104,6 +104,13 @@ python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['runs'][0]['inv
 cmp -s "$tmp/j1.json" "$tmp/j8.json" || fail "--jobs 1 and --jobs 8 differ"
 [ -s "$tmp/j1.json" ] || fail "no output on fixtures"
 
+# --timings: phases on stderr, the report on stdout unchanged; on-demand reading counted
+# (the helper project's sync modules are read only because async code calls into them).
+"$AA" check --format json --jobs 2 --timings fixtures >"$tmp/jt.json" 2>"$tmp/err"
+cmp -s "$tmp/j1.json" "$tmp/jt.json" || fail "--timings changed the report"
+contains err "^timings: discovery [0-9.]* s; per-file phase [0-9.]* s ([0-9]* files, [0-9]* parsed); cross-file phase" "--timings line"
+grep -q "on-demand [0-9.]* s: [1-9][0-9]* rounds\?, [1-9][0-9]* files\?" "$tmp/err" || fail "--timings: no on-demand round on fixtures: $(cat "$tmp/err")"
+
 # Colour only when asked (stdout is not a TTY here).
 expect "colour never on a pipe" 1 "$AA" check "$tmp/p/bad.py"
 lacks out "$(printf '\033')" "no ANSI escapes on a pipe"
@@ -133,7 +140,7 @@ contains out "AA001" "rule --all lists AA001"
 expect "--version" 0 "$AA" --version
 contains out "async-analyzer " "--version"
 expect "--help" 0 "$AA" --help
-for flag in --select --ignore --extend-select --exclude --stdin-filename --jobs --format --output --color --exit-zero --statistics --blocking-call; do
+for flag in --select --ignore --extend-select --exclude --stdin-filename --jobs --format --output --color --exit-zero --statistics --timings --blocking-call; do
   contains out "$flag" "--help explains $flag"
 done
 
