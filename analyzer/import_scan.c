@@ -54,6 +54,10 @@ static bool dotted(struct cursor *c, struct aa_buf *buf, bool relative)
 		c->p++;
 		skip(c);
 	}
+	/* `from . import x`: the dots alone name the module. */
+	if (buf->len && (size_t)(c->end - c->p) >= 6 && !memcmp(c->p, "import", 6) &&
+	    (c->p + 6 == c->end || !ident_byte(c->p[6])))
+		return true;
 	for (;;) {
 		const char *start = c->p;
 		while (c->p < c->end && ident_byte(*c->p))
@@ -75,13 +79,14 @@ struct scan {
 	void *ud;
 };
 
-static void add(struct scan *sc, const char *s, size_t len)
+static void add(struct scan *sc, const char *s, size_t len, const char *bound, size_t bound_len)
 {
 	struct aa_summary *sum = sc->sum;
 	if (!sc->keep(sc->ud, s))
 		return;
 	AA_GROW(sum->imports, sum->imports_cap, sum->n_imports + 1);
-	sum->imports[sum->n_imports++] = aa_summary_intern(sum, s, len);
+	sum->imports[sum->n_imports++] = (struct aa_sum_import){ aa_summary_intern(sum, s, len),
+								  aa_summary_intern(sum, bound, bound_len) };
 }
 
 static void statement(struct scan *sc, struct cursor *c, struct aa_buf *a, struct aa_buf *b,
@@ -92,10 +97,13 @@ static void statement(struct scan *sc, struct cursor *c, struct aa_buf *a, struc
 			skip(c);
 			if (!dotted(c, a, false))
 				return;
-			add(sc, a->data, a->len);
 			if (word(c, "as")) {
 				skip(c);
-				dotted(c, b, false);
+				if (dotted(c, b, false))
+					add(sc, a->data, a->len, b->data, b->len);
+			} else {
+				/* `import app.db` binds `app`. */
+				add(sc, a->data, a->len, a->data, strcspn(a->data, "."));
 			}
 			skip(c);
 		} while (c->p < c->end && *c->p == ',' && (c->p++, true));
@@ -121,13 +129,15 @@ static void statement(struct scan *sc, struct cursor *c, struct aa_buf *a, struc
 		aa_buf_addc(full, '.');
 		size_t mod_len = full->len - 1;
 		aa_buf_add(full, b->data, b->len);
-		add(sc, full->data, full->len);
-		full->len = mod_len;
-		full->data[mod_len] = '\0';
 		if (word(c, "as")) {
 			skip(c);
-			dotted(c, b, false);
+			if (dotted(c, b, false))
+				add(sc, full->data, full->len, b->data, b->len);
+		} else {
+			add(sc, full->data, full->len, b->data, b->len);
 		}
+		full->len = mod_len;
+		full->data[mod_len] = '\0';
 		skip(c);
 		if (c->p < c->end && *c->p == ',') {
 			c->p++;
@@ -138,37 +148,37 @@ static void statement(struct scan *sc, struct cursor *c, struct aa_buf *a, struc
 	c->depth = 0;
 }
 
+/* Does the line at p start with w? */
+static bool line_starts(const char *p, const char *end, const char *w, size_t n)
+{
+	return (size_t)(end - p) >= n && !memcmp(p, w, n);
+}
+
 void aa_import_scan(struct aa_summary *sum, const char *text, size_t len, bool (*keep)(void *ud, const char *name),
 		    void *ud)
 {
 	struct scan sc = { sum, keep, ud };
 	struct aa_buf a = AA_BUF_INIT, b = AA_BUF_INIT, full = AA_BUF_INIT;
-	/* Module imports come before the first top-level def, class or decorator (PEP 8);
-	 * stopping there keeps the scan to the head of each file. Each later search only
-	 * looks before the earliest hit so far, so the file is read once at most. */
-	static const char *const body_starts[] = { "\ndef ", "\nclass ", "\n@" };
 	const char *end = text + len;
-	for (size_t i = 0; i < sizeof(body_starts) / sizeof(body_starts[0]); i++) {
-		const char *hit = memmem(text, (size_t)(end - text), body_starts[i], strlen(body_starts[i]));
-		if (hit)
-			end = hit + 1;
-	}
-	/* Only lines whose first word is `import` or `from`: memmem finds the candidates. */
-	for (const char *p = text; p < end;) {
-		const char *hit_i = memmem(p, (size_t)(end - p), "import", 6);
-		if (!hit_i)
+	/* One pass over line starts. Module imports come before the first top-level def,
+	 * class or decorator (PEP 8): stopping there reads only the head of each file.
+	 * Indented imports (under `try:` or `if TYPE_CHECKING:`) count too. */
+	for (const char *line = text; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *next = nl ? nl + 1 : end;
+		if (*line == '@' || line_starts(line, end, "def ", 4) || line_starts(line, end, "class ", 6))
 			break;
-		/* Back to the start of the line holding it. */
-		const char *line = hit_i;
-		while (line > text && line[-1] != '\n')
-			line--;
 		struct cursor c = { line, end, 0 };
 		skip(&c);
-		statement(&sc, &c, &a, &b, &full);
-		const char *nl = memchr(hit_i, '\n', (size_t)(end - hit_i));
-		p = nl ? nl + 1 : end;
-		if (c.p > p)
-			p = c.p;
+		if (c.p < next && (*c.p == 'i' || *c.p == 'f')) {
+			statement(&sc, &c, &a, &b, &full);
+			/* A parenthesized statement may end lines later. */
+			if (c.p > next) {
+				nl = memchr(c.p, '\n', (size_t)(end - c.p));
+				next = nl ? nl + 1 : end;
+			}
+		}
+		line = next;
 	}
 	aa_buf_release(&a);
 	aa_buf_release(&b);

@@ -15,8 +15,10 @@
 #include "analyzer/summary.h"
 
 /* Adds to sum->imports, for text[0..len): "m" for `import m`, "m.n" for `from m import n`
- * (relative modules resolved against sum->module and sum->is_package), keeping only the
- * names keep(ud, name) accepts (project modules). */
+ * (relative modules resolved against sum->module and sum->is_package; `from . import n`
+ * too), each with the local name it binds (`as` alias, "n", or "a" for `import a.b`),
+ * keeping only the names keep(ud, name) accepts (project modules). Reads lines up to
+ * the first top-level def, class or decorator. */
 void aa_import_scan(struct aa_summary *sum, const char *text, size_t len, bool (*keep)(void *ud, const char *name),
 		    void *ud);
 

@@ -410,29 +410,63 @@ static void add_tails(struct aa_index *x, const size_t *files, size_t k)
 			smap_put(&x->callable_tails, tail_of(s->classes[i].qualname), 0);
 		for (size_t i = 0; s && i < s->n_exports; i++)
 			smap_put(&x->callable_tails, tail_of(s->exports[i].name), 0);
+		/* A module reaches coroutines through what it defines or re-exports. */
+		bool reaches = s && s->n_exports;
+		for (size_t i = 0; s && i < s->n_funcs && !reaches; i++)
+			reaches = s->funcs[i].is_coroutine;
+		if (reaches)
+			smap_put(&x->callable_tails, tail_of(s->module), 0);
 	}
 }
 
-/* What a file that imports q would have to write to call a project coroutine through
- * it: "name(" for a coroutine function, ".method(" for each coroutine method of a class
- * (its own or inherited). Appends to needles (owned strings); returns false when q
- * names no coroutine. */
-static bool coroutine_needles(struct aa_index *x, const char *q, char **needles, size_t *n)
+/* The coroutine functions a module defines or re-exports at its top level: a file that
+ * imports the module calls them as ".name(". Appends to needles (owned strings). */
+static bool module_needles(struct aa_index *x, uint32_t sum, char **needles, size_t *n)
 {
+	const struct aa_summary *s = x->sums[sum];
+	size_t ml = strlen(s->module);
+	bool any = false;
+	for (size_t i = 0; i < s->n_funcs && *n < MAX_NEEDLES; i++) {
+		const struct aa_sum_func *f = &s->funcs[i];
+		if (f->is_coroutine && !f->opaque && !strncmp(f->qualname, s->module, ml) && f->qualname[ml] == '.' &&
+		    !strchr(f->qualname + ml + 1, '.')) {
+			needles[(*n)++] = aa_xasprintf(".%s(", f->qualname + ml + 1);
+			any = true;
+		}
+	}
+	for (size_t i = 0; i < s->n_exports && *n < MAX_NEEDLES; i++) {
+		struct ent e = resolve(x, s->exports[i].name, 0);
+		if (e.kind == ENT_FUNC && x->funcs[e.id].f->is_coroutine && !x->funcs[e.id].f->opaque) {
+			needles[(*n)++] = aa_xasprintf(".%s(", tail_of(s->exports[i].name));
+			any = true;
+		}
+	}
+	return any;
+}
+
+/* What a file that imports q would have to write to call a project coroutine through
+ * it, besides the name the import binds (*by_name: q is a coroutine function, called
+ * by that name): ".method(" for each coroutine method of a class (its own or
+ * inherited), ".name(" for each coroutine function of a module. Appends to needles
+ * (owned strings); returns false when q names no coroutine. */
+static bool coroutine_needles(struct aa_index *x, const char *q, char **needles, size_t *n, bool *by_name)
+{
+	*by_name = false;
 	/* Resolution keeps a name's last component (an aliased module is retried under
 	 * its real name, a method is looked up by it); only an export can rename it, and
-	 * export names are in the set too. So a tail that no coroutine function, class or
-	 * export has cannot resolve to a coroutine: most imports stop here, unresolved. */
+	 * export names are in the set too. So a tail that no coroutine function, class,
+	 * export or module with coroutines has cannot resolve to a coroutine: most imports
+	 * stop here, unresolved. */
 	if (aa_index_smap_get(&x->callable_tails, tail_of(q)) == NONE)
 		return false;
 	struct ent e = resolve(x, q, 0);
 	if (e.kind == ENT_FUNC) {
 		const struct aa_sum_func *f = x->funcs[e.id].f;
-		if (!f->is_coroutine || f->opaque || *n == MAX_NEEDLES)
-			return false;
-		needles[(*n)++] = aa_xasprintf("%s(", strrchr(f->qualname, '.') ? strrchr(f->qualname, '.') + 1 : f->qualname);
-		return true;
+		*by_name = f->is_coroutine && !f->opaque;
+		return *by_name;
 	}
+	if (e.kind == ENT_MODULE)
+		return module_needles(x, e.id, needles, n);
 	if (e.kind != ENT_CLASS)
 		return false;
 	struct class_ent *c = &x->classes[e.id];
@@ -459,7 +493,7 @@ static bool coroutine_needles(struct aa_index *x, const char *q, char **needles,
 /* coroutine_needles per import name, for one pass over the skipped files: the same
  * names are imported by many files (76,567 imports, 3,167 names on the pyenv tree). */
 struct memo_entry {
-	bool any;
+	bool any, by_name;
 	uint32_t first, n; /* into pool */
 };
 
@@ -467,7 +501,7 @@ struct needle_memo {
 	struct smap by_name;         /* import name (borrowed from a summary) -> entry */
 	struct memo_entry *entries;
 	size_t n_entries, entries_cap;
-	char **pool;                 /* owned needles */
+	char **pool;                 /* owned needles: the entries', then per-file "bound(" */
 	size_t n_pool, pool_cap;
 };
 
@@ -478,14 +512,23 @@ static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_m
 		return &m->entries[id];
 	char *found[MAX_NEEDLES];
 	size_t n = 0;
-	bool any = coroutine_needles(x, q, found, &n);
+	bool by_name;
+	bool any = coroutine_needles(x, q, found, &n, &by_name);
 	AA_GROW(m->pool, m->pool_cap, m->n_pool + n);
 	AA_GROW(m->entries, m->entries_cap, m->n_entries + 1);
-	m->entries[m->n_entries] = (struct memo_entry){ any, (uint32_t)m->n_pool, (uint32_t)n };
+	m->entries[m->n_entries] = (struct memo_entry){ any, by_name, (uint32_t)m->n_pool, (uint32_t)n };
 	memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
 	m->n_pool += n;
 	smap_put(&m->by_name, q, (uint32_t)m->n_entries);
 	return &m->entries[m->n_entries++];
+}
+
+/* "bound(", kept in the memo's pool until memo_release. */
+static const char *memo_call_needle(struct needle_memo *m, const char *bound)
+{
+	AA_GROW(m->pool, m->pool_cap, m->n_pool + 1);
+	m->pool[m->n_pool] = aa_xasprintf("%s(", bound);
+	return m->pool[m->n_pool++];
 }
 
 static void memo_release(struct needle_memo *m)
@@ -849,10 +892,13 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 		size_t n_needles = 0;
 		bool any = false;
 		for (size_t k = 0; k < s->n_imports; k++) {
-			const struct memo_entry *e = memo_needles(x, &memo, s->imports[k]);
+			const struct memo_entry *e = memo_needles(x, &memo, s->imports[k].name);
 			any |= e->any;
+			bool by_name = e->by_name;
 			for (uint32_t j = 0; j < e->n && n_needles < MAX_NEEDLES; j++)
 				needles[n_needles++] = memo.pool[e->first + j];
+			if (by_name && n_needles < MAX_NEEDLES)
+				needles[n_needles++] = memo_call_needle(&memo, s->imports[k].bound);
 		}
 		if (any && (!check || check->mentions(check->ud, i, needles, n_needles))) {
 			w.queued[i] = true;

@@ -125,6 +125,14 @@ struct aa_sum_site {
 	bool settled;         /* the index needs nothing more to decide it (on-demand rounds) */
 };
 
+/* A name an import statement binds, as the line scan of a skipped file found it. */
+struct aa_sum_import {
+	const char *name;  /* qualified: "app.db" for `import app.db`, "app.db.save" for
+			      `from app.db import save`; arena */
+	const char *bound; /* the local name it binds: "save", the `as` alias, or "app"
+			      for `import app.db`; arena */
+};
+
 struct aa_summary_arena;
 
 struct aa_summary {
@@ -135,7 +143,7 @@ struct aa_summary {
 	 * import statements bind, found by a line scan (imports[]), so the index can tell
 	 * whether it may call a project coroutine and must be parsed after all. */
 	bool imports_only;
-	const char **imports;          size_t n_imports, imports_cap; /* qualified names; arena */
+	struct aa_sum_import *imports; size_t n_imports, imports_cap;
 	struct aa_sum_func *funcs;     size_t n_funcs, funcs_cap;
 	struct aa_sum_call *calls;     size_t n_calls, calls_cap;
 	struct aa_sum_block *blocks;   size_t n_blocks, blocks_cap;
