@@ -124,8 +124,22 @@ static bool ref_of(struct aa_ctx *ctx, TSNode fn, const struct aa_callee *c, str
 			return true;
 		}
 	}
-	if (c->kind == AA_CALLEE_UNKNOWN && ts_node_symbol(fn) == s->attribute)
+	if (c->kind == AA_CALLEE_UNKNOWN && ts_node_symbol(fn) == s->attribute) {
+		/* `Fetcher.fetch()` on a class of this file: named as when the class is
+		 * imported (`pkg.core.Fetcher.fetch`); the index finds inherited members. */
+		TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+		struct aa_meaning om = aa_ctx_eval(ctx, ts_node_child_by_field_id(fn, s->f.object));
+		if (om.kind == AA_MEANING_CLASS && !ts_node_is_null(attr) && project_name(ctx, om.qualname)) {
+			uint32_t len;
+			const char *m = aa_ctx_text(ctx, attr, &len);
+			struct aa_buf q = AA_BUF_INIT;
+			aa_buf_addf(&q, "%s.%.*s", om.qualname, (int)len, m);
+			*out = (struct aa_ref){ AA_REF_NAME, aa_summary_intern(sum, q.data, q.len), NULL, NULL };
+			aa_buf_release(&q);
+			return true;
+		}
 		return chain_ref(ctx, fn, out);
+	}
 	switch (c->kind) {
 	case AA_CALLEE_FUNCTION:
 	case AA_CALLEE_LOCAL:
