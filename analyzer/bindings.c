@@ -61,6 +61,30 @@ bool aa_bindings_is_parameter(struct aa_ctx *ctx, TSNode fn_def, const char *nam
 	return false;
 }
 
+int aa_bindings_param_position(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode params = ts_node_child_by_field_id(fn_def, s->f.parameters);
+	uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
+	int pos = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode p = ts_node_named_child(params, i);
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->positional_separator || k == s->comment)
+			continue;
+		if (k == s->keyword_separator || k == s->list_splat_pattern || k == s->dictionary_splat_pattern)
+			return -1; /* the rest are keyword-only, or collected */
+		if (k == s->typed_parameter && ts_node_symbol(ts_node_named_child(p, 0)) != s->identifier)
+			return -1; /* `*args: T`, `**kw: T` */
+		uint32_t plen;
+		const char *pn = param_name(ctx, p, &plen);
+		if (pn && plen == len && !memcmp(pn, name, len))
+			return pos;
+		pos++;
+	}
+	return -1;
+}
+
 struct walk {
 	struct aa_ctx *ctx;
 	TSNode fn_def;

@@ -45,6 +45,11 @@ bool aa_bindings_each(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint3
  * only). */
 bool aa_bindings_is_parameter(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len);
 
+/* The 0-based position of parameter name[0..len) of fn_def among the parameters a call
+ * can pass by position (`self` included), or -1 when it is keyword-only, `*args`,
+ * `**kw` or not a parameter. */
+int aa_bindings_param_position(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len);
+
 /* The innermost `for` statement between node and fn_def whose body holds node, or a null
  * node when there is none or a `while` statement, comprehension or nested def is
  * nearer. */

@@ -14,8 +14,9 @@
  *      from the facts summarize.c records with the functions below);
  *  (c) nothing limits the work: no limiter acquired around the site, before it in the
  *      same function, in the spawned coroutine or what it awaits, or passed to it; no
- *      batch (a slice with an upper bound); no fixed pool of workers (the item is not
- *      used, or the spawned coroutine reads a queue).
+ *      batch (a slice with an upper bound, also one the callers of a private or nested
+ *      coroutine cut for its parameter, fanout_input.c); no fixed pool of workers (the
+ *      item is not used, or the spawned coroutine reads a queue).
  * Every question here is answered from the current file's model: pure functions of the
  * context, safe on worker threads.
  */

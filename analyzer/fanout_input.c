@@ -5,6 +5,7 @@
 
 #include "analyzer/bindings.h"
 #include "analyzer/fanout.h"
+#include "analyzer/subtree.h"
 
 /* How far values are followed back (names, comprehensions, pass-through calls). */
 #define MAX_DEPTH 8
@@ -68,6 +69,21 @@ static TSNode strip(struct ext *x, TSNode e)
 	return aa_fanout_unparen(aa_ctx_syms(x->ctx), e);
 }
 
+/* `[i:i + 10]`, `[:100]`: a slice with an upper bound takes a batch of fixed size.
+ * `[1:]` does not. */
+static bool slice_has_end(struct ext *x, TSNode sub)
+{
+	uint32_t len;
+	const char *t = aa_ctx_text(x->ctx, sub, &len);
+	const char *colon = memchr(t, ':', len);
+	if (!colon)
+		return false;
+	const char *end = colon + 1;
+	while (end < t + len && (*end == ' ' || *end == '\t'))
+		end++;
+	return end < t + len && *end != ':';
+}
+
 /* The method name of `recv.m(...)`, or NULL. */
 static const char *method_of(struct ext *x, TSNode call, uint32_t *len, TSNode *recv)
 {
@@ -127,6 +143,244 @@ static bool on_binding(void *ud, const struct aa_binding *b)
 	return !ns->hit;
 }
 
+/* --- batches made by the callers ------------------------------------------------ */
+
+/* The callers of a function find the batches for it: `await _fetch_batch(urls[i:i + 50])`
+ * in a loop bounds what `_fetch_batch` gathers over its parameter. Checked only for a
+ * function no other module is meant to call (a private `_name`, or a def nested in a
+ * function), every call of which in this file is awaited one at a time and passes a
+ * batch for the parameter. Any other use of its name (handed on as a reference, called
+ * with *args) leaves the parameter external. */
+
+#define MAX_CALLERS 16
+#define MAX_CALLER_SCAN 400000u
+
+/* The scope of the def node, or AA_NO_SCOPE. */
+static uint32_t scope_of_def(struct ext *x, TSNode def)
+{
+	const struct aa_model *m = aa_ctx_model(x->ctx);
+	uint32_t n = aa_model_scope_count(m);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct aa_scope_info *sc = aa_model_scope(m, i);
+		if (sc->kind == AA_SCOPE_FUNCTION && ts_node_eq(sc->node, def))
+			return i;
+	}
+	return AA_NO_SCOPE;
+}
+
+static bool is_batch(struct ext *x, TSNode fn, uint32_t scope, TSNode e);
+
+struct batch_scan {
+	struct ext *x;
+	TSNode fn;
+	uint32_t scope;
+	size_t n;
+	bool ok;
+};
+
+static bool on_batch_binding(void *ud, const struct aa_binding *b)
+{
+	struct batch_scan *bs = ud;
+	bs->ok = b->kind == AA_BIND_ASSIGN && is_batch(bs->x, bs->fn, bs->scope, b->value);
+	bs->n++;
+	return bs->ok;
+}
+
+/* Is e, evaluated in fn (scope its scope), a batch: a slice with an upper bound, or the
+ * items of one (a comprehension over it, `tuple(...)`/`list(...)`/`sorted(...)` of it, a
+ * local name bound only to such values)? */
+static bool is_batch(struct ext *x, TSNode fn, uint32_t scope, TSNode e)
+{
+	const struct aa_syms *s = aa_ctx_syms(x->ctx);
+	e = strip(x, e);
+	if (ts_node_is_null(e) || x->depth >= MAX_DEPTH)
+		return false;
+	x->depth++;
+	bool r = false;
+	TSSymbol k = ts_node_symbol(e);
+	if (k == s->subscript) {
+		uint32_t n = ts_node_named_child_count(e);
+		for (uint32_t i = 1; i < n && !r; i++) {
+			TSNode sub = ts_node_named_child(e, i);
+			r = ts_node_symbol(sub) == s->slice && slice_has_end(x, sub);
+		}
+	} else if (k == s->identifier) {
+		uint32_t len;
+		const char *name = aa_ctx_text(x->ctx, e, &len);
+		struct batch_scan bs = { x, fn, scope, 0, false };
+		if (!aa_bindings_is_parameter(x->ctx, fn, name, len) &&
+		    aa_bindings_each(x->ctx, fn, name, len, on_batch_binding, &bs))
+			r = bs.n > 0 && bs.ok;
+	} else if (k == s->list_comprehension || k == s->set_comprehension || k == s->generator_expression) {
+		/* One `for` clause: no more items than its iterable has. */
+		TSNode clause = { 0 };
+		size_t clauses = 0;
+		uint32_t n = ts_node_named_child_count(e);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode c = ts_node_named_child(e, i);
+			if (ts_node_symbol(c) == s->for_in_clause) {
+				clause = c;
+				clauses++;
+			}
+		}
+		r = clauses == 1 && is_batch(x, fn, scope, ts_node_child_by_field_id(clause, s->f.right));
+	} else if (k == s->call) {
+		struct aa_meaning m = aa_model_eval(aa_ctx_model(x->ctx), scope, ts_node_child_by_field_id(e, s->f.function));
+		if (m.kind == AA_MEANING_NAME &&
+		    (!strcmp(m.qualname, "builtins.tuple") || !strcmp(m.qualname, "builtins.list") ||
+		     !strcmp(m.qualname, "builtins.sorted") || !strcmp(m.qualname, "builtins.set") ||
+		     !strcmp(m.qualname, "builtins.frozenset") || !strcmp(m.qualname, "builtins.reversed"))) {
+			/* `tuple(x for x in batch)` parses the generator as the call's arguments */
+			TSNode args = ts_node_child_by_field_id(e, s->f.arguments);
+			if (!ts_node_is_null(args) && ts_node_symbol(args) == s->generator_expression)
+				r = is_batch(x, fn, scope, args);
+			else if (aa_call_positional_count(x->ctx, e) == 1)
+				r = is_batch(x, fn, scope, aa_call_arg(x->ctx, e, 0, NULL));
+		}
+	}
+	x->depth--;
+	return r;
+}
+
+struct caller_scan {
+	struct ext *x;
+	TSNode def;           /* the function whose parameter it is */
+	TSNode def_name;
+	const char *name;     /* its name */
+	uint32_t len;
+	const char *cls;      /* a method's class (qualified), or NULL */
+	const char *param;
+	uint32_t plen;
+	int pos;              /* the parameter's position in a call by name, or -1 */
+	int bound_pos;        /* ... in a call through an instance (`self._m(...)`), or -1 */
+	size_t n_calls;
+	bool ok;
+};
+
+/* A call of the function, found by its name: resolved to it, awaited on its own, and
+ * given a batch for the parameter? */
+static bool batch_call(struct caller_scan *cs, TSNode call, bool through_attr)
+{
+	struct ext *x = cs->x;
+	const struct aa_syms *s = aa_ctx_syms(x->ctx);
+	TSNode p = ts_node_parent(call);
+	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
+		p = ts_node_parent(p);
+	if (ts_node_is_null(p) || ts_node_symbol(p) != s->await)
+		return false;
+	TSNode stmt = ts_node_parent(p);
+	if (ts_node_is_null(stmt) ||
+	    (ts_node_symbol(stmt) != s->expression_statement && ts_node_symbol(stmt) != s->assignment))
+		return false; /* one batch at a time: `await f(...)` as a statement or a value */
+	TSNode caller = stmt;
+	while (!ts_node_is_null(caller) && ts_node_symbol(caller) != s->function_definition) {
+		TSSymbol k = ts_node_symbol(caller);
+		if (k == s->lambda || k == s->class_definition || k == s->list_comprehension ||
+		    k == s->set_comprehension || k == s->generator_expression || k == s->dictionary_comprehension)
+			return false;
+		caller = ts_node_parent(caller);
+	}
+	uint32_t scope = ts_node_is_null(caller) ? AA_NO_SCOPE : scope_of_def(x, caller);
+	if (scope == AA_NO_SCOPE)
+		return false;
+	TSNode callee = ts_node_child_by_field_id(call, s->f.function);
+	struct aa_model *m = aa_ctx_model(x->ctx);
+	int pos;
+	if (through_attr) {
+		struct aa_meaning om = aa_model_eval(m, scope, ts_node_child_by_field_id(callee, s->f.object));
+		if (!cs->cls || om.kind != AA_MEANING_INSTANCE || strcmp(om.qualname, cs->cls))
+			return false;
+		pos = cs->bound_pos;
+	} else {
+		struct aa_meaning fm = aa_model_eval(m, scope, callee);
+		if (fm.kind != AA_MEANING_FUNCTION || !ts_node_eq(fm.node, cs->def))
+			return false;
+		pos = cs->pos;
+	}
+	if (aa_call_positional_count(x->ctx, call) < 0)
+		return false; /* *args or **kw: which argument is which is unknown */
+	char kw[64];
+	if (cs->plen >= sizeof(kw))
+		return false;
+	memcpy(kw, cs->param, cs->plen);
+	kw[cs->plen] = '\0';
+	TSNode arg = aa_call_arg(x->ctx, call, pos, kw);
+	return !ts_node_is_null(arg) && is_batch(x, caller, scope, arg);
+}
+
+static enum aa_visit find_callers(void *ud, TSNode n)
+{
+	struct caller_scan *cs = ud;
+	const struct aa_syms *s = aa_ctx_syms(cs->x->ctx);
+	if (ts_node_symbol(n) != s->identifier || ts_node_eq(n, cs->def_name))
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *t = aa_ctx_text(cs->x->ctx, n, &len);
+	if (len != cs->len || memcmp(t, cs->name, len))
+		return AA_VISIT_DESCEND;
+	/* `f(...)`, or `obj.f(...)` */
+	TSNode p = ts_node_parent(n);
+	bool through_attr = false;
+	TSNode call = p;
+	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->attribute) {
+		if (!ts_node_eq(ts_node_child_by_field_id(p, s->f.attribute), n))
+			return AA_VISIT_DESCEND; /* `f.x`: f is the object, not this member */
+		through_attr = true;
+		call = ts_node_parent(p);
+	}
+	TSNode callee = through_attr ? p : n;
+	cs->ok = !ts_node_is_null(call) && ts_node_symbol(call) == s->call &&
+		 ts_node_eq(ts_node_child_by_field_id(call, s->f.function), callee) && ++cs->n_calls <= MAX_CALLERS &&
+		 batch_call(cs, call, through_attr);
+	return cs->ok ? AA_VISIT_DESCEND : AA_VISIT_STOP;
+}
+
+static bool is_staticmethod(struct ext *x, TSNode def)
+{
+	const struct aa_syms *s = aa_ctx_syms(x->ctx);
+	TSNode d = ts_node_parent(def);
+	if (ts_node_is_null(d) || ts_node_symbol(d) != s->decorated_definition)
+		return false;
+	uint32_t n = ts_node_named_child_count(d);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode dec = ts_node_named_child(d, i);
+		if (ts_node_symbol(dec) == s->decorator && aa_ctx_text_is(x->ctx, ts_node_named_child(dec, 0), "staticmethod"))
+			return true;
+	}
+	return false;
+}
+
+/* Is parameter name[0..len) of x->fn given a batch by every caller? */
+static bool batched_by_callers(struct ext *x, const char *name, uint32_t len)
+{
+	const struct aa_syms *s = aa_ctx_syms(x->ctx);
+	const struct aa_model *m = aa_ctx_model(x->ctx);
+	uint32_t scope = scope_of_def(x, x->fn);
+	if (scope == AA_NO_SCOPE)
+		return false;
+	const struct aa_scope_info *sc = aa_model_scope(m, scope);
+	const struct aa_scope_info *parent = sc->parent == AA_NO_SCOPE ? NULL : aa_model_scope(m, sc->parent);
+	bool nested = parent && parent->function != AA_NO_SCOPE;
+	bool dunder = sc->name_len > 4 && !memcmp(sc->name, "__", 2) && !memcmp(sc->name + sc->name_len - 2, "__", 2);
+	if (!sc->name || !(nested || (sc->name_len > 1 && sc->name[0] == '_' && !dunder)))
+		return false;
+	struct caller_scan cs = { .x = x, .def = x->fn, .def_name = ts_node_child_by_field_id(x->fn, s->f.name),
+				  .name = sc->name, .len = sc->name_len, .param = name, .plen = len, .ok = true };
+	cs.pos = aa_bindings_param_position(x->ctx, x->fn, name, len);
+	cs.bound_pos = -1;
+	if (sc->class_scope != AA_NO_SCOPE) {
+		cs.cls = aa_model_scope(m, sc->class_scope)->qualname;
+		cs.bound_pos = cs.pos < 0 ? -1 : is_staticmethod(x, x->fn) ? cs.pos : cs.pos - 1;
+	}
+	TSNode root = aa_model_scope(m, 0)->node;
+	/* The walk's depth counter is the value chase's: start it afresh. */
+	int depth = x->depth;
+	x->depth = 0;
+	bool whole = aa_subtree_walk(root, MAX_CALLER_SCAN, find_callers, &cs);
+	x->depth = depth;
+	return whole && cs.ok && cs.n_calls > 0;
+}
+
 static bool external_name(struct ext *x, TSNode id)
 {
 	uint32_t len;
@@ -138,6 +392,8 @@ static bool external_name(struct ext *x, TSNode id)
 		TSNode first = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
 		if ((len == 4 && !memcmp(name, "self", 4)) || (len == 3 && !memcmp(name, "cls", 3)) ||
 		    (!ts_node_is_null(first) && ts_node_eq(first, id)))
+			return false;
+		if (batched_by_callers(x, name, len))
 			return false;
 		TSNode fname = ts_node_child_by_field_id(x->fn, s->f.name);
 		uint32_t flen = 0;
@@ -230,19 +486,8 @@ static bool external_subscript(struct ext *x, TSNode e)
 	uint32_t n = ts_node_named_child_count(e);
 	for (uint32_t i = 1; i < n; i++) {
 		TSNode sub = ts_node_named_child(e, i);
-		if (ts_node_symbol(sub) != s->slice)
-			continue;
-		/* `items[i:i + 10]`, `items[:100]`: a batch of fixed size. `argv[1:]` is not. */
-		uint32_t len;
-		const char *t = aa_ctx_text(x->ctx, sub, &len);
-		const char *colon = memchr(t, ':', len);
-		if (colon) {
-			const char *end = colon + 1;
-			while (end < t + len && (*end == ' ' || *end == '\t'))
-				end++;
-			if (end < t + len && *end != ':')
-				return false;
-		}
+		if (ts_node_symbol(sub) == s->slice && slice_has_end(x, sub))
+			return false;
 	}
 	return external(x, ts_node_child_by_field_id(e, s->f.value));
 }

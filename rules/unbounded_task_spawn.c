@@ -51,7 +51,8 @@ const struct aa_rule aa_rule_unbounded_task_spawn = {
 			      "design); loops over the program's own data or `range(<literal>)`; a loop item that "
 			      "does not reach the task (a pool of workers); a task whose coroutine makes no "
 			      "network or database call the analyzer can see, or cannot be resolved, or is "
-			      "decorated; any limiter, batch or worker pool as for AA301; a comprehension written "
+			      "decorated; any limiter, batch (also one cut by the callers of a private or nested "
+			      "coroutine) or worker pool as for AA301; a comprehension written "
 			      "inside the `gather`/`wait` call itself (AA301 reports it, once); test functions; sync functions. Suppress a line with "
 			      "`# noqa: AA302`.",
 		.equivalents_note = "No flake8-async or Ruff rule covers unbounded task spawning.",
