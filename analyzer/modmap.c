@@ -108,7 +108,8 @@ struct dir_cache {
 	size_t len, cap;
 };
 
-static bool dir_has_init(struct dir_cache *c, const char *dir, size_t len)
+/* The slot of dir[0..len), inserted (has_init false) when *is_new. */
+static size_t dir_slot(struct dir_cache *c, const char *dir, size_t len, bool *is_new)
 {
 	if ((c->len + 1) * 2 > c->cap) {
 		struct dir_cache old = *c;
@@ -131,18 +132,45 @@ static bool dir_has_init(struct dir_cache *c, const char *dir, size_t len)
 	}
 	size_t at = hash(dir, len) & (c->cap - 1);
 	while (c->dirs[at]) {
-		if (!strncmp(c->dirs[at], dir, len) && c->dirs[at][len] == '\0')
-			return c->has_init[at];
+		if (!strncmp(c->dirs[at], dir, len) && c->dirs[at][len] == '\0') {
+			*is_new = false;
+			return at;
+		}
 		at = (at + 1) & (c->cap - 1);
 	}
-	char *probe = aa_xasprintf("%.*s%s__init__.py", (int)len, dir, len ? "/" : "");
-	struct stat st;
-	bool has = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
-	free(probe);
 	c->dirs[at] = aa_xstrndup(dir, len);
-	c->has_init[at] = has;
+	c->has_init[at] = false;
 	c->len++;
-	return has;
+	*is_new = true;
+	return at;
+}
+
+static bool dir_has_init(struct dir_cache *c, const char *dir, size_t len)
+{
+	bool is_new;
+	size_t at = dir_slot(c, dir, len, &is_new);
+	if (is_new) {
+		char *probe = aa_xasprintf("%.*s%s__init__.py", (int)len, dir, len ? "/" : "");
+		struct stat st;
+		c->has_init[at] = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
+		free(probe);
+	}
+	return c->has_init[at];
+}
+
+/* Directories whose __init__.py discovery found need no stat. */
+static void seed_dir_cache(struct dir_cache *c, const struct aa_discovered_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *slash = strrchr(files[i].path, '/');
+		const char *base = slash ? slash + 1 : files[i].path;
+		if (strcmp(base, "__init__.py") || files[i].dangling)
+			continue;
+		bool is_new;
+		size_t len = slash ? (size_t)(slash - files[i].path) : 0;
+		size_t at = dir_slot(c, files[i].path, len, &is_new); /* may grow has_init */
+		c->has_init[at] = true;
+	}
 }
 
 /* Offset in path where its package root ends: after the last directory, walking up,
@@ -182,10 +210,26 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		m->cap *= 2;
 	m->entries = aa_xcalloc(m->cap, sizeof(*m->entries));
 	struct dir_cache cache = { 0 };
+	seed_dir_cache(&cache, files, n);
+	/* Discovery lists a directory's files together: the package root of the previous
+	 * file's directory is usually this one's too (one walk up per directory). */
+	const char *prev_dir = NULL;
+	size_t prev_dir_len = 0, prev_root = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *path = files[i].path;
+		const char *slash = strrchr(path, '/');
+		size_t dir_len = slash ? (size_t)(slash - path) : 0;
+		size_t root;
+		if (prev_dir && dir_len == prev_dir_len && !memcmp(path, prev_dir, dir_len)) {
+			root = prev_root;
+		} else {
+			root = package_root(&cache, path);
+			prev_dir = path;
+			prev_dir_len = dir_len;
+			prev_root = root;
+		}
 		bool pkg;
-		char *name = dotted_from(path, package_root(&cache, path), &pkg);
+		char *name = dotted_from(path, root, &pkg);
 		if (name) {
 			m->primary[i] = name;
 			m->is_package[i] = pkg;
