@@ -517,7 +517,8 @@ static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_m
 	AA_GROW(m->pool, m->pool_cap, m->n_pool + n);
 	AA_GROW(m->entries, m->entries_cap, m->n_entries + 1);
 	m->entries[m->n_entries] = (struct memo_entry){ any, by_name, (uint32_t)m->n_pool, (uint32_t)n };
-	memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
+	if (n) /* the pool may still be NULL */
+		memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
 	m->n_pool += n;
 	smap_put(&m->by_name, q, (uint32_t)m->n_entries);
 	return &m->entries[m->n_entries++];
