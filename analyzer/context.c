@@ -266,13 +266,9 @@ const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call)
 }
 
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
-		  const char *fmt, ...)
+		  char *message)
 {
 	(void)cond; /* AA_DEFER_IF_COROUTINE is the only condition */
-	va_list ap;
-	va_start(ap, fmt);
-	char *message = aa_xvasprintf(fmt, ap);
-	va_end(ap);
 	aa_summarize_defer(ctx, rule, call, message);
 }
 

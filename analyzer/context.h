@@ -132,10 +132,11 @@ enum aa_defer_cond {
 /* Records a finding of rule at call, to be reported when the call's callee, resolved
  * across the project, satisfies cond. Used for callees the file alone cannot decide
  * (imported project functions, methods through `self`, `cls`, `super()` and receivers
- * whose class is known). noqa is applied now; message is complete (printf syntax). Does
- * nothing when the callee cannot be named (a call through an unknown object). */
+ * whose class is known). noqa is applied now; message is the complete message (taken
+ * over, even when nothing is recorded). Does nothing when the callee cannot be named (a
+ * call through an unknown object). */
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
-		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+		  char *message);
 
 /* The call's callee text for messages: "time.sleep" for `time.sleep(1)`, shortened to
  * 60 bytes. Owned by the context, valid until the next call of this function. */

@@ -484,9 +484,10 @@ void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 			aa_buf_addf(&msg, "; use 'await %s(...)'", callee);
 	} else
 		aa_buf_adds(&msg, "; sync code must run it on an event loop (asyncio.run(), a task)");
-	if (v == V_DEFER)
-		aa_ctx_defer(ctx, rule, call, AA_DEFER_IF_COROUTINE, "%s", msg.data);
-	else
+	if (v == V_DEFER) {
+		aa_ctx_defer(ctx, rule, call, AA_DEFER_IF_COROUTINE, aa_buf_detach(&msg));
+	} else {
 		aa_ctx_report(ctx, rule, call, "%s", msg.data);
-	aa_buf_release(&msg);
+		aa_buf_release(&msg);
+	}
 }
