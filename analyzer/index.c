@@ -359,18 +359,21 @@ static void relink(struct aa_index *x)
 		c->n_mro = 0;
 		c->mro_done = false;
 		c->n_children = 0;
-		c->has_coroutines = false;
+		c->n_coro_methods = 0;
 	}
 	link_classes(x);
 	for (size_t f = 0; f < x->n_funcs; f++) {
 		const struct aa_sum_func *fn = x->funcs[f].f;
 		const char *dot = strrchr(fn->qualname, '.');
-		if (!fn->is_coroutine || !dot)
+		if (!fn->is_coroutine || fn->opaque || !dot)
 			continue;
 		char *cls = aa_xstrndup(fn->qualname, (size_t)(dot - fn->qualname));
 		uint32_t c = aa_index_smap_get(&x->class_by_name, cls);
-		if (c != NONE)
-			x->classes[c].has_coroutines = true;
+		if (c != NONE) {
+			struct class_ent *ce = &x->classes[c];
+			AA_GROW(ce->coro_methods, ce->coro_methods_cap, ce->n_coro_methods + 1);
+			ce->coro_methods[ce->n_coro_methods++] = (uint32_t)f;
+		}
 		free(cls);
 	}
 }
@@ -475,16 +478,10 @@ static bool coroutine_needles(struct aa_index *x, const char *q, char **needles,
 	bool any = false;
 	for (uint32_t i = 0; i < c->n_mro; i++) {
 		const struct class_ent *k = &x->classes[c->mro[i]];
-		if (!k->has_coroutines)
-			continue;
 		size_t ql = strlen(k->c->qualname);
-		for (size_t f = 0; f < x->n_funcs && *n < MAX_NEEDLES; f++) {
-			const struct aa_sum_func *fn = x->funcs[f].f;
-			if (fn->is_coroutine && !fn->opaque && !strncmp(fn->qualname, k->c->qualname, ql) &&
-			    fn->qualname[ql] == '.' && !strchr(fn->qualname + ql + 1, '.')) {
-				needles[(*n)++] = aa_xasprintf(".%s(", fn->qualname + ql + 1);
-				any = true;
-			}
+		for (size_t m = 0; m < k->n_coro_methods && *n < MAX_NEEDLES; m++) {
+			needles[(*n)++] = aa_xasprintf(".%s(", x->funcs[k->coro_methods[m]].f->qualname + ql + 1);
+			any = true;
 		}
 	}
 	return any;
@@ -546,6 +543,7 @@ static void release(struct aa_index *x)
 	for (size_t i = 0; i < x->n_classes; i++) {
 		free(x->classes[i].mro);
 		free(x->classes[i].children);
+		free(x->classes[i].coro_methods);
 	}
 	free(x->classes);
 	free(x->funcs);

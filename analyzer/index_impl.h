@@ -39,7 +39,8 @@ struct class_ent {
 	bool mro_done;
 	uint32_t *children;  /* owned; direct project subclasses */
 	size_t n_children, children_cap;
-	bool has_coroutines; /* defines a coroutine method itself */
+	uint32_t *coro_methods; /* owned; function ids of the coroutine methods it defines itself */
+	size_t n_coro_methods, coro_methods_cap;
 };
 
 /* Map keys and the entries' strings point into the summaries (borrowed): a summary
