@@ -839,7 +839,7 @@ void aa_index_free(struct aa_index *x)
 }
 
 size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
-			     size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check)
+			     bool importers, size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check)
 {
 	/* Marks sites settled (summary.h) so later rounds skip them. */
 	struct aa_summary *const *sums = x->sums;
@@ -883,7 +883,7 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 	/* Files skipped for having no async code that import a project coroutine (or a
 	 * class with coroutine methods): they may call it without await (AA201/AA202). */
 	struct needle_memo memo = { 0 };
-	for (size_t i = 0; i < n && i < n_files; i++) {
+	for (size_t i = 0; importers && i < n && i < n_files; i++) {
 		const struct aa_summary *s = sums[i];
 		if (!s || !s->imports_only || w.queued[i] || analyzed[i])
 			continue;

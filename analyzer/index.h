@@ -62,10 +62,11 @@ void aa_index_free(struct aa_index *x);
  * resolution and the sync functions it reaches need; a coroutine site (AA201/AA202) only
  * packages' __init__ (a module without `async def` defines no coroutine function, but
  * a package may re-export one). Coroutine sites that need nothing more are marked
- * settled and skipped in later calls. Appends
+ * settled and skipped in later calls. When importers is set, also the skipped files
+ * whose imports name a project coroutine and whose text (check) may call it. Appends
  * their file indices to *wanted (grown with AA_GROW; caller frees), each once, in file
  * order. Returns how many were added. */
 size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
-			     size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check);
+			     bool importers, size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check);
 
 #endif

@@ -120,14 +120,21 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	struct aa_summary **retired = NULL;
 	size_t n_retired = 0, retired_cap = 0;
 	struct aa_index *index = engine->modmap && engine->uses_index ? aa_index_new(s.summaries, n) : NULL;
+	/* Looking for the skipped files that import a project coroutine is the costly part
+	 * of a round: it is done in the first round, then again only when the chains want
+	 * nothing more, until it finds nothing new. */
+	bool importers = true;
 	for (int round = 0; index && round < MAX_ON_DEMAND_ROUNDS; round++) {
 		/* Files that failed to read count as done: their AA002 is reported. */
 		for (size_t i = 0; i < n; i++)
 			parsed[i] = !s.skipped[i];
 		struct aa_index_text_check check = { file_mentions, (void *)files };
-		size_t k = aa_index_wanted_files(index, engine->modmap, parsed, n, &wanted, &wanted_cap, &check);
-		if (!k)
+		size_t k = aa_index_wanted_files(index, engine->modmap, parsed, n, importers, &wanted, &wanted_cap, &check);
+		if (!k && importers)
 			break;
+		importers = !k;
+		if (!k)
+			continue;
 		AA_GROW(retired, retired_cap, n_retired + k);
 		for (size_t j = 0; j < k; j++) {
 			s.skipped[wanted[j]] = false;
