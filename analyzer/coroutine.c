@@ -77,6 +77,20 @@ bool aa_coroutine_decorators_transparent(struct aa_model *model, const struct aa
 	return true;
 }
 
+const char *const aa_coroutine_sync_words[] = {
+	/* the target table's functions and classes (tests/coroutine_test.c checks) */
+	"asyncio.sleep", "asyncio.wait", "asyncio.gather", "asyncio.shield", "asyncio.open_", "asyncio.start_",
+	"asyncio.create_subprocess_", "asyncio.subprocess", "asyncio.to_thread", "asyncio.Lock", "asyncio.Event",
+	"asyncio.Condition", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Barrier", "asyncio.Queue",
+	"asyncio.LifoQueue", "asyncio.PriorityQueue", "asyncio.Stream", "asyncio.AbstractEventLoop",
+	/* known_types.c's asyncio factories and other spellings of those classes */
+	"asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop", "asyncio.BaseEventLoop",
+	"asyncio.SelectorEventLoop", "asyncio.ProactorEventLoop", "asyncio.Runner",
+	"asyncio.events.", "asyncio.base_events.", "asyncio.streams.", "asyncio.locks.", "asyncio.queues.",
+	/* `from asyncio import sleep`, `import asyncio as aio` */
+	"asyncio import", "asyncio as ", NULL
+};
+
 /* ---- defs ---------------------------------------------------------------------------- */
 
 static bool opens_scope(const struct aa_syms *s, TSSymbol k)

@@ -51,6 +51,13 @@ bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def);
  * AA_NO_SCOPE when model has no scope for def. Linear in the number of scopes. */
 uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def);
 
+/* The prefilter words of AA201 and AA202 (NULL-terminated): a file without async code
+ * can discard a library coroutine only through the asyncio names its target table and
+ * the tracked asyncio classes (known_types.h) start with, or an import of them. Every
+ * word starts with "async", so the scan for `async def` matches them for free. anyio,
+ * trio and aiofiles coroutines in sync code are too rare to pay a scan of every file. */
+extern const char *const aa_coroutine_sync_words[];
+
 /* How the value of a call expression is used. */
 enum aa_coroutine_use {
 	AA_COROUTINE_USED = 0,  /* awaited, returned, stored, passed, yielded, ...: not ours */

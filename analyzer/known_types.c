@@ -187,6 +187,12 @@ const char *aa_known_call_result(const char *qualname)
 	return lookup_alias(call_results, sizeof(call_results) / sizeof(call_results[0]), qualname, &found);
 }
 
+void aa_known_each_call(void (*fn)(const char *source, const char *result, void *ud), void *ud)
+{
+	for (size_t i = 0; i < sizeof(call_results) / sizeof(call_results[0]); i++)
+		fn(call_results[i].from, call_results[i].to, ud);
+}
+
 const char *aa_known_canonical(const char *qualname)
 {
 	int found;

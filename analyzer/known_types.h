@@ -25,4 +25,8 @@ const char *aa_known_attribute(const char *cls, const char *attr, size_t attr_le
  * "requests.Session"), or qualname itself. */
 const char *aa_known_canonical(const char *qualname);
 
+/* Calls fn(source, result, ud) for each entry of the call table (factories, aliases
+ * and canonical names), in table order: for tests that check other tables against it. */
+void aa_known_each_call(void (*fn)(const char *source, const char *result, void *ud), void *ud);
+
 #endif

@@ -156,10 +156,10 @@ static void print_timings(const struct aa_run_result *r, size_t n_files, double 
 {
 	double cross = modmap + r->on_demand_secs + r->link_secs;
 	fprintf(stderr,
-		"timings: discovery %.3f s; per-file phase %.3f s (%zu files, %zu parsed); cross-file phase %.3f s "
+		"timings: discovery %.3f s; per-file phase %.3f s (%zu file%s, %zu parsed); cross-file phase %.3f s "
 		"(module map %.3f s, on-demand %.3f s: %u round%s, %zu file%s; linking %.3f s); output %.3f s; "
 		"total %.3f s\n",
-		discovery, r->per_file_secs, n_files, r->parsed - r->on_demand, cross, modmap, r->on_demand_secs,
+		discovery, r->per_file_secs, n_files, n_files == 1 ? "" : "s", r->parsed - r->on_demand, cross, modmap, r->on_demand_secs,
 		r->rounds, r->rounds == 1 ? "" : "s", r->on_demand, r->on_demand == 1 ? "" : "s", r->link_secs, output,
 		total);
 }

@@ -15,12 +15,6 @@ static void check(struct aa_ctx *ctx, TSNode call)
 
 static const char *const equivalents[] = { "ASYNC105", NULL };
 static const char *const kinds[] = { "call", NULL };
-/* Sync code can discard a library coroutine too; a file with a same-file `async def`
- * is parsed anyway. */
-/* Library coroutines called in sync code: files that mention asyncio (checked for free
- * in the scan for `async def`). anyio, trio and aiofiles coroutines in sync code are too
- * rare to pay a full scan of every file for. */
-static const char *const words[] = { "asyncio", NULL };
 
 const struct aa_rule aa_rule_unawaited_coroutine = {
 	.code = "AA201",
@@ -32,7 +26,7 @@ const struct aa_rule aa_rule_unawaited_coroutine = {
 	AA_TARGETS(targets),
 	.node_kinds = kinds,
 	.check = check,
-	.prefilter_words = words,
+	.prefilter_words = aa_coroutine_sync_words, /* library coroutines in sync code */
 	.doc = {
 		.what = "Finds calls to coroutine functions whose result is thrown away: the call is an "
 			"expression statement (`save(item)`), is assigned to `_` (`_ = save(item)`), or reaches a "
