@@ -85,6 +85,17 @@ struct ent {
 
 static struct ent resolve(struct aa_index *x, const char *q, int depth);
 
+/* buf = "<qualname>.<member[0..len)>", without printf: lookups build it for every class
+ * of every MRO searched. */
+static const char *member_name(struct aa_buf *buf, const char *qualname, const char *member, size_t len)
+{
+	aa_buf_reset(buf);
+	aa_buf_adds(buf, qualname);
+	aa_buf_addc(buf, '.');
+	aa_buf_add(buf, member, len);
+	return buf->data;
+}
+
 static uint32_t class_of(struct aa_index *x, const char *q)
 {
 	struct ent e = resolve(x, q, 0);
@@ -128,9 +139,8 @@ static uint32_t method_in(struct aa_index *x, uint32_t cls, const char *method, 
 	struct aa_buf name = AA_BUF_INIT;
 	uint32_t found = NONE;
 	for (uint32_t i = skip; i < c->n_mro && found == NONE; i++) {
-		aa_buf_reset(&name);
-		aa_buf_addf(&name, "%s.%s", x->classes[c->mro[i]].c->qualname, method);
-		found = aa_index_smap_get(&x->func_by_name, name.data);
+		found = aa_index_smap_get(&x->func_by_name,
+					  member_name(&name, x->classes[c->mro[i]].c->qualname, method, strlen(method)));
 	}
 	aa_buf_release(&name);
 	return found;
@@ -200,8 +210,7 @@ static uint32_t attr_type(struct aa_index *x, uint32_t cls, const char *attr, si
 	struct aa_buf name = AA_BUF_INIT;
 	uint32_t found = NONE;
 	for (uint32_t i = 0; i < c->n_mro && found == NONE; i++) {
-		aa_buf_reset(&name);
-		aa_buf_addf(&name, "%s.%.*s", x->classes[c->mro[i]].c->qualname, (int)len, attr);
+		member_name(&name, x->classes[c->mro[i]].c->qualname, attr, len);
 		uint32_t a = aa_index_smap_get(&x->attr_by_name, name.data);
 		if (a != NONE) {
 			found = class_of(x, x->attr_types[a]);
@@ -277,9 +286,8 @@ static bool overridden_differently(struct aa_index *x, uint32_t cls, const char 
 				continue;
 			seen[n_seen++] = ch;
 			stack[sp++] = ch;
-			aa_buf_reset(&name);
-			aa_buf_addf(&name, "%s.%s", x->classes[ch].c->qualname, method);
-			uint32_t f = aa_index_smap_get(&x->func_by_name, name.data);
+			uint32_t f = aa_index_smap_get(&x->func_by_name,
+						       member_name(&name, x->classes[ch].c->qualname, method, strlen(method)));
 			if (f != NONE && x->funcs[f].f->is_async != is_async)
 				differs = true;
 		}
@@ -793,7 +801,7 @@ static void want_ref(struct aa_index *x, struct wants *w, const struct aa_ref *r
 			break;
 		size_t len = strcspn(p, ".");
 		struct aa_buf name = AA_BUF_INIT;
-		aa_buf_addf(&name, "%s.%.*s", c->c->qualname, (int)len, p);
+		member_name(&name, c->c->qualname, p, len);
 		uint32_t a = aa_index_smap_get(&x->attr_by_name, name.data);
 		if (a != NONE)
 			want_module_of(w, x->attr_types[a]);
