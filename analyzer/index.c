@@ -730,13 +730,18 @@ static void helper_chains(struct aa_index *x, struct aa_summary *const *sums, si
 	free(queue);
 }
 
+void aa_index_report(struct aa_index *x, struct aa_diag_list *out)
+{
+	deferred_coroutines(x, x->sums, x->n_sums, out);
+	helper_chains(x, x->sums, x->n_sums, out);
+	aa_index_fanout(x, x->sums, x->n_sums, out);
+}
+
 void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
 {
 	struct aa_index x;
 	build(&x, sums, n);
-	deferred_coroutines(&x, sums, n, out);
-	helper_chains(&x, sums, n, out);
-	aa_index_fanout(&x, sums, n, out);
+	aa_index_report(&x, out);
 	release(&x);
 }
 

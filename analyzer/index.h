@@ -53,6 +53,10 @@ struct aa_index *aa_index_new(struct aa_summary *const *sums, size_t n);
  * has just put in place of the import-only summaries (or NULLs) those slots held. */
 void aa_index_add(struct aa_index *x, const size_t *files, size_t k);
 
+/* Appends the cross-file findings of the summaries indexed so far to out (what
+ * aa_index_link does, on an index already built). */
+void aa_index_report(struct aa_index *x, struct aa_diag_list *out);
+
 /* aa_index_free(NULL) is a no-op. Frees no summary. */
 void aa_index_free(struct aa_index *x);
 

@@ -150,10 +150,6 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 		run_round(&s, ts, jobs);
 		aa_index_add(index, wanted, k);
 	}
-	aa_index_free(index);
-	for (size_t i = 0; i < n_retired; i++)
-		aa_summary_free(retired[i]);
-	free(retired);
 	free(wanted);
 	free(parsed);
 	double t2 = aa_run_now();
@@ -165,7 +161,15 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 		aa_worker_release(&ts[i].worker);
 	}
 	free(ts);
-	aa_index_link(s.summaries, n, &result->diags);
+	/* The rounds' index has every summary by now: it decides the cross-file rules. */
+	if (index)
+		aa_index_report(index, &result->diags);
+	else
+		aa_index_link(s.summaries, n, &result->diags);
+	aa_index_free(index);
+	for (size_t i = 0; i < n_retired; i++)
+		aa_summary_free(retired[i]);
+	free(retired);
 	for (size_t i = 0; i < n; i++)
 		aa_summary_free(s.summaries[i]);
 	free(s.summaries);
