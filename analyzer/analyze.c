@@ -220,8 +220,14 @@ static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner, cons
 	if (k < e->n_symbols) {
 		uint32_t from = e->sym_start[k], to = e->sym_start[k + 1];
 		ctx->scope = scope;
-		for (uint32_t i = from; i < to; i++)
+		for (uint32_t i = from; i < to; i++) {
+			/* A file read on demand has nothing the other rules look at (the
+			 * prefilter skipped it); only the coroutine rules can report there,
+			 * through the index (sync code discarding a project coroutine). */
+			if (ctx->on_demand && e->dispatch[i]->uses_index != AA_INDEX_COROUTINES)
+				continue;
 			e->dispatch[i]->check(ctx, node);
+		}
 	}
 	aa_summarize_enter(ctx, node, scope, inner);
 }
@@ -349,6 +355,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	ctx.src = src;
 	ctx.display = job->display;
 	ctx.out = &w->diags;
+	ctx.on_demand = job->force;
 	aa_buf_init(&ctx.scratch);
 	aa_noqa_init(&ctx.noqa);
 	ctx.model = aa_model_build(src, &w->engine->syms, &parsed, module, job->is_package);

@@ -26,6 +26,7 @@ struct aa_ctx {
 	struct aa_callee memo;
 	struct aa_buf scratch;        /* aa_ctx_callee_text */
 	struct aa_summary *summary;   /* the file's summary being built, or NULL */
+	bool on_demand;               /* read only because the project index needs it */
 	uint32_t *scope_func;         /* owned; scope id -> index of its function in summary->funcs */
 	size_t scope_func_cap;
 };
