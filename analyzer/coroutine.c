@@ -1,6 +1,7 @@
 #include "analyzer/coroutine.h"
 #include "analyzer/subtree.h"
 #include "analyzer/buf.h"
+#include "analyzer/summarize.h"
 
 #include <string.h>
 
@@ -250,6 +251,85 @@ static bool is_self_name(struct aa_ctx *ctx, TSNode ident)
 	return method->self_name && method->self_len == len && !memcmp(method->self_name, t, len);
 }
 
+/* Does the body of class_def bind name[0..len) (def, class, assignment), or hold a
+ * statement that might (a compound statement, a star import)? */
+static bool class_may_bind(struct aa_ctx *ctx, TSNode class_def, const char *name, uint32_t len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode body = ts_node_child_by_field_id(class_def, s->f.body);
+	uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode st = ts_node_named_child(body, i);
+		TSSymbol k = ts_node_symbol(st);
+		if (k == s->decorated_definition) {
+			st = ts_node_child_by_field_id(st, s->f.definition);
+			k = ts_node_symbol(st);
+		}
+		TSNode target = { 0 };
+		if (k == s->function_definition || k == s->class_definition) {
+			target = ts_node_child_by_field_id(st, s->f.name);
+		} else if (k == s->expression_statement) {
+			TSNode e = ts_node_named_child(st, 0);
+			if (ts_node_is_null(e) || ts_node_symbol(e) != s->assignment)
+				continue; /* a docstring, a call */
+			target = ts_node_child_by_field_id(e, s->f.left);
+			if (ts_node_is_null(target) || ts_node_symbol(target) != s->identifier)
+				return true; /* `a, m = ...`, `x.m = ...`: not worth following */
+		} else if (k == s->pass_statement || k == s->comment) {
+			continue;
+		} else {
+			return true;
+		}
+		uint32_t tl;
+		const char *t = ts_node_is_null(target) ? NULL : aa_ctx_text(ctx, target, &tl);
+		if (t && tl == len && !memcmp(t, name, len))
+			return true;
+	}
+	return false;
+}
+
+/* Can a base class expression of a class name project code (or something unknown)? */
+static bool base_may_be_project(struct aa_ctx *ctx, TSNode base)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(base) == s->keyword_argument || ts_node_symbol(base) == s->comment)
+		return false; /* metaclass=...: its methods are the class's, not the instances' */
+	if (ts_node_symbol(base) == s->subscript) /* Generic[T] */
+		base = ts_node_child_by_field_id(base, s->f.value);
+	if (ts_node_is_null(base))
+		return true;
+	struct aa_meaning m = aa_ctx_eval(ctx, base);
+	return m.kind != AA_MEANING_NAME || aa_summarize_project_name(ctx, m.qualname);
+}
+
+/* `self.m()` in a method of class C: the index finds m through C and its project bases.
+ * When C's body does not bind m and none of its bases can be project code (none, or
+ * library classes only: `unittest.TestCase`), no project coroutine can answer, and
+ * nothing is deferred: test suites make thousands of `self.assertEqual(...)` calls. */
+static enum verdict self_method_verdict(struct aa_ctx *ctx, TSNode attr)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const struct aa_model *model = aa_ctx_model(ctx);
+	uint32_t fn = aa_model_scope(model, aa_ctx_scope(ctx))->function;
+	while (fn != AA_NO_SCOPE && aa_model_scope(model, fn)->class_scope == AA_NO_SCOPE) {
+		uint32_t p = aa_model_scope(model, fn)->parent;
+		fn = p == AA_NO_SCOPE ? AA_NO_SCOPE : aa_model_scope(model, p)->function;
+	}
+	if (fn == AA_NO_SCOPE)
+		return V_DEFER;
+	TSNode class_def = aa_model_scope(model, aa_model_scope(model, fn)->class_scope)->node;
+	uint32_t len;
+	const char *name = aa_ctx_text(ctx, attr, &len);
+	if (class_may_bind(ctx, class_def, name, len))
+		return V_DEFER;
+	TSNode supers = ts_node_child_by_field_id(class_def, s->f.superclasses);
+	uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+	for (uint32_t i = 0; i < n; i++)
+		if (base_may_be_project(ctx, ts_node_named_child(supers, i)))
+			return V_DEFER;
+	return V_NO;
+}
+
 static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -454,7 +534,7 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 		return V_DEFER;
 	if (ts_node_symbol(obj) == s->identifier) {
 		if (is_self_name(ctx, obj))
-			return V_DEFER;
+			return self_method_verdict(ctx, attr);
 		uint32_t mlen;
 		const char *m = aa_ctx_text(ctx, attr, &mlen);
 		if (is_stream_method(m, mlen)) {

@@ -41,6 +41,11 @@ static bool project_name(const struct aa_ctx *ctx, const char *q)
 	return strlen(mod) >= top && !strncmp(mod, q, top) && (mod[top] == '.' || mod[top] == '\0');
 }
 
+bool aa_summarize_project_name(const struct aa_ctx *ctx, const char *q)
+{
+	return ctx->summary && project_name(ctx, q);
+}
+
 /* The class whose method the current scope is in, or NULL. */
 static const char *enclosing_class(struct aa_ctx *ctx)
 {

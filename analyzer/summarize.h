@@ -27,6 +27,10 @@ bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out);
  * `map(fetch, urls)`). */
 bool aa_summarize_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out);
 
+/* Can the qualified name q be project code (under an analyzed top-level module that is
+ * not the standard library)? False without a summary being built. */
+bool aa_summarize_project_name(const struct aa_ctx *ctx, const char *q);
+
 /* aa_ctx_defer's work: records an AA_SITE_IF_COROUTINE site. Takes message. */
 void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message);
 
