@@ -233,9 +233,9 @@ static bool is_super_call(struct aa_ctx *ctx, TSNode n)
 	return m.kind == AA_MEANING_NAME && !strcmp(m.qualname, "builtins.super");
 }
 
-/* The first parameter of the method the current node is in (lambdas and nested defs in
- * a method still see it), as `self`/`cls` calls go through the class. */
-static bool is_self_name(struct aa_ctx *ctx, TSNode ident)
+/* The scope of the method the current node is in (lambdas and nested defs in a method
+ * still see its `self`), or AA_NO_SCOPE. */
+static uint32_t current_method(struct aa_ctx *ctx)
 {
 	const struct aa_model *model = aa_ctx_model(ctx);
 	uint32_t fn = aa_model_scope(model, aa_ctx_scope(ctx))->function;
@@ -243,9 +243,17 @@ static bool is_self_name(struct aa_ctx *ctx, TSNode ident)
 		uint32_t p = aa_model_scope(model, fn)->parent;
 		fn = p == AA_NO_SCOPE ? AA_NO_SCOPE : aa_model_scope(model, p)->function;
 	}
+	return fn;
+}
+
+/* The first parameter of the method the current node is in, as `self`/`cls` calls go
+ * through the class. */
+static bool is_self_name(struct aa_ctx *ctx, TSNode ident)
+{
+	uint32_t fn = current_method(ctx);
 	if (fn == AA_NO_SCOPE)
 		return false;
-	const struct aa_scope_info *method = aa_model_scope(model, fn);
+	const struct aa_scope_info *method = aa_model_scope(aa_ctx_model(ctx), fn);
 	uint32_t len;
 	const char *t = aa_ctx_text(ctx, ident, &len);
 	return method->self_name && method->self_len == len && !memcmp(method->self_name, t, len);
@@ -310,11 +318,7 @@ static enum verdict self_method_verdict(struct aa_ctx *ctx, TSNode attr)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	const struct aa_model *model = aa_ctx_model(ctx);
-	uint32_t fn = aa_model_scope(model, aa_ctx_scope(ctx))->function;
-	while (fn != AA_NO_SCOPE && aa_model_scope(model, fn)->class_scope == AA_NO_SCOPE) {
-		uint32_t p = aa_model_scope(model, fn)->parent;
-		fn = p == AA_NO_SCOPE ? AA_NO_SCOPE : aa_model_scope(model, p)->function;
-	}
+	uint32_t fn = current_method(ctx);
 	if (fn == AA_NO_SCOPE)
 		return V_DEFER;
 	TSNode class_def = aa_model_scope(model, aa_model_scope(model, fn)->class_scope)->node;

@@ -186,16 +186,26 @@ static bool on_batch_binding(void *ud, const struct aa_binding *b)
 	return bs->ok;
 }
 
+/* Steps into expression *e (parentheses stripped) one level deeper: false when there is
+ * nothing there or the walk is MAX_DEPTH deep (the caller then answers false and does
+ * not step out). */
+static bool descend(struct ext *x, TSNode *e)
+{
+	*e = strip(x, *e);
+	if (ts_node_is_null(*e) || x->depth >= MAX_DEPTH)
+		return false;
+	x->depth++;
+	return true;
+}
+
 /* Is e, evaluated in fn (scope its scope), a batch: a slice with an upper bound, or the
  * items of one (a comprehension over it, `tuple(...)`/`list(...)`/`sorted(...)` of it, a
  * local name bound only to such values)? */
 static bool is_batch(struct ext *x, TSNode fn, uint32_t scope, TSNode e)
 {
 	const struct aa_syms *s = aa_ctx_syms(x->ctx);
-	e = strip(x, e);
-	if (ts_node_is_null(e) || x->depth >= MAX_DEPTH)
+	if (!descend(x, &e))
 		return false;
-	x->depth++;
 	bool r = false;
 	TSSymbol k = ts_node_symbol(e);
 	if (k == s->subscript) {
@@ -495,10 +505,8 @@ static bool external_subscript(struct ext *x, TSNode e)
 static bool external(struct ext *x, TSNode e)
 {
 	const struct aa_syms *s = aa_ctx_syms(x->ctx);
-	e = strip(x, e);
-	if (ts_node_is_null(e) || x->depth >= MAX_DEPTH)
+	if (!descend(x, &e))
 		return false;
-	x->depth++;
 	bool r = false;
 	TSSymbol k = ts_node_symbol(e);
 	if (k == s->identifier) {
