@@ -2,6 +2,7 @@
 #include "analyzer/index_impl.h"
 #include "analyzer/buf.h"
 #include "analyzer/rule.h"
+#include "analyzer/stdlib_modules.h"
 #include "analyzer/xalloc.h"
 
 #include <stdint.h>
@@ -759,6 +760,10 @@ struct wants {
 /* Wants the module a dotted name lives in: its longest prefix that is a module. */
 static void want_module_of(struct wants *w, const char *name)
 {
+	/* The standard library is never project code, even when the tree holds it (a base
+	 * class `unittest.TestCase` reads no unittest module). */
+	if (aa_stdlib_module(name, strcspn(name, ".")))
+		return;
 	size_t l = strlen(name);
 	for (;;) {
 		long f = aa_modmap_find(w->modmap, name, l);
