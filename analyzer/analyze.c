@@ -385,6 +385,7 @@ static struct aa_summary *analyze_loaded(struct aa_worker *w, struct aa_source *
 		report_unreadable(w, job->display, err->message, err->line ? err->line : 1, err->col ? err->col : 1);
 		return NULL;
 	}
+	job->bytes = src->len;
 	struct aa_summary *sum = analyze_source(w, src, job);
 	aa_source_release(src);
 	return sum;

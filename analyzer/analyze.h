@@ -73,6 +73,7 @@ struct aa_file_job {
 	bool is_package;
 	bool force;           /* parse even without async code (a module the index needs) */
 	bool prefiltered;     /* out: not parsed, having nothing the rules look at */
+	size_t bytes;         /* out: the decoded source's length (0 when unreadable) */
 };
 
 /* Analyzes one file, appending findings to w->diags. Returns the file's summary for

@@ -20,6 +20,7 @@ struct shared {
 	bool force;
 	struct aa_summary **summaries; /* per file; each slot written by one thread */
 	bool *skipped;        /* per file: not parsed by the prefilter (may be wanted later) */
+	size_t *bytes;        /* per file: its length as read */
 	size_t next;          /* atomic */
 };
 
@@ -53,6 +54,7 @@ static void *work(void *arg)
 		/* A file read on demand had its import-only summary set aside (run below). */
 		s->summaries[i] = aa_analyze_path(&t->worker, &job);
 		s->skipped[i] = job.prefiltered;
+		s->bytes[i] = job.bytes;
 	}
 	return NULL;
 }
@@ -71,6 +73,30 @@ static bool file_mentions(void *ud, size_t file, const char *const *needles, siz
 		found = memmem(src.text, src.len, needles[i], strlen(needles[i])) != NULL;
 	aa_source_release(&src);
 	return found;
+}
+
+struct sized {
+	size_t bytes, file;
+};
+
+static int cmp_sized(const void *a, const void *b)
+{
+	const struct sized *x = a, *y = b;
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1; /* largest first */
+	return x->file < y->file ? -1 : x->file > y->file;
+}
+
+/* files[0..n) by size, largest first, ties by file index. */
+static void sort_by_size(size_t *files, size_t n, const size_t *bytes)
+{
+	struct sized *v = aa_xmalloc((n ? n : 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct sized){ bytes[files[i]], files[i] };
+	qsort(v, n, sizeof(*v), cmp_sized);
+	for (size_t i = 0; i < n; i++)
+		files[i] = v[i].file;
+	free(v);
 }
 
 static void run_round(struct shared *s, struct thread_state *ts, unsigned jobs)
@@ -104,6 +130,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	struct shared s = { .engine = engine, .files = files, .todo = todo, .n_todo = n };
 	s.summaries = aa_xcalloc(n ? n : 1, sizeof(*s.summaries));
 	s.skipped = aa_xcalloc(n ? n : 1, sizeof(bool));
+	s.bytes = aa_xcalloc(n ? n : 1, sizeof(size_t));
 	struct thread_state *ts = aa_xcalloc(jobs, sizeof(*ts));
 	for (unsigned i = 0; i < jobs; i++) {
 		ts[i].shared = &s;
@@ -116,7 +143,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	 * One index serves every round; the import-only summaries that files read on
 	 * demand replace stay alive beside it (retired), since it borrows their strings. */
 	bool *parsed = aa_xcalloc(n ? n : 1, sizeof(bool));
-	size_t *wanted = NULL, wanted_cap = 0;
+	size_t *wanted = NULL, wanted_cap = 0, *order = NULL, order_cap = 0;
 	struct aa_summary **retired = NULL;
 	size_t n_retired = 0, retired_cap = 0;
 	struct aa_index *index = engine->modmap && engine->uses_index ? aa_index_new(s.summaries, n) : NULL;
@@ -142,7 +169,12 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 				retired[n_retired++] = s.summaries[wanted[j]];
 			s.summaries[wanted[j]] = NULL;
 		}
-		s.todo = wanted;
+		/* Largest first: a round of a few dozen files ends with the threads evenly
+		 * loaded (the index still adds them in file order). */
+		AA_GROW(order, order_cap, k);
+		memcpy(order, wanted, k * sizeof(*order));
+		sort_by_size(order, k, s.bytes);
+		s.todo = order;
 		s.n_todo = k;
 		s.force = true;
 		result->on_demand += k;
@@ -151,6 +183,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 		aa_index_add(index, wanted, k);
 	}
 	free(wanted);
+	free(order);
 	free(parsed);
 	double t2 = aa_run_now();
 
@@ -174,6 +207,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 		aa_summary_free(s.summaries[i]);
 	free(s.summaries);
 	free(s.skipped);
+	free(s.bytes);
 	free(todo);
 	aa_diag_list_sort(&result->diags);
 	result->per_file_secs = t1 - t0;
