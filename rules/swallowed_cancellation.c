@@ -602,6 +602,25 @@ static bool awaits_only_cancelled(struct aa_ctx *ctx, TSNode anchor, TSNode body
 
 /* --- the checks ----------------------------------------------------------------------- */
 
+/* A broad handler (any raise counts) that can only complete, in a `try` without
+ * `finally`, whose next statement is a raise: control falls into that raise, so the
+ * cancellation is re-raised all the same (`except BaseException: log(...)` right before
+ * `raise cancellation`). */
+static bool falls_into_raise(const struct handler *h, TSNode try)
+{
+	const struct aa_syms *s = aa_ctx_syms(h->ctx);
+	if (h->kind != CATCH_BROAD)
+		return false;
+	uint32_t n = ts_node_named_child_count(try);
+	for (uint32_t i = 0; i < n; i++)
+		if (ts_node_symbol(ts_node_named_child(try, i)) == s->finally_clause)
+			return false;
+	TSNode next = ts_node_next_named_sibling(try);
+	while (!ts_node_is_null(next) && ts_node_symbol(next) == s->comment)
+		next = ts_node_next_named_sibling(next);
+	return !ts_node_is_null(next) && ts_node_symbol(next) == s->raise_statement && raise_ok(h, next);
+}
+
 static void check_except(struct aa_ctx *ctx, TSNode clause)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -622,7 +641,8 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 	if (ts_node_is_null(hbody))
 		return;
 	struct handler h = { ctx, kind, clause_alias(ctx, clause) };
-	if (!(flow_block(&h, hbody, false, 0) & (FLOW_FALL | FLOW_ESC)))
+	unsigned flow = flow_block(&h, hbody, false, 0);
+	if (!(flow & (FLOW_FALL | FLOW_ESC)) || (flow == FLOW_FALL && falls_into_raise(&h, try)))
 		return;
 	if (handles_deliberately(ctx, hbody) || hands_on(ctx, hbody, h.alias))
 		return;
@@ -726,7 +746,9 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 		.exceptions = "Re-raising on every path is correct: a `raise` at the end of the handler, or in each "
 			      "branch of an `if`/`else`. When cancellation is caught by name, only a bare `raise`, "
 			      "the caught object (`raise e`) or a cancellation class counts; for `BaseException` and a "
-			      "bare `except:` any raise counts. A `BaseException`/bare handler after an earlier clause "
+			      "bare `except:` any raise counts, also the statement right after a `try` without "
+			      "`finally` that such a handler can only fall into (`except BaseException: log(e)` "
+			      "followed by `raise cancellation`). A `BaseException`/bare handler after an earlier clause "
 			      "of the same `try` that catches cancellation is not judged (the earlier clause is). "
 			      "Not findings: a `try` body without `await`, `async for` or `async with` (nothing there "
 			      "can be cancelled); a `try` body that awaits only tasks this function cancelled "
