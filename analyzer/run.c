@@ -111,6 +111,58 @@ static void run_round(struct shared *s, struct thread_state *ts, unsigned jobs)
 			pthread_join(ts[i].thread, NULL);
 }
 
+/* The on-demand rounds: each asks the index which skipped files it needs, reads them
+ * (largest first), and adds their summaries to the index, until it needs none. The
+ * summaries the files read replace go to *retired (grown; caller frees them and it,
+ * after the index). */
+static void read_on_demand(struct shared *s, struct thread_state *ts, unsigned jobs, size_t n, struct aa_index *index,
+			   struct aa_summary ***retired, size_t *n_retired, struct aa_run_result *result)
+{
+	bool *parsed = aa_xcalloc(n ? n : 1, sizeof(bool));
+	size_t *wanted = NULL, wanted_cap = 0, *order = NULL, order_cap = 0, retired_cap = 0;
+	/* Looking for the skipped files that import a project coroutine is the costly part
+	 * of a round: it is done in the first round, then again only when the chains want
+	 * nothing more, until it finds nothing new. */
+	bool importers = true;
+	for (int round = 0; round < MAX_ON_DEMAND_ROUNDS; round++) {
+		/* Files that failed to read count as done: their AA002 is reported. */
+		for (size_t i = 0; i < n; i++)
+			parsed[i] = !s->skipped[i];
+		struct aa_index_text_check check = { file_mentions, (void *)s->files };
+		size_t k = aa_index_wanted_files(index, s->engine->modmap, parsed, n, importers, &wanted, &wanted_cap,
+						 &check);
+		if (!k && importers)
+			break;
+		importers = !k;
+		if (!k)
+			continue;
+		AA_GROW(*retired, retired_cap, *n_retired + k);
+		for (size_t j = 0; j < k; j++) {
+			s->skipped[wanted[j]] = false;
+			if (s->summaries[wanted[j]])
+				(*retired)[(*n_retired)++] = s->summaries[wanted[j]];
+			s->summaries[wanted[j]] = NULL;
+		}
+		/* Largest first: a round of a few dozen files ends with the threads evenly
+		 * loaded (the index still adds them in file order). */
+		AA_GROW(order, order_cap, k);
+		memcpy(order, wanted, k * sizeof(*order));
+		sort_by_size(order, k, s->bytes);
+		s->todo = order;
+		s->n_todo = k;
+		s->force = true;
+		result->on_demand += k;
+		result->rounds++;
+		run_round(s, ts, jobs);
+		aa_index_add(index, wanted, k);
+	}
+	s->todo = NULL; /* order is freed below */
+	s->n_todo = 0;
+	free(wanted);
+	free(order);
+	free(parsed);
+}
+
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
 		  struct aa_run_result *result)
 {
@@ -140,51 +192,13 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	double t1 = aa_run_now();
 
 	/* Modules the analyzed code calls into: read on demand, even without async code.
-	 * One index serves every round; the import-only summaries that files read on
-	 * demand replace stay alive beside it (retired), since it borrows their strings. */
-	bool *parsed = aa_xcalloc(n ? n : 1, sizeof(bool));
-	size_t *wanted = NULL, wanted_cap = 0, *order = NULL, order_cap = 0;
+	 * The import-only summaries those files had stay alive beside the index, which
+	 * borrows their strings (retired). */
 	struct aa_summary **retired = NULL;
-	size_t n_retired = 0, retired_cap = 0;
+	size_t n_retired = 0;
 	struct aa_index *index = engine->modmap && engine->uses_index ? aa_index_new(s.summaries, n) : NULL;
-	/* Looking for the skipped files that import a project coroutine is the costly part
-	 * of a round: it is done in the first round, then again only when the chains want
-	 * nothing more, until it finds nothing new. */
-	bool importers = true;
-	for (int round = 0; index && round < MAX_ON_DEMAND_ROUNDS; round++) {
-		/* Files that failed to read count as done: their AA002 is reported. */
-		for (size_t i = 0; i < n; i++)
-			parsed[i] = !s.skipped[i];
-		struct aa_index_text_check check = { file_mentions, (void *)files };
-		size_t k = aa_index_wanted_files(index, engine->modmap, parsed, n, importers, &wanted, &wanted_cap, &check);
-		if (!k && importers)
-			break;
-		importers = !k;
-		if (!k)
-			continue;
-		AA_GROW(retired, retired_cap, n_retired + k);
-		for (size_t j = 0; j < k; j++) {
-			s.skipped[wanted[j]] = false;
-			if (s.summaries[wanted[j]])
-				retired[n_retired++] = s.summaries[wanted[j]];
-			s.summaries[wanted[j]] = NULL;
-		}
-		/* Largest first: a round of a few dozen files ends with the threads evenly
-		 * loaded (the index still adds them in file order). */
-		AA_GROW(order, order_cap, k);
-		memcpy(order, wanted, k * sizeof(*order));
-		sort_by_size(order, k, s.bytes);
-		s.todo = order;
-		s.n_todo = k;
-		s.force = true;
-		result->on_demand += k;
-		result->rounds++;
-		run_round(&s, ts, jobs);
-		aa_index_add(index, wanted, k);
-	}
-	free(wanted);
-	free(order);
-	free(parsed);
+	if (index)
+		read_on_demand(&s, ts, jobs, n, index, &retired, &n_retired, result);
 	double t2 = aa_run_now();
 
 	for (unsigned i = 0; i < jobs; i++) {
