@@ -21,8 +21,8 @@ struct aa_modmap {
 	bool *is_package; /* per file */
 	struct entry *entries; /* open addressing by name */
 	size_t cap, used;
-	char **tops;      /* owned; sorted first components */
-	size_t n_tops;
+	char **tops;      /* owned; first components, open addressing (NULL = empty) */
+	size_t tops_cap;
 };
 
 static uint64_t hash(const char *s, size_t len)
@@ -193,9 +193,15 @@ static size_t package_root(struct dir_cache *c, const char *path)
 	}
 }
 
-static int cmp_str(const void *a, const void *b)
+/* The slot of the first component name[0..len) in tops: where it is, or the empty slot
+ * where it would go (the table is at most half full). */
+static size_t top_slot(const struct aa_modmap *m, const char *name, size_t len)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	size_t mask = m->tops_cap - 1;
+	size_t at = hash(name, len) & mask;
+	while (m->tops[at] && (strncmp(m->tops[at], name, len) || m->tops[at][len] != '\0'))
+		at = (at + 1) & mask;
+	return at;
 }
 
 struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t n, const char *const *roots,
@@ -292,23 +298,21 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		free(cache.dirs[i]);
 	free(cache.dirs);
 	free(cache.has_init);
-	/* First components, for a cheap "can this name be project code" test. */
-	m->tops = aa_xcalloc(m->used ? m->used : 1, sizeof(char *));
+	/* First components, for a cheap "can this name be project code" test (asked for
+	 * every import of every skipped file: hashed, not searched). */
+	m->tops_cap = 64;
+	while (m->tops_cap < (m->used ? m->used : 1) * 2)
+		m->tops_cap *= 2;
+	m->tops = aa_xcalloc(m->tops_cap, sizeof(char *));
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->entries[i].name)
 			continue;
 		const char *nm = m->entries[i].name;
-		m->tops[m->n_tops++] = aa_xstrndup(nm, strcspn(nm, "."));
+		size_t tl = strcspn(nm, ".");
+		size_t at = top_slot(m, nm, tl);
+		if (!m->tops[at])
+			m->tops[at] = aa_xstrndup(nm, tl);
 	}
-	qsort(m->tops, m->n_tops, sizeof(char *), cmp_str);
-	size_t k = 0;
-	for (size_t i = 0; i < m->n_tops; i++) {
-		if (k && !strcmp(m->tops[k - 1], m->tops[i]))
-			free(m->tops[i]);
-		else
-			m->tops[k++] = m->tops[i];
-	}
-	m->n_tops = k;
 	return m;
 }
 
@@ -319,7 +323,7 @@ void aa_modmap_free(struct aa_modmap *m)
 	for (size_t i = 0; i < m->cap; i++)
 		free(m->entries[i].name);
 	free(m->entries);
-	for (size_t i = 0; i < m->n_tops; i++)
+	for (size_t i = 0; i < m->tops_cap; i++)
 		free(m->tops[i]);
 	free(m->tops);
 	for (size_t i = 0; i < m->n_files; i++)
@@ -343,5 +347,5 @@ long aa_modmap_find(const struct aa_modmap *m, const char *name, size_t len)
 
 bool aa_modmap_has_top(const struct aa_modmap *m, const char *name, size_t len)
 {
-	return aa_names_sorted_contains((const char *const *)m->tops, m->n_tops, name, len);
+	return m->tops[top_slot(m, name, len)] != NULL;
 }
