@@ -1,6 +1,5 @@
 #include "analyzer/modmap.h"
 #include "analyzer/buf.h"
-#include "analyzer/names.h"
 #include "analyzer/xalloc.h"
 
 #include <stdint.h>
