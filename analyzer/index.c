@@ -15,7 +15,7 @@
 
 extern const struct aa_rule aa_rule_blocking_call_via_helper;
 
-static uint64_t shash(const char *s)
+uint64_t aa_index_smap_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (; *s; s++)
@@ -23,7 +23,7 @@ static uint64_t shash(const char *s)
 	return h;
 }
 
-static void smap_put(struct smap *m, const char *key, uint32_t val);
+static void smap_put_hashed(struct smap *m, const char *key, uint32_t val, uint64_t hash);
 
 static void smap_grow(struct smap *m)
 {
@@ -32,49 +32,66 @@ static void smap_grow(struct smap *m)
 	m->len = 0;
 	m->keys = aa_xcalloc(m->cap, sizeof(*m->keys));
 	m->vals = aa_xcalloc(m->cap, sizeof(*m->vals));
+	m->hashes = aa_xcalloc(m->cap, sizeof(*m->hashes));
+	/* The stored low bits are the whole hash as far as any table size here goes. */
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.keys[i])
-			smap_put(m, old.keys[i], old.vals[i]);
+			smap_put_hashed(m, old.keys[i], old.vals[i], old.hashes[i]);
 	free(old.keys);
 	free(old.vals);
+	free(old.hashes);
 }
 
 /* First definition wins: a name defined twice keeps its first meaning (deterministic:
  * summaries come in file order). */
-static void smap_put(struct smap *m, const char *key, uint32_t val)
+static void smap_put_hashed(struct smap *m, const char *key, uint32_t val, uint64_t hash)
 {
 	if ((m->len + 1) * 2 > m->cap)
 		smap_grow(m);
 	size_t mask = m->cap - 1;
-	for (size_t i = shash(key) & mask;; i = (i + 1) & mask) {
+	uint32_t h32 = (uint32_t)hash;
+	for (size_t i = h32 & mask;; i = (i + 1) & mask) {
 		if (!m->keys[i]) {
 			m->keys[i] = key;
 			m->vals[i] = val;
+			m->hashes[i] = h32;
 			m->len++;
 			return;
 		}
-		if (!strcmp(m->keys[i], key))
+		if (m->hashes[i] == h32 && !strcmp(m->keys[i], key))
 			return;
+	}
+}
+
+static void smap_put(struct smap *m, const char *key, uint32_t val)
+{
+	smap_put_hashed(m, key, val, aa_index_smap_hash(key));
+}
+
+uint32_t aa_index_smap_get_hashed(const struct smap *m, const char *key, uint64_t hash)
+{
+	if (!m->cap)
+		return NONE;
+	size_t mask = m->cap - 1;
+	uint32_t h32 = (uint32_t)hash;
+	for (size_t i = h32 & mask;; i = (i + 1) & mask) {
+		if (!m->keys[i])
+			return NONE;
+		if (m->hashes[i] == h32 && !strcmp(m->keys[i], key))
+			return m->vals[i];
 	}
 }
 
 uint32_t aa_index_smap_get(const struct smap *m, const char *key)
 {
-	if (!m->cap)
-		return NONE;
-	size_t mask = m->cap - 1;
-	for (size_t i = shash(key) & mask;; i = (i + 1) & mask) {
-		if (!m->keys[i])
-			return NONE;
-		if (!strcmp(m->keys[i], key))
-			return m->vals[i];
-	}
+	return aa_index_smap_get_hashed(m, key, aa_index_smap_hash(key));
 }
 
 static void smap_release(struct smap *m)
 {
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 }
 
 enum ent_kind { ENT_NONE, ENT_FUNC, ENT_CLASS, ENT_MODULE };
@@ -153,15 +170,16 @@ static struct ent resolve(struct aa_index *x, const char *q, int depth)
 	if (depth > MAX_RESOLVE_DEPTH)
 		return none;
 	uint32_t id;
-	if ((id = aa_index_smap_get(&x->func_by_name, q)) != NONE)
+	uint64_t hash = aa_index_smap_hash(q);
+	if ((id = aa_index_smap_get_hashed(&x->func_by_name, q, hash)) != NONE)
 		return (struct ent){ ENT_FUNC, id };
-	if ((id = aa_index_smap_get(&x->class_by_name, q)) != NONE)
+	if ((id = aa_index_smap_get_hashed(&x->class_by_name, q, hash)) != NONE)
 		return (struct ent){ ENT_CLASS, id };
-	if ((id = aa_index_smap_get(&x->export_by_name, q)) != NONE) {
+	if ((id = aa_index_smap_get_hashed(&x->export_by_name, q, hash)) != NONE) {
 		const char *target = x->export_targets[id];
 		return strcmp(target, q) ? resolve(x, target, depth + 1) : none;
 	}
-	if ((id = aa_index_smap_get(&x->module_by_name, q)) != NONE)
+	if ((id = aa_index_smap_get_hashed(&x->module_by_name, q, hash)) != NONE)
 		return (struct ent){ ENT_MODULE, id };
 	const char *dot = strrchr(q, '.');
 	if (!dot)

@@ -20,6 +20,7 @@
 struct smap {
 	const char **keys;
 	uint32_t *vals;
+	uint32_t *hashes; /* low bits of each key's hash: probes compare them before the key */
 	size_t cap, len;
 };
 
@@ -65,6 +66,11 @@ struct aa_index {
 
 /* The value of key, or NONE. */
 uint32_t aa_index_smap_get(const struct smap *m, const char *key);
+
+/* The same with key's hash given (aa_index_smap_hash): a name looked up in several maps
+ * is hashed once. */
+uint64_t aa_index_smap_hash(const char *key);
+uint32_t aa_index_smap_get_hashed(const struct smap *m, const char *key, uint64_t hash);
 
 /* The function a call reference lands on, or NONE; *receiver is the class the method
  * was looked up from (for the override check), or NONE. */
