@@ -265,11 +265,16 @@ const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call)
 	return ctx->scratch.data;
 }
 
+bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, struct aa_ref *ref)
+{
+	return aa_summarize_defer_begin(ctx, rule, call, ref);
+}
+
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
-		  char *message)
+		  const struct aa_ref *ref, char *message)
 {
 	(void)cond; /* AA_DEFER_IF_COROUTINE is the only condition */
-	aa_summarize_defer(ctx, rule, call, message);
+	aa_summarize_defer(ctx, rule, call, ref, message);
 }
 
 void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const char *fmt, ...)

@@ -129,14 +129,22 @@ enum aa_defer_cond {
 	AA_DEFER_IF_COROUTINE = 1,
 };
 
-/* Records a finding of rule at call, to be reported when the call's callee, resolved
- * across the project, satisfies cond. Used for callees the file alone cannot decide
- * (imported project functions, methods through `self`, `cls`, `super()` and receivers
- * whose class is known). noqa is applied now; message is the complete message (taken
- * over, even when nothing is recorded). Does nothing when the callee cannot be named (a
- * call through an unknown object). */
+struct aa_ref; /* analyzer/summary.h */
+
+/* Deferred findings are recorded in two steps, so that a message is built only for a
+ * call that can be deferred. aa_ctx_defer_begin() is true when a finding of rule at call
+ * can be recorded: a summary is being built, rule is enabled and not suppressed by noqa
+ * on the call's line, and the callee can be named (not a call through an unknown
+ * object); it then fills *ref (strings owned by the summary). */
+bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, struct aa_ref *ref);
+
+/* Records the finding of rule at call that aa_ctx_defer_begin() accepted with *ref, to
+ * be reported when the call's callee, resolved across the project, satisfies cond. Used
+ * for callees the file alone cannot decide (imported project functions, methods through
+ * `self`, `cls`, `super()` and receivers whose class is known). message is the complete
+ * message (taken over). */
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
-		  char *message);
+		  const struct aa_ref *ref, char *message);
 
 /* The call's callee text for messages: "time.sleep" for `time.sleep(1)`, shortened to
  * 60 bytes. Owned by the context, valid until the next call of this function. */

@@ -560,7 +560,8 @@ void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 	if (aa_coroutine_call_use(ctx, call) != want)
 		return;
 	enum verdict v = classify(ctx, rule, call);
-	if (v == V_NO)
+	struct aa_ref ref;
+	if (v == V_NO || (v == V_DEFER && !aa_ctx_defer_begin(ctx, rule, call, &ref)))
 		return;
 	const char *callee = aa_ctx_callee_text(ctx, call);
 	bool in_async = aa_ctx_in_async(ctx);
@@ -583,7 +584,7 @@ void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 	} else
 		aa_buf_adds(&msg, "; sync code must run it on an event loop (asyncio.run(), a task)");
 	if (v == V_DEFER) {
-		aa_ctx_defer(ctx, rule, call, AA_DEFER_IF_COROUTINE, aa_buf_detach(&msg));
+		aa_ctx_defer(ctx, rule, call, AA_DEFER_IF_COROUTINE, &ref, aa_buf_detach(&msg));
 	} else {
 		aa_ctx_report(ctx, rule, call, "%s", msg.data);
 		aa_buf_release(&msg);

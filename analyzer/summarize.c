@@ -335,16 +335,17 @@ static void add_site(struct aa_ctx *ctx, enum aa_site_kind kind, const struct aa
 	};
 }
 
-void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message)
+bool aa_summarize_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, struct aa_ref *ref)
 {
-	struct aa_ref ref;
 	uint32_t line = aa_source_line_of(ctx->src, ts_node_start_byte(call)) + 1;
-	if (!ctx->summary || !aa_engine_enabled(ctx->engine, rule) || aa_noqa_suppresses(&ctx->noqa, line, rule) ||
-	    !aa_summarize_ref(ctx, call, &ref)) {
-		free(message);
-		return;
-	}
-	add_site(ctx, AA_SITE_IF_COROUTINE, rule, &ref, call, message);
+	return ctx->summary && aa_engine_enabled(ctx->engine, rule) && !aa_noqa_suppresses(&ctx->noqa, line, rule) &&
+	       aa_summarize_ref(ctx, call, ref);
+}
+
+void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_ref *ref,
+			char *message)
+{
+	add_site(ctx, AA_SITE_IF_COROUTINE, rule, ref, call, message);
 }
 
 /* What an async function does that the fan-out rules ask about (fanout.h). */

@@ -31,8 +31,11 @@ bool aa_summarize_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out);
  * not the standard library)? False without a summary being built. */
 bool aa_summarize_project_name(const struct aa_ctx *ctx, const char *q);
 
-/* aa_ctx_defer's work: records an AA_SITE_IF_COROUTINE site. Takes message. */
-void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message);
+/* aa_ctx_defer_begin's and aa_ctx_defer's work: the latter records an
+ * AA_SITE_IF_COROUTINE site. aa_summarize_defer takes message. */
+bool aa_summarize_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, struct aa_ref *ref);
+void aa_summarize_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_ref *ref,
+			char *message);
 
 /* Records an AA_SITE_FANOUT site of rule anchored at the call site (gather, create_task),
  * for the spawned callee ref (from aa_summarize_ref or aa_summarize_ref_fn). Takes head
