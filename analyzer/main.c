@@ -17,6 +17,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,8 +313,24 @@ static int cmd_check(const struct aa_cli *cli)
 	return status;
 }
 
+/* Every parsed file allocates and frees a syntax tree, a model and buffers of up to a few
+ * MB. glibc's defaults hand the freed top of each heap back to the kernel and fault it in
+ * again for the next file; with the summaries kept between files this cost about 0.3 s
+ * of CPU on the pyenv tree (3.3 s). Memory freed is kept for reuse instead; peak RSS is
+ * unchanged (it is set by the largest files). Setting these also fixes the mmap threshold
+ * at its dynamic maximum, so large buffers come from the heaps too. */
+static void tune_malloc(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	tune_malloc();
 	aa_xalloc_install_tree_sitter();
 	/* A closed pipe must be a write error (exit 2), not a silent death by SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
