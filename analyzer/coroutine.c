@@ -87,7 +87,10 @@ const char *const aa_coroutine_sync_words[] = {
 	/* known_types.c's asyncio factories and other spellings of those classes */
 	"asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop", "asyncio.BaseEventLoop",
 	"asyncio.SelectorEventLoop", "asyncio.ProactorEventLoop", "asyncio.Runner",
-	"asyncio.events.", "asyncio.base_events.", "asyncio.streams.", "asyncio.locks.", "asyncio.queues.",
+	/* Spelled through their submodules: only the names above (the module paths alone are
+	 * also used for private names: `asyncio.events._event_loop_policy` in test helpers). */
+	"asyncio.events.get_", "asyncio.events.new_event_loop", "asyncio.events.AbstractEventLoop",
+	"asyncio.base_events.BaseEventLoop", "asyncio.streams.Stream", "asyncio.locks.", "asyncio.queues.",
 	/* `from asyncio import sleep`, `import asyncio as aio` */
 	"asyncio import", "asyncio as ", NULL
 };
