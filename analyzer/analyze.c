@@ -4,7 +4,6 @@
 #include "analyzer/model.h"
 #include "analyzer/parse.h"
 #include "analyzer/source.h"
-#include "analyzer/stdlib_modules.h"
 #include "analyzer/summarize.h"
 #include "analyzer/walk.h"
 #include "analyzer/xalloc.h"
@@ -313,7 +312,7 @@ static bool project_import(void *ud, const char *name)
 {
 	const struct aa_engine *e = ud;
 	size_t top = strcspn(name, ".");
-	return e->modmap && !aa_stdlib_module(name, top) && aa_modmap_has_top(e->modmap, name, top);
+	return e->modmap && aa_modmap_has_project_top(e->modmap, name, top);
 }
 
 /* A module name for a file the module map does not know (stdin): its file name. */

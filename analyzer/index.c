@@ -1,6 +1,7 @@
 #include "analyzer/index.h"
 #include "analyzer/index_impl.h"
 #include "analyzer/buf.h"
+#include "analyzer/hash.h"
 #include "analyzer/rule.h"
 #include "analyzer/stdlib_modules.h"
 #include "analyzer/xalloc.h"
@@ -17,10 +18,7 @@ extern const struct aa_rule aa_rule_blocking_call_via_helper;
 
 uint64_t aa_index_smap_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return aa_hash_str(s);
 }
 
 static void smap_put_hashed(struct smap *m, const char *key, uint32_t val, uint64_t hash);

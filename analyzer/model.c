@@ -1,5 +1,6 @@
 #include "analyzer/model.h"
 #include "analyzer/known_types.h"
+#include "analyzer/hash.h"
 #include "analyzer/names.h"
 #include "analyzer/xalloc.h"
 
@@ -112,10 +113,7 @@ static const char *intern_join(struct aa_model *m, const char *a, const char *b,
 
 static uint64_t hash_key(uint32_t ns, const char *name, uint32_t len)
 {
-	uint64_t h = 1469598103934665603ull ^ ns;
-	for (uint32_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
-	return h ^ (h >> 29);
+	return aa_hash_bytes(name, len, ns);
 }
 
 static struct binding *find_binding(const struct aa_model *m, uint32_t ns, const char *name, uint32_t len)

@@ -1,5 +1,7 @@
 #include "analyzer/modmap.h"
 #include "analyzer/buf.h"
+#include "analyzer/hash.h"
+#include "analyzer/stdlib_modules.h"
 #include "analyzer/xalloc.h"
 
 #include <stdint.h>
@@ -24,18 +26,10 @@ struct aa_modmap {
 	size_t tops_cap;
 };
 
-static uint64_t hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
 static struct entry *slot(const struct aa_modmap *m, const char *name, size_t len)
 {
 	size_t mask = m->cap - 1;
-	for (size_t i = hash(name, len) & mask;; i = (i + 1) & mask) {
+	for (size_t i = aa_hash_bytes(name, len, 0) & mask;; i = (i + 1) & mask) {
 		struct entry *e = &m->entries[i];
 		if (!e->name || (!strncmp(e->name, name, len) && e->name[len] == '\0'))
 			return e;
@@ -119,7 +113,7 @@ static size_t dir_slot(struct dir_cache *c, const char *dir, size_t len, bool *i
 		for (size_t i = 0; i < old.cap; i++) {
 			if (!old.dirs[i])
 				continue;
-			size_t at = hash(old.dirs[i], strlen(old.dirs[i])) & (c->cap - 1);
+			size_t at = aa_hash_bytes(old.dirs[i], strlen(old.dirs[i]), 0) & (c->cap - 1);
 			while (c->dirs[at])
 				at = (at + 1) & (c->cap - 1);
 			c->dirs[at] = old.dirs[i];
@@ -129,7 +123,7 @@ static size_t dir_slot(struct dir_cache *c, const char *dir, size_t len, bool *i
 		free(old.dirs);
 		free(old.has_init);
 	}
-	size_t at = hash(dir, len) & (c->cap - 1);
+	size_t at = aa_hash_bytes(dir, len, 0) & (c->cap - 1);
 	while (c->dirs[at]) {
 		if (!strncmp(c->dirs[at], dir, len) && c->dirs[at][len] == '\0') {
 			*is_new = false;
@@ -197,7 +191,7 @@ static size_t package_root(struct dir_cache *c, const char *path)
 static size_t top_slot(const struct aa_modmap *m, const char *name, size_t len)
 {
 	size_t mask = m->tops_cap - 1;
-	size_t at = hash(name, len) & mask;
+	size_t at = aa_hash_bytes(name, len, 0) & mask;
 	while (m->tops[at] && (strncmp(m->tops[at], name, len) || m->tops[at][len] != '\0'))
 		at = (at + 1) & mask;
 	return at;
@@ -297,8 +291,9 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		free(cache.dirs[i]);
 	free(cache.dirs);
 	free(cache.has_init);
-	/* First components, for a cheap "can this name be project code" test (asked for
-	 * every import of every skipped file: hashed, not searched). */
+	/* First components but the standard library's, for a cheap "can this name be
+	 * project code" test (asked for every import of every skipped file: hashed, not
+	 * searched, and the stdlib list is searched once per top here). */
 	m->tops_cap = 64;
 	while (m->tops_cap < (m->used ? m->used : 1) * 2)
 		m->tops_cap *= 2;
@@ -309,7 +304,7 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		const char *nm = m->entries[i].name;
 		size_t tl = strcspn(nm, ".");
 		size_t at = top_slot(m, nm, tl);
-		if (!m->tops[at])
+		if (!m->tops[at] && !aa_stdlib_module(nm, tl))
 			m->tops[at] = aa_xstrndup(nm, tl);
 	}
 	return m;
@@ -344,7 +339,7 @@ long aa_modmap_find(const struct aa_modmap *m, const char *name, size_t len)
 	return e->name && e->file >= 0 ? e->file : -1;
 }
 
-bool aa_modmap_has_top(const struct aa_modmap *m, const char *name, size_t len)
+bool aa_modmap_has_project_top(const struct aa_modmap *m, const char *name, size_t len)
 {
 	return m->tops[top_slot(m, name, len)] != NULL;
 }

@@ -36,7 +36,8 @@ const char *aa_modmap_module(const struct aa_modmap *map, size_t file, bool *is_
 long aa_modmap_find(const struct aa_modmap *map, const char *name, size_t len);
 
 /* True when some analyzed module's first component is name[0..len) ("pkg" for
- * "pkg.db"): only names under those can be project code. */
-bool aa_modmap_has_top(const struct aa_modmap *map, const char *name, size_t len);
+ * "pkg.db") and it is not a standard library module (analyzed or not, the standard
+ * library is never project code): only names under those can be project code. */
+bool aa_modmap_has_project_top(const struct aa_modmap *map, const char *name, size_t len);
 
 #endif

@@ -33,10 +33,10 @@ static bool project_name(const struct aa_ctx *ctx, const char *q)
 	if (!q || !strncmp(q, "builtins.", 9) || q[0] == '.')
 		return false;
 	size_t top = strcspn(q, ".");
+	if (ctx->engine->modmap)
+		return aa_modmap_has_project_top(ctx->engine->modmap, q, top);
 	if (aa_stdlib_module(q, top))
 		return false;
-	if (ctx->engine->modmap)
-		return aa_modmap_has_top(ctx->engine->modmap, q, top);
 	const char *mod = ctx->summary->module;
 	return strlen(mod) >= top && !strncmp(mod, q, top) && (mod[top] == '.' || mod[top] == '\0');
 }

@@ -1,23 +1,16 @@
 #include "analyzer/target_index.h"
 #include "analyzer/buf.h"
+#include "analyzer/hash.h"
 #include "analyzer/xalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static size_t slot(const struct aa_target_index *ix, const char *key)
 {
 	size_t mask = ix->cap - 1;
-	size_t i = hash(key) & mask;
+	size_t i = aa_hash_str(key) & mask;
 	while (ix->keys[i] && strcmp(ix->keys[i], key))
 		i = (i + 1) & mask;
 	return i;
