@@ -24,6 +24,10 @@ struct aa_ctx {
 	/* aa_ctx_callee memo */
 	TSNode memo_call;
 	struct aa_callee memo;
+	/* aa_summarize_ref memo: AA201/AA202 and the summary ask for the same call in turn */
+	TSNode ref_memo_call;
+	bool ref_memo_found;
+	struct aa_ref ref_memo;       /* strings owned by summary */
 	struct aa_buf scratch;        /* aa_ctx_callee_text */
 	struct aa_summary *summary;   /* the file's summary being built, or NULL */
 	bool on_demand;               /* read only because the project index needs it */

@@ -167,8 +167,14 @@ bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out)
 {
 	if (!ctx->summary)
 		return false;
-	TSNode fn = ts_node_child_by_field_id(call, aa_ctx_syms(ctx)->f.function);
-	return ref_of(ctx, fn, aa_ctx_callee(ctx, call), out);
+	if (!ts_node_eq(call, ctx->ref_memo_call)) {
+		TSNode fn = ts_node_child_by_field_id(call, aa_ctx_syms(ctx)->f.function);
+		ctx->ref_memo_found = ref_of(ctx, fn, aa_ctx_callee(ctx, call), &ctx->ref_memo);
+		ctx->ref_memo_call = call;
+	}
+	if (ctx->ref_memo_found)
+		*out = ctx->ref_memo;
+	return ctx->ref_memo_found;
 }
 
 bool aa_summarize_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out)
