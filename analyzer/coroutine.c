@@ -57,7 +57,12 @@ static TSNode strip_parens(const struct aa_syms *s, TSNode n)
 bool aa_coroutine_decorators_transparent(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
 					 TSNode def)
 {
-	TSNode parent = ts_node_parent(def);
+	return aa_coroutine_decorators_transparent_under(model, s, scope, ts_node_parent(def));
+}
+
+bool aa_coroutine_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
+					       TSNode parent)
+{
 	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
 		return true;
 	uint32_t n = ts_node_named_child_count(parent);

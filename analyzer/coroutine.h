@@ -41,6 +41,12 @@ bool aa_coroutine_decorator_transparent(const char *qualname, bool called);
 bool aa_coroutine_decorators_transparent(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
 					 TSNode def);
 
+/* The same for the def whose parent node is parent (its decorated_definition when it
+ * has decorators): ts_node_parent searches down from the root, and a walker knows the
+ * parent. */
+bool aa_coroutine_decorators_transparent_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
+					       TSNode parent);
+
 /* True when the function_definition def is an `async def` whose own body (nested defs,
  * lambdas and classes excluded) has no `yield`: calling it returns a coroutine.
  * Decorators are not looked at. False when model has no scope for def. Linear in the

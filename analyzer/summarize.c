@@ -216,7 +216,8 @@ static void add_function(struct aa_ctx *ctx, TSNode node, uint32_t inner)
 	f->is_coroutine = sc->is_async && !sc->has_yield; /* aa_coroutine_def_is_async, by scope */
 	/* The decorator rule of coroutines serves helpers too: staticmethod, classmethod,
 	 * abstractmethod, override and functools' caches leave a function what it was. */
-	f->opaque = !aa_coroutine_decorators_transparent(ctx->model, aa_ctx_syms(ctx), ctx->scope, node);
+	f->opaque = !aa_coroutine_decorators_transparent_under(ctx->model, aa_ctx_syms(ctx), ctx->scope,
+							       aa_ctx_parent(ctx, node));
 	TSNode rt = ts_node_child_by_field_id(node, aa_ctx_syms(ctx)->f.return_type);
 	if (!ts_node_is_null(rt)) {
 		struct aa_meaning r = aa_model_eval_annotation(ctx->model, ctx->scope, rt);
