@@ -304,41 +304,70 @@ static bool class_may_bind(struct aa_ctx *ctx, TSNode class_def, const char *nam
 	return false;
 }
 
-/* Can a base class expression of a class name project code (or something unknown)? */
-static bool base_may_be_project(struct aa_ctx *ctx, TSNode base)
+/* What a base class expression of a class names, for self_method_verdict: a library
+ * class (nothing to look at), a class of this file (its body and bases are looked at),
+ * or something else that may be project code. */
+enum base_kind { BASE_LIBRARY, BASE_THIS_FILE, BASE_MAYBE_PROJECT };
+
+static enum base_kind base_kind(struct aa_ctx *ctx, TSNode base, TSNode *class_def)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (ts_node_symbol(base) == s->keyword_argument || ts_node_symbol(base) == s->comment)
-		return false; /* metaclass=...: its methods are the class's, not the instances' */
+		return BASE_LIBRARY; /* metaclass=...: its methods are the class's, not the instances' */
 	if (ts_node_symbol(base) == s->subscript) /* Generic[T] */
 		base = ts_node_child_by_field_id(base, s->f.value);
 	if (ts_node_is_null(base))
-		return true;
+		return BASE_MAYBE_PROJECT;
 	struct aa_meaning m = aa_ctx_eval(ctx, base);
-	return m.kind != AA_MEANING_NAME || aa_summarize_project_name(ctx, m.qualname);
+	if (m.kind == AA_MEANING_CLASS && !ts_node_is_null(m.node) && ts_node_symbol(m.node) == s->class_definition) {
+		*class_def = m.node;
+		return BASE_THIS_FILE;
+	}
+	return m.kind != AA_MEANING_NAME || aa_summarize_project_name(ctx, m.qualname) ? BASE_MAYBE_PROJECT :
+											 BASE_LIBRARY;
 }
 
+/* At most this many classes of the file are looked at for one `self.m()`: deeper or
+ * wider hierarchies are deferred to the index. */
+#define MAX_SELF_CLASSES 16
+
 /* `self.m()` in a method of class C: the index finds m through C and its project bases.
- * When C's body does not bind m and none of its bases can be project code (none, or
- * library classes only: `unittest.TestCase`), no project coroutine can answer, and
- * nothing is deferred: test suites make thousands of `self.assertEqual(...)` calls. */
-static enum verdict self_method_verdict(struct aa_ctx *ctx, TSNode attr)
+ * When no class of C's hierarchy that this file defines binds m, and the others are
+ * library classes only (`unittest.TestCase`), no project coroutine can answer, and
+ * nothing is deferred: test suites make thousands of `self.assertEqual(...)` calls,
+ * often through a base class of their own (`class BaseTestCase(TestCase)`). */
+static enum verdict self_method_verdict(struct aa_ctx *ctx, const char *name, uint32_t len)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	const struct aa_model *model = aa_ctx_model(ctx);
 	uint32_t fn = current_method(ctx);
 	if (fn == AA_NO_SCOPE)
 		return V_DEFER;
-	TSNode class_def = aa_model_scope(model, aa_model_scope(model, fn)->class_scope)->node;
-	uint32_t len;
-	const char *name = aa_ctx_text(ctx, attr, &len);
-	if (class_may_bind(ctx, class_def, name, len))
-		return V_DEFER;
-	TSNode supers = ts_node_child_by_field_id(class_def, s->f.superclasses);
-	uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
-	for (uint32_t i = 0; i < n; i++)
-		if (base_may_be_project(ctx, ts_node_named_child(supers, i)))
+	TSNode classes[MAX_SELF_CLASSES];
+	size_t n_classes = 1;
+	classes[0] = aa_model_scope(model, aa_model_scope(model, fn)->class_scope)->node;
+	for (size_t c = 0; c < n_classes; c++) {
+		if (class_may_bind(ctx, classes[c], name, len))
 			return V_DEFER;
+		TSNode supers = ts_node_child_by_field_id(classes[c], s->f.superclasses);
+		uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode base = { 0 };
+			enum base_kind k = base_kind(ctx, ts_node_named_child(supers, i), &base);
+			if (k == BASE_MAYBE_PROJECT)
+				return V_DEFER;
+			if (k == BASE_LIBRARY)
+				continue;
+			bool seen = false;
+			for (size_t j = 0; j < n_classes && !seen; j++)
+				seen = ts_node_eq(classes[j], base);
+			if (seen)
+				continue;
+			if (n_classes == MAX_SELF_CLASSES)
+				return V_DEFER;
+			classes[n_classes++] = base;
+		}
+	}
 	return V_NO;
 }
 
@@ -528,7 +557,12 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 		if (is_super_call(ctx, c.receiver))
 			return V_DEFER;
 		enum verdict v = target_verdict(aa_rule_match_method(rule, c.qualname, c.method, c.method_len));
-		return v != V_NO || library_name(ctx, c.qualname) ? v : V_DEFER;
+		if (v != V_NO || library_name(ctx, c.qualname))
+			return v;
+		/* `self.m()`, its class known to the model: as below. */
+		if (ts_node_symbol(c.receiver) == s->identifier && is_self_name(ctx, c.receiver))
+			return self_method_verdict(ctx, c.method, c.method_len);
+		return V_DEFER;
 	}
 	case AA_CALLEE_LOCAL:
 		return local_def_verdict(ctx, c.node);
@@ -545,10 +579,10 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 	if (is_super_call(ctx, obj))
 		return V_DEFER;
 	if (ts_node_symbol(obj) == s->identifier) {
-		if (is_self_name(ctx, obj))
-			return self_method_verdict(ctx, attr);
 		uint32_t mlen;
 		const char *m = aa_ctx_text(ctx, attr, &mlen);
+		if (is_self_name(ctx, obj))
+			return self_method_verdict(ctx, m, mlen);
 		if (is_stream_method(m, mlen)) {
 			const char *cls = stream_by_unpacking(ctx, obj);
 			if (cls)
