@@ -304,7 +304,7 @@ static bool class_may_bind(struct aa_ctx *ctx, TSNode class_def, const char *nam
 	return false;
 }
 
-/* What a base class expression of a class names, for self_method_verdict: a library
+/* What a base class expression of a class names, for self_method_unbound: a library
  * class (nothing to look at), a class of this file (its body and bases are looked at),
  * or something else that may be project code. */
 enum base_kind { BASE_LIBRARY, BASE_THIS_FILE, BASE_MAYBE_PROJECT };
@@ -332,30 +332,30 @@ static enum base_kind base_kind(struct aa_ctx *ctx, TSNode base, TSNode *class_d
 #define MAX_SELF_CLASSES 16
 
 /* `self.m()` in a method of class C: the index finds m through C and its project bases.
- * When no class of C's hierarchy that this file defines binds m, and the others are
- * library classes only (`unittest.TestCase`), no project coroutine can answer, and
- * nothing is deferred: test suites make thousands of `self.assertEqual(...)` calls,
+ * True when no class of C's hierarchy that this file defines binds m, and the others are
+ * library classes only (`unittest.TestCase`): no project code can answer, and nothing is
+ * deferred or recorded. Test suites make thousands of `self.assertEqual(...)` calls,
  * often through a base class of their own (`class BaseTestCase(TestCase)`). */
-static enum verdict self_method_verdict(struct aa_ctx *ctx, const char *name, uint32_t len)
+static bool self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t len)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	const struct aa_model *model = aa_ctx_model(ctx);
 	uint32_t fn = current_method(ctx);
 	if (fn == AA_NO_SCOPE)
-		return V_DEFER;
+		return false;
 	TSNode classes[MAX_SELF_CLASSES];
 	size_t n_classes = 1;
 	classes[0] = aa_model_scope(model, aa_model_scope(model, fn)->class_scope)->node;
 	for (size_t c = 0; c < n_classes; c++) {
 		if (class_may_bind(ctx, classes[c], name, len))
-			return V_DEFER;
+			return false;
 		TSNode supers = ts_node_child_by_field_id(classes[c], s->f.superclasses);
 		uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
 		for (uint32_t i = 0; i < n; i++) {
 			TSNode base = { 0 };
 			enum base_kind k = base_kind(ctx, ts_node_named_child(supers, i), &base);
 			if (k == BASE_MAYBE_PROJECT)
-				return V_DEFER;
+				return false;
 			if (k == BASE_LIBRARY)
 				continue;
 			bool seen = false;
@@ -364,11 +364,17 @@ static enum verdict self_method_verdict(struct aa_ctx *ctx, const char *name, ui
 			if (seen)
 				continue;
 			if (n_classes == MAX_SELF_CLASSES)
-				return V_DEFER;
+				return false;
 			classes[n_classes++] = base;
 		}
 	}
-	return V_NO;
+	return true;
+}
+
+bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len)
+{
+	return ts_node_symbol(receiver) == aa_ctx_syms(ctx)->identifier && is_self_name(ctx, receiver) &&
+	       self_method_unbound(ctx, name, len);
 }
 
 static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
@@ -560,9 +566,7 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 		if (v != V_NO || library_name(ctx, c.qualname))
 			return v;
 		/* `self.m()`, its class known to the model: as below. */
-		if (ts_node_symbol(c.receiver) == s->identifier && is_self_name(ctx, c.receiver))
-			return self_method_verdict(ctx, c.method, c.method_len);
-		return V_DEFER;
+		return aa_coroutine_self_call_unbound(ctx, c.receiver, c.method, c.method_len) ? V_NO : V_DEFER;
 	}
 	case AA_CALLEE_LOCAL:
 		return local_def_verdict(ctx, c.node);
@@ -582,7 +586,7 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 		uint32_t mlen;
 		const char *m = aa_ctx_text(ctx, attr, &mlen);
 		if (is_self_name(ctx, obj))
-			return self_method_verdict(ctx, m, mlen);
+			return self_method_unbound(ctx, m, mlen) ? V_NO : V_DEFER;
 		if (is_stream_method(m, mlen)) {
 			const char *cls = stream_by_unpacking(ctx, obj);
 			if (cls)

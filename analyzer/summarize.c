@@ -405,6 +405,14 @@ void aa_summarize_defer_fanout(struct aa_ctx *ctx, const struct aa_rule *rule, T
 	ctx->summary->sites[ctx->summary->n_sites - 1].tail = tail;
 }
 
+/* `self.m()` that the index could not resolve to project code (coroutine.h): no edge,
+ * no helper site. Most sync calls of test suites are `self.assert*()`. */
+static bool unresolvable_self_call(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	return c->kind == AA_CALLEE_METHOD && aa_coroutine_self_call_unbound(ctx, c->receiver, c->method, c->method_len);
+}
+
 static void on_call(struct aa_ctx *ctx, TSNode call)
 {
 	bool in_lambda;
@@ -421,7 +429,7 @@ static void on_call(struct aa_ctx *ctx, TSNode call)
 		/* A direct target is its own rule's finding, not a helper's. */
 		if (!aa_noqa_suppresses(&ctx->noqa, line, &aa_rule_blocking_call_via_helper) &&
 		    !aa_call_is_awaited(ctx, call) && !direct_target(ctx, call, &certain) &&
-		    aa_summarize_ref(ctx, call, &ref))
+		    !unresolvable_self_call(ctx, call) && aa_summarize_ref(ctx, call, &ref))
 			add_site(ctx, AA_SITE_HELPER_CALL, &aa_rule_blocking_call_via_helper, &ref, call, NULL);
 		return;
 	}
@@ -431,7 +439,7 @@ static void on_call(struct aa_ctx *ctx, TSNode call)
 	if (record_block(ctx, f, call))
 		return;
 	struct aa_ref ref;
-	if (!aa_summarize_ref(ctx, call, &ref))
+	if (unresolvable_self_call(ctx, call) || !aa_summarize_ref(ctx, call, &ref))
 		return;
 	AA_GROW(sum->calls, sum->calls_cap, sum->n_calls + 1);
 	sum->calls[sum->n_calls++] = (struct aa_sum_call){ f, ref, span_of(ctx, call) };
