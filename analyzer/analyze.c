@@ -372,6 +372,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	aa_noqa_release(&ctx.noqa);
 	aa_buf_release(&ctx.scratch);
 	free(ctx.scope_func);
+	free(ctx.self_names);
 	aa_parsed_release(&parsed);
 	free(own_module);
 	return ctx.summary;

@@ -267,114 +267,13 @@ static bool is_self_name(struct aa_ctx *ctx, TSNode ident)
 	return method->self_name && method->self_len == len && !memcmp(method->self_name, t, len);
 }
 
-/* Does the body of class_def bind name[0..len) (def, class, assignment), or hold a
- * statement that might (a compound statement, a star import)? */
-static bool class_may_bind(struct aa_ctx *ctx, TSNode class_def, const char *name, uint32_t len)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode body = ts_node_child_by_field_id(class_def, s->f.body);
-	uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode st = ts_node_named_child(body, i);
-		TSSymbol k = ts_node_symbol(st);
-		if (k == s->decorated_definition) {
-			st = ts_node_child_by_field_id(st, s->f.definition);
-			k = ts_node_symbol(st);
-		}
-		TSNode target = { 0 };
-		if (k == s->function_definition || k == s->class_definition) {
-			target = ts_node_child_by_field_id(st, s->f.name);
-		} else if (k == s->expression_statement) {
-			TSNode e = ts_node_named_child(st, 0);
-			if (ts_node_is_null(e) || ts_node_symbol(e) != s->assignment)
-				continue; /* a docstring, a call */
-			target = ts_node_child_by_field_id(e, s->f.left);
-			if (ts_node_is_null(target) || ts_node_symbol(target) != s->identifier)
-				return true; /* `a, m = ...`, `x.m = ...`: not worth following */
-		} else if (k == s->pass_statement || k == s->comment) {
-			continue;
-		} else {
-			return true;
-		}
-		uint32_t tl;
-		const char *t = ts_node_is_null(target) ? NULL : aa_ctx_text(ctx, target, &tl);
-		if (t && tl == len && !memcmp(t, name, len))
-			return true;
-	}
-	return false;
-}
-
-/* What a base class expression of a class names, for self_method_unbound: a library
- * class (nothing to look at), a class of this file (its body and bases are looked at),
- * or something else that may be project code. */
-enum base_kind { BASE_LIBRARY, BASE_THIS_FILE, BASE_MAYBE_PROJECT };
-
-static enum base_kind base_kind(struct aa_ctx *ctx, TSNode base, TSNode *class_def)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (ts_node_symbol(base) == s->keyword_argument || ts_node_symbol(base) == s->comment)
-		return BASE_LIBRARY; /* metaclass=...: its methods are the class's, not the instances' */
-	if (ts_node_symbol(base) == s->subscript) /* Generic[T] */
-		base = ts_node_child_by_field_id(base, s->f.value);
-	if (ts_node_is_null(base))
-		return BASE_MAYBE_PROJECT;
-	struct aa_meaning m = aa_ctx_eval(ctx, base);
-	if (m.kind == AA_MEANING_CLASS && !ts_node_is_null(m.node) && ts_node_symbol(m.node) == s->class_definition) {
-		*class_def = m.node;
-		return BASE_THIS_FILE;
-	}
-	return m.kind != AA_MEANING_NAME || aa_summarize_project_name(ctx, m.qualname) ? BASE_MAYBE_PROJECT :
-											 BASE_LIBRARY;
-}
-
-/* At most this many classes of the file are looked at for one `self.m()`: deeper or
- * wider hierarchies are deferred to the index. */
-#define MAX_SELF_CLASSES 16
-
-/* `self.m()` in a method of class C: the index finds m through C and its project bases.
- * True when no class of C's hierarchy that this file defines binds m, and the others are
- * library classes only (`unittest.TestCase`): no project code can answer, and nothing is
- * deferred or recorded. Test suites make thousands of `self.assertEqual(...)` calls,
- * often through a base class of their own (`class BaseTestCase(TestCase)`). */
-static bool self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t len)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	const struct aa_model *model = aa_ctx_model(ctx);
-	uint32_t fn = current_method(ctx);
-	if (fn == AA_NO_SCOPE)
-		return false;
-	TSNode classes[MAX_SELF_CLASSES];
-	size_t n_classes = 1;
-	classes[0] = aa_model_scope(model, aa_model_scope(model, fn)->class_scope)->node;
-	for (size_t c = 0; c < n_classes; c++) {
-		if (class_may_bind(ctx, classes[c], name, len))
-			return false;
-		TSNode supers = ts_node_child_by_field_id(classes[c], s->f.superclasses);
-		uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
-		for (uint32_t i = 0; i < n; i++) {
-			TSNode base = { 0 };
-			enum base_kind k = base_kind(ctx, ts_node_named_child(supers, i), &base);
-			if (k == BASE_MAYBE_PROJECT)
-				return false;
-			if (k == BASE_LIBRARY)
-				continue;
-			bool seen = false;
-			for (size_t j = 0; j < n_classes && !seen; j++)
-				seen = ts_node_eq(classes[j], base);
-			if (seen)
-				continue;
-			if (n_classes == MAX_SELF_CLASSES)
-				return false;
-			classes[n_classes++] = base;
-		}
-	}
-	return true;
-}
-
 bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len)
 {
-	return ts_node_symbol(receiver) == aa_ctx_syms(ctx)->identifier && is_self_name(ctx, receiver) &&
-	       self_method_unbound(ctx, name, len);
+	if (ts_node_symbol(receiver) != aa_ctx_syms(ctx)->identifier || !is_self_name(ctx, receiver))
+		return false;
+	const struct aa_model *model = aa_ctx_model(ctx);
+	uint32_t class_scope = aa_model_scope(model, current_method(ctx))->class_scope;
+	return aa_summarize_self_method_unbound(ctx, class_scope, name, len);
 }
 
 static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
@@ -586,7 +485,7 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 		uint32_t mlen;
 		const char *m = aa_ctx_text(ctx, attr, &mlen);
 		if (is_self_name(ctx, obj))
-			return self_method_unbound(ctx, m, mlen) ? V_NO : V_DEFER;
+			return aa_coroutine_self_call_unbound(ctx, obj, m, mlen) ? V_NO : V_DEFER;
 		if (is_stream_method(m, mlen)) {
 			const char *cls = stream_by_unpacking(ctx, obj);
 			if (cls)

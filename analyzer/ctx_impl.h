@@ -33,6 +33,13 @@ struct aa_ctx {
 	bool on_demand;               /* read only because the project index needs it */
 	uint32_t *scope_func;         /* owned; scope id -> index of its function in summary->funcs */
 	size_t scope_func_cap;
+	/* aa_summarize_self_method_unbound memo, for the class scope self_scope: the names
+	 * the classes of its hierarchy in this file bind (sorted; into the source), or
+	 * self_any when they may bind any name or the hierarchy reaches other code */
+	bool self_valid, self_any;
+	uint32_t self_scope;
+	struct aa_bound_name { const char *name; uint32_t len; } *self_names; /* owned array */
+	size_t n_self_names, self_names_cap;
 };
 
 /* Appends a finding at [start_byte, end_byte) unless noqa suppresses it. message is

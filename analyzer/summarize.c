@@ -46,6 +46,134 @@ bool aa_summarize_project_name(const struct aa_ctx *ctx, const char *q)
 	return ctx->summary && project_name(ctx, q);
 }
 
+/* ---- which names a class hierarchy of this file binds (self.m() calls) ---------------- */
+
+/* Appends to the memo the names class_def's body binds (def, class, `name = ...`); false
+ * when it holds a statement that might bind others (a compound statement, an unpacking
+ * or attribute target). */
+static bool collect_class_names(struct aa_ctx *ctx, TSNode class_def)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode body = ts_node_child_by_field_id(class_def, s->f.body);
+	uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode st = ts_node_named_child(body, i);
+		TSSymbol k = ts_node_symbol(st);
+		if (k == s->decorated_definition) {
+			st = ts_node_child_by_field_id(st, s->f.definition);
+			k = ts_node_symbol(st);
+		}
+		TSNode target = { 0 };
+		if (k == s->function_definition || k == s->class_definition) {
+			target = ts_node_child_by_field_id(st, s->f.name);
+		} else if (k == s->expression_statement) {
+			TSNode e = ts_node_named_child(st, 0);
+			if (ts_node_is_null(e) || ts_node_symbol(e) != s->assignment)
+				continue; /* a docstring, a call */
+			target = ts_node_child_by_field_id(e, s->f.left);
+			if (ts_node_is_null(target) || ts_node_symbol(target) != s->identifier)
+				return false; /* `a, m = ...`, `x.m = ...`: not worth following */
+		} else if (k == s->pass_statement || k == s->comment) {
+			continue;
+		} else {
+			return false;
+		}
+		if (ts_node_is_null(target))
+			continue;
+		AA_GROW(ctx->self_names, ctx->self_names_cap, ctx->n_self_names + 1);
+		struct aa_bound_name *b = &ctx->self_names[ctx->n_self_names++];
+		b->name = aa_ctx_text(ctx, target, &b->len);
+	}
+	return true;
+}
+
+/* What a base class expression names, evaluated in scope (where the class statement
+ * runs): a library class (nothing to look at), a class of this file (*class_scope: its
+ * body and bases are looked at), or something that may be project code (false). */
+static bool base_is_known(struct aa_ctx *ctx, uint32_t scope, TSNode base, uint32_t *class_scope)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	*class_scope = AA_NO_SCOPE;
+	if (ts_node_symbol(base) == s->keyword_argument || ts_node_symbol(base) == s->comment)
+		return true; /* metaclass=...: its methods are the class's, not the instances' */
+	if (ts_node_symbol(base) == s->subscript) /* Generic[T] */
+		base = ts_node_child_by_field_id(base, s->f.value);
+	if (ts_node_is_null(base))
+		return false;
+	struct aa_meaning m = aa_model_eval(ctx->model, scope, base);
+	if (m.kind == AA_MEANING_CLASS && !ts_node_is_null(m.node)) {
+		uint32_t n = aa_model_scope_count(ctx->model);
+		for (uint32_t i = 1; i < n; i++) {
+			const struct aa_scope_info *sc = aa_model_scope(ctx->model, i);
+			if (sc->kind == AA_SCOPE_CLASS && ts_node_eq(sc->node, m.node)) {
+				*class_scope = i;
+				return true;
+			}
+		}
+		return false;
+	}
+	return m.kind == AA_MEANING_NAME && !aa_summarize_project_name(ctx, m.qualname);
+}
+
+static int cmp_bound(const void *a, const void *b)
+{
+	const struct aa_bound_name *x = a, *y = b;
+	uint32_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* At most this many classes of the file are looked at for one class's hierarchy:
+ * deeper or wider ones are left to the index. */
+#define MAX_SELF_CLASSES 16
+
+static void fill_self_memo(struct aa_ctx *ctx, uint32_t class_scope)
+{
+	ctx->self_valid = true;
+	ctx->self_scope = class_scope;
+	ctx->self_any = true;
+	ctx->n_self_names = 0;
+	uint32_t classes[MAX_SELF_CLASSES];
+	size_t n_classes = 1;
+	classes[0] = class_scope;
+	for (size_t c = 0; c < n_classes; c++) {
+		const struct aa_scope_info *sc = aa_model_scope(ctx->model, classes[c]);
+		if (!collect_class_names(ctx, sc->node))
+			return;
+		const struct aa_syms *s = aa_ctx_syms(ctx);
+		TSNode supers = ts_node_child_by_field_id(sc->node, s->f.superclasses);
+		uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t base;
+			if (!base_is_known(ctx, sc->parent, ts_node_named_child(supers, i), &base))
+				return;
+			bool seen = base == AA_NO_SCOPE;
+			for (size_t j = 0; j < n_classes && !seen; j++)
+				seen = classes[j] == base;
+			if (seen)
+				continue;
+			if (n_classes == MAX_SELF_CLASSES)
+				return;
+			classes[n_classes++] = base;
+		}
+	}
+	ctx->self_any = false;
+	if (ctx->n_self_names > 1)
+		qsort(ctx->self_names, ctx->n_self_names, sizeof(*ctx->self_names), cmp_bound);
+}
+
+bool aa_summarize_self_method_unbound(struct aa_ctx *ctx, uint32_t class_scope, const char *name, uint32_t len)
+{
+	if (class_scope == AA_NO_SCOPE)
+		return false;
+	if (!ctx->self_valid || ctx->self_scope != class_scope)
+		fill_self_memo(ctx, class_scope);
+	if (ctx->self_any)
+		return false;
+	struct aa_bound_name key = { name, len };
+	return !bsearch(&key, ctx->self_names, ctx->n_self_names, sizeof(key), cmp_bound);
+}
+
 /* The class whose method the current scope is in, or NULL. */
 static const char *enclosing_class(struct aa_ctx *ctx)
 {

@@ -27,6 +27,14 @@ bool aa_summarize_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out);
  * `map(fetch, urls)`). */
 bool aa_summarize_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out);
 
+/* For `self.name()` in a method of the class whose scope is class_scope: true when
+ * neither that class nor any base class of it that this file defines binds name, while
+ * its other bases are library classes (`unittest.TestCase`): the project index could not
+ * resolve the call to project code. False when a class body holds a statement that may
+ * bind any name (a compound statement, an unpacking target), or past 16 classes. The
+ * hierarchy's names are collected once per class (memo in ctx). */
+bool aa_summarize_self_method_unbound(struct aa_ctx *ctx, uint32_t class_scope, const char *name, uint32_t len);
+
 /* Can the qualified name q be project code (under an analyzed top-level module that is
  * not the standard library)? False without a summary being built. */
 bool aa_summarize_project_name(const struct aa_ctx *ctx, const char *q);
