@@ -246,6 +246,8 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 				from = rl + 1;
 			else
 				continue;
+			if (from == root)
+				break; /* the same name as the package root's, or none either way */
 			bool rpkg;
 			char *alt = dotted_from(path, from, &rpkg);
 			if (alt) {
