@@ -431,9 +431,13 @@ static void add_tails(struct aa_index *x, const size_t *files, size_t k)
 {
 	for (size_t j = 0; j < k; j++) {
 		const struct aa_summary *s = x->sums[files ? files[j] : j];
-		for (size_t i = 0; s && i < s->n_funcs; i++)
-			if (s->funcs[i].is_coroutine)
-				smap_put(&x->callable_tails, tail_of(s->funcs[i].qualname), 0);
+		for (size_t i = 0; s && i < s->n_funcs; i++) {
+			if (!s->funcs[i].is_coroutine)
+				continue;
+			smap_put(&x->callable_tails, tail_of(s->funcs[i].qualname), 0);
+			if (!s->funcs[i].opaque)
+				smap_put(&x->coroutine_tails, tail_of(s->funcs[i].qualname), 0);
+		}
 		for (size_t i = 0; s && i < s->n_classes; i++)
 			smap_put(&x->callable_tails, tail_of(s->classes[i].qualname), 0);
 		for (size_t i = 0; s && i < s->n_exports; i++)
@@ -476,10 +480,14 @@ static bool module_needles(struct aa_index *x, uint32_t sum, char **needles, siz
  * it, besides the name the import binds (*by_name: q is a coroutine function, called
  * by that name): ".method(" for each coroutine method of a class (its own or
  * inherited), ".name(" for each coroutine function of a module. Appends to needles
- * (owned strings); returns false when q names no coroutine. */
-static bool coroutine_needles(struct aa_index *x, const char *q, char **needles, size_t *n, bool *by_name)
+ * (owned strings); returns false when q names no coroutine. *unresolved: q's last
+ * component is a coroutine function's name but q does not resolve (yet): a package
+ * that was not read may re-export it. */
+static bool coroutine_needles(struct aa_index *x, const char *q, char **needles, size_t *n, bool *by_name,
+			      bool *unresolved)
 {
 	*by_name = false;
+	*unresolved = false;
 	/* Resolution keeps a name's last component (an aliased module is retried under
 	 * its real name, a method is looked up by it); only an export can rename it, and
 	 * export names are in the set too. So a tail that no coroutine function, class,
@@ -488,6 +496,7 @@ static bool coroutine_needles(struct aa_index *x, const char *q, char **needles,
 	if (aa_index_smap_get(&x->callable_tails, tail_of(q)) == NONE)
 		return false;
 	struct ent e = resolve(x, q, 0);
+	*unresolved = e.kind == ENT_NONE && aa_index_smap_get(&x->coroutine_tails, tail_of(q)) != NONE;
 	if (e.kind == ENT_FUNC) {
 		const struct aa_sum_func *f = x->funcs[e.id].f;
 		*by_name = f->is_coroutine && !f->opaque;
@@ -515,7 +524,7 @@ static bool coroutine_needles(struct aa_index *x, const char *q, char **needles,
 /* coroutine_needles per import name, for one pass over the skipped files: the same
  * names are imported by many files (76,567 imports, 3,167 names on the pyenv tree). */
 struct memo_entry {
-	bool any, by_name;
+	bool any, by_name, unresolved;
 	uint32_t first, n; /* into pool */
 };
 
@@ -534,11 +543,11 @@ static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_m
 		return &m->entries[id];
 	char *found[MAX_NEEDLES];
 	size_t n = 0;
-	bool by_name;
-	bool any = coroutine_needles(x, q, found, &n, &by_name);
+	bool by_name, unresolved;
+	bool any = coroutine_needles(x, q, found, &n, &by_name, &unresolved);
 	AA_GROW(m->pool, m->pool_cap, m->n_pool + n);
 	AA_GROW(m->entries, m->entries_cap, m->n_entries + 1);
-	m->entries[m->n_entries] = (struct memo_entry){ any, by_name, (uint32_t)m->n_pool, (uint32_t)n };
+	m->entries[m->n_entries] = (struct memo_entry){ any, by_name, unresolved, (uint32_t)m->n_pool, (uint32_t)n };
 	if (n) /* the pool may still be NULL */
 		memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
 	m->n_pool += n;
@@ -580,6 +589,7 @@ static void release(struct aa_index *x)
 	smap_release(&x->module_by_name);
 	smap_release(&x->attr_by_name);
 	smap_release(&x->callable_tails);
+	smap_release(&x->coroutine_tails);
 	free(x->attr_types);
 }
 
@@ -802,6 +812,30 @@ static void want_module_of(struct wants *w, const char *name)
 	}
 }
 
+/* `from pkg import fetch` that does not resolve while some project coroutine is called
+ * `fetch`: wants the package the name goes through when it was not read (no async
+ * code) and its text names `fetch` (a package that does not cannot re-export it by that
+ * name; star re-exports are not followed by the index anyway). */
+static void want_reexporter(struct wants *w, const char *name, const struct aa_index_text_check *check)
+{
+	if (aa_stdlib_module(name, strcspn(name, ".")))
+		return;
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return;
+	long f = aa_modmap_find(w->modmap, name, (size_t)(dot - name));
+	if (f < 0 || (size_t)f >= w->n_files || w->analyzed[f] || w->queued[f])
+		return;
+	bool is_package;
+	aa_modmap_module(w->modmap, (size_t)f, &is_package);
+	const char *needles[] = { dot + 1 };
+	if (!is_package || (check && !check->mentions(check->ud, (size_t)f, needles, 1)))
+		return;
+	w->queued[f] = true;
+	AA_GROW(*w->wanted, *w->cap, *w->len + 1);
+	(*w->wanted)[(*w->len)++] = (size_t)f;
+}
+
 /* Wants what resolving ref needs: the modules of its names, and of the bases of the
  * classes along the way (a method may be inherited from another module). */
 static void want_ref(struct aa_index *x, struct wants *w, const struct aa_ref *ref)
@@ -927,6 +961,11 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 		for (size_t k = 0; k < s->n_imports; k++) {
 			const struct memo_entry *e = memo_needles(x, &memo, s->imports[k].name);
 			any |= e->any;
+			/* `from pkg import fetch` where pkg's __init__ (not read: no async code)
+			 * may re-export a coroutine: read the package; the next importers' pass
+			 * resolves the name through it. */
+			if (e->unresolved)
+				want_reexporter(&w, s->imports[k].name, check);
 			bool by_name = e->by_name;
 			for (uint32_t j = 0; j < e->n && n_needles < MAX_NEEDLES; j++)
 				needles[n_needles++] = memo.pool[e->first + j];

@@ -62,6 +62,10 @@ struct aa_index {
 	/* Last components of the names an import can reach a coroutine through (coroutine
 	 * functions, classes, exports); kept only by aa_index_new's indexes. */
 	struct smap callable_tails;
+	/* Last components of the project's coroutine functions (undecorated or with known
+	 * decorators): an import of such a name that does not resolve may go through a
+	 * package that re-exports it. */
+	struct smap coroutine_tails;
 };
 
 /* The value of key, or NONE. */
