@@ -170,6 +170,8 @@ bool aa_summarize_self_method_unbound(struct aa_ctx *ctx, uint32_t class_scope, 
 		fill_self_memo(ctx, class_scope);
 	if (ctx->self_any)
 		return false;
+	if (!ctx->n_self_names) /* bsearch wants an array, not NULL */
+		return true;
 	struct aa_bound_name key = { name, len };
 	return !bsearch(&key, ctx->self_names, ctx->n_self_names, sizeof(key), cmp_bound);
 }
