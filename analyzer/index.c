@@ -525,6 +525,10 @@ static bool coroutine_needles(struct aa_index *x, const char *q, char **needles,
  * names are imported by many files (76,567 imports, 3,167 names on the pyenv tree). */
 struct memo_entry {
 	bool any, by_name, unresolved;
+	/* the package that re-exports a coroutine function under this name's last
+	 * component (alias_reexporter); 0 not looked for yet, 1 none, 2 found */
+	uint8_t alias_state;
+	size_t alias_file;
 	uint32_t first, n; /* into pool */
 };
 
@@ -547,7 +551,7 @@ static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_m
 	bool any = coroutine_needles(x, q, found, &n, &by_name, &unresolved);
 	AA_GROW(m->pool, m->pool_cap, m->n_pool + n);
 	AA_GROW(m->entries, m->entries_cap, m->n_entries + 1);
-	m->entries[m->n_entries] = (struct memo_entry){ any, by_name, unresolved, (uint32_t)m->n_pool, (uint32_t)n };
+	m->entries[m->n_entries] = (struct memo_entry){ any, by_name, unresolved, 0, 0, (uint32_t)m->n_pool, (uint32_t)n };
 	if (n) /* the pool may still be NULL */
 		memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
 	m->n_pool += n;
@@ -836,6 +840,42 @@ static void want_reexporter(struct wants *w, const char *name, const struct aa_i
 	(*w->wanted)[(*w->len)++] = (size_t)f;
 }
 
+/* `from pkg import get_data` where pkg's __init__, not read (no async code), has `from
+ * .impl import fetch as get_data` and fetch is a coroutine function: the package's
+ * import-only summary shows the alias, and reading the package lets the next pass
+ * resolve the name. The file index of that package, or SIZE_MAX. Memoised per name (the
+ * memo's entries may move: looked up again by name). */
+static size_t alias_reexporter(struct aa_index *x, const struct wants *w, struct needle_memo *memo, const char *name)
+{
+	uint32_t id = aa_index_smap_get(&memo->by_name, name);
+	if (id != NONE && memo->entries[id].alias_state)
+		return memo->entries[id].alias_state == 2 ? memo->entries[id].alias_file : SIZE_MAX;
+	size_t found = SIZE_MAX;
+	const char *dot = strrchr(name, '.');
+	long f = dot && !aa_stdlib_module(name, strcspn(name, ".")) ?
+			 aa_modmap_find(w->modmap, name, (size_t)(dot - name)) :
+			 -1;
+	const struct aa_summary *pkg = f >= 0 && (size_t)f < w->n_files && (size_t)f < x->n_sums ? x->sums[f] : NULL;
+	bool is_package = false;
+	if (pkg && pkg->imports_only && !w->analyzed[f])
+		aa_modmap_module(w->modmap, (size_t)f, &is_package);
+	for (size_t k = 0; is_package && k < pkg->n_imports && found == SIZE_MAX; k++) {
+		const struct aa_sum_import *im = &pkg->imports[k];
+		if (strcmp(im->bound, dot + 1) || !strcmp(im->name, name))
+			continue;
+		/* One level: the alias names what the package imports, not another alias. */
+		const struct memo_entry *target = memo_needles(x, memo, im->name);
+		if (target->any && target->by_name)
+			found = (size_t)f;
+	}
+	id = aa_index_smap_get(&memo->by_name, name);
+	if (id != NONE) {
+		memo->entries[id].alias_state = found == SIZE_MAX ? 1 : 2;
+		memo->entries[id].alias_file = found;
+	}
+	return found;
+}
+
 /* Wants what resolving ref needs: the modules of its names, and of the bases of the
  * classes along the way (a method may be inherited from another module). */
 static void want_ref(struct aa_index *x, struct wants *w, const struct aa_ref *ref)
@@ -959,13 +999,24 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 		size_t n_needles = 0;
 		bool any = false;
 		for (size_t k = 0; k < s->n_imports; k++) {
-			const struct memo_entry *e = memo_needles(x, &memo, s->imports[k].name);
+			/* A copy: alias_reexporter may grow the memo. */
+			const struct memo_entry e_copy = *memo_needles(x, &memo, s->imports[k].name);
+			const struct memo_entry *e = &e_copy;
 			any |= e->any;
 			/* `from pkg import fetch` where pkg's __init__ (not read: no async code)
 			 * may re-export a coroutine: read the package; the next importers' pass
-			 * resolves the name through it. */
-			if (e->unresolved)
+			 * resolves the name through it. The same for an alias the package's
+			 * imports show (`from .impl import fetch as get_data`). */
+			if (e->unresolved) {
 				want_reexporter(&w, s->imports[k].name, check);
+			} else if (!e->any) {
+				size_t pkg = alias_reexporter(x, &w, &memo, s->imports[k].name);
+				if (pkg != SIZE_MAX && !w.queued[pkg]) {
+					w.queued[pkg] = true;
+					AA_GROW(*wanted, *wanted_cap, len + 1);
+					(*wanted)[len++] = pkg;
+				}
+			}
 			bool by_name = e->by_name;
 			for (uint32_t j = 0; j < e->n && n_needles < MAX_NEEDLES; j++)
 				needles[n_needles++] = memo.pool[e->first + j];
