@@ -540,11 +540,13 @@ struct needle_memo {
 	size_t n_pool, pool_cap;
 };
 
-static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_memo *m, const char *q)
+/* The id of q's entry in the memo (made on first use). Entries may move when the memo
+ * grows: keep ids, not pointers, across calls. */
+static uint32_t memo_id(struct aa_index *x, struct needle_memo *m, const char *q)
 {
 	uint32_t id = aa_index_smap_get(&m->by_name, q);
 	if (id != NONE)
-		return &m->entries[id];
+		return id;
 	char *found[MAX_NEEDLES];
 	size_t n = 0;
 	bool by_name, unresolved;
@@ -556,7 +558,12 @@ static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_m
 		memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
 	m->n_pool += n;
 	smap_put(&m->by_name, q, (uint32_t)m->n_entries);
-	return &m->entries[m->n_entries++];
+	return (uint32_t)m->n_entries++;
+}
+
+static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_memo *m, const char *q)
+{
+	return &m->entries[memo_id(x, m, q)];
 }
 
 /* "bound(", kept in the memo's pool until memo_release. */
@@ -843,18 +850,17 @@ static void want_reexporter(struct wants *w, const char *name, const struct aa_i
 /* `from pkg import get_data` where pkg's __init__, not read (no async code), has `from
  * .impl import fetch as get_data` and fetch is a coroutine function: the package's
  * import-only summary shows the alias, and reading the package lets the next pass
- * resolve the name. The file index of that package, or SIZE_MAX. Memoised per name (the
- * memo's entries may move: looked up again by name). */
-static size_t alias_reexporter(struct aa_index *x, const struct wants *w, struct needle_memo *memo, const char *name)
+ * resolve the name. id is name's entry in the memo. The file index of that package, or
+ * SIZE_MAX. Memoised in the entry. */
+static size_t alias_reexporter(struct aa_index *x, const struct wants *w, struct needle_memo *memo, uint32_t id,
+			       const char *name)
 {
-	uint32_t id = aa_index_smap_get(&memo->by_name, name);
-	if (id != NONE && memo->entries[id].alias_state)
+	if (memo->entries[id].alias_state)
 		return memo->entries[id].alias_state == 2 ? memo->entries[id].alias_file : SIZE_MAX;
 	size_t found = SIZE_MAX;
 	const char *dot = strrchr(name, '.');
-	long f = dot && !aa_stdlib_module(name, strcspn(name, ".")) ?
-			 aa_modmap_find(w->modmap, name, (size_t)(dot - name)) :
-			 -1;
+	/* Import-only summaries keep project names only: no standard-library check. */
+	long f = dot ? aa_modmap_find(w->modmap, name, (size_t)(dot - name)) : -1;
 	const struct aa_summary *pkg = f >= 0 && (size_t)f < w->n_files && (size_t)f < x->n_sums ? x->sums[f] : NULL;
 	bool is_package = false;
 	if (pkg && pkg->imports_only && !w->analyzed[f])
@@ -868,11 +874,8 @@ static size_t alias_reexporter(struct aa_index *x, const struct wants *w, struct
 		if (target->any && target->by_name)
 			found = (size_t)f;
 	}
-	id = aa_index_smap_get(&memo->by_name, name);
-	if (id != NONE) {
-		memo->entries[id].alias_state = found == SIZE_MAX ? 1 : 2;
-		memo->entries[id].alias_file = found;
-	}
+	memo->entries[id].alias_state = found == SIZE_MAX ? 1 : 2;
+	memo->entries[id].alias_file = found;
 	return found;
 }
 
@@ -1000,7 +1003,8 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 		bool any = false;
 		for (size_t k = 0; k < s->n_imports; k++) {
 			/* A copy: alias_reexporter may grow the memo. */
-			const struct memo_entry e_copy = *memo_needles(x, &memo, s->imports[k].name);
+			uint32_t id = memo_id(x, &memo, s->imports[k].name);
+			const struct memo_entry e_copy = memo.entries[id];
 			const struct memo_entry *e = &e_copy;
 			any |= e->any;
 			/* `from pkg import fetch` where pkg's __init__ (not read: no async code)
@@ -1010,7 +1014,7 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 			if (e->unresolved) {
 				want_reexporter(&w, s->imports[k].name, check);
 			} else if (!e->any) {
-				size_t pkg = alias_reexporter(x, &w, &memo, s->imports[k].name);
+				size_t pkg = alias_reexporter(x, &w, &memo, id, s->imports[k].name);
 				if (pkg != SIZE_MAX && !w.queued[pkg]) {
 					w.queued[pkg] = true;
 					AA_GROW(*wanted, *wanted_cap, len + 1);
