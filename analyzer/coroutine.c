@@ -267,13 +267,18 @@ static bool is_self_name(struct aa_ctx *ctx, TSNode ident)
 	return method->self_name && method->self_len == len && !memcmp(method->self_name, t, len);
 }
 
-bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len)
+/* `self.name()` where self is the current method's first parameter (is_self_name). */
+static bool self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t len)
 {
-	if (ts_node_symbol(receiver) != aa_ctx_syms(ctx)->identifier || !is_self_name(ctx, receiver))
-		return false;
 	const struct aa_model *model = aa_ctx_model(ctx);
 	uint32_t class_scope = aa_model_scope(model, current_method(ctx))->class_scope;
 	return aa_summarize_self_method_unbound(ctx, class_scope, name, len);
+}
+
+bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len)
+{
+	return ts_node_symbol(receiver) == aa_ctx_syms(ctx)->identifier && is_self_name(ctx, receiver) &&
+	       self_method_unbound(ctx, name, len);
 }
 
 static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
@@ -485,7 +490,7 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 		uint32_t mlen;
 		const char *m = aa_ctx_text(ctx, attr, &mlen);
 		if (is_self_name(ctx, obj))
-			return aa_coroutine_self_call_unbound(ctx, obj, m, mlen) ? V_NO : V_DEFER;
+			return self_method_unbound(ctx, m, mlen) ? V_NO : V_DEFER;
 		if (is_stream_method(m, mlen)) {
 			const char *cls = stream_by_unpacking(ctx, obj);
 			if (cls)
