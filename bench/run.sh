@@ -104,7 +104,7 @@ printf 'files:  %d .py/.pyi, %.1f MB; %d (%.0f %%) contain async or await\n' \
 analyzer_args=("$tree")
 noise_dirs=()
 if ((have_analyzer)) && [[ ${BENCH_ANALYZER_TREE_ONLY:-0} != 1 ]]; then
-	# The analyzer's built-in noise list (analyzer/discover.h); keep the two in step.
+	# The analyzer's built-in noise list (analyzer/input/discover.h); keep the two in step.
 	mapfile -t noise_dirs < <(
 		{
 			awk -v root="$tree/" '

@@ -5,8 +5,8 @@
 #ifndef AA_RULES_H
 #define AA_RULES_H
 
-#include "analyzer/context.h"
-#include "analyzer/rule.h"
+#include "analyzer/check/context.h"
+#include "analyzer/check/rule.h"
 
 #define AA_TARGETS(table) .targets = (table), .n_targets = sizeof(table) / sizeof((table)[0])
 

@@ -1,12 +1,12 @@
-/* Unit test for analyzer/coroutine.c: the decorator table, and which defs are coroutine
+/* Unit test for rules/coroutines/coroutine.c: the decorator table, and which defs are coroutine
  * functions (async, no yield of their own). Exit 0 = pass; each failure prints expected
  * vs actual. */
-#include "analyzer/coroutine.h"
-#include "analyzer/known_types.h"
-#include "analyzer/rule.h"
-#include "analyzer/model.h"
-#include "analyzer/parse.h"
-#include "analyzer/source.h"
+#include "rules/coroutines/coroutine.h"
+#include "analyzer/facts/known_types.h"
+#include "analyzer/check/rule.h"
+#include "analyzer/facts/model.h"
+#include "parsers/python/parse.h"
+#include "analyzer/input/source.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * directories, a virtualenv, symlink loops, dangling and duplicate links, explicit paths,
  * excludes, display forms). Exit 0 when everything holds.
  */
-#include "analyzer/discover.h"
+#include "analyzer/input/discover.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,11 +6,11 @@
  *   emit_test --write-sarif FILE  write the SARIF log of the sample findings to FILE
  *                                 (tests/t_sarif_validate.sh validates it)
  */
-#include "analyzer/diag.h"
-#include "analyzer/emit.h"
-#include "analyzer/rule.h"
-#include "analyzer/ruledoc.h"
-#include "analyzer/xalloc.h"
+#include "analyzer/check/diag.h"
+#include "analyzer/report/emit.h"
+#include "analyzer/check/rule.h"
+#include "analyzer/report/ruledoc.h"
+#include "analyzer/base/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>

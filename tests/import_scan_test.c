@@ -1,7 +1,7 @@
-/* Unit test for analyzer/import_scan.c: the names a skipped file's import statements
+/* Unit test for analyzer/facts/import_scan.c: the names a skipped file's import statements
  * bind, found by a line scan. Exit 0 = pass; each failure prints the expected and the
  * scanned names. */
-#include "analyzer/import_scan.h"
+#include "analyzer/facts/import_scan.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* Unit tests of analyzer/pytest_config.c's INI and TOML readers and name matching. */
-#include "analyzer/pytest_config.h"
+/* Unit tests of rules/testing/pytest_config.c's INI and TOML readers and name matching. */
+#include "rules/testing/pytest_config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

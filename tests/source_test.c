@@ -1,8 +1,8 @@
-/* Unit test for analyzer/source.c: reading, BOM, PEP 263, validation, line ends, line index.
+/* Unit test for analyzer/input/source.c: reading, BOM, PEP 263, validation, line ends, line index.
  * Every case goes through both aa_source_from_bytes and aa_source_load (a temp file), and the
  * two results must agree. Exit 0 = pass; each failure prints expected vs actual. */
-#include "analyzer/source.h"
-#include "analyzer/xalloc.h"
+#include "analyzer/input/source.h"
+#include "analyzer/base/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,63 @@
+/*
+ * bindings.h: where a local name of a function gets its values, found by a bounded walk
+ * of the function's body (outside nested defs, lambdas and classes, whose names are
+ * their own). Flow-insensitive: every binding, in source order.
+ */
+#ifndef AA_BINDINGS_H
+#define AA_BINDINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/check/context.h"
+
+enum aa_binding_kind {
+	AA_BIND_ASSIGN,    /* `name = value`, `name: T = value`, `(name := value)` */
+	AA_BIND_AUGMENT,   /* `name += value` */
+	AA_BIND_FOR,       /* `for name in value:` (also `for k, name in value:`) */
+	AA_BIND_ASYNC_FOR, /* `async for name in value:` */
+	AA_BIND_ADD,       /* `name.append(value)`, `.add(value)`, `.insert(i, value)`; `.extend(value)`
+			      with extend set (value is a collection of items) */
+	AA_BIND_STORE,     /* `name[key] = value` */
+	AA_BIND_OTHER,     /* bound in a way not followed: tuple unpacking, `with ... as name`, `del`,
+			      `global`, imports, `except ... as name`, a `match` capture */
+};
+
+struct aa_binding {
+	enum aa_binding_kind kind;
+	TSNode value;  /* the value or iterable (null for OTHER) */
+	TSNode node;   /* the statement or call that binds */
+	/* ADD / STORE: the innermost `for` statement of the function whose body holds the
+	 * binding, or a null node (also when a `while` is nearer). */
+	TSNode loop;
+	bool extend;
+};
+
+/* Calls fn for each binding of name[0..len) in the body of fn_def (a function_definition),
+ * in source order, until fn returns false. Returns false when the walk ended early: fn
+ * said stop, or the body is larger than the walk's bound (callers treat that as
+ * unknown). Nodes are valid while the tree is. */
+bool aa_bindings_each(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len,
+		      bool (*fn)(void *ud, const struct aa_binding *b), void *ud);
+
+/* True when name[0..len) is a parameter of fn_def (any kind: `*args`, `**kw`, keyword
+ * only). */
+bool aa_bindings_is_parameter(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len);
+
+/* The 0-based position of parameter name[0..len) of fn_def among the parameters a call
+ * can pass by position (`self` included), or -1 when it is keyword-only, `*args`,
+ * `**kw` or not a parameter. */
+int aa_bindings_param_position(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len);
+
+/* The innermost `for` statement between node and fn_def whose body holds node, or a null
+ * node when there is none or a `while` statement, comprehension or nested def is
+ * nearer. */
+TSNode aa_bindings_enclosing_for(struct aa_ctx *ctx, TSNode fn_def, TSNode node);
+
+/* True when where reads a name that pattern (a loop or comprehension target: `u`,
+ * `(k, v)`) binds. Keyword names (`f(u=1)`) and `_` do not count; only the first 8
+ * names of a pattern are looked for. */
+bool aa_bindings_pattern_read(struct aa_ctx *ctx, TSNode pattern, TSNode where);
+
+#endif

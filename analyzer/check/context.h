@@ -1,0 +1,153 @@
+/*
+ * context.h: what a rule's check() may ask and do. Rules ask questions; they do not
+ * resolve names themselves (design note 3). A context is per file and per worker thread;
+ * everything it returns is valid until the check returns unless stated otherwise.
+ */
+#ifndef AA_CONTEXT_H
+#define AA_CONTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/facts/model.h"
+#include "analyzer/check/rule.h"
+#include "analyzer/input/source.h"
+#include "parsers/python/syms.h"
+
+struct aa_ctx;
+
+/* --- where we are ---------------------------------------------------------------- */
+
+const struct aa_syms *aa_ctx_syms(const struct aa_ctx *ctx);
+const struct aa_source *aa_ctx_source(const struct aa_ctx *ctx);
+struct aa_model *aa_ctx_model(const struct aa_ctx *ctx);
+
+/* The path of the file being checked, as reported (its display path: as reachable from
+ * the working directory, or the --stdin-filename). Owned by the context. */
+const char *aa_ctx_path(const struct aa_ctx *ctx);
+
+/* The scope the current node is evaluated in (see walk.h). */
+uint32_t aa_ctx_scope(const struct aa_ctx *ctx);
+
+/* True when the current node runs in async context: the body of an `async def`
+ * (including class bodies, comprehensions, and the decorators and defaults of nested
+ * defs there), not the body of a nested `def` or `lambda`. */
+bool aa_ctx_in_async(const struct aa_ctx *ctx);
+
+/* Name of the `async def` whose context the current node is in ("fetch"), as a
+ * NUL-terminated string owned by the model; "<module>" outside any function. */
+const char *aa_ctx_function_name(struct aa_ctx *ctx);
+
+/* --- text ---------------------------------------------------------------------- */
+
+/* The node's source text (not NUL-terminated) and its length. */
+const char *aa_ctx_text(const struct aa_ctx *ctx, TSNode node, uint32_t *len);
+/* True when the node's text is exactly s. */
+bool aa_ctx_text_is(const struct aa_ctx *ctx, TSNode node, const char *s);
+
+/* --- resolution ------------------------------------------------------------------ */
+
+enum aa_callee_kind {
+	AA_CALLEE_UNKNOWN = 0,
+	AA_CALLEE_FUNCTION, /* qualname: a module-level callable, "time.sleep", "builtins.open" */
+	AA_CALLEE_METHOD,   /* qualname: the receiver's class "requests.Session"; method: "get" */
+	AA_CALLEE_LOCAL,    /* a def of this file (node = the function_definition; qualname its
+			       qualified name) */
+};
+
+struct aa_callee {
+	enum aa_callee_kind kind;
+	const char *qualname;   /* owned by the model; FUNCTION, METHOD, LOCAL */
+	const char *method;     /* METHOD: into the source, method_len bytes */
+	uint32_t method_len;
+	TSNode receiver;        /* METHOD: the receiver expression */
+	TSNode origin;          /* METHOD: the call that made the receiver, when unique; else null */
+	TSNode node;            /* LOCAL: the def */
+};
+
+/* Resolves what a `call` node calls. Memoised for the current node, so several rules
+ * asking about the same call cost one resolution. */
+const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call);
+
+/* What calling fn (a name or attribute: the `fetch` of `map(fetch, urls)`) would call,
+ * resolved as aa_ctx_callee resolves a call's function. Not memoised. */
+void aa_ctx_callee_of(struct aa_ctx *ctx, TSNode fn, struct aa_callee *out);
+
+/* True when rule is enabled in this run. */
+bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule);
+
+/* Meaning of any expression from the current scope (model.h). */
+struct aa_meaning aa_ctx_eval(struct aa_ctx *ctx, TSNode expr);
+
+/* Matches a call against rule's target table: a FUNCTION callee against non-method
+ * targets, a METHOD callee against method targets ("requests.Session.get"). Returns the
+ * target or NULL; *callee_out (optional) receives the resolution. */
+const struct aa_target *aa_ctx_match_call(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
+					  const struct aa_callee **callee_out);
+
+/* The file imports this module (or one under it) anywhere. */
+bool aa_ctx_imports(const struct aa_ctx *ctx, const char *module);
+
+/* Additional blocking calls configured by the user (--blocking-call), NULL-terminated. */
+const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
+
+/* node's parent, like ts_node_parent but from the walker's stack when node is the node
+ * being checked or one of its ancestors (tree-sitter's ts_node_parent descends from the
+ * root every time). */
+TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
+
+/* True when call is the operand of `await` (through parentheses). */
+bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);
+
+/* --- arguments ------------------------------------------------------------------- */
+
+/* The argument of `call` at position `index` (0-based, positional only; -1 to skip) or
+ * named `keyword` (NULL to skip); a null node when absent. Positional arguments after a
+ * *splat are not counted (unknown). */
+TSNode aa_call_arg(const struct aa_ctx *ctx, TSNode call, int index, const char *keyword);
+/* Number of positional arguments, or -1 when a *splat or **splat makes it unknown. */
+int aa_call_positional_count(const struct aa_ctx *ctx, TSNode call);
+
+/* --- reporting ------------------------------------------------------------------- */
+
+/* Reports a finding of rule anchored at node (its start is the anchor, its span the
+ * underline), unless a noqa comment on the anchor's line suppresses it. The message is
+ * formatted with printf syntax. */
+void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* --- cross-file findings ----------------------------------------------------------- */
+
+/* What a deferred finding waits for (decided by the project index, analyzer/index/index.h,
+ * after every file is summarised). */
+enum aa_defer_cond {
+	/* the callee resolves to a project coroutine function (an `async def` whose
+	 * decorators are all known to keep it one, not overridden in a project subclass
+	 * with a different async-ness) */
+	AA_DEFER_IF_COROUTINE = 1,
+};
+
+struct aa_ref; /* analyzer/facts/summary.h */
+
+/* Deferred findings are recorded in two steps, so that a message is built only for a
+ * call that can be deferred. aa_ctx_defer_begin() is true when a finding of rule at call
+ * can be recorded: a summary is being built, rule is enabled and not suppressed by noqa
+ * on the call's line, and the callee can be named (not a call through an unknown
+ * object); it then fills *ref (strings owned by the summary). */
+bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, struct aa_ref *ref);
+
+/* Records the finding of rule at call that aa_ctx_defer_begin() accepted with *ref, to
+ * be reported when the call's callee, resolved across the project, satisfies cond. Used
+ * for callees the file alone cannot decide (imported project functions, methods through
+ * `self`, `cls`, `super()` and receivers whose class is known). message is the complete
+ * message (taken over). */
+void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
+		  const struct aa_ref *ref, char *message);
+
+/* The call's callee text for messages: "time.sleep" for `time.sleep(1)`, shortened to
+ * 60 bytes. Owned by the context, valid until the next call of this function. */
+const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call);
+
+#endif

@@ -1,0 +1,48 @@
+#include "analyzer/check/rule.h"
+
+#include <string.h>
+
+const struct aa_rule *aa_rule_find(const char *code_or_name)
+{
+	for (size_t i = 0; i < aa_rules_count; i++) {
+		const struct aa_rule *r = aa_rules[i];
+		if (!strcmp(r->code, code_or_name) || !strcmp(r->name, code_or_name))
+			return r;
+	}
+	return NULL;
+}
+
+size_t aa_rule_index(const struct aa_rule *rule)
+{
+	for (size_t i = 0; i < aa_rules_count; i++)
+		if (aa_rules[i] == rule)
+			return i;
+	return aa_rules_count;
+}
+
+const struct aa_target *aa_rule_match_function(const struct aa_rule *rule, const char *qualname)
+{
+	for (size_t i = 0; i < rule->n_targets; i++) {
+		const struct aa_target *t = &rule->targets[i];
+		if (!(t->flags & AA_TARGET_METHOD) && !strcmp(t->name, qualname))
+			return t;
+	}
+	return NULL;
+}
+
+const struct aa_target *aa_rule_match_method(const struct aa_rule *rule, const char *class_qualname,
+					     const char *method, size_t method_len)
+{
+	size_t clen = strlen(class_qualname);
+	for (size_t i = 0; i < rule->n_targets; i++) {
+		const struct aa_target *t = &rule->targets[i];
+		if (!(t->flags & AA_TARGET_METHOD))
+			continue;
+		/* t->name is "<class_qualname>.<method>" */
+		if (!strncmp(t->name, class_qualname, clen) && t->name[clen] == '.' &&
+		    strlen(t->name + clen + 1) == method_len &&
+		    !memcmp(t->name + clen + 1, method, method_len))
+			return t;
+	}
+	return NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * analyze.h: the per-file stage of the pipeline: read -> decode -> (prefilter) -> parse
+ * -> model (pass 1) -> rules (pass 2) -> findings. Trees never leave this stage.
+ *
+ * struct aa_engine is the immutable, shared configuration of a run (interned grammar,
+ * enabled rules, node-kind -> rules dispatch); struct aa_worker is one thread's state.
+ */
+#ifndef AA_ANALYZE_H
+#define AA_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/check/diag.h"
+#include "analyzer/index/modmap.h"
+#include "analyzer/facts/summary.h"
+#include "rules/blocking/target_index.h"
+#include "analyzer/check/rule.h"
+#include "parsers/python/syms.h"
+
+struct aa_engine {
+	struct aa_syms syms;
+	bool *enabled;            /* owned; indexed like aa_rules[] */
+	/* dispatch[sym_start[k] .. sym_start[k+1]) are the enabled rules with a check for
+	 * node symbol k. */
+	uint32_t *sym_start;      /* owned; symbol count + 1 entries */
+	const struct aa_rule **dispatch; /* owned */
+	uint32_t n_symbols;
+	const char *const *blocking_calls; /* borrowed; NULL-terminated qualified names (AA110) */
+	/* The union of the enabled rules' prefilter_words, each once (owned arrays;
+	 * strings borrowed from descriptors): those starting with "async", checked in
+	 * the scan for `async def`, and the others. */
+	const char **async_words;
+	size_t n_async_words, async_words_cap;
+	const char **prefilter_words;
+	size_t n_prefilter_words, prefilter_cap;
+	const struct aa_modmap *modmap; /* borrowed; the analyzed files' module names, or NULL */
+	bool uses_index;          /* some enabled rule needs the project index */
+	bool scan_imports;        /* ... and the imports of the files it does not parse */
+	bool fanout_facts;        /* ... and the fan-out facts of async functions (AA301, AA302) */
+	struct aa_target_index travelling; /* owned; AA101-AA108 targets by name (AA109) */
+};
+
+/* Does rule's table travel through helpers (AA109)? AA101-AA108. */
+bool aa_rule_travels(const struct aa_rule *rule);
+
+/* Prepares an engine for the rules enabled[] selects (borrowed for the call; copied).
+ * Returns 0, or -1 with *error set (static string) when the pinned grammar lacks a name
+ * the analyzer or a rule needs. Release with aa_engine_release. */
+int aa_engine_init(struct aa_engine *engine, const bool *enabled, const char *const *blocking_calls,
+		   const char **error);
+void aa_engine_release(struct aa_engine *engine);
+bool aa_engine_enabled(const struct aa_engine *engine, const struct aa_rule *rule);
+
+struct aa_worker {
+	const struct aa_engine *engine; /* borrowed */
+	TSParser *parser;               /* owned */
+	struct aa_diag_list diags;      /* owned; this worker's findings */
+	int internal_errors;            /* files that hit an internal error (exit 2) */
+	size_t parsed;                  /* files this worker parsed */
+};
+
+void aa_worker_init(struct aa_worker *w, const struct aa_engine *engine);
+void aa_worker_release(struct aa_worker *w);
+
+/* What the per-file stage is told about a file. */
+struct aa_file_job {
+	const char *path;     /* to open */
+	const char *display;  /* to report */
+	bool dangling;        /* a symlink whose target is missing (reported as AA002) */
+	const char *module;   /* dotted module name, or NULL (then derived from display) */
+	bool is_package;
+	bool force;           /* parse even without async code (a module the index needs) */
+	bool prefiltered;     /* out: not parsed, having nothing the rules look at */
+	size_t bytes;         /* out: the decoded source's length (0 when unreadable) */
+};
+
+/* Analyzes one file, appending findings to w->diags. Returns the file's summary for
+ * the project index (caller frees with aa_summary_free), or NULL when the file was not
+ * parsed. */
+struct aa_summary *aa_analyze_path(struct aa_worker *w, struct aa_file_job *job);
+
+/* The same for source bytes already in memory (stdin); takes ownership of data. */
+struct aa_summary *aa_analyze_bytes(struct aa_worker *w, char *data, size_t len, struct aa_file_job *job);
+
+#endif

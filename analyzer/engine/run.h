@@ -1,0 +1,41 @@
+/*
+ * run.h: the parallel per-file stage and the project index after it.
+ *
+ * Workers take files from a shared atomic index; each has its own parser and finding
+ * list, and each file's summary lands in that file's slot, so nothing depends on which
+ * thread finished first. Then modules that the analyzed code calls into but that were
+ * not parsed (no async code) are analyzed on demand, in rounds, until no new one is
+ * needed; then the index links every summary and adds the cross-file findings; then
+ * all findings are sorted. Output does not depend on the number of threads.
+ */
+#ifndef AA_RUN_H
+#define AA_RUN_H
+
+#include <stddef.h>
+
+#include "analyzer/engine/analyze.h"
+#include "analyzer/input/discover.h"
+#include "analyzer/index/modmap.h"
+
+struct aa_run_result {
+	struct aa_diag_list diags; /* owned by the caller: release with aa_diag_list_release */
+	int internal_errors;       /* files the analyzer failed on (exit 2) */
+	size_t on_demand;          /* files parsed only because the index needed them */
+	size_t parsed;             /* files parsed, on_demand included */
+	unsigned rounds;           /* on-demand rounds that read files */
+	/* Wall-clock seconds per phase (--timings): reading, parsing, local rules and
+	 * summaries of every file; the on-demand rounds (deciding what to read, reading
+	 * it); linking the summaries and the cross-file rules, freeing them, sorting. */
+	double per_file_secs, on_demand_secs, link_secs;
+};
+
+/* Seconds on a monotonic clock, for phase timings. */
+double aa_run_now(void);
+
+/* Analyzes files[0..n) (module names from modmap, which must be the engine's modmap)
+ * with `jobs` threads (the calling thread is one of them, so the run completes even when
+ * no extra thread can be started). Fills result. */
+void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
+		  struct aa_run_result *result);
+
+#endif

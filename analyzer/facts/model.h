@@ -1,0 +1,119 @@
+/*
+ * model.h: the per-file semantic model (Ruff's SemanticModel, flow-insensitive).
+ *
+ * Built by one walk over the parsed file (pass 1) before any rule runs, so a name's
+ * meaning at a use site reflects every binding of it in its scope, as Python's scoping
+ * does. It answers the questions rules ask:
+ *  - which scope a node is in, and whether that is async context (walk.h decides scopes);
+ *  - what a name or dotted expression refers to, through imports, aliases and shadowing
+ *    (LEGB, class scopes skipped from nested functions, global/nonlocal);
+ *  - what class an object is an instance of (object tracking): constructor or factory
+ *    calls, annotations (`C`, `C | None`, `Optional[C]`, `"C"`), `with C() as x`,
+ *    `self.x = C()` in any method, class attributes, module-level bindings, and
+ *    well-known factories and methods (analyzer/facts/known_types.h).
+ * A name bound to nowhere is a builtin, or, after one `from m import *` at module level,
+ * m's (the index resolves it); after two star imports it is unknown. A name bound to
+ * two different things in one scope is unknown; `None` bindings are neutral (`x = None` then `x = Session()` is a Session). What cannot be known is
+ * AA_MEANING_UNKNOWN, never a guess.
+ *
+ * Everything the model returns (qualified names, meanings) is owned by the model and
+ * valid until aa_model_release; TSNodes are valid while the parsed trees are.
+ * Not thread-safe: one model per file per worker.
+ */
+#ifndef AA_MODEL_H
+#define AA_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "parsers/python/parse.h"
+#include "analyzer/input/source.h"
+#include "parsers/python/syms.h"
+#include "parsers/python/walk.h"
+
+enum aa_meaning_kind {
+	AA_MEANING_UNKNOWN = 0,
+	AA_MEANING_NAME,     /* a module or a module-level object named by qualname ("time", "time.sleep", "builtins.open") */
+	AA_MEANING_INSTANCE, /* an instance of the class qualname ("requests.Session") */
+	AA_MEANING_FUNCTION, /* a def in this file (node = the function_definition; qualname its
+				qualified name, "pkg.mod.Class.method", "pkg.mod.outer.<locals>.inner") */
+	AA_MEANING_CLASS,    /* a class in this file (node = the class_definition; qualname as above) */
+};
+
+struct aa_meaning {
+	enum aa_meaning_kind kind;
+	const char *qualname; /* NAME / INSTANCE: owned by the model */
+	/* INSTANCE: the expression that made the object when there is exactly one (a call
+	 * such as `queue.Queue(maxsize=5)`), else a null node. FUNCTION / CLASS: the def. */
+	TSNode node;
+};
+
+struct aa_scope_info {
+	enum aa_scope_kind kind;
+	uint32_t parent;      /* AA_NO_SCOPE for the module */
+	uint32_t function;    /* nearest FUNCTION or LAMBDA scope at or above (AA_NO_SCOPE at module level) */
+	bool is_async;        /* FUNCTION: an `async def` */
+	bool has_yield;       /* FUNCTION/LAMBDA: a `yield` in its own body (not in nested scopes) */
+	bool async_context;   /* code in this scope runs in async context (see rules.md) */
+	TSNode node;          /* the scope's node (module root for scope 0) */
+	const char *name;     /* FUNCTION/CLASS: its name, pointing into the source; else NULL */
+	uint32_t name_len;
+	uint32_t class_scope; /* FUNCTION directly in a class body: that class's scope; else AA_NO_SCOPE */
+	const char *self_name;/* such a method's first parameter name (into the source), or NULL */
+	uint32_t self_len;
+	/* Qualified name of the scope: the module's name for scope 0, "<module>.C" for a
+	 * class, "<module>.f" for a function; the scopes nested in a function add
+	 * ".<locals>" as Python's __qualname__ does. Owned by the model. */
+	const char *qualname;
+};
+
+struct aa_model; /* opaque */
+
+/* Builds the model of parsed (pass 1: one aa_walk). src, syms and parsed must outlive
+ * the model. module is the file's dotted module name ("pkg.db"; borrowed for the call),
+ * is_package true for a package's __init__: they qualify local definitions and resolve
+ * relative imports (`from .x import f` in pkg.db -> "pkg.x.f"). Caller frees with
+ * aa_model_free. */
+struct aa_model *aa_model_build(const struct aa_source *src, const struct aa_syms *syms,
+				const struct aa_parsed *parsed, const char *module, bool is_package);
+void aa_model_free(struct aa_model *model);
+
+uint32_t aa_model_scope_count(const struct aa_model *model);
+const struct aa_scope_info *aa_model_scope(const struct aa_model *model, uint32_t id);
+
+/* What expr (identifier, attribute chain, call, `/`, parentheses) evaluates to, seen
+ * from scope. Memoised; bounded depth (cycles like `a = b; b = a` are UNKNOWN). Inside a
+ * method, its first parameter (`self`, `cls`) is an INSTANCE of the enclosing class; a
+ * call of a class of this file is an INSTANCE of it. */
+struct aa_meaning aa_model_eval(struct aa_model *model, uint32_t scope, TSNode expr);
+
+/* The meaning of a type annotation node (`C`, `mod.C`, `C | None`, `Optional[C]`,
+ * `"C"`) as an INSTANCE meaning, or UNKNOWN. */
+struct aa_meaning aa_model_eval_annotation(struct aa_model *model, uint32_t scope, TSNode type);
+
+/* True when the file imports module (or something under it) anywhere:
+ * aa_model_imports(m, "trio") for `import trio` or `from trio import sleep`. */
+bool aa_model_imports(const struct aa_model *model, const char *module);
+
+/* Calls fn for each name bound at module level, with what it means (aa_model_eval's
+ * answer for the name at module scope). */
+void aa_model_each_module_name(struct aa_model *model,
+			       void (*fn)(void *ud, const char *name, uint32_t len, struct aa_meaning meaning), void *ud);
+
+/* Calls fn for each attribute of a class of this file whose value is a known instance:
+ * class-level bindings and annotations (`core: Core`), and `self.x = ...` in its
+ * methods. cls is the class's qualified name. */
+void aa_model_each_class_attr(struct aa_model *model,
+			      void (*fn)(void *ud, const char *cls, const char *name, uint32_t len, struct aa_meaning meaning),
+			      void *ud);
+
+/* Comments seen by pass 1 (for noqa), in source order. */
+size_t aa_model_comment_count(const struct aa_model *model);
+TSNode aa_model_comment(const struct aa_model *model, size_t i);
+
+/* Copies a string into the model's arena; valid until aa_model_free. */
+const char *aa_model_intern(struct aa_model *model, const char *s, size_t len);
+
+#endif

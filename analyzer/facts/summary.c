@@ -1,0 +1,71 @@
+#include "analyzer/facts/summary.h"
+#include "analyzer/base/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct aa_summary_arena {
+	struct aa_summary_arena *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package)
+{
+	struct aa_summary *sum = aa_xcalloc(1, sizeof(*sum));
+	sum->path = aa_xstrdup(path);
+	sum->module = aa_summary_intern(sum, module, strlen(module));
+	sum->is_package = is_package;
+	return sum;
+}
+
+const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
+{
+	struct aa_summary_arena *a = sum->arena;
+	if (!a || a->cap - a->used < len + 1) {
+		/* Small first: most summaries of skipped files hold a few import names. */
+		size_t want = sum->arena ? 4096 : 256;
+		size_t cap = len + 1 > want ? len + 1 : want;
+		a = aa_xmalloc(sizeof(*a) + cap);
+		a->next = sum->arena;
+		a->used = 0;
+		a->cap = cap;
+		sum->arena = a;
+	}
+	char *p = a->data + a->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	a->used += len + 1;
+	return p;
+}
+
+void aa_summary_free(struct aa_summary *sum)
+{
+	if (!sum)
+		return;
+	for (size_t i = 0; i < sum->n_sites; i++) {
+		free(sum->sites[i].message);
+		free(sum->sites[i].source_line);
+		free(sum->sites[i].tail);
+	}
+	for (size_t i = 0; i < sum->n_clients; i++)
+		free(sum->clients[i].source_line);
+	while (sum->arena) {
+		struct aa_summary_arena *next = sum->arena->next;
+		free(sum->arena);
+		sum->arena = next;
+	}
+	free(sum->funcs);
+	free(sum->calls);
+	free(sum->blocks);
+	free(sum->classes);
+	free(sum->bases);
+	free(sum->exports);
+	free(sum->attrs);
+	free(sum->imports);
+	free(sum->sites);
+	free(sum->awaits);
+	free(sum->clients);
+	free(sum->path);
+	free(sum);
+}

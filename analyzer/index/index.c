@@ -1,0 +1,1060 @@
+#include "analyzer/index/index.h"
+#include "analyzer/index/index_impl.h"
+#include "analyzer/base/buf.h"
+#include "analyzer/base/hash.h"
+#include "analyzer/check/rule.h"
+#include "analyzer/facts/stdlib_modules.h"
+#include "analyzer/base/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RESOLVE_DEPTH 16
+#define MAX_MRO 64
+#define MAX_SUBCLASSES 256
+
+extern const struct aa_rule aa_rule_blocking_call_via_helper;
+
+uint64_t aa_index_smap_hash(const char *s)
+{
+	return aa_hash_str(s);
+}
+
+static void smap_put_hashed(struct smap *m, const char *key, uint32_t val, uint64_t hash);
+
+static void smap_grow(struct smap *m)
+{
+	struct smap old = *m;
+	m->cap = old.cap ? old.cap * 2 : 256;
+	m->len = 0;
+	m->keys = aa_xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = aa_xcalloc(m->cap, sizeof(*m->vals));
+	m->hashes = aa_xcalloc(m->cap, sizeof(*m->hashes));
+	/* The stored low bits are the whole hash as far as any table size here goes. */
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.keys[i])
+			smap_put_hashed(m, old.keys[i], old.vals[i], old.hashes[i]);
+	free(old.keys);
+	free(old.vals);
+	free(old.hashes);
+}
+
+/* First definition wins: a name defined twice keeps its first meaning (deterministic:
+ * summaries come in file order). */
+static void smap_put_hashed(struct smap *m, const char *key, uint32_t val, uint64_t hash)
+{
+	if ((m->len + 1) * 2 > m->cap)
+		smap_grow(m);
+	size_t mask = m->cap - 1;
+	uint32_t h32 = (uint32_t)hash;
+	for (size_t i = h32 & mask;; i = (i + 1) & mask) {
+		if (!m->keys[i]) {
+			m->keys[i] = key;
+			m->vals[i] = val;
+			m->hashes[i] = h32;
+			m->len++;
+			return;
+		}
+		if (m->hashes[i] == h32 && !strcmp(m->keys[i], key))
+			return;
+	}
+}
+
+static void smap_put(struct smap *m, const char *key, uint32_t val)
+{
+	smap_put_hashed(m, key, val, aa_index_smap_hash(key));
+}
+
+uint32_t aa_index_smap_get_hashed(const struct smap *m, const char *key, uint64_t hash)
+{
+	if (!m->cap)
+		return NONE;
+	size_t mask = m->cap - 1;
+	uint32_t h32 = (uint32_t)hash;
+	for (size_t i = h32 & mask;; i = (i + 1) & mask) {
+		if (!m->keys[i])
+			return NONE;
+		if (m->hashes[i] == h32 && !strcmp(m->keys[i], key))
+			return m->vals[i];
+	}
+}
+
+uint32_t aa_index_smap_get(const struct smap *m, const char *key)
+{
+	return aa_index_smap_get_hashed(m, key, aa_index_smap_hash(key));
+}
+
+static void smap_release(struct smap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	free(m->hashes);
+}
+
+enum ent_kind { ENT_NONE, ENT_FUNC, ENT_CLASS, ENT_MODULE };
+
+struct ent {
+	enum ent_kind kind;
+	uint32_t id;
+};
+
+static struct ent resolve(struct aa_index *x, const char *q, int depth);
+
+/* buf = "<qualname>.<member[0..len)>", without printf: lookups build it for every class
+ * of every MRO searched. */
+static const char *member_name(struct aa_buf *buf, const char *qualname, const char *member, size_t len)
+{
+	aa_buf_reset(buf);
+	aa_buf_adds(buf, qualname);
+	aa_buf_addc(buf, '.');
+	aa_buf_add(buf, member, len);
+	return buf->data;
+}
+
+static uint32_t class_of(struct aa_index *x, const char *q)
+{
+	struct ent e = resolve(x, q, 0);
+	return e.kind == ENT_CLASS ? e.id : NONE;
+}
+
+/* Depth-first, left to right, first occurrence: Python 2's MRO, equal to C3 except on
+ * diamonds, where it only reorders classes that are all searched anyway. */
+static void compute_mro(struct aa_index *x, uint32_t cls)
+{
+	struct class_ent *c = &x->classes[cls];
+	c->mro_done = true;
+	uint32_t stack[MAX_MRO];
+	size_t sp = 0;
+	c->mro = aa_xcalloc(MAX_MRO, sizeof(uint32_t));
+	stack[sp++] = cls;
+	while (sp && c->n_mro < MAX_MRO) {
+		uint32_t k = stack[--sp];
+		bool seen = false;
+		for (uint32_t i = 0; i < c->n_mro && !seen; i++)
+			seen = c->mro[i] == k;
+		if (seen)
+			continue;
+		c->mro[c->n_mro++] = k;
+		const struct class_ent *ke = &x->classes[k];
+		/* Push bases in reverse so the leftmost is searched first. */
+		for (uint32_t b = ke->c->n_bases; b-- > 0 && sp < MAX_MRO;) {
+			const char *bq = ke->sum->bases[ke->c->first_base + b];
+			uint32_t bid = bq ? class_of(x, bq) : NONE;
+			if (bid != NONE)
+				stack[sp++] = bid;
+		}
+	}
+}
+
+static uint32_t method_in(struct aa_index *x, uint32_t cls, const char *method, uint32_t skip)
+{
+	struct class_ent *c = &x->classes[cls];
+	if (!c->mro_done)
+		compute_mro(x, cls);
+	struct aa_buf name = AA_BUF_INIT;
+	uint32_t found = NONE;
+	for (uint32_t i = skip; i < c->n_mro && found == NONE; i++) {
+		found = aa_index_smap_get(&x->func_by_name,
+					  member_name(&name, x->classes[c->mro[i]].c->qualname, method, strlen(method)));
+	}
+	aa_buf_release(&name);
+	return found;
+}
+
+static struct ent resolve(struct aa_index *x, const char *q, int depth)
+{
+	struct ent none = { ENT_NONE, NONE };
+	if (depth > MAX_RESOLVE_DEPTH)
+		return none;
+	uint32_t id;
+	uint64_t hash = aa_index_smap_hash(q);
+	if ((id = aa_index_smap_get_hashed(&x->func_by_name, q, hash)) != NONE)
+		return (struct ent){ ENT_FUNC, id };
+	if ((id = aa_index_smap_get_hashed(&x->class_by_name, q, hash)) != NONE)
+		return (struct ent){ ENT_CLASS, id };
+	if ((id = aa_index_smap_get_hashed(&x->export_by_name, q, hash)) != NONE) {
+		const char *target = x->export_targets[id];
+		return strcmp(target, q) ? resolve(x, target, depth + 1) : none;
+	}
+	if ((id = aa_index_smap_get_hashed(&x->module_by_name, q, hash)) != NONE)
+		return (struct ent){ ENT_MODULE, id };
+	const char *dot = strrchr(q, '.');
+	if (!dot)
+		return none;
+	/* The head on the stack: resolution splits names at every level. */
+	char head_buf[256];
+	size_t head_len = (size_t)(dot - q);
+	char *head = head_len < sizeof(head_buf) ? head_buf : aa_xmalloc(head_len + 1);
+	memcpy(head, q, head_len);
+	head[head_len] = '\0';
+	struct ent h = resolve(x, head, depth + 1);
+	struct ent r = none;
+	if (h.kind == ENT_CLASS) {
+		uint32_t f = method_in(x, h.id, dot + 1, 0);
+		if (f != NONE)
+			r = (struct ent){ ENT_FUNC, f };
+	} else if (h.kind == ENT_MODULE && strcmp(x->sums[h.id]->module, head)) {
+		/* head named a module through an alias: retry under its real name. */
+		char *real = aa_xasprintf("%s.%s", x->sums[h.id]->module, dot + 1);
+		r = resolve(x, real, depth + 1);
+		free(real);
+	}
+	if (head != head_buf)
+		free(head);
+	return r;
+}
+
+/* The class of the object q names: q itself when it is a class, or the return
+ * annotation of the function q (`repo = make_repo()` is made by calling make_repo). */
+static uint32_t type_of(struct aa_index *x, const char *q)
+{
+	struct ent e = resolve(x, q, 0);
+	if (e.kind == ENT_CLASS)
+		return e.id;
+	if (e.kind == ENT_FUNC && x->funcs[e.id].f->returns)
+		return class_of(x, x->funcs[e.id].f->returns);
+	return NONE;
+}
+
+/* The class of attribute attr[0..len) of an instance of cls, through its MRO: a typed
+ * attribute (`core: Core`, `self.core = Core()`) or a property's return annotation. */
+static uint32_t attr_type(struct aa_index *x, uint32_t cls, const char *attr, size_t len)
+{
+	struct class_ent *c = &x->classes[cls];
+	if (!c->mro_done)
+		compute_mro(x, cls);
+	struct aa_buf name = AA_BUF_INIT;
+	uint32_t found = NONE;
+	for (uint32_t i = 0; i < c->n_mro && found == NONE; i++) {
+		member_name(&name, x->classes[c->mro[i]].c->qualname, attr, len);
+		uint32_t a = aa_index_smap_get(&x->attr_by_name, name.data);
+		if (a != NONE) {
+			found = class_of(x, x->attr_types[a]);
+			break;
+		}
+		uint32_t f = aa_index_smap_get(&x->func_by_name, name.data);
+		if (f != NONE) {
+			found = x->funcs[f].f->returns ? class_of(x, x->funcs[f].f->returns) : NONE;
+			break;
+		}
+	}
+	aa_buf_release(&name);
+	return found;
+}
+
+/* The function a call reference lands on, or NONE; *receiver is the class the method
+ * was looked up from (for the override check), or NONE. */
+uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint32_t *receiver)
+{
+	*receiver = NONE;
+	if (ref->kind == AA_REF_NAME) {
+		struct ent e = resolve(x, ref->name, 0);
+		return e.kind == ENT_FUNC ? e.id : NONE;
+	}
+	uint32_t cls = ref->kind == AA_REF_SUPER ? class_of(x, ref->name) : type_of(x, ref->name);
+	if (ref->kind == AA_REF_CHAIN) {
+		for (const char *p = ref->path; cls != NONE && *p;) {
+			size_t len = strcspn(p, ".");
+			cls = attr_type(x, cls, p, len);
+			p += len + (p[len] == '.');
+		}
+	}
+	if (cls == NONE)
+		return NONE;
+	*receiver = cls;
+	return method_in(x, cls, ref->method, ref->kind == AA_REF_SUPER ? 1 : 0);
+}
+
+static void link_classes(struct aa_index *x)
+{
+	for (uint32_t i = 0; i < x->n_classes; i++) {
+		const struct class_ent *ce = &x->classes[i];
+		for (uint32_t b = 0; b < ce->c->n_bases; b++) {
+			const char *bq = ce->sum->bases[ce->c->first_base + b];
+			uint32_t bid = bq ? class_of(x, bq) : NONE;
+			if (bid == NONE || bid == i)
+				continue;
+			struct class_ent *be = &x->classes[bid];
+			AA_GROW(be->children, be->children_cap, be->n_children + 1);
+			be->children[be->n_children++] = i;
+		}
+	}
+}
+
+/* Does a project subclass of cls define `method` with another async-ness than f? */
+static bool overridden_differently(struct aa_index *x, uint32_t cls, const char *method, bool is_async)
+{
+	uint32_t stack[MAX_SUBCLASSES];
+	uint32_t seen[MAX_SUBCLASSES];
+	size_t sp = 0, n_seen = 0;
+	stack[sp++] = cls;
+	struct aa_buf name = AA_BUF_INIT;
+	bool differs = false;
+	while (sp && !differs) {
+		uint32_t k = stack[--sp];
+		const struct class_ent *ke = &x->classes[k];
+		for (size_t i = 0; i < ke->n_children; i++) {
+			uint32_t ch = ke->children[i];
+			bool dup = false;
+			for (size_t j = 0; j < n_seen && !dup; j++)
+				dup = seen[j] == ch;
+			if (dup || n_seen == MAX_SUBCLASSES || sp == MAX_SUBCLASSES)
+				continue;
+			seen[n_seen++] = ch;
+			stack[sp++] = ch;
+			uint32_t f = aa_index_smap_get(&x->func_by_name,
+						       member_name(&name, x->classes[ch].c->qualname, method, strlen(method)));
+			if (f != NONE && x->funcs[f].f->is_async != is_async)
+				differs = true;
+		}
+	}
+	aa_buf_release(&name);
+	return differs;
+}
+
+/* Room for every entry of the maps before the puts: no rehash while building. */
+static void smap_reserve(struct smap *m, size_t n)
+{
+	while ((m->len + n + 1) * 2 > m->cap)
+		smap_grow(m);
+}
+
+/* Adds the definitions of sums[i] (not NULL) to the arrays and maps. */
+static void add_summary(struct aa_index *x, size_t i)
+{
+	const struct aa_summary *s = x->sums[i];
+	x->func_base[i] = (uint32_t)x->n_funcs;
+	AA_GROW(x->funcs, x->funcs_cap, x->n_funcs + s->n_funcs);
+	AA_GROW(x->classes, x->classes_cap, x->n_classes + s->n_classes);
+	AA_GROW(x->attr_types, x->attrs_cap, x->n_attrs + s->n_attrs);
+	AA_GROW(x->export_targets, x->exports_cap, x->n_exports + s->n_exports);
+	/* A replaced summary's module is already in the map, under the same name. */
+	smap_put(&x->module_by_name, s->module, (uint32_t)i);
+	for (size_t k = 0; k < s->n_funcs; k++) {
+		x->funcs[x->n_funcs] = (struct func_ref){ s, &s->funcs[k], (uint32_t)i };
+		smap_put(&x->func_by_name, s->funcs[k].qualname, (uint32_t)x->n_funcs);
+		x->n_funcs++;
+	}
+	for (size_t k = 0; k < s->n_classes; k++) {
+		x->classes[x->n_classes] = (struct class_ent){ .sum = s, .c = &s->classes[k] };
+		smap_put(&x->class_by_name, s->classes[k].qualname, (uint32_t)x->n_classes);
+		x->n_classes++;
+	}
+	for (size_t k = 0; k < s->n_attrs; k++) {
+		x->attr_types[x->n_attrs] = s->attrs[k].type;
+		smap_put(&x->attr_by_name, s->attrs[k].name, (uint32_t)x->n_attrs);
+		x->n_attrs++;
+	}
+	for (size_t k = 0; k < s->n_exports; k++) {
+		x->export_targets[x->n_exports] = s->exports[k].target;
+		smap_put(&x->export_by_name, s->exports[k].name, (uint32_t)x->n_exports);
+		x->n_exports++;
+	}
+}
+
+/* Reserves map room for what files[0..k) (or, when files is NULL, sums[0..k)) add. */
+static void reserve_for(struct aa_index *x, const size_t *files, size_t k)
+{
+	size_t nf = 0, nc = 0, ne = 0, na = 0;
+	for (size_t j = 0; j < k; j++) {
+		const struct aa_summary *s = x->sums[files ? files[j] : j];
+		if (s) {
+			nf += s->n_funcs;
+			nc += s->n_classes;
+			ne += s->n_exports;
+			na += s->n_attrs;
+		}
+	}
+	smap_reserve(&x->module_by_name, k);
+	smap_reserve(&x->func_by_name, nf);
+	smap_reserve(&x->class_by_name, nc);
+	smap_reserve(&x->export_by_name, ne);
+	smap_reserve(&x->attr_by_name, na);
+}
+
+/* What depends on the whole set of classes and functions: subclass lists, the classes
+ * with coroutine methods, and (cleared, recomputed lazily) method resolution orders. */
+static void relink(struct aa_index *x)
+{
+	for (uint32_t i = 0; i < x->n_classes; i++) {
+		struct class_ent *c = &x->classes[i];
+		free(c->mro);
+		c->mro = NULL;
+		c->n_mro = 0;
+		c->mro_done = false;
+		c->n_children = 0;
+		c->n_coro_methods = 0;
+	}
+	link_classes(x);
+	for (size_t f = 0; f < x->n_funcs; f++) {
+		const struct aa_sum_func *fn = x->funcs[f].f;
+		const char *dot = strrchr(fn->qualname, '.');
+		if (!fn->is_coroutine || fn->opaque || !dot)
+			continue;
+		char *cls = aa_xstrndup(fn->qualname, (size_t)(dot - fn->qualname));
+		uint32_t c = aa_index_smap_get(&x->class_by_name, cls);
+		if (c != NONE) {
+			struct class_ent *ce = &x->classes[c];
+			AA_GROW(ce->coro_methods, ce->coro_methods_cap, ce->n_coro_methods + 1);
+			ce->coro_methods[ce->n_coro_methods++] = (uint32_t)f;
+		}
+		free(cls);
+	}
+}
+
+static void build(struct aa_index *x, struct aa_summary *const *sums, size_t n)
+{
+	memset(x, 0, sizeof(*x));
+	x->sums = sums;
+	x->n_sums = n;
+	x->func_base = aa_xcalloc(n ? n : 1, sizeof(uint32_t));
+	reserve_for(x, NULL, n);
+	for (size_t i = 0; i < n; i++) {
+		x->func_base[i] = (uint32_t)x->n_funcs;
+		if (sums[i])
+			add_summary(x, i);
+	}
+	relink(x);
+}
+
+#define MAX_NEEDLES 64
+
+static const char *tail_of(const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	return dot ? dot + 1 : q;
+}
+
+/* Adds the tails of what sums[files[0..k)] (sums[0..k) when files is NULL) define. */
+static void add_tails(struct aa_index *x, const size_t *files, size_t k)
+{
+	for (size_t j = 0; j < k; j++) {
+		const struct aa_summary *s = x->sums[files ? files[j] : j];
+		for (size_t i = 0; s && i < s->n_funcs; i++) {
+			if (!s->funcs[i].is_coroutine)
+				continue;
+			smap_put(&x->callable_tails, tail_of(s->funcs[i].qualname), 0);
+			if (!s->funcs[i].opaque)
+				smap_put(&x->coroutine_tails, tail_of(s->funcs[i].qualname), 0);
+		}
+		for (size_t i = 0; s && i < s->n_classes; i++)
+			smap_put(&x->callable_tails, tail_of(s->classes[i].qualname), 0);
+		for (size_t i = 0; s && i < s->n_exports; i++)
+			smap_put(&x->callable_tails, tail_of(s->exports[i].name), 0);
+		/* A module reaches coroutines through what it defines or re-exports. */
+		bool reaches = s && s->n_exports;
+		for (size_t i = 0; s && i < s->n_funcs && !reaches; i++)
+			reaches = s->funcs[i].is_coroutine;
+		if (reaches)
+			smap_put(&x->callable_tails, tail_of(s->module), 0);
+	}
+}
+
+/* The coroutine functions a module defines or re-exports at its top level: a file that
+ * imports the module calls them as ".name(". Appends to needles (owned strings). */
+static bool module_needles(struct aa_index *x, uint32_t sum, char **needles, size_t *n)
+{
+	const struct aa_summary *s = x->sums[sum];
+	size_t ml = strlen(s->module);
+	bool any = false;
+	for (size_t i = 0; i < s->n_funcs && *n < MAX_NEEDLES; i++) {
+		const struct aa_sum_func *f = &s->funcs[i];
+		if (f->is_coroutine && !f->opaque && !strncmp(f->qualname, s->module, ml) && f->qualname[ml] == '.' &&
+		    !strchr(f->qualname + ml + 1, '.')) {
+			needles[(*n)++] = aa_xasprintf(".%s(", f->qualname + ml + 1);
+			any = true;
+		}
+	}
+	for (size_t i = 0; i < s->n_exports && *n < MAX_NEEDLES; i++) {
+		struct ent e = resolve(x, s->exports[i].name, 0);
+		if (e.kind == ENT_FUNC && x->funcs[e.id].f->is_coroutine && !x->funcs[e.id].f->opaque) {
+			needles[(*n)++] = aa_xasprintf(".%s(", tail_of(s->exports[i].name));
+			any = true;
+		}
+	}
+	return any;
+}
+
+/* What a file that imports q would have to write to call a project coroutine through
+ * it, besides the name the import binds (*by_name: q is a coroutine function, called
+ * by that name): ".method(" for each coroutine method of a class (its own or
+ * inherited), ".name(" for each coroutine function of a module. Appends to needles
+ * (owned strings); returns false when q names no coroutine. *unresolved: q's last
+ * component is a coroutine function's name but q does not resolve (yet): a package
+ * that was not read may re-export it. */
+static bool coroutine_needles(struct aa_index *x, const char *q, char **needles, size_t *n, bool *by_name,
+			      bool *unresolved)
+{
+	*by_name = false;
+	*unresolved = false;
+	/* Resolution keeps a name's last component (an aliased module is retried under
+	 * its real name, a method is looked up by it); only an export can rename it, and
+	 * export names are in the set too. So a tail that no coroutine function, class,
+	 * export or module with coroutines has cannot resolve to a coroutine: most imports
+	 * stop here, unresolved. */
+	if (aa_index_smap_get(&x->callable_tails, tail_of(q)) == NONE)
+		return false;
+	struct ent e = resolve(x, q, 0);
+	*unresolved = e.kind == ENT_NONE && aa_index_smap_get(&x->coroutine_tails, tail_of(q)) != NONE;
+	if (e.kind == ENT_FUNC) {
+		const struct aa_sum_func *f = x->funcs[e.id].f;
+		*by_name = f->is_coroutine && !f->opaque;
+		return *by_name;
+	}
+	if (e.kind == ENT_MODULE)
+		return module_needles(x, e.id, needles, n);
+	if (e.kind != ENT_CLASS)
+		return false;
+	struct class_ent *c = &x->classes[e.id];
+	if (!c->mro_done)
+		compute_mro(x, e.id);
+	bool any = false;
+	for (uint32_t i = 0; i < c->n_mro; i++) {
+		const struct class_ent *k = &x->classes[c->mro[i]];
+		size_t ql = strlen(k->c->qualname);
+		for (size_t m = 0; m < k->n_coro_methods && *n < MAX_NEEDLES; m++) {
+			needles[(*n)++] = aa_xasprintf(".%s(", x->funcs[k->coro_methods[m]].f->qualname + ql + 1);
+			any = true;
+		}
+	}
+	return any;
+}
+
+/* coroutine_needles per import name, for one pass over the skipped files: the same
+ * names are imported by many files (about 69,000 imports of 21,800 names per pass on
+ * the pyenv tree). */
+struct memo_entry {
+	bool any, by_name, unresolved;
+	/* the package that re-exports a coroutine function under this name's last
+	 * component (alias_reexporter); 0 not looked for yet, 1 none, 2 found */
+	uint8_t alias_state;
+	size_t alias_file;
+	uint32_t first, n; /* into pool */
+};
+
+struct needle_memo {
+	struct smap by_name;         /* import name (borrowed from a summary) -> entry */
+	struct memo_entry *entries;
+	size_t n_entries, entries_cap;
+	char **pool;                 /* owned needles: the entries', then per-file "bound(" */
+	size_t n_pool, pool_cap;
+};
+
+/* The id of q's entry in the memo (made on first use). Entries may move when the memo
+ * grows: keep ids, not pointers, across calls. */
+static uint32_t memo_id(struct aa_index *x, struct needle_memo *m, const char *q)
+{
+	uint32_t id = aa_index_smap_get(&m->by_name, q);
+	if (id != NONE)
+		return id;
+	char *found[MAX_NEEDLES];
+	size_t n = 0;
+	bool by_name, unresolved;
+	bool any = coroutine_needles(x, q, found, &n, &by_name, &unresolved);
+	AA_GROW(m->pool, m->pool_cap, m->n_pool + n);
+	AA_GROW(m->entries, m->entries_cap, m->n_entries + 1);
+	m->entries[m->n_entries] = (struct memo_entry){ any, by_name, unresolved, 0, 0, (uint32_t)m->n_pool, (uint32_t)n };
+	if (n) /* the pool may still be NULL */
+		memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
+	m->n_pool += n;
+	smap_put(&m->by_name, q, (uint32_t)m->n_entries);
+	return (uint32_t)m->n_entries++;
+}
+
+static const struct memo_entry *memo_needles(struct aa_index *x, struct needle_memo *m, const char *q)
+{
+	return &m->entries[memo_id(x, m, q)];
+}
+
+/* "bound(", kept in the memo's pool until memo_release. */
+static const char *memo_call_needle(struct needle_memo *m, const char *bound)
+{
+	AA_GROW(m->pool, m->pool_cap, m->n_pool + 1);
+	m->pool[m->n_pool] = aa_xasprintf("%s(", bound);
+	return m->pool[m->n_pool++];
+}
+
+static void memo_release(struct needle_memo *m)
+{
+	for (size_t i = 0; i < m->n_pool; i++)
+		free(m->pool[i]);
+	free(m->pool);
+	free(m->entries);
+	smap_release(&m->by_name);
+}
+
+static void release(struct aa_index *x)
+{
+	for (size_t i = 0; i < x->n_classes; i++) {
+		free(x->classes[i].mro);
+		free(x->classes[i].children);
+		free(x->classes[i].coro_methods);
+	}
+	free(x->classes);
+	free(x->funcs);
+	free(x->export_targets);
+	free(x->func_base);
+	smap_release(&x->func_by_name);
+	smap_release(&x->class_by_name);
+	smap_release(&x->export_by_name);
+	smap_release(&x->module_by_name);
+	smap_release(&x->attr_by_name);
+	smap_release(&x->callable_tails);
+	smap_release(&x->coroutine_tails);
+	free(x->attr_types);
+}
+
+/* ---- findings ---------------------------------------------------------------------- */
+
+void aa_index_push_site_diag(struct aa_diag_list *out, const struct aa_summary *s, const struct aa_sum_site *site,
+			     char *message)
+{
+	struct aa_diag d = { 0 };
+	d.rule = site->rule;
+	d.path = aa_xstrdup(s->path);
+	d.span = site->span;
+	d.message = message;
+	d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
+	aa_diag_list_push(out, &d);
+}
+
+static void deferred_coroutines(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_sites; k++) {
+			const struct aa_sum_site *site = &s->sites[k];
+			if (site->kind != AA_SITE_IF_COROUTINE)
+				continue;
+			uint32_t receiver;
+			uint32_t f = aa_index_resolve_ref(x, &site->ref, &receiver);
+			if (f == NONE || !x->funcs[f].f->is_coroutine || x->funcs[f].f->opaque)
+				continue;
+			if (receiver != NONE && overridden_differently(x, receiver, site->ref.method, true))
+				continue;
+			aa_index_push_site_diag(out, s, site, aa_xstrdup(site->message));
+		}
+	}
+}
+
+/* The name a function is shown by: its qualified name without the module. */
+const char *aa_index_short_name(const struct func_ref *fr)
+{
+	size_t ml = strlen(fr->f->module);
+	const char *q = fr->f->qualname;
+	return !strncmp(q, fr->f->module, ml) && q[ml] == '.' ? q + ml + 1 : q;
+}
+
+struct edge {
+	uint32_t from, to;
+	const struct aa_sum_call *call;
+};
+
+static void helper_chains(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+{
+	size_t nf = x->n_funcs;
+	if (!nf)
+		return;
+	/* Eligible helpers: sync, with no decorator that could change what a call does. */
+	bool *eligible = aa_xcalloc(nf, sizeof(bool));
+	for (size_t f = 0; f < nf; f++)
+		eligible[f] = !x->funcs[f].f->is_async && !x->funcs[f].f->opaque;
+	/* Sources: the first certain blocking call of each eligible function. */
+	const struct aa_sum_block **block = aa_xcalloc(nf, sizeof(*block));
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_blocks; k++) {
+			uint32_t f = x->func_base[i] + s->blocks[k].func;
+			if (eligible[f] && !block[f])
+				block[f] = &s->blocks[k];
+		}
+	}
+	/* Edges between eligible functions, then their reverse adjacency (CSR). */
+	struct edge *edges = NULL;
+	size_t n_edges = 0, edges_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_calls; k++) {
+			uint32_t from = x->func_base[i] + s->calls[k].func;
+			if (!eligible[from])
+				continue;
+			uint32_t receiver;
+			uint32_t to = aa_index_resolve_ref(x, &s->calls[k].ref, &receiver);
+			if (to == NONE || !eligible[to] || to == from)
+				continue;
+			AA_GROW(edges, edges_cap, n_edges + 1);
+			edges[n_edges++] = (struct edge){ from, to, &s->calls[k] };
+		}
+	}
+	uint32_t *rstart = aa_xcalloc(nf + 1, sizeof(uint32_t));
+	uint32_t *radj = aa_xcalloc(n_edges ? n_edges : 1, sizeof(uint32_t));
+	for (size_t e = 0; e < n_edges; e++)
+		rstart[edges[e].to + 1]++;
+	for (size_t f = 0; f < nf; f++)
+		rstart[f + 1] += rstart[f];
+	uint32_t *fill = aa_xcalloc(nf, sizeof(uint32_t));
+	for (size_t e = 0; e < n_edges; e++)
+		radj[rstart[edges[e].to] + fill[edges[e].to]++] = (uint32_t)e;
+	/* Multi-source BFS backwards from the blocking calls: dist and the next hop. */
+	int32_t *dist = aa_xmalloc(nf * sizeof(int32_t));
+	uint32_t *next_edge = aa_xmalloc(nf * sizeof(uint32_t));
+	uint32_t *queue = aa_xmalloc(nf * sizeof(uint32_t));
+	size_t qh = 0, qt = 0;
+	for (size_t f = 0; f < nf; f++) {
+		dist[f] = block[f] ? 0 : -1;
+		next_edge[f] = NONE;
+		if (block[f])
+			queue[qt++] = (uint32_t)f;
+	}
+	while (qh < qt) {
+		uint32_t v = queue[qh++];
+		for (uint32_t r = rstart[v]; r < rstart[v + 1]; r++) {
+			const struct edge *e = &edges[radj[r]];
+			if (dist[e->from] >= 0)
+				continue;
+			dist[e->from] = dist[v] + 1;
+			next_edge[e->from] = radj[r];
+			queue[qt++] = e->from;
+		}
+	}
+	/* Each AA109 candidate call whose callee reaches a blocking call. */
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_sites; k++) {
+			const struct aa_sum_site *site = &s->sites[k];
+			if (site->kind != AA_SITE_HELPER_CALL)
+				continue;
+			uint32_t receiver;
+			uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
+			if (g == NONE || !eligible[g] || dist[g] < 0)
+				continue;
+			struct aa_buf msg = AA_BUF_INIT;
+			aa_buf_addf(&msg, "'%s' blocks the event loop: %s", aa_index_short_name(&x->funcs[g]), site->function);
+			struct aa_diag d = { 0 };
+			d.related_is_chain = 1;
+			d.related = aa_xcalloc((size_t)dist[g] + 1, sizeof(*d.related));
+			uint32_t v = g;
+			while (next_edge[v] != NONE) {
+				const struct edge *e = &edges[next_edge[v]];
+				aa_buf_addf(&msg, " -> %s", aa_index_short_name(&x->funcs[v]));
+				d.related[d.n_related++] = (struct aa_related){
+					aa_xstrdup(x->funcs[v].sum->path), e->call->span,
+					aa_xasprintf("'%s' calls '%s'", aa_index_short_name(&x->funcs[v]), aa_index_short_name(&x->funcs[e->to])) };
+				v = e->to;
+			}
+			const struct aa_sum_block *b = block[v];
+			aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_short_name(&x->funcs[v]), b->callee, x->funcs[v].sum->path,
+				    b->span.line);
+			d.related[d.n_related++] = (struct aa_related){
+				aa_xstrdup(x->funcs[v].sum->path), b->span,
+				aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
+			aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
+			d.rule = &aa_rule_blocking_call_via_helper;
+			d.path = aa_xstrdup(s->path);
+			d.span = site->span;
+			d.message = aa_buf_detach(&msg);
+			d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
+			aa_diag_list_push(out, &d);
+		}
+	}
+	free(eligible);
+	free(block);
+	free(edges);
+	free(rstart);
+	free(radj);
+	free(fill);
+	free(dist);
+	free(next_edge);
+	free(queue);
+}
+
+void aa_index_report(struct aa_index *x, struct aa_diag_list *out)
+{
+	deferred_coroutines(x, x->sums, x->n_sums, out);
+	helper_chains(x, x->sums, x->n_sums, out);
+	aa_index_fanout(x, x->sums, x->n_sums, out);
+}
+
+void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+{
+	struct aa_index x;
+	build(&x, sums, n);
+	aa_index_report(&x, out);
+	release(&x);
+}
+
+/* ---- on-demand files --------------------------------------------------------------- */
+
+struct wants {
+	bool packages_only; /* only package __init__ modules (re-export hubs) */
+	const struct aa_modmap *modmap;
+	const bool *analyzed;
+	size_t n_files;
+	bool *queued;
+	size_t **wanted, *len, *cap;
+};
+
+/* Wants file f unless it was analyzed or is queued already. */
+static void want_file(struct wants *w, size_t f)
+{
+	if (w->analyzed[f] || w->queued[f])
+		return;
+	w->queued[f] = true;
+	AA_GROW(*w->wanted, *w->cap, *w->len + 1);
+	(*w->wanted)[(*w->len)++] = f;
+}
+
+/* Wants the module a dotted name lives in: its longest prefix that is a module. */
+static void want_module_of(struct wants *w, const char *name)
+{
+	/* The standard library is never project code, even when the tree holds it (a base
+	 * class `unittest.TestCase` reads no unittest module). */
+	if (aa_stdlib_module(name, strcspn(name, ".")))
+		return;
+	size_t l = strlen(name);
+	for (;;) {
+		long f = aa_modmap_find(w->modmap, name, l);
+		if (f >= 0 && (size_t)f < w->n_files) {
+			bool is_package;
+			aa_modmap_module(w->modmap, (size_t)f, &is_package);
+			if (!w->packages_only || is_package)
+				want_file(w, (size_t)f);
+			return;
+		}
+		const char *dot = memrchr(name, '.', l);
+		if (!dot)
+			return;
+		l = (size_t)(dot - name);
+	}
+}
+
+/* The package that name[0..its last dot) names when that package was not read (no async
+ * code) nor wanted yet, else -1. name comes from an import-only summary: a project name. */
+static long unread_package(const struct wants *w, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	long f = dot ? aa_modmap_find(w->modmap, name, (size_t)(dot - name)) : -1;
+	if (f < 0 || (size_t)f >= w->n_files || w->analyzed[f] || w->queued[f])
+		return -1;
+	bool is_package;
+	aa_modmap_module(w->modmap, (size_t)f, &is_package);
+	return is_package ? f : -1;
+}
+
+/* `from pkg import fetch` that does not resolve while some project coroutine is called
+ * `fetch`: wants the package the name goes through when it was not read (no async
+ * code) and its text names `fetch` (a package that does not cannot re-export it by that
+ * name; star re-exports are not followed by the index anyway). */
+static void want_reexporter(struct wants *w, const char *name, const struct aa_index_text_check *check)
+{
+	long f = unread_package(w, name);
+	const char *needles[] = { strrchr(name, '.') + 1 };
+	if (f >= 0 && (!check || check->mentions(check->ud, (size_t)f, needles, 1)))
+		want_file(w, (size_t)f);
+}
+
+/* `from pkg import get_data` where pkg's __init__, not read (no async code), has `from
+ * .impl import fetch as get_data` and fetch is a coroutine function: the package's
+ * import-only summary shows the alias, and reading the package lets the next pass
+ * resolve the name. id is name's entry in the memo. The file index of that package, or
+ * SIZE_MAX. Memoised in the entry. */
+static size_t alias_reexporter(struct aa_index *x, const struct wants *w, struct needle_memo *memo, uint32_t id,
+			       const char *name)
+{
+	/* An entry made while the package was queued says none: it is wanted already. */
+	if (memo->entries[id].alias_state)
+		return memo->entries[id].alias_state == 2 ? memo->entries[id].alias_file : SIZE_MAX;
+	size_t found = SIZE_MAX;
+	long f = unread_package(w, name);
+	const struct aa_summary *pkg = f >= 0 && (size_t)f < x->n_sums ? x->sums[f] : NULL;
+	const char *tail = strrchr(name, '.') + 1; /* unread_package found a dot */
+	for (size_t k = 0; pkg && pkg->imports_only && k < pkg->n_imports && found == SIZE_MAX; k++) {
+		const struct aa_sum_import *im = &pkg->imports[k];
+		if (strcmp(im->bound, tail) || !strcmp(im->name, name))
+			continue;
+		/* One level: the alias names what the package imports, not another alias. */
+		const struct memo_entry *target = memo_needles(x, memo, im->name);
+		if (target->any && target->by_name)
+			found = (size_t)f;
+	}
+	memo->entries[id].alias_state = found == SIZE_MAX ? 1 : 2;
+	memo->entries[id].alias_file = found;
+	return found;
+}
+
+/* Wants what resolving ref needs: the modules of its names, and of the bases of the
+ * classes along the way (a method may be inherited from another module). */
+static void want_ref(struct aa_index *x, struct wants *w, const struct aa_ref *ref)
+{
+	want_module_of(w, ref->name);
+	if (ref->kind == AA_REF_NAME)
+		return;
+	uint32_t cls = ref->kind == AA_REF_SUPER ? class_of(x, ref->name) : type_of(x, ref->name);
+	if (cls == NONE) {
+		struct ent e = resolve(x, ref->name, 0);
+		if (e.kind == ENT_FUNC && x->funcs[e.id].f->returns)
+			want_module_of(w, x->funcs[e.id].f->returns);
+		return;
+	}
+	/* Along the chain, every class met: their bases' and attributes' modules. */
+	const char *p = ref->kind == AA_REF_CHAIN ? ref->path : "";
+	for (int guard = 0; cls != NONE && guard < 8; guard++) {
+		struct class_ent *c = &x->classes[cls];
+		for (uint32_t b = 0; b < c->c->n_bases; b++)
+			if (c->sum->bases[c->c->first_base + b])
+				want_module_of(w, c->sum->bases[c->c->first_base + b]);
+		if (!*p)
+			break;
+		size_t len = strcspn(p, ".");
+		struct aa_buf name = AA_BUF_INIT;
+		member_name(&name, c->c->qualname, p, len);
+		uint32_t a = aa_index_smap_get(&x->attr_by_name, name.data);
+		if (a != NONE)
+			want_module_of(w, x->attr_types[a]);
+		uint32_t f = aa_index_smap_get(&x->func_by_name, name.data);
+		if (f != NONE && x->funcs[f].f->returns)
+			want_module_of(w, x->funcs[f].f->returns);
+		aa_buf_release(&name);
+		cls = attr_type(x, cls, p, len);
+		p += len + (p[len] == '.');
+	}
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct aa_index *aa_index_new(struct aa_summary *const *sums, size_t n)
+{
+	struct aa_index *x = aa_xmalloc(sizeof(*x));
+	build(x, sums, n);
+	add_tails(x, NULL, n);
+	return x;
+}
+
+void aa_index_add(struct aa_index *x, const size_t *files, size_t k)
+{
+	reserve_for(x, files, k);
+	for (size_t j = 0; j < k; j++)
+		if (x->sums[files[j]])
+			add_summary(x, files[j]);
+	relink(x);
+	add_tails(x, files, k);
+}
+
+void aa_index_free(struct aa_index *x)
+{
+	if (!x)
+		return;
+	release(x);
+	free(x);
+}
+
+size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
+			     bool importers, size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check)
+{
+	/* Marks sites settled (summary.h) so later rounds skip them. */
+	struct aa_summary *const *sums = x->sums;
+	size_t n = x->n_sums;
+	size_t len = 0;
+	struct wants w = { false, modmap, analyzed, n_files, aa_xcalloc(n_files ? n_files : 1, sizeof(bool)), wanted,
+			   &len, wanted_cap };
+	/* Demand starts at the call sites the cross-file rules decide, and follows the
+	 * calls of the sync functions they reach (AA109 chains): nothing else is read. */
+	bool *visited = aa_xcalloc(x->n_funcs ? x->n_funcs : 1, sizeof(bool));
+	uint32_t *stack = NULL;
+	size_t sp = 0, stack_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_sites; k++) {
+			struct aa_sum_site *site = &s->sites[k];
+			if (site->settled)
+				continue;
+			uint32_t receiver;
+			size_t before = len;
+			uint32_t f = aa_index_resolve_ref(x, &site->ref, &receiver);
+			/* A module the prefilter skipped has no `async def`: it defines no
+			 * coroutine function, so a coroutine site needs only the packages that
+			 * may re-export one. A helper call (AA109) needs every module on its way. */
+			if (f == NONE) {
+				w.packages_only = site->kind != AA_SITE_HELPER_CALL;
+				want_ref(x, &w, &site->ref);
+				w.packages_only = false;
+			}
+			/* A coroutine site that resolved, or that wants no new module, cannot
+			 * change in later rounds. Helper sites seed the walk below every round. */
+			if (site->kind != AA_SITE_HELPER_CALL && (f != NONE || len == before))
+				site->settled = true;
+			if (f != NONE && site->kind == AA_SITE_HELPER_CALL && !visited[f]) {
+				visited[f] = true;
+				AA_GROW(stack, stack_cap, sp + 1);
+				stack[sp++] = f;
+			}
+		}
+	}
+	/* Files skipped for having no async code that import a project coroutine (or a
+	 * class with coroutine methods): they may call it without await (AA201/AA202). */
+	struct needle_memo memo = { 0 };
+	for (size_t i = 0; importers && i < n && i < n_files; i++) {
+		const struct aa_summary *s = sums[i];
+		if (!s || !s->imports_only || w.queued[i] || analyzed[i])
+			continue;
+		const char *needles[MAX_NEEDLES];
+		size_t n_needles = 0;
+		bool any = false;
+		for (size_t k = 0; k < s->n_imports; k++) {
+			/* A copy: alias_reexporter may grow the memo. */
+			uint32_t id = memo_id(x, &memo, s->imports[k].name);
+			const struct memo_entry e = memo.entries[id];
+			any |= e.any;
+			/* `from pkg import fetch` where pkg's __init__ (not read: no async code)
+			 * may re-export a coroutine: read the package; the next importers' pass
+			 * resolves the name through it. The same for an alias the package's
+			 * imports show (`from .impl import fetch as get_data`). */
+			if (e.unresolved) {
+				want_reexporter(&w, s->imports[k].name, check);
+			} else if (!e.any) {
+				size_t pkg = alias_reexporter(x, &w, &memo, id, s->imports[k].name);
+				if (pkg != SIZE_MAX)
+					want_file(&w, pkg);
+			}
+			for (uint32_t j = 0; j < e.n && n_needles < MAX_NEEDLES; j++)
+				needles[n_needles++] = memo.pool[e.first + j];
+			if (e.by_name && n_needles < MAX_NEEDLES)
+				needles[n_needles++] = memo_call_needle(&memo, s->imports[k].bound);
+		}
+		if (any && (!check || check->mentions(check->ud, i, needles, n_needles)))
+			want_file(&w, i);
+	}
+	memo_release(&memo);
+	/* Calls of the reached sync functions (few: those reachable from async code). */
+	while (sp) {
+		uint32_t f = stack[--sp];
+		const struct func_ref *fr = &x->funcs[f];
+		if (fr->f->is_async || fr->f->opaque)
+			continue;
+		uint32_t local = f - x->func_base[fr->sum_index];
+		for (size_t k = 0; k < fr->sum->n_calls; k++) {
+			if (fr->sum->calls[k].func != local)
+				continue;
+			uint32_t receiver;
+			uint32_t g = aa_index_resolve_ref(x, &fr->sum->calls[k].ref, &receiver);
+			if (g == NONE) {
+				want_ref(x, &w, &fr->sum->calls[k].ref);
+			} else if (!visited[g]) {
+				visited[g] = true;
+				AA_GROW(stack, stack_cap, sp + 1);
+				stack[sp++] = g;
+			}
+		}
+	}
+	free(stack);
+	free(visited);
+	free(w.queued);
+	if (len > 1)
+		qsort(*wanted, len, sizeof(size_t), cmp_size);
+	return len;
+}

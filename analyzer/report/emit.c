@@ -1,0 +1,257 @@
+#include "analyzer/report/emit.h"
+#include "analyzer/base/buf.h"
+#include "analyzer/check/rule.h"
+#include "analyzer/base/xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+int aa_emit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+{
+	switch (opts->format) {
+	case AA_FORMAT_TEXT:
+		return aa_emit_text(out, diags, opts);
+	case AA_FORMAT_JSON:
+		return aa_emit_json(out, diags, opts);
+	case AA_FORMAT_SARIF:
+		return aa_emit_sarif(out, diags, opts);
+	case AA_FORMAT_GITHUB:
+		return aa_emit_github(out, diags, opts);
+	}
+	return -1;
+}
+
+struct code_count {
+	const struct aa_rule *rule;
+	size_t count;
+};
+
+static int cmp_count(const void *pa, const void *pb)
+{
+	const struct code_count *a = pa, *b = pb;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return strcmp(a->rule->code, b->rule->code);
+}
+
+static int digits(size_t n)
+{
+	int d = 1;
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags)
+{
+	/* Rules are few: a linear search per finding is cheaper than a map. Rules are
+	 * grouped by code, not by pointer, so a rule outside the registry still counts. */
+	struct code_count *counts = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < diags->len; i++) {
+		const struct aa_rule *r = diags->items[i].rule;
+		size_t j = 0;
+		while (j < n && strcmp(counts[j].rule->code, r->code))
+			j++;
+		if (j == n) {
+			AA_GROW(counts, cap, n + 1);
+			counts[n].rule = r;
+			counts[n++].count = 0;
+		}
+		counts[j].count++;
+	}
+	if (n > 1)
+		qsort(counts, n, sizeof(*counts), cmp_count);
+
+	int width = digits(diags->len);
+	int code_width = 0;
+	for (size_t j = 0; j < n; j++) {
+		int w = (int)strlen(counts[j].rule->code);
+		if (w > code_width)
+			code_width = w;
+	}
+	for (size_t j = 0; j < n; j++)
+		fprintf(out, "  %*zu  %-*s  [%s]\n", width, counts[j].count, code_width,
+			counts[j].rule->code, counts[j].rule->name);
+	fprintf(out, "  %*zu  total\n", width, diags->len);
+	free(counts);
+	return fflush(out) || ferror(out) ? -1 : 0;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (Unicode Table 3-7: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+		if (s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+		if (s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+char *aa_emit_utf8_clean(const char *s)
+{
+	struct aa_buf b = AA_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	/* The NUL terminator fails every continuation test, so reads stop at it. */
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		if (n) {
+			aa_buf_add(&b, (const char *)p, n);
+			p += n;
+		} else {
+			aa_buf_adds(&b, "\xEF\xBF\xBD");
+			p++;
+		}
+	}
+	return aa_buf_detach(&b);
+}
+
+/* Lexical normalisation of an absolute path: the result starts with '/', has no
+ * empty, "." or ".." segment and no trailing '/' (except the root itself). */
+static char *normalize(const char *abs)
+{
+	size_t len = strlen(abs);
+	size_t *starts = aa_xmalloc((len / 2 + 1) * sizeof(*starts));
+	size_t *lens = aa_xmalloc((len / 2 + 1) * sizeof(*lens));
+	size_t n = 0;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && abs[i] == '/')
+			i++;
+		size_t start = i;
+		while (i < len && abs[i] != '/')
+			i++;
+		size_t seg = i - start;
+		if (!seg || (seg == 1 && abs[start] == '.'))
+			continue;
+		if (seg == 2 && abs[start] == '.' && abs[start + 1] == '.') {
+			if (n)
+				n--;
+			continue;
+		}
+		starts[n] = start;
+		lens[n++] = seg;
+	}
+	struct aa_buf b = AA_BUF_INIT;
+	for (size_t k = 0; k < n; k++) {
+		aa_buf_addc(&b, '/');
+		aa_buf_add(&b, abs + starts[k], lens[k]);
+	}
+	if (!n)
+		aa_buf_addc(&b, '/');
+	free(starts);
+	free(lens);
+	return aa_buf_detach(&b);
+}
+
+bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, char **out)
+{
+	if (!opts->cwd || !opts->srcroot) {
+		*out = aa_xstrdup(path);
+		return false;
+	}
+	char *joined = path[0] == '/' ? aa_xstrdup(path) : aa_xasprintf("%s/%s", opts->cwd, path);
+	char *abs = normalize(joined);
+	free(joined);
+	char *root = normalize(opts->srcroot);
+	size_t rlen = strlen(root);
+	const char *rel = NULL;
+	if (rlen == 1)
+		rel = abs[1] ? abs + 1 : NULL;
+	else if (!strncmp(abs, root, rlen) && abs[rlen] == '/')
+		rel = abs + rlen + 1;
+	free(root);
+	if (!rel) {
+		*out = abs;
+		return false;
+	}
+	*out = aa_xstrdup(rel);
+	free(abs);
+	return true;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\b': fputs("\\b", out); break;
+		case '\f': fputs("\\f", out); break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_indent(FILE *out, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		fputs("  ", out);
+}
+
+static void json_value(FILE *out, const cJSON *v, int depth)
+{
+	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+		bool object = cJSON_IsObject(v);
+		if (!v->child) {
+			fputs(object ? "{}" : "[]", out);
+			return;
+		}
+		fputc(object ? '{' : '[', out);
+		for (const cJSON *c = v->child; c; c = c->next) {
+			fputc('\n', out);
+			json_indent(out, depth + 1);
+			if (object) {
+				json_string(out, c->string ? c->string : "");
+				fputs(": ", out);
+			}
+			json_value(out, c, depth + 1);
+			if (c->next)
+				fputc(',', out);
+		}
+		fputc('\n', out);
+		json_indent(out, depth);
+		fputc(object ? '}' : ']', out);
+	} else if (cJSON_IsString(v)) {
+		json_string(out, v->valuestring ? v->valuestring : "");
+	} else if (cJSON_IsNumber(v)) {
+		fprintf(out, "%.0f", v->valuedouble);
+	} else if (cJSON_IsBool(v)) {
+		fputs(cJSON_IsTrue(v) ? "true" : "false", out);
+	} else {
+		fputs("null", out);
+	}
+}
+
+int aa_emit_json_write(FILE *out, const struct cJSON *root)
+{
+	json_value(out, root, 0);
+	fputc('\n', out);
+	return fflush(out) || ferror(out) ? -1 : 0;
+}

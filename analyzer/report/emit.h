@@ -1,0 +1,64 @@
+/*
+ * emit.h: the report writers, one file per format (emit_text.c, emit_json.c,
+ * emit_sarif.c, emit_github.c). They run once, on the main thread, after the findings
+ * are sorted; they never read source files (findings carry their source line).
+ *
+ * Every writer returns 0 on success and -1 when writing to `out` failed (checked with
+ * ferror) or, for JSON and SARIF, when cJSON ran out of memory (then the writer has
+ * printed "async-analyzer: error: out of memory" on stderr); the caller turns -1 into
+ * exit status 2. Output may be partial after -1.
+ */
+#ifndef AA_EMIT_H
+#define AA_EMIT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "analyzer/check/diag.h"
+
+enum aa_format { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF, AA_FORMAT_GITHUB };
+
+struct aa_emit_opts {
+	enum aa_format format;
+	bool color;              /* text only: ANSI colour (already resolved from --color/TTY/NO_COLOR) */
+	const char *cwd;         /* absolute current directory; finding paths are relative to it unless absolute */
+	const char *srcroot;     /* absolute directory for SARIF %SRCROOT% (git top level, else cwd) */
+	bool execution_successful; /* SARIF invocation: false exactly when the exit status is 2 */
+	const char *const *notifications; /* SARIF: NULL-terminated tool error messages, or NULL */
+};
+
+/* Writes every finding of diags in the requested format. diags must be sorted. */
+int aa_emit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+
+int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+
+/* --statistics: one line per code with its count, most frequent first, ties by code. */
+int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags);
+
+/* Helpers shared by the writers (emit.c); not meant for other callers. */
+
+/* A copy of s that is valid UTF-8: every byte that is not part of a well-formed
+ * sequence becomes U+FFFD. JSON and SARIF must carry valid UTF-8, and paths from the
+ * command line are arbitrary bytes. Caller frees with free(). */
+char *aa_emit_utf8_clean(const char *s);
+
+/* Where a finding's path lies relative to opts->srcroot. path is resolved against
+ * opts->cwd unless absolute, then normalised lexically ("." and ".." segments and
+ * repeated '/' removed; symbolic links are not followed). Returns true with the
+ * '/'-separated path relative to srcroot in *out when it lies inside srcroot, else
+ * false with the normalised absolute path in *out (or, when cwd or srcroot is NULL,
+ * false with a copy of path). Caller frees *out with free(). */
+bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, char **out);
+
+struct cJSON;
+/* Writes the cJSON tree root to out, pretty printed (two-space indentation, "key": value,
+ * keys in insertion order) with a final newline. Numbers must be integers, as every
+ * number the writers produce is. Nesting is that of the writers' own documents (a dozen
+ * levels), so the walk recurses. root is borrowed for the call. Returns 0, or -1 if
+ * writing failed. */
+int aa_emit_json_write(FILE *out, const struct cJSON *root);
+
+#endif

@@ -1,0 +1,50 @@
+#include "analyzer/report/emit.h"
+#include "analyzer/check/rule.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+/* The escaping of @actions/core (escapeData / escapeProperty): a workflow command ends
+ * at a line end, its properties are split at ',' and each at its first ':'. */
+static void put_escaped(FILE *out, const char *s, bool property)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '%': fputs("%25", out); break;
+		case '\r': fputs("%0D", out); break;
+		case '\n': fputs("%0A", out); break;
+		case ':': fputs(property ? "%3A" : ":", out); break;
+		case ',': fputs(property ? "%2C" : ",", out); break;
+		default: fputc(*s, out); break;
+		}
+	}
+}
+
+int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+{
+	for (size_t i = 0; i < diags->len; i++) {
+		const struct aa_diag *d = &diags->items[i];
+		const struct aa_span *s = &d->span;
+		/* GitHub resolves annotation paths against the repository root. */
+		char *rel;
+		bool inside = aa_emit_srcroot_path(opts, d->path, &rel);
+		fputs("::error file=", out);
+		put_escaped(out, inside ? rel : d->path, true);
+		free(rel);
+		fprintf(out, ",line=%u", (unsigned)s->line);
+		/* Columns are allowed only on single-line annotations. */
+		if (s->end_line > s->line)
+			fprintf(out, ",endLine=%u", (unsigned)s->end_line);
+		else
+			fprintf(out, ",col=%u,endLine=%u,endColumn=%u", (unsigned)s->col,
+				(unsigned)s->line, (unsigned)s->end_col);
+		fputs(",title=", out);
+		put_escaped(out, d->rule->code, true);
+		fputc(' ', out);
+		put_escaped(out, d->rule->name, true);
+		fputs("::", out);
+		put_escaped(out, d->message, false);
+		fputc('\n', out);
+	}
+	return fflush(out) || ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,561 @@
+#include "analyzer/report/emit.h"
+#include "analyzer/base/buf.h"
+#include "analyzer/check/rule.h"
+#include "analyzer/report/ruledoc.h"
+#include "analyzer/base/xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_URI "https://json.schemastore.org/sarif-2.1.0.json"
+#define INFORMATION_URI "https://github.com/async-analyzer/async-analyzer"
+#define SRCROOT "%SRCROOT%"
+/* Versioned, as SARIF 3.27.17 asks: a new scheme gets a new key, never new values. */
+#define FINGERPRINT_KEY "asyncAnalyzer/v1"
+
+/* cJSON returns NULL when it runs out of memory, and an item it failed to attach is
+ * still ours to free. Every helper returns the attached item or NULL, so a chain of
+ * them stops at the first failure and the caller deletes the root. Keys are string
+ * literals, attached without a copy (the CS variants). */
+static cJSON *attach(cJSON *parent, const char *key, cJSON *item)
+{
+	if (!item || !parent) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	cJSON_bool ok = key ? cJSON_AddItemToObjectCS(parent, key, item) : cJSON_AddItemToArray(parent, item);
+	if (!ok) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+static cJSON *add_str(cJSON *parent, const char *key, const char *s)
+{
+	char *clean = aa_emit_utf8_clean(s);
+	cJSON *item = cJSON_CreateString(clean);
+	free(clean);
+	return attach(parent, key, item);
+}
+
+static cJSON *add_num(cJSON *parent, const char *key, double v)
+{
+	return attach(parent, key, cJSON_CreateNumber(v));
+}
+
+static cJSON *add_bool(cJSON *parent, const char *key, bool v)
+{
+	return attach(parent, key, cJSON_CreateBool(v));
+}
+
+static cJSON *add_obj(cJSON *parent, const char *key)
+{
+	return attach(parent, key, cJSON_CreateObject());
+}
+
+static cJSON *add_arr(cJSON *parent, const char *key)
+{
+	return attach(parent, key, cJSON_CreateArray());
+}
+
+/* SARIF asks for plain-text messages that are complete sentences (Multitool rule
+ * SARIF2001): our messages are phrased without the final period. */
+static char *sentence(const char *s)
+{
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\n'))
+		len--;
+	if (len && (s[len - 1] == '.' || s[len - 1] == '!' || s[len - 1] == '?'))
+		return aa_xstrndup(s, len);
+	return aa_xasprintf("%.*s.", (int)len, s);
+}
+
+/* {"text": ...} (and "markdown" when given). */
+static cJSON *add_message(cJSON *parent, const char *key, const char *text, const char *markdown)
+{
+	cJSON *m = add_obj(parent, key);
+	char *t = sentence(text);
+	bool ok = m && add_str(m, "text", t) && (!markdown || add_str(m, "markdown", markdown));
+	free(t);
+	return ok ? m : NULL;
+}
+
+/* RFC 3986: everything but unreserved characters and the '/' separator is
+ * percent-encoded, byte by byte, so non-ASCII names come out as UTF-8 %XX. ':' is
+ * encoded too, which keeps a relative reference from reading as a scheme. */
+static void add_uri_path(struct aa_buf *b, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		unsigned char c = *p;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+			aa_buf_addc(b, (char)c);
+		else
+			aa_buf_addf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+}
+
+/* file:// URI of an absolute directory, with the trailing slash SARIF requires of
+ * a base URI. */
+static char *dir_uri(const char *dir)
+{
+	struct aa_emit_opts o = { .cwd = "/", .srcroot = "/" };
+	char *rel;
+	struct aa_buf b = AA_BUF_INIT;
+	aa_buf_adds(&b, "file:///");
+	/* Relative to "/", dir comes back normalised without its leading '/'; only "/"
+	 * itself is not inside "/". */
+	if (aa_emit_srcroot_path(&o, dir, &rel)) {
+		add_uri_path(&b, rel);
+		aa_buf_addc(&b, '/');
+	}
+	free(rel);
+	return aa_buf_detach(&b);
+}
+
+struct place {
+	char *uri;     /* owned; relative to %SRCROOT%, or an absolute file:// URI */
+	bool relative;
+	size_t artifact; /* index into run.artifacts */
+};
+
+struct fp_key {
+	const char *code, *uri, *text;
+	size_t text_len, index;
+};
+
+struct sarif {
+	const struct aa_emit_opts *opts;
+	const struct aa_diag_list *diags;
+	struct place *places; /* diag i: places[first[i]] is its location, then one per related */
+	size_t n_places;
+	size_t *first;
+	const struct place **artifacts; /* borrowed from places: sorted, one per URI */
+	size_t n_artifacts;
+	char **fingerprints; /* one per diag */
+};
+
+static void make_place(struct place *pl, const struct aa_emit_opts *opts, const char *path)
+{
+	char *p;
+	struct aa_buf b = AA_BUF_INIT;
+	pl->relative = aa_emit_srcroot_path(opts, path, &p);
+	if (!pl->relative)
+		aa_buf_adds(&b, "file://");
+	add_uri_path(&b, p);
+	free(p);
+	pl->uri = aa_buf_detach(&b);
+}
+
+static int cmp_place_ptr(const void *pa, const void *pb)
+{
+	const struct place *a = *(const struct place *const *)pa, *b = *(const struct place *const *)pb;
+	return strcmp(a->uri, b->uri);
+}
+
+static int cmp_fp_key(const void *pa, const void *pb)
+{
+	const struct fp_key *a = pa, *b = pb;
+	int c = strcmp(a->code, b->code);
+	if (!c)
+		c = strcmp(a->uri, b->uri);
+	if (!c && a->text_len != b->text_len)
+		c = a->text_len < b->text_len ? -1 : 1;
+	if (!c)
+		c = memcmp(a->text, b->text, a->text_len);
+	if (!c && a->index != b->index)
+		c = a->index < b->index ? -1 : 1;
+	return c;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n';
+}
+
+/* The fingerprint hashes what survives unrelated edits: the rule, the file, the
+ * anchor line's text without its indentation, and how many identical (rule, file,
+ * text) findings come before it. Line and column numbers are left out on purpose. */
+static void make_fingerprints(struct sarif *S)
+{
+	size_t n = S->diags->len;
+	struct fp_key *keys = aa_xmalloc((n ? n : 1) * sizeof(*keys));
+	for (size_t i = 0; i < n; i++) {
+		const struct aa_diag *d = &S->diags->items[i];
+		const char *t = d->source_line ? d->source_line : "";
+		size_t len = strlen(t);
+		while (len && is_space(*t)) {
+			t++;
+			len--;
+		}
+		while (len && is_space(t[len - 1]))
+			len--;
+		keys[i] = (struct fp_key){ d->rule->code, S->places[S->first[i]].uri, t, len, i };
+	}
+	qsort(keys, n, sizeof(*keys), cmp_fp_key);
+	S->fingerprints = aa_xcalloc(n ? n : 1, sizeof(*S->fingerprints));
+	size_t occurrence = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct fp_key *key = &keys[k];
+		if (k) {
+			const struct fp_key *prev = &keys[k - 1];
+			bool same = !strcmp(prev->code, key->code) && !strcmp(prev->uri, key->uri) &&
+				    prev->text_len == key->text_len &&
+				    !memcmp(prev->text, key->text, key->text_len);
+			occurrence = same ? occurrence + 1 : 0;
+		}
+		char occ[32];
+		int occ_len = snprintf(occ, sizeof(occ), "%zu", occurrence);
+		uint64_t h = 0xcbf29ce484222325ULL;
+		h = fnv1a(h, key->code, strlen(key->code) + 1);
+		h = fnv1a(h, key->uri, strlen(key->uri) + 1);
+		h = fnv1a(h, key->text, key->text_len);
+		h = fnv1a(h, "", 1);
+		h = fnv1a(h, occ, (size_t)occ_len);
+		S->fingerprints[key->index] = aa_xasprintf("%016" PRIx64, h);
+	}
+	free(keys);
+}
+
+static void prepare(struct sarif *S, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+{
+	memset(S, 0, sizeof(*S));
+	S->opts = opts;
+	S->diags = diags;
+	size_t n = 0;
+	for (size_t i = 0; i < diags->len; i++)
+		n += 1 + diags->items[i].n_related;
+	S->places = aa_xcalloc(n ? n : 1, sizeof(*S->places));
+	S->first = aa_xcalloc(diags->len ? diags->len : 1, sizeof(*S->first));
+	for (size_t i = 0; i < diags->len; i++) {
+		const struct aa_diag *d = &diags->items[i];
+		S->first[i] = S->n_places;
+		make_place(&S->places[S->n_places++], opts, d->path);
+		for (size_t j = 0; j < d->n_related; j++)
+			make_place(&S->places[S->n_places++], opts, d->related[j].path);
+	}
+
+	/* run.artifacts lists each file once, sorted by URI (relative URIs never contain
+	 * ':', absolute ones start with "file:", so the URI alone is the key). */
+	const struct place **sorted = aa_xmalloc((n ? n : 1) * sizeof(*sorted));
+	for (size_t k = 0; k < n; k++)
+		sorted[k] = &S->places[k];
+	qsort(sorted, n, sizeof(*sorted), cmp_place_ptr);
+	size_t u = 0;
+	for (size_t k = 0; k < n; k++)
+		if (!u || strcmp(sorted[u - 1]->uri, sorted[k]->uri))
+			sorted[u++] = sorted[k];
+	S->artifacts = sorted;
+	S->n_artifacts = u;
+	for (size_t k = 0; k < n; k++) {
+		const struct place *key = &S->places[k];
+		const struct place **hit = bsearch(&key, sorted, u, sizeof(*sorted), cmp_place_ptr);
+		S->places[k].artifact = (size_t)(hit - sorted);
+	}
+	make_fingerprints(S);
+}
+
+static void release(struct sarif *S)
+{
+	for (size_t k = 0; k < S->n_places; k++)
+		free(S->places[k].uri);
+	for (size_t i = 0; i < S->diags->len; i++)
+		free(S->fingerprints[i]);
+	free(S->fingerprints);
+	free(S->places);
+	free(S->first);
+	free(S->artifacts);
+}
+
+static cJSON *add_artifact_location(cJSON *parent, const struct place *pl, bool with_index)
+{
+	cJSON *al = add_obj(parent, "artifactLocation");
+	if (!al || !add_str(al, "uri", pl->uri))
+		return NULL;
+	if (pl->relative && !add_str(al, "uriBaseId", SRCROOT))
+		return NULL;
+	if (with_index && !add_num(al, "index", (double)pl->artifact))
+		return NULL;
+	return al;
+}
+
+/* The snippet is the region's own text, so only a span that lies within its line
+ * gets one. */
+static char *region_snippet(const struct aa_span *s, const char *line)
+{
+	if (!line || s->end_line != s->line || s->end_col <= s->col)
+		return NULL;
+	const char *p = line, *start = NULL;
+	uint32_t cp = 1;
+	while (*p) {
+		if (cp == s->col)
+			start = p;
+		if (cp == s->end_col)
+			break;
+		p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
+		cp++;
+	}
+	if (!start || cp != s->end_col)
+		return NULL;
+	return aa_xstrndup(start, (size_t)(p - start));
+}
+
+static cJSON *add_physical(cJSON *parent, const struct place *pl, const struct aa_span *span,
+			   const char *line)
+{
+	cJSON *phys = add_obj(parent, "physicalLocation");
+	if (!phys || !add_artifact_location(phys, pl, true))
+		return NULL;
+	/* Keep the region well formed even if a span is not (SARIF 3.30). */
+	uint32_t sl = span->line ? span->line : 1, sc = span->col ? span->col : 1;
+	uint32_t el = span->end_line < sl ? sl : span->end_line;
+	uint32_t ec = span->end_col ? span->end_col : 1;
+	if (el == sl && ec < sc)
+		ec = sc;
+	cJSON *region = add_obj(phys, "region");
+	if (!region || !add_num(region, "startLine", sl) || !add_num(region, "startColumn", sc) ||
+	    !add_num(region, "endLine", el) || !add_num(region, "endColumn", ec))
+		return NULL;
+	char *snip = region_snippet(span, line);
+	bool ok = true;
+	if (snip) {
+		cJSON *snippet = add_obj(region, "snippet");
+		ok = snippet && add_str(snippet, "text", snip);
+		free(snip);
+	}
+	return ok ? phys : NULL;
+}
+
+static const char *family_tag(const char *code)
+{
+	switch (code[0] && code[1] ? code[2] : 0) {
+	case '0': return "analyzer";
+	case '1': return "blocking-call";
+	case '2': return "coroutine";
+	case '3': return "concurrency";
+	case '4': return "cancellation";
+	case '5': return "async-resource";
+	case '6': return "async-test";
+	default: return "async";
+	}
+}
+
+static bool add_rule(cJSON *rules, const struct aa_rule *r)
+{
+	cJSON *o = add_obj(rules, NULL);
+	if (!o || !add_str(o, "id", r->code) || !add_str(o, "name", r->name) ||
+	    !add_message(o, "shortDescription", r->summary, NULL))
+		return false;
+	const char *what = r->doc.what ? r->doc.what : r->summary;
+	char *full_md = sentence(what);
+	bool ok = add_message(o, "fullDescription", what, full_md) != NULL;
+	free(full_md);
+	if (!ok)
+		return false;
+	char *text = aa_ruledoc_text(r), *md = aa_ruledoc_markdown(r);
+	cJSON *help = add_obj(o, "help");
+	ok = help && add_str(help, "text", text) && add_str(help, "markdown", md);
+	free(text);
+	free(md);
+	if (!ok)
+		return false;
+	char *uri = aa_xasprintf(INFORMATION_URI "/blob/main/docs/rules/%s.md", r->code);
+	ok = add_str(o, "helpUri", uri) != NULL;
+	free(uri);
+	if (!ok)
+		return false;
+	cJSON *conf = add_obj(o, "defaultConfiguration");
+	if (!conf || !add_str(conf, "level", "error"))
+		return false;
+	/* Opt-in rules say so; the SARIF default for "enabled" is true. */
+	if (!r->default_on && !add_bool(conf, "enabled", false))
+		return false;
+	cJSON *props = add_obj(o, "properties");
+	cJSON *tags = add_arr(props, "tags");
+	return tags && add_str(tags, NULL, "async") && add_str(tags, NULL, family_tag(r->code));
+}
+
+static bool add_driver(cJSON *run)
+{
+	cJSON *tool = add_obj(run, "tool");
+	cJSON *driver = add_obj(tool, "driver");
+	if (!driver || !add_str(driver, "name", "async-analyzer") || !add_str(driver, "version", AA_VERSION) ||
+	    !add_str(driver, "semanticVersion", AA_VERSION) ||
+	    !add_str(driver, "informationUri", INFORMATION_URI))
+		return false;
+	cJSON *rules = add_arr(driver, "rules");
+	if (!rules)
+		return false;
+	for (size_t i = 0; i < aa_rules_count; i++)
+		if (!add_rule(rules, aa_rules[i]))
+			return false;
+	return true;
+}
+
+static bool add_invocation(cJSON *run, const struct aa_emit_opts *opts)
+{
+	cJSON *invs = add_arr(run, "invocations");
+	cJSON *inv = add_obj(invs, NULL);
+	if (!inv || !add_bool(inv, "executionSuccessful", opts->execution_successful))
+		return false;
+	if (opts->notifications && opts->notifications[0]) {
+		cJSON *notes = add_arr(inv, "toolExecutionNotifications");
+		if (!notes)
+			return false;
+		for (size_t i = 0; opts->notifications[i]; i++) {
+			cJSON *n = add_obj(notes, NULL);
+			if (!n || !add_message(n, "message", opts->notifications[i], NULL) ||
+			    !add_str(n, "level", "error"))
+				return false;
+		}
+	}
+	char *cwd = dir_uri(opts->cwd);
+	cJSON *wd = add_obj(inv, "workingDirectory");
+	bool ok = wd && add_str(wd, "uri", cwd);
+	free(cwd);
+	return ok;
+}
+
+static bool add_base_ids(cJSON *run, const struct aa_emit_opts *opts)
+{
+	cJSON *bases = add_obj(run, "originalUriBaseIds");
+	cJSON *root = add_obj(bases, SRCROOT);
+	char *uri = dir_uri(opts->srcroot);
+	bool ok = root && add_str(root, "uri", uri);
+	free(uri);
+	return ok;
+}
+
+static bool add_artifacts(cJSON *run, const struct sarif *S)
+{
+	cJSON *arts = add_arr(run, "artifacts");
+	if (!arts)
+		return false;
+	for (size_t k = 0; k < S->n_artifacts; k++) {
+		cJSON *a = add_obj(arts, NULL);
+		cJSON *loc = add_obj(a, "location");
+		if (!loc || !add_str(loc, "uri", S->artifacts[k]->uri))
+			return false;
+		if (S->artifacts[k]->relative && !add_str(loc, "uriBaseId", SRCROOT))
+			return false;
+		/* More than its location, or the array says nothing (Multitool SARIF2004). */
+		if (!add_str(a, "sourceLanguage", "python"))
+			return false;
+	}
+	return true;
+}
+
+static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
+{
+	const struct aa_diag *d = &S->diags->items[i];
+	cJSON *flows = add_arr(result, "codeFlows");
+	cJSON *flow = add_obj(flows, NULL);
+	cJSON *threads = add_arr(flow, "threadFlows");
+	cJSON *thread = add_obj(threads, NULL);
+	cJSON *locs = add_arr(thread, "locations");
+	if (!locs)
+		return false;
+	/* The finding itself (the call in async code) starts the chain; then one hop per
+	 * related location, down to the blocking call. */
+	for (size_t j = 0; j <= d->n_related; j++) {
+		bool self = j == 0;
+		const struct place *pl = &S->places[S->first[i] + j];
+		cJSON *tfl = add_obj(locs, NULL);
+		cJSON *loc = add_obj(tfl, "location");
+		if (!loc ||
+		    !add_physical(loc, pl, self ? &d->span : &d->related[j - 1].span, self ? d->source_line : NULL) ||
+		    !add_message(loc, "message", self ? d->message : d->related[j - 1].message, NULL))
+			return false;
+	}
+	return true;
+}
+
+static bool add_result(cJSON *results, const struct sarif *S, size_t i)
+{
+	const struct aa_diag *d = &S->diags->items[i];
+	cJSON *res = add_obj(results, NULL);
+	if (!res || !add_str(res, "ruleId", d->rule->code))
+		return false;
+	size_t index = aa_rule_index(d->rule);
+	if (index < aa_rules_count && !add_num(res, "ruleIndex", (double)index))
+		return false;
+	if (!add_str(res, "level", "error") || !add_message(res, "message", d->message, NULL))
+		return false;
+	cJSON *locs = add_arr(res, "locations");
+	cJSON *loc = add_obj(locs, NULL);
+	if (!loc || !add_physical(loc, &S->places[S->first[i]], &d->span, d->source_line))
+		return false;
+	if (d->n_related) {
+		cJSON *rel = add_arr(res, "relatedLocations");
+		if (!rel)
+			return false;
+		for (size_t j = 0; j < d->n_related; j++) {
+			cJSON *r = add_obj(rel, NULL);
+			if (!r || !add_num(r, "id", (double)(j + 1)) ||
+			    !add_physical(r, &S->places[S->first[i] + 1 + j], &d->related[j].span, NULL) ||
+			    !add_message(r, "message", d->related[j].message, NULL))
+				return false;
+		}
+		if (d->related_is_chain && !add_code_flow(res, S, i))
+			return false;
+	}
+	cJSON *fps = add_obj(res, "partialFingerprints");
+	return fps && add_str(fps, FINGERPRINT_KEY, S->fingerprints[i]);
+}
+
+static cJSON *build(const struct sarif *S)
+{
+	cJSON *root = cJSON_CreateObject();
+	if (!add_str(root, "$schema", SCHEMA_URI) || !add_str(root, "version", "2.1.0"))
+		goto fail;
+	cJSON *runs = add_arr(root, "runs");
+	cJSON *run = add_obj(runs, NULL);
+	if (!run || !add_driver(run) || !add_invocation(run, S->opts) || !add_base_ids(run, S->opts) ||
+	    !add_artifacts(run, S))
+		goto fail;
+	cJSON *results = add_arr(run, "results");
+	if (!results)
+		goto fail;
+	for (size_t i = 0; i < S->diags->len; i++)
+		if (!add_result(results, S, i))
+			goto fail;
+	if (!add_str(run, "columnKind", "unicodeCodePoints"))
+		goto fail;
+	return root;
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}
+
+int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+{
+	struct sarif S;
+	prepare(&S, diags, opts);
+	cJSON *root = build(&S);
+	release(&S);
+	if (!root) {
+		fputs("async-analyzer: error: out of memory\n", stderr);
+		return -1;
+	}
+	int rc = aa_emit_json_write(out, root);
+	cJSON_Delete(root);
+	return rc;
+}

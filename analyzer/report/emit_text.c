@@ -1,0 +1,107 @@
+#include "analyzer/report/emit.h"
+#include "analyzer/base/buf.h"
+#include "analyzer/check/rule.h"
+#include "analyzer/base/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#define TAB_STOP 4
+
+#define BOLD "\033[1m"
+#define RED "\033[1;31m"
+#define RESET "\033[0m"
+
+static int is_continuation(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+/* Renders the source line for display and finds where the span starts and ends on
+ * screen. Columns count code points (as aa_source_col does: the bytes of one UTF-8
+ * sequence count once), each one display column wide, except a tab, which moves to
+ * the next multiple of TAB_STOP. Control characters are shown as spaces so that a
+ * source line can never drive the terminal. */
+static void render_line(struct aa_buf *shown, const char *line, const struct aa_span *span,
+			size_t *caret_start, size_t *caret_len)
+{
+	size_t col = span->col ? span->col - 1 : 0; /* 0-based code point index */
+	size_t end;
+	if (span->end_line > span->line)
+		end = SIZE_MAX; /* multi-line: underline to the end of the line */
+	else if (span->end_line == span->line && span->end_col)
+		end = span->end_col - 1;
+	else
+		end = 0;
+
+	size_t cp = 0, disp = 0;
+	size_t dstart = SIZE_MAX, dend = SIZE_MAX;
+	const unsigned char *p = (const unsigned char *)line;
+	while (*p) {
+		if (cp == col)
+			dstart = disp;
+		if (cp == end)
+			dend = disp;
+		if (*p == '\t') {
+			size_t w = TAB_STOP - disp % TAB_STOP;
+			for (size_t k = 0; k < w; k++)
+				aa_buf_addc(shown, ' ');
+			disp += w;
+			p++;
+		} else {
+			const unsigned char *q = p + 1;
+			while (*q && is_continuation(*q))
+				q++;
+			if (*p < 0x20 || *p == 0x7F)
+				aa_buf_addc(shown, ' ');
+			else
+				aa_buf_add(shown, (const char *)p, (size_t)(q - p));
+			disp++;
+			p = q;
+		}
+		cp++;
+	}
+	/* A span past the end of the line is clipped to it. */
+	if (dstart == SIZE_MAX)
+		dstart = disp;
+	if (dend == SIZE_MAX || dend > disp)
+		dend = disp;
+	*caret_start = dstart;
+	*caret_len = dend > dstart ? dend - dstart : 1;
+}
+
+int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+{
+	struct aa_buf shown = AA_BUF_INIT;
+	for (size_t i = 0; i < diags->len; i++) {
+		const struct aa_diag *d = &diags->items[i];
+		if (i)
+			fputc('\n', out);
+		if (opts->color)
+			fprintf(out, BOLD "%s:%u:%u:" RESET " " RED "%s" RESET " [%s] %s\n", d->path,
+				(unsigned)d->span.line, (unsigned)d->span.col, d->rule->code, d->rule->name,
+				d->message);
+		else
+			fprintf(out, "%s:%u:%u: %s [%s] %s\n", d->path, (unsigned)d->span.line,
+				(unsigned)d->span.col, d->rule->code, d->rule->name, d->message);
+		if (!d->source_line)
+			continue;
+
+		size_t start, len;
+		aa_buf_reset(&shown);
+		render_line(&shown, d->source_line, &d->span, &start, &len);
+		fprintf(out, "%s\n", shown.data);
+		aa_buf_reset(&shown);
+		for (size_t k = 0; k < start; k++)
+			aa_buf_addc(&shown, ' ');
+		if (opts->color)
+			aa_buf_adds(&shown, RED);
+		for (size_t k = 0; k < len; k++)
+			aa_buf_addc(&shown, '^');
+		if (opts->color)
+			aa_buf_adds(&shown, RESET);
+		fprintf(out, "%s\n", shown.data);
+	}
+	aa_buf_release(&shown);
+	return fflush(out) || ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,130 @@
+#include "analyzer/report/noqa.h"
+#include "analyzer/check/rule.h"
+#include "analyzer/base/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void aa_noqa_init(struct aa_noqa *noqa)
+{
+	memset(noqa, 0, sizeof(*noqa));
+}
+
+void aa_noqa_release(struct aa_noqa *noqa)
+{
+	free(noqa->lines);
+	free(noqa->codes);
+	aa_noqa_init(noqa);
+}
+
+static bool is_code_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *p, const char *end)
+{
+	AA_GROW(noqa->lines, noqa->lines_cap, noqa->n_lines + 1);
+	struct aa_noqa_line *l = &noqa->lines[noqa->n_lines++];
+	l->line = line;
+	l->all = all;
+	l->first_code = (uint32_t)noqa->n_codes;
+	l->n_codes = 0;
+	if (all)
+		return;
+	while (p < end) {
+		while (p < end && (is_space(*p) || *p == ','))
+			p++;
+		const char *start = p;
+		while (p < end && is_code_char(*p))
+			p++;
+		if (p == start)
+			break;
+		AA_GROW(noqa->codes, noqa->codes_cap, noqa->n_codes + 1);
+		noqa->codes[noqa->n_codes++] = (struct aa_noqa_code){ start, (uint32_t)(p - start) };
+		l->n_codes++;
+		if (p < end && !is_space(*p) && *p != ',')
+			break;
+	}
+	if (!l->n_codes)
+		l->all = true;
+}
+
+void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, uint32_t line, bool own_line)
+{
+	const char *end = text + len;
+	static const char file_marker[] = "async-analyzer: noqa";
+	if (own_line) {
+		const char *p = text + 1;
+		while (p < end && is_space(*p))
+			p++;
+		size_t mlen = sizeof(file_marker) - 1;
+		if ((size_t)(end - p) >= mlen && !strncasecmp(p, file_marker, mlen)) {
+			const char *q = p + mlen;
+			while (q < end && is_space(*q))
+				q++;
+			if (q == end) {
+				noqa->whole_file = true;
+				return;
+			}
+		}
+	}
+	/* Each '#' in the comment may start a noqa directive. */
+	for (const char *h = text; h && h < end; h = memchr(h + 1, '#', (size_t)(end - h - 1))) {
+		const char *p = h + 1;
+		while (p < end && is_space(*p))
+			p++;
+		if (end - p < 4 || strncasecmp(p, "noqa", 4))
+			continue;
+		p += 4;
+		if (p < end && is_code_char(*p))
+			continue; /* "noqaz" is not a directive */
+		if (p < end && *p == ':') {
+			add_line(noqa, line, false, p + 1, end);
+		} else {
+			add_line(noqa, line, true, p, end);
+		}
+		return;
+	}
+}
+
+static bool code_matches(const struct aa_noqa_code *c, const char *s)
+{
+	size_t n = strlen(s);
+	return n == c->len && !strncasecmp(c->text, s, n);
+}
+
+bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
+{
+	if (noqa->whole_file)
+		return true;
+	/* Binary search for the line's entry. */
+	size_t lo = 0, hi = noqa->n_lines;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (noqa->lines[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < noqa->n_lines && noqa->lines[i].line == line; i++) {
+		const struct aa_noqa_line *l = &noqa->lines[i];
+		if (l->all)
+			return true;
+		for (uint32_t k = 0; k < l->n_codes; k++) {
+			const struct aa_noqa_code *c = &noqa->codes[l->first_code + k];
+			if (code_matches(c, rule->code) || code_matches(c, rule->name))
+				return true;
+			for (const char *const *e = rule->equivalents; e && *e; e++)
+				if (code_matches(c, *e))
+					return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,116 @@
+#include "parsers/python/parse.h"
+
+#include <string.h>
+
+bool aa_node_is_broken(TSNode node)
+{
+	return ts_node_is_error(node) || ts_node_is_missing(node);
+}
+
+/* First ERROR/MISSING node in document order, descending only into subtrees that
+ * contain one (ts_node_has_error), iteratively. */
+static TSNode first_broken(TSNode root)
+{
+	TSNode node = root;
+	for (;;) {
+		if (aa_node_is_broken(node))
+			return node;
+		uint32_t n = ts_node_child_count(node);
+		TSNode next = { 0 };
+		bool found = false;
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode c = ts_node_child(node, i);
+			if (ts_node_has_error(c)) {
+				next = c;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return node; /* has_error but no broken child: report the node itself */
+		node = next;
+	}
+}
+
+static bool starts_statement(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '@' ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* Byte offset of the first line after `line` that starts at column 0 with something
+ * that can begin a top-level statement (not indentation, a comment, a closing bracket or
+ * a continuation). Returns src->len when there is none. */
+static uint32_t next_toplevel_line(const struct aa_source *src, uint32_t line)
+{
+	for (uint32_t l = line + 1; l < src->n_lines; l++) {
+		uint32_t off = src->line_starts[l];
+		if (off >= src->len)
+			break;
+		if (!starts_statement(src->text[off]))
+			continue;
+		/* A backslash continuation on the previous line makes this no statement start. */
+		uint32_t prev_len = aa_source_line_len(src, l - 1);
+		if (prev_len && src->text[src->line_starts[l - 1] + prev_len - 1] == '\\')
+			continue;
+		return off;
+	}
+	return (uint32_t)src->len;
+}
+
+static TSPoint point_of(const struct aa_source *src, uint32_t offset)
+{
+	uint32_t line = aa_source_line_of(src, offset);
+	return (TSPoint){ line, offset - src->line_starts[line] };
+}
+
+int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *out)
+{
+	memset(out, 0, sizeof(*out));
+	ts_parser_set_included_ranges(parser, NULL, 0);
+	TSTree *tree = ts_parser_parse_string(parser, NULL, src->text, (uint32_t)src->len);
+	if (!tree)
+		return -1;
+	out->segs[0] = (struct aa_segment){ tree, 0, (uint32_t)src->len };
+	out->n_segs = 1;
+	TSNode root = ts_tree_root_node(tree);
+	if (!ts_node_has_error(root))
+		return 0;
+	out->has_error = true;
+	out->first_error = first_broken(root);
+
+	int rc = 0;
+	for (;;) {
+		struct aa_segment *seg = &out->segs[out->n_segs - 1];
+		TSNode seg_root = ts_tree_root_node(seg->tree);
+		if (!ts_node_has_error(seg_root) || out->n_segs == AA_PARSE_MAX_SEGMENTS)
+			break;
+		TSNode err = first_broken(seg_root);
+		uint32_t err_byte = ts_node_start_byte(err);
+		if (err_byte < seg->start_byte)
+			err_byte = seg->start_byte;
+		uint32_t restart = next_toplevel_line(src, aa_source_line_of(src, err_byte));
+		if (restart >= src->len || restart <= seg->start_byte)
+			break;
+		TSRange range = { point_of(src, restart), point_of(src, (uint32_t)src->len), restart,
+				  (uint32_t)src->len };
+		if (!ts_parser_set_included_ranges(parser, &range, 1))
+			break;
+		TSTree *next = ts_parser_parse_string(parser, NULL, src->text, (uint32_t)src->len);
+		if (!next) {
+			rc = -1;
+			break;
+		}
+		seg->end_byte = restart;
+		out->segs[out->n_segs++] = (struct aa_segment){ next, restart, (uint32_t)src->len };
+	}
+	ts_parser_set_included_ranges(parser, NULL, 0);
+	return rc;
+}
+
+void aa_parsed_release(struct aa_parsed *parsed)
+{
+	for (unsigned i = 0; i < parsed->n_segs; i++)
+		ts_tree_delete(parsed->segs[i].tree);
+	parsed->n_segs = 0;
+}

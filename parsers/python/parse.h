@@ -1,0 +1,47 @@
+/*
+ * parse.h: one file's source to syntax trees.
+ *
+ * A file parses into one or more *segments*. Segment 0 is the whole file. When the parse
+ * has an error, tree-sitter's recovery may swallow everything after it (async functions
+ * included) into one ERROR node, so the file is parsed again from the first top-level
+ * statement after the error line (`ts_parser_set_included_ranges`: positions stay those
+ * of the whole file), and the earlier segment ends there. Each segment owns the nodes
+ * that *start* in [start_byte, end_byte); the walker skips ERROR and MISSING subtrees,
+ * so no finding is anchored inside one. At most AA_PARSE_MAX_SEGMENTS segments are made:
+ * a file full of errors costs a bounded number of reparses.
+ */
+#ifndef AA_PARSE_H
+#define AA_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/input/source.h"
+#include "parsers/python/syms.h"
+
+#define AA_PARSE_MAX_SEGMENTS 16
+
+struct aa_segment {
+	TSTree *tree;       /* owned */
+	uint32_t start_byte, end_byte;
+};
+
+struct aa_parsed {
+	struct aa_segment segs[AA_PARSE_MAX_SEGMENTS];
+	unsigned n_segs;
+	bool has_error;      /* the file has a syntax error (AA001) */
+	TSNode first_error;  /* the first ERROR or MISSING node (valid when has_error); in segs[0].tree */
+};
+
+/* Parses src with parser (one per worker thread; its included ranges are reset on
+ * return). src must outlive out. Returns 0, or -1 when tree-sitter gave no tree (it
+ * does not for valid input; treated as an internal error). */
+int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *out);
+
+void aa_parsed_release(struct aa_parsed *parsed);
+
+/* True for ERROR nodes and MISSING nodes. */
+bool aa_node_is_broken(TSNode node);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * blocking.h: the shared check of the AA1xx blocking-call rules. A rule file holds its
+ * target table and calls these; the message format is the same for the whole family:
+ *
+ *   time.sleep() blocks the event loop in async function 'fetch'; use 'await asyncio.sleep()'
+ */
+#ifndef AA_BLOCKING_H
+#define AA_BLOCKING_H
+
+#include "analyzer/check/context.h"
+
+/* The fix suggested when a target names none. */
+#define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
+
+/* In async context, the target of rule's table that `call` matches, or NULL (also for
+ * an awaited call: a sync target cannot be awaited). */
+const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
+					  const struct aa_callee **callee);
+
+/* Reports `call` with the family's message; fix NULL uses the target's fix, or
+ * AA_FIX_TO_THREAD when it has none. In modules that import trio or anyio, asyncio-only
+ * fixes (asyncio.to_thread, aiofiles, create_subprocess_*) are said in that library's
+ * vocabulary (to_thread.run_sync, open_file, run_process). */
+void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			const char *fix);
+
+
+#endif

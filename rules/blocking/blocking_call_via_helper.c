@@ -1,0 +1,37 @@
+/* AA109 blocking-call-via-helper: reported by the project index (analyzer/index/index.c),
+ * from the summaries analyzer/engine/summarize.c records. */
+#include "rules/rules.h"
+
+const struct aa_rule aa_rule_blocking_call_via_helper = {
+	.code = "AA109",
+	.name = "blocking-call-via-helper",
+	.default_on = true,
+	.summary = "A sync project function called from async code makes a blocking call",
+	.uses_index = AA_INDEX_CALLS,
+	.doc = {
+		.what = "Finds calls in async context to a sync function of the project that, directly or through "
+			"other sync project functions, makes a *certain* blocking call of AA101-AA108 or a configured "
+			"AA110 call. The message shows the whole chain, from the async function down to the blocking "
+			"call and its place (`'load_user' blocks the event loop: handler -> load_user -> "
+			"requests.get (app/db.py:41)`); SARIF carries it as a code flow, JSON as related locations. "
+			"Functions are resolved across modules: imports (absolute and relative, aliases, re-exports "
+			"through `__init__.py`), methods through `self`, `cls`, `super()` and the class's project base "
+			"classes, and receivers whose class is known by annotation or construction.",
+		.why = "Linters that look at one call at a time see `load_user(uid)`, not the `requests.get` inside "
+		       "it; the event loop stalls just the same. Wrapping blocking work in a helper is how most "
+		       "blocking calls end up in async code.",
+		.example = "import requests\n\n\ndef load_user(uid):\n    return requests.get(f\"https://api/users/{uid}\").json()\n\n\n"
+			   "async def handler(uid):\n    return load_user(uid)\n",
+		.use_instead = "import asyncio\n\nimport requests\n\n\ndef load_user(uid):\n    return requests.get(f\"https://api/users/{uid}\").json()\n\n\n"
+			       "async def handler(uid):\n    return await asyncio.to_thread(load_user, uid)\n",
+		.anchor = "The call in async context (its start is the callee's start).",
+		.exceptions = "Only *certain* targets travel through helpers (a conditional one, like `queue.Queue.put`, "
+			      "depends on arguments a helper may not pass), whether or not the rule that reports them "
+			      "directly is selected (`--select AA109` alone sees every chain). Passing the helper to `asyncio.to_thread` or "
+			      "`loop.run_in_executor` is not a call. A helper with a decorator that is not known to keep it "
+			      "a plain function (`@sync_to_async`, `@app.task`) cuts the chain, and so does a `# noqa` on "
+			      "the blocking line inside the helper (for its own rule or for AA109). Recursion and cycles "
+			      "terminate; the shortest chain is reported. What cannot be resolved is not guessed.",
+		.equivalents_note = "No peer follows calls into helpers: flake8-async and Ruff see only direct calls.",
+	},
+};

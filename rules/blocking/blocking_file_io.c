@@ -1,0 +1,347 @@
+/* AA104 blocking-file-io: file system I/O in async context. */
+#include "rules/blocking/blocking.h"
+#include "rules/rules.h"
+#include "parsers/python/subtree.h"
+
+#include <stdio.h>
+#include <string.h>
+
+extern const struct aa_rule aa_rule_blocking_file_io;
+
+#define FN(name, fix) { name, 0, fix, NULL }
+#define METHOD(name, fix) { name, AA_TARGET_METHOD, fix, NULL }
+
+#define THREAD(f) "await asyncio.to_thread(" f ")"
+#define FD_IO(name, fix) { name, AA_TARGET_CONDITIONAL, fix, FD_BLOCKS }
+#define FD_BLOCKS "outside a `try` that catches `BlockingIOError`, which marks a non-blocking descriptor"
+#define LAZY_FN(name, fix) { name, AA_TARGET_CONDITIONAL, fix, LAZY_BLOCKS }
+#define LAZY_METHOD(name, fix) { name, AA_TARGET_METHOD | AA_TARGET_CONDITIONAL, fix, LAZY_BLOCKS }
+#define LAZY_BLOCKS "the generator is iterated in the async function, not handed to a thread unconsumed"
+/* Generators do their I/O while iterated: the whole iteration goes to the thread. */
+#define THREAD_LIST(expr) "await asyncio.to_thread(lambda: list(" expr "))"
+
+static const struct aa_target targets[] = {
+	/* Opening files. */
+	FN("builtins.open", "async with aiofiles.open()"),
+	FN("io.open", "async with aiofiles.open()"),
+	FN("os.open", THREAD("os.open, path, flags")),
+	FD_IO("os.read", THREAD("os.read, fd, n")),
+	FD_IO("os.write", THREAD("os.write, fd, data")),
+	/* pathlib.Path objects: Path(...), p / "x", p.parent, Path.home(), annotations. */
+	METHOD("pathlib.Path.open", "async with aiofiles.open(path)"),
+	METHOD("pathlib.Path.read_text", THREAD("path.read_text")),
+	METHOD("pathlib.Path.read_bytes", THREAD("path.read_bytes")),
+	METHOD("pathlib.Path.write_text", THREAD("path.write_text, text")),
+	METHOD("pathlib.Path.write_bytes", THREAD("path.write_bytes, data")),
+	METHOD("pathlib.Path.touch", THREAD("path.touch")),
+	METHOD("pathlib.Path.mkdir", THREAD("path.mkdir")),
+	METHOD("pathlib.Path.rmdir", THREAD("path.rmdir")),
+	METHOD("pathlib.Path.unlink", THREAD("path.unlink")),
+	METHOD("pathlib.Path.rename", THREAD("path.rename, target")),
+	METHOD("pathlib.Path.replace", THREAD("path.replace, target")),
+	LAZY_METHOD("pathlib.Path.iterdir", THREAD_LIST("path.iterdir()")),
+	LAZY_METHOD("pathlib.Path.glob", THREAD_LIST("path.glob(pattern)")),
+	LAZY_METHOD("pathlib.Path.rglob", THREAD_LIST("path.rglob(pattern)")),
+	/* os: directories and names. */
+	FN("os.listdir", THREAD("os.listdir, path")),
+	FN("os.scandir", THREAD_LIST("os.scandir(path)")),
+	LAZY_FN("os.walk", THREAD_LIST("os.walk(top)")),
+	FN("os.remove", THREAD("os.remove, path")),
+	FN("os.unlink", THREAD("os.unlink, path")),
+	FN("os.rename", THREAD("os.rename, src, dst")),
+	FN("os.replace", THREAD("os.replace, src, dst")),
+	FN("os.mkdir", THREAD("os.mkdir, path")),
+	FN("os.makedirs", THREAD("os.makedirs, path")),
+	FN("os.rmdir", THREAD("os.rmdir, path")),
+	FN("os.removedirs", THREAD("os.removedirs, path")),
+	/* shutil: every function that copies, moves, deletes or archives files. */
+	FN("shutil.copy", THREAD("shutil.copy, src, dst")),
+	FN("shutil.copy2", THREAD("shutil.copy2, src, dst")),
+	FN("shutil.copyfile", THREAD("shutil.copyfile, src, dst")),
+	FN("shutil.copyfileobj", THREAD("shutil.copyfileobj, fsrc, fdst")),
+	FN("shutil.copymode", THREAD("shutil.copymode, src, dst")),
+	FN("shutil.copystat", THREAD("shutil.copystat, src, dst")),
+	FN("shutil.copytree", THREAD("shutil.copytree, src, dst")),
+	FN("shutil.move", THREAD("shutil.move, src, dst")),
+	FN("shutil.rmtree", THREAD("shutil.rmtree, path")),
+	FN("shutil.make_archive", THREAD("shutil.make_archive, base_name, format")),
+	FN("shutil.unpack_archive", THREAD("shutil.unpack_archive, filename")),
+	/* glob */
+	FN("glob.glob", THREAD("glob.glob, pattern")),
+	LAZY_FN("glob.iglob", THREAD("glob.glob, pattern")),
+	/* tempfile: the functions that create a file or directory. */
+	FN("tempfile.TemporaryFile", "async with aiofiles.tempfile.TemporaryFile()"),
+	FN("tempfile.NamedTemporaryFile", "async with aiofiles.tempfile.NamedTemporaryFile()"),
+	FN("tempfile.TemporaryDirectory", "async with aiofiles.tempfile.TemporaryDirectory()"),
+	FN("tempfile.mkstemp", THREAD("tempfile.mkstemp")),
+	FN("tempfile.mkdtemp", THREAD("tempfile.mkdtemp")),
+	/* File reads hidden in other calls (home-assistant's runtime detector flags these). */
+	FN("ssl.create_default_context", THREAD("ssl.create_default_context")),
+	METHOD("ssl.SSLContext.load_verify_locations", THREAD("ctx.load_verify_locations, cafile")),
+	METHOD("ssl.SSLContext.load_cert_chain", THREAD("ctx.load_cert_chain, certfile")),
+	METHOD("ssl.SSLContext.load_default_certs", THREAD("ctx.load_default_certs")),
+	FN("importlib.import_module", THREAD("importlib.import_module, name")),
+};
+
+/* True when the handler's type names BlockingIOError (alone or in a tuple). */
+static bool handler_catches_blocking_io(struct aa_ctx *ctx, TSNode handler)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode alias = ts_node_child_by_field_id(handler, s->f.alias);
+	TSNode stack[16];
+	size_t n = 0;
+	uint32_t count = ts_node_named_child_count(handler);
+	for (uint32_t i = 0; i < count && n < 16; i++) {
+		TSNode c = ts_node_named_child(handler, i);
+		TSSymbol k = ts_node_symbol(c);
+		if (k != s->block && k != s->comment && !ts_node_eq(c, alias))
+			stack[n++] = c;
+	}
+	while (n) {
+		TSNode e = stack[--n];
+		TSSymbol k = ts_node_symbol(e);
+		if (k == s->tuple || k == s->parenthesized_expression || k == s->as_pattern) {
+			uint32_t m = ts_node_named_child_count(e);
+			for (uint32_t i = 0; i < m && n < 16; i++) {
+				TSNode c = ts_node_named_child(e, i);
+				if (ts_node_symbol(c) != s->as_pattern_target)
+					stack[n++] = c;
+			}
+			continue;
+		}
+		if (k != s->identifier && k != s->attribute)
+			continue;
+		struct aa_meaning m = aa_ctx_eval(ctx, e);
+		if (m.kind == AA_MEANING_NAME && !strcmp(m.qualname, "builtins.BlockingIOError"))
+			return true;
+	}
+	return false;
+}
+
+/* os.read/os.write inside the body of a `try` that catches BlockingIOError, in the same
+ * function: the descriptor is non-blocking (EAGAIN is the only source of that error), so
+ * the call returns at once. This is how trio and asyncio implement pipes. */
+static bool non_blocking_fd(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode child = call;
+	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || k == s->module)
+			break;
+		if (k != s->try_statement || !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
+			continue;
+		uint32_t count = ts_node_named_child_count(p);
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode h = ts_node_named_child(p, i);
+			if (ts_node_symbol(h) == s->except_clause && handler_catches_blocking_io(ctx, h))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* --- lazy generators ------------------------------------------------------------- */
+
+/* Path.iterdir/glob/rglob, os.walk and glob.iglob return generators that touch the disk
+ * only when iterated: `await asyncio.to_thread(list, path.glob("*"))` is the fix, not a
+ * finding. They are findings unless the generator goes, unconsumed, to a thread API or to
+ * project code (which may do the same), directly or through a local name. */
+
+#define MAX_SCAN_NODES 50000
+
+static const char *ctx_text_at(const struct aa_ctx *ctx, TSNode n)
+{
+	uint32_t len;
+	return aa_ctx_text(ctx, n, &len);
+}
+
+static TSNode climb_parens(const struct aa_syms *s, TSNode n)
+{
+	TSNode p = ts_node_parent(n);
+	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression) {
+		n = p;
+		p = ts_node_parent(n);
+	}
+	return n;
+}
+
+/* expr (the generator or a name bound to it) is an argument of a call that hands it to
+ * a thread or to project code. */
+static bool handed_off_at(struct aa_ctx *ctx, TSNode expr)
+{
+	static const char *const thread_apis[] = { "asyncio.to_thread", "anyio.to_thread.run_sync",
+						   "trio.to_thread.run_sync", "functools.partial", NULL };
+	static const char *const thread_methods[] = { "run_in_executor", "submit", "run_sync", NULL };
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode p = aa_ctx_parent(ctx, climb_parens(s, expr));
+	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->keyword_argument)
+		p = aa_ctx_parent(ctx, p);
+	if (ts_node_is_null(p) || ts_node_symbol(p) != s->argument_list)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(aa_ctx_parent(ctx, p), s->f.function);
+	if (ts_node_is_null(fn))
+		return false;
+	if (ts_node_symbol(fn) == s->attribute) {
+		TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+		for (size_t i = 0; thread_methods[i]; i++)
+			if (!ts_node_is_null(attr) && aa_ctx_text_is(ctx, attr, thread_methods[i]))
+				return true;
+	}
+	struct aa_meaning m = aa_ctx_eval(ctx, fn);
+	if (m.kind == AA_MEANING_FUNCTION || m.kind == AA_MEANING_CLASS)
+		return true;
+	if (m.kind != AA_MEANING_NAME)
+		return false;
+	for (size_t i = 0; thread_apis[i]; i++)
+		if (!strcmp(m.qualname, thread_apis[i]))
+			return true;
+	return false;
+}
+
+static bool in_nested_function(const struct aa_syms *s, TSNode n, TSNode function)
+{
+	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, function); p = ts_node_parent(p))
+		if (ts_node_symbol(p) == s->function_definition || ts_node_symbol(p) == s->lambda)
+			return true;
+	return false;
+}
+
+/* Every read of `name` in function is handed off (or sits in a nested def or lambda,
+ * which runs wherever it is sent), and there is at least one. */
+struct handoff_scan {
+	struct aa_ctx *ctx;
+	TSNode function, target;
+	const char *name;
+	uint32_t len;
+	size_t uses;
+};
+
+static enum aa_visit visit_reads(void *ud, TSNode n)
+{
+	struct handoff_scan *h = ud;
+	struct aa_ctx *ctx = h->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(n) != s->identifier || ts_node_eq(n, h->target) ||
+	    ts_node_end_byte(n) - ts_node_start_byte(n) != h->len || memcmp(ctx_text_at(ctx, n), h->name, h->len))
+		return AA_VISIT_DESCEND;
+	TSNode p = aa_ctx_parent(ctx, n);
+	TSSymbol pk = ts_node_symbol(p);
+	bool is_field = (pk == s->attribute && ts_node_eq(ts_node_child_by_field_id(p, s->f.attribute), n)) ||
+			(pk == s->keyword_argument && ts_node_eq(ts_node_child_by_field_id(p, s->f.name), n));
+	if (is_field)
+		return AA_VISIT_DESCEND;
+	h->uses++;
+	return in_nested_function(s, n, h->function) || handed_off_at(ctx, n) ? AA_VISIT_DESCEND : AA_VISIT_STOP;
+}
+
+static bool name_handed_off(struct aa_ctx *ctx, TSNode function, TSNode target)
+{
+	struct handoff_scan h = { ctx, function, target, NULL, 0, 0 };
+	h.name = aa_ctx_text(ctx, target, &h.len);
+	return aa_subtree_walk(function, MAX_SCAN_NODES, visit_reads, &h) && h.uses > 0;
+}
+
+static bool generator_handed_off(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode e = call, p = aa_ctx_parent(ctx, call);
+	/* `gen = (path.iterdir() if old_python else await ...)` */
+	while (!ts_node_is_null(p) &&
+	       (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->conditional_expression)) {
+		e = p;
+		p = aa_ctx_parent(ctx, p);
+	}
+	if (ts_node_is_null(p))
+		return false;
+	if (ts_node_symbol(p) == s->argument_list || ts_node_symbol(p) == s->keyword_argument)
+		return handed_off_at(ctx, e);
+	if (ts_node_symbol(p) != s->assignment || !ts_node_eq(ts_node_child_by_field_id(p, s->f.right), e))
+		return false;
+	TSNode target = ts_node_child_by_field_id(p, s->f.left);
+	if (ts_node_is_null(target) || ts_node_symbol(target) != s->identifier)
+		return false;
+	TSNode function = p;
+	while (!ts_node_is_null(function) && ts_node_symbol(function) != s->function_definition)
+		function = aa_ctx_parent(ctx, function);
+	if (ts_node_is_null(function))
+		return false;
+	return name_handed_off(ctx, function, target);
+}
+
+static void check(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_file_io, call, NULL);
+	if (!t)
+		return;
+	if (t->flags & AA_TARGET_CONDITIONAL) {
+		bool lazy = !strcmp(t->condition, LAZY_BLOCKS);
+		if (lazy ? generator_handed_off(ctx, call) : non_blocking_fd(ctx, call))
+			return;
+	}
+	aa_blocking_report(ctx, &aa_rule_blocking_file_io, call, t, NULL);
+}
+
+static const char *const equivalents[] = { "ASYNC230", NULL };
+static const char *const kinds[] = { "call", NULL };
+
+const struct aa_rule aa_rule_blocking_file_io = {
+	.code = "AA104",
+	.name = "blocking-file-io",
+	.default_on = true,
+	.summary = "Synchronous file system I/O blocks the event loop inside an async function",
+	.equivalents = equivalents,
+	AA_TARGETS(targets),
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds file system I/O in async context (the body of an `async def`, outside nested `def`s "
+			"and lambdas): opening files (`open()`, `io.open()`, `os.open()`) and `os.read()`/`os.write()`; "
+			"the I/O methods of `pathlib.Path` objects; creating, listing, renaming and deleting files and "
+			"directories with `os`, `shutil` and `glob`; creating temporary files and directories with "
+			"`tempfile`; and the file reads hidden in `ssl.create_default_context()`, the certificate "
+			"loading methods of `ssl.SSLContext` objects and `importlib.import_module()`.",
+		.why = "A file system call holds the event loop's thread until the kernel answers. On a local SSD "
+		       "that is usually short, but not bounded: a cold cache, a network file system, a large file, "
+		       "a directory tree or a busy disk turn it into milliseconds or seconds during which no other "
+		       "task runs and no timeout fires. Loading CA certificates and importing a module read many "
+		       "files at once. Running the work in a thread (`asyncio.to_thread`) or through an async file "
+		       "library (`aiofiles`, `anyio.open_file`, `anyio.Path`) keeps the loop serving other tasks.",
+		.example = "import json\n\nasync def load_settings(path):\n"
+			   "    with open(path) as f:\n"
+			   "        return json.load(f)\n",
+		.use_instead = "import json\n\nimport aiofiles\n\nasync def load_settings(path):\n"
+			       "    async with aiofiles.open(path) as f:\n"
+			       "        return json.loads(await f.read())\n",
+		.anchor = "The call; its start is the start of the callee (`open`, `path.read_text`, `shutil.copy`).",
+		.exceptions = "Only calls are findings: `await asyncio.to_thread(path.read_text)` and "
+			      "`loop.run_in_executor(None, shutil.rmtree, tmp)` are the fix for code that must stay "
+			      "synchronous, and calls in a nested `def` or `lambda` are not findings (they may run in a "
+			      "worker thread). `aiofiles.open()`, `anyio.open_file()`, `trio.open_file()` and the methods "
+			      "of `anyio.Path`/`trio.Path` are the async equivalents and never findings. Pure functions "
+			      "that only compute names are never findings: `os.path.join()`, `os.path.basename()`, "
+			      "`os.path.dirname()`, `os.path.splitext()`, constructing a `Path`, `path / \"x\"`, "
+			      "`path.parent`, `path.with_suffix()` and the other `PurePath` operations. Metadata queries "
+			      "(`os.path.exists()`, `Path.is_file()`, `os.stat()`) are the opt-in rule AA111. "
+			      "`Path.iterdir()`, `Path.glob()`, `Path.rglob()`, `os.walk()` and `glob.iglob()` return "
+			      "generators that touch the disk only when iterated: handing one unconsumed to a thread "
+			      "(`await asyncio.to_thread(list, path.glob(\"*\"))`, `run_in_executor`, `functools.partial`) "
+			      "or to project code, directly or through a local name, is not a finding. "
+			      "`os.read()`/`os.write()` in the body of a `try` that catches `BlockingIOError` work on a "
+			      "non-blocking descriptor (the way trio and asyncio implement pipes) and are not findings. "
+			      "`tempfile.SpooledTemporaryFile()` is not a finding (it stays in memory until it rolls over), "
+			      "nor is `tempfile.gettempdir()` (only its first call in a process probes the candidate "
+			      "directories; later calls return the cached name). Methods count only on receivers known to "
+			      "be a `pathlib.Path` or an `ssl.SSLContext` (built, annotated or entered with `with` where "
+			      "the analyzer can see it). An awaited call is never one of these sync calls. In a module "
+			      "that imports trio or anyio the suggested fix is `open_file()` / `to_thread.run_sync()` of "
+			      "that library.",
+		.equivalents_note = "flake8-async's and Ruff's `ASYNC230` (`open()`, `io.open()`, and in Ruff "
+				    "`Path.open()`) suppresses AA104. `ASYNC231` (`os.fdopen()`, which wraps a descriptor "
+				    "that is already open) and `ASYNC232` (methods of file objects) report calls AA104 "
+				    "does not, so they are not equivalents.",
+		.references = "- [asyncio: Running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)\n"
+			      "- [aiofiles](https://github.com/Tinche/aiofiles)\n"
+			      "- [AnyIO: Asynchronous file I/O](https://anyio.readthedocs.io/en/stable/fileio.html)\n",
+	},
+};

@@ -1,0 +1,54 @@
+/* AA101 blocking-sleep: time.sleep() in async context. */
+#include "rules/blocking/blocking.h"
+#include "rules/rules.h"
+
+extern const struct aa_rule aa_rule_blocking_sleep;
+
+static const struct aa_target targets[] = {
+	{ "time.sleep", 0, "await asyncio.sleep()", NULL },
+};
+
+static void check(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_sleep, call, NULL);
+	if (!t)
+		return;
+	/* Suggest the sleep of the library the module already uses. */
+	const char *fix = aa_ctx_imports(ctx, "trio")	 ? "await trio.sleep()" :
+			  aa_ctx_imports(ctx, "anyio") ? "await anyio.sleep()" :
+							 t->fix;
+	aa_blocking_report(ctx, &aa_rule_blocking_sleep, call, t, fix);
+}
+
+static const char *const equivalents[] = { "ASYNC251", NULL };
+static const char *const kinds[] = { "call", NULL };
+
+const struct aa_rule aa_rule_blocking_sleep = {
+	.code = "AA101",
+	.name = "blocking-sleep",
+	.default_on = true,
+	.summary = "time.sleep() blocks the event loop inside an async function",
+	.equivalents = equivalents,
+	AA_TARGETS(targets),
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds calls to `time.sleep()` in async context: the body of an `async def`, "
+			"outside nested `def`s and lambdas.",
+		.why = "`time.sleep()` suspends the whole thread, and with it the event loop: no other task "
+		       "runs, no timeout fires and no I/O is served until it returns. `await asyncio.sleep()` "
+		       "suspends only the current task.",
+		.example = "import time\n\nasync def poll(client):\n    while not await client.ready():\n"
+			   "        time.sleep(1)\n",
+		.use_instead = "import asyncio\n\nasync def poll(client):\n    while not await client.ready():\n"
+			       "        await asyncio.sleep(1)\n",
+		.anchor = "The call; its start is the start of the callee (`time.sleep`).",
+		.exceptions = "Passing the function as a reference is not a call: "
+			      "`await asyncio.to_thread(time.sleep, 1)` and "
+			      "`loop.run_in_executor(None, time.sleep, 1)` are fine. So is `time.sleep()` in a nested "
+			      "`def` or `lambda` (it may run in a worker thread). A local name that shadows the import "
+			      "(a parameter called `time`, a local `def sleep`) is not the library call. In a module that "
+			      "imports trio or anyio the suggested fix is `trio.sleep()` / `anyio.sleep()`.",
+		.references = "- [asyncio: Developing with asyncio, blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)\n",
+	},
+};

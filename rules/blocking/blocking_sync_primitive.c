@@ -1,0 +1,555 @@
+/*
+ * AA108 blocking-sync-primitive: waiting on a thread or process synchronisation
+ * primitive in async context, and a threading lock held across an await.
+ */
+#include "rules/blocking/blocking.h"
+#include "rules/rules.h"
+#include "parsers/python/subtree.h"
+
+/* Bound on the nodes a scan of one function visits (beyond it: unknown, quiet). */
+#define MAX_SCAN_NODES 1000000u
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct aa_rule aa_rule_blocking_sync_primitive;
+
+#define M AA_TARGET_METHOD
+#define MC (AA_TARGET_METHOD | AA_TARGET_CONDITIONAL)
+
+#define FIX_EVENT "asyncio.Event: await event.wait()"
+#define FIX_THREAD "await asyncio.to_thread(thread.join)"
+#define FIX_QUEUE_GET "asyncio.Queue (await q.get()), or await asyncio.to_thread(q.get)"
+#define FIX_QUEUE_PUT "asyncio.Queue (await q.put(item)), or await asyncio.to_thread(q.put, item)"
+#define FIX_QUEUE_JOIN "asyncio.Queue (await q.join()), or await asyncio.to_thread(q.join)"
+#define FIX_FUTURE "await asyncio.wrap_future(future)"
+#define FIX_POOL "await loop.run_in_executor(pool, ...)"
+#define FIX_ASYNC_RESULT "await asyncio.to_thread(result.get)"
+#define FIX_CONDITION "asyncio.Condition: await cond.wait()"
+#define FIX_BARRIER "asyncio.Barrier: await barrier.wait()"
+
+#define GET_FORM "in its blocking form: not get(False) or get(block=False), and not a literal timeout of 0"
+#define PUT_FORM \
+	"on a bounded queue (a literal maxsize > 0 where it was made), in its blocking form: " \
+	"not put(x, False) or put(x, block=False), and not a literal timeout of 0"
+
+static const struct aa_target targets[] = {
+	{ "threading.Event.wait", M, FIX_EVENT, NULL },
+	{ "threading.Thread.join", M, FIX_THREAD, NULL },
+	{ "threading.Timer.join", M, FIX_THREAD, NULL },
+	{ "threading.Condition.wait", M, FIX_CONDITION, NULL },
+	{ "threading.Condition.wait_for", M, FIX_CONDITION, NULL },
+	{ "threading.Barrier.wait", M, FIX_BARRIER, NULL },
+	{ "queue.Queue.get", MC, FIX_QUEUE_GET, GET_FORM },
+	{ "queue.Queue.put", MC, FIX_QUEUE_PUT, PUT_FORM },
+	{ "queue.Queue.join", M, FIX_QUEUE_JOIN, NULL },
+	{ "queue.SimpleQueue.get", MC, FIX_QUEUE_GET, GET_FORM },
+	{ "multiprocessing.Queue.get", MC, FIX_QUEUE_GET, GET_FORM },
+	{ "multiprocessing.Queue.put", MC, FIX_QUEUE_PUT, PUT_FORM },
+	{ "concurrent.futures.Future.result", M, FIX_FUTURE, NULL },
+	{ "concurrent.futures.Future.exception", M, FIX_FUTURE, NULL },
+	{ "concurrent.futures.wait", 0, "await asyncio.wait([asyncio.wrap_future(f) for f in fs])", NULL },
+	{ "multiprocessing.pool.Pool.map", M, FIX_POOL, NULL },
+	{ "multiprocessing.pool.Pool.starmap", M, FIX_POOL, NULL },
+	{ "multiprocessing.pool.Pool.apply", M, FIX_POOL, NULL },
+	{ "multiprocessing.pool.Pool.join", M, FIX_POOL, NULL },
+	{ "multiprocessing.pool.AsyncResult.get", M, FIX_ASYNC_RESULT, NULL },
+	{ "multiprocessing.pool.AsyncResult.wait", M, FIX_ASYNC_RESULT, NULL },
+	{ "multiprocessing.Process.join", M, "await asyncio.to_thread(process.join)", NULL },
+};
+
+#define N_TARGETS (sizeof(targets) / sizeof(targets[0]))
+
+/* Per target: the positional index of its timeout parameter (-1: none). A literal
+ * timeout of 0 polls and returns at once. */
+static const signed char timeout_pos[] = {
+	0, 0, 0, 0, 1, 0,	/* Event.wait, Thread/Timer.join, Condition.wait/wait_for, Barrier.wait */
+	1, 2, -1, 1, 1, 2,	/* Queue.get/put/join, SimpleQueue.get, multiprocessing.Queue.get/put */
+	0, 0, 1,		/* Future.result/exception, concurrent.futures.wait */
+	-1, -1, -1, -1, 0, 0,	/* Pool.map/starmap/apply/join, AsyncResult.get/wait */
+	0,			/* Process.join */
+};
+_Static_assert(sizeof(timeout_pos) == N_TARGETS, "one timeout position per target");
+
+/* Calls on the same receiver earlier in the function that mean the wait is over or
+ * is only a poll: `if fut.done(): fut.result()`, `while not q.empty(): q.get()`. */
+static const char *const guard_methods[] = { "done", "ready", "is_alive", "is_set", "empty", "qsize", NULL };
+
+/* ---- small syntax helpers ------------------------------------------------------------ */
+
+static bool is_kind(TSNode n, TSSymbol k)
+{
+	return !ts_node_is_null(n) && ts_node_symbol(n) == k;
+}
+
+static bool is_zero_literal(const struct aa_ctx *ctx, TSNode n)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!is_kind(n, s->integer) && !is_kind(n, s->float_))
+		return false;
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, n, &len);
+	char buf[64];
+	size_t j = 0;
+	for (uint32_t i = 0; i < len && j + 1 < sizeof(buf); i++)
+		if (t[i] != '_')
+			buf[j++] = t[i];
+	buf[j] = '\0';
+	char *end;
+	double v = strtod(buf, &end);
+	return *end == '\0' && v == 0.0;
+}
+
+/* A literal integer > 0 (decimal, hex, octal or binary; underscores allowed). */
+static bool is_positive_int_literal(const struct aa_ctx *ctx, TSNode n)
+{
+	if (!is_kind(n, aa_ctx_syms(ctx)->integer))
+		return false;
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, n, &len);
+	char buf[64];
+	size_t j = 0;
+	for (uint32_t i = 0; i < len && j + 1 < sizeof(buf); i++)
+		if (t[i] != '_')
+			buf[j++] = t[i];
+	buf[j] = '\0';
+	int base = 10;
+	const char *digits = buf;
+	if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+		base = 16, digits = buf + 2;
+	else if (buf[0] == '0' && (buf[1] == 'o' || buf[1] == 'O'))
+		base = 8, digits = buf + 2;
+	else if (buf[0] == '0' && (buf[1] == 'b' || buf[1] == 'B'))
+		base = 2, digits = buf + 2;
+	char *end;
+	unsigned long long v = strtoull(digits, &end, base);
+	return *digits && *end == '\0' && v > 0;
+}
+
+static bool has_async_keyword(const struct aa_ctx *ctx, TSNode n)
+{
+	TSSymbol kw = aa_ctx_syms(ctx)->kw_async;
+	uint32_t c = ts_node_child_count(n);
+	for (uint32_t i = 0; i < c && i < 2; i++)
+		if (ts_node_symbol(ts_node_child(n, i)) == kw)
+			return true;
+	return false;
+}
+
+static bool texts_equal(const struct aa_ctx *ctx, TSNode a, TSNode b)
+{
+	uint32_t la, lb;
+	const char *ta = aa_ctx_text(ctx, a, &la);
+	const char *tb = aa_ctx_text(ctx, b, &lb);
+	return la == lb && !memcmp(ta, tb, la);
+}
+
+/* `recv.name(...)` for this receiver text; name NULL matches any of guard_methods. */
+static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv, const char *name)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!is_kind(call, s->call))
+		return false;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (!is_kind(fn, s->attribute))
+		return false;
+	TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
+	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !texts_equal(ctx, obj, recv))
+		return false;
+	if (name)
+		return aa_ctx_text_is(ctx, attr, name);
+	for (const char *const *g = guard_methods; *g; g++)
+		if (aa_ctx_text_is(ctx, attr, *g))
+			return true;
+	return false;
+}
+
+static bool opens_code_elsewhere(const struct aa_syms *s, TSSymbol k)
+{
+	return k == s->function_definition || k == s->lambda || k == s->class_definition;
+}
+
+/* The innermost def's body around node, or the module. */
+static TSNode enclosing_body(const struct aa_ctx *ctx, TSNode node)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode last = node;
+	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
+		if (ts_node_symbol(p) == s->function_definition)
+			return ts_node_child_by_field_id(p, s->f.body);
+		last = p;
+	}
+	return last;
+}
+
+/* ---- guards ---------------------------------------------------------------------------- */
+
+/* True when, before `call` in its function, the receiver was polled (guard_methods) or
+ * appeared inside an await (`await asyncio.wrap_future(fut)`): the wait is then over. */
+struct guard_scan {
+	struct aa_ctx *ctx;
+	TSNode body, recv;
+	uint32_t limit, await_end;
+	bool found;
+};
+
+static enum aa_visit visit_guard(void *ud, TSNode n)
+{
+	struct guard_scan *g = ud;
+	const struct aa_syms *s = aa_ctx_syms(g->ctx);
+	uint32_t start = ts_node_start_byte(n);
+	if (start >= g->limit)
+		return AA_VISIT_STOP;
+	if (!ts_node_is_named(n))
+		return AA_VISIT_DESCEND;
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->await && ts_node_end_byte(n) > g->await_end)
+		g->await_end = ts_node_end_byte(n);
+	bool name = k == s->identifier || k == s->attribute;
+	if ((start < g->await_end && name && texts_equal(g->ctx, n, g->recv)) || is_method_call_on(g->ctx, n, g->recv, NULL)) {
+		g->found = true;
+		return AA_VISIT_STOP;
+	}
+	return opens_code_elsewhere(s, k) && !ts_node_eq(n, g->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
+}
+
+static bool earlier_guard(struct aa_ctx *ctx, TSNode call, TSNode recv)
+{
+	TSNode body = enclosing_body(ctx, call);
+	if (ts_node_is_null(body))
+		return false;
+	struct guard_scan g = { ctx, body, recv, ts_node_start_byte(call), 0, false };
+	aa_subtree_walk(body, MAX_SCAN_NODES, visit_guard, &g);
+	return g.found;
+}
+
+/* ---- call targets ---------------------------------------------------------------------- */
+
+/* The blocking form of get/put: `block` absent or literally True. */
+static bool blocking_form(const struct aa_ctx *ctx, TSNode call, int block_pos)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode block = aa_call_arg(ctx, call, block_pos, "block");
+	if (ts_node_is_null(block))
+		return aa_call_positional_count(ctx, call) >= 0; /* a *splat may hide it */
+	return is_kind(block, s->true_);
+}
+
+/* The receiver was made by queue.Queue(...) (or a subclass alias) with a literal
+ * maxsize > 0. The origin is checked to be a queue constructor: an annotated
+ * `q: queue.Queue = make_queue(5)` has make_queue's call as its origin. */
+static bool bounded_queue(struct aa_ctx *ctx, TSNode origin)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!is_kind(origin, s->call))
+		return false;
+	struct aa_meaning fm = aa_ctx_eval(ctx, ts_node_child_by_field_id(origin, s->f.function));
+	if (fm.kind != AA_MEANING_NAME)
+		return false;
+	static const char *const ctors[] = { "queue.Queue", "queue.LifoQueue", "queue.PriorityQueue",
+					     "multiprocessing.Queue", NULL };
+	bool ctor = false;
+	for (const char *const *c = ctors; *c; c++)
+		ctor |= !strcmp(fm.qualname, *c);
+	return ctor && is_positive_int_literal(ctx, aa_call_arg(ctx, origin, 0, "maxsize"));
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* The Future came from asyncio.run_coroutine_threadsafe(): waiting for it on the loop's
+ * own thread can never end, since the loop that would run the coroutine is the one
+ * waiting. */
+static bool from_run_coroutine_threadsafe(struct aa_ctx *ctx, TSNode origin)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!is_kind(origin, s->call))
+		return false;
+	struct aa_meaning fm = aa_ctx_eval(ctx, ts_node_child_by_field_id(origin, s->f.function));
+	return fm.kind == AA_MEANING_NAME && !strcmp(fm.qualname, "asyncio.run_coroutine_threadsafe");
+}
+
+static void check_call_target(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_callee *c;
+	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_sync_primitive, call, &c);
+	if (!t)
+		return;
+	size_t i = (size_t)(t - targets);
+	if (timeout_pos[i] >= 0 && is_zero_literal(ctx, aa_call_arg(ctx, call, timeout_pos[i], "timeout")))
+		return;
+	if (t->flags & AA_TARGET_CONDITIONAL) {
+		bool put = ends_with(t->name, ".put");
+		if (!blocking_form(ctx, call, put ? 1 : 0))
+			return;
+		if (put && !bounded_queue(ctx, c->origin))
+			return;
+	}
+	if (c->kind == AA_CALLEE_METHOD && earlier_guard(ctx, call, c->receiver))
+		return;
+	const char *fix = NULL;
+	if (c->kind == AA_CALLEE_METHOD && !strcmp(c->qualname, "concurrent.futures.Future") &&
+	    from_run_coroutine_threadsafe(ctx, c->origin))
+		fix = "await asyncio.wrap_future(future), or await the coroutine itself if it targets this loop";
+	aa_blocking_report(ctx, &aa_rule_blocking_sync_primitive, call, t, fix);
+}
+
+/* ---- threading locks held across an await ---------------------------------------------- */
+
+struct lock_kind {
+	const char *cls, *fix, *consequence;
+};
+
+#define BLOCKS_NEXT "the next coroutine that needs it blocks the event loop"
+
+static const struct lock_kind lock_kinds[] = {
+	{ "threading.Lock", "async with an asyncio.Lock", BLOCKS_NEXT },
+	/* Reentrant: every coroutine runs on the loop's thread, so all of them get in. */
+	{ "threading.RLock", "async with an asyncio.Lock",
+	  "every coroutine on the loop's thread re-enters it, so it excludes none of them" },
+	{ "threading.Semaphore", "async with an asyncio.Semaphore", BLOCKS_NEXT },
+	{ "threading.Condition", "async with an asyncio.Condition", BLOCKS_NEXT },
+};
+
+static const struct lock_kind *lock_kind_of(struct aa_ctx *ctx, TSNode expr)
+{
+	struct aa_meaning m = aa_ctx_eval(ctx, expr);
+	if (m.kind != AA_MEANING_INSTANCE)
+		return NULL;
+	for (size_t i = 0; i < sizeof(lock_kinds) / sizeof(lock_kinds[0]); i++)
+		if (!strcmp(m.qualname, lock_kinds[i].cls))
+			return &lock_kinds[i];
+	return NULL;
+}
+
+enum scan_result { SCAN_NONE, SCAN_SUSPEND, SCAN_RELEASED };
+
+/* Preorder (source order) over root's subtree, skipping nested defs, lambdas and
+ * classes, from byte `from`: the first suspension point (await, async for, async with,
+ * async comprehension) or, when release_of is not null, the first `release_of.release()`
+ * call, whichever comes first. */
+struct suspend_scan {
+	struct aa_ctx *ctx;
+	TSNode root, release_of, *where;
+	uint32_t from;
+	enum scan_result result;
+};
+
+static enum aa_visit visit_suspend(void *ud, TSNode n)
+{
+	struct suspend_scan *sc = ud;
+	const struct aa_syms *s = aa_ctx_syms(sc->ctx);
+	bool descend = ts_node_end_byte(n) > sc->from;
+	if (descend && ts_node_is_named(n) && ts_node_start_byte(n) >= sc->from) {
+		TSSymbol k = ts_node_symbol(n);
+		if (k == s->await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
+				      has_async_keyword(sc->ctx, n))) {
+			*sc->where = n;
+			sc->result = SCAN_SUSPEND;
+			return AA_VISIT_STOP;
+		}
+		if (!ts_node_is_null(sc->release_of) && is_method_call_on(sc->ctx, n, sc->release_of, "release")) {
+			*sc->where = n;
+			sc->result = SCAN_RELEASED;
+			return AA_VISIT_STOP;
+		}
+	}
+	if (ts_node_is_named(n) && opens_code_elsewhere(s, ts_node_symbol(n)) && !ts_node_eq(n, sc->root))
+		descend = false;
+	return descend ? AA_VISIT_DESCEND : AA_VISIT_SKIP;
+}
+
+static enum scan_result scan(struct aa_ctx *ctx, TSNode root, uint32_t from, TSNode release_of, TSNode *where)
+{
+	struct suspend_scan sc = { ctx, root, release_of, where, from, SCAN_NONE };
+	aa_subtree_walk(root, MAX_SCAN_NODES, visit_suspend, &sc);
+	return sc.result;
+}
+
+static const char *suspension_word(struct aa_ctx *ctx, TSNode n)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->with_statement)
+		return "async with";
+	if (k == s->for_statement || k == s->for_in_clause)
+		return "async for";
+	return "await";
+}
+
+static void report_lock(struct aa_ctx *ctx, TSNode anchor, TSNode lock_expr, const struct lock_kind *lk,
+			TSNode suspend, const char *how)
+{
+	uint32_t len;
+	const char *name = aa_ctx_text(ctx, lock_expr, &len);
+	/* Like aa_ctx_callee_text: whitespace collapsed, 60 bytes at most. */
+	char shown[64];
+	size_t n = 0;
+	uint32_t i = 0;
+	for (; i < len && n < 60; i++)
+		if (name[i] != ' ' && name[i] != '\n' && name[i] != '\r' && name[i] != '\t' && name[i] != '\\')
+			shown[n++] = name[i];
+	if (i < len) {
+		memcpy(shown + n, "...", 3);
+		n += 3;
+	}
+	shown[n] = '\0';
+	uint32_t line = aa_source_line_of(aa_ctx_source(ctx), ts_node_start_byte(suspend)) + 1;
+	aa_ctx_report(ctx, &aa_rule_blocking_sync_primitive, anchor,
+		      "%s '%s' %s is held across the %s on line %u in async function '%s'; %s; use '%s'",
+		      lk->cls, shown, how, suspension_word(ctx, suspend), line, aa_ctx_function_name(ctx),
+		      lk->consequence, lk->fix);
+}
+
+static void check_with(struct aa_ctx *ctx, TSNode with)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!aa_ctx_in_async(ctx) || has_async_keyword(ctx, with))
+		return;
+	TSNode body = ts_node_child_by_field_id(with, s->f.body);
+	TSNode clause = { 0 };
+	uint32_t n = ts_node_named_child_count(with);
+	for (uint32_t i = 0; i < n; i++)
+		if (ts_node_symbol(ts_node_named_child(with, i)) == s->with_clause)
+			clause = ts_node_named_child(with, i);
+	if (ts_node_is_null(clause) || ts_node_is_null(body))
+		return;
+	uint32_t items = ts_node_named_child_count(clause);
+	for (uint32_t i = 0; i < items; i++) {
+		TSNode item = ts_node_named_child(clause, i);
+		if (ts_node_symbol(item) != s->with_item)
+			continue;
+		TSNode value = ts_node_child_by_field_id(item, s->f.value);
+		if (is_kind(value, s->as_pattern))
+			value = ts_node_named_child(value, 0);
+		if (ts_node_is_null(value))
+			continue;
+		const struct lock_kind *lk = lock_kind_of(ctx, value);
+		if (!lk)
+			continue;
+		TSNode where = { 0 };
+		if (scan(ctx, body, ts_node_start_byte(body), (TSNode){ 0 }, &where) == SCAN_SUSPEND)
+			report_lock(ctx, with, value, lk, where, "acquired by this 'with'");
+		return;
+	}
+}
+
+/* `lock.acquire()` followed, in its statement or the statements after it in the same
+ * block, by a suspension point before `lock.release()`. */
+static void check_acquire(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	if (c->kind != AA_CALLEE_METHOD || c->method_len != 7 || memcmp(c->method, "acquire", 7))
+		return;
+	const struct lock_kind *lk = NULL;
+	for (size_t i = 0; i < sizeof(lock_kinds) / sizeof(lock_kinds[0]); i++)
+		if (!strcmp(c->qualname, lock_kinds[i].cls))
+			lk = &lock_kinds[i];
+	if (!lk)
+		return;
+	/* acquire(False) / acquire(blocking=False) never waits: whoever fails skips. */
+	TSNode blocking = aa_call_arg(ctx, call, 0, "blocking");
+	if (!ts_node_is_null(blocking) && !is_kind(blocking, s->true_))
+		return;
+	TSNode stmt = call;
+	for (;;) {
+		TSNode p = aa_ctx_parent(ctx, stmt);
+		if (ts_node_is_null(p))
+			return;
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->block || k == s->module)
+			break;
+		if (opens_code_elsewhere(s, k))
+			return;
+		stmt = p;
+	}
+	uint32_t from = ts_node_end_byte(call);
+	for (TSNode st = stmt; !ts_node_is_null(st); st = ts_node_next_named_sibling(st)) {
+		TSNode where = { 0 };
+		enum scan_result r = scan(ctx, st, from, c->receiver, &where);
+		if (r == SCAN_RELEASED)
+			return;
+		if (r == SCAN_SUSPEND) {
+			report_lock(ctx, call, c->receiver, lk, where, "acquired here");
+			return;
+		}
+	}
+}
+
+static void check(struct aa_ctx *ctx, TSNode node)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(node) == s->with_statement) {
+		check_with(ctx, node);
+		return;
+	}
+	if (!aa_ctx_in_async(ctx))
+		return;
+	check_call_target(ctx, node);
+	check_acquire(ctx, node);
+}
+
+static const char *const kinds[] = { "call", "with_statement", NULL };
+
+const struct aa_rule aa_rule_blocking_sync_primitive = {
+	.code = "AA108",
+	.name = "blocking-sync-primitive",
+	.default_on = true,
+	.summary = "A thread or process synchronisation primitive waits inside an async function, or a "
+		   "threading lock is held across an await",
+	.equivalents = NULL,
+	AA_TARGETS(targets),
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds, in async context (the body of an `async def`, outside nested `def`s and lambdas), "
+			"calls that wait for another thread or process: `threading.Event().wait()`, "
+			"`Thread.join()`, `Condition.wait()`, `Barrier.wait()`, `queue.Queue.get()` in its "
+			"blocking form, `put()` on a bounded queue, `Queue.join()`, `concurrent.futures.Future` "
+			"`result()`/`exception()` (futures from `executor.submit()` and "
+			"`asyncio.run_coroutine_threadsafe()`), `concurrent.futures.wait()`, `multiprocessing.Pool` "
+			"`map/starmap/apply/join` and `AsyncResult.get/wait`, `Process.join()`.\n\n"
+			"Also finds a `threading.Lock`, `RLock`, `Semaphore`/`BoundedSemaphore` or `Condition` "
+			"held across a suspension point (`await`, `async for`, `async with`): `with lock:` whose "
+			"body suspends, or `lock.acquire()` followed in its block by a suspension point before "
+			"`lock.release()` (the `acquire(); try: await ... finally: release()` form included).",
+		.why = "These calls park the calling thread until another thread or process acts; in a coroutine "
+		       "that thread runs the event loop, so every other task stops with it. When the other side "
+		       "is itself waiting for the loop (a coroutine sent with `run_coroutine_threadsafe()` and "
+		       "waited for on the loop's thread, a queue that only a coroutine drains) the program "
+		       "deadlocks.\n\nA threading lock held across an await is a deadlock waiting to happen: while "
+		       "the coroutine is suspended, the next coroutine to reach `with lock:` blocks the loop's "
+		       "thread in `acquire()`, and the holder can never resume to release it. (An `RLock` does "
+		       "not block its own thread: it lets the second coroutine in, so it excludes nothing.)",
+		.example = "import threading\n\nlock = threading.Lock()\n\nasync def update(cache, client, key):\n"
+			   "    with lock:\n        cache[key] = await client.fetch(key)\n",
+		.use_instead = "import asyncio\n\nlock = asyncio.Lock()\n\nasync def update(cache, client, key):\n"
+			       "    async with lock:\n        cache[key] = await client.fetch(key)\n",
+		.anchor = "For a blocking call, the call (its start is the start of the callee). For a lock held "
+			  "across an await, the `with` statement, or the `acquire()` call; the message names the "
+			  "lock and the line of the await.",
+		.exceptions = "Not findings: the non-blocking forms (`q.get(False)`, `q.get(block=False)`, "
+			      "`get_nowait()`, `put_nowait()`, `lock.acquire(blocking=False)`), a literal timeout of "
+			      "0 (`event.wait(0)`, `thread.join(timeout=0)`: a poll); `put()` on a queue made without a "
+			      "literal `maxsize > 0` (unbounded, or not known to be bounded); a call on a receiver "
+			      "polled earlier in the function (`if fut.done(): fut.result()`, `while not q.empty(): "
+			      "q.get()`) or that appeared in an earlier await (`await asyncio.wrap_future(fut)`); "
+			      "a short critical section with no await inside (`with lock: counter += 1`); an "
+			      "`asyncio.Lock` with `async with` (the fix); anything passed as a reference to "
+			      "`asyncio.to_thread()` or `run_in_executor()`; code in nested `def`s and lambdas. A "
+			      "`get()` with a timeout still blocks for up to that long and is reported. Receivers "
+			      "must be tracked: instances of project subclasses of `Thread` are not (a missed "
+			      "alarm).",
+		.equivalents_note = "flake8-async and Ruff have no rule for thread primitives or locks held "
+				    "across an await.",
+		.references = "- [asyncio: Synchronization primitives](https://docs.python.org/3/library/asyncio-sync.html)\n"
+			      "- [asyncio.wrap_future](https://docs.python.org/3/library/asyncio-future.html#asyncio.wrap_future)\n"
+			      "- [asyncio.run_coroutine_threadsafe](https://docs.python.org/3/library/asyncio-task.html#asyncio.run_coroutine_threadsafe)\n",
+	},
+};

@@ -1,0 +1,37 @@
+/*
+ * target_index.h: every blocking target that travels through helpers (AA101-AA108
+ * tables), hashed by name, so the summary builder classifies a call in sync code with
+ * one lookup instead of scanning every rule's table. Immutable after build; shared by
+ * all workers.
+ */
+#ifndef AA_TARGET_INDEX_H
+#define AA_TARGET_INDEX_H
+
+#include <stddef.h>
+
+#include "analyzer/check/rule.h"
+
+struct aa_target_hit {
+	const struct aa_rule *rule;
+	const struct aa_target *target;
+};
+
+struct aa_target_index {
+	const char **keys;          /* owned array; "F:time.sleep" or "M:requests.Session.get" */
+	struct aa_target_hit *hits; /* owned */
+	size_t cap;
+};
+
+/* Indexes the targets of every rule for which travels(rule) is true. Release with
+ * aa_target_index_release. */
+void aa_target_index_build(struct aa_target_index *ix, bool (*travels)(const struct aa_rule *));
+void aa_target_index_release(struct aa_target_index *ix);
+
+/* The target named qualname (a module-level callable) or cls.method (a method of a
+ * tracked class; method is method_len bytes), or NULL. The first rule in registry
+ * order wins when two name the same target. */
+const struct aa_target_hit *aa_target_index_function(const struct aa_target_index *ix, const char *qualname);
+const struct aa_target_hit *aa_target_index_method(const struct aa_target_index *ix, const char *cls,
+						   const char *method, size_t method_len);
+
+#endif

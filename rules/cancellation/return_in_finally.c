@@ -1,0 +1,97 @@
+/*
+ * AA402 return-in-finally: `return`, or a `break`/`continue` that leaves the `try`, in
+ * a `finally` block of an async function: it discards the exception in flight,
+ * CancelledError included.
+ */
+#include "parsers/python/subtree.h"
+#include "rules/rules.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+extern const struct aa_rule aa_rule_return_in_finally;
+
+struct walk {
+	struct aa_ctx *ctx;
+	TSNode root;
+	/* loops entered inside the finally block, by their end byte: a break/continue
+	 * inside one of them stays in the block */
+	uint32_t loop_end[64];
+	size_t n_loops;
+	bool overflow;
+};
+
+static enum aa_visit visit(void *ud, TSNode n)
+{
+	struct walk *w = ud;
+	struct aa_ctx *ctx = w->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	uint32_t start = ts_node_start_byte(n);
+	while (w->n_loops && start >= w->loop_end[w->n_loops - 1])
+		w->n_loops--;
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		return AA_VISIT_SKIP;
+	if (k == s->for_statement || k == s->while_statement) {
+		if (w->n_loops == sizeof(w->loop_end) / sizeof(w->loop_end[0])) {
+			w->overflow = true;
+			return AA_VISIT_SKIP; /* too deep to track: say nothing inside */
+		}
+		/* only the body is inside the loop; `else:` is not, but a break there is
+		 * rare enough to treat alike */
+		w->loop_end[w->n_loops++] = ts_node_end_byte(n);
+		return AA_VISIT_DESCEND;
+	}
+	if (k == s->return_statement) {
+		aa_ctx_report(ctx, &aa_rule_return_in_finally, n,
+			      "'return' in 'finally' discards the exception in flight, CancelledError included: "
+			      "the task cannot be cancelled while this block runs; move the return after the "
+			      "try statement");
+		return AA_VISIT_SKIP;
+	}
+	if ((k == s->break_statement || k == s->continue_statement) && w->n_loops == 0) {
+		aa_ctx_report(ctx, &aa_rule_return_in_finally, n,
+			      "'%s' in 'finally' leaves the try and discards the exception in flight, "
+			      "CancelledError included; move it after the try statement",
+			      k == s->break_statement ? "break" : "continue");
+		return AA_VISIT_SKIP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+static void check(struct aa_ctx *ctx, TSNode fin)
+{
+	if (!aa_ctx_in_async(ctx))
+		return;
+	struct walk w = { .ctx = ctx, .root = fin };
+	aa_subtree_walk(fin, 200000, visit, &w);
+}
+
+static const char *const equivalents[] = { "B012", NULL };
+static const char *const kinds[] = { "finally_clause", NULL };
+
+const struct aa_rule aa_rule_return_in_finally = {
+	.code = "AA402",
+	.name = "return-in-finally",
+	.default_on = true,
+	.summary = "return, break or continue in a finally block swallows the exception in flight, cancellation included",
+	.equivalents = equivalents,
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds, in async context, a `return` in a `finally` block, and a `break` or `continue` "
+			"there that leaves the `try` (one not inside a loop that is itself inside the block).",
+		.why = "Leaving a `finally` block with `return`, `break` or `continue` discards whatever exception "
+		       "was propagating: a `CancelledError` vanishes, so the task ignores its cancellation and "
+		       "`asyncio.timeout()`, TaskGroup and `wait_for()` cannot stop it. Python 3.14 warns about it "
+		       "(PEP 765).",
+		.example = "import asyncio\n\nasync def fetch(conn):\n    try:\n        return await conn.read()\n"
+			   "    finally:\n        conn.close()\n        return None\n",
+		.use_instead = "import asyncio\n\nasync def fetch(conn):\n    try:\n        return await conn.read()\n"
+			       "    finally:\n        conn.close()\n",
+		.anchor = "The `return`, `break` or `continue` statement.",
+		.exceptions = "A `return` inside a nested `def` or `lambda`, and a `break`/`continue` of a loop that "
+			      "is inside the `finally` block, are fine. Sync functions are Ruff B012's business.",
+		.references = "- [PEP 765: Disallow return/break/continue that exit a finally block](https://peps.python.org/pep-0765/)\n",
+	},
+};

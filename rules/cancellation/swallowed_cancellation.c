@@ -1,0 +1,769 @@
+/*
+ * AA401 swallowed-cancellation: in async context, an `except` that catches cancellation
+ * (asyncio.CancelledError, trio.Cancelled, anyio.get_cancelled_exc_class(), BaseException,
+ * bare `except:`) whose body can complete without re-raising it; also
+ * `contextlib.suppress(CancelledError)`.
+ */
+#include "rules/cancellation/scopes.h"
+#include "parsers/python/subtree.h"
+#include "rules/rules.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+extern const struct aa_rule aa_rule_swallowed_cancellation;
+
+enum catch_kind {
+	CATCH_NONE = 0,
+	CATCH_NAMED, /* a cancellation class by name: only its own re-raise counts */
+	CATCH_BROAD, /* BaseException or bare except: any raise counts */
+};
+
+/* Exactly these names are cancellation. concurrent.futures.CancelledError is an
+ * Exception subclass distinct from asyncio's since Python 3.8: not cancellation. */
+static bool is_cancel_qualname(const char *q)
+{
+	static const char *const names[] = { "asyncio.CancelledError", "asyncio.exceptions.CancelledError",
+					     "asyncio.futures.CancelledError", "trio.Cancelled", NULL };
+	for (const char *const *n = names; *n; n++)
+		if (!strcmp(q, *n))
+			return true;
+	return false;
+}
+
+static TSNode unparen(const struct aa_syms *s, TSNode n)
+{
+	for (int i = 0; i < 64 && !ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression &&
+			ts_node_named_child_count(n) == 1;
+	     i++)
+		n = ts_node_named_child(n, 0);
+	return n;
+}
+
+static enum catch_kind classify_one(struct aa_ctx *ctx, TSNode e)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	e = unparen(s, e);
+	if (ts_node_is_null(e))
+		return CATCH_NONE;
+	if (ts_node_symbol(e) == s->call) {
+		const struct aa_callee *c = aa_ctx_callee(ctx, e);
+		if (c && c->kind == AA_CALLEE_FUNCTION && c->qualname &&
+		    !strcmp(c->qualname, "anyio.get_cancelled_exc_class"))
+			return CATCH_NAMED;
+		return CATCH_NONE;
+	}
+	if (ts_node_symbol(e) != s->identifier && ts_node_symbol(e) != s->attribute)
+		return CATCH_NONE;
+	struct aa_meaning m = aa_ctx_eval(ctx, e);
+	if (m.kind != AA_MEANING_NAME || !m.qualname)
+		return CATCH_NONE;
+	if (is_cancel_qualname(m.qualname))
+		return CATCH_NAMED;
+	if (!strcmp(m.qualname, "builtins.BaseException"))
+		return CATCH_BROAD;
+	return CATCH_NONE;
+}
+
+/* What an exception expression (a class, a tuple of classes) catches. */
+static enum catch_kind classify(struct aa_ctx *ctx, TSNode e)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	e = unparen(s, e);
+	if (ts_node_is_null(e))
+		return CATCH_NONE;
+	if (ts_node_symbol(e) != s->tuple && ts_node_symbol(e) != s->expression_list)
+		return classify_one(ctx, e);
+	enum catch_kind best = CATCH_NONE;
+	uint32_t n = ts_node_named_child_count(e);
+	for (uint32_t i = 0; i < n; i++) {
+		enum catch_kind k = classify_one(ctx, ts_node_named_child(e, i));
+		if (k > best)
+			best = k;
+	}
+	return best;
+}
+
+/* What an except clause catches: bare `except:` is BROAD. */
+static enum catch_kind clause_catches(struct aa_ctx *ctx, TSNode clause)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode v = ts_node_child_by_field_id(clause, s->f.value);
+	if (ts_node_is_null(v))
+		return CATCH_BROAD;
+	if (ts_node_symbol(v) == s->as_pattern) /* `except X as e` parses as an as_pattern */
+		v = ts_node_named_child(v, 0);
+	return classify(ctx, v);
+}
+
+/* The name the clause binds the caught exception to (`as e`), or a null node. */
+static TSNode clause_alias(struct aa_ctx *ctx, TSNode clause)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode a = ts_node_child_by_field_id(clause, s->f.alias);
+	if (!ts_node_is_null(a))
+		return a;
+	TSNode v = ts_node_child_by_field_id(clause, s->f.value);
+	if (ts_node_is_null(v) || ts_node_symbol(v) != s->as_pattern)
+		return (TSNode){ 0 };
+	uint32_t n = ts_node_named_child_count(v);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(v, i);
+		if (ts_node_symbol(c) == s->as_pattern_target)
+			return ts_node_named_child_count(c) == 1 ? ts_node_named_child(c, 0) : c;
+	}
+	return (TSNode){ 0 };
+}
+
+static TSNode last_block(const struct aa_syms *s, TSNode n)
+{
+	uint32_t c = ts_node_named_child_count(n);
+	for (uint32_t i = c; i > 0; i--) {
+		TSNode b = ts_node_named_child(n, i - 1);
+		if (ts_node_symbol(b) == s->block)
+			return b;
+	}
+	return (TSNode){ 0 };
+}
+
+/* --- does the handler always re-raise? ------------------------------------------- */
+
+enum { FLOW_FALL = 1, FLOW_ESC = 2 }; /* completes normally / leaves by return, break, continue */
+enum { MAX_FLOW_DEPTH = 24 };         /* deeper handlers are "unknown": treated as re-raising */
+
+struct handler {
+	struct aa_ctx *ctx;
+	enum catch_kind kind;
+	TSNode alias; /* `as e`: the caught object's name, or null */
+};
+
+static bool text_eq(struct aa_ctx *ctx, TSNode a, TSNode b)
+{
+	uint32_t la, lb;
+	const char *ta = aa_ctx_text(ctx, a, &la);
+	const char *tb = aa_ctx_text(ctx, b, &lb);
+	return la == lb && !memcmp(ta, tb, la);
+}
+
+/* Does this raise propagate the cancellation? BROAD: any raise. NAMED: a bare `raise`,
+ * the caught object (`raise e`, with or without a cause), or a cancellation class. */
+static bool raise_ok(const struct handler *h, TSNode st)
+{
+	struct aa_ctx *ctx = h->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (h->kind == CATCH_BROAD)
+		return true;
+	TSNode e = ts_node_named_child(st, 0);
+	if (ts_node_is_null(e) || ts_node_eq(e, ts_node_child_by_field_id(st, s->f.cause)))
+		return true; /* bare raise */
+	e = unparen(s, e);
+	if (!ts_node_is_null(h->alias) && ts_node_symbol(e) == s->identifier && text_eq(ctx, e, h->alias))
+		return true;
+	if (ts_node_symbol(e) == s->call)
+		e = ts_node_child_by_field_id(e, s->f.function);
+	return classify_one(ctx, e) == CATCH_NAMED;
+}
+
+static unsigned flow_block(const struct handler *h, TSNode block, bool in_loop, int depth);
+
+/* A statement that never completes: `sys.exit()`, `os._exit()`, `pytest.fail()`,
+ * `pytest.skip()`, unittest's `self.fail()`. */
+static bool never_returns(const struct handler *h, TSNode st)
+{
+	struct aa_ctx *ctx = h->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(st) != s->expression_statement || ts_node_named_child_count(st) != 1)
+		return false;
+	TSNode call = ts_node_named_child(st, 0);
+	if (ts_node_symbol(call) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_symbol(fn) == s->attribute && aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.object), "self") &&
+	    aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), "fail"))
+		return true;
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname)
+		return false;
+	static const char *const names[] = { "sys.exit", "os._exit", "pytest.fail", "pytest.skip", "pytest.exit", NULL };
+	for (const char *const *n = names; *n; n++)
+		if (!strcmp(c->qualname, *n))
+			return true;
+	return false;
+}
+
+static unsigned flow_stmt(const struct handler *h, TSNode st, bool in_loop, int depth)
+{
+	const struct aa_syms *s = aa_ctx_syms(h->ctx);
+	TSSymbol k = ts_node_symbol(st);
+	if (k == s->raise_statement)
+		return raise_ok(h, st) ? 0 : FLOW_ESC;
+	if (k == s->return_statement)
+		return FLOW_ESC;
+	if (never_returns(h, st))
+		return 0;
+	if (k == s->break_statement || k == s->continue_statement)
+		return in_loop ? FLOW_FALL : FLOW_ESC;
+	if (k == s->if_statement) {
+		unsigned r = flow_block(h, ts_node_child_by_field_id(st, s->f.consequence), in_loop, depth + 1);
+		bool has_else = false;
+		uint32_t n = ts_node_named_child_count(st);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode c = ts_node_named_child(st, i);
+			if (ts_node_symbol(c) == s->elif_clause)
+				r |= flow_block(h, ts_node_child_by_field_id(c, s->f.consequence), in_loop, depth + 1);
+			else if (ts_node_symbol(c) == s->else_clause) {
+				has_else = true;
+				r |= flow_block(h, ts_node_child_by_field_id(c, s->f.body), in_loop, depth + 1);
+			}
+		}
+		return has_else ? r : (r | FLOW_FALL);
+	}
+	if (k == s->try_statement) {
+		unsigned r = flow_block(h, ts_node_child_by_field_id(st, s->f.body), in_loop, depth + 1);
+		TSNode fin = (TSNode){ 0 };
+		uint32_t n = ts_node_named_child_count(st);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode c = ts_node_named_child(st, i);
+			TSSymbol ck = ts_node_symbol(c);
+			if (ck == s->except_clause)
+				r |= flow_block(h, last_block(s, c), in_loop, depth + 1);
+			else if (ck == s->else_clause && (r & FLOW_FALL))
+				r = (r & ~(unsigned)FLOW_FALL) |
+				    flow_block(h, ts_node_child_by_field_id(c, s->f.body), in_loop, depth + 1);
+			else if (ck == s->finally_clause)
+				fin = c;
+		}
+		if (!ts_node_is_null(fin)) {
+			unsigned f = flow_block(h, last_block(s, fin), in_loop, depth + 1);
+			if (!(f & FLOW_FALL))
+				return f; /* the finally always leaves: it decides */
+			r |= f & FLOW_ESC;
+		}
+		return r;
+	}
+	if (k == s->with_statement)
+		return flow_block(h, ts_node_child_by_field_id(st, s->f.body), in_loop, depth + 1);
+	if (k == s->for_statement || k == s->while_statement) {
+		unsigned r = flow_block(h, ts_node_child_by_field_id(st, s->f.body), true, depth + 1);
+		return FLOW_FALL | (r & FLOW_ESC);
+	}
+	if (k == s->match_statement) {
+		/* case bodies: look for escapes only; a match may fall through */
+		unsigned r = FLOW_FALL;
+		TSNode body = ts_node_child_by_field_id(st, s->f.body);
+		uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode c = ts_node_named_child(body, i);
+			if (ts_node_symbol(c) == s->case_clause)
+				r |= flow_block(h, ts_node_child_by_field_id(c, s->f.consequence), in_loop, depth + 1);
+		}
+		return r;
+	}
+	return FLOW_FALL;
+}
+
+/* Recursion is bounded by MAX_FLOW_DEPTH, not by the file's nesting. */
+static unsigned flow_block(const struct handler *h, TSNode block, bool in_loop, int depth)
+{
+	if (ts_node_is_null(block) || depth > MAX_FLOW_DEPTH)
+		return 0;
+	const struct aa_syms *s = aa_ctx_syms(h->ctx);
+	unsigned acc = 0;
+	uint32_t n = ts_node_named_child_count(block);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode st = ts_node_named_child(block, i);
+		if (ts_node_symbol(st) == s->comment)
+			continue;
+		unsigned r = flow_stmt(h, st, in_loop, depth);
+		acc |= r & FLOW_ESC;
+		if (!(r & FLOW_FALL))
+			return acc;
+	}
+	return acc | FLOW_FALL;
+}
+
+/* --- deliberate handling ------------------------------------------------------------ */
+
+struct scan {
+	struct aa_ctx *ctx;
+	bool found;
+};
+
+static bool attr_call_named(struct aa_ctx *ctx, TSNode call, const char *name)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	return !ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute &&
+	       aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), name);
+}
+
+/* `task.uncancel()` / `task.cancelling()` in the handler, or an isinstance() test that
+ * re-raises (`if isinstance(e, CancelledError): raise`): the handler decides about
+ * cancellation on purpose. */
+static enum aa_visit deliberate_visit(void *ud, TSNode n)
+{
+	struct scan *sc = ud;
+	const struct aa_syms *s = aa_ctx_syms(sc->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		return AA_VISIT_SKIP;
+	if (k == s->call && (attr_call_named(sc->ctx, n, "uncancel") || attr_call_named(sc->ctx, n, "cancelling"))) {
+		sc->found = true;
+		return AA_VISIT_STOP;
+	}
+	if (k == s->if_statement || k == s->elif_clause) {
+		uint32_t len;
+		TSNode cond = ts_node_child_by_field_id(n, s->f.condition);
+		const char *t = aa_ctx_text(sc->ctx, cond, &len);
+		bool isinst = false, names_exc = false;
+		for (uint32_t i = 0; i + 10 <= len; i++)
+			if (!memcmp(t + i, "isinstance", 10))
+				isinst = true;
+		for (uint32_t i = 0; i + 6 <= len; i++)
+			if (!memcmp(t + i, "Cancel", 6) || (i + 9 <= len && !memcmp(t + i, "Exception", 9)))
+				names_exc = true;
+		if (isinst && names_exc) {
+			struct handler h = { .ctx = sc->ctx, .kind = CATCH_BROAD };
+			if (!(flow_block(&h, ts_node_child_by_field_id(n, s->f.consequence), false, 0) & FLOW_FALL)) {
+				sc->found = true;
+				return AA_VISIT_STOP;
+			}
+		}
+	}
+	return AA_VISIT_DESCEND;
+}
+
+static bool handles_deliberately(struct aa_ctx *ctx, TSNode body)
+{
+	struct scan sc = { ctx, false };
+	aa_subtree_walk(body, 100000, deliberate_visit, &sc);
+	return sc.found;
+}
+
+/* --- the caught exception handed on ------------------------------------------------ */
+
+/* The callee's last name is one of names (NULL-terminated). */
+static bool callee_named(struct aa_ctx *ctx, TSNode call, const char *const *names)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute)
+		fn = ts_node_child_by_field_id(fn, s->f.attribute);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->identifier)
+		return false;
+	for (const char *const *n = names; *n; n++)
+		if (aa_ctx_text_is(ctx, fn, *n))
+			return true;
+	return false;
+}
+
+/* Calls that only report an exception: the alias passed to them does not hand it on. */
+static bool is_report_call(struct aa_ctx *ctx, TSNode call)
+{
+	static const char *const names[] = { "print", "debug", "info", "warning", "warn", "error", "exception",
+					     "critical", "fatal", "log", "print_exc", "format_exc", NULL };
+	return callee_named(ctx, call, names);
+}
+
+/* Calls that look at the object and hand on only what the enclosing expression does
+ * with their result (`type(e) is X`, `str(e)`). */
+static bool is_view_call(struct aa_ctx *ctx, TSNode call)
+{
+	static const char *const names[] = { "str", "repr", "type", "format", "len", "id", "isinstance", NULL };
+	return callee_named(ctx, call, names);
+}
+
+struct handoff {
+	struct aa_ctx *ctx;
+	TSNode alias;
+	TSNode body;
+	bool found;
+};
+
+/* Does this use of the caught object hand it on: stored (`errors.append(e)`,
+ * `x = e`), returned, passed to a call that is not a report (`fut.set_exception(e)`,
+ * `Error(e)`), compared (`if e is not value`, `type(e) is KeyError`) or asserted on? */
+static bool use_hands_on(struct aa_ctx *ctx, TSNode id, TSNode body)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode child = id;
+	TSNode p = ts_node_parent(id);
+	bool viewed = false; /* seen through str()/type()...: only a comparison or assert counts */
+	for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, body); g++) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->call) {
+			if (!ts_node_eq(child, ts_node_child_by_field_id(p, s->f.function))) {
+				if (!is_view_call(ctx, p))
+					return !viewed && !is_report_call(ctx, p);
+				viewed = true;
+			}
+		} else if (k == s->assignment || k == s->augmented_assignment) {
+			return !viewed && !ts_node_eq(child, ts_node_child_by_field_id(p, s->f.left));
+		} else if (k == s->return_statement || k == s->yield) {
+			return !viewed;
+		} else if (k == s->comparison_operator || k == s->assert_statement) {
+			return true;
+		} else if (k == s->expression_statement || k == s->block || k == s->raise_statement) {
+			return false;
+		}
+		child = p;
+		p = ts_node_parent(p);
+	}
+	return false;
+}
+
+static enum aa_visit handoff_visit(void *ud, TSNode n)
+{
+	struct handoff *h = ud;
+	const struct aa_syms *s = aa_ctx_syms(h->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		return AA_VISIT_SKIP;
+	if (k == s->call) {
+		const struct aa_callee *c = aa_ctx_callee(h->ctx, n);
+		if (c && c->kind == AA_CALLEE_FUNCTION && c->qualname && !strcmp(c->qualname, "sys.exc_info")) {
+			h->found = true;
+			return AA_VISIT_STOP;
+		}
+	}
+	if (k == s->identifier && !ts_node_is_null(h->alias) && text_eq(h->ctx, n, h->alias) &&
+	    use_hands_on(h->ctx, n, h->body)) {
+		h->found = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* The handler captures the exception to deliver it elsewhere (outcome's capture,
+ * staggered races, cleanup loops that collect errors and raise them later). */
+static bool hands_on(struct aa_ctx *ctx, TSNode body, TSNode alias)
+{
+	struct handoff h = { ctx, alias, body, false };
+	aa_subtree_walk(body, 100000, handoff_visit, &h);
+	return h.found;
+}
+
+/* --- the cancelled-task idiom ------------------------------------------------------ */
+
+enum { MAX_CANCELLED = 32 };
+
+struct cancelled {
+	struct aa_ctx *ctx;
+	uint32_t stop_byte; /* only cancels before the try count */
+	TSNode fn_body;
+	bool self_cancelled; /* `asyncio.current_task().cancel()`: every await is cancelled by us */
+	TSNode names[MAX_CANCELLED]; /* receivers of `.cancel()`, and the iterables of for loops
+					whose variable is cancelled */
+	size_t n;
+};
+
+static void add_cancelled(struct cancelled *c, TSNode n)
+{
+	if (c->n < MAX_CANCELLED)
+		c->names[c->n++] = n;
+}
+
+static enum aa_visit cancelled_visit(void *ud, TSNode n)
+{
+	struct cancelled *c = ud;
+	struct aa_ctx *ctx = c->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_start_byte(n) >= c->stop_byte)
+		return AA_VISIT_STOP;
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		return AA_VISIT_SKIP;
+	/* `t.cancel()`, and `t.cancel` handed to call_soon/call_later */
+	if (k == s->attribute && aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.attribute), "cancel")) {
+		TSNode recv = ts_node_child_by_field_id(n, s->f.object);
+		if (ts_node_symbol(recv) == s->call) {
+			const struct aa_callee *cc = aa_ctx_callee(ctx, recv);
+			if (cc && cc->kind == AA_CALLEE_FUNCTION && cc->qualname &&
+			    !strcmp(cc->qualname, "asyncio.current_task"))
+				c->self_cancelled = true;
+		}
+		add_cancelled(c, recv);
+		/* `for t in tasks: t.cancel()` cancels every task of `tasks` */
+		TSNode p = ts_node_parent(n);
+		for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, c->fn_body); g++, p = ts_node_parent(p)) {
+			if (ts_node_symbol(p) == s->for_statement &&
+			    text_eq(ctx, ts_node_child_by_field_id(p, s->f.left), recv)) {
+				add_cancelled(c, ts_node_child_by_field_id(p, s->f.right));
+				break;
+			}
+		}
+	}
+	return AA_VISIT_DESCEND;
+}
+
+static bool is_cancelled(const struct cancelled *c, TSNode e)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (text_eq(c->ctx, c->names[i], e))
+			return true;
+	return false;
+}
+
+struct awaits {
+	struct cancelled *c;
+	TSNode root;
+	bool all_cancelled;
+	bool any;
+};
+
+/* Is the awaited expression a cancelled task, or gather/wait/wait_for/shield over them? */
+static bool awaits_cancelled(struct cancelled *c, TSNode e)
+{
+	struct aa_ctx *ctx = c->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	e = unparen(s, e);
+	if (ts_node_is_null(e))
+		return false;
+	if (ts_node_symbol(e) != s->call)
+		return is_cancelled(c, e);
+	const struct aa_callee *callee = aa_ctx_callee(ctx, e);
+	if (!callee || callee->kind != AA_CALLEE_FUNCTION || !callee->qualname)
+		return false;
+	static const char *const waiters[] = { "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield",
+					       NULL };
+	bool waiter = false;
+	for (const char *const *w = waiters; *w; w++)
+		if (!strcmp(callee->qualname, *w))
+			waiter = true;
+	if (!waiter)
+		return false;
+	TSNode args = ts_node_child_by_field_id(e, s->f.arguments);
+	uint32_t n = ts_node_named_child_count(args);
+	bool some = false;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode a = ts_node_named_child(args, i);
+		if (ts_node_symbol(a) == s->keyword_argument || ts_node_symbol(a) == s->comment)
+			continue;
+		if (ts_node_symbol(a) == s->list_splat)
+			a = ts_node_named_child(a, 0);
+		if (!is_cancelled(c, a)) {
+			/* asyncio.wait([t]) */
+			if ((ts_node_symbol(a) == s->list || ts_node_symbol(a) == s->tuple || ts_node_symbol(a) == s->set) &&
+			    ts_node_named_child_count(a) == 1 && is_cancelled(c, ts_node_named_child(a, 0))) {
+				some = true;
+				continue;
+			}
+			return false;
+		}
+		some = true;
+	}
+	return some;
+}
+
+static enum aa_visit awaits_visit(void *ud, TSNode n)
+{
+	struct awaits *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->c->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (!ts_node_eq(n, w->root) && (k == s->function_definition || k == s->lambda || k == s->class_definition))
+		return AA_VISIT_SKIP;
+	if (k == s->await) {
+		w->any = true;
+		if (!awaits_cancelled(w->c, ts_node_named_child(n, 0))) {
+			w->all_cancelled = false;
+			return AA_VISIT_STOP;
+		}
+		return AA_VISIT_SKIP;
+	}
+	if (k == s->with_statement || k == s->for_statement || k == s->for_in_clause) {
+		if (ts_node_child_count(n) > 0 && ts_node_symbol(ts_node_child(n, 0)) == s->kw_async) {
+			w->all_cancelled = false;
+			return AA_VISIT_STOP;
+		}
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Does body await only tasks that the enclosing function cancelled before `before`? */
+static bool awaits_only_cancelled(struct aa_ctx *ctx, TSNode anchor, TSNode body, uint32_t before)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = aa_ctx_parent(ctx, anchor);
+	for (int g = 0; g < 4096 && !ts_node_is_null(fn) && ts_node_symbol(fn) != s->function_definition; g++)
+		fn = aa_ctx_parent(ctx, fn);
+	if (ts_node_is_null(fn))
+		return false;
+	struct cancelled c = { .ctx = ctx, .stop_byte = before };
+	c.fn_body = ts_node_child_by_field_id(fn, s->f.body);
+	aa_subtree_walk(c.fn_body, 200000, cancelled_visit, &c);
+	if (!c.n)
+		return false;
+	if (c.self_cancelled)
+		return true;
+	struct awaits w = { &c, body, true, false };
+	aa_subtree_walk(body, 200000, awaits_visit, &w);
+	return w.any && w.all_cancelled;
+}
+
+/* --- the checks ----------------------------------------------------------------------- */
+
+/* A broad handler (any raise counts) that can only complete, in a `try` without
+ * `finally`, whose next statement is a raise: control falls into that raise, so the
+ * cancellation is re-raised all the same (`except BaseException: log(...)` right before
+ * `raise cancellation`). */
+static bool falls_into_raise(const struct handler *h, TSNode try)
+{
+	const struct aa_syms *s = aa_ctx_syms(h->ctx);
+	if (h->kind != CATCH_BROAD)
+		return false;
+	uint32_t n = ts_node_named_child_count(try);
+	for (uint32_t i = 0; i < n; i++)
+		if (ts_node_symbol(ts_node_named_child(try, i)) == s->finally_clause)
+			return false;
+	TSNode next = ts_node_next_named_sibling(try);
+	while (!ts_node_is_null(next) && ts_node_symbol(next) == s->comment)
+		next = ts_node_next_named_sibling(next);
+	return !ts_node_is_null(next) && ts_node_symbol(next) == s->raise_statement && raise_ok(h, next);
+}
+
+static void check_except(struct aa_ctx *ctx, TSNode clause)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	enum catch_kind kind = clause_catches(ctx, clause);
+	if (kind == CATCH_NONE)
+		return;
+	TSNode try = aa_ctx_parent(ctx, clause);
+	if (ts_node_is_null(try) || ts_node_symbol(try) != s->try_statement)
+		return;
+	/* An earlier clause that catches cancellation sees it first (it is judged itself). */
+	for (TSNode p = ts_node_prev_named_sibling(clause); !ts_node_is_null(p); p = ts_node_prev_named_sibling(p))
+		if (ts_node_symbol(p) == s->except_clause && clause_catches(ctx, p) != CATCH_NONE)
+			return;
+	TSNode body = ts_node_child_by_field_id(try, s->f.body);
+	if (ts_node_is_null(body) || !aa_scope_reaches_await(ctx, body, AA_REACH_UNSHIELDED))
+		return; /* nothing in the try body can be cancelled */
+	TSNode hbody = last_block(s, clause);
+	if (ts_node_is_null(hbody))
+		return;
+	struct handler h = { ctx, kind, clause_alias(ctx, clause) };
+	unsigned flow = flow_block(&h, hbody, false, 0);
+	if (!(flow & (FLOW_FALL | FLOW_ESC)) || (flow == FLOW_FALL && falls_into_raise(&h, try)))
+		return;
+	if (handles_deliberately(ctx, hbody) || hands_on(ctx, hbody, h.alias))
+		return;
+	/* cancels inside the try body count too (`asyncio.current_task().cancel()` then an await) */
+	if (awaits_only_cancelled(ctx, clause, body, ts_node_start_byte(clause)))
+		return;
+	TSNode kw = ts_node_child(clause, 0);
+	if (kind == CATCH_BROAD) {
+		TSNode v = ts_node_child_by_field_id(clause, s->f.value);
+		aa_ctx_report(ctx, &aa_rule_swallowed_cancellation, kw,
+			      "'%s' catches cancellation and can complete without re-raising: the task's "
+			      "CancelledError is swallowed; re-raise it (a bare 'raise') or catch Exception",
+			      ts_node_is_null(v) ? "except:" : "except BaseException");
+	} else {
+		aa_ctx_report(ctx, &aa_rule_swallowed_cancellation, kw,
+			      "this handler catches cancellation and can complete without re-raising it: the task "
+			      "keeps running after it was cancelled; end the handler with a bare 'raise'");
+	}
+}
+
+static void check_with(struct aa_ctx *ctx, TSNode with)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode clause = ts_node_named_child(with, 0);
+	if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
+		return;
+	uint32_t n = ts_node_named_child_count(clause);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode it = ts_node_named_child(clause, i);
+		if (ts_node_symbol(it) != s->with_item)
+			continue;
+		TSNode v = ts_node_child_by_field_id(it, s->f.value);
+		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
+			v = ts_node_named_child(v, 0);
+		if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
+			continue;
+		const struct aa_callee *c = aa_ctx_callee(ctx, v);
+		if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname || strcmp(c->qualname, "contextlib.suppress"))
+			continue;
+		TSNode args = ts_node_child_by_field_id(v, s->f.arguments);
+		uint32_t na = ts_node_named_child_count(args);
+		bool cancels = false;
+		for (uint32_t j = 0; j < na; j++)
+			if (classify_one(ctx, ts_node_named_child(args, j)) != CATCH_NONE)
+				cancels = true;
+		if (!cancels)
+			continue;
+		TSNode body = ts_node_child_by_field_id(with, s->f.body);
+		if (ts_node_is_null(body) || !aa_scope_reaches_await(ctx, body, AA_REACH_UNSHIELDED))
+			return;
+		if (awaits_only_cancelled(ctx, with, body, ts_node_start_byte(with)))
+			return;
+		aa_ctx_report(ctx, &aa_rule_swallowed_cancellation, v,
+			      "contextlib.suppress() of cancellation around an await swallows the task's "
+			      "CancelledError: the task keeps running after it was cancelled");
+		return;
+	}
+}
+
+static void check(struct aa_ctx *ctx, TSNode node)
+{
+	if (!aa_ctx_in_async(ctx))
+		return;
+	if (ts_node_symbol(node) == aa_ctx_syms(ctx)->except_clause)
+		check_except(ctx, node);
+	else
+		check_with(ctx, node);
+}
+
+static const char *const equivalents[] = { "ASYNC103", "ASYNC104", NULL };
+static const char *const kinds[] = { "except_clause", "with_statement", NULL };
+
+const struct aa_rule aa_rule_swallowed_cancellation = {
+	.code = "AA401",
+	.name = "swallowed-cancellation",
+	.default_on = true,
+	.summary = "An except handler in async code catches cancellation and can complete without re-raising it",
+	.equivalents = equivalents,
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds, in async context, `except` handlers that catch cancellation and whose body can "
+			"complete (fall through, `return`, `break`, `continue`, or raise something else) without "
+			"re-raising it, and `with contextlib.suppress(CancelledError):` around an await.\n\n"
+			"Cancellation is caught by: `asyncio.CancelledError` (also `asyncio.exceptions.CancelledError`), "
+			"`trio.Cancelled` and `anyio.get_cancelled_exc_class()`, by name or in a tuple; "
+			"`BaseException`; and a bare `except:`. `except Exception` does not catch it (Python >= 3.8), "
+			"and neither does `concurrent.futures.CancelledError`, a different class.",
+		.why = "Cancellation is how `asyncio.timeout()`, `TaskGroup`, `wait_for()`, trio and anyio stop a "
+		       "task. A handler that swallows it leaves the task running after it was told to stop: "
+		       "timeouts never fire, task groups hang on shutdown, and the program cannot exit cleanly. "
+		       "Converting it (`raise MyError() from e`) is just as bad: `asyncio.timeout()` and TaskGroup "
+		       "recognise their own cancellation by its type.",
+		.example = "import asyncio\n\nasync def worker(queue):\n    while True:\n        try:\n"
+			   "            item = await queue.get()\n        except asyncio.CancelledError:\n"
+			   "            print(\"stopping\")\n            return\n        print(item)\n",
+		.use_instead = "import asyncio\n\nasync def worker(queue):\n    while True:\n        try:\n"
+			       "            item = await queue.get()\n        except asyncio.CancelledError:\n"
+			       "            print(\"stopping\")\n            raise\n        print(item)\n",
+		.anchor = "The `except` keyword of the handler; for `contextlib.suppress(...)`, the call.",
+		.exceptions = "Re-raising on every path is correct: a `raise` at the end of the handler, or in each "
+			      "branch of an `if`/`else`. When cancellation is caught by name, only a bare `raise`, "
+			      "the caught object (`raise e`) or a cancellation class counts; for `BaseException` and a "
+			      "bare `except:` any raise counts, also the statement right after a `try` without "
+			      "`finally` that such a handler can only fall into (`except BaseException: log(e)` "
+			      "followed by `raise cancellation`). A `BaseException`/bare handler after an earlier clause "
+			      "of the same `try` that catches cancellation is not judged (the earlier clause is). "
+			      "Not findings: a `try` body without `await`, `async for` or `async with` (nothing there "
+			      "can be cancelled); a `try` body that awaits only tasks this function cancelled "
+			      "before the handler (`t.cancel()` then `try: await t` / `except CancelledError: pass`, also "
+			      "through `asyncio.gather/wait/wait_for/shield` and `for t in tasks: t.cancel()`); a "
+			      "handler that ends in `sys.exit()`, `os._exit()`, `pytest.fail()`/`skip()`/`exit()` or "
+			      "unittest's `self.fail()` (it never completes); a handler that calls `uncancel()` or "
+			      "`cancelling()`, or tests "
+			      "`isinstance(e, CancelledError)` and re-raises: it decides on purpose; a handler that "
+			      "hands the caught object on (stores it, returns it, passes it to a call that is not "
+			      "logging or printing, compares it) or captures `sys.exc_info()`: it delivers the "
+			      "exception elsewhere; a `try` whose awaits all run in a shielded scope "
+			      "(`CancelScope(shield=True)`). Handlers nested "
+			      "more than 24 statements deep are assumed to re-raise.",
+		.references = "- [asyncio: Task cancellation](https://docs.python.org/3/library/asyncio-task.html#task-cancellation)\n"
+			      "- [trio: Cancellation semantics](https://trio.readthedocs.io/en/stable/reference-core.html#cancellation-semantics)\n",
+	},
+};

@@ -1,0 +1,207 @@
+/* AA304 manual-acquire: `await x.acquire()` on an asyncio lock or semaphore whose release
+ * is not guaranteed by the `try`/`finally` that follows at once. */
+#include <string.h>
+
+#include "rules/concurrency/concurrency.h"
+#include "parsers/python/subtree.h"
+#include "rules/rules.h"
+
+extern const struct aa_rule aa_rule_manual_acquire;
+
+static const struct aa_target targets[] = {
+	{ "asyncio.Lock.acquire", AA_TARGET_METHOD, "async with lock:", NULL },
+	{ "asyncio.Semaphore.acquire", AA_TARGET_METHOD, "async with sem:", NULL },
+	{ "asyncio.BoundedSemaphore.acquire", AA_TARGET_METHOD, "async with sem:", NULL },
+	{ "asyncio.Condition.acquire", AA_TARGET_METHOD, "async with cond:", NULL },
+};
+
+/* Beyond this many nodes a function is not scanned (unknown: quiet). */
+#define MAX_SCAN_NODES 500000u
+
+struct release_scan {
+	struct aa_ctx *ctx;
+	const char *recv; /* receiver text, "self._lock" */
+	uint32_t recv_len;
+	bool released;    /* `recv.release()` called somewhere */
+	bool callback;    /* `recv.release` used as a reference, or called in a lambda */
+};
+
+/* The attribute `recv.release`: its object's text is recv. */
+static bool is_release_of(struct aa_ctx *ctx, TSNode attr, const char *recv, uint32_t recv_len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode name = ts_node_child_by_field_id(attr, s->f.attribute);
+	TSNode obj = ts_node_child_by_field_id(attr, s->f.object);
+	if (ts_node_is_null(name) || ts_node_is_null(obj) || !aa_ctx_text_is(ctx, name, "release"))
+		return false;
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, obj, &len);
+	return len == recv_len && !memcmp(t, recv, len);
+}
+
+static bool is_in_lambda(const struct aa_syms *s, TSNode n, TSNode stop)
+{
+	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, stop); p = ts_node_parent(p))
+		if (ts_node_symbol(p) == s->lambda || ts_node_symbol(p) == s->function_definition)
+			return true;
+	return false;
+}
+
+struct scan_root {
+	struct release_scan *r;
+	TSNode root;
+};
+
+static enum aa_visit visit_release(void *ud, TSNode n)
+{
+	struct scan_root *sr = ud;
+	struct release_scan *r = sr->r;
+	const struct aa_syms *s = aa_ctx_syms(r->ctx);
+	if (ts_node_symbol(n) != s->attribute || !is_release_of(r->ctx, n, r->recv, r->recv_len))
+		return AA_VISIT_DESCEND;
+	TSNode parent = ts_node_parent(n);
+	bool called = !ts_node_is_null(parent) && ts_node_symbol(parent) == s->call &&
+		      ts_node_eq(ts_node_child_by_field_id(parent, s->f.function), n);
+	if (!called || is_in_lambda(s, n, sr->root)) {
+		/* `stack.callback(lock.release)`, `fut.add_done_callback(lambda _: lock.release())`,
+		 * a nested def releasing it: released elsewhere, when the work ends. */
+		r->callback = true;
+		return AA_VISIT_STOP;
+	}
+	r->released = true;
+	return AA_VISIT_SKIP;
+}
+
+/* `try:` whose `finally:` calls recv.release() (at any depth outside nested defs). */
+static bool try_finally_releases(struct aa_ctx *ctx, TSNode stmt, const char *recv, uint32_t recv_len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->try_statement)
+		return false;
+	uint32_t n = ts_node_named_child_count(stmt);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(stmt, i);
+		if (ts_node_symbol(c) != s->finally_clause)
+			continue;
+		struct release_scan r = { ctx, recv, recv_len, false, false };
+		struct scan_root sr = { &r, c };
+		aa_subtree_walk(c, MAX_SCAN_NODES, visit_release, &sr);
+		return r.released;
+	}
+	return false;
+}
+
+static bool is_named_stmt(const struct aa_syms *s, TSNode n)
+{
+	return ts_node_is_named(n) && ts_node_symbol(n) != s->comment;
+}
+
+static void check(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
+		return;
+	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+	if (ts_node_is_null(attr) || !aa_ctx_text_is(ctx, attr, "acquire") || !aa_call_is_awaited(ctx, call))
+		return;
+	if (!aa_ctx_match_call(ctx, &aa_rule_manual_acquire, call, NULL))
+		return;
+	const struct aa_model *m = aa_ctx_model(ctx);
+	const struct aa_scope_info *scope = aa_model_scope(m, aa_ctx_scope(ctx));
+	if (scope->kind != AA_SCOPE_FUNCTION || !scope->is_async)
+		return;
+	if (aa_concurrency_in_test(m, aa_ctx_scope(ctx)))
+		return; /* tests exercise the primitive by hand */
+	/* `__aenter__` acquires, `__aexit__` releases: the context manager protocol itself. */
+	if (scope->name && scope->name_len == 10 && !memcmp(scope->name, "__aenter__", 10))
+		return;
+	TSNode recv_node = ts_node_child_by_field_id(fn, s->f.object);
+	uint32_t recv_len;
+	const char *recv = aa_ctx_text(ctx, recv_node, &recv_len);
+
+	/* How often, and how, the function releases it. */
+	TSNode body = ts_node_child_by_field_id(scope->node, s->f.body);
+	if (ts_node_is_null(body))
+		return;
+	struct release_scan r = { ctx, recv, recv_len, false, false };
+	struct scan_root sr = { &r, body };
+	if (!aa_subtree_walk(body, MAX_SCAN_NODES, visit_release, &sr) && !r.callback)
+		return; /* too large: unknown */
+	if (r.callback || !r.released)
+		return; /* released by a callback, or in another method (a lock/unlock API pair) */
+
+	/* The statement holding the await: `await x.acquire()`, `ok = await x.acquire()`. */
+	TSNode stmt = aa_ctx_parent(ctx, call);
+	while (!ts_node_is_null(stmt) && ts_node_symbol(stmt) == s->parenthesized_expression)
+		stmt = aa_ctx_parent(ctx, stmt);
+	stmt = ts_node_is_null(stmt) ? stmt : aa_ctx_parent(ctx, stmt); /* above the await */
+	if (!ts_node_is_null(stmt) && ts_node_symbol(stmt) == s->assignment)
+		stmt = aa_ctx_parent(ctx, stmt);
+	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement)
+		return; /* `if await x.acquire():`, an argument, a condition: not followed */
+	TSNode next = ts_node_next_named_sibling(stmt);
+	while (!ts_node_is_null(next) && !is_named_stmt(s, next))
+		next = ts_node_next_named_sibling(next);
+	if (try_finally_releases(ctx, next, recv, recv_len))
+		return;
+	/* Acquired inside a `try` whose `finally` releases it (first thing in it, or on a
+	 * branch: `if cond: await x.acquire()` with `finally: if cond: x.release()`): the
+	 * release is guaranteed too. (If the acquire itself is cancelled, the release runs
+	 * unheld, which asyncio.Lock reports as RuntimeError: rare, not this rule.) */
+	TSNode child = stmt;
+	for (TSNode p = aa_ctx_parent(ctx, stmt); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+			break;
+		if (k == s->try_statement && ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child) &&
+		    try_finally_releases(ctx, p, recv, recv_len))
+			return;
+	}
+	aa_ctx_report(ctx, &aa_rule_manual_acquire, call,
+		      "'await %.*s.acquire()' is not followed by 'try: ... finally: %.*s.release()': an exception "
+		      "or cancellation before the release leaves it held forever; use 'async with %.*s:' instead of "
+		      "acquire()/release()",
+		      (int)(recv_len > 40 ? 40 : recv_len), recv, (int)(recv_len > 40 ? 40 : recv_len), recv,
+		      (int)(recv_len > 40 ? 40 : recv_len), recv);
+}
+
+static const char *const kinds[] = { "call", NULL };
+
+const struct aa_rule aa_rule_manual_acquire = {
+	.code = "AA304",
+	.name = "manual-acquire",
+	.default_on = true,
+	.summary = "An asyncio lock or semaphore is acquired with 'await x.acquire()' without a try/finally "
+		   "that releases it",
+	AA_TARGETS(targets),
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds `await x.acquire()` on an asyncio `Lock`, `Semaphore`, `BoundedSemaphore` or "
+			"`Condition` (known by the object tracker: constructed, annotated, a `self` attribute) in "
+			"an `async def` that releases it with `x.release()` but where the statement right after "
+			"the acquire is not a `try` whose `finally` calls `x.release()`.",
+		.why = "Between the acquire and the release any await can raise, and any await can be "
+		       "cancelled. The release is then skipped and the lock stays held forever: every other task "
+		       "waiting on it hangs, and a semaphore loses one slot for good. `async with x:` releases "
+		       "on every path, exceptions and cancellation included.",
+		.example = "import asyncio\n\nlock = asyncio.Lock()\n\nasync def update(db, row):\n"
+			   "    await lock.acquire()\n    await db.write(row)\n    lock.release()\n",
+		.use_instead = "import asyncio\n\nlock = asyncio.Lock()\n\nasync def update(db, row):\n"
+			       "    async with lock:\n        await db.write(row)\n",
+		.anchor = "The `acquire` call; its start is the start of the receiver (`lock.acquire`).",
+		.exceptions = "Not reported: `await x.acquire()` followed at once by `try: ... finally: "
+			      "x.release()`, or made inside the body of a `try` whose `finally` releases it; "
+			      "in `__aenter__` (released in `__aexit__`); when the function never calls "
+			      "`x.release()` itself (the release is in another method: an explicit lock/unlock API "
+			      "pair); when the release is registered as a callback (`stack.callback(x.release)`, "
+			      "`fut.add_done_callback(lambda _: x.release())`, a nested function that releases it); "
+			      "when the result of the acquire is used as a condition or value other than a plain "
+			      "statement or assignment. Objects whose class is unknown (a trio or anyio lock, a "
+			      "parameter without annotation) are not reported. Suppress a line with "
+			      "`# noqa: AA304`.",
+		.equivalents_note = "No flake8-async or Ruff rule checks manual acquire/release of asyncio locks.",
+		.references = "- [asyncio: Synchronization Primitives](https://docs.python.org/3/library/asyncio-sync.html#asyncio.Lock)\n",
+	},
+};

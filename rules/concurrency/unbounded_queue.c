@@ -1,0 +1,258 @@
+/* AA305 unbounded-queue (opt-in): an asyncio queue without maxsize that a loop feeds. */
+#include <string.h>
+
+#include "rules/concurrency/concurrency.h"
+#include "parsers/python/subtree.h"
+#include "rules/rules.h"
+
+extern const struct aa_rule aa_rule_unbounded_queue;
+
+static const struct aa_target targets[] = {
+	{ "asyncio.Queue", 0, "asyncio.Queue(maxsize=N)", NULL },
+	{ "asyncio.LifoQueue", 0, "asyncio.LifoQueue(maxsize=N)", NULL },
+	{ "asyncio.PriorityQueue", 0, "asyncio.PriorityQueue(maxsize=N)", NULL },
+	{ "asyncio.queues.Queue", 0, "asyncio.Queue(maxsize=N)", NULL },
+	{ "asyncio.queues.LifoQueue", 0, "asyncio.LifoQueue(maxsize=N)", NULL },
+	{ "asyncio.queues.PriorityQueue", 0, "asyncio.PriorityQueue(maxsize=N)", NULL },
+};
+
+/* Beyond this many nodes a function or class is not scanned (unknown: quiet). */
+#define MAX_SCAN_NODES 500000u
+
+static bool field_is(TSNode parent, TSFieldId field, TSNode child)
+{
+	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
+}
+
+struct feed_scan {
+	struct aa_ctx *ctx;
+	const char *name; /* "q" for a local, the attribute name for `self.<name>` */
+	uint32_t len;
+	bool self_attr;   /* the queue is `self.<name>` */
+	TSNode put;       /* the first put in a producer loop found, or null */
+};
+
+/* The receiver expression names the queue: `q` or `self.q`. */
+static bool names_queue(struct feed_scan *f, TSNode recv)
+{
+	const struct aa_syms *s = aa_ctx_syms(f->ctx);
+	uint32_t len;
+	const char *t;
+	if (!f->self_attr) {
+		if (ts_node_symbol(recv) != s->identifier)
+			return false;
+		t = aa_ctx_text(f->ctx, recv, &len);
+		return len == f->len && !memcmp(t, f->name, len);
+	}
+	if (ts_node_symbol(recv) != s->attribute)
+		return false;
+	TSNode obj = ts_node_child_by_field_id(recv, s->f.object);
+	TSNode attr = ts_node_child_by_field_id(recv, s->f.attribute);
+	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !aa_ctx_text_is(f->ctx, obj, "self"))
+		return false;
+	t = aa_ctx_text(f->ctx, attr, &len);
+	return len == f->len && !memcmp(t, f->name, len);
+}
+
+/* The call `<queue>.<one of methods>(...)`. */
+static bool is_queue_call(struct feed_scan *f, TSNode call, const char *const *methods)
+{
+	const struct aa_syms *s = aa_ctx_syms(f->ctx);
+	if (ts_node_symbol(call) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
+		return false;
+	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+	bool hit = false;
+	for (size_t i = 0; methods[i] && !hit; i++)
+		hit = aa_ctx_text_is(f->ctx, attr, methods[i]);
+	return hit && names_queue(f, ts_node_child_by_field_id(fn, s->f.object));
+}
+
+static const char *const put_methods[] = { "put", "put_nowait", NULL };
+static const char *const get_methods[] = { "get", "get_nowait", NULL };
+
+struct get_scan {
+	struct feed_scan *f;
+	bool found;
+};
+
+static enum aa_visit visit_get(void *ud, TSNode n)
+{
+	struct get_scan *g = ud;
+	if (is_queue_call(g->f, n, get_methods)) {
+		g->found = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* A literal collection or `range(<integer>)`: a fixed number of items. */
+static bool is_fixed_iterable(struct aa_ctx *ctx, TSNode iter)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(iter))
+		return false;
+	TSSymbol k = ts_node_symbol(iter);
+	if (k == s->list || k == s->tuple || k == s->set || k == s->string)
+		return true;
+	if (k != s->call)
+		return false;
+	const struct aa_callee *c = aa_ctx_callee(ctx, iter);
+	if (c->kind != AA_CALLEE_FUNCTION || strcmp(c->qualname, "builtins.range"))
+		return false;
+	TSNode a = aa_call_arg(ctx, iter, 0, NULL);
+	return !ts_node_is_null(a) && ts_node_symbol(a) == s->integer && aa_call_positional_count(ctx, iter) == 1;
+}
+
+/* The loop the put runs in, within its function: a `for` or `while` whose body holds it,
+ * over more than a fixed set of items, that does not also take from the same queue (a
+ * worker re-queueing items is not a producer). */
+static bool in_producer_loop(struct feed_scan *f, TSNode put)
+{
+	const struct aa_syms *s = aa_ctx_syms(f->ctx);
+	TSNode child = put;
+	for (TSNode p = ts_node_parent(put); !ts_node_is_null(p); child = p, p = ts_node_parent(p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+			return false;
+		if (k != s->for_statement && k != s->while_statement)
+			continue;
+		if (!field_is(p, s->f.body, child))
+			return false;
+		if (k == s->for_statement && is_fixed_iterable(f->ctx, ts_node_child_by_field_id(p, s->f.right)))
+			return false;
+		struct get_scan g = { f, false };
+		if (!aa_subtree_walk(ts_node_child_by_field_id(p, s->f.body), MAX_SCAN_NODES, visit_get, &g) ||
+		    g.found)
+			return false;
+		return true;
+	}
+	return false;
+}
+
+static enum aa_visit visit_put(void *ud, TSNode n)
+{
+	struct feed_scan *f = ud;
+	if (is_queue_call(f, n, put_methods) && in_producer_loop(f, n)) {
+		f->put = n;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* maxsize absent, or the integer literal 0. */
+static bool is_unbounded(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
+	if (!ts_node_is_null(args)) {
+		uint32_t n = ts_node_named_child_count(args);
+		for (uint32_t i = 0; i < n; i++) {
+			TSSymbol k = ts_node_symbol(ts_node_named_child(args, i));
+			if (k == s->list_splat || k == s->dictionary_splat)
+				return false; /* unknown */
+		}
+	}
+	TSNode m = aa_call_arg(ctx, call, 0, "maxsize");
+	if (ts_node_is_null(m))
+		return true;
+	return ts_node_symbol(m) == s->integer && aa_ctx_text_is(ctx, m, "0");
+}
+
+static void check(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn) || (ts_node_symbol(fn) != s->identifier && ts_node_symbol(fn) != s->attribute))
+		return;
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	if (c->kind != AA_CALLEE_FUNCTION)
+		return;
+	const struct aa_target *t = aa_rule_match_function(&aa_rule_unbounded_queue, c->qualname);
+	if (!t || !is_unbounded(ctx, call))
+		return;
+	const struct aa_model *m = aa_ctx_model(ctx);
+	const struct aa_scope_info *scope = aa_model_scope(m, aa_ctx_scope(ctx));
+	if (scope->kind != AA_SCOPE_FUNCTION || aa_concurrency_in_test(m, aa_ctx_scope(ctx)))
+		return;
+	TSNode parent = aa_ctx_parent(ctx, call);
+	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->assignment || !field_is(parent, s->f.right, call))
+		return;
+	TSNode left = ts_node_child_by_field_id(parent, s->f.left);
+	if (ts_node_is_null(left))
+		return;
+	struct feed_scan f = { ctx, NULL, 0, false, { { 0 }, NULL, NULL } };
+	TSNode area; /* where the producer may be */
+	if (ts_node_symbol(left) == s->identifier) {
+		f.name = aa_ctx_text(ctx, left, &f.len);
+		area = ts_node_child_by_field_id(scope->node, s->f.body);
+	} else if (ts_node_symbol(left) == s->attribute && scope->class_scope != AA_NO_SCOPE &&
+		   aa_ctx_text_is(ctx, ts_node_child_by_field_id(left, s->f.object), "self")) {
+		f.self_attr = true;
+		f.name = aa_ctx_text(ctx, ts_node_child_by_field_id(left, s->f.attribute), &f.len);
+		area = ts_node_child_by_field_id(aa_model_scope(m, scope->class_scope)->node, s->f.body);
+	} else {
+		return;
+	}
+	if (ts_node_is_null(area))
+		return;
+	aa_subtree_walk(area, MAX_SCAN_NODES, visit_put, &f);
+	if (ts_node_is_null(f.put))
+		return;
+	uint32_t len;
+	const char *recv = aa_ctx_text(ctx, left, &len);
+	aa_ctx_report(ctx, &aa_rule_unbounded_queue, call,
+		      "%s() has no maxsize and a loop feeds it ('%.*s.%s' at line %u): nothing slows the "
+		      "producer down when consumers fall behind, so memory grows without limit; use '%s'",
+		      aa_ctx_callee_text(ctx, call), (int)(len > 40 ? 40 : len), recv,
+		      aa_ctx_text_is(ctx,
+				     ts_node_child_by_field_id(ts_node_child_by_field_id(f.put, s->f.function),
+							       s->f.attribute),
+				     "put")
+			      ? "put"
+			      : "put_nowait",
+		      ts_node_start_point(f.put).row + 1, t->fix);
+}
+
+static const char *const kinds[] = { "call", NULL };
+
+const struct aa_rule aa_rule_unbounded_queue = {
+	.code = "AA305",
+	.name = "unbounded-queue",
+	.default_on = false,
+	.summary = "An asyncio queue without maxsize is fed by a producer loop: no backpressure",
+	AA_TARGETS(targets),
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds `asyncio.Queue()` (also `LifoQueue`, `PriorityQueue`) created with no `maxsize` "
+			"or `maxsize=0`, bound to a local variable or to `self.<name>` in a method, when a loop "
+			"puts items into it: `q.put(...)` / `q.put_nowait(...)` in the body of a `for` or "
+			"`while` loop of the same function (for a local) or of any method of the same class "
+			"(for `self.<name>`). Opt-in: select it with `--select AA305`.",
+		.why = "An unbounded queue never makes `put()` wait. When the producer is faster than the "
+		       "consumers (a socket, a directory walk, a database cursor feeding slow workers), the "
+		       "queue grows until the process runs out of memory, and latency grows with it. A "
+		       "`maxsize` makes `await q.put()` wait for room: backpressure.",
+		.example = "import asyncio\n\nasync def crawl(urls, worker):\n    q = asyncio.Queue()\n"
+			   "    for url in urls:\n        await q.put(url)\n"
+			   "    await asyncio.gather(*(worker(q) for _ in range(10)))\n",
+		.use_instead = "import asyncio\n\nasync def crawl(urls, worker):\n    q = asyncio.Queue(maxsize=100)\n"
+			       "    workers = [asyncio.create_task(worker(q)) for _ in range(10)]\n"
+			       "    for url in urls:\n        await q.put(url)\n    await q.join()\n"
+			       "    for w in workers:\n        w.cancel()\n",
+		.anchor = "The constructor call; its start is the start of the callee (`asyncio.Queue`).",
+		.exceptions = "Not reported: a queue with any `maxsize` other than the literal `0` (an "
+			      "expression is trusted); a loop over a literal collection or `range(<integer>)` "
+			      "(a fixed number of items); a loop that also takes from the same queue (a worker "
+			      "re-queueing items); a put outside any loop; a queue at module or class level, "
+			      "stored in a container, or passed to the producer (the producer is not followed "
+			      "across calls); test functions. `asyncio.Queue()` is often unbounded on purpose "
+			      "(an event bus whose producer is rate-limited elsewhere): the rule is opt-in. "
+			      "Suppress a line with `# noqa: AA305`.",
+		.equivalents_note = "No flake8-async or Ruff rule covers unbounded queues.",
+		.references = "- [asyncio: Queue](https://docs.python.org/3/library/asyncio-queue.html#asyncio.Queue)\n",
+	},
+};

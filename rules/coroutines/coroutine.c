@@ -1,0 +1,542 @@
+#include "rules/coroutines/coroutine.h"
+#include "parsers/python/subtree.h"
+#include "analyzer/base/buf.h"
+#include "analyzer/engine/summarize.h"
+
+#include <string.h>
+
+/* A body larger than this is not scanned: its answer would cost more than it is worth. */
+#define MAX_SCAN_NODES 1000000u
+
+/* ---- decorators ---------------------------------------------------------------------- */
+
+struct decorator {
+	const char *qualname;
+	bool bare, called; /* forms that keep a coroutine function one */
+};
+
+/* functools.cache and lru_cache keep the call returning a coroutine (the cached one):
+ * discarding it is still a coroutine that never runs. */
+static const struct decorator transparent[] = {
+	{ "builtins.staticmethod", true, false },
+	{ "builtins.classmethod", true, false },
+	{ "abc.abstractmethod", true, false },
+	{ "typing.override", true, false },
+	{ "typing_extensions.override", true, false },
+	{ "functools.cache", true, false },
+	{ "functools.lru_cache", true, true },
+	{ "functools.wraps", false, true },
+};
+
+bool aa_coroutine_decorator_transparent(const char *qualname, bool called)
+{
+	for (size_t i = 0; i < sizeof(transparent) / sizeof(transparent[0]); i++)
+		if (!strcmp(transparent[i].qualname, qualname))
+			return called ? transparent[i].called : transparent[i].bare;
+	return false;
+}
+
+static TSNode first_named_non_comment(const struct aa_syms *s, TSNode node)
+{
+	uint32_t n = ts_node_named_child_count(node);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(node, i);
+		if (ts_node_symbol(c) != s->comment)
+			return c;
+	}
+	return (TSNode){ 0 };
+}
+
+static TSNode strip_parens(const struct aa_syms *s, TSNode n)
+{
+	while (!ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression)
+		n = first_named_non_comment(s, n);
+	return n;
+}
+
+bool aa_coroutine_decorators_transparent(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
+					 TSNode def)
+{
+	return aa_coroutine_decorators_transparent_under(model, s, scope, ts_node_parent(def));
+}
+
+bool aa_coroutine_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
+					       TSNode parent)
+{
+	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
+		return true;
+	uint32_t n = ts_node_named_child_count(parent);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode d = ts_node_named_child(parent, i);
+		if (ts_node_symbol(d) != s->decorator)
+			continue;
+		TSNode expr = first_named_non_comment(s, d);
+		bool called = !ts_node_is_null(expr) && ts_node_symbol(expr) == s->call;
+		if (called)
+			expr = ts_node_child_by_field_id(expr, s->f.function);
+		if (ts_node_is_null(expr))
+			return false;
+		struct aa_meaning m = aa_model_eval(model, scope, expr);
+		if (m.kind != AA_MEANING_NAME || !aa_coroutine_decorator_transparent(m.qualname, called))
+			return false;
+	}
+	return true;
+}
+
+const char *const aa_coroutine_sync_words[] = {
+	/* the target table's functions and classes (tests/coroutine_test.c checks) */
+	"asyncio.sleep", "asyncio.wait", "asyncio.gather", "asyncio.shield", "asyncio.open_", "asyncio.start_",
+	"asyncio.create_subprocess_", "asyncio.subprocess", "asyncio.to_thread", "asyncio.Lock", "asyncio.Event",
+	"asyncio.Condition", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Barrier", "asyncio.Queue",
+	"asyncio.LifoQueue", "asyncio.PriorityQueue", "asyncio.Stream", "asyncio.AbstractEventLoop",
+	/* known_types.c's asyncio factories and other spellings of those classes */
+	"asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop", "asyncio.BaseEventLoop",
+	"asyncio.SelectorEventLoop", "asyncio.ProactorEventLoop", "asyncio.Runner",
+	/* Spelled through their submodules: only the names above (the module paths alone are
+	 * also used for private names: `asyncio.events._event_loop_policy` in test helpers). */
+	"asyncio.events.get_", "asyncio.events.new_event_loop", "asyncio.events.AbstractEventLoop",
+	"asyncio.base_events.BaseEventLoop", "asyncio.streams.Stream", "asyncio.locks.", "asyncio.queues.",
+	/* `from asyncio import sleep`, `import asyncio as aio` */
+	"asyncio import", "asyncio as ", NULL
+};
+
+/* ---- defs ---------------------------------------------------------------------------- */
+
+static bool opens_scope(const struct aa_syms *s, TSSymbol k)
+{
+	return k == s->function_definition || k == s->lambda || k == s->class_definition;
+}
+
+bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def)
+{
+	uint32_t n = aa_model_scope_count(model);
+	for (uint32_t i = 1; i < n; i++) {
+		const struct aa_scope_info *sc = aa_model_scope(model, i);
+		if (sc->kind == AA_SCOPE_FUNCTION && ts_node_eq(sc->node, def))
+			return sc->is_async && !sc->has_yield;
+	}
+	return false;
+}
+
+uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def)
+{
+	uint32_t n = aa_model_scope_count(model);
+	for (uint32_t i = 1; i < n; i++) {
+		const struct aa_scope_info *sc = aa_model_scope(model, i);
+		if (sc->kind == AA_SCOPE_FUNCTION && ts_node_eq(sc->node, def))
+			return sc->parent;
+	}
+	return AA_NO_SCOPE;
+}
+
+/* ---- how a call's value is used -------------------------------------------------------- */
+
+/* `_ = f()` as a statement (not `x = _ = f()`, whose value x keeps). */
+static bool discarded_by_underscore(const struct aa_ctx *ctx, TSNode assignment, TSNode value)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode left = ts_node_child_by_field_id(assignment, s->f.left);
+	TSNode right = ts_node_child_by_field_id(assignment, s->f.right);
+	TSNode parent = aa_ctx_parent(ctx, assignment);
+	return ts_node_eq(right, value) && !ts_node_is_null(left) && ts_node_symbol(left) == s->identifier &&
+	       aa_ctx_text_is(ctx, left, "_") && !ts_node_is_null(parent) &&
+	       ts_node_symbol(parent) == s->expression_statement;
+}
+
+/* The test of `body if test else alternative` is its second expression. */
+static bool is_ternary_test(const struct aa_syms *s, TSNode cond, TSNode n)
+{
+	uint32_t count = ts_node_named_child_count(cond), index = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(cond, i);
+		if (ts_node_symbol(c) == s->comment)
+			continue;
+		if (ts_node_eq(c, n))
+			return index == 1;
+		index++;
+	}
+	return false;
+}
+
+enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode n = call;
+	/* Bounded: each step goes one parent up, through value-passing nodes only. */
+	for (int guard = 0; guard < 1024; guard++) {
+		TSNode p = aa_ctx_parent(ctx, n);
+		if (ts_node_is_null(p))
+			return AA_COROUTINE_USED;
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->parenthesized_expression) {
+			n = p;
+		} else if (k == s->expression_statement) {
+			return AA_COROUTINE_DISCARDED;
+		} else if (k == s->assignment) {
+			return discarded_by_underscore(ctx, p, n) ? AA_COROUTINE_DISCARDED : AA_COROUTINE_USED;
+		} else if (k == s->boolean_operator) {
+			/* The left operand is tested; the right one is the value of the whole. */
+			if (ts_node_eq(ts_node_child_by_field_id(p, s->f.left), n))
+				return AA_COROUTINE_CONDITION;
+			n = p;
+		} else if (k == s->conditional_expression) {
+			if (is_ternary_test(s, p, n))
+				return AA_COROUTINE_CONDITION;
+			n = p;
+		} else if (k == s->not_operator || k == s->if_clause) {
+			return AA_COROUTINE_CONDITION;
+		} else if (k == s->if_statement || k == s->elif_clause || k == s->while_statement) {
+			return ts_node_eq(ts_node_child_by_field_id(p, s->f.condition), n) ? AA_COROUTINE_CONDITION :
+											      AA_COROUTINE_USED;
+		} else if (k == s->assert_statement) {
+			return ts_node_eq(first_named_non_comment(s, p), n) ? AA_COROUTINE_CONDITION : AA_COROUTINE_USED;
+		} else {
+			return AA_COROUTINE_USED;
+		}
+	}
+	return AA_COROUTINE_USED;
+}
+
+/* ---- what a call calls ------------------------------------------------------------------ */
+
+enum verdict {
+	V_NO,     /* not a coroutine function, or not known to be one */
+	V_YES,    /* returns a coroutine */
+	V_FUTURE, /* returns a future that must be awaited (asyncio.gather, asyncio.shield) */
+	V_DEFER,  /* the project index decides */
+};
+
+static enum verdict target_verdict(const struct aa_target *t)
+{
+	if (!t)
+		return V_NO;
+	return !strcmp(t->name, "asyncio.gather") || !strcmp(t->name, "asyncio.shield") ? V_FUTURE : V_YES;
+}
+
+/* Names under these roots are decided by the target table, unless the file being
+ * analyzed is part of that library itself (CPython's asyncio is then the project). */
+static bool library_name(const struct aa_ctx *ctx, const char *qualname)
+{
+	static const char *const roots[] = { "builtins", "asyncio", "anyio", "trio", "aiofiles", NULL };
+	size_t len = strcspn(qualname, ".");
+	const char *module = aa_model_scope(aa_ctx_model(ctx), 0)->qualname;
+	for (const char *const *r = roots; *r; r++) {
+		if (strlen(*r) != len || memcmp(*r, qualname, len))
+			continue;
+		return !(module && !strncmp(module, qualname, len) && (module[len] == '\0' || module[len] == '.'));
+	}
+	return false;
+}
+
+static bool is_super_call(struct aa_ctx *ctx, TSNode n)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	n = strip_parens(s, n);
+	if (ts_node_is_null(n) || ts_node_symbol(n) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->identifier)
+		return false;
+	struct aa_meaning m = aa_ctx_eval(ctx, fn);
+	return m.kind == AA_MEANING_NAME && !strcmp(m.qualname, "builtins.super");
+}
+
+/* The scope of the method the current node is in (lambdas and nested defs in a method
+ * still see its `self`), or AA_NO_SCOPE. */
+static uint32_t current_method(struct aa_ctx *ctx)
+{
+	const struct aa_model *model = aa_ctx_model(ctx);
+	uint32_t fn = aa_model_scope(model, aa_ctx_scope(ctx))->function;
+	while (fn != AA_NO_SCOPE && aa_model_scope(model, fn)->class_scope == AA_NO_SCOPE) {
+		uint32_t p = aa_model_scope(model, fn)->parent;
+		fn = p == AA_NO_SCOPE ? AA_NO_SCOPE : aa_model_scope(model, p)->function;
+	}
+	return fn;
+}
+
+/* The first parameter of the method the current node is in, as `self`/`cls` calls go
+ * through the class. */
+static bool is_self_name(struct aa_ctx *ctx, TSNode ident)
+{
+	uint32_t fn = current_method(ctx);
+	if (fn == AA_NO_SCOPE)
+		return false;
+	const struct aa_scope_info *method = aa_model_scope(aa_ctx_model(ctx), fn);
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, ident, &len);
+	return method->self_name && method->self_len == len && !memcmp(method->self_name, t, len);
+}
+
+/* `self.name()` where self is the current method's first parameter (is_self_name). */
+static bool self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t len)
+{
+	const struct aa_model *model = aa_ctx_model(ctx);
+	uint32_t class_scope = aa_model_scope(model, current_method(ctx))->class_scope;
+	return aa_summarize_self_method_unbound(ctx, class_scope, name, len);
+}
+
+bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len)
+{
+	return ts_node_symbol(receiver) == aa_ctx_syms(ctx)->identifier && is_self_name(ctx, receiver) &&
+	       self_method_unbound(ctx, name, len);
+}
+
+static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	struct aa_model *model = aa_ctx_model(ctx);
+	if (!aa_coroutine_def_is_async(model, def))
+		return V_NO;
+	uint32_t scope = aa_coroutine_def_scope(model, def);
+	if (scope == AA_NO_SCOPE || !aa_coroutine_decorators_transparent(model, s, scope, def))
+		return V_NO;
+	return V_YES;
+}
+
+/* `C.m()` for a class C of this file: decided here when C's own body defines m; what C
+ * may inherit is the index's. */
+static enum verdict class_member_verdict(struct aa_ctx *ctx, TSNode class_def, TSNode attr)
+{
+	struct aa_model *model = aa_ctx_model(ctx);
+	uint32_t n = aa_model_scope_count(model), cls = AA_NO_SCOPE;
+	for (uint32_t i = 1; i < n && cls == AA_NO_SCOPE; i++) {
+		const struct aa_scope_info *sc = aa_model_scope(model, i);
+		if (sc->kind == AA_SCOPE_CLASS && ts_node_eq(sc->node, class_def))
+			cls = i;
+	}
+	if (cls == AA_NO_SCOPE)
+		return V_NO;
+	/* Evaluated from the class scope, a name finds the class body's binding first; one
+	 * the body does not bind resolves outside it (or to a builtin). */
+	struct aa_meaning m = aa_model_eval(model, cls, attr);
+	if (m.kind == AA_MEANING_FUNCTION)
+		return aa_coroutine_def_scope(model, m.node) == cls ? local_def_verdict(ctx, m.node) : V_DEFER;
+	return m.kind == AA_MEANING_NAME ? V_DEFER : V_NO;
+}
+
+/* ---- asyncio streams from tuple unpacking --------------------------------------------------- */
+
+static bool is_stream_method(const char *m, uint32_t len)
+{
+	static const char *const names[] = { "drain", "wait_closed", "start_tls", "read",
+					     "readline", "readexactly", "readuntil", NULL };
+	for (const char *const *n = names; *n; n++)
+		if (strlen(*n) == len && !memcmp(*n, m, len))
+			return true;
+	return false;
+}
+
+static bool opens_stream(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode call, int depth)
+{
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn))
+		return false;
+	struct aa_meaning m = aa_model_eval(model, scope, fn);
+	if (m.kind != AA_MEANING_NAME)
+		return false;
+	if (!strcmp(m.qualname, "asyncio.open_connection") || !strcmp(m.qualname, "asyncio.open_unix_connection"))
+		return true;
+	if (depth == 0 && !strcmp(m.qualname, "asyncio.wait_for")) {
+		TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
+		TSNode first = ts_node_is_null(args) ? args : strip_parens(s, first_named_non_comment(s, args));
+		return !ts_node_is_null(first) && ts_node_symbol(first) == s->call &&
+		       opens_stream(model, s, scope, first, 1);
+	}
+	return false;
+}
+
+/* `reader, writer = await asyncio.open_connection(...)` (or open_unix_connection, either
+ * wrapped in asyncio.wait_for) as a statement of fn itself: the class of the element at
+ * ident, or NULL. */
+static const char *unpacked_stream(struct aa_ctx *ctx, TSNode pattern, TSNode ident, TSNode fn, uint32_t scope)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode assign = aa_ctx_parent(ctx, pattern);
+	if (ts_node_is_null(assign) || ts_node_symbol(assign) != s->assignment ||
+	    !ts_node_eq(ts_node_child_by_field_id(assign, s->f.left), pattern))
+		return NULL;
+	TSNode stmt = aa_ctx_parent(ctx, assign);
+	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement)
+		return NULL;
+	for (TSNode a = aa_ctx_parent(ctx, stmt); !ts_node_eq(a, fn); a = aa_ctx_parent(ctx, a))
+		if (ts_node_is_null(a) || opens_scope(s, ts_node_symbol(a)))
+			return NULL;
+	int index = -1, count = 0;
+	uint32_t n = ts_node_named_child_count(pattern);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(pattern, i);
+		if (ts_node_symbol(c) == s->comment)
+			continue;
+		if (ts_node_symbol(c) != s->identifier)
+			return NULL;
+		if (ts_node_eq(c, ident))
+			index = count;
+		count++;
+	}
+	if (count != 2 || index < 0)
+		return NULL;
+	TSNode value = strip_parens(s, ts_node_child_by_field_id(assign, s->f.right));
+	if (ts_node_is_null(value) || ts_node_symbol(value) != s->await)
+		return NULL;
+	TSNode call = strip_parens(s, first_named_non_comment(s, value));
+	if (ts_node_is_null(call) || ts_node_symbol(call) != s->call ||
+	    !opens_stream(aa_ctx_model(ctx), s, scope, call, 0))
+		return NULL;
+	return index == 0 ? "asyncio.StreamReader" : "asyncio.StreamWriter";
+}
+
+/* One occurrence of the receiver's name in the function: false when it may rebind the
+ * name (anything but plain reads, `name = None`, and the one unpacking). */
+static bool benign_occurrence(struct aa_ctx *ctx, TSNode id, TSNode fn, uint32_t scope, const char **cls)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode p = aa_ctx_parent(ctx, id);
+	if (ts_node_is_null(p))
+		return false;
+	TSSymbol k = ts_node_symbol(p);
+	if (k == s->attribute || k == s->argument_list || k == s->keyword_argument || k == s->call ||
+	    k == s->comparison_operator || k == s->boolean_operator || k == s->not_operator ||
+	    k == s->if_statement || k == s->elif_clause || k == s->while_statement || k == s->return_statement ||
+	    k == s->await || k == s->expression_statement || k == s->binary_operator ||
+	    k == s->conditional_expression || k == s->assert_statement || k == s->subscript)
+		return true;
+	if (k == s->assignment) {
+		if (ts_node_eq(ts_node_child_by_field_id(p, s->f.right), id))
+			return true;
+		TSNode right = ts_node_child_by_field_id(p, s->f.right);
+		return ts_node_eq(ts_node_child_by_field_id(p, s->f.left), id) && !ts_node_is_null(right) &&
+		       ts_node_symbol(right) == s->none;
+	}
+	if (k == s->pattern_list || k == s->tuple_pattern || k == s->list_pattern) {
+		const char *c = *cls ? NULL : unpacked_stream(ctx, p, id, fn, scope);
+		*cls = c;
+		return c != NULL;
+	}
+	return false;
+}
+
+struct stream_scan {
+	struct aa_ctx *ctx;
+	TSNode fn;
+	uint32_t scope;
+	const char *name;
+	uint32_t len;
+	const char *cls; /* out */
+};
+
+/* Every occurrence of the name must be benign (the unpacking itself, or a use). */
+static enum aa_visit visit_stream_names(void *ud, TSNode node)
+{
+	struct stream_scan *sc = ud;
+	if (ts_node_symbol(node) != aa_ctx_syms(sc->ctx)->identifier)
+		return AA_VISIT_DESCEND;
+	uint32_t l;
+	const char *t = aa_ctx_text(sc->ctx, node, &l);
+	if (l == sc->len && !memcmp(t, sc->name, sc->len) && !benign_occurrence(sc->ctx, node, sc->fn, sc->scope, &sc->cls))
+		return AA_VISIT_STOP;
+	return AA_VISIT_DESCEND;
+}
+
+/* The stream class of a receiver name that the function binds only by unpacking
+ * asyncio.open_connection(), or NULL. A bounded scan of the function's subtree. */
+static const char *stream_by_unpacking(struct aa_ctx *ctx, TSNode ident)
+{
+	const struct aa_model *model = aa_ctx_model(ctx);
+	uint32_t scope = aa_model_scope(model, aa_ctx_scope(ctx))->function;
+	if (scope == AA_NO_SCOPE || aa_model_scope(model, scope)->kind != AA_SCOPE_FUNCTION)
+		return NULL;
+	TSNode fn = aa_model_scope(model, scope)->node;
+	uint32_t len;
+	const char *name = aa_ctx_text(ctx, ident, &len);
+	struct stream_scan sc = { ctx, fn, scope, name, len, NULL };
+	return aa_subtree_walk(fn, MAX_SCAN_NODES, visit_stream_names, &sc) ? sc.cls : NULL;
+}
+
+/* ---- the decision ------------------------------------------------------------------------ */
+
+static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	struct aa_callee c = *aa_ctx_callee(ctx, call);
+	switch (c.kind) {
+	case AA_CALLEE_FUNCTION: {
+		enum verdict v = target_verdict(aa_rule_match_function(rule, c.qualname));
+		return v != V_NO || library_name(ctx, c.qualname) ? v : V_DEFER;
+	}
+	case AA_CALLEE_METHOD: {
+		if (is_super_call(ctx, c.receiver))
+			return V_DEFER;
+		enum verdict v = target_verdict(aa_rule_match_method(rule, c.qualname, c.method, c.method_len));
+		if (v != V_NO || library_name(ctx, c.qualname))
+			return v;
+		/* `self.m()`, its class known to the model: as below. */
+		return aa_coroutine_self_call_unbound(ctx, c.receiver, c.method, c.method_len) ? V_NO : V_DEFER;
+	}
+	case AA_CALLEE_LOCAL:
+		return local_def_verdict(ctx, c.node);
+	default:
+		break;
+	}
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
+		return V_NO;
+	TSNode obj = strip_parens(s, ts_node_child_by_field_id(fn, s->f.object));
+	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+	if (ts_node_is_null(obj) || ts_node_is_null(attr))
+		return V_NO;
+	if (is_super_call(ctx, obj))
+		return V_DEFER;
+	if (ts_node_symbol(obj) == s->identifier) {
+		uint32_t mlen;
+		const char *m = aa_ctx_text(ctx, attr, &mlen);
+		if (is_self_name(ctx, obj))
+			return self_method_unbound(ctx, m, mlen) ? V_NO : V_DEFER;
+		if (is_stream_method(m, mlen)) {
+			const char *cls = stream_by_unpacking(ctx, obj);
+			if (cls)
+				return target_verdict(aa_rule_match_method(rule, cls, m, mlen));
+		}
+	}
+	struct aa_meaning om = aa_ctx_eval(ctx, obj);
+	if (om.kind == AA_MEANING_CLASS)
+		return class_member_verdict(ctx, om.node, attr);
+	/* `coresys.core.set_state()`: the index may know the receiver through typed
+	 * attributes and properties (a chain reference); it drops what it cannot name. */
+	return V_DEFER;
+}
+
+void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want)
+{
+	if (aa_coroutine_call_use(ctx, call) != want)
+		return;
+	enum verdict v = classify(ctx, rule, call);
+	struct aa_ref ref;
+	if (v == V_NO || (v == V_DEFER && !aa_ctx_defer_begin(ctx, rule, call, &ref)))
+		return;
+	const char *callee = aa_ctx_callee_text(ctx, call);
+	bool in_async = aa_ctx_in_async(ctx);
+	struct aa_buf msg = AA_BUF_INIT;
+	const char *what = v == V_FUTURE ? "returns a future" : "creates a coroutine";
+	if (want == AA_COROUTINE_DISCARDED)
+		aa_buf_addf(&msg, "%s() %s that is never awaited: %s", callee, what,
+			    v == V_FUTURE ? "its outcome and exceptions are lost" : "it never runs");
+	else
+		aa_buf_addf(&msg, "%s() %s, which is always true as a condition%s", callee, what,
+			    v == V_FUTURE ? "" : " and never runs");
+	if (in_async) {
+		/* The call as written when it is short, else its callee. */
+		uint32_t len;
+		const char *text = aa_ctx_text(ctx, call, &len);
+		if (len <= 60 && !memchr(text, '\n', len))
+			aa_buf_addf(&msg, "; use 'await %.*s'", (int)len, text);
+		else
+			aa_buf_addf(&msg, "; use 'await %s(...)'", callee);
+	} else
+		aa_buf_adds(&msg, "; sync code must run it on an event loop (asyncio.run(), a task)");
+	if (v == V_DEFER) {
+		aa_ctx_defer(ctx, rule, call, AA_DEFER_IF_COROUTINE, &ref, aa_buf_detach(&msg));
+	} else {
+		aa_ctx_report(ctx, rule, call, "%s", msg.data);
+		aa_buf_release(&msg);
+	}
+}

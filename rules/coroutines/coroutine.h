@@ -1,0 +1,95 @@
+/*
+ * coroutine.h: what AA201 unawaited-coroutine and AA202 coroutine-in-boolean-context
+ * share, and what the project index reuses for callees defined in other modules.
+ *
+ * A *coroutine function* is one whose call returns a coroutine that does nothing until
+ * it is awaited: an `async def` without `yield` in its own body (with `yield` it is an
+ * async generator function, whose call returns an async iterator), whose decorators
+ * are all known to keep it one (see aa_coroutine_decorator_transparent), or a library
+ * function or method listed in analyzer/coroutine_targets.inc.
+ *
+ * Per file, a call is decided here when its callee is a known library name, a def of
+ * this file, or a method written in the body of a class of this file called through
+ * the class (`C.m()`). Calls that only the project index can decide (names imported
+ * from project modules, methods called through `self`, `cls`, `super()` or an object
+ * whose class the model knows) are deferred with aa_ctx_defer.
+ *
+ * Everything here is read-only over the tree and the model; no function keeps a
+ * pointer past its return. Bounded: tree walks use cursors and caps, never recursion.
+ */
+#ifndef AA_COROUTINE_H
+#define AA_COROUTINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/check/context.h"
+
+/* True when a decorator naming qualname (as the model resolves it: "builtins.staticmethod",
+ * "functools.lru_cache") keeps the async def it decorates a coroutine function: staticmethod,
+ * classmethod, abc.abstractmethod, typing(_extensions).override, functools.cache,
+ * functools.lru_cache (bare or called with arguments) and functools.wraps(...). called: the
+ * decorator is a call (`@functools.lru_cache(maxsize=8)`, `@functools.wraps(f)`), and
+ * qualname names the called function. Anything else (textual's `@work`,
+ * `@contextlib.asynccontextmanager`, a project decorator) is unknown: false. */
+bool aa_coroutine_decorator_transparent(const char *qualname, bool called);
+
+/* True when the function_definition def has no decorator, or every decorator is
+ * transparent (above), each resolved with model from scope, the scope the def statement
+ * is evaluated in (its enclosing scope, not the def's own). */
+bool aa_coroutine_decorators_transparent(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
+					 TSNode def);
+
+/* The same for the def whose parent node is parent (its decorated_definition when it
+ * has decorators): ts_node_parent searches down from the root, and a walker knows the
+ * parent. */
+bool aa_coroutine_decorators_transparent_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
+					       TSNode parent);
+
+/* True when the function_definition def is an `async def` whose own body (nested defs,
+ * lambdas and classes excluded) has no `yield`: calling it returns a coroutine.
+ * Decorators are not looked at. False when model has no scope for def. Linear in the
+ * number of scopes. */
+bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def);
+
+/* The scope a def statement is evaluated in (the parent of the scope it opens), or
+ * AA_NO_SCOPE when model has no scope for def. Linear in the number of scopes. */
+uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def);
+
+/* True when `receiver.name()` is `self.name()` in a method (receiver is that method's
+ * first parameter), and neither its class nor any base class of it that this file
+ * defines binds name, while its other bases are library classes (`unittest.TestCase`):
+ * the project index could not resolve the call to project code, so nothing need be
+ * recorded for it. Looks at up to 16 classes of the file; false past them. */
+bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len);
+
+/* The prefilter words of AA201 and AA202 (NULL-terminated): a file without async code
+ * can discard a library coroutine only through the asyncio names its target table and
+ * the tracked asyncio classes (known_types.h) start with, or an import of them. Every
+ * word starts with "async", so the scan for `async def` matches them for free. anyio,
+ * trio and aiofiles coroutines in sync code are too rare to pay a scan of every file. */
+extern const char *const aa_coroutine_sync_words[];
+
+/* How the value of a call expression is used. */
+enum aa_coroutine_use {
+	AA_COROUTINE_USED = 0,  /* awaited, returned, stored, passed, yielded, ...: not ours */
+	AA_COROUTINE_DISCARDED, /* an expression statement, `_ = f()`, or reaching one through
+				   the right operand of and/or or a branch of a ternary */
+	AA_COROUTINE_CONDITION, /* tested for truth: if/elif/while condition, assert test,
+				   operand of `not`, left operand of and/or, ternary test,
+				   comprehension filter (and right operands of and/or there) */
+};
+
+/* How call's value is used, looking through parentheses. */
+enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode call);
+
+/* Reports call for rule (AA201 with want = AA_COROUTINE_DISCARDED, AA202 with
+ * AA_COROUTINE_CONDITION) when its value is used that way and its callee is a coroutine
+ * function: a target of rule's table (rule->targets must be the table of
+ * coroutine_targets.inc), or a def of this file that aa_coroutine_def_is_async and
+ * aa_coroutine_decorators_transparent accept. Defers (aa_ctx_defer, same message) what
+ * only the project index can decide. */
+void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want);
+
+#endif

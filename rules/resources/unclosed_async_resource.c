@@ -1,0 +1,265 @@
+/* AA502 unclosed-async-resource: an aiohttp/httpx client or aiofiles file created
+ * outside `async with`, never closed in its function, and never handed on. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rules/resources/async_resources.h"
+#include "parsers/python/subtree.h"
+#include "rules/testing/test_syntax.h"
+#include "rules/rules.h"
+
+extern const struct aa_rule aa_rule_unclosed_async_resource;
+
+static const struct aa_target targets[] = {
+	{ "aiohttp.ClientSession", 0, "async with aiohttp.ClientSession() as session:", NULL },
+	{ "httpx.AsyncClient", 0, "async with httpx.AsyncClient() as client:", NULL },
+	{ "aiofiles.open", 0, "async with aiofiles.open(path) as f:", NULL },
+};
+
+/* Beyond this many nodes a function is not scanned (unknown: quiet). */
+#define MAX_SCAN_NODES 500000u
+
+enum use { USE_NONE, USE_CLOSED, USE_ESCAPES };
+
+struct use_scan {
+	struct aa_ctx *ctx;
+	const char *name;
+	uint32_t len;
+	TSNode target; /* the assignment's target: the binding under test */
+	enum use result;
+};
+
+static bool field_is(TSNode parent, TSFieldId field, TSNode child)
+{
+	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
+}
+
+enum role { ROLE_READ, ROLE_BINDS, ROLE_OTHER };
+
+/* What the identifier id, child of parent, is: a read of the variable, a binding of the
+ * name, or a name that is not the variable (an attribute's or keyword argument's name). */
+static enum role role_of(const struct aa_syms *s, TSNode parent, TSNode id)
+{
+	TSSymbol k = ts_node_symbol(parent);
+	if (k == s->assignment)
+		return field_is(parent, s->f.left, id) ? ROLE_BINDS : ROLE_READ;
+	if (k == s->augmented_assignment)
+		return ROLE_READ;
+	if (k == s->attribute)
+		return field_is(parent, s->f.attribute, id) ? ROLE_OTHER : ROLE_READ;
+	if (k == s->keyword_argument)
+		return field_is(parent, s->f.name, id) ? ROLE_OTHER : ROLE_READ;
+	if (k == s->function_definition || k == s->class_definition || k == s->default_parameter ||
+	    k == s->typed_default_parameter)
+		return field_is(parent, s->f.name, id) ? ROLE_BINDS : ROLE_READ;
+	if (k == s->for_statement || k == s->for_in_clause)
+		return field_is(parent, s->f.left, id) ? ROLE_BINDS : ROLE_READ;
+	if (k == s->pattern_list || k == s->tuple_pattern || k == s->list_pattern || k == s->as_pattern_target ||
+	    k == s->parameters || k == s->lambda_parameters || k == s->typed_parameter)
+		return ROLE_BINDS;
+	return ROLE_READ;
+}
+
+static bool is_close_method(const struct aa_ctx *ctx, TSNode attr)
+{
+	return aa_ctx_text_is(ctx, attr, "close") || aa_ctx_text_is(ctx, attr, "aclose") ||
+	       aa_ctx_text_is(ctx, attr, "__aexit__");
+}
+
+static enum aa_visit visit_use(void *ud, TSNode n)
+{
+	struct use_scan *u = ud;
+	const struct aa_syms *s = aa_ctx_syms(u->ctx);
+	if (ts_node_symbol(n) != s->identifier)
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *t = aa_ctx_text(u->ctx, n, &len);
+	/* locals() and vars() can hand every local on. */
+	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4))) {
+		u->result = USE_ESCAPES;
+		return AA_VISIT_STOP;
+	}
+	if (len != u->len || memcmp(t, u->name, len))
+		return AA_VISIT_SKIP;
+	TSNode parent = ts_node_parent(n);
+	if (ts_node_is_null(parent))
+		return AA_VISIT_SKIP;
+	enum role role = role_of(s, parent, n);
+	if (role == ROLE_OTHER || (role == ROLE_BINDS && ts_node_eq(n, u->target)))
+		return AA_VISIT_SKIP;
+	if (role == ROLE_BINDS) {
+		/* Another binding of the name: which object a later use sees is unknown. */
+		u->result = USE_ESCAPES;
+		return AA_VISIT_STOP;
+	}
+	if (ts_node_symbol(parent) == s->attribute) {
+		/* `x.get(...)`, `x.closed`: a use that neither closes nor hands it on. */
+		if (is_close_method(u->ctx, ts_node_child_by_field_id(parent, s->f.attribute))) {
+			u->result = USE_CLOSED;
+			return AA_VISIT_STOP;
+		}
+		return AA_VISIT_SKIP;
+	}
+	/* Returned, yielded, passed, stored, entered with `async with`, captured, declared
+	 * global or nonlocal, deleted, compared...: somebody else may close it. */
+	u->result = USE_ESCAPES;
+	return AA_VISIT_STOP;
+}
+
+/* A statement in the body of a `try` that has an `except`: a call made only to see it
+ * fail (`try: await aiofiles.open(missing) except OSError: ...`). */
+static bool in_try_with_handler(struct aa_ctx *ctx, TSNode stmt)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode prev = stmt;
+	for (TSNode p = aa_ctx_parent(ctx, stmt); !ts_node_is_null(p); prev = p, p = aa_ctx_parent(ctx, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+			return false;
+		if (k != s->try_statement || !field_is(p, s->f.body, prev))
+			continue;
+		uint32_t n = ts_node_named_child_count(p);
+		for (uint32_t i = 0; i < n; i++)
+			if (ts_node_symbol(ts_node_named_child(p, i)) == s->except_clause)
+				return true;
+	}
+	return false;
+}
+
+/* var: the variable holding it (NULL when none), for the suggested close. */
+static void report(struct aa_ctx *ctx, TSNode call, const struct aa_resource *r, const char *how,
+		   const struct aa_scope_info *fn, const char *var, uint32_t var_len)
+{
+	const struct aa_target *t = NULL;
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (!strcmp(targets[i].name, r->shown))
+			t = &targets[i];
+	bool file = !strcmp(r->shown, "aiofiles.open");
+	bool httpx = !strcmp(r->shown, "httpx.AsyncClient");
+	if (!var) {
+		var = file ? "f" : httpx ? "client" : "session";
+		var_len = (uint32_t)strlen(var);
+	}
+	aa_ctx_report(ctx, &aa_rule_unclosed_async_resource, call,
+		      "%s() in '%.*s' is never closed and never handed on (%s): %s; use '%s', or "
+		      "'await %.*s.%s()' in a 'finally'",
+		      aa_ctx_callee_text(ctx, call), (int)fn->name_len, fn->name ? fn->name : "", how,
+		      file ? "the file stays open until the garbage collector finds it"
+			   : "its connection pool and sockets leak (\"Unclosed client session\")",
+		      t ? t->fix : "async with", (int)(var_len > 40 ? 40 : var_len), var, httpx ? "aclose" : "close");
+}
+
+static void check(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn) || (ts_node_symbol(fn) != s->identifier && ts_node_symbol(fn) != s->attribute))
+		return;
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	if (c->kind != AA_CALLEE_FUNCTION)
+		return;
+	const struct aa_resource *r = aa_resource_find(c->qualname);
+	if (!r || !(r->flags & AA_RESOURCE_CLOSE))
+		return;
+	const struct aa_scope_info *scope = aa_model_scope(aa_ctx_model(ctx), aa_ctx_scope(ctx));
+	if (scope->kind != AA_SCOPE_FUNCTION)
+		return; /* module and class level objects live on; lambdas return them */
+
+	/* Up through parentheses and `await aiofiles.open(...)`. */
+	TSNode child = call;
+	TSNode parent = aa_ctx_parent(ctx, call);
+	while (!ts_node_is_null(parent) &&
+	       (ts_node_symbol(parent) == s->parenthesized_expression || ts_node_symbol(parent) == s->await)) {
+		child = parent;
+		parent = aa_ctx_parent(ctx, parent);
+	}
+	if (ts_node_is_null(parent))
+		return;
+	TSSymbol pk = ts_node_symbol(parent);
+	if (aa_test_expects_raise(ctx, parent))
+		return;
+	if (pk == s->expression_statement) {
+		if (in_try_with_handler(ctx, parent))
+			return;
+		report(ctx, call, r, "thrown away", scope, NULL, 0);
+		return;
+	}
+	if (pk == s->attribute && field_is(parent, s->f.object, child)) {
+		/* `aiohttp.ClientSession().get(url)`: a one-shot client nobody can close. An
+		 * object entered by hand (`await aiofiles.open(p).__aenter__()`) is the caller's
+		 * to close through what __aenter__ returned. */
+		TSNode attr = ts_node_child_by_field_id(parent, s->f.attribute);
+		if (aa_ctx_text_is(ctx, attr, "__aenter__") || aa_ctx_text_is(ctx, attr, "__enter__"))
+			return;
+		if (!is_close_method(ctx, attr))
+			report(ctx, call, r, "used once", scope, NULL, 0);
+		return;
+	}
+	if (pk != s->assignment || !field_is(parent, s->f.right, child))
+		return; /* with items, arguments, returns, containers, stores: not ours */
+	TSNode stmt = aa_ctx_parent(ctx, parent);
+	TSNode left = ts_node_child_by_field_id(parent, s->f.left);
+	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement || ts_node_is_null(left) ||
+	    ts_node_symbol(left) != s->identifier)
+		return; /* `self.s = ...`, `d[k] = ...`, `a = b = ...`, unpacking: stored */
+	TSNode body = ts_node_child_by_field_id(scope->node, s->f.body);
+	if (ts_node_is_null(body))
+		return;
+	struct use_scan u = { ctx, NULL, 0, left, USE_NONE };
+	u.name = aa_ctx_text(ctx, left, &u.len);
+	if (!aa_subtree_walk(body, MAX_SCAN_NODES, visit_use, &u) && u.result == USE_NONE)
+		return;
+	if (u.result != USE_NONE)
+		return;
+	char how[96];
+	snprintf(how, sizeof(how), "stored in '%.*s'", (int)(u.len > 40 ? 40 : u.len), u.name);
+	report(ctx, call, r, how, scope, u.name, u.len);
+}
+
+static const char *const kinds[] = { "call", NULL };
+
+const struct aa_rule aa_rule_unclosed_async_resource = {
+	.code = "AA502",
+	.name = "unclosed-async-resource",
+	.default_on = true,
+	.summary = "An aiohttp/httpx async client or aiofiles file is created outside 'async with' and never "
+		   "closed",
+	AA_TARGETS(targets),
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds `aiohttp.ClientSession()`, `httpx.AsyncClient()` and `aiofiles.open()` calls in a "
+			"function, outside `async with`, whose object the function neither closes nor hands on. "
+			"The object is: thrown away (an expression statement), used once "
+			"(`aiohttp.ClientSession().get(url)`), or assigned to a local variable that the function "
+			"only ever uses through its attributes (`session.get(...)`) and never closes "
+			"(`close()`, `aclose()` or `__aexit__()` called on it anywhere in the function).",
+		.why = "A client session owns a connection pool and its sockets; a file owns a descriptor. Left "
+		       "to the garbage collector they stay open for an unknown time, aiohttp logs "
+		       "\"Unclosed client session\" / \"Unclosed connector\", and a long-running service runs out "
+		       "of sockets or descriptors. `async with` closes them on every path, exceptions and "
+		       "cancellation included.",
+		.example = "import aiohttp\n\nasync def fetch(url):\n    session = aiohttp.ClientSession()\n"
+			   "    async with session.get(url) as resp:\n        return await resp.text()\n",
+		.use_instead = "import aiohttp\n\nasync def fetch(url):\n    async with aiohttp.ClientSession() as session:\n"
+			       "        async with session.get(url) as resp:\n            return await resp.text()\n",
+		.anchor = "The creating call; its start is the start of the callee (`aiohttp.ClientSession`).",
+		.exceptions = "The object escapes, and nothing is reported, when it is stored in an attribute "
+			      "(`self.session = aiohttp.ClientSession()`), a subscript or a container, returned, "
+			      "yielded, passed as an argument (`stack.enter_async_context(session)`, "
+			      "`contextlib.aclosing(f)`), entered with `async with session:`, used in a nested "
+			      "function or lambda, or declared `global`/`nonlocal`: whoever receives it may close "
+			      "it. Any use of the variable other than an attribute access counts as handing it on. "
+			      "A `close()`/`aclose()` anywhere in the function counts, also on one branch only, and a "
+			      "variable bound more than once in the function (`s = requests.Session()` then "
+			      "`s = httpx.AsyncClient()`; a loop variable of the same name) is not followed. "
+			      "Module-level and class-level clients live as long as the program and are not "
+			      "reported. A plain `with aiohttp.ClientSession():` is AA501's finding, not this one's. "
+			      "Suppress a line with `# noqa: AA502`.",
+		.equivalents_note = "No flake8-async or Ruff rule covers async clients (Ruff's SIM115 covers the "
+				    "standard library's `open()` only). aiohttp itself warns at run time: "
+				    "`ResourceWarning: Unclosed client session`.",
+		.references = "- [aiohttp: \"Don't create a session per request\" and closing sessions](https://docs.aiohttp.org/en/stable/client_advanced.html#graceful-shutdown)\n"
+			      "- [httpx: async client usage](https://www.python-httpx.org/async/)\n",
+	},
+};

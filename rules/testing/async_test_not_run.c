@@ -1,0 +1,196 @@
+/*
+ * AA601 async-test-not-run: an `async def test*` that pytest collects but no plugin
+ * awaits (no asyncio/anyio/trio mark; strict mode; no trio_mode). pytest skips or fails
+ * it with "async def functions are not natively supported"; the body never runs.
+ */
+#include "rules/testing/pytest_config.h"
+#include "rules/testing/test_syntax.h"
+#include "analyzer/base/xalloc.h"
+#include "rules/rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct aa_rule aa_rule_async_test_not_run;
+
+#define MAX_CANDIDATES 4096
+
+struct candidate {
+	TSNode def;
+	TSNode cls; /* the Test class's name node, or null at module level */
+};
+
+/* A test whose decorators are only non-runner pytest marks and mock.patch-like ones:
+ * returns false for a runner mark (it runs) and for anything unknown (it may). */
+static bool unmarked(struct aa_ctx *ctx, TSNode decorated)
+{
+	TSNode d;
+	for (uint32_t i = 0; !ts_node_is_null(d = aa_test_decorator(ctx, decorated, i)); i++) {
+		enum aa_test_deco k = aa_test_deco_of(ctx, d);
+		if (k != AA_DECO_MARK && k != AA_DECO_KEEPS)
+			return false;
+	}
+	return true;
+}
+
+static bool test_candidate(const struct aa_ctx *ctx, TSNode def)
+{
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, ts_node_child_by_field_id(def, aa_ctx_syms(ctx)->f.name), &len);
+	return len >= 4 && !memcmp(t, "test", 4) && !aa_test_requests_runner_fixture(ctx, def);
+}
+
+static void add(struct candidate *c, size_t *n, TSNode def, TSNode cls)
+{
+	if (*n < MAX_CANDIDATES)
+		c[(*n)++] = (struct candidate){ def, cls };
+}
+
+/* Async test methods of a collected-looking class. */
+static void class_candidates(struct aa_ctx *ctx, TSNode cls, TSNode decorated, struct candidate *c, size_t *n)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	struct aa_test_class info;
+	aa_test_class_of(ctx, cls, decorated, &info);
+	if (info.bases != AA_BASES_PLAIN || info.not_collected || info.marks.unknown || info.marks.asyncio ||
+	    info.marks.anyio || info.marks.trio)
+		return;
+	TSNode body = ts_node_child_by_field_id(cls, s->f.body);
+	uint32_t k = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode dec;
+		TSNode def = aa_test_definition(ctx, ts_node_named_child(body, i), &dec);
+		if (!ts_node_is_null(def) && ts_node_symbol(def) == s->function_definition && aa_test_is_async(ctx, def) &&
+		    test_candidate(ctx, def) && unmarked(ctx, dec))
+			add(c, n, def, ts_node_child_by_field_id(cls, s->f.name));
+	}
+}
+
+static void check(struct aa_ctx *ctx, TSNode module)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!aa_test_whole_module(ctx, module))
+		return;
+	const struct aa_source *src = aa_ctx_source(ctx);
+	/* The anyio plugin runs every test that requests anyio_backend, also through a
+	 * fixture: unknown from one file. */
+	if (memmem(src->text, src->len, "anyio_backend", 13))
+		return;
+	struct candidate *c = NULL;
+	size_t n = 0;
+	uint32_t k = ts_node_named_child_count(module);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode st = ts_node_named_child(module, i);
+		TSNode v = aa_test_assignment_value(ctx, st, "pytestmark");
+		if (!ts_node_is_null(v)) {
+			struct aa_test_marks m = { 0 };
+			aa_test_marks_of(ctx, v, &m);
+			if (m.unknown || m.asyncio || m.anyio || m.trio)
+				goto done;
+			continue;
+		}
+		if (!ts_node_is_null(aa_test_assignment_value(ctx, st, "__test__")))
+			goto done;
+		TSNode dec;
+		TSNode def = aa_test_definition(ctx, st, &dec);
+		if (ts_node_is_null(def))
+			continue;
+		if (!c)
+			c = aa_xmalloc(MAX_CANDIDATES * sizeof(*c));
+		if (ts_node_symbol(def) == s->class_definition)
+			class_candidates(ctx, def, dec, c, &n);
+		else if (aa_test_is_async(ctx, def) && test_candidate(ctx, def) && unmarked(ctx, dec))
+			add(c, &n, def, (TSNode){ 0 });
+	}
+	if (!n)
+		goto done;
+	/* Only now, with an unmarked async test in hand, is the configuration read. */
+	const char *path = aa_ctx_path(ctx);
+	struct aa_pytest_config cfg;
+	aa_pytest_config_load(&cfg, path);
+	if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest &&
+	    aa_pytest_collects_file(&cfg, path)) {
+		for (size_t i = 0; i < n; i++) {
+			uint32_t len, clen = 0;
+			const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(c[i].def, s->f.name), &len);
+			if (!aa_pytest_matches_function(&cfg, name, len))
+				continue;
+			const char *cname = "";
+			if (!ts_node_is_null(c[i].cls)) {
+				cname = aa_ctx_text(ctx, c[i].cls, &clen);
+				if (!aa_pytest_matches_class(&cfg, cname, clen))
+					continue;
+			}
+			aa_ctx_report(ctx, &aa_rule_async_test_not_run, c[i].def,
+				      "async test `%.*s%s%.*s` is never run: it has no `pytest.mark.asyncio` (or anyio / trio) "
+				      "mark and asyncio_mode is strict, so pytest skips it (fails it from pytest 8.4) "
+				      "without running its body",
+				      (int)clen, cname, clen ? "." : "", (int)len, name);
+		}
+	}
+	aa_pytest_config_release(&cfg);
+done:
+	free(c);
+}
+
+static const char *const kinds[] = { "module", NULL };
+
+const struct aa_rule aa_rule_async_test_not_run = {
+	.code = "AA601",
+	.name = "async-test-not-run",
+	.default_on = true,
+	.summary = "An async test that no pytest plugin awaits is skipped without running",
+	.node_kinds = kinds,
+	.check = check,
+	.doc = {
+		.what = "Finds `async def test*` functions at module level, and methods of `Test*` classes that "
+			"are not unittest classes, in files pytest collects (`python_files`; by default "
+			"`test_*.py` and `*_test.py`), that no plugin will await: no `pytest.mark.asyncio`, "
+			"`pytest.mark.anyio` or `pytest.mark.trio` on the function, its class (decorator or "
+			"class-level `pytestmark`) or the module's `pytestmark` (one mark or a list), while the "
+			"project's pytest configuration sets neither `asyncio_mode = auto` (also "
+			"`addopts = --asyncio-mode=auto` or `-o asyncio_mode=auto`) nor `trio_mode = true`.\n\n"
+			"The configuration is the nearest of `pytest.ini`, `.pytest.ini`, `pyproject.toml` "
+			"(`[tool.pytest.ini_options]`), `tox.ini` (`[pytest]`) and `setup.cfg` "
+			"(`[tool:pytest]`) going up from the test file to the project root (a directory with "
+			"`.git`): an approximation of pytest's rootdir choice. `python_files`, "
+			"`python_functions` and `python_classes` are honoured.",
+		.why = "pytest itself cannot run a coroutine function: without a plugin that takes the test, it "
+		       "calls it, gets a coroutine, and skips (or, with recent pytest, fails) it with \"async def "
+		       "functions are not natively supported\". pytest-asyncio's default *strict* mode takes only "
+		       "tests marked `@pytest.mark.asyncio`. A skipped test is easy to miss in a long run: its "
+		       "assertions never execute.",
+		.example = "import pytest\n\n\nasync def test_fetch(client):\n    assert await client.get(\"/\") == 200\n",
+		.use_instead = "import pytest\n\n\n@pytest.mark.asyncio\nasync def test_fetch(client):\n"
+			       "    assert await client.get(\"/\") == 200\n",
+		.anchor = "The `async def` of the test (its start is the `async` keyword, after any decorators).",
+		.exceptions = "Nothing is reported when the analyzer cannot know that the test is left alone: a "
+			      "malformed or unreadable configuration (pytest refuses to start), an `addopts` that "
+			      "loads a plugin with `-p`, a `conftest.py` between the test file and the configuration "
+			      "(or the project root) that mentions `anyio_backend`, `pytest_collection_modifyitems`, "
+			      "`pytest_pycollect_makeitem`, `pytest_pyfunc_call`, `pytest_runtest_call`, "
+			      "`pytest_itemcollected`, `pytest_plugins`, `asyncio_mode` or `trio_mode` (marks may be "
+			      "added, or coroutines run, at run time), a test file that mentions `anyio_backend`, a test that requests a fixture of a plugin "
+			      "that runs coroutine tests unmarked (aiohttp's legacy plugin: `loop`, `aiohttp_client`, "
+			      "`aiohttp_server`...; pytest-tornasync: `io_loop`, `http_server_client`...), another "
+			      "plugin's runner mark (`asyncio_cooperative`, `gen_test`, `curio`, `twisted`), a "
+			      "`pytestmark` that is not plain pytest marks, `__test__` in the module or class, a "
+			      "class with bases other than plain classes of the file (unittest classes are AA603's), "
+			      "files under `site-packages` / `dist-packages` and files with neither a configuration "
+			      "nor a `.git` above them (installed packages' tests, whose configuration and plugins "
+			      "were not shipped), "
+			      "a class or test with a decorator other than a pytest mark or `unittest.mock.patch` "
+			      "(it may run the coroutine), and a file with a syntax error. A test that requests the "
+			      "`anyio_backend` fixture runs under the anyio plugin, as FastAPI's documentation "
+			      "shows. Suppress a finding with `# noqa: AA601` on the `async def` line.\n\n"
+			      "A possible false alarm: a `conftest.py` in another branch of the "
+			      "tree (a sibling directory) whose `pytest_collection_modifyitems` marks every test "
+			      "of the session when the whole suite runs; only the conftests between the test file "
+			      "and the configuration are read.",
+		.equivalents_note = "No peer has an equivalent rule; pytest itself warns at run time "
+				    "(`PytestUnhandledCoroutineWarning`).",
+		.references = "- [pytest-asyncio: modes](https://pytest-asyncio.readthedocs.io/en/latest/concepts.html#test-discovery-modes)\n"
+			      "- [pytest: configuration file formats](https://docs.pytest.org/en/stable/reference/customize.html)\n"
+			      "- [anyio: testing with pytest](https://anyio.readthedocs.io/en/stable/testing.html)\n",
+	},
+};

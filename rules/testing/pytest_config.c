@@ -1,0 +1,636 @@
+#include "rules/testing/pytest_config.h"
+#include "analyzer/base/buf.h"
+#include "analyzer/base/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <tree_sitter/api.h>
+#include <unistd.h>
+
+const TSLanguage *tree_sitter_toml(void);
+
+/* Config files and conftests larger than this are not read (unknown): real ones are
+ * a few kilobytes. */
+#define MAX_CONFIG_BYTES (4u << 20)
+/* Directory levels searched upwards: deeper trees are unknown. */
+#define MAX_LEVELS 64
+
+static void set_str(char **slot, const char *s, size_t len)
+{
+	free(*slot);
+	*slot = aa_xstrndup(s, len);
+}
+
+static bool is_true(const char *s, size_t len)
+{
+	static const char *const yes[] = { "y", "yes", "t", "true", "on", "1" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strlen(yes[i]) == len && !strncasecmp(yes[i], s, len))
+			return true;
+	return false;
+}
+
+static bool mode_is_strict(const char *s, size_t len)
+{
+	return len == 6 && !strncasecmp(s, "strict", 6);
+}
+
+/* An `-o name=value` / `--override-ini=name=value` item of addopts. */
+static void apply_override(struct aa_pytest_config *cfg, const char *s, size_t len)
+{
+	const char *eq = memchr(s, '=', len);
+	if (!eq)
+		return;
+	size_t klen = (size_t)(eq - s), vlen = len - klen - 1;
+	if (klen == 12 && !memcmp(s, "asyncio_mode", 12))
+		cfg->asyncio_auto = !mode_is_strict(eq + 1, vlen);
+	else if (klen == 9 && !memcmp(s, "trio_mode", 9))
+		cfg->trio_mode = is_true(eq + 1, vlen);
+}
+
+/* addopts: command-line options pytest prepends. Quotes are not interpreted: the
+ * options that matter here never need them. */
+static void apply_addopts(struct aa_pytest_config *cfg, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+	enum { NONE, MODE, OVERRIDE, PLUGIN } want = NONE;
+	while (p < end) {
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		const char *t = p;
+		while (p < end && !isspace((unsigned char)*p))
+			p++;
+		size_t n = (size_t)(p - t);
+		if (!n)
+			break;
+		if (want == MODE) {
+			cfg->asyncio_auto = !mode_is_strict(t, n);
+		} else if (want == OVERRIDE) {
+			apply_override(cfg, t, n);
+		} else if (want == PLUGIN) {
+			/* A plugin may run coroutines or add marks: unknown. */
+			if (!(n > 3 && !memcmp(t, "no:", 3)))
+				cfg->unknown = true;
+		}
+		if (want != NONE) {
+			want = NONE;
+			continue;
+		}
+		if (n == 14 && !memcmp(t, "--asyncio-mode", 14))
+			want = MODE;
+		else if (n > 15 && !memcmp(t, "--asyncio-mode=", 15))
+			cfg->asyncio_auto = !mode_is_strict(t + 15, n - 15);
+		else if ((n == 2 && !memcmp(t, "-o", 2)) || (n == 14 && !memcmp(t, "--override-ini", 14)))
+			want = OVERRIDE;
+		else if (n > 15 && !memcmp(t, "--override-ini=", 15))
+			apply_override(cfg, t + 15, n - 15);
+		else if (n > 2 && !memcmp(t, "-o", 2))
+			apply_override(cfg, t + 2, n - 2);
+		else if (n == 2 && !memcmp(t, "-p", 2))
+			want = PLUGIN;
+		else if (n > 2 && !memcmp(t, "-p", 2) && !(n > 5 && !memcmp(t + 2, "no:", 3)))
+			cfg->unknown = true;
+	}
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && isspace((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+/* One option of the pytest section; the value is the raw text (continuation lines
+ * joined by newlines). */
+static void apply_option(struct aa_pytest_config *cfg, const char *key, size_t klen, const char *v, size_t vlen)
+{
+	trim(&v, &vlen);
+#define KEY_IS(lit) (klen == sizeof(lit) - 1 && !memcmp(key, lit, klen))
+	if (KEY_IS("asyncio_mode")) {
+		size_t w = 0;
+		while (w < vlen && !isspace((unsigned char)v[w]))
+			w++;
+		cfg->asyncio_auto = !mode_is_strict(v, w);
+	} else if (KEY_IS("trio_mode")) {
+		cfg->trio_mode = is_true(v, vlen);
+	} else if (KEY_IS("addopts")) {
+		apply_addopts(cfg, v, vlen);
+	} else if (KEY_IS("python_files")) {
+		set_str(&cfg->python_files, v, vlen);
+	} else if (KEY_IS("python_functions")) {
+		set_str(&cfg->python_functions, v, vlen);
+	} else if (KEY_IS("python_classes")) {
+		set_str(&cfg->python_classes, v, vlen);
+	}
+#undef KEY_IS
+}
+
+/* --- INI (iniconfig's grammar) ------------------------------------------------------ */
+
+int aa_pytest_parse_ini(struct aa_pytest_config *cfg, const char *text, size_t len, const char *section,
+			bool *has_section)
+{
+	*has_section = false;
+	bool in_section = false, have_section = false;
+	const char *key = NULL;
+	size_t klen = 0;
+	struct aa_buf value = AA_BUF_INIT;
+	const char *p = text, *end = text + len;
+	int rc = 0;
+	/* Options are applied once the file has parsed: a malformed file changes nothing. */
+	struct pending {
+		const char *key;
+		size_t klen;
+		char *value;
+	} *opts = NULL;
+	size_t n_opts = 0, opts_cap = 0;
+	while (p < end && rc == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *line = p, *lend = nl ? nl : end;
+		p = nl ? nl + 1 : end;
+		size_t n = (size_t)(lend - line);
+		while (n && (line[n - 1] == '\r' || isspace((unsigned char)line[n - 1])))
+			n--;
+		size_t lead = 0;
+		while (lead < n && isspace((unsigned char)line[lead]))
+			lead++;
+		if (lead == n || line[lead] == '#' || line[lead] == ';')
+			continue;
+		bool ends_value = lead == 0;
+		if (ends_value && key) {
+			if (in_section) {
+				AA_GROW(opts, opts_cap, n_opts + 1);
+				opts[n_opts++] = (struct pending){ key, klen, aa_buf_detach(&value) };
+			}
+			aa_buf_reset(&value);
+			key = NULL;
+		}
+		if (line[0] == '[') {
+			size_t m = n;
+			for (size_t i = 0; i < n; i++)
+				if (line[i] == '#' || line[i] == ';') {
+					m = i;
+					break;
+				}
+			while (m && isspace((unsigned char)line[m - 1]))
+				m--;
+			if (m < 2 || line[m - 1] != ']') {
+				rc = -1;
+				break;
+			}
+			have_section = true;
+			in_section = strlen(section) == m - 2 && !memcmp(line + 1, section, m - 2);
+			if (in_section)
+				*has_section = true;
+		} else if (lead == 0) {
+			const char *eq = memchr(line, '=', n), *colon = memchr(line, ':', n);
+			const char *sep = eq && !(colon && colon < eq) ? eq : colon;
+			if (!sep || !have_section) {
+				rc = -1;
+				break;
+			}
+			key = line;
+			klen = (size_t)(sep - line);
+			trim(&key, &klen);
+			const char *v = sep + 1;
+			size_t vlen = n - (size_t)(v - line);
+			trim(&v, &vlen);
+			aa_buf_add(&value, v, vlen);
+		} else {
+			if (!key) {
+				rc = -1;
+				break;
+			}
+			aa_buf_addc(&value, '\n');
+			aa_buf_add(&value, line + lead, n - lead);
+		}
+	}
+	if (rc == 0 && key && in_section) {
+		AA_GROW(opts, opts_cap, n_opts + 1);
+		opts[n_opts++] = (struct pending){ key, klen, aa_buf_detach(&value) };
+	}
+	if (rc == 0)
+		for (size_t i = 0; i < n_opts; i++)
+			apply_option(cfg, opts[i].key, opts[i].klen, opts[i].value, strlen(opts[i].value));
+	for (size_t i = 0; i < n_opts; i++)
+		free(opts[i].value);
+	free(opts);
+	aa_buf_release(&value);
+	if (rc)
+		*has_section = false;
+	return rc;
+}
+
+/* --- TOML (tree-sitter) ------------------------------------------------------------- */
+
+struct toml_walk {
+	const char *text;
+	struct aa_buf path; /* dotted key path being read */
+};
+
+static void add_simple_key(struct toml_walk *w, TSNode key)
+{
+	uint32_t s = ts_node_start_byte(key), e = ts_node_end_byte(key);
+	if (!strcmp(ts_node_type(key), "quoted_key") && e - s >= 2) {
+		s++;
+		e--;
+	}
+	if (w->path.len)
+		aa_buf_addc(&w->path, '.');
+	aa_buf_add(&w->path, w->text + s, e - s);
+}
+
+/* Appends a key node (bare_key, quoted_key, dotted_key) to the path, dot-separated.
+ * dotted_key nests on its first child (`a.b.c` is ((a.b).c)): the nesting depth is the
+ * number of dots, so it is walked with an explicit stack. */
+static void add_key(struct toml_walk *w, TSNode key)
+{
+	TSNode *tail = NULL;
+	size_t n = 0, cap = 0;
+	while (!strcmp(ts_node_type(key), "dotted_key")) {
+		uint32_t k = ts_node_named_child_count(key);
+		if (k == 0)
+			break;
+		for (uint32_t i = k; i-- > 1;) {
+			AA_GROW(tail, cap, n + 1);
+			tail[n++] = ts_node_named_child(key, i);
+		}
+		key = ts_node_named_child(key, 0);
+	}
+	if (strcmp(ts_node_type(key), "dotted_key"))
+		add_simple_key(w, key);
+	while (n)
+		add_simple_key(w, tail[--n]);
+	free(tail);
+}
+
+static bool is_key_kind(TSNode n)
+{
+	const char *k = ts_node_type(n);
+	return !strcmp(k, "bare_key") || !strcmp(k, "quoted_key") || !strcmp(k, "dotted_key");
+}
+
+/* A string's content without its quotes (escapes are kept as written). */
+static void string_text(const char *text, TSNode s, const char **out, size_t *len)
+{
+	uint32_t a = ts_node_start_byte(s), b = ts_node_end_byte(s);
+	const char *t = text + a;
+	size_t n = b - a;
+	size_t q = (n >= 6 && (!memcmp(t, "\"\"\"", 3) || !memcmp(t, "'''", 3))) ? 3 : (n >= 2 ? 1 : 0);
+	*out = t + q;
+	*len = n - 2 * q;
+}
+
+/* The value of an option as text: a string, a boolean, or an array of strings joined
+ * by spaces. */
+static void value_text(const char *text, TSNode v, struct aa_buf *out)
+{
+	const char *kind = ts_node_type(v);
+	const char *s;
+	size_t n;
+	if (!strcmp(kind, "string")) {
+		string_text(text, v, &s, &n);
+		aa_buf_add(out, s, n);
+	} else if (!strcmp(kind, "boolean")) {
+		aa_buf_add(out, text + ts_node_start_byte(v), ts_node_end_byte(v) - ts_node_start_byte(v));
+	} else if (!strcmp(kind, "array")) {
+		uint32_t k = ts_node_named_child_count(v);
+		for (uint32_t i = 0; i < k; i++) {
+			TSNode c = ts_node_named_child(v, i);
+			if (strcmp(ts_node_type(c), "string"))
+				continue;
+			string_text(text, c, &s, &n);
+			if (out->len)
+				aa_buf_addc(out, ' ');
+			aa_buf_add(out, s, n);
+		}
+	}
+}
+
+static bool path_is_section(const char *path, size_t len)
+{
+	return (len == 23 && !memcmp(path, "tool.pytest.ini_options", 23)) || (len == 11 && !memcmp(path, "tool.pytest", 11));
+}
+
+/* Pairs of a table (or document, or inline table) under the path w->path holds. Inline
+ * tables nest; an explicit stack bounds the walk. */
+static void read_pairs(struct aa_pytest_config *cfg, struct toml_walk *w, TSNode container, bool *has_section)
+{
+	struct item {
+		TSNode node;
+		size_t path_len;
+	} *stack = NULL;
+	size_t n = 0, cap = 0;
+	AA_GROW(stack, cap, 1);
+	stack[n++] = (struct item){ container, w->path.len };
+	while (n) {
+		struct item it = stack[--n];
+		uint32_t k = ts_node_named_child_count(it.node);
+		for (uint32_t i = 0; i < k; i++) {
+			TSNode pair = ts_node_named_child(it.node, i);
+			if (strcmp(ts_node_type(pair), "pair"))
+				continue;
+			TSNode key = ts_node_named_child(pair, 0);
+			TSNode val = ts_node_named_child(pair, ts_node_named_child_count(pair) - 1);
+			if (ts_node_is_null(key) || ts_node_is_null(val) || !is_key_kind(key))
+				continue;
+			w->path.len = it.path_len;
+			w->path.data[w->path.len] = 0;
+			add_key(w, key);
+			/* The option's section is the path minus its last component. */
+			const char *dot = strrchr(w->path.data, '.');
+			if (!strcmp(ts_node_type(val), "inline_table")) {
+				if (path_is_section(w->path.data, w->path.len))
+					*has_section = true;
+				AA_GROW(stack, cap, n + 1);
+				stack[n++] = (struct item){ val, w->path.len };
+				continue;
+			}
+			if (!dot || !path_is_section(w->path.data, (size_t)(dot - w->path.data)))
+				continue;
+			*has_section = true;
+			struct aa_buf v = AA_BUF_INIT;
+			value_text(w->text, val, &v);
+			apply_option(cfg, dot + 1, strlen(dot + 1), v.data, v.len);
+			aa_buf_release(&v);
+		}
+	}
+	free(stack);
+}
+
+int aa_pytest_parse_toml(struct aa_pytest_config *cfg, const char *text, size_t len, bool *has_section)
+{
+	*has_section = false;
+	if (len > UINT32_MAX)
+		return -1;
+	TSParser *parser = ts_parser_new();
+	if (!ts_parser_set_language(parser, tree_sitter_toml())) {
+		ts_parser_delete(parser);
+		return -1;
+	}
+	TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
+	int rc = 0;
+	TSNode root = tree ? ts_tree_root_node(tree) : (TSNode){ 0 };
+	if (!tree || ts_node_has_error(root)) {
+		rc = -1;
+	} else {
+		struct toml_walk w = { text, AA_BUF_INIT };
+		read_pairs(cfg, &w, root, has_section);
+		uint32_t k = ts_node_named_child_count(root);
+		for (uint32_t i = 0; i < k; i++) {
+			TSNode table = ts_node_named_child(root, i);
+			const char *kind = ts_node_type(table);
+			if (strcmp(kind, "table") && strcmp(kind, "table_array_element"))
+				continue;
+			TSNode key = ts_node_named_child(table, 0);
+			if (ts_node_is_null(key) || !is_key_kind(key))
+				continue;
+			aa_buf_reset(&w.path);
+			add_key(&w, key);
+			if (!strcmp(kind, "table") && path_is_section(w.path.data, w.path.len))
+				*has_section = true;
+			read_pairs(cfg, &w, table, has_section);
+		}
+		aa_buf_release(&w.path);
+	}
+	if (tree)
+		ts_tree_delete(tree);
+	ts_parser_delete(parser);
+	if (rc)
+		*has_section = false;
+	return rc;
+}
+
+/* --- lookup ------------------------------------------------------------------------- */
+
+static bool exists(const char *dir, const char *name, bool *is_file)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+		return false;
+	if (stat(path, &st) != 0)
+		return false;
+	if (is_file)
+		*is_file = S_ISREG(st.st_mode);
+	return true;
+}
+
+/* Reads dir/name whole. Returns the malloc'd text (caller frees) or NULL when it cannot
+ * be read (missing, too large, an I/O error). */
+static char *read_file(const char *dir, const char *name, size_t *len)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+		return NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct aa_buf b = AA_BUF_INIT;
+	char chunk[8192];
+	size_t got;
+	bool ok = true;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		aa_buf_add(&b, chunk, got);
+		if (b.len > MAX_CONFIG_BYTES) {
+			ok = false;
+			break;
+		}
+	}
+	if (ferror(f))
+		ok = false;
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok) {
+		aa_buf_release(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return aa_buf_detach(&b);
+}
+
+/* A conftest.py that names one of these may add marks, run coroutines itself, or
+ * change the mode at run time (the catalog's anyio_backend and
+ * pytest_collection_modifyitems, and the hooks and settings that do the same). */
+static const char *const conftest_words[] = {
+	"anyio_backend", "pytest_collection_modifyitems", "pytest_pycollect_makeitem", "pytest_pyfunc_call",
+	"pytest_runtest_call", "pytest_itemcollected", "pytest_plugins", "asyncio_mode", "trio_mode", NULL,
+};
+
+static void read_conftest(struct aa_pytest_config *cfg, const char *dir)
+{
+	bool is_file = false;
+	if (!exists(dir, "conftest.py", &is_file))
+		return;
+	size_t len = 0;
+	char *text = is_file ? read_file(dir, "conftest.py", &len) : NULL;
+	if (!text) {
+		cfg->unknown = true;
+		return;
+	}
+	if (memmem(text, len, "anyio_backend", 13))
+		cfg->anyio_conftest = true;
+	for (size_t i = 0; conftest_words[i]; i++)
+		if (memmem(text, len, conftest_words[i], strlen(conftest_words[i])))
+			cfg->unknown = true;
+	free(text);
+}
+
+/* Is dir/name the config pytest would take here? Applies it to cfg when it is. */
+static bool try_config(struct aa_pytest_config *cfg, const char *dir, const char *name, const char *section,
+		       bool toml)
+{
+	bool is_file = false;
+	if (!exists(dir, name, &is_file))
+		return false;
+	size_t len = 0;
+	char *text = is_file ? read_file(dir, name, &len) : NULL;
+	if (!text) {
+		cfg->unknown = true;
+		return true;
+	}
+	bool has = false;
+	int rc = toml ? aa_pytest_parse_toml(cfg, text, len, &has) : aa_pytest_parse_ini(cfg, text, len, section, &has);
+	free(text);
+	if (rc != 0) {
+		/* pytest stops with an error on a malformed config: nothing runs. */
+		cfg->unknown = true;
+		return true;
+	}
+	/* pytest.ini is the config even without its section. */
+	return has || !strcmp(name, "pytest.ini") || !strcmp(name, ".pytest.ini");
+}
+
+void aa_pytest_config_load(struct aa_pytest_config *cfg, const char *path)
+{
+	memset(cfg, 0, sizeof *cfg);
+	char *copy = aa_xstrdup(path);
+	char *slash = strrchr(copy, '/');
+	const char *rel = slash ? copy : ".";
+	if (slash)
+		*slash = 0;
+	if (slash == copy)
+		rel = "/";
+	char *dir = realpath(rel, NULL);
+	free(copy);
+	if (!dir) {
+		/* A name that is not on disk (stdin under a made-up name): unknown. */
+		cfg->unknown = true;
+		return;
+	}
+	cfg->dir = aa_xstrdup(dir);
+	if (strstr(dir, "/site-packages/") || strstr(dir, "/dist-packages/")) {
+		/* An installed package's tests run with a configuration (and plugins: trio's
+		 * `-p trio._tests.pytest_plugin`) that was not shipped with them. */
+		cfg->unknown = true;
+		free(dir);
+		return;
+	}
+	bool found = false;
+	for (int level = 0; level < MAX_LEVELS && !found && !cfg->unknown; level++) {
+		read_conftest(cfg, dir);
+		found = try_config(cfg, dir, "pytest.ini", "pytest", false) ||
+			try_config(cfg, dir, ".pytest.ini", "pytest", false) ||
+			try_config(cfg, dir, "pyproject.toml", NULL, true) ||
+			try_config(cfg, dir, "tox.ini", "pytest", false) ||
+			try_config(cfg, dir, "setup.cfg", "tool:pytest", false);
+		if (found || exists(dir, ".git", NULL))
+			break;
+		if (!strcmp(dir, "/")) {
+			/* Neither a configuration nor a project root: an installed package's
+			 * tests (site-packages), run with a configuration that was not shipped. */
+			cfg->unknown = true;
+			break;
+		}
+		char *up = strrchr(dir, '/');
+		if (up == dir)
+			up[1] = 0;
+		else
+			*up = 0;
+		if (level == MAX_LEVELS - 1)
+			cfg->unknown = true;
+	}
+	free(dir);
+}
+
+void aa_pytest_config_release(struct aa_pytest_config *cfg)
+{
+	free(cfg->python_files);
+	free(cfg->python_functions);
+	free(cfg->python_classes);
+	free(cfg->dir);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* --- name matching ------------------------------------------------------------------ */
+
+static bool has_glob(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '*' || s[i] == '?' || s[i] == '[')
+			return true;
+	return false;
+}
+
+/* Calls match on each whitespace-separated pattern of patterns. */
+static bool any_pattern(const char *patterns, const char *name, size_t len, bool prefix_ok, const char *full_path)
+{
+	char *nm = aa_xstrndup(name, len);
+	bool hit = false;
+	const char *p = patterns;
+	while (*p && !hit) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		const char *t = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		size_t n = (size_t)(p - t);
+		if (!n)
+			break;
+		char *pat = aa_xstrndup(t, n);
+		if (full_path && memchr(pat, '/', n)) {
+			/* pytest's fnmatch_ex: a relative pattern with a separator matches the
+			 * end of the path. */
+			char *anchored = pat[0] == '/' ? aa_xstrdup(pat) : aa_xasprintf("*/%s", pat);
+			hit = fnmatch(anchored, full_path, 0) == 0;
+			free(anchored);
+		} else if (prefix_ok && !has_glob(pat, n)) {
+			hit = len >= n && !memcmp(nm, pat, n);
+		} else {
+			hit = fnmatch(pat, nm, 0) == 0;
+		}
+		free(pat);
+	}
+	free(nm);
+	return hit;
+}
+
+bool aa_pytest_collects_file(const struct aa_pytest_config *cfg, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char *full = cfg->dir ? aa_xasprintf("%s/%s", cfg->dir, base) : aa_xstrdup(path);
+	bool hit = any_pattern(cfg->python_files ? cfg->python_files : "test_*.py *_test.py", base, strlen(base), false,
+			       full);
+	free(full);
+	return hit;
+}
+
+bool aa_pytest_matches_function(const struct aa_pytest_config *cfg, const char *name, size_t len)
+{
+	return any_pattern(cfg->python_functions ? cfg->python_functions : "test", name, len, true, NULL);
+}
+
+bool aa_pytest_matches_class(const struct aa_pytest_config *cfg, const char *name, size_t len)
+{
+	return any_pattern(cfg->python_classes ? cfg->python_classes : "Test", name, len, true, NULL);
+}

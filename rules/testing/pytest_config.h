@@ -1,0 +1,74 @@
+/*
+ * pytest_config.h: what the project's pytest configuration says about one test file
+ * (AA601, AA602).
+ *
+ * aa_pytest_config_load() looks up, from the test file's directory upwards to the
+ * project root (a directory holding `.git`, which is still searched, or the filesystem
+ * root), the nearest configuration pytest would read, checking in each directory, in
+ * pytest's order: `pytest.ini`, `.pytest.ini` (always a config), `pyproject.toml` (only
+ * when it has `[tool.pytest.ini_options]` or `[tool.pytest]`; read with the tree-sitter
+ * TOML grammar), `tox.ini` (only with `[pytest]`), `setup.cfg` (only with
+ * `[tool:pytest]`). INI files are read as pytest's iniconfig reads them (sections,
+ * `key = value` / `key: value`, indented continuation lines, `#`/`;` comment lines).
+ * It also reads every `conftest.py` from the test file's directory up to the config's
+ * directory (pytest's confcutdir), or up to the project root when there is no config.
+ *
+ * The answer is conservative: whenever run-time behaviour cannot be known (a malformed
+ * or unreadable config, a conftest hook or plugin list that may add marks or run
+ * coroutines, a file that does not exist on disk, a file under `site-packages` or
+ * `dist-packages`, or no configuration and no `.git` up to the filesystem root: an
+ * installed package's tests, whose configuration and plugins were not shipped)
+ * `unknown` is set and the rules report nothing. Nothing is ever printed.
+ *
+ * Thread-safe: no shared state; each call does its own I/O (a handful of stat calls per
+ * directory level, and reads only the nearest config and the conftests). Callers load
+ * once per file, and only for files that hold an async test or fixture.
+ */
+#ifndef AA_PYTEST_CONFIG_H
+#define AA_PYTEST_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct aa_ctx; /* analyzer/check/context.h */
+
+struct aa_pytest_config {
+	bool unknown;      /* report nothing: see above */
+	bool asyncio_auto; /* asyncio_mode is not strict (auto, legacy; also via addopts) */
+	bool trio_mode;    /* trio_mode = true (pytest-trio runs every async test) */
+	bool anyio_conftest; /* a conftest mentions anyio_backend (the anyio plugin runs tests / fixtures) */
+	/* Owned, NUL-terminated, whitespace-separated patterns as configured, or NULL for
+	 * pytest's defaults ("test_*.py *_test.py", "test", "Test"). */
+	char *python_files;
+	char *python_functions;
+	char *python_classes;
+	char *dir;         /* owned; absolute directory of the test file, or NULL when unknown */
+};
+
+/* Fills cfg for the Python file at path (relative to the working directory, or
+ * absolute). Never fails: problems set cfg->unknown. Release with
+ * aa_pytest_config_release. */
+void aa_pytest_config_load(struct aa_pytest_config *cfg, const char *path);
+void aa_pytest_config_release(struct aa_pytest_config *cfg);
+
+/* Does pytest collect this file when it walks its directory (python_files: a pattern
+ * without '/' matches the base name, one with '/' the end of the path)? path as given
+ * to aa_pytest_config_load. */
+bool aa_pytest_collects_file(const struct aa_pytest_config *cfg, const char *path);
+/* Does a function (python_functions) / class (python_classes) name match: each pattern
+ * is a prefix, or a glob when it holds *, ? or [. name is len bytes, not NUL-terminated. */
+bool aa_pytest_matches_function(const struct aa_pytest_config *cfg, const char *name, size_t len);
+bool aa_pytest_matches_class(const struct aa_pytest_config *cfg, const char *name, size_t len);
+
+/* Exposed for tests: parses an INI text (len bytes) as iniconfig does and reports
+ * whether it holds `section`; the values of asyncio_mode/trio_mode/addopts/python_*
+ * found there go into cfg (the ones it already holds are replaced). Returns 0, or -1
+ * when the text is malformed (cfg untouched then except for owned strings, which stay
+ * valid). *has_section receives whether the section exists. */
+int aa_pytest_parse_ini(struct aa_pytest_config *cfg, const char *text, size_t len, const char *section,
+			bool *has_section);
+/* The same for pyproject.toml text: [tool.pytest.ini_options] (or pytest 9's
+ * [tool.pytest]). Returns -1 on a TOML syntax error. */
+int aa_pytest_parse_toml(struct aa_pytest_config *cfg, const char *text, size_t len, bool *has_section);
+
+#endif
