@@ -82,3 +82,14 @@ const struct aa_rule *const aa_rules[] = {
 };
 
 const size_t aa_rules_count = sizeof(aa_rules) / sizeof(aa_rules[0]);
+
+const struct aa_family *const aa_families[] = {
+	&aa_family_analyzer,
+	&aa_family_blocking,
+	&aa_family_coroutines,
+	&aa_family_concurrency,
+	&aa_family_cancellation,
+	&aa_family_resources,
+	&aa_family_testing,
+};
+const size_t aa_families_count = sizeof(aa_families) / sizeof(aa_families[0]);

@@ -117,7 +117,7 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 	cli->format = AA_FORMAT_TEXT;
 	const char *prog = argc > 0 ? strrchr(argv[0], '/') : NULL;
 	prog = prog ? prog + 1 : (argc > 0 ? argv[0] : "async-analyzer");
-	cli->concurrency_checker = !strcmp(prog, "concurrency-checker");
+	cli->program = prog;
 
 	int i = 1;
 	cli->command = AA_CMD_CHECK;

@@ -21,7 +21,9 @@ struct aa_strlist {
 
 struct aa_cli {
 	enum aa_command command;
-	bool concurrency_checker;  /* invoked as concurrency-checker: AA3xx preset */
+	/* argv[0]'s last component (borrowed from argv): a family's program name presets
+	 * the selection to that family (concurrency-checker: AA3xx) */
+	const char *program;
 	struct aa_strlist paths;
 	struct aa_strlist select, extend_select, ignore, exclude, blocking_calls, rule_args;
 	bool have_select;

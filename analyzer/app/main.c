@@ -185,7 +185,8 @@ static int cmd_check(const struct aa_cli *cli)
 {
 	int status = EXIT_CLEAN;
 	bool *enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
-	static const char *const preset_aa3[] = { "AA3" };
+	/* Invoked under a family's program name: the selection is preset to that family. */
+	const struct aa_family *preset = aa_family_of_program(cli->program);
 	struct aa_selection sel = {
 		.select = cli->have_select ? cli->select.items : NULL,
 		.n_select = cli->select.len,
@@ -193,8 +194,8 @@ static int cmd_check(const struct aa_cli *cli)
 		.n_extend_select = cli->extend_select.len,
 		.ignore = cli->ignore.items,
 		.n_ignore = cli->ignore.len,
-		.preset = cli->concurrency_checker ? preset_aa3 : NULL,
-		.n_preset = cli->concurrency_checker ? 1 : 0,
+		.preset = preset ? &preset->prefix : NULL,
+		.n_preset = preset ? 1 : 0,
 	};
 	char *sel_error = NULL;
 	if (aa_select_resolve(&sel, enabled, &sel_error) < 0) {

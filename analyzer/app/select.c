@@ -81,7 +81,7 @@ int aa_select_resolve(const struct aa_selection *sel, bool *enabled, char **erro
 			sel_spec = ext;
 		int ign = best(sel->ignore, sel->n_ignore, r, true);
 		/* The analyzer's own diagnostics: on unless ignored by exact code or name. */
-		if (!strcmp(r->code, "AA001") || !strcmp(r->code, "AA002")) {
+		if (r->always_on) {
 			enabled[i] = ign != SPEC_EXACT;
 			continue;
 		}

@@ -20,6 +20,32 @@ size_t aa_rule_index(const struct aa_rule *rule)
 	return aa_rules_count;
 }
 
+const struct aa_rule *aa_rule_with_role(enum aa_pipeline_role role)
+{
+	for (size_t i = 0; i < aa_rules_count; i++)
+		if (aa_rules[i]->role == role)
+			return aa_rules[i];
+	return NULL;
+}
+
+const struct aa_family *aa_family_of_program(const char *program)
+{
+	for (size_t i = 0; i < aa_families_count; i++)
+		if (aa_families[i]->program && !strcmp(aa_families[i]->program, program))
+			return aa_families[i];
+	return NULL;
+}
+
+const char *aa_severity_name(enum aa_severity severity)
+{
+	switch (severity) {
+	case AA_SEVERITY_WARNING: return "warning";
+	case AA_SEVERITY_NOTE: return "note";
+	case AA_SEVERITY_ERROR: break;
+	}
+	return "error";
+}
+
 const struct aa_target *aa_rule_match_function(const struct aa_rule *rule, const char *qualname)
 {
 	for (size_t i = 0; i < rule->n_targets; i++) {

@@ -54,10 +54,55 @@ struct aa_rule_doc {
 	const char *references;  /* markdown list of links; may be NULL */
 };
 
+/* A rule family: the rules under one code prefix, kept in one folder rules/<family>/
+ * with their helpers. Immutable; listed once in rules/registry.c (aa_families). */
+struct aa_family {
+	const char *prefix;  /* "AA1": every code of the family starts with it */
+	const char *tag;     /* "blocking-call": SARIF rule tag */
+	const char *title;   /* "blocking calls": the catalog's heading */
+	/* The name of a program preset to this family alone ("concurrency-checker": the
+	 * same binary invoked under that name), or NULL. */
+	const char *program;
+};
+
+/* How sure a finding is, for text, JSON, SARIF `level` and annotations. */
+enum aa_severity {
+	AA_SEVERITY_ERROR = 0, /* certain to block, hang, lose work or never run */
+	AA_SEVERITY_WARNING,   /* conditional or likely */
+	AA_SEVERITY_NOTE,      /* style */
+};
+
+/* The word the output formats use for a severity: "error", "warning", "note". */
+const char *aa_severity_name(enum aa_severity severity);
+
+/* Whether a rule's findings come with a fix an editor or --fix could apply. */
+enum aa_fix_kind {
+	AA_FIX_NONE = 0,
+	AA_FIX_SAFE,   /* cannot change behaviour beyond removing the bug */
+	AA_FIX_UNSAFE, /* may change behaviour: applied only when asked for */
+};
+
+/* Findings the pipeline itself makes, not a check: each role is held by one rule. */
+enum aa_pipeline_role {
+	AA_ROLE_NONE = 0,
+	AA_ROLE_SYNTAX_ERROR, /* the first parse error of a file */
+	AA_ROLE_UNREADABLE,   /* a file that cannot be read or decoded */
+};
+
 struct aa_rule {
 	const char *code;       /* "AA101": stable public API */
 	const char *name;       /* kebab-case pattern name: "blocking-sleep" */
+	const struct aa_family *family; /* the family whose prefix code starts with */
 	bool default_on;        /* opt-in rules are enabled only by exact code, name or ALL */
+	/* Reported whatever the selection, unless ignored by its exact code or name (the
+	 * analyzer's own diagnostics: a file that was not analyzed must say so). */
+	bool always_on;
+	enum aa_severity severity; /* default severity */
+	enum aa_fix_kind fix;
+	enum aa_pipeline_role role;
+	/* Its certain targets travel through sync helpers: a call of a project function
+	 * that reaches one is a finding of the helper-chain rule. */
+	bool travels;
 	const char *summary;    /* one sentence, no trailing period (SARIF shortDescription) */
 	const char *const *equivalents; /* NULL-terminated peer codes honoured by noqa, or NULL */
 	const struct aa_target *targets; /* the rule's exhaustive target table, or NULL */
@@ -90,8 +135,18 @@ const struct aa_rule *aa_rule_find(const char *code_or_name);
 /* Index of rule in aa_rules (rules are compared by pointer). */
 size_t aa_rule_index(const struct aa_rule *rule);
 
-/* Targets of rule matching a resolved call; see analyzer/resolve.h for how names are
- * formed. Returns NULL when none matches. */
+/* The rule holding a pipeline role, or NULL when no rule of the registry does. */
+const struct aa_rule *aa_rule_with_role(enum aa_pipeline_role role);
+
+/* The families (rules/registry.c), in code order. */
+extern const struct aa_family *const aa_families[];
+extern const size_t aa_families_count;
+
+/* The family preset to program name (argv[0]'s last component), or NULL. */
+const struct aa_family *aa_family_of_program(const char *program);
+
+/* Targets of rule matching a resolved call (a qualified name as the model forms it,
+ * analyzer/facts/model.h). Returns NULL when none matches. */
 const struct aa_target *aa_rule_match_function(const struct aa_rule *rule, const char *qualname);
 const struct aa_target *aa_rule_match_method(const struct aa_rule *rule, const char *class_qualname,
 					     const char *method, size_t method_len);

@@ -11,12 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct aa_rule aa_rule_syntax_error;
-extern const struct aa_rule aa_rule_unreadable_file;
-
-bool aa_rule_travels(const struct aa_rule *r)
+static bool travels(const struct aa_rule *r)
 {
-	return !strncmp(r->code, "AA10", 4) && r->code[4] >= '1' && r->code[4] <= '8';
+	return r->travels;
 }
 
 /* Words starting with "async" are checked during the one scan for `async def`; the
@@ -46,7 +43,9 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 	if (aa_syms_init(&e->syms, lang, error) < 0)
 		return -1;
 	e->blocking_calls = blocking_calls;
-	aa_target_index_build(&e->travelling, aa_rule_travels);
+	aa_target_index_build(&e->travelling, travels);
+	e->syntax_error = aa_rule_with_role(AA_ROLE_SYNTAX_ERROR);
+	e->unreadable = aa_rule_with_role(AA_ROLE_UNREADABLE);
 	e->enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
 	memcpy(e->enabled, enabled, aa_rules_count * sizeof(bool));
 	e->n_symbols = ts_language_symbol_count(lang);
@@ -134,10 +133,10 @@ void aa_worker_release(struct aa_worker *w)
 static void report_unreadable(struct aa_worker *w, const char *display, const char *message, uint32_t line,
 			      uint32_t col)
 {
-	if (!aa_engine_enabled(w->engine, &aa_rule_unreadable_file))
+	if (!w->engine->unreadable || !aa_engine_enabled(w->engine, w->engine->unreadable))
 		return;
 	struct aa_diag d = { 0 };
-	d.rule = &aa_rule_unreadable_file;
+	d.rule = w->engine->unreadable;
 	d.path = aa_xstrdup(display);
 	d.message = aa_xstrdup(message);
 	d.span = (struct aa_span){ line, col, line, col + 1 };
@@ -303,7 +302,7 @@ static void report_syntax_error(struct aa_ctx *ctx, TSNode err)
 		else
 			message = aa_xasprintf("syntax error: unexpected '%.*s'", (int)len, t);
 	}
-	aa_ctx_emit(ctx, &aa_rule_syntax_error, start, end, message);
+	aa_ctx_emit(ctx, ctx->engine->syntax_error, start, end, message);
 }
 
 /* An import worth keeping for the index: under an analyzed top-level module that is
@@ -362,7 +361,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	if (!ctx.noqa.whole_file) {
 		if (w->engine->uses_index)
 			ctx.summary = aa_summary_new(job->display, module, job->is_package);
-		if (parsed.has_error)
+		if (parsed.has_error && w->engine->syntax_error)
 			report_syntax_error(&ctx, parsed.first_error);
 		struct aa_walk_visitor v = { .ud = &ctx, .enter = on_enter };
 		aa_walk(&parsed, &w->engine->syms, &v);

@@ -39,11 +39,11 @@ struct aa_engine {
 	bool uses_index;          /* some enabled rule needs the project index */
 	bool scan_imports;        /* ... and the imports of the files it does not parse */
 	bool fanout_facts;        /* ... and the fan-out facts of async functions (AA301, AA302) */
-	struct aa_target_index travelling; /* owned; AA101-AA108 targets by name (AA109) */
+	struct aa_target_index travelling; /* owned; the targets of the rules that travel, by name */
+	/* The rules holding the pipeline's roles (registry), or NULL: a parse error and an
+	 * unreadable file are reported under them. */
+	const struct aa_rule *syntax_error, *unreadable;
 };
-
-/* Does rule's table travel through helpers (AA109)? AA101-AA108. */
-bool aa_rule_travels(const struct aa_rule *rule);
 
 /* Prepares an engine for the rules enabled[] selects (borrowed for the call; copied).
  * Returns 0, or -1 with *error set (static string) when the pinned grammar lacks a name

@@ -28,7 +28,9 @@ int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_
 		/* GitHub resolves annotation paths against the repository root. */
 		char *rel;
 		bool inside = aa_emit_srcroot_path(opts, d->path, &rel);
-		fputs("::error file=", out);
+		/* GitHub's annotation kinds are error, warning and notice. */
+		enum aa_severity sev = d->rule->severity;
+		fprintf(out, "::%s file=", sev == AA_SEVERITY_NOTE ? "notice" : aa_severity_name(sev));
 		put_escaped(out, inside ? rel : d->path, true);
 		free(rel);
 		fprintf(out, ",line=%u", (unsigned)s->line);

@@ -42,7 +42,7 @@ static int add_diag(cJSON *array, const struct aa_diag *d)
 {
 	cJSON *obj = attach(array, NULL, cJSON_CreateObject());
 	if (!obj || !add_str(obj, "code", d->rule->code) || !add_str(obj, "name", d->rule->name) ||
-	    !add_str(obj, "message", d->message) || !add_str(obj, "severity", "error") ||
+	    !add_str(obj, "message", d->message) || !add_str(obj, "severity", aa_severity_name(d->rule->severity)) ||
 	    !add_str(obj, "path", d->path) || !add_span(obj, &d->span))
 		return 0;
 	cJSON *related = attach(obj, "related", cJSON_CreateArray());

@@ -344,20 +344,6 @@ static cJSON *add_physical(cJSON *parent, const struct place *pl, const struct a
 	return ok ? phys : NULL;
 }
 
-static const char *family_tag(const char *code)
-{
-	switch (code[0] && code[1] ? code[2] : 0) {
-	case '0': return "analyzer";
-	case '1': return "blocking-call";
-	case '2': return "coroutine";
-	case '3': return "concurrency";
-	case '4': return "cancellation";
-	case '5': return "async-resource";
-	case '6': return "async-test";
-	default: return "async";
-	}
-}
-
 static bool add_rule(cJSON *rules, const struct aa_rule *r)
 {
 	cJSON *o = add_obj(rules, NULL);
@@ -383,14 +369,14 @@ static bool add_rule(cJSON *rules, const struct aa_rule *r)
 	if (!ok)
 		return false;
 	cJSON *conf = add_obj(o, "defaultConfiguration");
-	if (!conf || !add_str(conf, "level", "error"))
+	if (!conf || !add_str(conf, "level", aa_severity_name(r->severity)))
 		return false;
 	/* Opt-in rules say so; the SARIF default for "enabled" is true. */
 	if (!r->default_on && !add_bool(conf, "enabled", false))
 		return false;
 	cJSON *props = add_obj(o, "properties");
 	cJSON *tags = add_arr(props, "tags");
-	return tags && add_str(tags, NULL, "async") && add_str(tags, NULL, family_tag(r->code));
+	return tags && add_str(tags, NULL, "async") && add_str(tags, NULL, r->family->tag);
 }
 
 static bool add_driver(cJSON *run)
@@ -497,7 +483,7 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 	size_t index = aa_rule_index(d->rule);
 	if (index < aa_rules_count && !add_num(res, "ruleIndex", (double)index))
 		return false;
-	if (!add_str(res, "level", "error") || !add_message(res, "message", d->message, NULL))
+	if (!add_str(res, "level", aa_severity_name(d->rule->severity)) || !add_message(res, "message", d->message, NULL))
 		return false;
 	cJSON *locs = add_arr(res, "locations");
 	cJSON *loc = add_obj(locs, NULL);

@@ -4,6 +4,10 @@
 const struct aa_rule aa_rule_syntax_error = {
 	.code = "AA001",
 	.name = "syntax-error",
+	.family = &aa_family_analyzer,
+	.severity = AA_SEVERITY_ERROR,
+	.always_on = true,
+	.role = AA_ROLE_SYNTAX_ERROR,
 	.default_on = true,
 	.summary = "The file does not parse",
 	.doc = {

@@ -4,6 +4,10 @@
 const struct aa_rule aa_rule_unreadable_file = {
 	.code = "AA002",
 	.name = "unreadable-file",
+	.family = &aa_family_analyzer,
+	.severity = AA_SEVERITY_ERROR,
+	.always_on = true,
+	.role = AA_ROLE_UNREADABLE,
 	.default_on = true,
 	.summary = "The file cannot be read or decoded",
 	.doc = {

@@ -5,6 +5,8 @@
 const struct aa_rule aa_rule_blocking_call_via_helper = {
 	.code = "AA109",
 	.name = "blocking-call-via-helper",
+	.family = &aa_family_blocking,
+	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
 	.summary = "A sync project function called from async code makes a blocking call",
 	.uses_index = AA_INDEX_CALLS,

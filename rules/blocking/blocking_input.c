@@ -33,6 +33,9 @@ static const char *const kinds[] = { "call", NULL };
 const struct aa_rule aa_rule_blocking_input = {
 	.code = "AA107",
 	.name = "blocking-input",
+	.family = &aa_family_blocking,
+	.severity = AA_SEVERITY_ERROR,
+	.travels = true,
 	.default_on = true,
 	.summary = "Reading from the terminal with input(), sys.stdin or getpass blocks the event loop "
 		   "inside an async function",

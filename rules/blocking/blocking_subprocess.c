@@ -141,6 +141,9 @@ static const char *const kinds[] = { "call", NULL };
 const struct aa_rule aa_rule_blocking_subprocess = {
 	.code = "AA103",
 	.name = "blocking-subprocess",
+	.family = &aa_family_blocking,
+	.severity = AA_SEVERITY_ERROR,
+	.travels = true,
 	.default_on = true,
 	.summary = "Running or waiting for a child process synchronously blocks the event loop inside an async "
 		   "function",

@@ -500,6 +500,9 @@ static const char *const kinds[] = { "call", "with_statement", NULL };
 const struct aa_rule aa_rule_blocking_sync_primitive = {
 	.code = "AA108",
 	.name = "blocking-sync-primitive",
+	.family = &aa_family_blocking,
+	.severity = AA_SEVERITY_ERROR,
+	.travels = true,
 	.default_on = true,
 	.summary = "A thread or process synchronisation primitive waits inside an async function, or a "
 		   "threading lock is held across an await",

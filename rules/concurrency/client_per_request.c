@@ -134,6 +134,8 @@ static const char *const kinds[] = { "call", NULL };
 const struct aa_rule aa_rule_client_per_request = {
 	.code = "AA306",
 	.name = "client-per-request",
+	.family = &aa_family_concurrency,
+	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
 	.summary = "An aiohttp/httpx async client is created inside a loop over a collection: one connection "
 		   "pool per request",

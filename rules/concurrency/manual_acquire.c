@@ -171,6 +171,8 @@ static const char *const kinds[] = { "call", NULL };
 const struct aa_rule aa_rule_manual_acquire = {
 	.code = "AA304",
 	.name = "manual-acquire",
+	.family = &aa_family_concurrency,
+	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
 	.summary = "An asyncio lock or semaphore is acquired with 'await x.acquire()' without a try/finally "
 		   "that releases it",

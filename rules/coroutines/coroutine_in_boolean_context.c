@@ -18,8 +18,10 @@ static const char *const kinds[] = { "call", NULL };
 
 const struct aa_rule aa_rule_coroutine_in_boolean_context = {
 	.code = "AA202",
-	.uses_index = AA_INDEX_COROUTINES,
 	.name = "coroutine-in-boolean-context",
+	.family = &aa_family_coroutines,
+	.severity = AA_SEVERITY_ERROR,
+	.uses_index = AA_INDEX_COROUTINES,
 	.default_on = true,
 	.summary = "An unawaited coroutine is used as a condition, which is always true",
 	.equivalents = equivalents,

@@ -18,8 +18,10 @@ static const char *const kinds[] = { "call", NULL };
 
 const struct aa_rule aa_rule_unawaited_coroutine = {
 	.code = "AA201",
-	.uses_index = AA_INDEX_COROUTINES,
 	.name = "unawaited-coroutine",
+	.family = &aa_family_coroutines,
+	.severity = AA_SEVERITY_ERROR,
+	.uses_index = AA_INDEX_COROUTINES,
 	.default_on = true,
 	.summary = "A coroutine is created and thrown away without being awaited, so it never runs",
 	.equivalents = equivalents,

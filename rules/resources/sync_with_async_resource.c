@@ -92,6 +92,8 @@ static const char *const kinds[] = { "with_statement", "for_statement", "for_in_
 const struct aa_rule aa_rule_sync_with_async_resource = {
 	.code = "AA501",
 	.name = "sync-with-async-resource",
+	.family = &aa_family_resources,
+	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
 	.summary = "A plain 'with' or 'for' on an object that supports only 'async with' or 'async for'",
 	AA_TARGETS(targets),

@@ -221,6 +221,8 @@ static const char *const kinds[] = { "call", NULL };
 const struct aa_rule aa_rule_unclosed_async_resource = {
 	.code = "AA502",
 	.name = "unclosed-async-resource",
+	.family = &aa_family_resources,
+	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
 	.summary = "An aiohttp/httpx async client or aiofiles file is created outside 'async with' and never "
 		   "closed",

@@ -1,0 +1,9 @@
+/* The AA4xx family, cancellation and timeouts: its descriptor (rule.h). */
+#include "rules/rules.h"
+
+const struct aa_family aa_family_cancellation = {
+	.prefix = "AA4",
+	.tag = "cancellation",
+	.title = "cancellation and timeouts",
+	.program = NULL,
+};

@@ -1,0 +1,9 @@
+/* The AA3xx family, concurrency control: its descriptor (rule.h). */
+#include "rules/rules.h"
+
+const struct aa_family aa_family_concurrency = {
+	.prefix = "AA3",
+	.tag = "concurrency",
+	.title = "concurrency control",
+	.program = "concurrency-checker",
+};
