@@ -2,6 +2,7 @@
  * functions (async, no yield of their own). Exit 0 = pass; each failure prints expected
  * vs actual. */
 #include "rules/coroutines/coroutine.h"
+#include "analyzer/facts/decorators.h"
 #include "analyzer/facts/known_types.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/facts/model.h"
@@ -25,22 +26,22 @@ static int fails;
 
 static void decorators(void)
 {
-	EXPECT_BOOL("@staticmethod", true, aa_coroutine_decorator_transparent("builtins.staticmethod", false));
-	EXPECT_BOOL("@classmethod", true, aa_coroutine_decorator_transparent("builtins.classmethod", false));
-	EXPECT_BOOL("@abc.abstractmethod", true, aa_coroutine_decorator_transparent("abc.abstractmethod", false));
-	EXPECT_BOOL("@typing.override", true, aa_coroutine_decorator_transparent("typing.override", false));
+	EXPECT_BOOL("@staticmethod", true, aa_decorator_transparent("builtins.staticmethod", false));
+	EXPECT_BOOL("@classmethod", true, aa_decorator_transparent("builtins.classmethod", false));
+	EXPECT_BOOL("@abc.abstractmethod", true, aa_decorator_transparent("abc.abstractmethod", false));
+	EXPECT_BOOL("@typing.override", true, aa_decorator_transparent("typing.override", false));
 	EXPECT_BOOL("@typing_extensions.override", true,
-		    aa_coroutine_decorator_transparent("typing_extensions.override", false));
-	EXPECT_BOOL("@functools.cache", true, aa_coroutine_decorator_transparent("functools.cache", false));
-	EXPECT_BOOL("@functools.lru_cache", true, aa_coroutine_decorator_transparent("functools.lru_cache", false));
-	EXPECT_BOOL("@functools.lru_cache(8)", true, aa_coroutine_decorator_transparent("functools.lru_cache", true));
-	EXPECT_BOOL("@functools.wraps(f)", true, aa_coroutine_decorator_transparent("functools.wraps", true));
-	EXPECT_BOOL("@functools.wraps (bare)", false, aa_coroutine_decorator_transparent("functools.wraps", false));
-	EXPECT_BOOL("@staticmethod()", false, aa_coroutine_decorator_transparent("builtins.staticmethod", true));
-	EXPECT_BOOL("@textual.work", false, aa_coroutine_decorator_transparent("textual.work", false));
+		    aa_decorator_transparent("typing_extensions.override", false));
+	EXPECT_BOOL("@functools.cache", true, aa_decorator_transparent("functools.cache", false));
+	EXPECT_BOOL("@functools.lru_cache", true, aa_decorator_transparent("functools.lru_cache", false));
+	EXPECT_BOOL("@functools.lru_cache(8)", true, aa_decorator_transparent("functools.lru_cache", true));
+	EXPECT_BOOL("@functools.wraps(f)", true, aa_decorator_transparent("functools.wraps", true));
+	EXPECT_BOOL("@functools.wraps (bare)", false, aa_decorator_transparent("functools.wraps", false));
+	EXPECT_BOOL("@staticmethod()", false, aa_decorator_transparent("builtins.staticmethod", true));
+	EXPECT_BOOL("@textual.work", false, aa_decorator_transparent("textual.work", false));
 	EXPECT_BOOL("@contextlib.asynccontextmanager", false,
-		    aa_coroutine_decorator_transparent("contextlib.asynccontextmanager", false));
-	EXPECT_BOOL("@property", false, aa_coroutine_decorator_transparent("builtins.property", false));
+		    aa_decorator_transparent("contextlib.asynccontextmanager", false));
+	EXPECT_BOOL("@property", false, aa_decorator_transparent("builtins.property", false));
 }
 
 /* The first function_definition of the model's file, in preorder (scope order). */

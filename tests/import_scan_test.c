@@ -20,7 +20,7 @@ static bool keep_all(void *ud, const char *name)
  * when the local name it binds is not its last component. */
 static void expect(const char *what, const char *module, bool is_package, const char *text, const char *want)
 {
-	struct aa_summary *sum = aa_summary_new("t.py", module, is_package);
+	struct aa_summary *sum = aa_summary_new("t.py", module, is_package, 0);
 	aa_import_scan(sum, text, strlen(text), keep_all, NULL);
 	char got[1024] = "";
 	for (size_t i = 0; i < sum->n_imports; i++) {

@@ -228,29 +228,19 @@ static int cmd_check(const struct aa_cli *cli)
 	bool use_stdin = cli->stdin_filename || (cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"));
 	if (use_stdin) {
 		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
-		struct aa_worker w;
-		aa_worker_init(&w, &engine);
-		struct aa_summary *sum = NULL;
 		char *data;
-		size_t len;
+		size_t len = 0;
 		if (read_stdin(&data, &len) < 0) {
 			error("cannot read standard input%s", "");
 			status = EXIT_ERROR;
+			data = NULL;
 		} else if (aa_path_excluded(name, cli->exclude.items, cli->exclude.len)) {
 			free(data);
+			data = NULL;
 		} else {
-			struct aa_file_job job = { .path = name, .display = name };
-			sum = aa_analyze_bytes(&w, data, len, &job);
 			n_files = 1;
 		}
-		aa_diag_list_init(&result.diags);
-		aa_diag_list_take(&result.diags, &w.diags);
-		/* One file is its own project: same-file cross-references still resolve. */
-		aa_index_link(&sum, 1, &result.diags);
-		aa_summary_free(sum);
-		aa_diag_list_sort(&result.diags);
-		result.internal_errors = w.internal_errors;
-		aa_worker_release(&w);
+		aa_run_bytes(&engine, name, data, len, &result);
 	} else {
 		static const char *const dot[] = { ".", NULL };
 		const char *const *paths = cli->paths.len ? cli->paths.items : dot;
@@ -272,7 +262,7 @@ static int cmd_check(const struct aa_cli *cli)
 		struct aa_modmap *modmap =
 			engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths) : NULL;
 		modmap_secs = aa_run_now() - t_modmap;
-		engine.modmap = modmap;
+		aa_engine_set_modmap(&engine, modmap);
 		aa_run_files(&engine, disc.files, disc.len, jobs, &result);
 		engine.modmap = NULL;
 		aa_modmap_free(modmap);

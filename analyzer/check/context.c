@@ -1,5 +1,4 @@
 #include "analyzer/check/ctx_impl.h"
-#include "analyzer/engine/summarize.h"
 #include "analyzer/base/xalloc.h"
 
 #include <stdarg.h>
@@ -8,7 +7,7 @@
 
 const struct aa_syms *aa_ctx_syms(const struct aa_ctx *ctx)
 {
-	return &ctx->engine->syms;
+	return ctx->syms;
 }
 
 const struct aa_source *aa_ctx_source(const struct aa_ctx *ctx)
@@ -28,23 +27,17 @@ const char *aa_ctx_path(const struct aa_ctx *ctx)
 
 uint32_t aa_ctx_scope(const struct aa_ctx *ctx)
 {
-	return ctx->scope;
+	return ctx->facts.scope;
 }
 
 bool aa_ctx_in_async(const struct aa_ctx *ctx)
 {
-	return aa_model_scope(ctx->model, ctx->scope)->async_context;
+	return aa_model_scope(ctx->model, ctx->facts.scope)->async_context;
 }
 
 const char *aa_ctx_function_name(struct aa_ctx *ctx)
 {
-	const struct aa_scope_info *sc = aa_model_scope(ctx->model, ctx->scope);
-	if (sc->function == AA_NO_SCOPE)
-		return "<module>";
-	const struct aa_scope_info *fn = aa_model_scope(ctx->model, sc->function);
-	if (!fn->name)
-		return "<lambda>";
-	return aa_model_intern(ctx->model, fn->name, fn->name_len);
+	return aa_summarizer_function_name(&ctx->facts);
 }
 
 const char *aa_ctx_text(const struct aa_ctx *ctx, TSNode node, uint32_t *len)
@@ -63,48 +56,17 @@ bool aa_ctx_text_is(const struct aa_ctx *ctx, TSNode node, const char *s)
 
 struct aa_meaning aa_ctx_eval(struct aa_ctx *ctx, TSNode expr)
 {
-	return aa_model_eval(ctx->model, ctx->scope, expr);
+	return aa_model_eval(ctx->model, ctx->facts.scope, expr);
 }
 
 void aa_ctx_callee_of(struct aa_ctx *ctx, TSNode fn, struct aa_callee *out)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	struct aa_callee c = { 0 };
-	if (!ts_node_is_null(fn)) {
-		if (ts_node_symbol(fn) == s->attribute) {
-			TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
-			TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
-			struct aa_meaning om = aa_ctx_eval(ctx, obj);
-			if (om.kind == AA_MEANING_INSTANCE && !ts_node_is_null(attr)) {
-				c.kind = AA_CALLEE_METHOD;
-				c.qualname = om.qualname;
-				c.method = aa_ctx_text(ctx, attr, &c.method_len);
-				c.receiver = obj;
-				c.origin = om.node;
-			}
-		}
-		if (c.kind == AA_CALLEE_UNKNOWN) {
-			struct aa_meaning fm = aa_ctx_eval(ctx, fn);
-			if (fm.kind == AA_MEANING_NAME) {
-				c.kind = AA_CALLEE_FUNCTION;
-				c.qualname = fm.qualname;
-			} else if (fm.kind == AA_MEANING_FUNCTION) {
-				c.kind = AA_CALLEE_LOCAL;
-				c.qualname = fm.qualname;
-				c.node = fm.node;
-			}
-		}
-	}
-	*out = c;
+	aa_callee_resolve(ctx->model, ctx->syms, ctx->src, ctx->facts.scope, fn, out);
 }
 
 const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call)
 {
-	if (ts_node_eq(call, ctx->memo_call))
-		return &ctx->memo;
-	aa_ctx_callee_of(ctx, ts_node_child_by_field_id(call, aa_ctx_syms(ctx)->f.function), &ctx->memo);
-	ctx->memo_call = call;
-	return &ctx->memo;
+	return aa_summarizer_callee(&ctx->facts, call);
 }
 
 const struct aa_target *aa_ctx_match_call(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
@@ -127,25 +89,18 @@ bool aa_ctx_imports(const struct aa_ctx *ctx, const char *module)
 
 const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx)
 {
-	return ctx->engine->blocking_calls;
+	return ctx->blocking_calls;
 }
 
 TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node)
 {
-	/* Nodes checked are the walker's current node or close above it. */
-	for (unsigned up = 0; ctx->walk && up < 16; up++) {
-		TSNode a = aa_walk_ancestor(ctx->walk, up);
-		if (ts_node_is_null(a))
-			break;
-		if (ts_node_eq(a, node))
-			return aa_walk_ancestor(ctx->walk, up + 1);
-	}
-	return ts_node_parent(node);
+	return aa_summarizer_parent(&ctx->facts, node);
 }
 
 bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
 {
-	return aa_engine_enabled(ctx->engine, rule);
+	size_t i = aa_rule_index(rule);
+	return i < aa_rules_count && ctx->enabled[i];
 }
 
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call)
@@ -209,72 +164,93 @@ int aa_call_positional_count(const struct aa_ctx *ctx, TSNode call)
 	return pos;
 }
 
-/* Appends expr's text with blanks and line continuations dropped, and the arguments of
- * calls in it shown as "(...)": `self.conn.execute(...).fetchone`. */
-static void add_callee(struct aa_ctx *ctx, TSNode expr, struct aa_buf *out)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	/* Unwind the chain iteratively: outermost attribute/call first, base last. */
-	TSNode chain[16];
-	size_t n = 0;
-	TSNode node = expr;
-	while (n < 16) {
-		TSSymbol k = ts_node_symbol(node);
-		if (k == s->attribute || k == s->call) {
-			chain[n++] = node;
-			node = ts_node_child_by_field_id(node, k == s->call ? s->f.function : s->f.object);
-			if (ts_node_is_null(node))
-				break;
-		} else {
-			break;
-		}
-	}
-	if (!ts_node_is_null(node)) {
-		uint32_t len;
-		const char *t = aa_ctx_text(ctx, node, &len);
-		for (uint32_t i = 0; i < len; i++)
-			if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' && t[i] != '\\')
-				aa_buf_addc(out, t[i]);
-	}
-	while (n-- > 0) {
-		if (ts_node_symbol(chain[n]) == s->call) {
-			aa_buf_adds(out, "(...)");
-		} else {
-			uint32_t len;
-			const char *t = aa_ctx_text(ctx, ts_node_child_by_field_id(chain[n], s->f.attribute), &len);
-			aa_buf_addc(out, '.');
-			aa_buf_add(out, t, len);
-		}
-	}
-}
-
 const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
-	aa_buf_reset(&ctx->scratch);
-	if (ts_node_is_null(fn))
-		return ctx->scratch.data;
-	add_callee(ctx, fn, &ctx->scratch);
-	/* Messages stay short. */
-	if (ctx->scratch.len > 60) {
-		ctx->scratch.len = 60;
-		ctx->scratch.data[60] = '\0';
-		aa_buf_adds(&ctx->scratch, "...");
-	}
-	return ctx->scratch.data;
+	return aa_summarizer_callee_text(&ctx->facts, call);
 }
 
 bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, struct aa_ref *ref)
 {
-	return aa_summarize_defer_begin(ctx, rule, call, ref);
+	/* A call vouched for records nothing: no finding to decide, no module to read. */
+	return ctx->facts.summary && aa_ctx_rule_enabled(ctx, rule) && !aa_ctx_vouched(ctx, rule, call) &&
+	       aa_summarizer_ref(&ctx->facts, call, ref);
 }
 
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
 		  const struct aa_ref *ref, char *message)
 {
 	(void)cond; /* AA_DEFER_IF_COROUTINE is the only condition */
-	aa_summarize_defer(ctx, rule, call, ref, message);
+	aa_summarizer_defer(&ctx->facts, rule, call, ref, message);
+}
+
+void *aa_ctx_record(struct aa_ctx *ctx, const struct aa_crossfile *cf)
+{
+	struct aa_summary *sum = ctx->facts.summary;
+	for (size_t i = 0; sum && i < ctx->n_crossfiles; i++) {
+		if (ctx->crossfiles[i] != cf)
+			continue;
+		struct aa_sum_record *r = &sum->records[i];
+		if (!r->data) {
+			r->data = cf->new_record();
+			r->free_data = cf->free_record;
+		}
+		return r->data;
+	}
+	return NULL;
+}
+
+struct aa_summary *aa_ctx_summary(struct aa_ctx *ctx)
+{
+	return ctx->facts.summary;
+}
+
+uint32_t aa_ctx_summary_function(const struct aa_ctx *ctx, bool *in_lambda)
+{
+	return aa_summarizer_function(&ctx->facts, in_lambda);
+}
+
+bool aa_ctx_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out)
+{
+	return aa_summarizer_ref(&ctx->facts, call, out);
+}
+
+bool aa_ctx_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out)
+{
+	return aa_summarizer_ref_fn(&ctx->facts, fn, out);
+}
+
+bool aa_ctx_self_method_unbound(struct aa_ctx *ctx, uint32_t class_scope, const char *name, uint32_t len)
+{
+	return aa_summarizer_self_method_unbound(&ctx->facts, class_scope, name, len);
+}
+
+struct aa_span aa_ctx_span(const struct aa_ctx *ctx, TSNode node)
+{
+	return aa_summarizer_span(&ctx->facts, node);
+}
+
+char *aa_ctx_line(const struct aa_ctx *ctx, TSNode node)
+{
+	return aa_summarizer_line(&ctx->facts, node);
+}
+
+const struct aa_rule *aa_ctx_travelling_target(struct aa_ctx *ctx, TSNode call, const struct aa_target **target_out)
+{
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	const struct aa_target_hit *hit = NULL;
+	if (c->kind == AA_CALLEE_FUNCTION)
+		hit = aa_target_index_function(ctx->travelling, c->qualname);
+	else if (c->kind == AA_CALLEE_METHOD)
+		hit = aa_target_index_method(ctx->travelling, c->qualname, c->method, c->method_len);
+	if (target_out)
+		*target_out = hit ? hit->target : NULL;
+	return hit ? hit->rule : NULL;
+}
+
+bool aa_ctx_vouched(const struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node)
+{
+	uint32_t line = aa_source_line_of(ctx->src, ts_node_start_byte(node)) + 1;
+	return aa_noqa_suppresses(ctx->noqa, line, rule);
 }
 
 void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const char *fmt, ...)
@@ -291,7 +267,7 @@ void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_
 {
 	const struct aa_source *src = ctx->src;
 	uint32_t line = aa_source_line_of(src, start_byte);
-	if (!aa_engine_enabled(ctx->engine, rule) || aa_noqa_suppresses(&ctx->noqa, line + 1, rule)) {
+	if (!aa_ctx_rule_enabled(ctx, rule)) {
 		free(message);
 		return;
 	}
@@ -308,5 +284,5 @@ void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_
 	d.span.end_col = aa_source_col(src, end_line, end_byte);
 	if (src->text)
 		d.source_line = aa_xstrndup(src->text + src->line_starts[line], aa_source_line_len(src, line));
-	aa_diag_list_push(ctx->out, &d);
+	aa_noqa_push(ctx->noqa, ctx->out, &d);
 }

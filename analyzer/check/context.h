@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
+#include "analyzer/facts/callee.h"
 #include "analyzer/facts/model.h"
+#include "analyzer/facts/summary.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/input/source.h"
 #include "parsers/python/syms.h"
@@ -49,30 +51,13 @@ bool aa_ctx_text_is(const struct aa_ctx *ctx, TSNode node, const char *s);
 
 /* --- resolution ------------------------------------------------------------------ */
 
-enum aa_callee_kind {
-	AA_CALLEE_UNKNOWN = 0,
-	AA_CALLEE_FUNCTION, /* qualname: a module-level callable, "time.sleep", "builtins.open" */
-	AA_CALLEE_METHOD,   /* qualname: the receiver's class "requests.Session"; method: "get" */
-	AA_CALLEE_LOCAL,    /* a def of this file (node = the function_definition; qualname its
-			       qualified name) */
-};
-
-struct aa_callee {
-	enum aa_callee_kind kind;
-	const char *qualname;   /* owned by the model; FUNCTION, METHOD, LOCAL */
-	const char *method;     /* METHOD: into the source, method_len bytes */
-	uint32_t method_len;
-	TSNode receiver;        /* METHOD: the receiver expression */
-	TSNode origin;          /* METHOD: the call that made the receiver, when unique; else null */
-	TSNode node;            /* LOCAL: the def */
-};
-
 /* Resolves what a `call` node calls. Memoised for the current node, so several rules
  * asking about the same call cost one resolution. */
 const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call);
 
 /* What calling fn (a name or attribute: the `fetch` of `map(fetch, urls)`) would call,
- * resolved as aa_ctx_callee resolves a call's function. Not memoised. */
+ * resolved as aa_ctx_callee resolves a call's function (analyzer/facts/callee.h). Not
+ * memoised. */
 void aa_ctx_callee_of(struct aa_ctx *ctx, TSNode fn, struct aa_callee *out);
 
 /* True when rule is enabled in this run. */
@@ -120,8 +105,7 @@ void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, 
 
 /* --- cross-file findings ----------------------------------------------------------- */
 
-/* What a deferred finding waits for (decided by the project index, analyzer/index/index.h,
- * after every file is summarised). */
+/* What a deferred finding waits for (decided when every file is summarised). */
 enum aa_defer_cond {
 	/* the callee resolves to a project coroutine function (an `async def` whose
 	 * decorators are all known to keep it one, not overridden in a project subclass
@@ -129,13 +113,12 @@ enum aa_defer_cond {
 	AA_DEFER_IF_COROUTINE = 1,
 };
 
-struct aa_ref; /* analyzer/facts/summary.h */
-
 /* Deferred findings are recorded in two steps, so that a message is built only for a
  * call that can be deferred. aa_ctx_defer_begin() is true when a finding of rule at call
- * can be recorded: a summary is being built, rule is enabled and not suppressed by noqa
- * on the call's line, and the callee can be named (not a call through an unknown
- * object); it then fills *ref (strings owned by the summary). */
+ * can be recorded: a summary is being built, rule is enabled, the call's line does not
+ * vouch for it (aa_ctx_vouched: then nothing is recorded, so the index reads no module
+ * for it), and the callee can be named (not a call through an unknown object); it then
+ * fills *ref (strings owned by the summary). */
 bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, struct aa_ref *ref);
 
 /* Records the finding of rule at call that aa_ctx_defer_begin() accepted with *ref, to
@@ -145,6 +128,42 @@ bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
  * message (taken over). */
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
 		  const struct aa_ref *ref, char *message);
+
+/* --- what cross-file analyses record (rule.h's struct aa_crossfile) ----------------- */
+
+/* The record of analysis cf in the summary being built, made with cf->new_record on
+ * first use; NULL when no summary is being built or no enabled rule runs cf. */
+void *aa_ctx_record(struct aa_ctx *ctx, const struct aa_crossfile *cf);
+
+/* The summary being built (its arena interns a record's strings, summary.h), or NULL. */
+struct aa_summary *aa_ctx_summary(struct aa_ctx *ctx);
+
+/* The index in the summary's funcs[] of the function the current node is in, or
+ * UINT32_MAX (module level, a class body, no summary); *in_lambda: in a lambda. */
+uint32_t aa_ctx_summary_function(const struct aa_ctx *ctx, bool *in_lambda);
+
+/* How the index will name call's callee (or the callable fn), when it may be project
+ * code (analyzer/facts/summarize.h); false without a summary. Strings owned by it. */
+bool aa_ctx_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out);
+bool aa_ctx_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out);
+
+/* `self.name()` in a method of the class with scope class_scope that the index could
+ * not resolve to project code (analyzer/facts/summarize.h). */
+bool aa_ctx_self_method_unbound(struct aa_ctx *ctx, uint32_t class_scope, const char *name, uint32_t len);
+
+/* node's span, and a copy of its first line (caller frees). */
+struct aa_span aa_ctx_span(const struct aa_ctx *ctx, TSNode node);
+char *aa_ctx_line(const struct aa_ctx *ctx, TSNode node);
+
+/* The target of a rule whose targets travel through helpers (rule.h's .travels) that
+ * call is, or NULL; *target_out (optional) receives it. */
+const struct aa_rule *aa_ctx_travelling_target(struct aa_ctx *ctx, TSNode call, const struct aa_target **target_out);
+
+/* True when a noqa comment on node's line names rule: the user vouched for that line.
+ * Analyses that follow calls across files treat a vouched call as no evidence (a
+ * blocking call vouched for starts no helper chain); findings themselves are
+ * suppressed where they are reported, not here. */
+bool aa_ctx_vouched(const struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node);
 
 /* The call's callee text for messages: "time.sleep" for `time.sleep(1)`, shortened to
  * 60 bytes. Owned by the context, valid until the next call of this function. */

@@ -12,12 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/base/span.h"
+
 struct aa_rule;
 
-struct aa_span {
-	uint32_t line, col;         /* start, 1-based, code points */
-	uint32_t end_line, end_col; /* end, 1-based, exclusive */
-};
 
 /* Another place that explains the finding (SARIF relatedLocations, or a hop of a
  * codeFlow when the finding has a chain). */

@@ -13,16 +13,40 @@
 #include <stddef.h>
 #include <tree_sitter/api.h>
 
-struct aa_ctx; /* analyzer/check/context.h */
+struct aa_ctx;    /* analyzer/check/context.h */
+struct aa_link;   /* analyzer/check/link.h */
+struct aa_demand; /* analyzer/index/index.h */
 
+/* What a rule asks of the project index besides its cross-file analysis. */
 enum aa_index_use {
-	AA_INDEX_NONE = 0,
-	AA_INDEX_CALLS,      /* resolves the calls of the parsed files (AA109) */
-	AA_INDEX_COROUTINES, /* also needs sync files that import project coroutines, which
-				the prefilter skips: their imports are scanned (AA201, AA202) */
-	AA_INDEX_FANOUT,     /* defers fan-out sites (rules/concurrency/fanout.h): summaries also record
-				what async functions await, their network calls and limiters
-				(AA301, AA302) */
+	/* It defers findings with aa_ctx_defer (context.h): summaries are built. */
+	AA_INDEX_DEFERS = 1u << 0,
+	/* It fires in sync code on calls of project coroutines: sync files that import one
+	 * (which the prefilter skips) are read on demand, and its check runs there. */
+	AA_INDEX_SYNC_CALLERS = 1u << 1,
+};
+
+/* A cross-file analysis (cppcheck's getFileInfo and analyseWholeProgram): per file, its
+ * summarize hook records the facts it needs in its own record of the file's summary;
+ * between the on-demand rounds its demand hook says which unread modules it needs; when
+ * every file is summarised its link hook reads the project index and reports. The rules
+ * that share its facts point to one (AA301 and AA302 share the fan-out analysis). It
+ * runs when a rule pointing to it is enabled. Immutable; the hooks run on worker
+ * threads (summarize) or the main thread (demand, link) and keep no state outside
+ * their records. */
+struct aa_crossfile {
+	const char *name;              /* "helper-chains": what the docs call it */
+	/* Node kinds handed to summarize, NULL-terminated (interned at start-up). */
+	const char *const *node_kinds;
+	/* Called after the rules' checks of each node of those kinds while a summary is
+	 * built; records with aa_ctx_record (context.h). */
+	void (*summarize)(struct aa_ctx *ctx, TSNode node);
+	void *(*new_record)(void);          /* an empty record (aa_ctx_record calls it) */
+	void (*free_record)(void *record);
+	/* Which unread modules the records need (index.h's aa_demand_*); may be NULL. */
+	void (*demand)(struct aa_demand *demand);
+	/* Reads the index and reports through aa_link_report (link.h). */
+	void (*link)(struct aa_link *link);
 };
 
 enum aa_target_flags {
@@ -119,10 +143,11 @@ struct aa_rule {
 	 * here the words (NULL-terminated) whose presence makes a file worth parsing for it,
 	 * e.g. {"create_task", "ensure_future", NULL}. May be NULL. */
 	const char *const *prefilter_words;
-	/* The rule's findings are decided by the project index (analyzer/index/index.h): it is
-	 * reported from file summaries (AA109) or defers with aa_ctx_defer. When no enabled
-	 * rule needs it, no summary is built and no module is read on demand. */
-	enum aa_index_use uses_index;
+	/* The cross-file analysis whose link reports this rule's findings, or NULL. */
+	const struct aa_crossfile *crossfile;
+	/* enum aa_index_use flags. When no enabled rule has a cross-file analysis or
+	 * flags, no summary is built and no module is read on demand. */
+	unsigned index_use;
 	struct aa_rule_doc doc;
 };
 

@@ -4,7 +4,6 @@
 #include "analyzer/facts/model.h"
 #include "parsers/python/parse.h"
 #include "analyzer/input/source.h"
-#include "analyzer/engine/summarize.h"
 #include "parsers/python/walk.h"
 #include "analyzer/base/xalloc.h"
 
@@ -33,6 +32,65 @@ static void add_prefilter_word(struct aa_engine *e, const char *w)
 		AA_GROW(e->prefilter_words, e->prefilter_cap, e->n_prefilter_words + 1);
 		e->prefilter_words[e->n_prefilter_words++] = w;
 	}
+}
+
+static bool modmap_has_project_top(const void *ud, const char *name, size_t len)
+{
+	return aa_modmap_has_project_top(ud, name, len);
+}
+
+void aa_engine_set_modmap(struct aa_engine *e, const struct aa_modmap *modmap)
+{
+	e->modmap = modmap;
+	e->project = (struct aa_project_names){ modmap_has_project_top, modmap };
+}
+
+/* The distinct cross-file analyses of the enabled rules, in registry order. */
+static void collect_crossfiles(struct aa_engine *e, const bool *enabled)
+{
+	e->crossfiles = aa_xcalloc(aa_rules_count + 1, sizeof(*e->crossfiles));
+	for (size_t i = 0; i < aa_rules_count; i++) {
+		const struct aa_crossfile *cf = aa_rules[i]->crossfile;
+		if (!enabled[i] || !cf)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < e->n_crossfiles && !seen; k++)
+			seen = e->crossfiles[k] == cf;
+		if (!seen)
+			e->crossfiles[e->n_crossfiles++] = cf;
+	}
+}
+
+/* The per-symbol table of the analyses' summarize hooks (a CSR table, as for checks).
+ * Returns false with *error set to an unknown node kind. */
+static bool build_cf_dispatch(struct aa_engine *e, const char **error)
+{
+	uint32_t *counts = aa_xcalloc(e->n_symbols + 1, sizeof(uint32_t));
+	for (size_t c = 0; c < e->n_crossfiles; c++) {
+		for (const char *const *k = e->crossfiles[c]->node_kinds; k && *k; k++) {
+			TSSymbol sym = aa_syms_lookup(&e->syms, *k);
+			if (!sym || sym >= e->n_symbols) {
+				*error = *k;
+				free(counts);
+				return false;
+			}
+			counts[sym]++;
+		}
+	}
+	e->cf_start = aa_xcalloc(e->n_symbols + 1, sizeof(uint32_t));
+	uint32_t total = 0;
+	for (uint32_t k = 0; k < e->n_symbols; k++) {
+		e->cf_start[k] = total;
+		total += counts[k];
+		counts[k] = e->cf_start[k];
+	}
+	e->cf_start[e->n_symbols] = total;
+	e->cf_dispatch = aa_xcalloc(total + 1, sizeof(*e->cf_dispatch));
+	for (size_t c = 0; c < e->n_crossfiles; c++)
+		for (const char *const *k = e->crossfiles[c]->node_kinds; k && *k; k++)
+			e->cf_dispatch[counts[aa_syms_lookup(&e->syms, *k)]++] = e->crossfiles[c];
+	free(counts);
+	return true;
 }
 
 int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *blocking_calls,
@@ -83,13 +141,16 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 		}
 	}
 	free(counts);
+	collect_crossfiles(e, enabled);
+	if (!build_cf_dispatch(e, error)) {
+		aa_engine_release(e);
+		return -1;
+	}
 	for (size_t i = 0; i < aa_rules_count; i++) {
-		if (enabled[i] && aa_rules[i]->uses_index != AA_INDEX_NONE)
+		if (enabled[i] && (aa_rules[i]->index_use || aa_rules[i]->crossfile))
 			e->uses_index = true;
-		if (enabled[i] && aa_rules[i]->uses_index == AA_INDEX_COROUTINES)
+		if (enabled[i] && (aa_rules[i]->index_use & AA_INDEX_SYNC_CALLERS))
 			e->scan_imports = true;
-		if (enabled[i] && aa_rules[i]->uses_index == AA_INDEX_FANOUT)
-			e->fanout_facts = true;
 		if (!enabled[i] || !aa_rules[i]->prefilter_words)
 			continue;
 		for (const char *const *w = aa_rules[i]->prefilter_words; *w; w++)
@@ -105,6 +166,9 @@ void aa_engine_release(struct aa_engine *e)
 	free(e->dispatch);
 	free(e->prefilter_words);
 	free(e->async_words);
+	free(e->crossfiles);
+	free(e->cf_start);
+	free(e->cf_dispatch);
 	aa_target_index_release(&e->travelling);
 	memset(e, 0, sizeof(*e));
 }
@@ -209,40 +273,47 @@ static bool worth_parsing(const struct aa_engine *e, const struct aa_source *src
 	return false;
 }
 
+struct file_walk {
+	struct aa_ctx ctx;
+	const struct aa_engine *engine;
+};
+
 static void on_enter(void *ud, TSNode node, uint32_t scope, uint32_t inner, const struct aa_walk_state *ws)
 {
-	struct aa_ctx *ctx = ud;
-	ctx->walk = ws;
-	const struct aa_engine *e = ctx->engine;
+	struct file_walk *fw = ud;
+	struct aa_ctx *ctx = &fw->ctx;
+	const struct aa_engine *e = fw->engine;
+	aa_summarizer_at(&ctx->facts, scope, ws);
 	TSSymbol k = ts_node_symbol(node);
-	if (k < e->n_symbols) {
-		uint32_t from = e->sym_start[k], to = e->sym_start[k + 1];
-		ctx->scope = scope;
-		for (uint32_t i = from; i < to; i++) {
-			/* A file read on demand has nothing the other rules look at (the
-			 * prefilter skipped it); only the coroutine rules can report there,
-			 * through the index (sync code discarding a project coroutine). */
-			if (ctx->on_demand && e->dispatch[i]->uses_index != AA_INDEX_COROUTINES)
-				continue;
-			e->dispatch[i]->check(ctx, node);
-		}
+	if (k >= e->n_symbols)
+		return;
+	for (uint32_t i = e->sym_start[k]; i < e->sym_start[k + 1]; i++) {
+		/* A file read on demand has nothing the other rules look at (the prefilter
+		 * skipped it); only rules that fire on sync callers of project coroutines can
+		 * report there, through the index. */
+		if (ctx->on_demand && !(e->dispatch[i]->index_use & AA_INDEX_SYNC_CALLERS))
+			continue;
+		e->dispatch[i]->check(ctx, node);
 	}
-	aa_summarize_enter(ctx, node, scope, inner);
+	if (!ctx->facts.summary)
+		return;
+	aa_summarizer_enter(&ctx->facts, node, inner);
+	for (uint32_t i = e->cf_start[k]; i < e->cf_start[k + 1]; i++)
+		e->cf_dispatch[i]->summarize(ctx, node);
 }
 
-static void collect_noqa(struct aa_ctx *ctx)
+static void collect_noqa(struct aa_noqa *noqa, const struct aa_source *src, const struct aa_model *model)
 {
-	const struct aa_source *src = ctx->src;
-	size_t n = aa_model_comment_count(ctx->model);
+	size_t n = aa_model_comment_count(model);
 	for (size_t i = 0; i < n; i++) {
-		TSNode c = aa_model_comment(ctx->model, i);
+		TSNode c = aa_model_comment(model, i);
 		uint32_t start = ts_node_start_byte(c), end = ts_node_end_byte(c);
 		uint32_t line = aa_source_line_of(src, start);
 		bool own_line = true;
 		for (uint32_t p = src->line_starts[line]; p < start; p++)
 			if (src->text[p] != ' ' && src->text[p] != '\t' && src->text[p] != '\f')
 				own_line = false;
-		aa_noqa_add_comment(&ctx->noqa, src->text + start, end - start, line + 1, own_line);
+		aa_noqa_add_comment(noqa, src->text + start, end - start, line + 1, own_line);
 	}
 }
 
@@ -280,7 +351,7 @@ static TSNode error_anchor(TSNode err)
 	}
 }
 
-static void report_syntax_error(struct aa_ctx *ctx, TSNode err)
+static void report_syntax_error(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode err)
 {
 	TSNode tok = error_anchor(err);
 	while (ts_node_child_count(tok) > 0)
@@ -302,7 +373,7 @@ static void report_syntax_error(struct aa_ctx *ctx, TSNode err)
 		else
 			message = aa_xasprintf("syntax error: unexpected '%.*s'", (int)len, t);
 	}
-	aa_ctx_emit(ctx, ctx->engine->syntax_error, start, end, message);
+	aa_ctx_emit(ctx, rule, start, end, message);
 }
 
 /* An import worth keeping for the index: under an analyzed top-level module that is
@@ -331,7 +402,8 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 			return NULL;
 		/* Not parsed, but its imports may name a project coroutine it calls. */
 		char *own = job->module ? NULL : fallback_module(job->display);
-		struct aa_summary *sum = aa_summary_new(job->display, job->module ? job->module : own, job->is_package);
+		struct aa_summary *sum = aa_summary_new(job->display, job->module ? job->module : own, job->is_package,
+							w->engine->n_crossfiles);
 		free(own);
 		sum->imports_only = true;
 		aa_import_scan(sum, src->text, src->len, project_import, (void *)w->engine);
@@ -346,35 +418,52 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		return NULL;
 	}
 	w->parsed++;
+	const struct aa_engine *e = w->engine;
 	char *own_module = job->module ? NULL : fallback_module(job->display);
 	const char *module = job->module ? job->module : own_module;
-	struct aa_ctx ctx = { 0 };
-	ctx.engine = w->engine;
-	ctx.src = src;
-	ctx.display = job->display;
-	ctx.out = &w->diags;
-	ctx.on_demand = job->force;
-	aa_buf_init(&ctx.scratch);
-	aa_noqa_init(&ctx.noqa);
-	ctx.model = aa_model_build(src, &w->engine->syms, &parsed, module, job->is_package);
-	collect_noqa(&ctx);
-	if (!ctx.noqa.whole_file) {
-		if (w->engine->uses_index)
-			ctx.summary = aa_summary_new(job->display, module, job->is_package);
-		if (parsed.has_error && w->engine->syntax_error)
-			report_syntax_error(&ctx, parsed.first_error);
-		struct aa_walk_visitor v = { .ud = &ctx, .enter = on_enter };
-		aa_walk(&parsed, &w->engine->syms, &v);
-		aa_summarize_finish(&ctx);
+	struct aa_model *model = aa_model_build(src, &e->syms, &parsed, module, job->is_package);
+	/* Kept with the summary: the index's findings are suppressed when reported. */
+	struct aa_noqa *noqa = aa_xmalloc(sizeof(*noqa));
+	aa_noqa_init(noqa);
+	collect_noqa(noqa, src, model);
+	struct aa_summary *summary = NULL;
+	if (!noqa->whole_file) {
+		if (e->uses_index)
+			summary = aa_summary_new(job->display, module, job->is_package, e->n_crossfiles);
+		struct file_walk fw = { .engine = e };
+		struct aa_ctx *ctx = &fw.ctx;
+		*ctx = (struct aa_ctx){
+			.syms = &e->syms,
+			.enabled = e->enabled,
+			.blocking_calls = e->blocking_calls,
+			.travelling = &e->travelling,
+			.crossfiles = e->crossfiles,
+			.n_crossfiles = e->n_crossfiles,
+			.src = src,
+			.model = model,
+			.display = job->display,
+			.noqa = noqa,
+			.out = &w->diags,
+			.on_demand = job->force,
+		};
+		aa_summarizer_init(&ctx->facts, &e->syms, src, model, e->modmap ? &e->project : NULL, summary);
+		if (parsed.has_error && e->syntax_error)
+			report_syntax_error(ctx, e->syntax_error, parsed.first_error);
+		struct aa_walk_visitor v = { .ud = &fw, .enter = on_enter };
+		aa_walk(&parsed, &e->syms, &v);
+		aa_summarizer_finish(&ctx->facts);
+		aa_summarizer_release(&ctx->facts);
 	}
-	aa_model_free(ctx.model);
-	aa_noqa_release(&ctx.noqa);
-	aa_buf_release(&ctx.scratch);
-	free(ctx.scope_func);
-	free(ctx.self_names);
+	aa_model_free(model);
+	if (summary) {
+		job->noqa = noqa;
+	} else {
+		aa_noqa_release(noqa);
+		free(noqa);
+	}
 	aa_parsed_release(&parsed);
 	free(own_module);
-	return ctx.summary;
+	return summary;
 }
 
 static struct aa_summary *analyze_loaded(struct aa_worker *w, struct aa_source *src, enum aa_source_status st,

@@ -13,10 +13,12 @@
 #include <tree_sitter/api.h>
 
 #include "analyzer/check/diag.h"
-#include "analyzer/index/modmap.h"
-#include "analyzer/facts/summary.h"
-#include "rules/blocking/target_index.h"
+#include "analyzer/check/noqa.h"
 #include "analyzer/check/rule.h"
+#include "analyzer/check/target_index.h"
+#include "analyzer/facts/summarize.h"
+#include "analyzer/facts/summary.h"
+#include "analyzer/index/modmap.h"
 #include "parsers/python/syms.h"
 
 struct aa_engine {
@@ -36,14 +38,26 @@ struct aa_engine {
 	const char **prefilter_words;
 	size_t n_prefilter_words, prefilter_cap;
 	const struct aa_modmap *modmap; /* borrowed; the analyzed files' module names, or NULL */
+	struct aa_project_names project; /* asks modmap which top-level modules are the project's */
 	bool uses_index;          /* some enabled rule needs the project index */
 	bool scan_imports;        /* ... and the imports of the files it does not parse */
-	bool fanout_facts;        /* ... and the fan-out facts of async functions (AA301, AA302) */
+	/* The cross-file analyses of the enabled rules, each once, in registry order: a
+	 * summary's records[k] is crossfiles[k]'s (owned array; borrowed descriptors). */
+	const struct aa_crossfile **crossfiles;
+	size_t n_crossfiles;
+	/* cf_dispatch[cf_start[k] .. cf_start[k+1]) are the analyses whose summarize hook
+	 * wants node symbol k (owned). */
+	uint32_t *cf_start;
+	const struct aa_crossfile **cf_dispatch;
 	struct aa_target_index travelling; /* owned; the targets of the rules that travel, by name */
 	/* The rules holding the pipeline's roles (registry), or NULL: a parse error and an
 	 * unreadable file are reported under them. */
 	const struct aa_rule *syntax_error, *unreadable;
 };
+
+/* Sets the module map the engine asks which names are the project's (borrowed; NULL
+ * for none). */
+void aa_engine_set_modmap(struct aa_engine *engine, const struct aa_modmap *modmap);
 
 /* Prepares an engine for the rules enabled[] selects (borrowed for the call; copied).
  * Returns 0, or -1 with *error set (static string) when the pinned grammar lacks a name
@@ -74,6 +88,9 @@ struct aa_file_job {
 	bool force;           /* parse even without async code (a module the index needs) */
 	bool prefiltered;     /* out: not parsed, having nothing the rules look at */
 	size_t bytes;         /* out: the decoded source's length (0 when unreadable) */
+	/* out: the file's suppression comments when a summary is returned (owned by the
+	 * caller: aa_noqa_release and free), for the findings the index reports; else NULL */
+	struct aa_noqa *noqa;
 };
 
 /* Analyzes one file, appending findings to w->diags. Returns the file's summary for

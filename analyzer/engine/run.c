@@ -1,4 +1,5 @@
 #include "analyzer/engine/run.h"
+#include "analyzer/engine/crossfile.h"
 #include "analyzer/index/index.h"
 #include "analyzer/input/source.h"
 #include "analyzer/base/xalloc.h"
@@ -19,6 +20,7 @@ struct shared {
 	size_t n_todo;
 	bool force;
 	struct aa_summary **summaries; /* per file; each slot written by one thread */
+	struct aa_noqa **noqas; /* per file, beside its summary: its suppression comments */
 	bool *skipped;        /* per file: not parsed by the prefilter (may be wanted later) */
 	size_t *bytes;        /* per file: its length as read */
 	size_t next;          /* atomic */
@@ -53,6 +55,7 @@ static void *work(void *arg)
 			job.module = aa_modmap_module(s->engine->modmap, i, &job.is_package);
 		/* A file read on demand had its import-only summary set aside (run below). */
 		s->summaries[i] = aa_analyze_path(&t->worker, &job);
+		s->noqas[i] = job.noqa;
 		s->skipped[i] = job.prefiltered;
 		s->bytes[i] = job.bytes;
 	}
@@ -124,13 +127,18 @@ static void read_on_demand(struct shared *s, struct thread_state *ts, unsigned j
 	 * of a round: it is done in the first round, then again only when the chains want
 	 * nothing more, until it finds nothing new. */
 	bool importers = true;
+	struct aa_demand_hook *hooks = aa_xcalloc(s->engine->n_crossfiles + 1, sizeof(*hooks));
+	size_t n_hooks = 0;
+	for (size_t c = 0; c < s->engine->n_crossfiles; c++)
+		if (s->engine->crossfiles[c]->demand)
+			hooks[n_hooks++] = (struct aa_demand_hook){ s->engine->crossfiles[c]->demand, c };
 	for (int round = 0; round < MAX_ON_DEMAND_ROUNDS; round++) {
 		/* Files that failed to read count as done: their AA002 is reported. */
 		for (size_t i = 0; i < n; i++)
 			parsed[i] = !s->skipped[i];
 		struct aa_index_text_check check = { file_mentions, (void *)s->files };
-		size_t k = aa_index_wanted_files(index, s->engine->modmap, parsed, n, importers, &wanted, &wanted_cap,
-						 &check);
+		size_t k = aa_index_wanted_files(index, s->engine->modmap, parsed, n, importers, hooks, n_hooks, &wanted,
+						 &wanted_cap, &check);
 		if (!k && importers)
 			break;
 		importers = !k;
@@ -158,6 +166,7 @@ static void read_on_demand(struct shared *s, struct thread_state *ts, unsigned j
 	}
 	s->todo = NULL; /* order is freed below */
 	s->n_todo = 0;
+	free(hooks);
 	free(wanted);
 	free(order);
 	free(parsed);
@@ -181,6 +190,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 		todo[i] = i;
 	struct shared s = { .engine = engine, .files = files, .todo = todo, .n_todo = n };
 	s.summaries = aa_xcalloc(n ? n : 1, sizeof(*s.summaries));
+	s.noqas = aa_xcalloc(n ? n : 1, sizeof(*s.noqas));
 	s.skipped = aa_xcalloc(n ? n : 1, sizeof(bool));
 	s.bytes = aa_xcalloc(n ? n : 1, sizeof(size_t));
 	struct thread_state *ts = aa_xcalloc(jobs, sizeof(*ts));
@@ -196,8 +206,8 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	 * borrows their strings (retired). */
 	struct aa_summary **retired = NULL;
 	size_t n_retired = 0;
-	struct aa_index *index = engine->modmap && engine->uses_index ? aa_index_new(s.summaries, n) : NULL;
-	if (index)
+	struct aa_index *index = engine->uses_index ? aa_index_new(s.summaries, n) : NULL;
+	if (index && engine->modmap)
 		read_on_demand(&s, ts, jobs, n, index, &retired, &n_retired, result);
 	double t2 = aa_run_now();
 
@@ -210,16 +220,19 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	free(ts);
 	/* The rounds' index has every summary by now: it decides the cross-file rules. */
 	if (index)
-		aa_index_report(index, &result->diags);
-	else
-		aa_index_link(s.summaries, n, &result->diags);
+		aa_crossfile_run(engine, index, s.summaries, s.noqas, n, &result->diags);
 	aa_index_free(index);
 	for (size_t i = 0; i < n_retired; i++)
 		aa_summary_free(retired[i]);
 	free(retired);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		aa_summary_free(s.summaries[i]);
+		if (s.noqas[i])
+			aa_noqa_release(s.noqas[i]);
+		free(s.noqas[i]);
+	}
 	free(s.summaries);
+	free(s.noqas);
 	free(s.skipped);
 	free(s.bytes);
 	free(todo);
@@ -227,4 +240,31 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	result->per_file_secs = t1 - t0;
 	result->on_demand_secs = t2 - t1;
 	result->link_secs = aa_run_now() - t2;
+}
+
+void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, size_t len,
+		  struct aa_run_result *result)
+{
+	memset(result, 0, sizeof(*result));
+	aa_diag_list_init(&result->diags);
+	struct aa_worker w;
+	aa_worker_init(&w, engine);
+	struct aa_summary *sum = NULL;
+	struct aa_file_job job = { .path = name, .display = name };
+	if (data)
+		sum = aa_analyze_bytes(&w, data, len, &job);
+	aa_diag_list_take(&result->diags, &w.diags);
+	if (sum) {
+		struct aa_index *index = aa_index_new(&sum, 1);
+		aa_crossfile_run(engine, index, &sum, &job.noqa, 1, &result->diags);
+		aa_index_free(index);
+	}
+	aa_summary_free(sum);
+	if (job.noqa)
+		aa_noqa_release(job.noqa);
+	free(job.noqa);
+	aa_diag_list_sort(&result->diags);
+	result->internal_errors = w.internal_errors;
+	result->parsed = w.parsed;
+	aa_worker_release(&w);
 }

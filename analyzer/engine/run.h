@@ -38,4 +38,10 @@ double aa_run_now(void);
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
 		  struct aa_run_result *result);
 
+/* Analyzes one file's bytes (stdin) under the display path name: data (taken over) may
+ * be NULL for no file. The file is its own project: same-file cross-references still
+ * resolve. Fills result (its phase timings stay 0). */
+void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, size_t len,
+		  struct aa_run_result *result);
+
 #endif

@@ -10,9 +10,11 @@ struct aa_summary_arena {
 	char data[];
 };
 
-struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package)
+struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records)
 {
 	struct aa_summary *sum = aa_xcalloc(1, sizeof(*sum));
+	sum->records = n_records ? aa_xcalloc(n_records, sizeof(*sum->records)) : NULL;
+	sum->n_records = n_records;
 	sum->path = aa_xstrdup(path);
 	sum->module = aa_summary_intern(sum, module, strlen(module));
 	sum->is_package = is_package;
@@ -43,29 +45,26 @@ void aa_summary_free(struct aa_summary *sum)
 {
 	if (!sum)
 		return;
-	for (size_t i = 0; i < sum->n_sites; i++) {
-		free(sum->sites[i].message);
-		free(sum->sites[i].source_line);
-		free(sum->sites[i].tail);
+	for (size_t i = 0; i < sum->n_defers; i++) {
+		free(sum->defers[i].message);
+		free(sum->defers[i].source_line);
 	}
-	for (size_t i = 0; i < sum->n_clients; i++)
-		free(sum->clients[i].source_line);
+	for (size_t i = 0; i < sum->n_records; i++)
+		if (sum->records[i].data)
+			sum->records[i].free_data(sum->records[i].data);
+	free(sum->records);
 	while (sum->arena) {
 		struct aa_summary_arena *next = sum->arena->next;
 		free(sum->arena);
 		sum->arena = next;
 	}
 	free(sum->funcs);
-	free(sum->calls);
-	free(sum->blocks);
 	free(sum->classes);
 	free(sum->bases);
 	free(sum->exports);
 	free(sum->attrs);
 	free(sum->imports);
-	free(sum->sites);
-	free(sum->awaits);
-	free(sum->clients);
+	free(sum->defers);
 	free(sum->path);
 	free(sum);
 }

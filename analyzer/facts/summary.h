@@ -3,8 +3,11 @@
  * trees, cross file boundaries (cppcheck's getFileInfo): strings and positions only,
  * so memory grows with the number of definitions and calls, not with source size.
  *
- * A summary is built by the per-file stage (analyze.c) from the semantic model while
- * the tree is alive, then handed to the index (index.h) after every file is done.
+ * A summary is built during the per-file stage from the semantic model while the tree
+ * is alive (analyzer/facts/summarize.h builds its generic part: definitions, classes,
+ * module-level names; each cross-file analysis fills its own record through its
+ * summarize hook, analyzer/check/rule.h), then handed to the index
+ * (analyzer/index/index.h) after every file is done.
  * Everything in it is owned by it: release with aa_summary_free.
  */
 #ifndef AA_SUMMARY_H
@@ -14,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyzer/check/diag.h"
+#include "analyzer/base/span.h"
 
 struct aa_rule;
 
@@ -35,22 +38,6 @@ struct aa_ref {
 	const char *path;   /* CHAIN; owned by the arena */
 };
 
-/* A call from a sync function to a callee that may be project code (an AA109 edge). */
-struct aa_sum_call {
-	uint32_t func;      /* the calling function: index into funcs[] */
-	struct aa_ref ref;
-	struct aa_span span;
-};
-
-/* A call to a *certain* target of an enabled AA101-AA108 rule or a configured AA110
- * name, not suppressed on its line, in a sync function. */
-struct aa_sum_block {
-	uint32_t func;      /* the function it is in: index into funcs[] */
-	const struct aa_rule *rule;
-	const char *callee; /* source text of the callee, "requests.get"; arena */
-	struct aa_span span;
-};
-
 struct aa_sum_func {
 	const char *qualname; /* "pkg.db.Repo.load"; arena */
 	const char *module;   /* the module's name, a prefix of qualname; arena */
@@ -59,30 +46,6 @@ struct aa_sum_func {
 	bool opaque;          /* has a decorator not known to keep what it decorates */
 	const char *returns;  /* class named by the return annotation, or NULL; arena */
 	struct aa_span span;  /* of the def's name */
-	/* Fan-out facts (rules/concurrency/fanout.h), for async functions when a fan-out rule is
-	 * enabled; what they await is in awaits[]. */
-	const char *net_callee; /* its first network or database call, "session.get"; arena; or NULL */
-	struct aa_span net_span;
-	bool limits;            /* acquires a limiter: `async with sem:`, `await lock.acquire()` */
-	bool reads_queue;       /* takes items off a queue (a worker of a pool) */
-};
-
-/* A call an async function awaits (or enters with `async with`) whose callee may be
- * project code: the fan-out rules follow them (does the spawned coroutine reach a
- * network call, or a limiter, through what it awaits?). */
-struct aa_sum_await {
-	uint32_t func; /* the awaiting function: index into funcs[] */
-	struct aa_ref ref;
-	struct aa_span span;
-};
-
-/* An aiohttp/httpx client created for one call of an async function (AA306's fan-out
- * form: reported when the function is found fanned out), not suppressed on its line. */
-struct aa_sum_client {
-	uint32_t func;       /* index into funcs[] */
-	const char *callee;  /* "aiohttp.ClientSession"; arena */
-	struct aa_span span;
-	char *source_line;   /* owned */
 };
 
 /* An attribute of a class with a known type: `core: Core`, `self.repo = Repo()`. */
@@ -103,26 +66,22 @@ struct aa_sum_export {
 	const char *target; /* "pkg.db.save"; arena */
 };
 
-enum aa_site_kind {
-	AA_SITE_IF_COROUTINE, /* report `message` when ref is a project coroutine function */
-	AA_SITE_HELPER_CALL,  /* AA109 candidate: a call in async context */
-	/* AA301/AA302: report `message`, the evidence and `tail` when ref is a project
-	 * coroutine function that makes network or database calls (itself or through what
-	 * it awaits) and acquires no limiter there (rules/concurrency/fanout.h). */
-	AA_SITE_FANOUT,
-};
-
-struct aa_sum_site {
-	enum aa_site_kind kind;
-	const struct aa_rule *rule;
+/* A finding a check deferred to the project index (aa_ctx_defer, analyzer/check/context.h):
+ * reported when ref resolves to a project coroutine function. */
+struct aa_sum_defer {
+	const struct aa_rule *rule; /* borrowed from the registry */
 	struct aa_ref ref;
 	struct aa_span span;
-	const char *function; /* the async function the call is in (AA109 messages); arena */
-	const char *callee;   /* the callee's source text, "self.load"; arena */
-	char *message;        /* owned; AA_SITE_IF_COROUTINE, AA_SITE_FANOUT (its head) */
-	char *tail;           /* owned; AA_SITE_FANOUT: the advice after the evidence */
+	char *message;        /* owned */
 	char *source_line;    /* owned; the anchor's line */
-	bool settled;         /* the index needs nothing more to decide it (on-demand rounds) */
+	bool settled;         /* the index needs no more modules to decide it (on-demand rounds) */
+};
+
+/* What one cross-file analysis (a struct aa_crossfile of rule.h, shared by the rules that
+ * point to it) records about the file: its own type, made and freed by its hooks. */
+struct aa_sum_record {
+	void *data;               /* owned through free_data; NULL until the analysis records */
+	void (*free_data)(void *data);
 };
 
 /* A name an import statement binds, as the line scan of a skipped file found it. */
@@ -145,21 +104,21 @@ struct aa_summary {
 	bool imports_only;
 	struct aa_sum_import *imports; size_t n_imports, imports_cap;
 	struct aa_sum_func *funcs;     size_t n_funcs, funcs_cap;
-	struct aa_sum_call *calls;     size_t n_calls, calls_cap;
-	struct aa_sum_block *blocks;   size_t n_blocks, blocks_cap;
 	struct aa_sum_class *classes;  size_t n_classes, classes_cap;
 	const char **bases;            size_t n_bases, bases_cap;
 	struct aa_sum_export *exports; size_t n_exports, exports_cap;
 	struct aa_sum_attr *attrs;     size_t n_attrs, attrs_cap;
-	struct aa_sum_site *sites;     size_t n_sites, sites_cap;
-	struct aa_sum_await *awaits;   size_t n_awaits, awaits_cap;
-	struct aa_sum_client *clients; size_t n_clients, clients_cap;
+	struct aa_sum_defer *defers;   size_t n_defers, defers_cap;
+	/* One per cross-file analysis of the run, in the engine's order (analyze.h);
+	 * NULL when the run has none. */
+	struct aa_sum_record *records; size_t n_records;
 	struct aa_summary_arena *arena;
 };
 
-/* A new empty summary for the file at display path (copied). Caller frees with
- * aa_summary_free. */
-struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package);
+/* A new empty summary for the file at display path (copied), with n_records empty
+ * records. Caller frees with aa_summary_free. */
+struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records);
+/* Frees the summary, its defers and every record (with its free_data). NULL is a no-op. */
 void aa_summary_free(struct aa_summary *sum);
 
 /* Copies s[0..len) into the summary's arena; valid until aa_summary_free. */

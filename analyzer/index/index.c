@@ -2,7 +2,6 @@
 #include "analyzer/index/index_impl.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/hash.h"
-#include "analyzer/check/rule.h"
 #include "analyzer/facts/stdlib_modules.h"
 #include "analyzer/base/xalloc.h"
 
@@ -14,7 +13,6 @@
 #define MAX_MRO 64
 #define MAX_SUBCLASSES 256
 
-extern const struct aa_rule aa_rule_blocking_call_via_helper;
 
 uint64_t aa_index_smap_hash(const char *s)
 {
@@ -605,183 +603,49 @@ static void release(struct aa_index *x)
 	free(x->attr_types);
 }
 
-/* ---- findings ---------------------------------------------------------------------- */
+/* ---- questions the cross-file analyses ask --------------------------------------- */
 
-void aa_index_push_site_diag(struct aa_diag_list *out, const struct aa_summary *s, const struct aa_sum_site *site,
-			     char *message)
+size_t aa_index_func_count(const struct aa_index *x)
 {
-	struct aa_diag d = { 0 };
-	d.rule = site->rule;
-	d.path = aa_xstrdup(s->path);
-	d.span = site->span;
-	d.message = message;
-	d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
-	aa_diag_list_push(out, &d);
+	return x->n_funcs;
 }
 
-static void deferred_coroutines(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+const struct aa_sum_func *aa_index_func(const struct aa_index *x, uint32_t f)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct aa_summary *s = sums[i];
-		for (size_t k = 0; s && k < s->n_sites; k++) {
-			const struct aa_sum_site *site = &s->sites[k];
-			if (site->kind != AA_SITE_IF_COROUTINE)
-				continue;
-			uint32_t receiver;
-			uint32_t f = aa_index_resolve_ref(x, &site->ref, &receiver);
-			if (f == NONE || !x->funcs[f].f->is_coroutine || x->funcs[f].f->opaque)
-				continue;
-			if (receiver != NONE && overridden_differently(x, receiver, site->ref.method, true))
-				continue;
-			aa_index_push_site_diag(out, s, site, aa_xstrdup(site->message));
-		}
-	}
+	return x->funcs[f].f;
 }
 
-/* The name a function is shown by: its qualified name without the module. */
-const char *aa_index_short_name(const struct func_ref *fr)
+size_t aa_index_func_file(const struct aa_index *x, uint32_t f)
 {
-	size_t ml = strlen(fr->f->module);
-	const char *q = fr->f->qualname;
-	return !strncmp(q, fr->f->module, ml) && q[ml] == '.' ? q + ml + 1 : q;
+	return x->funcs[f].sum_index;
 }
 
-struct edge {
-	uint32_t from, to;
-	const struct aa_sum_call *call;
-};
-
-static void helper_chains(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+const struct aa_summary *aa_index_func_summary(const struct aa_index *x, uint32_t f)
 {
-	size_t nf = x->n_funcs;
-	if (!nf)
-		return;
-	/* Eligible helpers: sync, with no decorator that could change what a call does. */
-	bool *eligible = aa_xcalloc(nf, sizeof(bool));
-	for (size_t f = 0; f < nf; f++)
-		eligible[f] = !x->funcs[f].f->is_async && !x->funcs[f].f->opaque;
-	/* Sources: the first certain blocking call of each eligible function. */
-	const struct aa_sum_block **block = aa_xcalloc(nf, sizeof(*block));
-	for (size_t i = 0; i < n; i++) {
-		const struct aa_summary *s = sums[i];
-		for (size_t k = 0; s && k < s->n_blocks; k++) {
-			uint32_t f = x->func_base[i] + s->blocks[k].func;
-			if (eligible[f] && !block[f])
-				block[f] = &s->blocks[k];
-		}
-	}
-	/* Edges between eligible functions, then their reverse adjacency (CSR). */
-	struct edge *edges = NULL;
-	size_t n_edges = 0, edges_cap = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct aa_summary *s = sums[i];
-		for (size_t k = 0; s && k < s->n_calls; k++) {
-			uint32_t from = x->func_base[i] + s->calls[k].func;
-			if (!eligible[from])
-				continue;
-			uint32_t receiver;
-			uint32_t to = aa_index_resolve_ref(x, &s->calls[k].ref, &receiver);
-			if (to == NONE || !eligible[to] || to == from)
-				continue;
-			AA_GROW(edges, edges_cap, n_edges + 1);
-			edges[n_edges++] = (struct edge){ from, to, &s->calls[k] };
-		}
-	}
-	uint32_t *rstart = aa_xcalloc(nf + 1, sizeof(uint32_t));
-	uint32_t *radj = aa_xcalloc(n_edges ? n_edges : 1, sizeof(uint32_t));
-	for (size_t e = 0; e < n_edges; e++)
-		rstart[edges[e].to + 1]++;
-	for (size_t f = 0; f < nf; f++)
-		rstart[f + 1] += rstart[f];
-	uint32_t *fill = aa_xcalloc(nf, sizeof(uint32_t));
-	for (size_t e = 0; e < n_edges; e++)
-		radj[rstart[edges[e].to] + fill[edges[e].to]++] = (uint32_t)e;
-	/* Multi-source BFS backwards from the blocking calls: dist and the next hop. */
-	int32_t *dist = aa_xmalloc(nf * sizeof(int32_t));
-	uint32_t *next_edge = aa_xmalloc(nf * sizeof(uint32_t));
-	uint32_t *queue = aa_xmalloc(nf * sizeof(uint32_t));
-	size_t qh = 0, qt = 0;
-	for (size_t f = 0; f < nf; f++) {
-		dist[f] = block[f] ? 0 : -1;
-		next_edge[f] = NONE;
-		if (block[f])
-			queue[qt++] = (uint32_t)f;
-	}
-	while (qh < qt) {
-		uint32_t v = queue[qh++];
-		for (uint32_t r = rstart[v]; r < rstart[v + 1]; r++) {
-			const struct edge *e = &edges[radj[r]];
-			if (dist[e->from] >= 0)
-				continue;
-			dist[e->from] = dist[v] + 1;
-			next_edge[e->from] = radj[r];
-			queue[qt++] = e->from;
-		}
-	}
-	/* Each AA109 candidate call whose callee reaches a blocking call. */
-	for (size_t i = 0; i < n; i++) {
-		const struct aa_summary *s = sums[i];
-		for (size_t k = 0; s && k < s->n_sites; k++) {
-			const struct aa_sum_site *site = &s->sites[k];
-			if (site->kind != AA_SITE_HELPER_CALL)
-				continue;
-			uint32_t receiver;
-			uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
-			if (g == NONE || !eligible[g] || dist[g] < 0)
-				continue;
-			struct aa_buf msg = AA_BUF_INIT;
-			aa_buf_addf(&msg, "'%s' blocks the event loop: %s", aa_index_short_name(&x->funcs[g]), site->function);
-			struct aa_diag d = { 0 };
-			d.related_is_chain = 1;
-			d.related = aa_xcalloc((size_t)dist[g] + 1, sizeof(*d.related));
-			uint32_t v = g;
-			while (next_edge[v] != NONE) {
-				const struct edge *e = &edges[next_edge[v]];
-				aa_buf_addf(&msg, " -> %s", aa_index_short_name(&x->funcs[v]));
-				d.related[d.n_related++] = (struct aa_related){
-					aa_xstrdup(x->funcs[v].sum->path), e->call->span,
-					aa_xasprintf("'%s' calls '%s'", aa_index_short_name(&x->funcs[v]), aa_index_short_name(&x->funcs[e->to])) };
-				v = e->to;
-			}
-			const struct aa_sum_block *b = block[v];
-			aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_short_name(&x->funcs[v]), b->callee, x->funcs[v].sum->path,
-				    b->span.line);
-			d.related[d.n_related++] = (struct aa_related){
-				aa_xstrdup(x->funcs[v].sum->path), b->span,
-				aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
-			aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
-			d.rule = &aa_rule_blocking_call_via_helper;
-			d.path = aa_xstrdup(s->path);
-			d.span = site->span;
-			d.message = aa_buf_detach(&msg);
-			d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
-			aa_diag_list_push(out, &d);
-		}
-	}
-	free(eligible);
-	free(block);
-	free(edges);
-	free(rstart);
-	free(radj);
-	free(fill);
-	free(dist);
-	free(next_edge);
-	free(queue);
+	return x->funcs[f].sum;
 }
 
-void aa_index_report(struct aa_index *x, struct aa_diag_list *out)
+uint32_t aa_index_func_local(const struct aa_index *x, uint32_t f)
 {
-	deferred_coroutines(x, x->sums, x->n_sums, out);
-	helper_chains(x, x->sums, x->n_sums, out);
-	aa_index_fanout(x, x->sums, x->n_sums, out);
+	return f - x->func_base[x->funcs[f].sum_index];
 }
 
-void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out)
+uint32_t aa_index_func_id(const struct aa_index *x, size_t file, uint32_t local)
 {
-	struct aa_index x;
-	build(&x, sums, n);
-	aa_index_report(&x, out);
-	release(&x);
+	return x->func_base[file] + local;
+}
+
+const char *aa_index_func_name(const struct aa_index *x, uint32_t f)
+{
+	const struct aa_sum_func *fn = x->funcs[f].f;
+	size_t ml = strlen(fn->module);
+	const char *q = fn->qualname;
+	return !strncmp(q, fn->module, ml) && q[ml] == '.' ? q + ml + 1 : q;
+}
+
+bool aa_index_overridden_differently(struct aa_index *x, uint32_t cls, const char *method, bool is_async)
+{
+	return overridden_differently(x, cls, method, is_async);
 }
 
 /* ---- on-demand files --------------------------------------------------------------- */
@@ -953,47 +817,74 @@ void aa_index_free(struct aa_index *x)
 	free(x);
 }
 
-size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
-			     bool importers, size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check)
+/* ---- what the cross-file analyses' demand hooks see -------------------------------- */
+
+struct aa_demand {
+	struct aa_index *x;
+	struct wants *w;
+	size_t slot; /* the analysis's record slot in the summaries */
+};
+
+struct aa_index *aa_demand_index(const struct aa_demand *d)
 {
-	/* Marks sites settled (summary.h) so later rounds skip them. */
+	return d->x;
+}
+
+size_t aa_demand_count(const struct aa_demand *d)
+{
+	return d->x->n_sums;
+}
+
+void *aa_demand_record(const struct aa_demand *d, size_t file)
+{
+	const struct aa_summary *s = d->x->sums[file];
+	return s && d->slot < s->n_records ? s->records[d->slot].data : NULL;
+}
+
+size_t aa_demand_ref(struct aa_demand *d, const struct aa_ref *ref, bool packages_only)
+{
+	size_t before = *d->w->len;
+	d->w->packages_only = packages_only;
+	want_ref(d->x, d->w, ref);
+	d->w->packages_only = false;
+	return *d->w->len - before;
+}
+
+size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
+			     bool importers, const struct aa_demand_hook *hooks, size_t n_hooks, size_t **wanted,
+			     size_t *wanted_cap, const struct aa_index_text_check *check)
+{
+	/* Marks deferred findings settled (summary.h) so later rounds skip them. */
 	struct aa_summary *const *sums = x->sums;
 	size_t n = x->n_sums;
 	size_t len = 0;
 	struct wants w = { false, modmap, analyzed, n_files, aa_xcalloc(n_files ? n_files : 1, sizeof(bool)), wanted,
 			   &len, wanted_cap };
-	/* Demand starts at the call sites the cross-file rules decide, and follows the
-	 * calls of the sync functions they reach (AA109 chains): nothing else is read. */
-	bool *visited = aa_xcalloc(x->n_funcs ? x->n_funcs : 1, sizeof(bool));
-	uint32_t *stack = NULL;
-	size_t sp = 0, stack_cap = 0;
+	/* Demand starts at what the cross-file rules decide: nothing else is read. A module
+	 * the prefilter skipped has no `async def`: it defines no coroutine function, so a
+	 * deferred finding needs only the packages that may re-export one. */
 	for (size_t i = 0; i < n; i++) {
-		const struct aa_summary *s = sums[i];
-		for (size_t k = 0; s && k < s->n_sites; k++) {
-			struct aa_sum_site *site = &s->sites[k];
-			if (site->settled)
+		struct aa_summary *s = sums[i];
+		for (size_t k = 0; s && k < s->n_defers; k++) {
+			struct aa_sum_defer *df = &s->defers[k];
+			if (df->settled)
 				continue;
 			uint32_t receiver;
 			size_t before = len;
-			uint32_t f = aa_index_resolve_ref(x, &site->ref, &receiver);
-			/* A module the prefilter skipped has no `async def`: it defines no
-			 * coroutine function, so a coroutine site needs only the packages that
-			 * may re-export one. A helper call (AA109) needs every module on its way. */
+			uint32_t f = aa_index_resolve_ref(x, &df->ref, &receiver);
 			if (f == NONE) {
-				w.packages_only = site->kind != AA_SITE_HELPER_CALL;
-				want_ref(x, &w, &site->ref);
+				w.packages_only = true;
+				want_ref(x, &w, &df->ref);
 				w.packages_only = false;
 			}
-			/* A coroutine site that resolved, or that wants no new module, cannot
-			 * change in later rounds. Helper sites seed the walk below every round. */
-			if (site->kind != AA_SITE_HELPER_CALL && (f != NONE || len == before))
-				site->settled = true;
-			if (f != NONE && site->kind == AA_SITE_HELPER_CALL && !visited[f]) {
-				visited[f] = true;
-				AA_GROW(stack, stack_cap, sp + 1);
-				stack[sp++] = f;
-			}
+			/* One that resolved, or that wants no new module, cannot change later. */
+			if (f != NONE || len == before)
+				df->settled = true;
 		}
+	}
+	for (size_t h = 0; h < n_hooks; h++) {
+		struct aa_demand d = { x, &w, hooks[h].slot };
+		hooks[h].demand(&d);
 	}
 	/* Files skipped for having no async code that import a project coroutine (or a
 	 * class with coroutine methods): they may call it without await (AA201/AA202). */
@@ -1030,29 +921,6 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 			want_file(&w, i);
 	}
 	memo_release(&memo);
-	/* Calls of the reached sync functions (few: those reachable from async code). */
-	while (sp) {
-		uint32_t f = stack[--sp];
-		const struct func_ref *fr = &x->funcs[f];
-		if (fr->f->is_async || fr->f->opaque)
-			continue;
-		uint32_t local = f - x->func_base[fr->sum_index];
-		for (size_t k = 0; k < fr->sum->n_calls; k++) {
-			if (fr->sum->calls[k].func != local)
-				continue;
-			uint32_t receiver;
-			uint32_t g = aa_index_resolve_ref(x, &fr->sum->calls[k].ref, &receiver);
-			if (g == NONE) {
-				want_ref(x, &w, &fr->sum->calls[k].ref);
-			} else if (!visited[g]) {
-				visited[g] = true;
-				AA_GROW(stack, stack_cap, sp + 1);
-				stack[sp++] = g;
-			}
-		}
-	}
-	free(stack);
-	free(visited);
 	free(w.queued);
 	if (len > 1)
 		qsort(*wanted, len, sizeof(size_t), cmp_size);

@@ -10,26 +10,20 @@
  * same summaries in the same order give the same findings, whatever the thread count
  * that produced them (summaries are ordered by file, not by completion).
  *
- * Cross-file rules decided here:
- *  - AA109: a call in async context to a sync project function that reaches a certain
- *    blocking call through sync project functions (shortest chain, cycles terminate; a
- *    helper with a decorator not known to be transparent cuts the chain);
- *  - deferred findings (aa_ctx_defer): reported when the callee is a project coroutine
- *    function, unless a project subclass overrides the method with another async-ness.
+ * The index decides no rule: it answers questions (what a reference resolves to, what a
+ * function is, whether a subclass overrides a method) and says which unread modules the
+ * cross-file analyses need. The analyses (rules/<family>/, rule.h's struct aa_crossfile)
+ * ask through the functions below from their demand and link hooks.
  */
 #ifndef AA_INDEX_H
 #define AA_INDEX_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "analyzer/check/diag.h"
 #include "analyzer/index/modmap.h"
 #include "analyzer/facts/summary.h"
-
-/* Links sums[0..n) (borrowed; NULL entries are skipped) and appends the cross-file
- * findings to out. */
-void aa_index_link(struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
 
 /* How the index asks whether a skipped file's text contains any of needles[0..n) (e.g.
  * ".register(", "register_all("): an importer of a project coroutine is parsed only when
@@ -42,6 +36,7 @@ struct aa_index_text_check {
 /* The index of one run's summaries, kept across the rounds in which modules are read on
  * demand (run.c): built once, then grown with the summaries of the files read. */
 struct aa_index;
+struct aa_demand;
 
 /* Builds the index of sums[0..n) (NULL entries are skipped). The array is borrowed and
  * read live: it and every summary it holds or held must stay valid until
@@ -53,24 +48,62 @@ struct aa_index *aa_index_new(struct aa_summary *const *sums, size_t n);
  * has just put in place of the import-only summaries (or NULLs) those slots held. */
 void aa_index_add(struct aa_index *x, const size_t *files, size_t k);
 
-/* Appends the cross-file findings of the summaries indexed so far to out (what
- * aa_index_link does, on an index already built). */
-void aa_index_report(struct aa_index *x, struct aa_diag_list *out);
-
 /* aa_index_free(NULL) is a no-op. Frees no summary. */
 void aa_index_free(struct aa_index *x);
 
+/* A cross-file analysis's demand hook (rule.h), with the record slot of its analysis. */
+struct aa_demand_hook {
+	void (*demand)(struct aa_demand *demand);
+	size_t slot;
+};
+
 /* Files the summaries call into that have not been analyzed (analyzed[i] false):
  * modules reached through imports are read on demand, even without async code. Demand
- * starts at the cross-file call sites: an AA109 site wants every module its callee's
- * resolution and the sync functions it reaches need; a coroutine site (AA201/AA202) only
- * packages' __init__ (a module without `async def` defines no coroutine function, but
- * a package may re-export one). Coroutine sites that need nothing more are marked
- * settled and skipped in later calls. When importers is set, also the skipped files
- * whose imports name a project coroutine and whose text (check) may call it. Appends
- * their file indices to *wanted (grown with AA_GROW; caller frees), each once, in file
- * order. Returns how many were added. */
+ * starts at the deferred findings (aa_sum_defer: only packages' __init__, since a module
+ * without `async def` defines no coroutine function but a package may re-export one;
+ * those that need nothing more are marked settled and skipped in later calls) and at
+ * what each hook of hooks[0..n_hooks) asks for. When importers is set, also the skipped
+ * files whose imports name a project coroutine and whose text (check) may call it.
+ * Appends their file indices to *wanted (grown with AA_GROW; caller frees), each once,
+ * in file order. Returns how many were added. */
 size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
-			     bool importers, size_t **wanted, size_t *wanted_cap, const struct aa_index_text_check *check);
+			     bool importers, const struct aa_demand_hook *hooks, size_t n_hooks, size_t **wanted,
+			     size_t *wanted_cap, const struct aa_index_text_check *check);
+
+/* ---- questions ------------------------------------------------------------------- */
+
+/* "No such function or class." */
+#define AA_INDEX_NONE UINT32_MAX
+
+/* The function a call reference lands on, or AA_INDEX_NONE; *receiver is the class the
+ * method was looked up from (for aa_index_overridden_differently), or AA_INDEX_NONE.
+ * Lazily computes method resolution orders, hence the non-const index. */
+uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint32_t *receiver);
+
+/* Does a project subclass of class cls define method with another async-ness? */
+bool aa_index_overridden_differently(struct aa_index *x, uint32_t cls, const char *method, bool is_async);
+
+/* Functions are numbered 0..aa_index_func_count(), file by file. For function f: its
+ * summary entry, the file (summary index) it is in, that summary, its index in that
+ * summary's funcs[], and the name it is shown by (its qualified name without the
+ * module; borrowed). aa_index_func_id() is the inverse of (file, local). */
+size_t aa_index_func_count(const struct aa_index *x);
+const struct aa_sum_func *aa_index_func(const struct aa_index *x, uint32_t f);
+size_t aa_index_func_file(const struct aa_index *x, uint32_t f);
+const struct aa_summary *aa_index_func_summary(const struct aa_index *x, uint32_t f);
+uint32_t aa_index_func_local(const struct aa_index *x, uint32_t f);
+uint32_t aa_index_func_id(const struct aa_index *x, size_t file, uint32_t local);
+const char *aa_index_func_name(const struct aa_index *x, uint32_t f);
+
+/* ---- a demand hook's view (aa_index_wanted_files calls the hooks) ---------------- */
+
+struct aa_index *aa_demand_index(const struct aa_demand *demand);
+/* The summaries' count, and the hook's analysis's record of file's summary or NULL. */
+size_t aa_demand_count(const struct aa_demand *demand);
+void *aa_demand_record(const struct aa_demand *demand, size_t file);
+/* Wants the unread modules resolving ref needs (its names' modules, the bases and
+ * typed attributes of the classes along the way); packages_only: only packages'
+ * __init__. Returns how many files it newly wanted. */
+size_t aa_demand_ref(struct aa_demand *demand, const struct aa_ref *ref, bool packages_only);
 
 #endif

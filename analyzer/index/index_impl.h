@@ -1,7 +1,6 @@
 /*
- * index_impl.h: the linked index's structures, shared by index.c (building, resolution,
- * AA109, deferred coroutine findings, on-demand files) and index_fanout.c (AA301/AA302,
- * AA306's fan-out form). Only those files include it.
+ * index_impl.h: the linked index's structures (index.c: building, resolution, on-demand
+ * files). Only index.c and the index's unit test include it.
  */
 #ifndef AA_INDEX_IMPL_H
 #define AA_INDEX_IMPL_H
@@ -10,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyzer/check/diag.h"
 #include "analyzer/facts/summary.h"
+#include "analyzer/index/index.h"
 
-#define NONE UINT32_MAX
+#define NONE AA_INDEX_NONE
 
 /* ---- a string -> uint32 map (open addressing; keys borrowed) ------------------------ */
 
@@ -75,19 +74,5 @@ uint32_t aa_index_smap_get(const struct smap *m, const char *key);
  * is hashed once. */
 uint64_t aa_index_smap_hash(const char *key);
 uint32_t aa_index_smap_get_hashed(const struct smap *m, const char *key, uint64_t hash);
-
-/* The function a call reference lands on, or NONE; *receiver is the class the method
- * was looked up from (for the override check), or NONE. */
-uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint32_t *receiver);
-
-/* The name a function is shown by: its qualified name without the module. Borrowed. */
-const char *aa_index_short_name(const struct func_ref *fr);
-
-/* Appends site's finding with message (taken over), at the site's place. */
-void aa_index_push_site_diag(struct aa_diag_list *out, const struct aa_summary *s, const struct aa_sum_site *site,
-			     char *message);
-
-/* AA301/AA302 (AA_SITE_FANOUT sites) and AA306's fan-out form (index_fanout.c). */
-void aa_index_fanout(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
 
 #endif

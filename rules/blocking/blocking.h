@@ -24,5 +24,8 @@ const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_ru
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix);
 
+/* AA109's cross-file analysis (helper_chains.c): sync project functions that reach a
+ * certain blocking call, and the calls from async code that reach them. */
+extern const struct aa_crossfile aa_crossfile_helper_chains;
 
 #endif

@@ -1,5 +1,5 @@
-/* AA109 blocking-call-via-helper: reported by the project index (analyzer/index/index.c),
- * from the summaries analyzer/engine/summarize.c records. */
+/* AA109 blocking-call-via-helper: reported by its cross-file analysis (helper_chains.c). */
+#include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 
 const struct aa_rule aa_rule_blocking_call_via_helper = {
@@ -9,7 +9,7 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
 	.summary = "A sync project function called from async code makes a blocking call",
-	.uses_index = AA_INDEX_CALLS,
+	.crossfile = &aa_crossfile_helper_chains,
 	.doc = {
 		.what = "Finds calls in async context to a sync function of the project that, directly or through "
 			"other sync project functions, makes a *certain* blocking call of AA101-AA108 or a configured "

@@ -6,10 +6,8 @@
 
 #include "analyzer/check/bindings.h"
 #include "rules/concurrency/concurrency.h"
-#include "analyzer/check/ctx_impl.h"
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
-#include "analyzer/engine/summarize.h"
 #include "analyzer/base/xalloc.h"
 
 #define MAX_PRODUCERS 4
@@ -491,10 +489,10 @@ void aa_fanout_check(struct aa_ctx *ctx, TSNode call, enum aa_fanout_form form, 
 			return;
 		}
 		struct aa_ref ref;
-		bool named = p->is_ref ? aa_summarize_ref_fn(ctx, p->spawned, &ref) : aa_summarize_ref(ctx, p->spawned, &ref);
+		bool named = p->is_ref ? aa_ctx_ref_fn(ctx, p->spawned, &ref) : aa_ctx_ref(ctx, p->spawned, &ref);
 		if (named) {
-			aa_summarize_defer_fanout(ctx, rule, call, &ref, head_message(ctx, call, form, p, &why),
-						  tail_message(ctx, form, p));
+			aa_fanout_defer(ctx, rule, call, &ref, head_message(ctx, call, form, p, &why),
+					tail_message(ctx, form, p));
 			aa_buf_release(&why);
 			return;
 		}

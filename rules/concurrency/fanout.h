@@ -100,4 +100,18 @@ bool aa_fanout_queue_arg(struct aa_ctx *ctx, TSNode arg);
  * expr is evaluated in. Bounded: unknown is false. */
 bool aa_fanout_external(struct aa_ctx *ctx, TSNode fn, TSNode expr, struct aa_buf *why);
 
+/* The fan-out rules' cross-file analysis (fanout_link.c): what async functions await,
+ * their network calls, limiters, queue reads and per-call clients; linked, the deferred
+ * fan-out sites whose spawned coroutine makes network calls without a limiter. */
+extern const struct aa_crossfile aa_crossfile_fanout;
+
+/* Records a fan-out site of rule at site (gather, create_task) for the spawned callee
+ * ref (aa_ctx_ref / aa_ctx_ref_fn), reported when the index finds that ref is a project
+ * coroutine function that makes network or database calls (itself or through what it
+ * awaits) and acquires no limiter there: with head, the evidence and tail as the
+ * message. Takes head and tail; frees them when no summary is being built or the site's
+ * line vouches for rule (aa_ctx_vouched). */
+void aa_fanout_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode site, const struct aa_ref *ref, char *head,
+		     char *tail);
+
 #endif

@@ -22,7 +22,7 @@ const struct aa_rule aa_rule_unbounded_gather = {
 		   "input, all at once, with no limit",
 	.node_kinds = kinds,
 	.check = check,
-	.uses_index = AA_INDEX_FANOUT,
+	.crossfile = &aa_crossfile_fanout,
 	.doc = {
 		.what = "Finds `asyncio.gather(*X)`, `asyncio.wait(X)` and `asyncio.as_completed(X)` in an "
 			"`async def` when all three hold:\n\n"

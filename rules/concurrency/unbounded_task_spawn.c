@@ -22,7 +22,7 @@ const struct aa_rule aa_rule_unbounded_task_spawn = {
 		   "calls, with no limit",
 	.node_kinds = kinds,
 	.check = check,
-	.uses_index = AA_INDEX_FANOUT,
+	.crossfile = &aa_crossfile_fanout,
 	.doc = {
 		.what = "Finds `asyncio.create_task(...)`, `asyncio.ensure_future(...)`, `loop.create_task(...)`, "
 			"`TaskGroup.create_task(...)` and `nursery.start_soon(...)` / anyio's "

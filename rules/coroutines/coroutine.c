@@ -1,40 +1,12 @@
 #include "rules/coroutines/coroutine.h"
 #include "parsers/python/subtree.h"
 #include "analyzer/base/buf.h"
-#include "analyzer/engine/summarize.h"
+#include "analyzer/facts/decorators.h"
 
 #include <string.h>
 
 /* A body larger than this is not scanned: its answer would cost more than it is worth. */
 #define MAX_SCAN_NODES 1000000u
-
-/* ---- decorators ---------------------------------------------------------------------- */
-
-struct decorator {
-	const char *qualname;
-	bool bare, called; /* forms that keep a coroutine function one */
-};
-
-/* functools.cache and lru_cache keep the call returning a coroutine (the cached one):
- * discarding it is still a coroutine that never runs. */
-static const struct decorator transparent[] = {
-	{ "builtins.staticmethod", true, false },
-	{ "builtins.classmethod", true, false },
-	{ "abc.abstractmethod", true, false },
-	{ "typing.override", true, false },
-	{ "typing_extensions.override", true, false },
-	{ "functools.cache", true, false },
-	{ "functools.lru_cache", true, true },
-	{ "functools.wraps", false, true },
-};
-
-bool aa_coroutine_decorator_transparent(const char *qualname, bool called)
-{
-	for (size_t i = 0; i < sizeof(transparent) / sizeof(transparent[0]); i++)
-		if (!strcmp(transparent[i].qualname, qualname))
-			return called ? transparent[i].called : transparent[i].bare;
-	return false;
-}
 
 static TSNode first_named_non_comment(const struct aa_syms *s, TSNode node)
 {
@@ -52,35 +24,6 @@ static TSNode strip_parens(const struct aa_syms *s, TSNode n)
 	while (!ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression)
 		n = first_named_non_comment(s, n);
 	return n;
-}
-
-bool aa_coroutine_decorators_transparent(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
-					 TSNode def)
-{
-	return aa_coroutine_decorators_transparent_under(model, s, scope, ts_node_parent(def));
-}
-
-bool aa_coroutine_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
-					       TSNode parent)
-{
-	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
-		return true;
-	uint32_t n = ts_node_named_child_count(parent);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode d = ts_node_named_child(parent, i);
-		if (ts_node_symbol(d) != s->decorator)
-			continue;
-		TSNode expr = first_named_non_comment(s, d);
-		bool called = !ts_node_is_null(expr) && ts_node_symbol(expr) == s->call;
-		if (called)
-			expr = ts_node_child_by_field_id(expr, s->f.function);
-		if (ts_node_is_null(expr))
-			return false;
-		struct aa_meaning m = aa_model_eval(model, scope, expr);
-		if (m.kind != AA_MEANING_NAME || !aa_coroutine_decorator_transparent(m.qualname, called))
-			return false;
-	}
-	return true;
 }
 
 const char *const aa_coroutine_sync_words[] = {
@@ -272,7 +215,7 @@ static bool self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t l
 {
 	const struct aa_model *model = aa_ctx_model(ctx);
 	uint32_t class_scope = aa_model_scope(model, current_method(ctx))->class_scope;
-	return aa_summarize_self_method_unbound(ctx, class_scope, name, len);
+	return aa_ctx_self_method_unbound(ctx, class_scope, name, len);
 }
 
 bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len)
@@ -288,7 +231,7 @@ static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
 	if (!aa_coroutine_def_is_async(model, def))
 		return V_NO;
 	uint32_t scope = aa_coroutine_def_scope(model, def);
-	if (scope == AA_NO_SCOPE || !aa_coroutine_decorators_transparent(model, s, scope, def))
+	if (scope == AA_NO_SCOPE || !aa_decorators_transparent(model, s, scope, def))
 		return V_NO;
 	return V_YES;
 }

@@ -5,7 +5,7 @@
  * A *coroutine function* is one whose call returns a coroutine that does nothing until
  * it is awaited: an `async def` without `yield` in its own body (with `yield` it is an
  * async generator function, whose call returns an async iterator), whose decorators
- * are all known to keep it one (see aa_coroutine_decorator_transparent), or a library
+ * are all known to keep it one (analyzer/facts/decorators.h), or a library
  * function or method listed in analyzer/coroutine_targets.inc.
  *
  * Per file, a call is decided here when its callee is a known library name, a def of
@@ -25,27 +25,6 @@
 #include <tree_sitter/api.h>
 
 #include "analyzer/check/context.h"
-
-/* True when a decorator naming qualname (as the model resolves it: "builtins.staticmethod",
- * "functools.lru_cache") keeps the async def it decorates a coroutine function: staticmethod,
- * classmethod, abc.abstractmethod, typing(_extensions).override, functools.cache,
- * functools.lru_cache (bare or called with arguments) and functools.wraps(...). called: the
- * decorator is a call (`@functools.lru_cache(maxsize=8)`, `@functools.wraps(f)`), and
- * qualname names the called function. Anything else (textual's `@work`,
- * `@contextlib.asynccontextmanager`, a project decorator) is unknown: false. */
-bool aa_coroutine_decorator_transparent(const char *qualname, bool called);
-
-/* True when the function_definition def has no decorator, or every decorator is
- * transparent (above), each resolved with model from scope, the scope the def statement
- * is evaluated in (its enclosing scope, not the def's own). */
-bool aa_coroutine_decorators_transparent(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
-					 TSNode def);
-
-/* The same for the def whose parent node is parent (its decorated_definition when it
- * has decorators): ts_node_parent searches down from the root, and a walker knows the
- * parent. */
-bool aa_coroutine_decorators_transparent_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
-					       TSNode parent);
 
 /* True when the function_definition def is an `async def` whose own body (nested defs,
  * lambdas and classes excluded) has no `yield`: calling it returns a coroutine.
@@ -88,7 +67,7 @@ enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode cal
  * AA_COROUTINE_CONDITION) when its value is used that way and its callee is a coroutine
  * function: a target of rule's table (rule->targets must be the table of
  * coroutine_targets.inc), or a def of this file that aa_coroutine_def_is_async and
- * aa_coroutine_decorators_transparent accept. Defers (aa_ctx_defer, same message) what
+ * aa_decorators_transparent (facts/decorators.h) accept. Defers (aa_ctx_defer, same message) what
  * only the project index can decide. */
 void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want);
 

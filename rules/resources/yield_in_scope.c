@@ -2,6 +2,7 @@
  * in an async generator. */
 #include "rules/resources/async_resources.h"
 #include "rules/coroutines/coroutine.h"
+#include "analyzer/facts/decorators.h"
 #include "rules/cancellation/scopes.h"
 #include "rules/rules.h"
 
@@ -65,7 +66,7 @@ static void check(struct aa_ctx *ctx, TSNode yield)
 	 * (pytest.fixture, pytest_asyncio.fixture), where yielding inside the scope is the
 	 * pattern. */
 	uint32_t outer = aa_coroutine_def_scope(model, fn->node);
-	if (outer == AA_NO_SCOPE || !aa_coroutine_decorators_transparent(model, s, outer, fn->node))
+	if (outer == AA_NO_SCOPE || !aa_decorators_transparent(model, s, outer, fn->node))
 		return;
 	TSNode prev = yield;
 	TSNode p = aa_ctx_parent(ctx, yield);

@@ -1,8 +1,8 @@
 /*
- * target_index.h: every blocking target that travels through helpers (AA101-AA108
- * tables), hashed by name, so the summary builder classifies a call in sync code with
- * one lookup instead of scanning every rule's table. Immutable after build; shared by
- * all workers.
+ * target_index.h: the targets of every rule whose descriptor says they travel through
+ * helpers (rule.h's .travels), hashed by name, so a call in sync code is classified
+ * with one lookup instead of scanning every rule's table. Immutable after build; shared
+ * by all workers.
  */
 #ifndef AA_TARGET_INDEX_H
 #define AA_TARGET_INDEX_H

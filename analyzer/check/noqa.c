@@ -1,4 +1,4 @@
-#include "analyzer/report/noqa.h"
+#include "analyzer/check/noqa.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/base/xalloc.h"
 
@@ -15,6 +15,7 @@ void aa_noqa_release(struct aa_noqa *noqa)
 {
 	free(noqa->lines);
 	free(noqa->codes);
+	free(noqa->text);
 	aa_noqa_init(noqa);
 }
 
@@ -46,8 +47,12 @@ static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *
 			p++;
 		if (p == start)
 			break;
+		uint32_t len = (uint32_t)(p - start);
+		AA_GROW(noqa->text, noqa->text_cap, noqa->text_len + len);
+		memcpy(noqa->text + noqa->text_len, start, len);
 		AA_GROW(noqa->codes, noqa->codes_cap, noqa->n_codes + 1);
-		noqa->codes[noqa->n_codes++] = (struct aa_noqa_code){ start, (uint32_t)(p - start) };
+		noqa->codes[noqa->n_codes++] = (struct aa_noqa_code){ (uint32_t)noqa->text_len, len };
+		noqa->text_len += len;
 		l->n_codes++;
 		if (p < end && !is_space(*p) && *p != ',')
 			break;
@@ -94,10 +99,10 @@ void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, u
 	}
 }
 
-static bool code_matches(const struct aa_noqa_code *c, const char *s)
+static bool code_matches(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const char *s)
 {
 	size_t n = strlen(s);
-	return n == c->len && !strncasecmp(c->text, s, n);
+	return n == c->len && !strncasecmp(noqa->text + c->start, s, n);
 }
 
 bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
@@ -119,12 +124,21 @@ bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct 
 			return true;
 		for (uint32_t k = 0; k < l->n_codes; k++) {
 			const struct aa_noqa_code *c = &noqa->codes[l->first_code + k];
-			if (code_matches(c, rule->code) || code_matches(c, rule->name))
+			if (code_matches(noqa, c, rule->code) || code_matches(noqa, c, rule->name))
 				return true;
 			for (const char *const *e = rule->equivalents; e && *e; e++)
-				if (code_matches(c, *e))
+				if (code_matches(noqa, c, *e))
 					return true;
 		}
 	}
 	return false;
+}
+
+void aa_noqa_push(const struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d)
+{
+	if (noqa && aa_noqa_suppresses(noqa, d->span.line, d->rule)) {
+		aa_diag_release(d);
+		return;
+	}
+	aa_diag_list_push(list, d);
 }

@@ -1,4 +1,4 @@
-#include "rules/blocking/target_index.h"
+#include "analyzer/check/target_index.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/hash.h"
 #include "analyzer/base/xalloc.h"

@@ -18,11 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/check/diag.h"
+
 struct aa_rule;
 
 struct aa_noqa_code {
-	const char *text; /* borrowed from the source text */
-	uint32_t len;
+	uint32_t start, len; /* into text */
 };
 
 struct aa_noqa_line {
@@ -37,18 +38,27 @@ struct aa_noqa {
 	size_t n_lines, lines_cap;
 	struct aa_noqa_code *codes; /* owned */
 	size_t n_codes, codes_cap;
+	/* owned; the codes' text, copied: a file's noqa outlives its source, since findings
+	 * of the cross-file rules are suppressed when they are reported */
+	char *text;
+	size_t text_len, text_cap;
 	bool whole_file;
 };
 
 void aa_noqa_init(struct aa_noqa *noqa);
 void aa_noqa_release(struct aa_noqa *noqa);
 
-/* Reads one comment (text starts with '#', borrowed: it must outlive noqa) found on
- * 1-based `line`; own_line is true when nothing but whitespace precedes it on the line.
+/* Reads one comment (text starts with '#'; the codes are copied) found on 1-based `line`; own_line is true when nothing but whitespace precedes it on the line.
  * Comments must be added in increasing line order. */
 void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, uint32_t line, bool own_line);
 
 /* True when a finding of rule anchored on 1-based `line` is suppressed. */
 bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule);
+
+/* The one suppression point: every finding, of a check or of a cross-file analysis,
+ * reaches the finding list through here. Appends *d to list (which takes over its
+ * members), or releases them when noqa (the comments of the file d is anchored in; NULL
+ * when it has none) suppresses d->rule on d->span.line. */
+void aa_noqa_push(const struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d);
 
 #endif

@@ -1,0 +1,83 @@
+#include "analyzer/engine/crossfile.h"
+#include "analyzer/base/xalloc.h"
+#include "analyzer/check/link.h"
+
+#include <stdlib.h>
+
+struct aa_link {
+	const struct aa_engine *engine;
+	struct aa_index *x;
+	struct aa_summary *const *sums;
+	struct aa_noqa *const *noqas;
+	size_t n;
+	size_t slot; /* the linking analysis's record slot */
+	struct aa_diag_list *out;
+};
+
+struct aa_index *aa_link_index(const struct aa_link *lk)
+{
+	return lk->x;
+}
+
+size_t aa_link_count(const struct aa_link *lk)
+{
+	return lk->n;
+}
+
+const struct aa_summary *aa_link_summary(const struct aa_link *lk, size_t file)
+{
+	return lk->sums[file];
+}
+
+void *aa_link_record(const struct aa_link *lk, size_t file)
+{
+	const struct aa_summary *s = lk->sums[file];
+	return s && lk->slot < s->n_records ? s->records[lk->slot].data : NULL;
+}
+
+bool aa_link_rule_enabled(const struct aa_link *lk, const struct aa_rule *rule)
+{
+	return aa_engine_enabled(lk->engine, rule);
+}
+
+void aa_link_report(struct aa_link *lk, size_t file, struct aa_diag *d)
+{
+	aa_noqa_push(lk->noqas[file], lk->out, d);
+}
+
+/* Deferred findings: reported when the callee is a project coroutine function, unless a
+ * project subclass overrides the method with another async-ness. */
+static void deferred(struct aa_link *lk)
+{
+	for (size_t i = 0; i < lk->n; i++) {
+		const struct aa_summary *s = lk->sums[i];
+		for (size_t k = 0; s && k < s->n_defers; k++) {
+			const struct aa_sum_defer *df = &s->defers[k];
+			uint32_t receiver;
+			uint32_t f = aa_index_resolve_ref(lk->x, &df->ref, &receiver);
+			if (f == AA_INDEX_NONE || !aa_index_func(lk->x, f)->is_coroutine || aa_index_func(lk->x, f)->opaque)
+				continue;
+			if (receiver != AA_INDEX_NONE &&
+			    aa_index_overridden_differently(lk->x, receiver, df->ref.method, true))
+				continue;
+			struct aa_diag d = { 0 };
+			d.rule = df->rule;
+			d.path = aa_xstrdup(s->path);
+			d.span = df->span;
+			d.message = aa_xstrdup(df->message);
+			d.source_line = df->source_line ? aa_xstrdup(df->source_line) : NULL;
+			aa_link_report(lk, i, &d);
+		}
+	}
+}
+
+void aa_crossfile_run(const struct aa_engine *engine, struct aa_index *x, struct aa_summary *const *sums,
+		      struct aa_noqa *const *noqas, size_t n, struct aa_diag_list *out)
+{
+	struct aa_link lk = { engine, x, sums, noqas, n, 0, out };
+	deferred(&lk);
+	for (size_t c = 0; c < engine->n_crossfiles; c++) {
+		lk.slot = c;
+		engine->crossfiles[c]->link(&lk);
+	}
+}

@@ -1,0 +1,24 @@
+/*
+ * crossfile.h: the cross-file stage, after every file is summarised and the on-demand
+ * rounds are done: the deferred findings (aa_ctx_defer) are decided, then each
+ * cross-file analysis of the run links (rule.h's struct aa_crossfile), reporting through
+ * the one suppression point. Implements analyzer/check/link.h for the link hooks.
+ */
+#ifndef AA_CROSSFILE_H
+#define AA_CROSSFILE_H
+
+#include <stddef.h>
+
+#include "analyzer/check/diag.h"
+#include "analyzer/check/noqa.h"
+#include "analyzer/engine/analyze.h"
+#include "analyzer/facts/summary.h"
+#include "analyzer/index/index.h"
+
+/* Appends the cross-file findings of sums[0..n) (NULL entries are skipped) to out.
+ * noqas[i] holds file i's suppression comments, or NULL. x is the index of exactly
+ * those summaries (aa_index_new). Everything is borrowed. */
+void aa_crossfile_run(const struct aa_engine *engine, struct aa_index *x, struct aa_summary *const *sums,
+		      struct aa_noqa *const *noqas, size_t n, struct aa_diag_list *out);
+
+#endif

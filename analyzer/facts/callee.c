@@ -1,0 +1,95 @@
+#include "analyzer/facts/callee.h"
+
+#include <string.h>
+
+static const char *text_of(const struct aa_source *src, TSNode node, uint32_t *len)
+{
+	uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
+	*len = e - s;
+	return src->text + s;
+}
+
+void aa_callee_resolve(struct aa_model *model, const struct aa_syms *s, const struct aa_source *src, uint32_t scope,
+		       TSNode fn, struct aa_callee *out)
+{
+	struct aa_callee c = { 0 };
+	if (!ts_node_is_null(fn)) {
+		if (ts_node_symbol(fn) == s->attribute) {
+			TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
+			TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+			struct aa_meaning om = aa_model_eval(model, scope, obj);
+			if (om.kind == AA_MEANING_INSTANCE && !ts_node_is_null(attr)) {
+				c.kind = AA_CALLEE_METHOD;
+				c.qualname = om.qualname;
+				c.method = text_of(src, attr, &c.method_len);
+				c.receiver = obj;
+				c.origin = om.node;
+			}
+		}
+		if (c.kind == AA_CALLEE_UNKNOWN) {
+			struct aa_meaning fm = aa_model_eval(model, scope, fn);
+			if (fm.kind == AA_MEANING_NAME) {
+				c.kind = AA_CALLEE_FUNCTION;
+				c.qualname = fm.qualname;
+			} else if (fm.kind == AA_MEANING_FUNCTION) {
+				c.kind = AA_CALLEE_LOCAL;
+				c.qualname = fm.qualname;
+				c.node = fm.node;
+			}
+		}
+	}
+	*out = c;
+}
+
+/* Appends expr's text with blanks and line continuations dropped, and the arguments of
+ * calls in it shown as "(...)". */
+static void add_callee(const struct aa_syms *s, const struct aa_source *src, TSNode expr, struct aa_buf *out)
+{
+	/* Unwind the chain iteratively: outermost attribute/call first, base last. */
+	TSNode chain[16];
+	size_t n = 0;
+	TSNode node = expr;
+	while (n < 16) {
+		TSSymbol k = ts_node_symbol(node);
+		if (k == s->attribute || k == s->call) {
+			chain[n++] = node;
+			node = ts_node_child_by_field_id(node, k == s->call ? s->f.function : s->f.object);
+			if (ts_node_is_null(node))
+				break;
+		} else {
+			break;
+		}
+	}
+	if (!ts_node_is_null(node)) {
+		uint32_t len;
+		const char *t = text_of(src, node, &len);
+		for (uint32_t i = 0; i < len; i++)
+			if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' && t[i] != '\\')
+				aa_buf_addc(out, t[i]);
+	}
+	while (n-- > 0) {
+		if (ts_node_symbol(chain[n]) == s->call) {
+			aa_buf_adds(out, "(...)");
+		} else {
+			uint32_t len;
+			const char *t = text_of(src, ts_node_child_by_field_id(chain[n], s->f.attribute), &len);
+			aa_buf_addc(out, '.');
+			aa_buf_add(out, t, len);
+		}
+	}
+}
+
+void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode call, struct aa_buf *out)
+{
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn))
+		return;
+	size_t start = out->len;
+	add_callee(s, src, fn, out);
+	/* Messages stay short. */
+	if (out->len - start > 60) {
+		out->len = start + 60;
+		out->data[out->len] = '\0';
+		aa_buf_adds(out, "...");
+	}
+}

@@ -1,0 +1,47 @@
+/*
+ * callee.h: what a call calls, resolved from the semantic model (model.h) alone. The
+ * rule API (analyzer/check/context.h) and the summarizer (summarize.h) both ask here;
+ * what the file cannot name is AA_CALLEE_UNKNOWN, never a guess. Pure functions of the
+ * model; thread-safe for distinct models.
+ */
+#ifndef AA_CALLEE_H
+#define AA_CALLEE_H
+
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/base/buf.h"
+#include "analyzer/facts/model.h"
+#include "analyzer/input/source.h"
+#include "parsers/python/syms.h"
+
+enum aa_callee_kind {
+	AA_CALLEE_UNKNOWN = 0,
+	AA_CALLEE_FUNCTION, /* qualname: a module-level callable, "time.sleep", "builtins.open" */
+	AA_CALLEE_METHOD,   /* qualname: the receiver's class "requests.Session"; method: "get" */
+	AA_CALLEE_LOCAL,    /* a def of this file (node = the function_definition; qualname its
+			       qualified name) */
+};
+
+struct aa_callee {
+	enum aa_callee_kind kind;
+	const char *qualname;   /* owned by the model; FUNCTION, METHOD, LOCAL */
+	const char *method;     /* METHOD: into the source, method_len bytes */
+	uint32_t method_len;
+	TSNode receiver;        /* METHOD: the receiver expression */
+	TSNode origin;          /* METHOD: the call that made the receiver, when unique; else null */
+	TSNode node;            /* LOCAL: the def */
+};
+
+/* What calling fn (a call's function expression, or a name or attribute passed as a
+ * callable: the `fetch` of `map(fetch, urls)`) calls, evaluated from scope. A null fn
+ * gives AA_CALLEE_UNKNOWN. src is the model's source. */
+void aa_callee_resolve(struct aa_model *model, const struct aa_syms *syms, const struct aa_source *src,
+		       uint32_t scope, TSNode fn, struct aa_callee *out);
+
+/* Appends the call's callee as messages show it to out: its text without blanks and line
+ * continuations, the arguments of calls inside shown as "(...)" (`self.conn.execute(...)
+ * .fetchone`), cut to 60 bytes and "..." when longer. */
+void aa_callee_text(const struct aa_syms *syms, const struct aa_source *src, TSNode call, struct aa_buf *out);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * decorators.h: which decorators keep a function what it was. A decorator the model
+ * cannot resolve, or one that is not in the table, may turn a def into anything (a
+ * task launcher, a context manager, a cached wrapper of another kind): the function is
+ * then opaque to the rules that reason about its calls (a coroutine function for
+ * AA201/AA202, a blocking helper for AA109). Immutable table; thread-safe.
+ */
+#ifndef AA_DECORATORS_H
+#define AA_DECORATORS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/facts/model.h"
+#include "parsers/python/syms.h"
+
+/* True when a decorator naming qualname (as the model resolves it: "builtins.staticmethod",
+ * "functools.lru_cache") keeps the def it decorates what it was (an async def a coroutine
+ * function, a sync def a plain function): staticmethod, classmethod, abc.abstractmethod,
+ * typing(_extensions).override, functools.cache, functools.lru_cache (bare or called with
+ * arguments) and functools.wraps(...). called: the decorator is a call
+ * (`@functools.lru_cache(maxsize=8)`, `@functools.wraps(f)`), and qualname names the called
+ * function. Anything else (textual's `@work`, `@contextlib.asynccontextmanager`, a project
+ * decorator) is unknown: false. */
+bool aa_decorator_transparent(const char *qualname, bool called);
+
+/* True when the function_definition def has no decorator, or every decorator is
+ * transparent (above), each resolved with model from scope, the scope the def statement
+ * is evaluated in (its enclosing scope, not the def's own). */
+bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *syms, uint32_t scope, TSNode def);
+
+/* The same for the def whose parent node is parent (its decorated_definition when it
+ * has decorators): ts_node_parent searches down from the root, and a walker knows the
+ * parent. */
+bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
+				     TSNode parent);
+
+#endif

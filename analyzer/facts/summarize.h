@@ -1,0 +1,140 @@
+/*
+ * summarize.h: one file's facts while its tree is alive: the callee of a call (memoised),
+ * how the project index will name a callee (struct aa_ref), and the generic part of the
+ * file's summary (summary.h): functions, classes and their bases, module-level names,
+ * typed class attributes. Cross-file analyses add their own records through the rule
+ * API (analyzer/check/context.h), which asks here.
+ *
+ * One summarizer per file and worker thread, driven by the per-file stage during the
+ * rules' pass: aa_summarizer_at() before each node, aa_summarizer_enter() after the
+ * checks of that node, aa_summarizer_finish() after the walk. Without a summary (no
+ * enabled rule needs the index) the summary functions do nothing and the naming
+ * functions answer false; callee resolution works either way.
+ */
+#ifndef AA_SUMMARIZE_H
+#define AA_SUMMARIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/base/buf.h"
+#include "analyzer/facts/callee.h"
+#include "analyzer/facts/model.h"
+#include "analyzer/facts/summary.h"
+#include "analyzer/input/source.h"
+#include "parsers/python/syms.h"
+#include "parsers/python/walk.h"
+
+/* Which top-level modules are the project's (the index's module map knows; the facts
+ * layer only asks). is_project_top(ud, name, len): name[0..len) is the top-level
+ * component of a dotted name. */
+struct aa_project_names {
+	bool (*is_project_top)(const void *ud, const char *name, size_t len);
+	const void *ud;
+};
+
+struct aa_bound_name {
+	const char *name; /* into the source */
+	uint32_t len;
+};
+
+struct aa_summarizer {
+	const struct aa_syms *syms;      /* borrowed */
+	const struct aa_source *src;     /* borrowed */
+	struct aa_model *model;          /* borrowed */
+	const struct aa_project_names *project; /* borrowed; NULL: only the file's own package */
+	struct aa_summary *summary;      /* borrowed (the caller owns it); NULL: no summary */
+	uint32_t scope;                  /* the scope of the current node */
+	const struct aa_walk_state *walk; /* the walker's position, or NULL */
+	/* aa_summarizer_callee's memo */
+	TSNode callee_call;
+	struct aa_callee callee;
+	/* aa_summarizer_ref's memo: a rule and the summary ask for the same call in turn */
+	TSNode ref_call;
+	bool ref_found;
+	struct aa_ref ref;               /* strings owned by the summary */
+	uint32_t *scope_func;            /* owned; scope id -> index into summary->funcs */
+	size_t scope_func_cap;
+	/* aa_summarizer_self_method_unbound's memo, for the class scope self_scope: the names
+	 * its hierarchy's classes in this file bind (sorted), or self_any when they may bind
+	 * any name or the hierarchy reaches other code */
+	bool self_valid, self_any;
+	uint32_t self_scope;
+	struct aa_bound_name *self_names; /* owned array */
+	size_t n_self_names, self_names_cap;
+	struct aa_buf scratch;           /* owned; aa_summarizer_callee_text */
+};
+
+/* Prepares z for one file. Everything is borrowed and must outlive z. */
+void aa_summarizer_init(struct aa_summarizer *z, const struct aa_syms *syms, const struct aa_source *src,
+			struct aa_model *model, const struct aa_project_names *project, struct aa_summary *summary);
+/* Frees what z owns (not the summary). */
+void aa_summarizer_release(struct aa_summarizer *z);
+
+/* The walker is at a node evaluated in scope (walk.h). */
+void aa_summarizer_at(struct aa_summarizer *z, uint32_t scope, const struct aa_walk_state *walk);
+
+/* After the checks of node: a def or class opening scope inner is added to the summary. */
+void aa_summarizer_enter(struct aa_summarizer *z, TSNode node, uint32_t inner);
+
+/* After the walk: module-level names (imports, aliases) become exports, typed class
+ * attributes attrs. */
+void aa_summarizer_finish(struct aa_summarizer *z);
+
+/* --- questions, from the current scope --------------------------------------------- */
+
+/* What the call calls (callee.h); memoised for the last call asked. Valid until the
+ * next call of this function. */
+const struct aa_callee *aa_summarizer_callee(struct aa_summarizer *z, TSNode call);
+
+/* node's parent, from the walker's stack when node is the current node or close above
+ * it (ts_node_parent descends from the root every time). */
+TSNode aa_summarizer_parent(const struct aa_summarizer *z, TSNode node);
+
+/* The call's callee text for messages (callee.h). Owned by z, valid until the next call. */
+const char *aa_summarizer_callee_text(struct aa_summarizer *z, TSNode call);
+
+/* The name of the function the current node is in ("fetch"), "<lambda>", or "<module>";
+ * owned by the model. */
+const char *aa_summarizer_function_name(struct aa_summarizer *z);
+
+/* The span of node, and a copy of its first line (caller frees). */
+struct aa_span aa_summarizer_span(const struct aa_summarizer *z, TSNode node);
+char *aa_summarizer_line(const struct aa_summarizer *z, TSNode node);
+
+/* --- naming callees for the index (only while a summary is built) ------------------- */
+
+/* Can the qualified name q be project code (under an analyzed top-level module that is
+ * not the standard library)? False without a summary. */
+bool aa_summarizer_project_name(const struct aa_summarizer *z, const char *q);
+
+/* How the index will name call's callee, when it may be project code (a name under an
+ * analyzed top-level module, a method of such a class, super().m(), an attribute chain
+ * from a typed object). Strings go to the summary's arena. Memoised for the last call. */
+bool aa_summarizer_ref(struct aa_summarizer *z, TSNode call, struct aa_ref *out);
+
+/* As aa_summarizer_ref, for the function expression fn a call would call (`fetch` in
+ * `map(fetch, urls)`). Not memoised. */
+bool aa_summarizer_ref_fn(struct aa_summarizer *z, TSNode fn, struct aa_ref *out);
+
+/* For `self.name()` in a method of the class whose scope is class_scope: true when
+ * neither that class nor any base class of it that this file defines binds name, while
+ * its other bases are library classes (`unittest.TestCase`): the project index could not
+ * resolve the call to project code. False when a class body holds a statement that may
+ * bind any name (a compound statement, an unpacking target), or past 16 classes. The
+ * hierarchy's names are collected once per class (memo in z). */
+bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, uint32_t class_scope, const char *name,
+				       uint32_t len);
+
+/* The index in summary->funcs of the function whose body the current node is in, or
+ * UINT32_MAX (module level, a class body, or no summary); *in_lambda is set when the
+ * node is in a lambda, whose calls are not the function's. */
+uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda);
+
+/* Records a deferred finding of rule at call (summary.h's aa_sum_defer); takes message. */
+void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TSNode call, const struct aa_ref *ref,
+			 char *message);
+
+#endif

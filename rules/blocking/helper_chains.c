@@ -1,0 +1,377 @@
+/*
+ * AA109's cross-file analysis. Per file it records the certain blocking calls of sync
+ * functions (chain sources), the calls of sync functions that may be project code (chain
+ * edges) and the calls in async context that may be project code (candidates). Linked,
+ * a candidate whose callee is a sync project function that reaches a source through
+ * edges is a finding with the whole chain (shortest; cycles terminate; a helper with a
+ * decorator not known to be transparent cuts it).
+ */
+#include "analyzer/base/buf.h"
+#include "analyzer/base/xalloc.h"
+#include "analyzer/check/link.h"
+#include "analyzer/index/index.h"
+#include "rules/blocking/blocking.h"
+#include "rules/coroutines/coroutine.h"
+#include "rules/rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct aa_rule aa_rule_blocking_call_via_helper;
+extern const struct aa_rule aa_rule_configured_blocking_call;
+
+/* A certain blocking call in a sync function. */
+struct chain_block {
+	uint32_t func;              /* the function it is in: index into the summary's funcs[] */
+	const struct aa_rule *rule; /* the rule whose target it is */
+	const char *callee;         /* source text of the callee, "requests.get"; summary arena */
+	struct aa_span span;
+};
+
+/* A call from a sync function to a callee that may be project code (an edge). */
+struct chain_call {
+	uint32_t func;
+	struct aa_ref ref;
+	struct aa_span span;
+};
+
+/* A call in async context whose callee may be a sync project helper. */
+struct chain_site {
+	struct aa_ref ref;
+	struct aa_span span;
+	const char *function; /* the async function the call is in; summary arena */
+	const char *callee;   /* the callee's source text, "self.load"; summary arena */
+	char *source_line;    /* owned */
+};
+
+struct chain_record {
+	struct chain_block *blocks; size_t n_blocks, blocks_cap; /* owned */
+	struct chain_call *calls;   size_t n_calls, calls_cap;   /* owned */
+	struct chain_site *sites;   size_t n_sites, sites_cap;   /* owned */
+};
+
+static void *new_record(void)
+{
+	return aa_xcalloc(1, sizeof(struct chain_record));
+}
+
+static void free_record(void *p)
+{
+	struct chain_record *r = p;
+	for (size_t i = 0; i < r->n_sites; i++)
+		free(r->sites[i].source_line);
+	free(r->blocks);
+	free(r->calls);
+	free(r->sites);
+	free(r);
+}
+
+/* ---- per file ---------------------------------------------------------------------- */
+
+static const char *intern(struct aa_ctx *ctx, const char *s)
+{
+	return aa_summary_intern(aa_ctx_summary(ctx), s, strlen(s));
+}
+
+static bool matches_configured(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	for (const char *const *b = aa_ctx_configured_blocking(ctx); b && *b; b++) {
+		if ((c->kind == AA_CALLEE_FUNCTION || c->kind == AA_CALLEE_LOCAL) && !strcmp(c->qualname, *b))
+			return true;
+		if (c->kind == AA_CALLEE_METHOD) {
+			size_t cl = strlen(c->qualname);
+			if (!strncmp(*b, c->qualname, cl) && (*b)[cl] == '.' && strlen(*b + cl + 1) == c->method_len &&
+			    !memcmp(*b + cl + 1, c->method, c->method_len))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Does call match a target of a rule whose targets travel (or a configured name)?
+ * *certain is set when the target is certain. */
+static const struct aa_rule *direct_target(struct aa_ctx *ctx, TSNode call, bool *certain)
+{
+	const struct aa_target *target;
+	const struct aa_rule *rule = aa_ctx_travelling_target(ctx, call, &target);
+	if (rule) {
+		*certain = !(target->flags & AA_TARGET_CONDITIONAL);
+		return rule;
+	}
+	const char *const *configured = aa_ctx_configured_blocking(ctx);
+	if (configured && *configured && matches_configured(ctx, call)) {
+		*certain = true;
+		return &aa_rule_configured_blocking_call;
+	}
+	return NULL;
+}
+
+/* A certain blocking call in a sync function: recorded unless the user vouched for its
+ * line (a noqa there cuts the chain too). True when call is a blocking target at all. */
+static bool record_block(struct aa_ctx *ctx, struct chain_record *r, uint32_t func, TSNode call)
+{
+	/* Whether the direct-call rule is selected does not matter: `--select AA109` alone
+	 * must still see chains. AA110's names are the user's, so they travel when given. */
+	bool certain = false;
+	const struct aa_rule *hit = direct_target(ctx, call, &certain);
+	if (hit && !certain)
+		return true; /* a conditional target: not an edge, and it does not travel */
+	if (!hit || aa_ctx_vouched(ctx, hit, call) || aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call))
+		return hit != NULL;
+	AA_GROW(r->blocks, r->blocks_cap, r->n_blocks + 1);
+	r->blocks[r->n_blocks++] =
+		(struct chain_block){ func, hit, intern(ctx, aa_ctx_callee_text(ctx, call)), aa_ctx_span(ctx, call) };
+	return true;
+}
+
+/* `self.m()` that the index could not resolve to project code (coroutine.h): no edge,
+ * no candidate. Most sync calls of test suites are `self.assert*()`. */
+static bool unresolvable_self_call(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	return c->kind == AA_CALLEE_METHOD && aa_coroutine_self_call_unbound(ctx, c->receiver, c->method, c->method_len);
+}
+
+static void summarize(struct aa_ctx *ctx, TSNode call)
+{
+	struct chain_record *r = aa_ctx_record(ctx, &aa_crossfile_helper_chains);
+	if (!r)
+		return;
+	bool in_lambda;
+	uint32_t f = aa_ctx_summary_function(ctx, &in_lambda);
+	struct aa_ref ref;
+	bool certain;
+	if (aa_ctx_in_async(ctx)) {
+		/* A direct target is its own rule's finding, not a helper's; a call vouched
+		 * for is no candidate (nothing is read on demand for it). */
+		if (!aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call) && !aa_call_is_awaited(ctx, call) &&
+		    !direct_target(ctx, call, &certain) && !unresolvable_self_call(ctx, call) &&
+		    aa_ctx_ref(ctx, call, &ref)) {
+			AA_GROW(r->sites, r->sites_cap, r->n_sites + 1);
+			struct chain_site *site = &r->sites[r->n_sites++];
+			site->ref = ref;
+			site->span = aa_ctx_span(ctx, call);
+			site->function = intern(ctx, aa_ctx_function_name(ctx));
+			site->callee = intern(ctx, aa_ctx_callee_text(ctx, call));
+			site->source_line = aa_ctx_line(ctx, call);
+		}
+		return;
+	}
+	/* Sync code: only bodies of sync defs make edges (a lambda is not called by name). */
+	if (f == UINT32_MAX || in_lambda || aa_ctx_summary(ctx)->funcs[f].is_async)
+		return;
+	if (record_block(ctx, r, f, call))
+		return;
+	if (unresolvable_self_call(ctx, call) || !aa_ctx_ref(ctx, call, &ref))
+		return;
+	AA_GROW(r->calls, r->calls_cap, r->n_calls + 1);
+	r->calls[r->n_calls++] = (struct chain_call){ f, ref, aa_ctx_span(ctx, call) };
+}
+
+/* ---- between on-demand rounds ------------------------------------------------------ */
+
+/* A candidate needs every module on its way: its callee's resolution, and the calls of
+ * the sync functions it reaches (few: those reachable from async code). */
+static void demand(struct aa_demand *d)
+{
+	struct aa_index *x = aa_demand_index(d);
+	size_t nf = aa_index_func_count(x), n = aa_demand_count(d);
+	bool *visited = aa_xcalloc(nf ? nf : 1, sizeof(bool));
+	uint32_t *stack = NULL;
+	size_t sp = 0, stack_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct chain_record *r = aa_demand_record(d, i);
+		for (size_t k = 0; r && k < r->n_sites; k++) {
+			uint32_t receiver;
+			uint32_t f = aa_index_resolve_ref(x, &r->sites[k].ref, &receiver);
+			if (f == AA_INDEX_NONE) {
+				aa_demand_ref(d, &r->sites[k].ref, false);
+			} else if (!visited[f]) {
+				visited[f] = true;
+				AA_GROW(stack, stack_cap, sp + 1);
+				stack[sp++] = f;
+			}
+		}
+	}
+	while (sp) {
+		uint32_t f = stack[--sp];
+		const struct aa_sum_func *fn = aa_index_func(x, f);
+		if (fn->is_async || fn->opaque)
+			continue;
+		const struct chain_record *r = aa_demand_record(d, aa_index_func_file(x, f));
+		uint32_t local = aa_index_func_local(x, f);
+		for (size_t k = 0; r && k < r->n_calls; k++) {
+			if (r->calls[k].func != local)
+				continue;
+			uint32_t receiver;
+			uint32_t g = aa_index_resolve_ref(x, &r->calls[k].ref, &receiver);
+			if (g == AA_INDEX_NONE) {
+				aa_demand_ref(d, &r->calls[k].ref, false);
+			} else if (!visited[g]) {
+				visited[g] = true;
+				AA_GROW(stack, stack_cap, sp + 1);
+				stack[sp++] = g;
+			}
+		}
+	}
+	free(stack);
+	free(visited);
+}
+
+/* ---- linked ------------------------------------------------------------------------ */
+
+struct edge {
+	uint32_t from, to;
+	const struct chain_call *call;
+};
+
+/* The chains' graph: eligible helpers (sync, no decorator that could change what a call
+ * does), each one's first certain blocking call, edges between eligible helpers and their
+ * reverse adjacency (CSR), and a multi-source BFS backwards from the blocking calls
+ * (dist, and the next hop towards the nearest one). */
+struct chains {
+	size_t nf;
+	bool *eligible;
+	const struct chain_block **block;
+	struct edge *edges;
+	size_t n_edges, edges_cap;
+	int32_t *dist;
+	uint32_t *next_edge;
+};
+
+static void build_edges(struct aa_link *lk, struct chains *c)
+{
+	struct aa_index *x = aa_link_index(lk);
+	for (size_t i = 0; i < aa_link_count(lk); i++) {
+		const struct chain_record *r = aa_link_record(lk, i);
+		for (size_t k = 0; r && k < r->n_blocks; k++) {
+			uint32_t f = aa_index_func_id(x, i, r->blocks[k].func);
+			if (c->eligible[f] && !c->block[f])
+				c->block[f] = &r->blocks[k];
+		}
+		for (size_t k = 0; r && k < r->n_calls; k++) {
+			uint32_t from = aa_index_func_id(x, i, r->calls[k].func);
+			if (!c->eligible[from])
+				continue;
+			uint32_t receiver;
+			uint32_t to = aa_index_resolve_ref(x, &r->calls[k].ref, &receiver);
+			if (to == AA_INDEX_NONE || !c->eligible[to] || to == from)
+				continue;
+			AA_GROW(c->edges, c->edges_cap, c->n_edges + 1);
+			c->edges[c->n_edges++] = (struct edge){ from, to, &r->calls[k] };
+		}
+	}
+}
+
+static void shortest_paths(struct chains *c)
+{
+	size_t nf = c->nf;
+	uint32_t *rstart = aa_xcalloc(nf + 1, sizeof(uint32_t));
+	uint32_t *radj = aa_xcalloc(c->n_edges ? c->n_edges : 1, sizeof(uint32_t));
+	for (size_t e = 0; e < c->n_edges; e++)
+		rstart[c->edges[e].to + 1]++;
+	for (size_t f = 0; f < nf; f++)
+		rstart[f + 1] += rstart[f];
+	uint32_t *fill = aa_xcalloc(nf, sizeof(uint32_t));
+	for (size_t e = 0; e < c->n_edges; e++)
+		radj[rstart[c->edges[e].to] + fill[c->edges[e].to]++] = (uint32_t)e;
+	uint32_t *queue = aa_xmalloc(nf * sizeof(uint32_t));
+	size_t qh = 0, qt = 0;
+	for (size_t f = 0; f < nf; f++) {
+		c->dist[f] = c->block[f] ? 0 : -1;
+		c->next_edge[f] = AA_INDEX_NONE;
+		if (c->block[f])
+			queue[qt++] = (uint32_t)f;
+	}
+	while (qh < qt) {
+		uint32_t v = queue[qh++];
+		for (uint32_t r = rstart[v]; r < rstart[v + 1]; r++) {
+			const struct edge *e = &c->edges[radj[r]];
+			if (c->dist[e->from] >= 0)
+				continue;
+			c->dist[e->from] = c->dist[v] + 1;
+			c->next_edge[e->from] = radj[r];
+			queue[qt++] = e->from;
+		}
+	}
+	free(rstart);
+	free(radj);
+	free(fill);
+	free(queue);
+}
+
+/* The finding for a candidate site of file whose callee g reaches a blocking call. */
+static void report_chain(struct aa_link *lk, const struct chains *c, size_t file, const struct chain_site *site,
+			 uint32_t g)
+{
+	struct aa_index *x = aa_link_index(lk);
+	struct aa_buf msg = AA_BUF_INIT;
+	aa_buf_addf(&msg, "'%s' blocks the event loop: %s", aa_index_func_name(x, g), site->function);
+	struct aa_diag d = { 0 };
+	d.related_is_chain = 1;
+	d.related = aa_xcalloc((size_t)c->dist[g] + 1, sizeof(*d.related));
+	uint32_t v = g;
+	while (c->next_edge[v] != AA_INDEX_NONE) {
+		const struct edge *e = &c->edges[c->next_edge[v]];
+		aa_buf_addf(&msg, " -> %s", aa_index_func_name(x, v));
+		d.related[d.n_related++] = (struct aa_related){
+			aa_xstrdup(aa_index_func_summary(x, v)->path), e->call->span,
+			aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v), aa_index_func_name(x, e->to)) };
+		v = e->to;
+	}
+	const struct chain_block *b = c->block[v];
+	const char *path = aa_index_func_summary(x, v)->path;
+	aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_func_name(x, v), b->callee, path, b->span.line);
+	d.related[d.n_related++] =
+		(struct aa_related){ aa_xstrdup(path), b->span, aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
+	aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
+	d.rule = &aa_rule_blocking_call_via_helper;
+	d.path = aa_xstrdup(aa_link_summary(lk, file)->path);
+	d.span = site->span;
+	d.message = aa_buf_detach(&msg);
+	d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
+	aa_link_report(lk, file, &d);
+}
+
+static void link(struct aa_link *lk)
+{
+	struct aa_index *x = aa_link_index(lk);
+	struct chains c = { .nf = aa_index_func_count(x) };
+	if (!c.nf)
+		return;
+	c.eligible = aa_xcalloc(c.nf, sizeof(bool));
+	for (size_t f = 0; f < c.nf; f++)
+		c.eligible[f] = !aa_index_func(x, (uint32_t)f)->is_async && !aa_index_func(x, (uint32_t)f)->opaque;
+	c.block = aa_xcalloc(c.nf, sizeof(*c.block));
+	c.dist = aa_xmalloc(c.nf * sizeof(int32_t));
+	c.next_edge = aa_xmalloc(c.nf * sizeof(uint32_t));
+	build_edges(lk, &c);
+	shortest_paths(&c);
+	for (size_t i = 0; i < aa_link_count(lk); i++) {
+		const struct chain_record *r = aa_link_record(lk, i);
+		for (size_t k = 0; r && k < r->n_sites; k++) {
+			uint32_t receiver;
+			uint32_t g = aa_index_resolve_ref(x, &r->sites[k].ref, &receiver);
+			if (g != AA_INDEX_NONE && c.eligible[g] && c.dist[g] >= 0)
+				report_chain(lk, &c, i, &r->sites[k], g);
+		}
+	}
+	free(c.eligible);
+	free(c.block);
+	free(c.edges);
+	free(c.dist);
+	free(c.next_edge);
+}
+
+static const char *const kinds[] = { "call", NULL };
+
+const struct aa_crossfile aa_crossfile_helper_chains = {
+	.name = "helper-chains",
+	.node_kinds = kinds,
+	.summarize = summarize,
+	.new_record = new_record,
+	.free_record = free_record,
+	.demand = demand,
+	.link = link,
+};
