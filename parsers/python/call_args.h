@@ -14,8 +14,8 @@
  * to skip) or named keyword (NUL-terminated, NULL to skip); a null node when absent or
  * when the call's arguments are a bare generator (`f(x for x in y)`). Positional
  * arguments after a *splat are not counted (their positions are unknown). s: the
- * interned grammar; text: the source text the tree was parsed from (keyword names are
- * compared against it). The node is valid while the tree is. */
+ * interned grammar; text: the source text the tree was parsed from, read only to compare
+ * keyword names (may be NULL when keyword is). The node is valid while the tree is. */
 TSNode aa_call_args_find(const struct aa_syms *s, const char *text, TSNode call, int index, const char *keyword);
 
 #endif

@@ -2,6 +2,10 @@
  * bindings.h: where a local name of a function gets its values, found by a bounded walk
  * of the function's body (outside nested defs, lambdas and classes, whose names are
  * their own). Flow-insensitive: every binding, in source order.
+ *
+ * Facts of the syntax alone, no name resolution: model (borrowed) only gives the grammar
+ * symbols and the source text of its file (model.h), and every node passed must come
+ * from that file's trees. Nothing is cached and the model is only read.
  */
 #ifndef AA_BINDINGS_H
 #define AA_BINDINGS_H
@@ -10,7 +14,7 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
-#include "analyzer/check/context.h"
+#include "analyzer/facts/model.h"
 
 enum aa_binding_kind {
 	AA_BIND_ASSIGN,    /* `name = value`, `name: T = value`, `(name := value)` */
@@ -38,26 +42,26 @@ struct aa_binding {
  * in source order, until fn returns false. Returns false when the walk ended early: fn
  * said stop, or the body is larger than the walk's bound (callers treat that as
  * unknown). Nodes are valid while the tree is. */
-bool aa_bindings_each(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len,
+bool aa_bindings_each(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len,
 		      bool (*fn)(void *ud, const struct aa_binding *b), void *ud);
 
-/* True when name[0..len) is a parameter of fn_def (any kind: `*args`, `**kw`, keyword
- * only). */
-bool aa_bindings_is_parameter(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len);
+/* True when name[0..len) is a parameter of fn_def, a function_definition or a lambda
+ * (any kind: `*args`, `**kw`, keyword only). */
+bool aa_bindings_is_parameter(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len);
 
 /* The 0-based position of parameter name[0..len) of fn_def among the parameters a call
  * can pass by position (`self` included), or -1 when it is keyword-only, `*args`,
  * `**kw` or not a parameter. */
-int aa_bindings_param_position(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len);
+int aa_bindings_param_position(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len);
 
 /* The innermost `for` statement between node and fn_def whose body holds node, or a null
  * node when there is none or a `while` statement, comprehension or nested def is
- * nearer. */
-TSNode aa_bindings_enclosing_for(struct aa_ctx *ctx, TSNode fn_def, TSNode node);
+ * nearer. node must lie inside fn_def (a null node otherwise). */
+TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TSNode node);
 
 /* True when where reads a name that pattern (a loop or comprehension target: `u`,
  * `(k, v)`) binds. Keyword names (`f(u=1)`) and `_` do not count; only the first 8
  * names of a pattern are looked for. */
-bool aa_bindings_pattern_read(struct aa_ctx *ctx, TSNode pattern, TSNode where);
+bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNode where);
 
 #endif

@@ -1,6 +1,7 @@
 #include <string.h>
 
-#include "analyzer/check/bindings.h"
+#include "analyzer/facts/bindings.h"
+#include "parsers/python/call_args.h"
 #include "parsers/python/subtree.h"
 
 /* Beyond this many nodes a body is not scanned (unknown). */
@@ -11,27 +12,38 @@ static bool field_is(TSNode parent, TSFieldId field, TSNode child)
 	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
 }
 
-TSNode aa_bindings_enclosing_for(struct aa_ctx *ctx, TSNode fn_def, TSNode node)
+/* Walks down from fn_def to node (ts_node_child_with_descendant, as ts_node_parent does
+ * from the root each time it is called, but once): the innermost `for` is the last one
+ * met on the way down. */
+TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TSNode node)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode none = { 0 };
-	TSNode child = node;
-	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p) && !ts_node_eq(p, fn_def);
-	     child = p, p = aa_ctx_parent(ctx, p)) {
+	const struct aa_syms *s = aa_model_syms(model);
+	TSNode none = { 0 }, found = none;
+	TSNode p = ts_node_child_with_descendant(fn_def, node);
+	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
+		TSNode child = ts_node_child_with_descendant(p, node);
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->while_statement || k == s->function_definition || k == s->lambda ||
 		    k == s->class_definition || k == s->list_comprehension || k == s->set_comprehension ||
 		    k == s->dictionary_comprehension || k == s->generator_expression)
-			return none;
-		if (k == s->for_statement)
-			return field_is(p, s->f.body, child) ? p : none;
+			found = none;
+		else if (k == s->for_statement)
+			found = field_is(p, s->f.body, child) ? p : none;
+		p = child;
 	}
-	return none;
+	return ts_node_is_null(p) ? none : found;
 }
 
-static const char *param_name(struct aa_ctx *ctx, TSNode p, uint32_t *len)
+static bool text_is(const struct aa_model *model, TSNode n, const char *s)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
+	uint32_t len;
+	const char *t = aa_model_text(model, n, &len);
+	return strlen(s) == len && !memcmp(t, s, len);
+}
+
+static const char *param_name(const struct aa_model *model, TSNode p, uint32_t *len)
+{
+	const struct aa_syms *s = aa_model_syms(model);
 	TSSymbol k = ts_node_symbol(p);
 	TSNode id = { 0 };
 	if (k == s->identifier)
@@ -45,25 +57,25 @@ static const char *param_name(struct aa_ctx *ctx, TSNode p, uint32_t *len)
 		id = ts_node_named_child(id, 0);
 	if (ts_node_is_null(id) || ts_node_symbol(id) != s->identifier)
 		return NULL;
-	return aa_ctx_text(ctx, id, len);
+	return aa_model_text(model, id, len);
 }
 
-bool aa_bindings_is_parameter(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len)
+bool aa_bindings_is_parameter(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len)
 {
-	TSNode params = ts_node_child_by_field_id(fn_def, aa_ctx_syms(ctx)->f.parameters);
+	TSNode params = ts_node_child_by_field_id(fn_def, aa_model_syms(model)->f.parameters);
 	uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t plen;
-		const char *p = param_name(ctx, ts_node_named_child(params, i), &plen);
+		const char *p = param_name(model, ts_node_named_child(params, i), &plen);
 		if (p && plen == len && !memcmp(p, name, len))
 			return true;
 	}
 	return false;
 }
 
-int aa_bindings_param_position(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len)
+int aa_bindings_param_position(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const struct aa_syms *s = aa_model_syms(model);
 	TSNode params = ts_node_child_by_field_id(fn_def, s->f.parameters);
 	uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
 	int pos = 0;
@@ -77,7 +89,7 @@ int aa_bindings_param_position(struct aa_ctx *ctx, TSNode fn_def, const char *na
 		if (k == s->typed_parameter && ts_node_symbol(ts_node_named_child(p, 0)) != s->identifier)
 			return -1; /* `*args: T`, `**kw: T` */
 		uint32_t plen;
-		const char *pn = param_name(ctx, p, &plen);
+		const char *pn = param_name(model, p, &plen);
 		if (pn && plen == len && !memcmp(pn, name, len))
 			return pos;
 		pos++;
@@ -86,7 +98,7 @@ int aa_bindings_param_position(struct aa_ctx *ctx, TSNode fn_def, const char *na
 }
 
 struct walk {
-	struct aa_ctx *ctx;
+	const struct aa_model *model;
 	TSNode fn_def;
 	const char *name;
 	uint32_t len;
@@ -112,7 +124,7 @@ static TSNode pattern_owner(const struct aa_syms *s, TSNode id, bool *in_pattern
 
 static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 {
-	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	const struct aa_syms *s = aa_model_syms(w->model);
 	bool in_pattern;
 	TSNode p = pattern_owner(s, id, &in_pattern);
 	if (ts_node_is_null(p))
@@ -154,15 +166,15 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		if (ts_node_is_null(call) || ts_node_symbol(call) != s->call || !field_is(call, s->f.function, p))
 			return false;
 		TSNode attr = ts_node_child_by_field_id(p, s->f.attribute);
-		bool ext = aa_ctx_text_is(w->ctx, attr, "extend");
-		bool ins = aa_ctx_text_is(w->ctx, attr, "insert");
-		if (!ext && !ins && !aa_ctx_text_is(w->ctx, attr, "append") && !aa_ctx_text_is(w->ctx, attr, "add"))
+		bool ext = text_is(w->model, attr, "extend");
+		bool ins = text_is(w->model, attr, "insert");
+		if (!ext && !ins && !text_is(w->model, attr, "append") && !text_is(w->model, attr, "add"))
 			return false;
 		b->kind = AA_BIND_ADD;
 		b->extend = ext;
-		b->value = aa_call_arg(w->ctx, call, ins ? 1 : 0, NULL);
+		b->value = aa_call_args_find(s, NULL, call, ins ? 1 : 0, NULL);
 		b->node = call;
-		b->loop = aa_bindings_enclosing_for(w->ctx, w->fn_def, call);
+		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, call);
 		return !ts_node_is_null(b->value);
 	}
 	if (k == s->subscript && field_is(p, s->f.value, id)) {
@@ -172,7 +184,7 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		b->kind = AA_BIND_STORE;
 		b->value = ts_node_child_by_field_id(a, s->f.right);
 		b->node = a;
-		b->loop = aa_bindings_enclosing_for(w->ctx, w->fn_def, a);
+		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, a);
 		return !ts_node_is_null(b->value);
 	}
 	if (k == s->as_pattern_target || k == s->global_statement || k == s->nonlocal_statement ||
@@ -186,14 +198,14 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 static enum aa_visit visit(void *ud, TSNode n)
 {
 	struct walk *w = ud;
-	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	const struct aa_syms *s = aa_model_syms(w->model);
 	TSSymbol k = ts_node_symbol(n);
 	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
 		return AA_VISIT_SKIP;
 	if (k != s->identifier)
 		return AA_VISIT_DESCEND;
 	uint32_t len;
-	const char *t = aa_ctx_text(w->ctx, n, &len);
+	const char *t = aa_model_text(w->model, n, &len);
 	if (len != w->len || memcmp(t, w->name, len))
 		return AA_VISIT_SKIP;
 	struct aa_binding b;
@@ -202,20 +214,20 @@ static enum aa_visit visit(void *ud, TSNode n)
 	return AA_VISIT_SKIP;
 }
 
-bool aa_bindings_each(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len,
+bool aa_bindings_each(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len,
 		      bool (*fn)(void *ud, const struct aa_binding *b), void *ud)
 {
-	TSNode body = ts_node_child_by_field_id(fn_def, aa_ctx_syms(ctx)->f.body);
+	TSNode body = ts_node_child_by_field_id(fn_def, aa_model_syms(model)->f.body);
 	if (ts_node_is_null(body))
 		return true;
-	struct walk w = { ctx, fn_def, name, len, fn, ud };
+	struct walk w = { model, fn_def, name, len, fn, ud };
 	return aa_subtree_walk(body, MAX_BODY_NODES, visit, &w);
 }
 
 #define MAX_PATTERN_NAMES 8
 
 struct names {
-	struct aa_ctx *ctx;
+	const struct aa_model *model;
 	const char *name[MAX_PATTERN_NAMES];
 	uint32_t len[MAX_PATTERN_NAMES];
 	size_t n;
@@ -225,10 +237,10 @@ struct names {
 static enum aa_visit collect_name(void *ud, TSNode n)
 {
 	struct names *ns = ud;
-	if (ts_node_symbol(n) != aa_ctx_syms(ns->ctx)->identifier)
+	if (ts_node_symbol(n) != aa_model_syms(ns->model)->identifier)
 		return AA_VISIT_DESCEND;
 	uint32_t len;
-	const char *t = aa_ctx_text(ns->ctx, n, &len);
+	const char *t = aa_model_text(ns->model, n, &len);
 	if (ns->n < MAX_PATTERN_NAMES && !(len == 1 && t[0] == '_')) {
 		ns->name[ns->n] = t;
 		ns->len[ns->n++] = len;
@@ -239,7 +251,7 @@ static enum aa_visit collect_name(void *ud, TSNode n)
 static enum aa_visit find_name(void *ud, TSNode n)
 {
 	struct names *ns = ud;
-	const struct aa_syms *s = aa_ctx_syms(ns->ctx);
+	const struct aa_syms *s = aa_model_syms(ns->model);
 	if (ts_node_symbol(n) == s->keyword_argument) {
 		TSNode v = ts_node_child_by_field_id(n, s->f.value);
 		if (!ts_node_is_null(v))
@@ -249,7 +261,7 @@ static enum aa_visit find_name(void *ud, TSNode n)
 	if (ts_node_symbol(n) != s->identifier)
 		return AA_VISIT_DESCEND;
 	uint32_t len;
-	const char *t = aa_ctx_text(ns->ctx, n, &len);
+	const char *t = aa_model_text(ns->model, n, &len);
 	for (size_t i = 0; i < ns->n; i++)
 		if (ns->len[i] == len && !memcmp(ns->name[i], t, len)) {
 			ns->hit = true;
@@ -258,9 +270,9 @@ static enum aa_visit find_name(void *ud, TSNode n)
 	return AA_VISIT_SKIP;
 }
 
-bool aa_bindings_pattern_read(struct aa_ctx *ctx, TSNode pattern, TSNode where)
+bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNode where)
 {
-	struct names ns = { .ctx = ctx };
+	struct names ns = { .model = model };
 	if (ts_node_is_null(pattern) || ts_node_is_null(where))
 		return false;
 	aa_subtree_walk(pattern, 1000, collect_name, &ns);
