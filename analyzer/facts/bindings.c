@@ -110,15 +110,13 @@ struct walk {
  * binds it; *in_pattern says whether it was nested. */
 static TSNode pattern_owner(const struct aa_syms *s, TSNode id, bool *in_pattern)
 {
-	TSNode n = id, p = ts_node_parent(id);
+	TSNode p = ts_node_parent(id);
 	*in_pattern = false;
 	while (!ts_node_is_null(p) && (ts_node_symbol(p) == s->pattern_list || ts_node_symbol(p) == s->tuple_pattern ||
 				       ts_node_symbol(p) == s->list_pattern)) {
 		*in_pattern = true;
-		n = p;
 		p = ts_node_parent(p);
 	}
-	(void)n;
 	return p;
 }
 
@@ -227,10 +225,11 @@ bool aa_bindings_each(const struct aa_model *model, TSNode fn_def, const char *n
 #define MAX_PATTERN_NAMES 8
 
 struct names {
-	const struct aa_model *model;
-	const char *name[MAX_PATTERN_NAMES];
+	const struct aa_model *model;  /* borrowed */
+	const char *name[MAX_PATTERN_NAMES]; /* into the source */
 	uint32_t len[MAX_PATTERN_NAMES];
 	size_t n;
+	TSNode keyword; /* the name of the last keyword argument entered: not a read */
 	bool hit;
 };
 
@@ -253,13 +252,15 @@ static enum aa_visit find_name(void *ud, TSNode n)
 	struct names *ns = ud;
 	const struct aa_syms *s = aa_model_syms(ns->model);
 	if (ts_node_symbol(n) == s->keyword_argument) {
-		TSNode v = ts_node_child_by_field_id(n, s->f.value);
-		if (!ts_node_is_null(v))
-			aa_subtree_walk(v, MAX_BODY_NODES, find_name, ns);
-		return ns->hit ? AA_VISIT_STOP : AA_VISIT_SKIP;
+		/* Its name is its first child, so the next node visited: remembering the last
+		 * one is enough, and the walk stays flat (no walk per argument). */
+		ns->keyword = ts_node_child_by_field_id(n, s->f.name);
+		return AA_VISIT_DESCEND;
 	}
 	if (ts_node_symbol(n) != s->identifier)
 		return AA_VISIT_DESCEND;
+	if (ts_node_eq(n, ns->keyword))
+		return AA_VISIT_SKIP;
 	uint32_t len;
 	const char *t = aa_model_text(ns->model, n, &len);
 	for (size_t i = 0; i < ns->n; i++)
