@@ -1,5 +1,7 @@
+#include <stdlib.h>
 #include <string.h>
 
+#include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/subtree.h"
@@ -280,4 +282,207 @@ bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNo
 	if (ns.n)
 		aa_subtree_walk(where, MAX_BODY_NODES, find_name, &ns);
 	return ns.hit;
+}
+
+/* ---- reads after a binding ----------------------------------------------------------- */
+
+/* A comprehension target larger than this is not scanned (taken to rebind the name). */
+#define MAX_TARGET_NODES 4095u
+
+struct name_query {
+	const struct aa_model *model;
+	const char *name;
+	uint32_t len;
+};
+
+static bool is_name(const struct name_query *q, TSNode n)
+{
+	uint32_t len;
+	const char *t = aa_model_text(q->model, n, &len);
+	return len == q->len && !memcmp(t, q->name, len);
+}
+
+static enum aa_visit find_identifier(void *ud, TSNode n)
+{
+	const struct name_query *q = ud;
+	if (ts_node_symbol(n) == aa_model_syms(q->model)->identifier && is_name(q, n))
+		return AA_VISIT_STOP;
+	return AA_VISIT_DESCEND;
+}
+
+/* A comprehension whose `for` targets rebind the name. */
+static bool comprehension_binds(struct name_query *q, TSNode comp)
+{
+	const struct aa_syms *s = aa_model_syms(q->model);
+	uint32_t n = ts_node_named_child_count(comp);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode clause = ts_node_named_child(comp, i);
+		if (ts_node_symbol(clause) != s->for_in_clause)
+			continue;
+		TSNode left = ts_node_child_by_field_id(clause, s->f.left);
+		/* Stopped (the name is there) or too large: both say it rebinds. */
+		if (!ts_node_is_null(left) && !aa_subtree_walk(left, MAX_TARGET_NODES, find_identifier, q))
+			return true;
+	}
+	return false;
+}
+
+static bool is_comprehension(const struct aa_syms *s, TSSymbol k)
+{
+	return k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
+	       k == s->generator_expression;
+}
+
+/* True when an identifier, child of a node of kind parent in field `field`, reads the
+ * variable (rather than binding it or naming something else). Unsure cases read. */
+static bool identifier_reads(const struct aa_syms *s, TSSymbol parent, TSFieldId field)
+{
+	if (parent == s->assignment)
+		return field != s->f.left;
+	if (parent == s->pattern_list || parent == s->tuple_pattern || parent == s->list_pattern ||
+	    parent == s->list_splat_pattern || parent == s->dictionary_splat_pattern ||
+	    parent == s->as_pattern_target || parent == s->parameters || parent == s->lambda_parameters)
+		return false;
+	if (parent == s->for_statement || parent == s->for_in_clause)
+		return field != s->f.left;
+	if (parent == s->attribute)
+		return field != s->f.attribute;
+	if (parent == s->keyword_argument || parent == s->function_definition || parent == s->class_definition ||
+	    parent == s->default_parameter || parent == s->typed_default_parameter || parent == s->named_expression)
+		return field != s->f.name;
+	if (parent == s->except_clause)
+		return field != s->f.alias;
+	if (parent == s->typed_parameter)
+		return field == s->f.type;
+	return true;
+}
+
+enum {
+	FRAME_NESTED = 1u << 0,      /* inside a nested scope: a read there counts wherever it is */
+	FRAME_SKIP_BODY = 1u << 1,   /* a def/lambda rebinding the name: its body is another variable */
+	FRAME_COMP_REBIND = 1u << 2, /* a comprehension rebinding it: only its first iterable is ours */
+	FRAME_SEEN_FOR = 1u << 3,
+};
+
+struct frame {
+	TSSymbol sym;
+	unsigned flags;
+};
+
+struct read_query {
+	struct name_query name;
+	uint32_t after;                /* a read starting here or later is later */
+	uint32_t loop_start, loop_end; /* a read inside the enclosing loop may run later */
+};
+
+/* Whether this identifier is a read of the name that can see the binding. */
+static bool counts(const struct read_query *q, TSNode id, const struct frame *parent, TSFieldId field)
+{
+	const struct aa_syms *s = aa_model_syms(q->name.model);
+	uint32_t len;
+	const char *t = aa_model_text(q->name.model, id, &len);
+	bool same = len == q->name.len && !memcmp(t, q->name.name, len);
+	if (same && (parent->sym == s->global_statement || parent->sym == s->nonlocal_statement))
+		return true;
+	if (!identifier_reads(s, parent->sym, field))
+		return false;
+	/* locals() / vars() can read every local. */
+	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4)))
+		return true;
+	if (!same)
+		return false;
+	if (parent->flags & FRAME_NESTED)
+		return true;
+	uint32_t at = ts_node_start_byte(id);
+	return at >= q->after || (at >= q->loop_start && at < q->loop_end);
+}
+
+/* Scans body for a read that counts. The cursor walk keeps its own stack of frames
+ * (heap, no recursion) because a node's treatment depends on its parent's kind, its
+ * field and the scopes around it, which aa_subtree_walk does not give. */
+static bool read_in(TSNode body, struct read_query *q)
+{
+	const struct aa_syms *s = aa_model_syms(q->name.model);
+	struct frame *stack = NULL; /* owned */
+	size_t depth = 0, cap = 0;
+	bool found = false;
+	unsigned visited = 0;
+	TSTreeCursor c = ts_tree_cursor_new(body);
+
+	AA_GROW(stack, cap, 1);
+	stack[depth++] = (struct frame){ ts_node_symbol(body), 0 };
+	if (!ts_tree_cursor_goto_first_child(&c))
+		goto done;
+	for (;;) {
+		if (++visited > MAX_BODY_NODES) {
+			found = true;
+			goto done;
+		}
+		TSNode n = ts_tree_cursor_current_node(&c);
+		TSSymbol k = ts_node_symbol(n);
+		TSFieldId field = ts_tree_cursor_current_field_id(&c);
+		struct frame *parent = &stack[depth - 1];
+		bool visit = ts_node_is_named(n);
+		if (visit && (parent->flags & FRAME_SKIP_BODY) && field == s->f.body)
+			visit = false;
+		if (visit && (parent->flags & FRAME_COMP_REBIND)) {
+			/* Only the first clause's iterable is evaluated outside. */
+			visit = k == s->for_in_clause && !(parent->flags & FRAME_SEEN_FOR);
+			if (visit)
+				parent->flags |= FRAME_SEEN_FOR;
+		}
+		if (visit && k == s->identifier && counts(q, n, parent, field)) {
+			found = true;
+			goto done;
+		}
+		if (visit && ts_node_child_count(n)) {
+			unsigned flags = parent->flags & FRAME_NESTED;
+			if (k == s->function_definition || k == s->lambda) {
+				flags |= FRAME_NESTED;
+				if (aa_bindings_is_parameter(q->name.model, n, q->name.name, q->name.len))
+					flags |= FRAME_SKIP_BODY;
+			} else if (k == s->class_definition) {
+				flags |= FRAME_NESTED;
+			} else if (is_comprehension(s, k)) {
+				flags |= FRAME_NESTED;
+				if (comprehension_binds(&q->name, n))
+					flags |= FRAME_COMP_REBIND;
+			}
+			if (ts_tree_cursor_goto_first_child(&c)) {
+				AA_GROW(stack, cap, depth + 1);
+				stack[depth++] = (struct frame){ k, flags };
+				continue;
+			}
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (depth <= 1 || !ts_tree_cursor_goto_parent(&c))
+				goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	free(stack);
+	return found;
+}
+
+bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node, const char *name, uint32_t len)
+{
+	const struct aa_syms *s = aa_model_syms(model);
+	TSNode body = ts_node_child_by_field_id(fn_def, s->f.body);
+	if (ts_node_is_null(body))
+		return true;
+	struct read_query q = { { model, name, len }, ts_node_end_byte(node), 0, 0 };
+	/* The outermost loop is the first met walking down from the def (see
+	 * aa_bindings_enclosing_for): code anywhere in it may run again after node. */
+	TSNode p = ts_node_child_with_descendant(fn_def, node);
+	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
+		if (ts_node_symbol(p) == s->for_statement || ts_node_symbol(p) == s->while_statement) {
+			q.loop_start = ts_node_start_byte(p);
+			q.loop_end = ts_node_end_byte(p);
+			break;
+		}
+		p = ts_node_child_with_descendant(p, node);
+	}
+	return read_in(body, &q);
 }

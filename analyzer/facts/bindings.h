@@ -1,7 +1,8 @@
 /*
  * bindings.h: where a local name of a function gets its values, found by a bounded walk
  * of the function's body (outside nested defs, lambdas and classes, whose names are
- * their own). Flow-insensitive: every binding, in source order.
+ * their own), and where it is read. Flow-insensitive: every binding, in source order;
+ * a read after a binding may see another one.
  *
  * Facts of the syntax alone, no name resolution: model (borrowed) only gives the grammar
  * symbols and the source text of its file (model.h), and every node passed must come
@@ -63,5 +64,25 @@ TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TS
  * `(k, v)`) binds. Keyword names (`f(u=1)`) and `_` do not count; only the first 8
  * names of a pattern are looked for. */
 bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNode where);
+
+/* True when fn_def (a function_definition) may read name[0..len) after node has run:
+ * node is inside fn_def's body, in fn_def's own scope (the statement that bound the
+ * name, say). A read counts when it
+ *  - starts at or after node's end;
+ *  - lies anywhere in the outermost `for` or `while` loop around node (it runs again);
+ *  - lies in a nested def, lambda, class or comprehension, wherever it is (that code
+ *    may run at any time), unless the nested scope rebinds the name: a def or lambda
+ *    with a parameter of that name (its body is skipped), a comprehension with a `for`
+ *    target of that name (only its first iterable counts, the rest is skipped);
+ *  - is a `global` or `nonlocal` declaration of the name;
+ *  - or is `locals` or `vars` in a reading position (they see every local).
+ * A read is an identifier anywhere but: an assignment's, `for`'s or comprehension's
+ * target, a pattern, a parameter, an attribute's or keyword argument's name, the name
+ * of a def, class, walrus or default parameter, an `except ... as` alias. Flow-
+ * insensitive: a rebinding between node and a read is not noticed (the read counts).
+ * Unsure answers are true: no body, or one of more than 200,000 nodes. A comprehension
+ * target of more than 4,095 nodes is taken to rebind the name. Allocates a stack on the
+ * heap (xalloc: exits when memory runs out). */
+bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node, const char *name, uint32_t len);
 
 #endif
