@@ -1,5 +1,6 @@
 #include "analyzer/check/ctx_impl.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/call_args.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -114,36 +115,7 @@ bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call)
 
 TSNode aa_call_arg(const struct aa_ctx *ctx, TSNode call, int index, const char *keyword)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
-	TSNode none = { 0 };
-	if (ts_node_is_null(args) || ts_node_symbol(args) != s->argument_list)
-		return none;
-	uint32_t n = ts_node_named_child_count(args);
-	int pos = 0;
-	bool splat = false;
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode a = ts_node_named_child(args, i);
-		TSSymbol k = ts_node_symbol(a);
-		if (k == s->comment)
-			continue;
-		if (k == s->keyword_argument) {
-			if (keyword) {
-				TSNode name = ts_node_child_by_field_id(a, s->f.name);
-				if (!ts_node_is_null(name) && aa_ctx_text_is(ctx, name, keyword))
-					return ts_node_child_by_field_id(a, s->f.value);
-			}
-			continue;
-		}
-		if (k == s->list_splat || k == s->dictionary_splat) {
-			splat = true;
-			continue;
-		}
-		if (!splat && index >= 0 && pos == index)
-			return a;
-		pos++;
-	}
-	return none;
+	return aa_call_args_find(aa_ctx_syms(ctx), ctx->src->text, call, index, keyword);
 }
 
 int aa_call_positional_count(const struct aa_ctx *ctx, TSNode call)

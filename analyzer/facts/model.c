@@ -629,6 +629,16 @@ void aa_model_free(struct aa_model *m)
 	free(m);
 }
 
+const struct aa_syms *aa_model_syms(const struct aa_model *m)
+{
+	return m->syms;
+}
+
+const char *aa_model_text(const struct aa_model *m, TSNode node, uint32_t *len)
+{
+	return node_text(m, node, len);
+}
+
 uint32_t aa_model_scope_count(const struct aa_model *m)
 {
 	return (uint32_t)m->n_scopes;

@@ -80,6 +80,13 @@ struct aa_model *aa_model_build(const struct aa_source *src, const struct aa_sym
 				const struct aa_parsed *parsed, const char *module, bool is_package);
 void aa_model_free(struct aa_model *model);
 
+/* The grammar symbols and source the model was built from (borrowed, as given to
+ * aa_model_build), for facts read from the syntax next to the model
+ * (analyzer/facts/bindings.h). */
+const struct aa_syms *aa_model_syms(const struct aa_model *model);
+/* node's source text (not NUL-terminated) and its length in *len. */
+const char *aa_model_text(const struct aa_model *model, TSNode node, uint32_t *len);
+
 uint32_t aa_model_scope_count(const struct aa_model *model);
 const struct aa_scope_info *aa_model_scope(const struct aa_model *model, uint32_t id);
 

@@ -4,7 +4,7 @@
  * (index_fanout.c) from the clients summarize.c records. */
 #include <string.h>
 
-#include "analyzer/check/bindings.h"
+#include "analyzer/facts/bindings.h"
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
@@ -74,7 +74,7 @@ static bool loop_stops_early(const struct aa_syms *s, TSNode body)
 static bool configured_per_item(struct aa_ctx *ctx, TSNode call, TSNode left)
 {
 	TSNode args = ts_node_child_by_field_id(call, aa_ctx_syms(ctx)->f.arguments);
-	return !ts_node_is_null(args) && aa_bindings_pattern_read(ctx, left, args);
+	return !ts_node_is_null(args) && aa_bindings_pattern_read(aa_ctx_model(ctx), left, args);
 }
 
 static void check(struct aa_ctx *ctx, TSNode call)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/check/bindings.h"
+#include "analyzer/facts/bindings.h"
 #include "rules/concurrency/concurrency.h"
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
@@ -202,7 +202,7 @@ static void producers_of(struct site *st, TSNode x, int depth)
 		uint32_t len;
 		const char *name = aa_ctx_text(ctx, x, &len);
 		struct name_walk nw = { st, depth };
-		aa_bindings_each(ctx, st->fn, name, len, on_binding, &nw);
+		aa_bindings_each(aa_ctx_model(ctx), st->fn, name, len, on_binding, &nw);
 	}
 }
 
@@ -256,7 +256,7 @@ static void spawn_producer(struct site *st, TSNode call)
 			from_comprehension(st, comp, true);
 		return;
 	}
-	TSNode loop = aa_bindings_enclosing_for(ctx, st->fn, call);
+	TSNode loop = aa_bindings_enclosing_for(aa_ctx_model(ctx), st->fn, call);
 	if (ts_node_is_null(loop))
 		return; /* not in a `for` (a `while` accept loop is a server, not a fan-out) */
 	struct producer p = { 0 };
@@ -299,9 +299,10 @@ static bool item_used(struct aa_ctx *ctx, const struct producer *p)
 	TSNode args = spawned_args(ctx, p, &first);
 	TSNode where = p->is_ref ? args : p->spawned;
 	uint32_t n = p->is_ref && !ts_node_is_null(args) ? ts_node_named_child_count(args) : 1;
+	const struct aa_model *m = aa_ctx_model(ctx);
 	for (size_t k = 0; k < p->n_patterns; k++)
 		for (uint32_t i = p->is_ref ? first : 0; i < n; i++)
-			if (aa_bindings_pattern_read(ctx, p->patterns[k], p->is_ref ? ts_node_named_child(where, i) : where))
+			if (aa_bindings_pattern_read(m, p->patterns[k], p->is_ref ? ts_node_named_child(where, i) : where))
 				return true;
 	return false;
 }

@@ -3,7 +3,7 @@
  * that pass items through; anything else is not external (unknown is quiet). */
 #include <string.h>
 
-#include "analyzer/check/bindings.h"
+#include "analyzer/facts/bindings.h"
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
 
@@ -218,8 +218,8 @@ static bool is_batch(struct ext *x, TSNode fn, uint32_t scope, TSNode e)
 		uint32_t len;
 		const char *name = aa_ctx_text(x->ctx, e, &len);
 		struct batch_scan bs = { x, fn, scope, 0, false };
-		if (!aa_bindings_is_parameter(x->ctx, fn, name, len) &&
-		    aa_bindings_each(x->ctx, fn, name, len, on_batch_binding, &bs))
+		if (!aa_bindings_is_parameter(aa_ctx_model(x->ctx), fn, name, len) &&
+		    aa_bindings_each(aa_ctx_model(x->ctx), fn, name, len, on_batch_binding, &bs))
 			r = bs.n > 0 && bs.ok;
 	} else if (k == s->list_comprehension || k == s->set_comprehension || k == s->generator_expression) {
 		/* One `for` clause: no more items than its iterable has. */
@@ -376,7 +376,7 @@ static bool batched_by_callers(struct ext *x, const char *name, uint32_t len)
 		return false;
 	struct caller_scan cs = { .x = x, .def = x->fn, .def_name = ts_node_child_by_field_id(x->fn, s->f.name),
 				  .name = sc->name, .len = sc->name_len, .param = name, .plen = len, .ok = true };
-	cs.pos = aa_bindings_param_position(x->ctx, x->fn, name, len);
+	cs.pos = aa_bindings_param_position(aa_ctx_model(x->ctx), x->fn, name, len);
 	cs.bound_pos = -1;
 	if (sc->class_scope != AA_NO_SCOPE) {
 		cs.cls = aa_model_scope(m, sc->class_scope)->qualname;
@@ -396,7 +396,7 @@ static bool external_name(struct ext *x, TSNode id)
 	uint32_t len;
 	const char *name = aa_ctx_text(x->ctx, id, &len);
 	const struct aa_syms *s = aa_ctx_syms(x->ctx);
-	if (aa_bindings_is_parameter(x->ctx, x->fn, name, len)) {
+	if (aa_bindings_is_parameter(aa_ctx_model(x->ctx), x->fn, name, len)) {
 		/* A method's `self` or `cls` is the object, not input. */
 		TSNode params = ts_node_child_by_field_id(x->fn, s->f.parameters);
 		TSNode first = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
@@ -417,7 +417,7 @@ static bool external_name(struct ext *x, TSNode id)
 		return true;
 	}
 	struct name_scan ns = { x, false };
-	aa_bindings_each(x->ctx, x->fn, name, len, on_binding, &ns);
+	aa_bindings_each(aa_ctx_model(x->ctx), x->fn, name, len, on_binding, &ns);
 	return ns.hit;
 }
 

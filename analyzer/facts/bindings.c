@@ -1,0 +1,488 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer/base/xalloc.h"
+#include "analyzer/facts/bindings.h"
+#include "parsers/python/call_args.h"
+#include "parsers/python/subtree.h"
+
+/* Beyond this many nodes a body is not scanned (unknown). */
+#define MAX_BODY_NODES 200000u
+
+static bool field_is(TSNode parent, TSFieldId field, TSNode child)
+{
+	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
+}
+
+/* Walks down from fn_def to node (ts_node_child_with_descendant, as ts_node_parent does
+ * from the root each time it is called, but once): the innermost `for` is the last one
+ * met on the way down. */
+TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TSNode node)
+{
+	const struct aa_syms *s = aa_model_syms(model);
+	TSNode none = { 0 }, found = none;
+	TSNode p = ts_node_child_with_descendant(fn_def, node);
+	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
+		TSNode child = ts_node_child_with_descendant(p, node);
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->while_statement || k == s->function_definition || k == s->lambda ||
+		    k == s->class_definition || k == s->list_comprehension || k == s->set_comprehension ||
+		    k == s->dictionary_comprehension || k == s->generator_expression)
+			found = none;
+		else if (k == s->for_statement)
+			found = field_is(p, s->f.body, child) ? p : none;
+		p = child;
+	}
+	return ts_node_is_null(p) ? none : found;
+}
+
+static bool text_is(const struct aa_model *model, TSNode n, const char *s)
+{
+	uint32_t len;
+	const char *t = aa_model_text(model, n, &len);
+	return strlen(s) == len && !memcmp(t, s, len);
+}
+
+static const char *param_name(const struct aa_model *model, TSNode p, uint32_t *len)
+{
+	const struct aa_syms *s = aa_model_syms(model);
+	TSSymbol k = ts_node_symbol(p);
+	TSNode id = { 0 };
+	if (k == s->identifier)
+		id = p;
+	else if (k == s->default_parameter || k == s->typed_default_parameter)
+		id = ts_node_child_by_field_id(p, s->f.name);
+	else if (k == s->typed_parameter || k == s->list_splat_pattern || k == s->dictionary_splat_pattern)
+		id = ts_node_named_child(p, 0);
+	if (!ts_node_is_null(id) && (ts_node_symbol(id) == s->list_splat_pattern ||
+				     ts_node_symbol(id) == s->dictionary_splat_pattern))
+		id = ts_node_named_child(id, 0);
+	if (ts_node_is_null(id) || ts_node_symbol(id) != s->identifier)
+		return NULL;
+	return aa_model_text(model, id, len);
+}
+
+bool aa_bindings_is_parameter(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len)
+{
+	TSNode params = ts_node_child_by_field_id(fn_def, aa_model_syms(model)->f.parameters);
+	uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t plen;
+		const char *p = param_name(model, ts_node_named_child(params, i), &plen);
+		if (p && plen == len && !memcmp(p, name, len))
+			return true;
+	}
+	return false;
+}
+
+int aa_bindings_param_position(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len)
+{
+	const struct aa_syms *s = aa_model_syms(model);
+	TSNode params = ts_node_child_by_field_id(fn_def, s->f.parameters);
+	uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
+	int pos = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode p = ts_node_named_child(params, i);
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->positional_separator || k == s->comment)
+			continue;
+		if (k == s->keyword_separator || k == s->list_splat_pattern || k == s->dictionary_splat_pattern)
+			return -1; /* the rest are keyword-only, or collected */
+		if (k == s->typed_parameter && ts_node_symbol(ts_node_named_child(p, 0)) != s->identifier)
+			return -1; /* `*args: T`, `**kw: T` */
+		uint32_t plen;
+		const char *pn = param_name(model, p, &plen);
+		if (pn && plen == len && !memcmp(pn, name, len))
+			return pos;
+		pos++;
+	}
+	return -1;
+}
+
+struct walk {
+	const struct aa_model *model;
+	TSNode fn_def;
+	const char *name;
+	uint32_t len;
+	bool (*fn)(void *ud, const struct aa_binding *b);
+	void *ud;
+};
+
+/* Climbs from a name inside a pattern (`a, name = ...`, `for k, name in ...`) to what
+ * binds it; *in_pattern says whether it was nested. */
+static TSNode pattern_owner(const struct aa_syms *s, TSNode id, bool *in_pattern)
+{
+	TSNode p = ts_node_parent(id);
+	*in_pattern = false;
+	while (!ts_node_is_null(p) && (ts_node_symbol(p) == s->pattern_list || ts_node_symbol(p) == s->tuple_pattern ||
+				       ts_node_symbol(p) == s->list_pattern)) {
+		*in_pattern = true;
+		p = ts_node_parent(p);
+	}
+	return p;
+}
+
+static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
+{
+	const struct aa_syms *s = aa_model_syms(w->model);
+	bool in_pattern;
+	TSNode p = pattern_owner(s, id, &in_pattern);
+	if (ts_node_is_null(p))
+		return false;
+	TSSymbol k = ts_node_symbol(p);
+	memset(b, 0, sizeof(*b));
+	b->node = p;
+	if (k == s->for_statement) {
+		TSNode left = ts_node_child_by_field_id(p, s->f.left);
+		if (!in_pattern && !ts_node_eq(left, id))
+			return false; /* the name is read in the iterable or body */
+		if (in_pattern && !ts_node_eq(left, ts_node_parent(id)) && ts_node_symbol(left) != s->pattern_list)
+			return false;
+		b->kind = ts_node_symbol(ts_node_child(p, 0)) == s->kw_async ? AA_BIND_ASYNC_FOR : AA_BIND_FOR;
+		b->value = ts_node_child_by_field_id(p, s->f.right);
+		return true;
+	}
+	if (k == s->assignment && !ts_node_eq(ts_node_child_by_field_id(p, s->f.right), id)) {
+		if (in_pattern || !field_is(p, s->f.left, id)) {
+			b->kind = AA_BIND_OTHER;
+			return field_is(p, s->f.left, id) || in_pattern;
+		}
+		b->kind = AA_BIND_ASSIGN;
+		b->value = ts_node_child_by_field_id(p, s->f.right);
+		return !ts_node_is_null(b->value); /* `name: T` alone binds nothing */
+	}
+	if (k == s->augmented_assignment && field_is(p, s->f.left, id)) {
+		b->kind = AA_BIND_AUGMENT;
+		b->value = ts_node_child_by_field_id(p, s->f.right);
+		return true;
+	}
+	if (k == s->named_expression && field_is(p, s->f.name, id)) {
+		b->kind = AA_BIND_ASSIGN;
+		b->value = ts_node_child_by_field_id(p, s->f.value);
+		return true;
+	}
+	if (k == s->attribute && field_is(p, s->f.object, id)) {
+		TSNode call = ts_node_parent(p);
+		if (ts_node_is_null(call) || ts_node_symbol(call) != s->call || !field_is(call, s->f.function, p))
+			return false;
+		TSNode attr = ts_node_child_by_field_id(p, s->f.attribute);
+		bool ext = text_is(w->model, attr, "extend");
+		bool ins = text_is(w->model, attr, "insert");
+		if (!ext && !ins && !text_is(w->model, attr, "append") && !text_is(w->model, attr, "add"))
+			return false;
+		b->kind = AA_BIND_ADD;
+		b->extend = ext;
+		b->value = aa_call_args_find(s, NULL, call, ins ? 1 : 0, NULL);
+		b->node = call;
+		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, call);
+		return !ts_node_is_null(b->value);
+	}
+	if (k == s->subscript && field_is(p, s->f.value, id)) {
+		TSNode a = ts_node_parent(p);
+		if (ts_node_is_null(a) || ts_node_symbol(a) != s->assignment || !field_is(a, s->f.left, p))
+			return false;
+		b->kind = AA_BIND_STORE;
+		b->value = ts_node_child_by_field_id(a, s->f.right);
+		b->node = a;
+		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, a);
+		return !ts_node_is_null(b->value);
+	}
+	if (k == s->as_pattern_target || k == s->global_statement || k == s->nonlocal_statement ||
+	    k == s->delete_statement || k == s->aliased_import || k == s->dotted_name || k == s->except_clause) {
+		b->kind = AA_BIND_OTHER;
+		return true;
+	}
+	return false;
+}
+
+static enum aa_visit visit(void *ud, TSNode n)
+{
+	struct walk *w = ud;
+	const struct aa_syms *s = aa_model_syms(w->model);
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		return AA_VISIT_SKIP;
+	if (k != s->identifier)
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *t = aa_model_text(w->model, n, &len);
+	if (len != w->len || memcmp(t, w->name, len))
+		return AA_VISIT_SKIP;
+	struct aa_binding b;
+	if (classify(w, n, &b) && !w->fn(w->ud, &b))
+		return AA_VISIT_STOP;
+	return AA_VISIT_SKIP;
+}
+
+bool aa_bindings_each(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len,
+		      bool (*fn)(void *ud, const struct aa_binding *b), void *ud)
+{
+	TSNode body = ts_node_child_by_field_id(fn_def, aa_model_syms(model)->f.body);
+	if (ts_node_is_null(body))
+		return true;
+	struct walk w = { model, fn_def, name, len, fn, ud };
+	return aa_subtree_walk(body, MAX_BODY_NODES, visit, &w);
+}
+
+#define MAX_PATTERN_NAMES 8
+
+struct names {
+	const struct aa_model *model;  /* borrowed */
+	const char *name[MAX_PATTERN_NAMES]; /* into the source */
+	uint32_t len[MAX_PATTERN_NAMES];
+	size_t n;
+	TSNode keyword; /* the name of the last keyword argument entered: not a read */
+	bool hit;
+};
+
+static enum aa_visit collect_name(void *ud, TSNode n)
+{
+	struct names *ns = ud;
+	if (ts_node_symbol(n) != aa_model_syms(ns->model)->identifier)
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *t = aa_model_text(ns->model, n, &len);
+	if (ns->n < MAX_PATTERN_NAMES && !(len == 1 && t[0] == '_')) {
+		ns->name[ns->n] = t;
+		ns->len[ns->n++] = len;
+	}
+	return AA_VISIT_SKIP;
+}
+
+static enum aa_visit find_name(void *ud, TSNode n)
+{
+	struct names *ns = ud;
+	const struct aa_syms *s = aa_model_syms(ns->model);
+	if (ts_node_symbol(n) == s->keyword_argument) {
+		/* Its name is its first child, so the next node visited: remembering the last
+		 * one is enough, and the walk stays flat (no walk per argument). */
+		ns->keyword = ts_node_child_by_field_id(n, s->f.name);
+		return AA_VISIT_DESCEND;
+	}
+	if (ts_node_symbol(n) != s->identifier)
+		return AA_VISIT_DESCEND;
+	if (ts_node_eq(n, ns->keyword))
+		return AA_VISIT_SKIP;
+	uint32_t len;
+	const char *t = aa_model_text(ns->model, n, &len);
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->len[i] == len && !memcmp(ns->name[i], t, len)) {
+			ns->hit = true;
+			return AA_VISIT_STOP;
+		}
+	return AA_VISIT_SKIP;
+}
+
+bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNode where)
+{
+	struct names ns = { .model = model };
+	if (ts_node_is_null(pattern) || ts_node_is_null(where))
+		return false;
+	aa_subtree_walk(pattern, 1000, collect_name, &ns);
+	if (ns.n)
+		aa_subtree_walk(where, MAX_BODY_NODES, find_name, &ns);
+	return ns.hit;
+}
+
+/* ---- reads after a binding ----------------------------------------------------------- */
+
+/* A comprehension target larger than this is not scanned (taken to rebind the name). */
+#define MAX_TARGET_NODES 4095u
+
+struct name_query {
+	const struct aa_model *model;
+	const char *name;
+	uint32_t len;
+};
+
+static bool is_name(const struct name_query *q, TSNode n)
+{
+	uint32_t len;
+	const char *t = aa_model_text(q->model, n, &len);
+	return len == q->len && !memcmp(t, q->name, len);
+}
+
+static enum aa_visit find_identifier(void *ud, TSNode n)
+{
+	const struct name_query *q = ud;
+	if (ts_node_symbol(n) == aa_model_syms(q->model)->identifier && is_name(q, n))
+		return AA_VISIT_STOP;
+	return AA_VISIT_DESCEND;
+}
+
+/* A comprehension whose `for` targets rebind the name. */
+static bool comprehension_binds(struct name_query *q, TSNode comp)
+{
+	const struct aa_syms *s = aa_model_syms(q->model);
+	uint32_t n = ts_node_named_child_count(comp);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode clause = ts_node_named_child(comp, i);
+		if (ts_node_symbol(clause) != s->for_in_clause)
+			continue;
+		TSNode left = ts_node_child_by_field_id(clause, s->f.left);
+		/* Stopped (the name is there) or too large: both say it rebinds. */
+		if (!ts_node_is_null(left) && !aa_subtree_walk(left, MAX_TARGET_NODES, find_identifier, q))
+			return true;
+	}
+	return false;
+}
+
+static bool is_comprehension(const struct aa_syms *s, TSSymbol k)
+{
+	return k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
+	       k == s->generator_expression;
+}
+
+/* True when an identifier, child of a node of kind parent in field `field`, reads the
+ * variable (rather than binding it or naming something else). Unsure cases read. */
+static bool identifier_reads(const struct aa_syms *s, TSSymbol parent, TSFieldId field)
+{
+	if (parent == s->assignment)
+		return field != s->f.left;
+	if (parent == s->pattern_list || parent == s->tuple_pattern || parent == s->list_pattern ||
+	    parent == s->list_splat_pattern || parent == s->dictionary_splat_pattern ||
+	    parent == s->as_pattern_target || parent == s->parameters || parent == s->lambda_parameters)
+		return false;
+	if (parent == s->for_statement || parent == s->for_in_clause)
+		return field != s->f.left;
+	if (parent == s->attribute)
+		return field != s->f.attribute;
+	if (parent == s->keyword_argument || parent == s->function_definition || parent == s->class_definition ||
+	    parent == s->default_parameter || parent == s->typed_default_parameter || parent == s->named_expression)
+		return field != s->f.name;
+	if (parent == s->except_clause)
+		return field != s->f.alias;
+	if (parent == s->typed_parameter)
+		return field == s->f.type;
+	return true;
+}
+
+enum {
+	FRAME_NESTED = 1u << 0,      /* inside a nested scope: a read there counts wherever it is */
+	FRAME_SKIP_BODY = 1u << 1,   /* a def/lambda rebinding the name: its body is another variable */
+	FRAME_COMP_REBIND = 1u << 2, /* a comprehension rebinding it: only its first iterable is ours */
+	FRAME_SEEN_FOR = 1u << 3,
+};
+
+struct frame {
+	TSSymbol sym;
+	unsigned flags;
+};
+
+struct read_query {
+	struct name_query name;
+	uint32_t after;                /* a read starting here or later is later */
+	uint32_t loop_start, loop_end; /* a read inside the enclosing loop may run later */
+};
+
+/* Whether this identifier is a read of the name that can see the binding. */
+static bool counts(const struct read_query *q, TSNode id, const struct frame *parent, TSFieldId field)
+{
+	const struct aa_syms *s = aa_model_syms(q->name.model);
+	uint32_t len;
+	const char *t = aa_model_text(q->name.model, id, &len);
+	bool same = len == q->name.len && !memcmp(t, q->name.name, len);
+	if (same && (parent->sym == s->global_statement || parent->sym == s->nonlocal_statement))
+		return true;
+	if (!identifier_reads(s, parent->sym, field))
+		return false;
+	/* locals() / vars() can read every local. */
+	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4)))
+		return true;
+	if (!same)
+		return false;
+	if (parent->flags & FRAME_NESTED)
+		return true;
+	uint32_t at = ts_node_start_byte(id);
+	return at >= q->after || (at >= q->loop_start && at < q->loop_end);
+}
+
+/* Scans body for a read that counts. The cursor walk keeps its own stack of frames
+ * (heap, no recursion) because a node's treatment depends on its parent's kind, its
+ * field and the scopes around it, which aa_subtree_walk does not give. */
+static bool read_in(TSNode body, struct read_query *q)
+{
+	const struct aa_syms *s = aa_model_syms(q->name.model);
+	struct frame *stack = NULL; /* owned */
+	size_t depth = 0, cap = 0;
+	bool found = false;
+	unsigned visited = 0;
+	TSTreeCursor c = ts_tree_cursor_new(body);
+
+	AA_GROW(stack, cap, 1);
+	stack[depth++] = (struct frame){ ts_node_symbol(body), 0 };
+	if (!ts_tree_cursor_goto_first_child(&c))
+		goto done;
+	for (;;) {
+		if (++visited > MAX_BODY_NODES) {
+			found = true;
+			goto done;
+		}
+		TSNode n = ts_tree_cursor_current_node(&c);
+		TSSymbol k = ts_node_symbol(n);
+		TSFieldId field = ts_tree_cursor_current_field_id(&c);
+		struct frame *parent = &stack[depth - 1];
+		bool visit = ts_node_is_named(n);
+		if (visit && (parent->flags & FRAME_SKIP_BODY) && field == s->f.body)
+			visit = false;
+		if (visit && (parent->flags & FRAME_COMP_REBIND)) {
+			/* Only the first clause's iterable is evaluated outside. */
+			visit = k == s->for_in_clause && !(parent->flags & FRAME_SEEN_FOR);
+			if (visit)
+				parent->flags |= FRAME_SEEN_FOR;
+		}
+		if (visit && k == s->identifier && counts(q, n, parent, field)) {
+			found = true;
+			goto done;
+		}
+		if (visit && ts_node_child_count(n)) {
+			unsigned flags = parent->flags & FRAME_NESTED;
+			if (k == s->function_definition || k == s->lambda) {
+				flags |= FRAME_NESTED;
+				if (aa_bindings_is_parameter(q->name.model, n, q->name.name, q->name.len))
+					flags |= FRAME_SKIP_BODY;
+			} else if (k == s->class_definition) {
+				flags |= FRAME_NESTED;
+			} else if (is_comprehension(s, k)) {
+				flags |= FRAME_NESTED;
+				if (comprehension_binds(&q->name, n))
+					flags |= FRAME_COMP_REBIND;
+			}
+			if (ts_tree_cursor_goto_first_child(&c)) {
+				AA_GROW(stack, cap, depth + 1);
+				stack[depth++] = (struct frame){ k, flags };
+				continue;
+			}
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (depth <= 1 || !ts_tree_cursor_goto_parent(&c))
+				goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	free(stack);
+	return found;
+}
+
+bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node, const char *name, uint32_t len)
+{
+	const struct aa_syms *s = aa_model_syms(model);
+	TSNode body = ts_node_child_by_field_id(fn_def, s->f.body);
+	if (ts_node_is_null(body))
+		return true;
+	struct read_query q = { { model, name, len }, ts_node_end_byte(node), 0, 0 };
+	/* The outermost loop is the first met walking down from the def (see
+	 * aa_bindings_enclosing_for): code anywhere in it may run again after node. */
+	TSNode p = ts_node_child_with_descendant(fn_def, node);
+	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
+		if (ts_node_symbol(p) == s->for_statement || ts_node_symbol(p) == s->while_statement) {
+			q.loop_start = ts_node_start_byte(p);
+			q.loop_end = ts_node_end_byte(p);
+			break;
+		}
+		p = ts_node_child_with_descendant(p, node);
+	}
+	return read_in(body, &q);
+}
