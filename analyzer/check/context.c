@@ -191,9 +191,20 @@ bool aa_ctx_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out)
 	return aa_summarizer_ref_fn(&ctx->facts, fn, out);
 }
 
-bool aa_ctx_self_method_unbound(struct aa_ctx *ctx, uint32_t class_scope, const char *name, uint32_t len)
+bool aa_ctx_is_self(const struct aa_ctx *ctx, TSNode ident)
 {
-	return aa_summarizer_self_method_unbound(&ctx->facts, class_scope, name, len);
+	return aa_summarizer_is_self(&ctx->facts, ident);
+}
+
+bool aa_ctx_self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t len)
+{
+	return aa_summarizer_self_method_unbound(&ctx->facts, name, len);
+}
+
+bool aa_ctx_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len)
+{
+	return ts_node_symbol(receiver) == ctx->syms->identifier && aa_ctx_is_self(ctx, receiver) &&
+	       aa_ctx_self_method_unbound(ctx, name, len);
 }
 
 struct aa_span aa_ctx_span(const struct aa_ctx *ctx, TSNode node)

@@ -147,9 +147,16 @@ uint32_t aa_ctx_summary_function(const struct aa_ctx *ctx, bool *in_lambda);
 bool aa_ctx_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out);
 bool aa_ctx_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out);
 
-/* `self.name()` in a method of the class with scope class_scope that the index could
- * not resolve to project code (analyzer/facts/summarize.h). */
-bool aa_ctx_self_method_unbound(struct aa_ctx *ctx, uint32_t class_scope, const char *name, uint32_t len);
+/* The identifier ident is the current method's first parameter (`self`, `cls`). */
+bool aa_ctx_is_self(const struct aa_ctx *ctx, TSNode ident);
+
+/* `self.name()` in the current method that the project index could not resolve to
+ * project code: neither its class nor a base class of it that this file defines binds
+ * name, and its other bases are library classes (analyzer/facts/summarize.h). */
+bool aa_ctx_self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t len);
+
+/* `receiver.name()` is such a call: receiver is an identifier, the method's `self`. */
+bool aa_ctx_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len);
 
 /* node's span, and a copy of its first line (caller frees). */
 struct aa_span aa_ctx_span(const struct aa_ctx *ctx, TSNode node);

@@ -161,8 +161,35 @@ static void fill_self_memo(struct aa_summarizer *z, uint32_t class_scope)
 		qsort(z->self_names, z->n_self_names, sizeof(*z->self_names), cmp_bound);
 }
 
-bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, uint32_t class_scope, const char *name, uint32_t len)
+/* The scope of the method the current node is in (lambdas and nested defs in a method
+ * still see its `self`), or AA_NO_SCOPE. */
+static uint32_t current_method(const struct aa_summarizer *z)
 {
+	uint32_t fn = aa_model_scope(z->model, z->scope)->function;
+	while (fn != AA_NO_SCOPE && aa_model_scope(z->model, fn)->class_scope == AA_NO_SCOPE) {
+		uint32_t p = aa_model_scope(z->model, fn)->parent;
+		fn = p == AA_NO_SCOPE ? AA_NO_SCOPE : aa_model_scope(z->model, p)->function;
+	}
+	return fn;
+}
+
+bool aa_summarizer_is_self(const struct aa_summarizer *z, TSNode ident)
+{
+	uint32_t fn = current_method(z);
+	if (fn == AA_NO_SCOPE)
+		return false;
+	const struct aa_scope_info *method = aa_model_scope(z->model, fn);
+	uint32_t len;
+	const char *t = text_of(z->src, ident, &len);
+	return method->self_name && method->self_len == len && !memcmp(method->self_name, t, len);
+}
+
+bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, const char *name, uint32_t len)
+{
+	uint32_t method = current_method(z);
+	if (method == AA_NO_SCOPE)
+		return false;
+	uint32_t class_scope = aa_model_scope(z->model, method)->class_scope;
 	if (class_scope == AA_NO_SCOPE)
 		return false;
 	if (!z->self_valid || z->self_scope != class_scope)

@@ -119,14 +119,17 @@ bool aa_summarizer_ref(struct aa_summarizer *z, TSNode call, struct aa_ref *out)
  * `map(fetch, urls)`). Not memoised. */
 bool aa_summarizer_ref_fn(struct aa_summarizer *z, TSNode fn, struct aa_ref *out);
 
-/* For `self.name()` in a method of the class whose scope is class_scope: true when
- * neither that class nor any base class of it that this file defines binds name, while
- * its other bases are library classes (`unittest.TestCase`): the project index could not
- * resolve the call to project code. False when a class body holds a statement that may
+/* True when the identifier ident is the first parameter (`self`, `cls`) of the method
+ * the current node is in (lambdas and nested defs in a method still see it). */
+bool aa_summarizer_is_self(const struct aa_summarizer *z, TSNode ident);
+
+/* For `self.name()` in the method the current node is in: true when neither its class
+ * nor any base class of it that this file defines binds name, while its other bases are
+ * library classes (`unittest.TestCase`): the project index could not resolve the call to
+ * project code. False outside a method, when a class body holds a statement that may
  * bind any name (a compound statement, an unpacking target), or past 16 classes. The
  * hierarchy's names are collected once per class (memo in z). */
-bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, uint32_t class_scope, const char *name,
-				       uint32_t len);
+bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, const char *name, uint32_t len);
 
 /* The index in summary->funcs of the function whose body the current node is in, or
  * UINT32_MAX (module level, a class body, or no summary); *in_lambda is set when the

@@ -11,7 +11,6 @@
 #include "analyzer/check/link.h"
 #include "analyzer/index/index.h"
 #include "rules/blocking/blocking.h"
-#include "rules/coroutines/coroutine.h"
 #include "rules/rules.h"
 
 #include <stdlib.h>
@@ -125,12 +124,12 @@ static bool record_block(struct aa_ctx *ctx, struct chain_record *r, uint32_t fu
 	return true;
 }
 
-/* `self.m()` that the index could not resolve to project code (coroutine.h): no edge,
+/* `self.m()` that the index could not resolve to project code (context.h): no edge,
  * no candidate. Most sync calls of test suites are `self.assert*()`. */
 static bool unresolvable_self_call(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	return c->kind == AA_CALLEE_METHOD && aa_coroutine_self_call_unbound(ctx, c->receiver, c->method, c->method_len);
+	return c->kind == AA_CALLEE_METHOD && aa_ctx_self_call_unbound(ctx, c->receiver, c->method, c->method_len);
 }
 
 static void summarize(struct aa_ctx *ctx, TSNode call)

@@ -184,45 +184,6 @@ static bool is_super_call(struct aa_ctx *ctx, TSNode n)
 	return m.kind == AA_MEANING_NAME && !strcmp(m.qualname, "builtins.super");
 }
 
-/* The scope of the method the current node is in (lambdas and nested defs in a method
- * still see its `self`), or AA_NO_SCOPE. */
-static uint32_t current_method(struct aa_ctx *ctx)
-{
-	const struct aa_model *model = aa_ctx_model(ctx);
-	uint32_t fn = aa_model_scope(model, aa_ctx_scope(ctx))->function;
-	while (fn != AA_NO_SCOPE && aa_model_scope(model, fn)->class_scope == AA_NO_SCOPE) {
-		uint32_t p = aa_model_scope(model, fn)->parent;
-		fn = p == AA_NO_SCOPE ? AA_NO_SCOPE : aa_model_scope(model, p)->function;
-	}
-	return fn;
-}
-
-/* The first parameter of the method the current node is in, as `self`/`cls` calls go
- * through the class. */
-static bool is_self_name(struct aa_ctx *ctx, TSNode ident)
-{
-	uint32_t fn = current_method(ctx);
-	if (fn == AA_NO_SCOPE)
-		return false;
-	const struct aa_scope_info *method = aa_model_scope(aa_ctx_model(ctx), fn);
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, ident, &len);
-	return method->self_name && method->self_len == len && !memcmp(method->self_name, t, len);
-}
-
-/* `self.name()` where self is the current method's first parameter (is_self_name). */
-static bool self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t len)
-{
-	const struct aa_model *model = aa_ctx_model(ctx);
-	uint32_t class_scope = aa_model_scope(model, current_method(ctx))->class_scope;
-	return aa_ctx_self_method_unbound(ctx, class_scope, name, len);
-}
-
-bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len)
-{
-	return ts_node_symbol(receiver) == aa_ctx_syms(ctx)->identifier && is_self_name(ctx, receiver) &&
-	       self_method_unbound(ctx, name, len);
-}
 
 static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
 {
@@ -413,7 +374,7 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 		if (v != V_NO || library_name(ctx, c.qualname))
 			return v;
 		/* `self.m()`, its class known to the model: as below. */
-		return aa_coroutine_self_call_unbound(ctx, c.receiver, c.method, c.method_len) ? V_NO : V_DEFER;
+		return aa_ctx_self_call_unbound(ctx, c.receiver, c.method, c.method_len) ? V_NO : V_DEFER;
 	}
 	case AA_CALLEE_LOCAL:
 		return local_def_verdict(ctx, c.node);
@@ -432,8 +393,8 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 	if (ts_node_symbol(obj) == s->identifier) {
 		uint32_t mlen;
 		const char *m = aa_ctx_text(ctx, attr, &mlen);
-		if (is_self_name(ctx, obj))
-			return self_method_unbound(ctx, m, mlen) ? V_NO : V_DEFER;
+		if (aa_ctx_is_self(ctx, obj))
+			return aa_ctx_self_method_unbound(ctx, m, mlen) ? V_NO : V_DEFER;
 		if (is_stream_method(m, mlen)) {
 			const char *cls = stream_by_unpacking(ctx, obj);
 			if (cls)

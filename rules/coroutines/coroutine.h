@@ -36,12 +36,6 @@ bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def);
  * AA_NO_SCOPE when model has no scope for def. Linear in the number of scopes. */
 uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def);
 
-/* True when `receiver.name()` is `self.name()` in a method (receiver is that method's
- * first parameter), and neither its class nor any base class of it that this file
- * defines binds name, while its other bases are library classes (`unittest.TestCase`):
- * the project index could not resolve the call to project code, so nothing need be
- * recorded for it. Looks at up to 16 classes of the file; false past them. */
-bool aa_coroutine_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len);
 
 /* The prefilter words of AA201 and AA202 (NULL-terminated): a file without async code
  * can discard a library coroutine only through the asyncio names its target table and
