@@ -1,5 +1,13 @@
-/* The one list of rules, sorted by code. Adding a rule touches this file only. */
+/* The one list of rules, sorted by code, and of families. Adding a rule touches its own
+ * file and this one. The test build appends the test-only rules (rules/testonly/). */
 #include "rules/rules.h"
+
+#ifdef AA_TEST_RULES
+#include "rules/testonly/registry.h"
+#else
+#define AA_TEST_RULES_LIST
+#define AA_TEST_FAMILIES_LIST
+#endif
 
 extern const struct aa_rule aa_rule_syntax_error;
 extern const struct aa_rule aa_rule_unreadable_file;
@@ -79,6 +87,7 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_async_test_not_run,
 	&aa_rule_async_fixture_strict_mode,
 	&aa_rule_async_test_in_sync_testcase,
+	AA_TEST_RULES_LIST
 };
 
 const size_t aa_rules_count = sizeof(aa_rules) / sizeof(aa_rules[0]);
@@ -91,5 +100,6 @@ const struct aa_family *const aa_families[] = {
 	&aa_family_cancellation,
 	&aa_family_resources,
 	&aa_family_testing,
+	AA_TEST_FAMILIES_LIST
 };
 const size_t aa_families_count = sizeof(aa_families) / sizeof(aa_families[0]);

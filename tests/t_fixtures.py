@@ -9,6 +9,7 @@ purpose (documentation only: quiet is already required).
 Header comments in the first lines configure a fixture:
   # fixture-args: --extend-select AA111     extra analyzer arguments
   # fixture: syntax-error                   the file is not valid Python on purpose
+Fixtures under fixtures/aa9/ (test-only rules) run against async-analyzer-testrules.
 A directory holding a file named FIXTURE_PROJECT is one multi-file fixture: it is
 analyzed in one run (the arguments come from FIXTURE_PROJECT's first line, if any) and
 the expectations of all its files are compared together.
@@ -23,6 +24,10 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AA_BIN = os.environ.get("AA_BIN", os.path.join(ROOT, "build", "async-analyzer"))
+# fixtures/aa9/ holds the test-only rules' fixtures: they run against the test build,
+# which has those rules registered (CMakeLists.txt's async-analyzer-testrules).
+AA_TEST_BIN = os.path.join(os.path.dirname(AA_BIN), "async-analyzer-testrules")
+TEST_ONLY_DIR = os.path.join(ROOT, "fixtures", "aa9")
 EXPECT_RE = re.compile(r"#\s*error:\s*((?:AA\d{3}(?:@\d+)?)(?:\s*,\s*AA\d{3}(?:@\d+)?)*)")
 FINDING_RE = re.compile(r"^(.*?):(\d+):(\d+): (AA\d{3}) ")
 
@@ -55,7 +60,10 @@ def expectations(path, display):
 
 
 def run(paths, args, cwd):
-    cmd = [AA_BIN, "check", "--color", "never", "--jobs", "2", *args, *paths]
+    binary = AA_TEST_BIN if os.path.abspath(cwd).startswith(TEST_ONLY_DIR + os.sep) else AA_BIN
+    if not os.access(binary, os.X_OK):
+        return None, f"{binary} is not built"
+    cmd = [binary, "check", "--color", "never", "--jobs", "2", *args, *paths]
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace")
     if p.returncode not in (0, 1):
         return None, f"exit {p.returncode}: {p.stderr.strip()}"
