@@ -32,6 +32,11 @@ void *aa_link_record(const struct aa_link *link, size_t file);
 /* True when rule is enabled in this run (an analysis may serve several rules). */
 bool aa_link_rule_enabled(const struct aa_link *link, const struct aa_rule *rule);
 
+/* A finding of rule anchored at span in file, with message (taken over) and a copy of
+ * source_line (may be NULL); add related locations, then aa_link_report it. */
+struct aa_diag aa_link_finding(const struct aa_link *link, size_t file, const struct aa_rule *rule,
+			       struct aa_span span, char *message, const char *source_line);
+
 /* Reports *d, anchored in file (the list takes over d's members). Suppression comments
  * of that file apply here (aa_noqa_push), as they do to local findings. */
 void aa_link_report(struct aa_link *link, size_t file, struct aa_diag *d);

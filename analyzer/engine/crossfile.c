@@ -40,6 +40,18 @@ bool aa_link_rule_enabled(const struct aa_link *lk, const struct aa_rule *rule)
 	return aa_engine_enabled(lk->engine, rule);
 }
 
+struct aa_diag aa_link_finding(const struct aa_link *lk, size_t file, const struct aa_rule *rule, struct aa_span span,
+			       char *message, const char *source_line)
+{
+	struct aa_diag d = { 0 };
+	d.rule = rule;
+	d.path = aa_xstrdup(lk->sums[file]->path);
+	d.span = span;
+	d.message = message;
+	d.source_line = source_line ? aa_xstrdup(source_line) : NULL;
+	return d;
+}
+
 void aa_link_report(struct aa_link *lk, size_t file, struct aa_diag *d)
 {
 	aa_noqa_push(lk->noqas[file], lk->out, d);
@@ -60,12 +72,8 @@ static void deferred(struct aa_link *lk)
 			if (receiver != AA_INDEX_NONE &&
 			    aa_index_overridden_differently(lk->x, receiver, df->ref.method, true))
 				continue;
-			struct aa_diag d = { 0 };
-			d.rule = df->rule;
-			d.path = aa_xstrdup(s->path);
-			d.span = df->span;
-			d.message = aa_xstrdup(df->message);
-			d.source_line = df->source_line ? aa_xstrdup(df->source_line) : NULL;
+			struct aa_diag d =
+				aa_link_finding(lk, i, df->rule, df->span, aa_xstrdup(df->message), df->source_line);
 			aa_link_report(lk, i, &d);
 		}
 	}

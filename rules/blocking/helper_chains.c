@@ -170,52 +170,53 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 
 /* ---- between on-demand rounds ------------------------------------------------------ */
 
+/* The sync functions the demand walk reached (visited) and those still to look at. */
+struct reached {
+	bool *visited;   /* owned; one per function of the index */
+	uint32_t *stack; /* owned */
+	size_t sp, stack_cap;
+};
+
+/* Follows ref: a function it resolves to is walked next, else the modules resolving it
+ * needs are wanted. */
+static void follow(struct aa_demand *d, struct reached *w, const struct aa_ref *ref)
+{
+	uint32_t receiver;
+	uint32_t f = aa_index_resolve_ref(aa_demand_index(d), ref, &receiver);
+	if (f == AA_INDEX_NONE) {
+		aa_demand_ref(d, ref, false);
+	} else if (!w->visited[f]) {
+		w->visited[f] = true;
+		AA_GROW(w->stack, w->stack_cap, w->sp + 1);
+		w->stack[w->sp++] = f;
+	}
+}
+
 /* A candidate needs every module on its way: its callee's resolution, and the calls of
  * the sync functions it reaches (few: those reachable from async code). */
 static void demand(struct aa_demand *d)
 {
 	struct aa_index *x = aa_demand_index(d);
-	size_t nf = aa_index_func_count(x), n = aa_demand_count(d);
-	bool *visited = aa_xcalloc(nf ? nf : 1, sizeof(bool));
-	uint32_t *stack = NULL;
-	size_t sp = 0, stack_cap = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t nf = aa_index_func_count(x);
+	struct reached w = { .visited = aa_xcalloc(nf ? nf : 1, sizeof(bool)) };
+	for (size_t i = 0; i < aa_demand_count(d); i++) {
 		const struct chain_record *r = aa_demand_record(d, i);
-		for (size_t k = 0; r && k < r->n_sites; k++) {
-			uint32_t receiver;
-			uint32_t f = aa_index_resolve_ref(x, &r->sites[k].ref, &receiver);
-			if (f == AA_INDEX_NONE) {
-				aa_demand_ref(d, &r->sites[k].ref, false);
-			} else if (!visited[f]) {
-				visited[f] = true;
-				AA_GROW(stack, stack_cap, sp + 1);
-				stack[sp++] = f;
-			}
-		}
+		for (size_t k = 0; r && k < r->n_sites; k++)
+			follow(d, &w, &r->sites[k].ref);
 	}
-	while (sp) {
-		uint32_t f = stack[--sp];
+	while (w.sp) {
+		uint32_t f = w.stack[--w.sp];
 		const struct aa_sum_func *fn = aa_index_func(x, f);
 		if (fn->is_async || fn->opaque)
 			continue;
 		const struct chain_record *r = aa_demand_record(d, aa_index_func_file(x, f));
 		uint32_t local = aa_index_func_local(x, f);
-		for (size_t k = 0; r && k < r->n_calls; k++) {
-			if (r->calls[k].func != local)
-				continue;
-			uint32_t receiver;
-			uint32_t g = aa_index_resolve_ref(x, &r->calls[k].ref, &receiver);
-			if (g == AA_INDEX_NONE) {
-				aa_demand_ref(d, &r->calls[k].ref, false);
-			} else if (!visited[g]) {
-				visited[g] = true;
-				AA_GROW(stack, stack_cap, sp + 1);
-				stack[sp++] = g;
-			}
-		}
+		for (size_t k = 0; r && k < r->n_calls; k++)
+			if (r->calls[k].func == local)
+				follow(d, &w, &r->calls[k].ref);
 	}
-	free(stack);
-	free(visited);
+	free(w.stack);
+	free(w.visited);
 }
 
 /* ---- linked ------------------------------------------------------------------------ */
@@ -307,14 +308,13 @@ static void report_chain(struct aa_link *lk, const struct chains *c, size_t file
 	struct aa_index *x = aa_link_index(lk);
 	struct aa_buf msg = AA_BUF_INIT;
 	aa_buf_addf(&msg, "'%s' blocks the event loop: %s", aa_index_func_name(x, g), site->function);
-	struct aa_diag d = { 0 };
-	d.related_is_chain = 1;
-	d.related = aa_xcalloc((size_t)c->dist[g] + 1, sizeof(*d.related));
+	struct aa_related *related = aa_xcalloc((size_t)c->dist[g] + 1, sizeof(*related));
+	size_t n_related = 0;
 	uint32_t v = g;
 	while (c->next_edge[v] != AA_INDEX_NONE) {
 		const struct edge *e = &c->edges[c->next_edge[v]];
 		aa_buf_addf(&msg, " -> %s", aa_index_func_name(x, v));
-		d.related[d.n_related++] = (struct aa_related){
+		related[n_related++] = (struct aa_related){
 			aa_xstrdup(aa_index_func_summary(x, v)->path), e->call->span,
 			aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v), aa_index_func_name(x, e->to)) };
 		v = e->to;
@@ -322,14 +322,14 @@ static void report_chain(struct aa_link *lk, const struct chains *c, size_t file
 	const struct chain_block *b = c->block[v];
 	const char *path = aa_index_func_summary(x, v)->path;
 	aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_func_name(x, v), b->callee, path, b->span.line);
-	d.related[d.n_related++] =
+	related[n_related++] =
 		(struct aa_related){ aa_xstrdup(path), b->span, aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
 	aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
-	d.rule = &aa_rule_blocking_call_via_helper;
-	d.path = aa_xstrdup(aa_link_summary(lk, file)->path);
-	d.span = site->span;
-	d.message = aa_buf_detach(&msg);
-	d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
+	struct aa_diag d = aa_link_finding(lk, file, &aa_rule_blocking_call_via_helper, site->span, aa_buf_detach(&msg),
+					   site->source_line);
+	d.related_is_chain = 1;
+	d.related = related;
+	d.n_related = n_related;
 	aa_link_report(lk, file, &d);
 }
 

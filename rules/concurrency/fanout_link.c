@@ -308,15 +308,11 @@ static void report_clients(struct aa_link *lk, uint32_t f, size_t site_file, con
 		const struct fanout_client *c = &r->clients[k];
 		if (c->func != local)
 			continue;
-		struct aa_diag d = { 0 };
-		d.rule = &aa_rule_client_per_request;
-		d.path = aa_xstrdup(aa_link_summary(lk, file)->path);
-		d.span = c->span;
-		d.message = aa_xasprintf("%s() is created on every call of '%s', which %s() at %s:%u runs once per item: "
+		char *message = aa_xasprintf("%s() is created on every call of '%s', which %s() at %s:%u runs once per item: "
 					 "one connection pool per request (no keep-alive, no connection limit across "
 					 "items); create one client in the caller and pass it in",
 					 c->callee, aa_index_func_name(x, f), site->callee, site_path, site->span.line);
-		d.source_line = c->source_line ? aa_xstrdup(c->source_line) : NULL;
+		struct aa_diag d = aa_link_finding(lk, file, &aa_rule_client_per_request, c->span, message, c->source_line);
 		d.related = aa_xcalloc(1, sizeof(*d.related));
 		d.related[0] = (struct aa_related){ aa_xstrdup(site_path), site->span,
 						    aa_xasprintf("%s() fans '%s' out here", site->callee,
@@ -345,12 +341,7 @@ static void report_site(struct aa_link *lk, size_t file, const struct fanout_sit
 			aa_buf_addf(&msg, "'%s'%s", aa_index_func_name(x, hops[i]), i ? " -> " : "");
 	}
 	aa_buf_addf(&msg, " (%s at %s:%u): %s", nf->net_callee, net_path, nf->net_span.line, site->tail);
-	struct aa_diag d = { 0 };
-	d.rule = site->rule;
-	d.path = aa_xstrdup(aa_link_summary(lk, file)->path);
-	d.span = site->span;
-	d.message = aa_buf_detach(&msg);
-	d.source_line = site->source_line ? aa_xstrdup(site->source_line) : NULL;
+	struct aa_diag d = aa_link_finding(lk, file, site->rule, site->span, aa_buf_detach(&msg), site->source_line);
 	d.related = aa_xcalloc(1, sizeof(*d.related));
 	d.related[0] = (struct aa_related){ aa_xstrdup(net_path), nf->net_span,
 					    aa_xasprintf("'%s' makes a network or database call: %s()",

@@ -79,13 +79,10 @@ static void link(struct aa_link *lk)
 			uint32_t f = aa_index_resolve_ref(x, &s->ref, &receiver);
 			if (f == AA_INDEX_NONE || aa_index_func(x, f)->is_async || aa_index_func_file(x, f) == i)
 				continue;
-			struct aa_diag d = { 0 };
-			d.rule = &aa_rule_test_cross_module_call;
-			d.path = aa_xstrdup(aa_link_summary(lk, i)->path);
-			d.span = s->span;
-			d.message = aa_xasprintf("%s() calls sync '%s' of module '%s'", s->callee, aa_index_func_name(x, f),
-						 aa_index_func(x, f)->module);
-			d.source_line = s->source_line ? aa_xstrdup(s->source_line) : NULL;
+			char *message = aa_xasprintf("%s() calls sync '%s' of module '%s'", s->callee,
+						     aa_index_func_name(x, f), aa_index_func(x, f)->module);
+			struct aa_diag d = aa_link_finding(lk, i, &aa_rule_test_cross_module_call, s->span, message,
+							   s->source_line);
 			aa_link_report(lk, i, &d);
 		}
 	}
