@@ -15,7 +15,8 @@
  * MESSAGE"), where FILE:LINE is the check's place; a helper that checks for its callers
  * calls the check_* functions with its caller's place instead (see the *_at forms).
  * Strings that hold a newline are printed as blocks between "--- expected ---",
- * "--- got ---" and "--- end ---" lines. check_note adds detail lines after a failure.
+ * "--- got ---" and "--- end ---" lines; CHECK_LINES compares such strings as sets of
+ * lines (sorted first). check_note adds detail lines after a failure.
  *
  * check_done prints the summary line "NAME: P passed, F failed" on stdout and returns
  * the program's exit status: 0 when no check failed and at least one passed (a test
@@ -24,16 +25,20 @@
  * why on stderr and exits 2.
  *
  * Preconditions: t was made by CHECK_INIT (or check_init); NAME, WHAT and the formats
- * are borrowed for the call. CHECK_STR accepts NULL strings (NULL equals only NULL).
+ * are borrowed for the call. CHECK_STR accepts NULL strings (NULL equals only NULL);
+ * CHECK_LINES does not. Allocation failures exit 2 (analyzer/base/xalloc.h).
  * Single-threaded, like the tests. Output errors are ignored: the exit status carries
  * the verdict.
  */
 #ifndef AA_TESTS_CHECK_H
 #define AA_TESTS_CHECK_H
 
+#include "analyzer/base/xalloc.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct check {
@@ -154,6 +159,55 @@ static inline bool check_str_at(struct check *t, const char *file, int line, con
 	return false;
 }
 
+static inline int check_cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of s (each ended by a newline, the last one possibly not) in strcmp order,
+ * each ended by a newline. Caller frees. */
+static inline char *check_sorted_lines(const char *s)
+{
+	size_t n = 1;
+	for (const char *p = s; *p; p++)
+		n += *p == '\n';
+	char *copy = aa_xstrdup(s);
+	char **lines = aa_xcalloc(n, sizeof(*lines));
+	size_t k = 0;
+	for (char *p = copy; *p;) {
+		lines[k++] = p;
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	qsort(lines, k, sizeof(*lines), check_cmp_line);
+	char *out = aa_xmalloc(strlen(s) + 2), *o = out;
+	for (size_t i = 0; i < k; i++) {
+		size_t len = strlen(lines[i]);
+		memcpy(o, lines[i], len);
+		o += len;
+		*o++ = '\n';
+	}
+	*o = '\0';
+	free(lines);
+	free(copy);
+	return out;
+}
+
+/* want and got hold the same lines, in any order (a list whose order is not part of the
+ * contract). Failures show both sorted. */
+static inline bool check_lines_at(struct check *t, const char *file, int line, const char *what, const char *want,
+				  const char *got)
+{
+	char *w = check_sorted_lines(want), *g = check_sorted_lines(got);
+	bool ok = check_str_at(t, file, line, what, w, g);
+	free(w);
+	free(g);
+	return ok;
+}
+
 /* Prints the summary line; returns 0 (all passed, at least one) or 1. */
 static inline int check_done(const struct check *t)
 {
@@ -171,6 +225,7 @@ static inline int check_done(const struct check *t)
 #define CHECK_UINT(t, what, want, got) \
 	check_uint_at((t), __FILE__, __LINE__, (what), (unsigned long long)(want), (unsigned long long)(got))
 #define CHECK_STR(t, what, want, got) check_str_at((t), __FILE__, __LINE__, (what), (want), (got))
+#define CHECK_LINES(t, what, want, got) check_lines_at((t), __FILE__, __LINE__, (what), (want), (got))
 #define CHECK_FAIL(t, ...) check_fail_at((t), __FILE__, __LINE__, __VA_ARGS__)
 
 #endif
