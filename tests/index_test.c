@@ -121,6 +121,11 @@ static void reexports_and_imports(struct check *t)
 	EXPECT_NAME(t, x, "pkg.db.save", "pkg.api.keep");
 	EXPECT_NAME(t, x, "pkg.db.load", "pkg.api.fetch");
 	EXPECT_NAME(t, x, "pkg.db.Repo.get", "pkg.api.R.get");
+	/* A module under another name (`import pkg.db as database`), while the package's
+	 * __init__ exports it as itself (`from . import db`: pkg.db = pkg.db). Regression:
+	 * that export made resolve() answer nothing instead of the module. */
+	EXPECT_NAME(t, x, "pkg.db.save", "pkg.api.database.save");
+	EXPECT_NAME(t, x, "pkg.db.save", "pkg.sub.mod.api.database.save");
 	/* Relative imports, from a module of a subpackage. */
 	EXPECT_NAME(t, x, "pkg.sub.impl.work", "pkg.sub.mod.work");
 	EXPECT_NAME(t, x, "pkg.db.save", "pkg.sub.mod.base_save");
