@@ -1,121 +1,107 @@
 /*
  * discover_test: glob semantics and a walk over a temporary tree built here (noise
  * directories, a virtualenv, symlink loops, dangling and duplicate links, explicit paths,
- * excludes, display forms). Exit 0 when everything holds.
+ * excludes, display forms). Exit 0 when everything holds (tests/check.h); 2 when the tree
+ * cannot be built.
  */
 #include "analyzer/input/discover.h"
+#include "tests/check.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures;
-
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("FAIL: ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
-	va_end(ap);
-	failures++;
-}
-
 /* ---- glob ------------------------------------------------------------------------- */
 
-static void expect_glob(const char *pattern, const char *path, bool want)
+#define EXPECT_GLOB(t, pattern, path, want) expect_glob_at((t), __LINE__, (pattern), (path), (want))
+static void expect_glob_at(struct check *t, int line, const char *pattern, const char *path, bool want)
 {
-	bool got = aa_glob_match(pattern, path);
-	if (got != want)
-		fail("aa_glob_match(\"%s\", \"%s\"): expected %s, got %s", pattern, path,
-		     want ? "true" : "false", got ? "true" : "false");
+	char what[256];
+	snprintf(what, sizeof(what), "aa_glob_match(\"%s\", \"%s\")", pattern, path);
+	check_bool_at(t, __FILE__, line, what, want, aa_glob_match(pattern, path));
 }
 
-static void expect_excluded(const char *path, const char *pattern, bool want)
+#define EXPECT_EXCLUDED(t, path, pattern, want) expect_excluded_at((t), __LINE__, (path), (pattern), (want))
+static void expect_excluded_at(struct check *t, int line, const char *path, const char *pattern, bool want)
 {
 	const char *pats[1] = { pattern };
-	bool got = aa_path_excluded(path, pats, 1);
-	if (got != want)
-		fail("aa_path_excluded(\"%s\", {\"%s\"}): expected %s, got %s", path, pattern,
-		     want ? "true" : "false", got ? "true" : "false");
+	char what[256];
+	snprintf(what, sizeof(what), "aa_path_excluded(\"%s\", {\"%s\"})", path, pattern);
+	check_bool_at(t, __FILE__, line, what, want, aa_path_excluded(path, pats, 1));
 }
 
-static void test_glob(void)
+static void test_glob(struct check *t)
 {
 	/* '*' stops at '/' */
-	expect_glob("src/*.py", "src/a.py", true);
-	expect_glob("src/*.py", "src/a/b.py", false);
-	expect_glob("src/*", "src/a/b.py", false);
-	expect_glob("*", "", false);
+	EXPECT_GLOB(t, "src/*.py", "src/a.py", true);
+	EXPECT_GLOB(t, "src/*.py", "src/a/b.py", false);
+	EXPECT_GLOB(t, "src/*", "src/a/b.py", false);
+	EXPECT_GLOB(t, "*", "", false);
 	/* '**' crosses '/', including zero directories */
-	expect_glob("src/**/*.py", "src/a/b/c.py", true);
-	expect_glob("src/**/*.py", "src/c.py", true);
-	expect_glob("**/gen/*.py", "gen/a.py", true);
-	expect_glob("**/gen/*.py", "x/y/gen/a.py", true);
-	expect_glob("**/gen/*.py", "xgen/a.py", false);
-	expect_glob("**/gen/*.py", "gen/sub/a.py", false);
-	expect_glob("a/**/b", "a/b", true);
-	expect_glob("a/**/b", "a/x/y/b", true);
-	expect_glob("a/**/b", "a/xb", false);
-	expect_glob("a/**", "a/x/y", true);
-	expect_glob("src/**.py", "src/a/b.py", true);
+	EXPECT_GLOB(t, "src/**/*.py", "src/a/b/c.py", true);
+	EXPECT_GLOB(t, "src/**/*.py", "src/c.py", true);
+	EXPECT_GLOB(t, "**/gen/*.py", "gen/a.py", true);
+	EXPECT_GLOB(t, "**/gen/*.py", "x/y/gen/a.py", true);
+	EXPECT_GLOB(t, "**/gen/*.py", "xgen/a.py", false);
+	EXPECT_GLOB(t, "**/gen/*.py", "gen/sub/a.py", false);
+	EXPECT_GLOB(t, "a/**/b", "a/b", true);
+	EXPECT_GLOB(t, "a/**/b", "a/x/y/b", true);
+	EXPECT_GLOB(t, "a/**/b", "a/xb", false);
+	EXPECT_GLOB(t, "a/**", "a/x/y", true);
+	EXPECT_GLOB(t, "src/**.py", "src/a/b.py", true);
 	/* '?' is one character, never '/' */
-	expect_glob("a?c", "abc", true);
-	expect_glob("a?c", "ac", false);
-	expect_glob("x/a?c", "x/a/c", false);
+	EXPECT_GLOB(t, "a?c", "abc", true);
+	EXPECT_GLOB(t, "a?c", "ac", false);
+	EXPECT_GLOB(t, "x/a?c", "x/a/c", false);
 	/* classes */
-	expect_glob("[ab].py", "a.py", true);
-	expect_glob("[ab].py", "c.py", false);
-	expect_glob("[!ab].py", "a.py", false);
-	expect_glob("[!ab].py", "c.py", true);
-	expect_glob("[^ab].py", "c.py", true);
-	expect_glob("[a-c]x", "bx", true);
-	expect_glob("[a-c]x", "dx", false);
-	expect_glob("[]]x", "]x", true);
-	expect_glob("x[!a]y", "x/y", false);
-	expect_glob("[ab", "[ab", true); /* unterminated: literal '[' */
-	expect_glob("\\*.py", "*.py", true);
-	expect_glob("\\*.py", "a.py", false);
+	EXPECT_GLOB(t, "[ab].py", "a.py", true);
+	EXPECT_GLOB(t, "[ab].py", "c.py", false);
+	EXPECT_GLOB(t, "[!ab].py", "a.py", false);
+	EXPECT_GLOB(t, "[!ab].py", "c.py", true);
+	EXPECT_GLOB(t, "[^ab].py", "c.py", true);
+	EXPECT_GLOB(t, "[a-c]x", "bx", true);
+	EXPECT_GLOB(t, "[a-c]x", "dx", false);
+	EXPECT_GLOB(t, "[]]x", "]x", true);
+	EXPECT_GLOB(t, "x[!a]y", "x/y", false);
+	EXPECT_GLOB(t, "[ab", "[ab", true); /* unterminated: literal '[' */
+	EXPECT_GLOB(t, "\\*.py", "*.py", true);
+	EXPECT_GLOB(t, "\\*.py", "a.py", false);
 	/* a pattern without '/' matches any single component */
-	expect_glob("migrations", "app/migrations/x.py", true);
-	expect_glob("migrations", "app/migrations2/x.py", false);
-	expect_glob("migrations", "migrations", true);
-	expect_glob("*.py", "a/b.py", true);
-	expect_glob("test_*", "pkg/test_x/y.py", true);
+	EXPECT_GLOB(t, "migrations", "app/migrations/x.py", true);
+	EXPECT_GLOB(t, "migrations", "app/migrations2/x.py", false);
+	EXPECT_GLOB(t, "migrations", "migrations", true);
+	EXPECT_GLOB(t, "*.py", "a/b.py", true);
+	EXPECT_GLOB(t, "test_*", "pkg/test_x/y.py", true);
 	/* a pattern with '/' is anchored at the start */
-	expect_glob("app/x.py", "src/app/x.py", false);
+	EXPECT_GLOB(t, "app/x.py", "src/app/x.py", false);
 	/* leading "./" ignored, on either side; a trailing '/' too */
-	expect_glob("./src/*.py", "src/a.py", true);
-	expect_glob("src/*.py", "./src/a.py", true);
-	expect_glob("./migrations", "app/migrations/x.py", true);
-	expect_glob("build/", "x/build/y.py", true);
+	EXPECT_GLOB(t, "./src/*.py", "src/a.py", true);
+	EXPECT_GLOB(t, "src/*.py", "./src/a.py", true);
+	EXPECT_GLOB(t, "./migrations", "app/migrations/x.py", true);
+	EXPECT_GLOB(t, "build/", "x/build/y.py", true);
 	/* no exponential backtracking */
-	expect_glob("*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false);
-	expect_glob("**a**a**a**a**a**a**a**b", "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a", false);
+	EXPECT_GLOB(t, "*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false);
+	EXPECT_GLOB(t, "**a**a**a**a**a**a**a**b", "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a", false);
 
 	/* aa_path_excluded: also every parent directory */
-	expect_excluded("app/migrations/x.py", "migrations", true);
-	expect_excluded("app/sub/x.py", "app/sub", true);
-	expect_excluded("app/sub/x.py", "app/s*", true);
-	expect_excluded("app/sub/x.py", "app/*.py", false);
-	expect_excluded("./app/x.py", "app", true);
-	expect_excluded("lib/x.py", "*.pyi", false);
-	expect_excluded("lib/x.pyi", "*.pyi", true);
-	expect_excluded("src/gen/deep/a.py", "**/gen", true);
+	EXPECT_EXCLUDED(t, "app/migrations/x.py", "migrations", true);
+	EXPECT_EXCLUDED(t, "app/sub/x.py", "app/sub", true);
+	EXPECT_EXCLUDED(t, "app/sub/x.py", "app/s*", true);
+	EXPECT_EXCLUDED(t, "app/sub/x.py", "app/*.py", false);
+	EXPECT_EXCLUDED(t, "./app/x.py", "app", true);
+	EXPECT_EXCLUDED(t, "lib/x.py", "*.pyi", false);
+	EXPECT_EXCLUDED(t, "lib/x.pyi", "*.pyi", true);
+	EXPECT_EXCLUDED(t, "src/gen/deep/a.py", "**/gen", true);
 	const char *two[2] = { "nothing", "lib" };
-	if (!aa_path_excluded("lib/x.py", two, 2))
-		fail("aa_path_excluded(\"lib/x.py\", {\"nothing\", \"lib\"}): expected true, got false");
-	if (aa_path_excluded("lib/x.py", NULL, 0))
-		fail("aa_path_excluded with no patterns: expected false, got true");
+	CHECK_BOOL(t, "aa_path_excluded(\"lib/x.py\", {\"nothing\", \"lib\"})", true,
+		   aa_path_excluded("lib/x.py", two, 2));
+	CHECK_BOOL(t, "aa_path_excluded with no patterns", false, aa_path_excluded("lib/x.py", NULL, 0));
 }
 
 /* ---- walk ------------------------------------------------------------------------- */
@@ -123,8 +109,8 @@ static void test_glob(void)
 static void must(int rc, const char *what, const char *path)
 {
 	if (rc != 0) {
-		printf("FAIL: setup: %s %s: %s\n", what, path, strerror(errno));
-		exit(1);
+		fprintf(stderr, "discover_test: setup: %s %s: %s\n", what, path, strerror(errno));
+		exit(2);
 	}
 }
 
@@ -203,62 +189,61 @@ struct want {
 	bool dangling;
 };
 
-static void expect_files(const char *label, const struct aa_discovery *d,
+static void expect_files(struct check *t, int line, const char *label, const struct aa_discovery *d,
 			 const struct want *want, size_t n_want)
 {
 	bool bad = d->len != n_want;
 	for (size_t i = 0; !bad && i < n_want; i++)
 		bad = strcmp(d->files[i].path, want[i].path) != 0 ||
 		      d->files[i].dangling != want[i].dangling;
-	if (!bad)
-		return;
-	fail("%s: file list differs", label);
-	printf("  expected (%zu):\n", n_want);
-	for (size_t i = 0; i < n_want; i++)
-		printf("    %s%s\n", want[i].path, want[i].dangling ? " (dangling)" : "");
-	printf("  actual (%zu):\n", d->len);
-	for (size_t i = 0; i < d->len; i++)
-		printf("    %s%s\n", d->files[i].path, d->files[i].dangling ? " (dangling)" : "");
+	if (!check_true_at(t, __FILE__, line, !bad, "the file list", "%s: the file lists differ", label)) {
+		check_note(t, "  expected (%zu):", n_want);
+		for (size_t i = 0; i < n_want; i++)
+			check_note(t, "    %s%s", want[i].path, want[i].dangling ? " (dangling)" : "");
+		check_note(t, "  got (%zu):", d->len);
+		for (size_t i = 0; i < d->len; i++)
+			check_note(t, "    %s%s", d->files[i].path, d->files[i].dangling ? " (dangling)" : "");
+	}
 }
 
-static void expect_errors(const char *label, const struct aa_discovery *d,
+static void expect_errors(struct check *t, int line, const char *label, const struct aa_discovery *d,
 			  const char *const *want, size_t n_want)
 {
 	bool bad = d->n_errors != n_want;
 	for (size_t i = 0; !bad && i < n_want; i++)
 		bad = strcmp(d->errors[i], want[i]) != 0;
-	if (!bad)
-		return;
-	fail("%s: errors differ", label);
-	for (size_t i = 0; i < n_want; i++)
-		printf("  expected: %s\n", want[i]);
-	for (size_t i = 0; i < d->n_errors; i++)
-		printf("  actual:   %s\n", d->errors[i]);
+	if (!check_true_at(t, __FILE__, line, !bad, "the errors", "%s: the errors differ", label)) {
+		for (size_t i = 0; i < n_want; i++)
+			check_note(t, "  expected: %s", want[i]);
+		for (size_t i = 0; i < d->n_errors; i++)
+			check_note(t, "  got:      %s", d->errors[i]);
+	}
 }
 
-static void expect_sorted(const char *label, const struct aa_discovery *d)
+static void expect_sorted(struct check *t, int line, const char *label, const struct aa_discovery *d)
 {
 	for (size_t i = 1; i < d->len; i++)
-		if (strcmp(d->files[i - 1].path, d->files[i].path) >= 0)
-			fail("%s: not sorted/unique at %zu: \"%s\" then \"%s\"", label, i,
-			     d->files[i - 1].path, d->files[i].path);
+		check_true_at(t, __FILE__, line, strcmp(d->files[i - 1].path, d->files[i].path) < 0, "sorted, unique",
+			      "%s: at %zu: \"%s\" then \"%s\"", label, i, d->files[i - 1].path, d->files[i].path);
 	for (size_t i = 0; i < d->len; i++)
-		if (strstr(d->files[i].path, "//") || strncmp(d->files[i].path, "./", 2) == 0)
-			fail("%s: badly formed path \"%s\"", label, d->files[i].path);
+		check_true_at(t, __FILE__, line,
+			      !strstr(d->files[i].path, "//") && strncmp(d->files[i].path, "./", 2) != 0,
+			      "a well-formed path", "%s: \"%s\"", label, d->files[i].path);
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Runs discovery and checks the files and errors. */
-static void check(const char *label, const char *const *paths, size_t n_paths,
-		  const char *const *ex, size_t n_ex, const struct want *want, size_t n_want,
-		  const char *const *errs, size_t n_errs)
+/* Runs discovery and checks the files and errors (failures name the caller's line). */
+#define CHECK_WALK(t, ...) check_walk_at((t), __LINE__, __VA_ARGS__)
+static void check_walk_at(struct check *t, int line, const char *label, const char *const *paths, size_t n_paths,
+			  const char *const *ex, size_t n_ex, const struct want *want, size_t n_want,
+			  const char *const *errs, size_t n_errs)
 {
 	struct aa_discovery d;
 	aa_discover(paths, n_paths, ex, n_ex, &d);
-	expect_files(label, &d, want, n_want);
-	expect_errors(label, &d, errs, n_errs);
-	expect_sorted(label, &d);
+	expect_files(t, line, label, &d, want, n_want);
+	expect_errors(t, line, label, &d, errs, n_errs);
+	expect_sorted(t, line, label, &d);
 	aa_discovery_release(&d);
 }
 
@@ -274,18 +259,18 @@ static const struct want src_all[] = {
 	{ "src/gen/g.py", false },
 };
 
-static void test_walk(const char *root)
+static void test_walk(struct check *t, const char *root)
 {
 	static const char *const no_errs[1] = { NULL };
 
 	const char *src[] = { "src" };
-	check("src", src, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
+	CHECK_WALK(t, "src", src, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
 	const char *dot_src[] = { "./src" };
-	check("./src", dot_src, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
+	CHECK_WALK(t, "./src", dot_src, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
 	const char *src_slash[] = { "src//" };
-	check("src//", src_slash, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
+	CHECK_WALK(t, "src//", src_slash, 1, NULL, 0, src_all, N(src_all), no_errs, 0);
 	const char *twice[] = { "src", "./src/", "src/app" };
-	check("same path twice", twice, N(twice), NULL, 0, src_all, N(src_all), no_errs, 0);
+	CHECK_WALK(t, "same path twice", twice, N(twice), NULL, 0, src_all, N(src_all), no_errs, 0);
 
 	/* "." keeps no prefix; external/ is reached directly, so not again via src/ext */
 	static const struct want dot_all[] = {
@@ -300,7 +285,7 @@ static void test_walk(const char *root)
 		{ "src/gen/g.py", false },
 	};
 	const char *dot[] = { "." };
-	check(".", dot, 1, NULL, 0, dot_all, N(dot_all), no_errs, 0);
+	CHECK_WALK(t, ".", dot, 1, NULL, 0, dot_all, N(dot_all), no_errs, 0);
 
 	/* a deeper "." */
 	must(chdir("src/app"), "chdir", "src/app");
@@ -316,10 +301,10 @@ static void test_walk(const char *root)
 		{ "up/ext/e.py", false },
 		{ "up/gen/g.py", false },
 	};
-	check(". in src/app", dot, 1, NULL, 0, app_dot, N(app_dot), no_errs, 0);
+	CHECK_WALK(t, ". in src/app", dot, 1, NULL, 0, app_dot, N(app_dot), no_errs, 0);
 	const char *dotdot[] = { "../gen" };
 	static const struct want up_gen[] = { { "../gen/g.py", false } };
-	check("../gen", dotdot, 1, NULL, 0, up_gen, N(up_gen), no_errs, 0);
+	CHECK_WALK(t, "../gen", dotdot, 1, NULL, 0, up_gen, N(up_gen), no_errs, 0);
 	must(chdir(root), "chdir", root);
 
 	/* absolute paths stay absolute, without "//" */
@@ -329,12 +314,12 @@ static void test_walk(const char *root)
 	snprintf(want_abs, sizeof(want_abs), "%s/src/app/sub/deep/c.py", root);
 	const struct want abs_want[] = { { want_abs, false } };
 	const char *abs_a[] = { abs1 };
-	check("absolute", abs_a, 1, NULL, 0, abs_want, 1, no_errs, 0);
+	CHECK_WALK(t, "absolute", abs_a, 1, NULL, 0, abs_want, 1, no_errs, 0);
 	const char *abs_b[] = { abs2, "src/app/sub/deep/c.py" };
-	check("absolute with '/' + relative duplicate", abs_b, 2, NULL, 0, abs_want, 1, no_errs, 0);
+	CHECK_WALK(t, "absolute with '/' + relative duplicate", abs_b, 2, NULL, 0, abs_want, 1, no_errs, 0);
 	/* an absolute path under the current directory honours relative excludes */
 	const char *deep_ex[] = { "src/app/sub/deep" };
-	check("absolute, relative exclude", abs_a, 1, deep_ex, 1, NULL, 0, no_errs, 0);
+	CHECK_WALK(t, "absolute, relative exclude", abs_a, 1, deep_ex, 1, NULL, 0, no_errs, 0);
 
 	/* excludes while walking */
 	static const struct want no_mig[] = {
@@ -348,14 +333,14 @@ static void test_walk(const char *root)
 		{ "src/gen/g.py", false },
 	};
 	const char *mig[] = { "migrations" };
-	check("exclude migrations", src, 1, mig, 1, no_mig, N(no_mig), no_errs, 0);
+	CHECK_WALK(t, "exclude migrations", src, 1, mig, 1, no_mig, N(no_mig), no_errs, 0);
 	static const struct want few[] = {
 		{ "src/app/a.py", false },
 		{ "src/app/migrations/m.py", false },
 		{ "src/ext/e.py", false },
 	};
 	const char *several[] = { "**/deep/*.py", "./src/app/*.pyi", "src/gen/", "*ng.py" };
-	check("exclude several", src, 1, several, N(several), few, N(few), no_errs, 0);
+	CHECK_WALK(t, "exclude several", src, 1, several, N(several), few, N(few), no_errs, 0);
 	const char *ext_ex[] = { "ext" };
 	static const struct want no_ext[] = {
 		{ "src/app/a.py", false },
@@ -367,29 +352,28 @@ static void test_walk(const char *root)
 		{ "src/app/sub/deep/c.py", false },
 		{ "src/gen/g.py", false },
 	};
-	check("exclude a directory link by name", src, 1, ext_ex, 1, no_ext, N(no_ext), no_errs,
-	      0);
+	CHECK_WALK(t, "exclude a directory link by name", src, 1, ext_ex, 1, no_ext, N(no_ext), no_errs, 0);
 	char abs_pat[PATH_MAX];
 	snprintf(abs_pat, sizeof(abs_pat), "%s/src/gen", root);
 	const char *abs_ex[] = { abs_pat };
-	check("absolute exclude pattern", src, 1, abs_ex, 1, src_all, N(src_all) - 1, no_errs, 0);
+	CHECK_WALK(t, "absolute exclude pattern", src, 1, abs_ex, 1, src_all, N(src_all) - 1, no_errs, 0);
 
 	/* noise directories named on the command line are walked; their noise children not */
 	const char *nm[] = { "src/node_modules" };
 	static const struct want nm_want[] = { { "src/node_modules/x.py", false } };
-	check("explicit node_modules", nm, 1, NULL, 0, nm_want, N(nm_want), no_errs, 0);
+	CHECK_WALK(t, "explicit node_modules", nm, 1, NULL, 0, nm_want, N(nm_want), no_errs, 0);
 	const char *git[] = { "src/.git" };
 	static const struct want git_want[] = { { "src/.git/x.py", false } };
-	check("explicit .git", git, 1, NULL, 0, git_want, N(git_want), no_errs, 0);
+	CHECK_WALK(t, "explicit .git", git, 1, NULL, 0, git_want, N(git_want), no_errs, 0);
 	const char *egg[] = { "src/foo.egg-info/" };
 	static const struct want egg_want[] = { { "src/foo.egg-info/x.py", false } };
-	check("explicit egg-info", egg, 1, NULL, 0, egg_want, N(egg_want), no_errs, 0);
+	CHECK_WALK(t, "explicit egg-info", egg, 1, NULL, 0, egg_want, N(egg_want), no_errs, 0);
 	const char *venv[] = { "src/myenv" };
 	static const struct want venv_want[] = {
 		{ "src/myenv/lib/z.py", false },
 		{ "src/myenv/x.py", false },
 	};
-	check("explicit virtualenv", venv, 1, NULL, 0, venv_want, N(venv_want), no_errs, 0);
+	CHECK_WALK(t, "explicit virtualenv", venv, 1, NULL, 0, venv_want, N(venv_want), no_errs, 0);
 	/* walked as part of src first (and skipped there), then named explicitly */
 	const char *src_venv[] = { "src", "src/myenv" };
 	static const struct want src_venv_want[] = {
@@ -405,36 +389,36 @@ static void test_walk(const char *root)
 		{ "src/myenv/lib/z.py", false },
 		{ "src/myenv/x.py", false },
 	};
-	check("src then explicit virtualenv", src_venv, 2, NULL, 0, src_venv_want,
-	      N(src_venv_want), no_errs, 0);
+	CHECK_WALK(t, "src then explicit virtualenv", src_venv, 2, NULL, 0, src_venv_want, N(src_venv_want), no_errs,
+		   0);
 	/* but --exclude filters even explicit paths */
 	const char *nm_ex[] = { "node_modules" };
-	check("explicit node_modules excluded", nm, 1, nm_ex, 1, NULL, 0, no_errs, 0);
+	CHECK_WALK(t, "explicit node_modules excluded", nm, 1, nm_ex, 1, NULL, 0, no_errs, 0);
 
 	/* explicit files */
 	const char *one_mig[] = { "src/app/migrations/m.py" };
-	check("explicit file excluded by component", one_mig, 1, mig, 1, NULL, 0, no_errs, 0);
+	CHECK_WALK(t, "explicit file excluded by component", one_mig, 1, mig, 1, NULL, 0, no_errs, 0);
 	const char *star_py[] = { "*.py" };
 	const char *one_a[] = { "./src/app/a.py" };
-	check("explicit file excluded by *.py", one_a, 1, star_py, 1, NULL, 0, no_errs, 0);
+	CHECK_WALK(t, "explicit file excluded by *.py", one_a, 1, star_py, 1, NULL, 0, no_errs, 0);
 	static const struct want a_want[] = { { "src/app/a.py", false } };
-	check("explicit file", one_a, 1, NULL, 0, a_want, 1, no_errs, 0);
+	CHECK_WALK(t, "explicit file", one_a, 1, NULL, 0, a_want, 1, no_errs, 0);
 	/* the real name wins over links, whatever the order */
 	const char *dup_files[] = { "src/0first.py", "src/app/link.py", "./src/app/a.py",
 				    "src/app/a.py" };
-	check("one file four ways", dup_files, N(dup_files), NULL, 0, a_want, 1, no_errs, 0);
+	CHECK_WALK(t, "one file four ways", dup_files, N(dup_files), NULL, 0, a_want, 1, no_errs, 0);
 	const char *two_links[] = { "src/app/link.py", "src/0first.py" };
 	static const struct want first_link[] = { { "src/0first.py", false } };
-	check("one file, two links", two_links, 2, NULL, 0, first_link, 1, no_errs, 0);
+	CHECK_WALK(t, "one file, two links", two_links, 2, NULL, 0, first_link, 1, no_errs, 0);
 	const char *txt[] = { "src/app/readme.txt", "src/app/script" };
 	static const struct want txt_want[] = {
 		{ "src/app/readme.txt", false },
 		{ "src/app/script", false },
 	};
-	check("explicit non-Python files", txt, N(txt), NULL, 0, txt_want, N(txt_want), no_errs, 0);
+	CHECK_WALK(t, "explicit non-Python files", txt, N(txt), NULL, 0, txt_want, N(txt_want), no_errs, 0);
 	const char *dang[] = { "src/app/dangling.py" };
 	static const struct want dang_want[] = { { "src/app/dangling.py", true } };
-	check("explicit dangling link", dang, 1, NULL, 0, dang_want, 1, no_errs, 0);
+	CHECK_WALK(t, "explicit dangling link", dang, 1, NULL, 0, dang_want, 1, no_errs, 0);
 	const char *via_link[] = { "src/a_link" };
 	static const struct want via_link_want[] = {
 		{ "src/a_link/a.py", false },
@@ -447,8 +431,7 @@ static void test_walk(const char *root)
 		{ "src/a_link/up/ext/e.py", false },
 		{ "src/a_link/up/gen/g.py", false },
 	};
-	check("explicit directory link", via_link, 1, NULL, 0, via_link_want, N(via_link_want),
-	      no_errs, 0);
+	CHECK_WALK(t, "explicit directory link", via_link, 1, NULL, 0, via_link_want, N(via_link_want), no_errs, 0);
 
 	/* missing paths */
 	const char *missing[] = { "nope", "src/app/a.py", "src/app/a.py/x", "" };
@@ -457,8 +440,7 @@ static void test_walk(const char *root)
 		"path 'src/app/a.py/x' does not exist",
 		"path '' does not exist",
 	};
-	check("missing paths", missing, N(missing), NULL, 0, a_want, 1, missing_errs,
-	      N(missing_errs));
+	CHECK_WALK(t, "missing paths", missing, N(missing), NULL, 0, a_want, 1, missing_errs, N(missing_errs));
 
 	/* determinism: two runs, same answer */
 	struct aa_discovery d1, d2;
@@ -467,8 +449,7 @@ static void test_walk(const char *root)
 	bool same = d1.len == d2.len;
 	for (size_t i = 0; same && i < d1.len; i++)
 		same = strcmp(d1.files[i].path, d2.files[i].path) == 0;
-	if (!same)
-		fail("two runs over \".\" differ");
+	CHECK(t, same, "two runs over \".\" differ");
 	aa_discovery_release(&d1);
 	aa_discovery_release(&d2);
 
@@ -477,14 +458,12 @@ static void test_walk(const char *root)
 	put_file("locked/l.py");
 	must(chmod("locked", 0), "chmod", "locked");
 	if (access("locked", R_OK) != 0) {
-		check("unreadable directory skipped", dot, 1, NULL, 0, dot_all, N(dot_all), no_errs,
-		      0);
+		CHECK_WALK(t, "unreadable directory skipped", dot, 1, NULL, 0, dot_all, N(dot_all), no_errs, 0);
 		const char *locked[] = { "locked" };
 		struct aa_discovery d;
 		aa_discover(locked, 1, NULL, 0, &d);
-		if (d.len != 0 || d.n_errors != 1)
-			fail("explicit unreadable directory: expected 0 files and 1 error, got %zu and %zu",
-			     d.len, d.n_errors);
+		CHECK_UINT(t, "explicit unreadable directory: files", 0, d.len);
+		CHECK_UINT(t, "explicit unreadable directory: errors", 1, d.n_errors);
 		aa_discovery_release(&d);
 	} else {
 		printf("note: mode-000 directories are readable here (root?): check skipped\n");
@@ -502,27 +481,22 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 
 int main(void)
 {
-	test_glob();
+	struct check t = CHECK_INIT("discover_test");
+	test_glob(&t);
 
 	char root[] = "/tmp/aa_discover_test.XXXXXX";
 	if (!mkdtemp(root)) {
-		printf("FAIL: mkdtemp: %s\n", strerror(errno));
-		return 1;
+		fprintf(stderr, "discover_test: mkdtemp: %s\n", strerror(errno));
+		return 2;
 	}
 	char *cwd = getcwd(NULL, 0);
 	must(chdir(root), "chdir", root);
 	build_tree();
-	test_walk(root);
+	test_walk(&t, root);
 	if (cwd)
 		must(chdir(cwd), "chdir", cwd);
 	free(cwd);
 	if (nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		printf("warning: could not remove %s\n", root);
-
-	if (failures) {
-		printf("discover_test: %d failure(s)\n", failures);
-		return 1;
-	}
-	printf("discover_test: ok\n");
-	return 0;
+		fprintf(stderr, "warning: could not remove %s\n", root);
+	return check_done(&t);
 }

@@ -2,7 +2,7 @@
  * emit_test: the report writers (text, JSON, SARIF, GitHub), --statistics and the rule
  * documentation renderer, on findings built by hand from real registry rules.
  *
- *   emit_test                     run the checks; exit 0 when all pass
+ *   emit_test                     run the checks; exit 0 when all pass (tests/check.h)
  *   emit_test --write-sarif FILE  write the SARIF log of the sample findings to FILE
  *                                 (tests/t_sarif_validate.sh validates it)
  */
@@ -11,37 +11,12 @@
 #include "analyzer/check/rule.h"
 #include "analyzer/report/ruledoc.h"
 #include "analyzer/base/xalloc.h"
+#include "tests/check.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-static void fail(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(int line, const char *fmt, ...)
-{
-	va_list ap;
-	failures++;
-	fprintf(stderr, "emit_test.c:%d: FAIL: ", line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-#define CHECK(cond, ...) do { if (!(cond)) fail(__LINE__, __VA_ARGS__); } while (0)
-#define CHECK_STR(got, want) check_str(__LINE__, #got, (got), (want))
-
-static void check_str(int line, const char *what, const char *got, const char *want)
-{
-	if (got && want && !strcmp(got, want))
-		return;
-	fail(line, "%s\n--- expected ---\n%s\n--- actual ---\n%s\n--- end ---", what,
-	     want ? want : "(null)", got ? got : "(null)");
-}
 
 /* ---- building findings ------------------------------------------------------------ */
 
@@ -125,7 +100,7 @@ static struct aa_emit_opts sample_opts(enum aa_format format)
 
 typedef int (*writer_fn)(FILE *, const struct aa_diag_list *, const struct aa_emit_opts *);
 
-static char *capture(writer_fn fn, const struct aa_diag_list *list, const struct aa_emit_opts *opts)
+static char *capture(struct check *t, writer_fn fn, const struct aa_diag_list *list, const struct aa_emit_opts *opts)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -139,11 +114,11 @@ static char *capture(writer_fn fn, const struct aa_diag_list *list, const struct
 		perror("fclose");
 		exit(2);
 	}
-	CHECK(rc == 0, "writer returned %d", rc);
+	CHECK(t, rc == 0, "writer returned %d", rc);
 	return buf;
 }
 
-static char *capture_stats(const struct aa_diag_list *list)
+static char *capture_stats(struct check *t, const struct aa_diag_list *list)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -157,13 +132,13 @@ static char *capture_stats(const struct aa_diag_list *list)
 		perror("fclose");
 		exit(2);
 	}
-	CHECK(rc == 0, "aa_emit_statistics returned %d", rc);
+	CHECK(t, rc == 0, "aa_emit_statistics returned %d", rc);
 	return buf;
 }
 
 /* ---- text -------------------------------------------------------------------------- */
 
-static void test_text(void)
+static void test_text(struct check *t)
 {
 	struct aa_diag_list list;
 	aa_diag_list_init(&list);
@@ -174,8 +149,8 @@ static void test_text(void)
 	aa_diag_list_sort(&list);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_TEXT);
 
-	char *got = capture(aa_emit, &list, &opts);
-	CHECK_STR(got,
+	char *got = capture(t, aa_emit, &list, &opts);
+	CHECK_STR(t, "text output",
 		  "dir with space/a#b.py:1:1: AA002 [unreadable-file] cannot decode\n"
 		  "\n"
 		  "dir with space/a#b.py:5:3: AA001 [syntax-error] spans lines\n"
@@ -184,16 +159,16 @@ static void test_text(void)
 		  "\n"
 		  "pkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17: AA001 [syntax-error] blocking call\n"
 		  "    name = 'caf\xC3\xA9'; time.sleep(1)\n"
-		  "                   ^^^^^^^^^^^^^\n");
-	CHECK(!strchr(got, '\033'), "colour off must print no escape sequence");
+		  "                   ^^^^^^^^^^^^^\n", got);
+	CHECK(t, !strchr(got, '\033'), "colour off must print no escape sequence");
 	free(got);
 
 	opts.color = true;
-	got = capture(aa_emit_text, &list, &opts);
-	CHECK(strstr(got, "\033[1mpkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17:\033[0m \033[1;31mAA001\033[0m "
+	got = capture(t, aa_emit_text, &list, &opts);
+	CHECK(t, strstr(got, "\033[1mpkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17:\033[0m \033[1;31mAA001\033[0m "
 			  "[syntax-error] blocking call\n"),
 	      "colour header missing in:\n%s", got);
-	CHECK(strstr(got, "\n                   \033[1;31m^^^^^^^^^^^^^\033[0m\n"),
+	CHECK(t, strstr(got, "\n                   \033[1;31m^^^^^^^^^^^^^\033[0m\n"),
 	      "coloured caret line missing in:\n%s", got);
 	free(got);
 	aa_diag_list_release(&list);
@@ -206,8 +181,8 @@ static void test_text(void)
 	add(&list, aa_rules[0], "a.py", 3, 2, 3, 4, "tabs", "a\t\tb", NULL, 0, 0, 0);
 	add(&list, aa_rules[0], "a.py", 4, 3, 4, 4, "ctrl", "\x1b[2Jx", NULL, 0, 0, 0);
 	opts.color = false;
-	got = capture(aa_emit_text, &list, &opts);
-	CHECK_STR(got,
+	got = capture(t, aa_emit_text, &list, &opts);
+	CHECK_STR(t, "clipped text output",
 		  "a.py:1:5: AA001 [syntax-error] past end\n"
 		  "ab\n"
 		  "  ^\n"
@@ -222,22 +197,22 @@ static void test_text(void)
 		  "\n"
 		  "a.py:4:3: AA001 [syntax-error] ctrl\n"
 		  " [2Jx\n"
-		  "  ^\n");
+		  "  ^\n", got);
 	free(got);
 	aa_diag_list_release(&list);
 }
 
 /* ---- statistics -------------------------------------------------------------------- */
 
-static void test_statistics(void)
+static void test_statistics(struct check *t)
 {
 	struct aa_diag_list list;
 	sample(&list, 0);
-	char *got = capture_stats(&list);
-	CHECK_STR(got,
+	char *got = capture_stats(t, &list);
+	CHECK_STR(t, "statistics",
 		  "  5  AA001  [syntax-error]\n"
 		  "  1  AA002  [unreadable-file]\n"
-		  "  6  total\n");
+		  "  6  total\n", got);
 	free(got);
 	aa_diag_list_release(&list);
 
@@ -246,26 +221,26 @@ static void test_statistics(void)
 	for (uint32_t i = 0; i < 12; i++)
 		add(&list, aa_rules[1], "b.py", i + 1, 1, i + 1, 2, "m", NULL, NULL, 0, 0, 0);
 	add(&list, aa_rules[0], "a.py", 1, 1, 1, 2, "m", NULL, NULL, 0, 0, 0);
-	got = capture_stats(&list);
-	CHECK_STR(got,
+	got = capture_stats(t, &list);
+	CHECK_STR(t, "statistics, most frequent first",
 		  "  12  AA002  [unreadable-file]\n"
 		  "   1  AA001  [syntax-error]\n"
-		  "  13  total\n");
+		  "  13  total\n", got);
 	free(got);
 	add(&list, aa_rules[1], "c.py", 1, 1, 1, 2, "m", NULL, NULL, 0, 0, 0);
 	for (uint32_t i = 0; i < 12; i++)
 		add(&list, aa_rules[0], "c.py", i + 2, 1, i + 2, 2, "m", NULL, NULL, 0, 0, 0);
-	got = capture_stats(&list);
-	CHECK_STR(got,
+	got = capture_stats(t, &list);
+	CHECK_STR(t, "statistics, ties by code",
 		  "  13  AA001  [syntax-error]\n"
 		  "  13  AA002  [unreadable-file]\n"
-		  "  26  total\n");
+		  "  26  total\n", got);
 	free(got);
 	aa_diag_list_release(&list);
 
 	aa_diag_list_init(&list);
-	got = capture_stats(&list);
-	CHECK_STR(got, "  0  total\n");
+	got = capture_stats(t, &list);
+	CHECK_STR(t, "statistics of nothing", "  0  total\n", got);
 	free(got);
 }
 
@@ -277,13 +252,17 @@ static const char *str_of(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Checks that obj's member key is the string want. */
+#define CHECK_MEMBER_STR(t, obj, key, want) \
+	check_str_at((t), __FILE__, __LINE__, (key), (want), str_of((obj), (key)))
+
 static double num_of(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
-static void check_keys(int line, const cJSON *obj, const char *const *keys)
+static void check_keys(struct check *t, int line, const cJSON *obj, const char *const *keys)
 {
 	const cJSON *c = obj ? obj->child : NULL;
 	size_t i = 0;
@@ -291,23 +270,23 @@ static void check_keys(int line, const cJSON *obj, const char *const *keys)
 		if (!c->string || strcmp(c->string, keys[i]))
 			break;
 	if (c || keys[i])
-		fail(line, "keys differ at position %zu: expected \"%s\", got \"%s\"", i,
+		check_fail_at(t, __FILE__, line, "keys differ at position %zu: expected \"%s\", got \"%s\"", i,
 		     keys[i] ? keys[i] : "(end)", c && c->string ? c->string : "(end)");
 }
 
-static void test_json(void)
+static void test_json(struct check *t)
 {
 	struct aa_diag_list list;
 	sample(&list, 0);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_JSON);
-	char *got = capture(aa_emit, &list, &opts);
+	char *got = capture(t, aa_emit, &list, &opts);
 	size_t len = strlen(got);
-	CHECK(len > 2 && got[len - 1] == '\n' && got[len - 2] != '\n', "JSON must end with one newline");
-	CHECK(strchr(got, '\n') < got + len - 1, "JSON must be pretty printed (several lines)");
+	CHECK(t, len > 2 && got[len - 1] == '\n' && got[len - 2] != '\n', "JSON must end with one newline");
+	CHECK(t, strchr(got, '\n') < got + len - 1, "JSON must be pretty printed (several lines)");
 
 	cJSON *root = cJSON_Parse(got);
-	CHECK(cJSON_IsArray(root), "JSON output is not an array:\n%s", got);
-	CHECK(cJSON_GetArraySize(root) == (int)list.len, "JSON has %d items, expected %zu",
+	CHECK(t, cJSON_IsArray(root), "JSON output is not an array:\n%s", got);
+	CHECK(t, cJSON_GetArraySize(root) == (int)list.len, "JSON has %d items, expected %zu",
 	      cJSON_GetArraySize(root), list.len);
 	static const char *const keys[] = { "code", "name", "message", "severity", "path", "line", "column",
 					    "end_line", "end_column", "related", "chain", NULL };
@@ -316,27 +295,27 @@ static void test_json(void)
 	const cJSON *item;
 	cJSON_ArrayForEach(item, root) {
 		const struct aa_diag *d = &list.items[i++];
-		check_keys(__LINE__, item, keys);
-		CHECK_STR(str_of(item, "code"), d->rule->code);
-		CHECK_STR(str_of(item, "name"), d->rule->name);
-		CHECK_STR(str_of(item, "message"), d->message);
-		CHECK_STR(str_of(item, "severity"), "error");
-		CHECK_STR(str_of(item, "path"), d->path);
-		CHECK(num_of(item, "line") == d->span.line && num_of(item, "column") == d->span.col &&
+		check_keys(t, __LINE__, item, keys);
+		CHECK_MEMBER_STR(t, item, "code", d->rule->code);
+		CHECK_MEMBER_STR(t, item, "name", d->rule->name);
+		CHECK_MEMBER_STR(t, item, "message", d->message);
+		CHECK_MEMBER_STR(t, item, "severity", "error");
+		CHECK_MEMBER_STR(t, item, "path", d->path);
+		CHECK(t, num_of(item, "line") == d->span.line && num_of(item, "column") == d->span.col &&
 		      num_of(item, "end_line") == d->span.end_line && num_of(item, "end_column") == d->span.end_col,
 		      "span of item %d", i);
 		const cJSON *chain = cJSON_GetObjectItemCaseSensitive(item, "chain");
-		CHECK(cJSON_IsBool(chain) && !!cJSON_IsTrue(chain) == !!d->related_is_chain, "chain of item %d", i);
+		CHECK(t, cJSON_IsBool(chain) && !!cJSON_IsTrue(chain) == !!d->related_is_chain, "chain of item %d", i);
 		const cJSON *rel = cJSON_GetObjectItemCaseSensitive(item, "related");
-		CHECK(cJSON_IsArray(rel) && cJSON_GetArraySize(rel) == (int)d->n_related, "related of item %d", i);
+		CHECK(t, cJSON_IsArray(rel) && cJSON_GetArraySize(rel) == (int)d->n_related, "related of item %d", i);
 		int j = 0;
 		const cJSON *r;
 		cJSON_ArrayForEach(r, rel) {
 			const struct aa_related *dr = &d->related[j++];
-			check_keys(__LINE__, r, rkeys);
-			CHECK_STR(str_of(r, "path"), dr->path);
-			CHECK_STR(str_of(r, "message"), dr->message);
-			CHECK(num_of(r, "line") == dr->span.line && num_of(r, "end_column") == dr->span.end_col,
+			check_keys(t, __LINE__, r, rkeys);
+			CHECK_MEMBER_STR(t, r, "path", dr->path);
+			CHECK_MEMBER_STR(t, r, "message", dr->message);
+			CHECK(t, num_of(r, "line") == dr->span.line && num_of(r, "end_column") == dr->span.end_col,
 			      "related span of item %d", i);
 		}
 	}
@@ -348,8 +327,8 @@ static void test_json(void)
 	aa_diag_list_init(&list);
 	static const struct rel_spec hop = { "b.py", 2, 1, 2, 4, "tab\there" };
 	add(&list, aa_rules[0], "a\\b.py", 1, 2, 1, 5, "say \"hi\"\x01\n", "x", &hop, 1, 1, 0);
-	got = capture(aa_emit_json, &list, &opts);
-	CHECK_STR(got,
+	got = capture(t, aa_emit_json, &list, &opts);
+	CHECK_STR(t, "JSON layout",
 		  "[\n"
 		  "  {\n"
 		  "    \"code\": \"AA001\",\n"
@@ -373,22 +352,22 @@ static void test_json(void)
 		  "    ],\n"
 		  "    \"chain\": true\n"
 		  "  }\n"
-		  "]\n");
+		  "]\n", got);
 	root = cJSON_Parse(got);
-	CHECK_STR(str_of(cJSON_GetArrayItem(root, 0), "message"), "say \"hi\"\x01\n");
+	CHECK_MEMBER_STR(t, cJSON_GetArrayItem(root, 0), "message", "say \"hi\"\x01\n");
 	cJSON_Delete(root);
 	free(got);
 	aa_diag_list_release(&list);
 
 	/* An undecodable path still yields valid UTF-8 (U+FFFD), and no findings is []. */
 	aa_diag_list_init(&list);
-	got = capture(aa_emit_json, &list, &opts);
-	CHECK_STR(got, "[]\n");
+	got = capture(t, aa_emit_json, &list, &opts);
+	CHECK_STR(t, "JSON of nothing", "[]\n", got);
 	free(got);
 	add(&list, aa_rules[1], "bad\xFF\xC3.py", 1, 1, 1, 1, "m", NULL, NULL, 0, 0, 0);
-	got = capture(aa_emit_json, &list, &opts);
+	got = capture(t, aa_emit_json, &list, &opts);
 	root = cJSON_Parse(got);
-	CHECK_STR(str_of(cJSON_GetArrayItem(root, 0), "path"), "bad\xEF\xBF\xBD\xEF\xBF\xBD.py");
+	CHECK_MEMBER_STR(t, cJSON_GetArrayItem(root, 0), "path", "bad\xEF\xBF\xBD\xEF\xBF\xBD.py");
 	cJSON_Delete(root);
 	free(got);
 	aa_diag_list_release(&list);
@@ -396,7 +375,7 @@ static void test_json(void)
 
 /* ---- GitHub ------------------------------------------------------------------------ */
 
-static void test_github(void)
+static void test_github(struct check *t)
 {
 	struct aa_diag_list list;
 	aa_diag_list_init(&list);
@@ -404,13 +383,13 @@ static void test_github(void)
 	add(&list, aa_rules[0], PKG_PATH, 5, 3, 7, 2, "spans lines", NULL, NULL, 0, 0, 0);
 	add(&list, aa_rules[1], "../../../outside.py", 1, 1, 1, 1, "cannot decode", NULL, NULL, 0, 0, 0);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_GITHUB);
-	char *got = capture(aa_emit, &list, &opts);
-	CHECK_STR(got,
+	char *got = capture(t, aa_emit, &list, &opts);
+	CHECK_STR(t, "GitHub output",
 		  "::error file=src/d%2C x%3Ay/a%25.py,line=3,col=5,endLine=3,endColumn=9,"
 		  "title=AA001 syntax-error::100%25 sure%0D%0Anext: a,b\n"
 		  "::error file=src/" PKG_PATH ",line=5,endLine=7,title=AA001 syntax-error::spans lines\n"
 		  "::error file=../../../outside.py,line=1,col=1,endLine=1,endColumn=1,"
-		  "title=AA002 unreadable-file::cannot decode\n");
+		  "title=AA002 unreadable-file::cannot decode\n", got);
 	free(got);
 	aa_diag_list_release(&list);
 }
@@ -437,141 +416,150 @@ static const char *path_str(const cJSON *v, const char *path)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Checks that the value at path in v is the string want. */
+#define CHECK_PATH_STR(t, v, path, want) \
+	check_str_at((t), __FILE__, __LINE__, (path), (want), path_str((v), (path)))
+
 static double path_num(const cJSON *v, const char *path)
 {
 	v = path_get(v, path);
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
-static cJSON *sarif_of(uint32_t shift)
+static cJSON *sarif_of(struct check *t, uint32_t shift)
 {
 	struct aa_diag_list list;
 	sample(&list, shift);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_SARIF);
-	char *got = capture(aa_emit, &list, &opts);
+	char *got = capture(t, aa_emit, &list, &opts);
 	size_t len = strlen(got);
-	CHECK(len && got[len - 1] == '\n', "SARIF must end with a newline");
+	CHECK(t, len && got[len - 1] == '\n', "SARIF must end with a newline");
 	cJSON *root = cJSON_Parse(got);
-	CHECK(root != NULL, "SARIF does not parse:\n%s", got);
+	CHECK(t, root != NULL, "SARIF does not parse:\n%s", got);
 	free(got);
 	aa_diag_list_release(&list);
 	return root;
 }
 
-static void check_location(const cJSON *loc, const cJSON *artifacts, const char *uri, int relative,
+static void check_location(struct check *t, const cJSON *loc, const cJSON *artifacts, const char *uri, int relative,
 			   const struct aa_span *span, const char *what)
 {
-	CHECK_STR(path_str(loc, "physicalLocation.artifactLocation.uri"), uri);
+	CHECK_PATH_STR(t, loc, "physicalLocation.artifactLocation.uri", uri);
 	const char *base = path_str(loc, "physicalLocation.artifactLocation.uriBaseId");
-	CHECK(relative ? base && !strcmp(base, "%SRCROOT%") : !base, "%s: uriBaseId %s", what, base ? base : "-");
+	CHECK(t, relative ? base && !strcmp(base, "%SRCROOT%") : !base, "%s: uriBaseId %s", what, base ? base : "-");
 	int index = (int)path_num(loc, "physicalLocation.artifactLocation.index");
-	CHECK_STR(path_str(cJSON_GetArrayItem(artifacts, index), "location.uri"), uri);
-	CHECK(path_num(loc, "physicalLocation.region.startLine") == span->line &&
+	CHECK_PATH_STR(t, cJSON_GetArrayItem(artifacts, index), "location.uri", uri);
+	CHECK(t, path_num(loc, "physicalLocation.region.startLine") == span->line &&
 	      path_num(loc, "physicalLocation.region.startColumn") == span->col &&
 	      path_num(loc, "physicalLocation.region.endLine") == span->end_line &&
 	      path_num(loc, "physicalLocation.region.endColumn") == span->end_col,
 	      "%s: region", what);
 }
 
-static void test_sarif(void)
+static void test_sarif(struct check *t)
 {
 	struct aa_diag_list list;
 	sample(&list, 0);
-	cJSON *root = sarif_of(0);
+	cJSON *root = sarif_of(t, 0);
 	const cJSON *run = path_get(root, "runs.0");
 
-	CHECK_STR(path_str(root, "version"), "2.1.0");
-	CHECK(path_str(root, "$schema") != NULL, "$schema missing");
-	CHECK_STR(path_str(run, "tool.driver.name"), "async-analyzer");
-	CHECK_STR(path_str(run, "tool.driver.version"), AA_VERSION);
-	CHECK_STR(path_str(run, "columnKind"), "unicodeCodePoints");
-	CHECK_STR(path_str(run, "originalUriBaseIds.%SRCROOT%.uri"), SRCROOT_URI);
-	CHECK(cJSON_IsFalse(path_get(run, "invocations.0.executionSuccessful")), "executionSuccessful");
-	CHECK_STR(path_str(run, "invocations.0.toolExecutionNotifications.0.message.text"),
-		  "cannot read 'gone.py': No such file or directory.");
+	CHECK_PATH_STR(t, root, "version", "2.1.0");
+	CHECK(t, path_str(root, "$schema") != NULL, "$schema missing");
+	CHECK_PATH_STR(t, run, "tool.driver.name", "async-analyzer");
+	CHECK_PATH_STR(t, run, "tool.driver.version", AA_VERSION);
+	CHECK_PATH_STR(t, run, "columnKind", "unicodeCodePoints");
+	CHECK_PATH_STR(t, run, "originalUriBaseIds.%SRCROOT%.uri", SRCROOT_URI);
+	CHECK(t, cJSON_IsFalse(path_get(run, "invocations.0.executionSuccessful")), "executionSuccessful");
+	CHECK_PATH_STR(t, run, "invocations.0.toolExecutionNotifications.0.message.text",
+		       "cannot read 'gone.py': No such file or directory.");
 
 	const cJSON *rules = path_get(run, "tool.driver.rules");
-	CHECK(cJSON_GetArraySize(rules) == (int)aa_rules_count, "driver.rules has %d rules, registry %zu",
+	CHECK(t, cJSON_GetArraySize(rules) == (int)aa_rules_count, "driver.rules has %d rules, registry %zu",
 	      cJSON_GetArraySize(rules), aa_rules_count);
 	for (size_t i = 0; i < aa_rules_count; i++) {
 		const cJSON *r = cJSON_GetArrayItem(rules, (int)i);
 		const struct aa_rule *rule = aa_rules[i];
-		CHECK_STR(path_str(r, "id"), rule->code);
-		CHECK_STR(path_str(r, "name"), rule->name);
+		CHECK_PATH_STR(t, r, "id", rule->code);
+		CHECK_PATH_STR(t, r, "name", rule->name);
 		char *md = aa_ruledoc_markdown(rule), *text = aa_ruledoc_text(rule);
-		CHECK_STR(path_str(r, "help.markdown"), md);
-		CHECK_STR(path_str(r, "help.text"), text);
+		CHECK_PATH_STR(t, r, "help.markdown", md);
+		CHECK_PATH_STR(t, r, "help.text", text);
 		free(md);
 		free(text);
 		char *uri = aa_xasprintf("https://github.com/async-analyzer/async-analyzer/blob/main/docs/rules/%s.md",
 					 rule->code);
-		CHECK_STR(path_str(r, "helpUri"), uri);
+		CHECK_PATH_STR(t, r, "helpUri", uri);
 		free(uri);
-		CHECK(path_str(r, "shortDescription.text") && path_str(r, "fullDescription.text"),
+		CHECK(t, path_str(r, "shortDescription.text") && path_str(r, "fullDescription.text"),
 		      "descriptions of %s", rule->code);
 	}
 
 	const cJSON *artifacts = path_get(run, "artifacts");
 	const cJSON *results = path_get(run, "results");
-	CHECK(cJSON_GetArraySize(results) == (int)list.len, "results: %d, expected %zu",
+	CHECK(t, cJSON_GetArraySize(results) == (int)list.len, "results: %d, expected %zu",
 	      cJSON_GetArraySize(results), list.len);
 	/* Each file once: the two sample files, lib/helper.py (named two ways) and the
 	 * file outside the source root. */
-	CHECK(cJSON_GetArraySize(artifacts) == 4, "artifacts: %d, expected 4", cJSON_GetArraySize(artifacts));
+	CHECK(t, cJSON_GetArraySize(artifacts) == 4, "artifacts: %d, expected 4", cJSON_GetArraySize(artifacts));
 
 	for (size_t i = 0; i < list.len; i++) {
 		const struct aa_diag *d = &list.items[i];
 		const cJSON *res = cJSON_GetArrayItem(results, (int)i);
-		CHECK_STR(path_str(res, "ruleId"), d->rule->code);
-		CHECK(path_num(res, "ruleIndex") == (double)aa_rule_index(d->rule), "ruleIndex of result %zu", i);
-		CHECK_STR(path_str(res, "level"), "error");
+		CHECK_PATH_STR(t, res, "ruleId", d->rule->code);
+		CHECK(t, path_num(res, "ruleIndex") == (double)aa_rule_index(d->rule), "ruleIndex of result %zu", i);
+		CHECK_PATH_STR(t, res, "level", "error");
 		const char *uri = !strcmp(d->path, PKG_PATH) ? PKG_URI : HASH_URI;
-		check_location(path_get(res, "locations.0"), artifacts, uri, 1, &d->span, "result");
+		check_location(t, path_get(res, "locations.0"), artifacts, uri, 1, &d->span, "result");
 		const cJSON *rel = path_get(res, "relatedLocations");
-		CHECK(cJSON_GetArraySize(rel) == (int)d->n_related, "relatedLocations of result %zu", i);
+		CHECK(t, cJSON_GetArraySize(rel) == (int)d->n_related, "relatedLocations of result %zu", i);
 		for (size_t j = 0; j < d->n_related; j++) {
 			const cJSON *r = cJSON_GetArrayItem(rel, (int)j);
 			int outside = !strcmp(d->related[j].path, "../../other/util.py");
-			check_location(r, artifacts, outside ? "file:///home/u/other/util.py" : "src/lib/helper.py",
+			check_location(t, r, artifacts, outside ? "file:///home/u/other/util.py" : "src/lib/helper.py",
 				       !outside, &d->related[j].span, "related");
-			CHECK(path_num(r, "id") == (double)(j + 1), "related id");
+			CHECK(t, path_num(r, "id") == (double)(j + 1), "related id");
 		}
 		const cJSON *flows = path_get(res, "codeFlows");
 		if (!d->related_is_chain) {
-			CHECK(flows == NULL, "codeFlows on a result without a chain");
+			CHECK(t, flows == NULL, "codeFlows on a result without a chain");
 			continue;
 		}
 		const cJSON *hops = path_get(flows, "0.threadFlows.0.locations");
-		CHECK(cJSON_GetArraySize(hops) == (int)d->n_related + 1, "chain hops: %d", cJSON_GetArraySize(hops));
+		CHECK(t, cJSON_GetArraySize(hops) == (int)d->n_related + 1, "chain hops: %d", cJSON_GetArraySize(hops));
 		/* The finding (the call in async code) starts the flow; the hops follow. */
-		check_location(path_get(cJSON_GetArrayItem(hops, 0), "location"), artifacts, uri, 1, &d->span,
+		check_location(t, path_get(cJSON_GetArrayItem(hops, 0), "location"), artifacts, uri, 1, &d->span,
 			       "first hop");
 		for (size_t j = 0; j < d->n_related; j++) {
 			const cJSON *hop = path_get(cJSON_GetArrayItem(hops, (int)j + 1), "location");
 			int outside = !strcmp(d->related[j].path, "../../other/util.py");
-			check_location(hop, artifacts, outside ? "file:///home/u/other/util.py" : "src/lib/helper.py",
-				       !outside, &d->related[j].span, "hop");
+			check_location(t, hop, artifacts,
+				       outside ? "file:///home/u/other/util.py" : "src/lib/helper.py", !outside,
+				       &d->related[j].span, "hop");
 		}
 	}
 	/* A single-line span carries its own text as the snippet. */
-	CHECK_STR(path_str(results, "2.locations.0.physicalLocation.region.snippet.text"), "time.sleep(1)");
-	CHECK_STR(path_str(results, "2.message.text"), "blocking call.");
+	CHECK_PATH_STR(t, results, "2.locations.0.physicalLocation.region.snippet.text", "time.sleep(1)");
+	CHECK_PATH_STR(t, results, "2.message.text", "blocking call.");
 
 	/* Fingerprints: present, unique, different for identical text, stable under a shift. */
-	cJSON *shifted = sarif_of(5);
+	cJSON *shifted = sarif_of(t, 5);
 	const cJSON *sresults = path_get(shifted, "runs.0.results");
 	for (size_t i = 0; i < list.len; i++) {
 		const char *fp = path_str(cJSON_GetArrayItem(results, (int)i), "partialFingerprints.asyncAnalyzer/v1");
-		const char *sfp = path_str(cJSON_GetArrayItem(sresults, (int)i), "partialFingerprints.asyncAnalyzer/v1");
-		CHECK(fp && strlen(fp) == 16, "fingerprint of result %zu: %s", i, fp ? fp : "(none)");
-		CHECK(fp && sfp && !strcmp(fp, sfp), "fingerprint of result %zu moved with its line: %s -> %s", i,
+		const char *sfp =
+			path_str(cJSON_GetArrayItem(sresults, (int)i), "partialFingerprints.asyncAnalyzer/v1");
+		CHECK(t, fp && strlen(fp) == 16, "fingerprint of result %zu: %s", i, fp ? fp : "(none)");
+		CHECK(t, fp && sfp && !strcmp(fp, sfp), "fingerprint of result %zu moved with its line: %s -> %s", i,
 		      fp ? fp : "-", sfp ? sfp : "-");
-		CHECK(path_num(cJSON_GetArrayItem(sresults, (int)i), "locations.0.physicalLocation.region.startLine") ==
-		      list.items[i].span.line + 5, "shifted result %zu", i);
+		CHECK(t,
+		      path_num(cJSON_GetArrayItem(sresults, (int)i), "locations.0.physicalLocation.region.startLine") ==
+			      list.items[i].span.line + 5,
+		      "shifted result %zu", i);
 		for (size_t k = 0; k < i; k++) {
 			const char *other = path_str(cJSON_GetArrayItem(results, (int)k),
 						     "partialFingerprints.asyncAnalyzer/v1");
-			CHECK(!fp || !other || strcmp(fp, other), "results %zu and %zu share fingerprint %s", k, i, fp);
+			CHECK(t, !fp || !other || strcmp(fp, other), "results %zu and %zu share fingerprint %s", k, i,
+			      fp);
 		}
 	}
 	cJSON_Delete(shifted);
@@ -581,13 +569,15 @@ static void test_sarif(void)
 	/* Source root "/" and a file in it; a directory URI keeps its trailing slash. */
 	aa_diag_list_init(&list);
 	add(&list, aa_rules[1], "x y.py", 1, 1, 1, 1, "m.", NULL, NULL, 0, 0, 0);
-	struct aa_emit_opts opts = { .format = AA_FORMAT_SARIF, .cwd = "/", .srcroot = "/", .execution_successful = true };
-	char *got = capture(aa_emit_sarif, &list, &opts);
+	struct aa_emit_opts opts = {
+		.format = AA_FORMAT_SARIF, .cwd = "/", .srcroot = "/", .execution_successful = true
+	};
+	char *got = capture(t, aa_emit_sarif, &list, &opts);
 	root = cJSON_Parse(got);
-	CHECK_STR(path_str(root, "runs.0.originalUriBaseIds.%SRCROOT%.uri"), "file:///");
-	CHECK_STR(path_str(root, "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri"), "x%20y.py");
-	CHECK_STR(path_str(root, "runs.0.results.0.message.text"), "m.");
-	CHECK(path_get(root, "runs.0.invocations.0.toolExecutionNotifications") == NULL, "no notifications");
+	CHECK_PATH_STR(t, root, "runs.0.originalUriBaseIds.%SRCROOT%.uri", "file:///");
+	CHECK_PATH_STR(t, root, "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri", "x%20y.py");
+	CHECK_PATH_STR(t, root, "runs.0.results.0.message.text", "m.");
+	CHECK(t, path_get(root, "runs.0.invocations.0.toolExecutionNotifications") == NULL, "no notifications");
 	cJSON_Delete(root);
 	free(got);
 	aa_diag_list_release(&list);
@@ -617,10 +607,10 @@ static const struct aa_rule fake_rule = {
 	},
 };
 
-static void test_ruledoc(void)
+static void test_ruledoc(struct check *t)
 {
 	char *md = aa_ruledoc_markdown(&fake_rule);
-	CHECK_STR(md,
+	CHECK_STR(t, "markdown",
 		  "# AA999 fake-rule\n"
 		  "\n"
 		  "A rule made up for this test.\n"
@@ -669,11 +659,11 @@ static void test_ruledoc(void)
 		  "## Default\n"
 		  "\n"
 		  "Opt-in: AA999 runs only when selected by its exact code (`--select AA999`), its name "
-		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n");
+		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n", md);
 	free(md);
 
 	char *text = aa_ruledoc_text(&fake_rule);
-	CHECK_STR(text,
+	CHECK_STR(t, "text",
 		  "AA999 fake-rule: A rule made up for this test.\n"
 		  "\n"
 		  "What it does:\n"
@@ -716,7 +706,7 @@ static void test_ruledoc(void)
 		  "Default:\n"
 		  "\n"
 		  "Opt-in: AA999 runs only when selected by its exact code (`--select AA999`), its name "
-		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n");
+		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n", text);
 	free(text);
 
 	/* Real rules: the fixed section order; a section is there exactly when its field is. */
@@ -743,11 +733,11 @@ static void test_ruledoc(void)
 		for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 			const char *hit = strstr(at, order[k].heading);
 			if (!order[k].present) {
-				CHECK(!strstr(md, order[k].heading), "%s: section \"%s\" without its field", r->code,
+				CHECK(t, !strstr(md, order[k].heading), "%s: section \"%s\" without its field", r->code,
 				      order[k].heading);
 				continue;
 			}
-			CHECK(hit != NULL, "%s: section \"%s\" missing or out of order", r->code, order[k].heading);
+			CHECK(t, hit != NULL, "%s: section \"%s\" missing or out of order", r->code, order[k].heading);
 			if (hit)
 				at = hit + strlen(order[k].heading);
 		}
@@ -755,14 +745,14 @@ static void test_ruledoc(void)
 		size_t rows = 0;
 		for (const char *p = strstr(md, "\n| `"); p; p = strstr(p + 1, "\n| `"))
 			rows++;
-		CHECK(rows == r->n_targets, "%s: %zu target rows, %zu targets", r->code, rows, r->n_targets);
+		CHECK(t, rows == r->n_targets, "%s: %zu target rows, %zu targets", r->code, rows, r->n_targets);
 		free(md);
 	}
 }
 
 /* ---- helpers and failures ------------------------------------------------------------ */
 
-static void test_helpers(void)
+static void test_helpers(struct check *t)
 {
 	struct aa_emit_opts opts = { .cwd = "/r/sub", .srcroot = "/r" };
 	static const struct {
@@ -781,8 +771,8 @@ static void test_helpers(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *got;
 		int inside = aa_emit_srcroot_path(&opts, cases[i].path, &got);
-		CHECK(inside == cases[i].inside, "%s: inside %d", cases[i].path, inside);
-		CHECK_STR(got, cases[i].want);
+		CHECK(t, inside == cases[i].inside, "%s: inside %d", cases[i].path, inside);
+		check_str_at(t, __FILE__, __LINE__, cases[i].path, cases[i].want, got);
 		free(got);
 	}
 
@@ -798,13 +788,13 @@ static void test_helpers(void)
 	};
 	for (size_t i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++) {
 		char *got = aa_emit_utf8_clean(utf8[i].in);
-		CHECK_STR(got, utf8[i].want);
+		CHECK_STR(t, "aa_emit_utf8_clean", utf8[i].want, got);
 		free(got);
 	}
 }
 
 /* Every writer reports a full disk as -1 (the caller's exit status 2). */
-static void test_write_failure(void)
+static void test_write_failure(struct check *t)
 {
 	FILE *full = fopen("/dev/full", "w");
 	if (!full) {
@@ -817,10 +807,10 @@ static void test_write_failure(void)
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		struct aa_emit_opts opts = sample_opts(formats[i]);
 		clearerr(full);
-		CHECK(aa_emit(full, &list, &opts) == -1, "format %zu: a failed write must return -1", i);
+		CHECK(t, aa_emit(full, &list, &opts) == -1, "format %zu: a failed write must return -1", i);
 	}
 	clearerr(full);
-	CHECK(aa_emit_statistics(full, &list) == -1, "statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, &list) == -1, "statistics: a failed write must return -1");
 	fclose(full); /* fails too, by design of /dev/full */
 	aa_diag_list_release(&list);
 }
@@ -853,18 +843,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: emit_test [--write-sarif FILE]\n");
 		return 2;
 	}
-	test_text();
-	test_statistics();
-	test_json();
-	test_github();
-	test_sarif();
-	test_ruledoc();
-	test_helpers();
-	test_write_failure();
-	if (failures) {
-		fprintf(stderr, "emit_test: %d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("emit_test: all checks passed\n");
-	return 0;
+	struct check t = CHECK_INIT("emit_test");
+	test_text(&t);
+	test_statistics(&t);
+	test_json(&t);
+	test_github(&t);
+	test_sarif(&t);
+	test_ruledoc(&t);
+	test_helpers(&t);
+	test_write_failure(&t);
+	return check_done(&t);
 }

@@ -1,11 +1,12 @@
-/* Unit tests of rules/testing/pytest_config.c's INI and TOML readers and name matching. */
+/* Unit tests of rules/testing/pytest_config.c's INI and TOML readers and name matching.
+ * Exit 0 = pass (tests/check.h). */
 #include "rules/testing/pytest_config.h"
+#include "analyzer/base/xalloc.h"
+#include "tests/check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
 
 struct expect {
 	int rc;
@@ -14,120 +15,125 @@ struct expect {
 	const char *files; /* python_files or NULL */
 };
 
-static void check(const char *what, const struct aa_pytest_config *cfg, int rc, bool has, const struct expect *e)
+static void check(struct check *t, int line, const char *what, const struct aa_pytest_config *cfg, int rc, bool has,
+		  const struct expect *e)
 {
 	bool files_ok = e->files ? cfg->python_files && !strcmp(cfg->python_files, e->files) : !cfg->python_files;
 	if (rc != e->rc || has != e->has || cfg->asyncio_auto != e->auto_mode || cfg->trio_mode != e->trio ||
-	    cfg->unknown != e->unknown || !files_ok) {
-		failures++;
-		printf("FAIL %s: expected rc=%d has=%d auto=%d trio=%d unknown=%d files=%s, got rc=%d has=%d auto=%d "
-		       "trio=%d unknown=%d files=%s\n",
-		       what, e->rc, e->has, e->auto_mode, e->trio, e->unknown, e->files ? e->files : "(none)", rc, has,
-		       cfg->asyncio_auto, cfg->trio_mode, cfg->unknown, cfg->python_files ? cfg->python_files : "(none)");
-	}
+	    cfg->unknown != e->unknown || !files_ok)
+		check_fail_at(t, __FILE__, line,
+			      "%s: expected rc=%d has=%d auto=%d trio=%d unknown=%d files=%s, got rc=%d has=%d auto=%d "
+			      "trio=%d unknown=%d files=%s",
+			      what, e->rc, e->has, e->auto_mode, e->trio, e->unknown, e->files ? e->files : "(none)",
+			      rc, has, cfg->asyncio_auto, cfg->trio_mode, cfg->unknown,
+			      cfg->python_files ? cfg->python_files : "(none)");
+	else
+		check_pass(t);
 }
 
-static void ini(const char *what, const char *text, const char *section, struct expect e)
+#define INI(t, what, text, section, ...) ini((t), __LINE__, (what), (text), (section), __VA_ARGS__)
+static void ini(struct check *t, int line, const char *what, const char *text, const char *section, struct expect e)
 {
 	struct aa_pytest_config cfg;
 	memset(&cfg, 0, sizeof cfg);
 	bool has = false;
 	int rc = aa_pytest_parse_ini(&cfg, text, strlen(text), section, &has);
-	check(what, &cfg, rc, has, &e);
+	check(t, line, what, &cfg, rc, has, &e);
 	aa_pytest_config_release(&cfg);
 }
 
-static void toml(const char *what, const char *text, struct expect e)
+#define TOML(t, what, text, ...) toml((t), __LINE__, (what), (text), __VA_ARGS__)
+static void toml(struct check *t, int line, const char *what, const char *text, struct expect e)
 {
 	struct aa_pytest_config cfg;
 	memset(&cfg, 0, sizeof cfg);
 	bool has = false;
 	int rc = aa_pytest_parse_toml(&cfg, text, strlen(text), &has);
-	check(what, &cfg, rc, has, &e);
+	check(t, line, what, &cfg, rc, has, &e);
 	aa_pytest_config_release(&cfg);
-}
-
-static void match(const char *what, bool got, bool want)
-{
-	if (got != want) {
-		failures++;
-		printf("FAIL %s: expected %d, got %d\n", what, want, got);
-	}
 }
 
 int main(void)
 {
-	ini("auto", "[pytest]\nasyncio_mode = auto\n", "pytest", (struct expect){ 0, true, true, false, false, NULL });
-	ini("strict", "[pytest]\nasyncio_mode=strict\n", "pytest", (struct expect){ 0, true, false, false, false, NULL });
-	ini("colon separator", "[pytest]\nasyncio_mode: auto\n", "pytest", (struct expect){ 0, true, true, false, false, NULL });
-	ini("other section", "[tool:pytest]\nasyncio_mode = auto\n[flake8]\nx = 1\n", "pytest",
+	struct check t = CHECK_INIT("pytest_config_test");
+	INI(&t, "auto", "[pytest]\nasyncio_mode = auto\n", "pytest",
+	    (struct expect){ 0, true, true, false, false, NULL });
+	INI(&t, "strict", "[pytest]\nasyncio_mode=strict\n", "pytest",
+	    (struct expect){ 0, true, false, false, false, NULL });
+	INI(&t, "colon separator", "[pytest]\nasyncio_mode: auto\n", "pytest",
+	    (struct expect){ 0, true, true, false, false, NULL });
+	INI(&t, "other section", "[tool:pytest]\nasyncio_mode = auto\n[flake8]\nx = 1\n", "pytest",
 	    (struct expect){ 0, false, false, false, false, NULL });
-	ini("setup.cfg section", "[metadata]\nname = x\n\n[tool:pytest]\nasyncio_mode = auto\n", "tool:pytest",
+	INI(&t, "setup.cfg section", "[metadata]\nname = x\n\n[tool:pytest]\nasyncio_mode = auto\n", "tool:pytest",
 	    (struct expect){ 0, true, true, false, false, NULL });
-	ini("comment lines", "# asyncio_mode = auto\n[pytest]\n; asyncio_mode = auto\n  # indented comment\n", "pytest",
+	INI(&t, "comment lines", "# asyncio_mode = auto\n[pytest]\n; asyncio_mode = auto\n  # indented comment\n",
+	    "pytest",
 	    (struct expect){ 0, true, false, false, false, NULL });
-	ini("addopts continuation", "[pytest]\naddopts =\n    -ra\n    --asyncio-mode=auto\n", "pytest",
+	INI(&t, "addopts continuation", "[pytest]\naddopts =\n    -ra\n    --asyncio-mode=auto\n", "pytest",
 	    (struct expect){ 0, true, true, false, false, NULL });
-	ini("addopts separate value", "[pytest]\naddopts = --asyncio-mode auto -q\n", "pytest",
+	INI(&t, "addopts separate value", "[pytest]\naddopts = --asyncio-mode auto -q\n", "pytest",
 	    (struct expect){ 0, true, true, false, false, NULL });
-	ini("addopts -o", "[pytest]\naddopts = -o asyncio_mode=auto\n", "pytest",
+	INI(&t, "addopts -o", "[pytest]\naddopts = -o asyncio_mode=auto\n", "pytest",
 	    (struct expect){ 0, true, true, false, false, NULL });
-	ini("addopts plugin", "[pytest]\naddopts = -p trio._tests.pytest_plugin\n", "pytest",
+	INI(&t, "addopts plugin", "[pytest]\naddopts = -p trio._tests.pytest_plugin\n", "pytest",
 	    (struct expect){ 0, true, false, false, true, NULL });
-	ini("addopts disabled plugin", "[pytest]\naddopts = -p no:cacheprovider\n", "pytest",
+	INI(&t, "addopts disabled plugin", "[pytest]\naddopts = -p no:cacheprovider\n", "pytest",
 	    (struct expect){ 0, true, false, false, false, NULL });
-	ini("trio_mode", "[pytest]\ntrio_mode = true\n", "pytest", (struct expect){ 0, true, false, true, false, NULL });
-	ini("python_files lines", "[pytest]\npython_files =\n    check_*.py\n    test_*.py\n", "pytest",
+	INI(&t, "trio_mode", "[pytest]\ntrio_mode = true\n", "pytest",
+	    (struct expect){ 0, true, false, true, false, NULL });
+	INI(&t, "python_files lines", "[pytest]\npython_files =\n    check_*.py\n    test_*.py\n", "pytest",
 	    (struct expect){ 0, true, false, false, false, "check_*.py\ntest_*.py" });
-	ini("CRLF", "[pytest]\r\nasyncio_mode = auto\r\n", "pytest", (struct expect){ 0, true, true, false, false, NULL });
-	ini("unclosed section", "[pytest\nasyncio_mode = auto\n", "pytest", (struct expect){ -1, false, false, false, false, NULL });
-	ini("value before section", "asyncio_mode = auto\n[pytest]\n", "pytest",
+	INI(&t, "CRLF", "[pytest]\r\nasyncio_mode = auto\r\n", "pytest",
+	    (struct expect){ 0, true, true, false, false, NULL });
+	INI(&t, "unclosed section", "[pytest\nasyncio_mode = auto\n", "pytest",
 	    (struct expect){ -1, false, false, false, false, NULL });
-	ini("no separator", "[pytest]\njunk\n", "pytest", (struct expect){ -1, false, false, false, false, NULL });
-	ini("continuation first", "[pytest]\n  orphan\n", "pytest", (struct expect){ -1, false, false, false, false, NULL });
-	ini("empty", "", "pytest", (struct expect){ 0, false, false, false, false, NULL });
+	INI(&t, "value before section", "asyncio_mode = auto\n[pytest]\n", "pytest",
+	    (struct expect){ -1, false, false, false, false, NULL });
+	INI(&t, "no separator", "[pytest]\njunk\n", "pytest", (struct expect){ -1, false, false, false, false, NULL });
+	INI(&t, "continuation first", "[pytest]\n  orphan\n", "pytest",
+	    (struct expect){ -1, false, false, false, false, NULL });
+	INI(&t, "empty", "", "pytest", (struct expect){ 0, false, false, false, false, NULL });
 
-	toml("ini_options", "[tool.pytest.ini_options]\nasyncio_mode = \"auto\"\n",
+	TOML(&t, "ini_options", "[tool.pytest.ini_options]\nasyncio_mode = \"auto\"\n",
 	     (struct expect){ 0, true, true, false, false, NULL });
-	toml("strict + arrays",
+	TOML(&t, "strict + arrays",
 	     "[project]\nname = \"x\"\n[tool.pytest.ini_options]\nasyncio_mode = 'strict'\npython_files = [\"a_*.py\", "
 	     "\"b_*.py\"]\naddopts = [\"-ra\", \"--strict-markers\"]\n",
 	     (struct expect){ 0, true, false, false, false, "a_*.py b_*.py" });
-	toml("no section", "[tool.black]\nline-length = 100\n", (struct expect){ 0, false, false, false, false, NULL });
-	toml("dotted keys", "[tool]\npytest.ini_options.asyncio_mode = \"auto\"\n",
+	TOML(&t, "no section", "[tool.black]\nline-length = 100\n",
+	     (struct expect){ 0, false, false, false, false, NULL });
+	TOML(&t, "dotted keys", "[tool]\npytest.ini_options.asyncio_mode = \"auto\"\n",
 	     (struct expect){ 0, true, true, false, false, NULL });
-	toml("inline table", "[tool]\npytest.ini_options = { asyncio_mode = \"auto\" }\n",
+	TOML(&t, "inline table", "[tool]\npytest.ini_options = { asyncio_mode = \"auto\" }\n",
 	     (struct expect){ 0, true, true, false, false, NULL });
-	toml("trio_mode boolean", "[tool.pytest.ini_options]\ntrio_mode = true\n",
+	TOML(&t, "trio_mode boolean", "[tool.pytest.ini_options]\ntrio_mode = true\n",
 	     (struct expect){ 0, true, false, true, false, NULL });
-	toml("quoted keys", "[\"tool\".pytest.\"ini_options\"]\n\"asyncio_mode\" = \"auto\"\n",
+	TOML(&t, "quoted keys", "[\"tool\".pytest.\"ini_options\"]\n\"asyncio_mode\" = \"auto\"\n",
 	     (struct expect){ 0, true, true, false, false, NULL });
-	toml("pytest 9 [tool.pytest]", "[tool.pytest]\nasyncio_mode = \"auto\"\n",
+	TOML(&t, "pytest 9 [tool.pytest]", "[tool.pytest]\nasyncio_mode = \"auto\"\n",
 	     (struct expect){ 0, true, true, false, false, NULL });
-	toml("addopts string", "[tool.pytest.ini_options]\naddopts = \"-ra --asyncio-mode=auto\"\n",
+	TOML(&t, "addopts string", "[tool.pytest.ini_options]\naddopts = \"-ra --asyncio-mode=auto\"\n",
 	     (struct expect){ 0, true, true, false, false, NULL });
-	toml("syntax error", "[tool.pytest.ini_options]\nasyncio_mode = \"auto\n",
+	TOML(&t, "syntax error", "[tool.pytest.ini_options]\nasyncio_mode = \"auto\n",
 	     (struct expect){ -1, false, false, false, false, NULL });
-	toml("empty", "", (struct expect){ 0, false, false, false, false, NULL });
+	TOML(&t, "empty", "", (struct expect){ 0, false, false, false, false, NULL });
 
 	struct aa_pytest_config cfg;
 	memset(&cfg, 0, sizeof cfg);
-	match("default file test_x.py", aa_pytest_collects_file(&cfg, "tests/test_x.py"), true);
-	match("default file x_test.py", aa_pytest_collects_file(&cfg, "x_test.py"), true);
-	match("default file helpers.py", aa_pytest_collects_file(&cfg, "tests/helpers.py"), false);
-	match("default function prefix", aa_pytest_matches_function(&cfg, "testfoo", 7), true);
-	match("default function other", aa_pytest_matches_function(&cfg, "check_x", 7), false);
-	match("default class", aa_pytest_matches_class(&cfg, "TestX", 5), true);
-	match("default class other", aa_pytest_matches_class(&cfg, "MyTest", 6), false);
-	cfg.python_files = strdup("check_*.py");
-	cfg.python_functions = strdup("*_should_*");
-	match("configured file", aa_pytest_collects_file(&cfg, "a/check_api.py"), true);
-	match("configured file other", aa_pytest_collects_file(&cfg, "a/test_api.py"), false);
-	match("glob function", aa_pytest_matches_function(&cfg, "it_should_work", 14), true);
-	match("glob function other", aa_pytest_matches_function(&cfg, "test_x", 6), false);
+	CHECK_BOOL(&t, "default file test_x.py", true, aa_pytest_collects_file(&cfg, "tests/test_x.py"));
+	CHECK_BOOL(&t, "default file x_test.py", true, aa_pytest_collects_file(&cfg, "x_test.py"));
+	CHECK_BOOL(&t, "default file helpers.py", false, aa_pytest_collects_file(&cfg, "tests/helpers.py"));
+	CHECK_BOOL(&t, "default function prefix", true, aa_pytest_matches_function(&cfg, "testfoo", 7));
+	CHECK_BOOL(&t, "default function other", false, aa_pytest_matches_function(&cfg, "check_x", 7));
+	CHECK_BOOL(&t, "default class", true, aa_pytest_matches_class(&cfg, "TestX", 5));
+	CHECK_BOOL(&t, "default class other", false, aa_pytest_matches_class(&cfg, "MyTest", 6));
+	cfg.python_files = aa_xstrdup("check_*.py");
+	cfg.python_functions = aa_xstrdup("*_should_*");
+	CHECK_BOOL(&t, "configured file", true, aa_pytest_collects_file(&cfg, "a/check_api.py"));
+	CHECK_BOOL(&t, "configured file other", false, aa_pytest_collects_file(&cfg, "a/test_api.py"));
+	CHECK_BOOL(&t, "glob function", true, aa_pytest_matches_function(&cfg, "it_should_work", 14));
+	CHECK_BOOL(&t, "glob function other", false, aa_pytest_matches_function(&cfg, "test_x", 6));
 	aa_pytest_config_release(&cfg);
 
-	if (failures)
-		printf("pytest_config_test: %d failure(s)\n", failures);
-	return failures ? 1 : 0;
+	return check_done(&t);
 }

@@ -1,8 +1,10 @@
 /* Unit test for analyzer/input/source.c: reading, BOM, PEP 263, validation, line ends, line index.
  * Every case goes through both aa_source_from_bytes and aa_source_load (a temp file), and the
- * two results must agree. Exit 0 = pass; each failure prints expected vs actual. */
+ * two results must agree. Exit 0 = pass (tests/check.h); each failure prints expected vs
+ * actual at the case's line. */
 #include "analyzer/input/source.h"
 #include "analyzer/base/xalloc.h"
+#include "tests/check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,28 +15,10 @@
 #include <unistd.h>
 
 struct t {
-	int fails;
+	struct check c;
 	char dir[256];
 	int serial;
 };
-
-#define FAIL(t, ...) do { \
-	fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); \
-	fputc('\n', stderr); \
-	(t)->fails++; \
-} while (0)
-
-#define EXPECT_U(t, what, want, got) do { \
-	unsigned long long w_ = (unsigned long long)(want), g_ = (unsigned long long)(got); \
-	if (w_ != g_) \
-		FAIL(t, "%s: expected %llu, got %llu", what, w_, g_); \
-} while (0)
-
-#define EXPECT_STR(t, what, want, got) do { \
-	if (strcmp((want), (got)) != 0) \
-		FAIL(t, "%s: expected \"%s\", got \"%s\"", what, want, got); \
-} while (0)
 
 static const char *status_name(enum aa_source_status st)
 {
@@ -47,7 +31,7 @@ static const char *status_name(enum aa_source_status st)
 	return "?";
 }
 
-static void write_file(struct t *t, const char *path, const char *data, size_t len)
+static void write_file(const char *path, const char *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0) {
@@ -69,11 +53,10 @@ static void write_file(struct t *t, const char *path, const char *data, size_t l
 		fprintf(stderr, "cannot close %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
-	(void)t;
 }
 
 /* Loads data[0..len) from memory and from a temp file; checks that both agree and returns
- * the in-memory result in *src / *err. */
+ * the in-memory result in *src / *err. line: the case's, for failures. */
 static enum aa_source_status load(struct t *t, const char *data, size_t len, struct aa_source *src,
 				  struct aa_source_error *err, int line)
 {
@@ -83,7 +66,7 @@ static enum aa_source_status load(struct t *t, const char *data, size_t len, str
 
 	char path[320];
 	snprintf(path, sizeof(path), "%s/case%d.py", t->dir, t->serial++);
-	write_file(t, path, data, len);
+	write_file(path, data, len);
 	struct aa_source fsrc;
 	struct aa_source_error ferr;
 	enum aa_source_status fst = aa_source_load(&fsrc, path, &ferr);
@@ -92,16 +75,17 @@ static enum aa_source_status load(struct t *t, const char *data, size_t len, str
 		exit(2);
 	}
 
-	if (fst != st || ferr.line != err->line || ferr.col != err->col ||
-	    strcmp(ferr.message, err->message) != 0)
-		FAIL(t, "(case at line %d) bytes vs file: %s %u:%u \"%s\" vs %s %u:%u \"%s\"", line,
-		     status_name(st), err->line, err->col, err->message, status_name(fst), ferr.line,
-		     ferr.col, ferr.message);
-	else if (st == AA_SOURCE_OK &&
-		 (fsrc.len != src->len || memcmp(fsrc.text, src->text, src->len) != 0 ||
-		  fsrc.n_lines != src->n_lines || fsrc.transcoded != src->transcoded ||
-		  memcmp(fsrc.line_starts, src->line_starts, src->n_lines * sizeof(uint32_t)) != 0))
-		FAIL(t, "(case at line %d) bytes vs file: decoded sources differ", line);
+	bool same = fst == st && ferr.line == err->line && ferr.col == err->col && !strcmp(ferr.message, err->message);
+	if (check_true_at(&t->c, __FILE__, line, same, "the same status from bytes and file",
+			  "bytes: %s %u:%u \"%s\", file: %s %u:%u \"%s\"", status_name(st), err->line, err->col,
+			  err->message, status_name(fst), ferr.line, ferr.col, ferr.message) &&
+	    st == AA_SOURCE_OK) {
+		same = fsrc.len == src->len && !memcmp(fsrc.text, src->text, src->len) &&
+		       fsrc.n_lines == src->n_lines && fsrc.transcoded == src->transcoded &&
+		       !memcmp(fsrc.line_starts, src->line_starts, src->n_lines * sizeof(uint32_t));
+		check_true_at(&t->c, __FILE__, line, same, "the same source from bytes and file",
+			      "the decoded sources differ");
+	}
 	aa_source_release(&fsrc);
 	return st;
 }
@@ -112,42 +96,42 @@ static enum aa_source_status load(struct t *t, const char *data, size_t len, str
 static bool expect_ok(struct t *t, enum aa_source_status st, const struct aa_source *src,
 		      const struct aa_source_error *err, const char *want, size_t want_len, int line)
 {
-	if (st != AA_SOURCE_OK) {
-		FAIL(t, "(case at line %d) expected OK, got %s %u:%u \"%s\"", line, status_name(st),
-		     err->line, err->col, err->message);
+	struct check *c = &t->c;
+	if (!check_true_at(c, __FILE__, line, st == AA_SOURCE_OK, "status OK", "got %s %u:%u \"%s\"",
+			   status_name(st), err->line, err->col, err->message))
 		return false;
-	}
-	if (err->status != AA_SOURCE_OK || err->line != 1 || err->col != 1 || err->message[0])
-		FAIL(t, "(case at line %d) err not reset on success: %s %u:%u \"%s\"", line,
-		     status_name(err->status), err->line, err->col, err->message);
-	if (src->len != want_len || memcmp(src->text, want, want_len) != 0) {
-		FAIL(t, "(case at line %d) text: expected %zu bytes \"%.*s\", got %zu bytes \"%.*s\"", line,
-		     want_len, (int)want_len, want, src->len, (int)src->len, src->text);
+	check_true_at(c, __FILE__, line,
+		      err->status == AA_SOURCE_OK && err->line == 1 && err->col == 1 && !err->message[0],
+		      "err reset on success", "got %s %u:%u \"%s\"", status_name(err->status), err->line, err->col,
+		      err->message);
+	if (!check_true_at(c, __FILE__, line, src->len == want_len && !memcmp(src->text, want, want_len),
+			   "the decoded text", "expected %zu bytes \"%.*s\", got %zu bytes \"%.*s\"", want_len,
+			   (int)want_len, want, src->len, (int)src->len, src->text))
 		return false;
-	}
-	if (src->text[src->len] != '\0')
-		FAIL(t, "(case at line %d) text not NUL-terminated", line);
-	if (src->n_lines < 1 || src->line_starts[0] != 0)
-		FAIL(t, "(case at line %d) bad line index: n_lines %u", line, src->n_lines);
+	check_true_at(c, __FILE__, line, src->text[src->len] == '\0', "text NUL-terminated", "it is not");
+	check_true_at(c, __FILE__, line, src->n_lines >= 1 && src->line_starts[0] == 0, "a line index",
+		      "n_lines %u", src->n_lines);
 	return true;
 }
 
 #define EXPECT_OK(t, st, src, err, lit) expect_ok((t), (st), (src), (err), (lit), sizeof(lit) - 1, __LINE__)
 
+/* Expects failure want at line:col with message msg (NULL: any); at is the case's line. */
 static void expect_fail(struct t *t, enum aa_source_status st, struct aa_source *src,
 			const struct aa_source_error *err, enum aa_source_status want, uint32_t line,
 			uint32_t col, const char *msg, int at)
 {
-	if (st != want || err->status != want)
-		FAIL(t, "(case at line %d) expected %s, got %s (err.status %s) \"%s\"", at,
-		     status_name(want), status_name(st), status_name(err->status), err->message);
-	if (err->line != line || err->col != col)
-		FAIL(t, "(case at line %d) position: expected %u:%u, got %u:%u", at, line, col, err->line,
-		     err->col);
-	if (msg && strcmp(msg, err->message) != 0)
-		FAIL(t, "(case at line %d) message: expected \"%s\", got \"%s\"", at, msg, err->message);
-	if (src->text || src->line_starts || src->len || src->n_lines || src->transcoded)
-		FAIL(t, "(case at line %d) src not left empty on failure", at);
+	struct check *c = &t->c;
+	check_true_at(c, __FILE__, at, st == want && err->status == want, "the status",
+		      "expected %s, got %s (err.status %s) \"%s\"", status_name(want), status_name(st),
+		      status_name(err->status), err->message);
+	check_true_at(c, __FILE__, at, err->line == line && err->col == col, "the position",
+		      "expected %u:%u, got %u:%u", line, col, err->line, err->col);
+	if (msg)
+		check_str_at(c, __FILE__, at, "message", msg, err->message);
+	check_true_at(c, __FILE__, at,
+		      !src->text && !src->line_starts && !src->len && !src->n_lines && !src->transcoded,
+		      "src left empty on failure", "it is not");
 	aa_source_release(src); /* safe on an empty source */
 }
 
@@ -174,17 +158,17 @@ static void test_bom(struct t *t)
 	struct aa_source_error err;
 	enum aa_source_status st = LOAD(t, "\xEF\xBB\xBFx = 1\ny = 2\n", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "x = 1\ny = 2\n")) {
-		EXPECT_U(t, "bom n_lines", 3, src.n_lines);
-		EXPECT_U(t, "bom line_starts[1]", 6, src.line_starts[1]);
-		EXPECT_U(t, "bom transcoded", 0, src.transcoded);
-		EXPECT_U(t, "bom col of y", 1, aa_source_col(&src, 1, offset_of(&src, "y")));
+		CHECK_UINT(&t->c, "bom n_lines", 3, src.n_lines);
+		CHECK_UINT(&t->c, "bom line_starts[1]", 6, src.line_starts[1]);
+		CHECK_UINT(&t->c, "bom transcoded", 0, src.transcoded);
+		CHECK_UINT(&t->c, "bom col of y", 1, aa_source_col(&src, 1, offset_of(&src, "y")));
 	}
 	aa_source_release(&src);
 
 	/* BOM only. */
 	st = LOAD(t, "\xEF\xBB\xBF", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, ""))
-		EXPECT_U(t, "bom-only n_lines", 1, src.n_lines);
+		CHECK_UINT(&t->c, "bom-only n_lines", 1, src.n_lines);
 	aa_source_release(&src);
 
 	/* BOM with a utf-8 declaration is fine; with anything else it is CPython's error. */
@@ -206,13 +190,13 @@ static void test_latin1(struct t *t)
 	struct aa_source_error err;
 	enum aa_source_status st = LOAD(t, "# -*- coding: latin-1 -*-\ns = '\xe9'; t = 1\n", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "# -*- coding: latin-1 -*-\ns = '\xc3\xa9'; t = 1\n")) {
-		EXPECT_U(t, "latin-1 transcoded", 1, src.transcoded);
-		EXPECT_U(t, "latin-1 n_lines", 3, src.n_lines);
+		CHECK_UINT(&t->c, "latin-1 transcoded", 1, src.transcoded);
+		CHECK_UINT(&t->c, "latin-1 n_lines", 3, src.n_lines);
 		uint32_t off = offset_of(&src, "t = 1");
-		EXPECT_U(t, "latin-1 line of t", 1, aa_source_line_of(&src, off));
+		CHECK_UINT(&t->c, "latin-1 line of t", 1, aa_source_line_of(&src, off));
 		/* s=1 ' '=2 '='=3 ' '=4 '\''=5 é=6 '\''=7 ';'=8 ' '=9 t=10 (byte column is 11) */
-		EXPECT_U(t, "latin-1 col of t", 10, aa_source_col(&src, 1, off));
-		EXPECT_U(t, "latin-1 line_len", 15, aa_source_line_len(&src, 1));
+		CHECK_UINT(&t->c, "latin-1 col of t", 10, aa_source_col(&src, 1, off));
+		CHECK_UINT(&t->c, "latin-1 line_len", 15, aa_source_line_len(&src, 1));
 	}
 	aa_source_release(&src);
 
@@ -226,9 +210,9 @@ static void test_latin1(struct t *t)
 		char want[128];
 		int wn = snprintf(want, sizeof(want), "# coding: %s\nx = '\xc3\xa9\xc3\xbf'\n", names[i]);
 		if (!expect_ok(t, st, &src, &err, want, (size_t)wn, __LINE__))
-			FAIL(t, "latin-1 alias %s", names[i]);
+			CHECK_FAIL(&t->c, "latin-1 alias %s: expected it decoded, got the failure above", names[i]);
 		else
-			EXPECT_U(t, names[i], 1, src.transcoded);
+			CHECK_UINT(&t->c, names[i], 1, src.transcoded);
 		aa_source_release(&src);
 	}
 
@@ -243,8 +227,8 @@ static void test_cp1252(struct t *t)
 	/* 0x80 is the euro sign in cp1252: one byte becomes three. */
 	enum aa_source_status st = LOAD(t, "# vim: set fileencoding=cp1252 :\nx = '\x80'; y\n", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "# vim: set fileencoding=cp1252 :\nx = '\xe2\x82\xac'; y\n")) {
-		EXPECT_U(t, "cp1252 transcoded", 1, src.transcoded);
-		EXPECT_U(t, "cp1252 col of y", 10, aa_source_col(&src, 1, offset_of(&src, "y\n")));
+		CHECK_UINT(&t->c, "cp1252 transcoded", 1, src.transcoded);
+		CHECK_UINT(&t->c, "cp1252 col of y", 10, aa_source_col(&src, 1, offset_of(&src, "y\n")));
 	}
 	aa_source_release(&src);
 
@@ -260,7 +244,7 @@ static void test_declaration_lines(struct t *t)
 	/* Line 2 after a shebang. */
 	enum aa_source_status st = LOAD(t, "#!/usr/bin/env python\n# coding: latin-1\nx = '\xe9'\n", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "#!/usr/bin/env python\n# coding: latin-1\nx = '\xc3\xa9'\n"))
-		EXPECT_U(t, "line-2 transcoded", 1, src.transcoded);
+		CHECK_UINT(&t->c, "line-2 transcoded", 1, src.transcoded);
 	aa_source_release(&src);
 
 	/* Line 2 after a blank line, with CRLF and with a lone CR ending line 1. */
@@ -295,9 +279,9 @@ static void test_declaration_lines(struct t *t)
 		int n = snprintf(buf, sizeof(buf), "# coding: %s\nx = '\xc3\xa9'\n", utf8[i]);
 		st = load(t, buf, (size_t)n, &src, &err, __LINE__);
 		if (!expect_ok(t, st, &src, &err, buf, (size_t)n, __LINE__))
-			FAIL(t, "utf-8 alias %s", utf8[i]);
+			CHECK_FAIL(&t->c, "utf-8 alias %s: expected it decoded, got the failure above", utf8[i]);
 		else
-			EXPECT_U(t, utf8[i], 0, src.transcoded);
+			CHECK_UINT(&t->c, utf8[i], 0, src.transcoded);
 		aa_source_release(&src);
 		n = snprintf(buf, sizeof(buf), "# coding: %s\nx = '\xe9'\n", utf8[i]);
 		st = load(t, buf, (size_t)n, &src, &err, __LINE__);
@@ -353,11 +337,11 @@ static void test_invalid_utf8(struct t *t)
 					"\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf"
 			       "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf")) {
-		EXPECT_U(t, "col at end of 8 code points", 9, aa_source_col(&src, 0, (uint32_t)src.len));
+		CHECK_UINT(&t->c, "col at end of 8 code points", 9, aa_source_col(&src, 0, (uint32_t)src.len));
 		/* Offsets inside a sequence count as its code point. */
-		EXPECT_U(t, "col inside 2nd byte", 1, aa_source_col(&src, 0, 1));
-		EXPECT_U(t, "col inside 4-byte seq", 7, aa_source_col(&src, 0, 19));
-		EXPECT_U(t, "col at 4-byte seq", 7, aa_source_col(&src, 0, 16));
+		CHECK_UINT(&t->c, "col inside 2nd byte", 1, aa_source_col(&src, 0, 1));
+		CHECK_UINT(&t->c, "col inside 4-byte seq", 7, aa_source_col(&src, 0, 19));
+		CHECK_UINT(&t->c, "col at 4-byte seq", 7, aa_source_col(&src, 0, 16));
 	}
 	aa_source_release(&src);
 }
@@ -370,25 +354,25 @@ static void test_line_ends(struct t *t)
 	/* CRLF is kept; line_len excludes it. */
 	enum aa_source_status st = LOAD(t, "ab\r\nc\r\n", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "ab\r\nc\r\n")) {
-		EXPECT_U(t, "crlf n_lines", 3, src.n_lines);
-		EXPECT_U(t, "crlf line_starts[1]", 4, src.line_starts[1]);
-		EXPECT_U(t, "crlf line_starts[2]", 7, src.line_starts[2]);
-		EXPECT_U(t, "crlf line_len 0", 2, aa_source_line_len(&src, 0));
-		EXPECT_U(t, "crlf line_len 1", 1, aa_source_line_len(&src, 1));
-		EXPECT_U(t, "crlf line_len 2", 0, aa_source_line_len(&src, 2));
-		EXPECT_U(t, "crlf line_of CR", 0, aa_source_line_of(&src, 2));
-		EXPECT_U(t, "crlf line_of LF", 0, aa_source_line_of(&src, 3));
+		CHECK_UINT(&t->c, "crlf n_lines", 3, src.n_lines);
+		CHECK_UINT(&t->c, "crlf line_starts[1]", 4, src.line_starts[1]);
+		CHECK_UINT(&t->c, "crlf line_starts[2]", 7, src.line_starts[2]);
+		CHECK_UINT(&t->c, "crlf line_len 0", 2, aa_source_line_len(&src, 0));
+		CHECK_UINT(&t->c, "crlf line_len 1", 1, aa_source_line_len(&src, 1));
+		CHECK_UINT(&t->c, "crlf line_len 2", 0, aa_source_line_len(&src, 2));
+		CHECK_UINT(&t->c, "crlf line_of CR", 0, aa_source_line_of(&src, 2));
+		CHECK_UINT(&t->c, "crlf line_of LF", 0, aa_source_line_of(&src, 3));
 	}
 	aa_source_release(&src);
 
 	/* Lone CR becomes LF in place: same length, same offsets. */
 	st = LOAD(t, "a\rbc\rd\r", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "a\nbc\nd\n")) {
-		EXPECT_U(t, "cr n_lines", 4, src.n_lines);
-		EXPECT_U(t, "cr line_starts[1]", 2, src.line_starts[1]);
-		EXPECT_U(t, "cr line_starts[2]", 5, src.line_starts[2]);
-		EXPECT_U(t, "cr line_starts[3]", 7, src.line_starts[3]);
-		EXPECT_U(t, "cr line_len 1", 2, aa_source_line_len(&src, 1));
+		CHECK_UINT(&t->c, "cr n_lines", 4, src.n_lines);
+		CHECK_UINT(&t->c, "cr line_starts[1]", 2, src.line_starts[1]);
+		CHECK_UINT(&t->c, "cr line_starts[2]", 5, src.line_starts[2]);
+		CHECK_UINT(&t->c, "cr line_starts[3]", 7, src.line_starts[3]);
+		CHECK_UINT(&t->c, "cr line_len 1", 2, aa_source_line_len(&src, 1));
 	}
 	aa_source_release(&src);
 
@@ -397,15 +381,15 @@ static void test_line_ends(struct t *t)
 	if (EXPECT_OK(t, st, &src, &err, "a\nb\r\nc\nd\n\r\n\r\ne")) {
 		static const uint32_t starts[] = { 0, 2, 5, 7, 9, 11, 13 };
 		static const uint32_t lens[] = { 1, 1, 1, 1, 0, 0, 1 };
-		EXPECT_U(t, "mixed n_lines", 7, src.n_lines);
+		CHECK_UINT(&t->c, "mixed n_lines", 7, src.n_lines);
 		for (uint32_t i = 0; i < 7 && i < src.n_lines; i++) {
 			char what[64];
 			snprintf(what, sizeof(what), "mixed line_starts[%u]", i);
-			EXPECT_U(t, what, starts[i], src.line_starts[i]);
+			CHECK_UINT(&t->c, what, starts[i], src.line_starts[i]);
 			snprintf(what, sizeof(what), "mixed line_len(%u)", i);
-			EXPECT_U(t, what, lens[i], aa_source_line_len(&src, i));
+			CHECK_UINT(&t->c, what, lens[i], aa_source_line_len(&src, i));
 			snprintf(what, sizeof(what), "mixed line_of(start of %u)", i);
-			EXPECT_U(t, what, i, aa_source_line_of(&src, starts[i]));
+			CHECK_UINT(&t->c, what, i, aa_source_line_of(&src, starts[i]));
 		}
 	}
 	aa_source_release(&src);
@@ -419,20 +403,20 @@ static void test_shapes(struct t *t)
 	/* Empty file. */
 	enum aa_source_status st = LOAD(t, "", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "")) {
-		EXPECT_U(t, "empty n_lines", 1, src.n_lines);
-		EXPECT_U(t, "empty line_of(0)", 0, aa_source_line_of(&src, 0));
-		EXPECT_U(t, "empty line_len(0)", 0, aa_source_line_len(&src, 0));
-		EXPECT_U(t, "empty col", 1, aa_source_col(&src, 0, 0));
+		CHECK_UINT(&t->c, "empty n_lines", 1, src.n_lines);
+		CHECK_UINT(&t->c, "empty line_of(0)", 0, aa_source_line_of(&src, 0));
+		CHECK_UINT(&t->c, "empty line_len(0)", 0, aa_source_line_len(&src, 0));
+		CHECK_UINT(&t->c, "empty col", 1, aa_source_col(&src, 0, 0));
 	}
 	aa_source_release(&src);
 
 	/* No trailing newline. */
 	st = LOAD(t, "ab\ncd", &src, &err);
 	if (EXPECT_OK(t, st, &src, &err, "ab\ncd")) {
-		EXPECT_U(t, "no-nl n_lines", 2, src.n_lines);
-		EXPECT_U(t, "no-nl line_len(1)", 2, aa_source_line_len(&src, 1));
-		EXPECT_U(t, "no-nl line_of(len)", 1, aa_source_line_of(&src, 5));
-		EXPECT_U(t, "no-nl col(len)", 3, aa_source_col(&src, 1, 5));
+		CHECK_UINT(&t->c, "no-nl n_lines", 2, src.n_lines);
+		CHECK_UINT(&t->c, "no-nl line_len(1)", 2, aa_source_line_len(&src, 1));
+		CHECK_UINT(&t->c, "no-nl line_of(len)", 1, aa_source_line_of(&src, 5));
+		CHECK_UINT(&t->c, "no-nl col(len)", 3, aa_source_col(&src, 1, 5));
 	}
 	aa_source_release(&src);
 
@@ -441,16 +425,16 @@ static void test_shapes(struct t *t)
 	if (EXPECT_OK(t, st, &src, &err, "ab\ncd\n\nef\n")) {
 		static const uint32_t offs[] = { 0, 1, 2, 3, 5, 6, 7, 9, 10 };
 		static const uint32_t want[] = { 0, 0, 0, 1, 1, 2, 3, 3, 4 };
-		EXPECT_U(t, "bounds n_lines", 5, src.n_lines);
+		CHECK_UINT(&t->c, "bounds n_lines", 5, src.n_lines);
 		for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 			char what[64];
 			snprintf(what, sizeof(what), "line_of(%u)", offs[i]);
-			EXPECT_U(t, what, want[i], aa_source_line_of(&src, offs[i]));
+			CHECK_UINT(&t->c, what, want[i], aa_source_line_of(&src, offs[i]));
 		}
-		EXPECT_U(t, "bounds line_len(2)", 0, aa_source_line_len(&src, 2));
-		EXPECT_U(t, "bounds line_len(4)", 0, aa_source_line_len(&src, 4));
-		EXPECT_U(t, "col at '\\n'", 3, aa_source_col(&src, 0, 2));
-		EXPECT_U(t, "col at len", 1, aa_source_col(&src, 4, 10));
+		CHECK_UINT(&t->c, "bounds line_len(2)", 0, aa_source_line_len(&src, 2));
+		CHECK_UINT(&t->c, "bounds line_len(4)", 0, aa_source_line_len(&src, 4));
+		CHECK_UINT(&t->c, "col at '\\n'", 3, aa_source_col(&src, 0, 2));
+		CHECK_UINT(&t->c, "col at len", 1, aa_source_col(&src, 4, 10));
 	}
 	aa_source_release(&src);
 }
@@ -468,10 +452,10 @@ static void test_big(struct t *t)
 	struct aa_source_error err;
 	enum aa_source_status st = load(t, big, len, &src, &err, __LINE__);
 	if (expect_ok(t, st, &src, &err, big, len, __LINE__)) {
-		EXPECT_U(t, "big n_lines", 1, src.n_lines);
-		EXPECT_U(t, "big line_len", len, aa_source_line_len(&src, 0));
-		EXPECT_U(t, "big line_of(len)", 0, aa_source_line_of(&src, (uint32_t)len));
-		EXPECT_U(t, "big col of quote", n + 3, aa_source_col(&src, 0, (uint32_t)len - 1));
+		CHECK_UINT(&t->c, "big n_lines", 1, src.n_lines);
+		CHECK_UINT(&t->c, "big line_len", len, aa_source_line_len(&src, 0));
+		CHECK_UINT(&t->c, "big line_of(len)", 0, aa_source_line_of(&src, (uint32_t)len));
+		CHECK_UINT(&t->c, "big col of quote", n + 3, aa_source_col(&src, 0, (uint32_t)len - 1));
 	}
 	aa_source_release(&src);
 
@@ -502,8 +486,8 @@ static void test_unreadable(struct t *t)
 	snprintf(path, sizeof(path), "%s/does-not-exist.py", t->dir);
 	enum aa_source_status st = aa_source_load(&src, path, &err);
 	expect_fail(t, st, &src, &err, AA_SOURCE_UNREADABLE, 1, 1, NULL, __LINE__);
-	if (!strstr(err.message, "No such file or directory"))
-		FAIL(t, "nonexistent: expected the errno text in \"%s\"", err.message);
+	CHECK(&t->c, strstr(err.message, "No such file or directory") != NULL,
+	      "nonexistent: expected the errno text, got \"%s\"", err.message);
 
 	/* A directory (open succeeds on Linux; fstat refuses it). */
 	st = aa_source_load(&src, t->dir, &err);
@@ -512,12 +496,11 @@ static void test_unreadable(struct t *t)
 	/* A FIFO without a writer must neither block nor be read. */
 	snprintf(path, sizeof(path), "%s/fifo.py", t->dir);
 	if (mkfifo(path, 0600) < 0) {
-		FAIL(t, "mkfifo %s: %s", path, strerror(errno));
+		CHECK_FAIL(&t->c, "mkfifo %s: expected success, got %s", path, strerror(errno));
 	} else {
 		st = aa_source_load(&src, path, &err);
 		expect_fail(t, st, &src, &err, AA_SOURCE_UNREADABLE, 1, 1, "not a regular file", __LINE__);
-		if (unlink(path) < 0)
-			FAIL(t, "unlink %s: %s", path, strerror(errno));
+		CHECK(&t->c, unlink(path) == 0, "unlink %s: %s", path, strerror(errno));
 	}
 }
 
@@ -539,13 +522,12 @@ static void test_too_large(struct t *t)
 	struct aa_source_error err;
 	enum aa_source_status st = aa_source_load(&src, path, &err);
 	expect_fail(t, st, &src, &err, AA_SOURCE_TOO_LARGE, 1, 1, NULL, __LINE__);
-	if (unlink(path) < 0)
-		FAIL(t, "unlink %s: %s", path, strerror(errno));
+	CHECK(&t->c, unlink(path) == 0, "unlink %s: %s", path, strerror(errno));
 }
 
 int main(void)
 {
-	struct t t = { 0 };
+	struct t t = { .c = CHECK_INIT("source_test") };
 	const char *tmp = getenv("TMPDIR");
 	snprintf(t.dir, sizeof(t.dir), "%s/aa-source-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(t.dir)) {
@@ -564,14 +546,6 @@ int main(void)
 	test_big(&t);
 	test_unreadable(&t);
 	test_too_large(&t);
-	if (rmdir(t.dir) < 0) {
-		fprintf(stderr, "rmdir %s: %s\n", t.dir, strerror(errno));
-		t.fails++;
-	}
-	if (t.fails) {
-		fprintf(stderr, "source_test: %d failure(s)\n", t.fails);
-		return 1;
-	}
-	printf("source_test: ok\n");
-	return 0;
+	CHECK(&t.c, rmdir(t.dir) == 0, "rmdir %s: %s (a case left a file behind?)", t.dir, strerror(errno));
+	return check_done(&t.c);
 }

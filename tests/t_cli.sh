@@ -117,10 +117,30 @@ lacks out "$(printf '\033')" "no ANSI escapes on a pipe"
 expect "--color always" 1 "$AA" check --color always "$tmp/p/bad.py"
 contains out "$(printf '\033')" "--color always"
 
-# --statistics.
-expect "--statistics" 1 "$AA" check --statistics "$tmp/p"
-contains out "AA101" "statistics name the code"
-contains out "2" "statistics count"
+# --statistics: one line per code, most frequent first, counted across files; a
+# suppressed finding is not counted.
+mkdir -p "$tmp/stats/sub"
+cat >"$tmp/stats/a.py" <<'PY'
+import subprocess
+import time
+async def f():
+    time.sleep(1)
+    subprocess.run(["ls"])
+    time.sleep(2)
+PY
+cat >"$tmp/stats/sub/b.py" <<'PY'
+import subprocess
+import time
+async def g():
+    subprocess.run(["ls"])
+    time.sleep(3)  # noqa: AA101
+async def h():
+    subprocess.run(["ls"])
+PY
+printf '  3  AA103  [blocking-subprocess]\n  2  AA101  [blocking-sleep]\n  5  total\n' >"$tmp/stats.want"
+expect "--statistics" 1 "$AA" check --statistics "$tmp/stats"
+cmp -s "$tmp/stats.want" "$tmp/out" ||
+  { fail "--statistics: output differs (- expected, + got)"; diff -u "$tmp/stats.want" "$tmp/out" | sed 's/^/    /'; }
 
 # The concurrency-checker preset runs the AA3xx family only.
 if [ -e "$BUILD/concurrency-checker" ]; then

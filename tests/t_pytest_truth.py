@@ -14,7 +14,8 @@ ignored, so that pytest picks the configuration nearest to those files as the an
 - A directory whose configuration pytest refuses runs no test: no finding there.
 
 Needs pytest and pytest-asyncio in some interpreter (Debian: python3-pytest-asyncio,
-installed by tools/deps.sh --tests). Without them the test is skipped, saying why.
+installed by tools/deps.sh --tests). Without them the test fails, saying what to install:
+a missing dependency must not pass for a verdict.
 """
 import os
 import re
@@ -112,9 +113,9 @@ def pytest_outcomes(python, project_dir):
 def main():
     python = find_python()
     if python is None:
-        print("t_pytest_truth: skipped: no interpreter with pytest and pytest-asyncio "
+        print("FAIL t_pytest_truth: no interpreter with pytest and pytest-asyncio "
               "(install python3-pytest-asyncio: tools/deps.sh --tests)")
-        return 0
+        return 1
     problems = []
     projects = sorted(d for d in os.listdir(FIXTURES) if os.path.exists(os.path.join(FIXTURES, d, "FIXTURE_PROJECT")))
     if not projects:

@@ -173,7 +173,10 @@ static struct ent resolve(struct aa_index *x, const char *q, int depth)
 		return (struct ent){ ENT_CLASS, id };
 	if ((id = aa_index_smap_get_hashed(&x->export_by_name, q, hash)) != NONE) {
 		const char *target = x->export_targets[id];
-		return strcmp(target, q) ? resolve(x, target, depth + 1) : none;
+		/* A name exported as itself (`from . import db` in pkg/__init__.py exports
+		 * pkg.db = pkg.db) is whatever the maps below say it is: the module. */
+		if (strcmp(target, q))
+			return resolve(x, target, depth + 1);
 	}
 	if ((id = aa_index_smap_get_hashed(&x->module_by_name, q, hash)) != NONE)
 		return (struct ent){ ENT_MODULE, id };
