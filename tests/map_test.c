@@ -22,37 +22,25 @@ struct tally {
 		}                                                                          \
 	} while (0)
 
-static uint32_t get_str(const struct aa_map *m, const char *s)
-{
-	struct aa_map_key k = aa_map_key_str(s);
-	return aa_map_get(m, &k);
-}
-
-static uint32_t *put_str(struct aa_map *m, const char *s, uint32_t value, bool *added)
-{
-	struct aa_map_key k = aa_map_key_str(s);
-	return aa_map_put(m, &k, value, added);
-}
-
 static void put_and_get(struct tally *t)
 {
 	struct aa_map m = AA_MAP_INIT;
-	CHECK(t, get_str(&m, "alpha") == AA_MAP_NONE, "an empty map found a key");
+	CHECK(t, aa_map_get_str(&m, "alpha") == AA_MAP_NONE, "an empty map found a key");
 	bool added = false;
-	uint32_t *v = put_str(&m, "alpha", 1, &added);
+	uint32_t *v = aa_map_put_str(&m, "alpha", 1, &added);
 	CHECK(t, added && *v == 1, "a new key: added %d, value %u", added, *v);
-	CHECK(t, get_str(&m, "alpha") == 1, "the key put is not found");
-	v = put_str(&m, "alpha", 2, &added);
+	CHECK(t, aa_map_get_str(&m, "alpha") == 1, "the key put is not found");
+	v = aa_map_put_str(&m, "alpha", 2, &added);
 	CHECK(t, !added && *v == 1, "a second put: added %d, value %u (the first put wins)", added, *v);
 	*v = 7;
-	CHECK(t, get_str(&m, "alpha") == 7, "a write through put's pointer was lost");
-	put_str(&m, "", 3, NULL);
-	CHECK(t, get_str(&m, "") == 3, "the empty key is not found");
+	CHECK(t, aa_map_get_str(&m, "alpha") == 7, "a write through put's pointer was lost");
+	aa_map_put_str(&m, "", 3, NULL);
+	CHECK(t, aa_map_get_str(&m, "") == 3, "the empty key is not found");
 	CHECK(t, m.len == 2, "len %zu, want 2", m.len);
 	aa_map_release(&m);
-	CHECK(t, m.cap == 0 && m.len == 0 && get_str(&m, "alpha") == AA_MAP_NONE, "release left keys behind");
-	put_str(&m, "beta", 4, NULL);
-	CHECK(t, get_str(&m, "beta") == 4, "a released map is not reusable");
+	CHECK(t, m.cap == 0 && m.len == 0 && aa_map_get_str(&m, "alpha") == AA_MAP_NONE, "release left keys behind");
+	aa_map_put_str(&m, "beta", 4, NULL);
+	CHECK(t, aa_map_get_str(&m, "beta") == 4, "a released map is not reusable");
 	aa_map_release(&m);
 }
 
@@ -60,10 +48,10 @@ static void put_and_get(struct tally *t)
 static void missing(struct tally *t)
 {
 	struct aa_map m = AA_MAP_INIT;
-	put_str(&m, "pkg.db", 1, NULL);
+	aa_map_put_str(&m, "pkg.db", 1, NULL);
 	const char *const others[] = { "pkg.d", "pkg.db.", "pkg.dbx", "Pkg.db", "", "pkg.db\n" };
 	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++)
-		CHECK(t, get_str(&m, others[i]) == AA_MAP_NONE, "'%s' found as 'pkg.db'", others[i]);
+		CHECK(t, aa_map_get_str(&m, others[i]) == AA_MAP_NONE, "'%s' found as 'pkg.db'", others[i]);
 	struct aa_map_key other_ns = aa_map_key("pkg.db", 6, 5);
 	CHECK(t, aa_map_get(&m, &other_ns) == AA_MAP_NONE, "a key found in another namespace");
 	/* A NUL inside the bytes is a byte like any other. */
@@ -86,7 +74,7 @@ static void spans(struct tally *t)
 	for (uint32_t len = 1; len <= strlen(text); len++) {
 		memcpy(copy, text, len);
 		copy[len] = '\0';
-		CHECK(t, get_str(&m, copy) == len, "prefix '%s' of %u bytes not found", copy, len);
+		CHECK(t, aa_map_get_str(&m, copy) == len, "prefix '%s' of %u bytes not found", copy, len);
 	}
 	aa_map_release(&m);
 }
@@ -127,7 +115,7 @@ static void growth(struct tally *t)
 	struct aa_map m = AA_MAP_INIT;
 	for (uint32_t i = 0; i < N; i++) {
 		snprintf(names[i], sizeof(names[i]), "name%u", i);
-		put_str(&m, names[i], i, NULL);
+		aa_map_put_str(&m, names[i], i, NULL);
 	}
 	CHECK(t, m.len == N, "len %zu, want %d", m.len, N);
 	CHECK(t, m.cap >= 2 * m.len && (m.cap & (m.cap - 1)) == 0, "cap %zu for %zu keys", m.cap, m.len);
@@ -136,11 +124,11 @@ static void growth(struct tally *t)
 	for (uint32_t i = 0; i < N; i++) {
 		/* A copy: the map must compare bytes, not pointers. */
 		memcpy(probe, names[i], sizeof(probe));
-		if (get_str(&m, probe) != i)
+		if (aa_map_get_str(&m, probe) != i)
 			wrong++;
 	}
 	CHECK(t, wrong == 0, "%d of %d keys lost or wrong after growth", wrong, N);
-	CHECK(t, get_str(&m, "name20000") == AA_MAP_NONE, "a key never put was found");
+	CHECK(t, aa_map_get_str(&m, "name20000") == AA_MAP_NONE, "a key never put was found");
 	aa_map_release(&m);
 }
 
@@ -151,15 +139,15 @@ static void reserve(struct tally *t)
 	static char names[N][16];
 	struct aa_map m = AA_MAP_INIT;
 	aa_map_reserve(&m, N);
-	uint32_t *first = put_str(&m, "first", 1, NULL);
+	uint32_t *first = aa_map_put_str(&m, "first", 1, NULL);
 	size_t cap = m.cap;
 	for (uint32_t i = 0; i < N - 1; i++) {
 		snprintf(names[i], sizeof(names[i]), "k%u", i);
-		put_str(&m, names[i], i, NULL);
+		aa_map_put_str(&m, names[i], i, NULL);
 	}
 	CHECK(t, m.cap == cap, "the map grew from %zu to %zu within its reserve", cap, m.cap);
 	*first = 9;
-	CHECK(t, get_str(&m, "first") == 9, "a pointer from before the reserved puts went stale");
+	CHECK(t, aa_map_get_str(&m, "first") == 9, "a pointer from before the reserved puts went stale");
 	aa_map_release(&m);
 }
 
@@ -167,9 +155,9 @@ static void reserve(struct tally *t)
 static void precomputed(struct tally *t)
 {
 	struct aa_map funcs = AA_MAP_INIT, classes = AA_MAP_INIT, modules = AA_MAP_INIT;
-	put_str(&funcs, "pkg.run", 1, NULL);
-	put_str(&classes, "pkg.Repo", 2, NULL);
-	put_str(&modules, "pkg", 3, NULL);
+	aa_map_put_str(&funcs, "pkg.run", 1, NULL);
+	aa_map_put_str(&classes, "pkg.Repo", 2, NULL);
+	aa_map_put_str(&modules, "pkg", 3, NULL);
 	char buf[] = "pkg.Repo";
 	struct aa_map_key k = aa_map_key(buf, strlen(buf), 0);
 	struct aa_map_key s = aa_map_key_str("pkg.Repo");

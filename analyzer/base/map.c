@@ -98,6 +98,18 @@ uint32_t *aa_map_put(struct aa_map *m, const struct aa_map_key *key, uint32_t va
 	return &s->value;
 }
 
+uint32_t aa_map_get_str(const struct aa_map *m, const char *s)
+{
+	struct aa_map_key key = aa_map_key_str(s);
+	return aa_map_get(m, &key);
+}
+
+uint32_t *aa_map_put_str(struct aa_map *m, const char *s, uint32_t value, bool *added)
+{
+	struct aa_map_key key = aa_map_key_str(s);
+	return aa_map_put(m, &key, value, added);
+}
+
 void aa_map_release(struct aa_map *m)
 {
 	free(m->slots);

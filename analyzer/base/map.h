@@ -60,6 +60,10 @@ uint32_t aa_map_get(const struct aa_map *m, const struct aa_map_key *key);
  * was new. A new key's bytes are borrowed from then on. */
 uint32_t *aa_map_put(struct aa_map *m, const struct aa_map_key *key, uint32_t value, bool *added);
 
+/* aa_map_get and aa_map_put of aa_map_key_str(s): a NUL-terminated key in namespace 0. */
+uint32_t aa_map_get_str(const struct aa_map *m, const char *s);
+uint32_t *aa_map_put_str(struct aa_map *m, const char *s, uint32_t value, bool *added);
+
 /* Makes room for n more keys: the next n puts of new keys do not grow the map. */
 void aa_map_reserve(struct aa_map *m, size_t n);
 
