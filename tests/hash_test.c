@@ -1,6 +1,6 @@
-/* Unit test for analyzer/base/hash.c: what the open-addressing tables rely on. Equal bytes hash
+/* Unit test for analyzer/base/hash.c: what the hash map (map.c) relies on. Equal bytes hash
  * equal whatever follows them; the seed and every byte, in every position of the 8-byte
- * steps and of the tail, change the result; and the low bits the tables mask spread
+ * steps and of the tail, change the result; and the low bits the map masks spread
  * dotted names as the index sees them. Exit 0 = pass (tests/check.h). */
 #include "analyzer/base/hash.h"
 #include "tests/check.h"

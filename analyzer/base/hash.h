@@ -1,10 +1,10 @@
 /*
- * hash.h: the string hash of the analyzer's open-addressing tables (the model's
- * bindings, the module map, the project index, the target index).
+ * hash.h: the string hash of the analyzer's hash map (map.h, under every name table:
+ * the model's bindings, the module map, the project index, the target index).
  *
- * Tables mask the low bits, so every bit of the result depends on every input byte.
+ * The map masks the low bits, so every bit of the result depends on every input byte.
  * Not cryptographic, and not stable across versions or byte orders: nothing may be
- * stored or emitted in hash order (no table here is iterated for output).
+ * stored or emitted in hash order (the map has no iteration).
  */
 #ifndef AA_HASH_H
 #define AA_HASH_H

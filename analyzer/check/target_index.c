@@ -1,20 +1,12 @@
 #include "analyzer/check/target_index.h"
-#include "analyzer/base/buf.h"
-#include "analyzer/base/hash.h"
 #include "analyzer/base/xalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static size_t slot(const struct aa_target_index *ix, const char *key)
-{
-	size_t mask = ix->cap - 1;
-	size_t i = aa_hash_str(key) & mask;
-	while (ix->keys[i] && strcmp(ix->keys[i], key))
-		i = (i + 1) & mask;
-	return i;
-}
+/* The namespaces of by_name: a module-level callable and a method may share a name. */
+enum { FUNCTIONS, METHODS };
 
 void aa_target_index_build(struct aa_target_index *ix, bool (*travels)(const struct aa_rule *))
 {
@@ -22,70 +14,54 @@ void aa_target_index_build(struct aa_target_index *ix, bool (*travels)(const str
 	for (size_t i = 0; i < aa_rules_count; i++)
 		if (travels(aa_rules[i]))
 			n += aa_rules[i]->n_targets;
-	ix->cap = 16;
-	while (ix->cap < n * 2 + 2)
-		ix->cap *= 2;
-	ix->keys = aa_xcalloc(ix->cap, sizeof(*ix->keys));
-	ix->hits = aa_xcalloc(ix->cap, sizeof(*ix->hits));
+	*ix = (struct aa_target_index){ .by_name = AA_MAP_INIT };
+	aa_map_reserve(&ix->by_name, n);
+	ix->hits = aa_xcalloc(n ? n : 1, sizeof(*ix->hits));
 	for (size_t i = 0; i < aa_rules_count; i++) {
 		const struct aa_rule *r = aa_rules[i];
 		if (!travels(r))
 			continue;
 		for (size_t k = 0; k < r->n_targets; k++) {
 			const struct aa_target *t = &r->targets[k];
-			char *key = aa_xasprintf("%c:%s", (t->flags & AA_TARGET_METHOD) ? 'M' : 'F', t->name);
-			size_t at = slot(ix, key);
-			if (ix->keys[at]) {
-				free(key);
-				continue;
-			}
-			ix->keys[at] = key;
-			ix->hits[at] = (struct aa_target_hit){ r, t };
+			uint32_t ns = (t->flags & AA_TARGET_METHOD) ? METHODS : FUNCTIONS;
+			struct aa_map_key key = aa_map_key(t->name, strlen(t->name), ns);
+			bool added;
+			aa_map_put(&ix->by_name, &key, (uint32_t)ix->n_hits, &added);
+			if (added)
+				ix->hits[ix->n_hits++] = (struct aa_target_hit){ r, t };
 		}
 	}
 }
 
 void aa_target_index_release(struct aa_target_index *ix)
 {
-	for (size_t i = 0; i < ix->cap; i++)
-		free((char *)ix->keys[i]);
-	free(ix->keys);
+	aa_map_release(&ix->by_name);
 	free(ix->hits);
 	memset(ix, 0, sizeof(*ix));
 }
 
-static const struct aa_target_hit *lookup(const struct aa_target_index *ix, const char *key)
+static const struct aa_target_hit *lookup(const struct aa_target_index *ix, const char *name, size_t len, uint32_t ns)
 {
-	if (!ix->cap)
-		return NULL;
-	size_t at = slot(ix, key);
-	return ix->keys[at] ? &ix->hits[at] : NULL;
+	struct aa_map_key key = aa_map_key(name, len, ns);
+	uint32_t at = aa_map_get(&ix->by_name, &key);
+	return at == AA_MAP_NONE ? NULL : &ix->hits[at];
 }
 
 const struct aa_target_hit *aa_target_index_function(const struct aa_target_index *ix, const char *qualname)
 {
-	char buf[256];
-	size_t len = strlen(qualname);
-	if (len + 3 > sizeof(buf))
-		return NULL;
-	buf[0] = 'F';
-	buf[1] = ':';
-	memcpy(buf + 2, qualname, len + 1);
-	return lookup(ix, buf);
+	return lookup(ix, qualname, strlen(qualname), FUNCTIONS);
 }
 
 const struct aa_target_hit *aa_target_index_method(const struct aa_target_index *ix, const char *cls,
 						   const char *method, size_t method_len)
 {
+	/* No target's name is near this long. */
 	char buf[256];
 	size_t cl = strlen(cls);
-	if (cl + method_len + 4 > sizeof(buf))
+	if (cl + 1 + method_len > sizeof(buf))
 		return NULL;
-	buf[0] = 'M';
-	buf[1] = ':';
-	memcpy(buf + 2, cls, cl);
-	buf[2 + cl] = '.';
-	memcpy(buf + 3 + cl, method, method_len);
-	buf[3 + cl + method_len] = '\0';
-	return lookup(ix, buf);
+	memcpy(buf, cls, cl);
+	buf[cl] = '.';
+	memcpy(buf + cl + 1, method, method_len);
+	return lookup(ix, buf, cl + 1 + method_len, METHODS);
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "analyzer/base/map.h"
 #include "analyzer/check/rule.h"
 
 struct aa_target_hit {
@@ -17,9 +18,11 @@ struct aa_target_hit {
 };
 
 struct aa_target_index {
-	const char **keys;          /* owned array; "F:time.sleep" or "M:requests.Session.get" */
+	/* target name ("time.sleep", "requests.Session.get") -> index in hits; functions
+	 * and methods in two namespaces; keys borrowed from the rules' target tables */
+	struct aa_map by_name;
 	struct aa_target_hit *hits; /* owned */
-	size_t cap;
+	size_t n_hits;
 };
 
 /* Indexes the targets of every rule for which travels(rule) is true. Release with

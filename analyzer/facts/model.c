@@ -1,6 +1,6 @@
 #include "analyzer/facts/model.h"
 #include "analyzer/facts/known_types.h"
-#include "analyzer/base/hash.h"
+#include "analyzer/base/map.h"
 #include "analyzer/facts/names.h"
 #include "analyzer/base/xalloc.h"
 
@@ -61,8 +61,7 @@ struct aa_model {
 	size_t n_defs, defs_cap;
 	struct binding *bindings;
 	size_t n_bindings, bindings_cap;
-	uint32_t *table; /* open addressing: binding index + 1, 0 = empty */
-	size_t table_cap;
+	struct aa_map by_name; /* (scope, name) -> binding index; keys borrowed from the bindings */
 	TSNode *comments;
 	size_t n_comments, comments_cap;
 	const char **imported; /* module names imported anywhere (interned) */
@@ -111,56 +110,27 @@ static const char *intern_join(struct aa_model *m, const char *a, const char *b,
 
 /* ---- bindings table ---------------------------------------------------------------- */
 
-static uint64_t hash_key(uint32_t ns, const char *name, uint32_t len)
-{
-	return aa_hash_bytes(name, len, ns);
-}
-
 static struct binding *find_binding(const struct aa_model *m, uint32_t ns, const char *name, uint32_t len)
 {
-	if (!m->table_cap)
-		return NULL;
-	size_t mask = m->table_cap - 1;
-	for (size_t i = hash_key(ns, name, len) & mask;; i = (i + 1) & mask) {
-		uint32_t slot = m->table[i];
-		if (!slot)
-			return NULL;
-		struct binding *b = &m->bindings[slot - 1];
-		if (b->ns == ns && b->len == len && !memcmp(b->name, name, len))
-			return b;
-	}
-}
-
-static void table_insert(struct aa_model *m, uint32_t index)
-{
-	struct binding *b = &m->bindings[index];
-	size_t mask = m->table_cap - 1;
-	size_t i = hash_key(b->ns, b->name, b->len) & mask;
-	while (m->table[i])
-		i = (i + 1) & mask;
-	m->table[i] = index + 1;
+	struct aa_map_key key = aa_map_key(name, len, ns);
+	uint32_t i = aa_map_get(&m->by_name, &key);
+	return i == AA_MAP_NONE ? NULL : &m->bindings[i];
 }
 
 static struct binding *get_binding(struct aa_model *m, uint32_t ns, const char *name, uint32_t len)
 {
-	struct binding *b = find_binding(m, ns, name, len);
-	if (b)
-		return b;
-	if ((m->n_bindings + 1) * 2 > m->table_cap) {
-		free(m->table);
-		m->table_cap = m->table_cap ? m->table_cap * 2 : 256;
-		m->table = aa_xcalloc(m->table_cap, sizeof(*m->table));
-		for (size_t i = 0; i < m->n_bindings; i++)
-			table_insert(m, (uint32_t)i);
-	}
+	struct aa_map_key key = aa_map_key(name, len, ns);
+	bool added;
+	uint32_t i = *aa_map_put(&m->by_name, &key, (uint32_t)m->n_bindings, &added);
+	if (!added)
+		return &m->bindings[i];
 	AA_GROW(m->bindings, m->bindings_cap, m->n_bindings + 1);
-	b = &m->bindings[m->n_bindings];
+	struct binding *b = &m->bindings[m->n_bindings++];
 	memset(b, 0, sizeof(*b));
 	b->ns = ns;
 	b->name = name;
 	b->len = len;
 	b->first_def = b->last_def = UINT32_MAX;
-	table_insert(m, (uint32_t)m->n_bindings++);
 	return b;
 }
 
@@ -623,7 +593,7 @@ void aa_model_free(struct aa_model *m)
 	free(m->scopes);
 	free(m->defs);
 	free(m->bindings);
-	free(m->table);
+	aa_map_release(&m->by_name);
 	free(m->comments);
 	free(m->imported);
 	free(m);

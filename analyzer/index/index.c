@@ -1,7 +1,7 @@
 #include "analyzer/index/index.h"
 #include "analyzer/index/index_impl.h"
 #include "analyzer/base/buf.h"
-#include "analyzer/base/hash.h"
+#include "analyzer/base/map.h"
 #include "analyzer/facts/stdlib_modules.h"
 #include "analyzer/base/xalloc.h"
 
@@ -13,82 +13,6 @@
 #define MAX_MRO 64
 #define MAX_SUBCLASSES 256
 
-
-uint64_t aa_index_smap_hash(const char *s)
-{
-	return aa_hash_str(s);
-}
-
-static void smap_put_hashed(struct smap *m, const char *key, uint32_t val, uint64_t hash);
-
-static void smap_grow(struct smap *m)
-{
-	struct smap old = *m;
-	m->cap = old.cap ? old.cap * 2 : 256;
-	m->len = 0;
-	m->keys = aa_xcalloc(m->cap, sizeof(*m->keys));
-	m->vals = aa_xcalloc(m->cap, sizeof(*m->vals));
-	m->hashes = aa_xcalloc(m->cap, sizeof(*m->hashes));
-	/* The stored low bits are the whole hash as far as any table size here goes. */
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i])
-			smap_put_hashed(m, old.keys[i], old.vals[i], old.hashes[i]);
-	free(old.keys);
-	free(old.vals);
-	free(old.hashes);
-}
-
-/* First definition wins: a name defined twice keeps its first meaning (deterministic:
- * summaries come in file order). */
-static void smap_put_hashed(struct smap *m, const char *key, uint32_t val, uint64_t hash)
-{
-	if ((m->len + 1) * 2 > m->cap)
-		smap_grow(m);
-	size_t mask = m->cap - 1;
-	uint32_t h32 = (uint32_t)hash;
-	for (size_t i = h32 & mask;; i = (i + 1) & mask) {
-		if (!m->keys[i]) {
-			m->keys[i] = key;
-			m->vals[i] = val;
-			m->hashes[i] = h32;
-			m->len++;
-			return;
-		}
-		if (m->hashes[i] == h32 && !strcmp(m->keys[i], key))
-			return;
-	}
-}
-
-static void smap_put(struct smap *m, const char *key, uint32_t val)
-{
-	smap_put_hashed(m, key, val, aa_index_smap_hash(key));
-}
-
-uint32_t aa_index_smap_get_hashed(const struct smap *m, const char *key, uint64_t hash)
-{
-	if (!m->cap)
-		return NONE;
-	size_t mask = m->cap - 1;
-	uint32_t h32 = (uint32_t)hash;
-	for (size_t i = h32 & mask;; i = (i + 1) & mask) {
-		if (!m->keys[i])
-			return NONE;
-		if (m->hashes[i] == h32 && !strcmp(m->keys[i], key))
-			return m->vals[i];
-	}
-}
-
-uint32_t aa_index_smap_get(const struct smap *m, const char *key)
-{
-	return aa_index_smap_get_hashed(m, key, aa_index_smap_hash(key));
-}
-
-static void smap_release(struct smap *m)
-{
-	free(m->keys);
-	free(m->vals);
-	free(m->hashes);
-}
 
 enum ent_kind { ENT_NONE, ENT_FUNC, ENT_CLASS, ENT_MODULE };
 
@@ -153,8 +77,8 @@ static uint32_t method_in(struct aa_index *x, uint32_t cls, const char *method, 
 	struct aa_buf name = AA_BUF_INIT;
 	uint32_t found = NONE;
 	for (uint32_t i = skip; i < c->n_mro && found == NONE; i++) {
-		found = aa_index_smap_get(&x->func_by_name,
-					  member_name(&name, x->classes[c->mro[i]].c->qualname, method, strlen(method)));
+		found = aa_map_get_str(&x->func_by_name,
+				       member_name(&name, x->classes[c->mro[i]].c->qualname, method, strlen(method)));
 	}
 	aa_buf_release(&name);
 	return found;
@@ -166,19 +90,19 @@ static struct ent resolve(struct aa_index *x, const char *q, int depth)
 	if (depth > MAX_RESOLVE_DEPTH)
 		return none;
 	uint32_t id;
-	uint64_t hash = aa_index_smap_hash(q);
-	if ((id = aa_index_smap_get_hashed(&x->func_by_name, q, hash)) != NONE)
+	struct aa_map_key key = aa_map_key_str(q);
+	if ((id = aa_map_get(&x->func_by_name, &key)) != NONE)
 		return (struct ent){ ENT_FUNC, id };
-	if ((id = aa_index_smap_get_hashed(&x->class_by_name, q, hash)) != NONE)
+	if ((id = aa_map_get(&x->class_by_name, &key)) != NONE)
 		return (struct ent){ ENT_CLASS, id };
-	if ((id = aa_index_smap_get_hashed(&x->export_by_name, q, hash)) != NONE) {
+	if ((id = aa_map_get(&x->export_by_name, &key)) != NONE) {
 		const char *target = x->export_targets[id];
 		/* A name exported as itself (`from . import db` in pkg/__init__.py exports
 		 * pkg.db = pkg.db) is whatever the maps below say it is: the module. */
 		if (strcmp(target, q))
 			return resolve(x, target, depth + 1);
 	}
-	if ((id = aa_index_smap_get_hashed(&x->module_by_name, q, hash)) != NONE)
+	if ((id = aa_map_get(&x->module_by_name, &key)) != NONE)
 		return (struct ent){ ENT_MODULE, id };
 	const char *dot = strrchr(q, '.');
 	if (!dot)
@@ -229,12 +153,12 @@ static uint32_t attr_type(struct aa_index *x, uint32_t cls, const char *attr, si
 	uint32_t found = NONE;
 	for (uint32_t i = 0; i < c->n_mro && found == NONE; i++) {
 		member_name(&name, x->classes[c->mro[i]].c->qualname, attr, len);
-		uint32_t a = aa_index_smap_get(&x->attr_by_name, name.data);
+		uint32_t a = aa_map_get_str(&x->attr_by_name, name.data);
 		if (a != NONE) {
 			found = class_of(x, x->attr_types[a]);
 			break;
 		}
-		uint32_t f = aa_index_smap_get(&x->func_by_name, name.data);
+		uint32_t f = aa_map_get_str(&x->func_by_name, name.data);
 		if (f != NONE) {
 			found = x->funcs[f].f->returns ? class_of(x, x->funcs[f].f->returns) : NONE;
 			break;
@@ -304,21 +228,14 @@ static bool overridden_differently(struct aa_index *x, uint32_t cls, const char 
 				continue;
 			seen[n_seen++] = ch;
 			stack[sp++] = ch;
-			uint32_t f = aa_index_smap_get(&x->func_by_name,
-						       member_name(&name, x->classes[ch].c->qualname, method, strlen(method)));
+			uint32_t f = aa_map_get_str(&x->func_by_name,
+						    member_name(&name, x->classes[ch].c->qualname, method, strlen(method)));
 			if (f != NONE && x->funcs[f].f->is_async != is_async)
 				differs = true;
 		}
 	}
 	aa_buf_release(&name);
 	return differs;
-}
-
-/* Room for every entry of the maps before the puts: no rehash while building. */
-static void smap_reserve(struct smap *m, size_t n)
-{
-	while ((m->len + n + 1) * 2 > m->cap)
-		smap_grow(m);
 }
 
 /* Adds the definitions of sums[i] (not NULL) to the arrays and maps. */
@@ -331,25 +248,25 @@ static void add_summary(struct aa_index *x, size_t i)
 	AA_GROW(x->attr_types, x->attrs_cap, x->n_attrs + s->n_attrs);
 	AA_GROW(x->export_targets, x->exports_cap, x->n_exports + s->n_exports);
 	/* A replaced summary's module is already in the map, under the same name. */
-	smap_put(&x->module_by_name, s->module, (uint32_t)i);
+	aa_map_put_str(&x->module_by_name, s->module, (uint32_t)i, NULL);
 	for (size_t k = 0; k < s->n_funcs; k++) {
 		x->funcs[x->n_funcs] = (struct func_ref){ s, &s->funcs[k], (uint32_t)i };
-		smap_put(&x->func_by_name, s->funcs[k].qualname, (uint32_t)x->n_funcs);
+		aa_map_put_str(&x->func_by_name, s->funcs[k].qualname, (uint32_t)x->n_funcs, NULL);
 		x->n_funcs++;
 	}
 	for (size_t k = 0; k < s->n_classes; k++) {
 		x->classes[x->n_classes] = (struct class_ent){ .sum = s, .c = &s->classes[k] };
-		smap_put(&x->class_by_name, s->classes[k].qualname, (uint32_t)x->n_classes);
+		aa_map_put_str(&x->class_by_name, s->classes[k].qualname, (uint32_t)x->n_classes, NULL);
 		x->n_classes++;
 	}
 	for (size_t k = 0; k < s->n_attrs; k++) {
 		x->attr_types[x->n_attrs] = s->attrs[k].type;
-		smap_put(&x->attr_by_name, s->attrs[k].name, (uint32_t)x->n_attrs);
+		aa_map_put_str(&x->attr_by_name, s->attrs[k].name, (uint32_t)x->n_attrs, NULL);
 		x->n_attrs++;
 	}
 	for (size_t k = 0; k < s->n_exports; k++) {
 		x->export_targets[x->n_exports] = s->exports[k].target;
-		smap_put(&x->export_by_name, s->exports[k].name, (uint32_t)x->n_exports);
+		aa_map_put_str(&x->export_by_name, s->exports[k].name, (uint32_t)x->n_exports, NULL);
 		x->n_exports++;
 	}
 }
@@ -367,11 +284,11 @@ static void reserve_for(struct aa_index *x, const size_t *files, size_t k)
 			na += s->n_attrs;
 		}
 	}
-	smap_reserve(&x->module_by_name, k);
-	smap_reserve(&x->func_by_name, nf);
-	smap_reserve(&x->class_by_name, nc);
-	smap_reserve(&x->export_by_name, ne);
-	smap_reserve(&x->attr_by_name, na);
+	aa_map_reserve(&x->module_by_name, k);
+	aa_map_reserve(&x->func_by_name, nf);
+	aa_map_reserve(&x->class_by_name, nc);
+	aa_map_reserve(&x->export_by_name, ne);
+	aa_map_reserve(&x->attr_by_name, na);
 }
 
 /* What depends on the whole set of classes and functions: subclass lists, the classes
@@ -394,7 +311,7 @@ static void relink(struct aa_index *x)
 		if (!fn->is_coroutine || fn->opaque || !dot)
 			continue;
 		char *cls = aa_xstrndup(fn->qualname, (size_t)(dot - fn->qualname));
-		uint32_t c = aa_index_smap_get(&x->class_by_name, cls);
+		uint32_t c = aa_map_get_str(&x->class_by_name, cls);
 		if (c != NONE) {
 			struct class_ent *ce = &x->classes[c];
 			AA_GROW(ce->coro_methods, ce->coro_methods_cap, ce->n_coro_methods + 1);
@@ -435,20 +352,20 @@ static void add_tails(struct aa_index *x, const size_t *files, size_t k)
 		for (size_t i = 0; s && i < s->n_funcs; i++) {
 			if (!s->funcs[i].is_coroutine)
 				continue;
-			smap_put(&x->callable_tails, tail_of(s->funcs[i].qualname), 0);
+			aa_map_put_str(&x->callable_tails, tail_of(s->funcs[i].qualname), 0, NULL);
 			if (!s->funcs[i].opaque)
-				smap_put(&x->coroutine_tails, tail_of(s->funcs[i].qualname), 0);
+				aa_map_put_str(&x->coroutine_tails, tail_of(s->funcs[i].qualname), 0, NULL);
 		}
 		for (size_t i = 0; s && i < s->n_classes; i++)
-			smap_put(&x->callable_tails, tail_of(s->classes[i].qualname), 0);
+			aa_map_put_str(&x->callable_tails, tail_of(s->classes[i].qualname), 0, NULL);
 		for (size_t i = 0; s && i < s->n_exports; i++)
-			smap_put(&x->callable_tails, tail_of(s->exports[i].name), 0);
+			aa_map_put_str(&x->callable_tails, tail_of(s->exports[i].name), 0, NULL);
 		/* A module reaches coroutines through what it defines or re-exports. */
 		bool reaches = s && s->n_exports;
 		for (size_t i = 0; s && i < s->n_funcs && !reaches; i++)
 			reaches = s->funcs[i].is_coroutine;
 		if (reaches)
-			smap_put(&x->callable_tails, tail_of(s->module), 0);
+			aa_map_put_str(&x->callable_tails, tail_of(s->module), 0, NULL);
 	}
 }
 
@@ -494,10 +411,10 @@ static bool coroutine_needles(struct aa_index *x, const char *q, char **needles,
 	 * export names are in the set too. So a tail that no coroutine function, class,
 	 * export or module with coroutines has cannot resolve to a coroutine: most imports
 	 * stop here, unresolved. */
-	if (aa_index_smap_get(&x->callable_tails, tail_of(q)) == NONE)
+	if (aa_map_get_str(&x->callable_tails, tail_of(q)) == NONE)
 		return false;
 	struct ent e = resolve(x, q, 0);
-	*unresolved = e.kind == ENT_NONE && aa_index_smap_get(&x->coroutine_tails, tail_of(q)) != NONE;
+	*unresolved = e.kind == ENT_NONE && aa_map_get_str(&x->coroutine_tails, tail_of(q)) != NONE;
 	if (e.kind == ENT_FUNC) {
 		const struct aa_sum_func *f = x->funcs[e.id].f;
 		*by_name = f->is_coroutine && !f->opaque;
@@ -535,7 +452,7 @@ struct memo_entry {
 };
 
 struct needle_memo {
-	struct smap by_name;         /* import name (borrowed from a summary) -> entry */
+	struct aa_map by_name;       /* import name (borrowed from a summary) -> entry */
 	struct memo_entry *entries;
 	size_t n_entries, entries_cap;
 	char **pool;                 /* owned needles: the entries', then per-file "bound(" */
@@ -546,7 +463,7 @@ struct needle_memo {
  * grows: keep ids, not pointers, across calls. */
 static uint32_t memo_id(struct aa_index *x, struct needle_memo *m, const char *q)
 {
-	uint32_t id = aa_index_smap_get(&m->by_name, q);
+	uint32_t id = aa_map_get_str(&m->by_name, q);
 	if (id != NONE)
 		return id;
 	char *found[MAX_NEEDLES];
@@ -559,7 +476,7 @@ static uint32_t memo_id(struct aa_index *x, struct needle_memo *m, const char *q
 	if (n) /* the pool may still be NULL */
 		memcpy(m->pool + m->n_pool, found, n * sizeof(*found));
 	m->n_pool += n;
-	smap_put(&m->by_name, q, (uint32_t)m->n_entries);
+	aa_map_put_str(&m->by_name, q, (uint32_t)m->n_entries, NULL);
 	return (uint32_t)m->n_entries++;
 }
 
@@ -582,7 +499,7 @@ static void memo_release(struct needle_memo *m)
 		free(m->pool[i]);
 	free(m->pool);
 	free(m->entries);
-	smap_release(&m->by_name);
+	aa_map_release(&m->by_name);
 }
 
 static void release(struct aa_index *x)
@@ -596,13 +513,13 @@ static void release(struct aa_index *x)
 	free(x->funcs);
 	free(x->export_targets);
 	free(x->func_base);
-	smap_release(&x->func_by_name);
-	smap_release(&x->class_by_name);
-	smap_release(&x->export_by_name);
-	smap_release(&x->module_by_name);
-	smap_release(&x->attr_by_name);
-	smap_release(&x->callable_tails);
-	smap_release(&x->coroutine_tails);
+	aa_map_release(&x->func_by_name);
+	aa_map_release(&x->class_by_name);
+	aa_map_release(&x->export_by_name);
+	aa_map_release(&x->module_by_name);
+	aa_map_release(&x->attr_by_name);
+	aa_map_release(&x->callable_tails);
+	aa_map_release(&x->coroutine_tails);
 	free(x->attr_types);
 }
 
@@ -776,10 +693,10 @@ static void want_ref(struct aa_index *x, struct wants *w, const struct aa_ref *r
 		size_t len = strcspn(p, ".");
 		struct aa_buf name = AA_BUF_INIT;
 		member_name(&name, c->c->qualname, p, len);
-		uint32_t a = aa_index_smap_get(&x->attr_by_name, name.data);
+		uint32_t a = aa_map_get_str(&x->attr_by_name, name.data);
 		if (a != NONE)
 			want_module_of(w, x->attr_types[a]);
-		uint32_t f = aa_index_smap_get(&x->func_by_name, name.data);
+		uint32_t f = aa_map_get_str(&x->func_by_name, name.data);
 		if (f != NONE && x->funcs[f].f->returns)
 			want_module_of(w, x->funcs[f].f->returns);
 		aa_buf_release(&name);

@@ -9,19 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/base/map.h"
 #include "analyzer/facts/summary.h"
 #include "analyzer/index/index.h"
 
 #define NONE AA_INDEX_NONE
 
-/* ---- a string -> uint32 map (open addressing; keys borrowed) ------------------------ */
-
-struct smap {
-	const char **keys;
-	uint32_t *vals;
-	uint32_t *hashes; /* low bits of each key's hash: probes compare them before the key */
-	size_t cap, len;
-};
+/* The maps below (string -> uint32, keys borrowed) answer NONE for a missing key. The
+ * first put of a name wins: a name defined twice keeps its first meaning (deterministic:
+ * summaries come in file order). */
+_Static_assert(NONE == AA_MAP_NONE, "a map's missing key reads as NONE");
 
 /* ---- the index ------------------------------------------------------------------- */
 
@@ -52,7 +49,7 @@ struct aa_index {
 	size_t n_funcs, funcs_cap;
 	struct class_ent *classes;
 	size_t n_classes, classes_cap;
-	struct smap func_by_name, class_by_name, export_by_name, module_by_name, attr_by_name;
+	struct aa_map func_by_name, class_by_name, export_by_name, module_by_name, attr_by_name;
 	const char **attr_types; /* by attribute id */
 	size_t n_attrs, attrs_cap;
 	const char **export_targets; /* by export id */
@@ -60,19 +57,12 @@ struct aa_index {
 	uint32_t *func_base; /* per summary: id of its first function */
 	/* Last components of the names an import can reach a coroutine through (coroutine
 	 * functions, classes, exports); kept only by aa_index_new's indexes. */
-	struct smap callable_tails;
+	struct aa_map callable_tails;
 	/* Last components of the project's coroutine functions (undecorated or with known
 	 * decorators): an import of such a name that does not resolve may go through a
 	 * package that re-exports it. */
-	struct smap coroutine_tails;
+	struct aa_map coroutine_tails;
 };
 
-/* The value of key, or NONE. */
-uint32_t aa_index_smap_get(const struct smap *m, const char *key);
-
-/* The same with key's hash given (aa_index_smap_hash): a name looked up in several maps
- * is hashed once. */
-uint64_t aa_index_smap_hash(const char *key);
-uint32_t aa_index_smap_get_hashed(const struct smap *m, const char *key, uint64_t hash);
 
 #endif

@@ -1,6 +1,6 @@
 #include "analyzer/index/modmap.h"
 #include "analyzer/base/buf.h"
-#include "analyzer/base/hash.h"
+#include "analyzer/base/map.h"
 #include "analyzer/facts/stdlib_modules.h"
 #include "analyzer/base/xalloc.h"
 
@@ -9,43 +9,37 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define AMBIGUOUS (-2L)
-
-struct entry {
-	char *name; /* owned */
-	long file;  /* file index, or AMBIGUOUS */
-};
+/* by_name's value for a name two files claim (any value but a file index and AA_MAP_NONE). */
+#define AMBIGUOUS (AA_MAP_NONE - 1)
 
 struct aa_modmap {
 	char **primary;   /* owned, as are its strings; per file */
 	size_t n_files;
 	bool *is_package; /* per file */
-	struct entry *entries; /* open addressing by name */
-	size_t cap, used;
-	char **tops;      /* owned; first components, open addressing (NULL = empty) */
-	size_t tops_cap;
+	struct aa_map by_name; /* module name -> file index, or AMBIGUOUS; keys borrowed from names */
+	char **names;     /* owned, as are its strings; by_name's keys */
+	size_t n_names, names_cap;
+	struct aa_map tops; /* first components but the standard library's (value 0); keys borrowed from names */
 };
 
-static struct entry *slot(const struct aa_modmap *m, const char *name, size_t len)
+static void add_name(struct aa_modmap *m, const char *name, uint32_t file)
 {
-	size_t mask = m->cap - 1;
-	for (size_t i = aa_hash_bytes(name, len, 0) & mask;; i = (i + 1) & mask) {
-		struct entry *e = &m->entries[i];
-		if (!e->name || (!strncmp(e->name, name, len) && e->name[len] == '\0'))
-			return e;
+	struct aa_map_key key = aa_map_key(name, strlen(name), 0);
+	uint32_t had = aa_map_get(&m->by_name, &key);
+	if (had == AA_MAP_NONE) {
+		/* The key is a copy the map owns: a file's primary name is replaced below. */
+		AA_GROW(m->names, m->names_cap, m->n_names + 1);
+		key.data = m->names[m->n_names++] = aa_xstrdup(name);
+		aa_map_put(&m->by_name, &key, file, NULL);
+	} else if (had != file) {
+		*aa_map_put(&m->by_name, &key, file, NULL) = AMBIGUOUS;
 	}
 }
 
-static void add_name(struct aa_modmap *m, const char *name, long file)
+static uint32_t file_of(const struct aa_modmap *m, const char *name, size_t len)
 {
-	struct entry *e = slot(m, name, strlen(name));
-	if (!e->name) {
-		e->name = aa_xstrdup(name);
-		e->file = file;
-		m->used++;
-	} else if (e->file != file) {
-		e->file = AMBIGUOUS;
-	}
+	struct aa_map_key key = aa_map_key(name, len, 0);
+	return aa_map_get(&m->by_name, &key);
 }
 
 static bool is_identifier(const char *s, size_t len)
@@ -93,87 +87,44 @@ static char *dotted_from(const char *path, size_t from, bool *is_package)
 	return aa_buf_detach(&out);
 }
 
-/* Memo of "does this directory hold __init__.py", by directory path (open addressing:
- * every file asks for each of its parent directories). */
-struct dir_cache {
-	char **dirs;    /* owned keys, NULL = empty slot */
-	bool *has_init;
-	size_t len, cap;
-};
-
-/* The slot of dir[0..len), inserted (has_init false) when *is_new. */
-static size_t dir_slot(struct dir_cache *c, const char *dir, size_t len, bool *is_new)
+/* Whether dir[0..len) holds an __init__.py, through dirs, the memo of every directory
+ * asked about (every file asks for each of its parent directories): directory -> 1 or 0.
+ * The keys are prefixes of the discovered files' paths (borrowed). */
+static bool dir_has_init(struct aa_map *dirs, const char *dir, size_t len)
 {
-	if ((c->len + 1) * 2 > c->cap) {
-		struct dir_cache old = *c;
-		c->cap = old.cap ? old.cap * 2 : 256;
-		c->len = 0;
-		c->dirs = aa_xcalloc(c->cap, sizeof(*c->dirs));
-		c->has_init = aa_xcalloc(c->cap, sizeof(*c->has_init));
-		for (size_t i = 0; i < old.cap; i++) {
-			if (!old.dirs[i])
-				continue;
-			size_t at = aa_hash_bytes(old.dirs[i], strlen(old.dirs[i]), 0) & (c->cap - 1);
-			while (c->dirs[at])
-				at = (at + 1) & (c->cap - 1);
-			c->dirs[at] = old.dirs[i];
-			c->has_init[at] = old.has_init[i];
-			c->len++;
-		}
-		free(old.dirs);
-		free(old.has_init);
-	}
-	size_t at = aa_hash_bytes(dir, len, 0) & (c->cap - 1);
-	while (c->dirs[at]) {
-		if (!strncmp(c->dirs[at], dir, len) && c->dirs[at][len] == '\0') {
-			*is_new = false;
-			return at;
-		}
-		at = (at + 1) & (c->cap - 1);
-	}
-	c->dirs[at] = aa_xstrndup(dir, len);
-	c->has_init[at] = false;
-	c->len++;
-	*is_new = true;
-	return at;
-}
-
-static bool dir_has_init(struct dir_cache *c, const char *dir, size_t len)
-{
+	struct aa_map_key key = aa_map_key(dir, len, 0);
 	bool is_new;
-	size_t at = dir_slot(c, dir, len, &is_new);
+	uint32_t *has_init = aa_map_put(dirs, &key, 0, &is_new);
 	if (is_new) {
 		char *probe = aa_xasprintf("%.*s%s__init__.py", (int)len, dir, len ? "/" : "");
 		struct stat st;
-		c->has_init[at] = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
+		*has_init = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
 		free(probe);
 	}
-	return c->has_init[at];
+	return *has_init;
 }
 
 /* Directories whose __init__.py discovery found need no stat. */
-static void seed_dir_cache(struct dir_cache *c, const struct aa_discovered_file *files, size_t n)
+static void seed_dir_cache(struct aa_map *dirs, const struct aa_discovered_file *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *slash = strrchr(files[i].path, '/');
 		const char *base = slash ? slash + 1 : files[i].path;
 		if (strcmp(base, "__init__.py") || files[i].dangling)
 			continue;
-		bool is_new;
-		size_t len = slash ? (size_t)(slash - files[i].path) : 0;
-		size_t at = dir_slot(c, files[i].path, len, &is_new); /* may grow has_init */
-		c->has_init[at] = true;
+		struct aa_map_key key = aa_map_key(files[i].path, slash ? (size_t)(slash - files[i].path) : 0, 0);
+		aa_map_put(dirs, &key, 1, NULL);
 	}
 }
 
 /* Offset in path where its package root ends: after the last directory, walking up,
  * that has no __init__.py. */
-static size_t package_root(struct dir_cache *c, const char *path)
+static size_t package_root(struct aa_map *dirs, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dir_len = slash ? (size_t)(slash - path) : 0;
 	for (;;) {
-		if (!slash || !dir_has_init(c, path, dir_len))
+		if (!slash || !dir_has_init(dirs, path, dir_len))
 			return slash ? dir_len + 1 : 0;
 		const char *up = dir_len ? memrchr(path, '/', dir_len) : NULL;
 		if (!up) {
@@ -186,17 +137,6 @@ static size_t package_root(struct dir_cache *c, const char *path)
 	}
 }
 
-/* The slot of the first component name[0..len) in tops: where it is, or the empty slot
- * where it would go (the table is at most half full). */
-static size_t top_slot(const struct aa_modmap *m, const char *name, size_t len)
-{
-	size_t mask = m->tops_cap - 1;
-	size_t at = aa_hash_bytes(name, len, 0) & mask;
-	while (m->tops[at] && (strncmp(m->tops[at], name, len) || m->tops[at][len] != '\0'))
-		at = (at + 1) & mask;
-	return at;
-}
-
 struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t n, const char *const *roots,
 				  size_t n_roots)
 {
@@ -204,12 +144,9 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 	m->primary = aa_xcalloc(n ? n : 1, sizeof(char *));
 	m->is_package = aa_xcalloc(n ? n : 1, sizeof(bool));
 	m->n_files = n;
-	m->cap = 64;
-	while (m->cap < n * 4)
-		m->cap *= 2;
-	m->entries = aa_xcalloc(m->cap, sizeof(*m->entries));
-	struct dir_cache cache = { 0 };
-	seed_dir_cache(&cache, files, n);
+	aa_map_reserve(&m->by_name, 2 * n); /* a file's name and its name from its root */
+	struct aa_map dirs = AA_MAP_INIT;
+	seed_dir_cache(&dirs, files, n);
 	/* Discovery lists a directory's files together: the package root of the previous
 	 * file's directory is usually this one's too (one walk up per directory). */
 	const char *prev_dir = NULL;
@@ -222,7 +159,7 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		if (prev_dir && dir_len == prev_dir_len && !memcmp(path, prev_dir, dir_len)) {
 			root = prev_root;
 		} else {
-			root = package_root(&cache, path);
+			root = package_root(&dirs, path);
 			prev_dir = path;
 			prev_dir_len = dir_len;
 			prev_root = root;
@@ -232,7 +169,7 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		if (name) {
 			m->primary[i] = name;
 			m->is_package[i] = pkg;
-			add_name(m, name, (long)i);
+			add_name(m, name, (uint32_t)i);
 		}
 		/* The name relative to the root that found the file (namespace packages). */
 		for (size_t r = 0; r < n_roots; r++) {
@@ -254,10 +191,10 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 				if (!m->primary[i]) {
 					m->primary[i] = alt;
 					m->is_package[i] = rpkg;
-					add_name(m, alt, (long)i);
+					add_name(m, alt, (uint32_t)i);
 				} else {
 					if (strcmp(alt, m->primary[i]))
-						add_name(m, alt, (long)i);
+						add_name(m, alt, (uint32_t)i);
 					free(alt);
 				}
 			}
@@ -269,7 +206,7 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 	 * would mix their definitions: the path from the root that found it when that is
 	 * unique, else the name made unique by the file's index (never importable). */
 	for (size_t i = 0; i < n; i++) {
-		if (!m->primary[i] || slot(m, m->primary[i], strlen(m->primary[i]))->file != AMBIGUOUS)
+		if (!m->primary[i] || file_of(m, m->primary[i], strlen(m->primary[i])) != AMBIGUOUS)
 			continue;
 		char *own = NULL;
 		for (size_t r = 0; r < n_roots && !own; r++) {
@@ -282,32 +219,23 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 			bool pkg;
 			own = dotted_from(files[i].path, dot ? 0 : rl + 1, &pkg);
 		}
-		if (!own || strcmp(own, m->primary[i]) == 0 || slot(m, own, strlen(own))->file != (long)i) {
+		if (!own || strcmp(own, m->primary[i]) == 0 || file_of(m, own, strlen(own)) != i) {
 			free(own);
 			own = aa_xasprintf("%s#%zu", m->primary[i], i);
 		}
 		free(m->primary[i]);
 		m->primary[i] = own;
 	}
-	for (size_t i = 0; i < cache.cap; i++)
-		free(cache.dirs[i]);
-	free(cache.dirs);
-	free(cache.has_init);
+	aa_map_release(&dirs);
 	/* First components but the standard library's, for a cheap "can this name be
 	 * project code" test (asked for every import of every skipped file: hashed, not
 	 * searched, and the stdlib list is searched once per top here). */
-	m->tops_cap = 64;
-	while (m->tops_cap < (m->used ? m->used : 1) * 2)
-		m->tops_cap *= 2;
-	m->tops = aa_xcalloc(m->tops_cap, sizeof(char *));
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->entries[i].name)
-			continue;
-		const char *nm = m->entries[i].name;
-		size_t tl = strcspn(nm, ".");
-		size_t at = top_slot(m, nm, tl);
-		if (!m->tops[at] && !aa_stdlib_module(nm, tl))
-			m->tops[at] = aa_xstrndup(nm, tl);
+	aa_map_reserve(&m->tops, m->n_names);
+	for (size_t i = 0; i < m->n_names; i++) {
+		const char *nm = m->names[i];
+		struct aa_map_key top = aa_map_key(nm, strcspn(nm, "."), 0);
+		if (aa_map_get(&m->tops, &top) == AA_MAP_NONE && !aa_stdlib_module(nm, top.len))
+			aa_map_put(&m->tops, &top, 0, NULL);
 	}
 	return m;
 }
@@ -316,12 +244,11 @@ void aa_modmap_free(struct aa_modmap *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->entries[i].name);
-	free(m->entries);
-	for (size_t i = 0; i < m->tops_cap; i++)
-		free(m->tops[i]);
-	free(m->tops);
+	aa_map_release(&m->by_name);
+	aa_map_release(&m->tops);
+	for (size_t i = 0; i < m->n_names; i++)
+		free(m->names[i]);
+	free(m->names);
 	for (size_t i = 0; i < m->n_files; i++)
 		free(m->primary[i]);
 	free(m->is_package);
@@ -337,11 +264,12 @@ const char *aa_modmap_module(const struct aa_modmap *m, size_t file, bool *is_pa
 
 long aa_modmap_find(const struct aa_modmap *m, const char *name, size_t len)
 {
-	const struct entry *e = slot(m, name, len);
-	return e->name && e->file >= 0 ? e->file : -1;
+	uint32_t file = file_of(m, name, len);
+	return file == AA_MAP_NONE || file == AMBIGUOUS ? -1 : (long)file;
 }
 
 bool aa_modmap_has_project_top(const struct aa_modmap *m, const char *name, size_t len)
 {
-	return m->tops[top_slot(m, name, len)] != NULL;
+	struct aa_map_key top = aa_map_key(name, len, 0);
+	return aa_map_get(&m->tops, &top) != AA_MAP_NONE;
 }
