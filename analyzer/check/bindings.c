@@ -2,6 +2,7 @@
 
 #include "analyzer/check/bindings.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 /* Beyond this many nodes a body is not scanned (unknown). */
 #define MAX_BODY_NODES 200000u
@@ -192,9 +193,7 @@ static enum aa_visit visit(void *ud, TSNode n)
 		return AA_VISIT_SKIP;
 	if (k != s->identifier)
 		return AA_VISIT_DESCEND;
-	uint32_t len;
-	const char *t = aa_ctx_text(w->ctx, n, &len);
-	if (len != w->len || memcmp(t, w->name, len))
+	if (!aa_node_text_is(aa_ctx_source(w->ctx)->text, n, w->name, w->len))
 		return AA_VISIT_SKIP;
 	struct aa_binding b;
 	if (classify(w, n, &b) && !w->fn(w->ud, &b))

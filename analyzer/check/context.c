@@ -1,6 +1,7 @@
 #include "analyzer/check/ctx_impl.h"
 #include "analyzer/engine/summarize.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/node.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -49,16 +50,12 @@ const char *aa_ctx_function_name(struct aa_ctx *ctx)
 
 const char *aa_ctx_text(const struct aa_ctx *ctx, TSNode node, uint32_t *len)
 {
-	uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
-	*len = e - s;
-	return ctx->src->text + s;
+	return aa_node_text(ctx->src->text, node, len);
 }
 
 bool aa_ctx_text_is(const struct aa_ctx *ctx, TSNode node, const char *s)
 {
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, node, &len);
-	return strlen(s) == len && !memcmp(t, s, len);
+	return aa_node_text_is(ctx->src->text, node, s, (uint32_t)strlen(s));
 }
 
 struct aa_meaning aa_ctx_eval(struct aa_ctx *ctx, TSNode expr)

@@ -2,6 +2,7 @@
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -150,12 +151,6 @@ static bool non_blocking_fd(struct aa_ctx *ctx, TSNode call)
 
 #define MAX_SCAN_NODES 50000
 
-static const char *ctx_text_at(const struct aa_ctx *ctx, TSNode n)
-{
-	uint32_t len;
-	return aa_ctx_text(ctx, n, &len);
-}
-
 static TSNode climb_parens(const struct aa_syms *s, TSNode n)
 {
 	TSNode p = ts_node_parent(n);
@@ -223,7 +218,7 @@ static enum aa_visit visit_reads(void *ud, TSNode n)
 	struct aa_ctx *ctx = h->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (ts_node_symbol(n) != s->identifier || ts_node_eq(n, h->target) ||
-	    ts_node_end_byte(n) - ts_node_start_byte(n) != h->len || memcmp(ctx_text_at(ctx, n), h->name, h->len))
+	    !aa_node_text_is(aa_ctx_source(ctx)->text, n, h->name, h->len))
 		return AA_VISIT_DESCEND;
 	TSNode p = aa_ctx_parent(ctx, n);
 	TSSymbol pk = ts_node_symbol(p);

@@ -5,6 +5,7 @@
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 /* Bound on the nodes a scan of one function visits (beyond it: unknown, quiet). */
 #define MAX_SCAN_NODES 1000000u
@@ -137,14 +138,6 @@ static bool has_async_keyword(const struct aa_ctx *ctx, TSNode n)
 	return false;
 }
 
-static bool texts_equal(const struct aa_ctx *ctx, TSNode a, TSNode b)
-{
-	uint32_t la, lb;
-	const char *ta = aa_ctx_text(ctx, a, &la);
-	const char *tb = aa_ctx_text(ctx, b, &lb);
-	return la == lb && !memcmp(ta, tb, la);
-}
-
 /* `recv.name(...)` for this receiver text; name NULL matches any of guard_methods. */
 static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv, const char *name)
 {
@@ -156,7 +149,7 @@ static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv
 		return false;
 	TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
 	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
-	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !texts_equal(ctx, obj, recv))
+	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !aa_node_same_text(aa_ctx_source(ctx)->text, obj, recv))
 		return false;
 	if (name)
 		return aa_ctx_text_is(ctx, attr, name);
@@ -208,7 +201,8 @@ static enum aa_visit visit_guard(void *ud, TSNode n)
 	if (k == s->await && ts_node_end_byte(n) > g->await_end)
 		g->await_end = ts_node_end_byte(n);
 	bool name = k == s->identifier || k == s->attribute;
-	if ((start < g->await_end && name && texts_equal(g->ctx, n, g->recv)) || is_method_call_on(g->ctx, n, g->recv, NULL)) {
+	if ((start < g->await_end && name && aa_node_same_text(aa_ctx_source(g->ctx)->text, n, g->recv)) ||
+	    is_method_call_on(g->ctx, n, g->recv, NULL)) {
 		g->found = true;
 		return AA_VISIT_STOP;
 	}

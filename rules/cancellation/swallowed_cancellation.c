@@ -6,6 +6,7 @@
  */
 #include "rules/cancellation/scopes.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 #include "rules/rules.h"
 
 #include <stdbool.h>
@@ -137,14 +138,6 @@ struct handler {
 	TSNode alias; /* `as e`: the caught object's name, or null */
 };
 
-static bool text_eq(struct aa_ctx *ctx, TSNode a, TSNode b)
-{
-	uint32_t la, lb;
-	const char *ta = aa_ctx_text(ctx, a, &la);
-	const char *tb = aa_ctx_text(ctx, b, &lb);
-	return la == lb && !memcmp(ta, tb, la);
-}
-
 /* Does this raise propagate the cancellation? BROAD: any raise. NAMED: a bare `raise`,
  * the caught object (`raise e`, with or without a cause), or a cancellation class. */
 static bool raise_ok(const struct handler *h, TSNode st)
@@ -157,7 +150,8 @@ static bool raise_ok(const struct handler *h, TSNode st)
 	if (ts_node_is_null(e) || ts_node_eq(e, ts_node_child_by_field_id(st, s->f.cause)))
 		return true; /* bare raise */
 	e = unparen(s, e);
-	if (!ts_node_is_null(h->alias) && ts_node_symbol(e) == s->identifier && text_eq(ctx, e, h->alias))
+	if (!ts_node_is_null(h->alias) && ts_node_symbol(e) == s->identifier &&
+	    aa_node_same_text(aa_ctx_source(ctx)->text, e, h->alias))
 		return true;
 	if (ts_node_symbol(e) == s->call)
 		e = ts_node_child_by_field_id(e, s->f.function);
@@ -426,7 +420,8 @@ static enum aa_visit handoff_visit(void *ud, TSNode n)
 			return AA_VISIT_STOP;
 		}
 	}
-	if (k == s->identifier && !ts_node_is_null(h->alias) && text_eq(h->ctx, n, h->alias) &&
+	if (k == s->identifier && !ts_node_is_null(h->alias) &&
+	    aa_node_same_text(aa_ctx_source(h->ctx)->text, n, h->alias) &&
 	    use_hands_on(h->ctx, n, h->body)) {
 		h->found = true;
 		return AA_VISIT_STOP;
@@ -484,10 +479,11 @@ static enum aa_visit cancelled_visit(void *ud, TSNode n)
 		}
 		add_cancelled(c, recv);
 		/* `for t in tasks: t.cancel()` cancels every task of `tasks` */
+		const char *src = aa_ctx_source(ctx)->text;
 		TSNode p = ts_node_parent(n);
 		for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, c->fn_body); g++, p = ts_node_parent(p)) {
 			if (ts_node_symbol(p) == s->for_statement &&
-			    text_eq(ctx, ts_node_child_by_field_id(p, s->f.left), recv)) {
+			    aa_node_same_text(src, ts_node_child_by_field_id(p, s->f.left), recv)) {
 				add_cancelled(c, ts_node_child_by_field_id(p, s->f.right));
 				break;
 			}
@@ -499,7 +495,7 @@ static enum aa_visit cancelled_visit(void *ud, TSNode n)
 static bool is_cancelled(const struct cancelled *c, TSNode e)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (text_eq(c->ctx, c->names[i], e))
+		if (aa_node_same_text(aa_ctx_source(c->ctx)->text, c->names[i], e))
 			return true;
 	return false;
 }

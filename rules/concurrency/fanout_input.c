@@ -6,6 +6,7 @@
 #include "analyzer/check/bindings.h"
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 /* How far values are followed back (names, comprehensions, pass-through calls). */
 #define MAX_DEPTH 8
@@ -324,9 +325,7 @@ static enum aa_visit find_callers(void *ud, TSNode n)
 	const struct aa_syms *s = aa_ctx_syms(cs->x->ctx);
 	if (ts_node_symbol(n) != s->identifier || ts_node_eq(n, cs->def_name))
 		return AA_VISIT_DESCEND;
-	uint32_t len;
-	const char *t = aa_ctx_text(cs->x->ctx, n, &len);
-	if (len != cs->len || memcmp(t, cs->name, len))
+	if (!aa_node_text_is(aa_ctx_source(cs->x->ctx)->text, n, cs->name, cs->len))
 		return AA_VISIT_DESCEND;
 	/* `f(...)`, or `obj.f(...)` */
 	TSNode p = ts_node_parent(n);

@@ -4,6 +4,7 @@
 
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 #include "rules/rules.h"
 
 extern const struct aa_rule aa_rule_manual_acquire;
@@ -34,9 +35,7 @@ static bool is_release_of(struct aa_ctx *ctx, TSNode attr, const char *recv, uin
 	TSNode obj = ts_node_child_by_field_id(attr, s->f.object);
 	if (ts_node_is_null(name) || ts_node_is_null(obj) || !aa_ctx_text_is(ctx, name, "release"))
 		return false;
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, obj, &len);
-	return len == recv_len && !memcmp(t, recv, len);
+	return aa_node_text_is(aa_ctx_source(ctx)->text, obj, recv, recv_len);
 }
 
 static bool is_in_lambda(const struct aa_syms *s, TSNode n, TSNode stop)

@@ -3,6 +3,7 @@
 
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 #include "rules/rules.h"
 
 extern const struct aa_rule aa_rule_unbounded_queue;
@@ -36,22 +37,16 @@ struct feed_scan {
 static bool names_queue(struct feed_scan *f, TSNode recv)
 {
 	const struct aa_syms *s = aa_ctx_syms(f->ctx);
-	uint32_t len;
-	const char *t;
-	if (!f->self_attr) {
-		if (ts_node_symbol(recv) != s->identifier)
-			return false;
-		t = aa_ctx_text(f->ctx, recv, &len);
-		return len == f->len && !memcmp(t, f->name, len);
-	}
+	const char *src = aa_ctx_source(f->ctx)->text;
+	if (!f->self_attr)
+		return ts_node_symbol(recv) == s->identifier && aa_node_text_is(src, recv, f->name, f->len);
 	if (ts_node_symbol(recv) != s->attribute)
 		return false;
 	TSNode obj = ts_node_child_by_field_id(recv, s->f.object);
 	TSNode attr = ts_node_child_by_field_id(recv, s->f.attribute);
 	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !aa_ctx_text_is(f->ctx, obj, "self"))
 		return false;
-	t = aa_ctx_text(f->ctx, attr, &len);
-	return len == f->len && !memcmp(t, f->name, len);
+	return aa_node_text_is(src, attr, f->name, f->len);
 }
 
 /* The call `<queue>.<one of methods>(...)`. */

@@ -1,5 +1,6 @@
 #include "rules/coroutines/coroutine.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/engine/summarize.h"
 
@@ -430,9 +431,8 @@ static enum aa_visit visit_stream_names(void *ud, TSNode node)
 	struct stream_scan *sc = ud;
 	if (ts_node_symbol(node) != aa_ctx_syms(sc->ctx)->identifier)
 		return AA_VISIT_DESCEND;
-	uint32_t l;
-	const char *t = aa_ctx_text(sc->ctx, node, &l);
-	if (l == sc->len && !memcmp(t, sc->name, sc->len) && !benign_occurrence(sc->ctx, node, sc->fn, sc->scope, &sc->cls))
+	if (aa_node_text_is(aa_ctx_source(sc->ctx)->text, node, sc->name, sc->len) &&
+	    !benign_occurrence(sc->ctx, node, sc->fn, sc->scope, &sc->cls))
 		return AA_VISIT_STOP;
 	return AA_VISIT_DESCEND;
 }

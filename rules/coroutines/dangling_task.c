@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/node.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
 
@@ -34,13 +35,6 @@ static TSNode skip_parens_up(const struct aa_syms *s, TSNode n, TSNode *child)
 	return p;
 }
 
-static bool text_eq(const struct aa_ctx *ctx, TSNode n, const char *name, uint32_t len)
-{
-	uint32_t l;
-	const char *t = aa_ctx_text(ctx, n, &l);
-	return l == len && !memcmp(t, name, len);
-}
-
 static bool is_param_name(const struct aa_ctx *ctx, TSNode p, const char *name, uint32_t len)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -54,7 +48,8 @@ static bool is_param_name(const struct aa_ctx *ctx, TSNode p, const char *name, 
 	k = ts_node_symbol(p);
 	if (k == s->list_splat_pattern || k == s->dictionary_splat_pattern)
 		p = ts_node_named_child(p, 0);
-	return !ts_node_is_null(p) && ts_node_symbol(p) == s->identifier && text_eq(ctx, p, name, len);
+	return !ts_node_is_null(p) && ts_node_symbol(p) == s->identifier &&
+	       aa_node_text_is(aa_ctx_source(ctx)->text, p, name, len);
 }
 
 /* A def or lambda whose parameters rebind name: its body sees its own variable. */
@@ -88,7 +83,8 @@ static bool comprehension_binds(const struct aa_ctx *ctx, TSNode comp, const cha
 		unsigned budget = 4096;
 		for (;;) {
 			TSNode cur = ts_tree_cursor_current_node(&c);
-			if (ts_node_symbol(cur) == s->identifier && text_eq(ctx, cur, name, len)) {
+			if (ts_node_symbol(cur) == s->identifier &&
+			    aa_node_text_is(aa_ctx_source(ctx)->text, cur, name, len)) {
 				found = true;
 				break;
 			}
