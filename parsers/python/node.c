@@ -1,5 +1,6 @@
 #include "parsers/python/node.h"
 
+#include <limits.h>
 #include <string.h>
 
 const char *aa_node_text(const char *src, TSNode n, uint32_t *len)
@@ -21,4 +22,31 @@ bool aa_node_same_text(const char *src, TSNode a, TSNode b)
 	uint32_t len;
 	const char *t = aa_node_text(src, b, &len);
 	return aa_node_text_is(src, a, t, len);
+}
+
+TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n)
+{
+	uint32_t count = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		if (ts_node_symbol(c) != s->comment)
+			return c;
+	}
+	return (TSNode){ 0 };
+}
+
+TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how)
+{
+	return aa_node_unparen_at_most(s, n, how, UINT_MAX);
+}
+
+TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unparen how, unsigned max_levels)
+{
+	for (unsigned i = 0; i < max_levels && !ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression;
+	     i++) {
+		if (how == AA_UNPAREN_SOLE && ts_node_named_child_count(n) != 1)
+			break;
+		n = how == AA_UNPAREN_CODE ? aa_node_first_code_child(s, n) : ts_node_named_child(n, 0);
+	}
+	return n;
 }

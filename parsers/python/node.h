@@ -1,6 +1,7 @@
 /*
  * node.h: small questions about one syntax node that the model, the engine and the
- * rules all ask: its text.
+ * rules all ask: its text, its first child that is code, and the expression inside its
+ * parentheses.
  *
  * Every function is a pure function of its arguments: the node (and the tree it is in),
  * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
@@ -14,6 +15,8 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
+#include "parsers/python/syms.h"
+
 /* --- text ------------------------------------------------------------------------ */
 
 /* n's source text (not NUL-terminated; borrowed from src) and its length in *len. src is
@@ -26,5 +29,29 @@ bool aa_node_text_is(const char *src, TSNode n, const char *text, uint32_t len);
 
 /* True when a and b have the same text (`x` here and `x` there). Neither may be null. */
 bool aa_node_same_text(const char *src, TSNode a, TSNode b);
+
+/* --- children -------------------------------------------------------------------- */
+
+/* n's first named child that is not a comment, or a null node. */
+TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n);
+
+/* --- down through parentheses ---------------------------------------------------- */
+
+/* Which child of a parenthesized_expression aa_node_unparen() steps into. The
+ * kinds differ only when a comment stands inside the parentheses, `(  # why\n  x)`. */
+enum aa_unparen {
+	AA_UNPAREN_FIRST,  /* the first named child, even a comment */
+	AA_UNPAREN_CODE,   /* the first named child that is not a comment */
+	AA_UNPAREN_SOLE,   /* the only named child; a parenthesis holding a comment too is kept */
+};
+
+/* The expression inside n's parentheses, however many: n itself unless it is a
+ * parenthesized_expression, else the same of the child `how` says. Loops, one level a
+ * step, so it ends at a leaf at the latest. */
+TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how);
+
+/* As aa_node_unparen, but at most max_levels parentheses deep (the result may then
+ * still be a parenthesized_expression). */
+TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unparen how, unsigned max_levels);
 
 #endif

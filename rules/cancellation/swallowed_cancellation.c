@@ -32,19 +32,10 @@ static bool is_cancel_qualname(const char *q)
 	return false;
 }
 
-static TSNode unparen(const struct aa_syms *s, TSNode n)
-{
-	for (int i = 0; i < 64 && !ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression &&
-			ts_node_named_child_count(n) == 1;
-	     i++)
-		n = ts_node_named_child(n, 0);
-	return n;
-}
-
 static enum catch_kind classify_one(struct aa_ctx *ctx, TSNode e)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	e = unparen(s, e);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(e))
 		return CATCH_NONE;
 	if (ts_node_symbol(e) == s->call) {
@@ -70,7 +61,7 @@ static enum catch_kind classify_one(struct aa_ctx *ctx, TSNode e)
 static enum catch_kind classify(struct aa_ctx *ctx, TSNode e)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	e = unparen(s, e);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(e))
 		return CATCH_NONE;
 	if (ts_node_symbol(e) != s->tuple && ts_node_symbol(e) != s->expression_list)
@@ -149,7 +140,7 @@ static bool raise_ok(const struct handler *h, TSNode st)
 	TSNode e = ts_node_named_child(st, 0);
 	if (ts_node_is_null(e) || ts_node_eq(e, ts_node_child_by_field_id(st, s->f.cause)))
 		return true; /* bare raise */
-	e = unparen(s, e);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
 	if (!ts_node_is_null(h->alias) && ts_node_symbol(e) == s->identifier &&
 	    aa_node_same_text(aa_ctx_source(ctx)->text, e, h->alias))
 		return true;
@@ -512,7 +503,7 @@ static bool awaits_cancelled(struct cancelled *c, TSNode e)
 {
 	struct aa_ctx *ctx = c->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	e = unparen(s, e);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(e))
 		return false;
 	if (ts_node_symbol(e) != s->call)

@@ -11,6 +11,7 @@
 #include "parsers/python/subtree.h"
 #include "analyzer/engine/summarize.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/node.h"
 
 #define MAX_PRODUCERS 4
 #define MAX_PATTERNS 4
@@ -81,7 +82,7 @@ static TSNode unwrap(struct aa_ctx *ctx, TSNode e, bool *wrapped)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	for (int i = 0; i < 4; i++) {
-		e = aa_fanout_unparen(s, e);
+		e = aa_node_unparen(s, e, AA_UNPAREN_FIRST);
 		if (ts_node_is_null(e) || ts_node_symbol(e) != s->call)
 			return (TSNode){ 0 };
 		struct aa_callee c;
@@ -188,7 +189,7 @@ static void producers_of(struct site *st, TSNode x, int depth)
 {
 	struct aa_ctx *ctx = st->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	x = aa_fanout_unparen(s, x);
+	x = aa_node_unparen(s, x, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(x) || depth > 3)
 		return;
 	TSSymbol k = ts_node_symbol(x);
@@ -344,7 +345,7 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
 		return AA_VISIT_SKIP;
 	if (k == s->await) {
-		TSNode v = aa_fanout_unparen(s, ts_node_named_child(n, 0));
+		TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_FIRST);
 		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->call && method_is(a->ctx, v, "acquire")) {
 			a->hit = true;
 			return AA_VISIT_STOP;

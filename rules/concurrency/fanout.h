@@ -82,9 +82,6 @@ bool aa_fanout_limiter_value(struct aa_ctx *ctx, TSNode value);
  * (aa_fanout_limiter_value). */
 bool aa_fanout_with_limits(struct aa_ctx *ctx, TSNode with_stmt);
 
-/* e without the parentheses around it (itself when there are none). */
-TSNode aa_fanout_unparen(const struct aa_syms *s, TSNode e);
-
 /* True when arg (an argument, or a keyword_argument) hands a limiter to the spawned
  * coroutine: an instance of a limiter class (asyncio/anyio/trio semaphores, locks and
  * capacity limiters, aiolimiter.AsyncLimiter) or a name that says so (`sem`,

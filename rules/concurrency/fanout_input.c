@@ -65,11 +65,6 @@ static bool in_list(const char *const *list, const char *s, size_t len)
 	return false;
 }
 
-static TSNode strip(struct ext *x, TSNode e)
-{
-	return aa_fanout_unparen(aa_ctx_syms(x->ctx), e);
-}
-
 /* `[i:i + 10]`, `[:100]`: a slice with an upper bound takes a batch of fixed size.
  * `[1:]` does not. */
 static bool slice_has_end(struct ext *x, TSNode sub)
@@ -134,7 +129,8 @@ static bool on_binding(void *ud, const struct aa_binding *b)
 		if (ts_node_symbol(b->node) == s->as_pattern_target) {
 			TSNode ap = aa_ctx_parent(x->ctx, b->node);
 			TSNode item = ts_node_is_null(ap) ? ap : aa_ctx_parent(x->ctx, ap);
-			TSNode v = ts_node_is_null(item) ? item : strip(x, ts_node_named_child(ap, 0));
+			TSNode v = ts_node_is_null(item) ? item : ts_node_named_child(ap, 0);
+			v = aa_node_unparen(s, v, AA_UNPAREN_FIRST);
 			if (!ts_node_is_null(v) && ts_node_symbol(ap) == s->as_pattern && ts_node_symbol(item) == s->with_item &&
 			    ts_node_symbol(v) == s->call && aa_ctx_callee(x->ctx, v)->kind == AA_CALLEE_FUNCTION)
 				ns->hit = external_call(x, v, false);
@@ -192,7 +188,7 @@ static bool on_batch_binding(void *ud, const struct aa_binding *b)
  * not step out). */
 static bool descend(struct ext *x, TSNode *e)
 {
-	*e = strip(x, *e);
+	*e = aa_node_unparen(aa_ctx_syms(x->ctx), *e, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(*e) || x->depth >= MAX_DEPTH)
 		return false;
 	x->depth++;
@@ -521,7 +517,7 @@ static bool external(struct ext *x, TSNode e)
 	} else if (k == s->subscript) {
 		r = external_subscript(x, e);
 	} else if (k == s->await) {
-		TSNode v = strip(x, ts_node_named_child(e, 0));
+		TSNode v = aa_node_unparen(s, ts_node_named_child(e, 0), AA_UNPAREN_FIRST);
 		r = !ts_node_is_null(v) && ts_node_symbol(v) == s->call && external_call(x, v, true);
 	} else if (k == s->call) {
 		r = external_call(x, e, false);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rules/concurrency/fanout.h"
+#include "parsers/python/node.h"
 
 /* Module-level callables that open a connection or make a request. */
 static const char *const net_functions[] = {
@@ -214,17 +215,10 @@ static const char *const not_limiters[] = { "aiohttp.ClientSession", "aiohttp.cl
 static const char *const limiter_words[] = { "acquire", "limit", "limiter", "throttle", "throttled", "semaphore",
 					     "sem", "slot", "slots", "permit", "rate", "ratelimit", "lock", NULL };
 
-TSNode aa_fanout_unparen(const struct aa_syms *s, TSNode e)
-{
-	while (!ts_node_is_null(e) && ts_node_symbol(e) == s->parenthesized_expression)
-		e = ts_node_named_child(e, 0);
-	return e;
-}
-
 bool aa_fanout_limiter_value(struct aa_ctx *ctx, TSNode value)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	value = aa_fanout_unparen(s, value);
+	value = aa_node_unparen(s, value, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(value))
 		return false;
 	TSSymbol k = ts_node_symbol(value);

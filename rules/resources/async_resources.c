@@ -1,6 +1,7 @@
 #include "rules/resources/async_resources.h"
 
 #include "analyzer/check/context.h"
+#include "parsers/python/node.h"
 
 #include <string.h>
 
@@ -46,8 +47,7 @@ const struct aa_resource *aa_resource_find(const char *qualname)
 const struct aa_resource *aa_resource_of_expr(struct aa_ctx *ctx, TSNode expr)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	while (!ts_node_is_null(expr) && ts_node_symbol(expr) == s->parenthesized_expression)
-		expr = ts_node_named_child(expr, 0);
+	expr = aa_node_unparen(s, expr, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(expr))
 		return NULL;
 	TSSymbol k = ts_node_symbol(expr);
