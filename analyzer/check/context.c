@@ -129,15 +129,13 @@ const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx)
 
 TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node)
 {
-	/* Nodes checked are the walker's current node or close above it. */
-	for (unsigned up = 0; ctx->walk && up < 16; up++) {
-		TSNode a = aa_walk_ancestor(ctx->walk, up);
-		if (ts_node_is_null(a))
-			break;
-		if (ts_node_eq(a, node))
-			return aa_walk_ancestor(ctx->walk, up + 1);
-	}
-	return ts_node_parent(node);
+	return aa_walk_parent(ctx->walk, node);
+}
+
+TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymbol *also, size_t n_also,
+			     TSNode *child)
+{
+	return aa_node_parent_unparen(aa_ctx_syms(ctx), ctx->walk, node, also, n_also, child);
 }
 
 bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
@@ -147,11 +145,8 @@ bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
 
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = aa_ctx_parent(ctx, p);
-	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
+	TSNode p = aa_ctx_parent_unparen(ctx, call, NULL, 0, NULL);
+	return !ts_node_is_null(p) && ts_node_symbol(p) == aa_ctx_syms(ctx)->await;
 }
 
 TSNode aa_call_arg(const struct aa_ctx *ctx, TSNode call, int index, const char *keyword)

@@ -98,6 +98,12 @@ const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
  * root every time). */
 TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
 
+/* node's nearest ancestor that is neither a parenthesized_expression nor of a kind in
+ * also[0 .. n_also), and (child, optional) the node below it: aa_node_parent_unparen
+ * (parsers/python/node.h), its parents found as aa_ctx_parent finds them. */
+TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymbol *also, size_t n_also,
+			     TSNode *child);
+
 /* True when call is the operand of `await` (through parentheses). */
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);
 

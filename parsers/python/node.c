@@ -1,4 +1,5 @@
 #include "parsers/python/node.h"
+#include "parsers/python/walk.h"
 
 #include <limits.h>
 #include <string.h>
@@ -49,4 +50,27 @@ TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unpare
 		n = how == AA_UNPAREN_CODE ? aa_node_first_code_child(s, n) : ts_node_named_child(n, 0);
 	}
 	return n;
+}
+
+static bool passed(const struct aa_syms *s, TSSymbol k, const TSSymbol *also, size_t n_also)
+{
+	if (k == s->parenthesized_expression)
+		return true;
+	for (size_t i = 0; i < n_also; i++)
+		if (k == also[i])
+			return true;
+	return false;
+}
+
+TSNode aa_node_parent_unparen(const struct aa_syms *s, const struct aa_walk_state *ws, TSNode n,
+			      const TSSymbol *also, size_t n_also, TSNode *child)
+{
+	TSNode below = n, p = aa_walk_parent(ws, n);
+	while (!ts_node_is_null(p) && passed(s, ts_node_symbol(p), also, n_also)) {
+		below = p;
+		p = aa_walk_parent(ws, p);
+	}
+	if (child)
+		*child = below;
+	return p;
 }

@@ -1,7 +1,7 @@
 /*
  * node.h: small questions about one syntax node that the model, the engine and the
- * rules all ask: its text, its first child that is code, and the expression inside its
- * parentheses.
+ * rules all ask: its text, its first child that is code, the expression inside its
+ * parentheses, and its nearest ancestor that is not a parenthesis.
  *
  * Every function is a pure function of its arguments: the node (and the tree it is in),
  * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
@@ -12,10 +12,13 @@
 #define AA_NODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
 #include "parsers/python/syms.h"
+
+struct aa_walk_state; /* walk.h */
 
 /* --- text ------------------------------------------------------------------------ */
 
@@ -53,5 +56,15 @@ TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how);
 /* As aa_node_unparen, but at most max_levels parentheses deep (the result may then
  * still be a parenthesized_expression). */
 TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unparen how, unsigned max_levels);
+
+/* --- up through parentheses ------------------------------------------------------ */
+
+/* n's nearest ancestor that is neither a parenthesized_expression nor of a kind in
+ * also[0 .. n_also) (also may be NULL when n_also is 0), or a null node above the root.
+ * *child (when child is not NULL) receives the node below that ancestor on the way up:
+ * n itself, or the outermost node passed. ws, when not NULL, is the walker's position
+ * (walk.h); it only makes the parents cheaper to find (aa_walk_parent), never different. */
+TSNode aa_node_parent_unparen(const struct aa_syms *s, const struct aa_walk_state *ws, TSNode n,
+			      const TSSymbol *also, size_t n_also, TSNode *child);
 
 #endif

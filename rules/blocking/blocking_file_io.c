@@ -151,16 +151,6 @@ static bool non_blocking_fd(struct aa_ctx *ctx, TSNode call)
 
 #define MAX_SCAN_NODES 50000
 
-static TSNode climb_parens(const struct aa_syms *s, TSNode n)
-{
-	TSNode p = ts_node_parent(n);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression) {
-		n = p;
-		p = ts_node_parent(n);
-	}
-	return n;
-}
-
 /* expr (the generator or a name bound to it) is an argument of a call that hands it to
  * a thread or to project code. */
 static bool handed_off_at(struct aa_ctx *ctx, TSNode expr)
@@ -169,7 +159,7 @@ static bool handed_off_at(struct aa_ctx *ctx, TSNode expr)
 						   "trio.to_thread.run_sync", "functools.partial", NULL };
 	static const char *const thread_methods[] = { "run_in_executor", "submit", "run_sync", NULL };
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = aa_ctx_parent(ctx, climb_parens(s, expr));
+	TSNode p = aa_ctx_parent_unparen(ctx, expr, NULL, 0, NULL);
 	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->keyword_argument)
 		p = aa_ctx_parent(ctx, p);
 	if (ts_node_is_null(p) || ts_node_symbol(p) != s->argument_list)
@@ -240,13 +230,9 @@ static bool name_handed_off(struct aa_ctx *ctx, TSNode function, TSNode target)
 static bool generator_handed_off(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode e = call, p = aa_ctx_parent(ctx, call);
 	/* `gen = (path.iterdir() if old_python else await ...)` */
-	while (!ts_node_is_null(p) &&
-	       (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->conditional_expression)) {
-		e = p;
-		p = aa_ctx_parent(ctx, p);
-	}
+	TSNode e;
+	TSNode p = aa_ctx_parent_unparen(ctx, call, (const TSSymbol[]){ s->conditional_expression }, 1, &e);
 	if (ts_node_is_null(p))
 		return false;
 	if (ts_node_symbol(p) == s->argument_list || ts_node_symbol(p) == s->keyword_argument)

@@ -217,11 +217,8 @@ static const char *const wait_names[] = { "asyncio.wait", "asyncio.tasks.wait", 
 static TSNode element_of(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode child = call, p = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression) {
-		child = p;
-		p = aa_ctx_parent(ctx, p);
-	}
+	TSNode child;
+	TSNode p = aa_ctx_parent_unparen(ctx, call, NULL, 0, &child);
 	if (ts_node_is_null(p) || !is_comprehension(s, ts_node_symbol(p)) ||
 	    !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
 		return (TSNode){ 0 };
@@ -232,10 +229,7 @@ static TSNode element_of(struct aa_ctx *ctx, TSNode call)
 static bool gathered_directly(struct aa_ctx *ctx, TSNode comp)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = aa_ctx_parent(ctx, comp);
-	while (!ts_node_is_null(p) && (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->list_splat ||
-				       ts_node_symbol(p) == s->keyword_argument))
-		p = aa_ctx_parent(ctx, p);
+	TSNode p = aa_ctx_parent_unparen(ctx, comp, (const TSSymbol[]){ s->list_splat, s->keyword_argument }, 2, NULL);
 	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->argument_list)
 		p = aa_ctx_parent(ctx, p);
 	else if (ts_node_is_null(p) || ts_node_symbol(p) != s->call)

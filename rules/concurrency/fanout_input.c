@@ -270,9 +270,7 @@ static bool batch_call(struct caller_scan *cs, TSNode call, bool through_attr)
 {
 	struct ext *x = cs->x;
 	const struct aa_syms *s = aa_ctx_syms(x->ctx);
-	TSNode p = ts_node_parent(call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = ts_node_parent(p);
+	TSNode p = aa_node_parent_unparen(s, NULL, call, NULL, 0, NULL);
 	if (ts_node_is_null(p) || ts_node_symbol(p) != s->await)
 		return false;
 	TSNode stmt = ts_node_parent(p);

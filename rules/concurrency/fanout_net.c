@@ -312,12 +312,8 @@ static bool field_is(TSNode parent, TSFieldId field, TSNode child)
 bool aa_fanout_client_kept(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode child = call;
-	TSNode p = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(p) && (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->await)) {
-		child = p;
-		p = aa_ctx_parent(ctx, p);
-	}
+	TSNode child;
+	TSNode p = aa_ctx_parent_unparen(ctx, call, (const TSSymbol[]){ s->await }, 1, &child);
 	if (ts_node_is_null(p))
 		return true;
 	TSSymbol k = ts_node_symbol(p);

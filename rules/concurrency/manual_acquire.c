@@ -131,9 +131,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return; /* released by a callback, or in another method (a lock/unlock API pair) */
 
 	/* The statement holding the await: `await x.acquire()`, `ok = await x.acquire()`. */
-	TSNode stmt = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(stmt) && ts_node_symbol(stmt) == s->parenthesized_expression)
-		stmt = aa_ctx_parent(ctx, stmt);
+	TSNode stmt = aa_ctx_parent_unparen(ctx, call, NULL, 0, NULL);
 	stmt = ts_node_is_null(stmt) ? stmt : aa_ctx_parent(ctx, stmt); /* above the await */
 	if (!ts_node_is_null(stmt) && ts_node_symbol(stmt) == s->assignment)
 		stmt = aa_ctx_parent(ctx, stmt);

@@ -24,17 +24,6 @@ static const struct aa_target targets[] = {
  * that large is not worth an answer that could only be a guess. */
 #define MAX_SCAN_NODES 200000u
 
-static TSNode skip_parens_up(const struct aa_syms *s, TSNode n, TSNode *child)
-{
-	TSNode p = ts_node_parent(n);
-	*child = n;
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression) {
-		*child = p;
-		p = ts_node_parent(p);
-	}
-	return p;
-}
-
 static bool is_param_name(const struct aa_ctx *ctx, TSNode p, const char *name, uint32_t len)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -297,7 +286,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return;
 
 	TSNode child;
-	TSNode parent = skip_parens_up(s, call, &child);
+	TSNode parent = aa_node_parent_unparen(s, NULL, call, NULL, 0, &child);
 	if (ts_node_is_null(parent))
 		return;
 	TSSymbol pk = ts_node_symbol(parent);

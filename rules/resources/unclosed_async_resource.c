@@ -166,13 +166,8 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return; /* module and class level objects live on; lambdas return them */
 
 	/* Up through parentheses and `await aiofiles.open(...)`. */
-	TSNode child = call;
-	TSNode parent = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(parent) &&
-	       (ts_node_symbol(parent) == s->parenthesized_expression || ts_node_symbol(parent) == s->await)) {
-		child = parent;
-		parent = aa_ctx_parent(ctx, parent);
-	}
+	TSNode child;
+	TSNode parent = aa_ctx_parent_unparen(ctx, call, (const TSSymbol[]){ s->await }, 1, &child);
 	if (ts_node_is_null(parent))
 		return;
 	TSSymbol pk = ts_node_symbol(parent);
