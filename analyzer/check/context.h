@@ -1,7 +1,8 @@
 /*
  * context.h: what a rule's check() may ask and do. Rules ask questions; they do not
- * resolve names themselves (design note 3). A context is per file and per worker thread;
- * everything it returns is valid until the check returns unless stated otherwise.
+ * resolve names themselves (the model does, analyzer/facts/model.h, and the questions
+ * below ask it). A context is per file and per worker thread; everything it returns is
+ * valid until the check returns unless stated otherwise.
  */
 #ifndef AA_CONTEXT_H
 #define AA_CONTEXT_H

@@ -90,8 +90,8 @@ const struct aa_rule *aa_rule_find(const char *code_or_name);
 /* Index of rule in aa_rules (rules are compared by pointer). */
 size_t aa_rule_index(const struct aa_rule *rule);
 
-/* Targets of rule matching a resolved call; see analyzer/resolve.h for how names are
- * formed. Returns NULL when none matches. */
+/* Targets of rule matching a resolved call; see struct aa_callee (analyzer/check/context.h)
+ * for how names are formed. Returns NULL when none matches. */
 const struct aa_target *aa_rule_match_function(const struct aa_rule *rule, const char *qualname);
 const struct aa_target *aa_rule_match_method(const struct aa_rule *rule, const char *class_qualname,
 					     const char *method, size_t method_len);

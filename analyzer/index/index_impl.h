@@ -1,7 +1,7 @@
 /*
  * index_impl.h: the linked index's structures, shared by index.c (building, resolution,
- * AA109, deferred coroutine findings, on-demand files) and index_fanout.c (AA301/AA302,
- * AA306's fan-out form). Only those files include it.
+ * AA109, deferred coroutine findings, on-demand files) and rules/concurrency/fanout_link.c
+ * (AA301/AA302, AA306's fan-out form). Only those files include it.
  */
 #ifndef AA_INDEX_IMPL_H
 #define AA_INDEX_IMPL_H
@@ -87,7 +87,7 @@ const char *aa_index_short_name(const struct func_ref *fr);
 void aa_index_push_site_diag(struct aa_diag_list *out, const struct aa_summary *s, const struct aa_sum_site *site,
 			     char *message);
 
-/* AA301/AA302 (AA_SITE_FANOUT sites) and AA306's fan-out form (index_fanout.c). */
+/* AA301/AA302 (AA_SITE_FANOUT sites) and AA306's fan-out form (fanout_link.c). */
 void aa_index_fanout(struct aa_index *x, struct aa_summary *const *sums, size_t n, struct aa_diag_list *out);
 
 #endif

@@ -1,7 +1,7 @@
 /* AA306 client-per-request: an aiohttp/httpx async client created in the body of a `for`
  * loop over a collection: one connection pool per item. The fan-out form (a client made
  * in a coroutine AA301/AA302 find fanned out) is reported by the index
- * (index_fanout.c) from the clients summarize.c records. */
+ * (fanout_link.c) from the clients summarize.c records. */
 #include <string.h>
 
 #include "analyzer/check/bindings.h"

@@ -1,6 +1,6 @@
 /* Fan-out sites (fanout.h): what is spawned per item, over which items, and whether
  * anything in this file bounds it. Whether a project coroutine makes network calls is
- * the index's to decide (index_fanout.c). */
+ * the index's to decide (fanout_link.c). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * async_resources.h: the async-only resources of the AA5xx rules (rules.md, AA5xx):
+ * async_resources.h: the async-only resources of the AA5xx rules (docs/rules/AA501.md to AA503.md):
  * objects that must be entered with `async with` (or iterated with `async for`), closed
  * with an awaited close, and, for task groups and nurseries, that form a scope a
  * `yield` must not cross. One table, shared by AA501 sync-with-async-resource, AA502
