@@ -36,6 +36,14 @@ TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n)
 	return (TSNode){ 0 };
 }
 
+TSNode aa_node_with_item_value(const struct aa_syms *s, TSNode item)
+{
+	TSNode v = ts_node_child_by_field_id(item, s->f.value);
+	if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
+		v = ts_node_named_child(v, 0);
+	return v;
+}
+
 TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how)
 {
 	return aa_node_unparen_at_most(s, n, how, UINT_MAX);

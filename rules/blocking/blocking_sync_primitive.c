@@ -418,9 +418,7 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		TSNode item = ts_node_named_child(clause, i);
 		if (ts_node_symbol(item) != s->with_item)
 			continue;
-		TSNode value = ts_node_child_by_field_id(item, s->f.value);
-		if (is_kind(value, s->as_pattern))
-			value = ts_node_named_child(value, 0);
+		TSNode value = aa_node_with_item_value(s, item);
 		if (ts_node_is_null(value))
 			continue;
 		const struct lock_kind *lk = lock_kind_of(ctx, value);

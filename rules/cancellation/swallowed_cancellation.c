@@ -661,9 +661,7 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		TSNode it = ts_node_named_child(clause, i);
 		if (ts_node_symbol(it) != s->with_item)
 			continue;
-		TSNode v = ts_node_child_by_field_id(it, s->f.value);
-		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-			v = ts_node_named_child(v, 0);
+		TSNode v = aa_node_with_item_value(s, it);
 		if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
 			continue;
 		const struct aa_callee *c = aa_ctx_callee(ctx, v);

@@ -247,9 +247,7 @@ bool aa_fanout_with_limits(struct aa_ctx *ctx, TSNode with_stmt)
 		TSNode item = ts_node_named_child(clause, i);
 		if (ts_node_symbol(item) != s->with_item)
 			continue;
-		TSNode v = ts_node_child_by_field_id(item, s->f.value);
-		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-			v = ts_node_named_child(v, 0);
+		TSNode v = aa_node_with_item_value(s, item);
 		if (!ts_node_is_null(v) && aa_fanout_limiter_value(ctx, v))
 			return true;
 	}

@@ -61,15 +61,6 @@ const struct aa_resource *aa_resource_of_expr(struct aa_ctx *ctx, TSNode expr)
 	return aa_resource_find(m.qualname);
 }
 
-TSNode aa_resource_with_item_value(struct aa_ctx *ctx, TSNode item)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode v = ts_node_child_by_field_id(item, s->f.value);
-	if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-		v = ts_node_named_child(v, 0);
-	return v;
-}
-
 bool aa_resource_is_async_stmt(struct aa_ctx *ctx, TSNode n)
 {
 	TSSymbol kw = aa_ctx_syms(ctx)->kw_async;

@@ -41,9 +41,6 @@ const struct aa_resource *aa_resource_find(const char *qualname);
  * NULL when unknown or not in the table. expr may be null. */
 const struct aa_resource *aa_resource_of_expr(struct aa_ctx *ctx, TSNode expr);
 
-/* The value of a with_item without its `as` target (`x` of `x as y`), or a null node. */
-TSNode aa_resource_with_item_value(struct aa_ctx *ctx, TSNode item);
-
 /* True when the `with_statement`, `for_statement` or `for_in_clause` n starts with the
  * `async` keyword. */
 bool aa_resource_is_async_stmt(struct aa_ctx *ctx, TSNode n);

@@ -337,9 +337,7 @@ bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node)
 		uint32_t n = ts_node_named_child_count(clause);
 		for (uint32_t i = 0; i < n; i++) {
 			TSNode item = ts_node_named_child(clause, i);
-			TSNode v = ts_node_child_by_field_id(item, s->f.value);
-			if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-				v = ts_node_named_child(v, 0);
+			TSNode v = aa_node_with_item_value(s, item);
 			if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
 				continue;
 			TSNode f = ts_node_child_by_field_id(v, s->f.function);
