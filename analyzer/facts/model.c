@@ -441,15 +441,6 @@ static void bind_names_in(struct aa_model *m, uint32_t scope, TSNode stmt, enum 
 	}
 }
 
-static bool has_async_keyword(const struct aa_syms *s, TSNode node)
-{
-	uint32_t n = ts_node_child_count(node);
-	for (uint32_t i = 0; i < n && i < 2; i++)
-		if (ts_node_symbol(ts_node_child(node, i)) == s->kw_async)
-			return true;
-	return false;
-}
-
 static bool decorated_with(struct aa_model *m, TSNode def, const char *name)
 {
 	TSNode parent = ts_node_parent(def);
@@ -491,7 +482,7 @@ static void on_open_scope(void *ud, TSNode node, enum aa_scope_kind kind, uint32
 	sc->function = AA_NO_SCOPE;
 	if (kind == AA_SCOPE_FUNCTION || kind == AA_SCOPE_LAMBDA) {
 		sc->function = id;
-		sc->is_async = kind == AA_SCOPE_FUNCTION && has_async_keyword(s, node);
+		sc->is_async = kind == AA_SCOPE_FUNCTION && aa_node_has_async_keyword(s, node);
 		sc->async_context = sc->is_async;
 	} else if (parent != AA_NO_SCOPE) {
 		sc->function = m->scopes[parent].function;

@@ -36,6 +36,15 @@ TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n)
 	return (TSNode){ 0 };
 }
 
+bool aa_node_has_async_keyword(const struct aa_syms *s, TSNode n)
+{
+	uint32_t count = ts_node_child_count(n);
+	for (uint32_t i = 0; i < count && i < 2; i++)
+		if (ts_node_symbol(ts_node_child(n, i)) == s->kw_async)
+			return true;
+	return false;
+}
+
 TSNode aa_node_with_item_value(const struct aa_syms *s, TSNode item)
 {
 	TSNode v = ts_node_child_by_field_id(item, s->f.value);

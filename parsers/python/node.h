@@ -1,8 +1,8 @@
 /*
  * node.h: small questions about one syntax node that the model, the engine and the
- * rules all ask: its text, its first child that is code, a with_item's context manager,
- * the expression inside its parentheses, and its nearest ancestor that is not a
- * parenthesis.
+ * rules all ask: its text, its first child that is code, its `async` keyword, a
+ * with_item's context manager, the expression inside its parentheses, and its nearest
+ * ancestor that is not a parenthesis.
  *
  * Every function is a pure function of its arguments: the node (and the tree it is in),
  * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
@@ -38,6 +38,10 @@ bool aa_node_same_text(const char *src, TSNode a, TSNode b);
 
 /* n's first named child that is not a comment, or a null node. */
 TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n);
+
+/* True when one of n's first two children is the `async` keyword: n is an `async def`,
+ * `async with`, `async for` or a comprehension's `async for` clause. */
+bool aa_node_has_async_keyword(const struct aa_syms *s, TSNode n);
 
 /* The context manager of a with_item: its value without the `as` target (`open(p)` of
  * `with open(p) as f:`), or a null node when it has none. */

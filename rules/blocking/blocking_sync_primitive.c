@@ -128,16 +128,6 @@ static bool is_positive_int_literal(const struct aa_ctx *ctx, TSNode n)
 	return *digits && *end == '\0' && v > 0;
 }
 
-static bool has_async_keyword(const struct aa_ctx *ctx, TSNode n)
-{
-	TSSymbol kw = aa_ctx_syms(ctx)->kw_async;
-	uint32_t c = ts_node_child_count(n);
-	for (uint32_t i = 0; i < c && i < 2; i++)
-		if (ts_node_symbol(ts_node_child(n, i)) == kw)
-			return true;
-	return false;
-}
-
 /* `recv.name(...)` for this receiver text; name NULL matches any of guard_methods. */
 static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv, const char *name)
 {
@@ -342,7 +332,7 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 	if (descend && ts_node_is_named(n) && ts_node_start_byte(n) >= sc->from) {
 		TSSymbol k = ts_node_symbol(n);
 		if (k == s->await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
-				      has_async_keyword(sc->ctx, n))) {
+				      aa_node_has_async_keyword(s, n))) {
 			*sc->where = n;
 			sc->result = SCAN_SUSPEND;
 			return AA_VISIT_STOP;
@@ -403,7 +393,7 @@ static void report_lock(struct aa_ctx *ctx, TSNode anchor, TSNode lock_expr, con
 static void check_with(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (!aa_ctx_in_async(ctx) || has_async_keyword(ctx, with))
+	if (!aa_ctx_in_async(ctx) || aa_node_has_async_keyword(s, with))
 		return;
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);
 	TSNode clause = { 0 };

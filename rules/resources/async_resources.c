@@ -61,12 +61,3 @@ const struct aa_resource *aa_resource_of_expr(struct aa_ctx *ctx, TSNode expr)
 	return aa_resource_find(m.qualname);
 }
 
-bool aa_resource_is_async_stmt(struct aa_ctx *ctx, TSNode n)
-{
-	TSSymbol kw = aa_ctx_syms(ctx)->kw_async;
-	uint32_t c = ts_node_child_count(n);
-	for (uint32_t i = 0; i < c && i < 2; i++)
-		if (ts_node_symbol(ts_node_child(n, i)) == kw)
-			return true;
-	return false;
-}

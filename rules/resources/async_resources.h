@@ -41,8 +41,4 @@ const struct aa_resource *aa_resource_find(const char *qualname);
  * NULL when unknown or not in the table. expr may be null. */
 const struct aa_resource *aa_resource_of_expr(struct aa_ctx *ctx, TSNode expr);
 
-/* True when the `with_statement`, `for_statement` or `for_in_clause` n starts with the
- * `async` keyword. */
-bool aa_resource_is_async_stmt(struct aa_ctx *ctx, TSNode n);
-
 #endif

@@ -26,7 +26,7 @@ static const struct aa_target targets[] = {
 static void check_with(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (aa_resource_is_async_stmt(ctx, with))
+	if (aa_node_has_async_keyword(s, with))
 		return;
 	TSNode clause = { 0 };
 	uint32_t n = ts_node_named_child_count(with);
@@ -64,7 +64,7 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 static void check_for(struct aa_ctx *ctx, TSNode node)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (aa_resource_is_async_stmt(ctx, node))
+	if (aa_node_has_async_keyword(s, node))
 		return;
 	TSNode iter = ts_node_child_by_field_id(node, s->f.right);
 	const struct aa_resource *r = aa_resource_of_expr(ctx, iter);
