@@ -84,19 +84,26 @@ static bool is_kind(TSNode n, TSSymbol k)
 	return !ts_node_is_null(n) && ts_node_symbol(n) == k;
 }
 
+/* A numeric literal's text without its '_' separators, NUL-terminated in buf (cut at
+ * size - 1 bytes). */
+static void literal_digits(const struct aa_ctx *ctx, TSNode n, char *buf, size_t size)
+{
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, n, &len);
+	size_t j = 0;
+	for (uint32_t i = 0; i < len && j + 1 < size; i++)
+		if (t[i] != '_')
+			buf[j++] = t[i];
+	buf[j] = '\0';
+}
+
 static bool is_zero_literal(const struct aa_ctx *ctx, TSNode n)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (!is_kind(n, s->integer) && !is_kind(n, s->float_))
 		return false;
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, n, &len);
 	char buf[64];
-	size_t j = 0;
-	for (uint32_t i = 0; i < len && j + 1 < sizeof(buf); i++)
-		if (t[i] != '_')
-			buf[j++] = t[i];
-	buf[j] = '\0';
+	literal_digits(ctx, n, buf, sizeof(buf));
 	char *end;
 	double v = strtod(buf, &end);
 	return *end == '\0' && v == 0.0;
@@ -107,14 +114,8 @@ static bool is_positive_int_literal(const struct aa_ctx *ctx, TSNode n)
 {
 	if (!is_kind(n, aa_ctx_syms(ctx)->integer))
 		return false;
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, n, &len);
 	char buf[64];
-	size_t j = 0;
-	for (uint32_t i = 0; i < len && j + 1 < sizeof(buf); i++)
-		if (t[i] != '_')
-			buf[j++] = t[i];
-	buf[j] = '\0';
+	literal_digits(ctx, n, buf, sizeof(buf));
 	int base = 10;
 	const char *digits = buf;
 	if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
