@@ -69,6 +69,16 @@ TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unpare
 	return n;
 }
 
+bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool classes)
+{
+	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, stop); p = ts_node_parent(p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || (classes && k == s->class_definition))
+			return true;
+	}
+	return false;
+}
+
 static bool passed(const struct aa_syms *s, TSSymbol k, const TSSymbol *also, size_t n_also)
 {
 	if (k == s->parenthesized_expression)

@@ -1,8 +1,8 @@
 /*
  * node.h: small questions about one syntax node that the model, the engine and the
  * rules all ask: its text, its first child that is code, its `async` keyword, a
- * with_item's context manager, the expression inside its parentheses, and its nearest
- * ancestor that is not a parenthesis.
+ * with_item's context manager, the expression inside its parentheses, whether it sits in a
+ * nested def, and its nearest ancestor that is not a parenthesis.
  *
  * Every function is a pure function of its arguments: the node (and the tree it is in),
  * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
@@ -65,6 +65,14 @@ TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how);
 /* As aa_node_unparen, but at most max_levels parentheses deep (the result may then
  * still be a parenthesized_expression). */
 TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unparen how, unsigned max_levels);
+
+/* --- ancestors ------------------------------------------------------------------- */
+
+/* True when a function_definition or lambda (and, when classes is true, a
+ * class_definition) stands between n and its ancestor stop, both excluded (up to the
+ * root when stop is not an ancestor): n runs in a nested scope. Climbs with
+ * ts_node_parent. */
+bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool classes);
 
 /* --- up through parentheses ------------------------------------------------------ */
 

@@ -184,14 +184,6 @@ static bool handed_off_at(struct aa_ctx *ctx, TSNode expr)
 	return false;
 }
 
-static bool in_nested_function(const struct aa_syms *s, TSNode n, TSNode function)
-{
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, function); p = ts_node_parent(p))
-		if (ts_node_symbol(p) == s->function_definition || ts_node_symbol(p) == s->lambda)
-			return true;
-	return false;
-}
-
 /* Every read of `name` in function is handed off (or sits in a nested def or lambda,
  * which runs wherever it is sent), and there is at least one. */
 struct handoff_scan {
@@ -217,7 +209,7 @@ static enum aa_visit visit_reads(void *ud, TSNode n)
 	if (is_field)
 		return AA_VISIT_DESCEND;
 	h->uses++;
-	return in_nested_function(s, n, h->function) || handed_off_at(ctx, n) ? AA_VISIT_DESCEND : AA_VISIT_STOP;
+	return aa_node_in_nested_def(s, n, h->function, false) || handed_off_at(ctx, n) ? AA_VISIT_DESCEND : AA_VISIT_STOP;
 }
 
 static bool name_handed_off(struct aa_ctx *ctx, TSNode function, TSNode target)

@@ -38,14 +38,6 @@ static bool is_release_of(struct aa_ctx *ctx, TSNode attr, const char *recv, uin
 	return aa_node_text_is(aa_ctx_source(ctx)->text, obj, recv, recv_len);
 }
 
-static bool is_in_lambda(const struct aa_syms *s, TSNode n, TSNode stop)
-{
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, stop); p = ts_node_parent(p))
-		if (ts_node_symbol(p) == s->lambda || ts_node_symbol(p) == s->function_definition)
-			return true;
-	return false;
-}
-
 struct scan_root {
 	struct release_scan *r;
 	TSNode root;
@@ -61,7 +53,7 @@ static enum aa_visit visit_release(void *ud, TSNode n)
 	TSNode parent = ts_node_parent(n);
 	bool called = !ts_node_is_null(parent) && ts_node_symbol(parent) == s->call &&
 		      ts_node_eq(ts_node_child_by_field_id(parent, s->f.function), n);
-	if (!called || is_in_lambda(s, n, sr->root)) {
+	if (!called || aa_node_in_nested_def(s, n, sr->root, false)) {
 		/* `stack.callback(lock.release)`, `fut.add_done_callback(lambda _: lock.release())`,
 		 * a nested def releasing it: released elsewhere, when the work ends. */
 		r->callback = true;

@@ -5,6 +5,7 @@
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
+#include "parsers/python/node.h"
 
 extern const struct aa_rule aa_rule_per_call_limiter;
 
@@ -34,17 +35,6 @@ struct use_scan {
 static bool field_is(TSNode parent, TSFieldId field, TSNode child)
 {
 	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
-
-/* True when n sits inside a def, lambda or class nested in the function. */
-static bool in_nested_scope(const struct aa_syms *s, TSNode n, TSNode fn)
-{
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, fn); p = ts_node_parent(p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
-			return true;
-	}
-	return false;
 }
 
 /* `async with name:` / `async with name as x:`: the with_item's value is the name. */
@@ -84,7 +74,7 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 	if ((pk == s->attribute && field_is(parent, s->f.attribute, n)) ||
 	    (pk == s->keyword_argument && field_is(parent, s->f.name, n)))
 		return AA_VISIT_SKIP; /* `other.sem`, `f(sem=...)`: not the variable */
-	if (in_nested_scope(s, n, u->fn)) {
+	if (aa_node_in_nested_def(s, n, u->fn, true)) {
 		/* Captured by a closure (the worker it guards), or a name of another scope: the
 		 * object may outlive the call. */
 		u->escapes = true;
