@@ -7,11 +7,6 @@
 /* Beyond this many nodes a body is not scanned (unknown). */
 #define MAX_BODY_NODES 200000u
 
-static bool field_is(TSNode parent, TSFieldId field, TSNode child)
-{
-	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
-
 TSNode aa_bindings_enclosing_for(struct aa_ctx *ctx, TSNode fn_def, TSNode node)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -25,7 +20,7 @@ TSNode aa_bindings_enclosing_for(struct aa_ctx *ctx, TSNode fn_def, TSNode node)
 		    k == s->dictionary_comprehension || k == s->generator_expression)
 			return none;
 		if (k == s->for_statement)
-			return field_is(p, s->f.body, child) ? p : none;
+			return aa_node_field_is(p, s->f.body, child) ? p : none;
 	}
 	return none;
 }
@@ -132,27 +127,28 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		return true;
 	}
 	if (k == s->assignment && !ts_node_eq(ts_node_child_by_field_id(p, s->f.right), id)) {
-		if (in_pattern || !field_is(p, s->f.left, id)) {
+		if (in_pattern || !aa_node_field_is(p, s->f.left, id)) {
 			b->kind = AA_BIND_OTHER;
-			return field_is(p, s->f.left, id) || in_pattern;
+			return aa_node_field_is(p, s->f.left, id) || in_pattern;
 		}
 		b->kind = AA_BIND_ASSIGN;
 		b->value = ts_node_child_by_field_id(p, s->f.right);
 		return !ts_node_is_null(b->value); /* `name: T` alone binds nothing */
 	}
-	if (k == s->augmented_assignment && field_is(p, s->f.left, id)) {
+	if (k == s->augmented_assignment && aa_node_field_is(p, s->f.left, id)) {
 		b->kind = AA_BIND_AUGMENT;
 		b->value = ts_node_child_by_field_id(p, s->f.right);
 		return true;
 	}
-	if (k == s->named_expression && field_is(p, s->f.name, id)) {
+	if (k == s->named_expression && aa_node_field_is(p, s->f.name, id)) {
 		b->kind = AA_BIND_ASSIGN;
 		b->value = ts_node_child_by_field_id(p, s->f.value);
 		return true;
 	}
-	if (k == s->attribute && field_is(p, s->f.object, id)) {
+	if (k == s->attribute && aa_node_field_is(p, s->f.object, id)) {
 		TSNode call = ts_node_parent(p);
-		if (ts_node_is_null(call) || ts_node_symbol(call) != s->call || !field_is(call, s->f.function, p))
+		if (ts_node_is_null(call) || ts_node_symbol(call) != s->call ||
+		    !aa_node_field_is(call, s->f.function, p))
 			return false;
 		TSNode attr = ts_node_child_by_field_id(p, s->f.attribute);
 		bool ext = aa_ctx_text_is(w->ctx, attr, "extend");
@@ -166,9 +162,9 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		b->loop = aa_bindings_enclosing_for(w->ctx, w->fn_def, call);
 		return !ts_node_is_null(b->value);
 	}
-	if (k == s->subscript && field_is(p, s->f.value, id)) {
+	if (k == s->subscript && aa_node_field_is(p, s->f.value, id)) {
 		TSNode a = ts_node_parent(p);
-		if (ts_node_is_null(a) || ts_node_symbol(a) != s->assignment || !field_is(a, s->f.left, p))
+		if (ts_node_is_null(a) || ts_node_symbol(a) != s->assignment || !aa_node_field_is(a, s->f.left, p))
 			return false;
 		b->kind = AA_BIND_STORE;
 		b->value = ts_node_child_by_field_id(a, s->f.right);

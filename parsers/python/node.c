@@ -25,6 +25,11 @@ bool aa_node_same_text(const char *src, TSNode a, TSNode b)
 	return aa_node_text_is(src, a, t, len);
 }
 
+bool aa_node_field_is(TSNode parent, TSFieldId field, TSNode child)
+{
+	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
+}
+
 TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n)
 {
 	uint32_t count = ts_node_named_child_count(n);

@@ -36,6 +36,10 @@ bool aa_node_same_text(const char *src, TSNode a, TSNode b);
 
 /* --- children -------------------------------------------------------------------- */
 
+/* True when child is parent's child in field: aa_node_field_is(assign, s->f.right, v) is
+ * true when v is the assignment's right-hand side. */
+bool aa_node_field_is(TSNode parent, TSFieldId field, TSNode child);
+
 /* n's first named child that is not a comment, or a null node. */
 TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n);
 

@@ -302,11 +302,6 @@ bool aa_fanout_queue_arg(struct aa_ctx *ctx, TSNode arg)
 
 extern const struct aa_rule aa_rule_client_per_request;
 
-static bool field_is(TSNode parent, TSFieldId field, TSNode child)
-{
-	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
-
 bool aa_fanout_client_kept(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -317,7 +312,7 @@ bool aa_fanout_client_kept(struct aa_ctx *ctx, TSNode call)
 	TSSymbol k = ts_node_symbol(p);
 	if (k == s->with_item || k == s->as_pattern)
 		return false; /* `async with ClientSession() as s:` for this use only */
-	if (k == s->assignment && field_is(p, s->f.right, child)) {
+	if (k == s->assignment && aa_node_field_is(p, s->f.right, child)) {
 		TSNode left = ts_node_child_by_field_id(p, s->f.left);
 		return ts_node_is_null(left) || ts_node_symbol(left) != s->identifier;
 	}
