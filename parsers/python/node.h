@@ -1,13 +1,14 @@
 /*
  * node.h: small questions about one syntax node that the model, the engine and the
  * rules all ask: its text, its first child that is code, its `async` keyword, a
- * with_item's context manager, the expression inside its parentheses, whether it sits in a
- * nested def, and its nearest ancestor that is not a parenthesis.
+ * with_item's context manager, the expression inside its parentheses, whether it sits
+ * in a nested def, and its nearest ancestor that is not a parenthesis.
  *
  * Every function is a pure function of its arguments: the node (and the tree it is in),
  * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
  * pointers returned borrow from the tree or from the source text and live as long as
- * they do. A null node is accepted wherever a node is, unless stated otherwise.
+ * they do. Nodes passed must not be null (tree-sitter dereferences them) unless the
+ * function says it accepts one. Thread-safe.
  */
 #ifndef AA_NODE_H
 #define AA_NODE_H
@@ -25,13 +26,13 @@ struct aa_walk_state; /* walk.h */
 
 /* n's source text (not NUL-terminated; borrowed from src) and its length in *len. src is
  * the whole file's text, the one n's tree was parsed from (positions are the file's,
- * in every segment: parse.h). n must not be null. */
+ * in every segment: parse.h). */
 const char *aa_node_text(const char *src, TSNode n, uint32_t *len);
 
-/* True when n's text is exactly the len bytes at text. n must not be null. */
+/* True when n's text is exactly the len bytes at text. */
 bool aa_node_text_is(const char *src, TSNode n, const char *text, uint32_t len);
 
-/* True when a and b have the same text (`x` here and `x` there). Neither may be null. */
+/* True when a and b have the same text (`x` here and `x` there). */
 bool aa_node_same_text(const char *src, TSNode a, TSNode b);
 
 /* --- children -------------------------------------------------------------------- */
@@ -63,7 +64,7 @@ enum aa_unparen {
 
 /* The expression inside n's parentheses, however many: n itself unless it is a
  * parenthesized_expression, else the same of the child `how` says. Loops, one level a
- * step, so it ends at a leaf at the latest. */
+ * step, so it ends at a leaf at the latest. n may be null (then so is the result). */
 TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how);
 
 /* As aa_node_unparen, but at most max_levels parentheses deep (the result may then
