@@ -1,6 +1,8 @@
 /*
- * rules.h: what a rule file needs, and the declarations of every descriptor the registry
- * lists. A rule file includes this header only.
+ * rules.h: what every rule file includes: the rule API (analyzer/check/context.h), the
+ * descriptor (analyzer/check/rule.h) and AA_TARGETS. The descriptors themselves are
+ * declared where they are used: in rules/registry.c, which lists them all, and in the
+ * rule files that name a descriptor.
  */
 #ifndef AA_RULES_H
 #define AA_RULES_H

@@ -1,5 +1,5 @@
 /*
- * select.h: rule selection (rules.md "Selection").
+ * select.h: rule selection (--select, --extend-select, --ignore: cli.c's help).
  *
  * Selectors are exact codes ("AA101"), names ("blocking-sleep"), code prefixes ("AA1",
  * "AA") and "ALL". A prefix selects only the default-on rules under it; an opt-in rule

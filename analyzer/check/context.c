@@ -1,6 +1,7 @@
 #include "analyzer/check/ctx_impl.h"
 #include "analyzer/base/xalloc.h"
 #include "parsers/python/call_args.h"
+#include "parsers/python/node.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -43,16 +44,12 @@ const char *aa_ctx_function_name(struct aa_ctx *ctx)
 
 const char *aa_ctx_text(const struct aa_ctx *ctx, TSNode node, uint32_t *len)
 {
-	uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
-	*len = e - s;
-	return ctx->src->text + s;
+	return aa_node_text(ctx->src->text, node, len);
 }
 
 bool aa_ctx_text_is(const struct aa_ctx *ctx, TSNode node, const char *s)
 {
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, node, &len);
-	return strlen(s) == len && !memcmp(t, s, len);
+	return aa_node_text_is(ctx->src->text, node, s, (uint32_t)strlen(s));
 }
 
 struct aa_meaning aa_ctx_eval(struct aa_ctx *ctx, TSNode expr)
@@ -98,6 +95,12 @@ TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node)
 	return aa_summarizer_parent(&ctx->facts, node);
 }
 
+TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymbol *also, size_t n_also,
+			     TSNode *child)
+{
+	return aa_node_parent_unparen(aa_ctx_syms(ctx), ctx->facts.walk, node, also, n_also, child);
+}
+
 bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
 {
 	size_t i = aa_rule_index(rule);
@@ -106,11 +109,8 @@ bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
 
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = aa_ctx_parent(ctx, p);
-	return !ts_node_is_null(p) && ts_node_symbol(p) == s->await;
+	TSNode p = aa_ctx_parent_unparen(ctx, call, NULL, 0, NULL);
+	return !ts_node_is_null(p) && ts_node_symbol(p) == aa_ctx_syms(ctx)->await;
 }
 
 TSNode aa_call_arg(const struct aa_ctx *ctx, TSNode call, int index, const char *keyword)

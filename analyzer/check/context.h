@@ -1,7 +1,8 @@
 /*
  * context.h: what a rule's check() may ask and do. Rules ask questions; they do not
- * resolve names themselves (design note 3). A context is per file and per worker thread;
- * everything it returns is valid until the check returns unless stated otherwise.
+ * resolve names themselves (the model does, analyzer/facts/model.h, and the questions
+ * below ask it). A context is per file and per worker thread; everything it returns is
+ * valid until the check returns unless stated otherwise.
  */
 #ifndef AA_CONTEXT_H
 #define AA_CONTEXT_H
@@ -82,6 +83,12 @@ const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
  * being checked or one of its ancestors (tree-sitter's ts_node_parent descends from the
  * root every time). */
 TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
+
+/* node's nearest ancestor that is neither a parenthesized_expression nor of a kind in
+ * also[0 .. n_also), and (child, optional) the node below it: aa_node_parent_unparen
+ * (parsers/python/node.h), its parents found as aa_ctx_parent finds them. */
+TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymbol *also, size_t n_also,
+			     TSNode *child);
 
 /* True when call is the operand of `await` (through parentheses). */
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);

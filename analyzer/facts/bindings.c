@@ -3,16 +3,12 @@
 
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
+#include "parsers/python/node.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/subtree.h"
 
 /* Beyond this many nodes a body is not scanned (unknown). */
 #define MAX_BODY_NODES 200000u
-
-static bool field_is(TSNode parent, TSFieldId field, TSNode child)
-{
-	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
 
 /* Walks down from fn_def to node (ts_node_child_with_descendant, as ts_node_parent does
  * from the root each time it is called, but once): the innermost `for` is the last one
@@ -30,7 +26,7 @@ TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TS
 		    k == s->dictionary_comprehension || k == s->generator_expression)
 			found = none;
 		else if (k == s->for_statement)
-			found = field_is(p, s->f.body, child) ? p : none;
+			found = aa_node_field_is(p, s->f.body, child) ? p : none;
 		p = child;
 	}
 	return ts_node_is_null(p) ? none : found;
@@ -143,27 +139,27 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		return true;
 	}
 	if (k == s->assignment && !ts_node_eq(ts_node_child_by_field_id(p, s->f.right), id)) {
-		if (in_pattern || !field_is(p, s->f.left, id)) {
+		if (in_pattern || !aa_node_field_is(p, s->f.left, id)) {
 			b->kind = AA_BIND_OTHER;
-			return field_is(p, s->f.left, id) || in_pattern;
+			return aa_node_field_is(p, s->f.left, id) || in_pattern;
 		}
 		b->kind = AA_BIND_ASSIGN;
 		b->value = ts_node_child_by_field_id(p, s->f.right);
 		return !ts_node_is_null(b->value); /* `name: T` alone binds nothing */
 	}
-	if (k == s->augmented_assignment && field_is(p, s->f.left, id)) {
+	if (k == s->augmented_assignment && aa_node_field_is(p, s->f.left, id)) {
 		b->kind = AA_BIND_AUGMENT;
 		b->value = ts_node_child_by_field_id(p, s->f.right);
 		return true;
 	}
-	if (k == s->named_expression && field_is(p, s->f.name, id)) {
+	if (k == s->named_expression && aa_node_field_is(p, s->f.name, id)) {
 		b->kind = AA_BIND_ASSIGN;
 		b->value = ts_node_child_by_field_id(p, s->f.value);
 		return true;
 	}
-	if (k == s->attribute && field_is(p, s->f.object, id)) {
+	if (k == s->attribute && aa_node_field_is(p, s->f.object, id)) {
 		TSNode call = ts_node_parent(p);
-		if (ts_node_is_null(call) || ts_node_symbol(call) != s->call || !field_is(call, s->f.function, p))
+		if (ts_node_is_null(call) || ts_node_symbol(call) != s->call || !aa_node_field_is(call, s->f.function, p))
 			return false;
 		TSNode attr = ts_node_child_by_field_id(p, s->f.attribute);
 		bool ext = text_is(w->model, attr, "extend");
@@ -177,9 +173,9 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, call);
 		return !ts_node_is_null(b->value);
 	}
-	if (k == s->subscript && field_is(p, s->f.value, id)) {
+	if (k == s->subscript && aa_node_field_is(p, s->f.value, id)) {
 		TSNode a = ts_node_parent(p);
-		if (ts_node_is_null(a) || ts_node_symbol(a) != s->assignment || !field_is(a, s->f.left, p))
+		if (ts_node_is_null(a) || ts_node_symbol(a) != s->assignment || !aa_node_field_is(a, s->f.left, p))
 			return false;
 		b->kind = AA_BIND_STORE;
 		b->value = ts_node_child_by_field_id(a, s->f.right);

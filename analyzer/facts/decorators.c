@@ -1,4 +1,5 @@
 #include "analyzer/facts/decorators.h"
+#include "parsers/python/node.h"
 
 #include <string.h>
 
@@ -28,17 +29,6 @@ bool aa_decorator_transparent(const char *qualname, bool called)
 	return false;
 }
 
-static TSNode first_named_non_comment(const struct aa_syms *s, TSNode node)
-{
-	uint32_t n = ts_node_named_child_count(node);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode c = ts_node_named_child(node, i);
-		if (ts_node_symbol(c) != s->comment)
-			return c;
-	}
-	return (TSNode){ 0 };
-}
-
 bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
 					 TSNode def)
 {
@@ -55,7 +45,7 @@ bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_sym
 		TSNode d = ts_node_named_child(parent, i);
 		if (ts_node_symbol(d) != s->decorator)
 			continue;
-		TSNode expr = first_named_non_comment(s, d);
+		TSNode expr = aa_node_first_code_child(s, d);
 		bool called = !ts_node_is_null(expr) && ts_node_symbol(expr) == s->call;
 		if (called)
 			expr = ts_node_child_by_field_id(expr, s->f.function);

@@ -2,6 +2,7 @@
 #include "analyzer/facts/known_types.h"
 #include "analyzer/base/map.h"
 #include "analyzer/facts/names.h"
+#include "parsers/python/node.h"
 #include "analyzer/base/xalloc.h"
 
 #include <stdlib.h>
@@ -153,17 +154,10 @@ static void add_def(struct aa_model *m, uint32_t ns, const char *name, uint32_t 
 	b->n_defs++;
 }
 
-static const char *node_text(const struct aa_model *m, TSNode n, uint32_t *len)
-{
-	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-	*len = e - s;
-	return m->src->text + s;
-}
-
 static void bind_node(struct aa_model *m, uint32_t ns, TSNode ident, struct def d)
 {
 	uint32_t len;
-	const char *name = node_text(m, ident, &len);
+	const char *name = aa_node_text(m->src->text, ident, &len);
 	add_def(m, ns, name, len, d);
 }
 
@@ -219,7 +213,7 @@ static bool is_self_attribute(const struct aa_model *m, uint32_t scope, TSNode t
 	if (sc->kind != AA_SCOPE_FUNCTION || sc->class_scope == AA_NO_SCOPE || !sc->self_name)
 		return false;
 	uint32_t len;
-	const char *name = node_text(m, obj, &len);
+	const char *name = aa_node_text(m->src->text, obj, &len);
 	if (len != sc->self_len || memcmp(name, sc->self_name, len))
 		return false;
 	*class_scope = sc->class_scope;
@@ -309,11 +303,11 @@ static void bind_import(struct aa_model *m, uint32_t scope, TSNode node)
 		TSNode item = ts_node_named_child(node, i);
 		uint32_t len;
 		if (ts_node_symbol(item) == s->dotted_name) {
-			const char *full = node_text(m, item, &len);
+			const char *full = aa_node_text(m->src->text, item, &len);
 			note_import(m, full, len);
 			TSNode first = ts_node_named_child(item, 0);
 			uint32_t flen;
-			const char *fname = node_text(m, first, &flen);
+			const char *fname = aa_node_text(m->src->text, first, &flen);
 			bind_node(m, scope, first,
 				  (struct def){ .kind = DEF_IMPORT, .scope = scope,
 						.qual = aa_model_intern(m, fname, flen) });
@@ -322,7 +316,7 @@ static void bind_import(struct aa_model *m, uint32_t scope, TSNode node)
 			TSNode alias = ts_node_child_by_field_id(item, s->f.alias);
 			if (ts_node_is_null(name) || ts_node_is_null(alias))
 				continue;
-			const char *full = node_text(m, name, &len);
+			const char *full = aa_node_text(m->src->text, name, &len);
 			note_import(m, full, len);
 			bind_node(m, scope, alias,
 				  (struct def){ .kind = DEF_IMPORT, .scope = scope, .qual = aa_model_intern(m, full, len) });
@@ -338,7 +332,7 @@ static const char *dotted_text(struct aa_model *m, TSNode dotted)
 	uint32_t n = ts_node_named_child_count(dotted);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t plen;
-		const char *part = node_text(m, ts_node_named_child(dotted, i), &plen);
+		const char *part = aa_node_text(m->src->text, ts_node_named_child(dotted, i), &plen);
 		if (len + plen + 2 > sizeof(buf))
 			break;
 		if (i)
@@ -372,7 +366,7 @@ static void bind_import_from(struct aa_model *m, uint32_t scope, TSNode node)
 		note_import(m, module, strlen(module));
 	} else {
 		uint32_t len;
-		const char *t = node_text(m, mod, &len);
+		const char *t = aa_node_text(m->src->text, mod, &len);
 		module = resolve_relative(m, t, len);
 		if (!module) /* above the top package: keep it unresolvable */
 			module = aa_model_intern(m, t, len);
@@ -417,15 +411,6 @@ static void bind_names_in(struct aa_model *m, uint32_t scope, TSNode stmt, enum 
 	}
 }
 
-static bool has_async_keyword(const struct aa_syms *s, TSNode node)
-{
-	uint32_t n = ts_node_child_count(node);
-	for (uint32_t i = 0; i < n && i < 2; i++)
-		if (ts_node_symbol(ts_node_child(node, i)) == s->kw_async)
-			return true;
-	return false;
-}
-
 static bool decorated_with(struct aa_model *m, TSNode def, const char *name)
 {
 	TSNode parent = ts_node_parent(def);
@@ -437,9 +422,7 @@ static bool decorated_with(struct aa_model *m, TSNode def, const char *name)
 		TSNode d = ts_node_named_child(parent, i);
 		if (ts_node_symbol(d) != m->syms->decorator)
 			continue;
-		uint32_t len;
-		const char *t = node_text(m, ts_node_named_child(d, 0), &len);
-		if (len == nlen && !memcmp(t, name, len))
+		if (aa_node_text_is(m->src->text, ts_node_named_child(d, 0), name, (uint32_t)nlen))
 			return true;
 	}
 	return false;
@@ -469,7 +452,7 @@ static void on_open_scope(void *ud, TSNode node, enum aa_scope_kind kind, uint32
 	sc->function = AA_NO_SCOPE;
 	if (kind == AA_SCOPE_FUNCTION || kind == AA_SCOPE_LAMBDA) {
 		sc->function = id;
-		sc->is_async = kind == AA_SCOPE_FUNCTION && has_async_keyword(s, node);
+		sc->is_async = kind == AA_SCOPE_FUNCTION && aa_node_has_async_keyword(s, node);
 		sc->async_context = sc->is_async;
 	} else if (parent != AA_NO_SCOPE) {
 		sc->function = m->scopes[parent].function;
@@ -478,7 +461,7 @@ static void on_open_scope(void *ud, TSNode node, enum aa_scope_kind kind, uint32
 	if (kind == AA_SCOPE_FUNCTION || kind == AA_SCOPE_CLASS) {
 		TSNode name = ts_node_child_by_field_id(node, s->f.name);
 		if (!ts_node_is_null(name))
-			sc->name = node_text(m, name, &sc->name_len);
+			sc->name = aa_node_text(m->src->text, name, &sc->name_len);
 	}
 	if (parent == AA_NO_SCOPE) {
 		sc->qualname = m->module;
@@ -498,7 +481,7 @@ static void on_open_scope(void *ud, TSNode node, enum aa_scope_kind kind, uint32
 			    ts_node_symbol(first) == s->typed_default_parameter)
 				first = ts_node_named_child(first, 0);
 			if (ts_node_symbol(first) == s->identifier)
-				sc->self_name = node_text(m, first, &sc->self_len);
+				sc->self_name = aa_node_text(m->src->text, first, &sc->self_len);
 		}
 	}
 }
@@ -606,7 +589,7 @@ const struct aa_syms *aa_model_syms(const struct aa_model *m)
 
 const char *aa_model_text(const struct aa_model *m, TSNode node, uint32_t *len)
 {
-	return node_text(m, node, len);
+	return aa_node_text(m->src->text, node, len);
 }
 
 uint32_t aa_model_scope_count(const struct aa_model *m)
@@ -695,7 +678,7 @@ static struct aa_meaning def_meaning(struct aa_model *m, const struct def *d, bo
 	case DEF_CLASS: {
 		uint32_t len = 0;
 		TSNode name = ts_node_child_by_field_id(d->node, s->f.name);
-		const char *t = ts_node_is_null(name) ? "?" : node_text(m, name, &len);
+		const char *t = ts_node_is_null(name) ? "?" : aa_node_text(m->src->text, name, &len);
 		return (struct aa_meaning){ d->kind == DEF_CLASS ? AA_MEANING_CLASS : AA_MEANING_FUNCTION,
 					    intern_join(m, scope_prefix(m, d->scope), t, len ? len : 1), d->node };
 	}
@@ -822,7 +805,7 @@ static bool eval_self_attribute(struct aa_model *m, uint32_t scope, TSNode obj, 
 		return false;
 	const struct aa_scope_info *method = &m->scopes[fn];
 	uint32_t len;
-	const char *name = node_text(m, obj, &len);
+	const char *name = aa_node_text(m->src->text, obj, &len);
 	if (!method->self_name || len != method->self_len || memcmp(name, method->self_name, len))
 		return false;
 	/* `self` must still be the parameter (not rebound in the method). */
@@ -830,7 +813,7 @@ static bool eval_self_attribute(struct aa_model *m, uint32_t scope, TSNode obj, 
 	if (!self_b || self_b->n_defs != 1)
 		return false;
 	uint32_t alen;
-	const char *aname = node_text(m, attr, &alen);
+	const char *aname = aa_node_text(m->src->text, attr, &alen);
 	struct binding *bs[2];
 	size_t nb = 0;
 	struct binding *inst = find_binding(m, method->class_scope | ATTR_NS, aname, alen);
@@ -871,7 +854,7 @@ static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode ca
 		struct aa_meaning om = aa_model_eval(m, scope, obj);
 		if (om.kind == AA_MEANING_INSTANCE) {
 			uint32_t len;
-			const char *mname = node_text(m, attr, &len);
+			const char *mname = aa_node_text(m->src->text, attr, &len);
 			const char *r = aa_known_method_result(om.qualname, mname, len);
 			return r ? instance_of(m, r, call) : unknown_meaning;
 		}
@@ -894,7 +877,7 @@ struct aa_meaning aa_model_eval(struct aa_model *m, uint32_t scope, TSNode expr)
 	TSSymbol k = ts_node_symbol(expr);
 	if (k == s->identifier) {
 		uint32_t len;
-		const char *name = node_text(m, expr, &len);
+		const char *name = aa_node_text(m->src->text, expr, &len);
 		r = eval_name(m, scope, name, len);
 	} else if (k == s->attribute) {
 		TSNode obj = ts_node_child_by_field_id(expr, s->f.object);
@@ -902,7 +885,7 @@ struct aa_meaning aa_model_eval(struct aa_model *m, uint32_t scope, TSNode expr)
 		if (!ts_node_is_null(obj) && !ts_node_is_null(attr) && !eval_self_attribute(m, scope, obj, attr, &r)) {
 			struct aa_meaning om = aa_model_eval(m, scope, obj);
 			uint32_t len;
-			const char *aname = node_text(m, attr, &len);
+			const char *aname = aa_node_text(m->src->text, attr, &len);
 			if (om.kind == AA_MEANING_NAME) {
 				r = (struct aa_meaning){ .kind = AA_MEANING_NAME,
 							 .qualname = intern_join(m, om.qualname, aname, len) };
@@ -919,7 +902,7 @@ struct aa_meaning aa_model_eval(struct aa_model *m, uint32_t scope, TSNode expr)
 	} else if (k == s->binary_operator) {
 		TSNode op = ts_node_child_by_field_id(expr, s->f.operator);
 		uint32_t len;
-		const char *t = node_text(m, op, &len);
+		const char *t = aa_node_text(m->src->text, op, &len);
 		if (len == 1 && t[0] == '/') {
 			struct aa_meaning lm = aa_model_eval(m, scope, ts_node_child_by_field_id(expr, s->f.left));
 			if (lm.kind == AA_MEANING_INSTANCE && !strcmp(lm.qualname, "pathlib.Path"))
@@ -955,7 +938,7 @@ static struct aa_meaning eval_dotted_string(struct aa_model *m, uint32_t scope, 
 	if (ts_node_is_null(content))
 		return unknown_meaning;
 	uint32_t len;
-	const char *t = node_text(m, content, &len);
+	const char *t = aa_node_text(m->src->text, content, &len);
 	if (!is_dotted_text(t, len))
 		return unknown_meaning;
 	const char *dot = memchr(t, '.', len);

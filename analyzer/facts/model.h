@@ -13,11 +13,12 @@
  *    well-known factories and methods (analyzer/facts/known_types.h).
  * A name bound to nowhere is a builtin, or, after one `from m import *` at module level,
  * m's (the index resolves it); after two star imports it is unknown. A name bound to
- * two different things in one scope is unknown; `None` bindings are neutral (`x = None` then `x = Session()` is a Session). What cannot be known is
- * AA_MEANING_UNKNOWN, never a guess.
+ * two different things in one scope is unknown; `None` bindings are neutral (`x = None`
+ * then `x = Session()` is a Session). What cannot be known is AA_MEANING_UNKNOWN, never
+ * a guess.
  *
  * Everything the model returns (qualified names, meanings) is owned by the model and
- * valid until aa_model_release; TSNodes are valid while the parsed trees are.
+ * valid until aa_model_free; TSNodes are valid while the parsed trees are.
  * Not thread-safe: one model per file per worker.
  */
 #ifndef AA_MODEL_H
@@ -56,7 +57,7 @@ struct aa_scope_info {
 	uint32_t function;    /* nearest FUNCTION or LAMBDA scope at or above (AA_NO_SCOPE at module level) */
 	bool is_async;        /* FUNCTION: an `async def` */
 	bool has_yield;       /* FUNCTION/LAMBDA: a `yield` in its own body (not in nested scopes) */
-	bool async_context;   /* code in this scope runs in async context (see rules.md) */
+	bool async_context;   /* code in this scope runs in async context (aa_ctx_in_async defines it) */
 	TSNode node;          /* the scope's node (module root for scope 0) */
 	const char *name;     /* FUNCTION/CLASS: its name, pointing into the source; else NULL */
 	uint32_t name_len;

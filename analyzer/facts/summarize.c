@@ -448,15 +448,7 @@ const struct aa_callee *aa_summarizer_callee(struct aa_summarizer *z, TSNode cal
 
 TSNode aa_summarizer_parent(const struct aa_summarizer *z, TSNode node)
 {
-	/* Nodes asked about are the walker's current node or close above it. */
-	for (unsigned up = 0; z->walk && up < 16; up++) {
-		TSNode a = aa_walk_ancestor(z->walk, up);
-		if (ts_node_is_null(a))
-			break;
-		if (ts_node_eq(a, node))
-			return aa_walk_ancestor(z->walk, up + 1);
-	}
-	return ts_node_parent(node);
+	return aa_walk_parent(z->walk, node);
 }
 
 const char *aa_summarizer_callee_text(struct aa_summarizer *z, TSNode call)

@@ -3,7 +3,6 @@
 #include "analyzer/check/rule.h"
 #include "analyzer/base/xalloc.h"
 
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,73 +184,4 @@ bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, cha
 	*out = aa_xstrdup(rel);
 	free(abs);
 	return true;
-}
-
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\b': fputs("\\b", out); break;
-		case '\f': fputs("\\f", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
-}
-
-static void json_indent(FILE *out, int depth)
-{
-	for (int i = 0; i < depth; i++)
-		fputs("  ", out);
-}
-
-static void json_value(FILE *out, const cJSON *v, int depth)
-{
-	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
-		bool object = cJSON_IsObject(v);
-		if (!v->child) {
-			fputs(object ? "{}" : "[]", out);
-			return;
-		}
-		fputc(object ? '{' : '[', out);
-		for (const cJSON *c = v->child; c; c = c->next) {
-			fputc('\n', out);
-			json_indent(out, depth + 1);
-			if (object) {
-				json_string(out, c->string ? c->string : "");
-				fputs(": ", out);
-			}
-			json_value(out, c, depth + 1);
-			if (c->next)
-				fputc(',', out);
-		}
-		fputc('\n', out);
-		json_indent(out, depth);
-		fputc(object ? '}' : ']', out);
-	} else if (cJSON_IsString(v)) {
-		json_string(out, v->valuestring ? v->valuestring : "");
-	} else if (cJSON_IsNumber(v)) {
-		fprintf(out, "%.0f", v->valuedouble);
-	} else if (cJSON_IsBool(v)) {
-		fputs(cJSON_IsTrue(v) ? "true" : "false", out);
-	} else {
-		fputs("null", out);
-	}
-}
-
-int aa_emit_json_write(FILE *out, const struct cJSON *root)
-{
-	json_value(out, root, 0);
-	fputc('\n', out);
-	return fflush(out) || ferror(out) ? -1 : 0;
 }

@@ -38,7 +38,8 @@ int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_
 /* --statistics: one line per code with its count, most frequent first, ties by code. */
 int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags);
 
-/* Helpers shared by the writers (emit.c); not meant for other callers. */
+/* Helpers shared by the writers (emit.c; the cJSON ones are json_out.h); not meant for
+ * other callers. */
 
 /* A copy of s that is valid UTF-8: every byte that is not part of a well-formed
  * sequence becomes U+FFFD. JSON and SARIF must carry valid UTF-8, and paths from the
@@ -52,13 +53,5 @@ char *aa_emit_utf8_clean(const char *s);
  * false with the normalised absolute path in *out (or, when cwd or srcroot is NULL,
  * false with a copy of path). Caller frees *out with free(). */
 bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, char **out);
-
-struct cJSON;
-/* Writes the cJSON tree root to out, pretty printed (two-space indentation, "key": value,
- * keys in insertion order) with a final newline. Numbers must be integers, as every
- * number the writers produce is. Nesting is that of the writers' own documents (a dozen
- * levels), so the walk recurses. root is borrowed for the call. Returns 0, or -1 if
- * writing failed. */
-int aa_emit_json_write(FILE *out, const struct cJSON *root);
 
 #endif

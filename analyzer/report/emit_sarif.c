@@ -1,4 +1,5 @@
 #include "analyzer/report/emit.h"
+#include "analyzer/report/json_out.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/report/ruledoc.h"
@@ -17,52 +18,6 @@
 /* Versioned, as SARIF 3.27.17 asks: a new scheme gets a new key, never new values. */
 #define FINGERPRINT_KEY "asyncAnalyzer/v1"
 
-/* cJSON returns NULL when it runs out of memory, and an item it failed to attach is
- * still ours to free. Every helper returns the attached item or NULL, so a chain of
- * them stops at the first failure and the caller deletes the root. Keys are string
- * literals, attached without a copy (the CS variants). */
-static cJSON *attach(cJSON *parent, const char *key, cJSON *item)
-{
-	if (!item || !parent) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	cJSON_bool ok = key ? cJSON_AddItemToObjectCS(parent, key, item) : cJSON_AddItemToArray(parent, item);
-	if (!ok) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	return item;
-}
-
-static cJSON *add_str(cJSON *parent, const char *key, const char *s)
-{
-	char *clean = aa_emit_utf8_clean(s);
-	cJSON *item = cJSON_CreateString(clean);
-	free(clean);
-	return attach(parent, key, item);
-}
-
-static cJSON *add_num(cJSON *parent, const char *key, double v)
-{
-	return attach(parent, key, cJSON_CreateNumber(v));
-}
-
-static cJSON *add_bool(cJSON *parent, const char *key, bool v)
-{
-	return attach(parent, key, cJSON_CreateBool(v));
-}
-
-static cJSON *add_obj(cJSON *parent, const char *key)
-{
-	return attach(parent, key, cJSON_CreateObject());
-}
-
-static cJSON *add_arr(cJSON *parent, const char *key)
-{
-	return attach(parent, key, cJSON_CreateArray());
-}
-
 /* SARIF asks for plain-text messages that are complete sentences (Multitool rule
  * SARIF2001): our messages are phrased without the final period. */
 static char *sentence(const char *s)
@@ -78,9 +33,9 @@ static char *sentence(const char *s)
 /* {"text": ...} (and "markdown" when given). */
 static cJSON *add_message(cJSON *parent, const char *key, const char *text, const char *markdown)
 {
-	cJSON *m = add_obj(parent, key);
+	cJSON *m = aa_json_obj(parent, key);
 	char *t = sentence(text);
-	bool ok = m && add_str(m, "text", t) && (!markdown || add_str(m, "markdown", markdown));
+	bool ok = m && aa_json_str(m, "text", t) && (!markdown || aa_json_str(m, "markdown", markdown));
 	free(t);
 	return ok ? m : NULL;
 }
@@ -285,12 +240,12 @@ static void release(struct sarif *S)
 
 static cJSON *add_artifact_location(cJSON *parent, const struct place *pl, bool with_index)
 {
-	cJSON *al = add_obj(parent, "artifactLocation");
-	if (!al || !add_str(al, "uri", pl->uri))
+	cJSON *al = aa_json_obj(parent, "artifactLocation");
+	if (!al || !aa_json_str(al, "uri", pl->uri))
 		return NULL;
-	if (pl->relative && !add_str(al, "uriBaseId", SRCROOT))
+	if (pl->relative && !aa_json_str(al, "uriBaseId", SRCROOT))
 		return NULL;
-	if (with_index && !add_num(al, "index", (double)pl->artifact))
+	if (with_index && !aa_json_num(al, "index", (double)pl->artifact))
 		return NULL;
 	return al;
 }
@@ -321,7 +276,7 @@ static char *region_snippet(const struct aa_span *s, const char *line)
 static cJSON *add_physical(cJSON *parent, const struct place *pl, const struct aa_span *span,
 			   const char *line)
 {
-	cJSON *phys = add_obj(parent, "physicalLocation");
+	cJSON *phys = aa_json_obj(parent, "physicalLocation");
 	if (!phys || !add_artifact_location(phys, pl, true))
 		return NULL;
 	/* Keep the region well formed even if a span is not (SARIF 3.30). */
@@ -330,15 +285,15 @@ static cJSON *add_physical(cJSON *parent, const struct place *pl, const struct a
 	uint32_t ec = span->end_col ? span->end_col : 1;
 	if (el == sl && ec < sc)
 		ec = sc;
-	cJSON *region = add_obj(phys, "region");
-	if (!region || !add_num(region, "startLine", sl) || !add_num(region, "startColumn", sc) ||
-	    !add_num(region, "endLine", el) || !add_num(region, "endColumn", ec))
+	cJSON *region = aa_json_obj(phys, "region");
+	if (!region || !aa_json_num(region, "startLine", sl) || !aa_json_num(region, "startColumn", sc) ||
+	    !aa_json_num(region, "endLine", el) || !aa_json_num(region, "endColumn", ec))
 		return NULL;
 	char *snip = region_snippet(span, line);
 	bool ok = true;
 	if (snip) {
-		cJSON *snippet = add_obj(region, "snippet");
-		ok = snippet && add_str(snippet, "text", snip);
+		cJSON *snippet = aa_json_obj(region, "snippet");
+		ok = snippet && aa_json_str(snippet, "text", snip);
 		free(snip);
 	}
 	return ok ? phys : NULL;
@@ -346,8 +301,8 @@ static cJSON *add_physical(cJSON *parent, const struct place *pl, const struct a
 
 static bool add_rule(cJSON *rules, const struct aa_rule *r)
 {
-	cJSON *o = add_obj(rules, NULL);
-	if (!o || !add_str(o, "id", r->code) || !add_str(o, "name", r->name) ||
+	cJSON *o = aa_json_obj(rules, NULL);
+	if (!o || !aa_json_str(o, "id", r->code) || !aa_json_str(o, "name", r->name) ||
 	    !add_message(o, "shortDescription", r->summary, NULL))
 		return false;
 	const char *what = r->doc.what ? r->doc.what : r->summary;
@@ -357,37 +312,37 @@ static bool add_rule(cJSON *rules, const struct aa_rule *r)
 	if (!ok)
 		return false;
 	char *text = aa_ruledoc_text(r), *md = aa_ruledoc_markdown(r);
-	cJSON *help = add_obj(o, "help");
-	ok = help && add_str(help, "text", text) && add_str(help, "markdown", md);
+	cJSON *help = aa_json_obj(o, "help");
+	ok = help && aa_json_str(help, "text", text) && aa_json_str(help, "markdown", md);
 	free(text);
 	free(md);
 	if (!ok)
 		return false;
 	char *uri = aa_xasprintf(INFORMATION_URI "/blob/main/docs/rules/%s.md", r->code);
-	ok = add_str(o, "helpUri", uri) != NULL;
+	ok = aa_json_str(o, "helpUri", uri) != NULL;
 	free(uri);
 	if (!ok)
 		return false;
-	cJSON *conf = add_obj(o, "defaultConfiguration");
-	if (!conf || !add_str(conf, "level", aa_severity_name(r->severity)))
+	cJSON *conf = aa_json_obj(o, "defaultConfiguration");
+	if (!conf || !aa_json_str(conf, "level", aa_severity_name(r->severity)))
 		return false;
 	/* Opt-in rules say so; the SARIF default for "enabled" is true. */
-	if (!r->default_on && !add_bool(conf, "enabled", false))
+	if (!r->default_on && !aa_json_bool(conf, "enabled", false))
 		return false;
-	cJSON *props = add_obj(o, "properties");
-	cJSON *tags = add_arr(props, "tags");
-	return tags && add_str(tags, NULL, "async") && add_str(tags, NULL, r->family->tag);
+	cJSON *props = aa_json_obj(o, "properties");
+	cJSON *tags = aa_json_arr(props, "tags");
+	return tags && aa_json_str(tags, NULL, "async") && aa_json_str(tags, NULL, r->family->tag);
 }
 
 static bool add_driver(cJSON *run)
 {
-	cJSON *tool = add_obj(run, "tool");
-	cJSON *driver = add_obj(tool, "driver");
-	if (!driver || !add_str(driver, "name", "async-analyzer") || !add_str(driver, "version", AA_VERSION) ||
-	    !add_str(driver, "semanticVersion", AA_VERSION) ||
-	    !add_str(driver, "informationUri", INFORMATION_URI))
+	cJSON *tool = aa_json_obj(run, "tool");
+	cJSON *driver = aa_json_obj(tool, "driver");
+	if (!driver || !aa_json_str(driver, "name", "async-analyzer") || !aa_json_str(driver, "version", AA_VERSION) ||
+	    !aa_json_str(driver, "semanticVersion", AA_VERSION) ||
+	    !aa_json_str(driver, "informationUri", INFORMATION_URI))
 		return false;
-	cJSON *rules = add_arr(driver, "rules");
+	cJSON *rules = aa_json_arr(driver, "rules");
 	if (!rules)
 		return false;
 	for (size_t i = 0; i < aa_rules_count; i++)
@@ -398,52 +353,52 @@ static bool add_driver(cJSON *run)
 
 static bool add_invocation(cJSON *run, const struct aa_emit_opts *opts)
 {
-	cJSON *invs = add_arr(run, "invocations");
-	cJSON *inv = add_obj(invs, NULL);
-	if (!inv || !add_bool(inv, "executionSuccessful", opts->execution_successful))
+	cJSON *invs = aa_json_arr(run, "invocations");
+	cJSON *inv = aa_json_obj(invs, NULL);
+	if (!inv || !aa_json_bool(inv, "executionSuccessful", opts->execution_successful))
 		return false;
 	if (opts->notifications && opts->notifications[0]) {
-		cJSON *notes = add_arr(inv, "toolExecutionNotifications");
+		cJSON *notes = aa_json_arr(inv, "toolExecutionNotifications");
 		if (!notes)
 			return false;
 		for (size_t i = 0; opts->notifications[i]; i++) {
-			cJSON *n = add_obj(notes, NULL);
+			cJSON *n = aa_json_obj(notes, NULL);
 			if (!n || !add_message(n, "message", opts->notifications[i], NULL) ||
-			    !add_str(n, "level", "error"))
+			    !aa_json_str(n, "level", "error"))
 				return false;
 		}
 	}
 	char *cwd = dir_uri(opts->cwd);
-	cJSON *wd = add_obj(inv, "workingDirectory");
-	bool ok = wd && add_str(wd, "uri", cwd);
+	cJSON *wd = aa_json_obj(inv, "workingDirectory");
+	bool ok = wd && aa_json_str(wd, "uri", cwd);
 	free(cwd);
 	return ok;
 }
 
 static bool add_base_ids(cJSON *run, const struct aa_emit_opts *opts)
 {
-	cJSON *bases = add_obj(run, "originalUriBaseIds");
-	cJSON *root = add_obj(bases, SRCROOT);
+	cJSON *bases = aa_json_obj(run, "originalUriBaseIds");
+	cJSON *root = aa_json_obj(bases, SRCROOT);
 	char *uri = dir_uri(opts->srcroot);
-	bool ok = root && add_str(root, "uri", uri);
+	bool ok = root && aa_json_str(root, "uri", uri);
 	free(uri);
 	return ok;
 }
 
 static bool add_artifacts(cJSON *run, const struct sarif *S)
 {
-	cJSON *arts = add_arr(run, "artifacts");
+	cJSON *arts = aa_json_arr(run, "artifacts");
 	if (!arts)
 		return false;
 	for (size_t k = 0; k < S->n_artifacts; k++) {
-		cJSON *a = add_obj(arts, NULL);
-		cJSON *loc = add_obj(a, "location");
-		if (!loc || !add_str(loc, "uri", S->artifacts[k]->uri))
+		cJSON *a = aa_json_obj(arts, NULL);
+		cJSON *loc = aa_json_obj(a, "location");
+		if (!loc || !aa_json_str(loc, "uri", S->artifacts[k]->uri))
 			return false;
-		if (S->artifacts[k]->relative && !add_str(loc, "uriBaseId", SRCROOT))
+		if (S->artifacts[k]->relative && !aa_json_str(loc, "uriBaseId", SRCROOT))
 			return false;
 		/* More than its location, or the array says nothing (Multitool SARIF2004). */
-		if (!add_str(a, "sourceLanguage", "python"))
+		if (!aa_json_str(a, "sourceLanguage", "python"))
 			return false;
 	}
 	return true;
@@ -452,11 +407,11 @@ static bool add_artifacts(cJSON *run, const struct sarif *S)
 static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
 {
 	const struct aa_diag *d = &S->diags->items[i];
-	cJSON *flows = add_arr(result, "codeFlows");
-	cJSON *flow = add_obj(flows, NULL);
-	cJSON *threads = add_arr(flow, "threadFlows");
-	cJSON *thread = add_obj(threads, NULL);
-	cJSON *locs = add_arr(thread, "locations");
+	cJSON *flows = aa_json_arr(result, "codeFlows");
+	cJSON *flow = aa_json_obj(flows, NULL);
+	cJSON *threads = aa_json_arr(flow, "threadFlows");
+	cJSON *thread = aa_json_obj(threads, NULL);
+	cJSON *locs = aa_json_arr(thread, "locations");
 	if (!locs)
 		return false;
 	/* The finding itself (the call in async code) starts the chain; then one hop per
@@ -464,8 +419,8 @@ static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
 	for (size_t j = 0; j <= d->n_related; j++) {
 		bool self = j == 0;
 		const struct place *pl = &S->places[S->first[i] + j];
-		cJSON *tfl = add_obj(locs, NULL);
-		cJSON *loc = add_obj(tfl, "location");
+		cJSON *tfl = aa_json_obj(locs, NULL);
+		cJSON *loc = aa_json_obj(tfl, "location");
 		if (!loc ||
 		    !add_physical(loc, pl, self ? &d->span : &d->related[j - 1].span, self ? d->source_line : NULL) ||
 		    !add_message(loc, "message", self ? d->message : d->related[j - 1].message, NULL))
@@ -477,25 +432,25 @@ static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
 static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 {
 	const struct aa_diag *d = &S->diags->items[i];
-	cJSON *res = add_obj(results, NULL);
-	if (!res || !add_str(res, "ruleId", d->rule->code))
+	cJSON *res = aa_json_obj(results, NULL);
+	if (!res || !aa_json_str(res, "ruleId", d->rule->code))
 		return false;
 	size_t index = aa_rule_index(d->rule);
-	if (index < aa_rules_count && !add_num(res, "ruleIndex", (double)index))
+	if (index < aa_rules_count && !aa_json_num(res, "ruleIndex", (double)index))
 		return false;
-	if (!add_str(res, "level", aa_severity_name(d->rule->severity)) || !add_message(res, "message", d->message, NULL))
+	if (!aa_json_str(res, "level", aa_severity_name(d->rule->severity)) || !add_message(res, "message", d->message, NULL))
 		return false;
-	cJSON *locs = add_arr(res, "locations");
-	cJSON *loc = add_obj(locs, NULL);
+	cJSON *locs = aa_json_arr(res, "locations");
+	cJSON *loc = aa_json_obj(locs, NULL);
 	if (!loc || !add_physical(loc, &S->places[S->first[i]], &d->span, d->source_line))
 		return false;
 	if (d->n_related) {
-		cJSON *rel = add_arr(res, "relatedLocations");
+		cJSON *rel = aa_json_arr(res, "relatedLocations");
 		if (!rel)
 			return false;
 		for (size_t j = 0; j < d->n_related; j++) {
-			cJSON *r = add_obj(rel, NULL);
-			if (!r || !add_num(r, "id", (double)(j + 1)) ||
+			cJSON *r = aa_json_obj(rel, NULL);
+			if (!r || !aa_json_num(r, "id", (double)(j + 1)) ||
 			    !add_physical(r, &S->places[S->first[i] + 1 + j], &d->related[j].span, NULL) ||
 			    !add_message(r, "message", d->related[j].message, NULL))
 				return false;
@@ -503,27 +458,27 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 		if (d->related_is_chain && !add_code_flow(res, S, i))
 			return false;
 	}
-	cJSON *fps = add_obj(res, "partialFingerprints");
-	return fps && add_str(fps, FINGERPRINT_KEY, S->fingerprints[i]);
+	cJSON *fps = aa_json_obj(res, "partialFingerprints");
+	return fps && aa_json_str(fps, FINGERPRINT_KEY, S->fingerprints[i]);
 }
 
 static cJSON *build(const struct sarif *S)
 {
 	cJSON *root = cJSON_CreateObject();
-	if (!add_str(root, "$schema", SCHEMA_URI) || !add_str(root, "version", "2.1.0"))
+	if (!aa_json_str(root, "$schema", SCHEMA_URI) || !aa_json_str(root, "version", "2.1.0"))
 		goto fail;
-	cJSON *runs = add_arr(root, "runs");
-	cJSON *run = add_obj(runs, NULL);
+	cJSON *runs = aa_json_arr(root, "runs");
+	cJSON *run = aa_json_obj(runs, NULL);
 	if (!run || !add_driver(run) || !add_invocation(run, S->opts) || !add_base_ids(run, S->opts) ||
 	    !add_artifacts(run, S))
 		goto fail;
-	cJSON *results = add_arr(run, "results");
+	cJSON *results = aa_json_arr(run, "results");
 	if (!results)
 		goto fail;
 	for (size_t i = 0; i < S->diags->len; i++)
 		if (!add_result(results, S, i))
 			goto fail;
-	if (!add_str(run, "columnKind", "unicodeCodePoints"))
+	if (!aa_json_str(run, "columnKind", "unicodeCodePoints"))
 		goto fail;
 	return root;
 fail:
@@ -541,7 +496,7 @@ int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_e
 		fputs("async-analyzer: error: out of memory\n", stderr);
 		return -1;
 	}
-	int rc = aa_emit_json_write(out, root);
+	int rc = aa_json_write(out, root);
 	cJSON_Delete(root);
 	return rc;
 }

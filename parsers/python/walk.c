@@ -51,6 +51,19 @@ TSNode aa_walk_ancestor(const struct aa_walk_state *ws, unsigned up)
 	return ws->stack[ws->depth - up].node;
 }
 
+TSNode aa_walk_parent(const struct aa_walk_state *ws, TSNode node)
+{
+	/* Nodes asked about are the visited node or close above it. */
+	for (unsigned up = 0; ws && up < 16; up++) {
+		TSNode a = aa_walk_ancestor(ws, up);
+		if (ts_node_is_null(a))
+			break;
+		if (ts_node_eq(a, node))
+			return aa_walk_ancestor(ws, up + 1);
+	}
+	return ts_node_parent(node);
+}
+
 uint32_t aa_walk(const struct aa_parsed *parsed, const struct aa_syms *syms, const struct aa_walk_visitor *v)
 {
 	uint32_t n_scopes = 1;

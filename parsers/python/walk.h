@@ -37,6 +37,12 @@ struct aa_walk_state;
  * the segment's root. */
 TSNode aa_walk_ancestor(const struct aa_walk_state *ws, unsigned up);
 
+/* node's parent, as ts_node_parent gives it, but read from the walker's stack when node
+ * is the visited node or one of its nearest ancestors (ts_node_parent descends from the
+ * root every time). ws is NULL (then it is ts_node_parent) or valid (during the enter()
+ * call that was given it). */
+TSNode aa_walk_parent(const struct aa_walk_state *ws, TSNode node);
+
 struct aa_walk_visitor {
 	void *ud;
 	/* A scope-opening node was reached. Returns nothing; ids are implicit (preorder

@@ -2,6 +2,7 @@
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -150,22 +151,6 @@ static bool non_blocking_fd(struct aa_ctx *ctx, TSNode call)
 
 #define MAX_SCAN_NODES 50000
 
-static const char *ctx_text_at(const struct aa_ctx *ctx, TSNode n)
-{
-	uint32_t len;
-	return aa_ctx_text(ctx, n, &len);
-}
-
-static TSNode climb_parens(const struct aa_syms *s, TSNode n)
-{
-	TSNode p = ts_node_parent(n);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression) {
-		n = p;
-		p = ts_node_parent(n);
-	}
-	return n;
-}
-
 /* expr (the generator or a name bound to it) is an argument of a call that hands it to
  * a thread or to project code. */
 static bool handed_off_at(struct aa_ctx *ctx, TSNode expr)
@@ -174,7 +159,7 @@ static bool handed_off_at(struct aa_ctx *ctx, TSNode expr)
 						   "trio.to_thread.run_sync", "functools.partial", NULL };
 	static const char *const thread_methods[] = { "run_in_executor", "submit", "run_sync", NULL };
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = aa_ctx_parent(ctx, climb_parens(s, expr));
+	TSNode p = aa_ctx_parent_unparen(ctx, expr, NULL, 0, NULL);
 	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->keyword_argument)
 		p = aa_ctx_parent(ctx, p);
 	if (ts_node_is_null(p) || ts_node_symbol(p) != s->argument_list)
@@ -199,14 +184,6 @@ static bool handed_off_at(struct aa_ctx *ctx, TSNode expr)
 	return false;
 }
 
-static bool in_nested_function(const struct aa_syms *s, TSNode n, TSNode function)
-{
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, function); p = ts_node_parent(p))
-		if (ts_node_symbol(p) == s->function_definition || ts_node_symbol(p) == s->lambda)
-			return true;
-	return false;
-}
-
 /* Every read of `name` in function is handed off (or sits in a nested def or lambda,
  * which runs wherever it is sent), and there is at least one. */
 struct handoff_scan {
@@ -223,7 +200,7 @@ static enum aa_visit visit_reads(void *ud, TSNode n)
 	struct aa_ctx *ctx = h->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (ts_node_symbol(n) != s->identifier || ts_node_eq(n, h->target) ||
-	    ts_node_end_byte(n) - ts_node_start_byte(n) != h->len || memcmp(ctx_text_at(ctx, n), h->name, h->len))
+	    !aa_node_text_is(aa_ctx_source(ctx)->text, n, h->name, h->len))
 		return AA_VISIT_DESCEND;
 	TSNode p = aa_ctx_parent(ctx, n);
 	TSSymbol pk = ts_node_symbol(p);
@@ -232,7 +209,7 @@ static enum aa_visit visit_reads(void *ud, TSNode n)
 	if (is_field)
 		return AA_VISIT_DESCEND;
 	h->uses++;
-	return in_nested_function(s, n, h->function) || handed_off_at(ctx, n) ? AA_VISIT_DESCEND : AA_VISIT_STOP;
+	return aa_node_in_nested_def(s, n, h->function, false) || handed_off_at(ctx, n) ? AA_VISIT_DESCEND : AA_VISIT_STOP;
 }
 
 static bool name_handed_off(struct aa_ctx *ctx, TSNode function, TSNode target)
@@ -245,13 +222,9 @@ static bool name_handed_off(struct aa_ctx *ctx, TSNode function, TSNode target)
 static bool generator_handed_off(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode e = call, p = aa_ctx_parent(ctx, call);
 	/* `gen = (path.iterdir() if old_python else await ...)` */
-	while (!ts_node_is_null(p) &&
-	       (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->conditional_expression)) {
-		e = p;
-		p = aa_ctx_parent(ctx, p);
-	}
+	TSNode e;
+	TSNode p = aa_ctx_parent_unparen(ctx, call, (const TSSymbol[]){ s->conditional_expression }, 1, &e);
 	if (ts_node_is_null(p))
 		return false;
 	if (ts_node_symbol(p) == s->argument_list || ts_node_symbol(p) == s->keyword_argument)

@@ -4,6 +4,7 @@
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 extern const struct aa_rule aa_rule_blocking_network_io;
 
@@ -224,14 +225,6 @@ static bool text_contains(const struct aa_ctx *ctx, TSNode node, const char *nee
 	return false;
 }
 
-static bool same_text(const struct aa_ctx *ctx, TSNode a, TSNode b)
-{
-	uint32_t la, lb;
-	const char *ta = aa_ctx_text(ctx, a, &la);
-	const char *tb = aa_ctx_text(ctx, b, &lb);
-	return la == lb && !memcmp(ta, tb, la);
-}
-
 /* A numeric literal whose value is zero: "0", "0_0", "0x0", "0.0", ".0", "0e5". Every digit
  * of the mantissa is 0 (a base prefix's letter and underscores aside). */
 static bool literal_zero(const struct aa_ctx *ctx, TSNode lit)
@@ -303,12 +296,12 @@ static enum aa_visit visit_setblocking(void *ud, TSNode n)
 	bool same = false;
 	if ((sb || st) && !ts_node_is_null(obj)) {
 		if (sc->mode == MATCH_TEXT) {
-			same = same_text(ctx, obj, sc->receiver);
+			same = aa_node_same_text(aa_ctx_source(ctx)->text, obj, sc->receiver);
 		} else if (ts_node_symbol(obj) == s->attribute) {
 			TSNode oo = ts_node_child_by_field_id(obj, s->f.object);
 			TSNode oa = ts_node_child_by_field_id(obj, s->f.attribute);
 			same = !ts_node_is_null(oo) && ts_node_symbol(oo) == s->identifier && !ts_node_is_null(oa) &&
-			       same_text(ctx, oa, sc->recv_attr);
+			       aa_node_same_text(aa_ctx_source(ctx)->text, oa, sc->recv_attr);
 		}
 	}
 	return same && mode_may_be_nonblocking(ctx, n, sb) ? AA_VISIT_STOP : AA_VISIT_DESCEND;

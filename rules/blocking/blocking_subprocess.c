@@ -1,6 +1,7 @@
 /* AA103 blocking-subprocess: running or waiting for a child process in async context. */
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
+#include "parsers/python/node.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,19 +50,12 @@ static const struct aa_target targets[] = {
 	WAIT("os.waitid", "await asyncio.to_thread(os.waitid, idtype, id, options)"),
 };
 
-static TSNode strip_parens(const struct aa_syms *s, TSNode n)
-{
-	for (int i = 0; i < 16 && !ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression; i++)
-		n = ts_node_named_child(n, 0);
-	return n;
-}
-
 /* The spawn mode is os.P_WAIT (value 0 on every platform). Anything else, or a mode the
  * analyzer cannot read, says nothing: P_NOWAIT returns at once, like constructing Popen. */
 static bool spawn_waits(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode mode = strip_parens(s, aa_call_arg(ctx, call, 0, "mode"));
+	TSNode mode = aa_node_unparen_at_most(s, aa_call_arg(ctx, call, 0, "mode"), AA_UNPAREN_FIRST, 16);
 	if (ts_node_is_null(mode))
 		return false;
 	if (ts_node_symbol(mode) == s->integer)
@@ -83,7 +77,7 @@ static bool options_block(struct aa_ctx *ctx, TSNode options)
 		return false;
 	stack[n++] = options;
 	while (n) {
-		TSNode e = strip_parens(s, stack[--n]);
+		TSNode e = aa_node_unparen_at_most(s, stack[--n], AA_UNPAREN_FIRST, 16);
 		if (ts_node_is_null(e))
 			return false;
 		TSSymbol k = ts_node_symbol(e);

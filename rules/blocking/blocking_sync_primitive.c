@@ -5,6 +5,7 @@
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 /* Bound on the nodes a scan of one function visits (beyond it: unknown, quiet). */
 #define MAX_SCAN_NODES 1000000u
@@ -83,19 +84,26 @@ static bool is_kind(TSNode n, TSSymbol k)
 	return !ts_node_is_null(n) && ts_node_symbol(n) == k;
 }
 
+/* A numeric literal's text without its '_' separators, NUL-terminated in buf (cut at
+ * size - 1 bytes). */
+static void literal_digits(const struct aa_ctx *ctx, TSNode n, char *buf, size_t size)
+{
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, n, &len);
+	size_t j = 0;
+	for (uint32_t i = 0; i < len && j + 1 < size; i++)
+		if (t[i] != '_')
+			buf[j++] = t[i];
+	buf[j] = '\0';
+}
+
 static bool is_zero_literal(const struct aa_ctx *ctx, TSNode n)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (!is_kind(n, s->integer) && !is_kind(n, s->float_))
 		return false;
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, n, &len);
 	char buf[64];
-	size_t j = 0;
-	for (uint32_t i = 0; i < len && j + 1 < sizeof(buf); i++)
-		if (t[i] != '_')
-			buf[j++] = t[i];
-	buf[j] = '\0';
+	literal_digits(ctx, n, buf, sizeof(buf));
 	char *end;
 	double v = strtod(buf, &end);
 	return *end == '\0' && v == 0.0;
@@ -106,14 +114,8 @@ static bool is_positive_int_literal(const struct aa_ctx *ctx, TSNode n)
 {
 	if (!is_kind(n, aa_ctx_syms(ctx)->integer))
 		return false;
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, n, &len);
 	char buf[64];
-	size_t j = 0;
-	for (uint32_t i = 0; i < len && j + 1 < sizeof(buf); i++)
-		if (t[i] != '_')
-			buf[j++] = t[i];
-	buf[j] = '\0';
+	literal_digits(ctx, n, buf, sizeof(buf));
 	int base = 10;
 	const char *digits = buf;
 	if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
@@ -127,24 +129,6 @@ static bool is_positive_int_literal(const struct aa_ctx *ctx, TSNode n)
 	return *digits && *end == '\0' && v > 0;
 }
 
-static bool has_async_keyword(const struct aa_ctx *ctx, TSNode n)
-{
-	TSSymbol kw = aa_ctx_syms(ctx)->kw_async;
-	uint32_t c = ts_node_child_count(n);
-	for (uint32_t i = 0; i < c && i < 2; i++)
-		if (ts_node_symbol(ts_node_child(n, i)) == kw)
-			return true;
-	return false;
-}
-
-static bool texts_equal(const struct aa_ctx *ctx, TSNode a, TSNode b)
-{
-	uint32_t la, lb;
-	const char *ta = aa_ctx_text(ctx, a, &la);
-	const char *tb = aa_ctx_text(ctx, b, &lb);
-	return la == lb && !memcmp(ta, tb, la);
-}
-
 /* `recv.name(...)` for this receiver text; name NULL matches any of guard_methods. */
 static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv, const char *name)
 {
@@ -156,7 +140,7 @@ static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv
 		return false;
 	TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
 	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
-	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !texts_equal(ctx, obj, recv))
+	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !aa_node_same_text(aa_ctx_source(ctx)->text, obj, recv))
 		return false;
 	if (name)
 		return aa_ctx_text_is(ctx, attr, name);
@@ -208,7 +192,8 @@ static enum aa_visit visit_guard(void *ud, TSNode n)
 	if (k == s->await && ts_node_end_byte(n) > g->await_end)
 		g->await_end = ts_node_end_byte(n);
 	bool name = k == s->identifier || k == s->attribute;
-	if ((start < g->await_end && name && texts_equal(g->ctx, n, g->recv)) || is_method_call_on(g->ctx, n, g->recv, NULL)) {
+	if ((start < g->await_end && name && aa_node_same_text(aa_ctx_source(g->ctx)->text, n, g->recv)) ||
+	    is_method_call_on(g->ctx, n, g->recv, NULL)) {
 		g->found = true;
 		return AA_VISIT_STOP;
 	}
@@ -348,7 +333,7 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 	if (descend && ts_node_is_named(n) && ts_node_start_byte(n) >= sc->from) {
 		TSSymbol k = ts_node_symbol(n);
 		if (k == s->await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
-				      has_async_keyword(sc->ctx, n))) {
+				      aa_node_has_async_keyword(s, n))) {
 			*sc->where = n;
 			sc->result = SCAN_SUSPEND;
 			return AA_VISIT_STOP;
@@ -409,7 +394,7 @@ static void report_lock(struct aa_ctx *ctx, TSNode anchor, TSNode lock_expr, con
 static void check_with(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (!aa_ctx_in_async(ctx) || has_async_keyword(ctx, with))
+	if (!aa_ctx_in_async(ctx) || aa_node_has_async_keyword(s, with))
 		return;
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);
 	TSNode clause = { 0 };
@@ -424,9 +409,7 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		TSNode item = ts_node_named_child(clause, i);
 		if (ts_node_symbol(item) != s->with_item)
 			continue;
-		TSNode value = ts_node_child_by_field_id(item, s->f.value);
-		if (is_kind(value, s->as_pattern))
-			value = ts_node_named_child(value, 0);
+		TSNode value = aa_node_with_item_value(s, item);
 		if (ts_node_is_null(value))
 			continue;
 		const struct lock_kind *lk = lock_kind_of(ctx, value);

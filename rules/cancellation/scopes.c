@@ -3,6 +3,7 @@
 #include "parsers/python/async_syntax.h"
 #include "analyzer/check/context.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 #include <string.h>
 
@@ -36,11 +37,7 @@ const struct aa_scope_entry *aa_scope_of_call(struct aa_ctx *ctx, TSNode call)
 
 const struct aa_scope_entry *aa_scope_of_with_item(struct aa_ctx *ctx, TSNode item)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode v = ts_node_child_by_field_id(item, s->f.value);
-	if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-		v = ts_node_named_child(v, 0);
-	return aa_scope_of_call(ctx, v);
+	return aa_scope_of_call(ctx, aa_node_with_item_value(aa_ctx_syms(ctx), item));
 }
 
 struct reach {
@@ -64,9 +61,7 @@ bool aa_scope_is_shielded(struct aa_ctx *ctx, TSNode with)
 			continue;
 		/* any call with a literal `shield=True`: trio's and anyio's scopes, also when
 		 * reached through a path the resolver does not follow (trio's own `_core`) */
-		TSNode v = ts_node_child_by_field_id(it, s->f.value);
-		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-			v = ts_node_named_child(v, 0);
+		TSNode v = aa_node_with_item_value(s, it);
 		if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
 			continue;
 		TSNode sh = aa_call_arg(ctx, v, -1, "shield");

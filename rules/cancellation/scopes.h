@@ -1,5 +1,5 @@
 /*
- * scopes.h: the library table of timeouts and cancel scopes (rules.md, AA4xx intro), and
+ * scopes.h: the library table of timeouts and cancel scopes (listed in docs/rules/AA406.md), and
  * "does this code reach an await", shared by the AA4xx rules. asyncio's timeouts are
  * async context managers; trio's and anyio's cancel scopes are sync ones.
  */

@@ -6,6 +6,7 @@
  */
 #include "rules/cancellation/scopes.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 #include "rules/rules.h"
 
 #include <stdbool.h>
@@ -31,19 +32,10 @@ static bool is_cancel_qualname(const char *q)
 	return false;
 }
 
-static TSNode unparen(const struct aa_syms *s, TSNode n)
-{
-	for (int i = 0; i < 64 && !ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression &&
-			ts_node_named_child_count(n) == 1;
-	     i++)
-		n = ts_node_named_child(n, 0);
-	return n;
-}
-
 static enum catch_kind classify_one(struct aa_ctx *ctx, TSNode e)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	e = unparen(s, e);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(e))
 		return CATCH_NONE;
 	if (ts_node_symbol(e) == s->call) {
@@ -69,7 +61,7 @@ static enum catch_kind classify_one(struct aa_ctx *ctx, TSNode e)
 static enum catch_kind classify(struct aa_ctx *ctx, TSNode e)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	e = unparen(s, e);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(e))
 		return CATCH_NONE;
 	if (ts_node_symbol(e) != s->tuple && ts_node_symbol(e) != s->expression_list)
@@ -137,14 +129,6 @@ struct handler {
 	TSNode alias; /* `as e`: the caught object's name, or null */
 };
 
-static bool text_eq(struct aa_ctx *ctx, TSNode a, TSNode b)
-{
-	uint32_t la, lb;
-	const char *ta = aa_ctx_text(ctx, a, &la);
-	const char *tb = aa_ctx_text(ctx, b, &lb);
-	return la == lb && !memcmp(ta, tb, la);
-}
-
 /* Does this raise propagate the cancellation? BROAD: any raise. NAMED: a bare `raise`,
  * the caught object (`raise e`, with or without a cause), or a cancellation class. */
 static bool raise_ok(const struct handler *h, TSNode st)
@@ -156,8 +140,9 @@ static bool raise_ok(const struct handler *h, TSNode st)
 	TSNode e = ts_node_named_child(st, 0);
 	if (ts_node_is_null(e) || ts_node_eq(e, ts_node_child_by_field_id(st, s->f.cause)))
 		return true; /* bare raise */
-	e = unparen(s, e);
-	if (!ts_node_is_null(h->alias) && ts_node_symbol(e) == s->identifier && text_eq(ctx, e, h->alias))
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
+	if (!ts_node_is_null(h->alias) && ts_node_symbol(e) == s->identifier &&
+	    aa_node_same_text(aa_ctx_source(ctx)->text, e, h->alias))
 		return true;
 	if (ts_node_symbol(e) == s->call)
 		e = ts_node_child_by_field_id(e, s->f.function);
@@ -426,7 +411,8 @@ static enum aa_visit handoff_visit(void *ud, TSNode n)
 			return AA_VISIT_STOP;
 		}
 	}
-	if (k == s->identifier && !ts_node_is_null(h->alias) && text_eq(h->ctx, n, h->alias) &&
+	if (k == s->identifier && !ts_node_is_null(h->alias) &&
+	    aa_node_same_text(aa_ctx_source(h->ctx)->text, n, h->alias) &&
 	    use_hands_on(h->ctx, n, h->body)) {
 		h->found = true;
 		return AA_VISIT_STOP;
@@ -484,10 +470,11 @@ static enum aa_visit cancelled_visit(void *ud, TSNode n)
 		}
 		add_cancelled(c, recv);
 		/* `for t in tasks: t.cancel()` cancels every task of `tasks` */
+		const char *src = aa_ctx_source(ctx)->text;
 		TSNode p = ts_node_parent(n);
 		for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, c->fn_body); g++, p = ts_node_parent(p)) {
 			if (ts_node_symbol(p) == s->for_statement &&
-			    text_eq(ctx, ts_node_child_by_field_id(p, s->f.left), recv)) {
+			    aa_node_same_text(src, ts_node_child_by_field_id(p, s->f.left), recv)) {
 				add_cancelled(c, ts_node_child_by_field_id(p, s->f.right));
 				break;
 			}
@@ -499,7 +486,7 @@ static enum aa_visit cancelled_visit(void *ud, TSNode n)
 static bool is_cancelled(const struct cancelled *c, TSNode e)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (text_eq(c->ctx, c->names[i], e))
+		if (aa_node_same_text(aa_ctx_source(c->ctx)->text, c->names[i], e))
 			return true;
 	return false;
 }
@@ -516,7 +503,7 @@ static bool awaits_cancelled(struct cancelled *c, TSNode e)
 {
 	struct aa_ctx *ctx = c->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	e = unparen(s, e);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(e))
 		return false;
 	if (ts_node_symbol(e) != s->call)
@@ -674,9 +661,7 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		TSNode it = ts_node_named_child(clause, i);
 		if (ts_node_symbol(it) != s->with_item)
 			continue;
-		TSNode v = ts_node_child_by_field_id(it, s->f.value);
-		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-			v = ts_node_named_child(v, 0);
+		TSNode v = aa_node_with_item_value(s, it);
 		if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
 			continue;
 		const struct aa_callee *c = aa_ctx_callee(ctx, v);

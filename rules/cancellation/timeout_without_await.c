@@ -5,6 +5,7 @@
  */
 #include "rules/cancellation/scopes.h"
 #include "rules/rules.h"
+#include "parsers/python/node.h"
 
 #include <stdbool.h>
 
@@ -39,9 +40,7 @@ static void check(struct aa_ctx *ctx, TSNode with)
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);
 	if (ts_node_is_null(body) || aa_scope_reaches_await(ctx, body, AA_REACH_YIELD))
 		return;
-	TSNode call = ts_node_child_by_field_id(scope_item, s->f.value);
-	if (ts_node_symbol(call) == s->as_pattern)
-		call = ts_node_named_child(call, 0);
+	TSNode call = aa_node_with_item_value(s, scope_item);
 	aa_ctx_report(ctx, &aa_rule_timeout_without_await, call,
 		      "%s() scope has no await in its body: cancellation is delivered only at an await, so this "
 		      "timeout never fires; put the awaits it should bound inside it, or remove it",

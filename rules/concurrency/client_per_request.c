@@ -1,13 +1,14 @@
 /* AA306 client-per-request: an aiohttp/httpx async client created in the body of a `for`
  * loop over a collection: one connection pool per item. The fan-out form (a client made
  * in a coroutine AA301/AA302 find fanned out) is reported by the index
- * (index_fanout.c) from the clients summarize.c records. */
+ * (fanout_link.c) from the clients summarize.c records. */
 #include <string.h>
 
 #include "analyzer/facts/bindings.h"
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
+#include "parsers/python/node.h"
 
 extern const struct aa_rule aa_rule_client_per_request;
 
@@ -17,11 +18,6 @@ static const struct aa_target targets[] = {
 	{ "httpx.AsyncClient", 0, "create one client before the loop and reuse it", NULL },
 	{ "httpx._client.AsyncClient", 0, "create one client before the loop and reuse it", NULL },
 };
-
-static bool field_is(TSNode parent, TSFieldId field, TSNode child)
-{
-	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
 
 /* `range(...)`, `itertools.count()`, `itertools.repeat()`: attempts, not items. */
 static bool is_counter(struct aa_ctx *ctx, TSNode iter)
@@ -101,7 +97,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		if (k == s->while_statement)
 			return; /* a reconnect loop: one client at a time */
 		if (k == s->for_statement) {
-			if (!field_is(p, s->f.body, child))
+			if (!aa_node_field_is(p, s->f.body, child))
 				return; /* the iterable or the `else:` */
 			loop = p;
 			break;

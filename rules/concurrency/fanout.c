@@ -1,6 +1,6 @@
 /* Fan-out sites (fanout.h): what is spawned per item, over which items, and whether
  * anything in this file bounds it. Whether a project coroutine makes network calls is
- * the index's to decide (index_fanout.c). */
+ * the index's to decide (fanout_link.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +9,7 @@
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/node.h"
 
 #define MAX_PRODUCERS 4
 #define MAX_PATTERNS 4
@@ -79,7 +80,7 @@ static TSNode unwrap(struct aa_ctx *ctx, TSNode e, bool *wrapped)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	for (int i = 0; i < 4; i++) {
-		e = aa_fanout_unparen(s, e);
+		e = aa_node_unparen(s, e, AA_UNPAREN_FIRST);
 		if (ts_node_is_null(e) || ts_node_symbol(e) != s->call)
 			return (TSNode){ 0 };
 		struct aa_callee c;
@@ -186,7 +187,7 @@ static void producers_of(struct site *st, TSNode x, int depth)
 {
 	struct aa_ctx *ctx = st->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	x = aa_fanout_unparen(s, x);
+	x = aa_node_unparen(s, x, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(x) || depth > 3)
 		return;
 	TSSymbol k = ts_node_symbol(x);
@@ -214,11 +215,8 @@ static const char *const wait_names[] = { "asyncio.wait", "asyncio.tasks.wait", 
 static TSNode element_of(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode child = call, p = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression) {
-		child = p;
-		p = aa_ctx_parent(ctx, p);
-	}
+	TSNode child;
+	TSNode p = aa_ctx_parent_unparen(ctx, call, NULL, 0, &child);
 	if (ts_node_is_null(p) || !is_comprehension(s, ts_node_symbol(p)) ||
 	    !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
 		return (TSNode){ 0 };
@@ -229,10 +227,7 @@ static TSNode element_of(struct aa_ctx *ctx, TSNode call)
 static bool gathered_directly(struct aa_ctx *ctx, TSNode comp)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode p = aa_ctx_parent(ctx, comp);
-	while (!ts_node_is_null(p) && (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->list_splat ||
-				       ts_node_symbol(p) == s->keyword_argument))
-		p = aa_ctx_parent(ctx, p);
+	TSNode p = aa_ctx_parent_unparen(ctx, comp, (const TSSymbol[]){ s->list_splat, s->keyword_argument }, 2, NULL);
 	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->argument_list)
 		p = aa_ctx_parent(ctx, p);
 	else if (ts_node_is_null(p) || ts_node_symbol(p) != s->call)
@@ -343,7 +338,7 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
 		return AA_VISIT_SKIP;
 	if (k == s->await) {
-		TSNode v = aa_fanout_unparen(s, ts_node_named_child(n, 0));
+		TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_FIRST);
 		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->call && method_is(a->ctx, v, "acquire")) {
 			a->hit = true;
 			return AA_VISIT_STOP;

@@ -1,16 +1,16 @@
 /*
- * fanout.h: fan-out of unknown size (rules.md, AA3xx): the analysis behind AA301
- * unbounded-gather, AA302 unbounded-task-spawn and the fan-out form of AA306
- * client-per-request.
+ * fanout.h: fan-out of unknown size: the analysis behind AA301 unbounded-gather,
+ * AA302 unbounded-task-spawn and the fan-out form of AA306 client-per-request
+ * (docs/rules/AA301.md, AA302.md, AA306.md).
  *
- * A fan-out site is reported when all of the catalog's three conditions hold:
+ * A fan-out site is reported when all three conditions of those pages hold:
  *  (a) the items come from outside the program: a parameter of the function, data it
  *      received (`await resp.json()`, rows of a query, lines of a file, a request's
  *      fields, `async for` over a stream), directly or through comprehensions, `map`,
  *      `list(...)`, `.items()`, subscripts and lists filled in a loop (fanout_input.c);
  *  (b) the coroutine spawned per item makes network or database calls: a library call
  *      (fanout_net.c) spawned directly, or a project coroutine that makes one, itself or
- *      through the coroutines it awaits (decided by the project index, index_fanout.c,
+ *      through the coroutines it awaits (decided by the project index, fanout_link.c,
  *      from the facts summarize.c records with the functions below);
  *  (c) nothing limits the work: no limiter acquired around the site, before it in the
  *      same function, in the spawned coroutine or what it awaits, or passed to it; no
@@ -81,9 +81,6 @@ bool aa_fanout_limiter_value(struct aa_ctx *ctx, TSNode value);
 /* True when with_stmt is an `async with` one of whose items enters a limiter
  * (aa_fanout_limiter_value). */
 bool aa_fanout_with_limits(struct aa_ctx *ctx, TSNode with_stmt);
-
-/* e without the parentheses around it (itself when there are none). */
-TSNode aa_fanout_unparen(const struct aa_syms *s, TSNode e);
 
 /* True when arg (an argument, or a keyword_argument) hands a limiter to the spawned
  * coroutine: an instance of a limiter class (asyncio/anyio/trio semaphores, locks and

@@ -6,6 +6,7 @@
 #include "analyzer/facts/bindings.h"
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 
 /* How far values are followed back (names, comprehensions, pass-through calls). */
 #define MAX_DEPTH 8
@@ -62,11 +63,6 @@ static bool in_list(const char *const *list, const char *s, size_t len)
 		if (strlen(*list) == len && !memcmp(*list, s, len))
 			return true;
 	return false;
-}
-
-static TSNode strip(struct ext *x, TSNode e)
-{
-	return aa_fanout_unparen(aa_ctx_syms(x->ctx), e);
 }
 
 /* `[i:i + 10]`, `[:100]`: a slice with an upper bound takes a batch of fixed size.
@@ -133,7 +129,8 @@ static bool on_binding(void *ud, const struct aa_binding *b)
 		if (ts_node_symbol(b->node) == s->as_pattern_target) {
 			TSNode ap = aa_ctx_parent(x->ctx, b->node);
 			TSNode item = ts_node_is_null(ap) ? ap : aa_ctx_parent(x->ctx, ap);
-			TSNode v = ts_node_is_null(item) ? item : strip(x, ts_node_named_child(ap, 0));
+			TSNode v = ts_node_is_null(item) ? item : ts_node_named_child(ap, 0);
+			v = aa_node_unparen(s, v, AA_UNPAREN_FIRST);
 			if (!ts_node_is_null(v) && ts_node_symbol(ap) == s->as_pattern && ts_node_symbol(item) == s->with_item &&
 			    ts_node_symbol(v) == s->call && aa_ctx_callee(x->ctx, v)->kind == AA_CALLEE_FUNCTION)
 				ns->hit = external_call(x, v, false);
@@ -191,7 +188,7 @@ static bool on_batch_binding(void *ud, const struct aa_binding *b)
  * not step out). */
 static bool descend(struct ext *x, TSNode *e)
 {
-	*e = strip(x, *e);
+	*e = aa_node_unparen(aa_ctx_syms(x->ctx), *e, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(*e) || x->depth >= MAX_DEPTH)
 		return false;
 	x->depth++;
@@ -273,9 +270,7 @@ static bool batch_call(struct caller_scan *cs, TSNode call, bool through_attr)
 {
 	struct ext *x = cs->x;
 	const struct aa_syms *s = aa_ctx_syms(x->ctx);
-	TSNode p = ts_node_parent(call);
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression)
-		p = ts_node_parent(p);
+	TSNode p = aa_node_parent_unparen(s, NULL, call, NULL, 0, NULL);
 	if (ts_node_is_null(p) || ts_node_symbol(p) != s->await)
 		return false;
 	TSNode stmt = ts_node_parent(p);
@@ -324,9 +319,7 @@ static enum aa_visit find_callers(void *ud, TSNode n)
 	const struct aa_syms *s = aa_ctx_syms(cs->x->ctx);
 	if (ts_node_symbol(n) != s->identifier || ts_node_eq(n, cs->def_name))
 		return AA_VISIT_DESCEND;
-	uint32_t len;
-	const char *t = aa_ctx_text(cs->x->ctx, n, &len);
-	if (len != cs->len || memcmp(t, cs->name, len))
+	if (!aa_node_text_is(aa_ctx_source(cs->x->ctx)->text, n, cs->name, cs->len))
 		return AA_VISIT_DESCEND;
 	/* `f(...)`, or `obj.f(...)` */
 	TSNode p = ts_node_parent(n);
@@ -522,7 +515,7 @@ static bool external(struct ext *x, TSNode e)
 	} else if (k == s->subscript) {
 		r = external_subscript(x, e);
 	} else if (k == s->await) {
-		TSNode v = strip(x, ts_node_named_child(e, 0));
+		TSNode v = aa_node_unparen(s, ts_node_named_child(e, 0), AA_UNPAREN_FIRST);
 		r = !ts_node_is_null(v) && ts_node_symbol(v) == s->call && external_call(x, v, true);
 	} else if (k == s->call) {
 		r = external_call(x, e, false);

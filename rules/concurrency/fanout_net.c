@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rules/concurrency/fanout.h"
+#include "parsers/python/node.h"
 
 /* Module-level callables that open a connection or make a request. */
 static const char *const net_functions[] = {
@@ -214,17 +215,10 @@ static const char *const not_limiters[] = { "aiohttp.ClientSession", "aiohttp.cl
 static const char *const limiter_words[] = { "acquire", "limit", "limiter", "throttle", "throttled", "semaphore",
 					     "sem", "slot", "slots", "permit", "rate", "ratelimit", "lock", NULL };
 
-TSNode aa_fanout_unparen(const struct aa_syms *s, TSNode e)
-{
-	while (!ts_node_is_null(e) && ts_node_symbol(e) == s->parenthesized_expression)
-		e = ts_node_named_child(e, 0);
-	return e;
-}
-
 bool aa_fanout_limiter_value(struct aa_ctx *ctx, TSNode value)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	value = aa_fanout_unparen(s, value);
+	value = aa_node_unparen(s, value, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(value))
 		return false;
 	TSSymbol k = ts_node_symbol(value);
@@ -253,9 +247,7 @@ bool aa_fanout_with_limits(struct aa_ctx *ctx, TSNode with_stmt)
 		TSNode item = ts_node_named_child(clause, i);
 		if (ts_node_symbol(item) != s->with_item)
 			continue;
-		TSNode v = ts_node_child_by_field_id(item, s->f.value);
-		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-			v = ts_node_named_child(v, 0);
+		TSNode v = aa_node_with_item_value(s, item);
 		if (!ts_node_is_null(v) && aa_fanout_limiter_value(ctx, v))
 			return true;
 	}
@@ -310,26 +302,17 @@ bool aa_fanout_queue_arg(struct aa_ctx *ctx, TSNode arg)
 
 extern const struct aa_rule aa_rule_client_per_request;
 
-static bool field_is(TSNode parent, TSFieldId field, TSNode child)
-{
-	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
-
 bool aa_fanout_client_kept(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode child = call;
-	TSNode p = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(p) && (ts_node_symbol(p) == s->parenthesized_expression || ts_node_symbol(p) == s->await)) {
-		child = p;
-		p = aa_ctx_parent(ctx, p);
-	}
+	TSNode child;
+	TSNode p = aa_ctx_parent_unparen(ctx, call, (const TSSymbol[]){ s->await }, 1, &child);
 	if (ts_node_is_null(p))
 		return true;
 	TSSymbol k = ts_node_symbol(p);
 	if (k == s->with_item || k == s->as_pattern)
 		return false; /* `async with ClientSession() as s:` for this use only */
-	if (k == s->assignment && field_is(p, s->f.right, child)) {
+	if (k == s->assignment && aa_node_field_is(p, s->f.right, child)) {
 		TSNode left = ts_node_child_by_field_id(p, s->f.left);
 		return ts_node_is_null(left) || ts_node_symbol(left) != s->identifier;
 	}

@@ -4,6 +4,7 @@
 
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 #include "rules/rules.h"
 
 extern const struct aa_rule aa_rule_manual_acquire;
@@ -34,17 +35,7 @@ static bool is_release_of(struct aa_ctx *ctx, TSNode attr, const char *recv, uin
 	TSNode obj = ts_node_child_by_field_id(attr, s->f.object);
 	if (ts_node_is_null(name) || ts_node_is_null(obj) || !aa_ctx_text_is(ctx, name, "release"))
 		return false;
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, obj, &len);
-	return len == recv_len && !memcmp(t, recv, len);
-}
-
-static bool is_in_lambda(const struct aa_syms *s, TSNode n, TSNode stop)
-{
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, stop); p = ts_node_parent(p))
-		if (ts_node_symbol(p) == s->lambda || ts_node_symbol(p) == s->function_definition)
-			return true;
-	return false;
+	return aa_node_text_is(aa_ctx_source(ctx)->text, obj, recv, recv_len);
 }
 
 struct scan_root {
@@ -62,7 +53,7 @@ static enum aa_visit visit_release(void *ud, TSNode n)
 	TSNode parent = ts_node_parent(n);
 	bool called = !ts_node_is_null(parent) && ts_node_symbol(parent) == s->call &&
 		      ts_node_eq(ts_node_child_by_field_id(parent, s->f.function), n);
-	if (!called || is_in_lambda(s, n, sr->root)) {
+	if (!called || aa_node_in_nested_def(s, n, sr->root, false)) {
 		/* `stack.callback(lock.release)`, `fut.add_done_callback(lambda _: lock.release())`,
 		 * a nested def releasing it: released elsewhere, when the work ends. */
 		r->callback = true;
@@ -132,9 +123,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return; /* released by a callback, or in another method (a lock/unlock API pair) */
 
 	/* The statement holding the await: `await x.acquire()`, `ok = await x.acquire()`. */
-	TSNode stmt = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(stmt) && ts_node_symbol(stmt) == s->parenthesized_expression)
-		stmt = aa_ctx_parent(ctx, stmt);
+	TSNode stmt = aa_ctx_parent_unparen(ctx, call, NULL, 0, NULL);
 	stmt = ts_node_is_null(stmt) ? stmt : aa_ctx_parent(ctx, stmt); /* above the await */
 	if (!ts_node_is_null(stmt) && ts_node_symbol(stmt) == s->assignment)
 		stmt = aa_ctx_parent(ctx, stmt);

@@ -5,6 +5,7 @@
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
+#include "parsers/python/node.h"
 
 extern const struct aa_rule aa_rule_per_call_limiter;
 
@@ -30,22 +31,6 @@ struct use_scan {
 	bool acquired;    /* `async with name:` or `name.acquire()` */
 	bool escapes;     /* any other use: passed, stored, returned, captured, rebound */
 };
-
-static bool field_is(TSNode parent, TSFieldId field, TSNode child)
-{
-	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
-
-/* True when n sits inside a def, lambda or class nested in the function. */
-static bool in_nested_scope(const struct aa_syms *s, TSNode n, TSNode fn)
-{
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, fn); p = ts_node_parent(p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
-			return true;
-	}
-	return false;
-}
 
 /* `async with name:` / `async with name as x:`: the with_item's value is the name. */
 static bool is_async_with_item(struct aa_ctx *ctx, TSNode id)
@@ -81,10 +66,10 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 	if (ts_node_is_null(parent))
 		return AA_VISIT_SKIP;
 	TSSymbol pk = ts_node_symbol(parent);
-	if ((pk == s->attribute && field_is(parent, s->f.attribute, n)) ||
-	    (pk == s->keyword_argument && field_is(parent, s->f.name, n)))
+	if ((pk == s->attribute && aa_node_field_is(parent, s->f.attribute, n)) ||
+	    (pk == s->keyword_argument && aa_node_field_is(parent, s->f.name, n)))
 		return AA_VISIT_SKIP; /* `other.sem`, `f(sem=...)`: not the variable */
-	if (in_nested_scope(s, n, u->fn)) {
+	if (aa_node_in_nested_def(s, n, u->fn, true)) {
 		/* Captured by a closure (the worker it guards), or a name of another scope: the
 		 * object may outlive the call. */
 		u->escapes = true;
@@ -94,7 +79,7 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 		TSNode a = ts_node_child_by_field_id(parent, s->f.attribute);
 		TSNode call = ts_node_parent(parent);
 		bool called = !ts_node_is_null(call) && ts_node_symbol(call) == s->call &&
-			      field_is(call, s->f.function, parent);
+			      aa_node_field_is(call, s->f.function, parent);
 		if (aa_ctx_text_is(u->ctx, a, "acquire") || aa_ctx_text_is(u->ctx, a, "wait")) {
 			/* Awaited here: acquired. Not awaited (`create_task(lock.acquire())`):
 			 * another task contends for it. */
@@ -167,7 +152,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return;
 	}
 	/* `sem = asyncio.Semaphore(10)` as a statement of the function. */
-	if (ts_node_symbol(parent) != s->assignment || !field_is(parent, s->f.right, call))
+	if (ts_node_symbol(parent) != s->assignment || !aa_node_field_is(parent, s->f.right, call))
 		return;
 	TSNode stmt = aa_ctx_parent(ctx, parent);
 	TSNode left = ts_node_child_by_field_id(parent, s->f.left);

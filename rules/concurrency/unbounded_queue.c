@@ -3,6 +3,7 @@
 
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 #include "rules/rules.h"
 
 extern const struct aa_rule aa_rule_unbounded_queue;
@@ -19,11 +20,6 @@ static const struct aa_target targets[] = {
 /* Beyond this many nodes a function or class is not scanned (unknown: quiet). */
 #define MAX_SCAN_NODES 500000u
 
-static bool field_is(TSNode parent, TSFieldId field, TSNode child)
-{
-	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
-
 struct feed_scan {
 	struct aa_ctx *ctx;
 	const char *name; /* "q" for a local, the attribute name for `self.<name>` */
@@ -36,22 +32,16 @@ struct feed_scan {
 static bool names_queue(struct feed_scan *f, TSNode recv)
 {
 	const struct aa_syms *s = aa_ctx_syms(f->ctx);
-	uint32_t len;
-	const char *t;
-	if (!f->self_attr) {
-		if (ts_node_symbol(recv) != s->identifier)
-			return false;
-		t = aa_ctx_text(f->ctx, recv, &len);
-		return len == f->len && !memcmp(t, f->name, len);
-	}
+	const char *src = aa_ctx_source(f->ctx)->text;
+	if (!f->self_attr)
+		return ts_node_symbol(recv) == s->identifier && aa_node_text_is(src, recv, f->name, f->len);
 	if (ts_node_symbol(recv) != s->attribute)
 		return false;
 	TSNode obj = ts_node_child_by_field_id(recv, s->f.object);
 	TSNode attr = ts_node_child_by_field_id(recv, s->f.attribute);
 	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !aa_ctx_text_is(f->ctx, obj, "self"))
 		return false;
-	t = aa_ctx_text(f->ctx, attr, &len);
-	return len == f->len && !memcmp(t, f->name, len);
+	return aa_node_text_is(src, attr, f->name, f->len);
 }
 
 /* The call `<queue>.<one of methods>(...)`. */
@@ -119,7 +109,7 @@ static bool in_producer_loop(struct feed_scan *f, TSNode put)
 			return false;
 		if (k != s->for_statement && k != s->while_statement)
 			continue;
-		if (!field_is(p, s->f.body, child))
+		if (!aa_node_field_is(p, s->f.body, child))
 			return false;
 		if (k == s->for_statement && is_fixed_iterable(f->ctx, ts_node_child_by_field_id(p, s->f.right)))
 			return false;
@@ -178,7 +168,8 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	if (scope->kind != AA_SCOPE_FUNCTION || aa_concurrency_in_test(m, aa_ctx_scope(ctx)))
 		return;
 	TSNode parent = aa_ctx_parent(ctx, call);
-	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->assignment || !field_is(parent, s->f.right, call))
+	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->assignment ||
+	    !aa_node_field_is(parent, s->f.right, call))
 		return;
 	TSNode left = ts_node_child_by_field_id(parent, s->f.left);
 	if (ts_node_is_null(left))

@@ -1,5 +1,6 @@
 #include "rules/coroutines/coroutine.h"
 #include "parsers/python/subtree.h"
+#include "parsers/python/node.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/facts/decorators.h"
 
@@ -7,24 +8,6 @@
 
 /* A body larger than this is not scanned: its answer would cost more than it is worth. */
 #define MAX_SCAN_NODES 1000000u
-
-static TSNode first_named_non_comment(const struct aa_syms *s, TSNode node)
-{
-	uint32_t n = ts_node_named_child_count(node);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode c = ts_node_named_child(node, i);
-		if (ts_node_symbol(c) != s->comment)
-			return c;
-	}
-	return (TSNode){ 0 };
-}
-
-static TSNode strip_parens(const struct aa_syms *s, TSNode n)
-{
-	while (!ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression)
-		n = first_named_non_comment(s, n);
-	return n;
-}
 
 const char *const aa_coroutine_sync_words[] = {
 	/* the target table's functions and classes (tests/coroutine_test.c checks) */
@@ -132,7 +115,8 @@ enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode cal
 			return ts_node_eq(ts_node_child_by_field_id(p, s->f.condition), n) ? AA_COROUTINE_CONDITION :
 											      AA_COROUTINE_USED;
 		} else if (k == s->assert_statement) {
-			return ts_node_eq(first_named_non_comment(s, p), n) ? AA_COROUTINE_CONDITION : AA_COROUTINE_USED;
+			return ts_node_eq(aa_node_first_code_child(s, p), n) ? AA_COROUTINE_CONDITION :
+									       AA_COROUTINE_USED;
 		} else {
 			return AA_COROUTINE_USED;
 		}
@@ -174,7 +158,7 @@ static bool library_name(const struct aa_ctx *ctx, const char *qualname)
 static bool is_super_call(struct aa_ctx *ctx, TSNode n)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	n = strip_parens(s, n);
+	n = aa_node_unparen(s, n, AA_UNPAREN_CODE);
 	if (ts_node_is_null(n) || ts_node_symbol(n) != s->call)
 		return false;
 	TSNode fn = ts_node_child_by_field_id(n, s->f.function);
@@ -242,7 +226,8 @@ static bool opens_stream(struct aa_model *model, const struct aa_syms *s, uint32
 		return true;
 	if (depth == 0 && !strcmp(m.qualname, "asyncio.wait_for")) {
 		TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
-		TSNode first = ts_node_is_null(args) ? args : strip_parens(s, first_named_non_comment(s, args));
+		TSNode first = ts_node_is_null(args) ? args : aa_node_first_code_child(s, args);
+		first = aa_node_unparen(s, first, AA_UNPAREN_CODE);
 		return !ts_node_is_null(first) && ts_node_symbol(first) == s->call &&
 		       opens_stream(model, s, scope, first, 1);
 	}
@@ -279,10 +264,10 @@ static const char *unpacked_stream(struct aa_ctx *ctx, TSNode pattern, TSNode id
 	}
 	if (count != 2 || index < 0)
 		return NULL;
-	TSNode value = strip_parens(s, ts_node_child_by_field_id(assign, s->f.right));
+	TSNode value = aa_node_unparen(s, ts_node_child_by_field_id(assign, s->f.right), AA_UNPAREN_CODE);
 	if (ts_node_is_null(value) || ts_node_symbol(value) != s->await)
 		return NULL;
-	TSNode call = strip_parens(s, first_named_non_comment(s, value));
+	TSNode call = aa_node_unparen(s, aa_node_first_code_child(s, value), AA_UNPAREN_CODE);
 	if (ts_node_is_null(call) || ts_node_symbol(call) != s->call ||
 	    !opens_stream(aa_ctx_model(ctx), s, scope, call, 0))
 		return NULL;
@@ -334,9 +319,8 @@ static enum aa_visit visit_stream_names(void *ud, TSNode node)
 	struct stream_scan *sc = ud;
 	if (ts_node_symbol(node) != aa_ctx_syms(sc->ctx)->identifier)
 		return AA_VISIT_DESCEND;
-	uint32_t l;
-	const char *t = aa_ctx_text(sc->ctx, node, &l);
-	if (l == sc->len && !memcmp(t, sc->name, sc->len) && !benign_occurrence(sc->ctx, node, sc->fn, sc->scope, &sc->cls))
+	if (aa_node_text_is(aa_ctx_source(sc->ctx)->text, node, sc->name, sc->len) &&
+	    !benign_occurrence(sc->ctx, node, sc->fn, sc->scope, &sc->cls))
 		return AA_VISIT_STOP;
 	return AA_VISIT_DESCEND;
 }
@@ -384,7 +368,7 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
 	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
 		return V_NO;
-	TSNode obj = strip_parens(s, ts_node_child_by_field_id(fn, s->f.object));
+	TSNode obj = aa_node_unparen(s, ts_node_child_by_field_id(fn, s->f.object), AA_UNPAREN_CODE);
 	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
 	if (ts_node_is_null(obj) || ts_node_is_null(attr))
 		return V_NO;

@@ -4,6 +4,7 @@
 
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
+#include "parsers/python/node.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
 
@@ -18,17 +19,6 @@ static const struct aa_target targets[] = {
 	{ "asyncio.tasks.ensure_future", 0, KEEP_FIX, NULL },
 	{ "asyncio.AbstractEventLoop.create_task", AA_TARGET_METHOD, KEEP_FIX, NULL },
 };
-
-static TSNode skip_parens_up(const struct aa_syms *s, TSNode n, TSNode *child)
-{
-	TSNode p = ts_node_parent(n);
-	*child = n;
-	while (!ts_node_is_null(p) && ts_node_symbol(p) == s->parenthesized_expression) {
-		*child = p;
-		p = ts_node_parent(p);
-	}
-	return p;
-}
 
 static void report(struct aa_ctx *ctx, TSNode call, const char *where)
 {
@@ -61,7 +51,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return;
 
 	TSNode child;
-	TSNode parent = skip_parens_up(s, call, &child);
+	TSNode parent = aa_node_parent_unparen(s, NULL, call, NULL, 0, &child);
 	if (ts_node_is_null(parent))
 		return;
 	TSSymbol pk = ts_node_symbol(parent);

@@ -1,6 +1,7 @@
 #include "rules/resources/async_resources.h"
 
 #include "analyzer/check/context.h"
+#include "parsers/python/node.h"
 
 #include <string.h>
 
@@ -46,8 +47,7 @@ const struct aa_resource *aa_resource_find(const char *qualname)
 const struct aa_resource *aa_resource_of_expr(struct aa_ctx *ctx, TSNode expr)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	while (!ts_node_is_null(expr) && ts_node_symbol(expr) == s->parenthesized_expression)
-		expr = ts_node_named_child(expr, 0);
+	expr = aa_node_unparen(s, expr, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(expr))
 		return NULL;
 	TSSymbol k = ts_node_symbol(expr);
@@ -61,21 +61,3 @@ const struct aa_resource *aa_resource_of_expr(struct aa_ctx *ctx, TSNode expr)
 	return aa_resource_find(m.qualname);
 }
 
-TSNode aa_resource_with_item_value(struct aa_ctx *ctx, TSNode item)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode v = ts_node_child_by_field_id(item, s->f.value);
-	if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-		v = ts_node_named_child(v, 0);
-	return v;
-}
-
-bool aa_resource_is_async_stmt(struct aa_ctx *ctx, TSNode n)
-{
-	TSSymbol kw = aa_ctx_syms(ctx)->kw_async;
-	uint32_t c = ts_node_child_count(n);
-	for (uint32_t i = 0; i < c && i < 2; i++)
-		if (ts_node_symbol(ts_node_child(n, i)) == kw)
-			return true;
-	return false;
-}

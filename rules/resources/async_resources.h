@@ -1,5 +1,5 @@
 /*
- * async_resources.h: the async-only resources of the AA5xx rules (rules.md, AA5xx):
+ * async_resources.h: the async-only resources of the AA5xx rules (docs/rules/AA501.md to AA503.md):
  * objects that must be entered with `async with` (or iterated with `async for`), closed
  * with an awaited close, and, for task groups and nurseries, that form a scope a
  * `yield` must not cross. One table, shared by AA501 sync-with-async-resource, AA502
@@ -40,12 +40,5 @@ const struct aa_resource *aa_resource_find(const char *qualname);
  * `asyncio.Lock`, `async with aiofiles.open(p) as f`), looking through parentheses.
  * NULL when unknown or not in the table. expr may be null. */
 const struct aa_resource *aa_resource_of_expr(struct aa_ctx *ctx, TSNode expr);
-
-/* The value of a with_item without its `as` target (`x` of `x as y`), or a null node. */
-TSNode aa_resource_with_item_value(struct aa_ctx *ctx, TSNode item);
-
-/* True when the `with_statement`, `for_statement` or `for_in_clause` n starts with the
- * `async` keyword. */
-bool aa_resource_is_async_stmt(struct aa_ctx *ctx, TSNode n);
 
 #endif

@@ -2,6 +2,7 @@
  * supports `async with` (or `async for`). */
 #include "rules/resources/async_resources.h"
 #include "rules/rules.h"
+#include "parsers/python/node.h"
 
 extern const struct aa_rule aa_rule_sync_with_async_resource;
 
@@ -25,7 +26,7 @@ static const struct aa_target targets[] = {
 static void check_with(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (aa_resource_is_async_stmt(ctx, with))
+	if (aa_node_has_async_keyword(s, with))
 		return;
 	TSNode clause = { 0 };
 	uint32_t n = ts_node_named_child_count(with);
@@ -39,7 +40,7 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		TSNode item = ts_node_named_child(clause, i);
 		if (ts_node_symbol(item) != s->with_item)
 			continue;
-		TSNode value = aa_resource_with_item_value(ctx, item);
+		TSNode value = aa_node_with_item_value(s, item);
 		const struct aa_resource *r = aa_resource_of_expr(ctx, value);
 		if (!r || !(r->flags & AA_RESOURCE_ASYNC_CM))
 			continue;
@@ -63,7 +64,7 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 static void check_for(struct aa_ctx *ctx, TSNode node)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (aa_resource_is_async_stmt(ctx, node))
+	if (aa_node_has_async_keyword(s, node))
 		return;
 	TSNode iter = ts_node_child_by_field_id(node, s->f.right);
 	const struct aa_resource *r = aa_resource_of_expr(ctx, iter);

@@ -7,6 +7,7 @@
 #include "parsers/python/subtree.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
+#include "parsers/python/node.h"
 
 extern const struct aa_rule aa_rule_unclosed_async_resource;
 
@@ -29,11 +30,6 @@ struct use_scan {
 	enum use result;
 };
 
-static bool field_is(TSNode parent, TSFieldId field, TSNode child)
-{
-	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
-}
-
 enum role { ROLE_READ, ROLE_BINDS, ROLE_OTHER };
 
 /* What the identifier id, child of parent, is: a read of the variable, a binding of the
@@ -42,18 +38,18 @@ static enum role role_of(const struct aa_syms *s, TSNode parent, TSNode id)
 {
 	TSSymbol k = ts_node_symbol(parent);
 	if (k == s->assignment)
-		return field_is(parent, s->f.left, id) ? ROLE_BINDS : ROLE_READ;
+		return aa_node_field_is(parent, s->f.left, id) ? ROLE_BINDS : ROLE_READ;
 	if (k == s->augmented_assignment)
 		return ROLE_READ;
 	if (k == s->attribute)
-		return field_is(parent, s->f.attribute, id) ? ROLE_OTHER : ROLE_READ;
+		return aa_node_field_is(parent, s->f.attribute, id) ? ROLE_OTHER : ROLE_READ;
 	if (k == s->keyword_argument)
-		return field_is(parent, s->f.name, id) ? ROLE_OTHER : ROLE_READ;
+		return aa_node_field_is(parent, s->f.name, id) ? ROLE_OTHER : ROLE_READ;
 	if (k == s->function_definition || k == s->class_definition || k == s->default_parameter ||
 	    k == s->typed_default_parameter)
-		return field_is(parent, s->f.name, id) ? ROLE_BINDS : ROLE_READ;
+		return aa_node_field_is(parent, s->f.name, id) ? ROLE_BINDS : ROLE_READ;
 	if (k == s->for_statement || k == s->for_in_clause)
-		return field_is(parent, s->f.left, id) ? ROLE_BINDS : ROLE_READ;
+		return aa_node_field_is(parent, s->f.left, id) ? ROLE_BINDS : ROLE_READ;
 	if (k == s->pattern_list || k == s->tuple_pattern || k == s->list_pattern || k == s->as_pattern_target ||
 	    k == s->parameters || k == s->lambda_parameters || k == s->typed_parameter)
 		return ROLE_BINDS;
@@ -116,7 +112,7 @@ static bool in_try_with_handler(struct aa_ctx *ctx, TSNode stmt)
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
 			return false;
-		if (k != s->try_statement || !field_is(p, s->f.body, prev))
+		if (k != s->try_statement || !aa_node_field_is(p, s->f.body, prev))
 			continue;
 		uint32_t n = ts_node_named_child_count(p);
 		for (uint32_t i = 0; i < n; i++)
@@ -166,13 +162,8 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return; /* module and class level objects live on; lambdas return them */
 
 	/* Up through parentheses and `await aiofiles.open(...)`. */
-	TSNode child = call;
-	TSNode parent = aa_ctx_parent(ctx, call);
-	while (!ts_node_is_null(parent) &&
-	       (ts_node_symbol(parent) == s->parenthesized_expression || ts_node_symbol(parent) == s->await)) {
-		child = parent;
-		parent = aa_ctx_parent(ctx, parent);
-	}
+	TSNode child;
+	TSNode parent = aa_ctx_parent_unparen(ctx, call, (const TSSymbol[]){ s->await }, 1, &child);
 	if (ts_node_is_null(parent))
 		return;
 	TSSymbol pk = ts_node_symbol(parent);
@@ -184,7 +175,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		report(ctx, call, r, "thrown away", scope, NULL, 0);
 		return;
 	}
-	if (pk == s->attribute && field_is(parent, s->f.object, child)) {
+	if (pk == s->attribute && aa_node_field_is(parent, s->f.object, child)) {
 		/* `aiohttp.ClientSession().get(url)`: a one-shot client nobody can close. An
 		 * object entered by hand (`await aiofiles.open(p).__aenter__()`) is the caller's
 		 * to close through what __aenter__ returned. */
@@ -195,7 +186,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 			report(ctx, call, r, "used once", scope, NULL, 0);
 		return;
 	}
-	if (pk != s->assignment || !field_is(parent, s->f.right, child))
+	if (pk != s->assignment || !aa_node_field_is(parent, s->f.right, child))
 		return; /* with items, arguments, returns, containers, stores: not ours */
 	TSNode stmt = aa_ctx_parent(ctx, parent);
 	TSNode left = ts_node_child_by_field_id(parent, s->f.left);

@@ -5,6 +5,7 @@
 #include "analyzer/facts/decorators.h"
 #include "rules/cancellation/scopes.h"
 #include "rules/rules.h"
+#include "parsers/python/node.h"
 
 extern const struct aa_rule aa_rule_yield_in_scope;
 
@@ -46,7 +47,7 @@ static const char *scope_entered(struct aa_ctx *ctx, TSNode with)
 			const struct aa_scope_entry *e = aa_scope_of_with_item(ctx, item);
 			if (e)
 				return e->qualname;
-			const struct aa_resource *r = aa_resource_of_expr(ctx, aa_resource_with_item_value(ctx, item));
+			const struct aa_resource *r = aa_resource_of_expr(ctx, aa_node_with_item_value(aa_ctx_syms(ctx), item));
 			if (r && (r->flags & AA_RESOURCE_SCOPE))
 				return r->shown;
 		}

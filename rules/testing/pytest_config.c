@@ -459,7 +459,7 @@ static char *read_file(const char *dir, const char *name, size_t *len)
 }
 
 /* A conftest.py that names one of these may add marks, run coroutines itself, or
- * change the mode at run time (the catalog's anyio_backend and
+ * change the mode at run time (docs/rules/AA601.md's and AA602.md's anyio_backend and
  * pytest_collection_modifyitems, and the hooks and settings that do the same). */
 static const char *const conftest_words[] = {
 	"anyio_backend", "pytest_collection_modifyitems", "pytest_pycollect_makeitem", "pytest_pyfunc_call",

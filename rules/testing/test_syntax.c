@@ -1,6 +1,7 @@
 #include "rules/testing/test_syntax.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/node.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,7 @@ static bool starts(const char *s, const char *prefix)
 enum aa_test_deco aa_test_deco_of(struct aa_ctx *ctx, TSNode expr)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	while (!ts_node_is_null(expr) && ts_node_symbol(expr) == s->parenthesized_expression)
-		expr = ts_node_named_child(expr, 0);
+	expr = aa_node_unparen(s, expr, AA_UNPAREN_FIRST);
 	if (!ts_node_is_null(expr) && ts_node_symbol(expr) == s->call)
 		expr = ts_node_child_by_field_id(expr, s->f.function);
 	if (ts_node_is_null(expr))
@@ -157,8 +157,7 @@ static void add_mark(struct aa_test_marks *out, enum aa_test_deco d)
 void aa_test_marks_of(struct aa_ctx *ctx, TSNode value, struct aa_test_marks *out)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	while (!ts_node_is_null(value) && ts_node_symbol(value) == s->parenthesized_expression)
-		value = ts_node_named_child(value, 0);
+	value = aa_node_unparen(s, value, AA_UNPAREN_FIRST);
 	if (ts_node_is_null(value)) {
 		out->unknown = true;
 		return;
@@ -338,9 +337,7 @@ bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node)
 		uint32_t n = ts_node_named_child_count(clause);
 		for (uint32_t i = 0; i < n; i++) {
 			TSNode item = ts_node_named_child(clause, i);
-			TSNode v = ts_node_child_by_field_id(item, s->f.value);
-			if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
-				v = ts_node_named_child(v, 0);
+			TSNode v = aa_node_with_item_value(s, item);
 			if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
 				continue;
 			TSNode f = ts_node_child_by_field_id(v, s->f.function);

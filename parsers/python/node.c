@@ -1,0 +1,108 @@
+#include "parsers/python/node.h"
+#include "parsers/python/walk.h"
+
+#include <limits.h>
+#include <string.h>
+
+const char *aa_node_text(const char *src, TSNode n, uint32_t *len)
+{
+	uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);
+	*len = end - start;
+	return src + start;
+}
+
+bool aa_node_text_is(const char *src, TSNode n, const char *text, uint32_t len)
+{
+	uint32_t l;
+	const char *t = aa_node_text(src, n, &l);
+	return l == len && !memcmp(t, text, len);
+}
+
+bool aa_node_same_text(const char *src, TSNode a, TSNode b)
+{
+	uint32_t len;
+	const char *t = aa_node_text(src, b, &len);
+	return aa_node_text_is(src, a, t, len);
+}
+
+bool aa_node_field_is(TSNode parent, TSFieldId field, TSNode child)
+{
+	return ts_node_eq(ts_node_child_by_field_id(parent, field), child);
+}
+
+TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n)
+{
+	uint32_t count = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		if (ts_node_symbol(c) != s->comment)
+			return c;
+	}
+	return (TSNode){ 0 };
+}
+
+bool aa_node_has_async_keyword(const struct aa_syms *s, TSNode n)
+{
+	uint32_t count = ts_node_child_count(n);
+	for (uint32_t i = 0; i < count && i < 2; i++)
+		if (ts_node_symbol(ts_node_child(n, i)) == s->kw_async)
+			return true;
+	return false;
+}
+
+TSNode aa_node_with_item_value(const struct aa_syms *s, TSNode item)
+{
+	TSNode v = ts_node_child_by_field_id(item, s->f.value);
+	if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
+		v = ts_node_named_child(v, 0);
+	return v;
+}
+
+TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how)
+{
+	return aa_node_unparen_at_most(s, n, how, UINT_MAX);
+}
+
+TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unparen how, unsigned max_levels)
+{
+	for (unsigned i = 0; i < max_levels && !ts_node_is_null(n) && ts_node_symbol(n) == s->parenthesized_expression;
+	     i++) {
+		if (how == AA_UNPAREN_SOLE && ts_node_named_child_count(n) != 1)
+			break;
+		n = how == AA_UNPAREN_CODE ? aa_node_first_code_child(s, n) : ts_node_named_child(n, 0);
+	}
+	return n;
+}
+
+bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool classes)
+{
+	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, stop); p = ts_node_parent(p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || (classes && k == s->class_definition))
+			return true;
+	}
+	return false;
+}
+
+static bool passed(const struct aa_syms *s, TSSymbol k, const TSSymbol *also, size_t n_also)
+{
+	if (k == s->parenthesized_expression)
+		return true;
+	for (size_t i = 0; i < n_also; i++)
+		if (k == also[i])
+			return true;
+	return false;
+}
+
+TSNode aa_node_parent_unparen(const struct aa_syms *s, const struct aa_walk_state *ws, TSNode n,
+			      const TSSymbol *also, size_t n_also, TSNode *child)
+{
+	TSNode below = n, p = aa_walk_parent(ws, n);
+	while (!ts_node_is_null(p) && passed(s, ts_node_symbol(p), also, n_also)) {
+		below = p;
+		p = aa_walk_parent(ws, p);
+	}
+	if (child)
+		*child = below;
+	return p;
+}

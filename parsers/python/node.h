@@ -1,0 +1,92 @@
+/*
+ * node.h: small questions about one syntax node that the model, the engine and the
+ * rules all ask: its text, its first child that is code, its `async` keyword, a
+ * with_item's context manager, the expression inside its parentheses, whether it sits
+ * in a nested def, and its nearest ancestor that is not a parenthesis.
+ *
+ * Every function is a pure function of its arguments: the node (and the tree it is in),
+ * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
+ * pointers returned borrow from the tree or from the source text and live as long as
+ * they do. Nodes passed must not be null (tree-sitter dereferences them) unless the
+ * function says it accepts one. Thread-safe.
+ */
+#ifndef AA_NODE_H
+#define AA_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "parsers/python/syms.h"
+
+struct aa_walk_state; /* walk.h */
+
+/* --- text ------------------------------------------------------------------------ */
+
+/* n's source text (not NUL-terminated; borrowed from src) and its length in *len. src is
+ * the whole file's text, the one n's tree was parsed from (positions are the file's,
+ * in every segment: parse.h). */
+const char *aa_node_text(const char *src, TSNode n, uint32_t *len);
+
+/* True when n's text is exactly the len bytes at text. */
+bool aa_node_text_is(const char *src, TSNode n, const char *text, uint32_t len);
+
+/* True when a and b have the same text (`x` here and `x` there). */
+bool aa_node_same_text(const char *src, TSNode a, TSNode b);
+
+/* --- children -------------------------------------------------------------------- */
+
+/* True when child is parent's child in field: aa_node_field_is(assign, s->f.right, v) is
+ * true when v is the assignment's right-hand side. */
+bool aa_node_field_is(TSNode parent, TSFieldId field, TSNode child);
+
+/* n's first named child that is not a comment, or a null node. */
+TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n);
+
+/* True when one of n's first two children is the `async` keyword: n is an `async def`,
+ * `async with`, `async for` or a comprehension's `async for` clause. */
+bool aa_node_has_async_keyword(const struct aa_syms *s, TSNode n);
+
+/* The context manager of a with_item: its value without the `as` target (`open(p)` of
+ * `with open(p) as f:`), or a null node when it has none. */
+TSNode aa_node_with_item_value(const struct aa_syms *s, TSNode item);
+
+/* --- down through parentheses ---------------------------------------------------- */
+
+/* Which child of a parenthesized_expression aa_node_unparen() steps into. The
+ * kinds differ only when a comment stands inside the parentheses, `(  # why\n  x)`. */
+enum aa_unparen {
+	AA_UNPAREN_FIRST,  /* the first named child, even a comment */
+	AA_UNPAREN_CODE,   /* the first named child that is not a comment */
+	AA_UNPAREN_SOLE,   /* the only named child; a parenthesis holding a comment too is kept */
+};
+
+/* The expression inside n's parentheses, however many: n itself unless it is a
+ * parenthesized_expression, else the same of the child `how` says. Loops, one level a
+ * step, so it ends at a leaf at the latest. n may be null (then so is the result). */
+TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how);
+
+/* As aa_node_unparen, but at most max_levels parentheses deep (the result may then
+ * still be a parenthesized_expression). */
+TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unparen how, unsigned max_levels);
+
+/* --- ancestors ------------------------------------------------------------------- */
+
+/* True when a function_definition or lambda (and, when classes is true, a
+ * class_definition) stands between n and its ancestor stop, both excluded (up to the
+ * root when stop is not an ancestor): n runs in a nested scope. Climbs with
+ * ts_node_parent. */
+bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool classes);
+
+/* --- up through parentheses ------------------------------------------------------ */
+
+/* n's nearest ancestor that is neither a parenthesized_expression nor of a kind in
+ * also[0 .. n_also) (also may be NULL when n_also is 0), or a null node above the root.
+ * *child (when child is not NULL) receives the node below that ancestor on the way up:
+ * n itself, or the outermost node passed. ws, when not NULL, is the walker's position
+ * (walk.h); it only makes the parents cheaper to find (aa_walk_parent), never different. */
+TSNode aa_node_parent_unparen(const struct aa_syms *s, const struct aa_walk_state *ws, TSNode n,
+			      const TSSymbol *also, size_t n_also, TSNode *child);
+
+#endif
