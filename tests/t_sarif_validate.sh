@@ -1,8 +1,9 @@
 #!/bin/sh
 # suite: release-only
 # Validates a SARIF log with both validators we trust:
-#  - ajv against the OASIS schema (../shared/sarif/sarif-schema-2.1.0.json; draft-04,
-#    migrated to draft-07 with `ajv migrate` because ajv 8 has no draft-04 mode);
+#  - ajv against the SARIF 2.1.0 JSON schema that the pinned @microsoft/jest-sarif ships
+#    (lib/schemas/sarif-2.1.0-rtm.5.json: the 2.1.0 schema as the SARIF SDK carries it;
+#    draft-04, migrated to draft-07 with `ajv migrate` because ajv 8 has no draft-04 mode);
 #  - Microsoft's Sarif.Multitool with `--rule-kind "Sarif;Gh"` (the SARIF rules plus the
 #    ones GitHub code scanning enforces on upload).
 # Fails on any schema error and on any Multitool error or warning (notes are allowed).
@@ -22,9 +23,7 @@ fail() {
 [ -n "${AA_BUILD:-}" ] || fail "AA_BUILD is not set"
 repo=$(pwd)
 pins="$repo/tests/sarif-tools"
-schema="$repo/../shared/sarif/sarif-schema-2.1.0.json"
 [ -f "$pins/package-lock.json" ] || fail "run me from the repository root ($pins/package-lock.json is missing)"
-[ -f "$schema" ] || fail "$schema is missing"
 command -v npm >/dev/null 2>&1 || fail "npm is missing (apt-get install -y nodejs npm)"
 
 # --- install the pinned validators into the build tree, once per lock file ------------
@@ -41,7 +40,8 @@ if [ ! -f "$stamp" ]; then
 fi
 multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 ajv="$tools/node_modules/.bin/ajv"
-[ -f "$multitool" ] || fail "$multitool is missing after npm ci"
+schema="$tools/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"
+[ -f "$schema" ] || fail "$schema is missing after npm ci"[ -f "$multitool" ] || fail "$multitool is missing after npm ci"
 # npm does not run the package's postinstall, which would make the binary executable.
 chmod u+x "$multitool"
 # .NET needs libicu unless told to run without culture data.
@@ -72,15 +72,24 @@ status=0
 
 # --- JSON schema (ajv picks its parser by extension, hence .json) ---------------------
 cp "$work/log.sarif" "$work/log.json"
-if ! "$ajv" migrate -s "$schema" -o "$work/schema-draft7.json" >"$work/migrate.txt" 2>&1; then
+# The rtm.5 schema's `language` pattern is malformed (an unbalanced "]", rejected by
+# ajv's unicode regular expressions); SARIF 2.1.0 errata 01 fixed it to the pattern below.
+node -e '
+const fs = require("fs");
+const text = fs.readFileSync(process.argv[1], "utf8");
+const bad = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+if (!text.includes(bad)) { console.error("the schema no longer has the pattern to mend"); process.exit(1); }
+fs.writeFileSync(process.argv[2], text.split(bad).join("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$"));
+' "$schema" "$work/schema.json" || fail "cannot mend $schema"
+if ! "$ajv" migrate -s "$work/schema.json" -o "$work/schema-draft7.json" >"$work/migrate.txt" 2>&1; then
 	cat "$work/migrate.txt" >&2
 	fail "ajv migrate failed"
 fi
 if "$ajv" validate --spec=draft7 -c ajv-formats --all-errors --errors=text \
 	-s "$work/schema-draft7.json" -d "$work/log.json" >"$work/ajv.txt" 2>&1; then
-	echo "ajv: valid against sarif-schema-2.1.0.json"
+	echo "ajv: valid against the SARIF 2.1.0 schema"
 else
-	echo "ajv: INVALID against sarif-schema-2.1.0.json:"
+	echo "ajv: INVALID against the SARIF 2.1.0 schema:"
 	sed 's/^/  /' "$work/ajv.txt"
 	status=1
 fi
