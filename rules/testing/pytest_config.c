@@ -344,7 +344,10 @@ static void read_pairs(struct aa_pytest_config *cfg, struct toml_walk *w, TSNode
 			if (ts_node_is_null(key) || ts_node_is_null(val) || !is_key_kind(key))
 				continue;
 			w->path.len = it.path_len;
-			w->path.data[w->path.len] = 0;
+			/* The document's own pairs start from an empty path, which may still be
+			 * the buffer's read-only "" (cap 0): only owned storage is written. */
+			if (w->path.cap)
+				w->path.data[w->path.len] = 0;
 			add_key(w, key);
 			/* The option's section is the path minus its last component. */
 			const char *dot = strrchr(w->path.data, '.');
