@@ -31,9 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* libFuzzer's entry points take no context, so what start-up prepares lives here: set
  * once by LLVMFuzzerInitialize, read-only afterwards (libFuzzer runs inputs on one
- * thread). */
+ * thread). It lives until the process exits and is not released (still reachable, so no
+ * leak report); only the temporary directory is removed, at exit. */
 static struct fuzz_state {
-	struct aa_engine engine;
+	struct aa_engine engine; /* owned; every rule enabled */
 	char dir[64];     /* the temporary project root */
 	char *name;       /* owned; dir/test_fuzz.py */
 	FILE *sink;       /* owned; /dev/null, where the emitters write */
@@ -90,8 +91,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct aa_run_result result;
 	aa_run_bytes(&state.engine, state.name, copy, size, &result);
 	struct aa_emit_opts opts = { .format = AA_FORMAT_TEXT, .cwd = state.dir, .srcroot = state.dir };
-	aa_emit_text(state.sink, &result.diags, &opts);
-	aa_emit_json(state.sink, &result.diags, &opts);
+	/* Writing to /dev/null cannot fail: a writer's -1 (out of memory) is a finding. */
+	if (aa_emit_text(state.sink, &result.diags, &opts) < 0 || aa_emit_json(state.sink, &result.diags, &opts) < 0) {
+		fprintf(stderr, "pipeline_fuzz: a writer failed\n");
+		abort();
+	}
 	if (result.internal_errors) {
 		/* The analyzer's own "internal error" (exit 2) is a bug like a crash. */
 		fprintf(stderr, "pipeline_fuzz: internal error on the input\n");
