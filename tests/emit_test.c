@@ -151,13 +151,13 @@ static void test_text(struct check *t)
 
 	char *got = capture(t, aa_emit, &list, &opts);
 	CHECK_STR(t, "text output",
-		  "dir with space/a#b.py:1:1: AA002 [unreadable-file] cannot decode\n"
+		  "dir with space/a#b.py:1:1: error: AA002 [unreadable-file] cannot decode\n"
 		  "\n"
-		  "dir with space/a#b.py:5:3: AA001 [syntax-error] spans lines\n"
+		  "dir with space/a#b.py:5:3: error: AA001 [syntax-error] spans lines\n"
 		  "x = (1 +\n"
 		  "  ^^^^^^\n"
 		  "\n"
-		  "pkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17: AA001 [syntax-error] blocking call\n"
+		  "pkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17: error: AA001 [syntax-error] blocking call\n"
 		  "    name = 'caf\xC3\xA9'; time.sleep(1)\n"
 		  "                   ^^^^^^^^^^^^^\n", got);
 	CHECK(t, !strchr(got, '\033'), "colour off must print no escape sequence");
@@ -165,7 +165,7 @@ static void test_text(struct check *t)
 
 	opts.color = true;
 	got = capture(t, aa_emit_text, &list, &opts);
-	CHECK(t, strstr(got, "\033[1mpkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17:\033[0m \033[1;31mAA001\033[0m "
+	CHECK(t, strstr(got, "\033[1mpkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17:\033[0m \033[1;31merror:\033[0m \033[1mAA001\033[0m "
 			  "[syntax-error] blocking call\n"),
 	      "colour header missing in:\n%s", got);
 	CHECK(t, strstr(got, "\n                   \033[1;31m^^^^^^^^^^^^^\033[0m\n"),
@@ -183,19 +183,19 @@ static void test_text(struct check *t)
 	opts.color = false;
 	got = capture(t, aa_emit_text, &list, &opts);
 	CHECK_STR(t, "clipped text output",
-		  "a.py:1:5: AA001 [syntax-error] past end\n"
+		  "a.py:1:5: error: AA001 [syntax-error] past end\n"
 		  "ab\n"
 		  "  ^\n"
 		  "\n"
-		  "a.py:2:2: AA001 [syntax-error] empty\n"
+		  "a.py:2:2: error: AA001 [syntax-error] empty\n"
 		  "abc\n"
 		  " ^\n"
 		  "\n"
-		  "a.py:3:2: AA001 [syntax-error] tabs\n"
+		  "a.py:3:2: error: AA001 [syntax-error] tabs\n"
 		  "a       b\n"
 		  " ^^^^^^^\n"
 		  "\n"
-		  "a.py:4:3: AA001 [syntax-error] ctrl\n"
+		  "a.py:4:3: error: AA001 [syntax-error] ctrl\n"
 		  " [2Jx\n"
 		  "  ^\n", got);
 	free(got);
@@ -595,6 +595,7 @@ static const struct aa_rule fake_rule = {
 	.code = "AA999",
 	.name = "fake-rule",
 	.default_on = false,
+	.severity = AA_SEVERITY_WARNING,
 	.summary = "A rule made up for this test",
 	.equivalents = fake_equivalents,
 	.targets = fake_targets,
@@ -659,7 +660,10 @@ static void test_ruledoc(struct check *t)
 		  "## Default\n"
 		  "\n"
 		  "Opt-in: AA999 runs only when selected by its exact code (`--select AA999`), its name "
-		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n", md);
+		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n"
+		  "\n"
+		  "Severity: warning (conditional or likely: it stalls, leaks or loses work in the circumstances the "
+		  "page describes). Text output, JSON `severity`, SARIF `level` and GitHub annotations carry it.\n", md);
 	free(md);
 
 	char *text = aa_ruledoc_text(&fake_rule);
@@ -706,7 +710,10 @@ static void test_ruledoc(struct check *t)
 		  "Default:\n"
 		  "\n"
 		  "Opt-in: AA999 runs only when selected by its exact code (`--select AA999`), its name "
-		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n", text);
+		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n"
+		  "\n"
+		  "Severity: warning (conditional or likely: it stalls, leaks or loses work in the circumstances the "
+		  "page describes). Text output, JSON `severity`, SARIF `level` and GitHub annotations carry it.\n", text);
 	free(text);
 
 	/* Real rules: the fixed section order; a section is there exactly when its field is. */

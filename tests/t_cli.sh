@@ -34,7 +34,7 @@ printf '# async-analyzer: noqa\n' | cat - "$tmp/p/bad.py" >"$tmp/p/skipped.py"
 
 expect "clean file" 0 "$AA" check "$tmp/p/clean.py"
 expect "finding" 1 "$AA" check "$tmp/p/bad.py"
-contains out "bad.py:3:5: AA101 \[blocking-sleep\] time.sleep() blocks the event loop in async function 'f'" "text format"
+contains out "bad.py:3:5: error: AA101 \[blocking-sleep\] time.sleep() blocks the event loop in async function 'f'" "text format"
 contains err "Found 1 finding" "summary on stderr"
 expect "--exit-zero" 0 "$AA" check --exit-zero "$tmp/p/bad.py"
 expect "file noqa" 0 "$AA" check "$tmp/p/skipped.py"
@@ -72,7 +72,7 @@ lacks out "bad2.py" "--exclude sub"
 
 # stdin.
 expect "stdin" 1 sh -c "\"$AA\" check --stdin-filename app/handler.py < \"$tmp/p/bad.py\""
-contains out "app/handler.py:3:5: AA101" "stdin reported under --stdin-filename"
+contains out "app/handler.py:3:5: error: AA101" "stdin reported under --stdin-filename"
 expect "stdin excluded" 0 sh -c "\"$AA\" check --stdin-filename app/handler.py --exclude 'app/**' < \"$tmp/p/bad.py\""
 
 # --output: whole or nothing; failures are exit 2.

@@ -29,7 +29,7 @@ AA_BIN = os.environ.get("AA_BIN", os.path.join(ROOT, "build", "async-analyzer"))
 AA_TEST_BIN = os.path.join(os.path.dirname(AA_BIN), "async-analyzer-testrules")
 TEST_ONLY_DIR = os.path.join(ROOT, "fixtures", "aa9")
 EXPECT_RE = re.compile(r"#\s*error:\s*((?:AA\d{3}(?:@\d+)?)(?:\s*,\s*AA\d{3}(?:@\d+)?)*)")
-FINDING_RE = re.compile(r"^(.*?):(\d+):(\d+): (AA\d{3}) ")
+FINDING_RE = re.compile(r"^(.*?):(\d+):(\d+): (?:error|warning|note): (AA\d{3}) ")
 
 
 def header_args(path):

@@ -98,6 +98,8 @@ enum aa_severity {
 
 /* The word the output formats use for a severity: "error", "warning", "note". */
 const char *aa_severity_name(enum aa_severity severity);
+/* What the severity means, in words, for the rule pages ("certain to block, ..."). */
+const char *aa_severity_meaning(enum aa_severity severity);
 
 /* Whether a rule's findings come with a fix an editor or --fix could apply. */
 enum aa_fix_kind {

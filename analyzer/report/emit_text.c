@@ -11,6 +11,8 @@
 #define BOLD "\033[1m"
 #define RED "\033[1;31m"
 #define RESET "\033[0m"
+#define YELLOW "\033[1;33m"
+#define CYAN "\033[1;36m"
 
 static int is_continuation(unsigned char c)
 {
@@ -70,6 +72,16 @@ static void render_line(struct aa_buf *shown, const char *line, const struct aa_
 	*caret_len = dend > dstart ? dend - dstart : 1;
 }
 
+static const char *severity_color(enum aa_severity severity)
+{
+	switch (severity) {
+	case AA_SEVERITY_WARNING: return YELLOW;
+	case AA_SEVERITY_NOTE: return CYAN;
+	case AA_SEVERITY_ERROR: break;
+	}
+	return RED;
+}
+
 int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
 {
 	struct aa_buf shown = AA_BUF_INIT;
@@ -77,13 +89,16 @@ int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 		const struct aa_diag *d = &diags->items[i];
 		if (i)
 			fputc('\n', out);
+		/* "file:line:col: severity: ..." as compilers print it, so that editors' and
+		 * CI's gcc-style problem matchers read the severity too. */
+		const char *sev = aa_severity_name(d->rule->severity);
 		if (opts->color)
-			fprintf(out, BOLD "%s:%u:%u:" RESET " " RED "%s" RESET " [%s] %s\n", d->path,
-				(unsigned)d->span.line, (unsigned)d->span.col, d->rule->code, d->rule->name,
-				d->message);
+			fprintf(out, BOLD "%s:%u:%u:" RESET " %s%s:" RESET " " BOLD "%s" RESET " [%s] %s\n", d->path,
+				(unsigned)d->span.line, (unsigned)d->span.col, severity_color(d->rule->severity), sev,
+				d->rule->code, d->rule->name, d->message);
 		else
-			fprintf(out, "%s:%u:%u: %s [%s] %s\n", d->path, (unsigned)d->span.line,
-				(unsigned)d->span.col, d->rule->code, d->rule->name, d->message);
+			fprintf(out, "%s:%u:%u: %s: %s [%s] %s\n", d->path, (unsigned)d->span.line,
+				(unsigned)d->span.col, sev, d->rule->code, d->rule->name, d->message);
 		if (!d->source_line)
 			continue;
 

@@ -209,6 +209,8 @@ static char *render(const struct aa_rule *rule, bool md)
 		aa_buf_addf(&d.out, "Opt-in: %s runs only when selected by its exact code (`--select %s`), "
 			    "its name (`%s`) or `ALL`; a prefix such as `%.3s` does not enable it.\n",
 			    rule->code, rule->code, rule->name, rule->code);
+	aa_buf_addf(&d.out, "\nSeverity: %s (%s). Text output, JSON `severity`, SARIF `level` and GitHub "
+		    "annotations carry it.\n", aa_severity_name(rule->severity), aa_severity_meaning(rule->severity));
 	return aa_buf_detach(&d.out);
 }
 

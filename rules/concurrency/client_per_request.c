@@ -131,7 +131,7 @@ const struct aa_rule aa_rule_client_per_request = {
 	.code = "AA306",
 	.name = "client-per-request",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An aiohttp/httpx async client is created inside a loop over a collection: one connection "
 		   "pool per request",

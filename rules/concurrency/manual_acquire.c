@@ -161,7 +161,7 @@ const struct aa_rule aa_rule_manual_acquire = {
 	.code = "AA304",
 	.name = "manual-acquire",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An asyncio lock or semaphore is acquired with 'await x.acquire()' without a try/finally "
 		   "that releases it",

@@ -177,7 +177,7 @@ const struct aa_rule aa_rule_per_call_limiter = {
 	.code = "AA303",
 	.name = "per-call-limiter",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An asyncio semaphore or lock is created in the async function that acquires it, so each "
 		   "call has its own and nothing is limited",

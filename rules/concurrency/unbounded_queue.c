@@ -213,7 +213,7 @@ const struct aa_rule aa_rule_unbounded_queue = {
 	.code = "AA305",
 	.name = "unbounded-queue",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = false,
 	.summary = "An asyncio queue without maxsize is fed by a producer loop: no backpressure",
 	AA_TARGETS(targets),

@@ -109,7 +109,7 @@ const struct aa_rule aa_rule_dangling_task = {
 	.code = "AA203",
 	.name = "dangling-task",
 	.family = &aa_family_coroutines,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "The task returned by create_task() or ensure_future() is thrown away and can be "
 		   "garbage-collected before it finishes",

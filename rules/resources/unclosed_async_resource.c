@@ -213,7 +213,7 @@ const struct aa_rule aa_rule_unclosed_async_resource = {
 	.code = "AA502",
 	.name = "unclosed-async-resource",
 	.family = &aa_family_resources,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An aiohttp/httpx async client or aiofiles file is created outside 'async with' and never "
 		   "closed",
