@@ -3,6 +3,35 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The call whose receiver call is (`c.execute(q)` in `c.execute(q).fetchone()`), or a
+ * null node. */
+static TSNode outer_call(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode none = { 0 };
+	TSNode attr = aa_ctx_parent(ctx, call);
+	if (ts_node_is_null(attr) || ts_node_symbol(attr) != s->attribute ||
+	    !ts_node_eq(ts_node_child_by_field_id(attr, s->f.object), call))
+		return none;
+	TSNode outer = aa_ctx_parent(ctx, attr);
+	if (ts_node_is_null(outer) || ts_node_symbol(outer) != s->call ||
+	    !ts_node_eq(ts_node_child_by_field_id(outer, s->f.function), attr))
+		return none;
+	return outer;
+}
+
+/* Does the outer call certainly block too (a certain target of rule, or of any rule whose
+ * targets travel)? Then the expression is one finding, at the outer call. */
+static bool outer_blocks(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode outer)
+{
+	if (aa_call_is_awaited(ctx, outer))
+		return false;
+	const struct aa_target *t = aa_ctx_match_call(ctx, rule, outer, NULL);
+	if (!t)
+		aa_ctx_travelling_target(ctx, outer, &t);
+	return t && !(t->flags & AA_TARGET_CONDITIONAL);
+}
+
 const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
 					  const struct aa_callee **callee)
 {
@@ -10,6 +39,17 @@ const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_ru
 	 * wrong, and saying nothing is the safe answer. */
 	if (!aa_ctx_in_async(ctx) || aa_call_is_awaited(ctx, call))
 		return NULL;
+	const struct aa_target *t = aa_ctx_match_call(ctx, rule, call, callee);
+	if (!t)
+		return NULL;
+	/* One finding per blocking expression: `self.conn.execute(q).fetchone()` is one
+	 * database call to the reader, reported at its outermost blocking call. */
+	TSNode outer = outer_call(ctx, call);
+	if (ts_node_is_null(outer))
+		return t;
+	if (outer_blocks(ctx, rule, outer))
+		return NULL;
+	/* The memo answered for the outer call: ask again, so *callee is call's. */
 	return aa_ctx_match_call(ctx, rule, call, callee);
 }
 

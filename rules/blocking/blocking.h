@@ -13,7 +13,9 @@
 #define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
 
 /* In async context, the target of rule's table that `call` matches, or NULL (also for
- * an awaited call: a sync target cannot be awaited). */
+ * an awaited call: a sync target cannot be awaited, and for a call whose result is the
+ * receiver of another certainly blocking call: the chain is one finding, at its outermost
+ * blocking call). *callee (optional) receives call's resolution. */
 const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
 					  const struct aa_callee **callee);
 

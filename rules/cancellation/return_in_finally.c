@@ -32,6 +32,10 @@ static enum aa_visit visit(void *ud, TSNode n)
 	TSSymbol k = ts_node_symbol(n);
 	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
 		return AA_VISIT_SKIP;
+	/* A finally block nested in this one is checked on its own: what it holds is
+	 * reported once, for the innermost finally it leaves. */
+	if (k == s->finally_clause && !ts_node_eq(n, w->root))
+		return AA_VISIT_SKIP;
 	if (k == s->for_statement || k == s->while_statement) {
 		if (w->n_loops == sizeof(w->loop_end) / sizeof(w->loop_end[0])) {
 			w->overflow = true;
