@@ -150,6 +150,15 @@ else
   fail "build/concurrency-checker is missing"
 fi
 
+# A long callee keeps its final name whole in the message: the receiver is shortened.
+cat >"$tmp/long.py" <<'PY'
+import pathlib
+async def f():
+    pathlib.Path(__file__).parent.parent.parent.parent.parent.parent.parent.parent.touch()
+PY
+expect "long callee" 1 "$AA" check "$tmp/long.py"
+contains out "pathlib.Path(...).parent.parent.parent.parent.parent...touch() blocks" "long callee shortened before its name"
+
 # rule, --version, --help.
 expect "rule AA101" 0 "$AA" rule AA101
 contains out "# AA101 blocking-sleep" "rule page title"

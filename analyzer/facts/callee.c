@@ -79,6 +79,35 @@ static void add_callee(const struct aa_syms *s, const struct aa_source *src, TSN
 	}
 }
 
+static bool is_name_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* Messages stay short: text[0..len) past MAX_CALLEE bytes keeps its final name whole and
+ * as much of the receiver before it as fits, cut between names, with "..." where the cut
+ * is (`self.session.client...touch`); a name is never cut in half, nor a UTF-8 sequence. */
+#define MAX_CALLEE 60
+static void shorten(struct aa_buf *out, size_t start)
+{
+	char *text = out->data + start;
+	size_t len = out->len - start;
+	if (len <= MAX_CALLEE)
+		return;
+	size_t tail = len; /* where the final name starts */
+	while (tail > 0 && is_name_byte(text[tail - 1]))
+		tail--;
+	size_t tail_len = len - tail;
+	size_t head = tail_len + 3 < MAX_CALLEE ? MAX_CALLEE - tail_len - 3 : 0;
+	while (head > 0 && is_name_byte(text[head - 1]) && is_name_byte(text[head]))
+		head--;
+	memmove(text + head + 3, text + tail, tail_len);
+	memcpy(text + head, "...", 3);
+	out->len = start + head + 3 + tail_len;
+	out->data[out->len] = '\0';
+}
+
 void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode call, struct aa_buf *out)
 {
 	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
@@ -86,10 +115,5 @@ void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode
 		return;
 	size_t start = out->len;
 	add_callee(s, src, fn, out);
-	/* Messages stay short. */
-	if (out->len - start > 60) {
-		out->len = start + 60;
-		out->data[out->len] = '\0';
-		aa_buf_adds(out, "...");
-	}
+	shorten(out, start);
 }

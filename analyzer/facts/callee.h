@@ -41,7 +41,8 @@ void aa_callee_resolve(struct aa_model *model, const struct aa_syms *syms, const
 
 /* Appends the call's callee as messages show it to out: its text without blanks and line
  * continuations, the arguments of calls inside shown as "(...)" (`self.conn.execute(...)
- * .fetchone`), cut to 60 bytes and "..." when longer. */
+ * .fetchone`). Past 60 bytes the receiver is shortened before the final name, which is
+ * kept whole (`self.session.client...touch`). */
 void aa_callee_text(const struct aa_syms *syms, const struct aa_source *src, TSNode call, struct aa_buf *out);
 
 #endif
