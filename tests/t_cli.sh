@@ -159,11 +159,25 @@ PY
 expect "long callee" 1 "$AA" check "$tmp/long.py"
 contains out "pathlib.Path(...).parent.parent.parent.parent.parent...touch() blocks" "long callee shortened before its name"
 
+# An aliased import is named for what it is; a fix's prose is not quoted as code.
+cat >"$tmp/alias.py" <<'PY'
+import sqlite3
+from time import sleep as zz
+async def f(conn: sqlite3.Connection):
+    zz(1)
+    conn.execute("select 1")
+PY
+expect "aliased callee" 1 "$AA" check "$tmp/alias.py"
+contains out "time.sleep() (imported as zz) blocks" "an aliased import is named by what it is"
+contains out "use 'aiosqlite' (the same calls, awaited)" "the fix's prose stays outside the quotes"
+
 # rule, --version, --help.
 expect "rule AA101" 0 "$AA" rule AA101
 contains out "# AA101 blocking-sleep" "rule page title"
 expect "rule by name" 0 "$AA" rule blocking-sleep
 expect "unknown rule" 2 "$AA" rule AA999
+expect "rule by a peer's code" 0 "$AA" rule ASYNC251
+contains out "# AA101 blocking-sleep" "rule ASYNC251 shows AA101's page"
 expect "rule --all" 0 "$AA" rule --all
 contains out "AA001" "rule --all lists AA001"
 expect "--version" 0 "$AA" --version

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,22 +37,45 @@ static void error(const char *fmt, const char *arg)
 	fputc('\n', stderr);
 }
 
+/* Prints r's page, after a separator unless it is the first. */
+static void print_page(const struct aa_rule *r, bool *first)
+{
+	char *doc = aa_ruledoc_markdown(r);
+	if (!*first)
+		fputs("\n---\n\n", stdout);
+	*first = false;
+	fputs(doc, stdout);
+	free(doc);
+}
+
+/* Prints the pages of the rules that honour a peer's code as their equivalent
+ * (`rule ASYNC251` is AA101's page); false when none does. */
+static bool print_equivalents(const char *peer, bool *first)
+{
+	bool found = false;
+	for (size_t i = 0; i < aa_rules_count; i++)
+		for (const char *const *e = aa_rules[i]->equivalents; e && *e; e++)
+			if (!strcasecmp(*e, peer)) {
+				print_page(aa_rules[i], first);
+				found = true;
+				break;
+			}
+	return found;
+}
+
 static int cmd_rule(const struct aa_cli *cli)
 {
 	int status = EXIT_CLEAN;
+	bool first = true;
 	size_t n = cli->rule_all ? aa_rules_count : cli->rule_args.len;
 	for (size_t i = 0; i < n; i++) {
 		const struct aa_rule *r = cli->rule_all ? aa_rules[i] : aa_rule_find(cli->rule_args.items[i]);
-		if (!r) {
+		if (r)
+			print_page(r, &first);
+		else if (!print_equivalents(cli->rule_args.items[i], &first)) {
 			error("unknown rule '%s' (see `async-analyzer rule --all`)", cli->rule_args.items[i]);
 			status = EXIT_ERROR;
-			continue;
 		}
-		char *doc = aa_ruledoc_markdown(r);
-		if (i)
-			fputs("\n---\n\n", stdout);
-		fputs(doc, stdout);
-		free(doc);
 	}
 	return status;
 }

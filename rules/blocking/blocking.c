@@ -1,4 +1,5 @@
 #include "rules/blocking/blocking.h"
+#include "analyzer/base/buf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -77,12 +78,53 @@ static const char *library_fix(struct aa_ctx *ctx, const char *fix, char *buf, s
 	return buf;
 }
 
+/* Appends fix to out with its code quoted and its prose not: alternatives ("a or b",
+ * "a, or b") are quoted one by one, and a parenthesised remark after the code stays
+ * outside the quotes ("'aiosqlite' (the same calls, awaited)"). */
+static void add_fix(struct aa_buf *out, const char *fix)
+{
+	while (*fix) {
+		const char *sep = strstr(fix, " or ");
+		size_t len = sep ? (size_t)(sep - fix) : strlen(fix);
+		size_t code = len;
+		const char *remark = memmem(fix, len, " (", 2);
+		if (remark)
+			code = (size_t)(remark - fix);
+		if (code && fix[code - 1] == ',')
+			code--; /* "asyncpg, or ...": the comma is the sentence's */
+		aa_buf_addf(out, "'%.*s'%.*s", (int)code, fix, (int)(len - code), fix + code);
+		if (!sep)
+			break;
+		aa_buf_adds(out, " or ");
+		fix = sep + 4;
+	}
+}
+
+/* The callee as the message names it: as written, and when an import renamed it
+ * (`from time import sleep as zz`), what it is: "time.sleep() (imported as zz)". */
+static void add_callee(struct aa_ctx *ctx, struct aa_buf *out, TSNode call)
+{
+	const char *text = aa_ctx_callee_text(ctx, call);
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	const char *written = strrchr(text, '.');
+	const char *real = c->kind == AA_CALLEE_FUNCTION ? strrchr(c->qualname, '.') : NULL;
+	written = written ? written + 1 : text;
+	if (real && strcmp(written, real + 1))
+		aa_buf_addf(out, "%s() (imported as %s)", c->qualname, text);
+	else
+		aa_buf_addf(out, "%s()", text);
+}
+
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix)
 {
 	if (!fix)
 		fix = target && target->fix ? target->fix : AA_FIX_TO_THREAD;
 	char buf[200];
-	aa_ctx_report(ctx, rule, call, "%s() blocks the event loop in async function '%s'; use '%s'",
-		      aa_ctx_callee_text(ctx, call), aa_ctx_function_name(ctx), library_fix(ctx, fix, buf, sizeof(buf)));
+	struct aa_buf msg = AA_BUF_INIT;
+	add_callee(ctx, &msg, call);
+	aa_buf_addf(&msg, " blocks the event loop in async function '%s'; use ", aa_ctx_function_name(ctx));
+	add_fix(&msg, library_fix(ctx, fix, buf, sizeof(buf)));
+	aa_ctx_report(ctx, rule, call, "%s", msg.data);
+	aa_buf_release(&msg);
 }
