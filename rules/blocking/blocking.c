@@ -118,12 +118,18 @@ static void add_callee(struct aa_ctx *ctx, struct aa_buf *out, TSNode call)
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix)
 {
+	aa_blocking_report_as(ctx, rule, call, target, fix, "blocks the event loop");
+}
+
+void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			   const char *fix, const char *what)
+{
 	if (!fix)
 		fix = target && target->fix ? target->fix : AA_FIX_TO_THREAD;
 	char buf[200];
 	struct aa_buf msg = AA_BUF_INIT;
 	add_callee(ctx, &msg, call);
-	aa_buf_addf(&msg, " blocks the event loop in async function '%s'; use ", aa_ctx_function_name(ctx));
+	aa_buf_addf(&msg, " %s in async function '%s'; use ", what, aa_ctx_function_name(ctx));
 	add_fix(&msg, library_fix(ctx, fix, buf, sizeof(buf)));
 	aa_ctx_report(ctx, rule, call, "%s", msg.data);
 	aa_buf_release(&msg);

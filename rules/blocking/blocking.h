@@ -26,6 +26,11 @@ const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_ru
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix);
 
+/* The same with what the call does in place of "blocks the event loop" ("waits for a
+ * child process, blocking the event loop"); what is borrowed for the call. */
+void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			   const char *fix, const char *what);
+
 /* AA109's cross-file analysis (helper_chains.c): sync project functions that reach a
  * certain blocking call, and the calls from async code that reach them. */
 extern const struct aa_crossfile aa_crossfile_helper_chains;
