@@ -29,14 +29,28 @@ bool aa_decorator_transparent(const char *qualname, bool called)
 	return false;
 }
 
-bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
-					 TSNode def)
+bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode def)
 {
 	return aa_decorators_transparent_under(model, s, scope, ts_node_parent(def));
 }
 
+/* The qualified name decorator d names (NULL when the model cannot name it), and
+ * whether it is called (`@lru_cache(8)`). */
+static const char *decorator_name(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode d,
+				  bool *called)
+{
+	TSNode expr = aa_node_first_code_child(s, d);
+	*called = !ts_node_is_null(expr) && ts_node_symbol(expr) == s->call;
+	if (*called)
+		expr = ts_node_child_by_field_id(expr, s->f.function);
+	if (ts_node_is_null(expr))
+		return NULL;
+	struct aa_meaning m = aa_model_eval(model, scope, expr);
+	return m.kind == AA_MEANING_NAME ? m.qualname : NULL;
+}
+
 bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
-					       TSNode parent)
+				     TSNode parent)
 {
 	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
 		return true;
@@ -45,15 +59,30 @@ bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_sym
 		TSNode d = ts_node_named_child(parent, i);
 		if (ts_node_symbol(d) != s->decorator)
 			continue;
-		TSNode expr = aa_node_first_code_child(s, d);
-		bool called = !ts_node_is_null(expr) && ts_node_symbol(expr) == s->call;
-		if (called)
-			expr = ts_node_child_by_field_id(expr, s->f.function);
-		if (ts_node_is_null(expr))
-			return false;
-		struct aa_meaning m = aa_model_eval(model, scope, expr);
-		if (m.kind != AA_MEANING_NAME || !aa_decorator_transparent(m.qualname, called))
+		bool called;
+		const char *q = decorator_name(model, s, scope, d, &called);
+		if (!q || !aa_decorator_transparent(q, called))
 			return false;
 	}
 	return true;
+}
+
+bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent)
+{
+	static const char *const memoisers[] = { "functools.cache", "functools.lru_cache", "functools.cached_property",
+						 NULL };
+	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
+		return false;
+	uint32_t n = ts_node_named_child_count(parent);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode d = ts_node_named_child(parent, i);
+		if (ts_node_symbol(d) != s->decorator)
+			continue;
+		bool called;
+		const char *q = decorator_name(model, s, scope, d, &called);
+		for (const char *const *m = memoisers; q && *m; m++)
+			if (!strcmp(q, *m))
+				return true;
+	}
+	return false;
 }

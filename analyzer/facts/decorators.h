@@ -36,4 +36,9 @@ bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *sym
 bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
 				     TSNode parent);
 
+/* True when one of the decorators of the def whose parent node is parent memoises it
+ * (functools.cache, functools.lru_cache, functools.cached_property): its body runs on the
+ * first call for given arguments only. */
+bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope, TSNode parent);
+
 #endif

@@ -372,6 +372,7 @@ static void add_function(struct aa_summarizer *z, TSNode node, uint32_t inner)
 	f->is_coroutine = sc->is_async && !sc->has_yield; /* aa_coroutine_def_is_async, by scope */
 	/* The decorator rule of coroutines serves helpers too: staticmethod, classmethod,
 	 * abstractmethod, override and functools' caches leave a function what it was. */
+	f->memoised = aa_decorators_memoise_under(z->model, z->syms, z->scope, aa_summarizer_parent(z, node));
 	f->opaque = !aa_decorators_transparent_under(z->model, z->syms, z->scope,
 							       aa_summarizer_parent(z, node));
 	TSNode rt = ts_node_child_by_field_id(node, z->syms->f.return_type);

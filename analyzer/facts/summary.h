@@ -44,6 +44,7 @@ struct aa_sum_func {
 	bool is_async;        /* an `async def` (coroutine or async generator) */
 	bool is_coroutine;    /* an `async def` without `yield`: its call returns a coroutine */
 	bool opaque;          /* has a decorator not known to keep what it decorates */
+	bool memoised;        /* functools.cache / lru_cache / cached_property: runs once per arguments */
 	const char *returns;  /* class named by the return annotation, or NULL; arena */
 	struct aa_span span;  /* of the def's name */
 };
