@@ -75,6 +75,12 @@ expect "stdin" 1 sh -c "\"$AA\" check --stdin-filename app/handler.py < \"$tmp/p
 contains out "app/handler.py:3:5: AA101" "stdin reported under --stdin-filename"
 expect "stdin excluded" 0 sh -c "\"$AA\" check --stdin-filename app/handler.py --exclude 'app/**' < \"$tmp/p/bad.py\""
 
+# A pyproject.toml with a key before any table, beside an async test: read, no crash.
+mkdir -p "$tmp/toml"
+printf 'line-length = 100\n' >"$tmp/toml/pyproject.toml"
+printf 'async def test_x():\n    pass\n' >"$tmp/toml/test_a.py"
+expect "pyproject.toml key before any table" 0 "$AA" check "$tmp/toml"
+
 # --output: whole or nothing; failures are exit 2.
 expect "--output" 1 "$AA" check --format json -o "$tmp/report.json" "$tmp/p/bad.py"
 [ -s "$tmp/report.json" ] || fail "--output wrote nothing"

@@ -88,8 +88,7 @@ void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode
 	add_callee(s, src, fn, out);
 	/* Messages stay short. */
 	if (out->len - start > 60) {
-		out->len = start + 60;
-		out->data[out->len] = '\0';
+		aa_buf_setlen(out, start + 60);
 		aa_buf_adds(out, "...");
 	}
 }
