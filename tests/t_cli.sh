@@ -88,6 +88,28 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['code']
 [ -z "$(ls "$tmp" | grep 'tmp[A-Za-z0-9]\{6\}$')" ] || fail "--output left a temporary file"
 [ ! -s "$tmp/out" ] || fail "--output also wrote to stdout"
 expect "--output into a missing directory" 2 "$AA" check -o "$tmp/missing/dir/r.txt" "$tmp/p/bad.py"
+contains err "cannot write '$tmp/missing/dir/r.txt': No such file or directory" "--output failure says why"
+lacks err "Found 1 finding" "no summary of a report that was not written"
+# Only a regular file is replaced (atomically); a FIFO, a device or a symbolic link at
+# the path is written through and stays what it is.
+mkfifo "$tmp/fifo"
+timeout 20 cat "$tmp/fifo" >"$tmp/fifo.got" &
+reader=$!
+expect "--output into a FIFO" 1 timeout 20 "$AA" check --format json -o "$tmp/fifo" "$tmp/p/bad.py"
+wait "$reader"
+[ -p "$tmp/fifo" ] || fail "--output replaced a FIFO"
+grep -q '"code": "AA101"' "$tmp/fifo.got" || fail "--output did not write into the FIFO's reader"
+printf 'old\n' >"$tmp/target.json"
+ln -s target.json "$tmp/link.json"
+expect "--output through a symbolic link" 1 "$AA" check --format json -o "$tmp/link.json" "$tmp/p/bad.py"
+[ -L "$tmp/link.json" ] || fail "--output replaced a symbolic link"
+grep -q '"code": "AA101"' "$tmp/target.json" || fail "--output did not write the link's target"
+# A character device: a null device of our own when we may make one (as root), else
+# /dev/null itself (which then cannot be replaced anyway).
+null=/dev/null
+mknod "$tmp/null" c 1 3 2>/dev/null && null=$tmp/null
+expect "--output onto a character device" 1 "$AA" check -o "$null" "$tmp/p/bad.py"
+[ -c "$null" ] || fail "--output replaced the character device $null"
 if [ -w /dev/full ]; then
   expect "full disk on stdout" 2 sh -c "\"$AA\" check --format json \"$tmp/p\" > /dev/full"
 fi
