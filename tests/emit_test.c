@@ -173,6 +173,21 @@ static void test_text(struct check *t)
 	free(got);
 	aa_diag_list_release(&list);
 
+	/* A file name or a message can neither drive the terminal nor forge a finding line:
+	 * control characters (C0, DEL, C1) and bytes that are not UTF-8 are shown as \xHH. */
+	opts.color = false;
+	aa_diag_list_init(&list);
+	add(&list, aa_rules[0], "a\x1b]0;owned\x07\nb.py:1:1: AA101 forged.py", 1, 1, 1, 2, "m\r\x7f\xc2\x9b\xff\tz",
+	    "x\xc2\x9b[2Jy", NULL, 0, 0, 0);
+	got = capture(t, aa_emit_text, &list, &opts);
+	CHECK_STR(t, "text escapes control characters",
+		  "a\\x1b]0;owned\\x07\\x0ab.py:1:1: AA101 forged.py:1:1: AA001 [syntax-error] "
+		  "m\\x0d\\x7f\\xc2\\x9b\\xff\\x09z\n"
+		  "x [2Jy\n"
+		  "^\n", got);
+	free(got);
+	aa_diag_list_release(&list);
+
 	/* Clipping: a span past the end of its line, an empty span, tabs inside the span,
 	 * a control character (shown as a space). */
 	aa_diag_list_init(&list);
@@ -382,6 +397,8 @@ static void test_github(struct check *t)
 	add(&list, aa_rules[0], "d, x:y/a%.py", 3, 5, 3, 9, "100% sure\r\nnext: a,b", NULL, NULL, 0, 0, 0);
 	add(&list, aa_rules[0], PKG_PATH, 5, 3, 7, 2, "spans lines", NULL, NULL, 0, 0, 0);
 	add(&list, aa_rules[1], "../../../outside.py", 1, 1, 1, 1, "cannot decode", NULL, NULL, 0, 0, 0);
+	/* Control characters other than CR and LF (GitHub's own %0D, %0A) are shown as \xHH. */
+	add(&list, aa_rules[1], "z\x1b[31m\x7f\xc2\x85.py", 1, 1, 1, 1, "bell\x07\ttab\xff", NULL, NULL, 0, 0, 0);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_GITHUB);
 	char *got = capture(t, aa_emit, &list, &opts);
 	CHECK_STR(t, "GitHub output",
@@ -389,7 +406,9 @@ static void test_github(struct check *t)
 		  "title=AA001 syntax-error::100%25 sure%0D%0Anext: a,b\n"
 		  "::error file=src/" PKG_PATH ",line=5,endLine=7,title=AA001 syntax-error::spans lines\n"
 		  "::error file=../../../outside.py,line=1,col=1,endLine=1,endColumn=1,"
-		  "title=AA002 unreadable-file::cannot decode\n", got);
+		  "title=AA002 unreadable-file::cannot decode\n"
+		  "::error file=src/z\\x1b[31m\\x7f\\xc2\\x85.py,line=1,col=1,endLine=1,endColumn=1,"
+		  "title=AA002 unreadable-file::bell\\x07\\x09tab\\xff\n", got);
 	free(got);
 	aa_diag_list_release(&list);
 }

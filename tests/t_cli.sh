@@ -145,6 +145,24 @@ lacks out "$(printf '\033')" "no ANSI escapes on a pipe"
 expect "--color always" 1 "$AA" check --color always "$tmp/p/bad.py"
 contains out "$(printf '\033')" "--color always"
 
+# File names are arbitrary bytes: in text and GitHub output an escape sequence does not
+# reach the terminal and a newline does not forge a finding line (both shown as \xHH).
+mkdir -p "$tmp/names"
+python3 - "$tmp/names" "$tmp/p/bad.py" <<'PY'
+import os, shutil, sys
+shutil.copy(sys.argv[2], os.path.join(sys.argv[1], "a\033[2J.py"))
+shutil.copy(sys.argv[2], os.path.join(sys.argv[1], "b.py:9:9: AA999 forged\nc.py"))
+PY
+for fmt in text github; do
+  expect "control characters in file names ($fmt)" 1 "$AA" check --format "$fmt" "$tmp/names"
+  lacks out "$(printf '\033')" "no escape sequence from a file name ($fmt)"
+  contains out 'a\\x1b\[2J\.py' "an escaped ESC in a file name ($fmt)"
+  # GitHub's own escaping of a line end is %0A.
+  nl='\\x0a'; [ "$fmt" = github ] && nl=%0A
+  contains out "forged${nl}c\\.py" "an escaped newline in a file name ($fmt)"
+  lacks out '^c\.py' "no forged line ($fmt)"
+done
+
 # --statistics: one line per code, most frequent first, counted across files; a
 # suppressed finding is not counted.
 mkdir -p "$tmp/stats/sub"

@@ -122,6 +122,27 @@ char *aa_emit_utf8_clean(const char *s)
 	return aa_buf_detach(&b);
 }
 
+void aa_emit_add_printable(struct aa_buf *out, const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		bool c1 = n == 2 && p[0] == 0xC2 && p[1] < 0xA0;
+		bool shown = n > 1 ? !c1 : n == 1 && ((*p >= 0x20 && *p != 0x7F) || strchr(keep, *p));
+		if (shown) {
+			aa_buf_add(out, (const char *)p, n);
+			p += n;
+			continue;
+		}
+		/* A C1 control is both its bytes; anything else one byte. */
+		for (size_t k = 0; k < (c1 ? 2 : 1); k++, p++) {
+			char esc[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
+			aa_buf_add(out, esc, sizeof esc);
+		}
+	}
+}
+
 /* Lexical normalisation of an absolute path: the result starts with '/', has no
  * empty, "." or ".." segment and no trailing '/' (except the root itself). */
 static char *normalize(const char *abs)
