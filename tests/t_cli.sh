@@ -15,6 +15,9 @@ expect() {
   "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
   [ "$got" = "$want" ] || { fail "$desc: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; }
 }
+# in_dir DIR CMD...: runs CMD in DIR (a subshell of its own, so that expect's failure
+# count stays in this shell).
+in_dir() { (cd "$1" && shift && exec "$@"); }
 contains() { grep -q -- "$2" "$tmp/$1" || fail "$3: '$2' not in $1"; }
 lacks() { ! grep -q -- "$2" "$tmp/$1" || fail "$3: '$2' unexpectedly in $1"; }
 
@@ -68,7 +71,33 @@ expect "directory" 1 "$AA" check "$tmp/p"
 contains out "sub/bad2.py:3:5" "walked into sub/"
 expect "exclude a directory component" 1 "$AA" check --exclude sub "$tmp/p"
 lacks out "bad2.py" "--exclude sub"
-(cd "$tmp/p" && expect "exclude a file named explicitly" 0 "$AA" check --exclude 'bad.py' bad.py)
+expect "exclude a file named explicitly" 0 in_dir "$tmp/p" "$AA" check --exclude 'bad.py' bad.py
+
+# Walking: an unreadable sub-directory is an AA002, a symbolic link loop is called one
+# (not "dangling"), a directory link that leads out of the command-line root is not
+# followed. Permissions bind root only without the capabilities that bypass them.
+mkdir -p "$tmp/w/d/secret" "$tmp/w/d/loop"
+cp "$tmp/p/bad.py" "$tmp/w/d/top.py"
+cp "$tmp/p/bad.py" "$tmp/w/d/secret/hidden.py"
+ln -s b.py "$tmp/w/d/a.py"
+ln -s a.py "$tmp/w/d/b.py"
+ln -s .. "$tmp/w/d/loop/up"
+expect "symbolic link loop" 1 in_dir "$tmp/w" "$AA" check d
+contains out "^d/a.py:1:1: AA002 \[unreadable-file\] symbolic link loop" "a link loop is called a loop"
+lacks out "dangling" "a link loop is not dangling"
+expect "directory link out of the root" 0 in_dir "$tmp/w" "$AA" check --format json d/loop
+lacks out "d/loop/up" "a directory link out of the root is not followed"
+unpriv=
+[ "$(id -u)" = 0 ] && unpriv="setpriv --bounding-set=-dac_override,-dac_read_search"
+chmod 0 "$tmp/w/d/secret"
+if $unpriv sh -c "! cat '$tmp/w/d/secret/hidden.py'" 2>/dev/null; then
+  expect "unreadable sub-directory" 1 in_dir "$tmp/w" $unpriv "$AA" check d
+  contains out "^d/secret:1:1: AA002 \[unreadable-file\] cannot read directory: Permission denied" \
+    "an unreadable sub-directory is an AA002"
+else
+  echo "note: permissions do not bind here (no setpriv?): unreadable sub-directory check skipped"
+fi
+chmod 755 "$tmp/w/d/secret"
 
 # stdin.
 expect "stdin" 1 sh -c "\"$AA\" check --stdin-filename app/handler.py < \"$tmp/p/bad.py\""

@@ -50,7 +50,7 @@ static void *work(void *arg)
 			break;
 		size_t i = s->todo[k];
 		const struct aa_discovered_file *f = &s->files[i];
-		struct aa_file_job job = { .path = f->path, .display = f->path, .dangling = f->dangling, .force = s->force };
+		struct aa_file_job job = { .path = f->path, .display = f->path, .unreadable = f->unreadable, .force = s->force };
 		if (s->engine->modmap)
 			job.module = aa_modmap_module(s->engine->modmap, i, &job.is_package);
 		/* A file read on demand had its import-only summary set aside (run below). */
