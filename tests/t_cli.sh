@@ -99,6 +99,13 @@ else
 fi
 chmod 755 "$tmp/w/d/secret"
 
+# A PEP 263 declaration of an encoding that is not ASCII-compatible: an AA002 with the
+# reason, not a file of other text (an even length decodes without an error).
+printf '# coding: utf-16\nx = 12\n' >"$tmp/utf16.py"
+expect "coding: utf-16 on an ASCII file" 1 "$AA" check "$tmp/utf16.py"
+contains out "utf16.py:1:1: AA002 \[unreadable-file\] encoding problem: 'utf-16' is not ASCII-compatible" \
+  "an ASCII-incompatible declaration is an AA002"
+
 # stdin.
 expect "stdin" 1 sh -c "\"$AA\" check --stdin-filename app/handler.py < \"$tmp/p/bad.py\""
 contains out "app/handler.py:3:5: AA101" "stdin reported under --stdin-filename"

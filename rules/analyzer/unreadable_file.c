@@ -13,7 +13,8 @@ const struct aa_rule aa_rule_unreadable_file = {
 	.summary = "The file cannot be read or decoded",
 	.doc = {
 		.what = "Reports a file that cannot be read (permissions, I/O error), that cannot be decoded "
-			"(NUL bytes, invalid UTF-8, an unknown PEP 263 encoding), and what a directory walk "
+			"(NUL bytes, invalid UTF-8, an unknown PEP 263 encoding or one that is not ASCII-compatible "
+			"such as `# coding: utf-16`), and what a directory walk "
 			"meets but cannot read: a dangling symbolic link, a symbolic link loop, a sub-directory "
 			"it may not list (reported at the directory's path). The run goes on with the other "
 			"files.",
