@@ -48,6 +48,20 @@ expect "missing path" 2 "$AA" check "$tmp/p/nope.py"
 expect "missing path wins over findings" 2 "$AA" check "$tmp/p/bad.py" "$tmp/p/nope.py"
 expect "bad --jobs" 2 "$AA" check --jobs 0 "$tmp/p/bad.py"
 expect "bad --format" 2 "$AA" check --format xml "$tmp/p/bad.py"
+# A short option's value may be attached, as getopt allows: -j1 is -j 1.
+expect "-j1" 1 "$AA" check -j1 "$tmp/p/bad.py"
+expect "-j0" 2 "$AA" check -j0 "$tmp/p/bad.py"
+contains err "--jobs '0'" "-j0 is a bad --jobs value"
+expect "-oFILE" 1 "$AA" check --format json "-o$tmp/attached.json" "$tmp/p/bad.py"
+grep -q '"code": "AA101"' "$tmp/attached.json" || fail "-oFILE did not write FILE"
+# A selection that names nothing is a usage error, not an empty selection.
+expect "--select ''" 2 "$AA" check --select '' "$tmp/p/bad.py"
+contains err "--select '': expected a rule code, name, prefix or ALL" "--select '' message"
+expect "--select ," 2 "$AA" check --select , "$tmp/p/bad.py"
+expect "--select=" 2 "$AA" check --select= "$tmp/p/bad.py"
+# --stdin-filename reads standard input only: paths beside it are a usage error.
+expect "--stdin-filename with paths" 2 sh -c "\"$AA\" check --stdin-filename x.py \"$tmp/p/bad.py\" < \"$tmp/p/clean.py\""
+contains err "--stdin-filename reads standard input: remove the paths" "--stdin-filename with paths message"
 
 # Selection: the more specific selector wins, whatever the order.
 expect "select code, ignore prefix" 1 "$AA" check --select AA101 --ignore AA1 "$tmp/p/bad.py"

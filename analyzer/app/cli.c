@@ -16,7 +16,8 @@ const char aa_cli_help[] =
 	"\n"
 	"Selecting rules:\n"
 	"  --select LIST          only these rules: codes (AA101), names (blocking-sleep), prefixes\n"
-	"                         (AA1: default-on rules under it), or ALL; comma-separated, repeatable\n"
+	"                         (AA1: default-on rules under it), or ALL; comma-separated, repeatable;\n"
+	"                         an empty list is an error\n"
 	"  --extend-select LIST   add rules to the selection (opt-in rules need their exact code)\n"
 	"  --ignore LIST          drop rules; the most specific selector wins whatever the order\n"
 	"  --blocking-call NAME   treat module.func (or module.Class.method, for tracked objects of\n"
@@ -26,7 +27,8 @@ const char aa_cli_help[] =
 	"  --exclude GLOB         skip matching paths (relative to the current directory; * stops at\n"
 	"                         '/', ** crosses it, a pattern without '/' matches any component);\n"
 	"                         applies to files named on the command line too; repeatable\n"
-	"  --stdin-filename PATH  read the source from standard input and report it as PATH\n"
+	"  --stdin-filename PATH  read the source from standard input and report it as PATH (no\n"
+	"                         other path, or '-')\n"
 	"  Symbolic links: one named here is followed; met while walking, a link to a file is\n"
 	"  listed, a link to a directory is followed only when it stays inside the root it was\n"
 	"  met under; a dangling link, a link loop or an unreadable directory is an AA002\n"
@@ -43,7 +45,8 @@ const char aa_cli_help[] =
 	"\n"
 	"Running:\n"
 	"  -j, --jobs N           analyze with N threads (default: the number of online CPUs);\n"
-	"                         output is identical for any N\n"
+	"                         output is identical for any N; -j1 works as -j 1 (and -oFILE as\n"
+	"                         -o FILE)\n"
 	"  --timings              print the wall-clock time of each phase to standard error\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          print the version\n"
@@ -62,9 +65,11 @@ static void push(struct aa_strlist *l, const char *s)
 	l->items[l->len] = NULL;
 }
 
-/* Splits "a,b , c" into the list; empty items are dropped. */
-static void push_split(struct aa_cli *cli, struct aa_strlist *l, const char *value)
+/* Splits "a,b , c" into the list; empty items are dropped. Returns how many items it
+ * added. */
+static size_t push_split(struct aa_cli *cli, struct aa_strlist *l, const char *value)
 {
+	size_t added = 0;
 	const char *p = value;
 	while (*p) {
 		while (*p == ',' || *p == ' ')
@@ -77,12 +82,15 @@ static void push_split(struct aa_cli *cli, struct aa_strlist *l, const char *val
 			AA_GROW(cli->owned, cli->owned_cap, cli->n_owned + 1);
 			cli->owned[cli->n_owned++] = item;
 			push(l, item);
+			added++;
 		}
 	}
+	return added;
 }
 
-/* Matches "--name VALUE" and "--name=VALUE". Returns 1 when matched (value set), 0 when
- * not this option, -1 when the value is missing. */
+/* Matches "--name VALUE" and "--name=VALUE"; a short option ("-j") also "-jVALUE", as
+ * getopt allows ("-j=VALUE" stays VALUE). Returns 1 when matched (value set), 0 when not
+ * this option, -1 when the value is missing. */
 static int option_value(const char *name, int argc, char **argv, int *i, const char **value)
 {
 	const char *arg = argv[*i];
@@ -91,6 +99,10 @@ static int option_value(const char *name, int argc, char **argv, int *i, const c
 		return 0;
 	if (arg[n] == '=') {
 		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] != '\0' && n == 2) {
+		*value = arg + n;
 		return 1;
 	}
 	if (arg[n] != '\0')
@@ -192,7 +204,11 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 		}
 		if (!strcmp(name, "--select")) {
 			cli->have_select = true;
-			push_split(cli, &cli->select, v);
+			/* An empty selection is almost surely a mistake (an unset variable). */
+			if (!push_split(cli, &cli->select, v)) {
+				*error = aa_xasprintf("--select '%s': expected a rule code, name, prefix or ALL", v);
+				return -1;
+			}
 		} else if (!strcmp(name, "--extend-select")) {
 			push_split(cli, &cli->extend_select, v);
 		} else if (!strcmp(name, "--ignore")) {
@@ -244,6 +260,12 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 				return -1;
 			}
 		}
+	}
+	/* Paths would be dropped silently; "-" alone names standard input too. */
+	if (cli->command == AA_CMD_CHECK && cli->stdin_filename && cli->paths.len &&
+	    !(cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"))) {
+		*error = aa_xstrdup("--stdin-filename reads standard input: remove the paths");
+		return -1;
 	}
 	if (cli->command == AA_CMD_RULE && !cli->rule_all && cli->rule_args.len == 0) {
 		*error = aa_xstrdup("rule: name a rule (AA101 or blocking-sleep) or use --all");
