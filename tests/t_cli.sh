@@ -41,6 +41,13 @@ contains out "bad.py:3:5: AA101 \[blocking-sleep\] time.sleep() blocks the event
 contains err "Found 1 finding" "summary on stderr"
 expect "--exit-zero" 0 "$AA" check --exit-zero "$tmp/p/bad.py"
 expect "file noqa" 0 "$AA" check "$tmp/p/skipped.py"
+cat "$tmp/p/bad.py" - >"$tmp/p/file_codes.py" <<'PY'
+# async-analyzer: noqa: AA101,AA104
+PY
+expect "file-wide noqa codes" 0 "$AA" check "$tmp/p/file_codes.py"
+expect "file-wide noqa codes, another file" 1 "$AA" check "$tmp/p/file_codes.py" "$tmp/p/bad.py"
+contains out "^$tmp/p/bad.py:3:5: AA101" "a file-wide noqa does not reach other files"
+lacks out "file_codes.py" "file-wide noqa codes"
 expect "unknown selector" 2 "$AA" check --select AA999 "$tmp/p/bad.py"
 contains err "unknown rule selector 'AA999'" "unknown selector message"
 expect "unknown option" 2 "$AA" check --frobnicate "$tmp/p/bad.py"

@@ -52,8 +52,8 @@ const char aa_cli_help[] =
 	"  -V, --version          print the version\n"
 	"\n"
 	"Suppressing: `# noqa`, `# noqa: AA101, blocking-sleep` (peers' equivalent codes such as\n"
-	"ASYNC251 work too) on the finding's line; `# async-analyzer: noqa` alone on a line skips\n"
-	"the file.\n"
+	"ASYNC251 work too) on the finding's line; alone on a line, `# async-analyzer: noqa: AA101`\n"
+	"suppresses those codes in the whole file and `# async-analyzer: noqa` skips the file.\n"
 	"\n"
 	"Exit status: 0 nothing reported, 1 findings reported, 2 usage, configuration or internal\n"
 	"error.\n";
