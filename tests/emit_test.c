@@ -118,7 +118,7 @@ static char *capture(struct check *t, writer_fn fn, const struct aa_diag_list *l
 	return buf;
 }
 
-static char *capture_stats(struct check *t, const struct aa_diag_list *list)
+static char *capture_stats(struct check *t, const struct aa_diag_list *list, enum aa_format format)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -127,7 +127,7 @@ static char *capture_stats(struct check *t, const struct aa_diag_list *list)
 		perror("open_memstream");
 		exit(2);
 	}
-	int rc = aa_emit_statistics(f, list);
+	int rc = aa_emit_statistics(f, list, format);
 	if (fclose(f)) {
 		perror("fclose");
 		exit(2);
@@ -223,7 +223,7 @@ static void test_statistics(struct check *t)
 {
 	struct aa_diag_list list;
 	sample(&list, 0);
-	char *got = capture_stats(t, &list);
+	char *got = capture_stats(t, &list, AA_FORMAT_TEXT);
 	CHECK_STR(t, "statistics",
 		  "  5  AA001  [syntax-error]\n"
 		  "  1  AA002  [unreadable-file]\n"
@@ -236,16 +236,32 @@ static void test_statistics(struct check *t)
 	for (uint32_t i = 0; i < 12; i++)
 		add(&list, aa_rules[1], "b.py", i + 1, 1, i + 1, 2, "m", NULL, NULL, 0, 0, 0);
 	add(&list, aa_rules[0], "a.py", 1, 1, 1, 2, "m", NULL, NULL, 0, 0, 0);
-	got = capture_stats(t, &list);
+	got = capture_stats(t, &list, AA_FORMAT_TEXT);
 	CHECK_STR(t, "statistics, most frequent first",
 		  "  12  AA002  [unreadable-file]\n"
 		  "   1  AA001  [syntax-error]\n"
 		  "  13  total\n", got);
 	free(got);
+	/* --format json: the same counts, in the same order, as an array of objects. */
+	got = capture_stats(t, &list, AA_FORMAT_JSON);
+	CHECK_STR(t, "statistics as JSON",
+		  "[\n"
+		  "  {\n"
+		  "    \"code\": \"AA002\",\n"
+		  "    \"name\": \"unreadable-file\",\n"
+		  "    \"count\": 12\n"
+		  "  },\n"
+		  "  {\n"
+		  "    \"code\": \"AA001\",\n"
+		  "    \"name\": \"syntax-error\",\n"
+		  "    \"count\": 1\n"
+		  "  }\n"
+		  "]\n", got);
+	free(got);
 	add(&list, aa_rules[1], "c.py", 1, 1, 1, 2, "m", NULL, NULL, 0, 0, 0);
 	for (uint32_t i = 0; i < 12; i++)
 		add(&list, aa_rules[0], "c.py", i + 2, 1, i + 2, 2, "m", NULL, NULL, 0, 0, 0);
-	got = capture_stats(t, &list);
+	got = capture_stats(t, &list, AA_FORMAT_TEXT);
 	CHECK_STR(t, "statistics, ties by code",
 		  "  13  AA001  [syntax-error]\n"
 		  "  13  AA002  [unreadable-file]\n"
@@ -254,8 +270,11 @@ static void test_statistics(struct check *t)
 	aa_diag_list_release(&list);
 
 	aa_diag_list_init(&list);
-	got = capture_stats(t, &list);
+	got = capture_stats(t, &list, AA_FORMAT_TEXT);
 	CHECK_STR(t, "statistics of nothing", "  0  total\n", got);
+	free(got);
+	got = capture_stats(t, &list, AA_FORMAT_JSON);
+	CHECK_STR(t, "statistics of nothing as JSON", "[]\n", got);
 	free(got);
 }
 
@@ -829,7 +848,10 @@ static void test_write_failure(struct check *t)
 		CHECK(t, aa_emit(full, &list, &opts) == -1, "format %zu: a failed write must return -1", i);
 	}
 	clearerr(full);
-	CHECK(t, aa_emit_statistics(full, &list) == -1, "statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, &list, AA_FORMAT_TEXT) == -1, "statistics: a failed write must return -1");
+	clearerr(full);
+	CHECK(t, aa_emit_statistics(full, &list, AA_FORMAT_JSON) == -1,
+	      "JSON statistics: a failed write must return -1");
 	fclose(full); /* fails too, by design of /dev/full */
 	aa_diag_list_release(&list);
 }

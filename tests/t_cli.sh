@@ -244,6 +244,13 @@ printf '  3  AA103  [blocking-subprocess]\n  2  AA101  [blocking-sleep]\n  5  to
 expect "--statistics" 1 "$AA" check --statistics "$tmp/stats"
 cmp -s "$tmp/stats.want" "$tmp/out" ||
   { fail "--statistics: output differs (- expected, + got)"; diff -u "$tmp/stats.want" "$tmp/out" | sed 's/^/    /'; }
+expect "--statistics --format json" 1 "$AA" check --statistics --format json "$tmp/stats"
+python3 - "$tmp/out" <<'PY' || fail "--statistics --format json: not the JSON counts: $(cat "$tmp/out")"
+import json, sys
+want = [{"code": "AA103", "name": "blocking-subprocess", "count": 3},
+        {"code": "AA101", "name": "blocking-sleep", "count": 2}]
+sys.exit(json.load(open(sys.argv[1])) != want)
+PY
 
 # The concurrency-checker preset runs the AA3xx family only.
 if [ -e "$BUILD/concurrency-checker" ]; then

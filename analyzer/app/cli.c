@@ -41,6 +41,7 @@ const char aa_cli_help[] =
 	"  --color WHEN           auto (default: only on a terminal, and not when NO_COLOR is set),\n"
 	"                         always or never\n"
 	"  --statistics           print the number of findings per rule instead of the findings\n"
+	"                         (with --format json, as a JSON array)\n"
 	"  --exit-zero            exit 0 even when findings are reported (errors still exit 2)\n"
 	"\n"
 	"Running:\n"

@@ -122,7 +122,7 @@ static void error_errno(const char *what, const char *path, int errnum)
  * Closes f either way. */
 static int write_report(FILE *f, const struct aa_diag_list *diags, const struct aa_emit_opts *opts, bool statistics)
 {
-	int rc = statistics ? aa_emit_statistics(f, diags) : aa_emit(f, diags, opts);
+	int rc = statistics ? aa_emit_statistics(f, diags, opts->format) : aa_emit(f, diags, opts);
 	int err = errno;
 	if (fflush(f) != 0 || ferror(f)) {
 		rc = -1;
@@ -331,7 +331,8 @@ static int cmd_check(const struct aa_cli *cli)
 	if (cli->output)
 		emit_rc = emit_to_file(cli->output, &result.diags, &opts, cli->statistics);
 	else
-		emit_rc = cli->statistics ? aa_emit_statistics(stdout, &result.diags) : aa_emit(stdout, &result.diags, &opts);
+		emit_rc = cli->statistics ? aa_emit_statistics(stdout, &result.diags, opts.format)
+					  : aa_emit(stdout, &result.diags, &opts);
 	if (emit_rc != 0)
 		status = EXIT_ERROR;
 	/* No summary of a report that was not written. */

@@ -36,8 +36,11 @@ int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 
-/* --statistics: one line per code with its count, most frequent first, ties by code. */
-int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags);
+/* --statistics: one line per code with its count, most frequent first, ties by code,
+ * then the total; with format AA_FORMAT_JSON, the same counts in the same order as a
+ * JSON array of {"code", "name", "count"} objects (no total: it is their sum). Other
+ * formats get the text. */
+int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_format format);
 
 /* Helpers shared by the writers (emit.c; the cJSON ones are json_out.h); not meant for
  * other callers. */
