@@ -621,6 +621,37 @@ static void test_sarif(struct check *t)
 	aa_diag_list_release(&list);
 }
 
+/* driver.rules lists the selected rules (and any rule a finding names), in registry order;
+ * ruleIndex points into that list. */
+static void test_sarif_selection(struct check *t)
+{
+	bool *selected = aa_xcalloc(aa_rules_count, sizeof(bool));
+	selected[2] = selected[5] = true;
+	struct aa_diag_list list;
+	aa_diag_list_init(&list);
+	add(&list, aa_rules[5], "a.py", 1, 1, 1, 2, "selected", NULL, NULL, 0, 0, 0);
+	add(&list, aa_rules[0], "b.py", 1, 1, 1, 2, "not selected", NULL, NULL, 0, 0, 0);
+	aa_diag_list_sort(&list);
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_SARIF);
+	opts.rules_selected = selected;
+	char *got = capture(t, aa_emit, &list, &opts);
+	cJSON *root = cJSON_Parse(got);
+	const cJSON *run = path_get(root, "runs.0");
+	const cJSON *rules = path_get(run, "tool.driver.rules");
+	CHECK(t, cJSON_GetArraySize(rules) == 3, "driver.rules has %d rules, expected 3", cJSON_GetArraySize(rules));
+	CHECK_PATH_STR(t, rules, "0.id", aa_rules[0]->code);
+	CHECK_PATH_STR(t, rules, "1.id", aa_rules[2]->code);
+	CHECK_PATH_STR(t, rules, "2.id", aa_rules[5]->code);
+	CHECK_PATH_STR(t, run, "results.0.ruleId", aa_rules[5]->code);
+	CHECK(t, path_num(run, "results.0.ruleIndex") == 2, "ruleIndex of a selected rule's result");
+	CHECK_PATH_STR(t, run, "results.1.ruleId", aa_rules[0]->code);
+	CHECK(t, path_num(run, "results.1.ruleIndex") == 0, "ruleIndex of an unselected rule's result");
+	cJSON_Delete(root);
+	free(got);
+	aa_diag_list_release(&list);
+	free(selected);
+}
+
 /* ---- rule documentation ------------------------------------------------------------ */
 
 static const struct aa_target fake_targets[] = {
@@ -890,6 +921,7 @@ int main(int argc, char **argv)
 	test_json(&t);
 	test_github(&t);
 	test_sarif(&t);
+	test_sarif_selection(&t);
 	test_ruledoc(&t);
 	test_helpers(&t);
 	test_write_failure(&t);

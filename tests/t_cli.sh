@@ -183,6 +183,16 @@ python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['runs'][0]['inv
 expect "sarif with a usage error" 2 "$AA" check --format sarif "$tmp/p/bad.py" "$tmp/p/nope.py"
 python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['runs'][0]['invocations'][0]['executionSuccessful'] is False" "$tmp/out" || fail "executionSuccessful should be false on exit 2"
 
+# SARIF embeds the rules of the selection (AA001 and AA002 are always on), not all.
+expect "sarif of a selection" 1 "$AA" check --format sarif --select AA101 "$tmp/p/bad.py"
+python3 - "$tmp/out" <<'PY' || fail "sarif: driver.rules is not the selection"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+res = run["results"][0]
+sys.exit(not (ids == ["AA001", "AA002", "AA101"] and res["ruleId"] == "AA101" and res["ruleIndex"] == 2))
+PY
+
 # Determinism: any --jobs gives byte-identical output.
 "$AA" check --format json --jobs 1 fixtures >"$tmp/j1.json" 2>/dev/null
 "$AA" check --format json --jobs 8 fixtures >"$tmp/j8.json" 2>/dev/null

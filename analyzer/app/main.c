@@ -256,12 +256,12 @@ static int cmd_check(const struct aa_cli *cli)
 		free(enabled);
 		return EXIT_ERROR;
 	}
-	free(enabled);
 
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd))) {
 		error("cannot determine the current directory: %s", strerror(errno));
 		aa_engine_release(&engine);
+		free(enabled);
 		return EXIT_ERROR;
 	}
 
@@ -326,6 +326,7 @@ static int cmd_check(const struct aa_cli *cli)
 		.cwd = cwd,
 		.srcroot = srcroot,
 		.execution_successful = status != EXIT_ERROR,
+		.rules_selected = enabled,
 	};
 	int emit_rc;
 	if (cli->output)
@@ -344,6 +345,7 @@ static int cmd_check(const struct aa_cli *cli)
 	if (status != EXIT_ERROR && result.diags.len && !cli->exit_zero)
 		status = EXIT_FINDINGS;
 	free(srcroot);
+	free(enabled);
 	aa_diag_list_release(&result.diags);
 	aa_engine_release(&engine);
 	return status;

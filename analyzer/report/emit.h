@@ -26,6 +26,9 @@ struct aa_emit_opts {
 	const char *srcroot;     /* absolute directory for SARIF %SRCROOT% (git top level, else cwd) */
 	bool execution_successful; /* SARIF invocation: false exactly when the exit status is 2 */
 	const char *const *notifications; /* SARIF: NULL-terminated tool error messages, or NULL */
+	/* SARIF: which rules ran, indexed like aa_rules (borrowed), or NULL for every rule:
+	 * driver.rules lists these and any other rule a finding names, in registry order */
+	const bool *rules_selected;
 };
 
 /* Writes every finding of diags in the requested format. diags must be sorted. */
