@@ -1,6 +1,8 @@
 #!/bin/sh
-# Command-line contract: exit statuses, selection semantics, stdin, --output, write
-# failures, determinism across --jobs, the concurrency-checker preset, `rule`.
+# Command-line contract: exit statuses, option syntax, selection semantics, file-wide
+# noqa, walking (unreadable directories, symbolic links), decoding failures, stdin,
+# --output (special files, write failures), escaped file names, SARIF's rule list,
+# determinism across --jobs, --statistics, the concurrency-checker preset, `rule`.
 set -u
 AA=${AA_BIN:?AA_BIN must name the analyzer}
 BUILD=${AA_BUILD:-$(dirname "$AA")}
