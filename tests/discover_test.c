@@ -523,6 +523,10 @@ static void test_walk(struct check *t, const char *root)
 		const char *locked[] = { "locked" };
 		static const char *const locked_errs[] = { "cannot read directory 'locked': Permission denied" };
 		CHECK_WALK(t, "explicit unreadable directory", locked, 1, NULL, 0, NULL, 0, locked_errs, 1);
+		/* Met while walking first, then named: still the error. */
+		const char *dot_locked[] = { ".", "locked" };
+		CHECK_WALK(t, "unreadable directory walked, then named", dot_locked, 2, NULL, 0, locked_want,
+			   N(locked_want), locked_errs, 1);
 	} else {
 		printf("note: mode-000 directories are readable here: check skipped\n");
 	}

@@ -361,6 +361,7 @@ struct walker {
 	char *cwd; /* NULL when unknown */
 	size_t cwd_len;
 	struct idset dirs;
+	struct idset bad_dirs; /* directories met while walking that could not be read */
 	struct cand *cands;
 	size_t n_cands, cands_cap;
 	struct pending *stack;
@@ -743,12 +744,14 @@ static void unreadable_dir(struct walker *w, const struct pending *item, int err
 		add_error(w->out, aa_xasprintf("cannot read directory '%s': %s", fs, strerror(errnum)));
 		return;
 	}
+	/* A set of their own, not dirs: the same directory named on the command line later
+	 * must still be tried, and be an error. */
 	struct stat st;
 	if (stat(fs, &st) == 0) {
 		struct fid id = { st.st_dev, st.st_ino };
-		if (idset_has(&w->dirs, id))
+		if (idset_has(&w->bad_dirs, id))
 			return;
-		idset_put(&w->dirs, id);
+		idset_put(&w->bad_dirs, id);
 	}
 	add_cand(w, aa_xstrdup(item->path), NULL, false,
 		 aa_xasprintf("cannot read directory: %s", strerror(errnum)));
@@ -939,6 +942,8 @@ void aa_discover(const char *const *paths, size_t n_paths, const char *const *ex
 	free(w.cwd);
 	free(w.dirs.slots);
 	free(w.dirs.used);
+	free(w.bad_dirs.slots);
+	free(w.bad_dirs.used);
 	free(w.cands);
 	free(w.stack);
 	free(w.deferred);
