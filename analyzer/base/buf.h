@@ -29,5 +29,8 @@ void aa_buf_adds(struct aa_buf *buf, const char *s);
 void aa_buf_addc(struct aa_buf *buf, char c);
 void aa_buf_addf(struct aa_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void aa_buf_reset(struct aa_buf *buf);
+/* Cuts buf to its first len bytes (len <= buf->len), keeping the NUL invariant; safe on
+ * an empty buffer, whose static "" is never written (git's strbuf_setlen). */
+void aa_buf_setlen(struct aa_buf *buf, size_t len);
 
 #endif

@@ -4,6 +4,9 @@
  *   x()  # noqa                    every finding anchored on this line
  *   x()  # noqa: AA101, blocking-sleep, ASYNC251
  *   # async-analyzer: noqa         (a comment alone on its line) the whole file
+ *   # async-analyzer: noqa: AA101, AA104   (alone on its line, anywhere) these codes in
+ *                                  the whole file, as `# ruff: noqa: F401`; without a
+ *                                  code it is no directive
  *
  * "noqa" is matched case-insensitively after '#' and optional spaces, anywhere in a
  * comment ("# type: ignore  # noqa: AA101"). Codes are separated by commas and/or
@@ -27,7 +30,7 @@ struct aa_noqa_code {
 };
 
 struct aa_noqa_line {
-	uint32_t line;       /* 1-based */
+	uint32_t line;       /* 1-based; 0 in file_codes */
 	bool all;
 	uint32_t first_code; /* index into codes */
 	uint32_t n_codes;
@@ -43,6 +46,9 @@ struct aa_noqa {
 	char *text;
 	size_t text_len, text_cap;
 	bool whole_file;
+	/* owned; the file-wide code lists (`# async-analyzer: noqa: AA101`), in file order */
+	struct aa_noqa_line *file_codes;
+	size_t n_file_codes, file_codes_cap;
 };
 
 void aa_noqa_init(struct aa_noqa *noqa);

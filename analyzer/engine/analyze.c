@@ -481,8 +481,8 @@ static struct aa_summary *analyze_loaded(struct aa_worker *w, struct aa_source *
 
 struct aa_summary *aa_analyze_path(struct aa_worker *w, struct aa_file_job *job)
 {
-	if (job->dangling) {
-		report_unreadable(w, job->display, "dangling symbolic link: its target does not exist", 1, 1);
+	if (job->unreadable) {
+		report_unreadable(w, job->display, job->unreadable, 1, 1);
 		return NULL;
 	}
 	struct aa_source src;

@@ -82,7 +82,7 @@ void aa_worker_release(struct aa_worker *w);
 struct aa_file_job {
 	const char *path;     /* to open */
 	const char *display;  /* to report */
-	bool dangling;        /* a symlink whose target is missing (reported as AA002) */
+	const char *unreadable; /* NULL, or why discovery could not read it (reported as AA002) */
 	const char *module;   /* dotted module name, or NULL (then derived from display) */
 	bool is_package;
 	bool force;           /* parse even without async code (a module the index needs) */

@@ -104,8 +104,7 @@ static void shorten(struct aa_buf *out, size_t start)
 		head--;
 	memmove(text + head + 3, text + tail, tail_len);
 	memcpy(text + head, "...", 3);
-	out->len = start + head + 3 + tail_len;
-	out->data[out->len] = '\0';
+	aa_buf_setlen(out, start + head + 3 + tail_len);
 }
 
 void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode call, struct aa_buf *out)

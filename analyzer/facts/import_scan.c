@@ -136,8 +136,7 @@ static void statement(struct scan *sc, struct cursor *c, struct aa_buf *a, struc
 		} else {
 			add(sc, full->data, full->len, b->data, b->len);
 		}
-		full->len = mod_len;
-		full->data[mod_len] = '\0';
+		aa_buf_setlen(full, mod_len);
 		skip(c);
 		if (c->p < c->end && *c->p == ',') {
 			c->p++;

@@ -110,7 +110,7 @@ static void seed_dir_cache(struct aa_map *dirs, const struct aa_discovered_file 
 	for (size_t i = 0; i < n; i++) {
 		const char *slash = strrchr(files[i].path, '/');
 		const char *base = slash ? slash + 1 : files[i].path;
-		if (strcmp(base, "__init__.py") || files[i].dangling)
+		if (strcmp(base, "__init__.py") || files[i].unreadable)
 			continue;
 		struct aa_map_key key = aa_map_key(files[i].path, slash ? (size_t)(slash - files[i].path) : 0, 0);
 		aa_map_put(dirs, &key, 1, NULL);
@@ -152,6 +152,9 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 	const char *prev_dir = NULL;
 	size_t prev_dir_len = 0, prev_root = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* An unreadable directory listed for its AA002 is no module. */
+		if (files[i].directory)
+			continue;
 		const char *path = files[i].path;
 		const char *slash = strrchr(path, '/');
 		size_t dir_len = slash ? (size_t)(slash - path) : 0;

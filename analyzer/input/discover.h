@@ -11,8 +11,17 @@
  * relative to the current directory (a leading "./" ignored) and against each of its
  * parent directories' paths.
  *
- * No file is listed twice (identity by device + inode), symlink loops terminate, and the
- * result is sorted by path, so discovery is deterministic.
+ * Symbolic links (docs/files.md): a link named on the command line is followed. While
+ * walking, a link to a file is listed under the link's path; a link to a directory is
+ * walked, after the real directories, only when its target lies inside the command-line
+ * root it was met under (both resolved with realpath): a link that leads out of the root
+ * ("up -> ..", "/usr/lib") is not followed. A link whose target does not exist or that
+ * cannot be resolved (a loop) is listed with the reason, like a sub-directory that cannot
+ * be read: the per-file stage reports them (AA002).
+ *
+ * No file is listed twice (identity by device + inode; the real path wins over links),
+ * directory loops terminate, and the result is sorted by path, so discovery is
+ * deterministic.
  */
 #ifndef AA_DISCOVER_H
 #define AA_DISCOVER_H
@@ -23,7 +32,11 @@
 struct aa_discovered_file {
 	char *path; /* owned; display path: as reachable from the command-line argument,
 		       '/'-separated, "./" prefix dropped ("src/app/db.py") */
-	bool dangling; /* a symlink met while walking whose target does not exist (an AA002) */
+	/* owned; NULL for an entry to read, else why it cannot be read, reported as AA002:
+	 * "dangling symbolic link: ...", "symbolic link loop: ...", "cannot read directory:
+	 * Permission denied" */
+	char *unreadable;
+	bool directory; /* a sub-directory that cannot be read (unreadable is set): no module */
 };
 
 struct aa_discovery {

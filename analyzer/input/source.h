@@ -6,7 +6,10 @@
  *  - honours a PEP 263 coding declaration on line 1 or 2 (`# -*- coding: latin-1 -*-`,
  *    `# vim: set fileencoding=cp1252 :`, the regex `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`),
  *    transcoding to UTF-8 with iconv; utf-8 and its aliases need no transcoding. Line
- *    numbers survive transcoding; columns are counted in code points, so they do too;
+ *    numbers survive transcoding; columns are counted in code points, so they do too.
+ *    The encoding must read the declaration's ASCII bytes as themselves: one that does
+ *    not (utf-16, utf-32, cp037) is a decode failure ("encoding problem: 'utf-16' is not
+ *    ASCII-compatible"), as in CPython, not a file of other text;
  *  - checks the text: a NUL byte or invalid UTF-8 (without a declaration that explains
  *    it) is a decode failure with the 1-based line and column of the first offence;
  *  - turns every lone CR (not followed by LF) into LF, in place, same length, because

@@ -343,8 +343,7 @@ static void read_pairs(struct aa_pytest_config *cfg, struct toml_walk *w, TSNode
 			TSNode val = ts_node_named_child(pair, ts_node_named_child_count(pair) - 1);
 			if (ts_node_is_null(key) || ts_node_is_null(val) || !is_key_kind(key))
 				continue;
-			w->path.len = it.path_len;
-			w->path.data[w->path.len] = 0;
+			aa_buf_setlen(&w->path, it.path_len);
 			add_key(w, key);
 			/* The option's section is the path minus its last component. */
 			const char *dot = strrchr(w->path.data, '.');
