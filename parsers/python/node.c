@@ -58,6 +58,35 @@ TSNode aa_node_with_item_value(const struct aa_syms *s, TSNode item)
 	return v;
 }
 
+struct aa_with_items aa_node_with_items(const struct aa_syms *s, TSNode with, enum aa_with_clause how)
+{
+	struct aa_with_items it = { .s = s };
+	uint32_t n = how == AA_WITH_CLAUSE_FIRST ? 1 : ts_node_named_child_count(with);
+	for (uint32_t i = 0; i < n && ts_node_is_null(it.clause); i++) {
+		TSNode c = ts_node_named_child(with, i);
+		if (!ts_node_is_null(c) && ts_node_symbol(c) == s->with_clause)
+			it.clause = c;
+	}
+	if (!ts_node_is_null(it.clause))
+		it.count = ts_node_named_child_count(it.clause);
+	return it;
+}
+
+bool aa_node_with_items_next(struct aa_with_items *it, TSNode *value)
+{
+	while (it->next < it->count) {
+		TSNode c = ts_node_named_child(it->clause, it->next++);
+		if (ts_node_symbol(c) != it->s->with_item)
+			continue;
+		TSNode v = aa_node_with_item_value(it->s, c);
+		if (ts_node_is_null(v))
+			continue;
+		*value = v;
+		return true;
+	}
+	return false;
+}
+
 TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how)
 {
 	return aa_node_unparen_at_most(s, n, how, UINT_MAX);

@@ -1,8 +1,9 @@
 /*
  * node.h: small questions about one syntax node that the model, the engine and the
  * rules all ask: its text, its first child that is code, its `async` keyword, a
- * with_item's context manager, the expression inside its parentheses, whether it sits
- * in a nested def, and its nearest ancestor that is not a parenthesis.
+ * with_item's context manager, a with statement's items, the expression inside its
+ * parentheses, whether it sits in a nested def, and its nearest ancestor that is not a
+ * parenthesis.
  *
  * Every function is a pure function of its arguments: the node (and the tree it is in),
  * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
@@ -51,6 +52,36 @@ bool aa_node_has_async_keyword(const struct aa_syms *s, TSNode n);
 /* The context manager of a with_item: its value without the `as` target (`open(p)` of
  * `with open(p) as f:`), or a null node when it has none. */
 TSNode aa_node_with_item_value(const struct aa_syms *s, TSNode item);
+
+/* --- the items of a with statement ----------------------------------------------- */
+
+/* Where aa_node_with_items() looks for a with_statement's with_clause (the grammar gives
+ * a statement exactly one). The two differ only when a line continuation stands before
+ * the clause (`with \` and the items on the next line): the line_continuation is then
+ * the statement's first named child. Both are kept because rules written with each
+ * answer differently there, and their findings must not change. */
+enum aa_with_clause {
+	AA_WITH_CLAUSE_FIRST, /* the first named child, when it is the clause (none after `with \`) */
+	AA_WITH_CLAUSE_ANY,   /* the clause, wherever it stands among the named children */
+};
+
+/* An iteration over a with_statement's items, made by aa_node_with_items(). A value on
+ * the stack; it allocates nothing and borrows the tree. */
+struct aa_with_items {
+	const struct aa_syms *s; /* borrowed */
+	TSNode clause;           /* a null node when there is no clause where asked */
+	uint32_t next, count;    /* the clause's next named child to look at, and how many it has */
+};
+
+/* Starts an iteration over the with_items of with (a with_statement), its clause found
+ * as how says: `for (it = aa_node_with_items(s, w, how); aa_node_with_items_next(&it,
+ * &value);)`. */
+struct aa_with_items aa_node_with_items(const struct aa_syms *s, TSNode with, enum aa_with_clause how);
+
+/* The context manager (aa_node_with_item_value) of the next with_item in *value, in
+ * source order; false when there is none left. Comments and line continuations among
+ * the items, and an item without a value, are passed over. */
+bool aa_node_with_items_next(struct aa_with_items *it, TSNode *value);
 
 /* --- down through parentheses ---------------------------------------------------- */
 

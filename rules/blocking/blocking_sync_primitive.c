@@ -397,21 +397,11 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 	if (!aa_ctx_in_async(ctx) || aa_node_has_async_keyword(s, with))
 		return;
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);
-	TSNode clause = { 0 };
-	uint32_t n = ts_node_named_child_count(with);
-	for (uint32_t i = 0; i < n; i++)
-		if (ts_node_symbol(ts_node_named_child(with, i)) == s->with_clause)
-			clause = ts_node_named_child(with, i);
-	if (ts_node_is_null(clause) || ts_node_is_null(body))
+	if (ts_node_is_null(body))
 		return;
-	uint32_t items = ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < items; i++) {
-		TSNode item = ts_node_named_child(clause, i);
-		if (ts_node_symbol(item) != s->with_item)
-			continue;
-		TSNode value = aa_node_with_item_value(s, item);
-		if (ts_node_is_null(value))
-			continue;
+	TSNode value;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_ANY);
+	     aa_node_with_items_next(&it, &value);) {
 		const struct lock_kind *lk = lock_kind_of(ctx, value);
 		if (!lk)
 			continue;

@@ -653,16 +653,10 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 static void check_with(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode clause = ts_node_named_child(with, 0);
-	if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
-		return;
-	uint32_t n = ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode it = ts_node_named_child(clause, i);
-		if (ts_node_symbol(it) != s->with_item)
-			continue;
-		TSNode v = aa_node_with_item_value(s, it);
-		if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
+	TSNode v;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_FIRST);
+	     aa_node_with_items_next(&it, &v);) {
+		if (ts_node_symbol(v) != s->call)
 			continue;
 		const struct aa_callee *c = aa_ctx_callee(ctx, v);
 		if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname || strcmp(c->qualname, "contextlib.suppress"))

@@ -241,16 +241,11 @@ bool aa_fanout_with_limits(struct aa_ctx *ctx, TSNode with_stmt)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (ts_node_symbol(with_stmt) != s->with_statement || ts_node_symbol(ts_node_child(with_stmt, 0)) != s->kw_async)
 		return false;
-	TSNode clause = ts_node_named_child(with_stmt, 0);
-	uint32_t n = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode item = ts_node_named_child(clause, i);
-		if (ts_node_symbol(item) != s->with_item)
-			continue;
-		TSNode v = aa_node_with_item_value(s, item);
-		if (!ts_node_is_null(v) && aa_fanout_limiter_value(ctx, v))
+	TSNode v;
+	for (struct aa_with_items it = aa_node_with_items(s, with_stmt, AA_WITH_CLAUSE_FIRST);
+	     aa_node_with_items_next(&it, &v);)
+		if (aa_fanout_limiter_value(ctx, v))
 			return true;
-	}
 	return false;
 }
 

@@ -331,14 +331,10 @@ bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node)
 			return false;
 		if (k != s->with_statement)
 			continue;
-		TSNode clause = ts_node_named_child(p, 0);
-		if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
-			continue;
-		uint32_t n = ts_node_named_child_count(clause);
-		for (uint32_t i = 0; i < n; i++) {
-			TSNode item = ts_node_named_child(clause, i);
-			TSNode v = aa_node_with_item_value(s, item);
-			if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
+		TSNode v;
+		for (struct aa_with_items it = aa_node_with_items(s, p, AA_WITH_CLAUSE_FIRST);
+		     aa_node_with_items_next(&it, &v);) {
+			if (ts_node_symbol(v) != s->call)
 				continue;
 			TSNode f = ts_node_child_by_field_id(v, s->f.function);
 			if (!ts_node_is_null(f) && ts_node_symbol(f) == s->attribute)

@@ -1,0 +1,109 @@
+/* Unit test for parsers/python/node.c: the syntax-node helpers the model, the engine and
+ * the rules share. Each case parses a small module with the pinned grammar and asks a
+ * helper about the node a byte range or a kind names. Exit 0 = pass (tests/check.h). */
+#include "parsers/python/node.h"
+#include "parsers/python/syms.h"
+#include "tests/check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct env {
+	struct aa_syms syms;
+	TSParser *parser; /* owned */
+};
+
+/* One parsed module; text is borrowed and must outlive the tree. */
+struct tree {
+	const char *text;
+	TSTree *tree; /* owned */
+};
+
+static struct tree parse(const struct env *env, const char *text)
+{
+	TSTree *t = ts_parser_parse_string(env->parser, NULL, text, (uint32_t)strlen(text));
+	if (!t) {
+		fprintf(stderr, "node_test: no tree for:\n%s\n", text);
+		exit(2);
+	}
+	return (struct tree){ text, t };
+}
+
+/* The first node of kind in preorder, or a null node. */
+static TSNode first_of(const struct tree *t, TSSymbol kind)
+{
+	TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(t->tree));
+	TSNode found = { 0 };
+	for (bool more = true; more && ts_node_is_null(found);) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		if (ts_node_symbol(n) == kind) {
+			found = n;
+		} else if (!ts_tree_cursor_goto_first_child(&c)) {
+			while (!ts_tree_cursor_goto_next_sibling(&c))
+				if (!ts_tree_cursor_goto_parent(&c)) {
+					more = false;
+					break;
+				}
+		}
+	}
+	ts_tree_cursor_delete(&c);
+	return found;
+}
+
+/* The text of the values aa_node_with_items gives for the module's first with
+ * statement, each followed by ";". */
+static void with_values(const struct env *env, const char *text, enum aa_with_clause how, char *out, size_t cap)
+{
+	struct tree t = parse(env, text);
+	TSNode with = first_of(&t, env->syms.with_statement);
+	size_t len = 0;
+	out[0] = '\0';
+	TSNode v;
+	for (struct aa_with_items it = aa_node_with_items(&env->syms, with, how); aa_node_with_items_next(&it, &v);) {
+		uint32_t l;
+		const char *s = aa_node_text(text, v, &l);
+		len += (size_t)snprintf(out + len, cap - len, "%.*s;", (int)l, s);
+	}
+	ts_tree_delete(t.tree);
+}
+
+static void test_with_items(struct check *t, const struct env *env)
+{
+	static const struct {
+		const char *text;
+		const char *first, *any; /* the values each way finds */
+	} cases[] = {
+		{ "with a() as b, c:\n    pass\n", "a();c;", "a();c;" },
+		{ "async with (\n    a as b,  # why\n    c,\n):\n    pass\n", "a;c;", "a;c;" },
+		{ "with a, \\\n     b:\n    pass\n", "a;b;", "a;b;" },
+		/* `with \`: the line continuation is the statement's first named child */
+		{ "with \\\n    a as b:\n    pass\n", "", "a;" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char got[256];
+		with_values(env, cases[i].text, AA_WITH_CLAUSE_FIRST, got, sizeof(got));
+		CHECK_STR(t, "AA_WITH_CLAUSE_FIRST", cases[i].first, got);
+		with_values(env, cases[i].text, AA_WITH_CLAUSE_ANY, got, sizeof(got));
+		CHECK_STR(t, "AA_WITH_CLAUSE_ANY", cases[i].any, got);
+	}
+}
+
+int main(void)
+{
+	struct check t = CHECK_INIT("node_test");
+	struct env env;
+	const char *missing;
+	if (aa_syms_init(&env.syms, tree_sitter_python(), &missing)) {
+		fprintf(stderr, "node_test: the grammar lacks %s\n", missing);
+		return 2;
+	}
+	env.parser = ts_parser_new();
+	if (!env.parser || !ts_parser_set_language(env.parser, env.syms.lang)) {
+		fprintf(stderr, "node_test: no parser\n");
+		return 2;
+	}
+	test_with_items(&t, &env);
+	ts_parser_delete(env.parser);
+	return check_done(&t);
+}
