@@ -56,6 +56,12 @@ bool aa_ctx_text_is(const struct aa_ctx *ctx, TSNode node, const char *s);
  * asking about the same call cost one resolution. */
 const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call);
 
+/* The qualified name of the module-level function call calls ("asyncio.Queue": an
+ * AA_CALLEE_FUNCTION of aa_ctx_callee), when call's function is written as a name or an
+ * attribute (`Queue()`, `asyncio.Queue()`; not `(Queue)()` nor `make()()`); else NULL.
+ * Owned by the model. */
+const char *aa_ctx_function_called(struct aa_ctx *ctx, TSNode call);
+
 /* What calling fn (a name or attribute: the `fetch` of `map(fetch, urls)`) would call,
  * resolved as aa_ctx_callee resolves a call's function (analyzer/facts/callee.h). Not
  * memoised. */

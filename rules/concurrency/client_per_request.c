@@ -76,15 +76,12 @@ static bool configured_per_item(struct aa_ctx *ctx, TSNode call, TSNode left)
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode f = ts_node_child_by_field_id(call, s->f.function);
-	if (ts_node_is_null(f) || (ts_node_symbol(f) != s->identifier && ts_node_symbol(f) != s->attribute))
-		return;
 	if (!aa_ctx_in_async(ctx))
 		return;
-	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	if (c->kind != AA_CALLEE_FUNCTION)
+	const char *q = aa_ctx_function_called(ctx, call);
+	if (!q)
 		return;
-	const struct aa_target *t = aa_rule_match_function(&aa_rule_client_per_request, c->qualname);
+	const struct aa_target *t = aa_rule_match_function(&aa_rule_client_per_request, q);
 	if (!t)
 		return;
 	/* The nearest enclosing loop statement of the same function. */

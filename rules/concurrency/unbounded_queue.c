@@ -154,13 +154,10 @@ static bool is_unbounded(struct aa_ctx *ctx, TSNode call)
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
-	if (ts_node_is_null(fn) || (ts_node_symbol(fn) != s->identifier && ts_node_symbol(fn) != s->attribute))
+	const char *q = aa_ctx_function_called(ctx, call);
+	if (!q)
 		return;
-	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	if (c->kind != AA_CALLEE_FUNCTION)
-		return;
-	const struct aa_target *t = aa_rule_match_function(&aa_rule_unbounded_queue, c->qualname);
+	const struct aa_target *t = aa_rule_match_function(&aa_rule_unbounded_queue, q);
 	if (!t || !is_unbounded(ctx, call))
 		return;
 	const struct aa_model *m = aa_ctx_model(ctx);

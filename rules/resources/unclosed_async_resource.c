@@ -148,13 +148,10 @@ static void report(struct aa_ctx *ctx, TSNode call, const struct aa_resource *r,
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
-	if (ts_node_is_null(fn) || (ts_node_symbol(fn) != s->identifier && ts_node_symbol(fn) != s->attribute))
+	const char *q = aa_ctx_function_called(ctx, call);
+	if (!q)
 		return;
-	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	if (c->kind != AA_CALLEE_FUNCTION)
-		return;
-	const struct aa_resource *r = aa_resource_find(c->qualname);
+	const struct aa_resource *r = aa_resource_find(q);
 	if (!r || !(r->flags & AA_RESOURCE_CLOSE))
 		return;
 	const struct aa_scope_info *scope = aa_model_scope(aa_ctx_model(ctx), aa_ctx_scope(ctx));
