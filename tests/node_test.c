@@ -30,14 +30,15 @@ static struct tree parse(const struct env *env, const char *text)
 	return (struct tree){ text, t };
 }
 
-/* The first node of kind in preorder, or a null node. */
-static TSNode first_of(const struct tree *t, TSSymbol kind)
+/* The first node of kind in preorder whose text is text (any text when text is NULL),
+ * or a null node. */
+static TSNode find(const struct tree *t, TSSymbol kind, const char *text)
 {
 	TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(t->tree));
 	TSNode found = { 0 };
 	for (bool more = true; more && ts_node_is_null(found);) {
 		TSNode n = ts_tree_cursor_current_node(&c);
-		if (ts_node_symbol(n) == kind) {
+		if (ts_node_symbol(n) == kind && (!text || aa_node_text_is(t->text, n, text, (uint32_t)strlen(text)))) {
 			found = n;
 		} else if (!ts_tree_cursor_goto_first_child(&c)) {
 			while (!ts_tree_cursor_goto_next_sibling(&c))
@@ -56,7 +57,7 @@ static TSNode first_of(const struct tree *t, TSSymbol kind)
 static void with_values(const struct env *env, const char *text, enum aa_with_clause how, char *out, size_t cap)
 {
 	struct tree t = parse(env, text);
-	TSNode with = first_of(&t, env->syms.with_statement);
+	TSNode with = find(&t, env->syms.with_statement, NULL);
 	size_t len = 0;
 	out[0] = '\0';
 	TSNode v;
@@ -89,6 +90,55 @@ static void test_with_items(struct check *t, const struct env *env)
 	}
 }
 
+/* The first line of each try aa_node_try_around finds, from the call text on out, each
+ * followed by ";". */
+static void tries(const struct env *env, const struct tree *t, const char *call, bool classes, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	TSNode n = find(t, env->syms.call, call);
+	for (TSNode x = aa_node_try_around(&env->syms, NULL, n, classes); !ts_node_is_null(x);
+	     x = aa_node_try_around(&env->syms, NULL, x, classes))
+		len += (size_t)snprintf(out + len, cap - len, "%u;", ts_node_start_point(x).row + 1);
+}
+
+static void test_try_around(struct check *t, const struct env *env)
+{
+	struct tree tr = parse(env, "try:\n"                 /* 1 */
+				    "    def f():\n"
+				    "        try:\n"             /* 3 */
+				    "            try:\n"         /* 4 */
+				    "                inner()\n"
+				    "            finally:\n"
+				    "                cleanup()\n"
+				    "        except E:\n"
+				    "            handler()\n"
+				    "    class C:\n"
+				    "        try:\n"             /* 11 */
+				    "            in_class()\n"
+				    "        except E:\n"
+				    "            pass\n"
+				    "except E:\n"
+				    "    pass\n");
+	static const struct {
+		const char *call;
+		bool classes;
+		const char *want;
+	} cases[] = {
+		{ "inner()", true, "4;3;" },     /* out to the def, not the module's try */
+		{ "cleanup()", true, "3;" },     /* a finally is not the body */
+		{ "handler()", true, "" },       /* nor a handler */
+		{ "in_class()", true, "11;" },   /* the class stops the climb */
+		{ "in_class()", false, "11;1;" } /* unless classes is false */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char got[64];
+		tries(env, &tr, cases[i].call, cases[i].classes, got, sizeof(got));
+		CHECK_STR(t, cases[i].call, cases[i].want, got);
+	}
+	ts_tree_delete(tr.tree);
+}
+
 int main(void)
 {
 	struct check t = CHECK_INIT("node_test");
@@ -104,6 +154,7 @@ int main(void)
 		return 2;
 	}
 	test_with_items(&t, &env);
+	test_try_around(&t, &env);
 	ts_parser_delete(env.parser);
 	return check_done(&t);
 }

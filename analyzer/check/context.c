@@ -111,6 +111,11 @@ TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymb
 	return aa_node_parent_unparen(aa_ctx_syms(ctx), ctx->facts.walk, node, also, n_also, child);
 }
 
+TSNode aa_ctx_try_around(const struct aa_ctx *ctx, TSNode node, bool classes)
+{
+	return aa_node_try_around(aa_ctx_syms(ctx), ctx->facts.walk, node, classes);
+}
+
 bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
 {
 	size_t i = aa_rule_index(rule);

@@ -96,6 +96,11 @@ TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
 TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymbol *also, size_t n_also,
 			     TSNode *child);
 
+/* The nearest try_statement whose body holds node, in node's function (and class, when
+ * classes is true): aa_node_try_around (parsers/python/node.h), its parents found as
+ * aa_ctx_parent finds them. A null node when there is none. */
+TSNode aa_ctx_try_around(const struct aa_ctx *ctx, TSNode node, bool classes);
+
 /* True when call is the operand of `await` (through parentheses). */
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);
 

@@ -113,6 +113,19 @@ bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool 
 	return false;
 }
 
+TSNode aa_node_try_around(const struct aa_syms *s, const struct aa_walk_state *ws, TSNode n, bool classes)
+{
+	TSNode child = n;
+	for (TSNode p = aa_walk_parent(ws, n); !ts_node_is_null(p); child = p, p = aa_walk_parent(ws, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || (classes && k == s->class_definition))
+			break;
+		if (k == s->try_statement && aa_node_field_is(p, s->f.body, child))
+			return p;
+	}
+	return (TSNode){ 0 };
+}
+
 static bool passed(const struct aa_syms *s, TSSymbol k, const TSSymbol *also, size_t n_also)
 {
 	if (k == s->parenthesized_expression)

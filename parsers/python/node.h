@@ -110,6 +110,12 @@ TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unpare
  * ts_node_parent. */
 bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool classes);
 
+/* The nearest try_statement above n whose body (not a handler, `else` or `finally`)
+ * holds n, or a null node. The climb stays in n's function: it stops at a
+ * function_definition or lambda and, when classes is true, at a class_definition. Pass
+ * the try found as n to look further out. ws as for aa_node_parent_unparen below. */
+TSNode aa_node_try_around(const struct aa_syms *s, const struct aa_walk_state *ws, TSNode n, bool classes);
+
 /* --- up through parentheses ------------------------------------------------------ */
 
 /* n's nearest ancestor that is neither a parenthesized_expression nor of a kind in

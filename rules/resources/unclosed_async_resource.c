@@ -107,16 +107,10 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 static bool in_try_with_handler(struct aa_ctx *ctx, TSNode stmt)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode prev = stmt;
-	for (TSNode p = aa_ctx_parent(ctx, stmt); !ts_node_is_null(p); prev = p, p = aa_ctx_parent(ctx, p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
-			return false;
-		if (k != s->try_statement || !aa_node_field_is(p, s->f.body, prev))
-			continue;
-		uint32_t n = ts_node_named_child_count(p);
+	for (TSNode t = aa_ctx_try_around(ctx, stmt, true); !ts_node_is_null(t); t = aa_ctx_try_around(ctx, t, true)) {
+		uint32_t n = ts_node_named_child_count(t);
 		for (uint32_t i = 0; i < n; i++)
-			if (ts_node_symbol(ts_node_named_child(p, i)) == s->except_clause)
+			if (ts_node_symbol(ts_node_named_child(t, i)) == s->except_clause)
 				return true;
 	}
 	return false;
