@@ -371,6 +371,11 @@ struct read_query {
 	uint32_t loop_start, loop_end; /* a read inside the enclosing loop may run later */
 };
 
+bool aa_bindings_sees_all_locals(const char *name, uint32_t len)
+{
+	return (len == 6 && !memcmp(name, "locals", 6)) || (len == 4 && !memcmp(name, "vars", 4));
+}
+
 /* Whether this identifier is a read of the name that can see the binding. */
 static bool counts(const struct read_query *q, TSNode id, const struct frame *parent, TSFieldId field)
 {
@@ -382,8 +387,7 @@ static bool counts(const struct read_query *q, TSNode id, const struct frame *pa
 		return true;
 	if (!identifier_reads(s, parent->sym, field))
 		return false;
-	/* locals() / vars() can read every local. */
-	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4)))
+	if (aa_bindings_sees_all_locals(t, len))
 		return true;
 	if (!same)
 		return false;

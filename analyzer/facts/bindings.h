@@ -65,6 +65,11 @@ TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TS
  * names of a pattern are looked for. */
 bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNode where);
 
+/* True when name[0..len) is `locals` or `vars`: called without arguments, these builtins
+ * read every local of their caller, so a scan for the uses of a local counts their
+ * names as a use of every one (aa_bindings_read_after does). */
+bool aa_bindings_sees_all_locals(const char *name, uint32_t len);
+
 /* True when fn_def (a function_definition) may read name[0..len) after node has run:
  * node is inside fn_def's body, in fn_def's own scope (the statement that bound the
  * name, say). A read counts when it

@@ -2,6 +2,7 @@
  * acquires it, and never handed to anything else: each call limits only itself. */
 #include <string.h>
 
+#include "analyzer/facts/bindings.h"
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
@@ -56,7 +57,7 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 		return AA_VISIT_DESCEND;
 	uint32_t len;
 	const char *t = aa_ctx_text(u->ctx, n, &len);
-	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4))) {
+	if (aa_bindings_sees_all_locals(t, len)) {
 		u->escapes = true;
 		return AA_VISIT_STOP;
 	}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyzer/facts/bindings.h"
 #include "rules/resources/async_resources.h"
 #include "parsers/python/subtree.h"
 #include "rules/testing/test_syntax.h"
@@ -71,7 +72,7 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 	uint32_t len;
 	const char *t = aa_ctx_text(u->ctx, n, &len);
 	/* locals() and vars() can hand every local on. */
-	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4))) {
+	if (aa_bindings_sees_all_locals(t, len)) {
 		u->result = USE_ESCAPES;
 		return AA_VISIT_STOP;
 	}
