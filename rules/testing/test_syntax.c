@@ -103,6 +103,12 @@ bool aa_test_whole_module(const struct aa_ctx *ctx, TSNode module)
 	return true;
 }
 
+bool aa_test_module_decidable(const struct aa_ctx *ctx, TSNode module)
+{
+	const struct aa_source *src = aa_ctx_source(ctx);
+	return aa_test_whole_module(ctx, module) && !memmem(src->text, src->len, "anyio_backend", 13);
+}
+
 TSNode aa_test_definition(const struct aa_ctx *ctx, TSNode stmt, TSNode *decorated)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
