@@ -139,6 +139,17 @@ static void test_try_around(struct check *t, const struct env *env)
 	ts_tree_delete(tr.tree);
 }
 
+static void test_kinds(struct check *t, const struct env *env)
+{
+	const struct aa_syms *s = &env->syms;
+	CHECK(t, aa_kind_is_comprehension(s, s->list_comprehension), "[x for x in y]");
+	CHECK(t, aa_kind_is_comprehension(s, s->set_comprehension), "{x for x in y}");
+	CHECK(t, aa_kind_is_comprehension(s, s->dictionary_comprehension), "{k: v for k, v in y}");
+	CHECK(t, aa_kind_is_comprehension(s, s->generator_expression), "(x for x in y)");
+	CHECK(t, !aa_kind_is_comprehension(s, s->for_in_clause), "a comprehension's clause");
+	CHECK(t, !aa_kind_is_comprehension(s, s->lambda), "a lambda");
+}
+
 int main(void)
 {
 	struct check t = CHECK_INIT("node_test");
@@ -155,6 +166,7 @@ int main(void)
 	}
 	test_with_items(&t, &env);
 	test_try_around(&t, &env);
+	test_kinds(&t, &env);
 	ts_parser_delete(env.parser);
 	return check_done(&t);
 }

@@ -22,8 +22,7 @@ TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TS
 		TSNode child = ts_node_child_with_descendant(p, node);
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->while_statement || k == s->function_definition || k == s->lambda ||
-		    k == s->class_definition || k == s->list_comprehension || k == s->set_comprehension ||
-		    k == s->dictionary_comprehension || k == s->generator_expression)
+		    k == s->class_definition || aa_kind_is_comprehension(s, k))
 			found = none;
 		else if (k == s->for_statement)
 			found = aa_node_field_is(p, s->f.body, child) ? p : none;
@@ -323,12 +322,6 @@ static bool comprehension_binds(struct name_query *q, TSNode comp)
 	return false;
 }
 
-static bool is_comprehension(const struct aa_syms *s, TSSymbol k)
-{
-	return k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
-	       k == s->generator_expression;
-}
-
 /* True when an identifier, child of a node of kind parent in field `field`, reads the
  * variable (rather than binding it or naming something else). Unsure cases read. */
 static bool identifier_reads(const struct aa_syms *s, TSSymbol parent, TSFieldId field)
@@ -443,7 +436,7 @@ static bool read_in(TSNode body, struct read_query *q)
 					flags |= FRAME_SKIP_BODY;
 			} else if (k == s->class_definition) {
 				flags |= FRAME_NESTED;
-			} else if (is_comprehension(s, k)) {
+			} else if (aa_kind_is_comprehension(s, k)) {
 				flags |= FRAME_NESTED;
 				if (comprehension_binds(&q->name, n))
 					flags |= FRAME_COMP_REBIND;

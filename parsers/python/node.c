@@ -4,6 +4,12 @@
 #include <limits.h>
 #include <string.h>
 
+bool aa_kind_is_comprehension(const struct aa_syms *s, TSSymbol k)
+{
+	return k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
+	       k == s->generator_expression;
+}
+
 const char *aa_node_text(const char *src, TSNode n, uint32_t *len)
 {
 	uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);

@@ -23,6 +23,12 @@
 
 struct aa_walk_state; /* walk.h */
 
+/* --- kinds ----------------------------------------------------------------------- */
+
+/* True when k is a list, set or dictionary comprehension or a generator expression, all
+ * of which is a scope of its own (walk.h). */
+bool aa_kind_is_comprehension(const struct aa_syms *s, TSSymbol k);
+
 /* --- text ------------------------------------------------------------------------ */
 
 /* n's source text (not NUL-terminated; borrowed from src) and its length in *len. src is

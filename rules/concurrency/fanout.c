@@ -36,12 +36,6 @@ struct site {
 	size_t n;
 };
 
-static bool is_comprehension(const struct aa_syms *s, TSSymbol k)
-{
-	return k == s->list_comprehension || k == s->set_comprehension || k == s->generator_expression ||
-	       k == s->dictionary_comprehension;
-}
-
 
 static bool qual_in(const char *q, const char *const *names)
 {
@@ -191,7 +185,7 @@ static void producers_of(struct site *st, TSNode x, int depth)
 	if (ts_node_is_null(x) || depth > 3)
 		return;
 	TSSymbol k = ts_node_symbol(x);
-	if (is_comprehension(s, k)) {
+	if (aa_kind_is_comprehension(s, k)) {
 		from_comprehension(st, x, depth == 0);
 	} else if (k == s->call && is_builtin_map(ctx, x)) {
 		struct producer p = { 0 };
@@ -217,7 +211,7 @@ static TSNode element_of(struct aa_ctx *ctx, TSNode call)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode child;
 	TSNode p = aa_ctx_parent_unparen(ctx, call, NULL, 0, &child);
-	if (ts_node_is_null(p) || !is_comprehension(s, ts_node_symbol(p)) ||
+	if (ts_node_is_null(p) || !aa_kind_is_comprehension(s, ts_node_symbol(p)) ||
 	    !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
 		return (TSNode){ 0 };
 	return p;

@@ -280,8 +280,7 @@ static bool batch_call(struct caller_scan *cs, TSNode call, bool through_attr)
 	TSNode caller = stmt;
 	while (!ts_node_is_null(caller) && ts_node_symbol(caller) != s->function_definition) {
 		TSSymbol k = ts_node_symbol(caller);
-		if (k == s->lambda || k == s->class_definition || k == s->list_comprehension ||
-		    k == s->set_comprehension || k == s->generator_expression || k == s->dictionary_comprehension)
+		if (k == s->lambda || k == s->class_definition || aa_kind_is_comprehension(s, k))
 			return false;
 		caller = ts_node_parent(caller);
 	}
@@ -519,8 +518,7 @@ static bool external(struct ext *x, TSNode e)
 		r = !ts_node_is_null(v) && ts_node_symbol(v) == s->call && external_call(x, v, true);
 	} else if (k == s->call) {
 		r = external_call(x, e, false);
-	} else if (k == s->list_comprehension || k == s->set_comprehension || k == s->generator_expression ||
-		   k == s->dictionary_comprehension) {
+	} else if (aa_kind_is_comprehension(s, k)) {
 		uint32_t n = ts_node_named_child_count(e);
 		for (uint32_t i = 0; i < n && !r; i++) {
 			TSNode c = ts_node_named_child(e, i);
