@@ -148,6 +148,13 @@ static void test_kinds(struct check *t, const struct env *env)
 	CHECK(t, aa_kind_is_comprehension(s, s->generator_expression), "(x for x in y)");
 	CHECK(t, !aa_kind_is_comprehension(s, s->for_in_clause), "a comprehension's clause");
 	CHECK(t, !aa_kind_is_comprehension(s, s->lambda), "a lambda");
+
+	CHECK(t, aa_kind_is_definition(s, s->function_definition, false), "def");
+	CHECK(t, aa_kind_is_definition(s, s->lambda, false), "lambda");
+	CHECK(t, !aa_kind_is_definition(s, s->class_definition, false), "class, classes false");
+	CHECK(t, aa_kind_is_definition(s, s->class_definition, true), "class, classes true");
+	CHECK(t, !aa_kind_is_definition(s, s->decorated_definition, true), "the decorated_definition around one");
+	CHECK(t, !aa_kind_is_definition(s, s->generator_expression, true), "a generator expression");
 }
 
 int main(void)

@@ -21,8 +21,7 @@ TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TS
 	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
 		TSNode child = ts_node_child_with_descendant(p, node);
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->while_statement || k == s->function_definition || k == s->lambda ||
-		    k == s->class_definition || aa_kind_is_comprehension(s, k))
+		if (k == s->while_statement || aa_kind_is_definition(s, k, true) || aa_kind_is_comprehension(s, k))
 			found = none;
 		else if (k == s->for_statement)
 			found = aa_node_field_is(p, s->f.body, child) ? p : none;
@@ -195,7 +194,7 @@ static enum aa_visit visit(void *ud, TSNode n)
 	struct walk *w = ud;
 	const struct aa_syms *s = aa_model_syms(w->model);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k != s->identifier)
 		return AA_VISIT_DESCEND;
@@ -430,7 +429,7 @@ static bool read_in(TSNode body, struct read_query *q)
 		}
 		if (visit && ts_node_child_count(n)) {
 			unsigned flags = parent->flags & FRAME_NESTED;
-			if (k == s->function_definition || k == s->lambda) {
+			if (aa_kind_is_definition(s, k, false)) {
 				flags |= FRAME_NESTED;
 				if (aa_bindings_is_parameter(q->name.model, n, q->name.name, q->name.len))
 					flags |= FRAME_SKIP_BODY;

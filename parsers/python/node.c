@@ -4,6 +4,11 @@
 #include <limits.h>
 #include <string.h>
 
+bool aa_kind_is_definition(const struct aa_syms *s, TSSymbol k, bool classes)
+{
+	return k == s->function_definition || k == s->lambda || (classes && k == s->class_definition);
+}
+
 bool aa_kind_is_comprehension(const struct aa_syms *s, TSSymbol k)
 {
 	return k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
@@ -112,8 +117,7 @@ TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unpare
 bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool classes)
 {
 	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, stop); p = ts_node_parent(p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || (classes && k == s->class_definition))
+		if (aa_kind_is_definition(s, ts_node_symbol(p), classes))
 			return true;
 	}
 	return false;
@@ -124,7 +128,7 @@ TSNode aa_node_try_around(const struct aa_syms *s, const struct aa_walk_state *w
 	TSNode child = n;
 	for (TSNode p = aa_walk_parent(ws, n); !ts_node_is_null(p); child = p, p = aa_walk_parent(ws, p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || (classes && k == s->class_definition))
+		if (aa_kind_is_definition(s, k, classes))
 			break;
 		if (k == s->try_statement && aa_node_field_is(p, s->f.body, child))
 			return p;

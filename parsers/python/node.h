@@ -25,6 +25,11 @@ struct aa_walk_state; /* walk.h */
 
 /* --- kinds ----------------------------------------------------------------------- */
 
+/* True when k is a function_definition or a lambda and, when classes is true, a
+ * class_definition: a definition whose body is a scope of its own (a def's or lambda's
+ * runs when it is called, not where it stands). */
+bool aa_kind_is_definition(const struct aa_syms *s, TSSymbol k, bool classes);
+
 /* True when k is a list, set or dictionary comprehension or a generator expression, all
  * of which is a scope of its own (walk.h). */
 bool aa_kind_is_comprehension(const struct aa_syms *s, TSSymbol k);

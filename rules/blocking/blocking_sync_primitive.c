@@ -150,11 +150,6 @@ static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv
 	return false;
 }
 
-static bool opens_code_elsewhere(const struct aa_syms *s, TSSymbol k)
-{
-	return k == s->function_definition || k == s->lambda || k == s->class_definition;
-}
-
 /* The innermost def's body around node, or the module. */
 static TSNode enclosing_body(const struct aa_ctx *ctx, TSNode node)
 {
@@ -197,7 +192,7 @@ static enum aa_visit visit_guard(void *ud, TSNode n)
 		g->found = true;
 		return AA_VISIT_STOP;
 	}
-	return opens_code_elsewhere(s, k) && !ts_node_eq(n, g->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
+	return aa_kind_is_definition(s, k, true) && !ts_node_eq(n, g->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
 }
 
 static bool earlier_guard(struct aa_ctx *ctx, TSNode call, TSNode recv)
@@ -344,7 +339,7 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 			return AA_VISIT_STOP;
 		}
 	}
-	if (ts_node_is_named(n) && opens_code_elsewhere(s, ts_node_symbol(n)) && !ts_node_eq(n, sc->root))
+	if (ts_node_is_named(n) && aa_kind_is_definition(s, ts_node_symbol(n), true) && !ts_node_eq(n, sc->root))
 		descend = false;
 	return descend ? AA_VISIT_DESCEND : AA_VISIT_SKIP;
 }
@@ -438,7 +433,7 @@ static void check_acquire(struct aa_ctx *ctx, TSNode call)
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->block || k == s->module)
 			break;
-		if (opens_code_elsewhere(s, k))
+		if (aa_kind_is_definition(s, k, true))
 			return;
 		stmt = p;
 	}

@@ -65,7 +65,7 @@ static enum aa_visit reach_visit(void *ud, TSNode n)
 	struct reach *r = ud;
 	const struct aa_syms *s = r->s;
 	TSSymbol k = ts_node_symbol(n);
-	if (!ts_node_eq(n, r->root) && (k == s->function_definition || k == s->lambda || k == s->class_definition))
+	if (!ts_node_eq(n, r->root) && aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP; /* decorators and defaults are rare enough to ignore here */
 	if (k == s->with_statement && (r->flags & AA_REACH_UNSHIELDED) && aa_scope_is_shielded(r->ctx, n))
 		return AA_VISIT_SKIP; /* nothing outside can cancel what runs in a shielded scope */
@@ -91,7 +91,7 @@ bool aa_scope_encloses(struct aa_ctx *ctx, TSNode node)
 	TSNode n = aa_ctx_parent(ctx, node);
 	for (int guard = 0; !ts_node_is_null(n) && guard < 512; guard++) {
 		TSSymbol k = ts_node_symbol(n);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			return false;
 		if (k == s->with_statement && ts_node_eq(ts_node_child_by_field_id(n, s->f.body), prev)) {
 			TSNode v;

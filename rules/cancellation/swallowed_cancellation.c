@@ -290,7 +290,7 @@ static enum aa_visit deliberate_visit(void *ud, TSNode n)
 	struct scan *sc = ud;
 	const struct aa_syms *s = aa_ctx_syms(sc->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->call && (attr_call_named(sc->ctx, n, "uncancel") || attr_call_named(sc->ctx, n, "cancelling"))) {
 		sc->found = true;
@@ -402,7 +402,7 @@ static enum aa_visit handoff_visit(void *ud, TSNode n)
 	struct handoff *h = ud;
 	const struct aa_syms *s = aa_ctx_syms(h->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->call) {
 		const struct aa_callee *c = aa_ctx_callee(h->ctx, n);
@@ -457,7 +457,7 @@ static enum aa_visit cancelled_visit(void *ud, TSNode n)
 	if (ts_node_start_byte(n) >= c->stop_byte)
 		return AA_VISIT_STOP;
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	/* `t.cancel()`, and `t.cancel` handed to call_soon/call_later */
 	if (k == s->attribute && aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.attribute), "cancel")) {
@@ -547,7 +547,7 @@ static enum aa_visit awaits_visit(void *ud, TSNode n)
 	struct awaits *w = ud;
 	const struct aa_syms *s = aa_ctx_syms(w->c->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (!ts_node_eq(n, w->root) && (k == s->function_definition || k == s->lambda || k == s->class_definition))
+	if (!ts_node_eq(n, w->root) && aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->await) {
 		w->any = true;

@@ -47,7 +47,7 @@ static bool loop_stops_early(const struct aa_syms *s, TSNode body)
 		TSSymbol k = ts_node_symbol(n);
 		if (k == s->return_statement || k == s->break_statement)
 			return true;
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			continue;
 		uint32_t nc = ts_node_named_child_count(n);
 		for (uint32_t i = 0; i < nc; i++) {
@@ -89,7 +89,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode loop = { 0 };
 	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			return;
 		if (k == s->while_statement)
 			return; /* a reconnect loop: one client at a time */

@@ -329,7 +329,7 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	struct acquire_scan *a = ud;
 	const struct aa_syms *s = aa_ctx_syms(a->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->await) {
 		TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_FIRST);

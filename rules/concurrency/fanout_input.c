@@ -280,8 +280,8 @@ static bool batch_call(struct caller_scan *cs, TSNode call, bool through_attr)
 	TSNode caller = stmt;
 	while (!ts_node_is_null(caller) && ts_node_symbol(caller) != s->function_definition) {
 		TSSymbol k = ts_node_symbol(caller);
-		if (k == s->lambda || k == s->class_definition || aa_kind_is_comprehension(s, k))
-			return false;
+		if (aa_kind_is_definition(s, k, true) || aa_kind_is_comprehension(s, k))
+			return false; /* a lambda, class or comprehension: not the def's own code */
 		caller = ts_node_parent(caller);
 	}
 	uint32_t scope = ts_node_is_null(caller) ? AA_NO_SCOPE : scope_of_def(x, caller);

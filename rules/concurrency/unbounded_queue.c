@@ -105,7 +105,7 @@ static bool in_producer_loop(struct feed_scan *f, TSNode put)
 	TSNode child = put;
 	for (TSNode p = ts_node_parent(put); !ts_node_is_null(p); child = p, p = ts_node_parent(p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			return false;
 		if (k != s->for_statement && k != s->while_statement)
 			continue;

@@ -3,6 +3,7 @@
  * enters asynchronously, nor yields: it could be a plain def.
  */
 #include "parsers/python/async_syntax.h"
+#include "parsers/python/node.h"
 #include "analyzer/base/xalloc.h"
 #include "rules/rules.h"
 
@@ -11,12 +12,6 @@
 #include <string.h>
 
 extern const struct aa_rule aa_rule_unused_async;
-
-static bool opens_scope(const struct aa_syms *s, TSNode n)
-{
-	TSSymbol k = ts_node_symbol(n);
-	return k == s->function_definition || k == s->lambda || k == s->class_definition;
-}
 
 /* Is qualname in one of the async libraries ("asyncio", "asyncio.Event", "trio.lowlevel...")? */
 static bool in_async_library(const char *qualname)
@@ -86,7 +81,7 @@ static bool body_needs_async(struct aa_ctx *ctx, TSNode def, TSNode body)
 		}
 		if (!skip && ts_node_child_count(n) > 0) {
 			AA_GROW(opens, cap, depth + 1);
-			opens[depth] = opens_scope(s, n);
+			opens[depth] = aa_kind_is_definition(s, ts_node_symbol(n), true);
 			if (ts_tree_cursor_goto_first_child(&cur)) {
 				depth++;
 				continue;

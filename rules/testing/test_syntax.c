@@ -333,7 +333,7 @@ bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			return false;
 		if (k != s->with_statement)
 			continue;
