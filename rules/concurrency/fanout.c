@@ -37,12 +37,17 @@ struct site {
 };
 
 
-static bool qual_in(const char *q, const char *const *names)
+bool aa_fanout_in_list(const char *const *list, const char *s, size_t len)
 {
-	for (; *names; names++)
-		if (!strcmp(q, *names))
+	for (; *list; list++)
+		if (strlen(*list) == len && !memcmp(*list, s, len))
 			return true;
 	return false;
+}
+
+static bool qual_in(const char *q, const char *const *names)
+{
+	return aa_fanout_in_list(names, q, strlen(q));
 }
 
 static const char *const task_wrappers[] = { "asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task",

@@ -57,14 +57,6 @@ static const char *const rows[] = { "fetchall", "fetchmany", "readlines", NULL }
 static const char *const passing[] = { "items", "keys", "values", "split", "splitlines", "copy", "get",
 				       "getall", "getlist", "strip", "rstrip", "lstrip", NULL };
 
-static bool in_list(const char *const *list, const char *s, size_t len)
-{
-	for (; *list; list++)
-		if (strlen(*list) == len && !memcmp(*list, s, len))
-			return true;
-	return false;
-}
-
 /* `[i:i + 10]`, `[:100]`: a slice with an upper bound takes a batch of fixed size.
  * `[1:]` does not. */
 static bool slice_has_end(struct ext *x, TSNode sub)
@@ -420,7 +412,7 @@ static bool external_call(struct ext *x, TSNode call, bool awaited)
 	TSNode recv;
 	const char *m = method_of(x, call, &mlen, &recv);
 	if (awaited) {
-		if (m && in_list(received, m, mlen)) {
+		if (m && aa_fanout_in_list(received, m, mlen)) {
 			say(x, "received by 'await ", call, "'", call);
 			return true;
 		}
@@ -470,7 +462,7 @@ static bool external_call(struct ext *x, TSNode call, bool awaited)
 	}
 	if (!m || ts_node_is_null(recv))
 		return false;
-	if (in_list(rows, m, mlen)) {
+	if (aa_fanout_in_list(rows, m, mlen)) {
 		say(x, "rows or lines read by '", call, "'", call);
 		return true;
 	}
@@ -479,7 +471,7 @@ static bool external_call(struct ext *x, TSNode call, bool awaited)
 		return true;
 	}
 	(void)s;
-	return in_list(passing, m, mlen) && external(x, recv);
+	return aa_fanout_in_list(passing, m, mlen) && external(x, recv);
 }
 
 static bool external_subscript(struct ext *x, TSNode e)
