@@ -407,7 +407,6 @@ static bool external_name(struct ext *x, TSNode id)
 
 static bool external_call(struct ext *x, TSNode call, bool awaited)
 {
-	const struct aa_syms *s = aa_ctx_syms(x->ctx);
 	uint32_t mlen;
 	TSNode recv;
 	const char *m = method_of(x, call, &mlen, &recv);
@@ -470,7 +469,6 @@ static bool external_call(struct ext *x, TSNode call, bool awaited)
 		say(x, "received by '", call, "'", call);
 		return true;
 	}
-	(void)s;
 	return aa_fanout_in_list(passing, m, mlen) && external(x, recv);
 }
 
