@@ -207,12 +207,6 @@ static void report_unreadable(struct aa_worker *w, const char *display, const ch
 	aa_diag_list_push(&w->diags, &d);
 }
 
-static bool is_ident_byte(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       (unsigned char)c >= 0x80;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\f' || c == '\\' || c == '\r' || c == '\n';
@@ -226,7 +220,7 @@ static bool has_async(const struct aa_engine *e, const char *text, size_t len)
 {
 	const char *end = text + len;
 	for (const char *p = text; (p = memmem(p, (size_t)(end - p), "async", 5)); p += 5) {
-		if (p > text && is_ident_byte(p[-1]))
+		if (p > text && aa_source_ident_byte(p[-1]))
 			continue;
 		const char *after = p + 5;
 		for (size_t i = 0; i < e->n_async_words; i++) {
@@ -244,7 +238,7 @@ static bool has_async(const struct aa_engine *e, const char *text, size_t len)
 		const char *q = after;
 		while (q < end && is_blank(*q))
 			q++;
-		if (end - q >= 3 && !memcmp(q, "def", 3) && (end - q == 3 || !is_ident_byte(q[3])))
+		if (end - q >= 3 && !memcmp(q, "def", 3) && (end - q == 3 || !aa_source_ident_byte(q[3])))
 			return true;
 	}
 	return false;
@@ -254,7 +248,7 @@ static bool has_await(const char *text, size_t len)
 {
 	const char *end = text + len;
 	for (const char *p = text; (p = memmem(p, (size_t)(end - p), "await", 5)); p += 5)
-		if ((p == text || !is_ident_byte(p[-1])) && (p + 5 == end || !is_ident_byte(p[5])))
+		if ((p == text || !aa_source_ident_byte(p[-1])) && (p + 5 == end || !aa_source_ident_byte(p[5])))
 			return true;
 	return false;
 }

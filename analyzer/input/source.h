@@ -63,6 +63,12 @@ uint32_t aa_source_line_of(const struct aa_source *src, uint32_t offset);
 /* Byte length of line `line` (0-based) without its line end ("\n", "\r\n"). */
 uint32_t aa_source_line_len(const struct aa_source *src, uint32_t line);
 
+/* True when byte c can be part of a Python identifier in UTF-8 text: an ASCII letter,
+ * digit or underscore, or any byte >= 0x80 (a byte of a multi-byte character, taken to
+ * be a letter unchecked). For byte scans of the text that must find whole words
+ * (`await` but not `awaitable`) without tokenizing it. */
+bool aa_source_ident_byte(char c);
+
 /* 1-based code-point column of byte offset `offset`, which lies on 0-based line `line`.
  * Bytes of a UTF-8 sequence count once; a byte offset inside a sequence counts as the
  * code point it belongs to. */

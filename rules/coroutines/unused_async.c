@@ -140,12 +140,6 @@ static bool is_stub(const struct aa_ctx *ctx, TSNode body)
 	return stub;
 }
 
-static bool is_ident_byte(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       (unsigned char)c >= 0x80;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -170,18 +164,20 @@ static struct uses scan_uses(const struct aa_ctx *ctx, TSNode name)
 	const char *word = aa_ctx_text(ctx, name, &len);
 	struct uses u = { false, false };
 	for (const char *p = text; (p = memmem(p, (size_t)(end - p), word, len)); p += len) {
-		if (p == own || (p > text && is_ident_byte(p[-1])) || (p + len < end && is_ident_byte(p[len])))
+		if (p == own || (p > text && aa_source_ident_byte(p[-1])) ||
+		    (p + len < end && aa_source_ident_byte(p[len])))
 			continue;
 		const char *q = p; /* back over `obj.attr.` */
 		while (q > text && q[-1] == '.') {
 			q--;
-			while (q > text && is_ident_byte(q[-1]))
+			while (q > text && aa_source_ident_byte(q[-1]))
 				q--;
 		}
 		bool attr = q != p;
 		while (q > text && is_blank(q[-1]))
 			q--;
-		bool awaited = q - text >= 5 && !memcmp(q - 5, "await", 5) && (q - 5 == text || !is_ident_byte(q[-6]));
+		bool awaited = q - text >= 5 && !memcmp(q - 5, "await", 5) &&
+			       (q - 5 == text || !aa_source_ident_byte(q[-6]));
 		const char *a = p + len;
 		while (a < end && is_blank(*a))
 			a++;
