@@ -587,6 +587,11 @@ const struct aa_syms *aa_model_syms(const struct aa_model *m)
 	return m->syms;
 }
 
+const struct aa_source *aa_model_source(const struct aa_model *m)
+{
+	return m->src;
+}
+
 const char *aa_model_text(const struct aa_model *m, TSNode node, uint32_t *len)
 {
 	return aa_node_text(m->src->text, node, len);

@@ -85,6 +85,7 @@ void aa_model_free(struct aa_model *model);
  * aa_model_build), for facts read from the syntax next to the model
  * (analyzer/facts/bindings.h). */
 const struct aa_syms *aa_model_syms(const struct aa_model *model);
+const struct aa_source *aa_model_source(const struct aa_model *model);
 /* node's source text (not NUL-terminated) and its length in *len. */
 const char *aa_model_text(const struct aa_model *model, TSNode node, uint32_t *len);
 
