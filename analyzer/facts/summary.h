@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/base/arena.h"
 #include "analyzer/base/span.h"
 
 struct aa_rule;
@@ -92,8 +93,6 @@ struct aa_sum_import {
 			      for `import app.db`; arena */
 };
 
-struct aa_summary_arena;
-
 struct aa_summary {
 	char *path;           /* owned; display path */
 	const char *module;   /* arena */
@@ -112,7 +111,7 @@ struct aa_summary {
 	/* One per cross-file analysis of the run, in the engine's order (analyze.h);
 	 * NULL when the run has none. */
 	struct aa_sum_record *records; size_t n_records;
-	struct aa_summary_arena *arena;
+	struct aa_arena arena; /* the strings marked "arena" above */
 };
 
 /* A new empty summary for the file at display path (copied), with n_records empty
