@@ -22,7 +22,8 @@ struct aa_arena {
 #define AA_ARENA_INIT(first, next) { NULL, (first), (next) }
 
 /* A copy of s[0..len), NUL-terminated (s need not be), owned by a and valid until
- * aa_arena_release(a). len bytes are copied as they are, NULs included. */
+ * aa_arena_release(a). s holds len bytes, copied as they are, NULs included. a was
+ * made by AA_ARENA_INIT. */
 const char *aa_arena_copy(struct aa_arena *a, const char *s, size_t len);
 
 /* Frees every copy; a is empty again, with its block sizes, and may be reused. */
