@@ -1,15 +1,16 @@
 /*
  * node.h: small questions about one syntax node that the model, the engine and the
- * rules all ask: its text, its first child that is code, its `async` keyword, a
- * with_item's context manager, a with statement's items, the expression inside its
- * parentheses, whether it sits in a nested def, and its nearest ancestor that is not a
- * parenthesis.
+ * rules all ask: whether its kind is a definition or a comprehension, its text, its
+ * first child that is code, its `async` keyword, a with_item's context manager, a with
+ * statement's items, the expression inside its parentheses, whether it sits in a nested
+ * def, the try whose body holds it, and its nearest ancestor that is not a parenthesis.
  *
- * Every function is a pure function of its arguments: the node (and the tree it is in),
- * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
- * pointers returned borrow from the tree or from the source text and live as long as
- * they do. Nodes passed must not be null (tree-sitter dereferences them) unless the
- * function says it accepts one. Thread-safe.
+ * Every function is a pure function of its arguments (aa_node_with_items_next only
+ * advances the iteration it is given): the node (and the tree it is in), the interned
+ * kinds (syms.h) and the file's source text. None allocates; nodes and pointers
+ * returned borrow from the tree or from the source text and live as long as they do.
+ * Nodes passed must not be null (tree-sitter dereferences them) unless the function
+ * says it accepts one. Thread-safe.
  */
 #ifndef AA_NODE_H
 #define AA_NODE_H
