@@ -114,13 +114,15 @@ struct aa_summary {
 	struct aa_arena arena; /* the strings marked "arena" above */
 };
 
-/* A new empty summary for the file at display path (copied), with n_records empty
- * records. Caller frees with aa_summary_free. */
+/* A new empty summary for the file at display path (copied) of module (interned; both
+ * NUL-terminated), with n_records empty records. Caller frees with aa_summary_free.
+ * Allocation failure exits (xalloc.h), as in every function that adds to a summary. */
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records);
 /* Frees the summary, its defers and every record (with its free_data). NULL is a no-op. */
 void aa_summary_free(struct aa_summary *sum);
 
-/* Copies s[0..len) into the summary's arena; valid until aa_summary_free. */
+/* A NUL-terminated copy of s[0..len) (s holds len bytes) in the summary's arena; valid
+ * until aa_summary_free. */
 const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len);
 
 #endif
