@@ -27,7 +27,10 @@ struct aa_emit_opts {
 	const char *const *notifications; /* SARIF: NULL-terminated tool error messages, or NULL */
 };
 
-/* Writes every finding of diags in the requested format. diags must be sorted. */
+/* Writes every finding of diags in the requested format. diags must be sorted
+ * (aa_diag_list_sort); diags and opts are borrowed for the call (opts->cwd, srcroot and
+ * notifications may be NULL). Returns 0 or -1 as above. The writers below are the same
+ * for one format. */
 int aa_emit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 
 int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
@@ -35,7 +38,8 @@ int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 
-/* --statistics: one line per code with its count, most frequent first, ties by code. */
+/* --statistics: one line per code with its count, most frequent first, ties by code.
+ * Returns 0 or -1 as above. */
 int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags);
 
 /* Helpers shared by the writers (emit.c; the cJSON ones are json_out.h); not meant for
@@ -43,7 +47,8 @@ int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags);
 
 /* A copy of s that is valid UTF-8: every byte that is not part of a well-formed
  * sequence becomes U+FFFD. JSON and SARIF must carry valid UTF-8, and paths from the
- * command line are arbitrary bytes. Caller frees with free(). */
+ * command line are arbitrary bytes. s is NUL-terminated (so is the copy). Caller frees
+ * with free(); allocation failure exits (xalloc.h). */
 char *aa_emit_utf8_clean(const char *s);
 
 /* Where a finding's path lies relative to opts->srcroot. path is resolved against
@@ -51,7 +56,7 @@ char *aa_emit_utf8_clean(const char *s);
  * repeated '/' removed; symbolic links are not followed). Returns true with the
  * '/'-separated path relative to srcroot in *out when it lies inside srcroot, else
  * false with the normalised absolute path in *out (or, when cwd or srcroot is NULL,
- * false with a copy of path). Caller frees *out with free(). */
+ * false with a copy of path). Caller frees *out with free(); allocation failure exits. */
 bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, char **out);
 
 #endif
