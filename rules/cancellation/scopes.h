@@ -29,8 +29,8 @@ enum aa_reach_flags {
 
 /* True when node's subtree holds an await, `async for`, `async with` or an async
  * comprehension (flags: enum aa_reach_flags), outside the bodies of nested defs,
- * lambdas and classes. Bounded walk: a subtree too large to scan answers true
- * ("may await", the quiet answer). */
+ * lambdas and classes (node itself may be one: its subtree is searched). Bounded walk:
+ * a subtree too large to scan answers true ("may await", the quiet answer). */
 bool aa_scope_reaches_await(struct aa_ctx *ctx, TSNode node, unsigned flags);
 
 /* True when the with statement enters a scope with a literal `shield=True` (trio/anyio
