@@ -97,8 +97,8 @@ bool aa_fanout_queue_arg(struct aa_ctx *ctx, TSNode arg);
 bool aa_fanout_in_list(const char *const *list, const char *s, size_t len);
 
 /* The items of expr come from outside the program ((a) above): appends where from to
- * why ("'urls' is a parameter of 'crawl'") and returns true. fn is the function_definition
- * expr is evaluated in. Bounded: unknown is false. */
+ * why, an initialised buffer ("'urls' is a parameter of 'crawl'"), and returns true. fn
+ * is the function_definition expr is evaluated in. Bounded: unknown is false. */
 bool aa_fanout_external(struct aa_ctx *ctx, TSNode fn, TSNode expr, struct aa_buf *why);
 
 /* The fan-out rules' cross-file analysis (fanout_link.c): what async functions await,
