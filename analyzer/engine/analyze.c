@@ -413,6 +413,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	struct aa_parsed parsed;
 	if (aa_parse(w->parser, src, &parsed) < 0) {
 		w->internal_errors++;
+		aa_parsed_release(&parsed); /* the segments made before the failure */
 		return NULL;
 	}
 	w->parsed++;
