@@ -67,6 +67,16 @@ const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call)
 	return aa_summarizer_callee(&ctx->facts, call);
 }
 
+const char *aa_ctx_function_called(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn) || (ts_node_symbol(fn) != s->identifier && ts_node_symbol(fn) != s->attribute))
+		return NULL;
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	return c->kind == AA_CALLEE_FUNCTION ? c->qualname : NULL;
+}
+
 const struct aa_target *aa_ctx_match_call(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
 					  const struct aa_callee **callee_out)
 {
@@ -99,6 +109,11 @@ TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymb
 			     TSNode *child)
 {
 	return aa_node_parent_unparen(aa_ctx_syms(ctx), ctx->facts.walk, node, also, n_also, child);
+}
+
+TSNode aa_ctx_try_around(const struct aa_ctx *ctx, TSNode node, bool classes)
+{
+	return aa_node_try_around(aa_ctx_syms(ctx), ctx->facts.walk, node, classes);
 }
 
 bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)

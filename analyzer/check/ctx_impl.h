@@ -32,8 +32,9 @@ struct aa_ctx {
 	struct aa_summarizer facts;
 };
 
-/* Appends a finding of rule at [start_byte, end_byte) with message (taken over), unless
- * rule is disabled or suppression drops it (aa_noqa_push). */
+/* Appends a finding of rule at [start_byte, end_byte) of the file with message
+ * (malloc'd, taken over: freed when the finding is dropped), unless rule is disabled or
+ * suppression drops it (aa_noqa_push). Allocation failure exits. */
 void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_byte, uint32_t end_byte,
 		 char *message);
 

@@ -51,14 +51,19 @@ struct aa_noqa {
 	size_t n_file_codes, file_codes_cap;
 };
 
+/* Makes noqa empty (nothing suppressed); allocates nothing. */
 void aa_noqa_init(struct aa_noqa *noqa);
+/* Frees what noqa owns and leaves it empty. */
 void aa_noqa_release(struct aa_noqa *noqa);
 
-/* Reads one comment (text starts with '#'; the codes are copied) found on 1-based `line`; own_line is true when nothing but whitespace precedes it on the line.
- * Comments must be added in increasing line order. */
+/* Reads one comment, text[0..len) (it starts with '#'; no terminator needed; the codes
+ * are copied, text is not kept), found on 1-based `line`; own_line is true when
+ * nothing but whitespace precedes it on the line. Comments must be added in
+ * increasing line order. Allocation failure exits (xalloc.h). */
 void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, uint32_t line, bool own_line);
 
-/* True when a finding of rule anchored on 1-based `line` is suppressed. */
+/* True when a finding of rule anchored on 1-based `line` is suppressed. Reads only:
+ * safe from several threads once every comment is added. */
 bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule);
 
 /* The one suppression point: every finding, of a check or of a cross-file analysis,

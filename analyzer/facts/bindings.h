@@ -6,7 +6,8 @@
  *
  * Facts of the syntax alone, no name resolution: model (borrowed) only gives the grammar
  * symbols and the source text of its file (model.h), and every node passed must come
- * from that file's trees. Nothing is cached and the model is only read.
+ * from that file's trees. Names are name[0..len), no terminator needed. Nothing is
+ * cached and the model is only read: thread-safe.
  */
 #ifndef AA_BINDINGS_H
 #define AA_BINDINGS_H
@@ -62,8 +63,13 @@ TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TS
 
 /* True when where reads a name that pattern (a loop or comprehension target: `u`,
  * `(k, v)`) binds. Keyword names (`f(u=1)`) and `_` do not count; only the first 8
- * names of a pattern are looked for. */
+ * names of a pattern are looked for. False when either node is null. */
 bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNode where);
+
+/* True when name[0..len) is `locals` or `vars`: called without arguments, these builtins
+ * read every local of their caller, so a scan for the uses of a local counts their
+ * names as a use of every one (aa_bindings_read_after does). */
+bool aa_bindings_sees_all_locals(const char *name, uint32_t len);
 
 /* True when fn_def (a function_definition) may read name[0..len) after node has run:
  * node is inside fn_def's body, in fn_def's own scope (the statement that bound the

@@ -1,13 +1,7 @@
 #include "analyzer/facts/callee.h"
+#include "parsers/python/node.h"
 
 #include <string.h>
-
-static const char *text_of(const struct aa_source *src, TSNode node, uint32_t *len)
-{
-	uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
-	*len = e - s;
-	return src->text + s;
-}
 
 void aa_callee_resolve(struct aa_model *model, const struct aa_syms *s, const struct aa_source *src, uint32_t scope,
 		       TSNode fn, struct aa_callee *out)
@@ -21,7 +15,7 @@ void aa_callee_resolve(struct aa_model *model, const struct aa_syms *s, const st
 			if (om.kind == AA_MEANING_INSTANCE && !ts_node_is_null(attr)) {
 				c.kind = AA_CALLEE_METHOD;
 				c.qualname = om.qualname;
-				c.method = text_of(src, attr, &c.method_len);
+				c.method = aa_node_text(src->text, attr, &c.method_len);
 				c.receiver = obj;
 				c.origin = om.node;
 			}
@@ -62,7 +56,7 @@ static void add_callee(const struct aa_syms *s, const struct aa_source *src, TSN
 	}
 	if (!ts_node_is_null(node)) {
 		uint32_t len;
-		const char *t = text_of(src, node, &len);
+		const char *t = aa_node_text(src->text, node, &len);
 		for (uint32_t i = 0; i < len; i++)
 			if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' && t[i] != '\\')
 				aa_buf_addc(out, t[i]);
@@ -72,7 +66,8 @@ static void add_callee(const struct aa_syms *s, const struct aa_source *src, TSN
 			aa_buf_adds(out, "(...)");
 		} else {
 			uint32_t len;
-			const char *t = text_of(src, ts_node_child_by_field_id(chain[n], s->f.attribute), &len);
+			TSNode attr = ts_node_child_by_field_id(chain[n], s->f.attribute);
+			const char *t = aa_node_text(src->text, attr, &len);
 			aa_buf_addc(out, '.');
 			aa_buf_add(out, t, len);
 		}

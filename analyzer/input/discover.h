@@ -48,16 +48,21 @@ struct aa_discovery {
 	size_t n_errors, errors_cap;
 };
 
-/* Walks paths[0..n_paths) honouring excludes[0..n_excludes). Always fills out (possibly
- * with errors); out must be released with aa_discovery_release. */
+/* Walks paths[0..n_paths) honouring excludes[0..n_excludes) (NUL-terminated strings,
+ * borrowed for the call; excludes may be NULL when n_excludes is 0). Always fills out,
+ * which need not be initialised (it is overwritten), possibly with errors only; out
+ * must be released with aa_discovery_release. Reads the current directory (getcwd) to
+ * match absolute excludes: do not change it meanwhile. Allocation failure exits. */
 void aa_discover(const char *const *paths, size_t n_paths, const char *const *excludes,
 		 size_t n_excludes, struct aa_discovery *out);
+/* Frees what d owns and leaves it empty (releasing it again is safe). */
 void aa_discovery_release(struct aa_discovery *d);
 
 /* Glob match as described above (exposed for tests and for --exclude on stdin paths).
- * path is relative, '/'-separated. */
+ * pattern and path are NUL-terminated; path is relative, '/'-separated. */
 bool aa_glob_match(const char *pattern, const char *path);
-/* True when any exclude pattern matches path or one of its parent directories. */
+/* True when any exclude pattern matches path or one of its parent directories (a
+ * leading "./" of path ignored). excludes as for aa_discover. */
 bool aa_path_excluded(const char *path, const char *const *excludes, size_t n_excludes);
 
 #endif

@@ -539,6 +539,12 @@ uint32_t aa_source_line_len(const struct aa_source *src, uint32_t line)
 	return end - start;
 }
 
+bool aa_source_ident_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       (unsigned char)c >= 0x80;
+}
+
 uint32_t aa_source_col(const struct aa_source *src, uint32_t line, uint32_t offset)
 {
 	if (line >= src->n_lines)

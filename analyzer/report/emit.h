@@ -31,7 +31,10 @@ struct aa_emit_opts {
 	const bool *rules_selected;
 };
 
-/* Writes every finding of diags in the requested format. diags must be sorted. */
+/* Writes every finding of diags in the requested format. diags must be sorted
+ * (aa_diag_list_sort); diags and opts are borrowed for the call (opts->cwd, srcroot and
+ * notifications may be NULL). Returns 0 or -1 as above. The writers below are the same
+ * for one format. */
 int aa_emit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 
 int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
@@ -42,7 +45,7 @@ int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_
 /* --statistics: one line per code with its count, most frequent first, ties by code,
  * then the total; with format AA_FORMAT_JSON, the same counts in the same order as a
  * JSON array of {"code", "name", "count"} objects (no total: it is their sum). Other
- * formats get the text. */
+ * formats get the text. Returns 0 or -1 as above. */
 int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_format format);
 
 /* Helpers shared by the writers (emit.c; the cJSON ones are json_out.h); not meant for
@@ -50,7 +53,8 @@ int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_form
 
 /* A copy of s that is valid UTF-8: every byte that is not part of a well-formed
  * sequence becomes U+FFFD. JSON and SARIF must carry valid UTF-8, and paths from the
- * command line are arbitrary bytes. Caller frees with free(). */
+ * command line are arbitrary bytes. s is NUL-terminated (so is the copy). Caller frees
+ * with free(); allocation failure exits (xalloc.h). */
 char *aa_emit_utf8_clean(const char *s);
 
 /* Appends s (a file name or a message) to out with every control character made visible
@@ -66,7 +70,7 @@ void aa_emit_add_printable(struct aa_buf *out, const char *s, const char *keep);
  * repeated '/' removed; symbolic links are not followed). Returns true with the
  * '/'-separated path relative to srcroot in *out when it lies inside srcroot, else
  * false with the normalised absolute path in *out (or, when cwd or srcroot is NULL,
- * false with a copy of path). Caller frees *out with free(). */
+ * false with a copy of path). Caller frees *out with free(); allocation failure exits. */
 bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, char **out);
 
 #endif

@@ -34,14 +34,17 @@ struct aa_parsed {
 	TSNode first_error;  /* the first ERROR or MISSING node (valid when has_error); in segs[0].tree */
 };
 
-/* Parses src with parser (one per worker thread; its included ranges are reset on
- * return). src must outlive out. Returns 0, or -1 when tree-sitter gave no tree (it
- * does not for valid input; treated as an internal error). */
+/* Parses src with parser (the Python grammar set; one per worker thread; its included
+ * ranges are reset on return). out need not be initialised; its trees are owned by it
+ * and read src's text, which must outlive them. Returns 0, or -1 when tree-sitter gave
+ * no tree (it does not for valid input; treated as an internal error). Release out with
+ * aa_parsed_release either way: after -1 it may hold the segments made before. */
 int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *out);
 
+/* Deletes the trees (every node of them becomes invalid) and leaves parsed empty. */
 void aa_parsed_release(struct aa_parsed *parsed);
 
-/* True for ERROR nodes and MISSING nodes. */
+/* True for ERROR nodes and MISSING nodes. node is not a null node. */
 bool aa_node_is_broken(TSNode node);
 
 #endif

@@ -1,5 +1,6 @@
 #include "parsers/python/walk.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/node.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -13,8 +14,7 @@ int aa_walk_scope_kind(const struct aa_syms *s, TSNode node)
 		return AA_SCOPE_CLASS;
 	if (k == s->lambda)
 		return AA_SCOPE_LAMBDA;
-	if (k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
-	    k == s->generator_expression)
+	if (aa_kind_is_comprehension(s, k))
 		return AA_SCOPE_COMPREHENSION;
 	return -1;
 }
@@ -32,9 +32,7 @@ static uint32_t child_scope(const struct aa_syms *s, const struct frame *parent,
 {
 	if (parent->inner == AA_NO_SCOPE)
 		return parent->scope;
-	TSSymbol k = ts_node_symbol(parent->node);
-	if (k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
-	    k == s->generator_expression)
+	if (aa_kind_is_comprehension(s, ts_node_symbol(parent->node)))
 		return parent->inner;
 	return ts_tree_cursor_current_field_id(cur) == s->f.body ? parent->inner : parent->scope;
 }

@@ -33,8 +33,9 @@ enum aa_scope_kind {
  * tree-sitter computes by descending from the root. */
 struct aa_walk_state;
 
-/* The ancestor `up` levels above the visited node (1 = parent), or a null node above
- * the segment's root. */
+/* The ancestor `up` levels above the visited node (0 = the node, 1 = its parent), or
+ * a null node above the segment's root. ws is valid (during the enter() call that was
+ * given it). */
 TSNode aa_walk_ancestor(const struct aa_walk_state *ws, unsigned up);
 
 /* node's parent, as ts_node_parent gives it, but read from the walker's stack when node
@@ -49,16 +50,19 @@ struct aa_walk_visitor {
 	 * count: module = 0). Called before enter() for that node. May be NULL. */
 	void (*open_scope)(void *ud, TSNode node, enum aa_scope_kind kind, uint32_t id, uint32_t parent);
 	/* Every visited node, in preorder. `scope` is the scope the node is evaluated in;
-	 * `inner` is the scope the node opens (AA_NO_SCOPE if none). */
+	 * `inner` is the scope the node opens (AA_NO_SCOPE if none). ws is valid during this
+	 * call only. May be NULL. */
 	void (*enter)(void *ud, TSNode node, uint32_t scope, uint32_t inner, const struct aa_walk_state *ws);
 	/* After a node's subtree. May be NULL. */
 	void (*leave)(void *ud, TSNode node, uint32_t scope);
 };
 
-/* Walks parsed; returns the number of scopes opened (module included). */
+/* Walks parsed (at least one segment, as aa_parse makes it) calling v's functions;
+ * returns the number of scopes opened (module included). The walker's stack is on the
+ * heap (xalloc.h: exits when memory runs out) and freed on return. */
 uint32_t aa_walk(const struct aa_parsed *parsed, const struct aa_syms *syms, const struct aa_walk_visitor *v);
 
-/* The scope kind a node opens, or -1. */
+/* The scope kind node (not a null node) opens, or -1. */
 int aa_walk_scope_kind(const struct aa_syms *syms, TSNode node);
 
 #endif

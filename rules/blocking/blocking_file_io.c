@@ -166,16 +166,11 @@ static bool handler_catches_blocking_io(struct aa_ctx *ctx, TSNode handler)
 static bool non_blocking_fd(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode child = call;
-	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->module)
-			break;
-		if (k != s->try_statement || !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
-			continue;
-		uint32_t count = ts_node_named_child_count(p);
+	/* A class body in between is still the same function. */
+	for (TSNode t = aa_ctx_try_around(ctx, call, false); !ts_node_is_null(t); t = aa_ctx_try_around(ctx, t, false)) {
+		uint32_t count = ts_node_named_child_count(t);
 		for (uint32_t i = 0; i < count; i++) {
-			TSNode h = ts_node_named_child(p, i);
+			TSNode h = ts_node_named_child(t, i);
 			if (ts_node_symbol(h) == s->except_clause && handler_catches_blocking_io(ctx, h))
 				return true;
 		}

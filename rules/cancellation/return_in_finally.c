@@ -3,6 +3,7 @@
  * a `finally` block of an async function: it discards the exception in flight,
  * CancelledError included.
  */
+#include "parsers/python/node.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
 
@@ -30,7 +31,7 @@ static enum aa_visit visit(void *ud, TSNode n)
 	while (w->n_loops && start >= w->loop_end[w->n_loops - 1])
 		w->n_loops--;
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	/* A finally block nested in this one is checked on its own: what it holds is
 	 * reported once, for the innermost finally it leaves. */

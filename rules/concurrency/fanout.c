@@ -36,19 +36,18 @@ struct site {
 	size_t n;
 };
 
-static bool is_comprehension(const struct aa_syms *s, TSSymbol k)
-{
-	return k == s->list_comprehension || k == s->set_comprehension || k == s->generator_expression ||
-	       k == s->dictionary_comprehension;
-}
 
+bool aa_fanout_in_list(const char *const *list, const char *s, size_t len)
+{
+	for (; *list; list++)
+		if (strlen(*list) == len && !memcmp(*list, s, len))
+			return true;
+	return false;
+}
 
 static bool qual_in(const char *q, const char *const *names)
 {
-	for (; *names; names++)
-		if (!strcmp(q, *names))
-			return true;
-	return false;
+	return aa_fanout_in_list(names, q, strlen(q));
 }
 
 static const char *const task_wrappers[] = { "asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task",
@@ -191,7 +190,7 @@ static void producers_of(struct site *st, TSNode x, int depth)
 	if (ts_node_is_null(x) || depth > 3)
 		return;
 	TSSymbol k = ts_node_symbol(x);
-	if (is_comprehension(s, k)) {
+	if (aa_kind_is_comprehension(s, k)) {
 		from_comprehension(st, x, depth == 0);
 	} else if (k == s->call && is_builtin_map(ctx, x)) {
 		struct producer p = { 0 };
@@ -217,7 +216,7 @@ static TSNode element_of(struct aa_ctx *ctx, TSNode call)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode child;
 	TSNode p = aa_ctx_parent_unparen(ctx, call, NULL, 0, &child);
-	if (ts_node_is_null(p) || !is_comprehension(s, ts_node_symbol(p)) ||
+	if (ts_node_is_null(p) || !aa_kind_is_comprehension(s, ts_node_symbol(p)) ||
 	    !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
 		return (TSNode){ 0 };
 	return p;
@@ -335,7 +334,7 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	struct acquire_scan *a = ud;
 	const struct aa_syms *s = aa_ctx_syms(a->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->await) {
 		TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_FIRST);

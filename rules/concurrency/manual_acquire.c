@@ -150,7 +150,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode child = stmt;
 	for (TSNode p = aa_ctx_parent(ctx, stmt); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			break;
 		if (k == s->try_statement && ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child) &&
 		    try_finally_releases(ctx, p, recv, recv_len))

@@ -28,11 +28,6 @@ const char *const aa_coroutine_sync_words[] = {
 
 /* ---- defs ---------------------------------------------------------------------------- */
 
-static bool opens_scope(const struct aa_syms *s, TSSymbol k)
-{
-	return k == s->function_definition || k == s->lambda || k == s->class_definition;
-}
-
 bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def)
 {
 	uint32_t n = aa_model_scope_count(model);
@@ -248,7 +243,7 @@ static const char *unpacked_stream(struct aa_ctx *ctx, TSNode pattern, TSNode id
 	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement)
 		return NULL;
 	for (TSNode a = aa_ctx_parent(ctx, stmt); !ts_node_eq(a, fn); a = aa_ctx_parent(ctx, a))
-		if (ts_node_is_null(a) || opens_scope(s, ts_node_symbol(a)))
+		if (ts_node_is_null(a) || aa_kind_is_definition(s, ts_node_symbol(a), true))
 			return NULL;
 	int index = -1, count = 0;
 	uint32_t n = ts_node_named_child_count(pattern);

@@ -3,6 +3,7 @@
  * enters asynchronously, nor yields: it could be a plain def.
  */
 #include "parsers/python/async_syntax.h"
+#include "parsers/python/node.h"
 #include "analyzer/base/xalloc.h"
 #include "rules/rules.h"
 
@@ -11,12 +12,6 @@
 #include <string.h>
 
 extern const struct aa_rule aa_rule_unused_async;
-
-static bool opens_scope(const struct aa_syms *s, TSNode n)
-{
-	TSSymbol k = ts_node_symbol(n);
-	return k == s->function_definition || k == s->lambda || k == s->class_definition;
-}
 
 /* Is qualname in one of the async libraries ("asyncio", "asyncio.Event", "trio.lowlevel...")? */
 static bool in_async_library(const char *qualname)
@@ -86,7 +81,7 @@ static bool body_needs_async(struct aa_ctx *ctx, TSNode def, TSNode body)
 		}
 		if (!skip && ts_node_child_count(n) > 0) {
 			AA_GROW(opens, cap, depth + 1);
-			opens[depth] = opens_scope(s, n);
+			opens[depth] = aa_kind_is_definition(s, ts_node_symbol(n), true);
 			if (ts_tree_cursor_goto_first_child(&cur)) {
 				depth++;
 				continue;
@@ -145,12 +140,6 @@ static bool is_stub(const struct aa_ctx *ctx, TSNode body)
 	return stub;
 }
 
-static bool is_ident_byte(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       (unsigned char)c >= 0x80;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -175,18 +164,20 @@ static struct uses scan_uses(const struct aa_ctx *ctx, TSNode name)
 	const char *word = aa_ctx_text(ctx, name, &len);
 	struct uses u = { false, false };
 	for (const char *p = text; (p = memmem(p, (size_t)(end - p), word, len)); p += len) {
-		if (p == own || (p > text && is_ident_byte(p[-1])) || (p + len < end && is_ident_byte(p[len])))
+		if (p == own || (p > text && aa_source_ident_byte(p[-1])) ||
+		    (p + len < end && aa_source_ident_byte(p[len])))
 			continue;
 		const char *q = p; /* back over `obj.attr.` */
 		while (q > text && q[-1] == '.') {
 			q--;
-			while (q > text && is_ident_byte(q[-1]))
+			while (q > text && aa_source_ident_byte(q[-1]))
 				q--;
 		}
 		bool attr = q != p;
 		while (q > text && is_blank(q[-1]))
 			q--;
-		bool awaited = q - text >= 5 && !memcmp(q - 5, "await", 5) && (q - 5 == text || !is_ident_byte(q[-6]));
+		bool awaited = q - text >= 5 && !memcmp(q - 5, "await", 5) &&
+			       (q - 5 == text || !aa_source_ident_byte(q[-6]));
 		const char *a = p + len;
 		while (a < end && is_blank(*a))
 			a++;
