@@ -49,28 +49,11 @@ static const char *decorator_name(struct aa_model *model, const struct aa_syms *
 	return m.kind == AA_MEANING_NAME ? m.qualname : NULL;
 }
 
-bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
-				     TSNode parent)
+/* True when some decorator of the def whose parent node is parent satisfies pred (given
+ * the name the model resolves it to, NULL when it cannot, and whether it is called). */
+static bool any_decorator(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent,
+			  bool (*pred)(const char *qualname, bool called))
 {
-	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
-		return true;
-	uint32_t n = ts_node_named_child_count(parent);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode d = ts_node_named_child(parent, i);
-		if (ts_node_symbol(d) != s->decorator)
-			continue;
-		bool called;
-		const char *q = decorator_name(model, s, scope, d, &called);
-		if (!q || !aa_decorator_transparent(q, called))
-			return false;
-	}
-	return true;
-}
-
-bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent)
-{
-	static const char *const memoisers[] = { "functools.cache", "functools.lru_cache", "functools.cached_property",
-						 NULL };
 	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
 		return false;
 	uint32_t n = ts_node_named_child_count(parent);
@@ -80,9 +63,31 @@ bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *s
 			continue;
 		bool called;
 		const char *q = decorator_name(model, s, scope, d, &called);
-		for (const char *const *m = memoisers; q && *m; m++)
-			if (!strcmp(q, *m))
-				return true;
+		if (pred(q, called))
+			return true;
 	}
 	return false;
+}
+
+static bool changes_the_def(const char *qualname, bool called)
+{
+	return !qualname || !aa_decorator_transparent(qualname, called);
+}
+
+static bool memoises(const char *qualname, bool called)
+{
+	(void)called; /* `@lru_cache` and `@lru_cache(maxsize=8)` alike */
+	return qualname && (!strcmp(qualname, "functools.cache") || !strcmp(qualname, "functools.lru_cache") ||
+			    !strcmp(qualname, "functools.cached_property"));
+}
+
+bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
+				     TSNode parent)
+{
+	return !any_decorator(model, s, scope, parent, changes_the_def);
+}
+
+bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent)
+{
+	return any_decorator(model, s, scope, parent, memoises);
 }

@@ -58,13 +58,7 @@ static int statistics_json(FILE *out, const struct code_count *counts, size_t n)
 			root = NULL;
 		}
 	}
-	if (!root) {
-		fputs("async-analyzer: error: out of memory\n", stderr);
-		return -1;
-	}
-	int rc = aa_json_write(out, root);
-	cJSON_Delete(root);
-	return rc;
+	return aa_json_finish(out, root);
 }
 
 int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_format format)

@@ -510,11 +510,5 @@ int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_e
 	prepare(&S, diags, opts);
 	cJSON *root = build(&S);
 	release(&S);
-	if (!root) {
-		fputs("async-analyzer: error: out of memory\n", stderr);
-		return -1;
-	}
-	int rc = aa_json_write(out, root);
-	cJSON_Delete(root);
-	return rc;
+	return aa_json_finish(out, root);
 }

@@ -35,4 +35,9 @@ struct cJSON *aa_json_arr(struct cJSON *parent, const char *key);
  * writing failed. */
 int aa_json_write(FILE *out, const struct cJSON *root);
 
+/* A writer's last step: writes root (aa_json_write) and frees it; a NULL root is the
+ * writer's out-of-memory (cJSON could not build the document): says so on stderr.
+ * Takes root. Returns 0, or -1 when root is NULL or writing failed. */
+int aa_json_finish(FILE *out, struct cJSON *root);
+
 #endif
