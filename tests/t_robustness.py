@@ -30,19 +30,19 @@ def analyze(paths, *args, timeout=120):
     return p.returncode, found, err
 
 
-def case(name, content, expect, mode=None):
+def case(name, content, expect, mode=None, timeout=120):
     """Writes content to a file called name, analyzes it, compares (line, col, code) triples;
-    expect=None only requires a clean exit."""
+    expect=None only requires a clean exit. A run past timeout seconds fails."""
     path = os.path.join(tmp, name)
     if content is not None:
         with open(path, "wb") as f:
             f.write(content)
         if mode is not None:
             os.chmod(path, mode)
-    rc, found, err = analyze([path])
+    rc, found, err = analyze([path], timeout=timeout)
     problems = []
     if rc not in (0, 1):
-        problems.append(f"exit {rc}")
+        problems.append(f"timed out after {timeout} s" if rc is None else f"exit {rc}")
     if "Sanitizer" in err or "runtime error" in err or "AddressSanitizer" in err:
         problems.append("sanitizer report:\n" + err[:3000])
     got = sorted((l, c, code) for (_, l, c, code) in found)
@@ -81,6 +81,10 @@ with tempfile.TemporaryDirectory() as tmp:
     case("many_functions.py", many, [(400003, 5, "AA101")])
     nested_defs = b"".join(b" " * i + b"async def f%d():\n" % i for i in range(0, 400, 1)) + b" " * 400 + b"pass\n"
     case("nested_defs.py", nested_defs, None)
+    # Found by fuzzing (tests/fuzz/): each call of a chain evaluated its object twice, so a
+    # 420-byte file took 20 s (2^depth up to the evaluation's depth bound); now milliseconds.
+    chain = b"import socket\nasync def f():\n    x = socket" + b".a()" * 100 + b"\n"
+    case("call_chain.py", chain, [], timeout=10)
     case("py2.py", b"print 'hello'\nexec 'x = 1'\nasync def f():\n    pass\n", None)
     case("syntax_error.py", b"import time\nasync def f(:\n    pass\nasync def g():\n    time.sleep(1)\n", None)
     case("null_in_string_utf8.py", b"async def f():\n    return '\xc3\x28'\n", [(2, 13, "AA002")])
