@@ -842,12 +842,28 @@ static bool eval_self_attribute(struct aa_model *m, uint32_t scope, TSNode obj, 
 	return true;
 }
 
+/* The meaning of obj.attr when obj means om and obj is not a method's `self`. */
+static struct aa_meaning attribute_of(struct aa_model *m, const struct aa_meaning *om, TSNode attr)
+{
+	uint32_t len;
+	const char *aname = aa_node_text(m->src->text, attr, &len);
+	if (om->kind == AA_MEANING_NAME)
+		return (struct aa_meaning){ .kind = AA_MEANING_NAME, .qualname = intern_join(m, om->qualname, aname, len) };
+	if (om->kind == AA_MEANING_INSTANCE) {
+		const char *cls = aa_known_attribute(om->qualname, aname, len);
+		if (cls)
+			return instance_of(m, cls, (TSNode){ 0 });
+	}
+	return unknown_meaning;
+}
+
 static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode call)
 {
 	const struct aa_syms *s = m->syms;
 	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
 	if (ts_node_is_null(fn))
 		return unknown_meaning;
+	struct aa_meaning fm = unknown_meaning;
 	if (ts_node_symbol(fn) == s->attribute) {
 		TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
 		TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
@@ -858,8 +874,17 @@ static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode ca
 			const char *r = aa_known_method_result(om.qualname, mname, len);
 			return r ? instance_of(m, r, call) : unknown_meaning;
 		}
+		/* fn's meaning as aa_model_eval(fn) gives it, but from om: evaluating obj again
+		 * would make `x.a().a()...` cost two evaluations per level, 2^depth in all. */
+		if (m->eval_depth < MAX_EVAL_DEPTH && !ts_node_is_null(obj) && !ts_node_is_null(attr)) {
+			m->eval_depth++;
+			if (!eval_self_attribute(m, scope, obj, attr, &fm))
+				fm = attribute_of(m, &om, attr);
+			m->eval_depth--;
+		}
+	} else {
+		fm = aa_model_eval(m, scope, fn);
 	}
-	struct aa_meaning fm = aa_model_eval(m, scope, fn);
 	if (fm.kind == AA_MEANING_NAME)
 		return instance_of(m, aa_known_call_result(fm.qualname), call);
 	if (fm.kind == AA_MEANING_CLASS)
@@ -884,16 +909,7 @@ struct aa_meaning aa_model_eval(struct aa_model *m, uint32_t scope, TSNode expr)
 		TSNode attr = ts_node_child_by_field_id(expr, s->f.attribute);
 		if (!ts_node_is_null(obj) && !ts_node_is_null(attr) && !eval_self_attribute(m, scope, obj, attr, &r)) {
 			struct aa_meaning om = aa_model_eval(m, scope, obj);
-			uint32_t len;
-			const char *aname = aa_node_text(m->src->text, attr, &len);
-			if (om.kind == AA_MEANING_NAME) {
-				r = (struct aa_meaning){ .kind = AA_MEANING_NAME,
-							 .qualname = intern_join(m, om.qualname, aname, len) };
-			} else if (om.kind == AA_MEANING_INSTANCE) {
-				const char *cls = aa_known_attribute(om.qualname, aname, len);
-				if (cls)
-					r = instance_of(m, cls, (TSNode){ 0 });
-			}
+			r = attribute_of(m, &om, attr);
 		}
 	} else if (k == s->call) {
 		r = eval_call(m, scope, expr);
