@@ -1,5 +1,6 @@
 #include "analyzer/check/ctx_impl.h"
 #include "analyzer/base/xalloc.h"
+#include "analyzer/facts/bindings.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/node.h"
 
@@ -99,6 +100,11 @@ TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymb
 			     TSNode *child)
 {
 	return aa_node_parent_unparen(aa_ctx_syms(ctx), ctx->facts.walk, node, also, n_also, child);
+}
+
+TSNode aa_ctx_enclosing_for(const struct aa_ctx *ctx, TSNode fn_def, TSNode node)
+{
+	return aa_bindings_enclosing_for(ctx->model, ctx->facts.walk, fn_def, node);
 }
 
 bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)

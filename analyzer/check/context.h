@@ -81,7 +81,8 @@ const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
 
 /* node's parent, like ts_node_parent but from the walker's stack when node is the node
  * being checked or one of its ancestors (tree-sitter's ts_node_parent descends from the
- * root every time). */
+ * root every time): climbing from the checked node to the root this way costs
+ * O(depth log depth). */
 TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
 
 /* node's nearest ancestor that is neither a parenthesized_expression nor of a kind in
@@ -89,6 +90,11 @@ TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
  * (parsers/python/node.h), its parents found as aa_ctx_parent finds them. */
 TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymbol *also, size_t n_also,
 			     TSNode *child);
+
+/* The innermost `for` statement between node and fn_def whose body holds node
+ * (analyzer/facts/bindings.h's aa_bindings_enclosing_for), found from the walker's
+ * stack: node is the node being checked or one of its ancestors. */
+TSNode aa_ctx_enclosing_for(const struct aa_ctx *ctx, TSNode fn_def, TSNode node);
 
 /* True when call is the operand of `await` (through parentheses). */
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);

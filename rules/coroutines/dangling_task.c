@@ -4,7 +4,6 @@
 
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
-#include "parsers/python/node.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
 
@@ -51,7 +50,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return;
 
 	TSNode child;
-	TSNode parent = aa_node_parent_unparen(s, NULL, call, NULL, 0, &child);
+	TSNode parent = aa_ctx_parent_unparen(ctx, call, NULL, 0, &child);
 	if (ts_node_is_null(parent))
 		return;
 	TSSymbol pk = ts_node_symbol(parent);
