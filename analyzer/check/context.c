@@ -177,6 +177,24 @@ void *aa_ctx_record(struct aa_ctx *ctx, const struct aa_crossfile *cf)
 	return NULL;
 }
 
+void **aa_ctx_file_memo(struct aa_ctx *ctx, const struct aa_rule *rule, void (*free_fn)(void *))
+{
+	if (!ctx->memos)
+		ctx->memos = aa_xcalloc(aa_rules_count, sizeof(*ctx->memos));
+	struct aa_ctx_memo *m = &ctx->memos[aa_rule_index(rule)];
+	m->free_fn = free_fn;
+	return &m->data;
+}
+
+void aa_ctx_release_memos(struct aa_ctx *ctx)
+{
+	for (size_t i = 0; ctx->memos && i < aa_rules_count; i++)
+		if (ctx->memos[i].data)
+			ctx->memos[i].free_fn(ctx->memos[i].data);
+	free(ctx->memos);
+	ctx->memos = NULL;
+}
+
 struct aa_summary *aa_ctx_summary(struct aa_ctx *ctx)
 {
 	return ctx->facts.summary;

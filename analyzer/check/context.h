@@ -99,6 +99,16 @@ TSNode aa_ctx_enclosing_for(const struct aa_ctx *ctx, TSNode fn_def, TSNode node
 /* True when call is the operand of `await` (through parentheses). */
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);
 
+/* --- a rule's memo for the file --------------------------------------------------- */
+
+/* Where rule keeps what it computes once per file for its later checks of the same file
+ * (an index of the file's text, say): the slot holds NULL on the rule's first call in a
+ * file, and whatever the rule stores there is freed with free_fn (the same on every
+ * call) when the file's checks are done. Per file and worker thread, like the context.
+ * A check that would otherwise search the whole file each time it runs keeps the file
+ * linear this way. */
+void **aa_ctx_file_memo(struct aa_ctx *ctx, const struct aa_rule *rule, void (*free_fn)(void *));
+
 /* --- arguments ------------------------------------------------------------------- */
 
 /* The argument of `call` at position `index` (0-based, positional only; -1 to skip) or
