@@ -1,5 +1,6 @@
 #include "analyzer/check/ctx_impl.h"
 #include "analyzer/base/xalloc.h"
+#include "analyzer/facts/bindings.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/node.h"
 
@@ -116,6 +117,11 @@ TSNode aa_ctx_try_around(const struct aa_ctx *ctx, TSNode node, bool classes)
 	return aa_node_try_around(aa_ctx_syms(ctx), ctx->facts.walk, node, classes);
 }
 
+TSNode aa_ctx_enclosing_for(const struct aa_ctx *ctx, TSNode fn_def, TSNode node)
+{
+	return aa_bindings_enclosing_for(ctx->model, ctx->facts.walk, fn_def, node);
+}
+
 bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
 {
 	size_t i = aa_rule_index(rule);
@@ -184,6 +190,24 @@ void *aa_ctx_record(struct aa_ctx *ctx, const struct aa_crossfile *cf)
 		return r->data;
 	}
 	return NULL;
+}
+
+void **aa_ctx_file_memo(struct aa_ctx *ctx, const struct aa_rule *rule, void (*free_fn)(void *))
+{
+	if (!ctx->memos)
+		ctx->memos = aa_xcalloc(aa_rules_count, sizeof(*ctx->memos));
+	struct aa_ctx_memo *m = &ctx->memos[aa_rule_index(rule)];
+	m->free_fn = free_fn;
+	return &m->data;
+}
+
+void aa_ctx_release_memos(struct aa_ctx *ctx)
+{
+	for (size_t i = 0; ctx->memos && i < aa_rules_count; i++)
+		if (ctx->memos[i].data)
+			ctx->memos[i].free_fn(ctx->memos[i].data);
+	free(ctx->memos);
+	ctx->memos = NULL;
 }
 
 struct aa_summary *aa_ctx_summary(struct aa_ctx *ctx)

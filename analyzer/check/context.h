@@ -93,7 +93,8 @@ const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
 
 /* node's parent, like ts_node_parent but from the walker's stack when node is the node
  * being checked or one of its ancestors (tree-sitter's ts_node_parent descends from the
- * root every time). */
+ * root every time): climbing from the checked node to the root this way costs
+ * O(depth log depth). */
 TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
 
 /* node's nearest ancestor that is neither a parenthesized_expression nor of a kind in
@@ -107,8 +108,23 @@ TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymb
  * aa_ctx_parent finds them. A null node when there is none. */
 TSNode aa_ctx_try_around(const struct aa_ctx *ctx, TSNode node, bool classes);
 
+/* The innermost `for` statement between node and fn_def whose body holds node
+ * (analyzer/facts/bindings.h's aa_bindings_enclosing_for), found from the walker's
+ * stack: node is the node being checked or one of its ancestors. */
+TSNode aa_ctx_enclosing_for(const struct aa_ctx *ctx, TSNode fn_def, TSNode node);
+
 /* True when call is the operand of `await` (through parentheses). */
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);
+
+/* --- a rule's memo for the file --------------------------------------------------- */
+
+/* Where rule keeps what it computes once per file for its later checks of the same file
+ * (an index of the file's text, say): the slot holds NULL on the rule's first call in a
+ * file, and whatever the rule stores there is freed with free_fn (the same on every
+ * call) when the file's checks are done. Per file and worker thread, like the context.
+ * A check that would otherwise search the whole file each time it runs keeps the file
+ * linear this way. */
+void **aa_ctx_file_memo(struct aa_ctx *ctx, const struct aa_rule *rule, void (*free_fn)(void *));
 
 /* --- arguments ------------------------------------------------------------------- */
 

@@ -30,7 +30,16 @@ struct aa_ctx {
 	/* Its facts: the current scope and walker position, the callee and reference memos,
 	 * and the summary being built (NULL when none). Owned. */
 	struct aa_summarizer facts;
+	/* The rules' file memos (aa_ctx_file_memo), indexed like aa_rules[]; NULL until a
+	 * rule asks. Owned; freed by aa_ctx_release_memos. */
+	struct aa_ctx_memo {
+		void *data;
+		void (*free_fn)(void *);
+	} *memos;
 };
+
+/* Frees the rules' file memos; the context may be used for another file afterwards. */
+void aa_ctx_release_memos(struct aa_ctx *ctx);
 
 /* Appends a finding of rule at [start_byte, end_byte) of the file with message
  * (malloc'd, taken over: freed when the finding is dropped), unless rule is disabled or

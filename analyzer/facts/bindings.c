@@ -10,21 +10,45 @@
 /* Beyond this many nodes a body is not scanned (unknown). */
 #define MAX_BODY_NODES 200000u
 
-/* Walks down from fn_def to node (ts_node_child_with_descendant, as ts_node_parent does
- * from the root each time it is called, but once): the innermost `for` is the last one
- * met on the way down. */
-TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TSNode node)
+/* What an ancestor p of a node (child: the one below p on the way) says of the node's
+ * enclosing `for`: it is p, there is none (a `while`, a comprehension or a nested def is
+ * nearer), or p says nothing. */
+enum loop_step { LOOP_NONE, LOOP_FOUND, LOOP_PASS };
+
+static enum loop_step loop_step(const struct aa_syms *s, TSNode p, TSNode child)
+{
+	TSSymbol k = ts_node_symbol(p);
+	if (k == s->while_statement || k == s->function_definition || k == s->lambda || k == s->class_definition ||
+	    k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
+	    k == s->generator_expression)
+		return LOOP_NONE;
+	if (k == s->for_statement)
+		return aa_node_field_is(p, s->f.body, child) ? LOOP_FOUND : LOOP_NONE;
+	return LOOP_PASS;
+}
+
+TSNode aa_bindings_enclosing_for(const struct aa_model *model, const struct aa_walk_state *ws, TSNode fn_def,
+				 TSNode node)
 {
 	const struct aa_syms *s = aa_model_syms(model);
 	TSNode none = { 0 }, found = none;
+	TSNode block, below;
+	if (ws && aa_walk_enclosing_block(ws, node, &block, &below)) {
+		/* The nearest ancestor that says anything decides: the walker knows it. fn_def,
+		 * a def, says "none" when nothing nearer does. */
+		if (ts_node_is_null(block))
+			return none;
+		return loop_step(s, block, below) == LOOP_FOUND ? block : none;
+	}
+	/* Down from fn_def to node (ts_node_child_with_descendant, as ts_node_parent does
+	 * from the root each time it is called, but once): the last ancestor that says
+	 * anything decides. */
 	TSNode p = ts_node_child_with_descendant(fn_def, node);
 	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
 		TSNode child = ts_node_child_with_descendant(p, node);
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->while_statement || aa_kind_is_definition(s, k, true) || aa_kind_is_comprehension(s, k))
-			found = none;
-		else if (k == s->for_statement)
-			found = aa_node_field_is(p, s->f.body, child) ? p : none;
+		enum loop_step step = loop_step(s, p, child);
+		if (step != LOOP_PASS)
+			found = step == LOOP_FOUND ? p : none;
 		p = child;
 	}
 	return ts_node_is_null(p) ? none : found;
@@ -162,7 +186,7 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		b->extend = ext;
 		b->value = aa_call_args_find(s, NULL, call, ins ? 1 : 0, NULL);
 		b->node = call;
-		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, call);
+		b->loop = aa_bindings_enclosing_for(w->model, NULL, w->fn_def, call);
 		return !ts_node_is_null(b->value);
 	}
 	if (k == s->subscript && aa_node_field_is(p, s->f.value, id)) {
@@ -172,7 +196,7 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		b->kind = AA_BIND_STORE;
 		b->value = ts_node_child_by_field_id(a, s->f.right);
 		b->node = a;
-		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, a);
+		b->loop = aa_bindings_enclosing_for(w->model, NULL, w->fn_def, a);
 		return !ts_node_is_null(b->value);
 	}
 	if (k == s->as_pattern_target || k == s->global_statement || k == s->nonlocal_statement ||

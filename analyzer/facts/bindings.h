@@ -17,6 +17,7 @@
 #include <tree_sitter/api.h>
 
 #include "analyzer/facts/model.h"
+#include "parsers/python/walk.h"
 
 enum aa_binding_kind {
 	AA_BIND_ASSIGN,    /* `name = value`, `name: T = value`, `(name := value)` */
@@ -58,8 +59,12 @@ int aa_bindings_param_position(const struct aa_model *model, TSNode fn_def, cons
 
 /* The innermost `for` statement between node and fn_def whose body holds node, or a null
  * node when there is none or a `while` statement, comprehension or nested def is
- * nearer. node must lie inside fn_def (a null node otherwise). */
-TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TSNode node);
+ * nearer. node must lie inside fn_def (a null node otherwise). ws, when not NULL, is the
+ * walker's position (walk.h) and node the visited node or one of its ancestors: the
+ * answer is the same, found from the walker's stack in O(distance log depth) instead of
+ * by a descent from fn_def (O(depth) each time). */
+TSNode aa_bindings_enclosing_for(const struct aa_model *model, const struct aa_walk_state *ws, TSNode fn_def,
+				 TSNode node);
 
 /* True when where reads a name that pattern (a loop or comprehension target: `u`,
  * `(k, v)`) binds. Keyword names (`f(u=1)`) and `_` do not count; only the first 8

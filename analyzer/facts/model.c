@@ -586,6 +586,26 @@ const struct aa_scope_info *aa_model_scope(const struct aa_model *m, uint32_t id
 	return &m->scopes[id];
 }
 
+uint32_t aa_model_scope_of(const struct aa_model *m, TSNode node)
+{
+	/* Scope ids follow the walk's preorder, so the scopes' nodes start in nondecreasing
+	 * byte order (segments follow each other too): the first scope that starts at
+	 * node's start, then the few that start there too. Scope 0, the module, holds all. */
+	uint32_t start = ts_node_start_byte(node);
+	size_t lo = 1, hi = m->n_scopes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ts_node_start_byte(m->scopes[mid].node) < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t id = lo; id < m->n_scopes && ts_node_start_byte(m->scopes[id].node) == start; id++)
+		if (ts_node_eq(m->scopes[id].node, node))
+			return (uint32_t)id;
+	return AA_NO_SCOPE;
+}
+
 size_t aa_model_comment_count(const struct aa_model *m)
 {
 	return m->n_comments;

@@ -96,6 +96,9 @@ const char *aa_model_text(const struct aa_model *model, TSNode node, uint32_t *l
  * that number), owned by the model. */
 uint32_t aa_model_scope_count(const struct aa_model *model);
 const struct aa_scope_info *aa_model_scope(const struct aa_model *model, uint32_t id);
+/* The id of the scope that node (a def, lambda, class or comprehension) opens, or
+ * AA_NO_SCOPE when it opens none (the module's root node included). O(log scopes). */
+uint32_t aa_model_scope_of(const struct aa_model *model, TSNode node);
 
 /* What expr (identifier, attribute chain, call, `/`, parentheses) evaluates to, seen
  * from scope (a scope id). Memoised; bounded depth (cycles like `a = b; b = a` are

@@ -95,15 +95,11 @@ static bool base_is_known(struct aa_summarizer *z, uint32_t scope, TSNode base, 
 		return false;
 	struct aa_meaning m = aa_model_eval(z->model, scope, base);
 	if (m.kind == AA_MEANING_CLASS && !ts_node_is_null(m.node)) {
-		uint32_t n = aa_model_scope_count(z->model);
-		for (uint32_t i = 1; i < n; i++) {
-			const struct aa_scope_info *sc = aa_model_scope(z->model, i);
-			if (sc->kind == AA_SCOPE_CLASS && ts_node_eq(sc->node, m.node)) {
-				*class_scope = i;
-				return true;
-			}
-		}
-		return false;
+		uint32_t id = aa_model_scope_of(z->model, m.node);
+		if (id == AA_NO_SCOPE || aa_model_scope(z->model, id)->kind != AA_SCOPE_CLASS)
+			return false;
+		*class_scope = id;
+		return true;
 	}
 	return m.kind == AA_MEANING_NAME && !aa_summarizer_project_name(z, m.qualname);
 }

@@ -92,8 +92,8 @@ void aa_summarizer_finish(struct aa_summarizer *z);
  * Never NULL; owned by z, valid until the next call of this function. */
 const struct aa_callee *aa_summarizer_callee(struct aa_summarizer *z, TSNode call);
 
-/* node's (not null) parent, from the walker's stack when node is the current node or
- * close above it (ts_node_parent descends from the root every time). */
+/* node's (not null) parent, from the walker's stack when node is the current node or one
+ * of its ancestors (aa_walk_parent; ts_node_parent descends from the root every time). */
 TSNode aa_summarizer_parent(const struct aa_summarizer *z, TSNode node);
 
 /* The call's callee text for messages (callee.h's aa_callee_text). Owned by z, valid

@@ -7,8 +7,12 @@
  * statement after the error line (`ts_parser_set_included_ranges`: positions stay those
  * of the whole file), and the earlier segment ends there. Each segment owns the nodes
  * that *start* in [start_byte, end_byte); the walker skips ERROR and MISSING subtrees,
- * so no finding is anchored inside one. At most AA_PARSE_MAX_SEGMENTS segments are made:
- * a file full of errors costs a bounded number of reparses.
+ * so no finding is anchored inside one. At most AA_PARSE_MAX_SEGMENTS segments are made,
+ * and the reparses together cover at most AA_PARSE_REPARSE_BUDGET times the file's
+ * length: a file full of errors costs a bounded number of reparses, and its parsing
+ * stays linear in its size (a file broken on every line would otherwise be parsed 16
+ * times over). A segment past the budget is not made: its nodes stay in the previous
+ * segment's tree, where they may be inside an ERROR node (skipped).
  */
 #ifndef AA_PARSE_H
 #define AA_PARSE_H
@@ -21,6 +25,7 @@
 #include "parsers/python/syms.h"
 
 #define AA_PARSE_MAX_SEGMENTS 16
+#define AA_PARSE_REPARSE_BUDGET 1
 
 struct aa_segment {
 	TSTree *tree;       /* owned */

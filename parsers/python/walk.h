@@ -12,6 +12,7 @@
 #ifndef AA_WALK_H
 #define AA_WALK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
@@ -39,10 +40,17 @@ struct aa_walk_state;
 TSNode aa_walk_ancestor(const struct aa_walk_state *ws, unsigned up);
 
 /* node's parent, as ts_node_parent gives it, but read from the walker's stack when node
- * is the visited node or one of its nearest ancestors (ts_node_parent descends from the
- * root every time). ws is NULL (then it is ts_node_parent) or valid (during the enter()
- * call that was given it). */
+ * is the visited node or one of its ancestors, in O(log depth) (ts_node_parent descends
+ * from the root every time: a climb through n levels with it costs n^2). ws is NULL
+ * (then it is ts_node_parent) or valid (during the enter() call that was given it). */
 TSNode aa_walk_parent(const struct aa_walk_state *ws, TSNode node);
+
+/* Finds the nearest ancestor of node that opens a scope (a def, lambda, class or
+ * comprehension) or is a `for` or `while` statement: *block receives it (a null node when
+ * there is none) and *below its child on the way down to node (null likewise). O(1)
+ * for the visited node and its parent, O(log depth) for its other ancestors. Returns
+ * false, and sets nothing, when node is not the visited node nor one of its ancestors. */
+bool aa_walk_enclosing_block(const struct aa_walk_state *ws, TSNode node, TSNode *block, TSNode *below);
 
 struct aa_walk_visitor {
 	void *ud;

@@ -250,9 +250,7 @@ static void spawn_producer(struct site *st, TSNode call)
 			from_comprehension(st, comp, true);
 		return;
 	}
-	TSNode loop = aa_bindings_enclosing_for(aa_ctx_model(ctx), st->fn, call);
-	if (ts_node_is_null(loop))
-		return; /* not in a `for` (a `while` accept loop is a server, not a fan-out) */
+	/* What the call spawns first: the loop is looked for only around a spawn. */
 	struct producer p = { 0 };
 	if (method_is(ctx, call, "start_soon")) {
 		p.spawned = aa_call_arg(ctx, call, 0, NULL);
@@ -264,6 +262,9 @@ static void spawn_producer(struct site *st, TSNode call)
 	} else {
 		return;
 	}
+	TSNode loop = aa_ctx_enclosing_for(ctx, st->fn, call);
+	if (ts_node_is_null(loop))
+		return; /* not in a `for` (a `while` accept loop is a server, not a fan-out) */
 	p.iterable = ts_node_child_by_field_id(loop, s->f.right);
 	p.async_items = ts_node_symbol(ts_node_child(loop, 0)) == s->kw_async;
 	add_pattern(&p, ts_node_child_by_field_id(loop, s->f.left));

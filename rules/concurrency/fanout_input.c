@@ -148,13 +148,8 @@ static bool on_binding(void *ud, const struct aa_binding *b)
 static uint32_t scope_of_def(struct ext *x, TSNode def)
 {
 	const struct aa_model *m = aa_ctx_model(x->ctx);
-	uint32_t n = aa_model_scope_count(m);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct aa_scope_info *sc = aa_model_scope(m, i);
-		if (sc->kind == AA_SCOPE_FUNCTION && ts_node_eq(sc->node, def))
-			return i;
-	}
-	return AA_NO_SCOPE;
+	uint32_t id = aa_model_scope_of(m, def);
+	return id != AA_NO_SCOPE && aa_model_scope(m, id)->kind == AA_SCOPE_FUNCTION ? id : AA_NO_SCOPE;
 }
 
 static bool is_batch(struct ext *x, TSNode fn, uint32_t scope, TSNode e);

@@ -28,12 +28,11 @@
 
 /* True when the function_definition def is an `async def` whose own body (nested defs,
  * lambdas and classes excluded) has no `yield`: calling it returns a coroutine.
- * Decorators are not looked at. False when model has no scope for def. Linear in the
- * number of scopes. */
+ * Decorators are not looked at. False when model has no scope for def. O(log scopes). */
 bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def);
 
 /* The scope a def statement is evaluated in (the parent of the scope it opens), or
- * AA_NO_SCOPE when model has no scope for def. Linear in the number of scopes. */
+ * AA_NO_SCOPE when model has no scope for def. O(log scopes). */
 uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def);
 
 

@@ -86,7 +86,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return;
 
 	TSNode child;
-	TSNode parent = aa_node_parent_unparen(s, NULL, call, NULL, 0, &child);
+	TSNode parent = aa_ctx_parent_unparen(ctx, call, NULL, 0, &child);
 	if (ts_node_is_null(parent))
 		return;
 	TSSymbol pk = ts_node_symbol(parent);
