@@ -198,7 +198,8 @@ static size_t root_matches(struct roots *rs, const char *path)
 		AA_GROW(rs->matches, rs->matches_cap, n + 1);
 		rs->matches[n++] = (struct root_match){ r, (size_t)(slash - path) + 1 };
 	}
-	qsort(rs->matches, n, sizeof(*rs->matches), by_index);
+	if (n > 1) /* qsort takes no NULL array, and matches is NULL until a first match */
+		qsort(rs->matches, n, sizeof(*rs->matches), by_index);
 	return n;
 }
 
