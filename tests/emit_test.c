@@ -118,7 +118,7 @@ static char *capture(struct check *t, writer_fn fn, const struct aa_diag_list *l
 	return buf;
 }
 
-static char *capture_stats(struct check *t, const struct aa_diag_list *list)
+static char *capture_stats(struct check *t, const struct aa_diag_list *list, enum aa_format format)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -127,7 +127,7 @@ static char *capture_stats(struct check *t, const struct aa_diag_list *list)
 		perror("open_memstream");
 		exit(2);
 	}
-	int rc = aa_emit_statistics(f, list);
+	int rc = aa_emit_statistics(f, list, format);
 	if (fclose(f)) {
 		perror("fclose");
 		exit(2);
@@ -151,13 +151,13 @@ static void test_text(struct check *t)
 
 	char *got = capture(t, aa_emit, &list, &opts);
 	CHECK_STR(t, "text output",
-		  "dir with space/a#b.py:1:1: AA002 [unreadable-file] cannot decode\n"
+		  "dir with space/a#b.py:1:1: error: AA002 [unreadable-file] cannot decode\n"
 		  "\n"
-		  "dir with space/a#b.py:5:3: AA001 [syntax-error] spans lines\n"
+		  "dir with space/a#b.py:5:3: error: AA001 [syntax-error] spans lines\n"
 		  "x = (1 +\n"
 		  "  ^^^^^^\n"
 		  "\n"
-		  "pkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17: AA001 [syntax-error] blocking call\n"
+		  "pkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17: error: AA001 [syntax-error] blocking call\n"
 		  "    name = 'caf\xC3\xA9'; time.sleep(1)\n"
 		  "                   ^^^^^^^^^^^^^\n", got);
 	CHECK(t, !strchr(got, '\033'), "colour off must print no escape sequence");
@@ -165,11 +165,26 @@ static void test_text(struct check *t)
 
 	opts.color = true;
 	got = capture(t, aa_emit_text, &list, &opts);
-	CHECK(t, strstr(got, "\033[1mpkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17:\033[0m \033[1;31mAA001\033[0m "
+	CHECK(t, strstr(got, "\033[1mpkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py:3:17:\033[0m \033[1;31merror:\033[0m \033[1mAA001\033[0m "
 			  "[syntax-error] blocking call\n"),
 	      "colour header missing in:\n%s", got);
 	CHECK(t, strstr(got, "\n                   \033[1;31m^^^^^^^^^^^^^\033[0m\n"),
 	      "coloured caret line missing in:\n%s", got);
+	free(got);
+	aa_diag_list_release(&list);
+
+	/* A file name or a message can neither drive the terminal nor forge a finding line:
+	 * control characters (C0, DEL, C1) and bytes that are not UTF-8 are shown as \xHH. */
+	opts.color = false;
+	aa_diag_list_init(&list);
+	add(&list, aa_rules[0], "a\x1b]0;owned\x07\nb.py:1:1: AA101 forged.py", 1, 1, 1, 2, "m\r\x7f\xc2\x9b\xff\tz",
+	    "x\xc2\x9b[2Jy", NULL, 0, 0, 0);
+	got = capture(t, aa_emit_text, &list, &opts);
+	CHECK_STR(t, "text escapes control characters",
+		  "a\\x1b]0;owned\\x07\\x0ab.py:1:1: AA101 forged.py:1:1: error: AA001 [syntax-error] "
+		  "m\\x0d\\x7f\\xc2\\x9b\\xff\\x09z\n"
+		  "x [2Jy\n"
+		  "^\n", got);
 	free(got);
 	aa_diag_list_release(&list);
 
@@ -183,19 +198,19 @@ static void test_text(struct check *t)
 	opts.color = false;
 	got = capture(t, aa_emit_text, &list, &opts);
 	CHECK_STR(t, "clipped text output",
-		  "a.py:1:5: AA001 [syntax-error] past end\n"
+		  "a.py:1:5: error: AA001 [syntax-error] past end\n"
 		  "ab\n"
 		  "  ^\n"
 		  "\n"
-		  "a.py:2:2: AA001 [syntax-error] empty\n"
+		  "a.py:2:2: error: AA001 [syntax-error] empty\n"
 		  "abc\n"
 		  " ^\n"
 		  "\n"
-		  "a.py:3:2: AA001 [syntax-error] tabs\n"
+		  "a.py:3:2: error: AA001 [syntax-error] tabs\n"
 		  "a       b\n"
 		  " ^^^^^^^\n"
 		  "\n"
-		  "a.py:4:3: AA001 [syntax-error] ctrl\n"
+		  "a.py:4:3: error: AA001 [syntax-error] ctrl\n"
 		  " [2Jx\n"
 		  "  ^\n", got);
 	free(got);
@@ -208,7 +223,7 @@ static void test_statistics(struct check *t)
 {
 	struct aa_diag_list list;
 	sample(&list, 0);
-	char *got = capture_stats(t, &list);
+	char *got = capture_stats(t, &list, AA_FORMAT_TEXT);
 	CHECK_STR(t, "statistics",
 		  "  5  AA001  [syntax-error]\n"
 		  "  1  AA002  [unreadable-file]\n"
@@ -221,16 +236,32 @@ static void test_statistics(struct check *t)
 	for (uint32_t i = 0; i < 12; i++)
 		add(&list, aa_rules[1], "b.py", i + 1, 1, i + 1, 2, "m", NULL, NULL, 0, 0, 0);
 	add(&list, aa_rules[0], "a.py", 1, 1, 1, 2, "m", NULL, NULL, 0, 0, 0);
-	got = capture_stats(t, &list);
+	got = capture_stats(t, &list, AA_FORMAT_TEXT);
 	CHECK_STR(t, "statistics, most frequent first",
 		  "  12  AA002  [unreadable-file]\n"
 		  "   1  AA001  [syntax-error]\n"
 		  "  13  total\n", got);
 	free(got);
+	/* --format json: the same counts, in the same order, as an array of objects. */
+	got = capture_stats(t, &list, AA_FORMAT_JSON);
+	CHECK_STR(t, "statistics as JSON",
+		  "[\n"
+		  "  {\n"
+		  "    \"code\": \"AA002\",\n"
+		  "    \"name\": \"unreadable-file\",\n"
+		  "    \"count\": 12\n"
+		  "  },\n"
+		  "  {\n"
+		  "    \"code\": \"AA001\",\n"
+		  "    \"name\": \"syntax-error\",\n"
+		  "    \"count\": 1\n"
+		  "  }\n"
+		  "]\n", got);
+	free(got);
 	add(&list, aa_rules[1], "c.py", 1, 1, 1, 2, "m", NULL, NULL, 0, 0, 0);
 	for (uint32_t i = 0; i < 12; i++)
 		add(&list, aa_rules[0], "c.py", i + 2, 1, i + 2, 2, "m", NULL, NULL, 0, 0, 0);
-	got = capture_stats(t, &list);
+	got = capture_stats(t, &list, AA_FORMAT_TEXT);
 	CHECK_STR(t, "statistics, ties by code",
 		  "  13  AA001  [syntax-error]\n"
 		  "  13  AA002  [unreadable-file]\n"
@@ -239,8 +270,11 @@ static void test_statistics(struct check *t)
 	aa_diag_list_release(&list);
 
 	aa_diag_list_init(&list);
-	got = capture_stats(t, &list);
+	got = capture_stats(t, &list, AA_FORMAT_TEXT);
 	CHECK_STR(t, "statistics of nothing", "  0  total\n", got);
+	free(got);
+	got = capture_stats(t, &list, AA_FORMAT_JSON);
+	CHECK_STR(t, "statistics of nothing as JSON", "[]\n", got);
 	free(got);
 }
 
@@ -382,6 +416,8 @@ static void test_github(struct check *t)
 	add(&list, aa_rules[0], "d, x:y/a%.py", 3, 5, 3, 9, "100% sure\r\nnext: a,b", NULL, NULL, 0, 0, 0);
 	add(&list, aa_rules[0], PKG_PATH, 5, 3, 7, 2, "spans lines", NULL, NULL, 0, 0, 0);
 	add(&list, aa_rules[1], "../../../outside.py", 1, 1, 1, 1, "cannot decode", NULL, NULL, 0, 0, 0);
+	/* Control characters other than CR and LF (GitHub's own %0D, %0A) are shown as \xHH. */
+	add(&list, aa_rules[1], "z\x1b[31m\x7f\xc2\x85.py", 1, 1, 1, 1, "bell\x07\ttab\xff", NULL, NULL, 0, 0, 0);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_GITHUB);
 	char *got = capture(t, aa_emit, &list, &opts);
 	CHECK_STR(t, "GitHub output",
@@ -389,7 +425,9 @@ static void test_github(struct check *t)
 		  "title=AA001 syntax-error::100%25 sure%0D%0Anext: a,b\n"
 		  "::error file=src/" PKG_PATH ",line=5,endLine=7,title=AA001 syntax-error::spans lines\n"
 		  "::error file=../../../outside.py,line=1,col=1,endLine=1,endColumn=1,"
-		  "title=AA002 unreadable-file::cannot decode\n", got);
+		  "title=AA002 unreadable-file::cannot decode\n"
+		  "::error file=src/z\\x1b[31m\\x7f\\xc2\\x85.py,line=1,col=1,endLine=1,endColumn=1,"
+		  "title=AA002 unreadable-file::bell\\x07\\x09tab\\xff\n", got);
 	free(got);
 	aa_diag_list_release(&list);
 }
@@ -583,6 +621,37 @@ static void test_sarif(struct check *t)
 	aa_diag_list_release(&list);
 }
 
+/* driver.rules lists the selected rules (and any rule a finding names), in registry order;
+ * ruleIndex points into that list. */
+static void test_sarif_selection(struct check *t)
+{
+	bool *selected = aa_xcalloc(aa_rules_count, sizeof(bool));
+	selected[2] = selected[5] = true;
+	struct aa_diag_list list;
+	aa_diag_list_init(&list);
+	add(&list, aa_rules[5], "a.py", 1, 1, 1, 2, "selected", NULL, NULL, 0, 0, 0);
+	add(&list, aa_rules[0], "b.py", 1, 1, 1, 2, "not selected", NULL, NULL, 0, 0, 0);
+	aa_diag_list_sort(&list);
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_SARIF);
+	opts.rules_selected = selected;
+	char *got = capture(t, aa_emit, &list, &opts);
+	cJSON *root = cJSON_Parse(got);
+	const cJSON *run = path_get(root, "runs.0");
+	const cJSON *rules = path_get(run, "tool.driver.rules");
+	CHECK(t, cJSON_GetArraySize(rules) == 3, "driver.rules has %d rules, expected 3", cJSON_GetArraySize(rules));
+	CHECK_PATH_STR(t, rules, "0.id", aa_rules[0]->code);
+	CHECK_PATH_STR(t, rules, "1.id", aa_rules[2]->code);
+	CHECK_PATH_STR(t, rules, "2.id", aa_rules[5]->code);
+	CHECK_PATH_STR(t, run, "results.0.ruleId", aa_rules[5]->code);
+	CHECK(t, path_num(run, "results.0.ruleIndex") == 2, "ruleIndex of a selected rule's result");
+	CHECK_PATH_STR(t, run, "results.1.ruleId", aa_rules[0]->code);
+	CHECK(t, path_num(run, "results.1.ruleIndex") == 0, "ruleIndex of an unselected rule's result");
+	cJSON_Delete(root);
+	free(got);
+	aa_diag_list_release(&list);
+	free(selected);
+}
+
 /* ---- rule documentation ------------------------------------------------------------ */
 
 static const struct aa_target fake_targets[] = {
@@ -595,6 +664,7 @@ static const struct aa_rule fake_rule = {
 	.code = "AA999",
 	.name = "fake-rule",
 	.default_on = false,
+	.severity = AA_SEVERITY_WARNING,
 	.summary = "A rule made up for this test",
 	.equivalents = fake_equivalents,
 	.targets = fake_targets,
@@ -642,8 +712,8 @@ static void test_ruledoc(struct check *t)
 		  "\n"
 		  "To suppress a finding, end the line where it is anchored with `# noqa: AA999` or "
 		  "`# noqa: fake-rule`, or with an equivalent code (`ASYNC251`, `ASYNC999`). A bare `# noqa` "
-		  "suppresses every finding on its line, and `# async-analyzer: noqa` on a line of its own "
-		  "suppresses the whole file. flake8 reads `# noqa: fake-rule` as a blanket `# noqa` (its codes "
+		  "suppresses every finding on its line; on a line of its own, `# async-analyzer: noqa: AA999` "
+		  "suppresses the rule in the whole file and `# async-analyzer: noqa` every rule. flake8 reads `# noqa: fake-rule` as a blanket `# noqa` (its codes "
 		  "are letters followed by digits), hiding its own findings on that line too: prefer "
 		  "`# noqa: AA999` where flake8 also runs. Ruff's RUF100 (unused noqa) removes codes it does not "
 		  "know, `AA999` included, unless its configuration sets `lint.external = [\"AA\"]`.\n"
@@ -659,7 +729,10 @@ static void test_ruledoc(struct check *t)
 		  "## Default\n"
 		  "\n"
 		  "Opt-in: AA999 runs only when selected by its exact code (`--select AA999`), its name "
-		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n", md);
+		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n"
+		  "\n"
+		  "Severity: warning (conditional or likely: it stalls, leaks or loses work in the circumstances the "
+		  "page describes). Text output, JSON `severity`, SARIF `level` and GitHub annotations carry it.\n", md);
 	free(md);
 
 	char *text = aa_ruledoc_text(&fake_rule);
@@ -689,8 +762,8 @@ static void test_ruledoc(struct check *t)
 		  "\n"
 		  "To suppress a finding, end the line where it is anchored with `# noqa: AA999` or "
 		  "`# noqa: fake-rule`, or with an equivalent code (`ASYNC251`, `ASYNC999`). A bare `# noqa` "
-		  "suppresses every finding on its line, and `# async-analyzer: noqa` on a line of its own "
-		  "suppresses the whole file. flake8 reads `# noqa: fake-rule` as a blanket `# noqa` (its codes "
+		  "suppresses every finding on its line; on a line of its own, `# async-analyzer: noqa: AA999` "
+		  "suppresses the rule in the whole file and `# async-analyzer: noqa` every rule. flake8 reads `# noqa: fake-rule` as a blanket `# noqa` (its codes "
 		  "are letters followed by digits), hiding its own findings on that line too: prefer "
 		  "`# noqa: AA999` where flake8 also runs. Ruff's RUF100 (unused noqa) removes codes it does not "
 		  "know, `AA999` included, unless its configuration sets `lint.external = [\"AA\"]`.\n"
@@ -706,7 +779,10 @@ static void test_ruledoc(struct check *t)
 		  "Default:\n"
 		  "\n"
 		  "Opt-in: AA999 runs only when selected by its exact code (`--select AA999`), its name "
-		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n", text);
+		  "(`fake-rule`) or `ALL`; a prefix such as `AA9` does not enable it.\n"
+		  "\n"
+		  "Severity: warning (conditional or likely: it stalls, leaks or loses work in the circumstances the "
+		  "page describes). Text output, JSON `severity`, SARIF `level` and GitHub annotations carry it.\n", text);
 	free(text);
 
 	/* Real rules: the fixed section order; a section is there exactly when its field is. */
@@ -810,7 +886,10 @@ static void test_write_failure(struct check *t)
 		CHECK(t, aa_emit(full, &list, &opts) == -1, "format %zu: a failed write must return -1", i);
 	}
 	clearerr(full);
-	CHECK(t, aa_emit_statistics(full, &list) == -1, "statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, &list, AA_FORMAT_TEXT) == -1, "statistics: a failed write must return -1");
+	clearerr(full);
+	CHECK(t, aa_emit_statistics(full, &list, AA_FORMAT_JSON) == -1,
+	      "JSON statistics: a failed write must return -1");
 	fclose(full); /* fails too, by design of /dev/full */
 	aa_diag_list_release(&list);
 }
@@ -849,6 +928,7 @@ int main(int argc, char **argv)
 	test_json(&t);
 	test_github(&t);
 	test_sarif(&t);
+	test_sarif_selection(&t);
 	test_ruledoc(&t);
 	test_helpers(&t);
 	test_write_failure(&t);

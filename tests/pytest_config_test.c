@@ -117,11 +117,11 @@ int main(void)
 	TOML(&t, "syntax error", "[tool.pytest.ini_options]\nasyncio_mode = \"auto\n",
 	     (struct expect){ -1, false, false, false, false, NULL });
 	TOML(&t, "empty", "", (struct expect){ 0, false, false, false, false, NULL });
-	/* A key before any table: the document's own pairs are read with an empty path
-	 * (this crashed, writing into the read-only empty buffer). */
-	TOML(&t, "key before any table", "0=0\n", (struct expect){ 0, false, false, false, false, NULL });
-	TOML(&t, "key before the pytest table",
-	     "line-length = 100\n[tool.pytest.ini_options]\nasyncio_mode = \"auto\"\n",
+	/* A key before any table: the path buffer is still the read-only empty string (this
+	 * crashed, writing into it). */
+	TOML(&t, "key before any table", "line-length = 100\n", (struct expect){ 0, false, false, false, false, NULL });
+	TOML(&t, "bare pair", "0=0", (struct expect){ 0, false, false, false, false, NULL });
+	TOML(&t, "root pair then section", "x = 1\n[tool.pytest.ini_options]\nasyncio_mode = \"auto\"\n",
 	     (struct expect){ 0, true, true, false, false, NULL });
 	TOML(&t, "top-level dotted key", "tool.pytest.ini_options.asyncio_mode = \"auto\"\n",
 	     (struct expect){ 0, true, true, false, false, NULL });

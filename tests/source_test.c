@@ -297,6 +297,27 @@ static void test_unknown_encoding(struct t *t)
 		    "unknown encoding 'Bogus_Enc.9'");
 }
 
+/* PEP 263 reads the declaration as ASCII: an encoding that does not read those bytes as
+ * themselves (UTF-16, UTF-32, EBCDIC) would turn the file into other text. */
+static void test_ascii_incompatible(struct t *t)
+{
+	/* An even length decodes to CJK text without an error. */
+	EXPECT_FAIL(t, "# coding: utf-16\nx = 12\n", AA_SOURCE_UNDECODABLE, 1, 1,
+		    "encoding problem: 'utf-16' is not ASCII-compatible");
+	EXPECT_FAIL(t, "# coding: utf-16\nx = 1\n", AA_SOURCE_UNDECODABLE, 1, 1,
+		    "encoding problem: 'utf-16' is not ASCII-compatible");
+	EXPECT_FAIL(t, "#!/usr/bin/env python\n# -*- coding: utf-32 -*-\nx = 1\n", AA_SOURCE_UNDECODABLE, 2, 1,
+		    "encoding problem: 'utf-32' is not ASCII-compatible");
+	EXPECT_FAIL(t, "# coding: cp037\nx = 1\n", AA_SOURCE_UNDECODABLE, 1, 1,
+		    "encoding problem: 'cp037' is not ASCII-compatible");
+	/* Text that is not ASCII on the declaration's lines is still fine. */
+	struct aa_source src;
+	struct aa_source_error err;
+	enum aa_source_status st = LOAD(t, "# caf\xe9 coding: latin-1 \xe9\nx = '\xe9'\n", &src, &err);
+	EXPECT_OK(t, st, &src, &err, "# caf\xc3\xa9 coding: latin-1 \xc3\xa9\nx = '\xc3\xa9'\n");
+	aa_source_release(&src);
+}
+
 static void test_nul(struct t *t)
 {
 	EXPECT_FAIL(t, "x = 1\nab\0c\n", AA_SOURCE_UNDECODABLE, 2, 3, "source contains NUL bytes");
@@ -539,6 +560,7 @@ int main(void)
 	test_cp1252(&t);
 	test_declaration_lines(&t);
 	test_unknown_encoding(&t);
+	test_ascii_incompatible(&t);
 	test_nul(&t);
 	test_invalid_utf8(&t);
 	test_line_ends(&t);

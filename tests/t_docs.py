@@ -46,7 +46,7 @@ def codes_for(source, code):
                        input=source, capture_output=True, text=True, cwd=ROOT)
     if p.returncode not in (0, 1):
         failures.append(f"{code}: analyzer exit {p.returncode} on the doc example: {p.stderr}")
-    return set(re.findall(r": (AA\d{3}) \[", p.stdout))
+    return set(re.findall(r": (?:error|warning|note): (AA\d{3}) \[", p.stdout))
 
 
 everything = subprocess.run([AA_BIN, "rule", "--all"], capture_output=True, text=True, check=True).stdout

@@ -29,7 +29,7 @@ AA_BIN = os.environ.get("AA_BIN", os.path.join(ROOT, "build", "async-analyzer"))
 AA_TEST_BIN = os.path.join(os.path.dirname(AA_BIN), "async-analyzer-testrules")
 TEST_ONLY_DIR = os.path.join(ROOT, "fixtures", "aa9")
 EXPECT_RE = re.compile(r"#\s*error:\s*((?:AA\d{3}(?:@\d+)?)(?:\s*,\s*AA\d{3}(?:@\d+)?)*)")
-FINDING_RE = re.compile(r"^(.*?):(\d+):(\d+): (AA\d{3}) ")
+FINDING_RE = re.compile(r"^(.*?):(\d+):(\d+): (?:error|warning|note): (AA\d{3}) ")
 
 
 def header_args(path):
@@ -45,7 +45,8 @@ def header_args(path):
 
 
 def expectations(path, display):
-    """{(display, line, code): column or None}"""
+    """{(display, line, code): column or None}; a code listed n times on a line expects n
+    findings there (key[3] counts them, through expected_counts)."""
     exp = {}
     with open(path, encoding="utf-8", errors="replace") as f:
         for lineno, line in enumerate(f, 1):
@@ -56,6 +57,7 @@ def expectations(path, display):
                 item = item.strip()
                 code, _, col = item.partition("@")
                 exp[(display, lineno, code)] = int(col) if col else None
+                COUNTS[(display, lineno, code)] = COUNTS.get((display, lineno, code), 0) + 1
     return exp
 
 
@@ -77,8 +79,17 @@ def run(paths, args, cwd):
     return found, None
 
 
+# How many findings each (display, line, code) expects; one unless the code is listed
+# again on the line. A line that reports the same code twice is a duplicate finding.
+COUNTS = {}
+
+
 def compare(name, exp, found):
     problems = []
+    for key, cols in sorted(found.items()):
+        if key in exp and len(cols) != COUNTS.get(key, 1):
+            problems.append(f"  count:      {key[0]}:{key[1]}: {key[2]} reported {len(cols)} times, "
+                            f"expected {COUNTS.get(key, 1)} (columns {cols})")
     for key, col in sorted(exp.items()):
         if key not in found:
             problems.append(f"  missing:    {key[0]}:{key[1]}: {key[2]}")
@@ -117,6 +128,7 @@ def main():
     count = 0
     for kind, path in collect(targets):
         count += 1
+        COUNTS.clear()
         if kind == "file":
             display = os.path.basename(path)
             exp = expectations(path, display)

@@ -13,7 +13,7 @@ import tokenize
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AA_BIN = os.environ.get("AA_BIN", os.path.join(ROOT, "build", "async-analyzer"))
-FINDING = re.compile(r"^.*?:(\d+):(\d+): (AA1\d\d) ")
+FINDING = re.compile(r"^.*?:(\d+):(\d+): (?:error|warning|note): (AA1\d\d) ")
 
 
 def to_sync(source):

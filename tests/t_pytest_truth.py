@@ -29,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AA_BIN = os.environ.get("AA_BIN", os.path.join(ROOT, "build", "async-analyzer"))
 FIXTURES = os.path.join(ROOT, "fixtures", "aa6")
 NOT_RUN = "async def function and no async plugin installed"
-FINDING_RE = re.compile(r"^(.*?):(\d+):(\d+): (AA60[12]) \[[^\]]*\] async (?:test|fixture) `([^`]+)`")
+FINDING_RE = re.compile(r"^(.*?):(\d+):(\d+): (?:error|warning|note): (AA60[12]) \[[^\]]*\] async (?:test|fixture) `([^`]+)`")
 
 # (project, file, test): skipped by pytest here, not reported on purpose.
 EXPECTED_MISSES = {

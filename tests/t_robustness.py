@@ -10,7 +10,7 @@ import sys
 import tempfile
 
 AA_BIN = os.environ["AA_BIN"]
-FINDING = re.compile(r"^(.*?):(\d+):(\d+): (AA\d{3}) ")
+FINDING = re.compile(r"^(.*?):(\d+):(\d+): (?:error|warning|note): (AA\d{3}) ")
 SLEEP = b"import time\nasync def f():\n    time.sleep(1)\n"
 failures = []
 

@@ -16,7 +16,8 @@ const char aa_cli_help[] =
 	"\n"
 	"Selecting rules:\n"
 	"  --select LIST          only these rules: codes (AA101), names (blocking-sleep), prefixes\n"
-	"                         (AA1: default-on rules under it), or ALL; comma-separated, repeatable\n"
+	"                         (AA1: default-on rules under it), or ALL; comma-separated, repeatable;\n"
+	"                         an empty list is an error\n"
 	"  --extend-select LIST   add rules to the selection (opt-in rules need their exact code)\n"
 	"  --ignore LIST          drop rules; the most specific selector wins whatever the order\n"
 	"  --blocking-call NAME   treat module.func (or module.Class.method, for tracked objects of\n"
@@ -26,26 +27,34 @@ const char aa_cli_help[] =
 	"  --exclude GLOB         skip matching paths (relative to the current directory; * stops at\n"
 	"                         '/', ** crosses it, a pattern without '/' matches any component);\n"
 	"                         applies to files named on the command line too; repeatable\n"
-	"  --stdin-filename PATH  read the source from standard input and report it as PATH\n"
+	"  --stdin-filename PATH  read the source from standard input and report it as PATH (no\n"
+	"                         other path, or '-')\n"
+	"  Symbolic links: one named here is followed; met while walking, a link to a file is\n"
+	"  listed, a link to a directory is followed only when it stays inside the root it was\n"
+	"  met under; a dangling link, a link loop or an unreadable directory is an AA002\n"
+	"  (docs/files.md).\n"
 	"\n"
 	"Output:\n"
 	"  --format FORMAT        text (default), json, sarif or github\n"
-	"  -o, --output FILE      write the report to FILE (atomically: whole or not at all)\n"
+	"  -o, --output FILE      write the report to FILE (a regular file is replaced atomically:\n"
+	"                         whole or not at all; a symlink, FIFO or device is written through)\n"
 	"  --color WHEN           auto (default: only on a terminal, and not when NO_COLOR is set),\n"
 	"                         always or never\n"
 	"  --statistics           print the number of findings per rule instead of the findings\n"
+	"                         (with --format json, as a JSON array)\n"
 	"  --exit-zero            exit 0 even when findings are reported (errors still exit 2)\n"
 	"\n"
 	"Running:\n"
 	"  -j, --jobs N           analyze with N threads (default: the number of online CPUs);\n"
-	"                         output is identical for any N\n"
+	"                         output is identical for any N; -j1 works as -j 1 (and -oFILE as\n"
+	"                         -o FILE)\n"
 	"  --timings              print the wall-clock time of each phase to standard error\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          print the version\n"
 	"\n"
 	"Suppressing: `# noqa`, `# noqa: AA101, blocking-sleep` (peers' equivalent codes such as\n"
-	"ASYNC251 work too) on the finding's line; `# async-analyzer: noqa` alone on a line skips\n"
-	"the file.\n"
+	"ASYNC251 work too) on the finding's line; alone on a line, `# async-analyzer: noqa: AA101`\n"
+	"suppresses those codes in the whole file and `# async-analyzer: noqa` skips the file.\n"
 	"\n"
 	"Exit status: 0 nothing reported, 1 findings reported, 2 usage, configuration or internal\n"
 	"error.\n";
@@ -57,9 +66,11 @@ static void push(struct aa_strlist *l, const char *s)
 	l->items[l->len] = NULL;
 }
 
-/* Splits "a,b , c" into the list; empty items are dropped. */
-static void push_split(struct aa_cli *cli, struct aa_strlist *l, const char *value)
+/* Splits "a,b , c" into the list; empty items are dropped. Returns how many items it
+ * added. */
+static size_t push_split(struct aa_cli *cli, struct aa_strlist *l, const char *value)
 {
+	size_t added = 0;
 	const char *p = value;
 	while (*p) {
 		while (*p == ',' || *p == ' ')
@@ -72,12 +83,15 @@ static void push_split(struct aa_cli *cli, struct aa_strlist *l, const char *val
 			AA_GROW(cli->owned, cli->owned_cap, cli->n_owned + 1);
 			cli->owned[cli->n_owned++] = item;
 			push(l, item);
+			added++;
 		}
 	}
+	return added;
 }
 
-/* Matches "--name VALUE" and "--name=VALUE". Returns 1 when matched (value set), 0 when
- * not this option, -1 when the value is missing. */
+/* Matches "--name VALUE" and "--name=VALUE"; a short option ("-j") also "-jVALUE", as
+ * getopt allows ("-j=VALUE" stays VALUE). Returns 1 when matched (value set), 0 when not
+ * this option, -1 when the value is missing. */
 static int option_value(const char *name, int argc, char **argv, int *i, const char **value)
 {
 	const char *arg = argv[*i];
@@ -86,6 +100,10 @@ static int option_value(const char *name, int argc, char **argv, int *i, const c
 		return 0;
 	if (arg[n] == '=') {
 		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] != '\0' && n == 2) {
+		*value = arg + n;
 		return 1;
 	}
 	if (arg[n] != '\0')
@@ -187,7 +205,11 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 		}
 		if (!strcmp(name, "--select")) {
 			cli->have_select = true;
-			push_split(cli, &cli->select, v);
+			/* An empty selection is almost surely a mistake (an unset variable). */
+			if (!push_split(cli, &cli->select, v)) {
+				*error = aa_xasprintf("--select '%s': expected a rule code, name, prefix or ALL", v);
+				return -1;
+			}
 		} else if (!strcmp(name, "--extend-select")) {
 			push_split(cli, &cli->extend_select, v);
 		} else if (!strcmp(name, "--ignore")) {
@@ -239,6 +261,12 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 				return -1;
 			}
 		}
+	}
+	/* Paths would be dropped silently; "-" alone names standard input too. */
+	if (cli->command == AA_CMD_CHECK && cli->stdin_filename && cli->paths.len &&
+	    !(cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"))) {
+		*error = aa_xstrdup("--stdin-filename reads standard input: remove the paths");
+		return -1;
 	}
 	if (cli->command == AA_CMD_RULE && !cli->rule_all && cli->rule_args.len == 0) {
 		*error = aa_xstrdup("rule: name a rule (AA101 or blocking-sleep) or use --all");

@@ -39,8 +39,11 @@ struct aa_cli {
 	size_t n_owned, owned_cap;
 };
 
-/* Parses argv (borrowed: must outlive cli). Returns 0, or -1 with *error (caller frees). */
+/* Parses argv (borrowed: must outlive cli) into cli, which need not be initialised.
+ * Returns 0, or -1 with *error (a message; caller frees). Release cli with
+ * aa_cli_release either way. Allocation failure exits (xalloc.h). */
 int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error);
+/* Frees the lists and owned strings (argv is the caller's). */
 void aa_cli_release(struct aa_cli *cli);
 
 /* The --help text. */

@@ -16,6 +16,7 @@
 #include "analyzer/base/xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,22 +38,45 @@ static void error(const char *fmt, const char *arg)
 	fputc('\n', stderr);
 }
 
+/* Prints r's page, after a separator unless it is the first. */
+static void print_page(const struct aa_rule *r, bool *first)
+{
+	char *doc = aa_ruledoc_markdown(r);
+	if (!*first)
+		fputs("\n---\n\n", stdout);
+	*first = false;
+	fputs(doc, stdout);
+	free(doc);
+}
+
+/* Prints the pages of the rules that honour a peer's code as their equivalent
+ * (`rule ASYNC251` is AA101's page); false when none does. */
+static bool print_equivalents(const char *peer, bool *first)
+{
+	bool found = false;
+	for (size_t i = 0; i < aa_rules_count; i++)
+		for (const char *const *e = aa_rules[i]->equivalents; e && *e; e++)
+			if (!strcasecmp(*e, peer)) {
+				print_page(aa_rules[i], first);
+				found = true;
+				break;
+			}
+	return found;
+}
+
 static int cmd_rule(const struct aa_cli *cli)
 {
 	int status = EXIT_CLEAN;
+	bool first = true;
 	size_t n = cli->rule_all ? aa_rules_count : cli->rule_args.len;
 	for (size_t i = 0; i < n; i++) {
 		const struct aa_rule *r = cli->rule_all ? aa_rules[i] : aa_rule_find(cli->rule_args.items[i]);
-		if (!r) {
+		if (r)
+			print_page(r, &first);
+		else if (!print_equivalents(cli->rule_args.items[i], &first)) {
 			error("unknown rule '%s' (see `async-analyzer rule --all`)", cli->rule_args.items[i]);
 			status = EXIT_ERROR;
-			continue;
 		}
-		char *doc = aa_ruledoc_markdown(r);
-		if (i)
-			fputs("\n---\n\n", stdout);
-		fputs(doc, stdout);
-		free(doc);
 	}
 	return status;
 }
@@ -112,30 +137,71 @@ static int read_stdin(char **data, size_t *len)
 	return 0;
 }
 
-/* Writes the report to path atomically: a temporary file beside it, then rename. */
+static void error_errno(const char *what, const char *path, int errnum)
+{
+	fprintf(stderr, "async-analyzer: error: %s '%s': %s\n", what, path, strerror(errnum));
+}
+
+/* Writes the report to f; returns 0, or -1 with errno saying why when a write failed.
+ * Closes f either way. */
+static int write_report(FILE *f, const struct aa_diag_list *diags, const struct aa_emit_opts *opts, bool statistics)
+{
+	int rc = statistics ? aa_emit_statistics(f, diags, opts->format) : aa_emit(f, diags, opts);
+	int err = errno;
+	if (fflush(f) != 0 || ferror(f)) {
+		rc = -1;
+		err = errno;
+	}
+	if (fclose(f) != 0 && rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	errno = err;
+	return rc;
+}
+
+/*
+ * Writes the report to path. A regular file (or none yet) is replaced atomically: a
+ * temporary file beside it, then rename, so a reader sees the old report or the new
+ * one, never half of one. Anything else at path (a symbolic link, a FIFO, a character
+ * device such as /dev/null or /dev/stdout) is opened and written through, as a shell
+ * redirection does: a rename would swap it for a regular file (as root, replacing the
+ * system's /dev/null). Failures say why (strerror).
+ */
 static int emit_to_file(const char *path, const struct aa_diag_list *diags, const struct aa_emit_opts *opts,
 			bool statistics)
 {
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, 0666);
+		FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!f) {
+			int err = errno;
+			if (fd >= 0)
+				close(fd);
+			error_errno("cannot write", path, err);
+			return -1;
+		}
+		if (write_report(f, diags, opts, statistics) != 0) {
+			error_errno("cannot write", path, errno);
+			return -1;
+		}
+		return 0;
+	}
 	char *tmp = aa_xasprintf("%s.tmpXXXXXX", path);
 	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		error("cannot write '%s'", path);
-		free(tmp);
-		return -1;
-	}
-	FILE *f = fdopen(fd, "w");
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
-		close(fd);
-		unlink(tmp);
+		int err = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		free(tmp);
-		error("cannot write '%s'", path);
+		error_errno("cannot write", path, err);
 		return -1;
 	}
-	int rc = statistics ? aa_emit_statistics(f, diags) : aa_emit(f, diags, opts);
-	if (fflush(f) != 0 || ferror(f))
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
+	int rc = write_report(f, diags, opts, statistics);
 	if (rc == 0) {
 		/* mkstemp creates 0600; a report is an ordinary file. */
 		mode_t mask = umask(0);
@@ -144,8 +210,9 @@ static int emit_to_file(const char *path, const struct aa_diag_list *diags, cons
 			rc = -1;
 	}
 	if (rc != 0) {
+		int err = errno;
 		unlink(tmp);
-		error("cannot write '%s'", path);
+		error_errno("cannot write", path, err);
 	}
 	free(tmp);
 	return rc;
@@ -213,12 +280,12 @@ static int cmd_check(const struct aa_cli *cli)
 		free(enabled);
 		return EXIT_ERROR;
 	}
-	free(enabled);
 
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd))) {
 		error("cannot determine the current directory: %s", strerror(errno));
 		aa_engine_release(&engine);
+		free(enabled);
 		return EXIT_ERROR;
 	}
 
@@ -283,15 +350,18 @@ static int cmd_check(const struct aa_cli *cli)
 		.cwd = cwd,
 		.srcroot = srcroot,
 		.execution_successful = status != EXIT_ERROR,
+		.rules_selected = enabled,
 	};
 	int emit_rc;
 	if (cli->output)
 		emit_rc = emit_to_file(cli->output, &result.diags, &opts, cli->statistics);
 	else
-		emit_rc = cli->statistics ? aa_emit_statistics(stdout, &result.diags) : aa_emit(stdout, &result.diags, &opts);
+		emit_rc = cli->statistics ? aa_emit_statistics(stdout, &result.diags, opts.format)
+					  : aa_emit(stdout, &result.diags, &opts);
 	if (emit_rc != 0)
 		status = EXIT_ERROR;
-	if (cli->format == AA_FORMAT_TEXT && !cli->statistics)
+	/* No summary of a report that was not written. */
+	if (cli->format == AA_FORMAT_TEXT && !cli->statistics && emit_rc == 0)
 		print_summary(&result.diags, n_files);
 	if (cli->timings)
 		print_timings(&result, n_files, discovery_secs, modmap_secs, aa_run_now() - t_output,
@@ -299,6 +369,7 @@ static int cmd_check(const struct aa_cli *cli)
 	if (status != EXIT_ERROR && result.diags.len && !cli->exit_zero)
 		status = EXIT_FINDINGS;
 	free(srcroot);
+	free(enabled);
 	aa_diag_list_release(&result.diags);
 	aa_engine_release(&engine);
 	return status;

@@ -28,8 +28,9 @@ struct aa_selection {
 	size_t n_preset;
 };
 
-/* Fills enabled[aa_rules_count]. Returns 0, or -1 with *error (caller frees) naming the
- * first unknown selector. */
+/* Fills enabled[aa_rules_count] (one entry per aa_rules[], in its order). Returns 0, or
+ * -1 with *error (a message; caller frees) naming the first unknown selector; enabled
+ * is then untouched. sel and its strings are borrowed for the call. */
 int aa_select_resolve(const struct aa_selection *sel, bool *enabled, char **error);
 
 #endif

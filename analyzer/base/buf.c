@@ -81,3 +81,10 @@ void aa_buf_reset(struct aa_buf *buf)
 	if (buf->cap)
 		buf->data[0] = '\0';
 }
+
+void aa_buf_setlen(struct aa_buf *buf, size_t len)
+{
+	buf->len = len;
+	if (buf->cap)
+		buf->data[len] = '\0';
+}

@@ -19,15 +19,27 @@ struct aa_buf {
 
 #define AA_BUF_INIT { (char *)"", 0, 0 }
 
+/* Makes buf empty, as AA_BUF_INIT does. Whatever buf held is not freed: call it on a
+ * new buffer, aa_buf_release on a used one. */
 void aa_buf_init(struct aa_buf *buf);
 /* Frees the storage and leaves buf empty and reusable. */
 void aa_buf_release(struct aa_buf *buf);
-/* Returns the string; the caller frees it with free(). buf is left empty. */
+/* Returns the string, NUL-terminated (a fresh "" when buf owned nothing); the caller
+ * frees it with free(). buf is left empty. */
 char *aa_buf_detach(struct aa_buf *buf);
+
+/* Appends: data[0..len) (any bytes; data must not point into buf, which may move), the
+ * NUL-terminated s, the byte c, or printf's output for fmt (up to a NUL it prints).
+ * buf's data pointer may change; earlier pointers into it are then invalid. */
 void aa_buf_add(struct aa_buf *buf, const char *data, size_t len);
 void aa_buf_adds(struct aa_buf *buf, const char *s);
 void aa_buf_addc(struct aa_buf *buf, char c);
 void aa_buf_addf(struct aa_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Empties buf and keeps its storage for reuse. */
 void aa_buf_reset(struct aa_buf *buf);
+/* Cuts buf to its first len bytes (len <= buf->len), keeping the NUL invariant; safe on
+ * an empty buffer, whose static "" is never written (git's strbuf_setlen). */
+void aa_buf_setlen(struct aa_buf *buf, size_t len);
 
 #endif

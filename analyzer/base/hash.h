@@ -17,7 +17,7 @@
  * times per run. */
 uint64_t aa_hash_bytes(const void *data, size_t len, uint64_t seed);
 
-/* aa_hash_bytes of a NUL-terminated string (the NUL excluded), seed 0. */
+/* aa_hash_bytes of a NUL-terminated string s (not NULL; the NUL excluded), seed 0. */
 uint64_t aa_hash_str(const char *s);
 
 #endif

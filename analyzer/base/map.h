@@ -48,10 +48,11 @@ struct aa_map {
 /* The key data[0..len) in namespace ns. data must not be NULL (even when len is 0) and
  * len must fit in 32 bits. The key borrows data. */
 struct aa_map_key aa_map_key(const char *data, size_t len, uint32_t ns);
-/* aa_map_key(s, strlen(s), 0). */
+/* aa_map_key(s, strlen(s), 0); s is NUL-terminated, not NULL. */
 struct aa_map_key aa_map_key_str(const char *s);
 
-/* The value stored under key, or AA_MAP_NONE. */
+/* The value stored under key, or AA_MAP_NONE. m is initialised (AA_MAP_INIT) and key
+ * made by aa_map_key or aa_map_key_str. */
 uint32_t aa_map_get(const struct aa_map *m, const struct aa_map_key *key);
 
 /* Stores value (not AA_MAP_NONE) under key unless key is already there: the first put

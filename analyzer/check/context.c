@@ -1,5 +1,6 @@
 #include "analyzer/check/ctx_impl.h"
 #include "analyzer/base/xalloc.h"
+#include "analyzer/facts/bindings.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/node.h"
 
@@ -67,6 +68,16 @@ const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call)
 	return aa_summarizer_callee(&ctx->facts, call);
 }
 
+const char *aa_ctx_function_called(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn) || (ts_node_symbol(fn) != s->identifier && ts_node_symbol(fn) != s->attribute))
+		return NULL;
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	return c->kind == AA_CALLEE_FUNCTION ? c->qualname : NULL;
+}
+
 const struct aa_target *aa_ctx_match_call(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
 					  const struct aa_callee **callee_out)
 {
@@ -99,6 +110,16 @@ TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymb
 			     TSNode *child)
 {
 	return aa_node_parent_unparen(aa_ctx_syms(ctx), ctx->facts.walk, node, also, n_also, child);
+}
+
+TSNode aa_ctx_try_around(const struct aa_ctx *ctx, TSNode node, bool classes)
+{
+	return aa_node_try_around(aa_ctx_syms(ctx), ctx->facts.walk, node, classes);
+}
+
+TSNode aa_ctx_enclosing_for(const struct aa_ctx *ctx, TSNode fn_def, TSNode node)
+{
+	return aa_bindings_enclosing_for(ctx->model, ctx->facts.walk, fn_def, node);
 }
 
 bool aa_ctx_rule_enabled(const struct aa_ctx *ctx, const struct aa_rule *rule)
@@ -169,6 +190,24 @@ void *aa_ctx_record(struct aa_ctx *ctx, const struct aa_crossfile *cf)
 		return r->data;
 	}
 	return NULL;
+}
+
+void **aa_ctx_file_memo(struct aa_ctx *ctx, const struct aa_rule *rule, void (*free_fn)(void *))
+{
+	if (!ctx->memos)
+		ctx->memos = aa_xcalloc(aa_rules_count, sizeof(*ctx->memos));
+	struct aa_ctx_memo *m = &ctx->memos[aa_rule_index(rule)];
+	m->free_fn = free_fn;
+	return &m->data;
+}
+
+void aa_ctx_release_memos(struct aa_ctx *ctx)
+{
+	for (size_t i = 0; ctx->memos && i < aa_rules_count; i++)
+		if (ctx->memos[i].data)
+			ctx->memos[i].free_fn(ctx->memos[i].data);
+	free(ctx->memos);
+	ctx->memos = NULL;
 }
 
 struct aa_summary *aa_ctx_summary(struct aa_ctx *ctx)

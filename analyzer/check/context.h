@@ -2,7 +2,11 @@
  * context.h: what a rule's check() may ask and do. Rules ask questions; they do not
  * resolve names themselves (the model does, analyzer/facts/model.h, and the questions
  * below ask it). A context is per file and per worker thread; everything it returns is
- * valid until the check returns unless stated otherwise.
+ * owned by it (or by the model, the source, the tree) and valid until the check returns
+ * unless stated otherwise. Nodes passed are nodes of the current file's trees and not
+ * null, and strings NUL-terminated, unless stated otherwise; rules passed are the
+ * registry's. Allocation failure exits (analyzer/base/xalloc.h): no function here fails
+ * otherwise.
  */
 #ifndef AA_CONTEXT_H
 #define AA_CONTEXT_H
@@ -53,12 +57,19 @@ bool aa_ctx_text_is(const struct aa_ctx *ctx, TSNode node, const char *s);
 /* --- resolution ------------------------------------------------------------------ */
 
 /* Resolves what a `call` node calls. Memoised for the current node, so several rules
- * asking about the same call cost one resolution. */
+ * asking about the same call cost one resolution. Never NULL (AA_CALLEE_UNKNOWN when
+ * the file cannot say); valid until the next aa_ctx_callee. */
 const struct aa_callee *aa_ctx_callee(struct aa_ctx *ctx, TSNode call);
 
+/* The qualified name of the module-level function call (a `call` node) calls
+ * ("asyncio.Queue": an AA_CALLEE_FUNCTION of aa_ctx_callee), when its function is
+ * written as a name or an attribute (`Queue()`, `asyncio.Queue()`; not `(Queue)()` nor
+ * `make()()`); else NULL. Owned by the model. */
+const char *aa_ctx_function_called(struct aa_ctx *ctx, TSNode call);
+
 /* What calling fn (a name or attribute: the `fetch` of `map(fetch, urls)`) would call,
- * resolved as aa_ctx_callee resolves a call's function (analyzer/facts/callee.h). Not
- * memoised. */
+ * resolved as aa_ctx_callee resolves a call's function (analyzer/facts/callee.h), into
+ * *out (its strings and nodes borrowed from the model and the tree). Not memoised. */
 void aa_ctx_callee_of(struct aa_ctx *ctx, TSNode fn, struct aa_callee *out);
 
 /* True when rule is enabled in this run. */
@@ -76,12 +87,14 @@ const struct aa_target *aa_ctx_match_call(struct aa_ctx *ctx, const struct aa_ru
 /* The file imports this module (or one under it) anywhere. */
 bool aa_ctx_imports(const struct aa_ctx *ctx, const char *module);
 
-/* Additional blocking calls configured by the user (--blocking-call), NULL-terminated. */
+/* Additional blocking calls configured by the user (--blocking-call), NULL-terminated,
+ * or NULL when there are none; borrowed from the run's configuration. */
 const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
 
 /* node's parent, like ts_node_parent but from the walker's stack when node is the node
  * being checked or one of its ancestors (tree-sitter's ts_node_parent descends from the
- * root every time). */
+ * root every time): climbing from the checked node to the root this way costs
+ * O(depth log depth). */
 TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
 
 /* node's nearest ancestor that is neither a parenthesized_expression nor of a kind in
@@ -90,8 +103,28 @@ TSNode aa_ctx_parent(const struct aa_ctx *ctx, TSNode node);
 TSNode aa_ctx_parent_unparen(const struct aa_ctx *ctx, TSNode node, const TSSymbol *also, size_t n_also,
 			     TSNode *child);
 
+/* The nearest try_statement whose body holds node, in node's function (and class, when
+ * classes is true): aa_node_try_around (parsers/python/node.h), its parents found as
+ * aa_ctx_parent finds them. A null node when there is none. */
+TSNode aa_ctx_try_around(const struct aa_ctx *ctx, TSNode node, bool classes);
+
+/* The innermost `for` statement between node and fn_def whose body holds node
+ * (analyzer/facts/bindings.h's aa_bindings_enclosing_for), found from the walker's
+ * stack: node is the node being checked or one of its ancestors. */
+TSNode aa_ctx_enclosing_for(const struct aa_ctx *ctx, TSNode fn_def, TSNode node);
+
 /* True when call is the operand of `await` (through parentheses). */
 bool aa_call_is_awaited(const struct aa_ctx *ctx, TSNode call);
+
+/* --- a rule's memo for the file --------------------------------------------------- */
+
+/* Where rule keeps what it computes once per file for its later checks of the same file
+ * (an index of the file's text, say): the slot holds NULL on the rule's first call in a
+ * file, and whatever the rule stores there is freed with free_fn (the same on every
+ * call) when the file's checks are done. Per file and worker thread, like the context.
+ * A check that would otherwise search the whole file each time it runs keeps the file
+ * linear this way. */
+void **aa_ctx_file_memo(struct aa_ctx *ctx, const struct aa_rule *rule, void (*free_fn)(void *));
 
 /* --- arguments ------------------------------------------------------------------- */
 
@@ -105,8 +138,9 @@ int aa_call_positional_count(const struct aa_ctx *ctx, TSNode call);
 /* --- reporting ------------------------------------------------------------------- */
 
 /* Reports a finding of rule anchored at node (its start is the anchor, its span the
- * underline), unless a noqa comment on the anchor's line suppresses it. The message is
- * formatted with printf syntax. */
+ * underline), unless rule is disabled or a noqa comment on the anchor's line
+ * suppresses it (aa_noqa_push, the one suppression point). The message is formatted
+ * with printf syntax into a copy the finding owns. */
 void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -132,14 +166,15 @@ bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
  * be reported when the call's callee, resolved across the project, satisfies cond. Used
  * for callees the file alone cannot decide (imported project functions, methods through
  * `self`, `cls`, `super()` and receivers whose class is known). message is the complete
- * message (taken over). */
+ * message (malloc'd, taken over). Call it only after aa_ctx_defer_begin() said true. */
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
 		  const struct aa_ref *ref, char *message);
 
 /* --- what cross-file analyses record (rule.h's struct aa_crossfile) ----------------- */
 
 /* The record of analysis cf in the summary being built, made with cf->new_record on
- * first use; NULL when no summary is being built or no enabled rule runs cf. */
+ * first use; NULL when no summary is being built or no enabled rule runs cf. Owned by
+ * the summary (cf->free_record frees it with it). */
 void *aa_ctx_record(struct aa_ctx *ctx, const struct aa_crossfile *cf);
 
 /* The summary being built (its arena interns a record's strings, summary.h), or NULL. */
@@ -150,7 +185,8 @@ struct aa_summary *aa_ctx_summary(struct aa_ctx *ctx);
 uint32_t aa_ctx_summary_function(const struct aa_ctx *ctx, bool *in_lambda);
 
 /* How the index will name call's callee (or the callable fn), when it may be project
- * code (analyzer/facts/summarize.h); false without a summary. Strings owned by it. */
+ * code (analyzer/facts/summarize.h): true and *out filled (strings owned by the
+ * summary), else false (also without a summary) and *out untouched. */
 bool aa_ctx_ref(struct aa_ctx *ctx, TSNode call, struct aa_ref *out);
 bool aa_ctx_ref_fn(struct aa_ctx *ctx, TSNode fn, struct aa_ref *out);
 
@@ -165,7 +201,8 @@ bool aa_ctx_self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t l
 /* `receiver.name()` is such a call: receiver is an identifier, the method's `self`. */
 bool aa_ctx_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len);
 
-/* node's span, and a copy of its first line (caller frees). */
+/* node's span, and a copy of its first line without the line end (caller frees with
+ * free()). */
 struct aa_span aa_ctx_span(const struct aa_ctx *ctx, TSNode node);
 char *aa_ctx_line(const struct aa_ctx *ctx, TSNode node);
 

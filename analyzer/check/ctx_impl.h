@@ -30,10 +30,20 @@ struct aa_ctx {
 	/* Its facts: the current scope and walker position, the callee and reference memos,
 	 * and the summary being built (NULL when none). Owned. */
 	struct aa_summarizer facts;
+	/* The rules' file memos (aa_ctx_file_memo), indexed like aa_rules[]; NULL until a
+	 * rule asks. Owned; freed by aa_ctx_release_memos. */
+	struct aa_ctx_memo {
+		void *data;
+		void (*free_fn)(void *);
+	} *memos;
 };
 
-/* Appends a finding of rule at [start_byte, end_byte) with message (taken over), unless
- * rule is disabled or suppression drops it (aa_noqa_push). */
+/* Frees the rules' file memos; the context may be used for another file afterwards. */
+void aa_ctx_release_memos(struct aa_ctx *ctx);
+
+/* Appends a finding of rule at [start_byte, end_byte) of the file with message
+ * (malloc'd, taken over: freed when the finding is dropped), unless rule is disabled or
+ * suppression drops it (aa_noqa_push). Allocation failure exits. */
 void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_byte, uint32_t end_byte,
 		 char *message);
 

@@ -5,6 +5,8 @@
  * that emitters never re-read files and findings outlive the per-file parse. Positions
  * are 1-based; columns count Unicode code points (SARIF columnKind unicodeCodePoints);
  * end positions are exclusive of the last column (end_col is one past the span).
+ * Allocation failure exits (xalloc.h). A list has one owner at a time (no locking: each
+ * worker fills its own, the engine merges them).
  */
 #ifndef AA_DIAG_H
 #define AA_DIAG_H
@@ -43,17 +45,21 @@ struct aa_diag_list {
 	size_t len, cap;
 };
 
+/* Makes list empty; allocates nothing (whatever list held is not freed). */
 void aa_diag_list_init(struct aa_diag_list *list);
-/* Frees every finding and the array. */
+/* Frees every finding and the array, and leaves list empty and reusable. */
 void aa_diag_list_release(struct aa_diag_list *list);
-/* Appends a finding; the list takes ownership of d's members (d is copied by value). */
+/* Appends a finding; the list takes ownership of d's members (d is copied by value:
+ * the caller must not free them, nor use *d as an owner again). Checks nothing:
+ * findings reach a list through aa_noqa_push (noqa.h), the one suppression point. */
 void aa_diag_list_push(struct aa_diag_list *list, struct aa_diag *d);
-/* Moves every finding of src to the end of dst; src is left empty. */
+/* Moves every finding of src to the end of dst; src is left empty. dst and src are
+ * distinct. */
 void aa_diag_list_take(struct aa_diag_list *dst, struct aa_diag_list *src);
 /* Sorts by (path, line, col, end_line, end_col, code, message): a total order, so output
  * is byte-identical whatever the thread count. */
 void aa_diag_list_sort(struct aa_diag_list *list);
-/* Frees one finding's members (not d itself). */
+/* Frees one finding's members (not d itself) and zeroes it: releasing it again is safe. */
 void aa_diag_release(struct aa_diag *d);
 
 #endif

@@ -21,19 +21,21 @@ struct aa_link;
 /* The project index of the run (borrowed). */
 struct aa_index *aa_link_index(const struct aa_link *link);
 
-/* The summaries, by file (aa_link_summary may be NULL: a file not parsed). */
+/* The summaries, by file (file below aa_link_count; aa_link_summary may be NULL: a
+ * file not parsed). Owned by the engine. */
 size_t aa_link_count(const struct aa_link *link);
 const struct aa_summary *aa_link_summary(const struct aa_link *link, size_t file);
 
 /* The analysis's own record of file's summary (what its summarize hook recorded), or
- * NULL when it recorded nothing there. */
+ * NULL when it recorded nothing there. Owned by the summary: read it, do not free it. */
 void *aa_link_record(const struct aa_link *link, size_t file);
 
 /* True when rule is enabled in this run (an analysis may serve several rules). */
 bool aa_link_rule_enabled(const struct aa_link *link, const struct aa_rule *rule);
 
-/* A finding of rule anchored at span in file, with message (taken over) and a copy of
- * source_line (may be NULL); add related locations, then aa_link_report it. */
+/* A finding of rule anchored at span in file, with message (malloc'd, taken over) and
+ * a copy of source_line (may be NULL); add related locations (diag.h), then
+ * aa_link_report it, which takes what it owns. Allocation failure exits. */
 struct aa_diag aa_link_finding(const struct aa_link *link, size_t file, const struct aa_rule *rule,
 			       struct aa_span span, char *message, const char *source_line);
 

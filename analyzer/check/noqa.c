@@ -14,6 +14,7 @@ void aa_noqa_init(struct aa_noqa *noqa)
 void aa_noqa_release(struct aa_noqa *noqa)
 {
 	free(noqa->lines);
+	free(noqa->file_codes);
 	free(noqa->codes);
 	free(noqa->text);
 	aa_noqa_init(noqa);
@@ -29,16 +30,12 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *p, const char *end)
+/* Reads the codes of a directive, p[0..end) (after its ':'), into l: they are appended
+ * to noqa->codes and l counts them. */
+static void read_codes(struct aa_noqa *noqa, struct aa_noqa_line *l, const char *p, const char *end)
 {
-	AA_GROW(noqa->lines, noqa->lines_cap, noqa->n_lines + 1);
-	struct aa_noqa_line *l = &noqa->lines[noqa->n_lines++];
-	l->line = line;
-	l->all = all;
 	l->first_code = (uint32_t)noqa->n_codes;
 	l->n_codes = 0;
-	if (all)
-		return;
 	while (p < end) {
 		while (p < end && (is_space(*p) || *p == ','))
 			p++;
@@ -57,6 +54,19 @@ static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *
 		if (p < end && !is_space(*p) && *p != ',')
 			break;
 	}
+}
+
+static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *p, const char *end)
+{
+	AA_GROW(noqa->lines, noqa->lines_cap, noqa->n_lines + 1);
+	struct aa_noqa_line *l = &noqa->lines[noqa->n_lines++];
+	l->line = line;
+	l->all = all;
+	l->first_code = (uint32_t)noqa->n_codes;
+	l->n_codes = 0;
+	if (all)
+		return;
+	read_codes(noqa, l, p, end);
 	if (!l->n_codes)
 		l->all = true;
 }
@@ -77,6 +87,17 @@ void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, u
 			if (q == end) {
 				noqa->whole_file = true;
 				return;
+			}
+			/* File-wide codes, as `# ruff: noqa: F401` reads. Without a code it is no
+			 * directive (Ruff warns): the bare form above is the whole file. A later
+			 * '#' of the comment may still hold a line directive (below). */
+			if (*q == ':') {
+				struct aa_noqa_line l = { 0, false, 0, 0 };
+				read_codes(noqa, &l, q + 1, end);
+				if (l.n_codes) {
+					AA_GROW(noqa->file_codes, noqa->file_codes_cap, noqa->n_file_codes + 1);
+					noqa->file_codes[noqa->n_file_codes++] = l;
+				}
 			}
 		}
 	}
@@ -105,10 +126,27 @@ static bool code_matches(const struct aa_noqa *noqa, const struct aa_noqa_code *
 	return n == c->len && !strncasecmp(noqa->text + c->start, s, n);
 }
 
+/* Whether a directive's codes name rule (its code, its name or a peer's equivalent). */
+static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_line *l, const struct aa_rule *rule)
+{
+	for (uint32_t k = 0; k < l->n_codes; k++) {
+		const struct aa_noqa_code *c = &noqa->codes[l->first_code + k];
+		if (code_matches(noqa, c, rule->code) || code_matches(noqa, c, rule->name))
+			return true;
+		for (const char *const *e = rule->equivalents; e && *e; e++)
+			if (code_matches(noqa, c, *e))
+				return true;
+	}
+	return false;
+}
+
 bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
 {
 	if (noqa->whole_file)
 		return true;
+	for (size_t i = 0; i < noqa->n_file_codes; i++)
+		if (names_rule(noqa, &noqa->file_codes[i], rule))
+			return true;
 	/* Binary search for the line's entry. */
 	size_t lo = 0, hi = noqa->n_lines;
 	while (lo < hi) {
@@ -120,16 +158,8 @@ bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct 
 	}
 	for (size_t i = lo; i < noqa->n_lines && noqa->lines[i].line == line; i++) {
 		const struct aa_noqa_line *l = &noqa->lines[i];
-		if (l->all)
+		if (l->all || names_rule(noqa, l, rule))
 			return true;
-		for (uint32_t k = 0; k < l->n_codes; k++) {
-			const struct aa_noqa_code *c = &noqa->codes[l->first_code + k];
-			if (code_matches(noqa, c, rule->code) || code_matches(noqa, c, rule->name))
-				return true;
-			for (const char *const *e = rule->equivalents; e && *e; e++)
-				if (code_matches(noqa, c, *e))
-					return true;
-		}
 	}
 	return false;
 }

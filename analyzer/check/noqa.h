@@ -4,6 +4,9 @@
  *   x()  # noqa                    every finding anchored on this line
  *   x()  # noqa: AA101, blocking-sleep, ASYNC251
  *   # async-analyzer: noqa         (a comment alone on its line) the whole file
+ *   # async-analyzer: noqa: AA101, AA104   (alone on its line, anywhere) these codes in
+ *                                  the whole file, as `# ruff: noqa: F401`; without a
+ *                                  code it is no directive
  *
  * "noqa" is matched case-insensitively after '#' and optional spaces, anywhere in a
  * comment ("# type: ignore  # noqa: AA101"). Codes are separated by commas and/or
@@ -27,7 +30,7 @@ struct aa_noqa_code {
 };
 
 struct aa_noqa_line {
-	uint32_t line;       /* 1-based */
+	uint32_t line;       /* 1-based; 0 in file_codes */
 	bool all;
 	uint32_t first_code; /* index into codes */
 	uint32_t n_codes;
@@ -43,16 +46,24 @@ struct aa_noqa {
 	char *text;
 	size_t text_len, text_cap;
 	bool whole_file;
+	/* owned; the file-wide code lists (`# async-analyzer: noqa: AA101`), in file order */
+	struct aa_noqa_line *file_codes;
+	size_t n_file_codes, file_codes_cap;
 };
 
+/* Makes noqa empty (nothing suppressed); allocates nothing. */
 void aa_noqa_init(struct aa_noqa *noqa);
+/* Frees what noqa owns and leaves it empty. */
 void aa_noqa_release(struct aa_noqa *noqa);
 
-/* Reads one comment (text starts with '#'; the codes are copied) found on 1-based `line`; own_line is true when nothing but whitespace precedes it on the line.
- * Comments must be added in increasing line order. */
+/* Reads one comment, text[0..len) (it starts with '#'; no terminator needed; the codes
+ * are copied, text is not kept), found on 1-based `line`; own_line is true when
+ * nothing but whitespace precedes it on the line. Comments must be added in
+ * increasing line order. Allocation failure exits (xalloc.h). */
 void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, uint32_t line, bool own_line);
 
-/* True when a finding of rule anchored on 1-based `line` is suppressed. */
+/* True when a finding of rule anchored on 1-based `line` is suppressed. Reads only:
+ * safe from several threads once every comment is added. */
 bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule);
 
 /* The one suppression point: every finding, of a check or of a cross-file analysis,

@@ -46,6 +46,17 @@ const char *aa_severity_name(enum aa_severity severity)
 	return "error";
 }
 
+const char *aa_severity_meaning(enum aa_severity severity)
+{
+	switch (severity) {
+	case AA_SEVERITY_WARNING:
+		return "conditional or likely: it stalls, leaks or loses work in the circumstances the page describes";
+	case AA_SEVERITY_NOTE: return "style: the code works, and there is a better way";
+	case AA_SEVERITY_ERROR: break;
+	}
+	return "certain to block, hang, lose work or never run";
+}
+
 const struct aa_target *aa_rule_match_function(const struct aa_rule *rule, const char *qualname)
 {
 	for (size_t i = 0; i < rule->n_targets; i++) {

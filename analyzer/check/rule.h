@@ -41,7 +41,9 @@ struct aa_crossfile {
 	/* Called after the rules' checks of each node of those kinds while a summary is
 	 * built; records with aa_ctx_record (context.h). */
 	void (*summarize)(struct aa_ctx *ctx, TSNode node);
-	void *(*new_record)(void);          /* an empty record (aa_ctx_record calls it) */
+	/* An empty record (aa_ctx_record calls it; never NULL: allocate with xalloc.h),
+	 * and its release (the summary calls it with what new_record made). */
+	void *(*new_record)(void);
 	void (*free_record)(void *record);
 	/* Which unread modules the records need (index.h's aa_demand_*); may be NULL. */
 	void (*demand)(struct aa_demand *demand);
@@ -96,8 +98,11 @@ enum aa_severity {
 	AA_SEVERITY_NOTE,      /* style */
 };
 
-/* The word the output formats use for a severity: "error", "warning", "note". */
+/* The word the output formats use for a severity: "error", "warning", "note". Static
+ * storage. */
 const char *aa_severity_name(enum aa_severity severity);
+/* What the severity means, in words, for the rule pages ("certain to block, ..."). */
+const char *aa_severity_meaning(enum aa_severity severity);
 
 /* Whether a rule's findings come with a fix an editor or --fix could apply. */
 enum aa_fix_kind {
@@ -155,9 +160,11 @@ struct aa_rule {
 extern const struct aa_rule *const aa_rules[];
 extern const size_t aa_rules_count;
 
-/* The rule with this exact code ("AA101") or name ("blocking-sleep"), or NULL. */
+/* The rule with this exact code ("AA101") or name ("blocking-sleep"), or NULL.
+ * code_or_name is NUL-terminated; the rule is the registry's (static storage). */
 const struct aa_rule *aa_rule_find(const char *code_or_name);
-/* Index of rule in aa_rules (rules are compared by pointer). */
+/* Index of rule in aa_rules (rules are compared by pointer), or aa_rules_count for a
+ * rule that is not in the registry. A linear search of the registry. */
 size_t aa_rule_index(const struct aa_rule *rule);
 
 /* The rule holding a pipeline role, or NULL when no rule of the registry does. */
@@ -167,11 +174,14 @@ const struct aa_rule *aa_rule_with_role(enum aa_pipeline_role role);
 extern const struct aa_family *const aa_families[];
 extern const size_t aa_families_count;
 
-/* The family preset to program name (argv[0]'s last component), or NULL. */
+/* The family preset to program name (argv[0]'s last component, NUL-terminated), or
+ * NULL. */
 const struct aa_family *aa_family_of_program(const char *program);
 
 /* Targets of rule matching a resolved call (a qualified name as the model forms it,
- * analyzer/facts/model.h). Returns NULL when none matches. */
+ * analyzer/facts/model.h; NUL-terminated, not NULL; method[0..method_len) needs no
+ * terminator). Returns the rule's own entry (static storage), or NULL when none
+ * matches. */
 const struct aa_target *aa_rule_match_function(const struct aa_rule *rule, const char *qualname);
 const struct aa_target *aa_rule_match_method(const struct aa_rule *rule, const char *class_qualname,
 					     const char *method, size_t method_len);

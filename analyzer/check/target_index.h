@@ -25,14 +25,17 @@ struct aa_target_index {
 	size_t n_hits;
 };
 
-/* Indexes the targets of every rule for which travels(rule) is true. Release with
- * aa_target_index_release. */
+/* Indexes the targets of every rule of the registry for which travels(rule) is true.
+ * ix need not be initialised (it is overwritten); release it with
+ * aa_target_index_release. Allocation failure exits (xalloc.h). */
 void aa_target_index_build(struct aa_target_index *ix, bool (*travels)(const struct aa_rule *));
+/* Frees what ix owns (the rules' tables are borrowed and stay). */
 void aa_target_index_release(struct aa_target_index *ix);
 
 /* The target named qualname (a module-level callable) or cls.method (a method of a
- * tracked class; method is method_len bytes), or NULL. The first rule in registry
- * order wins when two name the same target. */
+ * tracked class; method is method_len bytes), or NULL. qualname and cls are
+ * NUL-terminated. The hit is owned by ix. The first rule in registry order wins when
+ * two name the same target. */
 const struct aa_target_hit *aa_target_index_function(const struct aa_target_index *ix, const char *qualname);
 const struct aa_target_hit *aa_target_index_method(const struct aa_target_index *ix, const char *cls,
 						   const char *method, size_t method_len);

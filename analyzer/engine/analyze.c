@@ -207,12 +207,6 @@ static void report_unreadable(struct aa_worker *w, const char *display, const ch
 	aa_diag_list_push(&w->diags, &d);
 }
 
-static bool is_ident_byte(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       (unsigned char)c >= 0x80;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\f' || c == '\\' || c == '\r' || c == '\n';
@@ -226,7 +220,7 @@ static bool has_async(const struct aa_engine *e, const char *text, size_t len)
 {
 	const char *end = text + len;
 	for (const char *p = text; (p = memmem(p, (size_t)(end - p), "async", 5)); p += 5) {
-		if (p > text && is_ident_byte(p[-1]))
+		if (p > text && aa_source_ident_byte(p[-1]))
 			continue;
 		const char *after = p + 5;
 		for (size_t i = 0; i < e->n_async_words; i++) {
@@ -244,7 +238,7 @@ static bool has_async(const struct aa_engine *e, const char *text, size_t len)
 		const char *q = after;
 		while (q < end && is_blank(*q))
 			q++;
-		if (end - q >= 3 && !memcmp(q, "def", 3) && (end - q == 3 || !is_ident_byte(q[3])))
+		if (end - q >= 3 && !memcmp(q, "def", 3) && (end - q == 3 || !aa_source_ident_byte(q[3])))
 			return true;
 	}
 	return false;
@@ -254,15 +248,19 @@ static bool has_await(const char *text, size_t len)
 {
 	const char *end = text + len;
 	for (const char *p = text; (p = memmem(p, (size_t)(end - p), "await", 5)); p += 5)
-		if ((p == text || !is_ident_byte(p[-1])) && (p + 5 == end || !is_ident_byte(p[5])))
+		if ((p == text || !aa_source_ident_byte(p[-1])) && (p + 5 == end || !aa_source_ident_byte(p[5])))
 			return true;
 	return false;
 }
 
 /* Async context exists only inside `async def`, and an `await` elsewhere is an error:
  * a file with neither, and without any word an enabled rule asks for, has nothing the
- * rules look at and is not parsed (design note 4; on the pyenv tree this skips 16,800 of
- * 17,200 files). */
+ * rules look at and is not parsed. Parsing is most of a run's cost (docs/performance.md)
+ * and most Python files have no async code: on the pyenv tree this skips 16,800 of
+ * 17,200 files. A yes may be wrong (the word in a string or comment), which costs one
+ * parse; a no is not, by the premise above. What it gives up is stated in the docs:
+ * AA001 checks the syntax of parsed files only, and the sync-code rules see a skipped
+ * file only when the project index reads it on demand. */
 static bool worth_parsing(const struct aa_engine *e, const struct aa_source *src)
 {
 	if (has_async(e, src->text, src->len) || has_await(src->text, src->len))
@@ -415,6 +413,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	struct aa_parsed parsed;
 	if (aa_parse(w->parser, src, &parsed) < 0) {
 		w->internal_errors++;
+		aa_parsed_release(&parsed); /* the segments made before the failure */
 		return NULL;
 	}
 	w->parsed++;
@@ -451,6 +450,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 			report_syntax_error(ctx, e->syntax_error, parsed.first_error);
 		struct aa_walk_visitor v = { .ud = &fw, .enter = on_enter };
 		aa_walk(&parsed, &e->syms, &v);
+		aa_ctx_release_memos(ctx);
 		aa_summarizer_finish(&ctx->facts);
 		aa_summarizer_release(&ctx->facts);
 	}
@@ -481,8 +481,8 @@ static struct aa_summary *analyze_loaded(struct aa_worker *w, struct aa_source *
 
 struct aa_summary *aa_analyze_path(struct aa_worker *w, struct aa_file_job *job)
 {
-	if (job->dangling) {
-		report_unreadable(w, job->display, "dangling symbolic link: its target does not exist", 1, 1);
+	if (job->unreadable) {
+		report_unreadable(w, job->display, job->unreadable, 1, 1);
 		return NULL;
 	}
 	struct aa_source src;

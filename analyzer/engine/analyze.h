@@ -3,7 +3,10 @@
  * -> model (pass 1) -> rules (pass 2) -> findings. Trees never leave this stage.
  *
  * struct aa_engine is the immutable, shared configuration of a run (interned grammar,
- * enabled rules, node-kind -> rules dispatch); struct aa_worker is one thread's state.
+ * enabled rules, node-kind -> rules dispatch), read by every worker once built;
+ * struct aa_worker is one thread's state. Allocation failure exits
+ * (analyzer/base/xalloc.h); a file that cannot be read, decoded or parsed is a finding
+ * (AA001, AA002), not a failure.
  */
 #ifndef AA_ANALYZE_H
 #define AA_ANALYZE_H
@@ -56,15 +59,20 @@ struct aa_engine {
 };
 
 /* Sets the module map the engine asks which names are the project's (borrowed; NULL
- * for none). */
+ * for none). Before any worker runs. */
 void aa_engine_set_modmap(struct aa_engine *engine, const struct aa_modmap *modmap);
 
-/* Prepares an engine for the rules enabled[] selects (borrowed for the call; copied).
- * Returns 0, or -1 with *error set (static string) when the pinned grammar lacks a name
- * the analyzer or a rule needs. Release with aa_engine_release. */
+/* Prepares engine (need not be initialised) for the rules enabled[] selects (one entry
+ * per aa_rules[]; borrowed for the call, copied); blocking_calls is kept (borrowed, must
+ * outlive the engine; NULL-terminated, or NULL). Returns 0, or -1 with *error set (a
+ * string of the grammar's name tables or of a descriptor: static) when the pinned
+ * grammar lacks a name the analyzer or a rule needs; after -1 the engine holds nothing
+ * (releasing it is still safe). Release with aa_engine_release. */
 int aa_engine_init(struct aa_engine *engine, const bool *enabled, const char *const *blocking_calls,
 		   const char **error);
+/* Frees what engine owns and leaves it zeroed. */
 void aa_engine_release(struct aa_engine *engine);
+/* True when rule (the registry's) is enabled in the run. */
 bool aa_engine_enabled(const struct aa_engine *engine, const struct aa_rule *rule);
 
 struct aa_worker {
@@ -75,6 +83,9 @@ struct aa_worker {
 	size_t parsed;                  /* files this worker parsed */
 };
 
+/* Prepares w (need not be initialised) for engine (borrowed: it must outlive w), with
+ * its own parser and an empty finding list. Release with aa_worker_release, which
+ * frees the parser and the findings still in w->diags. One thread per worker. */
 void aa_worker_init(struct aa_worker *w, const struct aa_engine *engine);
 void aa_worker_release(struct aa_worker *w);
 
@@ -82,7 +93,7 @@ void aa_worker_release(struct aa_worker *w);
 struct aa_file_job {
 	const char *path;     /* to open */
 	const char *display;  /* to report */
-	bool dangling;        /* a symlink whose target is missing (reported as AA002) */
+	const char *unreadable; /* NULL, or why discovery could not read it (reported as AA002) */
 	const char *module;   /* dotted module name, or NULL (then derived from display) */
 	bool is_package;
 	bool force;           /* parse even without async code (a module the index needs) */
@@ -93,12 +104,17 @@ struct aa_file_job {
 	struct aa_noqa *noqa;
 };
 
-/* Analyzes one file, appending findings to w->diags. Returns the file's summary for
- * the project index (caller frees with aa_summary_free), or NULL when the file was not
- * parsed. */
+/* Analyzes one file, appending findings to w->diags (an unreadable or undecodable file
+ * is an AA002 finding, a parse error an AA001 one; an internal error counts in
+ * w->internal_errors). job's strings are borrowed for the call; its out fields are set.
+ * Returns the file's summary for the project index (caller frees with
+ * aa_summary_free), or NULL when none is built: no enabled rule needs the index, the
+ * file says `# async-analyzer: noqa`, it hit an internal error, or it was not parsed
+ * and its imports name no project module. */
 struct aa_summary *aa_analyze_path(struct aa_worker *w, struct aa_file_job *job);
 
-/* The same for source bytes already in memory (stdin); takes ownership of data. */
+/* The same for source bytes already in memory (stdin); takes ownership of data
+ * (malloc'd, len bytes), even when the bytes cannot be decoded. */
 struct aa_summary *aa_analyze_bytes(struct aa_worker *w, char *data, size_t len, struct aa_file_job *job);
 
 #endif

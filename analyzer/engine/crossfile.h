@@ -17,7 +17,8 @@
 
 /* Appends the cross-file findings of sums[0..n) (NULL entries are skipped) to out.
  * noqas[i] holds file i's suppression comments, or NULL. x is the index of exactly
- * those summaries (aa_index_new). Everything is borrowed. */
+ * those summaries (aa_index_new). Everything is borrowed. Main thread; allocation
+ * failure exits. */
 void aa_crossfile_run(const struct aa_engine *engine, struct aa_index *x, struct aa_summary *const *sums,
 		      struct aa_noqa *const *noqas, size_t n, struct aa_diag_list *out);
 

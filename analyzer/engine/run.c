@@ -9,10 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-/* At most this many rounds of on-demand reading: each round follows one more level of
- * imports from sync code; deeper chains are rare and the cost must stay bounded. */
-#define MAX_ON_DEMAND_ROUNDS 8
-
 struct shared {
 	const struct aa_engine *engine;
 	const struct aa_discovered_file *files;
@@ -50,7 +46,7 @@ static void *work(void *arg)
 			break;
 		size_t i = s->todo[k];
 		const struct aa_discovered_file *f = &s->files[i];
-		struct aa_file_job job = { .path = f->path, .display = f->path, .dangling = f->dangling, .force = s->force };
+		struct aa_file_job job = { .path = f->path, .display = f->path, .unreadable = f->unreadable, .force = s->force };
 		if (s->engine->modmap)
 			job.module = aa_modmap_module(s->engine->modmap, i, &job.is_package);
 		/* A file read on demand had its import-only summary set aside (run below). */
@@ -117,7 +113,11 @@ static void run_round(struct shared *s, struct thread_state *ts, unsigned jobs)
 /* The on-demand rounds: each asks the index which skipped files it needs, reads them
  * (largest first), and adds their summaries to the index, until it needs none. The
  * summaries the files read replace go to *retired (grown; caller frees them and it,
- * after the index). */
+ * after the index).
+ * Each round follows one more level of imports from sync code, as deep as the chains go:
+ * the files bound the rounds, since a round reads only files not read before (the index
+ * wants no analyzed file), and one that reads nothing ends them, or leads to one last
+ * importers' pass. */
 static void read_on_demand(struct shared *s, struct thread_state *ts, unsigned jobs, size_t n, struct aa_index *index,
 			   struct aa_summary ***retired, size_t *n_retired, struct aa_run_result *result)
 {
@@ -132,7 +132,7 @@ static void read_on_demand(struct shared *s, struct thread_state *ts, unsigned j
 	for (size_t c = 0; c < s->engine->n_crossfiles; c++)
 		if (s->engine->crossfiles[c]->demand)
 			hooks[n_hooks++] = (struct aa_demand_hook){ s->engine->crossfiles[c]->demand, c };
-	for (int round = 0; round < MAX_ON_DEMAND_ROUNDS; round++) {
+	for (;;) {
 		/* Files that failed to read count as done: their AA002 is reported. */
 		for (size_t i = 0; i < n; i++)
 			parsed[i] = !s->skipped[i];

@@ -33,14 +33,16 @@ struct aa_run_result {
 double aa_run_now(void);
 
 /* Analyzes files[0..n) (module names from modmap, which must be the engine's modmap)
- * with `jobs` threads (the calling thread is one of them, so the run completes even when
- * no extra thread can be started). Fills result. */
+ * with `jobs` threads (at least 1, at most n; the calling thread is one of them, so the
+ * run completes even when no extra thread can be started). Fills result, which need
+ * not be initialised. files is borrowed for the call. Allocation failure exits. */
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
 		  struct aa_run_result *result);
 
-/* Analyzes one file's bytes (stdin) under the display path name: data (taken over) may
- * be NULL for no file. The file is its own project: same-file cross-references still
- * resolve. Fills result (its phase timings stay 0). */
+/* Analyzes one file's bytes (stdin) under the display path name (borrowed for the
+ * call): data (malloc'd, taken over) may be NULL for no file. The file is its own
+ * project: same-file cross-references still resolve. Fills result as aa_run_files does
+ * (its phase timings stay 0). */
 void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, size_t len,
 		  struct aa_run_result *result);
 

@@ -10,38 +10,54 @@
 /* Beyond this many nodes a body is not scanned (unknown). */
 #define MAX_BODY_NODES 200000u
 
-/* Walks down from fn_def to node (ts_node_child_with_descendant, as ts_node_parent does
- * from the root each time it is called, but once): the innermost `for` is the last one
- * met on the way down. */
-TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TSNode node)
+/* What an ancestor p of a node (child: the one below p on the way) says of the node's
+ * enclosing `for`: it is p, there is none (a `while`, a comprehension or a nested def is
+ * nearer), or p says nothing. */
+enum loop_step { LOOP_NONE, LOOP_FOUND, LOOP_PASS };
+
+static enum loop_step loop_step(const struct aa_syms *s, TSNode p, TSNode child)
+{
+	TSSymbol k = ts_node_symbol(p);
+	if (k == s->while_statement || k == s->function_definition || k == s->lambda || k == s->class_definition ||
+	    k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
+	    k == s->generator_expression)
+		return LOOP_NONE;
+	if (k == s->for_statement)
+		return aa_node_field_is(p, s->f.body, child) ? LOOP_FOUND : LOOP_NONE;
+	return LOOP_PASS;
+}
+
+TSNode aa_bindings_enclosing_for(const struct aa_model *model, const struct aa_walk_state *ws, TSNode fn_def,
+				 TSNode node)
 {
 	const struct aa_syms *s = aa_model_syms(model);
 	TSNode none = { 0 }, found = none;
+	TSNode block, below;
+	if (ws && aa_walk_enclosing_block(ws, node, &block, &below)) {
+		/* The nearest ancestor that says anything decides: the walker knows it. fn_def,
+		 * a def, says "none" when nothing nearer does. */
+		if (ts_node_is_null(block))
+			return none;
+		return loop_step(s, block, below) == LOOP_FOUND ? block : none;
+	}
+	/* Down from fn_def to node (ts_node_child_with_descendant, as ts_node_parent does
+	 * from the root each time it is called, but once): the last ancestor that says
+	 * anything decides. */
 	TSNode p = ts_node_child_with_descendant(fn_def, node);
 	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
 		TSNode child = ts_node_child_with_descendant(p, node);
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->while_statement || k == s->function_definition || k == s->lambda ||
-		    k == s->class_definition || k == s->list_comprehension || k == s->set_comprehension ||
-		    k == s->dictionary_comprehension || k == s->generator_expression)
-			found = none;
-		else if (k == s->for_statement)
-			found = aa_node_field_is(p, s->f.body, child) ? p : none;
+		enum loop_step step = loop_step(s, p, child);
+		if (step != LOOP_PASS)
+			found = step == LOOP_FOUND ? p : none;
 		p = child;
 	}
 	return ts_node_is_null(p) ? none : found;
 }
 
-static bool text_is(const struct aa_model *model, TSNode n, const char *s)
+/* The identifier parameter p binds (`x` of `x`, `x=1`, `x: T`, `*x`, `**x`), or a null
+ * node. */
+static TSNode param_id(const struct aa_syms *s, TSNode p)
 {
-	uint32_t len;
-	const char *t = aa_model_text(model, n, &len);
-	return strlen(s) == len && !memcmp(t, s, len);
-}
-
-static const char *param_name(const struct aa_model *model, TSNode p, uint32_t *len)
-{
-	const struct aa_syms *s = aa_model_syms(model);
 	TSSymbol k = ts_node_symbol(p);
 	TSNode id = { 0 };
 	if (k == s->identifier)
@@ -54,18 +70,18 @@ static const char *param_name(const struct aa_model *model, TSNode p, uint32_t *
 				     ts_node_symbol(id) == s->dictionary_splat_pattern))
 		id = ts_node_named_child(id, 0);
 	if (ts_node_is_null(id) || ts_node_symbol(id) != s->identifier)
-		return NULL;
-	return aa_model_text(model, id, len);
+		return (TSNode){ 0 };
+	return id;
 }
 
 bool aa_bindings_is_parameter(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len)
 {
-	TSNode params = ts_node_child_by_field_id(fn_def, aa_model_syms(model)->f.parameters);
+	const struct aa_syms *s = aa_model_syms(model);
+	TSNode params = ts_node_child_by_field_id(fn_def, s->f.parameters);
 	uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t plen;
-		const char *p = param_name(model, ts_node_named_child(params, i), &plen);
-		if (p && plen == len && !memcmp(p, name, len))
+		TSNode id = param_id(s, ts_node_named_child(params, i));
+		if (!ts_node_is_null(id) && aa_node_text_is(aa_model_source(model)->text, id, name, len))
 			return true;
 	}
 	return false;
@@ -86,9 +102,8 @@ int aa_bindings_param_position(const struct aa_model *model, TSNode fn_def, cons
 			return -1; /* the rest are keyword-only, or collected */
 		if (k == s->typed_parameter && ts_node_symbol(ts_node_named_child(p, 0)) != s->identifier)
 			return -1; /* `*args: T`, `**kw: T` */
-		uint32_t plen;
-		const char *pn = param_name(model, p, &plen);
-		if (pn && plen == len && !memcmp(pn, name, len))
+		TSNode id = param_id(s, p);
+		if (!ts_node_is_null(id) && aa_node_text_is(aa_model_source(model)->text, id, name, len))
 			return pos;
 		pos++;
 	}
@@ -162,15 +177,16 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		if (ts_node_is_null(call) || ts_node_symbol(call) != s->call || !aa_node_field_is(call, s->f.function, p))
 			return false;
 		TSNode attr = ts_node_child_by_field_id(p, s->f.attribute);
-		bool ext = text_is(w->model, attr, "extend");
-		bool ins = text_is(w->model, attr, "insert");
-		if (!ext && !ins && !text_is(w->model, attr, "append") && !text_is(w->model, attr, "add"))
+		const char *src = aa_model_source(w->model)->text;
+		bool ext = aa_node_text_is(src, attr, "extend", 6);
+		bool ins = aa_node_text_is(src, attr, "insert", 6);
+		if (!ext && !ins && !aa_node_text_is(src, attr, "append", 6) && !aa_node_text_is(src, attr, "add", 3))
 			return false;
 		b->kind = AA_BIND_ADD;
 		b->extend = ext;
 		b->value = aa_call_args_find(s, NULL, call, ins ? 1 : 0, NULL);
 		b->node = call;
-		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, call);
+		b->loop = aa_bindings_enclosing_for(w->model, NULL, w->fn_def, call);
 		return !ts_node_is_null(b->value);
 	}
 	if (k == s->subscript && aa_node_field_is(p, s->f.value, id)) {
@@ -180,7 +196,7 @@ static bool classify(struct walk *w, TSNode id, struct aa_binding *b)
 		b->kind = AA_BIND_STORE;
 		b->value = ts_node_child_by_field_id(a, s->f.right);
 		b->node = a;
-		b->loop = aa_bindings_enclosing_for(w->model, w->fn_def, a);
+		b->loop = aa_bindings_enclosing_for(w->model, NULL, w->fn_def, a);
 		return !ts_node_is_null(b->value);
 	}
 	if (k == s->as_pattern_target || k == s->global_statement || k == s->nonlocal_statement ||
@@ -196,13 +212,11 @@ static enum aa_visit visit(void *ud, TSNode n)
 	struct walk *w = ud;
 	const struct aa_syms *s = aa_model_syms(w->model);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k != s->identifier)
 		return AA_VISIT_DESCEND;
-	uint32_t len;
-	const char *t = aa_model_text(w->model, n, &len);
-	if (len != w->len || memcmp(t, w->name, len))
+	if (!aa_node_text_is(aa_model_source(w->model)->text, n, w->name, w->len))
 		return AA_VISIT_SKIP;
 	struct aa_binding b;
 	if (classify(w, n, &b) && !w->fn(w->ud, &b))
@@ -259,10 +273,8 @@ static enum aa_visit find_name(void *ud, TSNode n)
 		return AA_VISIT_DESCEND;
 	if (ts_node_eq(n, ns->keyword))
 		return AA_VISIT_SKIP;
-	uint32_t len;
-	const char *t = aa_model_text(ns->model, n, &len);
 	for (size_t i = 0; i < ns->n; i++)
-		if (ns->len[i] == len && !memcmp(ns->name[i], t, len)) {
+		if (aa_node_text_is(aa_model_source(ns->model)->text, n, ns->name[i], ns->len[i])) {
 			ns->hit = true;
 			return AA_VISIT_STOP;
 		}
@@ -293,9 +305,7 @@ struct name_query {
 
 static bool is_name(const struct name_query *q, TSNode n)
 {
-	uint32_t len;
-	const char *t = aa_model_text(q->model, n, &len);
-	return len == q->len && !memcmp(t, q->name, len);
+	return aa_node_text_is(aa_model_source(q->model)->text, n, q->name, q->len);
 }
 
 static enum aa_visit find_identifier(void *ud, TSNode n)
@@ -321,12 +331,6 @@ static bool comprehension_binds(struct name_query *q, TSNode comp)
 			return true;
 	}
 	return false;
-}
-
-static bool is_comprehension(const struct aa_syms *s, TSSymbol k)
-{
-	return k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
-	       k == s->generator_expression;
 }
 
 /* True when an identifier, child of a node of kind parent in field `field`, reads the
@@ -371,19 +375,23 @@ struct read_query {
 	uint32_t loop_start, loop_end; /* a read inside the enclosing loop may run later */
 };
 
+bool aa_bindings_sees_all_locals(const char *name, uint32_t len)
+{
+	return (len == 6 && !memcmp(name, "locals", 6)) || (len == 4 && !memcmp(name, "vars", 4));
+}
+
 /* Whether this identifier is a read of the name that can see the binding. */
 static bool counts(const struct read_query *q, TSNode id, const struct frame *parent, TSFieldId field)
 {
 	const struct aa_syms *s = aa_model_syms(q->name.model);
-	uint32_t len;
-	const char *t = aa_model_text(q->name.model, id, &len);
-	bool same = len == q->name.len && !memcmp(t, q->name.name, len);
+	bool same = is_name(&q->name, id);
 	if (same && (parent->sym == s->global_statement || parent->sym == s->nonlocal_statement))
 		return true;
 	if (!identifier_reads(s, parent->sym, field))
 		return false;
-	/* locals() / vars() can read every local. */
-	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4)))
+	uint32_t len;
+	const char *t = aa_model_text(q->name.model, id, &len);
+	if (aa_bindings_sees_all_locals(t, len))
 		return true;
 	if (!same)
 		return false;
@@ -433,13 +441,13 @@ static bool read_in(TSNode body, struct read_query *q)
 		}
 		if (visit && ts_node_child_count(n)) {
 			unsigned flags = parent->flags & FRAME_NESTED;
-			if (k == s->function_definition || k == s->lambda) {
+			if (aa_kind_is_definition(s, k, false)) {
 				flags |= FRAME_NESTED;
 				if (aa_bindings_is_parameter(q->name.model, n, q->name.name, q->name.len))
 					flags |= FRAME_SKIP_BODY;
 			} else if (k == s->class_definition) {
 				flags |= FRAME_NESTED;
-			} else if (is_comprehension(s, k)) {
+			} else if (aa_kind_is_comprehension(s, k)) {
 				flags |= FRAME_NESTED;
 				if (comprehension_binds(&q->name, n))
 					flags |= FRAME_COMP_REBIND;

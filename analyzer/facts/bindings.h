@@ -6,7 +6,8 @@
  *
  * Facts of the syntax alone, no name resolution: model (borrowed) only gives the grammar
  * symbols and the source text of its file (model.h), and every node passed must come
- * from that file's trees. Nothing is cached and the model is only read.
+ * from that file's trees. Names are name[0..len), no terminator needed. Nothing is
+ * cached and the model is only read: thread-safe.
  */
 #ifndef AA_BINDINGS_H
 #define AA_BINDINGS_H
@@ -16,6 +17,7 @@
 #include <tree_sitter/api.h>
 
 #include "analyzer/facts/model.h"
+#include "parsers/python/walk.h"
 
 enum aa_binding_kind {
 	AA_BIND_ASSIGN,    /* `name = value`, `name: T = value`, `(name := value)` */
@@ -57,13 +59,22 @@ int aa_bindings_param_position(const struct aa_model *model, TSNode fn_def, cons
 
 /* The innermost `for` statement between node and fn_def whose body holds node, or a null
  * node when there is none or a `while` statement, comprehension or nested def is
- * nearer. node must lie inside fn_def (a null node otherwise). */
-TSNode aa_bindings_enclosing_for(const struct aa_model *model, TSNode fn_def, TSNode node);
+ * nearer. node must lie inside fn_def (a null node otherwise). ws, when not NULL, is the
+ * walker's position (walk.h) and node the visited node or one of its ancestors: the
+ * answer is the same, found from the walker's stack in O(distance log depth) instead of
+ * by a descent from fn_def (O(depth) each time). */
+TSNode aa_bindings_enclosing_for(const struct aa_model *model, const struct aa_walk_state *ws, TSNode fn_def,
+				 TSNode node);
 
 /* True when where reads a name that pattern (a loop or comprehension target: `u`,
  * `(k, v)`) binds. Keyword names (`f(u=1)`) and `_` do not count; only the first 8
- * names of a pattern are looked for. */
+ * names of a pattern are looked for. False when either node is null. */
 bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNode where);
+
+/* True when name[0..len) is `locals` or `vars`: called without arguments, these builtins
+ * read every local of their caller, so a scan for the uses of a local counts their
+ * names as a use of every one (aa_bindings_read_after does). */
+bool aa_bindings_sees_all_locals(const char *name, uint32_t len);
 
 /* True when fn_def (a function_definition) may read name[0..len) after node has run:
  * node is inside fn_def's body, in fn_def's own scope (the statement that bound the

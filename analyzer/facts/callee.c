@@ -1,13 +1,7 @@
 #include "analyzer/facts/callee.h"
+#include "parsers/python/node.h"
 
 #include <string.h>
-
-static const char *text_of(const struct aa_source *src, TSNode node, uint32_t *len)
-{
-	uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
-	*len = e - s;
-	return src->text + s;
-}
 
 void aa_callee_resolve(struct aa_model *model, const struct aa_syms *s, const struct aa_source *src, uint32_t scope,
 		       TSNode fn, struct aa_callee *out)
@@ -21,7 +15,7 @@ void aa_callee_resolve(struct aa_model *model, const struct aa_syms *s, const st
 			if (om.kind == AA_MEANING_INSTANCE && !ts_node_is_null(attr)) {
 				c.kind = AA_CALLEE_METHOD;
 				c.qualname = om.qualname;
-				c.method = text_of(src, attr, &c.method_len);
+				c.method = aa_node_text(src->text, attr, &c.method_len);
 				c.receiver = obj;
 				c.origin = om.node;
 			}
@@ -62,7 +56,7 @@ static void add_callee(const struct aa_syms *s, const struct aa_source *src, TSN
 	}
 	if (!ts_node_is_null(node)) {
 		uint32_t len;
-		const char *t = text_of(src, node, &len);
+		const char *t = aa_node_text(src->text, node, &len);
 		for (uint32_t i = 0; i < len; i++)
 			if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' && t[i] != '\\')
 				aa_buf_addc(out, t[i]);
@@ -72,11 +66,40 @@ static void add_callee(const struct aa_syms *s, const struct aa_source *src, TSN
 			aa_buf_adds(out, "(...)");
 		} else {
 			uint32_t len;
-			const char *t = text_of(src, ts_node_child_by_field_id(chain[n], s->f.attribute), &len);
+			TSNode attr = ts_node_child_by_field_id(chain[n], s->f.attribute);
+			const char *t = aa_node_text(src->text, attr, &len);
 			aa_buf_addc(out, '.');
 			aa_buf_add(out, t, len);
 		}
 	}
+}
+
+static bool is_name_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* Messages stay short: text[0..len) past MAX_CALLEE bytes keeps its final name whole and
+ * as much of the receiver before it as fits, cut between names, with "..." where the cut
+ * is (`self.session.client...touch`); a name is never cut in half, nor a UTF-8 sequence. */
+#define MAX_CALLEE 60
+static void shorten(struct aa_buf *out, size_t start)
+{
+	char *text = out->data + start;
+	size_t len = out->len - start;
+	if (len <= MAX_CALLEE)
+		return;
+	size_t tail = len; /* where the final name starts */
+	while (tail > 0 && is_name_byte(text[tail - 1]))
+		tail--;
+	size_t tail_len = len - tail;
+	size_t head = tail_len + 3 < MAX_CALLEE ? MAX_CALLEE - tail_len - 3 : 0;
+	while (head > 0 && is_name_byte(text[head - 1]) && is_name_byte(text[head]))
+		head--;
+	memmove(text + head + 3, text + tail, tail_len);
+	memcpy(text + head, "...", 3);
+	aa_buf_setlen(out, start + head + 3 + tail_len);
 }
 
 void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode call, struct aa_buf *out)
@@ -86,10 +109,5 @@ void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode
 		return;
 	size_t start = out->len;
 	add_callee(s, src, fn, out);
-	/* Messages stay short. */
-	if (out->len - start > 60) {
-		out->len = start + 60;
-		out->data[out->len] = '\0';
-		aa_buf_adds(out, "...");
-	}
+	shorten(out, start);
 }

@@ -1,8 +1,8 @@
 /*
  * callee.h: what a call calls, resolved from the semantic model (model.h) alone. The
  * rule API (analyzer/check/context.h) and the summarizer (summarize.h) both ask here;
- * what the file cannot name is AA_CALLEE_UNKNOWN, never a guess. Pure functions of the
- * model; thread-safe for distinct models.
+ * what the file cannot name is AA_CALLEE_UNKNOWN, never a guess. Functions of the
+ * model, which memoises what it evaluates: thread-safe for distinct models.
  */
 #ifndef AA_CALLEE_H
 #define AA_CALLEE_H
@@ -34,14 +34,18 @@ struct aa_callee {
 };
 
 /* What calling fn (a call's function expression, or a name or attribute passed as a
- * callable: the `fetch` of `map(fetch, urls)`) calls, evaluated from scope. A null fn
- * gives AA_CALLEE_UNKNOWN. src is the model's source. */
+ * callable: the `fetch` of `map(fetch, urls)`) calls, evaluated from scope (a scope id
+ * of model). A null fn gives AA_CALLEE_UNKNOWN. src and syms are the model's. *out is
+ * filled; its strings and nodes borrow from the model, the source and the tree. Writes
+ * the model's memo (aa_model_eval): one thread per model. */
 void aa_callee_resolve(struct aa_model *model, const struct aa_syms *syms, const struct aa_source *src,
 		       uint32_t scope, TSNode fn, struct aa_callee *out);
 
 /* Appends the call's callee as messages show it to out: its text without blanks and line
  * continuations, the arguments of calls inside shown as "(...)" (`self.conn.execute(...)
- * .fetchone`), cut to 60 bytes and "..." when longer. */
+ * .fetchone`). Past 60 bytes the receiver is shortened before the final name, which is
+ * kept whole (`self.session.client...touch`). call is a `call` node (nothing is appended
+ * when it has no function); out an initialised buffer. Allocation failure exits. */
 void aa_callee_text(const struct aa_syms *syms, const struct aa_source *src, TSNode call, struct aa_buf *out);
 
 #endif

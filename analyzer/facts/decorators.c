@@ -29,31 +29,65 @@ bool aa_decorator_transparent(const char *qualname, bool called)
 	return false;
 }
 
-bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
-					 TSNode def)
+bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode def)
 {
 	return aa_decorators_transparent_under(model, s, scope, ts_node_parent(def));
 }
 
-bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
-					       TSNode parent)
+/* The qualified name decorator d names (NULL when the model cannot name it), and
+ * whether it is called (`@lru_cache(8)`). */
+static const char *decorator_name(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode d,
+				  bool *called)
+{
+	TSNode expr = aa_node_first_code_child(s, d);
+	*called = !ts_node_is_null(expr) && ts_node_symbol(expr) == s->call;
+	if (*called)
+		expr = ts_node_child_by_field_id(expr, s->f.function);
+	if (ts_node_is_null(expr))
+		return NULL;
+	struct aa_meaning m = aa_model_eval(model, scope, expr);
+	return m.kind == AA_MEANING_NAME ? m.qualname : NULL;
+}
+
+/* True when some decorator of the def whose parent node is parent satisfies pred (given
+ * the name the model resolves it to, NULL when it cannot, and whether it is called). */
+static bool any_decorator(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent,
+			  bool (*pred)(const char *qualname, bool called))
 {
 	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
-		return true;
+		return false;
 	uint32_t n = ts_node_named_child_count(parent);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode d = ts_node_named_child(parent, i);
 		if (ts_node_symbol(d) != s->decorator)
 			continue;
-		TSNode expr = aa_node_first_code_child(s, d);
-		bool called = !ts_node_is_null(expr) && ts_node_symbol(expr) == s->call;
-		if (called)
-			expr = ts_node_child_by_field_id(expr, s->f.function);
-		if (ts_node_is_null(expr))
-			return false;
-		struct aa_meaning m = aa_model_eval(model, scope, expr);
-		if (m.kind != AA_MEANING_NAME || !aa_decorator_transparent(m.qualname, called))
-			return false;
+		bool called;
+		const char *q = decorator_name(model, s, scope, d, &called);
+		if (pred(q, called))
+			return true;
 	}
-	return true;
+	return false;
+}
+
+static bool changes_the_def(const char *qualname, bool called)
+{
+	return !qualname || !aa_decorator_transparent(qualname, called);
+}
+
+static bool memoises(const char *qualname, bool called)
+{
+	(void)called; /* `@lru_cache` and `@lru_cache(maxsize=8)` alike */
+	return qualname && (!strcmp(qualname, "functools.cache") || !strcmp(qualname, "functools.lru_cache") ||
+			    !strcmp(qualname, "functools.cached_property"));
+}
+
+bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
+				     TSNode parent)
+{
+	return !any_decorator(model, s, scope, parent, changes_the_def);
+}
+
+bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent)
+{
+	return any_decorator(model, s, scope, parent, memoises);
 }

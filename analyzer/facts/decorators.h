@@ -27,7 +27,9 @@ bool aa_decorator_transparent(const char *qualname, bool called);
 
 /* True when the function_definition def has no decorator, or every decorator is
  * transparent (above), each resolved with model from scope, the scope the def statement
- * is evaluated in (its enclosing scope, not the def's own). */
+ * is evaluated in (its enclosing scope, not the def's own). def is a node of the tree
+ * model was built from, and syms the grammar it was built with. Evaluating writes the
+ * model's memo: one thread per model. */
 bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *syms, uint32_t scope, TSNode def);
 
 /* The same for the def whose parent node is parent (its decorated_definition when it
@@ -35,5 +37,10 @@ bool aa_decorators_transparent(struct aa_model *model, const struct aa_syms *sym
  * parent. */
 bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope,
 				     TSNode parent);
+
+/* True when one of the decorators of the def whose parent node is parent memoises it
+ * (functools.cache, functools.lru_cache, functools.cached_property): its body runs on the
+ * first call for given arguments only. */
+bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope, TSNode parent);
 
 #endif

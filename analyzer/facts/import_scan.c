@@ -1,16 +1,11 @@
 #include "analyzer/facts/import_scan.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/facts/names.h"
+#include "analyzer/input/source.h"
 #include "analyzer/base/xalloc.h"
 
 #include <stdbool.h>
 #include <string.h>
-
-static bool ident_byte(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       (unsigned char)c >= 0x80;
-}
 
 struct cursor {
 	const char *p, *end;
@@ -39,7 +34,7 @@ static void skip(struct cursor *c)
 static bool word(struct cursor *c, const char *w)
 {
 	size_t n = strlen(w);
-	if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) || (c->p + n < c->end && ident_byte(c->p[n])))
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) || (c->p + n < c->end && aa_source_ident_byte(c->p[n])))
 		return false;
 	c->p += n;
 	return true;
@@ -56,15 +51,15 @@ static bool dotted(struct cursor *c, struct aa_buf *buf, bool relative)
 	}
 	/* `from . import x`: the dots alone name the module. */
 	if (buf->len && (size_t)(c->end - c->p) >= 6 && !memcmp(c->p, "import", 6) &&
-	    (c->p + 6 == c->end || !ident_byte(c->p[6])))
+	    (c->p + 6 == c->end || !aa_source_ident_byte(c->p[6])))
 		return true;
 	for (;;) {
 		const char *start = c->p;
-		while (c->p < c->end && ident_byte(*c->p))
+		while (c->p < c->end && aa_source_ident_byte(*c->p))
 			c->p++;
 		aa_buf_add(buf, start, (size_t)(c->p - start));
 		skip(c);
-		if (c->p < c->end && *c->p == '.' && c->p + 1 < c->end && ident_byte(c->p[1])) {
+		if (c->p < c->end && *c->p == '.' && c->p + 1 < c->end && aa_source_ident_byte(c->p[1])) {
 			aa_buf_addc(buf, '.');
 			c->p++;
 			continue;
@@ -136,8 +131,7 @@ static void statement(struct scan *sc, struct cursor *c, struct aa_buf *a, struc
 		} else {
 			add(sc, full->data, full->len, b->data, b->len);
 		}
-		full->len = mod_len;
-		full->data[mod_len] = '\0';
+		aa_buf_setlen(full, mod_len);
 		skip(c);
 		if (c->p < c->end && *c->p == ',') {
 			c->p++;

@@ -11,18 +11,21 @@
 /* The class of the object that calling the module-level callable `qualname` returns:
  * a factory's product ("sqlite3.connect" -> "sqlite3.Connection"), the canonical name of
  * a class ("pathlib.PosixPath" -> "pathlib.Path"), or qualname itself (any other call is
- * taken as a constructor: the tables of rules only ever match known classes). Static
- * storage, or qualname itself. */
+ * taken as a constructor: the tables of rules only ever match known classes). qualname
+ * is NUL-terminated; the result is static storage, or qualname itself. */
 const char *aa_known_call_result(const char *qualname);
 
-/* The class returned by calling method `method` on an instance of `cls`, or NULL. */
+/* The class returned by calling method method[0..method_len) (no terminator needed) on
+ * an instance of cls (NUL-terminated), or NULL. Static storage. */
 const char *aa_known_method_result(const char *cls, const char *method, size_t method_len);
 
-/* The class of attribute `attr` of an instance of `cls` ("pathlib.Path".parent), or NULL. */
+/* The class of attribute attr[0..attr_len) of an instance of cls ("pathlib.Path".parent),
+ * or NULL. Static storage. */
 const char *aa_known_attribute(const char *cls, const char *attr, size_t attr_len);
 
 /* The canonical name of a class used in an annotation ("requests.sessions.Session" ->
- * "requests.Session"), or qualname itself. */
+ * "requests.Session"), or qualname itself (NUL-terminated). Static storage, or
+ * qualname. */
 const char *aa_known_canonical(const char *qualname);
 
 /* Calls fn(source, result, ud) for each entry of the call table (factories, aliases

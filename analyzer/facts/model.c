@@ -1,5 +1,6 @@
 #include "analyzer/facts/model.h"
 #include "analyzer/facts/known_types.h"
+#include "analyzer/base/arena.h"
 #include "analyzer/base/map.h"
 #include "analyzer/facts/names.h"
 #include "parsers/python/node.h"
@@ -47,12 +48,6 @@ struct binding {
 	struct aa_meaning meaning;
 };
 
-struct arena_block {
-	struct arena_block *next;
-	size_t used, cap;
-	char data[];
-};
-
 struct aa_model {
 	const struct aa_source *src;
 	const struct aa_syms *syms;
@@ -72,27 +67,14 @@ struct aa_model {
 	const char *module;  /* interned dotted module name */
 	bool is_package;
 	int eval_depth;
-	struct arena_block *arena;
+	struct aa_arena arena; /* interned strings */
 };
 
 /* ---- arena ------------------------------------------------------------------------ */
 
 const char *aa_model_intern(struct aa_model *m, const char *s, size_t len)
 {
-	struct arena_block *b = m->arena;
-	if (!b || b->cap - b->used < len + 1) {
-		size_t cap = len + 1 > 16384 ? len + 1 : 16384;
-		b = aa_xmalloc(sizeof(*b) + cap);
-		b->next = m->arena;
-		b->used = 0;
-		b->cap = cap;
-		m->arena = b;
-	}
-	char *p = b->data + b->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	b->used += len + 1;
-	return p;
+	return aa_arena_copy(&m->arena, s, len);
 }
 
 static const char *intern_join(struct aa_model *m, const char *a, const char *b, size_t blen)
@@ -555,6 +537,7 @@ struct aa_model *aa_model_build(const struct aa_source *src, const struct aa_sym
 				const struct aa_parsed *parsed, const char *module, bool is_package)
 {
 	struct aa_model *m = aa_xcalloc(1, sizeof(*m));
+	m->arena = (struct aa_arena)AA_ARENA_INIT(16384, 16384);
 	m->src = src;
 	m->syms = syms;
 	m->module = aa_model_intern(m, module && *module ? module : "__main__", strlen(module && *module ? module : "__main__"));
@@ -568,11 +551,7 @@ void aa_model_free(struct aa_model *m)
 {
 	if (!m)
 		return;
-	while (m->arena) {
-		struct arena_block *next = m->arena->next;
-		free(m->arena);
-		m->arena = next;
-	}
+	aa_arena_release(&m->arena);
 	free(m->scopes);
 	free(m->defs);
 	free(m->bindings);
@@ -585,6 +564,11 @@ void aa_model_free(struct aa_model *m)
 const struct aa_syms *aa_model_syms(const struct aa_model *m)
 {
 	return m->syms;
+}
+
+const struct aa_source *aa_model_source(const struct aa_model *m)
+{
+	return m->src;
 }
 
 const char *aa_model_text(const struct aa_model *m, TSNode node, uint32_t *len)
@@ -600,6 +584,26 @@ uint32_t aa_model_scope_count(const struct aa_model *m)
 const struct aa_scope_info *aa_model_scope(const struct aa_model *m, uint32_t id)
 {
 	return &m->scopes[id];
+}
+
+uint32_t aa_model_scope_of(const struct aa_model *m, TSNode node)
+{
+	/* Scope ids follow the walk's preorder, so the scopes' nodes start in nondecreasing
+	 * byte order (segments follow each other too): the first scope that starts at
+	 * node's start, then the few that start there too. Scope 0, the module, holds all. */
+	uint32_t start = ts_node_start_byte(node);
+	size_t lo = 1, hi = m->n_scopes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ts_node_start_byte(m->scopes[mid].node) < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t id = lo; id < m->n_scopes && ts_node_start_byte(m->scopes[id].node) == start; id++)
+		if (ts_node_eq(m->scopes[id].node, node))
+			return (uint32_t)id;
+	return AA_NO_SCOPE;
 }
 
 size_t aa_model_comment_count(const struct aa_model *m)

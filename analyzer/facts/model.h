@@ -73,55 +73,68 @@ struct aa_scope_info {
 struct aa_model; /* opaque */
 
 /* Builds the model of parsed (pass 1: one aa_walk). src, syms and parsed must outlive
- * the model. module is the file's dotted module name ("pkg.db"; borrowed for the call),
- * is_package true for a package's __init__: they qualify local definitions and resolve
- * relative imports (`from .x import f` in pkg.db -> "pkg.x.f"). Caller frees with
+ * the model. module is the file's dotted module name ("pkg.db"; borrowed for the call;
+ * NULL or "" stands for "__main__"), is_package true for a package's __init__: they
+ * qualify local definitions and resolve relative imports (`from .x import f` in pkg.db
+ * -> "pkg.x.f"). Never fails but on memory (xalloc.h: exits). Caller frees with
  * aa_model_free. */
 struct aa_model *aa_model_build(const struct aa_source *src, const struct aa_syms *syms,
 				const struct aa_parsed *parsed, const char *module, bool is_package);
+/* Frees the model and everything it returned (NULL is a no-op). */
 void aa_model_free(struct aa_model *model);
 
 /* The grammar symbols and source the model was built from (borrowed, as given to
  * aa_model_build), for facts read from the syntax next to the model
  * (analyzer/facts/bindings.h). */
 const struct aa_syms *aa_model_syms(const struct aa_model *model);
-/* node's source text (not NUL-terminated) and its length in *len. */
+const struct aa_source *aa_model_source(const struct aa_model *model);
+/* node's source text (not NUL-terminated; borrowed from the source) and its length in
+ * *len. node (not null) is a node of the model's trees. */
 const char *aa_model_text(const struct aa_model *model, TSNode node, uint32_t *len);
 
+/* The number of scopes (at least 1: the module, id 0), and scope id's record (id below
+ * that number), owned by the model. */
 uint32_t aa_model_scope_count(const struct aa_model *model);
 const struct aa_scope_info *aa_model_scope(const struct aa_model *model, uint32_t id);
+/* The id of the scope that node (a def, lambda, class or comprehension) opens, or
+ * AA_NO_SCOPE when it opens none (the module's root node included). O(log scopes). */
+uint32_t aa_model_scope_of(const struct aa_model *model, TSNode node);
 
 /* What expr (identifier, attribute chain, call, `/`, parentheses) evaluates to, seen
- * from scope. Memoised; bounded depth (cycles like `a = b; b = a` are UNKNOWN). Inside a
- * method, its first parameter (`self`, `cls`) is an INSTANCE of the enclosing class; a
- * call of a class of this file is an INSTANCE of it. */
+ * from scope (a scope id). Memoised; bounded depth (cycles like `a = b; b = a` are
+ * UNKNOWN). Inside a method, its first parameter (`self`, `cls`) is an INSTANCE of the
+ * enclosing class; a call of a class of this file is an INSTANCE of it. A null expr is
+ * UNKNOWN. Writes the memo (hence not const): one thread per model. */
 struct aa_meaning aa_model_eval(struct aa_model *model, uint32_t scope, TSNode expr);
 
 /* The meaning of a type annotation node (`C`, `mod.C`, `C | None`, `Optional[C]`,
- * `"C"`) as an INSTANCE meaning, or UNKNOWN. */
+ * `"C"`) as an INSTANCE meaning, or UNKNOWN; as aa_model_eval otherwise. */
 struct aa_meaning aa_model_eval_annotation(struct aa_model *model, uint32_t scope, TSNode type);
 
-/* True when the file imports module (or something under it) anywhere:
+/* True when the file imports module (NUL-terminated; or something under it) anywhere:
  * aa_model_imports(m, "trio") for `import trio` or `from trio import sleep`. */
 bool aa_model_imports(const struct aa_model *model, const char *module);
 
 /* Calls fn for each name bound at module level, with what it means (aa_model_eval's
- * answer for the name at module scope). */
+ * answer for the name at module scope). name[0..len) is borrowed, valid while the
+ * model is. */
 void aa_model_each_module_name(struct aa_model *model,
 			       void (*fn)(void *ud, const char *name, uint32_t len, struct aa_meaning meaning), void *ud);
 
 /* Calls fn for each attribute of a class of this file whose value is a known instance:
  * class-level bindings and annotations (`core: Core`), and `self.x = ...` in its
- * methods. cls is the class's qualified name. */
+ * methods. cls is the class's qualified name (NUL-terminated), name[0..len) the
+ * attribute's; both borrowed, valid while the model is. */
 void aa_model_each_class_attr(struct aa_model *model,
 			      void (*fn)(void *ud, const char *cls, const char *name, uint32_t len, struct aa_meaning meaning),
 			      void *ud);
 
-/* Comments seen by pass 1 (for noqa), in source order. */
+/* Comments seen by pass 1 (for noqa), in source order; i below the count. */
 size_t aa_model_comment_count(const struct aa_model *model);
 TSNode aa_model_comment(const struct aa_model *model, size_t i);
 
-/* Copies a string into the model's arena; valid until aa_model_free. */
+/* A NUL-terminated copy of s[0..len) in the model's arena (analyzer/base/arena.h);
+ * valid until aa_model_free. Allocation failure exits. */
 const char *aa_model_intern(struct aa_model *model, const char *s, size_t len);
 
 #endif

@@ -10,8 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* True when name[0..len) is a top-level standard-library module (sys.stdlib_module_names
- * of CPython 3.11, private modules excluded). */
+/* True when name[0..len) (no terminator needed) is a top-level standard-library module
+ * (sys.stdlib_module_names of CPython 3.11, private modules excluded). Immutable table;
+ * thread-safe. */
 bool aa_stdlib_module(const char *name, size_t len);
 
 #endif

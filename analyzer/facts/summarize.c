@@ -6,16 +6,10 @@
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/decorators.h"
 #include "analyzer/facts/stdlib_modules.h"
+#include "parsers/python/node.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char *text_of(const struct aa_source *src, TSNode node, uint32_t *len)
-{
-	uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
-	*len = e - s;
-	return src->text + s;
-}
 
 static struct aa_span span_of(const struct aa_summarizer *z, TSNode node)
 {
@@ -81,7 +75,7 @@ static bool collect_class_names(struct aa_summarizer *z, TSNode class_def)
 			continue;
 		AA_GROW(z->self_names, z->self_names_cap, z->n_self_names + 1);
 		struct aa_bound_name *b = &z->self_names[z->n_self_names++];
-		b->name = text_of(z->src, target, &b->len);
+		b->name = aa_node_text(z->src->text, target, &b->len);
 	}
 	return true;
 }
@@ -101,15 +95,11 @@ static bool base_is_known(struct aa_summarizer *z, uint32_t scope, TSNode base, 
 		return false;
 	struct aa_meaning m = aa_model_eval(z->model, scope, base);
 	if (m.kind == AA_MEANING_CLASS && !ts_node_is_null(m.node)) {
-		uint32_t n = aa_model_scope_count(z->model);
-		for (uint32_t i = 1; i < n; i++) {
-			const struct aa_scope_info *sc = aa_model_scope(z->model, i);
-			if (sc->kind == AA_SCOPE_CLASS && ts_node_eq(sc->node, m.node)) {
-				*class_scope = i;
-				return true;
-			}
-		}
-		return false;
+		uint32_t id = aa_model_scope_of(z->model, m.node);
+		if (id == AA_NO_SCOPE || aa_model_scope(z->model, id)->kind != AA_SCOPE_CLASS)
+			return false;
+		*class_scope = id;
+		return true;
 	}
 	return m.kind == AA_MEANING_NAME && !aa_summarizer_project_name(z, m.qualname);
 }
@@ -180,7 +170,7 @@ bool aa_summarizer_is_self(const struct aa_summarizer *z, TSNode ident)
 		return false;
 	const struct aa_scope_info *method = aa_model_scope(z->model, fn);
 	uint32_t len;
-	const char *t = text_of(z->src, ident, &len);
+	const char *t = aa_node_text(z->src->text, ident, &len);
 	return method->self_name && method->self_len == len && !memcmp(method->self_name, t, len);
 }
 
@@ -251,14 +241,14 @@ static bool chain_ref(struct aa_summarizer *z, TSNode fn, struct aa_ref *out)
 	struct aa_buf path = AA_BUF_INIT;
 	for (size_t i = n; i-- > 0;) {
 		uint32_t len;
-		const char *t = text_of(z->src, attrs[i], &len);
+		const char *t = aa_node_text(z->src->text, attrs[i], &len);
 		if (path.len)
 			aa_buf_addc(&path, '.');
 		aa_buf_add(&path, t, len);
 	}
 	struct aa_summary *sum = z->summary;
 	uint32_t mlen;
-	const char *m = text_of(z->src, method, &mlen);
+	const char *m = aa_node_text(z->src->text, method, &mlen);
 	*out = (struct aa_ref){ AA_REF_CHAIN, aa_summary_intern(sum, base.qualname, strlen(base.qualname)),
 				aa_summary_intern(sum, m, mlen), aa_summary_intern(sum, path.data, path.len) };
 	aa_buf_release(&path);
@@ -279,7 +269,7 @@ static bool ref_of(struct aa_summarizer *z, TSNode fn, const struct aa_callee *c
 			if (!cls)
 				return false;
 			uint32_t len;
-			const char *m = text_of(z->src, attr, &len);
+			const char *m = aa_node_text(z->src->text, attr, &len);
 			*out = (struct aa_ref){ AA_REF_SUPER, aa_summary_intern(sum, cls, strlen(cls)),
 						aa_summary_intern(sum, m, len), NULL };
 			return true;
@@ -292,7 +282,7 @@ static bool ref_of(struct aa_summarizer *z, TSNode fn, const struct aa_callee *c
 		struct aa_meaning om = aa_model_eval(z->model, z->scope, ts_node_child_by_field_id(fn, s->f.object));
 		if (om.kind == AA_MEANING_CLASS && !ts_node_is_null(attr) && project_name(z, om.qualname)) {
 			uint32_t len;
-			const char *m = text_of(z->src, attr, &len);
+			const char *m = aa_node_text(z->src->text, attr, &len);
 			struct aa_buf q = AA_BUF_INIT;
 			aa_buf_addf(&q, "%s.%.*s", om.qualname, (int)len, m);
 			*out = (struct aa_ref){ AA_REF_NAME, aa_summary_intern(sum, q.data, q.len), NULL, NULL };
@@ -372,6 +362,7 @@ static void add_function(struct aa_summarizer *z, TSNode node, uint32_t inner)
 	f->is_coroutine = sc->is_async && !sc->has_yield; /* aa_coroutine_def_is_async, by scope */
 	/* The decorator rule of coroutines serves helpers too: staticmethod, classmethod,
 	 * abstractmethod, override and functools' caches leave a function what it was. */
+	f->memoised = aa_decorators_memoise_under(z->model, z->syms, z->scope, aa_summarizer_parent(z, node));
 	f->opaque = !aa_decorators_transparent_under(z->model, z->syms, z->scope,
 							       aa_summarizer_parent(z, node));
 	TSNode rt = ts_node_child_by_field_id(node, z->syms->f.return_type);

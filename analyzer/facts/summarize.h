@@ -67,16 +67,19 @@ struct aa_summarizer {
 	struct aa_buf scratch;           /* owned; aa_summarizer_callee_text */
 };
 
-/* Prepares z for one file. Everything is borrowed and must outlive z. */
+/* Prepares z (need not be initialised) for one file. Everything is borrowed and must
+ * outlive z; project and summary may be NULL (see the struct). Allocates nothing. */
 void aa_summarizer_init(struct aa_summarizer *z, const struct aa_syms *syms, const struct aa_source *src,
 			struct aa_model *model, const struct aa_project_names *project, struct aa_summary *summary);
-/* Frees what z owns (not the summary). */
+/* Frees what z owns (not the summary) and leaves it zeroed. */
 void aa_summarizer_release(struct aa_summarizer *z);
 
-/* The walker is at a node evaluated in scope (walk.h). */
+/* The walker is at a node evaluated in scope (walk.h); walk, its position, is kept
+ * until the next call (NULL: parents are found with ts_node_parent). */
 void aa_summarizer_at(struct aa_summarizer *z, uint32_t scope, const struct aa_walk_state *walk);
 
-/* After the checks of node: a def or class opening scope inner is added to the summary. */
+/* After the checks of node: a def or class opening scope inner is added to the
+ * summary (nothing without one, or when inner is AA_NO_SCOPE). */
 void aa_summarizer_enter(struct aa_summarizer *z, TSNode node, uint32_t inner);
 
 /* After the walk: module-level names (imports, aliases) become exports, typed class
@@ -85,34 +88,37 @@ void aa_summarizer_finish(struct aa_summarizer *z);
 
 /* --- questions, from the current scope --------------------------------------------- */
 
-/* What the call calls (callee.h); memoised for the last call asked. Valid until the
- * next call of this function. */
+/* What the call (a `call` node) calls (callee.h); memoised for the last call asked.
+ * Never NULL; owned by z, valid until the next call of this function. */
 const struct aa_callee *aa_summarizer_callee(struct aa_summarizer *z, TSNode call);
 
-/* node's parent, from the walker's stack when node is the current node or close above
- * it (ts_node_parent descends from the root every time). */
+/* node's (not null) parent, from the walker's stack when node is the current node or one
+ * of its ancestors (aa_walk_parent; ts_node_parent descends from the root every time). */
 TSNode aa_summarizer_parent(const struct aa_summarizer *z, TSNode node);
 
-/* The call's callee text for messages (callee.h). Owned by z, valid until the next call. */
+/* The call's callee text for messages (callee.h's aa_callee_text). Owned by z, valid
+ * until the next call. */
 const char *aa_summarizer_callee_text(struct aa_summarizer *z, TSNode call);
 
 /* The name of the function the current node is in ("fetch"), "<lambda>", or "<module>";
  * owned by the model. */
 const char *aa_summarizer_function_name(struct aa_summarizer *z);
 
-/* The span of node, and a copy of its first line (caller frees). */
+/* The span of node, and a copy of its first line without the line end (caller frees
+ * with free()). */
 struct aa_span aa_summarizer_span(const struct aa_summarizer *z, TSNode node);
 char *aa_summarizer_line(const struct aa_summarizer *z, TSNode node);
 
 /* --- naming callees for the index (only while a summary is built) ------------------- */
 
-/* Can the qualified name q be project code (under an analyzed top-level module that is
- * not the standard library)? False without a summary. */
+/* Can the qualified name q (NUL-terminated) be project code (under an analyzed
+ * top-level module that is not the standard library)? False without a summary. */
 bool aa_summarizer_project_name(const struct aa_summarizer *z, const char *q);
 
 /* How the index will name call's callee, when it may be project code (a name under an
  * analyzed top-level module, a method of such a class, super().m(), an attribute chain
- * from a typed object). Strings go to the summary's arena. Memoised for the last call. */
+ * from a typed object): true and *out filled (strings in the summary's arena), else
+ * false and *out untouched. Memoised for the last call. */
 bool aa_summarizer_ref(struct aa_summarizer *z, TSNode call, struct aa_ref *out);
 
 /* As aa_summarizer_ref, for the function expression fn a call would call (`fetch` in
@@ -136,7 +142,9 @@ bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, const char *name
  * node is in a lambda, whose calls are not the function's. */
 uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda);
 
-/* Records a deferred finding of rule at call (summary.h's aa_sum_defer); takes message. */
+/* Records a deferred finding of rule at call (summary.h's aa_sum_defer) for ref (from
+ * aa_summarizer_ref, copied). Takes message (malloc'd; the summary frees it). Only
+ * while a summary is built (z->summary not NULL). */
 void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TSNode call, const struct aa_ref *ref,
 			 char *message);
 

@@ -4,15 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct aa_summary_arena {
-	struct aa_summary_arena *next;
-	size_t used, cap;
-	char data[];
-};
-
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records)
 {
 	struct aa_summary *sum = aa_xcalloc(1, sizeof(*sum));
+	/* Small first: most summaries of skipped files hold a few import names. */
+	sum->arena = (struct aa_arena)AA_ARENA_INIT(256, 4096);
 	sum->records = n_records ? aa_xcalloc(n_records, sizeof(*sum->records)) : NULL;
 	sum->n_records = n_records;
 	sum->path = aa_xstrdup(path);
@@ -23,22 +19,7 @@ struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_
 
 const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
 {
-	struct aa_summary_arena *a = sum->arena;
-	if (!a || a->cap - a->used < len + 1) {
-		/* Small first: most summaries of skipped files hold a few import names. */
-		size_t want = sum->arena ? 4096 : 256;
-		size_t cap = len + 1 > want ? len + 1 : want;
-		a = aa_xmalloc(sizeof(*a) + cap);
-		a->next = sum->arena;
-		a->used = 0;
-		a->cap = cap;
-		sum->arena = a;
-	}
-	char *p = a->data + a->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	a->used += len + 1;
-	return p;
+	return aa_arena_copy(&sum->arena, s, len);
 }
 
 void aa_summary_free(struct aa_summary *sum)
@@ -53,11 +34,7 @@ void aa_summary_free(struct aa_summary *sum)
 		if (sum->records[i].data)
 			sum->records[i].free_data(sum->records[i].data);
 	free(sum->records);
-	while (sum->arena) {
-		struct aa_summary_arena *next = sum->arena->next;
-		free(sum->arena);
-		sum->arena = next;
-	}
+	aa_arena_release(&sum->arena);
 	free(sum->funcs);
 	free(sum->classes);
 	free(sum->bases);

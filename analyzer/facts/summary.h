@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/base/arena.h"
 #include "analyzer/base/span.h"
 
 struct aa_rule;
@@ -44,6 +45,7 @@ struct aa_sum_func {
 	bool is_async;        /* an `async def` (coroutine or async generator) */
 	bool is_coroutine;    /* an `async def` without `yield`: its call returns a coroutine */
 	bool opaque;          /* has a decorator not known to keep what it decorates */
+	bool memoised;        /* functools.cache / lru_cache / cached_property: runs once per arguments */
 	const char *returns;  /* class named by the return annotation, or NULL; arena */
 	struct aa_span span;  /* of the def's name */
 };
@@ -92,8 +94,6 @@ struct aa_sum_import {
 			      for `import app.db`; arena */
 };
 
-struct aa_summary_arena;
-
 struct aa_summary {
 	char *path;           /* owned; display path */
 	const char *module;   /* arena */
@@ -112,16 +112,18 @@ struct aa_summary {
 	/* One per cross-file analysis of the run, in the engine's order (analyze.h);
 	 * NULL when the run has none. */
 	struct aa_sum_record *records; size_t n_records;
-	struct aa_summary_arena *arena;
+	struct aa_arena arena; /* the strings marked "arena" above */
 };
 
-/* A new empty summary for the file at display path (copied), with n_records empty
- * records. Caller frees with aa_summary_free. */
+/* A new empty summary for the file at display path (copied) of module (interned; both
+ * NUL-terminated), with n_records empty records. Caller frees with aa_summary_free.
+ * Allocation failure exits (xalloc.h), as in every function that adds to a summary. */
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records);
 /* Frees the summary, its defers and every record (with its free_data). NULL is a no-op. */
 void aa_summary_free(struct aa_summary *sum);
 
-/* Copies s[0..len) into the summary's arena; valid until aa_summary_free. */
+/* A NUL-terminated copy of s[0..len) (s holds len bytes) in the summary's arena; valid
+ * until aa_summary_free. */
 const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len);
 
 #endif

@@ -69,19 +69,33 @@ static void compute_mro(struct aa_index *x, uint32_t cls)
 	}
 }
 
-static uint32_t method_in(struct aa_index *x, uint32_t cls, const char *method, uint32_t skip)
+/* Looks member[0..len) up in the classes of cls's MRO from position skip on, as
+ * "<class>.<member>" names: the answer of the first class for which look answers (true;
+ * its answer in *found, which may be NONE), or NONE when none does. */
+static uint32_t mro_lookup(struct aa_index *x, uint32_t cls, uint32_t skip, const char *member, size_t len,
+			   bool (*look)(struct aa_index *x, const char *name, uint32_t *found))
 {
 	struct class_ent *c = &x->classes[cls];
 	if (!c->mro_done)
 		compute_mro(x, cls);
 	struct aa_buf name = AA_BUF_INIT;
 	uint32_t found = NONE;
-	for (uint32_t i = skip; i < c->n_mro && found == NONE; i++) {
-		found = aa_map_get_str(&x->func_by_name,
-				       member_name(&name, x->classes[c->mro[i]].c->qualname, method, strlen(method)));
-	}
+	for (uint32_t i = skip; i < c->n_mro; i++)
+		if (look(x, member_name(&name, x->classes[c->mro[i]].c->qualname, member, len), &found))
+			break;
 	aa_buf_release(&name);
 	return found;
+}
+
+static bool look_method(struct aa_index *x, const char *name, uint32_t *found)
+{
+	*found = aa_map_get_str(&x->func_by_name, name);
+	return *found != NONE;
+}
+
+static uint32_t method_in(struct aa_index *x, uint32_t cls, const char *method, uint32_t skip)
+{
+	return mro_lookup(x, cls, skip, method, strlen(method), look_method);
 }
 
 static struct ent resolve(struct aa_index *x, const char *q, int depth)
@@ -142,30 +156,29 @@ static uint32_t type_of(struct aa_index *x, const char *q)
 	return NONE;
 }
 
+/* name as a typed attribute (`core: Core`, `self.core = Core()`) or a property, and the
+ * class of its type or return annotation. */
+static bool look_attr_type(struct aa_index *x, const char *name, uint32_t *found)
+{
+	uint32_t a = aa_map_get_str(&x->attr_by_name, name);
+	if (a != NONE) {
+		*found = class_of(x, x->attr_types[a]);
+		return true;
+	}
+	uint32_t f = aa_map_get_str(&x->func_by_name, name);
+	if (f != NONE) {
+		*found = x->funcs[f].f->returns ? class_of(x, x->funcs[f].f->returns) : NONE;
+		return true;
+	}
+	return false;
+}
+
 /* The class of attribute attr[0..len) of an instance of cls, through its MRO: a typed
- * attribute (`core: Core`, `self.core = Core()`) or a property's return annotation. */
+ * attribute or a property's return annotation. The nearest class that binds the name
+ * decides, also when its type is unknown. */
 static uint32_t attr_type(struct aa_index *x, uint32_t cls, const char *attr, size_t len)
 {
-	struct class_ent *c = &x->classes[cls];
-	if (!c->mro_done)
-		compute_mro(x, cls);
-	struct aa_buf name = AA_BUF_INIT;
-	uint32_t found = NONE;
-	for (uint32_t i = 0; i < c->n_mro && found == NONE; i++) {
-		member_name(&name, x->classes[c->mro[i]].c->qualname, attr, len);
-		uint32_t a = aa_map_get_str(&x->attr_by_name, name.data);
-		if (a != NONE) {
-			found = class_of(x, x->attr_types[a]);
-			break;
-		}
-		uint32_t f = aa_map_get_str(&x->func_by_name, name.data);
-		if (f != NONE) {
-			found = x->funcs[f].f->returns ? class_of(x, x->funcs[f].f->returns) : NONE;
-			break;
-		}
-	}
-	aa_buf_release(&name);
-	return found;
+	return mro_lookup(x, cls, 0, attr, len, look_attr_type);
 }
 
 /* The function a call reference lands on, or NONE; *receiver is the class the method

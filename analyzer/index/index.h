@@ -1,6 +1,8 @@
 /*
  * index.h: the project index: every file's summary linked into one view of the
  * project's modules, functions, classes and calls (cppcheck's analyseWholeProgram).
+ * Built and asked on the main thread only (resolution memoises). Allocation failure
+ * exits (analyzer/base/xalloc.h); nothing here fails otherwise.
  *
  * Resolution follows Python: a qualified name is a function or class defined under it,
  * or a module-level name re-exported or aliased there (`from .db import save` in
@@ -44,8 +46,9 @@ struct aa_demand;
  * one in its slot, then call aa_index_add). Caller frees with aa_index_free. */
 struct aa_index *aa_index_new(struct aa_summary *const *sums, size_t n);
 
-/* Adds the definitions of sums[files[0..k)] (ascending file indices), which the caller
- * has just put in place of the import-only summaries (or NULLs) those slots held. */
+/* Adds the definitions of sums[files[0..k)] (ascending file indices below the n given
+ * to aa_index_new; files is borrowed for the call), which the caller has just put in
+ * place of the import-only summaries (or NULLs) those slots held. */
 void aa_index_add(struct aa_index *x, const size_t *files, size_t k);
 
 /* aa_index_free(NULL) is a no-op. Frees no summary. */
@@ -63,9 +66,10 @@ struct aa_demand_hook {
  * without `async def` defines no coroutine function but a package may re-export one;
  * those that need nothing more are marked settled and skipped in later calls) and at
  * what each hook of hooks[0..n_hooks) asks for. When importers is set, also the skipped
- * files whose imports name a project coroutine and whose text (check) may call it.
- * Appends their file indices to *wanted (grown with AA_GROW; caller frees), each once,
- * in file order. Returns how many were added. */
+ * files whose imports name a project coroutine and whose text (check, then not NULL)
+ * may call it. analyzed has n_files entries; modmap is the run's. Appends their file
+ * indices to *wanted (grown with AA_GROW; caller frees), each once, in file order.
+ * Returns how many were added. */
 size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap, const bool *analyzed, size_t n_files,
 			     bool importers, const struct aa_demand_hook *hooks, size_t n_hooks, size_t **wanted,
 			     size_t *wanted_cap, const struct aa_index_text_check *check);
@@ -75,18 +79,22 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 /* "No such function or class." */
 #define AA_INDEX_NONE UINT32_MAX
 
-/* The function a call reference lands on, or AA_INDEX_NONE; *receiver is the class the
- * method was looked up from (for aa_index_overridden_differently), or AA_INDEX_NONE.
- * Lazily computes method resolution orders, hence the non-const index. */
+/* The function a call reference lands on, or AA_INDEX_NONE; *receiver (receiver not
+ * NULL) is the class the method was looked up from (for
+ * aa_index_overridden_differently), or AA_INDEX_NONE. Lazily computes method resolution
+ * orders, hence the non-const index. */
 uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint32_t *receiver);
 
-/* Does a project subclass of class cls define method with another async-ness? */
+/* Does a project subclass of class cls (a receiver aa_index_resolve_ref gave, not
+ * AA_INDEX_NONE) define method (NUL-terminated) with another async-ness? */
 bool aa_index_overridden_differently(struct aa_index *x, uint32_t cls, const char *method, bool is_async);
 
 /* Functions are numbered 0..aa_index_func_count(), file by file. For function f: its
  * summary entry, the file (summary index) it is in, that summary, its index in that
  * summary's funcs[], and the name it is shown by (its qualified name without the
- * module; borrowed). aa_index_func_id() is the inverse of (file, local). */
+ * module; borrowed). f is below the count; everything returned is borrowed from the
+ * summaries. aa_index_func_id() is the inverse of (file, local), for a file the index
+ * holds and a local below that summary's n_funcs. */
 size_t aa_index_func_count(const struct aa_index *x);
 const struct aa_sum_func *aa_index_func(const struct aa_index *x, uint32_t f);
 size_t aa_index_func_file(const struct aa_index *x, uint32_t f);
@@ -98,7 +106,8 @@ const char *aa_index_func_name(const struct aa_index *x, uint32_t f);
 /* ---- a demand hook's view (aa_index_wanted_files calls the hooks) ---------------- */
 
 struct aa_index *aa_demand_index(const struct aa_demand *demand);
-/* The summaries' count, and the hook's analysis's record of file's summary or NULL. */
+/* The summaries' count, and the hook's analysis's record of file's summary (file below
+ * the count) or NULL; the record is owned by the summary. */
 size_t aa_demand_count(const struct aa_demand *demand);
 void *aa_demand_record(const struct aa_demand *demand, size_t file);
 /* Wants the unread modules resolving ref needs (its names' modules, the bases and

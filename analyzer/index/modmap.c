@@ -110,7 +110,7 @@ static void seed_dir_cache(struct aa_map *dirs, const struct aa_discovered_file 
 	for (size_t i = 0; i < n; i++) {
 		const char *slash = strrchr(files[i].path, '/');
 		const char *base = slash ? slash + 1 : files[i].path;
-		if (strcmp(base, "__init__.py") || files[i].dangling)
+		if (strcmp(base, "__init__.py") || files[i].unreadable)
 			continue;
 		struct aa_map_key key = aa_map_key(files[i].path, slash ? (size_t)(slash - files[i].path) : 0, 0);
 		aa_map_put(dirs, &key, 1, NULL);
@@ -137,6 +137,72 @@ static size_t package_root(struct aa_map *dirs, const char *path)
 	}
 }
 
+/* The command-line roots, to find which ones found a file without trying each (files
+ * named one by one are as many roots as files: pre-commit passes them so). */
+struct roots {
+	struct aa_map by_path; /* a root's path, trailing slashes dropped -> its first index;
+				  keys borrowed from the roots */
+	size_t dot;            /* the first "." root's index, or SIZE_MAX */
+	struct root_match {
+		size_t index;  /* into the roots */
+		size_t from;   /* where the file's path below that root starts */
+	} *matches;            /* owned; root_matches' answer */
+	size_t matches_cap;
+};
+
+static void roots_init(struct roots *rs, const char *const *roots, size_t n_roots)
+{
+	*rs = (struct roots){ AA_MAP_INIT, SIZE_MAX, NULL, 0 };
+	aa_map_reserve(&rs->by_path, n_roots);
+	for (size_t r = 0; r < n_roots; r++) {
+		size_t rl = strlen(roots[r]);
+		while (rl > 1 && roots[r][rl - 1] == '/')
+			rl--;
+		if (rl == 1 && roots[r][0] == '.') {
+			if (rs->dot == SIZE_MAX)
+				rs->dot = r;
+			continue;
+		}
+		struct aa_map_key key = aa_map_key(roots[r], rl, 0);
+		aa_map_put(&rs->by_path, &key, (uint32_t)r, NULL); /* the first index wins */
+	}
+}
+
+static void roots_release(struct roots *rs)
+{
+	aa_map_release(&rs->by_path);
+	free(rs->matches);
+}
+
+static int by_index(const void *a, const void *b)
+{
+	size_t x = ((const struct root_match *)a)->index, y = ((const struct root_match *)b)->index;
+	return x < y ? -1 : x > y;
+}
+
+/* The roots that found path, in command-line order, one per distinct root path: "."
+ * (every path), and each root that is a directory prefix of path (path continues with
+ * '/' after it). Fills rs->matches; returns their number. */
+static size_t root_matches(struct roots *rs, const char *path)
+{
+	size_t n = 0;
+	if (rs->dot != SIZE_MAX) {
+		AA_GROW(rs->matches, rs->matches_cap, n + 1);
+		rs->matches[n++] = (struct root_match){ rs->dot, 0 };
+	}
+	for (const char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+		struct aa_map_key key = aa_map_key(path, (size_t)(slash - path), 0);
+		uint32_t r = aa_map_get(&rs->by_path, &key);
+		if (r == AA_MAP_NONE)
+			continue;
+		AA_GROW(rs->matches, rs->matches_cap, n + 1);
+		rs->matches[n++] = (struct root_match){ r, (size_t)(slash - path) + 1 };
+	}
+	if (n > 1) /* qsort takes no NULL array, and matches is NULL until a first match */
+		qsort(rs->matches, n, sizeof(*rs->matches), by_index);
+	return n;
+}
+
 struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t n, const char *const *roots,
 				  size_t n_roots)
 {
@@ -147,11 +213,16 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 	aa_map_reserve(&m->by_name, 2 * n); /* a file's name and its name from its root */
 	struct aa_map dirs = AA_MAP_INIT;
 	seed_dir_cache(&dirs, files, n);
+	struct roots rs;
+	roots_init(&rs, roots, n_roots);
 	/* Discovery lists a directory's files together: the package root of the previous
 	 * file's directory is usually this one's too (one walk up per directory). */
 	const char *prev_dir = NULL;
 	size_t prev_dir_len = 0, prev_root = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* An unreadable directory listed for its AA002 is no module. */
+		if (files[i].directory)
+			continue;
 		const char *path = files[i].path;
 		const char *slash = strrchr(path, '/');
 		size_t dir_len = slash ? (size_t)(slash - path) : 0;
@@ -171,34 +242,22 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 			m->is_package[i] = pkg;
 			add_name(m, name, (uint32_t)i);
 		}
-		/* The name relative to the root that found the file (namespace packages). */
-		for (size_t r = 0; r < n_roots; r++) {
-			size_t rl = strlen(roots[r]);
-			while (rl > 1 && roots[r][rl - 1] == '/')
-				rl--;
-			size_t from;
-			if (rl == 1 && roots[r][0] == '.')
-				from = 0;
-			else if (!strncmp(path, roots[r], rl) && path[rl] == '/')
-				from = rl + 1;
-			else
-				continue;
-			if (from == root)
-				break; /* the same name as the package root's, or none either way */
-			bool rpkg;
-			char *alt = dotted_from(path, from, &rpkg);
-			if (alt) {
-				if (!m->primary[i]) {
-					m->primary[i] = alt;
-					m->is_package[i] = rpkg;
+		/* The name relative to the first root that found the file (namespace
+		 * packages); none when that is the package root's (the same name, or none
+		 * either way). */
+		size_t from = root_matches(&rs, path) ? rs.matches[0].from : root;
+		bool rpkg;
+		char *alt = from == root ? NULL : dotted_from(path, from, &rpkg);
+		if (alt) {
+			if (!m->primary[i]) {
+				m->primary[i] = alt;
+				m->is_package[i] = rpkg;
+				add_name(m, alt, (uint32_t)i);
+			} else {
+				if (strcmp(alt, m->primary[i]))
 					add_name(m, alt, (uint32_t)i);
-				} else {
-					if (strcmp(alt, m->primary[i]))
-						add_name(m, alt, (uint32_t)i);
-					free(alt);
-				}
+				free(alt);
 			}
-			break;
 		}
 	}
 	/* A name two files claim (two scripts called dictionary.py in different folders)
@@ -209,15 +268,10 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		if (!m->primary[i] || file_of(m, m->primary[i], strlen(m->primary[i])) != AMBIGUOUS)
 			continue;
 		char *own = NULL;
-		for (size_t r = 0; r < n_roots && !own; r++) {
-			size_t rl = strlen(roots[r]);
-			while (rl > 1 && roots[r][rl - 1] == '/')
-				rl--;
-			bool dot = rl == 1 && roots[r][0] == '.';
-			if (!dot && (strncmp(files[i].path, roots[r], rl) || files[i].path[rl] != '/'))
-				continue;
+		size_t n_matches = root_matches(&rs, files[i].path);
+		for (size_t r = 0; r < n_matches && !own; r++) {
 			bool pkg;
-			own = dotted_from(files[i].path, dot ? 0 : rl + 1, &pkg);
+			own = dotted_from(files[i].path, rs.matches[r].from, &pkg);
 		}
 		if (!own || strcmp(own, m->primary[i]) == 0 || file_of(m, own, strlen(own)) != i) {
 			free(own);
@@ -227,6 +281,7 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		m->primary[i] = own;
 	}
 	aa_map_release(&dirs);
+	roots_release(&rs);
 	/* First components but the standard library's, for a cheap "can this name be
 	 * project code" test (asked for every import of every skipped file: hashed, not
 	 * searched, and the stdlib list is searched once per top here). */

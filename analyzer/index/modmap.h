@@ -22,17 +22,20 @@
 struct aa_modmap;
 
 /* Builds the map of files[0..n) (borrowed: they must outlive the map), found from the
- * command-line roots[0..n_roots). Stats __init__.py once per directory. Caller frees
- * with aa_modmap_free. */
+ * command-line roots[0..n_roots) (borrowed for the call). Stats __init__.py once per
+ * directory; a stat that fails counts as no __init__.py. Caller frees with
+ * aa_modmap_free. Allocation failure exits (xalloc.h). */
 struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t n, const char *const *roots,
 				  size_t n_roots);
+/* Frees the map and its names (NULL is a no-op). */
 void aa_modmap_free(struct aa_modmap *map);
 
-/* The module name of file i ("pkg.db"; owned by the map) and whether it is a package's
- * __init__. */
+/* The module name of file (below n; "pkg.db"; owned by the map) and, in *is_package
+ * (not NULL), whether it is a package's __init__. */
 const char *aa_modmap_module(const struct aa_modmap *map, size_t file, bool *is_package);
 
-/* The file whose module is name[0..len), or -1 when none or ambiguous. */
+/* The file whose module is name[0..len) (no terminator needed), or -1 when none or
+ * ambiguous. */
 long aa_modmap_find(const struct aa_modmap *map, const char *name, size_t len);
 
 /* True when some analyzed module's first component is name[0..len) ("pkg" for

@@ -325,7 +325,9 @@ struct idset {
 struct cand {
 	char *path;
 	struct fid id;
-	bool has_id, is_link, dangling;
+	bool has_id, is_link;
+	char *unreadable; /* owned; NULL, or why the entry cannot be read */
+	bool directory;
 };
 
 enum id_source {
@@ -339,6 +341,7 @@ struct pending {
 	struct fid id;
 	unsigned char id_source;
 	bool explicit;
+	size_t root; /* the command-line root it was met under (index into walker.roots) */
 };
 
 struct entry {
@@ -358,6 +361,7 @@ struct walker {
 	char *cwd; /* NULL when unknown */
 	size_t cwd_len;
 	struct idset dirs;
+	struct idset bad_dirs; /* directories met while walking that could not be read */
 	struct cand *cands;
 	size_t n_cands, cands_cap;
 	struct pending *stack;
@@ -371,6 +375,10 @@ struct walker {
 	char *dents; /* getdents64 buffer */
 	struct fs_trust *fs;
 	size_t n_fs, fs_cap;
+	/* owned; per command-line directory root, its resolved path (realpath), or NULL when
+	 * it cannot be resolved (then no directory link under it is followed) */
+	char **roots;
+	size_t n_roots, roots_cap;
 	struct aa_discovery *out;
 };
 
@@ -509,8 +517,9 @@ static void add_error(struct aa_discovery *d, char *msg)
 	d->errors[d->n_errors++] = msg;
 }
 
+/* Takes path and unreadable (NULL for a file to read). */
 static void add_cand(struct walker *w, char *path, const struct stat *st, bool is_link,
-		     bool dangling)
+		     char *unreadable)
 {
 	AA_GROW(w->cands, w->cands_cap, w->n_cands + 1);
 	struct cand *c = &w->cands[w->n_cands++];
@@ -519,11 +528,23 @@ static void add_cand(struct walker *w, char *path, const struct stat *st, bool i
 	c->id.dev = st ? st->st_dev : 0;
 	c->id.ino = st ? st->st_ino : 0;
 	c->is_link = is_link;
-	c->dangling = dangling;
+	c->unreadable = unreadable;
+	c->directory = false;
+}
+
+/* Why a symbolic link that stat() cannot follow (errnum) cannot be read. */
+static char *link_problem(int errnum)
+{
+	if (errnum == ENOENT || errnum == ENOTDIR)
+		return aa_xstrdup("dangling symbolic link: its target does not exist");
+	/* Not "dangling": the target may well exist, the links lead round in a circle. */
+	if (errnum == ELOOP)
+		return aa_xstrdup("symbolic link loop: too many levels of symbolic links");
+	return aa_xasprintf("cannot follow symbolic link: %s", strerror(errnum));
 }
 
 static void push(struct pending **v, size_t *n, size_t *cap, char *path, bool explicit,
-		 const struct fid *id, enum id_source src)
+		 const struct fid *id, enum id_source src, size_t root)
 {
 	AA_GROW(*v, *cap, *n + 1);
 	struct pending *p = &(*v)[*n];
@@ -532,7 +553,23 @@ static void push(struct pending **v, size_t *n, size_t *cap, char *path, bool ex
 	p->id_source = (unsigned char)src;
 	p->id.dev = id ? id->dev : 0;
 	p->id.ino = id ? id->ino : 0;
+	p->root = root;
 	(*n)++;
+}
+
+/* Whether the directory that the link at path leads to lies inside root (a resolved
+ * path, or NULL), once every link on the way is resolved. */
+static bool inside_root(const char *root, const char *path)
+{
+	if (!root)
+		return false;
+	char *real = realpath(path, NULL);
+	if (!real)
+		return false;
+	size_t n = strlen(root);
+	bool inside = !strncmp(real, root, n) && (n == 1 || real[n] == '\0' || real[n] == '/');
+	free(real);
+	return inside;
 }
 
 enum { DENTS_SIZE = 32768 };
@@ -614,9 +651,10 @@ static unsigned char mode_type(mode_t m)
 	return DT_UNKNOWN;
 }
 
-static void walk_entry(struct walker *w, int dfd, const char *dir, struct fid dir_id,
+static void walk_entry(struct walker *w, int dfd, const struct pending *parent, struct fid dir_id,
 		       bool trusted, const char *name, ino_t ino, unsigned char type)
 {
+	const char *dir = parent->path;
 	struct stat st;
 	if (type == DT_UNKNOWN) {
 		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -625,7 +663,7 @@ static void walk_entry(struct walker *w, int dfd, const char *dir, struct fid di
 				if (child_excluded(w, path))
 					free(path);
 				else
-					add_cand(w, path, NULL, false, false);
+					add_cand(w, path, NULL, false, NULL);
 			}
 			return;
 		}
@@ -640,7 +678,7 @@ static void walk_entry(struct walker *w, int dfd, const char *dir, struct fid di
 			free(path);
 		else
 			push(&w->stack, &w->n_stack, &w->stack_cap, path, false, &id,
-			     trusted ? ID_DIRENT : ID_NONE);
+			     trusted ? ID_DIRENT : ID_NONE, parent->root);
 		return;
 	}
 	if (type == DT_REG) {
@@ -652,26 +690,27 @@ static void walk_entry(struct walker *w, int dfd, const char *dir, struct fid di
 		} else if (trusted) {
 			st.st_dev = dir_id.dev;
 			st.st_ino = ino;
-			add_cand(w, path, &st, false, false);
+			add_cand(w, path, &st, false, NULL);
 		} else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			add_cand(w, path, &st, false, false);
+			add_cand(w, path, &st, false, NULL);
 		} else {
-			add_cand(w, path, NULL, false, false);
+			add_cand(w, path, NULL, false, NULL);
 		}
 		return;
 	}
 	if (type != DT_LNK)
 		return;
 	if (fstatat(dfd, name, &st, 0) != 0) {
+		int err = errno;
 		if (!is_python_name(name))
 			return;
 		char *path = join(dir, name);
 		if (child_excluded(w, path))
 			free(path);
 		else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			add_cand(w, path, &st, true, true);
+			add_cand(w, path, &st, true, link_problem(err));
 		else
-			add_cand(w, path, NULL, true, true);
+			add_cand(w, path, NULL, true, link_problem(err));
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -679,18 +718,44 @@ static void walk_entry(struct walker *w, int dfd, const char *dir, struct fid di
 			return;
 		char *path = join(dir, name);
 		struct fid id = { st.st_dev, st.st_ino };
-		if (child_excluded(w, path))
+		/* A directory link is followed only inside its root: one that leads out (to a
+		 * parent, "up -> ..", or elsewhere) would widen the walk beyond what was named. */
+		if (child_excluded(w, path) || !inside_root(w->roots[parent->root], path))
 			free(path);
 		else
 			push(&w->deferred, &w->n_deferred, &w->deferred_cap, path, false, &id,
-			     ID_STAT);
+			     ID_STAT, parent->root);
 	} else if (S_ISREG(st.st_mode) && is_python_name(name)) {
 		char *path = join(dir, name);
 		if (child_excluded(w, path))
 			free(path);
 		else
-			add_cand(w, path, &st, true, false);
+			add_cand(w, path, &st, true, NULL);
 	}
+}
+
+/* A directory that cannot be read (errnum): named on the command line, an error (exit
+ * 2); met while walking, an entry of its own, reported as AA002 like an unreadable file,
+ * once however many ways lead to it. */
+static void unreadable_dir(struct walker *w, const struct pending *item, int errnum)
+{
+	const char *fs = item->path[0] ? item->path : ".";
+	if (item->explicit) {
+		add_error(w->out, aa_xasprintf("cannot read directory '%s': %s", fs, strerror(errnum)));
+		return;
+	}
+	/* A set of their own, not dirs: the same directory named on the command line later
+	 * must still be tried, and be an error. */
+	struct stat st;
+	if (stat(fs, &st) == 0) {
+		struct fid id = { st.st_dev, st.st_ino };
+		if (idset_has(&w->bad_dirs, id))
+			return;
+		idset_put(&w->bad_dirs, id);
+	}
+	add_cand(w, aa_xstrdup(item->path), NULL, false,
+		 aa_xasprintf("cannot read directory: %s", strerror(errnum)));
+	w->cands[w->n_cands - 1].directory = true;
 }
 
 static void walk_dir(struct walker *w, const struct pending *item)
@@ -702,18 +767,14 @@ static void walk_dir(struct walker *w, const struct pending *item)
 		return;
 	int fd = open(fs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		if (item->explicit)
-			add_error(w->out, aa_xasprintf("cannot read directory '%s': %s", fs,
-						       strerror(errno)));
+		unreadable_dir(w, item, errno);
 		return;
 	}
 	bool venv, have_dot;
 	ino_t dot = 0;
 	bool ok = read_entries(w, fd, &venv, &dot, &have_dot);
 	if (!ok) {
-		if (item->explicit)
-			add_error(w->out, aa_xasprintf("cannot read directory '%s': %s", fs,
-						       strerror(errno)));
+		unreadable_dir(w, item, errno);
 		close(fd);
 		return;
 	}
@@ -722,6 +783,7 @@ static void walk_dir(struct walker *w, const struct pending *item)
 	    (item->id_source == ID_DIRENT && (!have_dot || dot != id.ino))) {
 		struct stat st;
 		if (fstat(fd, &st) != 0) {
+			unreadable_dir(w, item, errno);
 			close(fd);
 			return;
 		}
@@ -734,7 +796,7 @@ static void walk_dir(struct walker *w, const struct pending *item)
 		idset_put(&w->dirs, id);
 		bool trusted = fs_trusted(w, fd, id.dev);
 		for (size_t i = 0; i < w->n_ents; i++)
-			walk_entry(w, fd, item->path, id, trusted, w->names + w->ents[i].name,
+			walk_entry(w, fd, item, id, trusted, w->names + w->ents[i].name,
 				   w->ents[i].ino, w->ents[i].type);
 	}
 	close(fd);
@@ -791,7 +853,7 @@ static void add_root(struct walker *w, const char *arg)
 			add_error(w->out, aa_xasprintf("path '%s' does not exist", arg));
 			free(path);
 		} else {
-			add_cand(w, path, NULL, false, false); /* the read stage reports why */
+			add_cand(w, path, NULL, false, NULL); /* the read stage reports why */
 		}
 		return;
 	}
@@ -801,17 +863,19 @@ static void add_root(struct walker *w, const char *arg)
 	}
 	bool is_link = S_ISLNK(lst.st_mode);
 	if (is_link && stat(fs, &st) != 0) {
-		add_cand(w, path, &lst, true, true);
+		add_cand(w, path, &lst, true, link_problem(errno));
 		return;
 	}
 	if (!is_link)
 		st = lst;
 	if (S_ISDIR(st.st_mode)) {
 		struct fid id = { st.st_dev, st.st_ino };
-		push(&w->stack, &w->n_stack, &w->stack_cap, path, true, &id, ID_STAT);
+		AA_GROW(w->roots, w->roots_cap, w->n_roots + 1);
+		w->roots[w->n_roots] = realpath(fs, NULL);
+		push(&w->stack, &w->n_stack, &w->stack_cap, path, true, &id, ID_STAT, w->n_roots++);
 		drain(w);
 	} else {
-		add_cand(w, path, &st, is_link, false);
+		add_cand(w, path, &st, is_link, NULL);
 	}
 }
 
@@ -861,10 +925,12 @@ void aa_discover(const char *const *paths, size_t n_paths, const char *const *ex
 					      : !prev->has_id && strcmp(prev->path, c->path) == 0);
 		if (dup) {
 			free(c->path);
+			free(c->unreadable);
 			continue;
 		}
 		out->files[out->len].path = c->path;
-		out->files[out->len].dangling = c->dangling;
+		out->files[out->len].unreadable = c->unreadable;
+		out->files[out->len].directory = c->directory;
 		out->len++;
 	}
 	if (out->len)
@@ -876,6 +942,8 @@ void aa_discover(const char *const *paths, size_t n_paths, const char *const *ex
 	free(w.cwd);
 	free(w.dirs.slots);
 	free(w.dirs.used);
+	free(w.bad_dirs.slots);
+	free(w.bad_dirs.used);
 	free(w.cands);
 	free(w.stack);
 	free(w.deferred);
@@ -883,12 +951,17 @@ void aa_discover(const char *const *paths, size_t n_paths, const char *const *ex
 	free(w.ents);
 	free(w.dents);
 	free(w.fs);
+	for (size_t i = 0; i < w.n_roots; i++)
+		free(w.roots[i]);
+	free(w.roots);
 }
 
 void aa_discovery_release(struct aa_discovery *d)
 {
-	for (size_t i = 0; i < d->len; i++)
+	for (size_t i = 0; i < d->len; i++) {
 		free(d->files[i].path);
+		free(d->files[i].unreadable);
+	}
 	free(d->files);
 	for (size_t i = 0; i < d->n_errors; i++)
 		free(d->errors[i]);

@@ -11,8 +11,17 @@
  * relative to the current directory (a leading "./" ignored) and against each of its
  * parent directories' paths.
  *
- * No file is listed twice (identity by device + inode), symlink loops terminate, and the
- * result is sorted by path, so discovery is deterministic.
+ * Symbolic links (docs/files.md): a link named on the command line is followed. While
+ * walking, a link to a file is listed under the link's path; a link to a directory is
+ * walked, after the real directories, only when its target lies inside the command-line
+ * root it was met under (both resolved with realpath): a link that leads out of the root
+ * ("up -> ..", "/usr/lib") is not followed. A link whose target does not exist or that
+ * cannot be resolved (a loop) is listed with the reason, like a sub-directory that cannot
+ * be read: the per-file stage reports them (AA002).
+ *
+ * No file is listed twice (identity by device + inode; the real path wins over links),
+ * directory loops terminate, and the result is sorted by path, so discovery is
+ * deterministic.
  */
 #ifndef AA_DISCOVER_H
 #define AA_DISCOVER_H
@@ -23,7 +32,11 @@
 struct aa_discovered_file {
 	char *path; /* owned; display path: as reachable from the command-line argument,
 		       '/'-separated, "./" prefix dropped ("src/app/db.py") */
-	bool dangling; /* a symlink met while walking whose target does not exist (an AA002) */
+	/* owned; NULL for an entry to read, else why it cannot be read, reported as AA002:
+	 * "dangling symbolic link: ...", "symbolic link loop: ...", "cannot read directory:
+	 * Permission denied" */
+	char *unreadable;
+	bool directory; /* a sub-directory that cannot be read (unreadable is set): no module */
 };
 
 struct aa_discovery {
@@ -35,16 +48,21 @@ struct aa_discovery {
 	size_t n_errors, errors_cap;
 };
 
-/* Walks paths[0..n_paths) honouring excludes[0..n_excludes). Always fills out (possibly
- * with errors); out must be released with aa_discovery_release. */
+/* Walks paths[0..n_paths) honouring excludes[0..n_excludes) (NUL-terminated strings,
+ * borrowed for the call; excludes may be NULL when n_excludes is 0). Always fills out,
+ * which need not be initialised (it is overwritten), possibly with errors only; out
+ * must be released with aa_discovery_release. Reads the current directory (getcwd) to
+ * match absolute excludes: do not change it meanwhile. Allocation failure exits. */
 void aa_discover(const char *const *paths, size_t n_paths, const char *const *excludes,
 		 size_t n_excludes, struct aa_discovery *out);
+/* Frees what d owns and leaves it empty (releasing it again is safe). */
 void aa_discovery_release(struct aa_discovery *d);
 
 /* Glob match as described above (exposed for tests and for --exclude on stdin paths).
- * path is relative, '/'-separated. */
+ * pattern and path are NUL-terminated; path is relative, '/'-separated. */
 bool aa_glob_match(const char *pattern, const char *path);
-/* True when any exclude pattern matches path or one of its parent directories. */
+/* True when any exclude pattern matches path or one of its parent directories (a
+ * leading "./" of path ignored). excludes as for aa_discover. */
 bool aa_path_excluded(const char *path, const char *const *excludes, size_t n_excludes);
 
 #endif

@@ -218,6 +218,49 @@ static enum aa_source_status transcode(const char *data, size_t len, const char 
 	return AA_SOURCE_OK;
 }
 
+static bool iconv_knows(const char *name)
+{
+	iconv_t cd = iconv_open("UTF-8", name);
+	if (cd == (iconv_t)-1)
+		return false;
+	iconv_close(cd);
+	return true;
+}
+
+/* The iconv name of a declared encoding, or NULL when iconv knows none. glibc knows most
+ * of Python's names once normalised ("iso8859_15" only as "iso8859-15"); the name as
+ * written is the fallback. */
+static const char *iconv_name(enum charset cs, const char *norm, const char *shown)
+{
+	if (cs == CS_LATIN1)
+		return "ISO-8859-1";
+	if (iconv_knows(norm))
+		return norm;
+	if (strcmp(norm, shown) != 0 && iconv_knows(shown))
+		return shown;
+	return NULL;
+}
+
+/* PEP 263: the declaration is read as ASCII, so the encoding must read those bytes as
+ * themselves; UTF-16, UTF-32 or EBCDIC would turn an ASCII file into other text without
+ * a decoding error (CPython: "encoding problem: utf-16"). Decodes the ASCII bytes from
+ * the start of the text up to decl_end (the end of the encoding's name) alone and
+ * compares them with the result. */
+static bool ascii_compatible(const char *data, size_t decl_end, const char *from)
+{
+	size_t n = 0;
+	while (n < decl_end && !((unsigned char)data[n] & 0x80))
+		n++;
+	char *out;
+	size_t out_len;
+	struct aa_source_error scratch;
+	if (transcode(data, n, from, from, &out, &out_len, &scratch) != AA_SOURCE_OK)
+		return false;
+	bool same = out_len == n && !memcmp(out, data, n);
+	free(out);
+	return same;
+}
+
 /* Offset of the first byte that does not start a valid UTF-8 sequence (overlongs,
  * surrogates, > U+10FFFF, stray or missing continuation bytes), or len. */
 static size_t invalid_utf8(const unsigned char *s, size_t len)
@@ -313,15 +356,19 @@ static enum aa_source_status decode(struct aa_source *src, char *data, size_t le
 				    "encoding problem: '%s' with a UTF-8 BOM", shown);
 		}
 		if (cs != CS_UTF8) {
+			const char *from = iconv_name(cs, norm, shown);
+			if (!from) {
+				free(data);
+				return fail(err, AA_SOURCE_UNDECODABLE, 1, 1, "unknown encoding '%.64s'", shown);
+			}
+			if (!ascii_compatible(data, (size_t)(name + name_len - data), from)) {
+				free(data);
+				return fail(err, AA_SOURCE_UNDECODABLE, decl_line, 1,
+					    "encoding problem: '%s' is not ASCII-compatible", shown);
+			}
 			char *out;
 			size_t out_len;
-			/* glibc knows most of Python's names once normalised ("iso8859_15" only
-			 * as "iso8859-15"); the name as written is the fallback. */
-			const char *from = cs == CS_LATIN1 ? "ISO-8859-1" : norm;
 			enum aa_source_status st = transcode(data, len, from, shown, &out, &out_len, err);
-			if (st == AA_SOURCE_UNDECODABLE && cs == CS_OTHER && strcmp(norm, shown) != 0 &&
-			    strncmp(err->message, "unknown encoding", 16) == 0)
-				st = transcode(data, len, shown, shown, &out, &out_len, err);
 			free(data);
 			if (st != AA_SOURCE_OK)
 				return st;
@@ -490,6 +537,12 @@ uint32_t aa_source_line_len(const struct aa_source *src, uint32_t line)
 		end = (uint32_t)src->len; /* a last line has no line end: a lone CR became LF */
 	}
 	return end - start;
+}
+
+bool aa_source_ident_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       (unsigned char)c >= 0x80;
 }
 
 uint32_t aa_source_col(const struct aa_source *src, uint32_t line, uint32_t offset)

@@ -6,7 +6,10 @@
  *  - honours a PEP 263 coding declaration on line 1 or 2 (`# -*- coding: latin-1 -*-`,
  *    `# vim: set fileencoding=cp1252 :`, the regex `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`),
  *    transcoding to UTF-8 with iconv; utf-8 and its aliases need no transcoding. Line
- *    numbers survive transcoding; columns are counted in code points, so they do too;
+ *    numbers survive transcoding; columns are counted in code points, so they do too.
+ *    The encoding must read the declaration's ASCII bytes as themselves: one that does
+ *    not (utf-16, utf-32, cp037) is a decode failure ("encoding problem: 'utf-16' is not
+ *    ASCII-compatible"), as in CPython, not a file of other text;
  *  - checks the text: a NUL byte or invalid UTF-8 (without a declaration that explains
  *    it) is a decode failure with the 1-based line and column of the first offence;
  *  - turns every lone CR (not followed by LF) into LF, in place, same length, because
@@ -44,28 +47,42 @@ struct aa_source_error {
 	uint32_t line, col; /* 1-based position of the offence for UNDECODABLE, else 1, 1 */
 };
 
-/* Reads and decodes the file at path. On AA_SOURCE_OK, src is filled and must be
- * released with aa_source_release; on failure, src is left empty (release is still safe)
- * and err says why. */
+/* Reads and decodes the file at path (NUL-terminated, borrowed). src and err need not be
+ * initialised. On AA_SOURCE_OK, src is filled and must be released with
+ * aa_source_release (err then says OK); on failure, src is left empty (release is
+ * still safe) and err says why. Never blocks on a FIFO: only regular files are read.
+ * Allocation failure exits. */
 enum aa_source_status aa_source_load(struct aa_source *src, const char *path,
 				     struct aa_source_error *err);
 
 /* The same from bytes in memory (stdin, tests). Takes ownership of data (a malloc'd
- * buffer of len bytes; it needs no terminating NUL), even on failure. */
+ * buffer of len bytes; it needs no terminating NUL), even on failure: the caller must
+ * not use or free it afterwards. */
 enum aa_source_status aa_source_from_bytes(struct aa_source *src, char *data, size_t len,
 					   struct aa_source_error *err);
 
+/* Frees what src owns and leaves it empty (releasing an empty one is safe). */
 void aa_source_release(struct aa_source *src);
 
-/* 0-based line index containing byte offset (binary search). offset may equal len. */
+/* 0-based line index containing byte offset (binary search). offset may equal len; a
+ * larger one gives the last line, an empty src line 0. */
 uint32_t aa_source_line_of(const struct aa_source *src, uint32_t offset);
 
-/* Byte length of line `line` (0-based) without its line end ("\n", "\r\n"). */
+/* Byte length of line `line` (0-based) without its line end ("\n", "\r\n"); 0 for a
+ * line past the last. */
 uint32_t aa_source_line_len(const struct aa_source *src, uint32_t line);
+
+/* True when byte c can be part of a Python identifier in UTF-8 text: an ASCII letter,
+ * digit or underscore, or any byte >= 0x80 (a byte of a multi-byte character, taken to
+ * be a letter unchecked). For byte scans of the text that must find whole words
+ * (`await` but not `awaitable`) without tokenizing it. */
+bool aa_source_ident_byte(char c);
 
 /* 1-based code-point column of byte offset `offset`, which lies on 0-based line `line`.
  * Bytes of a UTF-8 sequence count once; a byte offset inside a sequence counts as the
- * code point it belongs to. */
+ * code point it belongs to. Out of range, it answers without reading outside the
+ * text: 1 for a line past the last or an offset before the line, and an offset past
+ * the end counts as len. */
 uint32_t aa_source_col(const struct aa_source *src, uint32_t line, uint32_t offset);
 
 #endif

@@ -1,8 +1,10 @@
 #include "analyzer/report/emit.h"
+#include "analyzer/report/json_out.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/base/xalloc.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +46,22 @@ static int digits(size_t n)
 	return d;
 }
 
-int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags)
+/* The counts as JSON: [{"code", "name", "count"}, ...] in the text's order. */
+static int statistics_json(FILE *out, const struct code_count *counts, size_t n)
+{
+	cJSON *root = cJSON_CreateArray();
+	for (size_t j = 0; root && j < n; j++) {
+		cJSON *o = aa_json_obj(root, NULL);
+		if (!o || !aa_json_str(o, "code", counts[j].rule->code) || !aa_json_str(o, "name", counts[j].rule->name) ||
+		    !aa_json_num(o, "count", (double)counts[j].count)) {
+			cJSON_Delete(root);
+			root = NULL;
+		}
+	}
+	return aa_json_finish(out, root);
+}
+
+int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_format format)
 {
 	/* Rules are few: a linear search per finding is cheaper than a map. Rules are
 	 * grouped by code, not by pointer, so a rule outside the registry still counts. */
@@ -64,6 +81,11 @@ int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags)
 	}
 	if (n > 1)
 		qsort(counts, n, sizeof(*counts), cmp_count);
+	if (format == AA_FORMAT_JSON) {
+		int rc = statistics_json(out, counts, n);
+		free(counts);
+		return rc;
+	}
 
 	int width = digits(diags->len);
 	int code_width = 0;
@@ -120,6 +142,27 @@ char *aa_emit_utf8_clean(const char *s)
 		}
 	}
 	return aa_buf_detach(&b);
+}
+
+void aa_emit_add_printable(struct aa_buf *out, const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		bool c1 = n == 2 && p[0] == 0xC2 && p[1] < 0xA0;
+		bool shown = n > 1 ? !c1 : n == 1 && ((*p >= 0x20 && *p != 0x7F) || strchr(keep, *p));
+		if (shown) {
+			aa_buf_add(out, (const char *)p, n);
+			p += n;
+			continue;
+		}
+		/* A C1 control is both its bytes; anything else one byte. */
+		for (size_t k = 0; k < (c1 ? 2 : 1); k++, p++) {
+			char esc[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
+			aa_buf_add(out, esc, sizeof esc);
+		}
+	}
 }
 
 /* Lexical normalisation of an absolute path: the result starts with '/', has no

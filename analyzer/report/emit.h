@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "analyzer/base/buf.h"
 #include "analyzer/check/diag.h"
 
 enum aa_format { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF, AA_FORMAT_GITHUB };
@@ -25,9 +26,15 @@ struct aa_emit_opts {
 	const char *srcroot;     /* absolute directory for SARIF %SRCROOT% (git top level, else cwd) */
 	bool execution_successful; /* SARIF invocation: false exactly when the exit status is 2 */
 	const char *const *notifications; /* SARIF: NULL-terminated tool error messages, or NULL */
+	/* SARIF: which rules ran, indexed like aa_rules (borrowed), or NULL for every rule:
+	 * driver.rules lists these and any other rule a finding names, in registry order */
+	const bool *rules_selected;
 };
 
-/* Writes every finding of diags in the requested format. diags must be sorted. */
+/* Writes every finding of diags in the requested format. diags must be sorted
+ * (aa_diag_list_sort); diags and opts are borrowed for the call (opts->cwd, srcroot and
+ * notifications may be NULL). Returns 0 or -1 as above. The writers below are the same
+ * for one format. */
 int aa_emit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 
 int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
@@ -35,23 +42,35 @@ int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 
-/* --statistics: one line per code with its count, most frequent first, ties by code. */
-int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags);
+/* --statistics: one line per code with its count, most frequent first, ties by code,
+ * then the total; with format AA_FORMAT_JSON, the same counts in the same order as a
+ * JSON array of {"code", "name", "count"} objects (no total: it is their sum). Other
+ * formats get the text. Returns 0 or -1 as above. */
+int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_format format);
 
 /* Helpers shared by the writers (emit.c; the cJSON ones are json_out.h); not meant for
  * other callers. */
 
 /* A copy of s that is valid UTF-8: every byte that is not part of a well-formed
  * sequence becomes U+FFFD. JSON and SARIF must carry valid UTF-8, and paths from the
- * command line are arbitrary bytes. Caller frees with free(). */
+ * command line are arbitrary bytes. s is NUL-terminated (so is the copy). Caller frees
+ * with free(); allocation failure exits (xalloc.h). */
 char *aa_emit_utf8_clean(const char *s);
+
+/* Appends s (a file name or a message) to out with every control character made visible
+ * as \xHH, byte by byte, so that it can neither drive a terminal nor start a line of its
+ * own: the C0 controls (U+0000-U+001F) but those in keep (borrowed; "" for none), DEL,
+ * the C1 controls (U+0080-U+009F, two bytes in UTF-8) and every byte that is not part of
+ * a well-formed UTF-8 sequence (a C1 control to a terminal that reads bytes). The text
+ * and GitHub writers use it; JSON and SARIF escape control characters as JSON does. */
+void aa_emit_add_printable(struct aa_buf *out, const char *s, const char *keep);
 
 /* Where a finding's path lies relative to opts->srcroot. path is resolved against
  * opts->cwd unless absolute, then normalised lexically ("." and ".." segments and
  * repeated '/' removed; symbolic links are not followed). Returns true with the
  * '/'-separated path relative to srcroot in *out when it lies inside srcroot, else
  * false with the normalised absolute path in *out (or, when cwd or srcroot is NULL,
- * false with a copy of path). Caller frees *out with free(). */
+ * false with a copy of path). Caller frees *out with free(); allocation failure exits. */
 bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, char **out);
 
 #endif

@@ -5,10 +5,14 @@
 #include <stdlib.h>
 
 /* The escaping of @actions/core (escapeData / escapeProperty): a workflow command ends
- * at a line end, its properties are split at ',' and each at its first ':'. */
-static void put_escaped(FILE *out, const char *s, bool property)
+ * at a line end, its properties are split at ',' and each at its first ':'. Other
+ * control characters, which the runner would pass to the log, are shown as \xHH first
+ * (buf is scratch space). */
+static void put_escaped(FILE *out, struct aa_buf *buf, const char *s, bool property)
 {
-	for (; *s; s++) {
+	aa_buf_reset(buf);
+	aa_emit_add_printable(buf, s, "\r\n");
+	for (s = buf->data; *s; s++) {
 		switch (*s) {
 		case '%': fputs("%25", out); break;
 		case '\r': fputs("%0D", out); break;
@@ -22,6 +26,7 @@ static void put_escaped(FILE *out, const char *s, bool property)
 
 int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
 {
+	struct aa_buf buf = AA_BUF_INIT;
 	for (size_t i = 0; i < diags->len; i++) {
 		const struct aa_diag *d = &diags->items[i];
 		const struct aa_span *s = &d->span;
@@ -31,7 +36,7 @@ int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_
 		/* GitHub's annotation kinds are error, warning and notice. */
 		enum aa_severity sev = d->rule->severity;
 		fprintf(out, "::%s file=", sev == AA_SEVERITY_NOTE ? "notice" : aa_severity_name(sev));
-		put_escaped(out, inside ? rel : d->path, true);
+		put_escaped(out, &buf, inside ? rel : d->path, true);
 		free(rel);
 		fprintf(out, ",line=%u", (unsigned)s->line);
 		/* Columns are allowed only on single-line annotations. */
@@ -41,12 +46,13 @@ int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_
 			fprintf(out, ",col=%u,endLine=%u,endColumn=%u", (unsigned)s->col,
 				(unsigned)s->line, (unsigned)s->end_col);
 		fputs(",title=", out);
-		put_escaped(out, d->rule->code, true);
+		put_escaped(out, &buf, d->rule->code, true);
 		fputc(' ', out);
-		put_escaped(out, d->rule->name, true);
+		put_escaped(out, &buf, d->rule->name, true);
 		fputs("::", out);
-		put_escaped(out, d->message, false);
+		put_escaped(out, &buf, d->message, false);
 		fputc('\n', out);
 	}
+	aa_buf_release(&buf);
 	return fflush(out) || ferror(out) ? -1 : 0;
 }

@@ -35,18 +35,11 @@ int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 {
 	(void)opts;
 	cJSON *root = cJSON_CreateArray();
-	if (!root)
-		goto oom;
-	for (size_t i = 0; i < diags->len; i++) {
+	for (size_t i = 0; root && i < diags->len; i++) {
 		if (!add_diag(root, &diags->items[i])) {
 			cJSON_Delete(root);
-			goto oom;
+			root = NULL;
 		}
 	}
-	int rc = aa_json_write(out, root);
-	cJSON_Delete(root);
-	return rc;
-oom:
-	fputs("async-analyzer: error: out of memory\n", stderr);
-	return -1;
+	return aa_json_finish(out, root);
 }

@@ -94,6 +94,8 @@ struct sarif {
 	const struct place **artifacts; /* borrowed from places: sorted, one per URI */
 	size_t n_artifacts;
 	char **fingerprints; /* one per diag */
+	/* per aa_rules index: its index in driver.rules, or SIZE_MAX when not listed */
+	size_t *rule_index;
 };
 
 static void make_place(struct place *pl, const struct aa_emit_opts *opts, const char *path)
@@ -224,6 +226,21 @@ static void prepare(struct sarif *S, const struct aa_diag_list *diags, const str
 		S->places[k].artifact = (size_t)(hit - sorted);
 	}
 	make_fingerprints(S);
+
+	/* driver.rules: the rules that ran and the rules findings name (a report that names
+	 * a rule embeds its documentation), not every rule of the analyzer. */
+	bool *listed = aa_xcalloc(aa_rules_count ? aa_rules_count : 1, sizeof(bool));
+	for (size_t r = 0; r < aa_rules_count; r++)
+		listed[r] = !opts->rules_selected || opts->rules_selected[r];
+	for (size_t i = 0; i < diags->len; i++) {
+		size_t r = aa_rule_index(diags->items[i].rule);
+		if (r < aa_rules_count)
+			listed[r] = true;
+	}
+	S->rule_index = aa_xmalloc((aa_rules_count ? aa_rules_count : 1) * sizeof(*S->rule_index));
+	for (size_t r = 0, k = 0; r < aa_rules_count; r++)
+		S->rule_index[r] = listed[r] ? k++ : SIZE_MAX;
+	free(listed);
 }
 
 static void release(struct sarif *S)
@@ -236,6 +253,7 @@ static void release(struct sarif *S)
 	free(S->places);
 	free(S->first);
 	free(S->artifacts);
+	free(S->rule_index);
 }
 
 static cJSON *add_artifact_location(cJSON *parent, const struct place *pl, bool with_index)
@@ -334,7 +352,7 @@ static bool add_rule(cJSON *rules, const struct aa_rule *r)
 	return tags && aa_json_str(tags, NULL, "async") && aa_json_str(tags, NULL, r->family->tag);
 }
 
-static bool add_driver(cJSON *run)
+static bool add_driver(cJSON *run, const struct sarif *S)
 {
 	cJSON *tool = aa_json_obj(run, "tool");
 	cJSON *driver = aa_json_obj(tool, "driver");
@@ -346,7 +364,7 @@ static bool add_driver(cJSON *run)
 	if (!rules)
 		return false;
 	for (size_t i = 0; i < aa_rules_count; i++)
-		if (!add_rule(rules, aa_rules[i]))
+		if (S->rule_index[i] != SIZE_MAX && !add_rule(rules, aa_rules[i]))
 			return false;
 	return true;
 }
@@ -436,7 +454,7 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 	if (!res || !aa_json_str(res, "ruleId", d->rule->code))
 		return false;
 	size_t index = aa_rule_index(d->rule);
-	if (index < aa_rules_count && !aa_json_num(res, "ruleIndex", (double)index))
+	if (index < aa_rules_count && !aa_json_num(res, "ruleIndex", (double)S->rule_index[index]))
 		return false;
 	if (!aa_json_str(res, "level", aa_severity_name(d->rule->severity)) || !add_message(res, "message", d->message, NULL))
 		return false;
@@ -469,7 +487,7 @@ static cJSON *build(const struct sarif *S)
 		goto fail;
 	cJSON *runs = aa_json_arr(root, "runs");
 	cJSON *run = aa_json_obj(runs, NULL);
-	if (!run || !add_driver(run) || !add_invocation(run, S->opts) || !add_base_ids(run, S->opts) ||
+	if (!run || !add_driver(run, S) || !add_invocation(run, S->opts) || !add_base_ids(run, S->opts) ||
 	    !add_artifacts(run, S))
 		goto fail;
 	cJSON *results = aa_json_arr(run, "results");
@@ -492,11 +510,5 @@ int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_e
 	prepare(&S, diags, opts);
 	cJSON *root = build(&S);
 	release(&S);
-	if (!root) {
-		fputs("async-analyzer: error: out of memory\n", stderr);
-		return -1;
-	}
-	int rc = aa_json_write(out, root);
-	cJSON_Delete(root);
-	return rc;
+	return aa_json_finish(out, root);
 }

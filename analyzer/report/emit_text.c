@@ -11,6 +11,8 @@
 #define BOLD "\033[1m"
 #define RED "\033[1;31m"
 #define RESET "\033[0m"
+#define YELLOW "\033[1;33m"
+#define CYAN "\033[1;36m"
 
 static int is_continuation(unsigned char c)
 {
@@ -20,8 +22,8 @@ static int is_continuation(unsigned char c)
 /* Renders the source line for display and finds where the span starts and ends on
  * screen. Columns count code points (as aa_source_col does: the bytes of one UTF-8
  * sequence count once), each one display column wide, except a tab, which moves to
- * the next multiple of TAB_STOP. Control characters are shown as spaces so that a
- * source line can never drive the terminal. */
+ * the next multiple of TAB_STOP. Control characters (C0, DEL and C1) are shown as
+ * spaces so that a source line can never drive the terminal. */
 static void render_line(struct aa_buf *shown, const char *line, const struct aa_span *span,
 			size_t *caret_start, size_t *caret_len)
 {
@@ -52,7 +54,7 @@ static void render_line(struct aa_buf *shown, const char *line, const struct aa_
 			const unsigned char *q = p + 1;
 			while (*q && is_continuation(*q))
 				q++;
-			if (*p < 0x20 || *p == 0x7F)
+			if (*p < 0x20 || *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0))
 				aa_buf_addc(shown, ' ');
 			else
 				aa_buf_add(shown, (const char *)p, (size_t)(q - p));
@@ -70,20 +72,39 @@ static void render_line(struct aa_buf *shown, const char *line, const struct aa_
 	*caret_len = dend > dstart ? dend - dstart : 1;
 }
 
+static const char *severity_color(enum aa_severity severity)
+{
+	switch (severity) {
+	case AA_SEVERITY_WARNING: return YELLOW;
+	case AA_SEVERITY_NOTE: return CYAN;
+	case AA_SEVERITY_ERROR: break;
+	}
+	return RED;
+}
+
 int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
 {
-	struct aa_buf shown = AA_BUF_INIT;
+	struct aa_buf shown = AA_BUF_INIT, path = AA_BUF_INIT, message = AA_BUF_INIT;
 	for (size_t i = 0; i < diags->len; i++) {
 		const struct aa_diag *d = &diags->items[i];
 		if (i)
 			fputc('\n', out);
+		/* File names are arbitrary bytes: an escape sequence must not reach the
+		 * terminal, nor a newline forge a finding line. */
+		aa_buf_reset(&path);
+		aa_emit_add_printable(&path, d->path, "");
+		aa_buf_reset(&message);
+		aa_emit_add_printable(&message, d->message, "");
+		/* "file:line:col: severity: ..." as compilers print it, so that editors' and
+		 * CI's gcc-style problem matchers read the severity too. */
+		const char *sev = aa_severity_name(d->rule->severity);
 		if (opts->color)
-			fprintf(out, BOLD "%s:%u:%u:" RESET " " RED "%s" RESET " [%s] %s\n", d->path,
-				(unsigned)d->span.line, (unsigned)d->span.col, d->rule->code, d->rule->name,
-				d->message);
+			fprintf(out, BOLD "%s:%u:%u:" RESET " %s%s:" RESET " " BOLD "%s" RESET " [%s] %s\n", path.data,
+				(unsigned)d->span.line, (unsigned)d->span.col, severity_color(d->rule->severity), sev,
+				d->rule->code, d->rule->name, message.data);
 		else
-			fprintf(out, "%s:%u:%u: %s [%s] %s\n", d->path, (unsigned)d->span.line,
-				(unsigned)d->span.col, d->rule->code, d->rule->name, d->message);
+			fprintf(out, "%s:%u:%u: %s: %s [%s] %s\n", path.data, (unsigned)d->span.line,
+				(unsigned)d->span.col, sev, d->rule->code, d->rule->name, message.data);
 		if (!d->source_line)
 			continue;
 
@@ -103,5 +124,7 @@ int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 		fprintf(out, "%s\n", shown.data);
 	}
 	aa_buf_release(&shown);
+	aa_buf_release(&path);
+	aa_buf_release(&message);
 	return fflush(out) || ferror(out) ? -1 : 0;
 }

@@ -115,3 +115,14 @@ int aa_json_write(FILE *out, const struct cJSON *root)
 	fputc('\n', out);
 	return fflush(out) || ferror(out) ? -1 : 0;
 }
+
+int aa_json_finish(FILE *out, struct cJSON *root)
+{
+	if (!root) {
+		fputs("async-analyzer: error: out of memory\n", stderr);
+		return -1;
+	}
+	int rc = aa_json_write(out, root);
+	cJSON_Delete(root);
+	return rc;
+}

@@ -8,6 +8,8 @@
  * a chain of them stops at the first failure and the caller deletes the root. Keys are
  * string literals (or outlive the document): they are attached without a copy (cJSON's
  * CS variants). A NULL key appends to an array parent instead. Items belong to parent.
+ * cJSON allocates with malloc, not xalloc.h: its failures are the values above, which
+ * emit.h's writers turn into -1.
  */
 #ifndef AA_JSON_OUT_H
 #define AA_JSON_OUT_H
@@ -17,7 +19,8 @@
 
 struct cJSON;
 
-/* A string: a copy of s made valid UTF-8 (aa_emit_utf8_clean). s is borrowed. */
+/* A string: a copy of s (NUL-terminated, borrowed) made valid UTF-8
+ * (aa_emit_utf8_clean). */
 struct cJSON *aa_json_str(struct cJSON *parent, const char *key, const char *s);
 struct cJSON *aa_json_num(struct cJSON *parent, const char *key, double v);
 struct cJSON *aa_json_bool(struct cJSON *parent, const char *key, bool v);
@@ -31,5 +34,10 @@ struct cJSON *aa_json_arr(struct cJSON *parent, const char *key);
  * levels), so the walk recurses. root is borrowed for the call. Returns 0, or -1 if
  * writing failed. */
 int aa_json_write(FILE *out, const struct cJSON *root);
+
+/* A writer's last step: writes root (aa_json_write) and frees it; a NULL root is the
+ * writer's out-of-memory (cJSON could not build the document): says so on stderr.
+ * Takes root. Returns 0, or -1 when root is NULL or writing failed. */
+int aa_json_finish(FILE *out, struct cJSON *root);
 
 #endif

@@ -136,8 +136,9 @@ static void suppression(struct doc *d, const struct aa_rule *rule)
 		code_list(o, rule->equivalents);
 		aa_buf_addc(o, ')');
 	}
-	aa_buf_adds(o, ". A bare `# noqa` suppresses every finding on its line, and "
-		    "`# async-analyzer: noqa` on a line of its own suppresses the whole file. ");
+	aa_buf_addf(o, ". A bare `# noqa` suppresses every finding on its line; on a line of its own, "
+		    "`# async-analyzer: noqa: %s` suppresses the rule in the whole file and "
+		    "`# async-analyzer: noqa` every rule. ", rule->code);
 	aa_buf_addf(o, "flake8 reads `# noqa: %s` as a blanket `# noqa` (its codes are letters "
 		    "followed by digits), hiding its own findings on that line too: prefer `# noqa: %s` "
 		    "where flake8 also runs. Ruff's RUF100 (unused noqa) removes codes it does not know, "
@@ -209,6 +210,8 @@ static char *render(const struct aa_rule *rule, bool md)
 		aa_buf_addf(&d.out, "Opt-in: %s runs only when selected by its exact code (`--select %s`), "
 			    "its name (`%s`) or `ALL`; a prefix such as `%.3s` does not enable it.\n",
 			    rule->code, rule->code, rule->name, rule->code);
+	aa_buf_addf(&d.out, "\nSeverity: %s (%s). Text output, JSON `severity`, SARIF `level` and GitHub "
+		    "annotations carry it.\n", aa_severity_name(rule->severity), aa_severity_meaning(rule->severity));
 	return aa_buf_detach(&d.out);
 }
 

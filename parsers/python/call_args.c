@@ -1,12 +1,7 @@
 #include <string.h>
 
 #include "parsers/python/call_args.h"
-
-static bool text_is(const char *text, TSNode n, const char *s)
-{
-	uint32_t start = ts_node_start_byte(n), len = ts_node_end_byte(n) - start;
-	return strlen(s) == len && !memcmp(text + start, s, len);
-}
+#include "parsers/python/node.h"
 
 TSNode aa_call_args_find(const struct aa_syms *s, const char *text, TSNode call, int index, const char *keyword)
 {
@@ -25,7 +20,8 @@ TSNode aa_call_args_find(const struct aa_syms *s, const char *text, TSNode call,
 		if (k == s->keyword_argument) {
 			if (keyword) {
 				TSNode name = ts_node_child_by_field_id(a, s->f.name);
-				if (!ts_node_is_null(name) && text_is(text, name, keyword))
+				if (!ts_node_is_null(name) &&
+				    aa_node_text_is(text, name, keyword, (uint32_t)strlen(keyword)))
 					return ts_node_child_by_field_id(a, s->f.value);
 			}
 			continue;

@@ -4,6 +4,17 @@
 #include <limits.h>
 #include <string.h>
 
+bool aa_kind_is_definition(const struct aa_syms *s, TSSymbol k, bool classes)
+{
+	return k == s->function_definition || k == s->lambda || (classes && k == s->class_definition);
+}
+
+bool aa_kind_is_comprehension(const struct aa_syms *s, TSSymbol k)
+{
+	return k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
+	       k == s->generator_expression;
+}
+
 const char *aa_node_text(const char *src, TSNode n, uint32_t *len)
 {
 	uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);
@@ -58,6 +69,35 @@ TSNode aa_node_with_item_value(const struct aa_syms *s, TSNode item)
 	return v;
 }
 
+struct aa_with_items aa_node_with_items(const struct aa_syms *s, TSNode with, enum aa_with_clause how)
+{
+	struct aa_with_items it = { .s = s };
+	uint32_t n = how == AA_WITH_CLAUSE_FIRST ? 1 : ts_node_named_child_count(with);
+	for (uint32_t i = 0; i < n && ts_node_is_null(it.clause); i++) {
+		TSNode c = ts_node_named_child(with, i);
+		if (!ts_node_is_null(c) && ts_node_symbol(c) == s->with_clause)
+			it.clause = c;
+	}
+	if (!ts_node_is_null(it.clause))
+		it.count = ts_node_named_child_count(it.clause);
+	return it;
+}
+
+bool aa_node_with_items_next(struct aa_with_items *it, TSNode *value)
+{
+	while (it->next < it->count) {
+		TSNode c = ts_node_named_child(it->clause, it->next++);
+		if (ts_node_symbol(c) != it->s->with_item)
+			continue;
+		TSNode v = aa_node_with_item_value(it->s, c);
+		if (ts_node_is_null(v))
+			continue;
+		*value = v;
+		return true;
+	}
+	return false;
+}
+
 TSNode aa_node_unparen(const struct aa_syms *s, TSNode n, enum aa_unparen how)
 {
 	return aa_node_unparen_at_most(s, n, how, UINT_MAX);
@@ -77,11 +117,23 @@ TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unpare
 bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool classes)
 {
 	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, stop); p = ts_node_parent(p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || (classes && k == s->class_definition))
+		if (aa_kind_is_definition(s, ts_node_symbol(p), classes))
 			return true;
 	}
 	return false;
+}
+
+TSNode aa_node_try_around(const struct aa_syms *s, const struct aa_walk_state *ws, TSNode n, bool classes)
+{
+	TSNode child = n;
+	for (TSNode p = aa_walk_parent(ws, n); !ts_node_is_null(p); child = p, p = aa_walk_parent(ws, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (aa_kind_is_definition(s, k, classes))
+			break;
+		if (k == s->try_statement && aa_node_field_is(p, s->f.body, child))
+			return p;
+	}
+	return (TSNode){ 0 };
 }
 
 static bool passed(const struct aa_syms *s, TSSymbol k, const TSSymbol *also, size_t n_also)

@@ -1,14 +1,16 @@
 /*
  * node.h: small questions about one syntax node that the model, the engine and the
- * rules all ask: its text, its first child that is code, its `async` keyword, a
- * with_item's context manager, the expression inside its parentheses, whether it sits
- * in a nested def, and its nearest ancestor that is not a parenthesis.
+ * rules all ask: whether its kind is a definition or a comprehension, its text, its
+ * first child that is code, its `async` keyword, a with_item's context manager, a with
+ * statement's items, the expression inside its parentheses, whether it sits in a nested
+ * def, the try whose body holds it, and its nearest ancestor that is not a parenthesis.
  *
- * Every function is a pure function of its arguments: the node (and the tree it is in),
- * the interned kinds (syms.h) and the file's source text. None allocates; nodes and
- * pointers returned borrow from the tree or from the source text and live as long as
- * they do. Nodes passed must not be null (tree-sitter dereferences them) unless the
- * function says it accepts one. Thread-safe.
+ * Every function is a pure function of its arguments (aa_node_with_items_next only
+ * advances the iteration it is given): the node (and the tree it is in), the interned
+ * kinds (syms.h) and the file's source text. None allocates; nodes and pointers
+ * returned borrow from the tree or from the source text and live as long as they do.
+ * Nodes passed must not be null (tree-sitter dereferences them) unless the function
+ * says it accepts one. Thread-safe.
  */
 #ifndef AA_NODE_H
 #define AA_NODE_H
@@ -21,6 +23,17 @@
 #include "parsers/python/syms.h"
 
 struct aa_walk_state; /* walk.h */
+
+/* --- kinds ----------------------------------------------------------------------- */
+
+/* True when k is a function_definition or a lambda and, when classes is true, a
+ * class_definition: a definition whose body is a scope of its own (a def's or lambda's
+ * runs when it is called, not where it stands). */
+bool aa_kind_is_definition(const struct aa_syms *s, TSSymbol k, bool classes);
+
+/* True when k is a list, set or dictionary comprehension or a generator expression, all
+ * of which is a scope of its own (walk.h). */
+bool aa_kind_is_comprehension(const struct aa_syms *s, TSSymbol k);
 
 /* --- text ------------------------------------------------------------------------ */
 
@@ -52,6 +65,36 @@ bool aa_node_has_async_keyword(const struct aa_syms *s, TSNode n);
  * `with open(p) as f:`), or a null node when it has none. */
 TSNode aa_node_with_item_value(const struct aa_syms *s, TSNode item);
 
+/* --- the items of a with statement ----------------------------------------------- */
+
+/* Where aa_node_with_items() looks for a with_statement's with_clause (the grammar gives
+ * a statement exactly one). The two differ only when a line continuation stands before
+ * the clause (`with \` and the items on the next line): the line_continuation is then
+ * the statement's first named child. Both are kept because rules written with each
+ * answer differently there, and their findings must not change. */
+enum aa_with_clause {
+	AA_WITH_CLAUSE_FIRST, /* the first named child, when it is the clause (none after `with \`) */
+	AA_WITH_CLAUSE_ANY,   /* the clause, wherever it stands among the named children */
+};
+
+/* An iteration over a with_statement's items, made by aa_node_with_items(). A value on
+ * the stack; it allocates nothing and borrows the tree. */
+struct aa_with_items {
+	const struct aa_syms *s; /* borrowed */
+	TSNode clause;           /* a null node when there is no clause where asked */
+	uint32_t next, count;    /* the clause's next named child to look at, and how many it has */
+};
+
+/* Starts an iteration over the with_items of with (a with_statement), its clause found
+ * as how says: `for (it = aa_node_with_items(s, w, how); aa_node_with_items_next(&it,
+ * &value);)`. */
+struct aa_with_items aa_node_with_items(const struct aa_syms *s, TSNode with, enum aa_with_clause how);
+
+/* The context manager (aa_node_with_item_value) of the next with_item in *value, in
+ * source order; false when there is none left. Comments and line continuations among
+ * the items, and an item without a value, are passed over. */
+bool aa_node_with_items_next(struct aa_with_items *it, TSNode *value);
+
 /* --- down through parentheses ---------------------------------------------------- */
 
 /* Which child of a parenthesized_expression aa_node_unparen() steps into. The
@@ -78,6 +121,12 @@ TSNode aa_node_unparen_at_most(const struct aa_syms *s, TSNode n, enum aa_unpare
  * root when stop is not an ancestor): n runs in a nested scope. Climbs with
  * ts_node_parent. */
 bool aa_node_in_nested_def(const struct aa_syms *s, TSNode n, TSNode stop, bool classes);
+
+/* The nearest try_statement above n whose body (not a handler, `else` or `finally`)
+ * holds n, or a null node. The climb stays in n's function: it stops at a
+ * function_definition or lambda and, when classes is true, at a class_definition. Pass
+ * the try found as n to look further out. ws as for aa_node_parent_unparen below. */
+TSNode aa_node_try_around(const struct aa_syms *s, const struct aa_walk_state *ws, TSNode n, bool classes);
 
 /* --- up through parentheses ------------------------------------------------------ */
 

@@ -80,6 +80,10 @@ int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *ou
 	out->first_error = first_broken(root);
 
 	int rc = 0;
+	/* Bytes the reparses covered: they stop before they would cover more than
+	 * AA_PARSE_REPARSE_BUDGET times the file (a file broken on every line would
+	 * otherwise be parsed AA_PARSE_MAX_SEGMENTS times over). */
+	uint64_t reparsed = 0;
 	for (;;) {
 		struct aa_segment *seg = &out->segs[out->n_segs - 1];
 		TSNode seg_root = ts_tree_root_node(seg->tree);
@@ -91,6 +95,9 @@ int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *ou
 			err_byte = seg->start_byte;
 		uint32_t restart = next_toplevel_line(src, aa_source_line_of(src, err_byte));
 		if (restart >= src->len || restart <= seg->start_byte)
+			break;
+		reparsed += src->len - restart;
+		if (reparsed > AA_PARSE_REPARSE_BUDGET * (uint64_t)src->len)
 			break;
 		TSRange range = { point_of(src, restart), point_of(src, (uint32_t)src->len), restart,
 				  (uint32_t)src->len };

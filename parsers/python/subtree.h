@@ -17,9 +17,12 @@ enum aa_visit {
 	AA_VISIT_STOP,    /* end the walk */
 };
 
-/* Visits root and its descendants in preorder. Returns false when the walk ended early:
+/* Visits root (not a null node) and its descendants in preorder, anonymous nodes
+ * included, calling visit (not NULL) with ud. Returns false when the walk ended early:
  * the visitor said STOP, or more than max_nodes nodes were visited (a file too large to
- * scan; callers treat it as "unknown"). Returns true when every node was seen. */
+ * scan; callers treat it as "unknown"). Returns true when every node was seen. The
+ * cursor's memory comes from tree-sitter's allocator (xalloc.h: exits when memory runs
+ * out). */
 bool aa_subtree_walk(TSNode root, size_t max_nodes, enum aa_visit (*visit)(void *ud, TSNode node), void *ud);
 
 #endif

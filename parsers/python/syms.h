@@ -79,11 +79,13 @@ struct aa_syms {
 /* The pinned Python grammar. */
 const TSLanguage *tree_sitter_python(void);
 
-/* Interns every name above. Returns 0, or -1 with the missing name in *missing (static
- * string) when the pinned grammar lacks one: a build/pin mismatch, reported as exit 2. */
+/* Interns every name above into syms (filled; lang is kept, not owned). Returns 0, or
+ * -1 with the missing name in *missing (static string) when the pinned grammar lacks
+ * one: a build/pin mismatch, reported as exit 2. Allocates nothing. */
 int aa_syms_init(struct aa_syms *syms, const TSLanguage *lang, const char **missing);
 
-/* Interned id of another named kind, for rule descriptors' node_kinds (0 if unknown). */
+/* Interned id of another named kind (NUL-terminated), for rule descriptors' node_kinds
+ * (0 if unknown). */
 TSSymbol aa_syms_lookup(const struct aa_syms *syms, const char *kind);
 
 #endif

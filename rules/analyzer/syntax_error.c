@@ -13,7 +13,10 @@ const struct aa_rule aa_rule_syntax_error = {
 	.doc = {
 		.what = "Reports the first syntax error of a file the analyzer parses. The rest of the file is "
 			"still analyzed: where the parser's error recovery swallows later top-level definitions, "
-			"they are parsed again from the next top-level statement.",
+			"they are parsed again from the next top-level statement. These reparses stop after 15, "
+			"or before they would cover more than the file's length once more (so that a file broken "
+			"on every line still costs time linear in its size); what the recovery swallowed past "
+			"that point is not analyzed.",
 		.why = "Code that does not parse does not run, and the analyzer cannot see what is inside the "
 		       "broken region: findings there would be guesses, so none is reported.",
 		.example = "async def handler(:\n    pass\n",

@@ -1,4 +1,5 @@
-/* AA002 unreadable-file: reported by the pipeline when a file cannot be read or decoded. */
+/* AA002 unreadable-file: reported by the pipeline when a file (or a sub-directory met while
+ * walking) cannot be read or decoded. */
 #include "rules/rules.h"
 
 const struct aa_rule aa_rule_unreadable_file = {
@@ -12,8 +13,11 @@ const struct aa_rule aa_rule_unreadable_file = {
 	.summary = "The file cannot be read or decoded",
 	.doc = {
 		.what = "Reports a file that cannot be read (permissions, I/O error), that cannot be decoded "
-			"(NUL bytes, invalid UTF-8, an unknown PEP 263 encoding), or a dangling symbolic link met "
-			"while walking a directory. The run goes on with the other files.",
+			"(NUL bytes, invalid UTF-8, an unknown PEP 263 encoding or one that is not ASCII-compatible "
+			"such as `# coding: utf-16`), and what a directory walk "
+			"meets but cannot read: a dangling symbolic link, a symbolic link loop, a sub-directory "
+			"it may not list (reported at the directory's path). The run goes on with the other "
+			"files.",
 		.why = "A file the analyzer cannot read is a file it cannot check: saying nothing would pass it "
 		       "silently. Python itself refuses to import such a file.",
 		.example = "# a file holding the bytes b'\\xff\\xfe\\x00' (not shown: it is not text)\n",

@@ -12,17 +12,25 @@
 /* The fix suggested when a target names none. */
 #define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
 
-/* In async context, the target of rule's table that `call` matches, or NULL (also for
- * an awaited call: a sync target cannot be awaited). */
+/* In async context, the target of rule's table that `call` matches (static storage), or
+ * NULL: also for an awaited call (a sync target cannot be awaited), and for a call whose
+ * result is the receiver of another certainly blocking call (the chain is one finding, at
+ * its outermost blocking call). *callee (callee may be NULL) receives call's resolution
+ * when the call was resolved (in async context, not awaited); else it is left untouched. */
 const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
 					  const struct aa_callee **callee);
 
-/* Reports `call` with the family's message; fix NULL uses the target's fix, or
- * AA_FIX_TO_THREAD when it has none. In modules that import trio or anyio, asyncio-only
+/* Reports `call` with the family's message; fix NULL uses the target's fix (target may
+ * be NULL), or AA_FIX_TO_THREAD when it has none. In modules that import trio or anyio, asyncio-only
  * fixes (asyncio.to_thread, aiofiles, create_subprocess_*) are said in that library's
  * vocabulary (to_thread.run_sync, open_file, run_process). */
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix);
+
+/* The same with what the call does in place of "blocks the event loop" ("waits for a
+ * child process, blocking the event loop"); what is borrowed for the call. */
+void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			   const char *fix, const char *what);
 
 /* AA109's cross-file analysis (helper_chains.c): sync project functions that reach a
  * certain blocking call, and the calls from async code that reach them. */

@@ -33,7 +33,14 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 			      "`loop.run_in_executor` is not a call. A helper with a decorator that is not known to keep it "
 			      "a plain function (`@sync_to_async`, `@app.task`) cuts the chain, and so does a `# noqa` on "
 			      "the blocking line inside the helper (for its own rule or for AA109). Recursion and cycles "
-			      "terminate; the shortest chain is reported. What cannot be resolved is not guessed.",
+			      "terminate; the shortest chain is reported. What cannot be resolved is not guessed.\n\n"
+			      "Lazy initialisation blocks once, not on every call, and is cut: a helper memoised "
+			      "with `functools.cache`, `functools.lru_cache` or `functools.cached_property` is not a "
+			      "step of a chain (its body runs on the first call for given arguments), and a blocking "
+			      "call in the branch of an `if` that tests a name or attribute which that branch assigns "
+			      "(`if not cls._index: cls._index = scan()`, `if _DATA is None: _DATA = load()`) starts "
+			      "no chain. Other memoisation (a dict filled by hand, a guard assigned elsewhere) is "
+			      "followed as a call that blocks every time.",
 		.equivalents_note = "No peer follows calls into helpers: flake8-async and Ruff see only direct calls.",
 	},
 };

@@ -18,6 +18,10 @@ extern const struct aa_rule aa_rule_blocking_file_io;
 #define LAZY_FN(name, fix) { name, AA_TARGET_CONDITIONAL, fix, LAZY_BLOCKS }
 #define LAZY_METHOD(name, fix) { name, AA_TARGET_METHOD | AA_TARGET_CONDITIONAL, fix, LAZY_BLOCKS }
 #define LAZY_BLOCKS "the generator is iterated in the async function, not handed to a thread unconsumed"
+/* pandas' writers return a string when given no path (`df.to_csv()`): only a path or a
+ * buffer makes them write. */
+#define PATH_METHOD(name, fix) { name, AA_TARGET_METHOD | AA_TARGET_CONDITIONAL, fix, PATH_GIVEN }
+#define PATH_GIVEN "given a path or buffer (the first argument, `path_or_buf` or `path`)"
 /* Generators do their I/O while iterated: the whole iteration goes to the thread. */
 #define THREAD_LIST(expr) "await asyncio.to_thread(lambda: list(" expr "))"
 
@@ -76,6 +80,43 @@ static const struct aa_target targets[] = {
 	FN("tempfile.TemporaryDirectory", "async with aiofiles.tempfile.TemporaryDirectory()"),
 	FN("tempfile.mkstemp", THREAD("tempfile.mkstemp")),
 	FN("tempfile.mkdtemp", THREAD("tempfile.mkdtemp")),
+	/* Data libraries: pandas, numpy and Pillow read and write files synchronously. */
+	FN("io.open_code", THREAD("io.open_code, path")),
+	FN("pandas.read_csv", THREAD("pandas.read_csv, path")),
+	FN("pandas.read_table", THREAD("pandas.read_table, path")),
+	FN("pandas.read_fwf", THREAD("pandas.read_fwf, path")),
+	FN("pandas.read_excel", THREAD("pandas.read_excel, path")),
+	FN("pandas.read_json", THREAD("pandas.read_json, path")),
+	FN("pandas.read_parquet", THREAD("pandas.read_parquet, path")),
+	FN("pandas.read_feather", THREAD("pandas.read_feather, path")),
+	FN("pandas.read_orc", THREAD("pandas.read_orc, path")),
+	FN("pandas.read_pickle", THREAD("pandas.read_pickle, path")),
+	FN("pandas.read_hdf", THREAD("pandas.read_hdf, path")),
+	FN("pandas.read_stata", THREAD("pandas.read_stata, path")),
+	FN("pandas.read_sas", THREAD("pandas.read_sas, path")),
+	FN("pandas.read_spss", THREAD("pandas.read_spss, path")),
+	FN("pandas.read_xml", THREAD("pandas.read_xml, path")),
+	METHOD("pandas.DataFrame.to_excel", THREAD("df.to_excel, path")),
+	METHOD("pandas.DataFrame.to_pickle", THREAD("df.to_pickle, path")),
+	METHOD("pandas.DataFrame.to_feather", THREAD("df.to_feather, path")),
+	METHOD("pandas.DataFrame.to_hdf", THREAD("df.to_hdf, path")),
+	METHOD("pandas.DataFrame.to_stata", THREAD("df.to_stata, path")),
+	METHOD("pandas.DataFrame.to_orc", THREAD("df.to_orc, path")),
+	PATH_METHOD("pandas.DataFrame.to_csv", THREAD("df.to_csv, path")),
+	PATH_METHOD("pandas.DataFrame.to_json", THREAD("df.to_json, path")),
+	PATH_METHOD("pandas.DataFrame.to_parquet", THREAD("df.to_parquet, path")),
+	PATH_METHOD("pandas.DataFrame.to_xml", THREAD("df.to_xml, path")),
+	FN("numpy.load", THREAD("numpy.load, path")),
+	FN("numpy.save", THREAD("numpy.save, path")),
+	FN("numpy.savez", THREAD("numpy.savez, path")),
+	FN("numpy.savez_compressed", THREAD("numpy.savez_compressed, path")),
+	FN("numpy.loadtxt", THREAD("numpy.loadtxt, path")),
+	FN("numpy.savetxt", THREAD("numpy.savetxt, path")),
+	FN("numpy.genfromtxt", THREAD("numpy.genfromtxt, path")),
+	FN("numpy.fromfile", THREAD("numpy.fromfile, path")),
+	METHOD("numpy.ndarray.tofile", THREAD("array.tofile, path")),
+	FN("PIL.Image.open", THREAD("PIL.Image.open, path")),
+	METHOD("PIL.Image.Image.save", THREAD("image.save, path")),
 	/* File reads hidden in other calls (home-assistant's runtime detector flags these). */
 	FN("ssl.create_default_context", THREAD("ssl.create_default_context")),
 	METHOD("ssl.SSLContext.load_verify_locations", THREAD("ctx.load_verify_locations, cafile")),
@@ -125,16 +166,11 @@ static bool handler_catches_blocking_io(struct aa_ctx *ctx, TSNode handler)
 static bool non_blocking_fd(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode child = call;
-	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->module)
-			break;
-		if (k != s->try_statement || !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
-			continue;
-		uint32_t count = ts_node_named_child_count(p);
+	/* A class body in between is still the same function. */
+	for (TSNode t = aa_ctx_try_around(ctx, call, false); !ts_node_is_null(t); t = aa_ctx_try_around(ctx, t, false)) {
+		uint32_t count = ts_node_named_child_count(t);
 		for (uint32_t i = 0; i < count; i++) {
-			TSNode h = ts_node_named_child(p, i);
+			TSNode h = ts_node_named_child(t, i);
 			if (ts_node_symbol(h) == s->except_clause && handler_catches_blocking_io(ctx, h))
 				return true;
 		}
@@ -248,9 +284,14 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	if (!t)
 		return;
 	if (t->flags & AA_TARGET_CONDITIONAL) {
-		bool lazy = !strcmp(t->condition, LAZY_BLOCKS);
-		if (lazy ? generator_handed_off(ctx, call) : non_blocking_fd(ctx, call))
+		if (!strcmp(t->condition, PATH_GIVEN)) {
+			if (ts_node_is_null(aa_call_arg(ctx, call, 0, "path_or_buf")) &&
+			    ts_node_is_null(aa_call_arg(ctx, call, -1, "path")))
+				return;
+		} else if (!strcmp(t->condition, LAZY_BLOCKS) ? generator_handed_off(ctx, call)
+							       : non_blocking_fd(ctx, call)) {
 			return;
+		}
 	}
 	aa_blocking_report(ctx, &aa_rule_blocking_file_io, call, t, NULL);
 }
@@ -272,11 +313,18 @@ const struct aa_rule aa_rule_blocking_file_io = {
 	.check = check,
 	.doc = {
 		.what = "Finds file system I/O in async context (the body of an `async def`, outside nested `def`s "
-			"and lambdas): opening files (`open()`, `io.open()`, `os.open()`) and `os.read()`/`os.write()`; "
+			"and lambdas): opening files (`open()`, `io.open()`, `io.open_code()`, `os.open()`) and "
+			"`os.read()`/`os.write()`; "
 			"the I/O methods of `pathlib.Path` objects; creating, listing, renaming and deleting files and "
 			"directories with `os`, `shutil` and `glob`; creating temporary files and directories with "
 			"`tempfile`; and the file reads hidden in `ssl.create_default_context()`, the certificate "
-			"loading methods of `ssl.SSLContext` objects and `importlib.import_module()`.",
+			"loading methods of `ssl.SSLContext` objects and `importlib.import_module()`. The data "
+			"libraries async services use most are covered too: pandas' `read_*` functions and the "
+			"`DataFrame.to_*` writers (`to_csv`, `to_json`, `to_parquet` and `to_xml` only when given a "
+			"path or buffer: without one they return the data), numpy's `load`, `save`, `savez`, "
+			"`loadtxt`, `savetxt`, `genfromtxt`, `fromfile` and `ndarray.tofile`, and Pillow's "
+			"`Image.open` and `Image.save`, on objects the tracker knows (`df = pd.read_csv(...)`, "
+			"`pd.DataFrame(...)`, `np.load(...)`, `Image.open(...)`, or annotated).",
 		.why = "A file system call holds the event loop's thread until the kernel answers. On a local SSD "
 		       "that is usually short, but not bounded: a cold cache, a network file system, a large file, "
 		       "a directory tree or a busy disk turn it into milliseconds or seconds during which no other "

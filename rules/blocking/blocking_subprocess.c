@@ -1,4 +1,5 @@
-/* AA103 blocking-subprocess: running or waiting for a child process in async context. */
+/* AA103 blocking-subprocess: starting, running or waiting for a child process in async
+ * context. */
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 #include "parsers/python/node.h"
@@ -10,11 +11,14 @@ extern const struct aa_rule aa_rule_blocking_subprocess;
 
 #define FN(name, fix) { name, 0, fix, NULL }
 #define METHOD(name, fix) { name, AA_TARGET_METHOD, fix, NULL }
-#define SPAWN(name) { name, AA_TARGET_CONDITIONAL, "await asyncio.create_subprocess_exec()", SPAWN_WAITS }
+#define SPAWN(name) { name, AA_TARGET_CONDITIONAL, "await asyncio.create_subprocess_exec()", SPAWN_COND }
 #define WAIT(name, fix) { name, AA_TARGET_CONDITIONAL, fix, WAIT_BLOCKS }
 
-#define SPAWN_WAITS "the mode (first argument) is `os.P_WAIT` or `0`"
-#define WAIT_BLOCKS "the options are known and lack `os.WNOHANG`"
+/* Starting a child forks and execs on the loop's thread: a finding in async code, but a
+ * short one, so these do not travel into AA109's chains (conditional targets never do). */
+#define START_COND "always: it forks and execs the child on the event loop's thread, then returns"
+#define SPAWN_COND "always: in `os.P_WAIT` mode (or `0`) it waits for the child; in any other mode it starts it"
+#define WAIT_BLOCKS "unless `os.WNOHANG` is visibly in the options (a missing or computed options argument is not)"
 
 #define EXEC "await asyncio.create_subprocess_exec()"
 #define SHELL "await asyncio.create_subprocess_shell()"
@@ -27,7 +31,9 @@ static const struct aa_target targets[] = {
 	FN("subprocess.check_output", EXEC),
 	FN("subprocess.getoutput", SHELL),
 	FN("subprocess.getstatusoutput", SHELL),
-	/* Waiting on a Popen object (constructing it only starts the child). */
+	/* Starting a child: the constructor forks and execs, then returns. */
+	{ "subprocess.Popen", AA_TARGET_CONDITIONAL, EXEC, START_COND },
+	/* Waiting on a Popen object. */
 	METHOD("subprocess.Popen.wait", "await asyncio.to_thread(proc.wait)"),
 	METHOD("subprocess.Popen.communicate", "await asyncio.to_thread(proc.communicate)"),
 	/* os: shell, pipe, spawn and wait. */
@@ -50,26 +56,29 @@ static const struct aa_target targets[] = {
 	WAIT("os.waitid", "await asyncio.to_thread(os.waitid, idtype, id, options)"),
 };
 
-/* The spawn mode is os.P_WAIT (value 0 on every platform). Anything else, or a mode the
- * analyzer cannot read, says nothing: P_NOWAIT returns at once, like constructing Popen. */
-static bool spawn_waits(struct aa_ctx *ctx, TSNode call)
+enum spawn_mode { SPAWN_WAIT, SPAWN_START, SPAWN_UNKNOWN };
+
+/* The spawn mode: os.P_WAIT (value 0 on every platform) waits for the child; the other
+ * modes (P_NOWAIT, P_NOWAITO, P_DETACH) start it and return; a computed one is unknown. */
+static enum spawn_mode spawn_mode(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode mode = aa_node_unparen_at_most(s, aa_call_arg(ctx, call, 0, "mode"), AA_UNPAREN_FIRST, 16);
 	if (ts_node_is_null(mode))
-		return false;
+		return SPAWN_UNKNOWN;
 	if (ts_node_symbol(mode) == s->integer)
-		return aa_ctx_text_is(ctx, mode, "0");
+		return aa_ctx_text_is(ctx, mode, "0") ? SPAWN_WAIT : SPAWN_START;
 	struct aa_meaning m = aa_ctx_eval(ctx, mode);
-	return m.kind == AA_MEANING_NAME && !strcmp(m.qualname, "os.P_WAIT");
+	if (m.kind != AA_MEANING_NAME || strncmp(m.qualname, "os.P_", 5))
+		return SPAWN_UNKNOWN;
+	return !strcmp(m.qualname, "os.P_WAIT") ? SPAWN_WAIT : SPAWN_START;
 }
 
-/* The options of a wait call are known and lack WNOHANG: `0`, `os.WUNTRACED`,
- * `os.WEXITED | os.WSTOPPED`... An option the analyzer cannot read says nothing. */
-static bool options_block(struct aa_ctx *ctx, TSNode options)
+/* Is os.WNOHANG visibly in a wait call's options: the flag itself, or an integer other
+ * than 0 (WNOHANG is 1), alone or or-ed with others? A missing or computed argument is
+ * not: the call waits, as far as anyone reading it can tell. */
+static bool wnohang_visible(struct aa_ctx *ctx, TSNode options)
 {
-	static const char *const flags[] = { "os.WUNTRACED", "os.WCONTINUED", "os.WEXITED", "os.WSTOPPED",
-					     "os.WNOWAIT", NULL };
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode stack[16];
 	size_t n = 0;
@@ -79,33 +88,25 @@ static bool options_block(struct aa_ctx *ctx, TSNode options)
 	while (n) {
 		TSNode e = aa_node_unparen_at_most(s, stack[--n], AA_UNPAREN_FIRST, 16);
 		if (ts_node_is_null(e))
-			return false;
+			continue;
 		TSSymbol k = ts_node_symbol(e);
 		if (k == s->binary_operator) {
 			TSNode op = ts_node_child_by_field_id(e, s->f.operator);
-			if (!aa_ctx_text_is(ctx, op, "|") || n + 2 > sizeof(stack) / sizeof(stack[0]))
-				return false;
-			stack[n++] = ts_node_child_by_field_id(e, s->f.left);
-			stack[n++] = ts_node_child_by_field_id(e, s->f.right);
+			if (aa_ctx_text_is(ctx, op, "|") && n + 2 <= sizeof(stack) / sizeof(stack[0])) {
+				stack[n++] = ts_node_child_by_field_id(e, s->f.left);
+				stack[n++] = ts_node_child_by_field_id(e, s->f.right);
+			}
 			continue;
 		}
-		if (k == s->integer) {
-			if (!aa_ctx_text_is(ctx, e, "0"))
-				return false;
-			continue;
-		}
+		if (k == s->integer && !aa_ctx_text_is(ctx, e, "0"))
+			return true;
 		if (k != s->identifier && k != s->attribute)
-			return false;
+			continue;
 		struct aa_meaning m = aa_ctx_eval(ctx, e);
-		if (m.kind != AA_MEANING_NAME)
-			return false;
-		size_t i = 0;
-		while (flags[i] && strcmp(flags[i], m.qualname))
-			i++;
-		if (!flags[i])
-			return false; /* os.WNOHANG, or something unknown */
+		if (m.kind == AA_MEANING_NAME && !strcmp(m.qualname, "os.WNOHANG"))
+			return true;
 	}
-	return true;
+	return false;
 }
 
 static bool wait_blocks(struct aa_ctx *ctx, TSNode call, const char *name)
@@ -113,7 +114,7 @@ static bool wait_blocks(struct aa_ctx *ctx, TSNode call, const char *name)
 	/* Position of the options argument: waitpid(pid, options), wait3(options),
 	 * wait4(pid, options), waitid(idtype, id, options). */
 	int index = !strcmp(name, "os.wait3") ? 0 : !strcmp(name, "os.waitid") ? 2 : 1;
-	return options_block(ctx, aa_call_arg(ctx, call, index, "options"));
+	return !wnohang_visible(ctx, aa_call_arg(ctx, call, index, "options"));
 }
 
 static void check(struct aa_ctx *ctx, TSNode call)
@@ -121,12 +122,23 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_subprocess, call, NULL);
 	if (!t)
 		return;
-	if (t->flags & AA_TARGET_CONDITIONAL) {
-		bool blocks = !strncmp(t->name, "os.spawn", 8) ? spawn_waits(ctx, call) : wait_blocks(ctx, call, t->name);
-		if (!blocks)
-			return;
+	static const char waits[] = "waits for a child process, blocking the event loop";
+	static const char starts[] = "starts a child process on the event loop's thread (fork and exec block it)";
+	if (!strcmp(t->name, "subprocess.Popen")) {
+		aa_blocking_report_as(ctx, &aa_rule_blocking_subprocess, call, t, NULL, starts);
+	} else if (!strncmp(t->name, "os.spawn", 8)) {
+		enum spawn_mode m = spawn_mode(ctx, call);
+		aa_blocking_report_as(ctx, &aa_rule_blocking_subprocess, call, t, NULL,
+				      m == SPAWN_WAIT	 ? waits
+				      : m == SPAWN_START ? starts
+							 : "starts a child process on the event loop's thread (and "
+							   "waits for it in os.P_WAIT mode)");
+	} else if (!strncmp(t->name, "os.wait", 7) && strcmp(t->name, "os.wait")) {
+		if (wait_blocks(ctx, call, t->name))
+			aa_blocking_report_as(ctx, &aa_rule_blocking_subprocess, call, t, NULL, waits);
+	} else {
+		aa_blocking_report(ctx, &aa_rule_blocking_subprocess, call, t, NULL);
 	}
-	aa_blocking_report(ctx, &aa_rule_blocking_subprocess, call, t, NULL);
 }
 
 static const char *const equivalents[] = { "ASYNC220", "ASYNC221", "ASYNC222", NULL };
@@ -147,13 +159,17 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 	.check = check,
 	.doc = {
 		.what = "Finds calls in async context (the body of an `async def`, outside nested `def`s and lambdas) "
-			"that run a child process to completion or wait for one: `subprocess.run()`, `call()`, "
-			"`check_call()`, `check_output()`, `getoutput()`, `getstatusoutput()`; `wait()` and "
-			"`communicate()` on a `subprocess.Popen` object; `os.system()`, `os.popen()`, the `os.spawn*` "
-			"functions in `P_WAIT` mode, `os.posix_spawn()`/`posix_spawnp()`; and `os.wait()`, "
-			"`os.waitpid()`, `os.wait3()`, `os.wait4()`, `os.waitid()` unless called with `os.WNOHANG`.",
-		.why = "These calls hold the event loop's thread until the child process exits (or, for "
-		       "`os.system`, `os.popen` and `posix_spawn`, fork and exec it on that thread). A command that "
+			"that start a child process, run one to completion or wait for one, and says which: "
+			"`subprocess.run()`, `call()`, `check_call()`, `check_output()`, `getoutput()`, "
+			"`getstatusoutput()`; `subprocess.Popen(...)` (it starts the child); `wait()` and "
+			"`communicate()` on a `subprocess.Popen` object; `os.system()`, `os.popen()`, "
+			"`os.posix_spawn()`/`posix_spawnp()`; every `os.spawn*` function whatever its mode (`P_WAIT` "
+			"waits for the child, the other modes start it, and a mode computed at run time is one of "
+			"the two); and `os.wait()`, `os.waitpid()`, `os.wait3()`, `os.wait4()`, `os.waitid()` unless "
+			"`os.WNOHANG` is visibly in their options (a missing or computed options argument is not).",
+		.why = "These calls hold the event loop's thread until the child process exits, or, for "
+		       "`Popen`, `os.popen`, `posix_spawn` and `os.spawn*` outside `P_WAIT`, while the child is "
+		       "forked and exec'd on that thread (milliseconds, and more for a large process). A command that "
 		       "takes a second freezes every other task for a second; one that hangs freezes the program. "
 		       "`asyncio.create_subprocess_exec()` starts the process and lets the task await its output "
 		       "while the loop keeps running.",
@@ -170,18 +186,17 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 		.exceptions = "Only calls are findings: `await asyncio.to_thread(subprocess.run, cmd)` and "
 			      "`loop.run_in_executor(None, proc.wait)` are the fix for code that must stay synchronous, "
 			      "and calls in a nested `def` or `lambda` are not findings (they may run in a worker "
-			      "thread). Constructing `subprocess.Popen(...)` is not a finding: it starts the child and "
-			      "returns; waiting for it is. `wait()` and `communicate()` count only on receivers known to "
+			      "thread). A chain such as `subprocess.Popen(cmd).wait()` is one finding, at the wait. "
+			      "Starting a child does not travel through helpers into AA109 (it is short): running and "
+			      "waiting do. `wait()` and `communicate()` count only on receivers known to "
 			      "be a `subprocess.Popen` (built, annotated or entered with `with` where the analyzer can "
-			      "see it), so `await proc.wait()` on an asyncio process is never one. `os.spawn*` in "
-			      "`P_NOWAIT` mode and the `os.wait*` calls with `os.WNOHANG` return at once and are not "
-			      "findings; when the mode or options are computed at run time the analyzer cannot know and "
-			      "says nothing. An awaited call is never one of these sync calls. In a module that imports "
+			      "see it), so `await proc.wait()` on an asyncio process is never one. The `os.wait*` calls "
+			      "with `os.WNOHANG` (or a non-zero literal, which may be its value 1) return at once and "
+			      "are not findings. An awaited call is never one of these sync calls. In a module that imports "
 			      "trio or anyio the suggested fix is `run_process()` / `to_thread.run_sync()` of that "
 			      "library.",
 		.equivalents_note = "flake8-async and Ruff split this rule in three: `ASYNC220` (creating a process: "
-				    "`os.popen`, `os.spawn*` without `P_WAIT`, and `subprocess.Popen`, which AA103 does "
-				    "not report), `ASYNC221` (running one: the `subprocess` helpers, `os.system`, "
+				    "`os.popen`, `os.spawn*` without `P_WAIT`, and `subprocess.Popen`), `ASYNC221` (running one: the `subprocess` helpers, `os.system`, "
 				    "`os.posix_spawn*`, `os.spawn*` with `P_WAIT`) and `ASYNC222` (`os.wait*`). All three "
 				    "suppress AA103.",
 		.references = "- [asyncio: Subprocesses](https://docs.python.org/3/library/asyncio-subprocess.html)\n"

@@ -150,11 +150,6 @@ static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv
 	return false;
 }
 
-static bool opens_code_elsewhere(const struct aa_syms *s, TSSymbol k)
-{
-	return k == s->function_definition || k == s->lambda || k == s->class_definition;
-}
-
 /* The innermost def's body around node, or the module. */
 static TSNode enclosing_body(const struct aa_ctx *ctx, TSNode node)
 {
@@ -197,7 +192,7 @@ static enum aa_visit visit_guard(void *ud, TSNode n)
 		g->found = true;
 		return AA_VISIT_STOP;
 	}
-	return opens_code_elsewhere(s, k) && !ts_node_eq(n, g->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
+	return aa_kind_is_definition(s, k, true) && !ts_node_eq(n, g->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
 }
 
 static bool earlier_guard(struct aa_ctx *ctx, TSNode call, TSNode recv)
@@ -344,7 +339,7 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 			return AA_VISIT_STOP;
 		}
 	}
-	if (ts_node_is_named(n) && opens_code_elsewhere(s, ts_node_symbol(n)) && !ts_node_eq(n, sc->root))
+	if (ts_node_is_named(n) && aa_kind_is_definition(s, ts_node_symbol(n), true) && !ts_node_eq(n, sc->root))
 		descend = false;
 	return descend ? AA_VISIT_DESCEND : AA_VISIT_SKIP;
 }
@@ -397,21 +392,11 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 	if (!aa_ctx_in_async(ctx) || aa_node_has_async_keyword(s, with))
 		return;
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);
-	TSNode clause = { 0 };
-	uint32_t n = ts_node_named_child_count(with);
-	for (uint32_t i = 0; i < n; i++)
-		if (ts_node_symbol(ts_node_named_child(with, i)) == s->with_clause)
-			clause = ts_node_named_child(with, i);
-	if (ts_node_is_null(clause) || ts_node_is_null(body))
+	if (ts_node_is_null(body))
 		return;
-	uint32_t items = ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < items; i++) {
-		TSNode item = ts_node_named_child(clause, i);
-		if (ts_node_symbol(item) != s->with_item)
-			continue;
-		TSNode value = aa_node_with_item_value(s, item);
-		if (ts_node_is_null(value))
-			continue;
+	TSNode value;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_ANY);
+	     aa_node_with_items_next(&it, &value);) {
 		const struct lock_kind *lk = lock_kind_of(ctx, value);
 		if (!lk)
 			continue;
@@ -448,7 +433,7 @@ static void check_acquire(struct aa_ctx *ctx, TSNode call)
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->block || k == s->module)
 			break;
-		if (opens_code_elsewhere(s, k))
+		if (aa_kind_is_definition(s, k, true))
 			return;
 		stmt = p;
 	}
@@ -484,7 +469,7 @@ const struct aa_rule aa_rule_blocking_sync_primitive = {
 	.code = "AA108",
 	.name = "blocking-sync-primitive",
 	.family = &aa_family_blocking,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.travels = true,
 	.default_on = true,
 	.summary = "A thread or process synchronisation primitive waits inside an async function, or a "

@@ -10,6 +10,7 @@
 #include "analyzer/base/xalloc.h"
 #include "analyzer/check/link.h"
 #include "analyzer/index/index.h"
+#include "parsers/python/node.h"
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 
@@ -106,8 +107,63 @@ static const struct aa_rule *direct_target(struct aa_ctx *ctx, TSNode call, bool
 	return NULL;
 }
 
+/* The name or attribute an `if` condition tests: `x`, `not self._cache`, `_DATA is None`;
+ * a null node for anything else. */
+static TSNode guard_target(const struct aa_syms *s, TSNode cond)
+{
+	TSNode none = { 0 };
+	if (!ts_node_is_null(cond) && ts_node_symbol(cond) == s->not_operator)
+		cond = ts_node_child_by_field_id(cond, s->f.argument);
+	if (!ts_node_is_null(cond) && ts_node_symbol(cond) == s->comparison_operator)
+		cond = ts_node_named_child(cond, 0); /* `X is None`, `X == {}`: X */
+	if (ts_node_is_null(cond) || (ts_node_symbol(cond) != s->identifier && ts_node_symbol(cond) != s->attribute))
+		return none;
+	return cond;
+}
+
+/* Does block (an `if`'s consequence) assign target at its top level (`target = ...`)? */
+static bool block_assigns(struct aa_ctx *ctx, TSNode block, TSNode target)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	uint32_t n = ts_node_named_child_count(block);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode st = ts_node_named_child(block, i);
+		TSNode e = ts_node_symbol(st) == s->expression_statement ? ts_node_named_child(st, 0) : st;
+		if (ts_node_is_null(e) || ts_node_symbol(e) != s->assignment)
+			continue;
+		TSNode left = ts_node_child_by_field_id(e, s->f.left);
+		if (!ts_node_is_null(left) && aa_node_same_text(aa_ctx_source(ctx)->text, left, target))
+			return true;
+	}
+	return false;
+}
+
+/* Lazy initialisation: call runs in the branch of an `if` that tests a name or attribute
+ * the same branch assigns (`if not cls._index: cls._index = scan(...)`), so it blocks on
+ * the first call only; such a call starts no chain. */
+static bool in_lazy_init(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+			return false;
+		if (k != s->block)
+			continue;
+		TSNode owner = aa_ctx_parent(ctx, p);
+		if (ts_node_is_null(owner) || ts_node_symbol(owner) != s->if_statement ||
+		    !ts_node_eq(ts_node_child_by_field_id(owner, s->f.consequence), p))
+			continue;
+		TSNode target = guard_target(s, ts_node_child_by_field_id(owner, s->f.condition));
+		if (!ts_node_is_null(target) && block_assigns(ctx, p, target))
+			return true;
+	}
+	return false;
+}
+
 /* A certain blocking call in a sync function: recorded unless the user vouched for its
- * line (a noqa there cuts the chain too). True when call is a blocking target at all. */
+ * line (a noqa there cuts the chain too) or it is a lazy initialisation. True when call
+ * is a blocking target at all. */
 static bool record_block(struct aa_ctx *ctx, struct chain_record *r, uint32_t func, TSNode call)
 {
 	/* Whether the direct-call rule is selected does not matter: `--select AA109` alone
@@ -116,7 +172,8 @@ static bool record_block(struct aa_ctx *ctx, struct chain_record *r, uint32_t fu
 	const struct aa_rule *hit = direct_target(ctx, call, &certain);
 	if (hit && !certain)
 		return true; /* a conditional target: not an edge, and it does not travel */
-	if (!hit || aa_ctx_vouched(ctx, hit, call) || aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call))
+	if (!hit || aa_ctx_vouched(ctx, hit, call) || aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call) ||
+	    in_lazy_init(ctx, call))
 		return hit != NULL;
 	AA_GROW(r->blocks, r->blocks_cap, r->n_blocks + 1);
 	r->blocks[r->n_blocks++] =
@@ -340,8 +397,12 @@ static void link(struct aa_link *lk)
 	if (!c.nf)
 		return;
 	c.eligible = aa_xcalloc(c.nf, sizeof(bool));
-	for (size_t f = 0; f < c.nf; f++)
-		c.eligible[f] = !aa_index_func(x, (uint32_t)f)->is_async && !aa_index_func(x, (uint32_t)f)->opaque;
+	/* A memoised helper blocks on its first call only (lazy initialisation): not a
+	 * chain's step. */
+	for (size_t f = 0; f < c.nf; f++) {
+		const struct aa_sum_func *fn = aa_index_func(x, (uint32_t)f);
+		c.eligible[f] = !fn->is_async && !fn->opaque && !fn->memoised;
+	}
 	c.block = aa_xcalloc(c.nf, sizeof(*c.block));
 	c.dist = aa_xmalloc(c.nf * sizeof(int32_t));
 	c.next_edge = aa_xmalloc(c.nf * sizeof(uint32_t));

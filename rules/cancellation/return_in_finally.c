@@ -3,6 +3,7 @@
  * a `finally` block of an async function: it discards the exception in flight,
  * CancelledError included.
  */
+#include "parsers/python/node.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
 
@@ -30,7 +31,11 @@ static enum aa_visit visit(void *ud, TSNode n)
 	while (w->n_loops && start >= w->loop_end[w->n_loops - 1])
 		w->n_loops--;
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
+		return AA_VISIT_SKIP;
+	/* A finally block nested in this one is checked on its own: what it holds is
+	 * reported once, for the innermost finally it leaves. */
+	if (k == s->finally_clause && !ts_node_eq(n, w->root))
 		return AA_VISIT_SKIP;
 	if (k == s->for_statement || k == s->while_statement) {
 		if (w->n_loops == sizeof(w->loop_end) / sizeof(w->loop_end[0])) {
@@ -74,7 +79,7 @@ const struct aa_rule aa_rule_return_in_finally = {
 	.code = "AA402",
 	.name = "return-in-finally",
 	.family = &aa_family_cancellation,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "return, break or continue in a finally block swallows the exception in flight, cancellation included",
 	.equivalents = equivalents,

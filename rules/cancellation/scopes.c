@@ -35,11 +35,6 @@ const struct aa_scope_entry *aa_scope_of_call(struct aa_ctx *ctx, TSNode call)
 	return NULL;
 }
 
-const struct aa_scope_entry *aa_scope_of_with_item(struct aa_ctx *ctx, TSNode item)
-{
-	return aa_scope_of_call(ctx, aa_node_with_item_value(aa_ctx_syms(ctx), item));
-}
-
 struct reach {
 	struct aa_ctx *ctx;
 	const struct aa_syms *s;
@@ -51,18 +46,12 @@ struct reach {
 bool aa_scope_is_shielded(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode clause = ts_node_named_child(with, 0);
-	if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
-		return false;
-	uint32_t cnt = ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < cnt; i++) {
-		TSNode it = ts_node_named_child(clause, i);
-		if (ts_node_symbol(it) != s->with_item)
-			continue;
+	TSNode v;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_FIRST);
+	     aa_node_with_items_next(&it, &v);) {
 		/* any call with a literal `shield=True`: trio's and anyio's scopes, also when
 		 * reached through a path the resolver does not follow (trio's own `_core`) */
-		TSNode v = aa_node_with_item_value(s, it);
-		if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
+		if (ts_node_symbol(v) != s->call)
 			continue;
 		TSNode sh = aa_call_arg(ctx, v, -1, "shield");
 		if (!ts_node_is_null(sh) && ts_node_symbol(sh) == s->true_)
@@ -76,7 +65,7 @@ static enum aa_visit reach_visit(void *ud, TSNode n)
 	struct reach *r = ud;
 	const struct aa_syms *s = r->s;
 	TSSymbol k = ts_node_symbol(n);
-	if (!ts_node_eq(n, r->root) && (k == s->function_definition || k == s->lambda || k == s->class_definition))
+	if (!ts_node_eq(n, r->root) && aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP; /* decorators and defaults are rare enough to ignore here */
 	if (k == s->with_statement && (r->flags & AA_REACH_UNSHIELDED) && aa_scope_is_shielded(r->ctx, n))
 		return AA_VISIT_SKIP; /* nothing outside can cancel what runs in a shielded scope */
@@ -102,16 +91,14 @@ bool aa_scope_encloses(struct aa_ctx *ctx, TSNode node)
 	TSNode n = aa_ctx_parent(ctx, node);
 	for (int guard = 0; !ts_node_is_null(n) && guard < 512; guard++) {
 		TSSymbol k = ts_node_symbol(n);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			return false;
 		if (k == s->with_statement && ts_node_eq(ts_node_child_by_field_id(n, s->f.body), prev)) {
-			TSNode clause = ts_node_named_child(n, 0);
-			uint32_t cnt = ts_node_named_child_count(clause);
-			for (uint32_t i = 0; i < cnt; i++) {
-				TSNode it = ts_node_named_child(clause, i);
-				if (ts_node_symbol(it) == s->with_item && aa_scope_of_with_item(ctx, it))
+			TSNode v;
+			for (struct aa_with_items it = aa_node_with_items(s, n, AA_WITH_CLAUSE_FIRST);
+			     aa_node_with_items_next(&it, &v);)
+				if (aa_scope_of_call(ctx, v))
 					return true;
-			}
 		}
 		prev = n;
 		n = aa_ctx_parent(ctx, n);

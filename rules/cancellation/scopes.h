@@ -17,11 +17,9 @@ struct aa_scope_entry {
 };
 
 /* The table entry a call creates (resolved by import through ctx: `from trio import
- * move_on_after` counts), or NULL. call must be a `call` node. Static storage. */
+ * move_on_after` counts), or NULL; also NULL when call is a null node or not a `call`
+ * (a with_item's value may be a name: `with cs:`). Static storage. */
 const struct aa_scope_entry *aa_scope_of_call(struct aa_ctx *ctx, TSNode call);
-
-/* The scope entry of a with_item's value (`asyncio.timeout(1)` or `... as cs`), or NULL. */
-const struct aa_scope_entry *aa_scope_of_with_item(struct aa_ctx *ctx, TSNode item);
 
 enum aa_reach_flags {
 	AA_REACH_YIELD = 1u << 0,    /* a yield counts as an await */
@@ -31,8 +29,8 @@ enum aa_reach_flags {
 
 /* True when node's subtree holds an await, `async for`, `async with` or an async
  * comprehension (flags: enum aa_reach_flags), outside the bodies of nested defs,
- * lambdas and classes. Bounded walk: a subtree too large to scan answers true
- * ("may await", the quiet answer). */
+ * lambdas and classes (node itself may be one: its subtree is searched). Bounded walk:
+ * a subtree too large to scan answers true ("may await", the quiet answer). */
 bool aa_scope_reaches_await(struct aa_ctx *ctx, TSNode node, unsigned flags);
 
 /* True when the with statement enters a scope with a literal `shield=True` (trio/anyio

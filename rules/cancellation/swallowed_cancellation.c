@@ -290,7 +290,7 @@ static enum aa_visit deliberate_visit(void *ud, TSNode n)
 	struct scan *sc = ud;
 	const struct aa_syms *s = aa_ctx_syms(sc->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->call && (attr_call_named(sc->ctx, n, "uncancel") || attr_call_named(sc->ctx, n, "cancelling"))) {
 		sc->found = true;
@@ -402,7 +402,7 @@ static enum aa_visit handoff_visit(void *ud, TSNode n)
 	struct handoff *h = ud;
 	const struct aa_syms *s = aa_ctx_syms(h->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->call) {
 		const struct aa_callee *c = aa_ctx_callee(h->ctx, n);
@@ -457,7 +457,7 @@ static enum aa_visit cancelled_visit(void *ud, TSNode n)
 	if (ts_node_start_byte(n) >= c->stop_byte)
 		return AA_VISIT_STOP;
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	/* `t.cancel()`, and `t.cancel` handed to call_soon/call_later */
 	if (k == s->attribute && aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.attribute), "cancel")) {
@@ -547,7 +547,7 @@ static enum aa_visit awaits_visit(void *ud, TSNode n)
 	struct awaits *w = ud;
 	const struct aa_syms *s = aa_ctx_syms(w->c->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (!ts_node_eq(n, w->root) && (k == s->function_definition || k == s->lambda || k == s->class_definition))
+	if (!ts_node_eq(n, w->root) && aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->await) {
 		w->any = true;
@@ -653,16 +653,10 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 static void check_with(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode clause = ts_node_named_child(with, 0);
-	if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
-		return;
-	uint32_t n = ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode it = ts_node_named_child(clause, i);
-		if (ts_node_symbol(it) != s->with_item)
-			continue;
-		TSNode v = aa_node_with_item_value(s, it);
-		if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
+	TSNode v;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_FIRST);
+	     aa_node_with_items_next(&it, &v);) {
+		if (ts_node_symbol(v) != s->call)
 			continue;
 		const struct aa_callee *c = aa_ctx_callee(ctx, v);
 		if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname || strcmp(c->qualname, "contextlib.suppress"))
@@ -704,7 +698,7 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 	.code = "AA401",
 	.name = "swallowed-cancellation",
 	.family = &aa_family_cancellation,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An except handler in async code catches cancellation and can complete without re-raising it",
 	.equivalents = equivalents,

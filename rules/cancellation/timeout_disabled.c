@@ -111,7 +111,7 @@ const struct aa_rule aa_rule_timeout_disabled = {
 	.code = "AA403",
 	.name = "timeout-disabled",
 	.family = &aa_family_cancellation,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An explicit timeout=None (or an all-None aiohttp.ClientTimeout) lets a silent peer hang the task forever",
 	AA_TARGETS(targets),

@@ -16,21 +16,16 @@ static void check(struct aa_ctx *ctx, TSNode with)
 	if (!aa_ctx_in_async(ctx))
 		return;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode clause = ts_node_named_child(with, 0);
-	if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
-		return;
 	bool is_async = ts_node_child_count(with) > 0 && ts_node_symbol(ts_node_child(with, 0)) == s->kw_async;
-	TSNode scope_item = { 0 };
+	TSNode call = { 0 };
 	const struct aa_scope_entry *scope = NULL;
-	uint32_t n = ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode it = ts_node_named_child(clause, i);
-		if (ts_node_symbol(it) != s->with_item)
-			continue;
-		const struct aa_scope_entry *e = aa_scope_of_with_item(ctx, it);
+	TSNode value;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_FIRST);
+	     aa_node_with_items_next(&it, &value);) {
+		const struct aa_scope_entry *e = aa_scope_of_call(ctx, value);
 		if (e && !scope) {
 			scope = e;
-			scope_item = it;
+			call = value;
 		} else if (!e && scope && is_async) {
 			return; /* entering a later async context manager awaits inside the scope */
 		}
@@ -40,7 +35,6 @@ static void check(struct aa_ctx *ctx, TSNode with)
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);
 	if (ts_node_is_null(body) || aa_scope_reaches_await(ctx, body, AA_REACH_YIELD))
 		return;
-	TSNode call = aa_node_with_item_value(s, scope_item);
 	aa_ctx_report(ctx, &aa_rule_timeout_without_await, call,
 		      "%s() scope has no await in its body: cancellation is delivered only at an await, so this "
 		      "timeout never fires; put the awaits it should bound inside it, or remove it",

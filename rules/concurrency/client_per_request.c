@@ -47,7 +47,7 @@ static bool loop_stops_early(const struct aa_syms *s, TSNode body)
 		TSSymbol k = ts_node_symbol(n);
 		if (k == s->return_statement || k == s->break_statement)
 			return true;
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			continue;
 		uint32_t nc = ts_node_named_child_count(n);
 		for (uint32_t i = 0; i < nc; i++) {
@@ -76,15 +76,12 @@ static bool configured_per_item(struct aa_ctx *ctx, TSNode call, TSNode left)
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode f = ts_node_child_by_field_id(call, s->f.function);
-	if (ts_node_is_null(f) || (ts_node_symbol(f) != s->identifier && ts_node_symbol(f) != s->attribute))
-		return;
 	if (!aa_ctx_in_async(ctx))
 		return;
-	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	if (c->kind != AA_CALLEE_FUNCTION)
+	const char *q = aa_ctx_function_called(ctx, call);
+	if (!q)
 		return;
-	const struct aa_target *t = aa_rule_match_function(&aa_rule_client_per_request, c->qualname);
+	const struct aa_target *t = aa_rule_match_function(&aa_rule_client_per_request, q);
 	if (!t)
 		return;
 	/* The nearest enclosing loop statement of the same function. */
@@ -92,7 +89,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode loop = { 0 };
 	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			return;
 		if (k == s->while_statement)
 			return; /* a reconnect loop: one client at a time */
@@ -131,7 +128,7 @@ const struct aa_rule aa_rule_client_per_request = {
 	.code = "AA306",
 	.name = "client-per-request",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An aiohttp/httpx async client is created inside a loop over a collection: one connection "
 		   "pool per request",

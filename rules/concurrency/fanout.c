@@ -36,19 +36,18 @@ struct site {
 	size_t n;
 };
 
-static bool is_comprehension(const struct aa_syms *s, TSSymbol k)
-{
-	return k == s->list_comprehension || k == s->set_comprehension || k == s->generator_expression ||
-	       k == s->dictionary_comprehension;
-}
 
+bool aa_fanout_in_list(const char *const *list, const char *s, size_t len)
+{
+	for (; *list; list++)
+		if (strlen(*list) == len && !memcmp(*list, s, len))
+			return true;
+	return false;
+}
 
 static bool qual_in(const char *q, const char *const *names)
 {
-	for (; *names; names++)
-		if (!strcmp(q, *names))
-			return true;
-	return false;
+	return aa_fanout_in_list(names, q, strlen(q));
 }
 
 static const char *const task_wrappers[] = { "asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task",
@@ -191,7 +190,7 @@ static void producers_of(struct site *st, TSNode x, int depth)
 	if (ts_node_is_null(x) || depth > 3)
 		return;
 	TSSymbol k = ts_node_symbol(x);
-	if (is_comprehension(s, k)) {
+	if (aa_kind_is_comprehension(s, k)) {
 		from_comprehension(st, x, depth == 0);
 	} else if (k == s->call && is_builtin_map(ctx, x)) {
 		struct producer p = { 0 };
@@ -217,7 +216,7 @@ static TSNode element_of(struct aa_ctx *ctx, TSNode call)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode child;
 	TSNode p = aa_ctx_parent_unparen(ctx, call, NULL, 0, &child);
-	if (ts_node_is_null(p) || !is_comprehension(s, ts_node_symbol(p)) ||
+	if (ts_node_is_null(p) || !aa_kind_is_comprehension(s, ts_node_symbol(p)) ||
 	    !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child))
 		return (TSNode){ 0 };
 	return p;
@@ -251,9 +250,7 @@ static void spawn_producer(struct site *st, TSNode call)
 			from_comprehension(st, comp, true);
 		return;
 	}
-	TSNode loop = aa_bindings_enclosing_for(aa_ctx_model(ctx), st->fn, call);
-	if (ts_node_is_null(loop))
-		return; /* not in a `for` (a `while` accept loop is a server, not a fan-out) */
+	/* What the call spawns first: the loop is looked for only around a spawn. */
 	struct producer p = { 0 };
 	if (method_is(ctx, call, "start_soon")) {
 		p.spawned = aa_call_arg(ctx, call, 0, NULL);
@@ -265,6 +262,9 @@ static void spawn_producer(struct site *st, TSNode call)
 	} else {
 		return;
 	}
+	TSNode loop = aa_ctx_enclosing_for(ctx, st->fn, call);
+	if (ts_node_is_null(loop))
+		return; /* not in a `for` (a `while` accept loop is a server, not a fan-out) */
 	p.iterable = ts_node_child_by_field_id(loop, s->f.right);
 	p.async_items = ts_node_symbol(ts_node_child(loop, 0)) == s->kw_async;
 	add_pattern(&p, ts_node_child_by_field_id(loop, s->f.left));
@@ -335,7 +335,7 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	struct acquire_scan *a = ud;
 	const struct aa_syms *s = aa_ctx_syms(a->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
 	if (k == s->await) {
 		TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_FIRST);

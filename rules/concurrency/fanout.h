@@ -92,9 +92,13 @@ bool aa_fanout_limiter_arg(struct aa_ctx *ctx, TSNode arg);
  * an instance of a Queue class or a name that says so (`queue`, `q`, `work_queue`). */
 bool aa_fanout_queue_arg(struct aa_ctx *ctx, TSNode arg);
 
+/* True when s[0..len) is one of the strings of list (NULL-terminated; its strings
+ * NUL-terminated). The word tables of fanout*.c are asked this way. */
+bool aa_fanout_in_list(const char *const *list, const char *s, size_t len);
+
 /* The items of expr come from outside the program ((a) above): appends where from to
- * why ("'urls' is a parameter of 'crawl'") and returns true. fn is the function_definition
- * expr is evaluated in. Bounded: unknown is false. */
+ * why, an initialised buffer ("'urls' is a parameter of 'crawl'"), and returns true. fn
+ * is the function_definition expr is evaluated in. Bounded: unknown is false. */
 bool aa_fanout_external(struct aa_ctx *ctx, TSNode fn, TSNode expr, struct aa_buf *why);
 
 /* The fan-out rules' cross-file analysis (fanout_link.c): what async functions await,

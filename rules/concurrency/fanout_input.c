@@ -57,14 +57,6 @@ static const char *const rows[] = { "fetchall", "fetchmany", "readlines", NULL }
 static const char *const passing[] = { "items", "keys", "values", "split", "splitlines", "copy", "get",
 				       "getall", "getlist", "strip", "rstrip", "lstrip", NULL };
 
-static bool in_list(const char *const *list, const char *s, size_t len)
-{
-	for (; *list; list++)
-		if (strlen(*list) == len && !memcmp(*list, s, len))
-			return true;
-	return false;
-}
-
 /* `[i:i + 10]`, `[:100]`: a slice with an upper bound takes a batch of fixed size.
  * `[1:]` does not. */
 static bool slice_has_end(struct ext *x, TSNode sub)
@@ -156,13 +148,8 @@ static bool on_binding(void *ud, const struct aa_binding *b)
 static uint32_t scope_of_def(struct ext *x, TSNode def)
 {
 	const struct aa_model *m = aa_ctx_model(x->ctx);
-	uint32_t n = aa_model_scope_count(m);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct aa_scope_info *sc = aa_model_scope(m, i);
-		if (sc->kind == AA_SCOPE_FUNCTION && ts_node_eq(sc->node, def))
-			return i;
-	}
-	return AA_NO_SCOPE;
+	uint32_t id = aa_model_scope_of(m, def);
+	return id != AA_NO_SCOPE && aa_model_scope(m, id)->kind == AA_SCOPE_FUNCTION ? id : AA_NO_SCOPE;
 }
 
 static bool is_batch(struct ext *x, TSNode fn, uint32_t scope, TSNode e);
@@ -280,9 +267,8 @@ static bool batch_call(struct caller_scan *cs, TSNode call, bool through_attr)
 	TSNode caller = stmt;
 	while (!ts_node_is_null(caller) && ts_node_symbol(caller) != s->function_definition) {
 		TSSymbol k = ts_node_symbol(caller);
-		if (k == s->lambda || k == s->class_definition || k == s->list_comprehension ||
-		    k == s->set_comprehension || k == s->generator_expression || k == s->dictionary_comprehension)
-			return false;
+		if (aa_kind_is_definition(s, k, true) || aa_kind_is_comprehension(s, k))
+			return false; /* a lambda, class or comprehension: not the def's own code */
 		caller = ts_node_parent(caller);
 	}
 	uint32_t scope = ts_node_is_null(caller) ? AA_NO_SCOPE : scope_of_def(x, caller);
@@ -416,12 +402,11 @@ static bool external_name(struct ext *x, TSNode id)
 
 static bool external_call(struct ext *x, TSNode call, bool awaited)
 {
-	const struct aa_syms *s = aa_ctx_syms(x->ctx);
 	uint32_t mlen;
 	TSNode recv;
 	const char *m = method_of(x, call, &mlen, &recv);
 	if (awaited) {
-		if (m && in_list(received, m, mlen)) {
+		if (m && aa_fanout_in_list(received, m, mlen)) {
 			say(x, "received by 'await ", call, "'", call);
 			return true;
 		}
@@ -471,7 +456,7 @@ static bool external_call(struct ext *x, TSNode call, bool awaited)
 	}
 	if (!m || ts_node_is_null(recv))
 		return false;
-	if (in_list(rows, m, mlen)) {
+	if (aa_fanout_in_list(rows, m, mlen)) {
 		say(x, "rows or lines read by '", call, "'", call);
 		return true;
 	}
@@ -479,8 +464,7 @@ static bool external_call(struct ext *x, TSNode call, bool awaited)
 		say(x, "received by '", call, "'", call);
 		return true;
 	}
-	(void)s;
-	return in_list(passing, m, mlen) && external(x, recv);
+	return aa_fanout_in_list(passing, m, mlen) && external(x, recv);
 }
 
 static bool external_subscript(struct ext *x, TSNode e)
@@ -519,8 +503,7 @@ static bool external(struct ext *x, TSNode e)
 		r = !ts_node_is_null(v) && ts_node_symbol(v) == s->call && external_call(x, v, true);
 	} else if (k == s->call) {
 		r = external_call(x, e, false);
-	} else if (k == s->list_comprehension || k == s->set_comprehension || k == s->generator_expression ||
-		   k == s->dictionary_comprehension) {
+	} else if (aa_kind_is_comprehension(s, k)) {
 		uint32_t n = ts_node_named_child_count(e);
 		for (uint32_t i = 0; i < n && !r; i++) {
 			TSNode c = ts_node_named_child(e, i);

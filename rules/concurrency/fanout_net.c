@@ -69,14 +69,6 @@ static const char *const client_words[] = { "session", "client", "http", "https"
 					    "mongo", "collection", "websession", "clientsession", NULL };
 static const char *const client_suffixes[] = { "session", "client", "conn", "pool", NULL };
 
-static bool in_list(const char *const *list, const char *s, size_t len)
-{
-	for (; *list; list++)
-		if (strlen(*list) == len && !memcmp(*list, s, len))
-			return true;
-	return false;
-}
-
 /* The last name of an expression: `self._session` -> "_session", `conn` -> "conn". */
 static const char *last_name(struct aa_ctx *ctx, TSNode e, uint32_t *len)
 {
@@ -106,7 +98,7 @@ static bool name_has_word(const char *name, uint32_t len, const char *const *wor
 		if (i == start || wl == sizeof(w) - 1)
 			continue;
 		w[wl] = '\0';
-		if (words && in_list(words, w, wl))
+		if (words && aa_fanout_in_list(words, w, wl))
 			return true;
 		for (const char *const *sfx = suffixes; sfx && *sfx; sfx++) {
 			size_t sl = strlen(*sfx);
@@ -161,7 +153,7 @@ bool aa_fanout_net_callee(struct aa_ctx *ctx, TSNode call)
 				continue;
 			if (!net_classes[i].methods)
 				return !(c->method_len == 5 && !memcmp(c->method, "close", 5));
-			return in_list(net_classes[i].methods, c->method, c->method_len);
+			return aa_fanout_in_list(net_classes[i].methods, c->method, c->method_len);
 		}
 		return false;
 	}
@@ -172,7 +164,7 @@ bool aa_fanout_net_callee(struct aa_ctx *ctx, TSNode call)
 	TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
 	uint32_t vlen, rlen;
 	const char *verb = aa_ctx_text(ctx, ts_node_child_by_field_id(fn, s->f.attribute), &vlen);
-	if (ts_node_is_null(obj) || !in_list(any_verbs, verb, vlen))
+	if (ts_node_is_null(obj) || !aa_fanout_in_list(any_verbs, verb, vlen))
 		return false;
 	if (aa_ctx_eval(ctx, obj).kind != AA_MEANING_UNKNOWN)
 		return false;
@@ -225,7 +217,7 @@ bool aa_fanout_limiter_value(struct aa_ctx *ctx, TSNode value)
 	if (k == s->identifier || k == s->attribute || k == s->subscript) {
 		struct aa_meaning m = aa_ctx_eval(ctx, value);
 		if (m.kind == AA_MEANING_INSTANCE)
-			return !in_list(not_limiters, m.qualname, strlen(m.qualname));
+			return !aa_fanout_in_list(not_limiters, m.qualname, strlen(m.qualname));
 		return true; /* unknown: a shared object entered by name bounds its users */
 	}
 	if (k != s->call)
@@ -241,16 +233,11 @@ bool aa_fanout_with_limits(struct aa_ctx *ctx, TSNode with_stmt)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (ts_node_symbol(with_stmt) != s->with_statement || ts_node_symbol(ts_node_child(with_stmt, 0)) != s->kw_async)
 		return false;
-	TSNode clause = ts_node_named_child(with_stmt, 0);
-	uint32_t n = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode item = ts_node_named_child(clause, i);
-		if (ts_node_symbol(item) != s->with_item)
-			continue;
-		TSNode v = aa_node_with_item_value(s, item);
-		if (!ts_node_is_null(v) && aa_fanout_limiter_value(ctx, v))
+	TSNode v;
+	for (struct aa_with_items it = aa_node_with_items(s, with_stmt, AA_WITH_CLAUSE_FIRST);
+	     aa_node_with_items_next(&it, &v);)
+		if (aa_fanout_limiter_value(ctx, v))
 			return true;
-	}
 	return false;
 }
 
@@ -276,7 +263,7 @@ bool aa_fanout_limiter_arg(struct aa_ctx *ctx, TSNode arg)
 	if (k != s->identifier && k != s->attribute)
 		return false;
 	struct aa_meaning m = aa_ctx_eval(ctx, arg);
-	if (m.kind == AA_MEANING_INSTANCE && in_list(limiter_classes, m.qualname, strlen(m.qualname)))
+	if (m.kind == AA_MEANING_INSTANCE && aa_fanout_in_list(limiter_classes, m.qualname, strlen(m.qualname)))
 		return true;
 	uint32_t len;
 	const char *name = last_name(ctx, arg, &len);

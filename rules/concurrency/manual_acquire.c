@@ -96,7 +96,11 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
 	if (ts_node_is_null(attr) || !aa_ctx_text_is(ctx, attr, "acquire") || !aa_call_is_awaited(ctx, call))
 		return;
-	if (!aa_ctx_match_call(ctx, &aa_rule_manual_acquire, call, NULL))
+	/* An awaited acquire() is an async lock or semaphore whatever the tracker knows of
+	 * x: the pattern (acquire, then a release the code does not guarantee) is the same. A
+	 * receiver the tracker types as something else is left alone, though. */
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	if (c->kind == AA_CALLEE_METHOD && !aa_ctx_match_call(ctx, &aa_rule_manual_acquire, call, NULL))
 		return;
 	const struct aa_model *m = aa_ctx_model(ctx);
 	const struct aa_scope_info *scope = aa_model_scope(m, aa_ctx_scope(ctx));
@@ -125,8 +129,13 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	/* The statement holding the await: `await x.acquire()`, `ok = await x.acquire()`. */
 	TSNode stmt = aa_ctx_parent_unparen(ctx, call, NULL, 0, NULL);
 	stmt = ts_node_is_null(stmt) ? stmt : aa_ctx_parent(ctx, stmt); /* above the await */
-	if (!ts_node_is_null(stmt) && ts_node_symbol(stmt) == s->assignment)
+	if (!ts_node_is_null(stmt) && ts_node_symbol(stmt) == s->assignment) {
+		/* `conn = await pool.acquire()` on an untyped receiver is a pool handing out a
+		 * resource (asyncpg), not a lock: its fix is not `async with pool:`. */
+		if (c->kind != AA_CALLEE_METHOD)
+			return;
 		stmt = aa_ctx_parent(ctx, stmt);
+	}
 	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement)
 		return; /* `if await x.acquire():`, an argument, a condition: not followed */
 	TSNode next = ts_node_next_named_sibling(stmt);
@@ -141,7 +150,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode child = stmt;
 	for (TSNode p = aa_ctx_parent(ctx, stmt); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			break;
 		if (k == s->try_statement && ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child) &&
 		    try_finally_releases(ctx, p, recv, recv_len))
@@ -161,7 +170,7 @@ const struct aa_rule aa_rule_manual_acquire = {
 	.code = "AA304",
 	.name = "manual-acquire",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An asyncio lock or semaphore is acquired with 'await x.acquire()' without a try/finally "
 		   "that releases it",
@@ -169,8 +178,10 @@ const struct aa_rule aa_rule_manual_acquire = {
 	.node_kinds = kinds,
 	.check = check,
 	.doc = {
-		.what = "Finds `await x.acquire()` on an asyncio `Lock`, `Semaphore`, `BoundedSemaphore` or "
-			"`Condition` (known by the object tracker: constructed, annotated, a `self` attribute) in "
+		.what = "Finds `await x.acquire()` (an awaited acquire is an async lock or semaphore: an asyncio "
+			"`Lock`, `Semaphore`, `BoundedSemaphore` or `Condition`, or anything the object tracker "
+			"cannot type, when its result is not kept: `conn = await pool.acquire()` on an untyped "
+			"pool hands out a resource; a receiver the tracker types as another class is left alone) in "
 			"an `async def` that releases it with `x.release()` but where the statement right after "
 			"the acquire is not a `try` whose `finally` calls `x.release()`.",
 		.why = "Between the acquire and the release any await can raise, and any await can be "

@@ -2,6 +2,7 @@
  * acquires it, and never handed to anything else: each call limits only itself. */
 #include <string.h>
 
+#include "analyzer/facts/bindings.h"
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
@@ -56,7 +57,7 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 		return AA_VISIT_DESCEND;
 	uint32_t len;
 	const char *t = aa_ctx_text(u->ctx, n, &len);
-	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4))) {
+	if (aa_bindings_sees_all_locals(t, len)) {
 		u->escapes = true;
 		return AA_VISIT_STOP;
 	}
@@ -122,11 +123,8 @@ static void report(struct aa_ctx *ctx, TSNode call, const struct aa_scope_info *
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode f = ts_node_child_by_field_id(call, s->f.function);
-	if (ts_node_is_null(f) || (ts_node_symbol(f) != s->identifier && ts_node_symbol(f) != s->attribute))
-		return;
-	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	if (c->kind != AA_CALLEE_FUNCTION || !aa_rule_match_function(&aa_rule_per_call_limiter, c->qualname))
+	const char *q = aa_ctx_function_called(ctx, call);
+	if (!q || !aa_rule_match_function(&aa_rule_per_call_limiter, q))
 		return;
 	const struct aa_model *m = aa_ctx_model(ctx);
 	const struct aa_scope_info *scope = aa_model_scope(m, aa_ctx_scope(ctx));
@@ -177,7 +175,7 @@ const struct aa_rule aa_rule_per_call_limiter = {
 	.code = "AA303",
 	.name = "per-call-limiter",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An asyncio semaphore or lock is created in the async function that acquires it, so each "
 		   "call has its own and nothing is limited",

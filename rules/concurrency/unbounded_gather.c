@@ -16,7 +16,7 @@ const struct aa_rule aa_rule_unbounded_gather = {
 	.code = "AA301",
 	.name = "unbounded-gather",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "asyncio.gather/wait/as_completed runs one network or database call per item of external "
 		   "input, all at once, with no limit",

@@ -105,7 +105,7 @@ static bool in_producer_loop(struct feed_scan *f, TSNode put)
 	TSNode child = put;
 	for (TSNode p = ts_node_parent(put); !ts_node_is_null(p); child = p, p = ts_node_parent(p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			return false;
 		if (k != s->for_statement && k != s->while_statement)
 			continue;
@@ -154,13 +154,10 @@ static bool is_unbounded(struct aa_ctx *ctx, TSNode call)
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
-	if (ts_node_is_null(fn) || (ts_node_symbol(fn) != s->identifier && ts_node_symbol(fn) != s->attribute))
+	const char *q = aa_ctx_function_called(ctx, call);
+	if (!q)
 		return;
-	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	if (c->kind != AA_CALLEE_FUNCTION)
-		return;
-	const struct aa_target *t = aa_rule_match_function(&aa_rule_unbounded_queue, c->qualname);
+	const struct aa_target *t = aa_rule_match_function(&aa_rule_unbounded_queue, q);
 	if (!t || !is_unbounded(ctx, call))
 		return;
 	const struct aa_model *m = aa_ctx_model(ctx);
@@ -213,7 +210,7 @@ const struct aa_rule aa_rule_unbounded_queue = {
 	.code = "AA305",
 	.name = "unbounded-queue",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = false,
 	.summary = "An asyncio queue without maxsize is fed by a producer loop: no backpressure",
 	AA_TARGETS(targets),

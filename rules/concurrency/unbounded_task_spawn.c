@@ -16,7 +16,7 @@ const struct aa_rule aa_rule_unbounded_task_spawn = {
 	.code = "AA302",
 	.name = "unbounded-task-spawn",
 	.family = &aa_family_concurrency,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "A task is started per item of external input in a loop, each making network or database "
 		   "calls, with no limit",

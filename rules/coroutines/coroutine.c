@@ -28,31 +28,24 @@ const char *const aa_coroutine_sync_words[] = {
 
 /* ---- defs ---------------------------------------------------------------------------- */
 
-static bool opens_scope(const struct aa_syms *s, TSSymbol k)
+/* The scope of def when it is a def (not a lambda), or NULL. */
+static const struct aa_scope_info *def_scope(const struct aa_model *model, TSNode def)
 {
-	return k == s->function_definition || k == s->lambda || k == s->class_definition;
+	uint32_t id = aa_model_scope_of(model, def);
+	const struct aa_scope_info *sc = id == AA_NO_SCOPE ? NULL : aa_model_scope(model, id);
+	return sc && sc->kind == AA_SCOPE_FUNCTION ? sc : NULL;
 }
 
 bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def)
 {
-	uint32_t n = aa_model_scope_count(model);
-	for (uint32_t i = 1; i < n; i++) {
-		const struct aa_scope_info *sc = aa_model_scope(model, i);
-		if (sc->kind == AA_SCOPE_FUNCTION && ts_node_eq(sc->node, def))
-			return sc->is_async && !sc->has_yield;
-	}
-	return false;
+	const struct aa_scope_info *sc = def_scope(model, def);
+	return sc && sc->is_async && !sc->has_yield;
 }
 
 uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def)
 {
-	uint32_t n = aa_model_scope_count(model);
-	for (uint32_t i = 1; i < n; i++) {
-		const struct aa_scope_info *sc = aa_model_scope(model, i);
-		if (sc->kind == AA_SCOPE_FUNCTION && ts_node_eq(sc->node, def))
-			return sc->parent;
-	}
-	return AA_NO_SCOPE;
+	const struct aa_scope_info *sc = def_scope(model, def);
+	return sc ? sc->parent : AA_NO_SCOPE;
 }
 
 /* ---- how a call's value is used -------------------------------------------------------- */
@@ -186,13 +179,8 @@ static enum verdict local_def_verdict(struct aa_ctx *ctx, TSNode def)
 static enum verdict class_member_verdict(struct aa_ctx *ctx, TSNode class_def, TSNode attr)
 {
 	struct aa_model *model = aa_ctx_model(ctx);
-	uint32_t n = aa_model_scope_count(model), cls = AA_NO_SCOPE;
-	for (uint32_t i = 1; i < n && cls == AA_NO_SCOPE; i++) {
-		const struct aa_scope_info *sc = aa_model_scope(model, i);
-		if (sc->kind == AA_SCOPE_CLASS && ts_node_eq(sc->node, class_def))
-			cls = i;
-	}
-	if (cls == AA_NO_SCOPE)
+	uint32_t cls = aa_model_scope_of(model, class_def);
+	if (cls == AA_NO_SCOPE || aa_model_scope(model, cls)->kind != AA_SCOPE_CLASS)
 		return V_NO;
 	/* Evaluated from the class scope, a name finds the class body's binding first; one
 	 * the body does not bind resolves outside it (or to a builtin). */
@@ -248,7 +236,7 @@ static const char *unpacked_stream(struct aa_ctx *ctx, TSNode pattern, TSNode id
 	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement)
 		return NULL;
 	for (TSNode a = aa_ctx_parent(ctx, stmt); !ts_node_eq(a, fn); a = aa_ctx_parent(ctx, a))
-		if (ts_node_is_null(a) || opens_scope(s, ts_node_symbol(a)))
+		if (ts_node_is_null(a) || aa_kind_is_definition(s, ts_node_symbol(a), true))
 			return NULL;
 	int index = -1, count = 0;
 	uint32_t n = ts_node_named_child_count(pattern);

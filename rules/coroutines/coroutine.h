@@ -6,7 +6,7 @@
  * it is awaited: an `async def` without `yield` in its own body (with `yield` it is an
  * async generator function, whose call returns an async iterator), whose decorators
  * are all known to keep it one (analyzer/facts/decorators.h), or a library
- * function or method listed in analyzer/coroutine_targets.inc.
+ * function or method listed in rules/coroutines/coroutine_targets.inc.
  *
  * Per file, a call is decided here when its callee is a known library name, a def of
  * this file, or a method written in the body of a class of this file called through
@@ -28,12 +28,11 @@
 
 /* True when the function_definition def is an `async def` whose own body (nested defs,
  * lambdas and classes excluded) has no `yield`: calling it returns a coroutine.
- * Decorators are not looked at. False when model has no scope for def. Linear in the
- * number of scopes. */
+ * Decorators are not looked at. False when model has no scope for def. O(log scopes). */
 bool aa_coroutine_def_is_async(const struct aa_model *model, TSNode def);
 
 /* The scope a def statement is evaluated in (the parent of the scope it opens), or
- * AA_NO_SCOPE when model has no scope for def. Linear in the number of scopes. */
+ * AA_NO_SCOPE when model has no scope for def. O(log scopes). */
 uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def);
 
 
@@ -54,15 +53,15 @@ enum aa_coroutine_use {
 				   comprehension filter (and right operands of and/or there) */
 };
 
-/* How call's value is used, looking through parentheses. */
+/* How call's (a `call` node's) value is used, looking through parentheses. */
 enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode call);
 
 /* Reports call for rule (AA201 with want = AA_COROUTINE_DISCARDED, AA202 with
  * AA_COROUTINE_CONDITION) when its value is used that way and its callee is a coroutine
  * function: a target of rule's table (rule->targets must be the table of
  * coroutine_targets.inc), or a def of this file that aa_coroutine_def_is_async and
- * aa_decorators_transparent (facts/decorators.h) accept. Defers (aa_ctx_defer, same message) what
- * only the project index can decide. */
+ * aa_decorators_transparent (facts/decorators.h) accept. Defers (aa_ctx_defer, same
+ * message) what only the project index can decide. call is a `call` node. */
 void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want);
 
 #endif

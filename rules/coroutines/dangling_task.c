@@ -31,6 +31,41 @@ static void report(struct aa_ctx *ctx, TSNode call, const char *where)
 		      callee, where, callee);
 }
 
+/* The parent of expr through parentheses, or a null node. */
+static TSNode up(struct aa_ctx *ctx, TSNode expr)
+{
+	return aa_node_parent_unparen(aa_ctx_syms(ctx), NULL, expr, NULL, 0, NULL);
+}
+
+/* A task dropped inside an expression (its parent is parent, reached through child):
+ * an element of a list, tuple or set display used as a statement, the body of a
+ * comprehension used as a statement or of a generator expression never iterated, the
+ * condition of a conditional expression or of a comprehension's `if`. How, or NULL. */
+static const char *dropped_in_expression(struct aa_ctx *ctx, TSNode parent, TSNode child)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol pk = ts_node_symbol(parent);
+	if (pk == s->conditional_expression)
+		return ts_node_eq(ts_node_named_child(parent, 1), child)
+			       ? "only tested by a conditional expression, then thrown away"
+			       : NULL;
+	if (pk == s->if_clause)
+		return "only tested by a comprehension's 'if', then thrown away";
+	bool display = pk == s->list || pk == s->tuple || pk == s->set || pk == s->expression_list;
+	bool comprehension = pk == s->list_comprehension || pk == s->set_comprehension || pk == s->generator_expression;
+	if (comprehension && !ts_node_eq(ts_node_child_by_field_id(parent, s->f.body), child))
+		return NULL;
+	if (!display && !comprehension)
+		return NULL;
+	TSNode stmt = up(ctx, parent);
+	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement)
+		return NULL;
+	if (pk == s->generator_expression)
+		return "in a generator expression that is never iterated (the call never even runs)";
+	return comprehension ? "collected by a comprehension that is thrown away"
+			     : "in a list, tuple or set that is thrown away";
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -51,10 +86,16 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return;
 
 	TSNode child;
-	TSNode parent = aa_node_parent_unparen(s, NULL, call, NULL, 0, &child);
+	TSNode parent = aa_ctx_parent_unparen(ctx, call, NULL, 0, &child);
 	if (ts_node_is_null(parent))
 		return;
 	TSSymbol pk = ts_node_symbol(parent);
+	const char *dropped = dropped_in_expression(ctx, parent, child);
+	if (dropped) {
+		if (!aa_test_expects_raise(ctx, parent))
+			report(ctx, call, dropped);
+		return;
+	}
 	bool statement = pk == s->expression_statement;
 	TSNode target = { 0 };
 	if (!statement) {
@@ -109,7 +150,7 @@ const struct aa_rule aa_rule_dangling_task = {
 	.code = "AA203",
 	.name = "dangling-task",
 	.family = &aa_family_coroutines,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "The task returned by create_task() or ensure_future() is thrown away and can be "
 		   "garbage-collected before it finishes",
@@ -121,8 +162,11 @@ const struct aa_rule aa_rule_dangling_task = {
 	.doc = {
 		.what = "Finds calls of `asyncio.create_task()`, `asyncio.ensure_future()` and `create_task()` on "
 			"an object known to be an event loop whose result is thrown away: the call is an "
-			"expression statement, it is assigned to `_`, or it is assigned to a local variable that "
-			"its function never reads again. Sync code is checked too: a sync callback that schedules a "
+			"expression statement, it is assigned to `_`, it is assigned to a local variable that "
+			"its function never reads again, or it is dropped inside an expression: an element of a "
+			"list, tuple or set display used as a statement (`[create_task(a), create_task(b)]`), the "
+			"body of a list or set comprehension used as a statement or of a generator expression never "
+			"iterated, or the condition of a conditional expression or of a comprehension's `if`. Sync code is checked too: a sync callback that schedules a "
 			"task has the same problem.\n\n"
 			"An object is known to be an event loop when it comes from `asyncio.get_running_loop()`, "
 			"`asyncio.get_event_loop()`, `asyncio.new_event_loop()` or `asyncio.Runner().get_loop()`, "

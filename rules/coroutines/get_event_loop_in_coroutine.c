@@ -26,7 +26,7 @@ const struct aa_rule aa_rule_get_event_loop_in_coroutine = {
 	.name = "get-event-loop-in-coroutine",
 	.family = &aa_family_coroutines,
 	.severity = AA_SEVERITY_ERROR,
-	.default_on = true,
+	.default_on = false,
 	.summary = "asyncio.get_event_loop() is called inside an async function; use asyncio.get_running_loop()",
 	.equivalents = NULL,
 	AA_TARGETS(targets),

@@ -3,20 +3,17 @@
  * enters asynchronously, nor yields: it could be a plain def.
  */
 #include "parsers/python/async_syntax.h"
+#include "parsers/python/node.h"
+#include "analyzer/base/map.h"
 #include "analyzer/base/xalloc.h"
 #include "rules/rules.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 extern const struct aa_rule aa_rule_unused_async;
-
-static bool opens_scope(const struct aa_syms *s, TSNode n)
-{
-	TSSymbol k = ts_node_symbol(n);
-	return k == s->function_definition || k == s->lambda || k == s->class_definition;
-}
 
 /* Is qualname in one of the async libraries ("asyncio", "asyncio.Event", "trio.lowlevel...")? */
 static bool in_async_library(const char *qualname)
@@ -51,18 +48,6 @@ static bool uses_running_loop(struct aa_ctx *ctx, uint32_t fn_scope, TSNode call
 	return om.kind == AA_MEANING_INSTANCE && in_async_library(om.qualname);
 }
 
-/* The scope the def's body opens (scope ids follow preorder, so it comes after the
- * current one), or AA_NO_SCOPE. */
-static uint32_t body_scope(struct aa_ctx *ctx, TSNode def)
-{
-	struct aa_model *m = aa_ctx_model(ctx);
-	uint32_t n = aa_model_scope_count(m);
-	for (uint32_t id = aa_ctx_scope(ctx) + 1; id < n; id++)
-		if (ts_node_eq(aa_model_scope(m, id)->node, def))
-			return id;
-	return AA_NO_SCOPE;
-}
-
 /* Does the def's body need to be async: await, `async for`, `async with`, an async
  * comprehension or yield, or a call that uses the running loop, outside the bodies of
  * nested defs, lambdas and classes (their decorators, defaults and bases run here and
@@ -70,7 +55,7 @@ static uint32_t body_scope(struct aa_ctx *ctx, TSNode def)
 static bool body_needs_async(struct aa_ctx *ctx, TSNode def, TSNode body)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	uint32_t fn_scope = body_scope(ctx, def);
+	uint32_t fn_scope = aa_model_scope_of(aa_ctx_model(ctx), def);
 	TSTreeCursor cur = ts_tree_cursor_new(body);
 	bool *opens = NULL; /* opens[d]: the node at depth d is a def, lambda or class */
 	size_t cap = 0, depth = 0;
@@ -86,7 +71,7 @@ static bool body_needs_async(struct aa_ctx *ctx, TSNode def, TSNode body)
 		}
 		if (!skip && ts_node_child_count(n) > 0) {
 			AA_GROW(opens, cap, depth + 1);
-			opens[depth] = opens_scope(s, n);
+			opens[depth] = aa_kind_is_definition(s, ts_node_symbol(n), true);
 			if (ts_tree_cursor_goto_first_child(&cur)) {
 				depth++;
 				continue;
@@ -145,12 +130,6 @@ static bool is_stub(const struct aa_ctx *ctx, TSNode body)
 	return stub;
 }
 
-static bool is_ident_byte(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       (unsigned char)c >= 0x80;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -166,37 +145,118 @@ struct uses {
 	bool awaited_attr;  /* as `await obj.name(...)`, e.g. `await self.name(...)` */
 };
 
-static struct uses scan_uses(const struct aa_ctx *ctx, TSNode name)
+/* One mention of a name: the bytes p[0..len) of text[0..end), a whole word. */
+enum mention { MENTION_VALUE, MENTION_AWAITED, MENTION_AWAITED_ATTR };
+
+static enum mention classify(const char *text, const char *end, const char *p, uint32_t len)
 {
+	const char *a = p + len;
+	while (a < end && is_blank(*a))
+		a++;
+	if (a == end || *a != '(')
+		return MENTION_VALUE;
+	/* Back over `obj.attr.`: only before a call, so the chains walked never overlap
+	 * (a chain's words are followed by '.', not by a call). */
+	const char *q = p;
+	while (q > text && q[-1] == '.') {
+		q--;
+		while (q > text && aa_source_ident_byte(q[-1]))
+			q--;
+	}
+	bool attr = q != p;
+	while (q > text && is_blank(q[-1]))
+		q--;
+	bool awaited = q - text >= 5 && !memcmp(q - 5, "await", 5) && (q - 5 == text || !aa_source_ident_byte(q[-6]));
+	if (!awaited)
+		return MENTION_VALUE;
+	return attr ? MENTION_AWAITED_ATTR : MENTION_AWAITED;
+}
+
+/* The mentions of the file's def names, counted in one pass over the text when the
+ * rule first needs them (searching the file once per def made a file of n defs cost
+ * n times its size). The counts stop at 2: a def asks whether any mention but its own
+ * is of a kind. */
+struct mentions {
+	struct aa_map names;  /* a def's name -> index into counts; keys borrowed from the source */
+	struct mention_counts {
+		uint8_t values;       /* MENTION_VALUE mentions */
+		uint8_t awaited_attrs; /* MENTION_AWAITED_ATTR mentions */
+	} *counts;            /* owned */
+};
+
+static void free_mentions(void *p)
+{
+	struct mentions *m = p;
+	aa_map_release(&m->names);
+	free(m->counts);
+	free(m);
+}
+
+static struct mentions *count_mentions(const struct aa_ctx *ctx)
+{
+	const struct aa_model *model = aa_ctx_model(ctx);
+	const struct aa_source *src = aa_ctx_source(ctx);
+	struct mentions *m = aa_xcalloc(1, sizeof(*m));
+	uint32_t n = aa_model_scope_count(model), n_names = 0;
+	for (uint32_t id = 1; id < n; id++) {
+		const struct aa_scope_info *sc = aa_model_scope(model, id);
+		if (sc->kind != AA_SCOPE_FUNCTION || !sc->name)
+			continue;
+		struct aa_map_key key = aa_map_key(sc->name, sc->name_len, 0);
+		bool added;
+		aa_map_put(&m->names, &key, n_names, &added);
+		n_names += added;
+	}
+	m->counts = aa_xcalloc(n_names ? n_names : 1, sizeof(*m->counts));
+	const char *text = src->text, *end = src->text + src->len;
+	/* Every whole word (a run of identifier bytes) is a candidate: the same words a
+	 * search for each name, bounded by non-identifier bytes, would find. */
+	for (const char *p = text; p < end;) {
+		if (!aa_source_ident_byte(*p)) {
+			p++;
+			continue;
+		}
+		const char *w = p;
+		while (p < end && aa_source_ident_byte(*p))
+			p++;
+		struct aa_map_key key = aa_map_key(w, (size_t)(p - w), 0);
+		uint32_t i = aa_map_get(&m->names, &key);
+		if (i == AA_MAP_NONE)
+			continue;
+		enum mention k = classify(text, end, w, (uint32_t)(p - w));
+		struct mention_counts *c = &m->counts[i];
+		if (k == MENTION_VALUE && c->values < 2)
+			c->values++;
+		else if (k == MENTION_AWAITED_ATTR && c->awaited_attrs < 2)
+			c->awaited_attrs++;
+	}
+	return m;
+}
+
+static struct uses scan_uses(struct aa_ctx *ctx, TSNode name)
+{
+	void **memo = aa_ctx_file_memo(ctx, &aa_rule_unused_async, free_mentions);
+	if (!*memo)
+		*memo = count_mentions(ctx);
+	const struct mentions *m = *memo;
 	const struct aa_source *src = aa_ctx_source(ctx);
 	const char *text = src->text, *end = src->text + src->len;
 	const char *own = text + ts_node_start_byte(name);
 	uint32_t len;
 	const char *word = aa_ctx_text(ctx, name, &len);
-	struct uses u = { false, false };
-	for (const char *p = text; (p = memmem(p, (size_t)(end - p), word, len)); p += len) {
-		if (p == own || (p > text && is_ident_byte(p[-1])) || (p + len < end && is_ident_byte(p[len])))
-			continue;
-		const char *q = p; /* back over `obj.attr.` */
-		while (q > text && q[-1] == '.') {
-			q--;
-			while (q > text && is_ident_byte(q[-1]))
-				q--;
-		}
-		bool attr = q != p;
-		while (q > text && is_blank(q[-1]))
-			q--;
-		bool awaited = q - text >= 5 && !memcmp(q - 5, "await", 5) && (q - 5 == text || !is_ident_byte(q[-6]));
-		const char *a = p + len;
-		while (a < end && is_blank(*a))
-			a++;
-		if (!awaited || a == end || *a != '(') {
-			u.as_value = true;
-			break;
-		}
-		u.awaited_attr |= attr;
-	}
-	return u;
+	struct aa_map_key key = aa_map_key(word, len, 0);
+	uint32_t i = aa_map_get(&m->names, &key);
+	/* Every def's name is counted; a miss would be a def without a scope. */
+	if (i == AA_MAP_NONE)
+		return (struct uses){ true, false };
+	/* The def's own name is one of the counted mentions when it is a whole word. */
+	bool own_counted = (own == text || !aa_source_ident_byte(own[-1])) && (own + len == end || !aa_source_ident_byte(own[len]));
+	enum mention own_kind = own_counted ? classify(text, end, own, len) : MENTION_VALUE;
+	const struct mention_counts *c = &m->counts[i];
+	return (struct uses){
+		.as_value = c->values > (own_counted && own_kind == MENTION_VALUE),
+		.awaited_attr = c->awaited_attrs > (own_counted && own_kind == MENTION_AWAITED_ATTR),
+	};
 }
 
 static bool is_dunder(const char *name, uint32_t len)
@@ -269,7 +329,7 @@ const struct aa_rule aa_rule_unused_async = {
 	.code = "AA207",
 	.name = "unused-async",
 	.family = &aa_family_coroutines,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_NOTE,
 	.default_on = false,
 	.summary = "An async function never awaits and could be a plain function",
 	.equivalents = equivalents,

@@ -31,7 +31,7 @@ struct aa_resource {
 };
 
 /* The table entry naming qualname (a class or factory qualified name as the model
- * forms it), or NULL. Static storage. */
+ * forms it; NUL-terminated, not NULL), or NULL. Static storage. */
 const struct aa_resource *aa_resource_find(const char *qualname);
 
 /* The resource expr evaluates to, seen from the current scope: a call of a table

@@ -28,19 +28,9 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (aa_node_has_async_keyword(s, with))
 		return;
-	TSNode clause = { 0 };
-	uint32_t n = ts_node_named_child_count(with);
-	for (uint32_t i = 0; i < n && ts_node_is_null(clause); i++)
-		if (ts_node_symbol(ts_node_named_child(with, i)) == s->with_clause)
-			clause = ts_node_named_child(with, i);
-	if (ts_node_is_null(clause))
-		return;
-	uint32_t items = ts_node_named_child_count(clause);
-	for (uint32_t i = 0; i < items; i++) {
-		TSNode item = ts_node_named_child(clause, i);
-		if (ts_node_symbol(item) != s->with_item)
-			continue;
-		TSNode value = aa_node_with_item_value(s, item);
+	TSNode value;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_ANY);
+	     aa_node_with_items_next(&it, &value);) {
 		const struct aa_resource *r = aa_resource_of_expr(ctx, value);
 		if (!r || !(r->flags & AA_RESOURCE_ASYNC_CM))
 			continue;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyzer/facts/bindings.h"
 #include "rules/resources/async_resources.h"
 #include "parsers/python/subtree.h"
 #include "rules/testing/test_syntax.h"
@@ -71,7 +72,7 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 	uint32_t len;
 	const char *t = aa_ctx_text(u->ctx, n, &len);
 	/* locals() and vars() can hand every local on. */
-	if ((len == 6 && !memcmp(t, "locals", 6)) || (len == 4 && !memcmp(t, "vars", 4))) {
+	if (aa_bindings_sees_all_locals(t, len)) {
 		u->result = USE_ESCAPES;
 		return AA_VISIT_STOP;
 	}
@@ -107,16 +108,10 @@ static enum aa_visit visit_use(void *ud, TSNode n)
 static bool in_try_with_handler(struct aa_ctx *ctx, TSNode stmt)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode prev = stmt;
-	for (TSNode p = aa_ctx_parent(ctx, stmt); !ts_node_is_null(p); prev = p, p = aa_ctx_parent(ctx, p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
-			return false;
-		if (k != s->try_statement || !aa_node_field_is(p, s->f.body, prev))
-			continue;
-		uint32_t n = ts_node_named_child_count(p);
+	for (TSNode t = aa_ctx_try_around(ctx, stmt, true); !ts_node_is_null(t); t = aa_ctx_try_around(ctx, t, true)) {
+		uint32_t n = ts_node_named_child_count(t);
 		for (uint32_t i = 0; i < n; i++)
-			if (ts_node_symbol(ts_node_named_child(p, i)) == s->except_clause)
+			if (ts_node_symbol(ts_node_named_child(t, i)) == s->except_clause)
 				return true;
 	}
 	return false;
@@ -148,13 +143,10 @@ static void report(struct aa_ctx *ctx, TSNode call, const struct aa_resource *r,
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
-	if (ts_node_is_null(fn) || (ts_node_symbol(fn) != s->identifier && ts_node_symbol(fn) != s->attribute))
+	const char *q = aa_ctx_function_called(ctx, call);
+	if (!q)
 		return;
-	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	if (c->kind != AA_CALLEE_FUNCTION)
-		return;
-	const struct aa_resource *r = aa_resource_find(c->qualname);
+	const struct aa_resource *r = aa_resource_find(q);
 	if (!r || !(r->flags & AA_RESOURCE_CLOSE))
 		return;
 	const struct aa_scope_info *scope = aa_model_scope(aa_ctx_model(ctx), aa_ctx_scope(ctx));
@@ -213,7 +205,7 @@ const struct aa_rule aa_rule_unclosed_async_resource = {
 	.code = "AA502",
 	.name = "unclosed-async-resource",
 	.family = &aa_family_resources,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "An aiohttp/httpx async client or aiofiles file is created outside 'async with' and never "
 		   "closed",

@@ -33,24 +33,15 @@ static const struct aa_target targets[] = {
 /* The name of the scope a with statement enters, or NULL. */
 static const char *scope_entered(struct aa_ctx *ctx, TSNode with)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	uint32_t n = ts_node_named_child_count(with);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode clause = ts_node_named_child(with, i);
-		if (ts_node_symbol(clause) != s->with_clause)
-			continue;
-		uint32_t items = ts_node_named_child_count(clause);
-		for (uint32_t j = 0; j < items; j++) {
-			TSNode item = ts_node_named_child(clause, j);
-			if (ts_node_symbol(item) != s->with_item)
-				continue;
-			const struct aa_scope_entry *e = aa_scope_of_with_item(ctx, item);
-			if (e)
-				return e->qualname;
-			const struct aa_resource *r = aa_resource_of_expr(ctx, aa_node_with_item_value(aa_ctx_syms(ctx), item));
-			if (r && (r->flags & AA_RESOURCE_SCOPE))
-				return r->shown;
-		}
+	TSNode value;
+	for (struct aa_with_items it = aa_node_with_items(aa_ctx_syms(ctx), with, AA_WITH_CLAUSE_ANY);
+	     aa_node_with_items_next(&it, &value);) {
+		const struct aa_scope_entry *e = aa_scope_of_call(ctx, value);
+		if (e)
+			return e->qualname;
+		const struct aa_resource *r = aa_resource_of_expr(ctx, value);
+		if (r && (r->flags & AA_RESOURCE_SCOPE))
+			return r->shown;
 	}
 	return NULL;
 }
@@ -100,7 +91,7 @@ const struct aa_rule aa_rule_yield_in_scope = {
 	.code = "AA503",
 	.name = "yield-in-scope",
 	.family = &aa_family_resources,
-	.severity = AA_SEVERITY_ERROR,
+	.severity = AA_SEVERITY_WARNING,
 	.default_on = true,
 	.summary = "yield inside a timeout, cancel scope, TaskGroup or nursery in an async generator",
 	.equivalents = equivalents,

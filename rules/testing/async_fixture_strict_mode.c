@@ -9,7 +9,6 @@
 #include "rules/rules.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 extern const struct aa_rule aa_rule_async_fixture_strict_mode;
 
@@ -88,10 +87,7 @@ static void scan_body(struct aa_ctx *ctx, struct scan *sc, TSNode body, bool in_
 static void check(struct aa_ctx *ctx, TSNode module)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (!aa_test_whole_module(ctx, module))
-		return;
-	const struct aa_source *src = aa_ctx_source(ctx);
-	if (memmem(src->text, src->len, "anyio_backend", 13))
+	if (!aa_test_module_decidable(ctx, module))
 		return;
 	struct scan sc = { 0 };
 	scan_body(ctx, &sc, module, false);

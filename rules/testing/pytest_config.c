@@ -343,11 +343,7 @@ static void read_pairs(struct aa_pytest_config *cfg, struct toml_walk *w, TSNode
 			TSNode val = ts_node_named_child(pair, ts_node_named_child_count(pair) - 1);
 			if (ts_node_is_null(key) || ts_node_is_null(val) || !is_key_kind(key))
 				continue;
-			w->path.len = it.path_len;
-			/* The document's own pairs start from an empty path, which may still be
-			 * the buffer's read-only "" (cap 0): only owned storage is written. */
-			if (w->path.cap)
-				w->path.data[w->path.len] = 0;
+			aa_buf_setlen(&w->path, it.path_len);
 			add_key(w, key);
 			/* The option's section is the path minus its last component. */
 			const char *dot = strrchr(w->path.data, '.');

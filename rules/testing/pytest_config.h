@@ -45,10 +45,11 @@ struct aa_pytest_config {
 	char *dir;         /* owned; absolute directory of the test file, or NULL when unknown */
 };
 
-/* Fills cfg for the Python file at path (relative to the working directory, or
- * absolute). Never fails: problems set cfg->unknown. Release with
- * aa_pytest_config_release. */
+/* Fills cfg (need not be initialised) for the Python file at path (relative to the
+ * working directory, or absolute). Never fails: problems set cfg->unknown (allocation
+ * failure exits, xalloc.h). Release with aa_pytest_config_release. */
 void aa_pytest_config_load(struct aa_pytest_config *cfg, const char *path);
+/* Frees the strings cfg owns. */
 void aa_pytest_config_release(struct aa_pytest_config *cfg);
 
 /* Does pytest collect this file when it walks its directory (python_files: a pattern
@@ -68,7 +69,8 @@ bool aa_pytest_matches_class(const struct aa_pytest_config *cfg, const char *nam
 int aa_pytest_parse_ini(struct aa_pytest_config *cfg, const char *text, size_t len, const char *section,
 			bool *has_section);
 /* The same for pyproject.toml text: [tool.pytest.ini_options] (or pytest 9's
- * [tool.pytest]). Returns -1 on a TOML syntax error. */
+ * [tool.pytest]). Returns -1 on a TOML syntax error (or text over 4 GiB), cfg then
+ * untouched. Both take an initialised cfg (aa_pytest_config_load's, or zeroed). */
 int aa_pytest_parse_toml(struct aa_pytest_config *cfg, const char *text, size_t len, bool *has_section);
 
 #endif

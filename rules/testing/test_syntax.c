@@ -103,6 +103,12 @@ bool aa_test_whole_module(const struct aa_ctx *ctx, TSNode module)
 	return true;
 }
 
+bool aa_test_module_decidable(const struct aa_ctx *ctx, TSNode module)
+{
+	const struct aa_source *src = aa_ctx_source(ctx);
+	return aa_test_whole_module(ctx, module) && !memmem(src->text, src->len, "anyio_backend", 13);
+}
+
 TSNode aa_test_definition(const struct aa_ctx *ctx, TSNode stmt, TSNode *decorated)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -327,18 +333,14 @@ bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+		if (aa_kind_is_definition(s, k, true))
 			return false;
 		if (k != s->with_statement)
 			continue;
-		TSNode clause = ts_node_named_child(p, 0);
-		if (ts_node_is_null(clause) || ts_node_symbol(clause) != s->with_clause)
-			continue;
-		uint32_t n = ts_node_named_child_count(clause);
-		for (uint32_t i = 0; i < n; i++) {
-			TSNode item = ts_node_named_child(clause, i);
-			TSNode v = aa_node_with_item_value(s, item);
-			if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
+		TSNode v;
+		for (struct aa_with_items it = aa_node_with_items(s, p, AA_WITH_CLAUSE_FIRST);
+		     aa_node_with_items_next(&it, &v);) {
+			if (ts_node_symbol(v) != s->call)
 				continue;
 			TSNode f = ts_node_child_by_field_id(v, s->f.function);
 			if (!ts_node_is_null(f) && ts_node_symbol(f) == s->attribute)

@@ -38,6 +38,12 @@ enum aa_test_deco aa_test_deco_of(struct aa_ctx *ctx, TSNode expr);
  * these rules then report nothing, as a mark may sit in the broken part. */
 bool aa_test_whole_module(const struct aa_ctx *ctx, TSNode module);
 
+/* True when one file can tell how pytest's plugins run the tests and fixtures of
+ * module: it is the whole file (aa_test_whole_module) and its text never mentions
+ * `anyio_backend`. The anyio plugin runs every test and fixture that requests
+ * anyio_backend, also through another fixture, which one file cannot follow. */
+bool aa_test_module_decidable(const struct aa_ctx *ctx, TSNode module);
+
 /* For a statement of a module or class body: the definition it holds (a
  * function_definition or class_definition, looking through decorated_definition), or a
  * null node. *decorated receives the decorated_definition, or a null node. */

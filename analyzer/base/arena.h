@@ -1,0 +1,32 @@
+/*
+ * arena.h: NUL-terminated copies of strings, made in blocks and freed all at once. The
+ * model and the summary intern their names here: many short strings that live as long
+ * as their owner cost one allocation a block, and one free.
+ *
+ * An arena has one owner at a time (no locking). Allocation failure exits (xalloc.h).
+ */
+#ifndef AA_ARENA_H
+#define AA_ARENA_H
+
+#include <stddef.h>
+
+struct aa_arena_block;
+
+struct aa_arena {
+	struct aa_arena_block *blocks; /* owned; the newest first; NULL while nothing is copied */
+	size_t first, next;            /* the size of the first block and of each later one */
+};
+
+/* An empty arena whose first block will hold first bytes and each later one next bytes
+ * (a string longer than that gets a block of its own size). Allocates nothing. */
+#define AA_ARENA_INIT(first, next) { NULL, (first), (next) }
+
+/* A copy of s[0..len), NUL-terminated (s need not be), owned by a and valid until
+ * aa_arena_release(a). s holds len bytes, copied as they are, NULs included. a was
+ * made by AA_ARENA_INIT. */
+const char *aa_arena_copy(struct aa_arena *a, const char *s, size_t len);
+
+/* Frees every copy; a is empty again, with its block sizes, and may be reused. */
+void aa_arena_release(struct aa_arena *a);
+
+#endif
