@@ -82,7 +82,8 @@ with tempfile.TemporaryDirectory() as tmp:
     nested_defs = b"".join(b" " * i + b"async def f%d():\n" % i for i in range(0, 400, 1)) + b" " * 400 + b"pass\n"
     case("nested_defs.py", nested_defs, None)
     # Found by fuzzing (tests/fuzz/): each call of a chain evaluated its object twice, so a
-    # 420-byte file took 20 s (2^depth up to the evaluation's depth bound); now milliseconds.
+    # 420-byte file took 20 s (Fibonacci growth up to the evaluation's depth bound); now
+    # milliseconds.
     chain = b"import socket\nasync def f():\n    x = socket" + b".a()" * 100 + b"\n"
     case("call_chain.py", chain, [], timeout=10)
     case("py2.py", b"print 'hello'\nexec 'x = 1'\nasync def f():\n    pass\n", None)

@@ -881,8 +881,8 @@ static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode ca
 			return r ? instance_of(m, r, call) : unknown_meaning;
 		}
 		/* fn's meaning as aa_model_eval(fn) gives it (one level deeper), from om:
-		 * evaluating fn would evaluate obj again, and each call of a chain `x.a().a()`
-		 * would double the work (2^depth up to MAX_EVAL_DEPTH; found by fuzzing). */
+		 * evaluating fn would evaluate obj again, and the work on a chain `x.a().a()`
+		 * would grow like the Fibonacci numbers up to MAX_EVAL_DEPTH (found by fuzzing). */
 		fm = unknown_meaning;
 		if (m->eval_depth < MAX_EVAL_DEPTH && !ts_node_is_null(obj) && !ts_node_is_null(attr)) {
 			m->eval_depth++;
