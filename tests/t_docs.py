@@ -89,7 +89,9 @@ for code, name in rules:
 
 known = {c for c, _ in rules}
 for page in glob.glob(os.path.join(ROOT, "docs", "rules", "AA*.md")):
-    if os.path.basename(page)[:-3] not in known:
+    code = os.path.basename(page)[:-3]
+    # AA9xx pages are the test-only rules' (the test build's, checked by t_testrules.sh).
+    if code not in known and not code.startswith("AA9"):
         failures.append(f"{os.path.basename(page)}: a page for a rule that does not exist")
 
 print("\n".join(failures) or f"docs: {len(rules)} rules documented and checked")

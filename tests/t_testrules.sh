@@ -23,4 +23,9 @@ if "$AA_BIN" rule --all | grep -q 'AA9'; then
   echo "FAIL: the product lists a test-only rule"
   fail=1
 fi
+# Its page is generated like every rule's (tools/gen-docs.sh), from the test build.
+if ! "$test_bin" rule AA901 | cmp -s - docs/rules/AA901.md; then
+  echo "FAIL: docs/rules/AA901.md differs from the test build's 'rule AA901' (run tools/gen-docs.sh)"
+  fail=1
+fi
 exit "$fail"
