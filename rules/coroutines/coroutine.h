@@ -6,7 +6,7 @@
  * it is awaited: an `async def` without `yield` in its own body (with `yield` it is an
  * async generator function, whose call returns an async iterator), whose decorators
  * are all known to keep it one (analyzer/facts/decorators.h), or a library
- * function or method listed in rules/coroutines/coroutine_targets.inc.
+ * function or method listed in rules/coroutines/coroutine_targets.c.
  *
  * Per file, a call is decided here when its callee is a known library name, a def of
  * this file, or a method written in the body of a class of this file called through
@@ -43,6 +43,13 @@ uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def);
  * trio and aiofiles coroutines in sync code are too rare to pay a scan of every file. */
 extern const char *const aa_coroutine_sync_words[];
 
+/* The library coroutine functions and methods (coroutine_targets.c): the one target
+ * table both AA201 and AA202 point at. A descriptor's n_targets must be a constant
+ * expression, so the count is written here; coroutine_targets.c checks it at compile
+ * time against the table. */
+#define AA_COROUTINE_N_TARGETS 114
+extern const struct aa_target aa_coroutine_targets[];
+
 /* How the value of a call expression is used. */
 enum aa_coroutine_use {
 	AA_COROUTINE_USED = 0,  /* awaited, returned, stored, passed, yielded, ...: not ours */
@@ -58,8 +65,8 @@ enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode cal
 
 /* Reports call for rule (AA201 with want = AA_COROUTINE_DISCARDED, AA202 with
  * AA_COROUTINE_CONDITION) when its value is used that way and its callee is a coroutine
- * function: a target of rule's table (rule->targets must be the table of
- * coroutine_targets.inc), or a def of this file that aa_coroutine_def_is_async and
+ * function: a target of rule's table (rule->targets must be aa_coroutine_targets),
+ * or a def of this file that aa_coroutine_def_is_async and
  * aa_decorators_transparent (facts/decorators.h) accept. Defers (aa_ctx_defer, same
  * message) what only the project index can decide. call is a `call` node. */
 void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want);

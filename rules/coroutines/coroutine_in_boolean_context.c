@@ -4,10 +4,6 @@
 
 extern const struct aa_rule aa_rule_coroutine_in_boolean_context;
 
-static const struct aa_target targets[] = {
-#include "rules/coroutines/coroutine_targets.inc"
-};
-
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	aa_coroutine_check(ctx, &aa_rule_coroutine_in_boolean_context, call, AA_COROUTINE_CONDITION);
@@ -25,7 +21,8 @@ const struct aa_rule aa_rule_coroutine_in_boolean_context = {
 	.default_on = true,
 	.summary = "An unawaited coroutine is used as a condition, which is always true",
 	.equivalents = equivalents,
-	AA_TARGETS(targets),
+	.targets = aa_coroutine_targets,
+	.n_targets = AA_COROUTINE_N_TARGETS,
 	.node_kinds = kinds,
 	.check = check,
 	.prefilter_words = aa_coroutine_sync_words, /* library coroutines in sync code */

@@ -1,8 +1,7 @@
 /*
- * coroutine_targets.inc: the known library coroutine functions and coroutine methods of
- * AA201 unawaited-coroutine and AA202 coroutine-in-boolean-context (the rules' target
- * tables, and what their docs list). Included inside the initializer of each rule's
- * `static const struct aa_target targets[]`, so both tables are this one list.
+ * coroutine_targets.c: the known library coroutine functions and coroutine methods, the
+ * one target table of AA201 unawaited-coroutine and AA202 coroutine-in-boolean-context
+ * (both descriptors point at it, and their docs list it).
  *
  * Exhaustive and exact: each entry is an `async def` of the library (CPython 3.11
  * asyncio, anyio, trio, aiofiles), or a function documented to return an awaitable that
@@ -13,8 +12,12 @@
  * ensure_future, run_in_executor (they schedule the work: AA203), aiofiles.open (an
  * async context manager).
  */
+#include "rules/coroutines/coroutine.h"
+
 #define AA_CORO_FN(name, fix) { name, 0, fix, NULL }
 #define AA_CORO_M(name, fix) { name, AA_TARGET_METHOD, fix, NULL }
+
+const struct aa_target aa_coroutine_targets[] = {
 	AA_CORO_FN("asyncio.sleep", "await asyncio.sleep(...)"),
 	AA_CORO_FN("asyncio.wait_for", "await asyncio.wait_for(...)"),
 	AA_CORO_FN("asyncio.wait", "await asyncio.wait(...)"),
@@ -121,7 +124,8 @@
 	AA_CORO_AIOFILES_PATH("ismount"),
 	AA_CORO_AIOFILES_PATH("samefile"),
 	AA_CORO_AIOFILES_PATH("sameopenfile"),
-#undef AA_CORO_AIOFILES_PATH
-#undef AA_CORO_AIOFILES_OS
-#undef AA_CORO_M
-#undef AA_CORO_FN
+};
+
+/* The descriptors need the count as a constant expression: keep coroutine.h's in step. */
+_Static_assert(sizeof(aa_coroutine_targets) / sizeof(aa_coroutine_targets[0]) == AA_COROUTINE_N_TARGETS,
+	       "AA_COROUTINE_N_TARGETS must be the number of entries of aa_coroutine_targets");
