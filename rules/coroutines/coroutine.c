@@ -9,6 +9,9 @@
 /* A body larger than this is not scanned: its answer would cost more than it is worth. */
 #define MAX_SCAN_NODES 1000000u
 
+const char *const aa_coroutine_equivalents[] = { "ASYNC105", NULL };
+const char *const aa_coroutine_node_kinds[] = { "call", NULL };
+
 const char *const aa_coroutine_sync_words[] = {
 	/* the target table's functions and classes (tests/coroutine_test.c checks) */
 	"asyncio.sleep", "asyncio.wait", "asyncio.gather", "asyncio.shield", "asyncio.open_", "asyncio.start_",

@@ -50,6 +50,23 @@ extern const char *const aa_coroutine_sync_words[];
 #define AA_COROUTINE_N_TARGETS 114
 extern const struct aa_target aa_coroutine_targets[];
 
+/* What AA201's and AA202's descriptors share, being one analysis with two uses of the
+ * value: the family and severity, the callees (one target table, the index's deferred
+ * and sync-caller questions), the peer code, the node kind and the prefilter. Used
+ * inside a `struct aa_rule` initializer; the includer also includes rules/rules.h. */
+extern const char *const aa_coroutine_equivalents[];
+extern const char *const aa_coroutine_node_kinds[];
+#define AA_COROUTINE_RULE_FIELDS \
+	.family = &aa_family_coroutines, \
+	.severity = AA_SEVERITY_ERROR, \
+	.index_use = AA_INDEX_DEFERS | AA_INDEX_SYNC_CALLERS, \
+	.default_on = true, \
+	.equivalents = aa_coroutine_equivalents, \
+	.targets = aa_coroutine_targets, \
+	.n_targets = AA_COROUTINE_N_TARGETS, \
+	.node_kinds = aa_coroutine_node_kinds, \
+	.prefilter_words = aa_coroutine_sync_words /* library coroutines in sync code */
+
 /* How the value of a call expression is used. */
 enum aa_coroutine_use {
 	AA_COROUTINE_USED = 0,  /* awaited, returned, stored, passed, yielded, ...: not ours */

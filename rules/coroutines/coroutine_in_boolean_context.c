@@ -9,23 +9,12 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	aa_coroutine_check(ctx, &aa_rule_coroutine_in_boolean_context, call, AA_COROUTINE_CONDITION);
 }
 
-static const char *const equivalents[] = { "ASYNC105", NULL };
-static const char *const kinds[] = { "call", NULL };
-
 const struct aa_rule aa_rule_coroutine_in_boolean_context = {
 	.code = "AA202",
 	.name = "coroutine-in-boolean-context",
-	.family = &aa_family_coroutines,
-	.severity = AA_SEVERITY_ERROR,
-	.index_use = AA_INDEX_DEFERS | AA_INDEX_SYNC_CALLERS,
-	.default_on = true,
+	AA_COROUTINE_RULE_FIELDS,
 	.summary = "An unawaited coroutine is used as a condition, which is always true",
-	.equivalents = equivalents,
-	.targets = aa_coroutine_targets,
-	.n_targets = AA_COROUTINE_N_TARGETS,
-	.node_kinds = kinds,
 	.check = check,
-	.prefilter_words = aa_coroutine_sync_words, /* library coroutines in sync code */
 	.doc = {
 		.what = "Finds calls to coroutine functions whose result is tested for truth without being "
 			"awaited: the condition of `if`, `elif` and `while`, the test of `assert`, the operand of "

@@ -9,23 +9,12 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	aa_coroutine_check(ctx, &aa_rule_unawaited_coroutine, call, AA_COROUTINE_DISCARDED);
 }
 
-static const char *const equivalents[] = { "ASYNC105", NULL };
-static const char *const kinds[] = { "call", NULL };
-
 const struct aa_rule aa_rule_unawaited_coroutine = {
 	.code = "AA201",
 	.name = "unawaited-coroutine",
-	.family = &aa_family_coroutines,
-	.severity = AA_SEVERITY_ERROR,
-	.index_use = AA_INDEX_DEFERS | AA_INDEX_SYNC_CALLERS,
-	.default_on = true,
+	AA_COROUTINE_RULE_FIELDS,
 	.summary = "A coroutine is created and thrown away without being awaited, so it never runs",
-	.equivalents = equivalents,
-	.targets = aa_coroutine_targets,
-	.n_targets = AA_COROUTINE_N_TARGETS,
-	.node_kinds = kinds,
 	.check = check,
-	.prefilter_words = aa_coroutine_sync_words, /* library coroutines in sync code */
 	.doc = {
 		.what = "Finds calls to coroutine functions whose result is thrown away: the call is an "
 			"expression statement (`save(item)`), is assigned to `_` (`_ = save(item)`), or reaches a "
