@@ -26,6 +26,7 @@ LAYERS = [
     "rules",  # rules.h and the registry; rules/<family>/ are this layer's rooms
     "analyzer/engine",
     "analyzer/report",
+    "analyzer/server",  # the language server: the engine and the reports, behind LSP
     "analyzer/app",
 ]
 RANK = {name: i for i, name in enumerate(LAYERS)}

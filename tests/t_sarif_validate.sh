@@ -41,7 +41,8 @@ fi
 multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 ajv="$tools/node_modules/.bin/ajv"
 schema="$tools/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"
-[ -f "$schema" ] || fail "$schema is missing after npm ci"[ -f "$multitool" ] || fail "$multitool is missing after npm ci"
+[ -f "$schema" ] || fail "$schema is missing after npm ci"
+[ -f "$multitool" ] || fail "$multitool is missing after npm ci"
 # npm does not run the package's postinstall, which would make the binary executable.
 chmod u+x "$multitool"
 # .NET needs libicu unless told to run without culture data.

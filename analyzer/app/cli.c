@@ -11,6 +11,9 @@ const char aa_cli_help[] =
 	"  async-analyzer check [OPTIONS] [PATH...]   analyze files and directories (default: .)\n"
 	"  async-analyzer rule CODE|NAME...           print a rule's documentation\n"
 	"  async-analyzer rule --all                  print every rule's documentation\n"
+	"  async-analyzer server [OPTIONS]            a language server (LSP) on standard input and\n"
+	"                                             output, for editors (docs/editors.md); takes the\n"
+	"                                             rule selection options\n"
 	"  async-analyzer --version | --help\n"
 	"  concurrency-checker [OPTIONS] [PATH...]    the same program, preset to the AA3xx rules\n"
 	"\n"
@@ -145,6 +148,9 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 		} else if (!strcmp(argv[i], "rule")) {
 			cli->command = AA_CMD_RULE;
 			i++;
+		} else if (!strcmp(argv[i], "server")) {
+			cli->command = AA_CMD_SERVER;
+			i++;
 		} else if (!strcmp(argv[i], "help")) {
 			cli->command = AA_CMD_HELP;
 			return 0;
@@ -266,6 +272,10 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 	if (cli->command == AA_CMD_CHECK && cli->stdin_filename && cli->paths.len &&
 	    !(cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"))) {
 		*error = aa_xstrdup("--stdin-filename reads standard input: remove the paths");
+		return -1;
+	}
+	if (cli->command == AA_CMD_SERVER && (cli->paths.len || cli->stdin_filename || cli->output)) {
+		*error = aa_xstrdup("server: the editor sends the documents: no paths, --stdin-filename or --output");
 		return -1;
 	}
 	if (cli->command == AA_CMD_RULE && !cli->rule_all && cli->rule_args.len == 0) {

@@ -10,7 +10,7 @@
 
 #include "analyzer/report/emit.h"
 
-enum aa_command { AA_CMD_CHECK, AA_CMD_RULE, AA_CMD_HELP, AA_CMD_VERSION };
+enum aa_command { AA_CMD_CHECK, AA_CMD_RULE, AA_CMD_SERVER, AA_CMD_HELP, AA_CMD_VERSION };
 enum aa_color_mode { AA_COLOR_AUTO, AA_COLOR_ALWAYS, AA_COLOR_NEVER };
 
 /* A growable list of borrowed strings (pointing into argv or into `owned`). */

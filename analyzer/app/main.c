@@ -13,6 +13,7 @@
 #include "analyzer/report/ruledoc.h"
 #include "analyzer/engine/run.h"
 #include "analyzer/app/select.h"
+#include "analyzer/server/server.h"
 #include "analyzer/base/xalloc.h"
 
 #include <errno.h>
@@ -248,9 +249,11 @@ static void print_summary(const struct aa_diag_list *diags, size_t n_files)
 		files_with, n_files, n_files == 1 ? "" : "s");
 }
 
-static int cmd_check(const struct aa_cli *cli)
+/* Builds engine for the rules cli selects; *enabled (owned by the caller: free) is the
+ * selection, one entry per aa_rules[]. Returns 0, or EXIT_ERROR having said why (then
+ * nothing is left to free). */
+static int build_engine(const struct aa_cli *cli, struct aa_engine *engine, bool **enabled_out)
 {
-	int status = EXIT_CLEAN;
 	bool *enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
 	/* Invoked under a family's program name: the selection is preset to that family. */
 	const struct aa_family *preset = aa_family_of_program(cli->program);
@@ -271,15 +274,37 @@ static int cmd_check(const struct aa_cli *cli)
 		free(enabled);
 		return EXIT_ERROR;
 	}
-	struct aa_engine engine;
 	const char *engine_error = NULL;
 	static const char *const no_calls[] = { NULL };
-	if (aa_engine_init(&engine, enabled, cli->blocking_calls.len ? cli->blocking_calls.items : no_calls,
+	if (aa_engine_init(engine, enabled, cli->blocking_calls.len ? cli->blocking_calls.items : no_calls,
 			   &engine_error) < 0) {
 		error("the pinned grammar lacks the node kind '%s' (build/pin mismatch)", engine_error);
 		free(enabled);
 		return EXIT_ERROR;
 	}
+	*enabled_out = enabled;
+	return 0;
+}
+
+static int cmd_server(const struct aa_cli *cli)
+{
+	struct aa_engine engine;
+	bool *enabled;
+	if (build_engine(cli, &engine, &enabled) != 0)
+		return EXIT_ERROR;
+	int status = aa_server_run(&engine, STDIN_FILENO, STDOUT_FILENO);
+	aa_engine_release(&engine);
+	free(enabled);
+	return status;
+}
+
+static int cmd_check(const struct aa_cli *cli)
+{
+	int status = EXIT_CLEAN;
+	struct aa_engine engine;
+	bool *enabled;
+	if (build_engine(cli, &engine, &enabled) != 0)
+		return EXIT_ERROR;
 
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd))) {
@@ -417,6 +442,9 @@ int main(int argc, char **argv)
 		break;
 	case AA_CMD_RULE:
 		status = cmd_rule(&cli);
+		break;
+	case AA_CMD_SERVER:
+		status = cmd_server(&cli);
 		break;
 	default:
 		status = cmd_check(&cli);

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #define SCHEMA_URI "https://json.schemastore.org/sarif-2.1.0.json"
-#define INFORMATION_URI "https://github.com/async-analyzer/async-analyzer"
 #define SRCROOT "%SRCROOT%"
 /* Versioned, as SARIF 3.27.17 asks: a new scheme gets a new key, never new values. */
 #define FINGERPRINT_KEY "asyncAnalyzer/v1"
@@ -336,7 +335,7 @@ static bool add_rule(cJSON *rules, const struct aa_rule *r)
 	free(md);
 	if (!ok)
 		return false;
-	char *uri = aa_xasprintf(INFORMATION_URI "/blob/main/docs/rules/%s.md", r->code);
+	char *uri = aa_ruledoc_url(r);
 	ok = aa_json_str(o, "helpUri", uri) != NULL;
 	free(uri);
 	if (!ok)
@@ -358,7 +357,7 @@ static bool add_driver(cJSON *run, const struct sarif *S)
 	cJSON *driver = aa_json_obj(tool, "driver");
 	if (!driver || !aa_json_str(driver, "name", "async-analyzer") || !aa_json_str(driver, "version", AA_VERSION) ||
 	    !aa_json_str(driver, "semanticVersion", AA_VERSION) ||
-	    !aa_json_str(driver, "informationUri", INFORMATION_URI))
+	    !aa_json_str(driver, "informationUri", AA_RULEDOC_HOME))
 		return false;
 	cJSON *rules = aa_json_arr(driver, "rules");
 	if (!rules)

@@ -1,5 +1,6 @@
 #include "analyzer/report/ruledoc.h"
 #include "analyzer/base/buf.h"
+#include "analyzer/base/xalloc.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -223,4 +224,9 @@ char *aa_ruledoc_markdown(const struct aa_rule *rule)
 char *aa_ruledoc_text(const struct aa_rule *rule)
 {
 	return render(rule, false);
+}
+
+char *aa_ruledoc_url(const struct aa_rule *rule)
+{
+	return aa_xasprintf(AA_RULEDOC_HOME "/blob/main/docs/rules/%s.md", rule->code);
 }

@@ -18,4 +18,11 @@ char *aa_ruledoc_markdown(const struct aa_rule *rule);
 /* The same as plain text, for the SARIF help.text field. Caller frees with free(). */
 char *aa_ruledoc_text(const struct aa_rule *rule);
 
+/* The project's home page (SARIF informationUri). */
+#define AA_RULEDOC_HOME "https://github.com/async-analyzer/async-analyzer"
+
+/* The address of the rule's page (docs/rules/CODE.md in the repository), for SARIF
+ * helpUri and the editor's link. Caller frees with free(). */
+char *aa_ruledoc_url(const struct aa_rule *rule);
+
 #endif

@@ -1,0 +1,262 @@
+// Drives `async-analyzer server` with the LSP client libraries VS Code uses
+// (vscode-languageserver-protocol / vscode-jsonrpc, pinned in package-lock.json), and with
+// raw bytes where a real client would never send them. Run by tests/t_lsp.sh:
+//   NODE_PATH=<installed node_modules> node client.js AA_BIN WORKDIR
+// Each check prints "ok - ..." or "not ok - ..."; the exit status is the number of
+// failures (capped), so a check that cannot run counts as failed, never as passed.
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const rpc = require('vscode-languageserver-protocol/node');
+
+const [bin, work] = process.argv.slice(2);
+let failures = 0;
+function check(cond, what, detail) {
+	console.log(`${cond ? 'ok' : 'not ok'} - ${what}${cond || detail === undefined ? '' : ': ' + JSON.stringify(detail)}`);
+	if (!cond) failures++;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A server process and a connection over its stdio.
+function start(args = []) {
+	const child = spawn(bin, ['server', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+	let stderr = '';
+	child.stderr.on('data', (d) => (stderr += d));
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+	const conn = rpc.createProtocolConnection(
+		new rpc.StreamMessageReader(child.stdout),
+		new rpc.StreamMessageWriter(child.stdin),
+	);
+	const published = [];
+	const waiters = [];
+	conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => {
+		published.push(p);
+		for (const w of waiters.splice(0)) w();
+	});
+	conn.listen();
+	// The next publishDiagnostics for uri with version (or any version), within ms.
+	async function nextPublish(uri, version, ms = 5000) {
+		const deadline = Date.now() + ms;
+		for (;;) {
+			const i = published.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
+			if (i >= 0) return published.splice(0, i + 1).pop();
+			if (Date.now() > deadline) return null;
+			await new Promise((r) => { waiters.push(r); setTimeout(r, 100); });
+		}
+	}
+	return { child, conn, exited, nextPublish, published };
+}
+
+async function withTimeout(promise, ms, what) {
+	let timer;
+	const t = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)));
+	try {
+		return await Promise.race([promise, t]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+const uri = (name) => 'file://' + path.join(work, name).split('/').map(encodeURIComponent).join('/');
+const BLOCKING = 'time.sleep(1)';
+// An astral character (two UTF-16 units, one code point, four UTF-8 bytes) and a
+// two-byte one before the finding: the columns differ in each encoding.
+const SOURCE = 'import time\n\n\nasync def handler():\n    s = "\u{1F600}\u00e9"; ' + BLOCKING + '\n';
+const LINE = 4;
+
+async function pushMode() {
+	const s = start();
+	const init = await withTimeout(s.conn.sendRequest(rpc.InitializeRequest.type, {
+		processId: process.pid, rootUri: uri(''), capabilities: {},
+	}), 5000, 'initialize');
+	check(init.capabilities.positionEncoding === 'utf-16', 'UTF-16 positions without negotiation', init.capabilities);
+	check(init.capabilities.textDocumentSync.change === rpc.TextDocumentSyncKind.Incremental, 'incremental sync offered');
+	check(init.capabilities.hoverProvider === true, 'hover offered');
+	s.conn.sendNotification(rpc.InitializedNotification.type, {});
+
+	const a = uri('handler.py');
+	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: a, languageId: 'python', version: 1, text: SOURCE },
+	});
+	const p1 = await s.nextPublish(a, 1);
+	const d = p1 && p1.diagnostics[0];
+	const lineText = SOURCE.split('\n')[LINE];
+	const col = lineText.indexOf(BLOCKING); // a JS string index counts UTF-16 units
+	check(p1 && p1.diagnostics.length === 1, 'open: one finding published', p1);
+	check(d && d.code === 'AA101' && d.severity === rpc.DiagnosticSeverity.Error, 'open: AA101, severity error', d);
+	check(d && d.range.start.line === LINE && d.range.start.character === col &&
+		d.range.end.character === col + BLOCKING.length, 'open: the range in UTF-16 units past an astral character', d && d.range);
+	check(d && /docs\/rules\/AA101\.md$/.test(d.codeDescription.href), 'open: codeDescription links the rule page', d);
+
+	const hover = await s.conn.sendRequest(rpc.HoverRequest.type, {
+		textDocument: { uri: a }, position: { line: LINE, character: col + 3 },
+	});
+	check(hover && hover.contents.kind === 'markdown' && hover.contents.value.startsWith('# AA101 blocking-sleep'),
+		'hover on the finding shows the rule page', hover);
+	const none = await s.conn.sendRequest(rpc.HoverRequest.type, {
+		textDocument: { uri: a }, position: { line: 0, character: 0 },
+	});
+	check(none === null, 'hover elsewhere is null', none);
+
+	// Incremental edit: replace the blocking call (range in UTF-16 units).
+	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+		textDocument: { uri: a, version: 2 },
+		contentChanges: [{
+			range: { start: { line: LINE, character: col }, end: { line: LINE, character: col + BLOCKING.length } },
+			text: 'await asyncio.sleep(1)',
+		}],
+	});
+	const p2 = await s.nextPublish(a, 2);
+	check(p2 && p2.diagnostics.length === 0, 'incremental edit: the finding is gone', p2);
+
+	// Two quick full-text edits: debounced, the last version is what is published.
+	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+		textDocument: { uri: a, version: 3 }, contentChanges: [{ text: 'x = 1\n' }],
+	});
+	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+		textDocument: { uri: a, version: 4 }, contentChanges: [{ text: SOURCE }],
+	});
+	const p4 = await s.nextPublish(a, 4);
+	check(p4 && p4.diagnostics.length === 1 && !s.published.some((p) => p.version === 3),
+		'full edits: debounced, the last version published', p4);
+
+	// A configuration change re-analyzes the open documents.
+	s.conn.sendNotification(rpc.DidChangeConfigurationNotification.type, { settings: {} });
+	const p5 = await s.nextPublish(a, 4);
+	check(p5 && p5.diagnostics.length === 1, 'configuration change: findings published again', p5);
+
+	// Unknown requests are errors, unknown notifications are ignored.
+	let err = null;
+	try {
+		await s.conn.sendRequest('workspace/noSuchThing', {});
+	} catch (e) {
+		err = e;
+	}
+	check(err && err.code === rpc.ErrorCodes.MethodNotFound, 'unknown request: MethodNotFound', err && err.code);
+
+	s.conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: a } });
+	const closed = await s.nextPublish(a);
+	check(closed && closed.diagnostics.length === 0, 'close: findings cleared', closed);
+
+	await s.conn.sendRequest(rpc.ShutdownRequest.type);
+	s.conn.sendNotification(rpc.ExitNotification.type);
+	const end = await withTimeout(s.exited, 5000, 'exit');
+	check(end.code === 0, 'shutdown then exit: status 0', end);
+	s.conn.dispose();
+}
+
+async function pullMode() {
+	const s = start();
+	const init = await s.conn.sendRequest(rpc.InitializeRequest.type, {
+		processId: process.pid, rootUri: uri(''),
+		capabilities: { general: { positionEncodings: ['utf-8', 'utf-16'] }, textDocument: { diagnostic: {} } },
+	});
+	check(init.capabilities.positionEncoding === 'utf-8', 'the client\'s preferred encoding (utf-8) is used', init.capabilities);
+	check(init.capabilities.diagnosticProvider && init.capabilities.diagnosticProvider.interFileDependencies,
+		'pull diagnostics offered');
+	s.conn.sendNotification(rpc.InitializedNotification.type, {});
+	const b = uri('pulled.py');
+	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: b, languageId: 'python', version: 1, text: SOURCE },
+	});
+	const report = await withTimeout(s.conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri: b } }),
+		5000, 'textDocument/diagnostic');
+	const lineBytes = Buffer.from(SOURCE.split('\n')[LINE], 'utf8');
+	const col = lineBytes.indexOf(Buffer.from(BLOCKING));
+	const d = report.items && report.items[0];
+	check(report.kind === 'full' && report.items.length === 1 && d.code === 'AA101', 'pull: the finding', report);
+	check(d && d.range.start.character === col, 'pull: the range in UTF-8 bytes', d && d.range);
+	await sleep(300);
+	check(s.published.length === 0, 'pull mode publishes nothing', s.published);
+	const unknown = await s.conn.sendRequest(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri: uri('nope.py') } });
+	check(unknown.kind === 'full' && unknown.items.length === 0, 'pull of a document not open: empty', unknown);
+	// The input ends without shutdown or exit: the server ends, status 1, no hang.
+	s.child.stdin.end();
+	const end = await withTimeout(s.exited, 5000, 'end of input');
+	check(end.code === 1 && end.signal === null, 'end of input without exit: status 1', end);
+	s.conn.dispose();
+}
+
+// Raw bytes: what no library would send.
+function raw(bytes, ms = 5000) {
+	return new Promise((resolve) => {
+		const child = spawn(bin, ['server'], { stdio: ['pipe', 'pipe', 'pipe'] });
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (d) => (out += d));
+		child.stderr.on('data', (d) => (err += d));
+		const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+		child.on('exit', (code, signal) => {
+			clearTimeout(timer);
+			resolve({ code, signal, out, err });
+		});
+		child.stdin.end(bytes);
+	});
+}
+
+const frame = (obj) => {
+	const body = Buffer.from(typeof obj === 'string' ? obj : JSON.stringify(obj));
+	return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]);
+};
+
+function responses(out) {
+	const msgs = [];
+	let rest = Buffer.from(out);
+	for (;;) {
+		const sep = rest.indexOf('\r\n\r\n');
+		if (sep < 0) break;
+		const n = Number(/Content-Length: (\d+)/i.exec(rest.slice(0, sep).toString())[1]);
+		msgs.push(JSON.parse(rest.slice(sep + 4, sep + 4 + n).toString()));
+		rest = rest.slice(sep + 4 + n);
+	}
+	return msgs;
+}
+
+async function malformed() {
+	const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } };
+	const r1 = await raw(Buffer.concat([
+		frame({ jsonrpc: '2.0', id: 0, method: 'textDocument/hover', params: {} }),
+		frame(init),
+		frame('{"jsonrpc": "2.0", "id": 2, "method": '),
+		frame('[1, 2]'),
+		frame({ jsonrpc: '2.0', id: { no: 1 }, method: 'shutdown' }),
+		frame({ jsonrpc: '2.0', id: 3, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///x.py' }, position: { line: 0, character: 0 } } }),
+		frame({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri: 'file:///x.py', version: 9 }, contentChanges: [{ range: 'bad' }] } }),
+		frame({ jsonrpc: '2.0', id: 4, method: 'shutdown' }),
+		frame({ jsonrpc: '2.0', method: 'exit' }),
+	]));
+	const msgs = responses(r1.out);
+	const byId = (id) => msgs.find((m) => JSON.stringify(m.id) === JSON.stringify(id));
+	check(byId(0) && byId(0).error.code === -32002, 'a request before initialize: ServerNotInitialized', byId(0));
+	check(msgs.filter((m) => m.error && m.error.code === -32700).length === 1, 'truncated JSON: one ParseError', msgs);
+	check(msgs.filter((m) => m.id === null && m.error && m.error.code === -32600).length === 2,
+		'an array and an object id: InvalidRequest, id null', msgs);
+	check(byId(3) && byId(3).result === null, 'still serving after the malformed ones', byId(3));
+	check(r1.code === 0 && r1.signal === null, 'then shutdown and exit: status 0', r1);
+
+	for (const [what, bytes] of [
+		['Content-Length not a number', Buffer.from('Content-Length: abc\r\n\r\n{}')],
+		['no Content-Length', Buffer.from('Content-Type: x\r\n\r\n{}')],
+		['a body larger than the limit', Buffer.from('Content-Length: 99999999999999\r\n\r\n')],
+		['the input ends inside a body', Buffer.from('Content-Length: 100\r\n\r\n{"jsonrpc"')],
+		['a header without end', Buffer.alloc(20000, 'a')],
+	]) {
+		const r = await raw(bytes);
+		check(r.code === 1 && r.signal === null && /async-analyzer server: /.test(r.err),
+			`framing error (${what}): ends with status 1 and says why`, r);
+	}
+}
+
+(async () => {
+	fs.mkdirSync(work, { recursive: true });
+	for (const part of [pushMode, pullMode, malformed]) {
+		try {
+			await part();
+		} catch (e) {
+			check(false, `${part.name} ran to the end`, String(e && e.stack || e));
+		}
+	}
+	console.log(`lsp client: ${failures} failed`);
+	process.exit(Math.min(failures, 100));
+})();
