@@ -32,6 +32,26 @@ void aa_diag_list_release(struct aa_diag_list *list)
 	aa_diag_list_init(list);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? aa_xstrdup(s) : NULL;
+}
+
+void aa_diag_list_copy(struct aa_diag_list *dst, const struct aa_diag *d)
+{
+	struct aa_diag c = *d;
+	c.path = dup_or_null(d->path);
+	c.message = dup_or_null(d->message);
+	c.source_line = dup_or_null(d->source_line);
+	c.related = d->n_related ? aa_xcalloc(d->n_related, sizeof(*c.related)) : NULL;
+	for (size_t i = 0; i < d->n_related; i++) {
+		c.related[i] = d->related[i];
+		c.related[i].path = dup_or_null(d->related[i].path);
+		c.related[i].message = dup_or_null(d->related[i].message);
+	}
+	aa_diag_list_push(dst, &c);
+}
+
 void aa_diag_list_push(struct aa_diag_list *list, struct aa_diag *d)
 {
 	AA_GROW(list->items, list->cap, list->len + 1);
@@ -47,6 +67,17 @@ void aa_diag_list_take(struct aa_diag_list *dst, struct aa_diag_list *src)
 	dst->len += src->len;
 	free(src->items);
 	aa_diag_list_init(src);
+}
+
+void aa_diag_list_take_tail(struct aa_diag_list *dst, struct aa_diag_list *src, size_t from)
+{
+	size_t k = src->len - from;
+	if (!k)
+		return;
+	AA_GROW(dst->items, dst->cap, dst->len + k);
+	memcpy(dst->items + dst->len, src->items + from, k * sizeof(*src->items));
+	dst->len += k;
+	src->len = from;
 }
 
 static int cmp_u32(uint32_t a, uint32_t b)

@@ -53,9 +53,15 @@ void aa_diag_list_release(struct aa_diag_list *list);
  * the caller must not free them, nor use *d as an owner again). Checks nothing:
  * findings reach a list through aa_noqa_push (noqa.h), the one suppression point. */
 void aa_diag_list_push(struct aa_diag_list *list, struct aa_diag *d);
+/* Appends a deep copy of d (borrowed) to dst: for a reader that keeps findings whose
+ * owner keeps them too (the language server's copy of a warm project's findings). */
+void aa_diag_list_copy(struct aa_diag_list *dst, const struct aa_diag *d);
 /* Moves every finding of src to the end of dst; src is left empty. dst and src are
  * distinct. */
 void aa_diag_list_take(struct aa_diag_list *dst, struct aa_diag_list *src);
+/* Moves src's findings from index `from` on (from <= src->len) to the end of dst; src
+ * keeps its first `from`. dst and src are distinct. */
+void aa_diag_list_take_tail(struct aa_diag_list *dst, struct aa_diag_list *src, size_t from);
 /* Sorts by (path, line, col, end_line, end_col, code, message): a total order, so output
  * is byte-identical whatever the thread count. */
 void aa_diag_list_sort(struct aa_diag_list *list);

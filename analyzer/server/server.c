@@ -1,4 +1,5 @@
 #include "analyzer/server/server.h"
+#include "analyzer/server/analyst.h"
 #include "analyzer/server/documents.h"
 #include "analyzer/server/events.h"
 #include "analyzer/server/rpc.h"
@@ -33,11 +34,12 @@ struct pending_pull {
 };
 
 struct server {
-	const struct aa_engine *engine; /* borrowed */
+	struct aa_engine *engine; /* borrowed; the analyst sets its module map */
 	int out_fd;
 	struct aa_documents docs;
 	enum aa_pos_encoding enc;
 	bool initialized, shut_down, exiting, client_pulls, write_failed;
+	bool can_watch; /* the client registers file watchers for us (dynamic registration) */
 	int exit_status;
 	struct aa_event_queue events;
 	struct aa_analyst analyst;
@@ -251,7 +253,8 @@ static cJSON *full_report(const struct server *s, const struct aa_document *doc)
 /* Hands doc's current text to the analyst. */
 static void submit(struct server *s, struct aa_document *doc)
 {
-	struct aa_analysis_job job = {
+	struct aa_analyst_op op = {
+		.kind = AA_OP_TEXT,
 		.uri = aa_xstrdup(doc->uri),
 		.path = aa_xstrdup(doc->path),
 		.text = aa_xstrndup(doc->text.data, doc->text.len),
@@ -259,7 +262,7 @@ static void submit(struct server *s, struct aa_document *doc)
 		.version = doc->version,
 	};
 	doc->due = 0;
-	aa_analyst_submit(&s->analyst, job);
+	aa_analyst_submit(&s->analyst, op);
 }
 
 static void schedule(struct aa_document *doc, double delay)
@@ -304,10 +307,27 @@ static const char *encoding_name(enum aa_pos_encoding enc)
 	return enc == AA_POS_UTF8 ? "utf-8" : enc == AA_POS_UTF32 ? "utf-32" : "utf-16";
 }
 
+/* The workspace's root directory: the first workspace folder, else rootUri, else
+ * rootPath (LSP's older forms). NULL when the client opened no folder. Caller frees. */
+static char *workspace_root(const cJSON *params)
+{
+	const cJSON *folders = param(params, "workspaceFolders");
+	const cJSON *first = cJSON_IsArray(folders) ? cJSON_GetArrayItem(folders, 0) : NULL;
+	const cJSON *uri = param(first, "uri");
+	if (!cJSON_IsString(uri))
+		uri = param(params, "rootUri");
+	if (cJSON_IsString(uri))
+		return aa_uri_to_path(uri->valuestring);
+	const cJSON *path = param(params, "rootPath");
+	return cJSON_IsString(path) && path->valuestring[0] == '/' ? aa_xstrdup(path->valuestring) : NULL;
+}
+
 static void on_initialize(struct server *s, const cJSON *id, const cJSON *params)
 {
 	s->enc = negotiate_encoding(params);
 	s->client_pulls = param(param(param(params, "capabilities"), "textDocument"), "diagnostic") != NULL;
+	s->can_watch = cJSON_IsTrue(
+		param(param(param(param(params, "capabilities"), "workspace"), "didChangeWatchedFiles"), "dynamicRegistration"));
 	cJSON *result = cJSON_CreateObject();
 	cJSON *caps = aa_json_obj(result, "capabilities");
 	cJSON *sync = aa_json_obj(caps, "textDocumentSync");
@@ -326,6 +346,34 @@ static void on_initialize(struct server *s, const cJSON *id, const cJSON *params
 	}
 	s->initialized = true;
 	respond(s, id, result);
+	char *root = workspace_root(params);
+	if (root)
+		aa_analyst_submit(&s->analyst, (struct aa_analyst_op){ .kind = AA_OP_ROOT, .path = root });
+}
+
+/* Asks the client to tell us of changes to Python files and configuration files on disk
+ * (workspace/didChangeWatchedFiles), which the server cannot watch itself portably. The
+ * client's answer needs nothing. */
+static void register_watchers(struct server *s)
+{
+	static const char *const globs[] = { "**/*.py", "**/*.pyi", "**/pyproject.toml", "**/*.toml", "**/*.ini",
+					     "**/*.cfg", "**/.gitignore" };
+	cJSON *msg = new_message();
+	cJSON *params = aa_json_obj(msg, "params");
+	cJSON *regs = aa_json_arr(params, "registrations");
+	cJSON *reg = aa_json_obj(regs, NULL);
+	cJSON *opts = aa_json_obj(reg, "registerOptions");
+	cJSON *watchers = aa_json_arr(opts, "watchers");
+	bool ok = aa_json_str(msg, "id", "async-analyzer-watch") && aa_json_str(msg, "method", "client/registerCapability") &&
+		  aa_json_str(reg, "id", "async-analyzer-watch") &&
+		  aa_json_str(reg, "method", "workspace/didChangeWatchedFiles");
+	for (size_t i = 0; ok && i < sizeof(globs) / sizeof(globs[0]); i++)
+		ok = aa_json_str(aa_json_obj(watchers, NULL), "globPattern", globs[i]) != NULL;
+	if (!ok) {
+		cJSON_Delete(msg);
+		return;
+	}
+	send_message(s, msg);
 }
 
 static void on_did_open(struct server *s, const cJSON *params)
@@ -388,6 +436,26 @@ static void finish_pulls(struct server *s, const char *uri, const cJSON *id, con
 	s->n_pulls = kept;
 }
 
+/* Files changed on disk: analyzed again; created or deleted ones change the project's
+ * file list (and configuration files what applies), so the workspace is scanned again. */
+static void on_watched_files(struct server *s, const cJSON *params)
+{
+	const cJSON *change;
+	cJSON_ArrayForEach(change, param(params, "changes")) {
+		const cJSON *uri = param(change, "uri"), *type = param(change, "type");
+		char *path = cJSON_IsString(uri) ? aa_uri_to_path(uri->valuestring) : NULL;
+		size_t n = path ? strlen(path) : 0;
+		bool python = n > 3 && (!strcmp(path + n - 3, ".py") || (n > 4 && !strcmp(path + n - 4, ".pyi")));
+		if (python && cJSON_IsNumber(type) && type->valuedouble == 2) {
+			aa_analyst_submit(&s->analyst, (struct aa_analyst_op){ .kind = AA_OP_CHANGED, .path = path });
+			continue;
+		}
+		free(path);
+		aa_analyst_submit(&s->analyst, (struct aa_analyst_op){ .kind = AA_OP_RESCAN });
+		return;
+	}
+}
+
 static void on_did_close(struct server *s, const cJSON *params)
 {
 	const char *uri = text_document_uri(params);
@@ -397,6 +465,8 @@ static void on_did_close(struct server *s, const cJSON *params)
 	if (!s->client_pulls)
 		publish(s, doc, true);
 	finish_pulls(s, uri, NULL, NULL); /* a closed document has no findings */
+	aa_analyst_submit(&s->analyst, (struct aa_analyst_op){ .kind = AA_OP_CLOSE, .uri = aa_xstrdup(doc->uri),
+							       .path = aa_xstrdup(doc->path) });
 	aa_documents_close(&s->docs, uri);
 }
 
@@ -523,12 +593,16 @@ static void on_notification(struct server *s, const char *method, const cJSON *p
 		on_did_change(s, params);
 	else if (!strcmp(method, "textDocument/didClose"))
 		on_did_close(s, params);
-	else if (!strcmp(method, "textDocument/didSave") || !strcmp(method, "workspace/didChangeConfiguration") ||
-		 !strcmp(method, "workspace/didChangeWatchedFiles"))
-		reanalyze_all(s); /* what a saved or changed file changes is the project's */
+	else if (!strcmp(method, "workspace/didChangeConfiguration"))
+		reanalyze_all(s);
+	else if (!strcmp(method, "workspace/didChangeWatchedFiles"))
+		on_watched_files(s, params);
+	else if (!strcmp(method, "initialized") && s->can_watch)
+		register_watchers(s);
 	else if (!strcmp(method, "$/cancelRequest"))
 		finish_pulls(s, NULL, param(params, "id"), NULL);
-	/* Other notifications ($/setTrace, initialized, ...) need nothing. */
+	/* Other notifications (didSave: the editor's text is already the document's;
+	 * $/setTrace, ...) need nothing. */
 }
 
 static void on_message(struct server *s, const char *body)
@@ -598,7 +672,7 @@ static void serve(struct server *s)
 	}
 }
 
-int aa_server_run(const struct aa_engine *engine, int in_fd, int out_fd)
+int aa_server_run(struct aa_engine *engine, int in_fd, int out_fd)
 {
 	struct server s = { .engine = engine, .out_fd = out_fd, .exit_status = 1 };
 	int wake[2];
@@ -609,7 +683,8 @@ int aa_server_run(const struct aa_engine *engine, int in_fd, int out_fd)
 	aa_event_queue_init(&s.events);
 	struct reader reader = { .events = &s.events };
 	aa_rpc_reader_init(&reader.rpc, in_fd, wake[0]);
-	bool analyst_up = aa_analyst_start(&s.analyst, engine, &s.events) == 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bool analyst_up = aa_analyst_start(&s.analyst, engine, &s.events, cpus > 1 ? (unsigned)(cpus > 64 ? 64 : cpus) : 1) == 0;
 	bool reader_up = analyst_up && pthread_create(&reader.thread, NULL, reader_main, &reader) == 0;
 	if (reader_up)
 		serve(&s);

@@ -178,6 +178,75 @@ async function pullMode() {
 	s.conn.dispose();
 }
 
+// The workspace is a project: a helper module's edit reaches its open caller's findings.
+async function crossFile() {
+	const ws = path.join(work, 'project');
+	fs.mkdirSync(path.join(ws, 'shop'), { recursive: true });
+	const HELPER = 'import time\n\n\ndef load(key):\n    time.sleep(1)\n    return key\n';
+	const CALLER = 'from shop import helpers\n\n\nasync def handler(key):\n    return helpers.load(key)\n';
+	fs.writeFileSync(path.join(ws, 'shop', '__init__.py'), '');
+	fs.writeFileSync(path.join(ws, 'shop', 'helpers.py'), HELPER);
+	fs.writeFileSync(path.join(ws, 'shop', 'app.py'), CALLER);
+	const wsUri = 'file://' + ws;
+	const helperUri = wsUri + '/shop/helpers.py';
+	const appUri = wsUri + '/shop/app.py';
+	const s = start();
+	await s.conn.sendRequest(rpc.InitializeRequest.type, {
+		processId: process.pid, rootUri: wsUri, workspaceFolders: [{ uri: wsUri, name: 'project' }],
+		capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+	});
+	let registered = null;
+	s.conn.onRequest(rpc.RegistrationRequest.type, (p) => {
+		registered = p;
+		return null;
+	});
+	s.conn.sendNotification(rpc.InitializedNotification.type, {});
+	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: appUri, languageId: 'python', version: 1, text: CALLER },
+	});
+	const p1 = await s.nextPublish(appUri, 1);
+	const chain = p1 && p1.diagnostics.find((d) => d.code === 'AA109');
+	check(chain && chain.range.start.line === 4, 'a chain into a module on disk: AA109 on the caller', p1);
+	check(chain && chain.relatedInformation && chain.relatedInformation.some((r) => r.location.uri === helperUri),
+		'the chain\'s hops point into the helper module', chain && chain.relatedInformation);
+	check(registered && registered.registrations[0].method === 'workspace/didChangeWatchedFiles',
+		'file watchers registered with the client', registered);
+
+	// The helper opened and edited in the editor: the caller's finding goes, though the
+	// caller's text did not change.
+	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: helperUri, languageId: 'python', version: 1, text: HELPER },
+	});
+	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+		textDocument: { uri: helperUri, version: 2 },
+		contentChanges: [{ text: HELPER.replace('time.sleep(1)', 'pass') }],
+	});
+	let p2 = null;
+	for (let i = 0; i < 20 && !(p2 && p2.diagnostics.length === 0); i++) p2 = await s.nextPublish(appUri, 1, 2000);
+	check(p2 && p2.diagnostics.length === 0, 'an edit of the open helper clears its open caller\'s finding', p2);
+
+	// Closed again: the file on disk (still blocking) is what counts.
+	s.conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: helperUri } });
+	let p3 = null;
+	for (let i = 0; i < 20 && !(p3 && p3.diagnostics.length === 1); i++) p3 = await s.nextPublish(appUri, 1, 2000);
+	check(p3 && p3.diagnostics.length === 1, 'the helper closed: the file on disk decides again', p3);
+
+	// The helper changed on disk, as another tool would: the watcher's notification.
+	fs.writeFileSync(path.join(ws, 'shop', 'helpers.py'), HELPER.replace('time.sleep(1)', 'pass'));
+	s.conn.sendNotification(rpc.DidChangeWatchedFilesNotification.type, {
+		changes: [{ uri: helperUri, type: rpc.FileChangeType.Changed }],
+	});
+	let p4 = null;
+	for (let i = 0; i < 20 && !(p4 && p4.diagnostics.length === 0); i++) p4 = await s.nextPublish(appUri, 1, 2000);
+	check(p4 && p4.diagnostics.length === 0, 'a change on disk of a closed helper reaches the caller', p4);
+
+	await s.conn.sendRequest(rpc.ShutdownRequest.type);
+	s.conn.sendNotification(rpc.ExitNotification.type);
+	const end = await withTimeout(s.exited, 5000, 'exit');
+	check(end.code === 0, 'cross-file session: status 0', end);
+	s.conn.dispose();
+}
+
 // Raw bytes: what no library would send.
 function raw(bytes, ms = 5000) {
 	return new Promise((resolve) => {
@@ -250,7 +319,7 @@ async function malformed() {
 
 (async () => {
 	fs.mkdirSync(work, { recursive: true });
-	for (const part of [pushMode, pullMode, malformed]) {
+	for (const part of [pushMode, pullMode, crossFile, malformed]) {
 		try {
 			await part();
 		} catch (e) {

@@ -1,0 +1,376 @@
+#include "analyzer/engine/project.h"
+#include "analyzer/engine/crossfile.h"
+#include "analyzer/engine/run.h"
+#include "analyzer/index/index.h"
+#include "analyzer/input/source.h"
+#include "analyzer/base/xalloc.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct thread_state {
+	struct aa_project *project;
+	struct aa_worker worker;
+	pthread_t thread;
+	bool started;
+};
+
+struct aa_project {
+	const struct aa_engine *engine;           /* borrowed */
+	const struct aa_discovered_file *files;   /* borrowed */
+	size_t n;
+	/* Per file (n entries each, owned). summaries and noqas are arrays because the index
+	 * and the cross-file stage read them as such. */
+	struct aa_summary **summaries;  /* owned summaries */
+	struct aa_noqa **noqas;         /* owned; its suppression comments, beside its summary */
+	struct aa_diag_list *local;     /* owned; its local findings */
+	char **texts;                   /* owned; the editor's text, or NULL: the file on disk */
+	size_t *text_lens;
+	size_t *bytes;                  /* its length as read */
+	bool *skipped;                  /* not parsed by the prefilter (may be wanted later) */
+	bool *forced;                   /* the index wanted it once: always parsed */
+	bool *stale;                    /* to analyze at the next run */
+	/* The round being run: file indices to analyze, taken by the threads in turn. */
+	const size_t *todo;
+	size_t n_todo;
+	size_t next;                    /* atomic */
+	unsigned jobs;
+	struct thread_state *threads;   /* owned; jobs entries, each with its worker */
+};
+
+struct aa_project *aa_project_new(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n,
+				  unsigned jobs)
+{
+	struct aa_project *p = aa_xcalloc(1, sizeof(*p));
+	size_t m = n ? n : 1;
+	p->engine = engine;
+	p->files = files;
+	p->n = n;
+	p->summaries = aa_xcalloc(m, sizeof(*p->summaries));
+	p->noqas = aa_xcalloc(m, sizeof(*p->noqas));
+	p->local = aa_xcalloc(m, sizeof(*p->local));
+	p->texts = aa_xcalloc(m, sizeof(*p->texts));
+	p->text_lens = aa_xcalloc(m, sizeof(*p->text_lens));
+	p->bytes = aa_xcalloc(m, sizeof(*p->bytes));
+	p->skipped = aa_xcalloc(m, sizeof(bool));
+	p->forced = aa_xcalloc(m, sizeof(bool));
+	p->stale = aa_xcalloc(m, sizeof(bool));
+	for (size_t i = 0; i < n; i++) {
+		aa_diag_list_init(&p->local[i]);
+		p->stale[i] = true;
+	}
+	p->jobs = jobs < 1 ? 1 : jobs;
+	if (p->jobs > n)
+		p->jobs = n ? (unsigned)n : 1;
+	p->threads = aa_xcalloc(p->jobs, sizeof(*p->threads));
+	for (unsigned i = 0; i < p->jobs; i++) {
+		p->threads[i].project = p;
+		aa_worker_init(&p->threads[i].worker, engine);
+	}
+	return p;
+}
+
+static void drop_results(struct aa_project *p, size_t i)
+{
+	aa_summary_free(p->summaries[i]);
+	p->summaries[i] = NULL;
+	if (p->noqas[i])
+		aa_noqa_release(p->noqas[i]);
+	free(p->noqas[i]);
+	p->noqas[i] = NULL;
+	aa_diag_list_release(&p->local[i]);
+}
+
+void aa_project_free(struct aa_project *p)
+{
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->jobs; i++)
+		aa_worker_release(&p->threads[i].worker);
+	free(p->threads);
+	for (size_t i = 0; i < p->n; i++) {
+		drop_results(p, i);
+		free(p->texts[i]);
+	}
+	free(p->summaries);
+	free(p->noqas);
+	free(p->local);
+	free(p->texts);
+	free(p->text_lens);
+	free(p->bytes);
+	free(p->skipped);
+	free(p->forced);
+	free(p->stale);
+	free(p);
+}
+
+size_t aa_project_find(const struct aa_project *p, const char *path)
+{
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(p->files[mid].path, path);
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
+}
+
+void aa_project_set_text(struct aa_project *p, size_t file, char *text, size_t len)
+{
+	free(p->texts[file]);
+	p->texts[file] = text;
+	p->text_lens[file] = text ? len : 0;
+	p->stale[file] = true;
+}
+
+void aa_project_changed(struct aa_project *p, size_t file)
+{
+	p->stale[file] = true;
+}
+
+const struct aa_diag_list *aa_project_local(const struct aa_project *p, size_t file)
+{
+	return &p->local[file];
+}
+
+void aa_project_take_local(struct aa_project *p, struct aa_diag_list *out)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		aa_diag_list_take(out, &p->local[i]);
+		p->stale[i] = true;
+	}
+}
+
+static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
+{
+	const struct aa_discovered_file *f = &p->files[i];
+	struct aa_file_job job = { .path = f->path, .display = f->path, .unreadable = f->unreadable, .force = p->forced[i] };
+	if (p->engine->modmap)
+		job.module = aa_modmap_module(p->engine->modmap, i, &job.is_package);
+	size_t before = w->diags.len;
+	struct aa_summary *sum;
+	if (p->texts[i]) {
+		/* The engine takes the bytes it analyzes: it gets a copy, the editor's text stays. */
+		char *copy = aa_xmalloc(p->text_lens[i] + 1);
+		memcpy(copy, p->texts[i], p->text_lens[i]);
+		copy[p->text_lens[i]] = '\0';
+		job.unreadable = NULL;
+		sum = aa_analyze_bytes(w, copy, p->text_lens[i], &job);
+	} else {
+		sum = aa_analyze_path(w, &job);
+	}
+	/* A file read on demand had its import-only summary set aside (read_on_demand). */
+	p->summaries[i] = sum;
+	p->noqas[i] = job.noqa;
+	p->skipped[i] = job.prefiltered;
+	p->bytes[i] = job.bytes;
+	p->stale[i] = false;
+	aa_diag_list_take_tail(&p->local[i], &w->diags, before);
+}
+
+static void *work(void *arg)
+{
+	struct thread_state *t = arg;
+	struct aa_project *p = t->project;
+	for (;;) {
+		size_t k = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		if (k >= p->n_todo)
+			break;
+		analyze_one(p, &t->worker, p->todo[k]);
+	}
+	return NULL;
+}
+
+/* Analyzes p->todo[0..n_todo) with the project's threads (the calling thread is one of
+ * them, so the round completes even when no extra thread can be started). */
+static void run_round(struct aa_project *p)
+{
+	unsigned jobs = p->jobs;
+	if (jobs > p->n_todo)
+		jobs = p->n_todo ? (unsigned)p->n_todo : 1;
+	p->next = 0;
+	for (unsigned i = 1; i < jobs; i++)
+		/* A thread that cannot start leaves its share to the others. */
+		p->threads[i].started = pthread_create(&p->threads[i].thread, NULL, work, &p->threads[i]) == 0;
+	work(&p->threads[0]);
+	for (unsigned i = 1; i < jobs; i++)
+		if (p->threads[i].started)
+			pthread_join(p->threads[i].thread, NULL);
+}
+
+/* Does the file's text contain one of the needles? A skipped file is read again (from
+ * the page cache) only when its imports name a project coroutine. */
+static bool file_mentions(void *ud, size_t file, const char *const *needles, size_t n)
+{
+	const struct aa_project *p = ud;
+	struct aa_source src = { 0 };
+	struct aa_source_error err;
+	const char *text = p->texts[file];
+	size_t len = p->text_lens[file];
+	if (!text) {
+		if (aa_source_load(&src, p->files[file].path, &err) != AA_SOURCE_OK)
+			return false;
+		text = src.text;
+		len = src.len;
+	}
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++)
+		found = memmem(text, len, needles[i], strlen(needles[i])) != NULL;
+	if (!p->texts[file])
+		aa_source_release(&src);
+	return found;
+}
+
+struct sized {
+	size_t bytes, file;
+};
+
+static int cmp_sized(const void *a, const void *b)
+{
+	const struct sized *x = a, *y = b;
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1; /* largest first */
+	return x->file < y->file ? -1 : x->file > y->file;
+}
+
+/* files[0..n) by size, largest first, ties by file index. */
+static void sort_by_size(size_t *files, size_t n, const size_t *bytes)
+{
+	struct sized *v = aa_xmalloc((n ? n : 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct sized){ bytes[files[i]], files[i] };
+	qsort(v, n, sizeof(*v), cmp_sized);
+	for (size_t i = 0; i < n; i++)
+		files[i] = v[i].file;
+	free(v);
+}
+
+/* The on-demand rounds: each asks the index which skipped files it needs, reads them
+ * (largest first), and adds their summaries to the index, until it needs none. The
+ * summaries the files read replace go to *retired (grown; caller frees them and it,
+ * after the index).
+ * Each round follows one more level of imports from sync code, as deep as the chains go:
+ * the files bound the rounds, since a round reads only files not read before (the index
+ * wants no analyzed file), and one that reads nothing ends them, or leads to one last
+ * importers' pass. */
+static void read_on_demand(struct aa_project *p, struct aa_index *index, struct aa_summary ***retired,
+			   size_t *n_retired, struct aa_project_stats *stats)
+{
+	size_t n = p->n;
+	bool *parsed = aa_xcalloc(n ? n : 1, sizeof(bool));
+	size_t *wanted = NULL, wanted_cap = 0, *order = NULL, order_cap = 0, retired_cap = 0;
+	/* Looking for the skipped files that import a project coroutine is the costly part
+	 * of a round: it is done in the first round, then again only when the chains want
+	 * nothing more, until it finds nothing new. */
+	bool importers = true;
+	const struct aa_engine *engine = p->engine;
+	struct aa_demand_hook *hooks = aa_xcalloc(engine->n_crossfiles + 1, sizeof(*hooks));
+	size_t n_hooks = 0;
+	for (size_t c = 0; c < engine->n_crossfiles; c++)
+		if (engine->crossfiles[c]->demand)
+			hooks[n_hooks++] = (struct aa_demand_hook){ engine->crossfiles[c]->demand, c };
+	for (;;) {
+		/* Files that failed to read count as done: their AA002 is reported. */
+		for (size_t i = 0; i < n; i++)
+			parsed[i] = !p->skipped[i];
+		struct aa_index_text_check check = { file_mentions, p };
+		size_t k = aa_index_wanted_files(index, engine->modmap, parsed, n, importers, hooks, n_hooks, &wanted,
+						 &wanted_cap, &check);
+		if (!k && importers)
+			break;
+		importers = !k;
+		if (!k)
+			continue;
+		AA_GROW(*retired, retired_cap, *n_retired + k);
+		for (size_t j = 0; j < k; j++) {
+			p->skipped[wanted[j]] = false;
+			p->forced[wanted[j]] = true;
+			if (p->summaries[wanted[j]])
+				(*retired)[(*n_retired)++] = p->summaries[wanted[j]];
+			p->summaries[wanted[j]] = NULL;
+			if (p->noqas[wanted[j]])
+				aa_noqa_release(p->noqas[wanted[j]]);
+			free(p->noqas[wanted[j]]);
+			p->noqas[wanted[j]] = NULL;
+		}
+		/* Largest first: a round of a few dozen files ends with the threads evenly
+		 * loaded (the index still adds them in file order). */
+		AA_GROW(order, order_cap, k);
+		memcpy(order, wanted, k * sizeof(*order));
+		sort_by_size(order, k, p->bytes);
+		p->todo = order;
+		p->n_todo = k;
+		stats->on_demand += k;
+		stats->rounds++;
+		run_round(p);
+		aa_index_add(index, wanted, k);
+	}
+	p->todo = NULL; /* order is freed below */
+	p->n_todo = 0;
+	free(hooks);
+	free(wanted);
+	free(order);
+	free(parsed);
+}
+
+void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_project_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	double t0 = aa_run_now();
+	int errors_before = 0;
+	size_t parsed_before = 0;
+	for (unsigned i = 0; i < p->jobs; i++) {
+		errors_before += p->threads[i].worker.internal_errors;
+		parsed_before += p->threads[i].worker.parsed;
+	}
+	size_t *todo = aa_xmalloc((p->n ? p->n : 1) * sizeof(size_t));
+	size_t n_todo = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->stale[i])
+			continue;
+		drop_results(p, i);
+		todo[n_todo++] = i;
+	}
+	p->todo = todo;
+	p->n_todo = n_todo;
+	stats->analyzed = n_todo;
+	run_round(p);
+	p->todo = NULL;
+	p->n_todo = 0;
+	free(todo);
+	double t1 = aa_run_now();
+
+	/* Modules the analyzed code calls into: read on demand, even without async code.
+	 * The import-only summaries those files had stay alive beside the index, which
+	 * borrows their strings (retired). */
+	struct aa_summary **retired = NULL;
+	size_t n_retired = 0;
+	struct aa_index *index = p->engine->uses_index ? aa_index_new(p->summaries, p->n) : NULL;
+	if (index && p->engine->modmap)
+		read_on_demand(p, index, &retired, &n_retired, stats);
+	double t2 = aa_run_now();
+
+	/* The rounds' index has every summary by now: it decides the cross-file rules. */
+	if (index)
+		aa_crossfile_run(p->engine, index, p->summaries, p->noqas, p->n, cross);
+	aa_index_free(index);
+	for (size_t i = 0; i < n_retired; i++)
+		aa_summary_free(retired[i]);
+	free(retired);
+	aa_diag_list_sort(cross);
+	for (unsigned i = 0; i < p->jobs; i++) {
+		stats->internal_errors += p->threads[i].worker.internal_errors;
+		stats->parsed += p->threads[i].worker.parsed;
+	}
+	stats->internal_errors -= errors_before;
+	stats->parsed -= parsed_before;
+	stats->per_file_secs = t1 - t0;
+	stats->on_demand_secs = t2 - t1;
+	stats->link_secs = aa_run_now() - t2;
+}

@@ -1,0 +1,72 @@
+/*
+ * project.h: a project's per-file results, kept between analyses so that only what
+ * changed is analyzed again (the language server's warm index; `check` runs it once).
+ *
+ * A project is a fixed list of files (discovery's, with the engine's module map). Each
+ * file's local findings, summary and suppression comments are kept; aa_project_run
+ * analyzes the files that changed since the last run (all of them the first time) with
+ * `jobs` threads, then reads on demand the unparsed modules the cross-file analyses need
+ * (a file read so once is always analyzed whole afterwards), links every summary into a
+ * new index and returns the cross-file findings. A file's text may come from the editor
+ * instead of the disk (aa_project_set_text). Output does not depend on `jobs`.
+ *
+ * Not thread-safe: one thread calls these functions (the run starts and joins its own
+ * workers). Allocation failure exits (analyzer/base/xalloc.h).
+ */
+#ifndef AA_PROJECT_H
+#define AA_PROJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyzer/check/diag.h"
+#include "analyzer/engine/analyze.h"
+#include "analyzer/input/discover.h"
+
+struct aa_project;
+
+/* What one aa_project_run did. */
+struct aa_project_stats {
+	size_t analyzed;       /* files analyzed in the first round (the changed ones) */
+	size_t on_demand;      /* files parsed only because the index needed them */
+	size_t parsed;         /* files parsed, on_demand included */
+	unsigned rounds;       /* on-demand rounds that read files */
+	int internal_errors;   /* files the analyzer failed on (exit 2) */
+	/* Wall-clock seconds: the changed files; the on-demand rounds; linking, cross-file
+	 * rules and freeing the index. */
+	double per_file_secs, on_demand_secs, link_secs;
+};
+
+/* A project of files[0..n) (borrowed: they must outlive the project; their module names
+ * come from engine's module map, which must be the map of exactly these files, or NULL),
+ * analyzed with engine (borrowed, outliving the project) and `jobs` threads (at least 1).
+ * Nothing is analyzed yet. Free with aa_project_free. */
+struct aa_project *aa_project_new(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n,
+				  unsigned jobs);
+void aa_project_free(struct aa_project *p);
+
+/* The index of the file whose display path is path, or (size_t)-1. O(log n): files are
+ * sorted by path, as discovery lists them. */
+size_t aa_project_find(const struct aa_project *p, const char *path);
+
+/* The file's text is now text[0..len) (malloc'd, taken over) instead of the file on disk,
+ * or, with text NULL, the file on disk again. Either way the file is analyzed again at
+ * the next run. */
+void aa_project_set_text(struct aa_project *p, size_t file, char *text, size_t len);
+
+/* The file changed on disk: analyze it again at the next run. */
+void aa_project_changed(struct aa_project *p, size_t file);
+
+/* Analyzes what changed and links the project. Appends the cross-file findings (those
+ * of every file, sorted) to cross (initialised by the caller); fills stats. */
+void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_project_stats *stats);
+
+/* The local findings of file from the last run (borrowed: valid until the next run, set
+ * or free). */
+const struct aa_diag_list *aa_project_local(const struct aa_project *p, size_t file);
+
+/* Moves every file's local findings to the end of out, and marks every file changed
+ * (its findings are gone): for a caller that runs the project once. */
+void aa_project_take_local(struct aa_project *p, struct aa_diag_list *out);
+
+#endif
