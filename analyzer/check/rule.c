@@ -67,19 +67,28 @@ const struct aa_target *aa_rule_match_function(const struct aa_rule *rule, const
 	return NULL;
 }
 
+bool aa_target_any_method_covers(const char *method, size_t method_len)
+{
+	return method_len > 0 && method[0] >= 'a' && method[0] <= 'z';
+}
+
 const struct aa_target *aa_rule_match_method(const struct aa_rule *rule, const char *class_qualname,
 					     const char *method, size_t method_len)
 {
 	size_t clen = strlen(class_qualname);
+	const struct aa_target *any = NULL;
 	for (size_t i = 0; i < rule->n_targets; i++) {
 		const struct aa_target *t = &rule->targets[i];
 		if (!(t->flags & AA_TARGET_METHOD))
 			continue;
-		/* t->name is "<class_qualname>.<method>" */
-		if (!strncmp(t->name, class_qualname, clen) && t->name[clen] == '.' &&
-		    strlen(t->name + clen + 1) == method_len &&
-		    !memcmp(t->name + clen + 1, method, method_len))
-			return t;
+		/* t->name is "<class_qualname>.<method>", or "<class_qualname>.*" */
+		if (strncmp(t->name, class_qualname, clen) || t->name[clen] != '.')
+			continue;
+		const char *m = t->name + clen + 1;
+		if (t->flags & AA_TARGET_ANY_METHOD)
+			any = t;
+		else if (strlen(m) == method_len && !memcmp(m, method, method_len))
+			return (t->flags & AA_TARGET_EXEMPT) ? NULL : t;
 	}
-	return NULL;
+	return any && aa_target_any_method_covers(method, method_len) ? any : NULL;
 }

@@ -59,6 +59,15 @@ enum aa_target_flags {
 	/* Blocks only in the form `condition` states (e.g. bounded queues). Conditional
 	 * targets never travel through helpers (AA109). */
 	AA_TARGET_CONDITIONAL = 1u << 1,
+	/* A METHOD entry "pkg.Class.*": every public method of the class (a name that starts
+	 * with a lowercase letter; dunders, `_private` and Capitalised names are not) is a
+	 * target, for clients whose every API call is a request (boto3). Exact entries of the
+	 * same class win over it. */
+	AA_TARGET_ANY_METHOD = 1u << 2,
+	/* A METHOD entry naming a method of a class with an ANY_METHOD entry that is *not*
+	 * a target (it makes no I/O: `generate_presigned_url`). Never matches a call; listed
+	 * so that the docs say so from the same table. */
+	AA_TARGET_EXEMPT = 1u << 3,
 };
 
 struct aa_target {
@@ -181,9 +190,14 @@ const struct aa_family *aa_family_of_program(const char *program);
 /* Targets of rule matching a resolved call (a qualified name as the model forms it,
  * analyzer/facts/model.h; NUL-terminated, not NULL; method[0..method_len) needs no
  * terminator). Returns the rule's own entry (static storage), or NULL when none
- * matches. */
+ * matches. For a method: the exact entry "Class.method" (NULL when it is EXEMPT), else
+ * the class's ANY_METHOD entry when the method is public (aa_target_any_method_covers). */
 const struct aa_target *aa_rule_match_function(const struct aa_rule *rule, const char *qualname);
 const struct aa_target *aa_rule_match_method(const struct aa_rule *rule, const char *class_qualname,
 					     const char *method, size_t method_len);
+
+/* Whether an ANY_METHOD entry covers method[0..method_len): its name starts with a
+ * lowercase ASCII letter (public API; not a dunder, `_private` or Capitalised factory). */
+bool aa_target_any_method_covers(const char *method, size_t method_len);
 
 #endif

@@ -63,5 +63,12 @@ const struct aa_target_hit *aa_target_index_method(const struct aa_target_index 
 	memcpy(buf, cls, cl);
 	buf[cl] = '.';
 	memcpy(buf + cl + 1, method, method_len);
-	return lookup(ix, buf, cl + 1 + method_len, METHODS);
+	const struct aa_target_hit *hit = lookup(ix, buf, cl + 1 + method_len, METHODS);
+	if (hit)
+		return (hit->target->flags & AA_TARGET_EXEMPT) ? NULL : hit;
+	if (!aa_target_any_method_covers(method, method_len))
+		return NULL;
+	/* The class's "Class.*" entry (rule.h's AA_TARGET_ANY_METHOD). */
+	buf[cl + 1] = '*';
+	return lookup(ix, buf, cl + 2, METHODS);
 }

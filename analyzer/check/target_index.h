@@ -35,7 +35,8 @@ void aa_target_index_release(struct aa_target_index *ix);
 /* The target named qualname (a module-level callable) or cls.method (a method of a
  * tracked class; method is method_len bytes), or NULL. qualname and cls are
  * NUL-terminated. The hit is owned by ix. The first rule in registry order wins when
- * two name the same target. */
+ * two name the same target. A method falls back to its class's "cls.*" entry as
+ * aa_rule_match_method does (rule.h: EXEMPT entries are no hit). */
 const struct aa_target_hit *aa_target_index_function(const struct aa_target_index *ix, const char *qualname);
 const struct aa_target_hit *aa_target_index_method(const struct aa_target_index *ix, const char *cls,
 						   const char *method, size_t method_len);

@@ -139,6 +139,12 @@ static const struct alias call_results[] = {
 	{ "imaplib.IMAP4_stream", "imaplib.IMAP4" },
 	{ "poplib.POP3_SSL", "poplib.POP3" },
 	{ "xmlrpc.client.Server", "xmlrpc.client.ServerProxy" },
+	/* AWS SDK: clients and resources, whose API calls are HTTPS requests (AA105). The
+	 * async SDKs (aiobotocore, aioboto3) have other names and are not tracked. */
+	{ "boto3.client", "botocore.client.BaseClient" },
+	{ "boto3.resource", "boto3.resources.base.ServiceResource" },
+	{ "boto3.session.Session", "boto3.Session" },
+	{ "botocore.session.get_session", "botocore.session.Session" },
 };
 
 struct member {
@@ -176,6 +182,9 @@ static const struct member method_results[] = {
 	{ "multiprocessing.pool.Pool", "starmap_async", "multiprocessing.pool.AsyncResult" },
 	{ "socket.socket", "dup", "socket.socket" },
 	{ "redis.Redis", "pipeline", "redis.Pipeline" },
+	{ "boto3.Session", "client", "botocore.client.BaseClient" },
+	{ "boto3.Session", "resource", "boto3.resources.base.ServiceResource" },
+	{ "botocore.session.Session", "create_client", "botocore.client.BaseClient" },
 	{ "pymongo.MongoClient", "get_database", "pymongo.Database" },
 	{ "pymongo.MongoClient", "get_default_database", "pymongo.Database" },
 	{ "pymongo.Database", "get_collection", "pymongo.Collection" },

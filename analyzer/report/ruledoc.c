@@ -87,13 +87,20 @@ static void targets(struct doc *d, const struct aa_rule *rule)
 		aa_buf_adds(&d->out, "| Target | Kind | When | Fix |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < rule->n_targets; i++) {
 		const struct aa_target *t = &rule->targets[i];
-		const char *kind = (t->flags & AA_TARGET_METHOD) ? "method" : "function";
+		const char *kind = (t->flags & AA_TARGET_ANY_METHOD) ? "any public method"
+				   : (t->flags & AA_TARGET_METHOD)   ? "method"
+								     : "function";
 		bool cond = t->flags & AA_TARGET_CONDITIONAL;
+		/* An exempt entry is listed to say it is not a target (rule.h). */
+		bool exempt = t->flags & AA_TARGET_EXEMPT;
 		if (d->md) {
 			aa_buf_adds(&d->out, "| `");
 			cell(d, t->name);
 			aa_buf_addf(&d->out, "` | %s | ", kind);
-			if (cond) {
+			if (exempt) {
+				aa_buf_adds(&d->out, "never: ");
+				cell(d, t->condition);
+			} else if (cond) {
 				aa_buf_adds(&d->out, "conditional");
 				if (t->condition) {
 					aa_buf_adds(&d->out, ": ");
@@ -108,7 +115,9 @@ static void targets(struct doc *d, const struct aa_rule *rule)
 			aa_buf_adds(&d->out, " |\n");
 		} else {
 			aa_buf_addf(&d->out, "- %s (%s; ", t->name, kind);
-			if (cond && t->condition)
+			if (exempt)
+				aa_buf_addf(&d->out, "never: %s", t->condition);
+			else if (cond && t->condition)
 				aa_buf_addf(&d->out, "conditional: %s", t->condition);
 			else
 				aa_buf_adds(&d->out, cond ? "conditional" : "always");

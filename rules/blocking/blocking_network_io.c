@@ -35,6 +35,10 @@ extern const struct aa_rule aa_rule_blocking_network_io;
 
 #define PROXY_ANY "xmlrpc.client.ServerProxy.<any method>"
 
+#define AWS_FIX "aiobotocore or aioboto3 (the same calls, awaited), or asyncio.to_thread()"
+#define AWS_EXEMPT(name, why) { name, AA_TARGET_METHOD | AA_TARGET_EXEMPT, NULL, why }
+#define AWS_LOCAL "no request: built locally"
+
 static const struct aa_target targets[] = {
 	/* socket: connection set-up and name resolution. */
 	FN("socket.create_connection", "await asyncio.open_connection()"),
@@ -204,6 +208,20 @@ static const struct aa_target targets[] = {
 	{ PROXY_ANY, AA_TARGET_METHOD | AA_TARGET_CONDITIONAL, AA_FIX_TO_THREAD,
 	  "any method call on the proxy (`proxy.add(1, 2)`, `proxy.system.listMethods()`), except the "
 	  "proxy's own dunder methods (`__enter__`, `__exit__`, `__call__`)" },
+	/* AWS SDK: every API method of a client is an HTTPS request (waiters poll with
+	 * sleeps); the few that are local are listed as exempt. A resource's lowercase
+	 * methods are actions (requests); its Capitalised ones (`s3.Bucket("b")`) make lazy
+	 * sub-resources, which are not followed. */
+	{ "botocore.client.BaseClient.*", AA_TARGET_METHOD | AA_TARGET_ANY_METHOD, AWS_FIX, NULL },
+	AWS_EXEMPT("botocore.client.BaseClient.can_paginate", AWS_LOCAL),
+	AWS_EXEMPT("botocore.client.BaseClient.close", "no request: closes the connection pool"),
+	AWS_EXEMPT("botocore.client.BaseClient.generate_presigned_post", "no request: signs locally"),
+	AWS_EXEMPT("botocore.client.BaseClient.generate_presigned_url", "no request: signs locally"),
+	AWS_EXEMPT("botocore.client.BaseClient.get_paginator",
+		   "no request: the paginator requests when its pages are iterated"),
+	AWS_EXEMPT("botocore.client.BaseClient.get_waiter", "no request: the waiter's `wait()` does"),
+	{ "boto3.resources.base.ServiceResource.*", AA_TARGET_METHOD | AA_TARGET_ANY_METHOD, AWS_FIX, NULL },
+	AWS_EXEMPT("boto3.resources.base.ServiceResource.get_available_subresources", AWS_LOCAL),
 };
 
 #define N_TARGETS (sizeof(targets) / sizeof(targets[0]))
@@ -547,8 +565,10 @@ const struct aa_rule aa_rule_blocking_network_io = {
 		.what = "Finds synchronous network I/O in async context (the body of an `async def`, outside nested "
 			"`def`s and lambdas): blocking `socket` connection set-up and DNS lookups, I/O methods of "
 			"`socket.socket` objects that are not set non-blocking, the `smtplib`, `ftplib`, `imaplib` and "
-			"`poplib` clients (their constructors connect) and remote calls through an "
-			"`xmlrpc.client.ServerProxy`.",
+			"`poplib` clients (their constructors connect), remote calls through an "
+			"`xmlrpc.client.ServerProxy`, and AWS SDK calls: every public method of a boto3/botocore "
+			"client (`boto3.client(\"s3\")`, `session.client(...)`, `botocore` `create_client(...)`) "
+			"and the actions of a `boto3.resource(...)` are HTTPS requests.",
 		.why = "These calls wait for the network, or for a DNS resolver, on the event loop's thread. Until "
 		       "the peer answers no other task runs and no timeout fires; a server that never answers hangs "
 		       "the whole program. asyncio has non-blocking equivalents for sockets and DNS "
@@ -573,7 +593,12 @@ const struct aa_rule aa_rule_blocking_network_io = {
 			      "`setblocking`, `settimeout`, `close`, `fileno`, `getsockname` and building a socket are "
 			      "not I/O. `smtplib.SMTP(local_hostname=...)` without a host and `ftplib.FTP()` without a "
 			      "host do not connect. Building an `xmlrpc.client.ServerProxy` does not connect; its calls "
-			      "do (the proxy's own dunder methods do not). Only calls are findings: "
+			      "do (the proxy's own dunder methods do not). Of an AWS client, the methods that make "
+			      "no request are not findings (the table's `never` rows); a resource's Capitalised "
+			      "methods (`s3.Bucket(\"b\")`, `ddb.Table(name)`) build lazy sub-resources and are "
+			      "not findings, and those sub-resources and collections (`bucket.objects.all()`, "
+			      "requested when iterated) are not followed: a missed alarm, not a false one. "
+			      "aiobotocore and aioboto3 clients are async and never findings. Only calls are findings: "
 			      "`await asyncio.to_thread(socket.getfqdn)` and "
 			      "`loop.run_in_executor(None, smtp.sendmail, ...)` are the fix. Calls in a nested `def` or "
 			      "`lambda` are not findings (they may run in a worker thread), and an awaited call is never "

@@ -82,9 +82,68 @@ static bool try_finally_releases(struct aa_ctx *ctx, TSNode stmt, const char *re
 	return false;
 }
 
+/* The last statement of block, or a null node. */
+static TSNode last_statement(const struct aa_syms *s, TSNode block)
+{
+	TSNode last = { 0 };
+	uint32_t n = ts_node_named_child_count(block);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(block, i);
+		if (ts_node_symbol(c) != s->comment)
+			last = c;
+	}
+	return last;
+}
+
+/* `try:` with an `except:` / `except BaseException:` clause that calls recv.release() and
+ * ends with a bare `raise`: every failure, cancellation included, releases it, and on
+ * success the caller keeps it (a hand-off: another method releases it later). */
+static bool try_except_releases(struct aa_ctx *ctx, TSNode stmt, const char *recv, uint32_t recv_len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->try_statement)
+		return false;
+	uint32_t n = ts_node_named_child_count(stmt);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(stmt, i);
+		if (ts_node_symbol(c) != s->except_clause)
+			continue;
+		TSNode block = { 0 }, type = { 0 };
+		uint32_t m = ts_node_named_child_count(c);
+		for (uint32_t k = 0; k < m; k++) {
+			TSNode part = ts_node_named_child(c, k);
+			if (ts_node_symbol(part) == s->block)
+				block = part;
+			else if (ts_node_symbol(part) != s->comment && ts_node_is_null(type))
+				type = part;
+		}
+		if (ts_node_is_null(block) || (!ts_node_is_null(type) && !aa_ctx_text_is(ctx, type, "BaseException")))
+			continue;
+		TSNode last = last_statement(s, block);
+		if (ts_node_is_null(last) || ts_node_symbol(last) != s->raise_statement ||
+		    ts_node_named_child_count(last) != 0)
+			continue;
+		struct release_scan r = { ctx, recv, recv_len, false, false };
+		struct scan_root sr = { &r, block };
+		aa_subtree_walk(block, MAX_SCAN_NODES, visit_release, &sr);
+		if (r.released)
+			return true;
+	}
+	return false;
+}
+
 static bool is_named_stmt(const struct aa_syms *s, TSNode n)
 {
 	return ts_node_is_named(n) && ts_node_symbol(n) != s->comment;
+}
+
+/* The statement after stmt in its block (comments skipped), or a null node. */
+static TSNode next_statement(const struct aa_syms *s, TSNode stmt)
+{
+	TSNode next = ts_node_next_named_sibling(stmt);
+	while (!ts_node_is_null(next) && !is_named_stmt(s, next))
+		next = ts_node_next_named_sibling(next);
+	return next;
 }
 
 static void check(struct aa_ctx *ctx, TSNode call)
@@ -138,10 +197,15 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	}
 	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement)
 		return; /* `if await x.acquire():`, an argument, a condition: not followed */
-	TSNode next = ts_node_next_named_sibling(stmt);
-	while (!ts_node_is_null(next) && !is_named_stmt(s, next))
-		next = ts_node_next_named_sibling(next);
-	if (try_finally_releases(ctx, next, recv, recv_len))
+	TSNode next = next_statement(s, stmt);
+	/* `if limit is not None: await limit.acquire()` as the branch's last statement: the
+	 * statement after the `if` is the one that follows the acquire. */
+	TSNode block = aa_ctx_parent(ctx, stmt);
+	TSNode branch = ts_node_is_null(block) ? block : aa_ctx_parent(ctx, block);
+	if (ts_node_is_null(next) && !ts_node_is_null(branch) && ts_node_symbol(branch) == s->if_statement &&
+	    ts_node_eq(ts_node_child_by_field_id(branch, s->f.consequence), block))
+		next = next_statement(s, branch);
+	if (try_finally_releases(ctx, next, recv, recv_len) || try_except_releases(ctx, next, recv, recv_len))
 		return;
 	/* Acquired inside a `try` whose `finally` releases it (first thing in it, or on a
 	 * branch: `if cond: await x.acquire()` with `finally: if cond: x.release()`): the
@@ -195,6 +259,11 @@ const struct aa_rule aa_rule_manual_acquire = {
 		.anchor = "The `acquire` call; its start is the start of the receiver (`lock.acquire`).",
 		.exceptions = "Not reported: `await x.acquire()` followed at once by `try: ... finally: "
 			      "x.release()`, or made inside the body of a `try` whose `finally` releases it; "
+			      "followed at once by a `try` whose `except:` or `except BaseException:` releases it "
+			      "and ends with a bare `raise` (every failure and cancellation releases it; on success "
+			      "the lock is handed on to be released elsewhere, as a command framework's "
+			      "concurrency limit does); an acquire that is the last statement of an `if` branch "
+			      "(`if limit: await limit.acquire()`) is followed by the statement after the `if`; "
 			      "in `__aenter__` (released in `__aexit__`); when the function never calls "
 			      "`x.release()` itself (the release is in another method: an explicit lock/unlock API "
 			      "pair); when the release is registered as a callback (`stack.callback(x.release)`, "

@@ -4,6 +4,7 @@
  * this is not an AA001; the message names the function to make async.
  */
 #include "parsers/python/async_syntax.h"
+#include "parsers/python/parse.h"
 #include "rules/rules.h"
 
 #include <stdbool.h>
@@ -31,6 +32,31 @@ static bool in_first_iterable(const struct aa_syms *s, TSNode genexp, TSNode nod
 	}
 	ts_tree_cursor_delete(&cur);
 	return inside;
+}
+
+/* Is node where tree-sitter's error recovery put the rest of an indented body whose
+ * header it lost after a syntax error (AA001 reports that)? Two shapes: inside an ERROR
+ * node (in a reparsed segment, parsers/python/parse.h, one that starts before the
+ * segment is entered for the nodes that start in it), or in a module-level statement
+ * whose line is indented, which valid Python never has. The node's real scope is
+ * unknown there, often an `async def`: unsure means quiet. */
+static bool recovered_debris(const struct aa_ctx *ctx, TSNode node)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const struct aa_source *src = aa_ctx_source(ctx);
+	TSNode stmt = node;
+	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		if (aa_node_is_broken(p))
+			return true;
+		if (ts_node_symbol(p) == s->module)
+			break;
+		stmt = p;
+	}
+	uint32_t row = ts_node_start_point(stmt).row;
+	if (row >= src->n_lines)
+		return false;
+	char first = src->text[src->line_starts[row]];
+	return first == ' ' || first == '\t' || first == '\f';
 }
 
 static void check(struct aa_ctx *ctx, TSNode node)
@@ -71,6 +97,8 @@ static void check(struct aa_ctx *ctx, TSNode node)
 				      what, name_len, name);
 			return;
 		case AA_SCOPE_MODULE:
+			if (recovered_debris(ctx, node))
+				return;
 			aa_ctx_report(ctx, r, node,
 				      "%s at module level, outside any async function (SyntaxError); move it into "
 				      "an 'async def' and run that with asyncio.run()",
@@ -127,7 +155,11 @@ const struct aa_rule aa_rule_await_outside_async = {
 			      "becomes an asynchronous generator expression when it contains `await` or `async for` "
 			      "(except in its first iterable, which runs where the expression is written). "
 			      "Top-level `await` is valid in IPython/Jupyter and in code compiled with "
-			      "`ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`; suppress the finding in such scripts.",
+			      "`ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`; suppress the finding in such scripts. In a file with "
+			      "a syntax error (AA001), an `await` that the parser's error recovery cut loose from its "
+			      "function (inside the recovered error region, or in an indented line it took for "
+			      "module level, as in a code-generation template saved as `.py`) is not reported: its "
+			      "real function is unknown.",
 		.equivalents_note = "Pylint reports an `await` in a plain function as E1142 await-outside-async "
 				    "(suppressed with `# pylint: disable=await-outside-async`, not a noqa "
 				    "comment). Ruff reports "
