@@ -8,6 +8,8 @@
  */
 #include "analyzer/check/diag.h"
 #include "analyzer/report/emit.h"
+#include "analyzer/report/baseline.h"
+#include "analyzer/report/fingerprint.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/report/ruledoc.h"
 #include "analyzer/base/xalloc.h"
@@ -127,7 +129,8 @@ static char *capture_stats(struct check *t, const struct aa_diag_list *list, enu
 		perror("open_memstream");
 		exit(2);
 	}
-	int rc = aa_emit_statistics(f, list, format);
+	struct aa_emit_opts opts = { .format = format };
+	int rc = aa_emit_statistics(f, list, &opts);
 	if (fclose(f)) {
 		perror("fclose");
 		exit(2);
@@ -469,6 +472,7 @@ static cJSON *sarif_of(struct check *t, uint32_t shift)
 	struct aa_diag_list list;
 	sample(&list, shift);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_SARIF);
+	aa_fingerprint_assign(&list, &opts);
 	char *got = capture(t, aa_emit, &list, &opts);
 	size_t len = strlen(got);
 	CHECK(t, len && got[len - 1] == '\n', "SARIF must end with a newline");
@@ -879,17 +883,20 @@ static void test_write_failure(struct check *t)
 	}
 	struct aa_diag_list list;
 	sample(&list, 0);
-	static const enum aa_format formats[] = { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF, AA_FORMAT_GITHUB };
+	static const enum aa_format formats[] = { AA_FORMAT_TEXT,   AA_FORMAT_JSON,   AA_FORMAT_SARIF,
+						  AA_FORMAT_GITHUB, AA_FORMAT_GITLAB, AA_FORMAT_JUNIT };
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		struct aa_emit_opts opts = sample_opts(formats[i]);
 		clearerr(full);
 		CHECK(t, aa_emit(full, &list, &opts) == -1, "format %zu: a failed write must return -1", i);
 	}
+	struct aa_emit_opts text = { .format = AA_FORMAT_TEXT }, json = { .format = AA_FORMAT_JSON };
 	clearerr(full);
-	CHECK(t, aa_emit_statistics(full, &list, AA_FORMAT_TEXT) == -1, "statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, &list, &text) == -1, "statistics: a failed write must return -1");
 	clearerr(full);
-	CHECK(t, aa_emit_statistics(full, &list, AA_FORMAT_JSON) == -1,
-	      "JSON statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, &list, &json) == -1, "JSON statistics: a failed write must return -1");
+	clearerr(full);
+	CHECK(t, aa_baseline_write(full, &list, &json) == -1, "baseline: a failed write must return -1");
 	fclose(full); /* fails too, by design of /dev/full */
 	aa_diag_list_release(&list);
 }
