@@ -1,4 +1,5 @@
 #include "analyzer/engine/run.h"
+#include "analyzer/engine/audit.h"
 #include "analyzer/engine/crossfile.h"
 #include "analyzer/index/index.h"
 #include "analyzer/input/source.h"
@@ -18,6 +19,7 @@ struct shared {
 	struct aa_summary **summaries; /* per file; each slot written by one thread */
 	struct aa_noqa **noqas; /* per file, beside its summary: its suppression comments */
 	bool *skipped;        /* per file: not parsed by the prefilter (may be wanted later) */
+	bool *forced;         /* per file: analyzed only because the index needed it */
 	size_t *bytes;        /* per file: its length as read */
 	size_t next;          /* atomic */
 };
@@ -53,6 +55,7 @@ static void *work(void *arg)
 		s->summaries[i] = aa_analyze_path(&t->worker, &job);
 		s->noqas[i] = job.noqa;
 		s->skipped[i] = job.prefiltered;
+		s->forced[i] = s->force;
 		s->bytes[i] = job.bytes;
 	}
 	return NULL;
@@ -192,6 +195,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	s.summaries = aa_xcalloc(n ? n : 1, sizeof(*s.summaries));
 	s.noqas = aa_xcalloc(n ? n : 1, sizeof(*s.noqas));
 	s.skipped = aa_xcalloc(n ? n : 1, sizeof(bool));
+	s.forced = aa_xcalloc(n ? n : 1, sizeof(bool));
 	s.bytes = aa_xcalloc(n ? n : 1, sizeof(size_t));
 	struct thread_state *ts = aa_xcalloc(jobs, sizeof(*ts));
 	for (unsigned i = 0; i < jobs; i++) {
@@ -222,6 +226,13 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	if (index)
 		aa_crossfile_run(engine, index, s.summaries, s.noqas, n, &result->diags);
 	aa_index_free(index);
+	if (engine->n_audits) {
+		struct aa_audit_file *af = aa_xcalloc(n ? n : 1, sizeof(*af));
+		for (size_t i = 0; i < n; i++)
+			af[i] = (struct aa_audit_file){ files[i].path, s.noqas[i], s.forced[i] };
+		aa_audit_run(engine, af, n, &result->diags);
+		free(af);
+	}
 	for (size_t i = 0; i < n_retired; i++)
 		aa_summary_free(retired[i]);
 	free(retired);
@@ -234,6 +245,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	free(s.summaries);
 	free(s.noqas);
 	free(s.skipped);
+	free(s.forced);
 	free(s.bytes);
 	free(todo);
 	aa_diag_list_sort(&result->diags);
@@ -259,6 +271,8 @@ void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, 
 		aa_crossfile_run(engine, index, &sum, &job.noqa, 1, &result->diags);
 		aa_index_free(index);
 	}
+	struct aa_audit_file af = { name, job.noqa, false };
+	aa_audit_run(engine, &af, 1, &result->diags);
 	aa_summary_free(sum);
 	if (job.noqa)
 		aa_noqa_release(job.noqa);

@@ -5,7 +5,8 @@
  * list, and each file's summary lands in that file's slot, so nothing depends on which
  * thread finished first. Then modules that the analyzed code calls into but that were
  * not parsed (no async code) are analyzed on demand, in rounds, until no new one is
- * needed; then the index links every summary and adds the cross-file findings; then
+ * needed; then the index links every summary and adds the cross-file findings; then the
+ * rules that audit the suppression comments judge each file (engine/audit.h); then
  * all findings are sorted. Output does not depend on the number of threads.
  */
 #ifndef AA_RUN_H
