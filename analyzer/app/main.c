@@ -5,6 +5,7 @@
  */
 #include "analyzer/engine/analyze.h"
 #include "analyzer/app/cli.h"
+#include "analyzer/app/progress.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/report/baseline.h"
 #include "analyzer/report/emit.h"
@@ -364,7 +365,13 @@ static int cmd_check(const struct aa_cli *cli)
 			engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths) : NULL;
 		modmap_secs = aa_run_now() - t_modmap;
 		aa_engine_set_modmap(&engine, modmap);
-		aa_run_files(&engine, disc.files, disc.len, jobs, &result);
+		struct aa_run_progress counter = { 0, disc.len };
+		struct aa_progress_line line;
+		if (!cli->quiet)
+			aa_progress_start(&line, &counter);
+		aa_run_files(&engine, disc.files, disc.len, jobs, &counter, &result);
+		if (!cli->quiet)
+			aa_progress_stop(&line);
 		engine.modmap = NULL;
 		aa_modmap_free(modmap);
 		n_files = disc.len;

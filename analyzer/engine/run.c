@@ -21,6 +21,7 @@ struct shared {
 	bool *skipped;        /* per file: not parsed by the prefilter (may be wanted later) */
 	bool *forced;         /* per file: analyzed only because the index needed it */
 	size_t *bytes;        /* per file: its length as read */
+	struct aa_run_progress *progress; /* borrowed; counts the first round's files, or NULL */
 	size_t next;          /* atomic */
 };
 
@@ -57,6 +58,8 @@ static void *work(void *arg)
 		s->skipped[i] = job.prefiltered;
 		s->forced[i] = s->force;
 		s->bytes[i] = job.bytes;
+		if (s->progress && !s->force)
+			__atomic_fetch_add(&s->progress->done, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -176,7 +179,7 @@ static void read_on_demand(struct shared *s, struct thread_state *ts, unsigned j
 }
 
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
-		  struct aa_run_result *result)
+		  struct aa_run_progress *progress, struct aa_run_result *result)
 {
 	aa_diag_list_init(&result->diags);
 	result->internal_errors = 0;
@@ -191,7 +194,11 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	size_t *todo = aa_xmalloc((n ? n : 1) * sizeof(size_t));
 	for (size_t i = 0; i < n; i++)
 		todo[i] = i;
-	struct shared s = { .engine = engine, .files = files, .todo = todo, .n_todo = n };
+	struct shared s = { .engine = engine, .files = files, .todo = todo, .n_todo = n, .progress = progress };
+	if (progress) {
+		__atomic_store_n(&progress->done, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&progress->total, n, __ATOMIC_RELAXED);
+	}
 	s.summaries = aa_xcalloc(n ? n : 1, sizeof(*s.summaries));
 	s.noqas = aa_xcalloc(n ? n : 1, sizeof(*s.noqas));
 	s.skipped = aa_xcalloc(n ? n : 1, sizeof(bool));
