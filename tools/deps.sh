@@ -10,8 +10,9 @@ for p in cmake gcc make libcjson-dev nodejs npm python3 git; do
   have_pkg "$p" || need="$need $p"
 done
 if [ "${1:-}" = "--tests" ]; then
-  # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench.
-  for p in python3-pytest-asyncio libicu72 time; do
+  # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench; python3-yaml:
+  # docs/ci.md's snippets (tests/t_ci_docs.py).
+  for p in python3-pytest-asyncio python3-yaml libicu72 time; do
     have_pkg "$p" || need="$need $p"
   done
 fi
