@@ -103,6 +103,10 @@ expect "missing baseline" 2 "$AA" check --baseline "$tmp/none.json" .
 contains err "cannot read the baseline" "a missing file"
 lacks out "AA101" "no report after a bad baseline"
 expect "both flags" 2 "$AA" check --baseline "$tmp/b.json" --write-baseline "$tmp/c.json" .
+contains err "remove --baseline" "why"
+expect "--write-baseline with -o" 2 "$AA" check --write-baseline "$tmp/c.json" -o "$tmp/r.txt" .
+expect "--write-baseline with --statistics" 2 "$AA" check --write-baseline "$tmp/c.json" --statistics .
+[ ! -e "$tmp/c.json" ] || fail "a refused --write-baseline wrote its file"
 
 [ $failures = 0 ] && echo "baseline: all checks passed"
 [ $failures = 0 ]

@@ -291,10 +291,12 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 		*error = aa_xstrdup("--stdin-filename reads standard input: remove the paths");
 		return -1;
 	}
-	/* Writing a baseline records every finding: one it would filter stays recorded. */
-	if (cli->baseline && cli->write_baseline) {
-		*error = aa_xstrdup("--baseline and --write-baseline exclude each other (--write-baseline alone "
-				    "rewrites the file)");
+	/* Writing a baseline records every finding (one it would filter stays recorded) and
+	 * writes no report: what would be dropped is an error, not ignored. */
+	if (cli->write_baseline && (cli->baseline || cli->output || cli->statistics)) {
+		*error = aa_xasprintf("--write-baseline writes no report: remove %s",
+				      cli->baseline ? "--baseline (--write-baseline alone rewrites the file)"
+				      : cli->output ? "--output" : "--statistics");
 		return -1;
 	}
 	if (cli->command == AA_CMD_RULE && !cli->rule_all && cli->rule_args.len == 0) {
