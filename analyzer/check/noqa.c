@@ -149,18 +149,19 @@ void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t l
 	}
 }
 
-static bool code_matches(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const char *s)
+bool aa_noqa_code_is(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const char *s)
 {
 	size_t n = strlen(s);
 	return n == c->len && !strncasecmp(noqa->text + c->start, s, n);
 }
 
-bool aa_noqa_code_names(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const struct aa_rule *rule)
+/* Whether code c names rule: its code, its name or a peer's equivalent. */
+static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const struct aa_rule *rule)
 {
-	if (code_matches(noqa, c, rule->code) || code_matches(noqa, c, rule->name))
+	if (aa_noqa_code_is(noqa, c, rule->code) || aa_noqa_code_is(noqa, c, rule->name))
 		return true;
 	for (const char *const *e = rule->equivalents; e && *e; e++)
-		if (code_matches(noqa, c, *e))
+		if (aa_noqa_code_is(noqa, c, *e))
 			return true;
 	return false;
 }
@@ -169,7 +170,7 @@ bool aa_noqa_code_names(const struct aa_noqa *noqa, const struct aa_noqa_code *c
 static struct aa_noqa_code *naming_code(struct aa_noqa *noqa, const struct aa_noqa_line *l, const struct aa_rule *rule)
 {
 	for (uint32_t k = 0; k < l->n_codes; k++)
-		if (aa_noqa_code_names(noqa, &noqa->codes[l->first_code + k], rule))
+		if (names_rule(noqa, &noqa->codes[l->first_code + k], rule))
 			return &noqa->codes[l->first_code + k];
 	return NULL;
 }

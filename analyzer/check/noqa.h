@@ -81,9 +81,8 @@ void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t l
  * on the directive that suppresses it (the line's first, else the file's). */
 bool aa_noqa_suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule);
 
-/* True when code c (of noqa) names rule: its code, its name or a peer's equivalent,
- * case-insensitively. */
-bool aa_noqa_code_names(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const struct aa_rule *rule);
+/* True when code c (of noqa) is s (NUL-terminated), compared case-insensitively. */
+bool aa_noqa_code_is(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const char *s);
 
 /* The one suppression point: every finding, of a check or of a cross-file analysis,
  * reaches the finding list through here. Appends *d to list (which takes over its

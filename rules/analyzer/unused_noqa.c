@@ -8,15 +8,20 @@
 
 extern const struct aa_rule aa_rule_unused_noqa;
 
-/* Whether code c names a rule of ours that ran on this file; a code of another tool
- * (E501), or of a rule the selection left out, is no evidence either way. Its own code
- * is never judged: a `# noqa: AA003` keeps a directive it would report. */
+/* Whether code c is the code or name of a rule of ours that ran on this file. A code
+ * of another tool (E501), or of a rule the selection left out, is no evidence either
+ * way; nor is a peer's equivalent (ASYNC240): it is that tool's code too, and the tool
+ * may be what uses it (Ruff's ASYNC240 covers pathlib calls AA111 does not), while
+ * Ruff's own RUF100 judges it for Ruff. Its own code is never judged: a `# noqa: AA003`
+ * keeps a directive it would report. */
 static bool judged(const struct aa_audit *a, const struct aa_noqa *noqa, const struct aa_noqa_code *c)
 {
-	if (aa_noqa_code_names(noqa, c, &aa_rule_unused_noqa))
+	const struct aa_rule *self = &aa_rule_unused_noqa;
+	if (aa_noqa_code_is(noqa, c, self->code) || aa_noqa_code_is(noqa, c, self->name))
 		return false;
 	for (size_t i = 0; i < aa_rules_count; i++)
-		if (aa_noqa_code_names(noqa, c, aa_rules[i]) && aa_audit_rule_ran(a, aa_rules[i]))
+		if ((aa_noqa_code_is(noqa, c, aa_rules[i]->code) || aa_noqa_code_is(noqa, c, aa_rules[i]->name)) &&
+		    aa_audit_rule_ran(a, aa_rules[i]))
 			return true;
 	return false;
 }
@@ -70,11 +75,13 @@ const struct aa_rule aa_rule_unused_noqa = {
 	.audit = audit,
 	.doc = {
 		.what = "Reports a `# noqa` directive that suppressed no finding of this run on its line: a "
-			"code (`# noqa: AA101`, a rule name, or a peer's equivalent such as `ASYNC251`) whose rule "
-			"ran on the file and reported nothing there, or a blanket `# noqa` that suppressed nothing. "
-			"Codes that name no rule of this analyzer (`E501`, another tool's) and codes of rules the "
-			"selection left out are not judged. The message lists the unused codes of a directive; "
-			"the codes it used are fine. Opt-in (`--extend-select AA003`), as Ruff's RUF100.",
+			"code (`# noqa: AA101`, or a rule name) whose rule ran on the file and reported nothing "
+			"there, or a blanket `# noqa` that suppressed nothing. Codes that name no rule of this "
+			"analyzer (`E501`, another tool's), codes of rules the selection left out, and peers' "
+			"equivalent codes (`ASYNC251`: they are that tool's codes too, which it may be using, "
+			"and Ruff's RUF100 judges them) are not judged. The message lists the unused codes of a "
+			"directive; the codes it used are fine. Opt-in (`--extend-select AA003`), as Ruff's "
+			"RUF100.",
 		.why = "A suppression outlives the finding it was written for: once the code is fixed, the "
 		       "comment stays and silently hides the next finding on that line, which may be a real "
 		       "one. Removing stale ones keeps each `# noqa` a statement that is still true.",
@@ -91,8 +98,9 @@ const struct aa_rule aa_rule_unused_noqa = {
 			      "noqa: AA101` on a line of its own) are not judged. Keep a directive it reports by "
 			      "adding `AA003` to its codes (`# noqa: AA101, AA003`); a blanket `# noqa` does not "
 			      "hide this rule's finding on its own line.",
-		.equivalents_note = "Ruff's RUF100 (unused-noqa) does the same for Ruff's codes; it also reports "
-				    "codes of rules that are not enabled, which this rule does not.",
+		.equivalents_note = "Ruff's RUF100 (unused-noqa) does the same for Ruff's codes (the flake8-async "
+				    "`ASYNC` codes this analyzer honours among them); it also reports codes of rules "
+				    "that are not enabled, which this rule does not.",
 		.references = "- [Ruff: unused-noqa (RUF100)](https://docs.astral.sh/ruff/rules/unused-noqa/)\n"
 			      "- [Ruff: error suppression](https://docs.astral.sh/ruff/linter/#error-suppression)\n",
 	},
