@@ -11,6 +11,7 @@
 
 extern const struct aa_rule aa_rule_syntax_error;
 extern const struct aa_rule aa_rule_unreadable_file;
+extern const struct aa_rule aa_rule_unused_noqa;
 extern const struct aa_rule aa_rule_blocking_sleep;
 extern const struct aa_rule aa_rule_blocking_http_call;
 extern const struct aa_rule aa_rule_blocking_subprocess;
@@ -51,6 +52,7 @@ extern const struct aa_rule aa_rule_async_test_in_sync_testcase;
 const struct aa_rule *const aa_rules[] = {
 	&aa_rule_syntax_error,
 	&aa_rule_unreadable_file,
+	&aa_rule_unused_noqa,
 	&aa_rule_blocking_sleep,
 	&aa_rule_blocking_http_call,
 	&aa_rule_blocking_subprocess,

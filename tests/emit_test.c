@@ -8,6 +8,8 @@
  */
 #include "analyzer/check/diag.h"
 #include "analyzer/report/emit.h"
+#include "analyzer/report/baseline.h"
+#include "analyzer/report/fingerprint.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/report/ruledoc.h"
 #include "analyzer/base/xalloc.h"
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- building findings ------------------------------------------------------------ */
 
@@ -127,7 +130,8 @@ static char *capture_stats(struct check *t, const struct aa_diag_list *list, enu
 		perror("open_memstream");
 		exit(2);
 	}
-	int rc = aa_emit_statistics(f, list, format);
+	struct aa_emit_opts opts = { .format = format };
+	int rc = aa_emit_statistics(f, list, &opts);
 	if (fclose(f)) {
 		perror("fclose");
 		exit(2);
@@ -469,6 +473,7 @@ static cJSON *sarif_of(struct check *t, uint32_t shift)
 	struct aa_diag_list list;
 	sample(&list, shift);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_SARIF);
+	aa_fingerprint_assign(&list, &opts);
 	char *got = capture(t, aa_emit, &list, &opts);
 	size_t len = strlen(got);
 	CHECK(t, len && got[len - 1] == '\n', "SARIF must end with a newline");
@@ -879,17 +884,20 @@ static void test_write_failure(struct check *t)
 	}
 	struct aa_diag_list list;
 	sample(&list, 0);
-	static const enum aa_format formats[] = { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF, AA_FORMAT_GITHUB };
+	static const enum aa_format formats[] = { AA_FORMAT_TEXT,   AA_FORMAT_JSON,   AA_FORMAT_SARIF,
+						  AA_FORMAT_GITHUB, AA_FORMAT_GITLAB, AA_FORMAT_JUNIT };
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		struct aa_emit_opts opts = sample_opts(formats[i]);
 		clearerr(full);
 		CHECK(t, aa_emit(full, &list, &opts) == -1, "format %zu: a failed write must return -1", i);
 	}
+	struct aa_emit_opts text = { .format = AA_FORMAT_TEXT }, json = { .format = AA_FORMAT_JSON };
 	clearerr(full);
-	CHECK(t, aa_emit_statistics(full, &list, AA_FORMAT_TEXT) == -1, "statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, &list, &text) == -1, "statistics: a failed write must return -1");
 	clearerr(full);
-	CHECK(t, aa_emit_statistics(full, &list, AA_FORMAT_JSON) == -1,
-	      "JSON statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, &list, &json) == -1, "JSON statistics: a failed write must return -1");
+	clearerr(full);
+	CHECK(t, aa_baseline_write(full, &list, &json) == -1, "baseline: a failed write must return -1");
 	fclose(full); /* fails too, by design of /dev/full */
 	aa_diag_list_release(&list);
 }
@@ -914,6 +922,166 @@ static int write_sarif(const char *path)
 	return rc;
 }
 
+/* ---- GitHub kinds, GitLab, JUnit, the baseline ------------------------------------- */
+
+/* The first rule of the registry with this severity (the formats map each severity). */
+static const struct aa_rule *rule_with(struct check *t, enum aa_severity severity)
+{
+	for (size_t i = 0; i < aa_rules_count; i++)
+		if (aa_rules[i]->severity == severity)
+			return aa_rules[i];
+	check_fail_at(t, __FILE__, __LINE__, "no rule of severity %d", (int)severity);
+	return aa_rules[0];
+}
+
+static void severities(struct check *t, struct aa_diag_list *list)
+{
+	aa_diag_list_init(list);
+	add(list, rule_with(t, AA_SEVERITY_ERROR), "a.py", 1, 1, 1, 2, "e", "x()", NULL, 0, 0, 0);
+	add(list, rule_with(t, AA_SEVERITY_WARNING), "b.py", 2, 1, 2, 2, "w", "y()", NULL, 0, 0, 0);
+	add(list, rule_with(t, AA_SEVERITY_NOTE), "c&<.py", 3, 4, 3, 9, "n <&>\"' \x01\x7f\r\n\tend\xff",
+	    "z()", NULL, 0, 0, 0);
+	aa_diag_list_sort(list);
+}
+
+static void test_adoption_formats(struct check *t)
+{
+	struct aa_diag_list list;
+	severities(t, &list);
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_GITHUB);
+	aa_fingerprint_assign(&list, &opts);
+	char *got = capture(t, aa_emit, &list, &opts);
+	CHECK(t, !strncmp(got, "::error ", 8) && strstr(got, "\n::warning ") && strstr(got, "\n::notice "),
+	      "GitHub kinds follow severity:\n%s", got);
+	free(got);
+
+	opts.format = AA_FORMAT_GITLAB;
+	got = capture(t, aa_emit, &list, &opts);
+	cJSON *root = cJSON_Parse(got);
+	CHECK(t, cJSON_GetArraySize(root) == 3, "GitLab: three issues:\n%s", got);
+	CHECK_PATH_STR(t, root, "0.severity", "critical");
+	CHECK_PATH_STR(t, root, "1.severity", "major");
+	CHECK_PATH_STR(t, root, "2.severity", "minor");
+	CHECK_PATH_STR(t, root, "0.location.path", "src/a.py");
+	CHECK_PATH_STR(t, root, "0.check_name", list.items[0].rule->code);
+	CHECK_PATH_STR(t, root, "0.description", "e");
+	CHECK_PATH_STR(t, root, "2.fingerprint", list.items[2].fingerprint);
+	CHECK(t, path_num(root, "2.location.lines.begin") == 3, "GitLab: lines.begin");
+	cJSON_Delete(root);
+	free(got);
+
+	opts.format = AA_FORMAT_JUNIT;
+	got = capture(t, aa_emit, &list, &opts);
+	CHECK(t, strstr(got, "<testsuites name=\"async-analyzer\" tests=\"3\" failures=\"3\"") != NULL,
+	      "JUnit counts:\n%s", got);
+	CHECK(t, strstr(got, "classname=\"src/c&amp;&lt;.py\"") != NULL, "JUnit: an escaped attribute");
+	/* Controls XML cannot carry at all become \xHH; line ends in an attribute are
+	 * references; text keeps quotes. */
+	CHECK(t, strstr(got, "message=\"n &lt;&amp;&gt;&quot;&apos; \\x01\\x7f&#13;&#10;&#9;end\\xff\"") != NULL,
+	      "JUnit: the message attribute:\n%s", got);
+	CHECK(t, strstr(got, " n &lt;&amp;&gt;\"' \\x01\\x7f&#13;\n\tend\\xff</failure>") != NULL,
+	      "JUnit: the failure text:\n%s", got);
+	free(got);
+	aa_diag_list_release(&list);
+
+	aa_diag_list_init(&list);
+	got = capture(t, aa_emit, &list, &opts);
+	CHECK(t, strstr(got, "tests=\"1\" failures=\"0\"") && strstr(got, "<testcase name=\"No findings\""),
+	      "JUnit: a clean run is one passing test case:\n%s", got);
+	free(got);
+}
+
+/* Writes list's baseline to a temporary file; returns its name (caller unlinks, frees). */
+static char *baseline_file(struct check *t, const struct aa_diag_list *list, const struct aa_emit_opts *opts)
+{
+	char *name = aa_xstrdup("/tmp/aa-baseline-XXXXXX");
+	int fd = mkstemp(name);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		perror("mkstemp");
+		exit(2);
+	}
+	CHECK(t, aa_baseline_write(f, list, opts) == 0, "baseline written");
+	CHECK(t, fclose(f) == 0, "baseline closed");
+	return name;
+}
+
+static void test_baseline(struct check *t)
+{
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_JSON);
+	struct aa_diag_list list, shifted;
+	sample(&list, 0);
+	aa_fingerprint_assign(&list, &opts);
+	char *name = baseline_file(t, &list, &opts);
+	struct aa_baseline bl;
+	char *error = NULL;
+	CHECK(t, aa_baseline_read(&bl, name, &error) == 0, "baseline read back: %s", error ? error : "");
+	CHECK(t, bl.len == list.len, "one entry per finding: %zu", bl.len);
+	/* Byte-identical whatever the order the findings come in. */
+	struct aa_diag_list reversed;
+	aa_diag_list_init(&reversed);
+	for (size_t i = list.len; i-- > 0;) {
+		const struct aa_diag *d = &list.items[i];
+		add(&reversed, d->rule, d->path, d->span.line, d->span.col, d->span.end_line, d->span.end_col, d->message,
+		    d->source_line, NULL, 0, 0, 0);
+		reversed.items[reversed.len - 1].fingerprint = aa_xstrdup(d->fingerprint);
+	}
+	char *a = capture(t, aa_baseline_write, &list, &opts), *b = capture(t, aa_baseline_write, &reversed, &opts);
+	CHECK_STR(t, "baseline bytes", a, b);
+	CHECK(t, strstr(a, "\"version\": 1") && strstr(a, "\"path\": \"src/pkg/caf\xC3\xA9/\xC3\xBCn\xC3\xAF.py\""),
+	      "version and a path relative to the project root:\n%s", a);
+	free(a);
+	free(b);
+	aa_diag_list_release(&reversed);
+
+	/* Five lines inserted above every finding, and one new finding: only it is left. */
+	sample(&shifted, 5);
+	add(&shifted, aa_rules[0], PKG_PATH, 50, 1, 50, 2, "new", "    foo(1)", NULL, 0, 0, 0);
+	aa_diag_list_sort(&shifted);
+	aa_fingerprint_assign(&shifted, &opts);
+	CHECK(t, aa_baseline_apply(&bl, &shifted, &opts) == 0, "no stale entry");
+	CHECK(t, shifted.len == 1 && !strcmp(shifted.items[0].message, "new"), "only the new finding is left: %zu",
+	      shifted.len);
+	aa_diag_list_release(&shifted);
+	aa_baseline_release(&bl);
+
+	/* A finding fixed: its entry is stale. */
+	CHECK(t, aa_baseline_read(&bl, name, &error) == 0, "read again");
+	sample(&shifted, 0);
+	aa_diag_release(&shifted.items[0]);
+	memmove(shifted.items, shifted.items + 1, (shifted.len - 1) * sizeof(*shifted.items));
+	shifted.len--;
+	aa_fingerprint_assign(&shifted, &opts);
+	CHECK(t, aa_baseline_apply(&bl, &shifted, &opts) == 1 && shifted.len == 0, "one stale entry, nothing left");
+	aa_diag_list_release(&shifted);
+	aa_baseline_release(&bl);
+
+	/* Malformed files are errors that say where. */
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "{\"version\": 1,\n \"findings\": [}", ":2:15: not valid JSON" },
+		{ "{\"version\": 2, \"findings\": []}", "\"version\" must be 1" },
+		{ "{\"version\": 1, \"findings\": [{\"path\": \"a\", \"code\": \"AA101\"}]}", "findings[0] lacks 'fingerprint'" },
+		{ "{\"version\": 1, \"findings\": [], \"x\": 1}", "unknown member 'x'" },
+		{ "[]", "expected an object" },
+		{ "", ":1:1: not valid JSON" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		FILE *f = fopen(name, "w");
+		CHECK(t, f && fputs(bad[i].text, f) >= 0 && fclose(f) == 0, "write bad baseline %zu", i);
+		error = NULL;
+		CHECK(t, aa_baseline_read(&bl, name, &error) == -1 && bl.len == 0, "bad baseline %zu is refused", i);
+		CHECK(t, error && strstr(error, name) && strstr(error, bad[i].want), "bad baseline %zu: %s", i,
+		      error ? error : "(no message)");
+		free(error);
+		aa_baseline_release(&bl);
+	}
+	unlink(name);
+	free(name);
+	aa_diag_list_release(&list);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--write-sarif"))
@@ -932,5 +1100,7 @@ int main(int argc, char **argv)
 	test_ruledoc(&t);
 	test_helpers(&t);
 	test_write_failure(&t);
+	test_adoption_formats(&t);
+	test_baseline(&t);
 	return check_done(&t);
 }

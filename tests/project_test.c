@@ -19,7 +19,7 @@ static char *findings(struct aa_project *p, size_t n, struct aa_project_stats *s
 {
 	struct aa_diag_list cross;
 	aa_diag_list_init(&cross);
-	aa_project_run(p, &cross, st);
+	aa_project_run(p, &cross, st, NULL);
 	struct aa_buf out = AA_BUF_INIT;
 	for (size_t i = 0; i < cross.len; i++)
 		aa_buf_addf(&out, "%s:%u:%u %s\n", cross.items[i].path, cross.items[i].span.line, cross.items[i].span.col,

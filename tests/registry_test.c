@@ -22,8 +22,9 @@ int main(void)
 		CHECK(&t, r->severity == AA_SEVERITY_ERROR || r->severity == AA_SEVERITY_WARNING ||
 				  r->severity == AA_SEVERITY_NOTE,
 		      "%s has severity %d", r->code, (int)r->severity);
-		CHECK(&t, r->check || r->role != AA_ROLE_NONE || r->crossfile,
-		      "%s has no check, no pipeline role and no cross-file analysis: it can never report", r->code);
+		CHECK(&t, r->check || r->role != AA_ROLE_NONE || r->crossfile || r->audit,
+		      "%s has no check, no pipeline role, no cross-file analysis and no audit: it can never report",
+		      r->code);
 		if (r->crossfile)
 			CHECK(&t, r->crossfile->summarize && r->crossfile->link && r->crossfile->new_record &&
 					  r->crossfile->free_record && r->crossfile->node_kinds,

@@ -38,10 +38,12 @@ def python_block(page, heading):
 # AA602 read the pytest configuration from the directory of the stdin name up to the
 # project root: run in the repository, which has none.
 STDIN_NAMES = {"AA601": "test_example.py"}
+# AA003 judges the noqa codes of rules that ran: its example's code must run too.
+ALSO_SELECT = {"AA003": ",AA101"}
 
 
 def codes_for(source, code):
-    p = subprocess.run([AA_BIN, "check", "--color", "never", "--select", code, *CONFIG_ARGS,
+    p = subprocess.run([AA_BIN, "check", "--color", "never", "--select", code + ALSO_SELECT.get(code, ""), *CONFIG_ARGS,
                         "--stdin-filename", STDIN_NAMES.get(code, "example.py")],
                        input=source, capture_output=True, text=True, cwd=ROOT)
     if p.returncode not in (0, 1):

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Golden tests: the four output formats on a small multi-file project with non-ASCII
+# Golden tests: the six output formats on a small multi-file project with non-ASCII
 # paths and text, compared byte for byte with tests/golden/expected.*. The SARIF log is
-# also validated (tests/t_sarif_validate.sh, which must be there). Regenerate after an
+# also validated (tests/t_sarif_validate.sh, which must be there), the JUnit report
+# parsed as XML, and the GitLab report checked for the members GitLab requires. Regenerate after an
 # intended change with:
 #   AA_BIN=build/async-analyzer tests/t_golden.sh --update
 # suite: release-only
@@ -12,7 +13,7 @@ golden=$root/tests/golden
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
-for fmt in text json sarif github; do
+for fmt in text json sarif github gitlab junit; do
   (cd "$golden/project" && "$AA" check --color never --format "$fmt" . >"$tmp/out.$fmt" 2>/dev/null)
   rc=$?
   [ "$rc" = 1 ] || { echo "FAIL: --format $fmt exited $rc, expected 1"; status=1; }
@@ -55,5 +56,21 @@ if [ "${1:-}" != --update ]; then
     sh "$root/tests/t_sarif_validate.sh" "$tmp/real.sarif" || { echo "FAIL: the real SARIF log does not validate"; status=1; }
   fi
 fi
-[ "$status" = 0 ] && echo "golden: text, json, sarif, github match"
+# Well-formed XML, one test case per finding; GitLab's required members, unique fingerprints.
+python3 - "$tmp/out.junit" "$tmp/out.gitlab" <<'PY' || status=1
+import json, sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cases = root.findall("./testsuite/testcase")
+fails = [c for c in cases if c.find("failure") is not None]
+assert root.tag == "testsuites" and len(root.findall("testsuite")) == 1, "junit: one testsuite"
+assert len(fails) == len(cases) == int(root.get("failures")) > 0, "junit: a failing test case per finding"
+issues = json.load(open(sys.argv[2], encoding="utf-8"))
+for i in issues:
+    assert isinstance(i["description"], str) and isinstance(i["check_name"], str), i
+    assert i["severity"] in ("info", "minor", "major", "critical", "blocker"), i
+    assert isinstance(i["location"]["path"], str) and isinstance(i["location"]["lines"]["begin"], int), i
+assert len({i["fingerprint"] for i in issues}) == len(issues) == len(cases), "gitlab: unique fingerprints"
+PY
+[ "$status" = 0 ] && echo "golden: text, json, sarif, github, gitlab, junit match"
 exit $status

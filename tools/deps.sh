@@ -10,9 +10,10 @@ for p in cmake gcc make libcjson-dev nodejs npm python3 git; do
   have_pkg "$p" || need="$need $p"
 done
 if [ "${1:-}" = "--tests" ]; then
-  # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench; neovim:
-  # its built-in LSP client drives the language server (tests/t_lsp_nvim.sh).
-  for p in python3-pytest-asyncio libicu72 time neovim; do
+  # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench; python3-yaml:
+  # docs/ci.md's snippets (tests/t_ci_docs.py); neovim: its built-in LSP client drives the
+  # language server (tests/t_lsp_nvim.sh).
+  for p in python3-pytest-asyncio python3-yaml libicu72 time neovim; do
     have_pkg "$p" || need="$need $p"
   done
 fi

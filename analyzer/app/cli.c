@@ -38,7 +38,8 @@ const char aa_cli_help[] =
 	"  (docs/files.md).\n"
 	"\n"
 	"Output:\n"
-	"  --format FORMAT        text (default), json, sarif or github\n"
+	"  --format FORMAT        text (default), json, sarif, github (Actions annotations), gitlab\n"
+	"                         (Code Quality) or junit\n"
 	"  -o, --output FILE      write the report to FILE (a regular file is replaced atomically:\n"
 	"                         whole or not at all; a symlink, FIFO or device is written through)\n"
 	"  --color WHEN           auto (default: only on a terminal, and not when NO_COLOR is set),\n"
@@ -46,6 +47,14 @@ const char aa_cli_help[] =
 	"  --statistics           print the number of findings per rule instead of the findings\n"
 	"                         (with --format json, as a JSON array)\n"
 	"  --exit-zero            exit 0 even when findings are reported (errors still exit 2)\n"
+	"  -q, --quiet            print nothing on standard error but errors (no progress line, no\n"
+	"                         summary); the progress line (files done/total) shows only on a\n"
+	"                         terminal, after 1 s (ASYNC_ANALYZER_PROGRESS_DELAY=SECONDS)\n"
+	"\n"
+	"Adopting on existing code (docs/ci.md):\n"
+	"  --write-baseline FILE  record every finding in FILE (JSON) and report nothing\n"
+	"  --baseline FILE        do not report the findings FILE records; they stay matched when\n"
+	"                         lines are added above them; --statistics counts stale entries\n"
 	"\n"
 	"Running:\n"
 	"  -j, --jobs N           analyze with N threads (default: the number of online CPUs);\n"
@@ -119,7 +128,7 @@ static int option_value(const char *name, int argc, char **argv, int *i, const c
 
 static const char *const value_options[] = {
 	"--select", "--extend-select", "--ignore", "--exclude", "--stdin-filename", "--jobs", "-j",
-	"--format", "--output", "-o", "--color", "--blocking-call", NULL,
+	"--format", "--output", "-o", "--color", "--blocking-call", "--baseline", "--write-baseline", NULL,
 };
 
 static int parse_jobs(const char *v, unsigned *out)
@@ -191,6 +200,10 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 			cli->statistics = true;
 			continue;
 		}
+		if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+			cli->quiet = true;
+			continue;
+		}
 		if (!strcmp(arg, "--timings")) {
 			cli->timings = true;
 			continue;
@@ -245,8 +258,12 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 				cli->format = AA_FORMAT_SARIF;
 			else if (!strcmp(v, "github"))
 				cli->format = AA_FORMAT_GITHUB;
+			else if (!strcmp(v, "gitlab"))
+				cli->format = AA_FORMAT_GITLAB;
+			else if (!strcmp(v, "junit"))
+				cli->format = AA_FORMAT_JUNIT;
 			else {
-				*error = aa_xasprintf("--format '%s': expected text, json, sarif or github", v);
+				*error = aa_xasprintf("--format '%s': expected text, json, sarif, github, gitlab or junit", v);
 				return -1;
 			}
 		} else if (!strcmp(name, "--output") || !strcmp(name, "-o")) {
@@ -255,6 +272,12 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 				return -1;
 			}
 			cli->output = v;
+		} else if (!strcmp(name, "--baseline") || !strcmp(name, "--write-baseline")) {
+			if (!*v) {
+				*error = aa_xasprintf("%s needs a file name", name);
+				return -1;
+			}
+			*(!strcmp(name, "--baseline") ? &cli->baseline : &cli->write_baseline) = v;
 		} else if (!strcmp(name, "--color")) {
 			if (!strcmp(v, "auto"))
 				cli->color = AA_COLOR_AUTO;
@@ -276,6 +299,14 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 	}
 	if (cli->command == AA_CMD_SERVER && (cli->paths.len || cli->stdin_filename || cli->output)) {
 		*error = aa_xstrdup("server: the editor sends the documents: no paths, --stdin-filename or --output");
+		return -1;
+	}
+	/* Writing a baseline records every finding (one it would filter stays recorded) and
+	 * writes no report: what would be dropped is an error, not ignored. */
+	if (cli->write_baseline && (cli->baseline || cli->output || cli->statistics)) {
+		*error = aa_xasprintf("--write-baseline writes no report: remove %s",
+				      cli->baseline ? "--baseline (--write-baseline alone rewrites the file)"
+				      : cli->output ? "--output" : "--statistics");
 		return -1;
 	}
 	if (cli->command == AA_CMD_RULE && !cli->rule_all && cli->rule_args.len == 0) {

@@ -35,6 +35,9 @@ struct aa_cli {
 	enum aa_color_mode color;
 	bool exit_zero, statistics;
 	bool timings;              /* print where the time went to stderr */
+	bool quiet;                /* no progress line, summary or other chatter on stderr */
+	const char *baseline;       /* --baseline FILE: findings it records are not reported */
+	const char *write_baseline; /* --write-baseline FILE: record the findings instead */
 	char **owned;              /* strings split out of comma lists; owned */
 	size_t n_owned, owned_cap;
 };

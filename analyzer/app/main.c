@@ -5,8 +5,11 @@
  */
 #include "analyzer/engine/analyze.h"
 #include "analyzer/app/cli.h"
+#include "analyzer/app/progress.h"
 #include "analyzer/input/discover.h"
+#include "analyzer/report/baseline.h"
 #include "analyzer/report/emit.h"
+#include "analyzer/report/fingerprint.h"
 #include "analyzer/index/index.h"
 #include "analyzer/index/modmap.h"
 #include "analyzer/check/rule.h"
@@ -143,11 +146,26 @@ static void error_errno(const char *what, const char *path, int errnum)
 	fprintf(stderr, "async-analyzer: error: %s '%s': %s\n", what, path, strerror(errnum));
 }
 
-/* Writes the report to f; returns 0, or -1 with errno saying why when a write failed.
- * Closes f either way. */
-static int write_report(FILE *f, const struct aa_diag_list *diags, const struct aa_emit_opts *opts, bool statistics)
+/* What an output file receives. */
+enum output_kind { OUTPUT_REPORT, OUTPUT_STATISTICS, OUTPUT_BASELINE };
+
+static int write_output(FILE *f, const struct aa_diag_list *diags, const struct aa_emit_opts *opts,
+			enum output_kind kind)
 {
-	int rc = statistics ? aa_emit_statistics(f, diags, opts->format) : aa_emit(f, diags, opts);
+	switch (kind) {
+	case OUTPUT_STATISTICS: return aa_emit_statistics(f, diags, opts);
+	case OUTPUT_BASELINE: return aa_baseline_write(f, diags, opts);
+	case OUTPUT_REPORT: break;
+	}
+	return aa_emit(f, diags, opts);
+}
+
+/* Writes the output to f; returns 0, or -1 with errno saying why when a write failed.
+ * Closes f either way. */
+static int write_report(FILE *f, const struct aa_diag_list *diags, const struct aa_emit_opts *opts,
+			enum output_kind kind)
+{
+	int rc = write_output(f, diags, opts, kind);
 	int err = errno;
 	if (fflush(f) != 0 || ferror(f)) {
 		rc = -1;
@@ -170,7 +188,7 @@ static int write_report(FILE *f, const struct aa_diag_list *diags, const struct 
  * system's /dev/null). Failures say why (strerror).
  */
 static int emit_to_file(const char *path, const struct aa_diag_list *diags, const struct aa_emit_opts *opts,
-			bool statistics)
+			enum output_kind kind)
 {
 	struct stat st;
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -183,7 +201,7 @@ static int emit_to_file(const char *path, const struct aa_diag_list *diags, cons
 			error_errno("cannot write", path, err);
 			return -1;
 		}
-		if (write_report(f, diags, opts, statistics) != 0) {
+		if (write_report(f, diags, opts, kind) != 0) {
 			error_errno("cannot write", path, errno);
 			return -1;
 		}
@@ -202,7 +220,7 @@ static int emit_to_file(const char *path, const struct aa_diag_list *diags, cons
 		error_errno("cannot write", path, err);
 		return -1;
 	}
-	int rc = write_report(f, diags, opts, statistics);
+	int rc = write_report(f, diags, opts, kind);
 	if (rc == 0) {
 		/* mkstemp creates 0600; a report is an ordinary file. */
 		mode_t mask = umask(0);
@@ -235,18 +253,23 @@ static void print_timings(const struct aa_run_result *r, size_t n_files, double 
 		total);
 }
 
-static void print_summary(const struct aa_diag_list *diags, size_t n_files)
+/* The text format's last line, on stderr; baselined counts the findings the baseline
+ * kept out of the report. */
+static void print_summary(const struct aa_diag_list *diags, size_t n_files, size_t baselined)
 {
+	char *also = baselined ? aa_xasprintf(" (%zu more in the baseline)", baselined) : aa_xstrdup("");
 	if (!diags->len) {
-		fprintf(stderr, "No findings in %zu file%s.\n", n_files, n_files == 1 ? "" : "s");
+		fprintf(stderr, "No findings in %zu file%s%s.\n", n_files, n_files == 1 ? "" : "s", also);
+		free(also);
 		return;
 	}
 	size_t files_with = 0;
 	for (size_t i = 0; i < diags->len; i++)
 		if (i == 0 || strcmp(diags->items[i].path, diags->items[i - 1].path))
 			files_with++;
-	fprintf(stderr, "Found %zu finding%s in %zu of %zu file%s.\n", diags->len, diags->len == 1 ? "" : "s",
-		files_with, n_files, n_files == 1 ? "" : "s");
+	fprintf(stderr, "Found %zu finding%s in %zu of %zu file%s%s.\n", diags->len, diags->len == 1 ? "" : "s",
+		files_with, n_files, n_files == 1 ? "" : "s", also);
+	free(also);
 }
 
 /* Builds engine for the rules cli selects; *enabled (owned by the caller: free) is the
@@ -301,14 +324,26 @@ static int cmd_server(const struct aa_cli *cli)
 static int cmd_check(const struct aa_cli *cli)
 {
 	int status = EXIT_CLEAN;
+	/* A baseline that cannot be used stops the run before it starts. */
+	struct aa_baseline baseline = { 0 };
+	char *baseline_error = NULL;
+	if (cli->baseline && aa_baseline_read(&baseline, cli->baseline, &baseline_error) < 0) {
+		error("%s", baseline_error);
+		free(baseline_error);
+		aa_baseline_release(&baseline);
+		return EXIT_ERROR;
+	}
 	struct aa_engine engine;
 	bool *enabled;
-	if (build_engine(cli, &engine, &enabled) != 0)
+	if (build_engine(cli, &engine, &enabled) != 0) {
+		aa_baseline_release(&baseline);
 		return EXIT_ERROR;
+	}
 
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd))) {
 		error("cannot determine the current directory: %s", strerror(errno));
+		aa_baseline_release(&baseline);
 		aa_engine_release(&engine);
 		free(enabled);
 		return EXIT_ERROR;
@@ -355,7 +390,13 @@ static int cmd_check(const struct aa_cli *cli)
 			engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths) : NULL;
 		modmap_secs = aa_run_now() - t_modmap;
 		aa_engine_set_modmap(&engine, modmap);
-		aa_run_files(&engine, disc.files, disc.len, jobs, &result);
+		struct aa_run_progress counter = { 0, disc.len };
+		struct aa_progress_line line;
+		if (!cli->quiet)
+			aa_progress_start(&line, &counter);
+		aa_run_files(&engine, disc.files, disc.len, jobs, &counter, &result);
+		if (!cli->quiet)
+			aa_progress_stop(&line);
 		engine.modmap = NULL;
 		aa_modmap_free(modmap);
 		n_files = disc.len;
@@ -377,25 +418,38 @@ static int cmd_check(const struct aa_cli *cli)
 		.execution_successful = status != EXIT_ERROR,
 		.rules_selected = enabled,
 	};
-	int emit_rc;
-	if (cli->output)
-		emit_rc = emit_to_file(cli->output, &result.diags, &opts, cli->statistics);
-	else
-		emit_rc = cli->statistics ? aa_emit_statistics(stdout, &result.diags, opts.format)
-					  : aa_emit(stdout, &result.diags, &opts);
+	/* Before the baseline drops any finding: those left keep the fingerprints they have
+	 * in a run without it. */
+	aa_fingerprint_assign(&result.diags, &opts);
+	size_t stale = 0, n_found = result.diags.len;
+	if (cli->baseline) {
+		stale = aa_baseline_apply(&baseline, &result.diags, &opts);
+		opts.baseline_stale = &stale;
+	}
+	enum output_kind kind = cli->write_baseline ? OUTPUT_BASELINE : cli->statistics ? OUTPUT_STATISTICS : OUTPUT_REPORT;
+	const char *out_path = cli->write_baseline ? cli->write_baseline : cli->output;
+	int emit_rc = out_path ? emit_to_file(out_path, &result.diags, &opts, kind)
+			       : write_output(stdout, &result.diags, &opts, kind);
 	if (emit_rc != 0)
 		status = EXIT_ERROR;
 	/* No summary of a report that was not written. */
-	if (cli->format == AA_FORMAT_TEXT && !cli->statistics && emit_rc == 0)
-		print_summary(&result.diags, n_files);
+	if (!cli->quiet && emit_rc == 0 && kind == OUTPUT_BASELINE)
+		fprintf(stderr, "Wrote %zu finding%s to the baseline %s.\n", result.diags.len,
+			result.diags.len == 1 ? "" : "s", cli->write_baseline);
+	else if (!cli->quiet && cli->format == AA_FORMAT_TEXT && kind == OUTPUT_REPORT && emit_rc == 0)
+		print_summary(&result.diags, n_files, cli->baseline ? n_found - result.diags.len : 0);
 	if (cli->timings)
 		print_timings(&result, n_files, discovery_secs, modmap_secs, aa_run_now() - t_output,
 			      aa_run_now() - t_start);
+	/* The findings a baseline records are reported nowhere: it is their record. */
+	if (kind == OUTPUT_BASELINE)
+		aa_diag_list_release(&result.diags);
 	if (status != EXIT_ERROR && result.diags.len && !cli->exit_zero)
 		status = EXIT_FINDINGS;
 	free(srcroot);
 	free(enabled);
 	aa_diag_list_release(&result.diags);
+	aa_baseline_release(&baseline);
 	aa_engine_release(&engine);
 	return status;
 }

@@ -24,7 +24,7 @@ struct aa_ctx {
 	const struct aa_source *src;         /* borrowed */
 	struct aa_model *model;              /* borrowed */
 	const char *display;                 /* borrowed; the file's display path */
-	const struct aa_noqa *noqa;          /* borrowed; the file's suppression comments */
+	struct aa_noqa *noqa;                /* borrowed; the file's suppression comments (records use) */
 	struct aa_diag_list *out;            /* borrowed; where findings go (the worker's list) */
 	bool on_demand;                      /* read only because the project index needs it */
 	/* Its facts: the current scope and walker position, the callee and reference memos,

@@ -16,6 +16,7 @@ void aa_diag_release(struct aa_diag *d)
 	free(d->path);
 	free(d->message);
 	free(d->source_line);
+	free(d->fingerprint);
 	for (size_t i = 0; i < d->n_related; i++) {
 		free(d->related[i].path);
 		free(d->related[i].message);

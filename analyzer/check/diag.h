@@ -38,6 +38,9 @@ struct aa_diag {
 	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
 	 * emits it as a codeFlow as well. */
 	int related_is_chain;
+	/* owned; the finding's identity across edits (analyzer/report/fingerprint.h), set
+	 * after the sort by aa_fingerprint_assign; NULL until then */
+	char *fingerprint;
 };
 
 struct aa_diag_list {

@@ -31,9 +31,10 @@ static bool is_space(char c)
 }
 
 /* Reads the codes of a directive, p[0..end) (after its ':'), into l: they are appended
- * to noqa->codes and l counts them. */
-static void read_codes(struct aa_noqa *noqa, struct aa_noqa_line *l, const char *p, const char *end)
+ * to noqa->codes and l counts them. Returns the end of the last code (p when none). */
+static const char *read_codes(struct aa_noqa *noqa, struct aa_noqa_line *l, const char *p, const char *end)
 {
+	const char *last = p;
 	l->first_code = (uint32_t)noqa->n_codes;
 	l->n_codes = 0;
 	while (p < end) {
@@ -48,33 +49,62 @@ static void read_codes(struct aa_noqa *noqa, struct aa_noqa_line *l, const char 
 		AA_GROW(noqa->text, noqa->text_cap, noqa->text_len + len);
 		memcpy(noqa->text + noqa->text_len, start, len);
 		AA_GROW(noqa->codes, noqa->codes_cap, noqa->n_codes + 1);
-		noqa->codes[noqa->n_codes++] = (struct aa_noqa_code){ (uint32_t)noqa->text_len, len };
+		noqa->codes[noqa->n_codes++] = (struct aa_noqa_code){ (uint32_t)noqa->text_len, len, false };
 		noqa->text_len += len;
 		l->n_codes++;
+		last = p;
 		if (p < end && !is_space(*p) && *p != ',')
 			break;
 	}
+	return last;
 }
 
-static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *p, const char *end)
+/* Code points in s[0..len): the bytes that do not continue a UTF-8 sequence. */
+static uint32_t code_points(const char *s, size_t len)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* A line directive at hash (its '#') of the source line line_text[0..line_len); the
+ * codes, if any, are p[0..end) (after "noqa:"), else p is the end of the word noqa. */
+static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *line_text, uint32_t line_len,
+		     const char *hash, const char *p, const char *end)
 {
 	AA_GROW(noqa->lines, noqa->lines_cap, noqa->n_lines + 1);
 	struct aa_noqa_line *l = &noqa->lines[noqa->n_lines++];
+	memset(l, 0, sizeof(*l));
 	l->line = line;
 	l->all = all;
 	l->first_code = (uint32_t)noqa->n_codes;
-	l->n_codes = 0;
-	if (all)
-		return;
-	read_codes(noqa, l, p, end);
-	if (!l->n_codes)
-		l->all = true;
+	const char *last = p;
+	if (!all) {
+		last = read_codes(noqa, l, p, end);
+		if (!l->n_codes) {
+			l->all = true;
+			last = p; /* "# noqa:" ends at its ':' */
+		}
+	}
+	l->col = code_points(line_text, (size_t)(hash - line_text)) + 1;
+	l->end_col = l->col + code_points(hash, (size_t)(last - hash));
+	AA_GROW(noqa->text, noqa->text_cap, noqa->text_len + line_len);
+	memcpy(noqa->text + noqa->text_len, line_text, line_len);
+	l->line_start = (uint32_t)noqa->text_len;
+	l->line_len = line_len;
+	noqa->text_len += line_len;
 }
 
-void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, uint32_t line, bool own_line)
+void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t start,
+			 uint32_t len, uint32_t line)
 {
+	const char *text = line_text + start;
 	const char *end = text + len;
 	static const char file_marker[] = "async-analyzer: noqa";
+	bool own_line = true;
+	for (uint32_t i = 0; i < start && own_line; i++)
+		own_line = is_space(line_text[i]) || line_text[i] == '\f';
 	if (own_line) {
 		const char *p = text + 1;
 		while (p < end && is_space(*p))
@@ -92,7 +122,7 @@ void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, u
 			 * directive (Ruff warns): the bare form above is the whole file. A later
 			 * '#' of the comment may still hold a line directive (below). */
 			if (*q == ':') {
-				struct aa_noqa_line l = { 0, false, 0, 0 };
+				struct aa_noqa_line l = { 0 };
 				read_codes(noqa, &l, q + 1, end);
 				if (l.n_codes) {
 					AA_GROW(noqa->file_codes, noqa->file_codes_cap, noqa->n_file_codes + 1);
@@ -111,42 +141,45 @@ void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, u
 		p += 4;
 		if (p < end && is_code_char(*p))
 			continue; /* "noqaz" is not a directive */
-		if (p < end && *p == ':') {
-			add_line(noqa, line, false, p + 1, end);
-		} else {
-			add_line(noqa, line, true, p, end);
-		}
+		if (p < end && *p == ':')
+			add_line(noqa, line, false, line_text, line_len, h, p + 1, end);
+		else
+			add_line(noqa, line, true, line_text, line_len, h, p, end);
 		return;
 	}
 }
 
-static bool code_matches(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const char *s)
+bool aa_noqa_code_is(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const char *s)
 {
 	size_t n = strlen(s);
 	return n == c->len && !strncasecmp(noqa->text + c->start, s, n);
 }
 
-/* Whether a directive's codes name rule (its code, its name or a peer's equivalent). */
-static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_line *l, const struct aa_rule *rule)
+/* Whether code c names rule: its code, its name or a peer's equivalent. */
+static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const struct aa_rule *rule)
 {
-	for (uint32_t k = 0; k < l->n_codes; k++) {
-		const struct aa_noqa_code *c = &noqa->codes[l->first_code + k];
-		if (code_matches(noqa, c, rule->code) || code_matches(noqa, c, rule->name))
+	if (aa_noqa_code_is(noqa, c, rule->code) || aa_noqa_code_is(noqa, c, rule->name))
+		return true;
+	for (const char *const *e = rule->equivalents; e && *e; e++)
+		if (aa_noqa_code_is(noqa, c, *e))
 			return true;
-		for (const char *const *e = rule->equivalents; e && *e; e++)
-			if (code_matches(noqa, c, *e))
-				return true;
-	}
 	return false;
 }
 
-bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
+/* The first code of a directive that names rule, or NULL. */
+static struct aa_noqa_code *naming_code(struct aa_noqa *noqa, const struct aa_noqa_line *l, const struct aa_rule *rule)
 {
-	if (noqa->whole_file)
-		return true;
-	for (size_t i = 0; i < noqa->n_file_codes; i++)
-		if (names_rule(noqa, &noqa->file_codes[i], rule))
-			return true;
+	for (uint32_t k = 0; k < l->n_codes; k++)
+		if (names_rule(noqa, &noqa->codes[l->first_code + k], rule))
+			return &noqa->codes[l->first_code + k];
+	return NULL;
+}
+
+/* Whether noqa suppresses rule on line, recording the use; blanket directives count
+ * only when `blanket` is set. The line's own directive is asked first, so that it gets
+ * the credit when a file-wide one would suppress the finding too. */
+static bool suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule, bool blanket)
+{
 	/* Binary search for the line's entry. */
 	size_t lo = 0, hi = noqa->n_lines;
 	while (lo < hi) {
@@ -157,18 +190,47 @@ bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct 
 			hi = mid;
 	}
 	for (size_t i = lo; i < noqa->n_lines && noqa->lines[i].line == line; i++) {
-		const struct aa_noqa_line *l = &noqa->lines[i];
-		if (l->all || names_rule(noqa, l, rule))
+		struct aa_noqa_line *l = &noqa->lines[i];
+		if (l->all && blanket) {
+			l->used = true;
 			return true;
+		}
+		struct aa_noqa_code *c = l->all ? NULL : naming_code(noqa, l, rule);
+		if (c) {
+			c->used = true;
+			return true;
+		}
 	}
-	return false;
+	for (size_t i = 0; i < noqa->n_file_codes; i++) {
+		struct aa_noqa_code *c = naming_code(noqa, &noqa->file_codes[i], rule);
+		if (c) {
+			c->used = true;
+			return true;
+		}
+	}
+	return noqa->whole_file;
 }
 
-void aa_noqa_push(const struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d)
+bool aa_noqa_suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
 {
-	if (noqa && aa_noqa_suppresses(noqa, d->span.line, d->rule)) {
+	return suppresses(noqa, line, rule, true);
+}
+
+static void push(struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d, bool blanket)
+{
+	if (noqa && suppresses(noqa, d->span.line, d->rule, blanket)) {
 		aa_diag_release(d);
 		return;
 	}
 	aa_diag_list_push(list, d);
+}
+
+void aa_noqa_push(struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d)
+{
+	push(noqa, list, d, true);
+}
+
+void aa_noqa_push_verdict(struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d)
+{
+	push(noqa, list, d, false);
 }

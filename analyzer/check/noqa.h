@@ -13,6 +13,11 @@
  * spaces; the list ends at the first token that is not a code or name. "# noqa:" with
  * no code is a blanket noqa, as Ruff and flake8 read it. A code suppresses a rule when
  * it is the rule's code, its name, or one of its peer equivalents.
+ *
+ * Use is recorded: each line directive, and each code of one, says whether it
+ * suppressed a finding (or vouched for a line, context.h's aa_ctx_vouched) in this run,
+ * for the rules that audit the comments themselves (audit.h). A file's noqa is used by
+ * one thread at a time: the worker that analyzes the file, then the main thread.
  */
 #ifndef AA_NOQA_H
 #define AA_NOQA_H
@@ -27,6 +32,7 @@ struct aa_rule;
 
 struct aa_noqa_code {
 	uint32_t start, len; /* into text */
+	bool used;           /* it suppressed a finding (the first code naming the rule does) */
 };
 
 struct aa_noqa_line {
@@ -34,6 +40,13 @@ struct aa_noqa_line {
 	bool all;
 	uint32_t first_code; /* index into codes */
 	uint32_t n_codes;
+	/* Line directives only: where the directive is, from its '#' to the end of its
+	 * codes (or of the word noqa), in 1-based code-point columns, end exclusive; the
+	 * source line holding it, into text (without its line end); whether a blanket
+	 * directive suppressed something. */
+	uint32_t col, end_col;
+	uint32_t line_start, line_len;
+	bool used;
 };
 
 struct aa_noqa {
@@ -56,20 +69,31 @@ void aa_noqa_init(struct aa_noqa *noqa);
 /* Frees what noqa owns and leaves it empty. */
 void aa_noqa_release(struct aa_noqa *noqa);
 
-/* Reads one comment, text[0..len) (it starts with '#'; no terminator needed; the codes
- * are copied, text is not kept), found on 1-based `line`; own_line is true when
- * nothing but whitespace precedes it on the line. Comments must be added in
- * increasing line order. Allocation failure exits (xalloc.h). */
-void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, uint32_t line, bool own_line);
+/* Reads one comment, line_text[start..start+len) (it starts with '#'), of the source
+ * line line_text[0..line_len) (no terminator needed; what a directive needs is copied,
+ * nothing else is kept), the 1-based `line`. A comment that only blanks precede is on
+ * a line of its own. Comments must be added in increasing line order. Allocation
+ * failure exits (xalloc.h). */
+void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t start,
+			 uint32_t len, uint32_t line);
 
-/* True when a finding of rule anchored on 1-based `line` is suppressed. Reads only:
- * safe from several threads once every comment is added. */
-bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule);
+/* True when a finding of rule anchored on 1-based `line` is suppressed; records the use
+ * on the directive that suppresses it (the line's first, else the file's). */
+bool aa_noqa_suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule);
+
+/* True when code c (of noqa) is s (NUL-terminated), compared case-insensitively. */
+bool aa_noqa_code_is(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const char *s);
 
 /* The one suppression point: every finding, of a check or of a cross-file analysis,
  * reaches the finding list through here. Appends *d to list (which takes over its
  * members), or releases them when noqa (the comments of the file d is anchored in; NULL
  * when it has none) suppresses d->rule on d->span.line. */
-void aa_noqa_push(const struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d);
+void aa_noqa_push(struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d);
+
+/* The same for a finding about the suppression comments themselves (an audit, audit.h):
+ * a blanket `# noqa` on its line does not suppress it, since it would hide the verdict
+ * on itself; a directive or file-wide list naming the rule does, and so does a
+ * whole-file noqa. */
+void aa_noqa_push_verdict(struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <tree_sitter/api.h>
 
+struct aa_audit;  /* analyzer/check/audit.h */
 struct aa_ctx;    /* analyzer/check/context.h */
 struct aa_link;   /* analyzer/check/link.h */
 struct aa_demand; /* analyzer/index/index.h */
@@ -162,6 +163,11 @@ struct aa_rule {
 	/* enum aa_index_use flags. When no enabled rule has a cross-file analysis or
 	 * flags, no summary is built and no module is read on demand. */
 	unsigned index_use;
+	/* Judges a file's outcome once every other finding of the run is made (which of its
+	 * suppression comments were used), on the main thread, and reports through
+	 * aa_audit_report (audit.h). May be NULL. When an enabled rule has one, every
+	 * parsed file's suppression comments are kept until the audits have run. */
+	void (*audit)(struct aa_audit *audit);
 	struct aa_rule_doc doc;
 };
 

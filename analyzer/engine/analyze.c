@@ -146,7 +146,10 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 		aa_engine_release(e);
 		return -1;
 	}
+	e->audits = aa_xcalloc(aa_rules_count + 1, sizeof(*e->audits));
 	for (size_t i = 0; i < aa_rules_count; i++) {
+		if (enabled[i] && aa_rules[i]->audit)
+			e->audits[e->n_audits++] = aa_rules[i];
 		if (enabled[i] && (aa_rules[i]->index_use || aa_rules[i]->crossfile))
 			e->uses_index = true;
 		if (enabled[i] && (aa_rules[i]->index_use & AA_INDEX_SYNC_CALLERS))
@@ -167,6 +170,7 @@ void aa_engine_release(struct aa_engine *e)
 	free(e->prefilter_words);
 	free(e->async_words);
 	free(e->crossfiles);
+	free(e->audits);
 	free(e->cf_start);
 	free(e->cf_dispatch);
 	aa_target_index_release(&e->travelling);
@@ -307,11 +311,9 @@ static void collect_noqa(struct aa_noqa *noqa, const struct aa_source *src, cons
 		TSNode c = aa_model_comment(model, i);
 		uint32_t start = ts_node_start_byte(c), end = ts_node_end_byte(c);
 		uint32_t line = aa_source_line_of(src, start);
-		bool own_line = true;
-		for (uint32_t p = src->line_starts[line]; p < start; p++)
-			if (src->text[p] != ' ' && src->text[p] != '\t' && src->text[p] != '\f')
-				own_line = false;
-		aa_noqa_add_comment(noqa, src->text + start, end - start, line + 1, own_line);
+		uint32_t line_start = src->line_starts[line];
+		aa_noqa_add_comment(noqa, src->text + line_start, aa_source_line_len(src, line), start - line_start,
+				    end - start, line + 1);
 	}
 }
 
@@ -455,7 +457,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		aa_summarizer_release(&ctx->facts);
 	}
 	aa_model_free(model);
-	if (summary) {
+	if (summary || (e->n_audits && !noqa->whole_file)) {
 		job->noqa = noqa;
 	} else {
 		aa_noqa_release(noqa);

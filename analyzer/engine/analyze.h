@@ -56,6 +56,10 @@ struct aa_engine {
 	/* The rules holding the pipeline's roles (registry), or NULL: a parse error and an
 	 * unreadable file are reported under them. */
 	const struct aa_rule *syntax_error, *unreadable;
+	/* The enabled rules with an audit hook, in registry order (owned array; borrowed
+	 * descriptors): when there are any, each parsed file's noqa is kept for them. */
+	const struct aa_rule **audits;
+	size_t n_audits;
 };
 
 /* Sets the module map the engine asks which names are the project's (borrowed; NULL
@@ -99,8 +103,9 @@ struct aa_file_job {
 	bool force;           /* parse even without async code (a module the index needs) */
 	bool prefiltered;     /* out: not parsed, having nothing the rules look at */
 	size_t bytes;         /* out: the decoded source's length (0 when unreadable) */
-	/* out: the file's suppression comments when a summary is returned (owned by the
-	 * caller: aa_noqa_release and free), for the findings the index reports; else NULL */
+	/* out: the file's suppression comments when a summary is returned or the engine has
+	 * audits (owned by the caller: aa_noqa_release and free), for the findings the
+	 * index reports and the audits; else NULL */
 	struct aa_noqa *noqa;
 };
 

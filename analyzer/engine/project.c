@@ -1,4 +1,5 @@
 #include "analyzer/engine/project.h"
+#include "analyzer/engine/audit.h"
 #include "analyzer/engine/crossfile.h"
 #include "analyzer/engine/run.h"
 #include "analyzer/index/index.h"
@@ -35,6 +36,7 @@ struct aa_project {
 	const size_t *todo;
 	size_t n_todo;
 	size_t next;                    /* atomic */
+	struct aa_run_progress *progress; /* borrowed during a run's first round, else NULL */
 	unsigned jobs;
 	struct thread_state *threads;   /* owned; jobs entries, each with its worker */
 };
@@ -172,6 +174,8 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	p->bytes[i] = job.bytes;
 	p->stale[i] = false;
 	aa_diag_list_take_tail(&p->local[i], &w->diags, before);
+	if (p->progress)
+		__atomic_fetch_add(&p->progress->done, 1, __ATOMIC_RELAXED);
 }
 
 static void *work(void *arg)
@@ -319,7 +323,8 @@ static void read_on_demand(struct aa_project *p, struct aa_index *index, struct 
 	free(parsed);
 }
 
-void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_project_stats *stats)
+void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_project_stats *stats,
+		    struct aa_run_progress *progress)
 {
 	memset(stats, 0, sizeof(*stats));
 	double t0 = aa_run_now();
@@ -340,7 +345,13 @@ void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_
 	p->todo = todo;
 	p->n_todo = n_todo;
 	stats->analyzed = n_todo;
+	if (progress) {
+		__atomic_store_n(&progress->done, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&progress->total, n_todo, __ATOMIC_RELAXED);
+	}
+	p->progress = progress;
 	run_round(p);
+	p->progress = NULL;
 	p->todo = NULL;
 	p->n_todo = 0;
 	free(todo);
@@ -360,6 +371,13 @@ void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_
 	if (index)
 		aa_crossfile_run(p->engine, index, p->summaries, p->noqas, p->n, cross);
 	aa_index_free(index);
+	if (p->engine->n_audits) {
+		struct aa_audit_file *af = aa_xcalloc(p->n ? p->n : 1, sizeof(*af));
+		for (size_t i = 0; i < p->n; i++)
+			af[i] = (struct aa_audit_file){ p->files[i].path, p->noqas[i], p->forced[i] };
+		aa_audit_run(p->engine, af, p->n, cross);
+		free(af);
+	}
 	for (size_t i = 0; i < n_retired; i++)
 		aa_summary_free(retired[i]);
 	free(retired);

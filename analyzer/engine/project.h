@@ -21,6 +21,7 @@
 
 #include "analyzer/check/diag.h"
 #include "analyzer/engine/analyze.h"
+#include "analyzer/engine/run.h"
 #include "analyzer/input/discover.h"
 
 struct aa_project;
@@ -57,9 +58,13 @@ void aa_project_set_text(struct aa_project *p, size_t file, char *text, size_t l
 /* The file changed on disk: analyze it again at the next run. */
 void aa_project_changed(struct aa_project *p, size_t file);
 
-/* Analyzes what changed and links the project. Appends the cross-file findings (those
- * of every file, sorted) to cross (initialised by the caller); fills stats. */
-void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_project_stats *stats);
+/* Analyzes what changed and links the project, then runs the audit hooks (rules that
+ * judge suppression comments, engine/audit.h) on every file. Appends the cross-file and
+ * audit findings (those of every file, sorted) to cross (initialised by the caller);
+ * fills stats. progress (may be NULL; borrowed for the call) counts the changed files
+ * done, atomically, for a progress line another thread reads. */
+void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_project_stats *stats,
+		    struct aa_run_progress *progress);
 
 /* The local findings of file from the last run (borrowed: valid until the next run, set
  * or free). */

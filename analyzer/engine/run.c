@@ -1,4 +1,5 @@
 #include "analyzer/engine/run.h"
+#include "analyzer/engine/audit.h"
 #include "analyzer/engine/crossfile.h"
 #include "analyzer/engine/project.h"
 #include "analyzer/index/index.h"
@@ -15,12 +16,12 @@ double aa_run_now(void)
 }
 
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
-		  struct aa_run_result *result)
+		  struct aa_run_progress *progress, struct aa_run_result *result)
 {
 	aa_diag_list_init(&result->diags);
 	struct aa_project *p = aa_project_new(engine, files, n, jobs);
 	struct aa_project_stats st;
-	aa_project_run(p, &result->diags, &st);
+	aa_project_run(p, &result->diags, &st, progress);
 	aa_project_take_local(p, &result->diags);
 	aa_project_free(p);
 	aa_diag_list_sort(&result->diags);
@@ -50,6 +51,8 @@ void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, 
 		aa_crossfile_run(engine, index, &sum, &job.noqa, 1, &result->diags);
 		aa_index_free(index);
 	}
+	struct aa_audit_file af = { name, job.noqa, false };
+	aa_audit_run(engine, &af, 1, &result->diags);
 	aa_summary_free(sum);
 	if (job.noqa)
 		aa_noqa_release(job.noqa);

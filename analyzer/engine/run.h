@@ -5,7 +5,8 @@
  * list, and each file's summary lands in that file's slot, so nothing depends on which
  * thread finished first. Then modules that the analyzed code calls into but that were
  * not parsed (no async code) are analyzed on demand, in rounds, until no new one is
- * needed; then the index links every summary and adds the cross-file findings; then
+ * needed; then the index links every summary and adds the cross-file findings; then the
+ * rules that audit the suppression comments judge each file (engine/audit.h); then
  * all findings are sorted. Output does not depend on the number of threads.
  */
 #ifndef AA_RUN_H
@@ -29,15 +30,22 @@ struct aa_run_result {
 	double per_file_secs, on_demand_secs, link_secs;
 };
 
+/* How far a run is, for a progress line that another thread reads while it goes on
+ * (with __atomic_load_n): files of the first round analyzed so far, of total. */
+struct aa_run_progress {
+	size_t done, total;
+};
+
 /* Seconds on a monotonic clock, for phase timings. */
 double aa_run_now(void);
 
 /* Analyzes files[0..n) (module names from modmap, which must be the engine's modmap)
  * with `jobs` threads (at least 1, at most n; the calling thread is one of them, so the
  * run completes even when no extra thread can be started). Fills result, which need
- * not be initialised. files is borrowed for the call. Allocation failure exits. */
+ * not be initialised. progress (may be NULL) is updated atomically as files are done.
+ * files and progress are borrowed for the call. Allocation failure exits. */
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
-		  struct aa_run_result *result);
+		  struct aa_run_progress *progress, struct aa_run_result *result);
 
 /* Analyzes one file's bytes (stdin) under the display path name (borrowed for the
  * call): data (malloc'd, taken over) may be NULL for no file. The file is its own

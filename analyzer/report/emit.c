@@ -19,6 +19,10 @@ int aa_emit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_op
 		return aa_emit_sarif(out, diags, opts);
 	case AA_FORMAT_GITHUB:
 		return aa_emit_github(out, diags, opts);
+	case AA_FORMAT_GITLAB:
+		return aa_emit_gitlab(out, diags, opts);
+	case AA_FORMAT_JUNIT:
+		return aa_emit_junit(out, diags, opts);
 	}
 	return -1;
 }
@@ -47,7 +51,7 @@ static int digits(size_t n)
 }
 
 /* The counts as JSON: [{"code", "name", "count"}, ...] in the text's order. */
-static int statistics_json(FILE *out, const struct code_count *counts, size_t n)
+static int statistics_json(FILE *out, const struct code_count *counts, size_t n, const size_t *stale)
 {
 	cJSON *root = cJSON_CreateArray();
 	for (size_t j = 0; root && j < n; j++) {
@@ -58,10 +62,15 @@ static int statistics_json(FILE *out, const struct code_count *counts, size_t n)
 			root = NULL;
 		}
 	}
+	cJSON *o = root && stale ? aa_json_obj(root, NULL) : NULL;
+	if (root && stale && !aa_json_num(o, "baseline_stale", (double)*stale)) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
 	return aa_json_finish(out, root);
 }
 
-int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_format format)
+int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
 {
 	/* Rules are few: a linear search per finding is cheaper than a map. Rules are
 	 * grouped by code, not by pointer, so a rule outside the registry still counts. */
@@ -81,8 +90,8 @@ int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_form
 	}
 	if (n > 1)
 		qsort(counts, n, sizeof(*counts), cmp_count);
-	if (format == AA_FORMAT_JSON) {
-		int rc = statistics_json(out, counts, n);
+	if (opts->format == AA_FORMAT_JSON) {
+		int rc = statistics_json(out, counts, n, opts->baseline_stale);
 		free(counts);
 		return rc;
 	}
@@ -98,6 +107,9 @@ int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_form
 		fprintf(out, "  %*zu  %-*s  [%s]\n", width, counts[j].count, code_width,
 			counts[j].rule->code, counts[j].rule->name);
 	fprintf(out, "  %*zu  total\n", width, diags->len);
+	if (opts->baseline_stale)
+		fprintf(out, "  %*zu  stale baseline entr%s (no finding matches: rewrite it with --write-baseline)\n",
+			width, *opts->baseline_stale, *opts->baseline_stale == 1 ? "y" : "ies");
 	free(counts);
 	return fflush(out) || ferror(out) ? -1 : 0;
 }
@@ -227,4 +239,29 @@ bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, cha
 	*out = aa_xstrdup(rel);
 	free(abs);
 	return true;
+}
+
+void aa_emit_add_uri_path(struct aa_buf *b, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		unsigned char c = *p;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+			aa_buf_addc(b, (char)c);
+		else
+			aa_buf_addf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+}
+
+char *aa_emit_artifact_uri(const struct aa_emit_opts *opts, const char *path, bool *relative)
+{
+	char *p;
+	struct aa_buf b = AA_BUF_INIT;
+	*relative = aa_emit_srcroot_path(opts, path, &p);
+	if (!*relative)
+		aa_buf_adds(&b, "file://");
+	aa_emit_add_uri_path(&b, p);
+	free(p);
+	return aa_buf_detach(&b);
 }

@@ -1,6 +1,6 @@
 /*
  * emit.h: the report writers, one file per format (emit_text.c, emit_json.c,
- * emit_sarif.c, emit_github.c). They run once, on the main thread, after the findings
+ * emit_sarif.c, emit_github.c, emit_gitlab.c, emit_junit.c). They run once, on the main thread, after the findings
  * are sorted; they never read source files (findings carry their source line).
  *
  * Every writer returns 0 on success and -1 when writing to `out` failed (checked with
@@ -17,7 +17,7 @@
 #include "analyzer/base/buf.h"
 #include "analyzer/check/diag.h"
 
-enum aa_format { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF, AA_FORMAT_GITHUB };
+enum aa_format { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF, AA_FORMAT_GITHUB, AA_FORMAT_GITLAB, AA_FORMAT_JUNIT };
 
 struct aa_emit_opts {
 	enum aa_format format;
@@ -29,6 +29,9 @@ struct aa_emit_opts {
 	/* SARIF: which rules ran, indexed like aa_rules (borrowed), or NULL for every rule:
 	 * driver.rules lists these and any other rule a finding names, in registry order */
 	const bool *rules_selected;
+	/* --statistics: how many baseline entries matched no finding, or NULL when no
+	 * baseline was given (borrowed) */
+	const size_t *baseline_stale;
 };
 
 /* Writes every finding of diags in the requested format. diags must be sorted
@@ -41,12 +44,19 @@ int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+/* GitLab Code Quality: a JSON array of issues (description, check_name, fingerprint,
+ * severity, location.path relative to srcroot, location.lines.begin). */
+int aa_emit_gitlab(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+/* JUnit XML: one testsuite, one testcase per finding (a failure), as Ruff writes it. */
+int aa_emit_junit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 
 /* --statistics: one line per code with its count, most frequent first, ties by code,
- * then the total; with format AA_FORMAT_JSON, the same counts in the same order as a
- * JSON array of {"code", "name", "count"} objects (no total: it is their sum). Other
- * formats get the text. Returns 0 or -1 as above. */
-int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, enum aa_format format);
+ * then the total, then (with opts->baseline_stale) the stale baseline entries; with
+ * format AA_FORMAT_JSON, the same counts in the same order as a JSON array of {"code",
+ * "name", "count"} objects (no total: it is their sum), and the stale entries as a
+ * last object {"baseline_stale": N}. Other formats get the text. Returns 0 or -1 as
+ * above. */
+int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
 
 /* Helpers shared by the writers (emit.c; the cJSON ones are json_out.h); not meant for
  * other callers. */
@@ -72,5 +82,15 @@ void aa_emit_add_printable(struct aa_buf *out, const char *s, const char *keep);
  * false with the normalised absolute path in *out (or, when cwd or srcroot is NULL,
  * false with a copy of path). Caller frees *out with free(); allocation failure exits. */
 bool aa_emit_srcroot_path(const struct aa_emit_opts *opts, const char *path, char **out);
+
+/* Appends path to b as a URI path (RFC 3986): every byte but the unreserved characters
+ * and '/' is percent-encoded, so non-ASCII names come out as UTF-8 %XX, and ':' too, so
+ * that a relative reference never reads as a scheme. */
+void aa_emit_add_uri_path(struct aa_buf *b, const char *path);
+
+/* The URI SARIF names a finding's file by: relative to opts->srcroot when the file lies
+ * inside it (*relative set), else an absolute file:// URI (*relative cleared). Caller
+ * frees; allocation failure exits. */
+char *aa_emit_artifact_uri(const struct aa_emit_opts *opts, const char *path, bool *relative);
 
 #endif

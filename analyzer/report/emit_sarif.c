@@ -1,4 +1,5 @@
 #include "analyzer/report/emit.h"
+#include "analyzer/report/fingerprint.h"
 #include "analyzer/report/json_out.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/check/rule.h"
@@ -6,16 +7,12 @@
 #include "analyzer/base/xalloc.h"
 
 #include <cjson/cJSON.h>
-#include <inttypes.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SCHEMA_URI "https://json.schemastore.org/sarif-2.1.0.json"
 #define SRCROOT "%SRCROOT%"
-/* Versioned, as SARIF 3.27.17 asks: a new scheme gets a new key, never new values. */
-#define FINGERPRINT_KEY "asyncAnalyzer/v1"
 
 /* SARIF asks for plain-text messages that are complete sentences (Multitool rule
  * SARIF2001): our messages are phrased without the final period. */
@@ -39,22 +36,6 @@ static cJSON *add_message(cJSON *parent, const char *key, const char *text, cons
 	return ok ? m : NULL;
 }
 
-/* RFC 3986: everything but unreserved characters and the '/' separator is
- * percent-encoded, byte by byte, so non-ASCII names come out as UTF-8 %XX. ':' is
- * encoded too, which keeps a relative reference from reading as a scheme. */
-static void add_uri_path(struct aa_buf *b, const char *path)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		unsigned char c = *p;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
-			aa_buf_addc(b, (char)c);
-		else
-			aa_buf_addf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
-}
-
 /* file:// URI of an absolute directory, with the trailing slash SARIF requires of
  * a base URI. */
 static char *dir_uri(const char *dir)
@@ -66,7 +47,7 @@ static char *dir_uri(const char *dir)
 	/* Relative to "/", dir comes back normalised without its leading '/'; only "/"
 	 * itself is not inside "/". */
 	if (aa_emit_srcroot_path(&o, dir, &rel)) {
-		add_uri_path(&b, rel);
+		aa_emit_add_uri_path(&b, rel);
 		aa_buf_addc(&b, '/');
 	}
 	free(rel);
@@ -79,11 +60,6 @@ struct place {
 	size_t artifact; /* index into run.artifacts */
 };
 
-struct fp_key {
-	const char *code, *uri, *text;
-	size_t text_len, index;
-};
-
 struct sarif {
 	const struct aa_emit_opts *opts;
 	const struct aa_diag_list *diags;
@@ -92,101 +68,19 @@ struct sarif {
 	size_t *first;
 	const struct place **artifacts; /* borrowed from places: sorted, one per URI */
 	size_t n_artifacts;
-	char **fingerprints; /* one per diag */
 	/* per aa_rules index: its index in driver.rules, or SIZE_MAX when not listed */
 	size_t *rule_index;
 };
 
 static void make_place(struct place *pl, const struct aa_emit_opts *opts, const char *path)
 {
-	char *p;
-	struct aa_buf b = AA_BUF_INIT;
-	pl->relative = aa_emit_srcroot_path(opts, path, &p);
-	if (!pl->relative)
-		aa_buf_adds(&b, "file://");
-	add_uri_path(&b, p);
-	free(p);
-	pl->uri = aa_buf_detach(&b);
+	pl->uri = aa_emit_artifact_uri(opts, path, &pl->relative);
 }
 
 static int cmp_place_ptr(const void *pa, const void *pb)
 {
 	const struct place *a = *(const struct place *const *)pa, *b = *(const struct place *const *)pb;
 	return strcmp(a->uri, b->uri);
-}
-
-static int cmp_fp_key(const void *pa, const void *pb)
-{
-	const struct fp_key *a = pa, *b = pb;
-	int c = strcmp(a->code, b->code);
-	if (!c)
-		c = strcmp(a->uri, b->uri);
-	if (!c && a->text_len != b->text_len)
-		c = a->text_len < b->text_len ? -1 : 1;
-	if (!c)
-		c = memcmp(a->text, b->text, a->text_len);
-	if (!c && a->index != b->index)
-		c = a->index < b->index ? -1 : 1;
-	return c;
-}
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n';
-}
-
-/* The fingerprint hashes what survives unrelated edits: the rule, the file, the
- * anchor line's text without its indentation, and how many identical (rule, file,
- * text) findings come before it. Line and column numbers are left out on purpose. */
-static void make_fingerprints(struct sarif *S)
-{
-	size_t n = S->diags->len;
-	struct fp_key *keys = aa_xmalloc((n ? n : 1) * sizeof(*keys));
-	for (size_t i = 0; i < n; i++) {
-		const struct aa_diag *d = &S->diags->items[i];
-		const char *t = d->source_line ? d->source_line : "";
-		size_t len = strlen(t);
-		while (len && is_space(*t)) {
-			t++;
-			len--;
-		}
-		while (len && is_space(t[len - 1]))
-			len--;
-		keys[i] = (struct fp_key){ d->rule->code, S->places[S->first[i]].uri, t, len, i };
-	}
-	qsort(keys, n, sizeof(*keys), cmp_fp_key);
-	S->fingerprints = aa_xcalloc(n ? n : 1, sizeof(*S->fingerprints));
-	size_t occurrence = 0;
-	for (size_t k = 0; k < n; k++) {
-		const struct fp_key *key = &keys[k];
-		if (k) {
-			const struct fp_key *prev = &keys[k - 1];
-			bool same = !strcmp(prev->code, key->code) && !strcmp(prev->uri, key->uri) &&
-				    prev->text_len == key->text_len &&
-				    !memcmp(prev->text, key->text, key->text_len);
-			occurrence = same ? occurrence + 1 : 0;
-		}
-		char occ[32];
-		int occ_len = snprintf(occ, sizeof(occ), "%zu", occurrence);
-		uint64_t h = 0xcbf29ce484222325ULL;
-		h = fnv1a(h, key->code, strlen(key->code) + 1);
-		h = fnv1a(h, key->uri, strlen(key->uri) + 1);
-		h = fnv1a(h, key->text, key->text_len);
-		h = fnv1a(h, "", 1);
-		h = fnv1a(h, occ, (size_t)occ_len);
-		S->fingerprints[key->index] = aa_xasprintf("%016" PRIx64, h);
-	}
-	free(keys);
 }
 
 static void prepare(struct sarif *S, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
@@ -224,7 +118,6 @@ static void prepare(struct sarif *S, const struct aa_diag_list *diags, const str
 		const struct place **hit = bsearch(&key, sorted, u, sizeof(*sorted), cmp_place_ptr);
 		S->places[k].artifact = (size_t)(hit - sorted);
 	}
-	make_fingerprints(S);
 
 	/* driver.rules: the rules that ran and the rules findings name (a report that names
 	 * a rule embeds its documentation), not every rule of the analyzer. */
@@ -246,9 +139,6 @@ static void release(struct sarif *S)
 {
 	for (size_t k = 0; k < S->n_places; k++)
 		free(S->places[k].uri);
-	for (size_t i = 0; i < S->diags->len; i++)
-		free(S->fingerprints[i]);
-	free(S->fingerprints);
 	free(S->places);
 	free(S->first);
 	free(S->artifacts);
@@ -475,8 +365,10 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 		if (d->related_is_chain && !add_code_flow(res, S, i))
 			return false;
 	}
+	if (!d->fingerprint)
+		return true;
 	cJSON *fps = aa_json_obj(res, "partialFingerprints");
-	return fps && aa_json_str(fps, FINGERPRINT_KEY, S->fingerprints[i]);
+	return fps && aa_json_str(fps, AA_FINGERPRINT_KEY, d->fingerprint);
 }
 
 static cJSON *build(const struct sarif *S)

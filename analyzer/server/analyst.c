@@ -163,7 +163,7 @@ static void run_project(struct aa_analyst *a)
 	struct aa_diag_list cross;
 	aa_diag_list_init(&cross);
 	struct aa_project_stats stats;
-	aa_project_run(a->project, &cross, &stats);
+	aa_project_run(a->project, &cross, &stats, NULL);
 	for (size_t i = 0; i < a->n_docs; i++) {
 		const struct aa_analyst_doc *d = &a->docs[i];
 		if (d->file == (size_t)-1)
