@@ -10,6 +10,8 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 	.default_on = true,
 	.summary = "A sync project function called from async code makes a blocking call",
 	.crossfile = &aa_crossfile_helper_chains,
+	/* a mixin's `self.m()` is followed only when no unread file may subclass it */
+	.index_use = AA_INDEX_IMPORT_SCAN,
 	.doc = {
 		.what = "Finds calls in async context to a sync function of the project that, directly or through "
 			"other sync project functions, makes a *certain* blocking call of AA101-AA108 or a configured "
@@ -55,7 +57,17 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 			      "helper's module sees it (`app.jobs.subprocess.run`), or the module there "
 			      "(`app.jobs.subprocess`): tails are matched at dots. The chain is then the shortest one "
 			      "to a blocking call the patches leave in place, if any (patching `time.sleep` does not "
-			      "hide a `subprocess.run` in the same helper).",
+			      "hide a `subprocess.run` in the same helper).\n\n"
+			      "Mixins: `self.m()` in a class with no base but `object` that does not define `m` "
+			      "itself is followed into the project's subclasses of that class when every one of "
+			      "them that defines `m` (at any depth, at most 16 definitions) defines it as an eligible "
+			      "sync helper that reaches a blocking call (they all agree), and no file that was not "
+			      "parsed imports the module of the class or of a subclass (it could hold another "
+			      "subclass); the chain goes through the definition nearest to its blocking call. Not "
+			      "followed: a class with library bases (its `m` may come from there: `self.assert*()` "
+			      "in a TestCase), a subclass whose `m` is async, decorated, memoised or does not block, "
+			      "more than 256 subclasses, and a mixin call that blocks only through another mixin "
+			      "call (one round of linking).",
 		.equivalents_note = "No peer follows calls into helpers: flake8-async and Ruff see only direct calls.",
 	},
 };

@@ -199,12 +199,29 @@ static bool record_block(struct aa_ctx *ctx, struct chain_record *r, uint32_t fu
 	return true;
 }
 
+/* Is the class around call a mixin's shape: no base classes but `object`? Its `self.m()`
+ * may land on the project's subclasses (link: mixin_def). */
+static bool in_mixin(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode p = aa_ctx_parent(ctx, call);
+	for (int g = 0; g < 4096 && !ts_node_is_null(p) && ts_node_symbol(p) != s->class_definition; g++)
+		p = aa_ctx_parent(ctx, p);
+	if (ts_node_is_null(p) || ts_node_symbol(p) != s->class_definition)
+		return false;
+	TSNode supers = ts_node_child_by_field_id(p, s->f.superclasses);
+	uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+	return n == 0 || (n == 1 && aa_ctx_text_is(ctx, ts_node_named_child(supers, 0), "object"));
+}
+
 /* `self.m()` that the index could not resolve to project code (context.h): no edge,
- * no candidate. Most sync calls of test suites are `self.assert*()`. */
+ * no candidate, unless its class is a mixin's shape. Most sync calls of test suites are
+ * `self.assert*()` in classes with library bases. */
 static bool unresolvable_self_call(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	return c->kind == AA_CALLEE_METHOD && aa_ctx_self_call_unbound(ctx, c->receiver, c->method, c->method_len);
+	return c->kind == AA_CALLEE_METHOD && aa_ctx_self_call_unbound(ctx, c->receiver, c->method, c->method_len) &&
+	       !in_mixin(ctx, call);
 }
 
 /* ---- blocking targets patched for a call -------------------------------------------- */
@@ -418,16 +435,32 @@ struct reached {
 
 /* Follows ref: a function it resolves to is walked next, else the modules resolving it
  * needs are wanted. */
+static void visit(struct reached *w, uint32_t f)
+{
+	if (!w->visited[f]) {
+		w->visited[f] = true;
+		AA_GROW(w->stack, w->stack_cap, w->sp + 1);
+		w->stack[w->sp++] = f;
+	}
+}
+
+enum { MAX_MIXIN_DEFS = 16 }; /* definitions of a mixin's method in its subclasses */
+
 static void follow(struct aa_demand *d, struct reached *w, const struct aa_ref *ref)
 {
 	uint32_t receiver;
 	uint32_t f = aa_index_resolve_ref(aa_demand_index(d), ref, &receiver);
-	if (f == AA_INDEX_NONE) {
-		aa_demand_ref(d, ref, false);
-	} else if (!w->visited[f]) {
-		w->visited[f] = true;
-		AA_GROW(w->stack, w->stack_cap, w->sp + 1);
-		w->stack[w->sp++] = f;
+	if (f != AA_INDEX_NONE) {
+		visit(w, f);
+		return;
+	}
+	aa_demand_ref(d, ref, false);
+	/* `self.m()` in a mixin: the subclasses' definitions of m are walked too */
+	if (receiver != AA_INDEX_NONE && ref->kind == AA_REF_METHOD) {
+		uint32_t defs[MAX_MIXIN_DEFS];
+		size_t n = aa_index_subclass_defs(aa_demand_index(d), receiver, ref->method, defs, MAX_MIXIN_DEFS);
+		for (size_t i = 0; n != SIZE_MAX && i < n; i++)
+			visit(w, defs[i]);
 	}
 }
 
@@ -479,7 +512,43 @@ struct chains {
 	uint32_t *next_edge;
 };
 
-static void build_edges(struct aa_link *lk, struct chains *c)
+/* A call of a sync helper that the index resolves to no function, on a class it knows
+ * (`self.m()` in a mixin): linked once the first distances are known (mixin_def). */
+struct pending {
+	uint32_t from;
+	uint32_t receiver;
+	const struct chain_call *call;
+};
+
+/* The definition a mixin's `self.m()` stands for: when the index knows every project
+ * subclass of the receiver class, some define m, and every one of those definitions is
+ * an eligible helper that reaches a blocking call (they agree m is sync and blocks), the
+ * one nearest to its blocking call; else AA_INDEX_NONE. */
+static uint32_t mixin_def(struct aa_index *x, const struct chains *c, const struct aa_ref *ref, uint32_t receiver)
+{
+	if (receiver == AA_INDEX_NONE || ref->kind != AA_REF_METHOD)
+		return AA_INDEX_NONE;
+	uint32_t defs[MAX_MIXIN_DEFS];
+	size_t n = aa_index_subclass_defs(x, receiver, ref->method, defs, MAX_MIXIN_DEFS);
+	if (n == 0 || n == SIZE_MAX)
+		return AA_INDEX_NONE;
+	uint32_t best = AA_INDEX_NONE;
+	for (size_t i = 0; i < n; i++) {
+		if (!c->eligible[defs[i]] || c->dist[defs[i]] < 0)
+			return AA_INDEX_NONE;
+		if (best == AA_INDEX_NONE || c->dist[defs[i]] < c->dist[best])
+			best = defs[i];
+	}
+	return best;
+}
+
+static void add_edge(struct chains *c, uint32_t from, uint32_t to, const struct chain_call *call)
+{
+	AA_GROW(c->edges, c->edges_cap, c->n_edges + 1);
+	c->edges[c->n_edges++] = (struct edge){ from, to, call };
+}
+
+static void build_edges(struct aa_link *lk, struct chains *c, struct pending **pend, size_t *n_pend, size_t *pend_cap)
 {
 	struct aa_index *x = aa_link_index(lk);
 	for (size_t i = 0; i < aa_link_count(lk); i++) {
@@ -495,10 +564,13 @@ static void build_edges(struct aa_link *lk, struct chains *c)
 				continue;
 			uint32_t receiver;
 			uint32_t to = aa_index_resolve_ref(x, &r->calls[k].ref, &receiver);
+			if (to == AA_INDEX_NONE && receiver != AA_INDEX_NONE && r->calls[k].ref.kind == AA_REF_METHOD) {
+				AA_GROW(*pend, *pend_cap, *n_pend + 1);
+				(*pend)[(*n_pend)++] = (struct pending){ from, receiver, &r->calls[k] };
+			}
 			if (to == AA_INDEX_NONE || !c->eligible[to] || to == from)
 				continue;
-			AA_GROW(c->edges, c->edges_cap, c->n_edges + 1);
-			c->edges[c->n_edges++] = (struct edge){ from, to, &r->calls[k] };
+			add_edge(c, from, to, &r->calls[k]);
 		}
 	}
 }
@@ -716,8 +788,22 @@ static void link(struct aa_link *lk)
 	c.block = aa_xcalloc(c.nf, sizeof(*c.block));
 	c.dist = aa_xmalloc(c.nf * sizeof(int32_t));
 	c.next_edge = aa_xmalloc(c.nf * sizeof(uint32_t));
-	build_edges(lk, &c);
+	struct pending *pend = NULL;
+	size_t n_pend = 0, pend_cap = 0;
+	build_edges(lk, &c, &pend, &n_pend, &pend_cap);
 	shortest_paths(&c);
+	/* Mixin calls link to a subclass's definition once the distances say which ones
+	 * block; one round, so a mixin call that blocks only through another mixin call is
+	 * not followed. */
+	size_t before = c.n_edges;
+	for (size_t i = 0; i < n_pend; i++) {
+		uint32_t to = mixin_def(x, &c, &pend[i].call->ref, pend[i].receiver);
+		if (to != AA_INDEX_NONE && to != pend[i].from)
+			add_edge(&c, pend[i].from, to, pend[i].call);
+	}
+	free(pend);
+	if (c.n_edges != before)
+		shortest_paths(&c);
 	uint32_t *path = aa_xmalloc(c.nf * sizeof(uint32_t));
 	struct patched_search ps = { 0 };
 	for (size_t i = 0; i < aa_link_count(lk); i++) {
@@ -726,6 +812,8 @@ static void link(struct aa_link *lk)
 			const struct chain_site *site = &r->sites[k];
 			uint32_t receiver;
 			uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
+			if (g == AA_INDEX_NONE)
+				g = mixin_def(x, &c, &site->ref, receiver);
 			if (g == AA_INDEX_NONE || !c.eligible[g] || c.dist[g] < 0)
 				continue;
 			const struct chain_block *b;
