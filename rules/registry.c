@@ -42,6 +42,7 @@ extern const struct aa_rule aa_rule_timeout_disabled;
 extern const struct aa_rule aa_rule_timeout_parameter;
 extern const struct aa_rule aa_rule_busy_wait;
 extern const struct aa_rule aa_rule_timeout_without_await;
+extern const struct aa_rule aa_rule_cancelled_coroutine_returns;
 extern const struct aa_rule aa_rule_sync_with_async_resource;
 extern const struct aa_rule aa_rule_unclosed_async_resource;
 extern const struct aa_rule aa_rule_yield_in_scope;
@@ -83,6 +84,7 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_timeout_parameter,
 	&aa_rule_busy_wait,
 	&aa_rule_timeout_without_await,
+	&aa_rule_cancelled_coroutine_returns,
 	&aa_rule_sync_with_async_resource,
 	&aa_rule_unclosed_async_resource,
 	&aa_rule_yield_in_scope,

@@ -279,7 +279,22 @@ async def f():
     pathlib.Path(__file__).parent.parent.parent.parent.parent.parent.parent.parent.touch()
 PY
 expect "long callee" 1 "$AA" check "$tmp/long.py"
-contains out "pathlib.Path(...).parent.parent.parent.parent.parent...touch() blocks" "long callee shortened before its name"
+contains out "pathlib.Path(__file__).parent.parent.parent.parent...touch() blocks" "long callee shortened before its name"
+
+# Callees are quoted as written (arguments and blanks kept), on one line.
+cat >"$tmp/written.py" <<'PY'
+import pathlib
+import time
+async def f():
+    time . sleep(1)
+    pathlib.Path( "a b" ).write_text("x")
+    time.\
+        sleep(2)
+PY
+expect "callee as written" 1 "$AA" check "$tmp/written.py"
+contains out "time . sleep() blocks" "callee quoted as written"
+contains out "pathlib.Path( \"a b\" ).write_text() blocks" "arguments of a receiver quoted as written"
+contains out ":6:5: error: AA101 .blocking-sleep. time.sleep() blocks" "a continued callee on one line"
 
 # An aliased import is named for what it is; a fix's prose is not quoted as code.
 cat >"$tmp/alias.py" <<'PY'

@@ -25,6 +25,10 @@ enum aa_index_use {
 	/* It fires in sync code on calls of project coroutines: sync files that import one
 	 * (which the prefilter skips) are read on demand, and its check runs there. */
 	AA_INDEX_SYNC_CALLERS = 1u << 1,
+	/* Its link asks what files that were not parsed import (the project index's
+	 * subclass questions): their import statements are scanned, as for SYNC_CALLERS,
+	 * but nothing more is read for them. */
+	AA_INDEX_IMPORT_SCAN = 1u << 2,
 };
 
 /* A cross-file analysis (cppcheck's getFileInfo and analyseWholeProgram): per file, its

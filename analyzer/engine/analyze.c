@@ -152,7 +152,7 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 			e->audits[e->n_audits++] = aa_rules[i];
 		if (enabled[i] && (aa_rules[i]->index_use || aa_rules[i]->crossfile))
 			e->uses_index = true;
-		if (enabled[i] && (aa_rules[i]->index_use & AA_INDEX_SYNC_CALLERS))
+		if (enabled[i] && (aa_rules[i]->index_use & (AA_INDEX_SYNC_CALLERS | AA_INDEX_IMPORT_SCAN)))
 			e->scan_imports = true;
 		if (!enabled[i] || !aa_rules[i]->prefilter_words)
 			continue;

@@ -35,45 +35,6 @@ void aa_callee_resolve(struct aa_model *model, const struct aa_syms *s, const st
 	*out = c;
 }
 
-/* Appends expr's text with blanks and line continuations dropped, and the arguments of
- * calls in it shown as "(...)". */
-static void add_callee(const struct aa_syms *s, const struct aa_source *src, TSNode expr, struct aa_buf *out)
-{
-	/* Unwind the chain iteratively: outermost attribute/call first, base last. */
-	TSNode chain[16];
-	size_t n = 0;
-	TSNode node = expr;
-	while (n < 16) {
-		TSSymbol k = ts_node_symbol(node);
-		if (k == s->attribute || k == s->call) {
-			chain[n++] = node;
-			node = ts_node_child_by_field_id(node, k == s->call ? s->f.function : s->f.object);
-			if (ts_node_is_null(node))
-				break;
-		} else {
-			break;
-		}
-	}
-	if (!ts_node_is_null(node)) {
-		uint32_t len;
-		const char *t = aa_node_text(src->text, node, &len);
-		for (uint32_t i = 0; i < len; i++)
-			if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' && t[i] != '\\')
-				aa_buf_addc(out, t[i]);
-	}
-	while (n-- > 0) {
-		if (ts_node_symbol(chain[n]) == s->call) {
-			aa_buf_adds(out, "(...)");
-		} else {
-			uint32_t len;
-			TSNode attr = ts_node_child_by_field_id(chain[n], s->f.attribute);
-			const char *t = aa_node_text(src->text, attr, &len);
-			aa_buf_addc(out, '.');
-			aa_buf_add(out, t, len);
-		}
-	}
-}
-
 static bool is_name_byte(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -97,9 +58,28 @@ static void shorten(struct aa_buf *out, size_t start)
 	size_t head = tail_len + 3 < MAX_CALLEE ? MAX_CALLEE - tail_len - 3 : 0;
 	while (head > 0 && is_name_byte(text[head - 1]) && is_name_byte(text[head]))
 		head--;
+	while (head > 0 && text[head - 1] == '.') /* "parent...touch", not "parent....touch" */
+		head--;
 	memmove(text + head + 3, text + tail, tail_len);
 	memcpy(text + head, "...", 3);
 	aa_buf_setlen(out, start + head + 3 + tail_len);
+}
+
+/* Appends text[0..len) as written, on one line: a line break (with the `\\` of a line
+ * continuation before it) and the indentation after it are dropped. */
+static void add_one_line(const char *text, uint32_t len, struct aa_buf *out)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		if (text[i] == '\\' && i + 1 < len && (text[i + 1] == '\n' || text[i + 1] == '\r'))
+			continue;
+		if (text[i] == '\n' || text[i] == '\r') {
+			while (i + 1 < len && (text[i + 1] == ' ' || text[i + 1] == '\t' || text[i + 1] == '\n' ||
+					       text[i + 1] == '\r'))
+				i++;
+			continue;
+		}
+		aa_buf_addc(out, text[i]);
+	}
 }
 
 void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode call, struct aa_buf *out)
@@ -107,7 +87,14 @@ void aa_callee_text(const struct aa_syms *s, const struct aa_source *src, TSNode
 	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
 	if (ts_node_is_null(fn))
 		return;
+	aa_source_quote(src, fn, out);
+}
+
+void aa_source_quote(const struct aa_source *src, TSNode node, struct aa_buf *out)
+{
 	size_t start = out->len;
-	add_callee(s, src, fn, out);
+	uint32_t len;
+	const char *t = aa_node_text(src->text, node, &len);
+	add_one_line(t, len, out);
 	shorten(out, start);
 }

@@ -41,11 +41,17 @@ struct aa_callee {
 void aa_callee_resolve(struct aa_model *model, const struct aa_syms *syms, const struct aa_source *src,
 		       uint32_t scope, TSNode fn, struct aa_callee *out);
 
-/* Appends the call's callee as messages show it to out: its text without blanks and line
- * continuations, the arguments of calls inside shown as "(...)" (`self.conn.execute(...)
- * .fetchone`). Past 60 bytes the receiver is shortened before the final name, which is
- * kept whole (`self.session.client...touch`). call is a `call` node (nothing is appended
- * when it has no function); out an initialised buffer. Allocation failure exits. */
+/* Appends the call's callee as messages show it to out: aa_source_quote of its function
+ * expression (`self.conn.execute(q).fetchone`). call is a `call` node (nothing is
+ * appended when it has no function); out an initialised buffer. Allocation failure
+ * exits. */
 void aa_callee_text(const struct aa_syms *syms, const struct aa_source *src, TSNode call, struct aa_buf *out);
+
+/* Appends node's source text to out as written, for a message: on one line (a line break,
+ * the `\\` of a line continuation before it and the indentation after it are dropped),
+ * and past 60 bytes shortened before its final name, which is kept whole, with "..."
+ * where the cut is (`self.session.client...touch`); a name is never cut in half, nor a
+ * UTF-8 sequence. out is an initialised buffer. Allocation failure exits. */
+void aa_source_quote(const struct aa_source *src, TSNode node, struct aa_buf *out);
 
 #endif

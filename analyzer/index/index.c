@@ -251,6 +251,60 @@ static bool overridden_differently(struct aa_index *x, uint32_t cls, const char 
 	return differs;
 }
 
+/* Could a file the index did not parse define a subclass of cls? One whose import
+ * statements name cls's module (or something in it) might. */
+static bool unread_importer(const struct aa_index *x, uint32_t cls)
+{
+	const char *mod = x->classes[cls].sum->module;
+	size_t ml = strlen(mod);
+	for (size_t i = 0; i < x->n_sums; i++) {
+		const struct aa_summary *s = x->sums[i];
+		if (!s || !s->imports_only)
+			continue;
+		for (size_t k = 0; k < s->n_imports; k++)
+			if (!strncmp(s->imports[k].name, mod, ml) &&
+			    (s->imports[k].name[ml] == '\0' || s->imports[k].name[ml] == '.'))
+				return true;
+	}
+	return false;
+}
+
+size_t aa_index_subclass_defs(struct aa_index *x, uint32_t cls, const char *method, uint32_t *out, size_t max)
+{
+	uint32_t stack[MAX_SUBCLASSES];
+	uint32_t seen[MAX_SUBCLASSES];
+	size_t sp = 0, n_seen = 0, n = 0;
+	stack[sp++] = cls;
+	struct aa_buf name = AA_BUF_INIT;
+	bool complete = !unread_importer(x, cls);
+	while (sp && complete) {
+		uint32_t k = stack[--sp];
+		const struct class_ent *ke = &x->classes[k];
+		for (size_t i = 0; i < ke->n_children && complete; i++) {
+			uint32_t ch = ke->children[i];
+			bool dup = false;
+			for (size_t j = 0; j < n_seen && !dup; j++)
+				dup = seen[j] == ch;
+			if (dup)
+				continue;
+			if (n_seen == MAX_SUBCLASSES || unread_importer(x, ch)) {
+				complete = false;
+				break;
+			}
+			seen[n_seen++] = ch;
+			uint32_t f = aa_map_get_str(&x->func_by_name,
+						    member_name(&name, x->classes[ch].c->qualname, method, strlen(method)));
+			stack[sp++] = ch; /* its own subclasses may define it (again) */
+			if (f != NONE && n == max)
+				complete = false;
+			else if (f != NONE)
+				out[n++] = f;
+		}
+	}
+	aa_buf_release(&name);
+	return complete ? n : SIZE_MAX;
+}
+
 /* Adds the definitions of sums[i] (not NULL) to the arrays and maps. */
 static void add_summary(struct aa_index *x, size_t i)
 {

@@ -89,6 +89,13 @@ uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint
  * AA_INDEX_NONE) define method (NUL-terminated) with another async-ness? */
 bool aa_index_overridden_differently(struct aa_index *x, uint32_t cls, const char *method, bool is_async);
 
+/* The definitions of method (NUL-terminated) in the project subclasses of class cls
+ * (a receiver aa_index_resolve_ref gave, not AA_INDEX_NONE), every one at any depth.
+ * Written to out[0..max); returns their count (0: no subclass defines it), or SIZE_MAX when the answer may be incomplete: more than max
+ * definitions or 256 subclasses, or a file the index did not parse imports the module
+ * of cls or of one of its subclasses (it may define another subclass). */
+size_t aa_index_subclass_defs(struct aa_index *x, uint32_t cls, const char *method, uint32_t *out, size_t max);
+
 /* Functions are numbered 0..aa_index_func_count(), file by file. For function f: its
  * summary entry, the file (summary index) it is in, that summary, its index in that
  * summary's funcs[], and the name it is shown by (its qualified name without the

@@ -104,12 +104,15 @@ static void add_fix(struct aa_buf *out, const char *fix)
  * (`from time import sleep as zz`), what it is: "time.sleep() (imported as zz)". */
 static void add_callee(struct aa_ctx *ctx, struct aa_buf *out, TSNode call)
 {
+	const struct aa_syms *s = aa_ctx_syms(ctx);
 	const char *text = aa_ctx_callee_text(ctx, call);
 	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	const char *written = strrchr(text, '.');
+	/* the final name as written (`time . sleep` is written `sleep`) */
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_symbol(fn) == s->attribute)
+		fn = ts_node_child_by_field_id(fn, s->f.attribute);
 	const char *real = c->kind == AA_CALLEE_FUNCTION ? strrchr(c->qualname, '.') : NULL;
-	written = written ? written + 1 : text;
-	if (real && strcmp(written, real + 1))
+	if (real && !aa_ctx_text_is(ctx, fn, real + 1))
 		aa_buf_addf(out, "%s() (imported as %s)", c->qualname, text);
 	else
 		aa_buf_addf(out, "%s()", text);

@@ -10,6 +10,8 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 	.default_on = true,
 	.summary = "A sync project function called from async code makes a blocking call",
 	.crossfile = &aa_crossfile_helper_chains,
+	/* a mixin's `self.m()` is followed only when no unread file may subclass it */
+	.index_use = AA_INDEX_IMPORT_SCAN,
 	.doc = {
 		.what = "Finds calls in async context to a sync function of the project that, directly or through "
 			"other sync project functions, makes a *certain* blocking call of AA101-AA108 or a configured "
@@ -40,7 +42,32 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 			      "call in the branch of an `if` that tests a name or attribute which that branch assigns "
 			      "(`if not cls._index: cls._index = scan()`, `if _DATA is None: _DATA = load()`) starts "
 			      "no chain. Other memoisation (a dict filled by hand, a guard assigned elsewhere) is "
-			      "followed as a call that blocks every time.",
+			      "followed as a call that blocks every time. (Reading a `cached_property` or a `property` "
+			      "is not a call, so it never starts a chain; `functools.cached_property` matters only "
+			      "when its getter is called by name.)\n\n"
+			      "A blocking call that a test replaces is not made: a chain is cut at a blocking call "
+			      "whose target is patched for the call in async context, by `with mock.patch(\"subprocess.run\"):` "
+			      "or `with mock.patch.object(subprocess, \"run\"):` around it, by `@mock.patch(...)` / "
+			      "`@mock.patch.object(...)` on its function or on the class around it (a class decorator "
+			      "patches every test method), or by pytest's `monkeypatch.setattr(\"subprocess.run\", ...)`, "
+			      "`monkeypatch.setattr(subprocess, \"run\", ...)`, `mocker.patch(...)` or "
+			      "`mocker.patch.object(...)` earlier in the same function (those last until the test ends; "
+			      "a `mock.patch` call outside `with` or a decorator patches nothing until started, and "
+			      "is not followed). A patched path names the target (`subprocess.run`), the target as the "
+			      "helper's module sees it (`app.jobs.subprocess.run`), or the module there "
+			      "(`app.jobs.subprocess`): tails are matched at dots. The chain is then the shortest one "
+			      "to a blocking call the patches leave in place, if any (patching `time.sleep` does not "
+			      "hide a `subprocess.run` in the same helper).\n\n"
+			      "Mixins: `self.m()` in a class with no base but `object` that does not define `m` "
+			      "itself is followed into the project's subclasses of that class when every one of "
+			      "them that defines `m` (at any depth, at most 16 definitions) defines it as an eligible "
+			      "sync helper that reaches a blocking call (they all agree), and no file that was not "
+			      "parsed imports the module of the class or of a subclass (it could hold another "
+			      "subclass); the chain goes through the definition nearest to its blocking call. Not "
+			      "followed: a class with library bases (its `m` may come from there: `self.assert*()` "
+			      "in a TestCase), a subclass whose `m` is async, decorated, memoised or does not block, "
+			      "more than 256 subclasses, and a mixin call that blocks only through another mixin "
+			      "call (one round of linking).",
 		.equivalents_note = "No peer follows calls into helpers: flake8-async and Ruff see only direct calls.",
 	},
 };

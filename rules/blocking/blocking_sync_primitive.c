@@ -6,6 +6,8 @@
 #include "rules/rules.h"
 #include "parsers/python/subtree.h"
 #include "parsers/python/node.h"
+#include "analyzer/base/buf.h"
+#include "analyzer/facts/callee.h"
 
 /* Bound on the nodes a scan of one function visits (beyond it: unknown, quiet). */
 #define MAX_SCAN_NODES 1000000u
@@ -365,25 +367,14 @@ static const char *suspension_word(struct aa_ctx *ctx, TSNode n)
 static void report_lock(struct aa_ctx *ctx, TSNode anchor, TSNode lock_expr, const struct lock_kind *lk,
 			TSNode suspend, const char *how)
 {
-	uint32_t len;
-	const char *name = aa_ctx_text(ctx, lock_expr, &len);
-	/* Like aa_ctx_callee_text: whitespace collapsed, 60 bytes at most. */
-	char shown[64];
-	size_t n = 0;
-	uint32_t i = 0;
-	for (; i < len && n < 60; i++)
-		if (name[i] != ' ' && name[i] != '\n' && name[i] != '\r' && name[i] != '\t' && name[i] != '\\')
-			shown[n++] = name[i];
-	if (i < len) {
-		memcpy(shown + n, "...", 3);
-		n += 3;
-	}
-	shown[n] = '\0';
+	struct aa_buf shown = AA_BUF_INIT;
+	aa_source_quote(aa_ctx_source(ctx), lock_expr, &shown);
 	uint32_t line = aa_source_line_of(aa_ctx_source(ctx), ts_node_start_byte(suspend)) + 1;
 	aa_ctx_report(ctx, &aa_rule_blocking_sync_primitive, anchor,
 		      "%s '%s' %s is held across the %s on line %u in async function '%s'; %s; use '%s'",
-		      lk->cls, shown, how, suspension_word(ctx, suspend), line, aa_ctx_function_name(ctx),
+		      lk->cls, shown.data, how, suspension_word(ctx, suspend), line, aa_ctx_function_name(ctx),
 		      lk->consequence, lk->fix);
+	aa_buf_release(&shown);
 }
 
 static void check_with(struct aa_ctx *ctx, TSNode with)

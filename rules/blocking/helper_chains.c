@@ -11,6 +11,7 @@
 #include "analyzer/check/link.h"
 #include "analyzer/index/index.h"
 #include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 
@@ -25,6 +26,8 @@ struct chain_block {
 	uint32_t func;              /* the function it is in: index into the summary's funcs[] */
 	const struct aa_rule *rule; /* the rule whose target it is */
 	const char *callee;         /* source text of the callee, "requests.get"; summary arena */
+	const char *target;         /* its resolved dotted name, "subprocess.run",
+				       "requests.Session.get"; summary arena, NULL when unresolved */
 	struct aa_span span;
 };
 
@@ -42,6 +45,10 @@ struct chain_site {
 	const char *function; /* the async function the call is in; summary arena */
 	const char *callee;   /* the callee's source text, "self.load"; summary arena */
 	char *source_line;    /* owned */
+	/* Dotted names patched for this call (mock.patch, patch.object, monkeypatch.setattr):
+	 * owned array of n_patched summary-arena strings. */
+	const char **patched;
+	size_t n_patched;
 };
 
 struct chain_record {
@@ -58,8 +65,10 @@ static void *new_record(void)
 static void free_record(void *p)
 {
 	struct chain_record *r = p;
-	for (size_t i = 0; i < r->n_sites; i++)
+	for (size_t i = 0; i < r->n_sites; i++) {
 		free(r->sites[i].source_line);
+		free(r->sites[i].patched);
+	}
 	free(r->blocks);
 	free(r->calls);
 	free(r->sites);
@@ -175,18 +184,204 @@ static bool record_block(struct aa_ctx *ctx, struct chain_record *r, uint32_t fu
 	if (!hit || aa_ctx_vouched(ctx, hit, call) || aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call) ||
 	    in_lazy_init(ctx, call))
 		return hit != NULL;
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	const char *target = NULL;
+	if (c->kind == AA_CALLEE_FUNCTION && c->qualname) {
+		target = intern(ctx, c->qualname);
+	} else if (c->kind == AA_CALLEE_METHOD && c->qualname) {
+		char *t = aa_xasprintf("%s.%.*s", c->qualname, (int)c->method_len, c->method);
+		target = intern(ctx, t);
+		free(t);
+	}
 	AA_GROW(r->blocks, r->blocks_cap, r->n_blocks + 1);
-	r->blocks[r->n_blocks++] =
-		(struct chain_block){ func, hit, intern(ctx, aa_ctx_callee_text(ctx, call)), aa_ctx_span(ctx, call) };
+	r->blocks[r->n_blocks++] = (struct chain_block){ func, hit, intern(ctx, aa_ctx_callee_text(ctx, call)), target,
+							 aa_ctx_span(ctx, call) };
 	return true;
 }
 
+/* Is the class around call a mixin's shape: no base classes but `object`? Its `self.m()`
+ * may land on the project's subclasses (link: mixin_def). */
+static bool in_mixin(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode p = aa_ctx_parent(ctx, call);
+	for (int g = 0; g < 4096 && !ts_node_is_null(p) && ts_node_symbol(p) != s->class_definition; g++)
+		p = aa_ctx_parent(ctx, p);
+	if (ts_node_is_null(p) || ts_node_symbol(p) != s->class_definition)
+		return false;
+	TSNode supers = ts_node_child_by_field_id(p, s->f.superclasses);
+	uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+	return n == 0 || (n == 1 && aa_ctx_text_is(ctx, ts_node_named_child(supers, 0), "object"));
+}
+
 /* `self.m()` that the index could not resolve to project code (context.h): no edge,
- * no candidate. Most sync calls of test suites are `self.assert*()`. */
+ * no candidate, unless its class is a mixin's shape. Most sync calls of test suites are
+ * `self.assert*()` in classes with library bases. */
 static bool unresolvable_self_call(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_callee *c = aa_ctx_callee(ctx, call);
-	return c->kind == AA_CALLEE_METHOD && aa_ctx_self_call_unbound(ctx, c->receiver, c->method, c->method_len);
+	return c->kind == AA_CALLEE_METHOD && aa_ctx_self_call_unbound(ctx, c->receiver, c->method, c->method_len) &&
+	       !in_mixin(ctx, call);
+}
+
+/* ---- blocking targets patched for a call -------------------------------------------- */
+
+/* The text of a plain string literal (`"subprocess.run"`), without its quotes, or NULL
+ * (an f-string, a concatenation, escapes). *len receives its length. */
+static const char *literal_text(struct aa_ctx *ctx, TSNode str, uint32_t *len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(str) || ts_node_symbol(str) != s->string || ts_node_named_child_count(str) != 3)
+		return NULL;
+	TSNode content = ts_node_named_child(str, 1);
+	if (ts_node_symbol(content) != s->string_content || ts_node_named_child_count(content) != 0)
+		return NULL;
+	return aa_ctx_text(ctx, content, len);
+}
+
+enum patch_form { PATCH_NONE = 0, PATCH_PATH, PATCH_OBJECT, PATCH_EITHER };
+
+/* Which patching call call is: mock.patch("a.b") and mocker.patch("a.b") name a dotted
+ * path; patch.object(obj, "attr") and mocker.patch.object an object and an attribute;
+ * monkeypatch.setattr either (its first argument a string or not). *lasting is set for
+ * pytest's fixtures (monkeypatch, mocker), whose patches last until the test ends; mock's
+ * last for their `with` or decorated function. */
+static enum patch_form patch_form(struct aa_ctx *ctx, TSNode call, bool *lasting)
+{
+	*lasting = false;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	if (c->kind == AA_CALLEE_FUNCTION && c->qualname) {
+		if (!strcmp(c->qualname, "unittest.mock.patch") || !strcmp(c->qualname, "mock.patch"))
+			return PATCH_PATH;
+		if (!strcmp(c->qualname, "unittest.mock.patch.object") || !strcmp(c->qualname, "mock.patch.object"))
+			return PATCH_OBJECT;
+	}
+	/* pytest's fixtures are parameters, known by their conventional names */
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_symbol(fn) != s->attribute)
+		return PATCH_NONE;
+	TSNode recv = ts_node_child_by_field_id(fn, s->f.object);
+	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+	*lasting = true;
+	if (aa_ctx_text_is(ctx, recv, "monkeypatch") && aa_ctx_text_is(ctx, attr, "setattr"))
+		return PATCH_EITHER;
+	if (aa_ctx_text_is(ctx, recv, "mocker") && aa_ctx_text_is(ctx, attr, "patch"))
+		return PATCH_PATH;
+	if (aa_ctx_text_is(ctx, recv, "mocker.patch") && aa_ctx_text_is(ctx, attr, "object"))
+		return PATCH_OBJECT;
+	return PATCH_NONE;
+}
+
+/* Adds the dotted name a patching call replaces to site (interned), if call is one (and,
+ * when lasting_only, one of pytest's fixtures). */
+static void add_patch(struct aa_ctx *ctx, struct chain_site *site, TSNode call, bool lasting_only)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(call) || ts_node_symbol(call) != s->call)
+		return;
+	bool lasting;
+	enum patch_form form = patch_form(ctx, call, &lasting);
+	if (form == PATCH_NONE || (lasting_only && !lasting))
+		return;
+	uint32_t len, alen;
+	const char *path = literal_text(ctx, aa_call_arg(ctx, call, 0, NULL), &len);
+	char *name = NULL;
+	if (path && form != PATCH_OBJECT) {
+		name = aa_xasprintf("%.*s", (int)len, path);
+	} else if (!path && form != PATCH_PATH) {
+		TSNode obj = aa_call_arg(ctx, call, 0, NULL);
+		const char *attr = literal_text(ctx, aa_call_arg(ctx, call, 1, NULL), &alen);
+		if (ts_node_is_null(obj) || !attr)
+			return;
+		struct aa_meaning m = aa_ctx_eval(ctx, obj);
+		if (m.kind == AA_MEANING_NAME && m.qualname) {
+			name = aa_xasprintf("%s.%.*s", m.qualname, (int)alen, attr);
+		} else {
+			const char *t = aa_ctx_text(ctx, obj, &len);
+			name = aa_xasprintf("%.*s.%.*s", (int)len, t, (int)alen, attr);
+		}
+	}
+	if (!name)
+		return;
+	/* a handful per call at most: grown one by one */
+	site->patched = aa_xrealloc(site->patched, (site->n_patched + 1) * sizeof(*site->patched));
+	site->patched[site->n_patched++] = intern(ctx, name);
+	free(name);
+}
+
+/* The decorators of the definition def (a function or class definition), if any. */
+static void add_decorator_patches(struct aa_ctx *ctx, struct chain_site *site, TSNode def)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode up = aa_ctx_parent(ctx, def);
+	if (ts_node_is_null(up) || ts_node_symbol(up) != s->decorated_definition)
+		return;
+	uint32_t n = ts_node_named_child_count(up);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode d = ts_node_named_child(up, i);
+		if (ts_node_symbol(d) == s->decorator)
+			add_patch(ctx, site, ts_node_named_child(d, 0), false);
+	}
+}
+
+struct earlier_patches {
+	struct aa_ctx *ctx;
+	struct chain_site *site;
+	uint32_t before; /* only calls that start before this byte */
+};
+
+static enum aa_visit earlier_visit(void *ud, TSNode n)
+{
+	struct earlier_patches *e = ud;
+	const struct aa_syms *s = aa_ctx_syms(e->ctx);
+	if (ts_node_start_byte(n) >= e->before)
+		return AA_VISIT_STOP;
+	if (aa_kind_is_definition(s, ts_node_symbol(n), true))
+		return AA_VISIT_SKIP;
+	if (ts_node_symbol(n) == s->call && ts_node_end_byte(n) <= e->before)
+		add_patch(e->ctx, e->site, n, true);
+	return AA_VISIT_DESCEND;
+}
+
+/* Does the file mention patching at all ("patch", "setattr")? Once per file. */
+static bool file_patches(struct aa_ctx *ctx)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_blocking_call_via_helper, free);
+	if (!*slot) {
+		bool *b = aa_xmalloc(sizeof(*b));
+		const char *text = aa_ctx_source(ctx)->text;
+		*b = strstr(text, "patch") || strstr(text, "setattr");
+		*slot = b;
+	}
+	return *(bool *)*slot;
+}
+
+/* Records on site the blocking targets patched for its call: by a `with` around it, by a
+ * decorator of its function or of the class around that, or by a patching call earlier
+ * in its function (monkeypatch.setattr, mocker.patch: they last until the test ends).
+ * Only files that mention "patch" or "setattr" are searched. */
+static void record_patches(struct aa_ctx *ctx, struct chain_site *site, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn_def = { 0 };
+	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->with_statement && ts_node_is_null(fn_def)) {
+			TSNode v;
+			for (struct aa_with_items it = aa_node_with_items(s, p, AA_WITH_CLAUSE_FIRST);
+			     aa_node_with_items_next(&it, &v);)
+				add_patch(ctx, site, v, false);
+		} else if (k == s->function_definition || k == s->class_definition) {
+			if (k == s->function_definition && ts_node_is_null(fn_def))
+				fn_def = p;
+			add_decorator_patches(ctx, site, p);
+		}
+	}
+	if (!ts_node_is_null(fn_def)) {
+		struct earlier_patches e = { ctx, site, ts_node_start_byte(call) };
+		aa_subtree_walk(ts_node_child_by_field_id(fn_def, s->f.body), 200000, earlier_visit, &e);
+	}
 }
 
 static void summarize(struct aa_ctx *ctx, TSNode call)
@@ -211,6 +406,10 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 			site->function = intern(ctx, aa_ctx_function_name(ctx));
 			site->callee = intern(ctx, aa_ctx_callee_text(ctx, call));
 			site->source_line = aa_ctx_line(ctx, call);
+			site->patched = NULL;
+			site->n_patched = 0;
+			if (file_patches(ctx))
+				record_patches(ctx, site, call);
 		}
 		return;
 	}
@@ -236,16 +435,32 @@ struct reached {
 
 /* Follows ref: a function it resolves to is walked next, else the modules resolving it
  * needs are wanted. */
+static void visit(struct reached *w, uint32_t f)
+{
+	if (!w->visited[f]) {
+		w->visited[f] = true;
+		AA_GROW(w->stack, w->stack_cap, w->sp + 1);
+		w->stack[w->sp++] = f;
+	}
+}
+
+enum { MAX_MIXIN_DEFS = 16 }; /* definitions of a mixin's method in its subclasses */
+
 static void follow(struct aa_demand *d, struct reached *w, const struct aa_ref *ref)
 {
 	uint32_t receiver;
 	uint32_t f = aa_index_resolve_ref(aa_demand_index(d), ref, &receiver);
-	if (f == AA_INDEX_NONE) {
-		aa_demand_ref(d, ref, false);
-	} else if (!w->visited[f]) {
-		w->visited[f] = true;
-		AA_GROW(w->stack, w->stack_cap, w->sp + 1);
-		w->stack[w->sp++] = f;
+	if (f != AA_INDEX_NONE) {
+		visit(w, f);
+		return;
+	}
+	aa_demand_ref(d, ref, false);
+	/* `self.m()` in a mixin: the subclasses' definitions of m are walked too */
+	if (receiver != AA_INDEX_NONE && ref->kind == AA_REF_METHOD) {
+		uint32_t defs[MAX_MIXIN_DEFS];
+		size_t n = aa_index_subclass_defs(aa_demand_index(d), receiver, ref->method, defs, MAX_MIXIN_DEFS);
+		for (size_t i = 0; n != SIZE_MAX && i < n; i++)
+			visit(w, defs[i]);
 	}
 }
 
@@ -297,7 +512,43 @@ struct chains {
 	uint32_t *next_edge;
 };
 
-static void build_edges(struct aa_link *lk, struct chains *c)
+/* A call of a sync helper that the index resolves to no function, on a class it knows
+ * (`self.m()` in a mixin): linked once the first distances are known (mixin_def). */
+struct pending {
+	uint32_t from;
+	uint32_t receiver;
+	const struct chain_call *call;
+};
+
+/* The definition a mixin's `self.m()` stands for: when the index knows every project
+ * subclass of the receiver class, some define m, and every one of those definitions is
+ * an eligible helper that reaches a blocking call (they agree m is sync and blocks), the
+ * one nearest to its blocking call; else AA_INDEX_NONE. */
+static uint32_t mixin_def(struct aa_index *x, const struct chains *c, const struct aa_ref *ref, uint32_t receiver)
+{
+	if (receiver == AA_INDEX_NONE || ref->kind != AA_REF_METHOD)
+		return AA_INDEX_NONE;
+	uint32_t defs[MAX_MIXIN_DEFS];
+	size_t n = aa_index_subclass_defs(x, receiver, ref->method, defs, MAX_MIXIN_DEFS);
+	if (n == 0 || n == SIZE_MAX)
+		return AA_INDEX_NONE;
+	uint32_t best = AA_INDEX_NONE;
+	for (size_t i = 0; i < n; i++) {
+		if (!c->eligible[defs[i]] || c->dist[defs[i]] < 0)
+			return AA_INDEX_NONE;
+		if (best == AA_INDEX_NONE || c->dist[defs[i]] < c->dist[best])
+			best = defs[i];
+	}
+	return best;
+}
+
+static void add_edge(struct chains *c, uint32_t from, uint32_t to, const struct chain_call *call)
+{
+	AA_GROW(c->edges, c->edges_cap, c->n_edges + 1);
+	c->edges[c->n_edges++] = (struct edge){ from, to, call };
+}
+
+static void build_edges(struct aa_link *lk, struct chains *c, struct pending **pend, size_t *n_pend, size_t *pend_cap)
 {
 	struct aa_index *x = aa_link_index(lk);
 	for (size_t i = 0; i < aa_link_count(lk); i++) {
@@ -313,10 +564,13 @@ static void build_edges(struct aa_link *lk, struct chains *c)
 				continue;
 			uint32_t receiver;
 			uint32_t to = aa_index_resolve_ref(x, &r->calls[k].ref, &receiver);
+			if (to == AA_INDEX_NONE && receiver != AA_INDEX_NONE && r->calls[k].ref.kind == AA_REF_METHOD) {
+				AA_GROW(*pend, *pend_cap, *n_pend + 1);
+				(*pend)[(*n_pend)++] = (struct pending){ from, receiver, &r->calls[k] };
+			}
 			if (to == AA_INDEX_NONE || !c->eligible[to] || to == from)
 				continue;
-			AA_GROW(c->edges, c->edges_cap, c->n_edges + 1);
-			c->edges[c->n_edges++] = (struct edge){ from, to, &r->calls[k] };
+			add_edge(c, from, to, &r->calls[k]);
 		}
 	}
 }
@@ -358,29 +612,29 @@ static void shortest_paths(struct chains *c)
 	free(queue);
 }
 
-/* The finding for a candidate site of file whose callee g reaches a blocking call. */
+/* The finding for a candidate site of file whose callee g reaches the blocking call b
+ * through the edges path[0..n) (g's call first; none when g blocks itself). */
 static void report_chain(struct aa_link *lk, const struct chains *c, size_t file, const struct chain_site *site,
-			 uint32_t g)
+			 uint32_t g, const uint32_t *path, size_t n, const struct chain_block *b)
 {
 	struct aa_index *x = aa_link_index(lk);
 	struct aa_buf msg = AA_BUF_INIT;
 	aa_buf_addf(&msg, "'%s' blocks the event loop: %s", aa_index_func_name(x, g), site->function);
-	struct aa_related *related = aa_xcalloc((size_t)c->dist[g] + 1, sizeof(*related));
+	struct aa_related *related = aa_xcalloc(n + 1, sizeof(*related));
 	size_t n_related = 0;
 	uint32_t v = g;
-	while (c->next_edge[v] != AA_INDEX_NONE) {
-		const struct edge *e = &c->edges[c->next_edge[v]];
+	for (size_t i = 0; i < n; i++) {
+		const struct edge *e = &c->edges[path[i]];
 		aa_buf_addf(&msg, " -> %s", aa_index_func_name(x, v));
 		related[n_related++] = (struct aa_related){
 			aa_xstrdup(aa_index_func_summary(x, v)->path), e->call->span,
 			aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v), aa_index_func_name(x, e->to)) };
 		v = e->to;
 	}
-	const struct chain_block *b = c->block[v];
-	const char *path = aa_index_func_summary(x, v)->path;
-	aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_func_name(x, v), b->callee, path, b->span.line);
-	related[n_related++] =
-		(struct aa_related){ aa_xstrdup(path), b->span, aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
+	const char *path_name = aa_index_func_summary(x, v)->path;
+	aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_func_name(x, v), b->callee, path_name, b->span.line);
+	related[n_related++] = (struct aa_related){ aa_xstrdup(path_name), b->span,
+						    aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
 	aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
 	struct aa_diag d = aa_link_finding(lk, file, &aa_rule_blocking_call_via_helper, site->span, aa_buf_detach(&msg),
 					   site->source_line);
@@ -388,6 +642,134 @@ static void report_chain(struct aa_link *lk, const struct chains *c, size_t file
 	d.related = related;
 	d.n_related = n_related;
 	aa_link_report(lk, file, &d);
+}
+
+/* The shortest chain from g to its nearest blocking call (the BFS's answer): its edges
+ * into path (room for dist[g] of them). */
+static void nearest_chain(const struct chains *c, uint32_t g, uint32_t *path)
+{
+	size_t n = 0;
+	for (uint32_t v = g; c->next_edge[v] != AA_INDEX_NONE; v = c->edges[c->next_edge[v]].to)
+		path[n++] = c->next_edge[v];
+}
+
+/* Does the patched dotted name p replace target t: the same name, a path that ends with
+ * it (`app.jobs.subprocess.run` patches the `run` of the module app.jobs sees), or a
+ * path whose tail starts it (`app.jobs.subprocess` replaces that whole module)? Tails
+ * are taken at dots. */
+static bool patch_covers(const char *p, const char *t)
+{
+	size_t pl = strlen(p), tl = strlen(t);
+	for (size_t i = 0; i < pl; i++) {
+		if (i && p[i - 1] != '.')
+			continue;
+		size_t n = pl - i;
+		if (n <= tl && !memcmp(p + i, t, n) && (t[n] == '\0' || t[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static bool patched_away(const struct chain_site *site, const struct chain_block *b)
+{
+	for (size_t i = 0; b->target && i < site->n_patched; i++)
+		if (patch_covers(site->patched[i], b->target))
+			return true;
+	return false;
+}
+
+/* For sites with patched targets: each function's certain blocking calls (CSR), the
+ * edges out of each function (CSR), and a BFS's marks, stamped per search so that no
+ * search clears them. Built on the first such site. */
+struct patched_search {
+	uint32_t *bstart;                  /* nf + 1 */
+	const struct chain_block **blocks; /* by function */
+	uint32_t *estart;                  /* nf + 1 */
+	uint32_t *eout;                    /* edge ids by source function */
+	uint32_t *stamp, *parent, *queue;  /* nf each; parent: the edge that reached it */
+	uint32_t round;
+};
+
+static void patched_search_build(struct aa_link *lk, const struct chains *c, struct patched_search *ps)
+{
+	struct aa_index *x = aa_link_index(lk);
+	size_t nf = c->nf, nb = 0;
+	ps->bstart = aa_xcalloc(nf + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < aa_link_count(lk); i++) {
+		const struct chain_record *r = aa_link_record(lk, i);
+		for (size_t k = 0; r && k < r->n_blocks; k++, nb++)
+			ps->bstart[aa_index_func_id(x, i, r->blocks[k].func) + 1]++;
+	}
+	for (size_t f = 0; f < nf; f++)
+		ps->bstart[f + 1] += ps->bstart[f];
+	ps->blocks = aa_xcalloc(nb ? nb : 1, sizeof(*ps->blocks));
+	uint32_t *fill = aa_xcalloc(nf, sizeof(uint32_t));
+	for (size_t i = 0; i < aa_link_count(lk); i++) {
+		const struct chain_record *r = aa_link_record(lk, i);
+		for (size_t k = 0; r && k < r->n_blocks; k++) {
+			uint32_t f = aa_index_func_id(x, i, r->blocks[k].func);
+			ps->blocks[ps->bstart[f] + fill[f]++] = &r->blocks[k];
+		}
+	}
+	memset(fill, 0, nf * sizeof(uint32_t));
+	ps->estart = aa_xcalloc(nf + 1, sizeof(uint32_t));
+	ps->eout = aa_xcalloc(c->n_edges ? c->n_edges : 1, sizeof(uint32_t));
+	for (size_t e = 0; e < c->n_edges; e++)
+		ps->estart[c->edges[e].from + 1]++;
+	for (size_t f = 0; f < nf; f++)
+		ps->estart[f + 1] += ps->estart[f];
+	for (size_t e = 0; e < c->n_edges; e++)
+		ps->eout[ps->estart[c->edges[e].from] + fill[c->edges[e].from]++] = (uint32_t)e;
+	free(fill);
+	ps->stamp = aa_xcalloc(nf, sizeof(uint32_t));
+	ps->parent = aa_xmalloc(nf * sizeof(uint32_t));
+	ps->queue = aa_xmalloc(nf * sizeof(uint32_t));
+}
+
+static void patched_search_release(struct patched_search *ps)
+{
+	free(ps->bstart);
+	free(ps->blocks);
+	free(ps->estart);
+	free(ps->eout);
+	free(ps->stamp);
+	free(ps->parent);
+	free(ps->queue);
+}
+
+/* The nearest blocking call from g that the site's patches leave in place (BFS over the
+ * eligible helpers), or NULL; its chain's edges into path (room for nf), *n their count. */
+static const struct chain_block *unpatched_chain(const struct chains *c, struct patched_search *ps,
+						 const struct chain_site *site, uint32_t g, uint32_t *path, size_t *n)
+{
+	uint32_t round = ++ps->round;
+	size_t qh = 0, qt = 0;
+	ps->stamp[g] = round;
+	ps->parent[g] = AA_INDEX_NONE;
+	ps->queue[qt++] = g;
+	while (qh < qt) {
+		uint32_t v = ps->queue[qh++];
+		for (uint32_t k = ps->bstart[v]; k < ps->bstart[v + 1]; k++) {
+			if (patched_away(site, ps->blocks[k]))
+				continue;
+			size_t len = 0;
+			for (uint32_t u = v; ps->parent[u] != AA_INDEX_NONE; u = c->edges[ps->parent[u]].from)
+				len++;
+			*n = len;
+			for (uint32_t u = v; ps->parent[u] != AA_INDEX_NONE; u = c->edges[ps->parent[u]].from)
+				path[--len] = ps->parent[u];
+			return ps->blocks[k];
+		}
+		for (uint32_t k = ps->estart[v]; k < ps->estart[v + 1]; k++) {
+			const struct edge *e = &c->edges[ps->eout[k]];
+			if (ps->stamp[e->to] == round)
+				continue;
+			ps->stamp[e->to] = round;
+			ps->parent[e->to] = ps->eout[k];
+			ps->queue[qt++] = e->to;
+		}
+	}
+	return NULL;
 }
 
 static void link(struct aa_link *lk)
@@ -406,17 +788,51 @@ static void link(struct aa_link *lk)
 	c.block = aa_xcalloc(c.nf, sizeof(*c.block));
 	c.dist = aa_xmalloc(c.nf * sizeof(int32_t));
 	c.next_edge = aa_xmalloc(c.nf * sizeof(uint32_t));
-	build_edges(lk, &c);
+	struct pending *pend = NULL;
+	size_t n_pend = 0, pend_cap = 0;
+	build_edges(lk, &c, &pend, &n_pend, &pend_cap);
 	shortest_paths(&c);
+	/* Mixin calls link to a subclass's definition once the distances say which ones
+	 * block; one round, so a mixin call that blocks only through another mixin call is
+	 * not followed. */
+	size_t before = c.n_edges;
+	for (size_t i = 0; i < n_pend; i++) {
+		uint32_t to = mixin_def(x, &c, &pend[i].call->ref, pend[i].receiver);
+		if (to != AA_INDEX_NONE && to != pend[i].from)
+			add_edge(&c, pend[i].from, to, pend[i].call);
+	}
+	free(pend);
+	if (c.n_edges != before)
+		shortest_paths(&c);
+	uint32_t *path = aa_xmalloc(c.nf * sizeof(uint32_t));
+	struct patched_search ps = { 0 };
 	for (size_t i = 0; i < aa_link_count(lk); i++) {
 		const struct chain_record *r = aa_link_record(lk, i);
 		for (size_t k = 0; r && k < r->n_sites; k++) {
+			const struct chain_site *site = &r->sites[k];
 			uint32_t receiver;
-			uint32_t g = aa_index_resolve_ref(x, &r->sites[k].ref, &receiver);
-			if (g != AA_INDEX_NONE && c.eligible[g] && c.dist[g] >= 0)
-				report_chain(lk, &c, i, &r->sites[k], g);
+			uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
+			if (g == AA_INDEX_NONE)
+				g = mixin_def(x, &c, &site->ref, receiver);
+			if (g == AA_INDEX_NONE || !c.eligible[g] || c.dist[g] < 0)
+				continue;
+			const struct chain_block *b;
+			size_t n = (size_t)c.dist[g];
+			if (!site->n_patched) {
+				nearest_chain(&c, g, path);
+				b = c.block[n ? c.edges[path[n - 1]].to : g];
+			} else {
+				/* the patches may cut the nearest chain but not a longer one */
+				if (!ps.stamp)
+					patched_search_build(lk, &c, &ps);
+				b = unpatched_chain(&c, &ps, site, g, path, &n);
+			}
+			if (b)
+				report_chain(lk, &c, i, site, g, path, n, b);
 		}
 	}
+	patched_search_release(&ps);
+	free(path);
 	free(c.eligible);
 	free(c.block);
 	free(c.edges);

@@ -5,14 +5,19 @@
  * `contextlib.suppress(CancelledError)`.
  */
 #include "rules/cancellation/scopes.h"
+#include "rules/cancellation/swallowed.h"
+#include "analyzer/base/xalloc.h"
+#include "rules/testing/pytest_config.h"
 #include "parsers/python/subtree.h"
 #include "parsers/python/node.h"
 #include "rules/rules.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const struct aa_rule aa_rule_swallowed_cancellation;
+extern const struct aa_rule aa_rule_cancelled_coroutine_returns;
 
 enum catch_kind {
 	CATCH_NONE = 0,
@@ -120,7 +125,10 @@ static TSNode last_block(const struct aa_syms *s, TSNode n)
 
 /* --- does the handler always re-raise? ------------------------------------------- */
 
-enum { FLOW_FALL = 1, FLOW_ESC = 2 }; /* completes normally / leaves by return, break, continue */
+/* How a handler can end: completes normally, returns, breaks out of or continues the loop
+ * around its `try`, or raises something that is not the cancellation. */
+enum { FLOW_FALL = 1, FLOW_RET = 2, FLOW_BRK = 4, FLOW_CONT = 8, FLOW_RAISE = 16 };
+enum { FLOW_ESC = FLOW_RET | FLOW_BRK | FLOW_CONT | FLOW_RAISE }; /* leaves the handler early */
 enum { MAX_FLOW_DEPTH = 24 };         /* deeper handlers are "unknown": treated as re-raising */
 
 struct handler {
@@ -181,13 +189,15 @@ static unsigned flow_stmt(const struct handler *h, TSNode st, bool in_loop, int 
 	const struct aa_syms *s = aa_ctx_syms(h->ctx);
 	TSSymbol k = ts_node_symbol(st);
 	if (k == s->raise_statement)
-		return raise_ok(h, st) ? 0 : FLOW_ESC;
+		return raise_ok(h, st) ? 0 : FLOW_RAISE;
 	if (k == s->return_statement)
-		return FLOW_ESC;
+		return FLOW_RET;
 	if (never_returns(h, st))
 		return 0;
-	if (k == s->break_statement || k == s->continue_statement)
-		return in_loop ? FLOW_FALL : FLOW_ESC;
+	if (k == s->break_statement)
+		return in_loop ? FLOW_FALL : FLOW_BRK;
+	if (k == s->continue_statement)
+		return in_loop ? FLOW_FALL : FLOW_CONT;
 	if (k == s->if_statement) {
 		unsigned r = flow_block(h, ts_node_child_by_field_id(st, s->f.consequence), in_loop, depth + 1);
 		bool has_else = false;
@@ -587,6 +597,265 @@ static bool awaits_only_cancelled(struct aa_ctx *ctx, TSNode anchor, TSNode body
 	return w.any && w.all_cancelled;
 }
 
+/* --- what the coroutine does after the handler ----------------------------------------- */
+
+enum { MAX_CLIMB = 4096 };
+
+enum next_step {
+	NEXT_ENDS = 0, /* it reaches its end or a `return`, with no await on the way */
+	NEXT_RAISES,   /* it reaches a `raise`, with no await on the way */
+	NEXT_AWAITS,   /* it goes on to another await (or yield) */
+	NEXT_LOOPS,    /* it runs the body of a loop around it again, which awaited */
+};
+
+/* The loop a `break` or `continue` at stmt's level leaves or repeats (the innermost
+ * for/while around stmt in its function), or a null node. */
+static TSNode loop_around(struct aa_ctx *ctx, TSNode stmt)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode cur = stmt;
+	for (int g = 0; g < MAX_CLIMB; g++) {
+		TSNode p = aa_ctx_parent(ctx, cur);
+		if (ts_node_is_null(p) || aa_kind_is_definition(s, ts_node_symbol(p), true))
+			break;
+		if ((ts_node_symbol(p) == s->for_statement || ts_node_symbol(p) == s->while_statement) &&
+		    ts_node_symbol(cur) != s->else_clause)
+			return p;
+		cur = p;
+	}
+	return (TSNode){ 0 };
+}
+
+/* Control leaves stmt (a statement of the coroutine, at any depth) normally: what does
+ * the coroutine do next? Climbs the enclosing statements of the same function: a later
+ * statement that awaits, a `try`'s `else` that awaits (when stmt ends that try's body)
+ * or an enclosing loop's body says it runs on; a later `return` or `raise` with no await
+ * in it ends the climb. Nested definitions are not run. A climb past the bound answers
+ * NEXT_AWAITS, the form that stays reported. */
+static enum next_step after(struct aa_ctx *ctx, TSNode stmt)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode cur = stmt;
+	for (int g = 0; g < MAX_CLIMB; g++) {
+		TSNode p = aa_ctx_parent(ctx, cur);
+		if (ts_node_is_null(p) || ts_node_symbol(p) == s->module || aa_kind_is_definition(s, ts_node_symbol(p), true))
+			return NEXT_ENDS;
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->block) {
+			for (TSNode n = ts_node_next_named_sibling(cur); !ts_node_is_null(n); n = ts_node_next_named_sibling(n)) {
+				TSSymbol nk = ts_node_symbol(n);
+				if (nk == s->comment || nk == s->decorated_definition || aa_kind_is_definition(s, nk, true))
+					continue;
+				if (aa_scope_reaches_await(ctx, n, AA_REACH_YIELD))
+					return NEXT_AWAITS;
+				if (nk == s->return_statement)
+					return NEXT_ENDS;
+				if (nk == s->raise_statement)
+					return NEXT_RAISES;
+			}
+		} else if ((k == s->for_statement || k == s->while_statement) && ts_node_symbol(cur) != s->else_clause) {
+			return NEXT_LOOPS;
+		} else if (k == s->try_statement && ts_node_eq(cur, ts_node_child_by_field_id(p, s->f.body))) {
+			uint32_t n = ts_node_named_child_count(p);
+			for (uint32_t i = 0; i < n; i++) {
+				TSNode c = ts_node_named_child(p, i);
+				if (ts_node_symbol(c) == s->else_clause && aa_scope_reaches_await(ctx, c, AA_REACH_YIELD))
+					return NEXT_AWAITS;
+			}
+		}
+		cur = p;
+	}
+	return NEXT_AWAITS;
+}
+
+/* What the coroutine does after a handler of try that ends as flow says (FLOW_* bits):
+ * running on wins over ending (it loops again, or awaits), and returning normally over
+ * raising something else (the canceller then sees nothing at all). */
+static enum next_step after_handler(struct aa_ctx *ctx, TSNode try, unsigned flow)
+{
+	enum next_step way[2] = { NEXT_RAISES, NEXT_RAISES }; /* after falling through; after the loop */
+	if (flow & FLOW_FALL)
+		way[0] = after(ctx, try);
+	if (flow & (FLOW_BRK | FLOW_CONT)) {
+		TSNode loop = loop_around(ctx, try);
+		if (!ts_node_is_null(loop))
+			way[1] = flow & FLOW_CONT ? NEXT_LOOPS : after(ctx, loop);
+	}
+	enum next_step runs = way[0] > way[1] ? way[0] : way[1];
+	if (runs >= NEXT_AWAITS)
+		return runs;
+	return (flow & FLOW_RET) || way[0] == NEXT_ENDS || way[1] == NEXT_ENDS ? NEXT_ENDS : NEXT_RAISES;
+}
+
+/* --- tests that cause the cancellation themselves --------------------------------------- */
+
+/* Per file: whether the file is one the project's tests are collected from. */
+struct test_file {
+	struct aa_pytest_config cfg;
+	bool collected; /* pytest's python_files, or unittest's default discovery `test*.py` */
+};
+
+static void free_test_file(void *p)
+{
+	struct test_file *t = p;
+	aa_pytest_config_release(&t->cfg);
+	free(t);
+}
+
+static const struct test_file *test_file(struct aa_ctx *ctx)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_swallowed_cancellation, free_test_file);
+	if (!*slot) {
+		struct test_file *t = aa_xcalloc(1, sizeof(*t));
+		const char *path = aa_ctx_path(ctx);
+		aa_pytest_config_load(&t->cfg, path);
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		size_t len = strlen(base);
+		t->collected = aa_pytest_collects_file(&t->cfg, path) ||
+			       (len >= 7 && !strncmp(base, "test", 4) && !strcmp(base + len - 3, ".py"));
+		*slot = t;
+	}
+	return *slot;
+}
+
+/* The outermost def around node that the project's test naming makes a test function
+ * (pytest's python_functions; in a class also unittest's `test` prefix), in a test
+ * file; a null node when there is none. */
+static TSNode enclosing_test(struct aa_ctx *ctx, TSNode node)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode test = { 0 };
+	const struct test_file *tf = NULL;
+	for (int g = 0; g < MAX_CLIMB; g++) {
+		node = aa_ctx_parent(ctx, node);
+		if (ts_node_is_null(node))
+			break;
+		if (ts_node_symbol(node) != s->function_definition)
+			continue;
+		if (!tf && !(tf = test_file(ctx))->collected)
+			return test;
+		uint32_t len;
+		const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(node, s->f.name), &len);
+		TSNode up = aa_ctx_parent(ctx, node);
+		if (!ts_node_is_null(up) && ts_node_symbol(up) == s->decorated_definition)
+			up = aa_ctx_parent(ctx, up);
+		bool in_class = !ts_node_is_null(up) && ts_node_symbol(up) == s->block &&
+				ts_node_symbol(aa_ctx_parent(ctx, up)) == s->class_definition;
+		if (aa_pytest_matches_function(&tf->cfg, name, len) || (in_class && len >= 4 && !memcmp(name, "test", 4)))
+			test = node;
+	}
+	return test;
+}
+
+struct injection {
+	struct aa_ctx *ctx;
+	TSNode test;   /* the test function */
+	TSNode clause; /* the handler judged: its own raises are not injections */
+	TSNode target; /* bound_visit: the receiver looked for */
+	bool found;
+};
+
+static enum aa_visit names_cancel_visit(void *ud, TSNode n)
+{
+	struct injection *in = ud;
+	const struct aa_syms *s = aa_ctx_syms(in->ctx);
+	if ((ts_node_symbol(n) == s->identifier || ts_node_symbol(n) == s->attribute) &&
+	    classify_one(in->ctx, n) == CATCH_NAMED) {
+		in->found = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Does expr name a cancellation class anywhere (`[ValueError(), CancelledError()]`)? */
+static bool names_cancellation(struct aa_ctx *ctx, TSNode expr)
+{
+	struct injection in = { .ctx = ctx };
+	if (!ts_node_is_null(expr))
+		aa_subtree_walk(expr, 10000, names_cancel_visit, &in);
+	return in.found;
+}
+
+/* Is n a binding of in->target: the left of an assignment, a `with ... as` target or a
+ * `for` target? */
+static enum aa_visit bound_visit(void *ud, TSNode n)
+{
+	struct injection *in = ud;
+	const struct aa_syms *s = aa_ctx_syms(in->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	TSNode t = { 0 };
+	if (k == s->assignment || k == s->for_statement)
+		t = ts_node_child_by_field_id(n, s->f.left);
+	else if (k == s->as_pattern_target)
+		t = ts_node_named_child(n, 0);
+	if (!ts_node_is_null(t) && aa_node_same_text(aa_ctx_source(in->ctx)->text, t, in->target)) {
+		in->found = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Is the receiver of a `.cancel` something the test made (a call, or a name or attribute
+ * the test binds)? */
+static bool made_by_test(struct aa_ctx *ctx, TSNode test, TSNode recv)
+{
+	recv = aa_node_unparen_at_most(aa_ctx_syms(ctx), recv, AA_UNPAREN_SOLE, 64);
+	if (ts_node_is_null(recv))
+		return false;
+	if (ts_node_symbol(recv) == aa_ctx_syms(ctx)->call)
+		return true;
+	struct injection in = { .ctx = ctx, .target = recv };
+	aa_subtree_walk(test, 200000, bound_visit, &in);
+	return in.found;
+}
+
+/* A mock's `side_effect` naming cancellation (keyword or assignment), `.cancel` of a
+ * task the test made (called or handed on), a `raise` of cancellation outside the
+ * handler (in a stub the test defines, or its own body). */
+static enum aa_visit injection_visit(void *ud, TSNode n)
+{
+	struct injection *in = ud;
+	struct aa_ctx *ctx = in->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(n);
+	bool hit = false;
+	if (k == s->keyword_argument)
+		hit = aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.name), "side_effect") &&
+		      names_cancellation(ctx, ts_node_child_by_field_id(n, s->f.value));
+	else if (k == s->assignment) {
+		TSNode left = ts_node_child_by_field_id(n, s->f.left);
+		hit = ts_node_symbol(left) == s->attribute &&
+		      aa_ctx_text_is(ctx, ts_node_child_by_field_id(left, s->f.attribute), "side_effect") &&
+		      names_cancellation(ctx, ts_node_child_by_field_id(n, s->f.right));
+	} else if (k == s->attribute && aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.attribute), "cancel"))
+		hit = made_by_test(ctx, in->test, ts_node_child_by_field_id(n, s->f.object));
+	else if (k == s->raise_statement && (ts_node_start_byte(n) < ts_node_start_byte(in->clause) ||
+					     ts_node_start_byte(n) >= ts_node_end_byte(in->clause))) {
+		TSNode e = ts_node_named_child(n, 0);
+		if (!ts_node_is_null(e) && ts_node_symbol(e) == s->call)
+			e = ts_node_child_by_field_id(e, s->f.function);
+		hit = !ts_node_is_null(e) && classify_one(ctx, e) == CATCH_NAMED;
+	}
+	if (hit) {
+		in->found = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* A handler in a test function for a cancellation the test causes itself: the test
+ * checks how the code under test stops, and its handler is the test's own harness. */
+static bool test_causes_cancellation(struct aa_ctx *ctx, TSNode clause)
+{
+	TSNode test = enclosing_test(ctx, clause);
+	if (ts_node_is_null(test))
+		return false;
+	struct injection in = { .ctx = ctx, .test = test, .clause = clause };
+	aa_subtree_walk(test, 200000, injection_visit, &in);
+	return in.found;
+}
+
 /* --- the checks ----------------------------------------------------------------------- */
 
 /* A broad handler (any raise counts) that can only complete, in a `try` without
@@ -606,6 +875,22 @@ static bool falls_into_raise(const struct handler *h, TSNode try)
 	while (!ts_node_is_null(next) && ts_node_symbol(next) == s->comment)
 		next = ts_node_next_named_sibling(next);
 	return !ts_node_is_null(next) && ts_node_symbol(next) == s->raise_statement && raise_ok(h, next);
+}
+
+/* Which rule a swallowing handler's finding belongs to, or NULL when that rule is off or
+ * the handler is a test's own (then nothing is reported). */
+static const struct aa_rule *form_rule(struct aa_ctx *ctx, TSNode clause, enum next_step next)
+{
+	const struct aa_rule *rule =
+		next < NEXT_AWAITS ? &aa_rule_cancelled_coroutine_returns : &aa_rule_swallowed_cancellation;
+	if (!aa_ctx_rule_enabled(ctx, rule) || test_causes_cancellation(ctx, clause))
+		return NULL;
+	return rule;
+}
+
+static const char *next_words(enum next_step next)
+{
+	return next == NEXT_LOOPS ? "it loops again" : "it goes on to another await";
 }
 
 static void check_except(struct aa_ctx *ctx, TSNode clause)
@@ -636,18 +921,31 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 	/* cancels inside the try body count too (`asyncio.current_task().cancel()` then an await) */
 	if (awaits_only_cancelled(ctx, clause, body, ts_node_start_byte(clause)))
 		return;
+	enum next_step next = after_handler(ctx, try, flow);
+	const struct aa_rule *rule = form_rule(ctx, clause, next);
+	if (!rule)
+		return;
 	TSNode kw = ts_node_child(clause, 0);
-	if (kind == CATCH_BROAD) {
-		TSNode v = ts_node_child_by_field_id(clause, s->f.value);
-		aa_ctx_report(ctx, &aa_rule_swallowed_cancellation, kw,
-			      "'%s' catches cancellation and can complete without re-raising: the task's "
-			      "CancelledError is swallowed; re-raise it (a bare 'raise') or catch Exception",
-			      ts_node_is_null(v) ? "except:" : "except BaseException");
-	} else {
-		aa_ctx_report(ctx, &aa_rule_swallowed_cancellation, kw,
-			      "this handler catches cancellation and can complete without re-raising it: the task "
-			      "keeps running after it was cancelled; end the handler with a bare 'raise'");
-	}
+	TSNode v = ts_node_child_by_field_id(clause, s->f.value);
+	const char *what = kind == CATCH_NAMED ? "this handler" : ts_node_is_null(v) ? "'except:'" : "'except BaseException'";
+	const char *fix = kind == CATCH_NAMED ? "end the handler with a bare 'raise'"
+					      : "re-raise it (a bare 'raise') or catch Exception";
+	if (next >= NEXT_AWAITS)
+		aa_ctx_report(ctx, rule, kw,
+			      "%s catches cancellation and the coroutine keeps running after it was cancelled (%s): "
+			      "asyncio.timeout(), TaskGroup and shutdown cannot stop it; %s",
+			      what, next_words(next), fix);
+	else if (next == NEXT_ENDS)
+		aa_ctx_report(ctx, rule, kw,
+			      "%s catches cancellation and the coroutine then returns normally: whoever cancelled it "
+			      "(asyncio.timeout(), a TaskGroup, 'await task') sees a normal return, not the "
+			      "cancellation; %s",
+			      what, fix);
+	else
+		aa_ctx_report(ctx, rule, kw,
+			      "%s turns cancellation into another exception: asyncio.timeout() and TaskGroup "
+			      "recognise their cancellation only as CancelledError; %s",
+			      what, fix);
 }
 
 static void check_with(struct aa_ctx *ctx, TSNode with)
@@ -674,14 +972,25 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 			return;
 		if (awaits_only_cancelled(ctx, with, body, ts_node_start_byte(with)))
 			return;
-		aa_ctx_report(ctx, &aa_rule_swallowed_cancellation, v,
-			      "contextlib.suppress() of cancellation around an await swallows the task's "
-			      "CancelledError: the task keeps running after it was cancelled");
+		enum next_step next = after(ctx, with);
+		const struct aa_rule *rule = form_rule(ctx, with, next);
+		if (!rule)
+			return;
+		if (next >= NEXT_AWAITS)
+			aa_ctx_report(ctx, rule, v,
+				      "contextlib.suppress() of cancellation around an await: the coroutine keeps "
+				      "running after it was cancelled (%s)",
+				      next_words(next));
+		else
+			aa_ctx_report(ctx, rule, v,
+				      "contextlib.suppress() of cancellation around an await: the coroutine then %s, "
+				      "and whoever cancelled it never sees the cancellation",
+				      next == NEXT_ENDS ? "returns normally" : "raises another exception");
 		return;
 	}
 }
 
-static void check(struct aa_ctx *ctx, TSNode node)
+void aa_swallowed_cancellation_check(struct aa_ctx *ctx, TSNode node)
 {
 	if (!aa_ctx_in_async(ctx))
 		return;
@@ -698,31 +1007,37 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 	.code = "AA401",
 	.name = "swallowed-cancellation",
 	.family = &aa_family_cancellation,
-	.severity = AA_SEVERITY_WARNING,
+	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
-	.summary = "An except handler in async code catches cancellation and can complete without re-raising it",
+	.summary = "An except handler in async code catches cancellation and the coroutine keeps running after it",
 	.equivalents = equivalents,
 	.node_kinds = kinds,
-	.check = check,
+	.check = aa_swallowed_cancellation_check,
 	.doc = {
-		.what = "Finds, in async context, `except` handlers that catch cancellation and whose body can "
-			"complete (fall through, `return`, `break`, `continue`, or raise something else) without "
-			"re-raising it, and `with contextlib.suppress(CancelledError):` around an await.\n\n"
+		.what = "Finds, in async context, `except` handlers that catch cancellation, can complete without "
+			"re-raising it, and after which the coroutine keeps running: the handler falls through to "
+			"code that awaits (or yields) again, or the loop around the `try` runs again (the handler "
+			"ends, `continue`s or `break`s into more awaits). Also `with contextlib.suppress(CancelledError):` "
+			"around an await followed by more awaits.\n\n"
 			"Cancellation is caught by: `asyncio.CancelledError` (also `asyncio.exceptions.CancelledError`), "
 			"`trio.Cancelled` and `anyio.get_cancelled_exc_class()`, by name or in a tuple; "
 			"`BaseException`; and a bare `except:`. `except Exception` does not catch it (Python >= 3.8), "
-			"and neither does `concurrent.futures.CancelledError`, a different class.",
+			"and neither does `concurrent.futures.CancelledError`, a different class.\n\n"
+			"A handler after which the coroutine ends (it returns, falls off the end of the function, "
+			"breaks out of its loop into no further await, or raises another exception) is the other "
+			"form, AA407 (cancelled-coroutine-returns, opt-in): see there for why the two differ.",
 		.why = "Cancellation is how `asyncio.timeout()`, `TaskGroup`, `wait_for()`, trio and anyio stop a "
-		       "task. A handler that swallows it leaves the task running after it was told to stop: "
-		       "timeouts never fire, task groups hang on shutdown, and the program cannot exit cleanly. "
-		       "Converting it (`raise MyError() from e`) is just as bad: `asyncio.timeout()` and TaskGroup "
-		       "recognise their own cancellation by its type.",
-		.example = "import asyncio\n\nasync def worker(queue):\n    while True:\n        try:\n"
-			   "            item = await queue.get()\n        except asyncio.CancelledError:\n"
-			   "            print(\"stopping\")\n            return\n        print(item)\n",
-		.use_instead = "import asyncio\n\nasync def worker(queue):\n    while True:\n        try:\n"
-			       "            item = await queue.get()\n        except asyncio.CancelledError:\n"
-			       "            print(\"stopping\")\n            raise\n        print(item)\n",
+		       "task. A coroutine that catches it and carries on ignores the request: the timeout does not "
+		       "end the operation it bounds, a task group waits for a task that never stops, and shutdown "
+		       "hangs. Since Python 3.11 the task also stays marked as cancelling (`Task.cancelling()`), so "
+		       "the next `asyncio.timeout()` in it misbehaves; asyncio's documentation says a coroutine "
+		       "that really means to suppress cancellation must call `Task.uncancel()`.",
+		.example = "import asyncio\n\nasync def poll(fetch, log):\n    while True:\n        try:\n"
+			   "            await fetch()\n        except asyncio.CancelledError:\n"
+			   "            log(\"fetch cancelled\")\n        await asyncio.sleep(10)\n",
+		.use_instead = "import asyncio\n\nasync def poll(fetch, log):\n    while True:\n        try:\n"
+			       "            await fetch()\n        except asyncio.CancelledError:\n"
+			       "            log(\"fetch cancelled\")\n            raise\n        await asyncio.sleep(10)\n",
 		.anchor = "The `except` keyword of the handler; for `contextlib.suppress(...)`, the call.",
 		.exceptions = "Re-raising on every path is correct: a `raise` at the end of the handler, or in each "
 			      "branch of an `if`/`else`. When cancellation is caught by name, only a bare `raise`, "
@@ -743,8 +1058,23 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "logging or printing, compares it) or captures `sys.exc_info()`: it delivers the "
 			      "exception elsewhere; a `try` whose awaits all run in a shielded scope "
 			      "(`CancelScope(shield=True)`). Handlers nested "
-			      "more than 24 statements deep are assumed to re-raise.",
+			      "more than 24 statements deep are assumed to re-raise.\n\n"
+			      "Tests that cancel on purpose: a handler in a test function (a function the project's "
+			      "pytest configuration names a test, `python_functions`, default `test*`, or a `test*` "
+			      "method of a class, in a file pytest collects or `test*.py`) is not a finding when the "
+			      "test causes the cancellation itself: a mock's `side_effect` names a cancellation class "
+			      "(`AsyncMock(side_effect=asyncio.CancelledError)`, `m.side_effect = [ValueError(), "
+			      "asyncio.CancelledError()]`), the test calls or hands on `.cancel` of something it made "
+			      "(`task = asyncio.create_task(...)` then `task.cancel()`), or it raises cancellation "
+			      "outside the handler (in a stub it defines). The test is checking how code stops; its "
+			      "handler is the harness, not the code under test.\n\n"
+			      "What comes after the handler is judged in the same function: a later statement that "
+			      "can await or yield, the `else` of an enclosing `try`, or an enclosing loop (its body "
+			      "awaited, and runs again); a later `return` or `raise` with no await in it, or the end "
+			      "of the function, ends the coroutine (AA407's form). Nested definitions are not run; a "
+			      "`finally` runs on both forms and is not counted.",
 		.references = "- [asyncio: Task cancellation](https://docs.python.org/3/library/asyncio-task.html#task-cancellation)\n"
+			      "- [asyncio: Task.uncancel()](https://docs.python.org/3/library/asyncio-task.html#asyncio.Task.uncancel)\n"
 			      "- [trio: Cancellation semantics](https://trio.readthedocs.io/en/stable/reference-core.html#cancellation-semantics)\n",
 	},
 };

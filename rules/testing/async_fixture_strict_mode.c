@@ -94,7 +94,8 @@ static void check(struct aa_ctx *ctx, TSNode module)
 	if (sc.n && (sc.asyncio || aa_ctx_imports(ctx, "pytest_asyncio")) && !sc.other) {
 		struct aa_pytest_config cfg;
 		aa_pytest_config_load(&cfg, aa_ctx_path(ctx));
-		if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest) {
+		if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest &&
+		    !aa_pytest_other_runner_declared(&cfg)) {
 			for (size_t i = 0; i < sc.n; i++) {
 				uint32_t len;
 				const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(sc.fixtures[i], s->f.name), &len);
@@ -142,8 +143,9 @@ const struct aa_rule aa_rule_async_fixture_strict_mode = {
 			      "with an anyio or trio mark, or that mentions `anyio_backend`, is not reported. Nor is a "
 			      "module that does not use pytest-asyncio (a `conftest.py` of async fixtures alone says "
 			      "nothing about the runner), a fixture with another decorator the analyzer cannot name, "
-			      "and every case where AA601 stays quiet because the configuration or a `conftest.py` "
-			      "makes the run-time behaviour unknown. Suppress a finding with `# noqa: AA602` on the "
+			      "every case where AA601 stays quiet because the configuration or a `conftest.py` "
+			      "makes the run-time behaviour unknown, and a project whose declared dependencies name "
+			      "another plugin that runs coroutine tests but not pytest-asyncio (as AA601). Suppress a finding with `# noqa: AA602` on the "
 			      "`async def` line.",
 		.equivalents_note = "No peer has an equivalent rule.",
 		.references = "- [pytest-asyncio: strict mode](https://pytest-asyncio.readthedocs.io/en/latest/concepts.html#strict-mode)\n"

@@ -105,6 +105,7 @@ static void check(struct aa_ctx *ctx, TSNode module)
 	aa_pytest_config_load(&cfg, path);
 	if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest &&
 	    aa_pytest_collects_file(&cfg, path)) {
+		int other = -1; /* the declared dependencies are read for the first finding only */
 		for (size_t i = 0; i < n; i++) {
 			uint32_t len, clen = 0;
 			const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(c[i].def, s->f.name), &len);
@@ -116,6 +117,10 @@ static void check(struct aa_ctx *ctx, TSNode module)
 				if (!aa_pytest_matches_class(&cfg, cname, clen))
 					continue;
 			}
+			if (other < 0)
+				other = aa_pytest_other_runner_declared(&cfg);
+			if (other)
+				break;
 			aa_ctx_report(ctx, &aa_rule_async_test_not_run, c[i].def,
 				      "async test `%.*s%s%.*s` is never run: it has no `pytest.mark.asyncio` (or anyio / trio) "
 				      "mark and asyncio_mode is strict, so pytest skips it (fails it from pytest 8.4) "
@@ -179,7 +184,18 @@ const struct aa_rule aa_rule_async_test_not_run = {
 			      "a class or test with a decorator other than a pytest mark or `unittest.mock.patch` "
 			      "(it may run the coroutine), and a file with a syntax error. A test that requests the "
 			      "`anyio_backend` fixture runs under the anyio plugin, as FastAPI's documentation "
-			      "shows. Suppress a finding with `# noqa: AA601` on the `async def` line.\n\n"
+			      "shows.\n\n"
+			      "Nor is a project whose declared dependencies name a plugin that runs coroutine tests "
+			      "without pytest-asyncio (`pytest-sanic`, `pytest-aiohttp`, `pytest-tornasync`, "
+			      "`pytest-trio`, `anyio`) and do not name `pytest-asyncio`: strict mode is not what runs "
+			      "its tests. Read from the test file's directory up to the project root: `pyproject.toml` "
+			      "(`[project]` dependencies and optional dependencies, `[dependency-groups]`, Poetry, PDM "
+			      "and Hatch tables), `setup.cfg` (`[options]`, `[options.extras_require]`), `setup.py`, "
+			      "`tox.ini` (`[testenv*]` deps), `requirements*.txt` / `requirements*.in` and "
+			      "`requirements/*.txt`, following `-r` / `--requirement` includes (at most 32 files). "
+			      "Names compare as pip compares them (`pytest_trio` is `pytest-trio`). When both "
+			      "pytest-asyncio and another plugin are declared, pytest-asyncio's mode decides and "
+			      "findings stay. Suppress a finding with `# noqa: AA601` on the `async def` line.\n\n"
 			      "A possible false alarm: a `conftest.py` in another branch of the "
 			      "tree (a sibling directory) whose `pytest_collection_modifyitems` marks every test "
 			      "of the session when the whole suite runs; only the conftests between the test file "

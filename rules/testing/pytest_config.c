@@ -3,6 +3,7 @@
 #include "analyzer/base/xalloc.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -507,6 +508,220 @@ static bool try_config(struct aa_pytest_config *cfg, const char *dir, const char
 	}
 	/* pytest.ini is the config even without its section. */
 	return has || !strcmp(name, "pytest.ini") || !strcmp(name, ".pytest.ini");
+}
+
+/* --- declared test dependencies ------------------------------------------------------ */
+
+enum { DEP_ASYNCIO = 1u, DEP_OTHER = 2u };
+enum { MAX_REQUIREMENT_FILES = 32 }; /* per project, -r includes counted */
+
+/* Plugins that run coroutine tests without pytest-asyncio (docs/rules/AA601.md). */
+static const char *const other_runners[] = { "pytest-sanic", "pytest-aiohttp", "pytest-tornasync", "pytest-trio",
+					     "anyio", NULL };
+
+static bool name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.';
+}
+
+/* Is the token t[0..len) the distribution name (lower case, '-' separated) under PEP
+ * 503's normalisation (case, and '_' or '.' for '-')? */
+static bool token_is(const char *t, size_t len, const char *name)
+{
+	if (strlen(name) != len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i] == '_' || t[i] == '.' ? '-' : (char)tolower((unsigned char)t[i]);
+		if (c != name[i])
+			return false;
+	}
+	return true;
+}
+
+/* The DEP_* bits for the requirement names text[0..len) mentions as whole tokens. */
+static unsigned scan_names(const char *text, size_t len)
+{
+	unsigned found = 0;
+	for (size_t i = 0; i < len;) {
+		if (!name_char(text[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < len && name_char(text[j]))
+			j++;
+		if (token_is(text + i, j - i, "pytest-asyncio"))
+			found |= DEP_ASYNCIO;
+		for (const char *const *o = other_runners; *o; o++)
+			if (token_is(text + i, j - i, *o))
+				found |= DEP_OTHER;
+		i = j;
+	}
+	return found;
+}
+
+/* The DEP_* bits of the sections of an INI or TOML text whose header (`[name]`, `[[name]]`)
+ * starts with one of prefixes; comment lines (`#`, `;`) are skipped. */
+static unsigned scan_sections(const char *text, size_t len, const char *const *prefixes)
+{
+	unsigned found = 0;
+	bool in = false;
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		size_t b = i;
+		while (b < end && (text[b] == ' ' || text[b] == '\t'))
+			b++;
+		if (b < end && text[b] == '[' && b == i) {
+			while (b < end && text[b] == '[')
+				b++;
+			in = false;
+			for (const char *const *p = prefixes; *p; p++)
+				if (end - b >= strlen(*p) && !strncmp(text + b, *p, strlen(*p)))
+					in = true;
+		} else if (in && b < end && text[b] != '#' && text[b] != ';') {
+			found |= scan_names(text + b, end - b);
+		}
+		i = end + 1;
+	}
+	return found;
+}
+
+struct deps {
+	unsigned found;
+	int files; /* requirement files read, includes counted */
+};
+
+/* A requirements file: each line that is not a comment names a requirement, or
+ * includes another file (`-r other.txt`, `--requirement other.txt`, relative to this
+ * one's directory), read in turn up to MAX_REQUIREMENT_FILES in all. */
+static void read_requirements(struct deps *d, const char *dir, const char *name)
+{
+	if (++d->files > MAX_REQUIREMENT_FILES)
+		return;
+	size_t len = 0;
+	char *text = read_file(dir, name, &len);
+	if (!text)
+		return;
+	char *sub = aa_xstrdup(name);
+	char *slash = strrchr(sub, '/');
+	if (slash)
+		slash[1] = 0;
+	else
+		sub[0] = 0;
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		size_t b = i;
+		while (b < end && isspace((unsigned char)text[b]))
+			b++;
+		size_t opt = end - b >= 3 && !strncmp(text + b, "-r ", 3) ? 3
+			     : end - b >= 14 && !strncmp(text + b, "--requirement ", 14) ? 14 : 0;
+		if (opt) {
+			b += opt;
+			while (b < end && isspace((unsigned char)text[b]))
+				b++;
+			size_t e = b;
+			while (e < end && !isspace((unsigned char)text[e]) && text[e] != '#')
+				e++;
+			char *inc = aa_xasprintf("%s%.*s", text[b] == '/' ? "" : sub, (int)(e - b), text + b);
+			read_requirements(d, text[b] == '/' ? "" : dir, inc);
+			free(inc);
+		} else if (b < end && text[b] != '#' && text[b] != '-') {
+			size_t e = b;
+			while (e < end && name_char(text[e]))
+				e++;
+			d->found |= scan_names(text + b, e - b);
+		}
+		i = end + 1;
+	}
+	free(sub);
+	free(text);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_requirements_name(const char *n)
+{
+	size_t len = strlen(n);
+	return !strncmp(n, "requirements", 12) && len > 4 &&
+	       (!strcmp(n + len - 4, ".txt") || !strcmp(n + len - 3, ".in"));
+}
+
+/* Reads what dir declares: pyproject.toml's project dependencies, optional dependencies,
+ * dependency groups and Poetry/PDM/Hatch dependency tables; setup.cfg's [options*]
+ * sections; setup.py whole; tox.ini's [testenv*] sections; requirements*.txt / *.in in
+ * dir and in dir/requirements/. */
+static void read_dependencies(struct deps *d, const char *dir)
+{
+	static const char *const toml_sections[] = { "project", "dependency-groups", "tool.poetry", "tool.pdm",
+						     "tool.hatch.envs", NULL };
+	static const char *const cfg_sections[] = { "options", NULL };
+	static const char *const tox_sections[] = { "testenv", NULL };
+	static const struct {
+		const char *name;
+		const char *const *sections; /* NULL: the whole file */
+	} files[] = { { "pyproject.toml", toml_sections }, { "setup.cfg", cfg_sections }, { "tox.ini", tox_sections },
+		      { "setup.py", NULL } };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		size_t len = 0;
+		char *text = read_file(dir, files[i].name, &len);
+		if (!text)
+			continue;
+		d->found |= files[i].sections ? scan_sections(text, len, files[i].sections) : scan_names(text, len);
+		free(text);
+	}
+	static const char *const subdirs[] = { "", "requirements/", NULL };
+	for (const char *const *sd = subdirs; *sd; sd++) {
+		char *path = aa_xasprintf("%s/%s", dir, *sd);
+		DIR *dd = opendir(path);
+		free(path);
+		if (!dd)
+			continue;
+		/* sorted, so that which files the bound leaves out does not depend on readdir */
+		char **names = NULL;
+		size_t n = 0, cap = 0;
+		for (struct dirent *e; (e = readdir(dd)) != NULL;) {
+			size_t len = strlen(e->d_name);
+			if (**sd ? len < 5 || strcmp(e->d_name + len - 4, ".txt") : !is_requirements_name(e->d_name))
+				continue;
+			AA_GROW(names, cap, n + 1);
+			names[n++] = aa_xasprintf("%s%s", *sd, e->d_name);
+		}
+		(void)closedir(dd); /* a directory opened for reading: its close loses nothing */
+		if (n)
+			qsort(names, n, sizeof *names, compare_names);
+		for (size_t i = 0; i < n; i++) {
+			read_requirements(d, dir, names[i]);
+			free(names[i]);
+		}
+		free(names);
+	}
+}
+
+bool aa_pytest_other_runner_declared(const struct aa_pytest_config *cfg)
+{
+	if (!cfg->dir)
+		return false;
+	struct deps d = { 0 };
+	char *dir = aa_xstrdup(cfg->dir);
+	for (int level = 0; level < MAX_LEVELS; level++) {
+		read_dependencies(&d, dir);
+		if (exists(dir, ".git", NULL) || !strcmp(dir, "/"))
+			break;
+		char *up = strrchr(dir, '/');
+		if (!up)
+			break;
+		if (up == dir)
+			up[1] = 0;
+		else
+			*up = 0;
+	}
+	free(dir);
+	return (d.found & DEP_OTHER) && !(d.found & DEP_ASYNCIO);
 }
 
 void aa_pytest_config_load(struct aa_pytest_config *cfg, const char *path)

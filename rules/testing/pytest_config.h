@@ -52,6 +52,17 @@ void aa_pytest_config_load(struct aa_pytest_config *cfg, const char *path);
 /* Frees the strings cfg owns. */
 void aa_pytest_config_release(struct aa_pytest_config *cfg);
 
+/* True when the project of cfg's test file declares a plugin that runs coroutine tests
+ * without pytest-asyncio (pytest-sanic, pytest-aiohttp, pytest-tornasync, pytest-trio,
+ * anyio) and does not declare pytest-asyncio: then pytest-asyncio's strict mode is not
+ * what runs its async tests. Read from cfg->dir up to the project root (a directory with
+ * `.git`, or the filesystem root): pyproject.toml (project dependencies, optional
+ * dependencies, dependency groups, Poetry/PDM/Hatch tables), setup.cfg's [options*],
+ * setup.py, tox.ini's [testenv*], requirements*.txt / *.in and requirements/ *.txt with
+ * their `-r` includes (at most 32 requirement files). Names are compared as PEP 503
+ * normalises them. Unreadable files are skipped. False when cfg->dir is NULL. */
+bool aa_pytest_other_runner_declared(const struct aa_pytest_config *cfg);
+
 /* Does pytest collect this file when it walks its directory (python_files: a pattern
  * without '/' matches the base name, one with '/' the end of the path)? path as given
  * to aa_pytest_config_load. */
