@@ -180,6 +180,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	result->on_demand = 0;
 	result->parsed = 0;
 	result->rounds = 0;
+	result->foreign = (struct aa_foreign_count){ 0 };
 	double t0 = aa_run_now();
 	if (jobs < 1)
 		jobs = 1;
@@ -220,7 +221,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	free(ts);
 	/* The rounds' index has every summary by now: it decides the cross-file rules. */
 	if (index)
-		aa_crossfile_run(engine, index, s.summaries, s.noqas, n, &result->diags);
+		aa_crossfile_run(engine, index, s.summaries, s.noqas, n, jobs, &result->diags, &result->foreign);
 	aa_index_free(index);
 	for (size_t i = 0; i < n_retired; i++)
 		aa_summary_free(retired[i]);
@@ -256,7 +257,7 @@ void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, 
 	aa_diag_list_take(&result->diags, &w.diags);
 	if (sum) {
 		struct aa_index *index = aa_index_new(&sum, 1);
-		aa_crossfile_run(engine, index, &sum, &job.noqa, 1, &result->diags);
+		aa_crossfile_run(engine, index, &sum, &job.noqa, 1, 1, &result->diags, &result->foreign);
 		aa_index_free(index);
 	}
 	aa_summary_free(sum);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "analyzer/engine/analyze.h"
+#include "analyzer/engine/crossfile.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/index/modmap.h"
 
@@ -27,6 +28,7 @@ struct aa_run_result {
 	 * summaries of every file; the on-demand rounds (deciding what to read, reading
 	 * it); linking the summaries and the cross-file rules, freeing them, sorting. */
 	double per_file_secs, on_demand_secs, link_secs;
+	struct aa_foreign_count foreign; /* C files the cross-file rules read (AA112) */
 };
 
 /* Seconds on a monotonic clock, for phase timings. */

@@ -5,6 +5,11 @@
  * a candidate whose callee is a sync project function that reaches a source through
  * edges is a finding with the whole chain (shortest; cycles terminate; a helper with a
  * decorator not known to be transparent cuts it).
+ *
+ * AA112 shares these records: a site or an edge whose callee is no project Python
+ * function may name a function of a C extension (native_ext.h); when its C side reaches
+ * a certain blocking C call, the helpers that call it are chain sources of their own,
+ * linked apart from AA109's.
  */
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
@@ -12,6 +17,7 @@
 #include "analyzer/index/index.h"
 #include "parsers/python/node.h"
 #include "rules/blocking/blocking.h"
+#include "rules/blocking/native_ext.h"
 #include "rules/rules.h"
 
 #include <stdlib.h>
@@ -19,6 +25,7 @@
 
 extern const struct aa_rule aa_rule_blocking_call_via_helper;
 extern const struct aa_rule aa_rule_configured_blocking_call;
+extern const struct aa_rule aa_rule_blocking_native_call;
 
 /* A certain blocking call in a sync function. */
 struct chain_block {
@@ -295,7 +302,18 @@ struct chains {
 	size_t n_edges, edges_cap;
 	int32_t *dist;
 	uint32_t *next_edge;
+	/* AA112: each helper's first call of a blocking extension function, and the call */
+	const struct aa_native_chain **native;
+	const struct chain_call **native_call;
 };
+
+/* The source the shortest chain from g (dist[g] >= 0) ends at. */
+static uint32_t python_source(const struct chains *c, uint32_t g)
+{
+	while (c->next_edge[g] != AA_INDEX_NONE)
+		g = c->edges[c->next_edge[g]].to;
+	return g;
+}
 
 static void build_edges(struct aa_link *lk, struct chains *c)
 {
@@ -321,7 +339,8 @@ static void build_edges(struct aa_link *lk, struct chains *c)
 	}
 }
 
-static void shortest_paths(struct chains *c)
+/* dist and next_edge from the functions source[] marks. */
+static void shortest_paths(struct chains *c, const bool *source)
 {
 	size_t nf = c->nf;
 	uint32_t *rstart = aa_xcalloc(nf + 1, sizeof(uint32_t));
@@ -336,9 +355,9 @@ static void shortest_paths(struct chains *c)
 	uint32_t *queue = aa_xmalloc(nf * sizeof(uint32_t));
 	size_t qh = 0, qt = 0;
 	for (size_t f = 0; f < nf; f++) {
-		c->dist[f] = c->block[f] ? 0 : -1;
+		c->dist[f] = source[f] ? 0 : -1;
 		c->next_edge[f] = AA_INDEX_NONE;
-		if (c->block[f])
+		if (source[f])
 			queue[qt++] = (uint32_t)f;
 	}
 	while (qh < qt) {
@@ -358,6 +377,25 @@ static void shortest_paths(struct chains *c)
 	free(queue);
 }
 
+/* The Python steps of a chain from g to the source it reaches: the message's " -> g ->
+ * ..." (the source itself not yet) and a related location for each call. Returns the
+ * source; *related has room for dist[g] + extra entries. */
+static uint32_t python_steps(struct aa_index *x, const struct chains *c, uint32_t g, struct aa_buf *msg,
+			     struct aa_related **related, size_t extra, size_t *n_related)
+{
+	*related = aa_xcalloc((size_t)c->dist[g] + extra, sizeof(**related));
+	uint32_t v = g;
+	while (c->next_edge[v] != AA_INDEX_NONE) {
+		const struct edge *e = &c->edges[c->next_edge[v]];
+		aa_buf_addf(msg, " -> %s", aa_index_func_name(x, v));
+		(*related)[(*n_related)++] = (struct aa_related){
+			aa_xstrdup(aa_index_func_summary(x, v)->path), e->call->span,
+			aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v), aa_index_func_name(x, e->to)) };
+		v = e->to;
+	}
+	return v;
+}
+
 /* The finding for a candidate site of file whose callee g reaches a blocking call. */
 static void report_chain(struct aa_link *lk, const struct chains *c, size_t file, const struct chain_site *site,
 			 uint32_t g)
@@ -365,17 +403,9 @@ static void report_chain(struct aa_link *lk, const struct chains *c, size_t file
 	struct aa_index *x = aa_link_index(lk);
 	struct aa_buf msg = AA_BUF_INIT;
 	aa_buf_addf(&msg, "'%s' blocks the event loop: %s", aa_index_func_name(x, g), site->function);
-	struct aa_related *related = aa_xcalloc((size_t)c->dist[g] + 1, sizeof(*related));
+	struct aa_related *related;
 	size_t n_related = 0;
-	uint32_t v = g;
-	while (c->next_edge[v] != AA_INDEX_NONE) {
-		const struct edge *e = &c->edges[c->next_edge[v]];
-		aa_buf_addf(&msg, " -> %s", aa_index_func_name(x, v));
-		related[n_related++] = (struct aa_related){
-			aa_xstrdup(aa_index_func_summary(x, v)->path), e->call->span,
-			aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v), aa_index_func_name(x, e->to)) };
-		v = e->to;
-	}
+	uint32_t v = python_steps(x, c, g, &msg, &related, 1, &n_related);
 	const struct chain_block *b = c->block[v];
 	const char *path = aa_index_func_summary(x, v)->path;
 	aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_func_name(x, v), b->callee, path, b->span.line);
@@ -388,6 +418,139 @@ static void report_chain(struct aa_link *lk, const struct chains *c, size_t file
 	d.related = related;
 	d.n_related = n_related;
 	aa_link_report(lk, file, &d);
+}
+
+/* ---- AA112: chains that end in a C extension ----------------------------------------- */
+
+/* A reference no project function resolves: what aa_native_want is given. */
+static bool native_name(const struct aa_ref *ref, const char **name, const char **method)
+{
+	if (ref->kind != AA_REF_NAME && ref->kind != AA_REF_METHOD)
+		return false;
+	*name = ref->name;
+	*method = ref->kind == AA_REF_METHOD ? ref->method : NULL;
+	return true;
+}
+
+static const struct aa_native_chain *native_of(struct aa_index *x, struct aa_native *nv, const struct aa_ref *ref,
+						bool want)
+{
+	const char *name, *method;
+	uint32_t receiver;
+	if (!native_name(ref, &name, &method) || aa_index_resolve_ref(x, ref, &receiver) != AA_INDEX_NONE)
+		return NULL;
+	if (want) {
+		aa_native_want(nv, name, method);
+		return NULL;
+	}
+	return aa_native_find(nv, name, method);
+}
+
+/* The C end of a chain: the extension function, its implementation, each C call. */
+static void native_steps(const struct aa_native_chain *nc, struct aa_buf *msg, struct aa_related *related,
+			 size_t *n_related)
+{
+	aa_buf_addf(msg, " -> %s -> %s (%s:%u)", nc->shown, nc->impl, nc->path, nc->line);
+	related[(*n_related)++] = (struct aa_related){ aa_xstrdup(nc->path), { nc->line, 1, nc->line, 1 },
+						       aa_xasprintf("'%s' is %s()", nc->shown, nc->impl) };
+	for (size_t h = 0; h < nc->n_hops; h++) {
+		const struct aa_native_hop *hop = &nc->hops[h];
+		bool last = h + 1 == nc->n_hops;
+		aa_buf_addf(msg, " -> %s (%s:%u)", hop->callee, hop->path, hop->line);
+		related[(*n_related)++] = (struct aa_related){
+			aa_xstrdup(hop->path), { hop->line, 1, hop->line, 1 },
+			last ? aa_xasprintf("%s() blocks (%s)", hop->callee, aa_rule_blocking_native_call.code)
+			     : aa_xasprintf("%s() calls %s()", hop->caller, hop->callee) };
+	}
+}
+
+/* A site whose chain ends in nc: directly (g is AA_INDEX_NONE) or through helper g. */
+static void report_native(struct aa_link *lk, const struct chains *c, size_t file, const struct chain_site *site,
+			  uint32_t g, const struct aa_native_chain *nc)
+{
+	struct aa_index *x = aa_link_index(lk);
+	struct aa_buf msg = AA_BUF_INIT;
+	aa_buf_addf(&msg, "'%s' blocks the event loop: %s", g == AA_INDEX_NONE ? nc->shown : aa_index_func_name(x, g),
+		    site->function);
+	struct aa_related *related;
+	size_t n_related = 0;
+	if (g != AA_INDEX_NONE) {
+		uint32_t v = python_steps(x, c, g, &msg, &related, 2 + nc->n_hops, &n_related);
+		aa_buf_addf(&msg, " -> %s", aa_index_func_name(x, v));
+		related[n_related++] = (struct aa_related){ aa_xstrdup(aa_index_func_summary(x, v)->path),
+							    c->native_call[v]->span,
+							    aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v),
+									 nc->shown) };
+	} else {
+		related = aa_xcalloc(1 + nc->n_hops, sizeof(*related));
+	}
+	native_steps(nc, &msg, related, &n_related);
+	aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
+	struct aa_diag d = aa_link_finding(lk, file, &aa_rule_blocking_native_call, site->span, aa_buf_detach(&msg),
+					   site->source_line);
+	d.related_is_chain = 1;
+	d.related = related;
+	d.n_related = n_related;
+	aa_link_report(lk, file, &d);
+}
+
+/* Registers with nv what every site and eligible helper calls outside project Python
+ * (want), or records which helpers call a blocking extension function (!want). */
+static void native_pass(struct aa_link *lk, struct chains *c, struct aa_native *nv, bool want)
+{
+	struct aa_index *x = aa_link_index(lk);
+	for (size_t i = 0; i < aa_link_count(lk); i++) {
+		const struct chain_record *r = aa_link_record(lk, i);
+		for (size_t k = 0; want && r && k < r->n_sites; k++)
+			native_of(x, nv, &r->sites[k].ref, true);
+		for (size_t k = 0; r && k < r->n_calls; k++) {
+			uint32_t f = aa_index_func_id(x, i, r->calls[k].func);
+			if (!c->eligible[f] || (!want && c->native[f]))
+				continue;
+			const struct aa_native_chain *nc = native_of(x, nv, &r->calls[k].ref, want);
+			if (nc) {
+				c->native[f] = nc;
+				c->native_call[f] = &r->calls[k];
+			}
+		}
+	}
+}
+
+static void link_native(struct aa_link *lk, struct chains *c)
+{
+	struct aa_index *x = aa_link_index(lk);
+	struct aa_native *nv = aa_native_new(lk, aa_link_jobs(lk));
+	c->native = aa_xcalloc(c->nf, sizeof(*c->native));
+	c->native_call = aa_xcalloc(c->nf, sizeof(*c->native_call));
+	native_pass(lk, c, nv, true);
+	aa_native_read(nv);
+	size_t read, partial;
+	aa_native_units(nv, &read, &partial);
+	aa_link_foreign_files(lk, read, partial);
+	if (read) {
+		native_pass(lk, c, nv, false);
+		bool *source = aa_xcalloc(c->nf, sizeof(bool));
+		for (size_t f = 0; f < c->nf; f++)
+			source[f] = c->native[f] != NULL;
+		shortest_paths(c, source);
+		free(source);
+		for (size_t i = 0; i < aa_link_count(lk); i++) {
+			const struct chain_record *r = aa_link_record(lk, i);
+			for (size_t k = 0; r && k < r->n_sites; k++) {
+				const struct chain_site *site = &r->sites[k];
+				uint32_t receiver;
+				uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
+				const struct aa_native_chain *nc = g == AA_INDEX_NONE ? native_of(x, nv, &site->ref, false) : NULL;
+				if (nc)
+					report_native(lk, c, i, site, AA_INDEX_NONE, nc);
+				else if (g != AA_INDEX_NONE && c->eligible[g] && c->dist[g] >= 0)
+					report_native(lk, c, i, site, g, c->native[python_source(c, g)]);
+			}
+		}
+	}
+	aa_native_free(nv);
+	free(c->native);
+	free(c->native_call);
 }
 
 static void link(struct aa_link *lk)
@@ -407,16 +570,24 @@ static void link(struct aa_link *lk)
 	c.dist = aa_xmalloc(c.nf * sizeof(int32_t));
 	c.next_edge = aa_xmalloc(c.nf * sizeof(uint32_t));
 	build_edges(lk, &c);
-	shortest_paths(&c);
-	for (size_t i = 0; i < aa_link_count(lk); i++) {
-		const struct chain_record *r = aa_link_record(lk, i);
-		for (size_t k = 0; r && k < r->n_sites; k++) {
-			uint32_t receiver;
-			uint32_t g = aa_index_resolve_ref(x, &r->sites[k].ref, &receiver);
-			if (g != AA_INDEX_NONE && c.eligible[g] && c.dist[g] >= 0)
-				report_chain(lk, &c, i, &r->sites[k], g);
+	if (aa_link_rule_enabled(lk, &aa_rule_blocking_call_via_helper)) {
+		bool *source = aa_xcalloc(c.nf, sizeof(bool));
+		for (size_t f = 0; f < c.nf; f++)
+			source[f] = c.block[f] != NULL;
+		shortest_paths(&c, source);
+		free(source);
+		for (size_t i = 0; i < aa_link_count(lk); i++) {
+			const struct chain_record *r = aa_link_record(lk, i);
+			for (size_t k = 0; r && k < r->n_sites; k++) {
+				uint32_t receiver;
+				uint32_t g = aa_index_resolve_ref(x, &r->sites[k].ref, &receiver);
+				if (g != AA_INDEX_NONE && c.eligible[g] && c.dist[g] >= 0)
+					report_chain(lk, &c, i, &r->sites[k], g);
+			}
 		}
 	}
+	if (aa_link_rule_enabled(lk, &aa_rule_blocking_native_call))
+		link_native(lk, &c);
 	free(c.eligible);
 	free(c.block);
 	free(c.edges);
