@@ -432,12 +432,24 @@ static bool native_name(const struct aa_ref *ref, const char **name, const char 
 	return true;
 }
 
+/* Does ref resolve to no project Python function, or only to a stub's (`_native.pyi`
+ * beside the extension describes it, and defines nothing)? */
+static bool outside_python(struct aa_index *x, const struct aa_ref *ref)
+{
+	uint32_t receiver;
+	uint32_t f = aa_index_resolve_ref(x, ref, &receiver);
+	if (f == AA_INDEX_NONE)
+		return true;
+	const char *path = aa_index_func_summary(x, f)->path;
+	size_t len = strlen(path);
+	return len > 4 && !strcmp(path + len - 4, ".pyi");
+}
+
 static const struct aa_native_chain *native_of(struct aa_index *x, struct aa_native *nv, const struct aa_ref *ref,
 						bool want)
 {
 	const char *name, *method;
-	uint32_t receiver;
-	if (!native_name(ref, &name, &method) || aa_index_resolve_ref(x, ref, &receiver) != AA_INDEX_NONE)
+	if (!native_name(ref, &name, &method) || !outside_python(x, ref))
 		return NULL;
 	if (want) {
 		aa_native_want(nv, name, method);
@@ -540,7 +552,7 @@ static void link_native(struct aa_link *lk, struct chains *c)
 				const struct chain_site *site = &r->sites[k];
 				uint32_t receiver;
 				uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
-				const struct aa_native_chain *nc = g == AA_INDEX_NONE ? native_of(x, nv, &site->ref, false) : NULL;
+				const struct aa_native_chain *nc = native_of(x, nv, &site->ref, false);
 				if (nc)
 					report_native(lk, c, i, site, AA_INDEX_NONE, nc);
 				else if (g != AA_INDEX_NONE && c->eligible[g] && c->dist[g] >= 0)

@@ -102,12 +102,9 @@ static size_t parent_len(const char *name, size_t len)
 	return len ? len - 1 : 0;
 }
 
-void aa_native_want(struct aa_native *nv, const char *name, const char *method)
+/* name[0..len) may be an extension module. */
+static void want_module(struct aa_native *nv, const char *name, size_t len)
 {
-	/* `pkg._native.fetch`, or the class `pkg._native.Conn` of a method: the module is
-	 * what precedes the last name. */
-	(void)method;
-	size_t len = parent_len(name, strlen(name));
 	if (!len || !parent_len(name, len))
 		return; /* an extension inside a package only: its package locates its sources */
 	struct aa_map_key key = aa_map_key(name, len, 0);
@@ -118,6 +115,17 @@ void aa_native_want(struct aa_native *nv, const char *name, const char *method)
 	aa_map_put(&nv->wanted, &owned, (uint32_t)nv->n_wants, NULL);
 	AA_GROW(nv->want_list, nv->wants_cap, nv->n_wants + 1);
 	nv->want_list[nv->n_wants++] = copy;
+}
+
+void aa_native_want(struct aa_native *nv, const char *name, const char *method)
+{
+	/* `pkg._native.fetch`, or the class `pkg._native.Conn` of a method: the module is
+	 * what precedes the last name. A module-level name may also be a method named
+	 * through its class, `_native.Conn.query(self, q)`. */
+	size_t len = parent_len(name, strlen(name));
+	want_module(nv, name, len);
+	if (!method)
+		want_module(nv, name, parent_len(name, len));
 }
 
 /* ---- where packages are ------------------------------------------------------------ */
@@ -263,21 +271,23 @@ static void setup_extension(struct aa_native *nv, const char *src, TSNode call, 
 	}
 }
 
-/* Reads dir/setup.py (once per directory) for its Extension(...) calls. */
-static void read_setup(struct aa_native *nv, const char *dir)
+/* Reads dir/setup.py (once per directory) for its Extension(...) calls. True when dir
+ * has a setup.py. */
+static bool read_setup(struct aa_native *nv, const char *dir)
 {
 	bool added;
-	aa_map_put_str(&nv->setups_seen, dir, 1, &added);
+	uint32_t *has = aa_map_put_str(&nv->setups_seen, dir, 0, &added);
 	if (!added)
-		return;
+		return *has;
 	char *path = aa_xasprintf("%s/setup.py", dir);
 	struct aa_source src;
 	struct aa_source_error err;
 	if (aa_source_load(&src, path, &err) != AA_SOURCE_OK) {
 		free(path);
-		return;
+		return false;
 	}
 	free(path);
+	*has = 1;
 	TSParser *parser = ts_parser_new();
 	TSTree *tree = NULL;
 	if (ts_parser_set_language(parser, tree_sitter_python()))
@@ -302,6 +312,7 @@ static void read_setup(struct aa_native *nv, const char *dir)
 	}
 	ts_parser_delete(parser);
 	aa_source_release(&src);
+	return true;
 }
 
 /* ---- PyInit_ ------------------------------------------------------------------------ */
@@ -328,6 +339,13 @@ static char *read_text(const char *path, size_t *len)
 	return buf;
 }
 
+static int compare_paths(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Does a C file's text define module name (its last part)? It has `PyInit_name`, or a
+ * PyModuleDef and the string "name" (PyInit_ made by a macro, as in psycopg2). */
 static bool defines_init(const char *text, const char *name)
 {
 	size_t nl = strlen(name);
@@ -336,11 +354,16 @@ static bool defines_init(const char *text, const char *name)
 		if (!strncmp(q, name, nl) && !aa_source_ident_byte(q[nl]))
 			return true;
 	}
+	if (!strstr(text, "PyModuleDef"))
+		return false;
+	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name))
+		if (p > text && p[-1] == '"' && p[nl] == '"')
+			return true;
 	return false;
 }
 
-/* The .c files of dir (once per directory and module): the one defining PyInit_<last>
- * makes module an extension whose sources are every .c file of dir. */
+/* The .c files of dir (once per directory and module): one defining the module's last
+ * part (defines_init) makes module an extension whose sources are every .c file of dir. */
 static void scan_dir(struct aa_native *nv, const char *dir, const char *module, size_t mlen)
 {
 	char *seen = aa_xasprintf("%s\n%.*s", dir, (int)mlen, module);
@@ -374,9 +397,36 @@ static void scan_dir(struct aa_native *nv, const char *dir, const char *module, 
 	closedir(d);
 	free(name);
 	struct ext *e = found ? add_ext(nv, module, mlen, dir) : NULL;
+	if (e && n > 1)
+		qsort(files, n, sizeof(*files), compare_paths); /* readdir's order is the file system's */
 	for (size_t i = 0; e && i < n; i++)
 		add_source(e, files[i]);
 	free(files);
+}
+
+/* scan_dir on each directory directly under root (at most 64: a source tree's top). */
+static void scan_subdirs(struct aa_native *nv, const char *root, const char *module, size_t mlen)
+{
+	DIR *d = opendir(root);
+	if (!d)
+		return;
+	const char **dirs = NULL;
+	size_t n = 0, cap = 0;
+	for (struct dirent *de; n < 64 && (de = readdir(d));) {
+		struct stat st;
+		const char *path = join(nv, root, de->d_name);
+		if (de->d_name[0] == '.' || stat(path, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		AA_GROW(dirs, cap, n + 1);
+		dirs[n++] = path;
+	}
+	closedir(d);
+	/* readdir's order is the file system's: sorted, the first match is always the same. */
+	qsort(dirs, n, sizeof(*dirs), compare_paths);
+	struct aa_map_key key = aa_map_key(module, mlen, 0);
+	for (size_t i = 0; i < n && aa_map_get(&nv->ext_by_module, &key) == AA_MAP_NONE; i++)
+		scan_dir(nv, dirs[i], module, mlen);
+	free(dirs);
 }
 
 /* ---- compile flags ------------------------------------------------------------------ */
@@ -488,6 +538,8 @@ static void default_flags(const struct ext *e, const char *path, struct args *a)
 	arg_add(a, dl ? aa_xasprintf("-I%.*s", (int)(dl - 1 ? dl - 1 : 1), path) : aa_xstrdup("-I."));
 	arg_add(a, aa_xasprintf("-I%s", e->dir));
 	arg_add(a, aa_xasprintf("-I%s/include", e->dir));
+	/* A directory found by its PyInit_ may include its headers as "dir/x.h" (psycopg2). */
+	arg_add(a, aa_xasprintf("-I%s/..", e->dir));
 }
 
 /* ---- reading units on threads ------------------------------------------------------- */
@@ -576,7 +628,7 @@ void aa_native_read(struct aa_native *nv)
 		for (size_t l = parent_len(m, pl); l; l = parent_len(m, l))
 			top = parent_dir(nv, top);
 		const char *root = parent_dir(nv, top);
-		read_setup(nv, root);
+		bool setup = read_setup(nv, root);
 		read_setup(nv, parent_dir(nv, root));
 		struct aa_map_key key = aa_map_key(m, ml, 0);
 		if (aa_map_get(&nv->ext_by_module, &key) == AA_MAP_NONE) {
@@ -584,6 +636,9 @@ void aa_native_read(struct aa_native *nv)
 			scan_dir(nv, root, m, ml);
 			scan_dir(nv, join(nv, root, "src"), m, ml);
 		}
+		/* A source tree whose setup.py computes the sources: its other directories. */
+		if (setup && aa_map_get(&nv->ext_by_module, &key) == AA_MAP_NONE)
+			scan_subdirs(nv, root, m, ml);
 		uint32_t e = aa_map_get(&nv->ext_by_module, &key);
 		if (e != AA_MAP_NONE)
 			nv->exts[e].wanted = true;
@@ -604,7 +659,9 @@ void aa_native_read(struct aa_native *nv)
 		for (size_t s = 0; s < e->n_sources; s++, k++) {
 			tasks[k].ext = e;
 			tasks[k].source = s;
-			if (!database_flags(e->dir, e->sources[s], &tasks[k].args))
+			/* The database beside setup.py, or above the directory a PyInit_ was found in. */
+			if (!database_flags(e->dir, e->sources[s], &tasks[k].args) &&
+			    !database_flags(parent_dir(nv, e->dir), e->sources[s], &tasks[k].args))
 				default_flags(e, e->sources[s], &tasks[k].args);
 		}
 	}
@@ -743,20 +800,17 @@ static const struct aa_native_chain *chain_from(struct aa_native *nv, const stru
 	return out;
 }
 
-const struct aa_native_chain *aa_native_find(struct aa_native *nv, const char *name, const char *method)
+/* The chain of key (a module function, or a method of the class cls[0..cls_len) when
+ * cls is not NULL) of extension module name[0..mlen), or NULL. */
+static const struct aa_native_chain *find_in(struct aa_native *nv, const char *name, size_t mlen, const char *cls,
+					     size_t cls_len, const char *key)
 {
-	size_t len = strlen(name);
-	size_t ml = parent_len(name, len);
-	const char *cls = method ? name + ml + 1 : NULL;
-	const char *key = method ? method : name + ml + 1;
-	if (!ml)
-		return NULL;
-	struct aa_map_key mk = aa_map_key(name, ml, 0);
+	struct aa_map_key mk = aa_map_key(name, mlen, 0);
 	uint32_t ei = aa_map_get(&nv->ext_by_module, &mk);
 	if (ei == AA_MAP_NONE || !nv->exts[ei].units)
 		return NULL;
 	const struct ext *e = &nv->exts[ei];
-	char *clsname = cls ? aa_xstrdup(cls) : NULL;
+	char *clsname = cls ? aa_xstrndup(cls, cls_len) : NULL;
 	const char *impl = python_impl(e, clsname, key);
 	const char *last = e->module + parent_len(e->module, strlen(e->module)) + 1;
 	const struct aa_native_chain *out = NULL;
@@ -766,6 +820,21 @@ const struct aa_native_chain *aa_native_find(struct aa_native *nv, const char *n
 		free(shown);
 	}
 	free(clsname);
+	return out;
+}
+
+const struct aa_native_chain *aa_native_find(struct aa_native *nv, const char *name, const char *method)
+{
+	size_t len = strlen(name);
+	size_t ml = parent_len(name, len);
+	if (!ml)
+		return NULL;
+	if (method)
+		return find_in(nv, name, ml, name + ml + 1, len - ml - 1, method);
+	const struct aa_native_chain *out = find_in(nv, name, ml, NULL, 0, name + ml + 1);
+	size_t cl = parent_len(name, ml);
+	if (!out && cl)
+		out = find_in(nv, name, cl, name + cl + 1, ml - cl - 1, name + ml + 1);
 	return out;
 }
 
