@@ -18,6 +18,12 @@
 
 extern const struct aa_rule aa_rule_blocking_native_call;
 
+/* The .c files of a directory (paths in the arena). */
+struct listing {
+	const char **files; /* owned array */
+	size_t n, cap;
+};
+
 /* An extension module and its C sources. */
 struct ext {
 	const char *module;     /* "pkg._native"; arena */
@@ -34,6 +40,7 @@ struct aa_native {
 	unsigned jobs;
 	struct aa_arena strings;
 	struct aa_map dirs;        /* package name -> index in pkg_dirs */
+	struct aa_map py_modules;  /* modules with a .py file (keys borrowed from the summaries) */
 	const char **pkg_dirs;     /* arena strings; owned array */
 	size_t n_pkg_dirs, pkg_dirs_cap;
 	bool dirs_built;
@@ -44,7 +51,10 @@ struct aa_native {
 	size_t n_exts, exts_cap;
 	struct aa_map ext_by_module; /* module -> index in exts */
 	struct aa_map setups_seen;   /* directories whose setup.py was looked for */
-	struct aa_map scans_seen;    /* directories scanned for PyInit_ */
+	struct aa_map scans_seen;    /* directory and module pairs scanned for PyInit_ */
+	struct aa_map listed;        /* directory -> its listing */
+	struct listing *listings;    /* owned (each listing's array owned) */
+	size_t n_listings, listings_cap;
 	struct aa_native_chain **found; /* owned; answers given (owned, each with its hops owned) */
 	size_t n_found, found_cap;
 	size_t units_read, units_partial;
@@ -86,10 +96,15 @@ void aa_native_free(struct aa_native *nv)
 	free(nv->pkg_dirs);
 	free(nv->want_list);
 	aa_map_release(&nv->dirs);
+	aa_map_release(&nv->py_modules);
 	aa_map_release(&nv->wanted);
 	aa_map_release(&nv->ext_by_module);
 	aa_map_release(&nv->setups_seen);
 	aa_map_release(&nv->scans_seen);
+	aa_map_release(&nv->listed);
+	for (size_t i = 0; i < nv->n_listings; i++)
+		free(nv->listings[i].files);
+	free(nv->listings);
 	aa_arena_release(&nv->strings);
 	free(nv);
 }
@@ -139,6 +154,9 @@ static void build_dirs(struct aa_native *nv)
 		const struct aa_summary *s = aa_link_summary(nv->lk, i);
 		if (!s || !s->module || !s->path)
 			continue;
+		size_t pl = strlen(s->path);
+		if (pl > 3 && !strcmp(s->path + pl - 3, ".py"))
+			aa_map_put_str(&nv->py_modules, s->module, 1, NULL);
 		/* The directory of the module itself: a package's is its __init__'s. */
 		size_t dlen = strlen(s->path);
 		while (dlen && s->path[dlen - 1] != '/')
@@ -362,10 +380,40 @@ static bool defines_init(const char *text, const char *name)
 	return false;
 }
 
+/* The .c files of dir, sorted (readdir's order is the file system's), listed once per
+ * directory: most directories a tree's packages are in have none. */
+static const struct listing *list_dir(struct aa_native *nv, const char *dir)
+{
+	bool added;
+	uint32_t *slot = aa_map_put_str(&nv->listed, dir, (uint32_t)nv->n_listings, &added);
+	if (!added)
+		return &nv->listings[*slot];
+	AA_GROW(nv->listings, nv->listings_cap, nv->n_listings + 1);
+	struct listing *l = &nv->listings[nv->n_listings++];
+	*l = (struct listing){ 0 };
+	DIR *d = opendir(dir);
+	if (!d)
+		return l;
+	for (struct dirent *de; (de = readdir(d));) {
+		size_t len = strlen(de->d_name);
+		if (len < 3 || strcmp(de->d_name + len - 2, ".c"))
+			continue;
+		AA_GROW(l->files, l->cap, l->n + 1);
+		l->files[l->n++] = join(nv, dir, de->d_name);
+	}
+	closedir(d);
+	if (l->n > 1)
+		qsort(l->files, l->n, sizeof(*l->files), compare_paths);
+	return l;
+}
+
 /* The .c files of dir (once per directory and module): one defining the module's last
  * part (defines_init) makes module an extension whose sources are every .c file of dir. */
 static void scan_dir(struct aa_native *nv, const char *dir, const char *module, size_t mlen)
 {
+	const struct listing *l = list_dir(nv, dir);
+	if (!l->n)
+		return;
 	char *seen = aa_xasprintf("%s\n%.*s", dir, (int)mlen, module);
 	bool added;
 	const char *key = keep(nv, seen, strlen(seen));
@@ -373,35 +421,20 @@ static void scan_dir(struct aa_native *nv, const char *dir, const char *module, 
 	aa_map_put_str(&nv->scans_seen, key, 1, &added);
 	if (!added)
 		return;
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
 	const char *last = module + parent_len(module, mlen) + 1;
 	char *name = aa_xstrndup(last, mlen - (size_t)(last - module));
-	const char **files = NULL;
-	size_t n = 0, cap = 0;
 	bool found = false;
-	for (struct dirent *de; (de = readdir(d));) {
-		size_t l = strlen(de->d_name);
-		if (l < 3 || strcmp(de->d_name + l - 2, ".c"))
-			continue;
-		const char *path = join(nv, dir, de->d_name);
-		AA_GROW(files, cap, n + 1);
-		files[n++] = path;
+	for (size_t i = 0; i < l->n && !found; i++) {
 		size_t len;
-		char *text = found ? NULL : read_text(path, &len);
+		char *text = read_text(l->files[i], &len);
 		if (text)
 			found = defines_init(text, name);
 		free(text);
 	}
-	closedir(d);
 	free(name);
 	struct ext *e = found ? add_ext(nv, module, mlen, dir) : NULL;
-	if (e && n > 1)
-		qsort(files, n, sizeof(*files), compare_paths); /* readdir's order is the file system's */
-	for (size_t i = 0; e && i < n; i++)
-		add_source(e, files[i]);
-	free(files);
+	for (size_t i = 0; e && i < l->n; i++)
+		add_source(e, l->files[i]);
 }
 
 /* scan_dir on each directory directly under root (at most 64: a source tree's top). */
@@ -619,6 +652,9 @@ void aa_native_read(struct aa_native *nv)
 	for (size_t i = 0; i < nv->n_wants; i++) {
 		const char *m = nv->want_list[i];
 		size_t ml = strlen(m);
+		/* A Python module is no extension (a .pyi stub beside one may be). */
+		if (aa_map_get_str(&nv->py_modules, m) != AA_MAP_NONE)
+			continue;
 		size_t pl = parent_len(m, ml);
 		const char *pdir = pkg_dir(nv, m, pl);
 		if (!pdir)
