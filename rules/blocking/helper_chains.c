@@ -396,6 +396,19 @@ static uint32_t python_steps(struct aa_index *x, const struct chains *c, uint32_
 	return v;
 }
 
+/* Reports a chain's finding of rule at site: msg (taken) gets the fix, related[0..n)
+ * (taken) is the chain. */
+static void report_site(struct aa_link *lk, size_t file, const struct aa_rule *rule, const struct chain_site *site,
+			struct aa_buf *msg, struct aa_related *related, size_t n_related)
+{
+	aa_buf_addf(msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
+	struct aa_diag d = aa_link_finding(lk, file, rule, site->span, aa_buf_detach(msg), site->source_line);
+	d.related_is_chain = 1;
+	d.related = related;
+	d.n_related = n_related;
+	aa_link_report(lk, file, &d);
+}
+
 /* The finding for a candidate site of file whose callee g reaches a blocking call. */
 static void report_chain(struct aa_link *lk, const struct chains *c, size_t file, const struct chain_site *site,
 			 uint32_t g)
@@ -411,13 +424,7 @@ static void report_chain(struct aa_link *lk, const struct chains *c, size_t file
 	aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_func_name(x, v), b->callee, path, b->span.line);
 	related[n_related++] =
 		(struct aa_related){ aa_xstrdup(path), b->span, aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
-	aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
-	struct aa_diag d = aa_link_finding(lk, file, &aa_rule_blocking_call_via_helper, site->span, aa_buf_detach(&msg),
-					   site->source_line);
-	d.related_is_chain = 1;
-	d.related = related;
-	d.n_related = n_related;
-	aa_link_report(lk, file, &d);
+	report_site(lk, file, &aa_rule_blocking_call_via_helper, site, &msg, related, n_related);
 }
 
 /* ---- AA112: chains that end in a C extension ----------------------------------------- */
@@ -497,13 +504,7 @@ static void report_native(struct aa_link *lk, const struct chains *c, size_t fil
 		related = aa_xcalloc(1 + nc->n_hops, sizeof(*related));
 	}
 	native_steps(nc, &msg, related, &n_related);
-	aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
-	struct aa_diag d = aa_link_finding(lk, file, &aa_rule_blocking_native_call, site->span, aa_buf_detach(&msg),
-					   site->source_line);
-	d.related_is_chain = 1;
-	d.related = related;
-	d.n_related = n_related;
-	aa_link_report(lk, file, &d);
+	report_site(lk, file, &aa_rule_blocking_native_call, site, &msg, related, n_related);
 }
 
 /* Registers with nv what every site and eligible helper calls outside project Python
