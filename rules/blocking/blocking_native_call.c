@@ -162,13 +162,16 @@ const struct aa_rule aa_rule_blocking_native_call = {
 			"The C side is read with libclang, loaded only when async code reaches a name an extension "
 			"may define. An extension is found through `setup.py`'s `Extension(\"pkg._native\", "
 			"sources=[...])` beside the package or one or two directories up, or failing that a `.c` file "
-			"defining `PyInit__native` in the package's directory, its parent or the parent's `src/` "
-			"(then every `.c` file of that directory is one of its units). Its Python names come from "
+			"defining `PyInit__native` (or a `PyModuleDef` and the string `\"_native\"`, for a `PyInit_` "
+			"made by a macro) in the package's directory, its parent or the parent's `src/`, or when "
+			"the parent holds a `setup.py` that computes the sources, any directory directly under it "
+			"(then every `.c` file of that directory is one of its units). A `.pyi` stub of the "
+			"extension does not hide it. Its Python names come from "
 			"`PyMethodDef` tables as the preprocessor expands them (Argument Clinic's `*_METHODDEF` "
 			"too): module functions from the table of its `PyModuleDef`, methods of extension classes "
 			"from `tp_methods` of a `PyTypeObject` or the `Py_tp_methods` slot of a `PyType_Spec`, named "
 			"by the last part of `tp_name`. Compile flags come from a `compile_commands.json` beside "
-			"`setup.py`, else the Python headers of the machine's `python3-dev`, the file's own "
+			"`setup.py` (or above the directory found), else the Python headers of the machine's `python3-dev`, the file's own "
 			"directory, the setup directory and its `include/`. A file with errors (a client library's "
 			"header missing) still yields what libclang could read; `--timings` says how many were not "
 			"read fully.",
@@ -187,7 +190,10 @@ const struct aa_rule aa_rule_blocking_native_call = {
 			      "guessed, nor are calls into other shared libraries than the ones the table names. An "
 			      "extension module that is not inside a package of the tree, one built by other means "
 			      "than `setup.py` (`meson.build`, `pyproject.toml`'s `ext-modules`) without a `PyInit_` "
-			      "in the package's or its parent's directory, and C++ sources are not read. Suppress "
+			      "in the directories above, a package mapped by `package_dir`, and C++ sources are not "
+			      "read. Names re-exported through a Python module (`from ._native import *`) and objects "
+			      "returned by an extension function (`db = _mysql.connect()`) are not followed into C. "
+			      "Generated headers must exist (a missing header leaves a file not read fully). Suppress "
 			      "one call with `# noqa: AA112`.",
 		.equivalents_note = "No peer reads C extensions: flake8-async, Ruff and Pyright stop at the Python call.",
 	},

@@ -7,11 +7,15 @@
  * aa_native_read finds the extensions those names may belong to and reads only theirs
  * (libclang is loaded then, and only when there is a unit to read; units are read on
  * `jobs` threads), then aa_native_find answers. Extensions are found through setup.py's
- * `Extension("pkg._native", sources=[...])` (read with tree-sitter) next to the package
- * or one or two levels up, or failing that a .c file defining `PyInit__native` in the
- * package's directory, its parent or the parent's src/. Compile flags come from a
- * compile_commands.json beside setup.py when there is one, else the configured Python
- * include directory and the file's own, the setup directory and its include/.
+ * `Extension("pkg._native", sources=[...])` (read with tree-sitter; a literal list)
+ * next to the package or one or two levels up, or failing that a .c file defining
+ * `PyInit__native` (or a PyModuleDef and the string "_native") in the package's
+ * directory, its parent or the parent's src/, or, when the parent holds a setup.py, any
+ * directory directly under it; every .c file of that directory is then a unit. A module
+ * with a .py file is never an extension. Compile flags come from a
+ * compile_commands.json beside setup.py (or above the directory found) when there is
+ * one, else the configured Python include directory (as a system directory) and the
+ * file's own, the extension's directory, its include/ and its parent.
  *
  * Nothing fails: what cannot be read is counted (aa_native_units) and yields nothing.
  * Allocation failure exits.
@@ -51,9 +55,10 @@ struct aa_native;
 struct aa_native *aa_native_new(const struct aa_link *lk, unsigned jobs);
 void aa_native_free(struct aa_native *nv);
 
-/* A callee that no project Python function resolves: a module-level name
- * ("pkg._native.fetch", method NULL) or a method of a class ("pkg._native.Conn",
- * "query"). Both borrowed for the call. */
+/* A callee that no project Python function resolves (or only a .pyi stub's): a
+ * module-level name ("pkg._native.fetch", method NULL; also a method named through its
+ * class, "pkg._native.Conn.query") or a method of a class ("pkg._native.Conn", "query").
+ * Both borrowed for the call. */
 void aa_native_want(struct aa_native *nv, const char *name, const char *method);
 
 /* Finds and reads the extensions the wanted names may belong to. Once. */
