@@ -23,6 +23,7 @@ extern const struct aa_rule aa_rule_blocking_sync_primitive;
 extern const struct aa_rule aa_rule_blocking_call_via_helper;
 extern const struct aa_rule aa_rule_configured_blocking_call;
 extern const struct aa_rule aa_rule_blocking_path_check;
+extern const struct aa_rule aa_rule_blocking_native_call;
 extern const struct aa_rule aa_rule_unawaited_coroutine;
 extern const struct aa_rule aa_rule_coroutine_in_boolean_context;
 extern const struct aa_rule aa_rule_dangling_task;
@@ -65,6 +66,7 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_blocking_call_via_helper,
 	&aa_rule_configured_blocking_call,
 	&aa_rule_blocking_path_check,
+	&aa_rule_blocking_native_call,
 	&aa_rule_unawaited_coroutine,
 	&aa_rule_coroutine_in_boolean_context,
 	&aa_rule_dangling_task,

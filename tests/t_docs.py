@@ -11,8 +11,10 @@ For every rule the analyzer knows (`rule --all`):
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AA_BIN = os.environ.get("AA_BIN", os.path.join(ROOT, "build", "async-analyzer"))
@@ -41,8 +43,27 @@ STDIN_NAMES = {"AA601": "test_example.py"}
 # AA003 judges the noqa codes of rules that ran: its example's code must run too.
 ALSO_SELECT = {"AA003": ",AA101"}
 
+# AA112 needs a C extension beside the example: it is checked as a module of a copy of
+# this fixture project (pkg/example.py), not on stdin.
+PROJECT_EXAMPLES = {"AA112": os.path.join(ROOT, "fixtures", "aa1", "native_project")}
+
+
+def codes_in_project(source, code):
+    with tempfile.TemporaryDirectory() as tmp:
+        work = os.path.join(tmp, "project")
+        shutil.copytree(PROJECT_EXAMPLES[code], work)
+        with open(os.path.join(work, "pkg", "example.py"), "w", encoding="utf-8") as f:
+            f.write(source)
+        p = subprocess.run([os.path.abspath(AA_BIN), "check", "--color", "never", "--select", code, "."],
+                           capture_output=True, text=True, cwd=work)
+    if p.returncode not in (0, 1):
+        failures.append(f"{code}: analyzer exit {p.returncode} on the doc example: {p.stderr}")
+    return set(re.findall(r"example\.py:\d+:\d+: (?:error|warning|note): (AA\d{3}) \[", p.stdout))
+
 
 def codes_for(source, code):
+    if code in PROJECT_EXAMPLES:
+        return codes_in_project(source, code)
     p = subprocess.run([AA_BIN, "check", "--color", "never", "--select", code + ALSO_SELECT.get(code, ""), *CONFIG_ARGS,
                         "--stdin-filename", STDIN_NAMES.get(code, "example.py")],
                        input=source, capture_output=True, text=True, cwd=ROOT)

@@ -20,6 +20,7 @@ LAYERS = [
     "analyzer/base",
     "analyzer/input",
     "parsers/python",
+    "parsers/c",
     "analyzer/facts",
     "analyzer/check",
     "analyzer/index",

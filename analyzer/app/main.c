@@ -251,6 +251,10 @@ static void print_timings(const struct aa_run_result *r, size_t n_files, double 
 		discovery, r->per_file_secs, n_files, n_files == 1 ? "" : "s", r->parsed - r->on_demand, cross, modmap, r->on_demand_secs,
 		r->rounds, r->rounds == 1 ? "" : "s", r->on_demand, r->on_demand == 1 ? "" : "s", r->link_secs, output,
 		total);
+	/* Said only when a tree has C extensions that async code reaches. */
+	if (r->foreign.read)
+		fprintf(stderr, "timings: C extension files read: %zu, not read fully: %zu\n", r->foreign.read,
+			r->foreign.partial);
 }
 
 /* The text format's last line, on stderr; baselined counts the findings the baseline

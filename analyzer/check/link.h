@@ -33,6 +33,14 @@ void *aa_link_record(const struct aa_link *link, size_t file);
 /* True when rule is enabled in this run (an analysis may serve several rules). */
 bool aa_link_rule_enabled(const struct aa_link *link, const struct aa_rule *rule);
 
+/* The number of threads the run analyzes files with (at least 1): a link hook that reads
+ * more files (C extensions) may use as many. */
+unsigned aa_link_jobs(const struct aa_link *link);
+
+/* Counts files in another language that the hook read (read) and, of those, the ones it
+ * could not read fully (partial): --timings reports them. */
+void aa_link_foreign_files(struct aa_link *link, size_t read, size_t partial);
+
 /* A finding of rule anchored at span in file, with message (malloc'd, taken over) and
  * a copy of source_line (may be NULL); add related locations (diag.h), then
  * aa_link_report it, which takes what it owns. Allocation failure exits. */

@@ -12,7 +12,20 @@ struct aa_link {
 	size_t n;
 	size_t slot; /* the linking analysis's record slot */
 	struct aa_diag_list *out;
+	unsigned jobs;
+	struct aa_foreign_count *foreign; /* borrowed */
 };
+
+unsigned aa_link_jobs(const struct aa_link *lk)
+{
+	return lk->jobs;
+}
+
+void aa_link_foreign_files(struct aa_link *lk, size_t read, size_t partial)
+{
+	lk->foreign->read += read;
+	lk->foreign->partial += partial;
+}
 
 struct aa_index *aa_link_index(const struct aa_link *lk)
 {
@@ -80,9 +93,10 @@ static void deferred(struct aa_link *lk)
 }
 
 void aa_crossfile_run(const struct aa_engine *engine, struct aa_index *x, struct aa_summary *const *sums,
-		      struct aa_noqa *const *noqas, size_t n, struct aa_diag_list *out)
+		      struct aa_noqa *const *noqas, size_t n, unsigned jobs, struct aa_diag_list *out,
+		      struct aa_foreign_count *foreign)
 {
-	struct aa_link lk = { engine, x, sums, noqas, n, 0, out };
+	struct aa_link lk = { engine, x, sums, noqas, n, 0, out, jobs ? jobs : 1, foreign };
 	deferred(&lk);
 	for (size_t c = 0; c < engine->n_crossfiles; c++) {
 		lk.slot = c;

@@ -15,11 +15,19 @@
 #include "analyzer/facts/summary.h"
 #include "analyzer/index/index.h"
 
-/* Appends the cross-file findings of sums[0..n) (NULL entries are skipped) to out.
- * noqas[i] holds file i's suppression comments, or NULL. x is the index of exactly
- * those summaries (aa_index_new). Everything is borrowed. Main thread; allocation
- * failure exits. */
+/* Files in other languages the link hooks read (aa_link_foreign_files). */
+struct aa_foreign_count {
+	size_t read;    /* C files of extensions read */
+	size_t partial; /* of those, the ones not read fully */
+};
+
+/* Appends the cross-file findings of sums[0..n) (NULL entries are skipped) to out, and
+ * adds what the hooks read besides to *foreign. noqas[i] holds file i's suppression
+ * comments, or NULL. x is the index of exactly those summaries (aa_index_new). jobs: the
+ * threads a hook may use. Everything is borrowed. Main thread; allocation failure
+ * exits. */
 void aa_crossfile_run(const struct aa_engine *engine, struct aa_index *x, struct aa_summary *const *sums,
-		      struct aa_noqa *const *noqas, size_t n, struct aa_diag_list *out);
+		      struct aa_noqa *const *noqas, size_t n, unsigned jobs, struct aa_diag_list *out,
+		      struct aa_foreign_count *foreign);
 
 #endif

@@ -369,7 +369,7 @@ void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_
 
 	/* The rounds' index has every summary by now: it decides the cross-file rules. */
 	if (index)
-		aa_crossfile_run(p->engine, index, p->summaries, p->noqas, p->n, cross);
+		aa_crossfile_run(p->engine, index, p->summaries, p->noqas, p->n, p->jobs, cross, &stats->foreign);
 	aa_index_free(index);
 	if (p->engine->n_audits) {
 		struct aa_audit_file *af = aa_xcalloc(p->n ? p->n : 1, sizeof(*af));

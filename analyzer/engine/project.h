@@ -33,6 +33,7 @@ struct aa_project_stats {
 	size_t parsed;         /* files parsed, on_demand included */
 	unsigned rounds;       /* on-demand rounds that read files */
 	int internal_errors;   /* files the analyzer failed on (exit 2) */
+	struct aa_foreign_count foreign; /* C files the cross-file rules read (AA112) */
 	/* Wall-clock seconds: the changed files; the on-demand rounds; linking, cross-file
 	 * rules and freeing the index. */
 	double per_file_secs, on_demand_secs, link_secs;

@@ -32,6 +32,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	result->per_file_secs = st.per_file_secs;
 	result->on_demand_secs = st.on_demand_secs;
 	result->link_secs = st.link_secs;
+	result->foreign = st.foreign;
 }
 
 void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, size_t len,
@@ -48,7 +49,7 @@ void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, 
 	aa_diag_list_take(&result->diags, &w.diags);
 	if (sum) {
 		struct aa_index *index = aa_index_new(&sum, 1);
-		aa_crossfile_run(engine, index, &sum, &job.noqa, 1, &result->diags);
+		aa_crossfile_run(engine, index, &sum, &job.noqa, 1, 1, &result->diags, &result->foreign);
 		aa_index_free(index);
 	}
 	struct aa_audit_file af = { name, job.noqa, false };

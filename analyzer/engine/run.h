@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "analyzer/engine/analyze.h"
+#include "analyzer/engine/crossfile.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/index/modmap.h"
 
@@ -28,6 +29,7 @@ struct aa_run_result {
 	 * summaries of every file; the on-demand rounds (deciding what to read, reading
 	 * it); linking the summaries and the cross-file rules, freeing them, sorting. */
 	double per_file_secs, on_demand_secs, link_secs;
+	struct aa_foreign_count foreign; /* C files the cross-file rules read (AA112) */
 };
 
 /* How far a run is, for a progress line that another thread reads while it goes on

@@ -5,6 +5,11 @@
  * a candidate whose callee is a sync project function that reaches a source through
  * edges is a finding with the whole chain (shortest; cycles terminate; a helper with a
  * decorator not known to be transparent cuts it).
+ *
+ * AA112 shares these records: a site or an edge whose callee is no project Python
+ * function may name a function of a C extension (native_ext.h); when its C side reaches
+ * a certain blocking C call, the helpers that call it are chain sources of their own,
+ * linked apart from AA109's.
  */
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
@@ -13,6 +18,7 @@
 #include "parsers/python/node.h"
 #include "parsers/python/subtree.h"
 #include "rules/blocking/blocking.h"
+#include "rules/blocking/native_ext.h"
 #include "rules/rules.h"
 
 #include <stdlib.h>
@@ -20,6 +26,7 @@
 
 extern const struct aa_rule aa_rule_blocking_call_via_helper;
 extern const struct aa_rule aa_rule_configured_blocking_call;
+extern const struct aa_rule aa_rule_blocking_native_call;
 
 /* A certain blocking call in a sync function. */
 struct chain_block {
@@ -510,6 +517,9 @@ struct chains {
 	size_t n_edges, edges_cap;
 	int32_t *dist;
 	uint32_t *next_edge;
+	/* AA112: each helper's first call of a blocking extension function, and the call */
+	const struct aa_native_chain **native;
+	const struct chain_call **native_call;
 };
 
 /* A call of a sync helper that the index resolves to no function, on a class it knows
@@ -548,6 +558,14 @@ static void add_edge(struct chains *c, uint32_t from, uint32_t to, const struct 
 	c->edges[c->n_edges++] = (struct edge){ from, to, call };
 }
 
+/* The source the shortest chain from g (dist[g] >= 0) ends at. */
+static uint32_t python_source(const struct chains *c, uint32_t g)
+{
+	while (c->next_edge[g] != AA_INDEX_NONE)
+		g = c->edges[c->next_edge[g]].to;
+	return g;
+}
+
 static void build_edges(struct aa_link *lk, struct chains *c, struct pending **pend, size_t *n_pend, size_t *pend_cap)
 {
 	struct aa_index *x = aa_link_index(lk);
@@ -575,7 +593,8 @@ static void build_edges(struct aa_link *lk, struct chains *c, struct pending **p
 	}
 }
 
-static void shortest_paths(struct chains *c)
+/* dist and next_edge from the functions source[] marks. */
+static void shortest_paths(struct chains *c, const bool *source)
 {
 	size_t nf = c->nf;
 	uint32_t *rstart = aa_xcalloc(nf + 1, sizeof(uint32_t));
@@ -590,9 +609,9 @@ static void shortest_paths(struct chains *c)
 	uint32_t *queue = aa_xmalloc(nf * sizeof(uint32_t));
 	size_t qh = 0, qt = 0;
 	for (size_t f = 0; f < nf; f++) {
-		c->dist[f] = c->block[f] ? 0 : -1;
+		c->dist[f] = source[f] ? 0 : -1;
 		c->next_edge[f] = AA_INDEX_NONE;
-		if (c->block[f])
+		if (source[f])
 			queue[qt++] = (uint32_t)f;
 	}
 	while (qh < qt) {
@@ -612,6 +631,46 @@ static void shortest_paths(struct chains *c)
 	free(queue);
 }
 
+/* The shortest chain from g to its nearest blocking call (the BFS's answer): its edges
+ * into path (room for dist[g] of them). */
+static void nearest_chain(const struct chains *c, uint32_t g, uint32_t *path)
+{
+	size_t n = 0;
+	for (uint32_t v = g; c->next_edge[v] != AA_INDEX_NONE; v = c->edges[c->next_edge[v]].to)
+		path[n++] = c->next_edge[v];
+}
+
+/* The Python steps of a chain from g along the edges path[0..n) (g's call first): the
+ * message's " -> g -> ..." (the last function not yet) and a related location for each
+ * call, appended to related (room for n more). Returns the chain's last function. */
+static uint32_t python_steps(struct aa_index *x, const struct chains *c, uint32_t g, const uint32_t *path, size_t n,
+			     struct aa_buf *msg, struct aa_related *related, size_t *n_related)
+{
+	uint32_t v = g;
+	for (size_t i = 0; i < n; i++) {
+		const struct edge *e = &c->edges[path[i]];
+		aa_buf_addf(msg, " -> %s", aa_index_func_name(x, v));
+		related[(*n_related)++] = (struct aa_related){
+			aa_xstrdup(aa_index_func_summary(x, v)->path), e->call->span,
+			aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v), aa_index_func_name(x, e->to)) };
+		v = e->to;
+	}
+	return v;
+}
+
+/* Reports a chain's finding of rule at site: msg (taken) gets the fix, related[0..n)
+ * (taken) is the chain. */
+static void report_site(struct aa_link *lk, size_t file, const struct aa_rule *rule, const struct chain_site *site,
+			struct aa_buf *msg, struct aa_related *related, size_t n_related)
+{
+	aa_buf_addf(msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
+	struct aa_diag d = aa_link_finding(lk, file, rule, site->span, aa_buf_detach(msg), site->source_line);
+	d.related_is_chain = 1;
+	d.related = related;
+	d.n_related = n_related;
+	aa_link_report(lk, file, &d);
+}
+
 /* The finding for a candidate site of file whose callee g reaches the blocking call b
  * through the edges path[0..n) (g's call first; none when g blocks itself). */
 static void report_chain(struct aa_link *lk, const struct chains *c, size_t file, const struct chain_site *site,
@@ -622,35 +681,156 @@ static void report_chain(struct aa_link *lk, const struct chains *c, size_t file
 	aa_buf_addf(&msg, "'%s' blocks the event loop: %s", aa_index_func_name(x, g), site->function);
 	struct aa_related *related = aa_xcalloc(n + 1, sizeof(*related));
 	size_t n_related = 0;
-	uint32_t v = g;
-	for (size_t i = 0; i < n; i++) {
-		const struct edge *e = &c->edges[path[i]];
-		aa_buf_addf(&msg, " -> %s", aa_index_func_name(x, v));
-		related[n_related++] = (struct aa_related){
-			aa_xstrdup(aa_index_func_summary(x, v)->path), e->call->span,
-			aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v), aa_index_func_name(x, e->to)) };
-		v = e->to;
-	}
+	uint32_t v = python_steps(x, c, g, path, n, &msg, related, &n_related);
 	const char *path_name = aa_index_func_summary(x, v)->path;
 	aa_buf_addf(&msg, " -> %s -> %s (%s:%u)", aa_index_func_name(x, v), b->callee, path_name, b->span.line);
 	related[n_related++] = (struct aa_related){ aa_xstrdup(path_name), b->span,
 						    aa_xasprintf("%s() blocks (%s)", b->callee, b->rule->code) };
-	aa_buf_addf(&msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
-	struct aa_diag d = aa_link_finding(lk, file, &aa_rule_blocking_call_via_helper, site->span, aa_buf_detach(&msg),
-					   site->source_line);
-	d.related_is_chain = 1;
-	d.related = related;
-	d.n_related = n_related;
-	aa_link_report(lk, file, &d);
+	report_site(lk, file, &aa_rule_blocking_call_via_helper, site, &msg, related, n_related);
 }
 
-/* The shortest chain from g to its nearest blocking call (the BFS's answer): its edges
- * into path (room for dist[g] of them). */
-static void nearest_chain(const struct chains *c, uint32_t g, uint32_t *path)
+/* ---- AA112: chains that end in a C extension ----------------------------------------- */
+
+/* A reference no project function resolves: what aa_native_want is given. */
+static bool native_name(const struct aa_ref *ref, const char **name, const char **method)
 {
-	size_t n = 0;
-	for (uint32_t v = g; c->next_edge[v] != AA_INDEX_NONE; v = c->edges[c->next_edge[v]].to)
-		path[n++] = c->next_edge[v];
+	if (ref->kind != AA_REF_NAME && ref->kind != AA_REF_METHOD)
+		return false;
+	*name = ref->name;
+	*method = ref->kind == AA_REF_METHOD ? ref->method : NULL;
+	return true;
+}
+
+/* Does ref resolve to no project Python function, or only to a stub's (`_native.pyi`
+ * beside the extension describes it, and defines nothing)? */
+static bool outside_python(struct aa_index *x, const struct aa_ref *ref)
+{
+	uint32_t receiver;
+	uint32_t f = aa_index_resolve_ref(x, ref, &receiver);
+	if (f == AA_INDEX_NONE)
+		return true;
+	const char *path = aa_index_func_summary(x, f)->path;
+	size_t len = strlen(path);
+	return len > 4 && !strcmp(path + len - 4, ".pyi");
+}
+
+static const struct aa_native_chain *native_of(struct aa_index *x, struct aa_native *nv, const struct aa_ref *ref,
+						bool want)
+{
+	const char *name, *method;
+	if (!native_name(ref, &name, &method) || !outside_python(x, ref))
+		return NULL;
+	if (want) {
+		aa_native_want(nv, name, method);
+		return NULL;
+	}
+	return aa_native_find(nv, name, method);
+}
+
+/* The C end of a chain: the extension function, its implementation, each C call. */
+static void native_steps(const struct aa_native_chain *nc, struct aa_buf *msg, struct aa_related *related,
+			 size_t *n_related)
+{
+	aa_buf_addf(msg, " -> %s -> %s (%s:%u)", nc->shown, nc->impl, nc->path, nc->line);
+	related[(*n_related)++] = (struct aa_related){ aa_xstrdup(nc->path), { nc->line, 1, nc->line, 1 },
+						       aa_xasprintf("'%s' is %s()", nc->shown, nc->impl) };
+	for (size_t h = 0; h < nc->n_hops; h++) {
+		const struct aa_native_hop *hop = &nc->hops[h];
+		bool last = h + 1 == nc->n_hops;
+		aa_buf_addf(msg, " -> %s (%s:%u)", hop->callee, hop->path, hop->line);
+		related[(*n_related)++] = (struct aa_related){
+			aa_xstrdup(hop->path), { hop->line, 1, hop->line, 1 },
+			last ? aa_xasprintf("%s() blocks (%s)", hop->callee, aa_rule_blocking_native_call.code)
+			     : aa_xasprintf("%s() calls %s()", hop->caller, hop->callee) };
+	}
+}
+
+/* A site whose chain ends in nc: directly (g is AA_INDEX_NONE) or through helper g. */
+static void report_native(struct aa_link *lk, const struct chains *c, size_t file, const struct chain_site *site,
+			  uint32_t g, const struct aa_native_chain *nc)
+{
+	struct aa_index *x = aa_link_index(lk);
+	struct aa_buf msg = AA_BUF_INIT;
+	aa_buf_addf(&msg, "'%s' blocks the event loop: %s", g == AA_INDEX_NONE ? nc->shown : aa_index_func_name(x, g),
+		    site->function);
+	struct aa_related *related;
+	size_t n_related = 0;
+	if (g != AA_INDEX_NONE) {
+		size_t n = (size_t)c->dist[g];
+		uint32_t *path = aa_xmalloc((n ? n : 1) * sizeof(uint32_t));
+		nearest_chain(c, g, path);
+		related = aa_xcalloc(n + 2 + nc->n_hops, sizeof(*related));
+		uint32_t v = python_steps(x, c, g, path, n, &msg, related, &n_related);
+		free(path);
+		aa_buf_addf(&msg, " -> %s", aa_index_func_name(x, v));
+		related[n_related++] = (struct aa_related){ aa_xstrdup(aa_index_func_summary(x, v)->path),
+							    c->native_call[v]->span,
+							    aa_xasprintf("'%s' calls '%s'", aa_index_func_name(x, v),
+									 nc->shown) };
+	} else {
+		related = aa_xcalloc(1 + nc->n_hops, sizeof(*related));
+	}
+	native_steps(nc, &msg, related, &n_related);
+	report_site(lk, file, &aa_rule_blocking_native_call, site, &msg, related, n_related);
+}
+
+/* Registers with nv what every site and eligible helper calls outside project Python
+ * (want), or records which helpers call a blocking extension function (!want). */
+static void native_pass(struct aa_link *lk, struct chains *c, struct aa_native *nv, bool want)
+{
+	struct aa_index *x = aa_link_index(lk);
+	for (size_t i = 0; i < aa_link_count(lk); i++) {
+		const struct chain_record *r = aa_link_record(lk, i);
+		for (size_t k = 0; want && r && k < r->n_sites; k++)
+			native_of(x, nv, &r->sites[k].ref, true);
+		for (size_t k = 0; r && k < r->n_calls; k++) {
+			uint32_t f = aa_index_func_id(x, i, r->calls[k].func);
+			if (!c->eligible[f] || (!want && c->native[f]))
+				continue;
+			const struct aa_native_chain *nc = native_of(x, nv, &r->calls[k].ref, want);
+			if (nc) {
+				c->native[f] = nc;
+				c->native_call[f] = &r->calls[k];
+			}
+		}
+	}
+}
+
+static void link_native(struct aa_link *lk, struct chains *c)
+{
+	struct aa_index *x = aa_link_index(lk);
+	struct aa_native *nv = aa_native_new(lk, aa_link_jobs(lk));
+	c->native = aa_xcalloc(c->nf, sizeof(*c->native));
+	c->native_call = aa_xcalloc(c->nf, sizeof(*c->native_call));
+	native_pass(lk, c, nv, true);
+	aa_native_read(nv);
+	size_t read, partial;
+	aa_native_units(nv, &read, &partial);
+	aa_link_foreign_files(lk, read, partial);
+	if (read) {
+		native_pass(lk, c, nv, false);
+		bool *source = aa_xcalloc(c->nf, sizeof(bool));
+		for (size_t f = 0; f < c->nf; f++)
+			source[f] = c->native[f] != NULL;
+		shortest_paths(c, source);
+		free(source);
+		for (size_t i = 0; i < aa_link_count(lk); i++) {
+			const struct chain_record *r = aa_link_record(lk, i);
+			for (size_t k = 0; r && k < r->n_sites; k++) {
+				const struct chain_site *site = &r->sites[k];
+				uint32_t receiver;
+				uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
+				const struct aa_native_chain *nc = native_of(x, nv, &site->ref, false);
+				if (nc)
+					report_native(lk, c, i, site, AA_INDEX_NONE, nc);
+				else if (g != AA_INDEX_NONE && c->eligible[g] && c->dist[g] >= 0)
+					report_native(lk, c, i, site, g, c->native[python_source(c, g)]);
+			}
+		}
+	}
+	aa_native_free(nv);
+	free(c->native);
+	free(c->native_call);
 }
 
 /* Does the patched dotted name p replace target t: the same name, a path that ends with
@@ -791,48 +971,56 @@ static void link(struct aa_link *lk)
 	struct pending *pend = NULL;
 	size_t n_pend = 0, pend_cap = 0;
 	build_edges(lk, &c, &pend, &n_pend, &pend_cap);
-	shortest_paths(&c);
-	/* Mixin calls link to a subclass's definition once the distances say which ones
-	 * block; one round, so a mixin call that blocks only through another mixin call is
-	 * not followed. */
-	size_t before = c.n_edges;
-	for (size_t i = 0; i < n_pend; i++) {
-		uint32_t to = mixin_def(x, &c, &pend[i].call->ref, pend[i].receiver);
-		if (to != AA_INDEX_NONE && to != pend[i].from)
-			add_edge(&c, pend[i].from, to, pend[i].call);
+	if (aa_link_rule_enabled(lk, &aa_rule_blocking_call_via_helper)) {
+		bool *source = aa_xcalloc(c.nf, sizeof(bool));
+		for (size_t f = 0; f < c.nf; f++)
+			source[f] = c.block[f] != NULL;
+		shortest_paths(&c, source);
+		/* Mixin calls link to a subclass's definition once the distances say which ones
+		 * block; one round, so a mixin call that blocks only through another mixin call
+		 * is not followed. */
+		size_t before = c.n_edges;
+		for (size_t i = 0; i < n_pend; i++) {
+			uint32_t to = mixin_def(x, &c, &pend[i].call->ref, pend[i].receiver);
+			if (to != AA_INDEX_NONE && to != pend[i].from)
+				add_edge(&c, pend[i].from, to, pend[i].call);
+		}
+		if (c.n_edges != before)
+			shortest_paths(&c, source);
+		free(source);
+		uint32_t *path = aa_xmalloc(c.nf * sizeof(uint32_t));
+		struct patched_search ps = { 0 };
+		for (size_t i = 0; i < aa_link_count(lk); i++) {
+			const struct chain_record *r = aa_link_record(lk, i);
+			for (size_t k = 0; r && k < r->n_sites; k++) {
+				const struct chain_site *site = &r->sites[k];
+				uint32_t receiver;
+				uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
+				if (g == AA_INDEX_NONE)
+					g = mixin_def(x, &c, &site->ref, receiver);
+				if (g == AA_INDEX_NONE || !c.eligible[g] || c.dist[g] < 0)
+					continue;
+				const struct chain_block *b;
+				size_t n = (size_t)c.dist[g];
+				if (!site->n_patched) {
+					nearest_chain(&c, g, path);
+					b = c.block[n ? c.edges[path[n - 1]].to : g];
+				} else {
+					/* the patches may cut the nearest chain but not a longer one */
+					if (!ps.stamp)
+						patched_search_build(lk, &c, &ps);
+					b = unpatched_chain(&c, &ps, site, g, path, &n);
+				}
+				if (b)
+					report_chain(lk, &c, i, site, g, path, n, b);
+			}
+		}
+		patched_search_release(&ps);
+		free(path);
 	}
 	free(pend);
-	if (c.n_edges != before)
-		shortest_paths(&c);
-	uint32_t *path = aa_xmalloc(c.nf * sizeof(uint32_t));
-	struct patched_search ps = { 0 };
-	for (size_t i = 0; i < aa_link_count(lk); i++) {
-		const struct chain_record *r = aa_link_record(lk, i);
-		for (size_t k = 0; r && k < r->n_sites; k++) {
-			const struct chain_site *site = &r->sites[k];
-			uint32_t receiver;
-			uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
-			if (g == AA_INDEX_NONE)
-				g = mixin_def(x, &c, &site->ref, receiver);
-			if (g == AA_INDEX_NONE || !c.eligible[g] || c.dist[g] < 0)
-				continue;
-			const struct chain_block *b;
-			size_t n = (size_t)c.dist[g];
-			if (!site->n_patched) {
-				nearest_chain(&c, g, path);
-				b = c.block[n ? c.edges[path[n - 1]].to : g];
-			} else {
-				/* the patches may cut the nearest chain but not a longer one */
-				if (!ps.stamp)
-					patched_search_build(lk, &c, &ps);
-				b = unpatched_chain(&c, &ps, site, g, path, &n);
-			}
-			if (b)
-				report_chain(lk, &c, i, site, g, path, n, b);
-		}
-	}
-	patched_search_release(&ps);
-	free(path);
+	if (aa_link_rule_enabled(lk, &aa_rule_blocking_native_call))
+		link_native(lk, &c);
 	free(c.eligible);
 	free(c.block);
 	free(c.edges);
