@@ -21,6 +21,7 @@ void aa_diag_release(struct aa_diag *d)
 		free(d->related[i].message);
 	}
 	free(d->related);
+	aa_fix_free(d->fix);
 	memset(d, 0, sizeof(*d));
 }
 

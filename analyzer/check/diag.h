@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/base/edit.h"
 #include "analyzer/base/span.h"
 
 struct aa_rule;
@@ -38,6 +39,9 @@ struct aa_diag {
 	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
 	 * emits it as a codeFlow as well. */
 	int related_is_chain;
+	/* owned; the edits that repair it (edit.h, spans filled in), or NULL. Sorting and
+	 * suppression carry it with the finding. */
+	struct aa_fix *fix;
 };
 
 struct aa_diag_list {

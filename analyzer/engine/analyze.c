@@ -371,7 +371,7 @@ static void report_syntax_error(struct aa_ctx *ctx, const struct aa_rule *rule, 
 		else
 			message = aa_xasprintf("syntax error: unexpected '%.*s'", (int)len, t);
 	}
-	aa_ctx_emit(ctx, rule, start, end, message);
+	aa_ctx_emit(ctx, rule, start, end, message, NULL);
 }
 
 /* An import worth keeping for the index: under an analyzed top-level module that is
