@@ -25,6 +25,7 @@ LAYERS = [
     "analyzer/index",
     "rules",  # rules.h and the registry; rules/<family>/ are this layer's rooms
     "analyzer/engine",
+    "analyzer/fix",
     "analyzer/report",
     "analyzer/app",
 ]

@@ -35,6 +35,8 @@ struct aa_cli {
 	enum aa_color_mode color;
 	bool exit_zero, statistics;
 	bool timings;              /* print where the time went to stderr */
+	/* --fix, --diff, --unsafe-fixes, --add-noqa (analyzer/fix/fixer.h) */
+	bool fix, diff, unsafe_fixes, add_noqa;
 	char **owned;              /* strings split out of comma lists; owned */
 	size_t n_owned, owned_cap;
 };

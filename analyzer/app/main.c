@@ -4,6 +4,7 @@
  * status: 0 nothing reported, 1 findings, 2 usage/configuration/internal error.
  */
 #include "analyzer/engine/analyze.h"
+#include "analyzer/fix/fixer.h"
 #include "analyzer/app/cli.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/report/emit.h"
@@ -248,6 +249,46 @@ static void print_summary(const struct aa_diag_list *diags, size_t n_files)
 		files_with, n_files, n_files == 1 ? "" : "s");
 }
 
+/*
+ * --fix, --diff, --add-noqa over the run's findings (analyzer/fix/fixer.h). With
+ * *stdin_bytes (standard input's bytes, NULL for files), --fix replaces them by the fixed
+ * bytes and writes those to stdout. Prints what was done to stderr. Returns how many
+ * fixes were applied (would be, with --diff; noqa comments added), or -1 when a file
+ * could not be fixed or written.
+ */
+static int apply_fixes(const struct aa_cli *cli, const struct aa_engine *engine, const struct aa_diag_list *diags,
+		       char **stdin_bytes, size_t *stdin_len)
+{
+	struct aa_fixer_opts opts = { .unsafe = cli->unsafe_fixes, .diff = cli->diff ? stdout : NULL };
+	struct aa_fixer_stats stats;
+	if (cli->add_noqa) {
+		aa_fixer_add_noqa(engine, diags, &stats);
+		fprintf(stderr, "Added %zu noqa directive%s to %zu file%s.\n", stats.fixes, stats.fixes == 1 ? "" : "s",
+			stats.files, stats.files == 1 ? "" : "s");
+	} else if (stdin_bytes) {
+		char *out = NULL;
+		size_t out_len = 0;
+		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
+		if (*stdin_bytes)
+			aa_fixer_bytes(engine, name, *stdin_bytes, *stdin_len, diags, &opts, &out, &out_len, &stats);
+		else
+			memset(&stats, 0, sizeof(stats));
+		if (out && !cli->diff && fwrite(out, 1, out_len, stdout) != out_len)
+			stats.errors++;
+		if (out) {
+			free(*stdin_bytes);
+			*stdin_bytes = out;
+			*stdin_len = out_len;
+		}
+	} else {
+		aa_fixer_files(engine, diags, &opts, &stats);
+	}
+	if (!cli->add_noqa && (stats.fixes || cli->diff))
+		fprintf(stderr, "%s %zu finding%s in %zu file%s.\n", cli->diff ? "Would fix" : "Fixed", stats.fixes,
+			stats.fixes == 1 ? "" : "s", stats.files, stats.files == 1 ? "" : "s");
+	return stats.errors ? -1 : (int)(stats.fixes > INT_MAX ? INT_MAX : stats.fixes);
+}
+
 static int cmd_check(const struct aa_cli *cli)
 {
 	int status = EXIT_CLEAN;
@@ -293,19 +334,28 @@ static int cmd_check(const struct aa_cli *cli)
 	size_t n_files = 0;
 	double t_start = aa_run_now(), discovery_secs = 0, modmap_secs = 0;
 	bool use_stdin = cli->stdin_filename || (cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"));
+	/* --fix analyzes twice: the report is of what remains. The stdin bytes are kept
+	 * for it (owned; NULL when unread or excluded). */
+	char *stdin_bytes = NULL;
+	size_t stdin_len = 0;
+	bool rerun = false;
+again:
 	if (use_stdin) {
 		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
-		char *data;
+		char *data = NULL;
 		size_t len = 0;
-		if (read_stdin(&data, &len) < 0) {
+		if (!rerun && read_stdin(&stdin_bytes, &stdin_len) < 0) {
 			error("cannot read standard input%s", "");
 			status = EXIT_ERROR;
-			data = NULL;
-		} else if (aa_path_excluded(name, cli->exclude.items, cli->exclude.len)) {
-			free(data);
-			data = NULL;
-		} else {
+		} else if (!rerun && aa_path_excluded(name, cli->exclude.items, cli->exclude.len)) {
+			free(stdin_bytes);
+			stdin_bytes = NULL;
+		}
+		if (stdin_bytes) {
 			n_files = 1;
+			data = aa_xmalloc(stdin_len + 1);
+			memcpy(data, stdin_bytes, stdin_len);
+			len = stdin_len;
 		}
 		aa_run_bytes(&engine, name, data, len, &result);
 	} else {
@@ -341,6 +391,23 @@ static int cmd_check(const struct aa_cli *cli)
 			result.internal_errors == 1 ? "" : "s");
 		status = EXIT_ERROR;
 	}
+	if (!rerun && (cli->fix || cli->diff || cli->add_noqa)) {
+		int fixed = apply_fixes(cli, &engine, &result.diags, use_stdin ? &stdin_bytes : NULL, &stdin_len);
+		if (fixed < 0 || cli->diff || cli->add_noqa) {
+			status = fixed < 0 || status == EXIT_ERROR ? EXIT_ERROR : cli->diff && fixed ? EXIT_FINDINGS : EXIT_CLEAN;
+			free(stdin_bytes);
+			aa_diag_list_release(&result.diags);
+			aa_engine_release(&engine);
+			free(enabled);
+			return status;
+		}
+		if (fixed) {
+			aa_diag_list_release(&result.diags);
+			rerun = true;
+			goto again;
+		}
+	}
+	free(stdin_bytes);
 
 	double t_output = aa_run_now();
 	char *srcroot = find_srcroot(cwd);
@@ -353,11 +420,13 @@ static int cmd_check(const struct aa_cli *cli)
 		.rules_selected = enabled,
 	};
 	int emit_rc;
+	/* Fixing standard input: stdout holds the fixed source, the report goes to stderr. */
+	FILE *report = use_stdin && cli->fix ? stderr : stdout;
 	if (cli->output)
 		emit_rc = emit_to_file(cli->output, &result.diags, &opts, cli->statistics);
 	else
-		emit_rc = cli->statistics ? aa_emit_statistics(stdout, &result.diags, opts.format)
-					  : aa_emit(stdout, &result.diags, &opts);
+		emit_rc = cli->statistics ? aa_emit_statistics(report, &result.diags, opts.format)
+					  : aa_emit(report, &result.diags, &opts);
 	if (emit_rc != 0)
 		status = EXIT_ERROR;
 	/* No summary of a report that was not written. */

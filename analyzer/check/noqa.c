@@ -17,6 +17,7 @@ void aa_noqa_release(struct aa_noqa *noqa)
 	free(noqa->file_codes);
 	free(noqa->codes);
 	free(noqa->text);
+	free(noqa->maps);
 	aa_noqa_init(noqa);
 }
 
@@ -140,13 +141,90 @@ static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_line *l,
 	return false;
 }
 
-bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
+/* True when the byte at off of the tree's text is in a comment or string. */
+static bool in_comment_or_string(const struct aa_syms *syms, TSNode root, uint32_t off)
 {
-	if (noqa->whole_file)
-		return true;
-	for (size_t i = 0; i < noqa->n_file_codes; i++)
-		if (names_rule(noqa, &noqa->file_codes[i], rule))
+	for (TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1); !ts_node_is_null(n); n = ts_node_parent(n))
+		if (ts_node_symbol(n) == syms->comment || ts_node_symbol(n) == syms->string)
 			return true;
+	return false;
+}
+
+/* to[l] (0-based lines) is the line l's comment moves to: the last line of a string
+ * spanning l, the next line for a backslash continuation, chained; maps are its runs.
+ * Strings spanning lines are found by walking only the nodes that span lines (nothing
+ * else can hold one). */
+void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
+			   const struct aa_parsed *parsed)
+{
+	uint32_t n = src->n_lines;
+	uint32_t *to = aa_xmalloc(n * sizeof(*to));
+	for (uint32_t l = 0; l < n; l++)
+		to[l] = l;
+	for (unsigned sgi = 0; sgi < parsed->n_segs; sgi++) {
+		const struct aa_segment *sg = &parsed->segs[sgi];
+		TSNode root = ts_tree_root_node(sg->tree);
+		TSTreeCursor cur = ts_tree_cursor_new(root);
+		bool down = true;
+		for (;;) {
+			TSNode node = ts_tree_cursor_current_node(&cur);
+			TSPoint a = ts_node_start_point(node), b = ts_node_end_point(node);
+			bool string = ts_node_symbol(node) == syms->string;
+			if (down && a.row != b.row && !string && ts_tree_cursor_goto_first_child(&cur))
+				continue;
+			if (down && string && a.row != b.row && ts_node_start_byte(node) >= sg->start_byte &&
+			    ts_node_start_byte(node) < sg->end_byte && b.row < n)
+				for (uint32_t l = a.row; l < b.row; l++)
+					to[l] = b.row;
+			if (ts_tree_cursor_goto_next_sibling(&cur)) {
+				down = true;
+				continue;
+			}
+			if (!ts_tree_cursor_goto_parent(&cur))
+				break;
+			down = false;
+		}
+		ts_tree_cursor_delete(&cur);
+	}
+	TSNode root = ts_tree_root_node(parsed->segs[0].tree);
+	for (uint32_t l = 0; l + 1 < n; l++) {
+		uint32_t len = aa_source_line_len(src, l), end = src->line_starts[l] + len;
+		if (to[l] == l && len && src->text[end - 1] == '\\' && !in_comment_or_string(syms, root, end - 1))
+			to[l] = l + 1;
+	}
+	for (uint32_t l = n; l-- > 0;)
+		if (to[l] != l)
+			to[l] = to[to[l]];
+	for (uint32_t l = 0; l < n;) {
+		uint32_t r = l;
+		while (r < n && to[r] == to[l] && to[l] != l)
+			r++;
+		if (r > l) {
+			AA_GROW(noqa->maps, noqa->maps_cap, noqa->n_maps + 1);
+			noqa->maps[noqa->n_maps++] = (struct aa_noqa_map){ l + 1, to[l] + 1 };
+			l = r;
+		} else {
+			l++;
+		}
+	}
+	free(to);
+}
+
+uint32_t aa_noqa_line_for(const struct aa_noqa *noqa, uint32_t line)
+{
+	size_t lo = 0, hi = noqa->n_maps;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (noqa->maps[mid].to <= line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < noqa->n_maps && noqa->maps[lo].from <= line ? noqa->maps[lo].to : line;
+}
+
+static bool line_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
+{
 	/* Binary search for the line's entry. */
 	size_t lo = 0, hi = noqa->n_lines;
 	while (lo < hi) {
@@ -162,6 +240,17 @@ bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct 
 			return true;
 	}
 	return false;
+}
+
+bool aa_noqa_suppresses(const struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
+{
+	if (noqa->whole_file)
+		return true;
+	for (size_t i = 0; i < noqa->n_file_codes; i++)
+		if (names_rule(noqa, &noqa->file_codes[i], rule))
+			return true;
+	uint32_t mapped = aa_noqa_line_for(noqa, line);
+	return line_suppresses(noqa, line, rule) || (mapped != line && line_suppresses(noqa, mapped, rule));
 }
 
 void aa_noqa_push(const struct aa_noqa *noqa, struct aa_diag_list *list, struct aa_diag *d)

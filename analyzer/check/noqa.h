@@ -13,6 +13,12 @@
  * spaces; the list ends at the first token that is not a code or name. "# noqa:" with
  * no code is a blanket noqa, as Ruff and flake8 read it. A code suppresses a rule when
  * it is the rule's code, its name, or one of its peer equivalents.
+ *
+ * A statement written over several lines is one line to suppression, as in Ruff: a
+ * finding on a line inside a multi-line string (or f-string) is also suppressed by a
+ * comment on the line where the string ends, and one on a backslash-continued line by a
+ * comment on the line the continuation ends on (a comment cannot go on the first kind of
+ * line, nor after the backslash). --add-noqa writes there (analyzer/fix/fixer.h).
  */
 #ifndef AA_NOQA_H
 #define AA_NOQA_H
@@ -22,6 +28,9 @@
 #include <stdint.h>
 
 #include "analyzer/check/diag.h"
+#include "analyzer/input/source.h"
+#include "parsers/python/parse.h"
+#include "parsers/python/syms.h"
 
 struct aa_rule;
 
@@ -49,6 +58,12 @@ struct aa_noqa {
 	/* owned; the file-wide code lists (`# async-analyzer: noqa: AA101`), in file order */
 	struct aa_noqa_line *file_codes;
 	size_t n_file_codes, file_codes_cap;
+	/* owned; lines [from, to) read the comments of line `to` too; by increasing from,
+	 * not overlapping (aa_noqa_add_line_maps) */
+	struct aa_noqa_map {
+		uint32_t from, to;
+	} *maps;
+	size_t n_maps, maps_cap;
 };
 
 /* Makes noqa empty (nothing suppressed); allocates nothing. */
@@ -61,6 +76,16 @@ void aa_noqa_release(struct aa_noqa *noqa);
  * nothing but whitespace precedes it on the line. Comments must be added in
  * increasing line order. Allocation failure exits (xalloc.h). */
 void aa_noqa_add_comment(struct aa_noqa *noqa, const char *text, uint32_t len, uint32_t line, bool own_line);
+
+/* Adds the line maps of the file src parsed into parsed (multi-line strings, backslash
+ * continuations; see the top of this header), once per file, before findings are
+ * pushed. Walks only the nodes that span lines. */
+void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
+			   const struct aa_parsed *parsed);
+
+/* The 1-based line whose comment a finding anchored on 1-based `line` is suppressed by
+ * besides its own: the last line of the multi-line construct it is in, or line. */
+uint32_t aa_noqa_line_for(const struct aa_noqa *noqa, uint32_t line);
 
 /* True when a finding of rule anchored on 1-based `line` is suppressed. Reads only:
  * safe from several threads once every comment is added. */
