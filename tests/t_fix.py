@@ -18,7 +18,6 @@ Exit 0 when all hold, 1 with each failure on stdout.
 """
 import json
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -26,6 +25,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from t_fixtures import header_args  # noqa: E402  (the fixture header syntax, one reader)
 AA = os.environ.get("AA_BIN", os.path.join(ROOT, "build", "async-analyzer"))
 FIX = os.path.join(ROOT, "tests", "fix")
 failures = []
@@ -46,18 +47,6 @@ def findings(args, cwd, target):
         fail("%s: exit %d: %s" % (target, p.returncode, p.stderr.decode(errors="replace")))
         return []
     return json.loads(p.stdout)
-
-
-def header_args(path):
-    args = []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for i, line in enumerate(f):
-            if i > 10:
-                break
-            m = re.match(r"\s*#\s*fixture-args:\s*(.*)", line)
-            if m:
-                args += shlex.split(m.group(1))
-    return args
 
 
 def compiles(path):

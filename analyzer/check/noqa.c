@@ -1,6 +1,7 @@
 #include "analyzer/check/noqa.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/subtree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -150,10 +151,33 @@ static bool in_comment_or_string(const struct aa_syms *syms, TSNode root, uint32
 	return false;
 }
 
+struct string_walk {
+	const struct aa_syms *syms;
+	const struct aa_segment *seg;
+	uint32_t *to;
+	uint32_t n_lines;
+};
+
+/* Maps the lines of each string that spans lines, in its segment, to its last; looks
+ * only inside nodes that span lines (nothing else can hold such a string). */
+static enum aa_visit string_lines(void *ud, TSNode node)
+{
+	struct string_walk *w = ud;
+	TSPoint a = ts_node_start_point(node), b = ts_node_end_point(node);
+	if (a.row == b.row)
+		return AA_VISIT_SKIP;
+	if (ts_node_symbol(node) != w->syms->string)
+		return AA_VISIT_DESCEND;
+	uint32_t at = ts_node_start_byte(node);
+	if (at >= w->seg->start_byte && at < w->seg->end_byte && b.row < w->n_lines)
+		for (uint32_t l = a.row; l < b.row; l++)
+			w->to[l] = b.row;
+	return AA_VISIT_SKIP;
+}
+
 /* to[l] (0-based lines) is the line l's comment moves to: the last line of a string
  * spanning l, the next line for a backslash continuation, chained; maps are its runs.
- * Strings spanning lines are found by walking only the nodes that span lines (nothing
- * else can hold one). */
+ */
 void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
 			   const struct aa_parsed *parsed)
 {
@@ -162,29 +186,8 @@ void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, con
 	for (uint32_t l = 0; l < n; l++)
 		to[l] = l;
 	for (unsigned sgi = 0; sgi < parsed->n_segs; sgi++) {
-		const struct aa_segment *sg = &parsed->segs[sgi];
-		TSNode root = ts_tree_root_node(sg->tree);
-		TSTreeCursor cur = ts_tree_cursor_new(root);
-		bool down = true;
-		for (;;) {
-			TSNode node = ts_tree_cursor_current_node(&cur);
-			TSPoint a = ts_node_start_point(node), b = ts_node_end_point(node);
-			bool string = ts_node_symbol(node) == syms->string;
-			if (down && a.row != b.row && !string && ts_tree_cursor_goto_first_child(&cur))
-				continue;
-			if (down && string && a.row != b.row && ts_node_start_byte(node) >= sg->start_byte &&
-			    ts_node_start_byte(node) < sg->end_byte && b.row < n)
-				for (uint32_t l = a.row; l < b.row; l++)
-					to[l] = b.row;
-			if (ts_tree_cursor_goto_next_sibling(&cur)) {
-				down = true;
-				continue;
-			}
-			if (!ts_tree_cursor_goto_parent(&cur))
-				break;
-			down = false;
-		}
-		ts_tree_cursor_delete(&cur);
+		struct string_walk w = { syms, &parsed->segs[sgi], to, n };
+		aa_subtree_walk(ts_tree_root_node(w.seg->tree), SIZE_MAX, string_lines, &w);
 	}
 	TSNode root = ts_tree_root_node(parsed->segs[0].tree);
 	for (uint32_t l = 0; l + 1 < n; l++) {

@@ -6,7 +6,9 @@
 #include "analyzer/base/xalloc.h"
 #include "analyzer/check/noqa.h"
 #include "parsers/python/parse.h"
+#include "parsers/python/subtree.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -259,35 +261,34 @@ static long comment_on(const struct aa_source *src, const uint32_t *comments, si
 	return -1;
 }
 
-/* Every comment's start offset, in source order (a walk of every segment's tree). */
+struct comment_walk {
+	const struct aa_syms *syms;
+	const struct aa_segment *seg;
+	uint32_t *starts; /* owned */
+	size_t n, cap;
+};
+
+static enum aa_visit add_comment(void *ud, TSNode node)
+{
+	struct comment_walk *w = ud;
+	uint32_t at = ts_node_start_byte(node);
+	if (ts_node_symbol(node) == w->syms->comment && at >= w->seg->start_byte && at < w->seg->end_byte) {
+		AA_GROW(w->starts, w->cap, w->n + 1);
+		w->starts[w->n++] = at;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Every comment's start offset, in source order (caller frees). */
 static uint32_t *collect_comments(const struct aa_syms *syms, const struct aa_parsed *parsed, size_t *n_out)
 {
-	uint32_t *out = NULL;
-	size_t n = 0, cap = 0;
+	struct comment_walk w = { .syms = syms };
 	for (unsigned sgi = 0; sgi < parsed->n_segs; sgi++) {
-		const struct aa_segment *sg = &parsed->segs[sgi];
-		TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(sg->tree));
-		for (bool down = true;;) {
-			TSNode node = ts_tree_cursor_current_node(&cur);
-			uint32_t at = ts_node_start_byte(node);
-			if (down && ts_node_symbol(node) == syms->comment && at >= sg->start_byte && at < sg->end_byte) {
-				AA_GROW(out, cap, n + 1);
-				out[n++] = at;
-			}
-			if (down && ts_tree_cursor_goto_first_child(&cur))
-				continue;
-			if (ts_tree_cursor_goto_next_sibling(&cur)) {
-				down = true;
-				continue;
-			}
-			if (!ts_tree_cursor_goto_parent(&cur))
-				break;
-			down = false;
-		}
-		ts_tree_cursor_delete(&cur);
+		w.seg = &parsed->segs[sgi];
+		aa_subtree_walk(ts_tree_root_node(w.seg->tree), SIZE_MAX, add_comment, &w);
 	}
-	*n_out = n;
-	return out;
+	*n_out = w.n;
+	return w.starts;
 }
 
 /* The edits adding wants[0..n) (sorted by line, then code) to src. */
