@@ -8,7 +8,8 @@
    coding declaration are fixed to exactly the expected bytes (the rest byte for byte).
 3. --diff on tests/fix/diff_project prints tests/fix/expected.diff and exits 1, writes
    nothing; on the fixed copy it prints nothing and exits 0.
-4. --unsafe-fixes gates the unsafe fix both ways.
+4. --unsafe-fixes gates the unsafe fix both ways; the lines of tests/fix/no_fix.py are
+   flagged without a fix (a shadowed asyncio, a comprehension, `_ = f()`, a mixed with).
 5. --add-noqa on tests/fix/noqa_input.py writes tests/fix/noqa_expected.py (merged into
    an existing noqa, after another comment, after a multi-line string, after a
    continuation); then nothing is reported and a second run changes nothing; CRLF kept.
@@ -198,6 +199,19 @@ def check_add_noqa(tmp):
         fail("a second --add-noqa changed the file")
 
 
+def check_no_fix(tmp):
+    """Each `# no-fix: AAnnn` line of tests/fix/no_fix.py is flagged with that code and no fix."""
+    path = os.path.join(FIX, "no_fix.py")
+    got = {(d["line"], d["code"]): bool(d.get("fix")) for d in findings(["--select", "ALL"], tmp, path)}
+    with open(path, encoding="utf-8") as f:
+        marked = [(n, line.split("# no-fix: ")[1][:5]) for n, line in enumerate(f, 1) if "# no-fix: " in line]
+    if len(marked) < 7:
+        fail("no_fix.py: only %d marked lines" % len(marked))
+    for key in marked:
+        if key not in got or got[key]:
+            fail("no_fix.py:%d: %s %s" % (key[0], key[1], "has a fix" if key in got else "not flagged"))
+
+
 def check_link_mode_stdin(tmp):
     real = os.path.join(tmp, "real.py")
     with open(real, "w") as f:
@@ -229,7 +243,7 @@ def main():
         # The test must have something to test: the fixtures hold fixes of each kind.
         if n_fixtures < 5:
             fail("only %d fixture runs had fixes" % n_fixtures)
-        for check in (check_encodings, check_diff, check_unsafe, check_add_noqa, check_link_mode_stdin):
+        for check in (check_no_fix, check_encodings, check_diff, check_unsafe, check_add_noqa, check_link_mode_stdin):
             sub = tempfile.mkdtemp(dir=tmp)
             check(sub)
     finally:
