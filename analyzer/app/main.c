@@ -253,11 +253,11 @@ static void print_summary(const struct aa_diag_list *diags, size_t n_files)
  * --fix, --diff, --add-noqa over the run's findings (analyzer/fix/fixer.h). With
  * *stdin_bytes (standard input's bytes, NULL for files), --fix replaces them by the fixed
  * bytes and writes those to stdout. Prints what was done to stderr. Returns how many
- * fixes were applied (would be, with --diff; noqa comments added), or -1 when a file
- * could not be fixed or written.
+ * fixes were applied (would be, with --diff; noqa comments added); *failed is set when
+ * a file could not be fixed or written (the others are).
  */
-static int apply_fixes(const struct aa_cli *cli, const struct aa_engine *engine, const struct aa_diag_list *diags,
-		       char **stdin_bytes, size_t *stdin_len)
+static size_t apply_fixes(const struct aa_cli *cli, const struct aa_engine *engine, const struct aa_diag_list *diags,
+			  char **stdin_bytes, size_t *stdin_len, bool *failed)
 {
 	struct aa_fixer_opts opts = { .unsafe = cli->unsafe_fixes, .diff = cli->diff ? stdout : NULL };
 	struct aa_fixer_stats stats;
@@ -286,7 +286,8 @@ static int apply_fixes(const struct aa_cli *cli, const struct aa_engine *engine,
 	if (!cli->add_noqa && (stats.fixes || cli->diff))
 		fprintf(stderr, "%s %zu finding%s in %zu file%s.\n", cli->diff ? "Would fix" : "Fixed", stats.fixes,
 			stats.fixes == 1 ? "" : "s", stats.files, stats.files == 1 ? "" : "s");
-	return stats.errors ? -1 : (int)(stats.fixes > INT_MAX ? INT_MAX : stats.fixes);
+	*failed = stats.errors > 0;
+	return stats.fixes;
 }
 
 static int cmd_check(const struct aa_cli *cli)
@@ -392,9 +393,12 @@ again:
 		status = EXIT_ERROR;
 	}
 	if (!rerun && (cli->fix || cli->diff || cli->add_noqa)) {
-		int fixed = apply_fixes(cli, &engine, &result.diags, use_stdin ? &stdin_bytes : NULL, &stdin_len);
-		if (fixed < 0 || cli->diff || cli->add_noqa) {
-			status = fixed < 0 || status == EXIT_ERROR ? EXIT_ERROR : cli->diff && fixed ? EXIT_FINDINGS : EXIT_CLEAN;
+		bool failed = false;
+		size_t fixed = apply_fixes(cli, &engine, &result.diags, use_stdin ? &stdin_bytes : NULL, &stdin_len, &failed);
+		if (failed)
+			status = EXIT_ERROR;
+		if (cli->diff || cli->add_noqa) {
+			status = status == EXIT_ERROR ? EXIT_ERROR : cli->diff && fixed ? EXIT_FINDINGS : EXIT_CLEAN;
 			free(stdin_bytes);
 			aa_diag_list_release(&result.diags);
 			aa_engine_release(&engine);
