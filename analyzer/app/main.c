@@ -366,7 +366,7 @@ again:
 		struct aa_discovery disc;
 		aa_discover(paths, n_paths, cli->exclude.items, cli->exclude.len, &disc);
 		discovery_secs = aa_run_now() - t_start;
-		for (size_t i = 0; i < disc.n_errors; i++)
+		for (size_t i = 0; !rerun && i < disc.n_errors; i++) /* said once, not again after --fix */
 			error("%s", disc.errors[i]);
 		if (disc.n_errors)
 			status = EXIT_ERROR;
