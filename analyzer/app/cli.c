@@ -200,9 +200,11 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 			cli->timings = true;
 			continue;
 		}
-		bool *flag = !strcmp(arg, "--fix") ? &cli->fix : !strcmp(arg, "--diff") ? &cli->diff :
-			     !strcmp(arg, "--unsafe-fixes") ? &cli->unsafe_fixes : !strcmp(arg, "--add-noqa") ? &cli->add_noqa :
-			     NULL;
+		bool *flag = !strcmp(arg, "--fix")	    ? &cli->fix :
+			     !strcmp(arg, "--diff")	    ? &cli->diff :
+			     !strcmp(arg, "--unsafe-fixes") ? &cli->unsafe_fixes :
+			     !strcmp(arg, "--add-noqa")	    ? &cli->add_noqa :
+							      NULL;
 		if (flag) {
 			*flag = true;
 			continue;

@@ -394,7 +394,8 @@ again:
 	}
 	if (!rerun && (cli->fix || cli->diff || cli->add_noqa)) {
 		bool failed = false;
-		size_t fixed = apply_fixes(cli, &engine, &result.diags, use_stdin ? &stdin_bytes : NULL, &stdin_len, &failed);
+		size_t fixed =
+			apply_fixes(cli, &engine, &result.diags, use_stdin ? &stdin_bytes : NULL, &stdin_len, &failed);
 		if (failed)
 			status = EXIT_ERROR;
 		if (cli->diff || cli->add_noqa) {

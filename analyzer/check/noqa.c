@@ -145,7 +145,8 @@ static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_line *l,
 /* True when the byte at off of the tree's text is in a comment or string. */
 static bool in_comment_or_string(const struct aa_syms *syms, TSNode root, uint32_t off)
 {
-	for (TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1); !ts_node_is_null(n); n = ts_node_parent(n))
+	TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1);
+	for (; !ts_node_is_null(n); n = ts_node_parent(n))
 		if (ts_node_symbol(n) == syms->comment || ts_node_symbol(n) == syms->string)
 			return true;
 	return false;
