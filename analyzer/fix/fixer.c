@@ -366,6 +366,9 @@ static void noqa_path(const char *path, const struct aa_diag *const *d, size_t n
 	struct noqa_want *wants = aa_xmalloc((n + 1) * sizeof(*wants));
 	size_t n_wants = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* A syntax error or an unreadable file is fixed, not silenced (as Ruff does). */
+		if (d[i]->rule->role != AA_ROLE_NONE)
+			continue;
 		uint32_t line = aa_noqa_line_for(&noqa, d[i]->span.line);
 		if (line >= 1 && line <= src.n_lines)
 			wants[n_wants++] = (struct noqa_want){ line - 1, d[i]->rule->code };

@@ -14,7 +14,8 @@
  * --add-noqa writes `# noqa: CODE` on the line of each finding (the line the finding's
  * suppression reads, analyzer/check/noqa.h: its anchor's line, or the last line of the
  * multi-line string it is inside), merged into a `# noqa: X` comment already there, after
- * any other comment, before the line end; a second run adds nothing.
+ * any other comment, before the line end; a second run adds nothing. The pipeline's own
+ * findings (a syntax error, an unreadable file) get none.
  *
  * Nothing here exits but on memory (xalloc.h); a file that cannot be read or rewritten
  * is counted in errors, with a message on stderr, and the others go on.
