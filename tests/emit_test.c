@@ -711,6 +711,10 @@ static void test_ruledoc(struct check *t)
 		  "| `queue.Queue.put` | method | conditional: on a bounded queue \\| when full | "
 		  "`await asyncio.to_thread(q.put, x)` |\n"
 		  "\n"
+		  "## Fix\n"
+		  "\n"
+		  "None: the change is for the author to decide.\n"
+		  "\n"
 		  "## Exceptions\n"
 		  "\n"
 		  "None.\n"
@@ -761,6 +765,10 @@ static void test_ruledoc(struct check *t)
 		  "- queue.Queue.put (method; conditional: on a bounded queue | when full; "
 		  "fix: `await asyncio.to_thread(q.put, x)`)\n"
 		  "\n"
+		  "Fix:\n"
+		  "\n"
+		  "None: the change is for the author to decide.\n"
+		  "\n"
 		  "Exceptions:\n"
 		  "\n"
 		  "None.\n"
@@ -804,6 +812,7 @@ static void test_ruledoc(struct check *t)
 			{ "\n## Use instead\n\n```python\n", r->doc.use_instead != NULL },
 			{ "\n## Anchor\n", r->doc.anchor != NULL },
 			{ "\n## Targets\n\n| Target | Kind | When | Fix |\n", r->n_targets > 0 },
+			{ "\n## Fix\n\n", 1 },
 			{ "\n## Exceptions\n", 1 },
 			{ "\n## Equivalents\n", (r->equivalents && r->equivalents[0]) || r->doc.equivalents_note },
 			{ "\n## References\n", r->doc.references != NULL },

@@ -26,6 +26,7 @@ LAYERS = [
     "analyzer/index",
     "rules",  # rules.h and the registry; rules/<family>/ are this layer's rooms
     "analyzer/engine",
+    "analyzer/fix",
     "analyzer/report",
     "analyzer/server",  # the language server: the engine and the reports, behind LSP
     "analyzer/app",

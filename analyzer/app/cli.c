@@ -56,6 +56,17 @@ const char aa_cli_help[] =
 	"  --baseline FILE        do not report the findings FILE records; they stay matched when\n"
 	"                         lines are added above them; --statistics counts stale entries\n"
 	"\n"
+	"Fixing:\n"
+	"  --fix                  apply the safe fixes, then report what remains; files are rewritten\n"
+	"                         atomically with their encoding, BOM and line ends (with\n"
+	"                         --stdin-filename: the fixed source goes to standard output and the\n"
+	"                         report to standard error)\n"
+	"  --diff                 print the fixes as a unified diff instead of writing them (exit 1\n"
+	"                         when there is something to fix, 0 when not)\n"
+	"  --unsafe-fixes         apply unsafe fixes too (those that may change behaviour)\n"
+	"  --add-noqa             add `# noqa: CODE` to every line with a finding (adopting the\n"
+	"                         analyzer on code with existing findings)\n"
+	"\n"
 	"Running:\n"
 	"  -j, --jobs N           analyze with N threads (default: the number of online CPUs);\n"
 	"                         output is identical for any N; -j1 works as -j 1 (and -oFILE as\n"
@@ -208,6 +219,15 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 			cli->timings = true;
 			continue;
 		}
+		bool *flag = !strcmp(arg, "--fix")	    ? &cli->fix :
+			     !strcmp(arg, "--diff")	    ? &cli->diff :
+			     !strcmp(arg, "--unsafe-fixes") ? &cli->unsafe_fixes :
+			     !strcmp(arg, "--add-noqa")	    ? &cli->add_noqa :
+							      NULL;
+		if (flag) {
+			*flag = true;
+			continue;
+		}
 		int matched = 0;
 		const char *name = NULL;
 		for (const char *const *o = value_options; *o && !matched; o++) {
@@ -307,6 +327,11 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 		*error = aa_xasprintf("--write-baseline writes no report: remove %s",
 				      cli->baseline ? "--baseline (--write-baseline alone rewrites the file)"
 				      : cli->output ? "--output" : "--statistics");
+		return -1;
+	}
+	if (cli->add_noqa && (cli->fix || cli->diff || cli->stdin_filename)) {
+		*error = aa_xstrdup(cli->stdin_filename ? "--add-noqa rewrites files: it cannot read standard input"
+							: "--add-noqa cannot be combined with --fix or --diff");
 		return -1;
 	}
 	if (cli->command == AA_CMD_RULE && !cli->rule_all && cli->rule_args.len == 0) {

@@ -38,6 +38,8 @@ struct aa_cli {
 	bool quiet;                /* no progress line, summary or other chatter on stderr */
 	const char *baseline;       /* --baseline FILE: findings it records are not reported */
 	const char *write_baseline; /* --write-baseline FILE: record the findings instead */
+	/* --fix, --diff, --unsafe-fixes, --add-noqa (analyzer/fix/fixer.h) */
+	bool fix, diff, unsafe_fixes, add_noqa;
 	char **owned;              /* strings split out of comma lists; owned */
 	size_t n_owned, owned_cap;
 };

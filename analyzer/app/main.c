@@ -4,6 +4,7 @@
  * status: 0 nothing reported, 1 findings, 2 usage/configuration/internal error.
  */
 #include "analyzer/engine/analyze.h"
+#include "analyzer/fix/fixer.h"
 #include "analyzer/app/cli.h"
 #include "analyzer/app/progress.h"
 #include "analyzer/input/discover.h"
@@ -325,6 +326,47 @@ static int cmd_server(const struct aa_cli *cli)
 	return status;
 }
 
+/*
+ * --fix, --diff, --add-noqa over the run's findings (analyzer/fix/fixer.h). With
+ * *stdin_bytes (standard input's bytes, NULL for files), --fix replaces them by the fixed
+ * bytes and writes those to stdout. Prints what was done to stderr. Returns how many
+ * fixes were applied (would be, with --diff; noqa comments added); *failed is set when
+ * a file could not be fixed or written (the others are).
+ */
+static size_t apply_fixes(const struct aa_cli *cli, const struct aa_engine *engine, const struct aa_diag_list *diags,
+			  char **stdin_bytes, size_t *stdin_len, bool *failed)
+{
+	struct aa_fixer_opts opts = { .unsafe = cli->unsafe_fixes, .diff = cli->diff ? stdout : NULL };
+	struct aa_fixer_stats stats;
+	if (cli->add_noqa) {
+		aa_fixer_add_noqa(engine, diags, &stats);
+		fprintf(stderr, "Added %zu noqa directive%s to %zu file%s.\n", stats.fixes, stats.fixes == 1 ? "" : "s",
+			stats.files, stats.files == 1 ? "" : "s");
+	} else if (stdin_bytes) {
+		char *out = NULL;
+		size_t out_len = 0;
+		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
+		if (*stdin_bytes)
+			aa_fixer_bytes(engine, name, *stdin_bytes, *stdin_len, diags, &opts, &out, &out_len, &stats);
+		else
+			memset(&stats, 0, sizeof(stats));
+		if (out && !cli->diff && fwrite(out, 1, out_len, stdout) != out_len)
+			stats.errors++;
+		if (out) {
+			free(*stdin_bytes);
+			*stdin_bytes = out;
+			*stdin_len = out_len;
+		}
+	} else {
+		aa_fixer_files(engine, diags, &opts, &stats);
+	}
+	if (!cli->add_noqa && (stats.fixes || cli->diff))
+		fprintf(stderr, "%s %zu finding%s in %zu file%s.\n", cli->diff ? "Would fix" : "Fixed", stats.fixes,
+			stats.fixes == 1 ? "" : "s", stats.files, stats.files == 1 ? "" : "s");
+	*failed = stats.errors > 0;
+	return stats.fixes;
+}
+
 static int cmd_check(const struct aa_cli *cli)
 {
 	int status = EXIT_CLEAN;
@@ -357,19 +399,28 @@ static int cmd_check(const struct aa_cli *cli)
 	size_t n_files = 0;
 	double t_start = aa_run_now(), discovery_secs = 0, modmap_secs = 0;
 	bool use_stdin = cli->stdin_filename || (cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"));
+	/* --fix analyzes twice: the report is of what remains. The stdin bytes are kept
+	 * for it (owned; NULL when unread or excluded). */
+	char *stdin_bytes = NULL;
+	size_t stdin_len = 0;
+	bool rerun = false;
+again:
 	if (use_stdin) {
 		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
-		char *data;
+		char *data = NULL;
 		size_t len = 0;
-		if (read_stdin(&data, &len) < 0) {
+		if (!rerun && read_stdin(&stdin_bytes, &stdin_len) < 0) {
 			error("cannot read standard input%s", "");
 			status = EXIT_ERROR;
-			data = NULL;
-		} else if (aa_path_excluded(name, cli->exclude.items, cli->exclude.len)) {
-			free(data);
-			data = NULL;
-		} else {
+		} else if (!rerun && aa_path_excluded(name, cli->exclude.items, cli->exclude.len)) {
+			free(stdin_bytes);
+			stdin_bytes = NULL;
+		}
+		if (stdin_bytes) {
 			n_files = 1;
+			data = aa_xmalloc(stdin_len + 1);
+			memcpy(data, stdin_bytes, stdin_len);
+			len = stdin_len;
 		}
 		aa_run_bytes(&engine, name, data, len, &result);
 	} else {
@@ -379,7 +430,7 @@ static int cmd_check(const struct aa_cli *cli)
 		struct aa_discovery disc;
 		aa_discover(paths, n_paths, cli->exclude.items, cli->exclude.len, &disc);
 		discovery_secs = aa_run_now() - t_start;
-		for (size_t i = 0; i < disc.n_errors; i++)
+		for (size_t i = 0; !rerun && i < disc.n_errors; i++) /* said once, not again after --fix */
 			error("%s", disc.errors[i]);
 		if (disc.n_errors)
 			status = EXIT_ERROR;
@@ -411,6 +462,28 @@ static int cmd_check(const struct aa_cli *cli)
 			result.internal_errors == 1 ? "" : "s");
 		status = EXIT_ERROR;
 	}
+	if (!rerun && (cli->fix || cli->diff || cli->add_noqa)) {
+		bool failed = false;
+		size_t fixed =
+			apply_fixes(cli, &engine, &result.diags, use_stdin ? &stdin_bytes : NULL, &stdin_len, &failed);
+		if (failed)
+			status = EXIT_ERROR;
+		if (cli->diff || cli->add_noqa) {
+			status = status == EXIT_ERROR ? EXIT_ERROR : cli->diff && fixed ? EXIT_FINDINGS : EXIT_CLEAN;
+			free(stdin_bytes);
+			aa_diag_list_release(&result.diags);
+			aa_baseline_release(&baseline);
+			aa_engine_release(&engine);
+			free(enabled);
+			return status;
+		}
+		if (fixed) {
+			aa_diag_list_release(&result.diags);
+			rerun = true;
+			goto again;
+		}
+	}
+	free(stdin_bytes);
 
 	double t_output = aa_run_now();
 	char *srcroot = find_srcroot(cwd);
@@ -432,8 +505,10 @@ static int cmd_check(const struct aa_cli *cli)
 	}
 	enum output_kind kind = cli->write_baseline ? OUTPUT_BASELINE : cli->statistics ? OUTPUT_STATISTICS : OUTPUT_REPORT;
 	const char *out_path = cli->write_baseline ? cli->write_baseline : cli->output;
+	/* Fixing standard input: stdout holds the fixed source, the report goes to stderr. */
+	FILE *report = use_stdin && cli->fix ? stderr : stdout;
 	int emit_rc = out_path ? emit_to_file(out_path, &result.diags, &opts, kind)
-			       : write_output(stdout, &result.diags, &opts, kind);
+			       : write_output(report, &result.diags, &opts, kind);
 	if (emit_rc != 0)
 		status = EXIT_ERROR;
 	/* No summary of a report that was not written. */

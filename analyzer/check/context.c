@@ -162,6 +162,119 @@ const char *aa_ctx_callee_text(struct aa_ctx *ctx, TSNode call)
 	return aa_summarizer_callee_text(&ctx->facts, call);
 }
 
+/* The fix a finding of rule keeps: fix with its edits' spans filled in, or NULL (fix
+ * freed) when it is empty or of another kind than the descriptor says. */
+static struct aa_fix *own_fix(const struct aa_ctx *ctx, const struct aa_rule *rule, struct aa_fix *fix)
+{
+	if (!fix || !fix->n_edits || fix->kind != rule->fix.kind || fix->kind == AA_FIX_NONE) {
+		aa_fix_free(fix);
+		return NULL;
+	}
+	const struct aa_source *src = ctx->src;
+	for (size_t i = 0; i < fix->n_edits; i++) {
+		struct aa_edit *e = &fix->edits[i];
+		uint32_t sl = aa_source_line_of(src, e->start), el = aa_source_line_of(src, e->end);
+		e->span = (struct aa_span){ sl + 1, aa_source_col(src, sl, e->start), el + 1,
+					    aa_source_col(src, el, e->end) };
+	}
+	return fix;
+}
+
+bool aa_ctx_await_allowed(const struct aa_ctx *ctx, TSNode node)
+{
+	const struct aa_syms *s = ctx->syms;
+	TSNode child = node;
+	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		bool in_body = ts_node_eq(ts_node_child_by_field_id(p, s->f.body), child);
+		if (k == s->function_definition && in_body) {
+			uint32_t scope = aa_model_scope_of(ctx->model, p);
+			return scope != AA_NO_SCOPE && aa_model_scope(ctx->model, scope)->is_async;
+		}
+		/* A def's defaults, annotations and decorators are evaluated where the def is. */
+		if ((k == s->lambda || k == s->class_definition) && in_body)
+			return false;
+		if (k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||
+		    k == s->generator_expression || k == s->module)
+			return false;
+	}
+	return false;
+}
+
+bool aa_ctx_fix_await(struct aa_ctx *ctx, struct aa_fix *fix, TSNode expr, uint32_t upto, const char *replacement)
+{
+	const struct aa_syms *s = ctx->syms;
+	uint32_t start = ts_node_start_byte(expr);
+	TSNode p = aa_ctx_parent(ctx, expr);
+	TSSymbol k = ts_node_is_null(p) ? 0 : ts_node_symbol(p);
+	/* `await f().x` would await the attribute: (await f()).x keeps what was meant. */
+	bool tight = (k == s->attribute && ts_node_eq(ts_node_child_by_field_id(p, s->f.object), expr)) ||
+		     (k == s->subscript && ts_node_eq(ts_node_child_by_field_id(p, s->f.value), expr)) ||
+		     (k == s->call && ts_node_eq(ts_node_child_by_field_id(p, s->f.function), expr));
+	if (!tight)
+		return aa_fix_add(fix, start, upto, replacement, strlen(replacement));
+	char *open = aa_xasprintf("(%s", replacement);
+	bool ok = aa_fix_add(fix, start, upto, open, strlen(open)) &&
+		  aa_fix_add(fix, ts_node_end_byte(expr), ts_node_end_byte(expr), ")", 1);
+	free(open);
+	return ok;
+}
+
+const char *aa_ctx_newline(const struct aa_ctx *ctx)
+{
+	return ctx->src->newline ? ctx->src->newline : "\n";
+}
+
+/* Where an added import goes: the start of the line after the module docstring and the
+ * `from __future__` imports, or of the first statement's line (after a shebang, a
+ * coding declaration and other leading comments). */
+static uint32_t import_offset(const struct aa_ctx *ctx)
+{
+	const struct aa_syms *s = ctx->syms;
+	const struct aa_source *src = ctx->src;
+	TSNode root = aa_model_scope(ctx->model, 0)->node;
+	TSNode after = { 0 }, first = { 0 };
+	uint32_t n = ts_node_named_child_count(root);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(root, i);
+		TSSymbol k = ts_node_symbol(c);
+		if (k == s->comment)
+			continue;
+		if (ts_node_is_null(first))
+			first = c;
+		bool docstring = ts_node_is_null(after) && ts_node_eq(c, first) && k == s->expression_statement &&
+				 ts_node_named_child_count(c) == 1 &&
+				 (ts_node_symbol(ts_node_named_child(c, 0)) == s->string ||
+				  ts_node_symbol(ts_node_named_child(c, 0)) == s->concatenated_string);
+		if (!docstring && k != s->future_import_statement)
+			break;
+		after = c;
+	}
+	if (ts_node_is_null(after))
+		return ts_node_is_null(first) ? 0 : src->line_starts[aa_source_line_of(src, ts_node_start_byte(first))];
+	uint32_t line = aa_source_line_of(src, ts_node_end_byte(after));
+	return line + 1 < src->n_lines ? src->line_starts[line + 1] : (uint32_t)src->len;
+}
+
+bool aa_ctx_fix_import(struct aa_ctx *ctx, struct aa_fix *fix, const char *module)
+{
+	bool bound;
+	uint32_t len = (uint32_t)strlen(module);
+	struct aa_meaning m = aa_model_eval_name(ctx->model, ctx->facts.scope, module, len, &bound);
+	if (bound)
+		return m.kind == AA_MEANING_NAME && !strcmp(m.qualname, module);
+	if (aa_model_star_import(ctx->model))
+		return false;
+	const struct aa_source *src = ctx->src;
+	uint32_t at = import_offset(ctx);
+	/* A last line without a line end gets one before the import. */
+	bool bare_end = at == src->len && src->len && src->text[src->len - 1] != '\n';
+	char *text = aa_xasprintf("%simport %s%s", bare_end ? aa_ctx_newline(ctx) : "", module, aa_ctx_newline(ctx));
+	bool ok = aa_fix_add(fix, at, at, text, strlen(text));
+	free(text);
+	return ok;
+}
+
 bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, struct aa_ref *ref)
 {
 	/* A call vouched for records nothing: no finding to decide, no module to read. */
@@ -170,10 +283,10 @@ bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 }
 
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
-		  const struct aa_ref *ref, char *message)
+		  const struct aa_ref *ref, char *message, struct aa_fix *fix)
 {
 	(void)cond; /* AA_DEFER_IF_COROUTINE is the only condition */
-	aa_summarizer_defer(&ctx->facts, rule, call, ref, message);
+	aa_summarizer_defer(&ctx->facts, rule, call, ref, message, own_fix(ctx, rule, fix));
 }
 
 void *aa_ctx_record(struct aa_ctx *ctx, const struct aa_crossfile *cf)
@@ -281,16 +394,27 @@ void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, 
 	va_start(ap, fmt);
 	char *message = aa_xvasprintf(fmt, ap);
 	va_end(ap);
-	aa_ctx_emit(ctx, rule, ts_node_start_byte(node), ts_node_end_byte(node), message);
+	aa_ctx_emit(ctx, rule, ts_node_start_byte(node), ts_node_end_byte(node), message, NULL);
+}
+
+void aa_ctx_report_fix(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, struct aa_fix *fix,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *message = aa_xvasprintf(fmt, ap);
+	va_end(ap);
+	aa_ctx_emit(ctx, rule, ts_node_start_byte(node), ts_node_end_byte(node), message, fix);
 }
 
 void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_byte, uint32_t end_byte,
-		 char *message)
+		 char *message, struct aa_fix *fix)
 {
 	const struct aa_source *src = ctx->src;
 	uint32_t line = aa_source_line_of(src, start_byte);
 	if (!aa_ctx_rule_enabled(ctx, rule)) {
 		free(message);
+		aa_fix_free(fix);
 		return;
 	}
 	if (end_byte < start_byte)
@@ -304,6 +428,7 @@ void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_
 	d.span.col = aa_source_col(src, line, start_byte);
 	d.span.end_line = end_line + 1;
 	d.span.end_col = aa_source_col(src, end_line, end_byte);
+	d.fix = own_fix(ctx, rule, fix);
 	if (src->text)
 		d.source_line = aa_xstrndup(src->text + src->line_starts[line], aa_source_line_len(src, line));
 	aa_noqa_push(ctx->noqa, ctx->out, &d);

@@ -144,6 +144,38 @@ int aa_call_positional_count(const struct aa_ctx *ctx, TSNode call);
 void aa_ctx_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* --- fixes (the edits: analyzer/base/edit.h) ---------------------------------------- */
+
+/* Reports as aa_ctx_report does, the finding carrying fix (NULL for none), which it
+ * takes over even when the finding is dropped; the edits' spans are filled in here. A
+ * fix whose kind is not the descriptor's (rule->fix.kind) is dropped: the rule page
+ * never promises other than what --fix does. */
+void aa_ctx_report_fix(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, struct aa_fix *fix,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* True when `await` (or `async with`) written at node would run in the async function
+ * node is in: node is in the body of an `async def` itself, not in a nested def, lambda
+ * or class, nor in a comprehension or generator expression (where `await` changes what
+ * the expression is), nor in a def's defaults, annotations or decorators. */
+bool aa_ctx_await_allowed(const struct aa_ctx *ctx, TSNode node);
+
+/* Adds to fix the edit that replaces the bytes [start of expr, upto) with replacement
+ * (which starts with "await "), wrapping the awaited expression in parentheses when
+ * expr's parent would otherwise bind tighter than `await` (expr is the object of an
+ * attribute, the value of a subscript, the function of a call). upto lies in expr.
+ * False when the edits cannot be added (aa_fix_add). */
+bool aa_ctx_fix_await(struct aa_ctx *ctx, struct aa_fix *fix, TSNode expr, uint32_t upto, const char *replacement);
+
+/* Makes the top-level module (NUL-terminated, "asyncio") reachable under its own name at
+ * the current node: true when the name already refers to it there, or when nothing
+ * binds the name there and no star import may (then the edit adding `import module`
+ * after the module's docstring and `from __future__` imports, in the file's line ends,
+ * is added to fix). False when the name means something else: no fix can say it. */
+bool aa_ctx_fix_import(struct aa_ctx *ctx, struct aa_fix *fix, const char *module);
+
+/* The file's line end ("\n", "\r\n" or "\r"), for edits that add lines. Static. */
+const char *aa_ctx_newline(const struct aa_ctx *ctx);
+
 /* --- cross-file findings ----------------------------------------------------------- */
 
 /* What a deferred finding waits for (decided when every file is summarised). */
@@ -166,9 +198,10 @@ bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
  * be reported when the call's callee, resolved across the project, satisfies cond. Used
  * for callees the file alone cannot decide (imported project functions, methods through
  * `self`, `cls`, `super()` and receivers whose class is known). message is the complete
- * message (malloc'd, taken over). Call it only after aa_ctx_defer_begin() said true. */
+ * message (malloc'd, taken over), fix its fix or NULL (taken over, as aa_ctx_report_fix
+ * takes it). Call it only after aa_ctx_defer_begin() said true. */
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
-		  const struct aa_ref *ref, char *message);
+		  const struct aa_ref *ref, char *message, struct aa_fix *fix);
 
 /* --- what cross-file analyses record (rule.h's struct aa_crossfile) ----------------- */
 

@@ -42,9 +42,10 @@ struct aa_ctx {
 void aa_ctx_release_memos(struct aa_ctx *ctx);
 
 /* Appends a finding of rule at [start_byte, end_byte) of the file with message
- * (malloc'd, taken over: freed when the finding is dropped), unless rule is disabled or
- * suppression drops it (aa_noqa_push). Allocation failure exits. */
+ * (malloc'd, taken over: freed when the finding is dropped) and fix (NULL, or taken over
+ * likewise), unless rule is disabled or suppression drops it (aa_noqa_push). Allocation
+ * failure exits. */
 void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_byte, uint32_t end_byte,
-		 char *message);
+		 char *message, struct aa_fix *fix);
 
 #endif

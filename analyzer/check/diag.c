@@ -22,6 +22,7 @@ void aa_diag_release(struct aa_diag *d)
 		free(d->related[i].message);
 	}
 	free(d->related);
+	aa_fix_free(d->fix);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -44,6 +45,8 @@ void aa_diag_list_copy(struct aa_diag_list *dst, const struct aa_diag *d)
 	c.path = dup_or_null(d->path);
 	c.message = dup_or_null(d->message);
 	c.source_line = dup_or_null(d->source_line);
+	c.fingerprint = dup_or_null(d->fingerprint);
+	c.fix = aa_fix_copy(d->fix);
 	c.related = d->n_related ? aa_xcalloc(d->n_related, sizeof(*c.related)) : NULL;
 	for (size_t i = 0; i < d->n_related; i++) {
 		c.related[i] = d->related[i];

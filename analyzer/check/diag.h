@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/base/edit.h"
 #include "analyzer/base/span.h"
 
 struct aa_rule;
@@ -41,6 +42,9 @@ struct aa_diag {
 	/* owned; the finding's identity across edits (analyzer/report/fingerprint.h), set
 	 * after the sort by aa_fingerprint_assign; NULL until then */
 	char *fingerprint;
+	/* owned; the edits that repair it (edit.h, spans filled in), or NULL. Sorting and
+	 * suppression carry it with the finding. */
+	struct aa_fix *fix;
 };
 
 struct aa_diag_list {

@@ -1,6 +1,7 @@
 #include "analyzer/check/noqa.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/subtree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ void aa_noqa_release(struct aa_noqa *noqa)
 	free(noqa->file_codes);
 	free(noqa->codes);
 	free(noqa->text);
+	free(noqa->maps);
 	aa_noqa_init(noqa);
 }
 
@@ -175,10 +177,94 @@ static struct aa_noqa_code *naming_code(struct aa_noqa *noqa, const struct aa_no
 	return NULL;
 }
 
-/* Whether noqa suppresses rule on line, recording the use; blanket directives count
- * only when `blanket` is set. The line's own directive is asked first, so that it gets
- * the credit when a file-wide one would suppress the finding too. */
-static bool suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule, bool blanket)
+/* True when the byte at off of the tree's text is in a comment or string. */
+static bool in_comment_or_string(const struct aa_syms *syms, TSNode root, uint32_t off)
+{
+	TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1);
+	for (; !ts_node_is_null(n); n = ts_node_parent(n))
+		if (ts_node_symbol(n) == syms->comment || ts_node_symbol(n) == syms->string)
+			return true;
+	return false;
+}
+
+struct string_walk {
+	const struct aa_syms *syms;
+	const struct aa_segment *seg;
+	uint32_t *to;
+	uint32_t n_lines;
+};
+
+/* Maps the lines of each string that spans lines, in its segment, to its last; looks
+ * only inside nodes that span lines (nothing else can hold such a string). */
+static enum aa_visit string_lines(void *ud, TSNode node)
+{
+	struct string_walk *w = ud;
+	TSPoint a = ts_node_start_point(node), b = ts_node_end_point(node);
+	if (a.row == b.row)
+		return AA_VISIT_SKIP;
+	if (ts_node_symbol(node) != w->syms->string)
+		return AA_VISIT_DESCEND;
+	uint32_t at = ts_node_start_byte(node);
+	if (at >= w->seg->start_byte && at < w->seg->end_byte && b.row < w->n_lines)
+		for (uint32_t l = a.row; l < b.row; l++)
+			w->to[l] = b.row;
+	return AA_VISIT_SKIP;
+}
+
+/* to[l] (0-based lines) is the line l's comment moves to: the last line of a string
+ * spanning l, the next line for a backslash continuation, chained; maps are its runs.
+ */
+void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
+			   const struct aa_parsed *parsed)
+{
+	uint32_t n = src->n_lines;
+	uint32_t *to = aa_xmalloc(n * sizeof(*to));
+	for (uint32_t l = 0; l < n; l++)
+		to[l] = l;
+	for (unsigned sgi = 0; sgi < parsed->n_segs; sgi++) {
+		struct string_walk w = { syms, &parsed->segs[sgi], to, n };
+		aa_subtree_walk(ts_tree_root_node(w.seg->tree), SIZE_MAX, string_lines, &w);
+	}
+	TSNode root = ts_tree_root_node(parsed->segs[0].tree);
+	for (uint32_t l = 0; l + 1 < n; l++) {
+		uint32_t len = aa_source_line_len(src, l), end = src->line_starts[l] + len;
+		if (to[l] == l && len && src->text[end - 1] == '\\' && !in_comment_or_string(syms, root, end - 1))
+			to[l] = l + 1;
+	}
+	for (uint32_t l = n; l-- > 0;)
+		if (to[l] != l)
+			to[l] = to[to[l]];
+	for (uint32_t l = 0; l < n;) {
+		uint32_t r = l;
+		while (r < n && to[r] == to[l] && to[l] != l)
+			r++;
+		if (r > l) {
+			AA_GROW(noqa->maps, noqa->maps_cap, noqa->n_maps + 1);
+			noqa->maps[noqa->n_maps++] = (struct aa_noqa_map){ l + 1, to[l] + 1 };
+			l = r;
+		} else {
+			l++;
+		}
+	}
+	free(to);
+}
+
+uint32_t aa_noqa_line_for(const struct aa_noqa *noqa, uint32_t line)
+{
+	size_t lo = 0, hi = noqa->n_maps;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (noqa->maps[mid].to <= line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < noqa->n_maps && noqa->maps[lo].from <= line ? noqa->maps[lo].to : line;
+}
+
+/* Whether the directives on line suppress rule, recording the use; blanket directives
+ * count only when `blanket` is set. */
+static bool line_suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule, bool blanket)
 {
 	/* Binary search for the line's entry. */
 	size_t lo = 0, hi = noqa->n_lines;
@@ -201,6 +287,19 @@ static bool suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule
 			return true;
 		}
 	}
+	return false;
+}
+
+/* Whether noqa suppresses rule on line, recording the use. The line's own directive is
+ * asked first, so that it gets the credit when a file-wide one would suppress the
+ * finding too; then the line a multi-line construct's comment goes on (its last). */
+static bool suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule, bool blanket)
+{
+	if (line_suppresses(noqa, line, rule, blanket))
+		return true;
+	uint32_t mapped = aa_noqa_line_for(noqa, line);
+	if (mapped != line && line_suppresses(noqa, mapped, rule, blanket))
+		return true;
 	for (size_t i = 0; i < noqa->n_file_codes; i++) {
 		struct aa_noqa_code *c = naming_code(noqa, &noqa->file_codes[i], rule);
 		if (c) {

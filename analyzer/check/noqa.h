@@ -18,6 +18,12 @@
  * suppressed a finding (or vouched for a line, context.h's aa_ctx_vouched) in this run,
  * for the rules that audit the comments themselves (audit.h). A file's noqa is used by
  * one thread at a time: the worker that analyzes the file, then the main thread.
+ *
+ * A statement written over several lines is one line to suppression, as in Ruff: a
+ * finding on a line inside a multi-line string (or f-string) is also suppressed by a
+ * comment on the line where the string ends, and one on a backslash-continued line by a
+ * comment on the line the continuation ends on (a comment cannot go on the first kind of
+ * line, nor after the backslash). --add-noqa writes there (analyzer/fix/fixer.h).
  */
 #ifndef AA_NOQA_H
 #define AA_NOQA_H
@@ -27,6 +33,9 @@
 #include <stdint.h>
 
 #include "analyzer/check/diag.h"
+#include "analyzer/input/source.h"
+#include "parsers/python/parse.h"
+#include "parsers/python/syms.h"
 
 struct aa_rule;
 
@@ -62,6 +71,12 @@ struct aa_noqa {
 	/* owned; the file-wide code lists (`# async-analyzer: noqa: AA101`), in file order */
 	struct aa_noqa_line *file_codes;
 	size_t n_file_codes, file_codes_cap;
+	/* owned; lines [from, to) read the comments of line `to` too; by increasing from,
+	 * not overlapping (aa_noqa_add_line_maps) */
+	struct aa_noqa_map {
+		uint32_t from, to;
+	} *maps;
+	size_t n_maps, maps_cap;
 };
 
 /* Makes noqa empty (nothing suppressed); allocates nothing. */
@@ -76,6 +91,16 @@ void aa_noqa_release(struct aa_noqa *noqa);
  * failure exits (xalloc.h). */
 void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t start,
 			 uint32_t len, uint32_t line);
+
+/* Adds the line maps of the file src parsed into parsed (multi-line strings, backslash
+ * continuations; see the top of this header), once per file, before findings are
+ * pushed. Walks only the nodes that span lines. */
+void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
+			   const struct aa_parsed *parsed);
+
+/* The 1-based line whose comment a finding anchored on 1-based `line` is suppressed by
+ * besides its own: the last line of the multi-line construct it is in, or line. */
+uint32_t aa_noqa_line_for(const struct aa_noqa *noqa, uint32_t line);
 
 /* True when a finding of rule anchored on 1-based `line` is suppressed; records the use
  * on the directive that suppresses it (the line's first, else the file's). */

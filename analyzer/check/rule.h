@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <tree_sitter/api.h>
 
+#include "analyzer/base/edit.h"
+
 struct aa_audit;  /* analyzer/check/audit.h */
 struct aa_ctx;    /* analyzer/check/context.h */
 struct aa_link;   /* analyzer/check/link.h */
@@ -118,11 +120,16 @@ const char *aa_severity_name(enum aa_severity severity);
 /* What the severity means, in words, for the rule pages ("certain to block, ..."). */
 const char *aa_severity_meaning(enum aa_severity severity);
 
-/* Whether a rule's findings come with a fix an editor or --fix could apply. */
-enum aa_fix_kind {
-	AA_FIX_NONE = 0,
-	AA_FIX_SAFE,   /* cannot change behaviour beyond removing the bug */
-	AA_FIX_UNSAFE, /* may change behaviour: applied only when asked for */
+/* Whether and which fix a rule's findings carry (the edits themselves: analyzer/base/
+ * edit.h, attached with aa_ctx_report_fix, context.h). The rule page and `rule CODE` say
+ * it. */
+struct aa_rule_fix {
+	enum aa_fix_kind kind; /* AA_FIX_NONE (then the rest is NULL), SAFE or UNSAFE */
+	/* A short imperative title, plain text: the code action an editor offers, SARIF's
+	 * fix description, JSON's fix message ("Use await asyncio.sleep()"). */
+	const char *title;
+	/* What the fix writes and when a finding has none, Markdown (the rule page). */
+	const char *doc;
 };
 
 /* Findings the pipeline itself makes, not a check: each role is held by one rule. */
@@ -141,7 +148,7 @@ struct aa_rule {
 	 * analyzer's own diagnostics: a file that was not analyzed must say so). */
 	bool always_on;
 	enum aa_severity severity; /* default severity */
-	enum aa_fix_kind fix;
+	struct aa_rule_fix fix;
 	enum aa_pipeline_role role;
 	/* Its certain targets travel through sync helpers: a call of a project function
 	 * that reaches one is a finding of the helper-chain rule. */

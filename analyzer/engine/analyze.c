@@ -373,7 +373,7 @@ static void report_syntax_error(struct aa_ctx *ctx, const struct aa_rule *rule, 
 		else
 			message = aa_xasprintf("syntax error: unexpected '%.*s'", (int)len, t);
 	}
-	aa_ctx_emit(ctx, rule, start, end, message);
+	aa_ctx_emit(ctx, rule, start, end, message, NULL);
 }
 
 /* An import worth keeping for the index: under an analyzed top-level module that is
@@ -427,6 +427,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	struct aa_noqa *noqa = aa_xmalloc(sizeof(*noqa));
 	aa_noqa_init(noqa);
 	collect_noqa(noqa, src, model);
+	aa_noqa_add_line_maps(noqa, &e->syms, src, &parsed);
 	struct aa_summary *summary = NULL;
 	if (!noqa->whole_file) {
 		if (e->uses_index)

@@ -87,6 +87,7 @@ static void deferred(struct aa_link *lk)
 				continue;
 			struct aa_diag d =
 				aa_link_finding(lk, i, df->rule, df->span, aa_xstrdup(df->message), df->source_line);
+			d.fix = aa_fix_copy(df->fix);
 			aa_link_report(lk, i, &d);
 		}
 	}

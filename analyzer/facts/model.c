@@ -790,6 +790,17 @@ static struct aa_meaning eval_name(struct aa_model *m, uint32_t scope, const cha
 	return r;
 }
 
+struct aa_meaning aa_model_eval_name(struct aa_model *m, uint32_t scope, const char *name, uint32_t len, bool *bound)
+{
+	*bound = lookup(m, scope, name, len) != NULL;
+	return eval_name(m, scope, name, len);
+}
+
+bool aa_model_star_import(const struct aa_model *m)
+{
+	return m->star_import;
+}
+
 /* self.attr inside a method: the class's instance attributes and class attributes. */
 static bool eval_self_attribute(struct aa_model *m, uint32_t scope, TSNode obj, TSNode attr,
 				struct aa_meaning *out)

@@ -107,6 +107,15 @@ uint32_t aa_model_scope_of(const struct aa_model *model, TSNode node);
  * UNKNOWN. Writes the memo (hence not const): one thread per model. */
 struct aa_meaning aa_model_eval(struct aa_model *model, uint32_t scope, TSNode expr);
 
+/* What the name name[0..len) written in scope would refer to, as aa_model_eval answers
+ * for an identifier there; *bound (not NULL) says whether a binding of the name is
+ * visible from scope. With no such binding and no star import, a module-level
+ * `import name` would bind it there (a fix that adds an import asks this). */
+struct aa_meaning aa_model_eval_name(struct aa_model *model, uint32_t scope, const char *name, uint32_t len,
+				     bool *bound);
+/* True when the file has a `from m import *` (at any level). */
+bool aa_model_star_import(const struct aa_model *model);
+
 /* The meaning of a type annotation node (`C`, `mod.C`, `C | None`, `Optional[C]`,
  * `"C"`) as an INSTANCE meaning, or UNKNOWN; as aa_model_eval otherwise. */
 struct aa_meaning aa_model_eval_annotation(struct aa_model *model, uint32_t scope, TSNode type);

@@ -494,7 +494,7 @@ void aa_summarizer_enter(struct aa_summarizer *z, TSNode node, uint32_t inner)
 }
 
 void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TSNode call, const struct aa_ref *ref,
-			 char *message)
+			 char *message, struct aa_fix *fix)
 {
 	struct aa_summary *sum = z->summary;
 	AA_GROW(sum->defers, sum->defers_cap, sum->n_defers + 1);
@@ -504,6 +504,7 @@ void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TS
 		.span = span_of(z, call),
 		.message = message,
 		.source_line = aa_summarizer_line(z, call),
+		.fix = fix,
 	};
 }
 

@@ -143,9 +143,10 @@ bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, const char *name
 uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda);
 
 /* Records a deferred finding of rule at call (summary.h's aa_sum_defer) for ref (from
- * aa_summarizer_ref, copied). Takes message (malloc'd; the summary frees it). Only
- * while a summary is built (z->summary not NULL). */
+ * aa_summarizer_ref, copied). Takes message (malloc'd; the summary frees it) and fix
+ * (NULL for none; its spans filled in). Only while a summary is built (z->summary not
+ * NULL). */
 void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TSNode call, const struct aa_ref *ref,
-			 char *message);
+			 char *message, struct aa_fix *fix);
 
 #endif

@@ -29,6 +29,7 @@ void aa_summary_free(struct aa_summary *sum)
 	for (size_t i = 0; i < sum->n_defers; i++) {
 		free(sum->defers[i].message);
 		free(sum->defers[i].source_line);
+		aa_fix_free(sum->defers[i].fix);
 	}
 	for (size_t i = 0; i < sum->n_records; i++)
 		if (sum->records[i].data)

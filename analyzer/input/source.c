@@ -315,6 +315,8 @@ static void index_lines(struct aa_source *src)
 {
 	char *text = src->text;
 	size_t len = src->len;
+	const char *eol = strpbrk(text, "\r\n");
+	src->newline = !eol || *eol == '\n' ? "\n" : eol[1] == '\n' ? "\r\n" : "\r";
 	/* Lone CR -> LF: tree-sitter-python mis-parses CR-only line ends. */
 	for (char *p = text; (p = memchr(p, '\r', len - (size_t)(p - text))) != NULL; p++)
 		if (p[1] != '\n') /* text[len] is the NUL, so p[1] is readable */
@@ -339,6 +341,7 @@ static enum aa_source_status decode(struct aa_source *src, char *data, size_t le
 		return fail(err, AA_SOURCE_TOO_LARGE, 1, 1, "file is larger than %zu bytes", MAX_SOURCE);
 	}
 	bool bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
+	src->bom = bom;
 	if (bom) {
 		memmove(data, data + 3, len - 3);
 		len -= 3;
@@ -375,6 +378,7 @@ static enum aa_source_status decode(struct aa_source *src, char *data, size_t le
 			data = out;
 			len = out_len;
 			src->transcoded = true;
+			snprintf(src->encoding, sizeof(src->encoding), "%s", from);
 		}
 	}
 	if (!src->transcoded)
@@ -456,10 +460,8 @@ static enum aa_source_status read_all(int fd, size_t hint, char **out, size_t *o
 	return AA_SOURCE_OK;
 }
 
-enum aa_source_status aa_source_load(struct aa_source *src, const char *path,
-				     struct aa_source_error *err)
+enum aa_source_status aa_source_read(const char *path, char **data, size_t *len, struct aa_source_error *err)
 {
-	begin(src, err);
 	int fd;
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
 	do
@@ -491,11 +493,19 @@ enum aa_source_status aa_source_load(struct aa_source *src, const char *path,
 		close(fd);
 		return fail_errno(err, "cannot read", e);
 	}
-	char *data = NULL;
-	size_t len = 0;
-	enum aa_source_status rs = read_all(fd, (size_t)st.st_size, &data, &len, err);
+	enum aa_source_status rs = read_all(fd, (size_t)st.st_size, data, len, err);
 	/* Read-only descriptor: close cannot lose data, and the bytes are already read. */
 	close(fd);
+	return rs;
+}
+
+enum aa_source_status aa_source_load(struct aa_source *src, const char *path,
+				     struct aa_source_error *err)
+{
+	begin(src, err);
+	char *data = NULL;
+	size_t len = 0;
+	enum aa_source_status rs = aa_source_read(path, &data, &len, err);
 	if (rs != AA_SOURCE_OK)
 		return rs;
 	return decode(src, data, len, err);

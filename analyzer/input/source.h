@@ -32,6 +32,10 @@ struct aa_source {
 	uint32_t *line_starts; /* owned; byte offset of each line's first byte; [0] == 0 */
 	uint32_t n_lines;  /* >= 1 */
 	bool transcoded;   /* a PEP 263 declaration other than UTF-8 was applied */
+	/* What a rewrite of the file keeps (analyzer/fix/): */
+	bool bom;          /* the bytes started with a UTF-8 BOM (stripped from text) */
+	char encoding[65]; /* when transcoded: the iconv name text was decoded from; else "" */
+	const char *newline; /* the first line end of the bytes: "\n", "\r\n" or "\r" ("\n" when none); static */
 };
 
 enum aa_source_status {
@@ -60,6 +64,11 @@ enum aa_source_status aa_source_load(struct aa_source *src, const char *path,
  * not use or free it afterwards. */
 enum aa_source_status aa_source_from_bytes(struct aa_source *src, char *data, size_t len,
 					   struct aa_source_error *err);
+
+/* Reads the regular file at path (NUL-terminated, borrowed) into *data (malloc'd, caller
+ * frees; room for one more byte) and *len, without decoding: the bytes a rewrite starts
+ * from. Fails as aa_source_load does (err says why; *data untouched). */
+enum aa_source_status aa_source_read(const char *path, char **data, size_t *len, struct aa_source_error *err);
 
 /* Frees what src owns and leaves it empty (releasing an empty one is safe). */
 void aa_source_release(struct aa_source *src);

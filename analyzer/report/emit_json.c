@@ -11,6 +11,25 @@ static int add_span(cJSON *obj, const struct aa_span *s)
 	       aa_json_num(obj, "end_line", s->end_line) && aa_json_num(obj, "end_column", s->end_col);
 }
 
+/* "fix": {"applicability": "safe"|"unsafe", "message": what it does, "edits": [{"content",
+ * "line", "column", "end_line", "end_column"}]}, only on findings that have one. */
+static int add_fix(cJSON *obj, const struct aa_diag *d)
+{
+	if (!d->fix)
+		return 1;
+	cJSON *fix = aa_json_obj(obj, "fix");
+	if (!fix || !aa_json_str(fix, "applicability", d->fix->kind == AA_FIX_SAFE ? "safe" : "unsafe") ||
+	    !aa_json_str(fix, "message", d->rule->fix.title ? d->rule->fix.title : ""))
+		return 0;
+	cJSON *edits = aa_json_arr(fix, "edits");
+	for (size_t i = 0; edits && i < d->fix->n_edits; i++) {
+		cJSON *e = aa_json_obj(edits, NULL);
+		if (!e || !aa_json_str(e, "content", d->fix->edits[i].content) || !add_span(e, &d->fix->edits[i].span))
+			return 0;
+	}
+	return edits != NULL;
+}
+
 static int add_diag(cJSON *array, const struct aa_diag *d)
 {
 	cJSON *obj = aa_json_obj(array, NULL);
@@ -28,7 +47,7 @@ static int add_diag(cJSON *array, const struct aa_diag *d)
 		    !aa_json_str(ro, "message", r->message))
 			return 0;
 	}
-	return aa_json_bool(obj, "chain", d->related_is_chain != 0) != NULL;
+	return aa_json_bool(obj, "chain", d->related_is_chain != 0) != NULL && add_fix(obj, d);
 }
 
 int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)

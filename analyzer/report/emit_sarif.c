@@ -336,6 +336,36 @@ static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
 	return true;
 }
 
+/* SARIF 3.55 fixes: one fix whose artifactChange replaces each edit's region (an empty
+ * region where it inserts) in the result's file; whether it is safe is a property. */
+static bool add_fixes(cJSON *res, const struct sarif *S, size_t i)
+{
+	const struct aa_diag *d = &S->diags->items[i];
+	cJSON *fixes = aa_json_arr(res, "fixes");
+	cJSON *fix = aa_json_obj(fixes, NULL);
+	if (!fix || !add_message(fix, "description", d->rule->fix.title ? d->rule->fix.title : "Apply the fix", NULL))
+		return false;
+	cJSON *changes = aa_json_arr(fix, "artifactChanges");
+	cJSON *change = aa_json_obj(changes, NULL);
+	if (!change || !add_artifact_location(change, &S->places[S->first[i]], true))
+		return false;
+	cJSON *reps = aa_json_arr(change, "replacements");
+	for (size_t k = 0; reps && k < d->fix->n_edits; k++) {
+		const struct aa_edit *e = &d->fix->edits[k];
+		cJSON *rep = aa_json_obj(reps, NULL);
+		cJSON *region = aa_json_obj(rep, "deletedRegion");
+		if (!region || !aa_json_num(region, "startLine", e->span.line) ||
+		    !aa_json_num(region, "startColumn", e->span.col) || !aa_json_num(region, "endLine", e->span.end_line) ||
+		    !aa_json_num(region, "endColumn", e->span.end_col))
+			return false;
+		cJSON *ins = aa_json_obj(rep, "insertedContent");
+		if (!ins || !aa_json_str(ins, "text", e->content))
+			return false;
+	}
+	cJSON *props = aa_json_obj(fix, "properties");
+	return reps && props && aa_json_str(props, "applicability", d->fix->kind == AA_FIX_SAFE ? "safe" : "unsafe");
+}
+
 static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 {
 	const struct aa_diag *d = &S->diags->items[i];
@@ -365,6 +395,8 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 		if (d->related_is_chain && !add_code_flow(res, S, i))
 			return false;
 	}
+	if (d->fix && !add_fixes(res, S, i))
+		return false;
 	if (!d->fingerprint)
 		return true;
 	cJSON *fps = aa_json_obj(res, "partialFingerprints");

@@ -190,6 +190,20 @@ static char *render(const struct aa_rule *rule, bool md)
 		heading(&d, "Targets");
 		targets(&d, rule);
 	}
+	/* Always present: whether --fix can repair a finding is the first thing users ask. */
+	heading(&d, "Fix");
+	if (rule->fix.kind == AA_FIX_NONE)
+		paragraph(&d, "None: the change is for the author to decide.");
+	else {
+		aa_buf_addf(&d.out, "%s (%s): %s.", rule->fix.kind == AA_FIX_SAFE ? "Safe" : "Unsafe",
+			    rule->fix.kind == AA_FIX_SAFE ? "applied by `--fix`" : "applied by `--fix --unsafe-fixes` only",
+			    rule->fix.title);
+		if (rule->fix.doc) {
+			aa_buf_addc(&d.out, ' ');
+			paragraph(&d, rule->fix.doc);
+		} else
+			aa_buf_addc(&d.out, '\n');
+	}
 	/* Always present: every page must say how to suppress the rule. */
 	heading(&d, "Exceptions");
 	if (doc->exceptions)

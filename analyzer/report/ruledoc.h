@@ -10,7 +10,7 @@
 
 /* The full Markdown page: title "# AA101 blocking-sleep", then the sections What it
  * does, Why is this bad, Example, Use instead, Anchor, Targets (the rule's target table,
- * when it has one), Exceptions, Equivalents (noqa codes + equivalents_note), References,
+ * when it has one), Fix (the descriptor's fix, or that there is none), Exceptions, Equivalents (noqa codes + equivalents_note), References,
  * and whether it is on by default. Caller frees with free(); allocation failure exits
  * (xalloc.h). */
 char *aa_ruledoc_markdown(const struct aa_rule *rule);

@@ -1,7 +1,9 @@
 #include "rules/blocking/blocking.h"
 #include "analyzer/base/buf.h"
+#include "analyzer/base/xalloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The call whose receiver call is (`c.execute(q)` in `c.execute(q).fetchone()`), or a
@@ -118,22 +120,78 @@ static void add_callee(struct aa_ctx *ctx, struct aa_buf *out, TSNode call)
 		aa_buf_addf(out, "%s()", text);
 }
 
+bool aa_blocking_plain_args(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
+	if (ts_node_is_null(args) || ts_node_symbol(args) != s->argument_list)
+		return false;
+	for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++) {
+		TSSymbol k = ts_node_symbol(ts_node_named_child(args, i));
+		if (k == s->list_splat || k == s->dictionary_splat || k == s->generator_expression)
+			return false;
+	}
+	return true;
+}
+
+/* `f(a, k=b)` -> `await asyncio.to_thread(f, a, k=b)`: the callee and the arguments as
+ * written; only `f(` is replaced. */
+static struct aa_fix *to_thread_fix(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!aa_blocking_plain_args(ctx, call) || !aa_ctx_await_allowed(ctx, call) || aa_ctx_imports(ctx, "trio") ||
+	    aa_ctx_imports(ctx, "anyio"))
+		return NULL;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
+	struct aa_fix *fix = aa_fix_new(AA_FIX_UNSAFE);
+	uint32_t fn_len;
+	const char *fn_text = aa_ctx_text(ctx, fn, &fn_len);
+	char *text = aa_xasprintf("await asyncio.to_thread(%.*s%s", (int)fn_len, fn_text,
+				  ts_node_named_child_count(args) ? ", " : "");
+	bool ok = aa_ctx_fix_import(ctx, fix, "asyncio") &&
+		  aa_ctx_fix_await(ctx, fix, call, ts_node_start_byte(args) + 1, text);
+	free(text);
+	if (!ok) {
+		aa_fix_free(fix);
+		return NULL;
+	}
+	return fix;
+}
+
 void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			const char *fix)
 {
 	aa_blocking_report_as(ctx, rule, call, target, fix, "blocks the event loop");
 }
 
-void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
-			   const char *fix, const char *what)
+static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+		   const char *fix, const char *what, struct aa_fix *edits)
 {
 	if (!fix)
 		fix = target && target->fix ? target->fix : AA_FIX_TO_THREAD;
 	char buf[200];
+	const char *said = library_fix(ctx, fix, buf, sizeof(buf));
+	/* The lambda forms iterate a generator in the thread: no call can be moved as is. */
+	if (!edits && rule->fix.kind == AA_FIX_UNSAFE && target && !(target->flags & AA_TARGET_CONDITIONAL) &&
+	    !strncmp(said, "await asyncio.to_thread(", 24) && !strstr(said, "lambda"))
+		edits = to_thread_fix(ctx, call);
 	struct aa_buf msg = AA_BUF_INIT;
 	add_callee(ctx, &msg, call);
 	aa_buf_addf(&msg, " %s in async function '%s'; use ", what, aa_ctx_function_name(ctx));
-	add_fix(&msg, library_fix(ctx, fix, buf, sizeof(buf)));
-	aa_ctx_report(ctx, rule, call, "%s", msg.data);
+	add_fix(&msg, said);
+	aa_ctx_report_fix(ctx, rule, call, edits, "%s", msg.data);
 	aa_buf_release(&msg);
+}
+
+void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			   const char *fix, const char *what)
+{
+	report(ctx, rule, call, target, fix, what, NULL);
+}
+
+void aa_blocking_report_fix(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			    const char *fix, struct aa_fix *edits)
+{
+	report(ctx, rule, call, target, fix, "blocks the event loop", edits);
 }

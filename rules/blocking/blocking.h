@@ -28,9 +28,24 @@ void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 			const char *fix);
 
 /* The same with what the call does in place of "blocks the event loop" ("waits for a
- * child process, blocking the event loop"); what is borrowed for the call. */
+ * child process, blocking the event loop"); what is borrowed for the call.
+ *
+ * Both attach the unsafe fix `await asyncio.to_thread(f, args...)` when rule's
+ * descriptor has an unsafe fix, the target is certain and its suggested fix is that
+ * form, and the call is a plain call (positional and keyword arguments only) where
+ * `await` may be written (aa_ctx_await_allowed) in a module that does not use trio or
+ * anyio. */
 void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			   const char *fix, const char *what);
+
+/* aa_blocking_report with the finding's fix (analyzer/base/edit.h; taken over, NULL for
+ * none) made by the rule. */
+void aa_blocking_report_fix(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			    const char *fix, struct aa_fix *edits);
+
+/* True when call's arguments are only positional and keyword arguments: no *splat,
+ * **splat or bare generator expression (which a moved argument list would break). */
+bool aa_blocking_plain_args(struct aa_ctx *ctx, TSNode call);
 
 /* AA109's cross-file analysis (helper_chains.c): sync project functions that reach a
  * certain blocking call, and the calls from async code that reach them. */

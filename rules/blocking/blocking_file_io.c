@@ -304,6 +304,18 @@ const struct aa_rule aa_rule_blocking_file_io = {
 	.name = "blocking-file-io",
 	.family = &aa_family_blocking,
 	.severity = AA_SEVERITY_ERROR,
+	.fix = {
+		AA_FIX_UNSAFE,
+		"Run it in a thread with await asyncio.to_thread()",
+		"`os.listdir(path)` becomes `await asyncio.to_thread(os.listdir, path)`, the callee and arguments kept as "
+		"written, and `import asyncio` is added when nothing binds the name. Unsafe (applied with "
+		"`--unsafe-fixes`): the call then runs concurrently with the loop's other tasks, so what it touches must "
+		"be safe to use from another thread. Offered only for certain targets whose suggestion is "
+		"`asyncio.to_thread` with the call as it is: not for `open()` (aiofiles), the generator forms "
+		"(`os.walk`, `Path.glob`: the iteration must move too), conditional targets, calls with "
+		"`*args`/`**kwargs`, in modules that use trio or anyio, or where `await` cannot be written (a "
+		"comprehension, a generator expression).",
+	},
 	.travels = true,
 	.default_on = true,
 	.summary = "Synchronous file system I/O blocks the event loop inside an async function",

@@ -8,6 +8,30 @@ static const struct aa_target targets[] = {
 	{ "time.sleep", 0, "await asyncio.sleep()", NULL },
 };
 
+/* `time.sleep(x)` (however it was imported) -> `await asyncio.sleep(x)`: the callee is
+ * replaced, the argument kept as written. Only with exactly one positional argument
+ * (what time.sleep accepts), where `await` may be written, and when `asyncio` names the
+ * module there or can be imported under that name. */
+static struct aa_fix *sleep_fix(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (aa_call_positional_count(ctx, call) != 1 || !aa_blocking_plain_args(ctx, call) ||
+	    !aa_ctx_await_allowed(ctx, call))
+		return NULL;
+	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
+	for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++)
+		if (ts_node_symbol(ts_node_named_child(args, i)) == s->keyword_argument)
+			return NULL;
+	struct aa_fix *fix = aa_fix_new(AA_FIX_SAFE);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (!aa_ctx_fix_import(ctx, fix, "asyncio") ||
+	    !aa_ctx_fix_await(ctx, fix, call, ts_node_end_byte(fn), "await asyncio.sleep")) {
+		aa_fix_free(fix);
+		return NULL;
+	}
+	return fix;
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_sleep, call, NULL);
@@ -17,7 +41,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	const char *fix = aa_ctx_imports(ctx, "trio")	 ? "await trio.sleep()" :
 			  aa_ctx_imports(ctx, "anyio") ? "await anyio.sleep()" :
 							 t->fix;
-	aa_blocking_report(ctx, &aa_rule_blocking_sleep, call, t, fix);
+	aa_blocking_report_fix(ctx, &aa_rule_blocking_sleep, call, t, fix, fix == t->fix ? sleep_fix(ctx, call) : NULL);
 }
 
 static const char *const equivalents[] = { "ASYNC251", NULL };
@@ -29,6 +53,15 @@ const struct aa_rule aa_rule_blocking_sleep = {
 	.family = &aa_family_blocking,
 	.severity = AA_SEVERITY_ERROR,
 	.travels = true,
+	.fix = {
+		AA_FIX_SAFE,
+		"Use await asyncio.sleep()",
+		"The call becomes `await asyncio.sleep(x)`, its argument kept as written, and `import asyncio` is added "
+		"after the module docstring and `from __future__` imports when nothing in the file binds `asyncio`. "
+		"No fix is offered when the module imports trio or anyio (the sleep is theirs), when `asyncio` names "
+		"something else where the call is, in a comprehension or generator expression, or when the call has "
+		"other than one positional argument.",
+	},
 	.default_on = true,
 	.summary = "time.sleep() blocks the event loop inside an async function",
 	.equivalents = equivalents,

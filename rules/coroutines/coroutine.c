@@ -384,6 +384,22 @@ static enum verdict classify(struct aa_ctx *ctx, const struct aa_rule *rule, TSN
 	return V_DEFER;
 }
 
+/* The missing `await` of a coroutine call that is a whole expression statement in an
+ * async def's own body: awaiting is exactly what was meant (a `_ = f()` or `x and f()`
+ * may mean something else, and a discarded future was scheduled already), or NULL. */
+static struct aa_fix *await_fix(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum verdict v)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (rule->fix.kind != AA_FIX_SAFE || v == V_FUTURE || !aa_ctx_await_allowed(ctx, call))
+		return NULL;
+	TSNode stmt = aa_ctx_parent_unparen(ctx, call, NULL, 0, NULL);
+	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement || ts_node_named_child_count(stmt) != 1)
+		return NULL;
+	struct aa_fix *fix = aa_fix_new(AA_FIX_SAFE);
+	aa_ctx_fix_await(ctx, fix, call, ts_node_start_byte(call), "await ");
+	return fix;
+}
+
 void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want)
 {
 	if (aa_coroutine_call_use(ctx, call) != want)
@@ -412,10 +428,11 @@ void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 			aa_buf_addf(&msg, "; use 'await %s(...)'", callee);
 	} else
 		aa_buf_adds(&msg, "; sync code must run it on an event loop (asyncio.run(), a task)");
+	struct aa_fix *fix = want == AA_COROUTINE_DISCARDED ? await_fix(ctx, rule, call, v) : NULL;
 	if (v == V_DEFER) {
-		aa_ctx_defer(ctx, rule, call, AA_DEFER_IF_COROUTINE, &ref, aa_buf_detach(&msg));
+		aa_ctx_defer(ctx, rule, call, AA_DEFER_IF_COROUTINE, &ref, aa_buf_detach(&msg), fix);
 	} else {
-		aa_ctx_report(ctx, rule, call, "%s", msg.data);
+		aa_ctx_report_fix(ctx, rule, call, fix, "%s", msg.data);
 		aa_buf_release(&msg);
 	}
 }

@@ -13,6 +13,14 @@ const struct aa_rule aa_rule_unawaited_coroutine = {
 	.code = "AA201",
 	.name = "unawaited-coroutine",
 	AA_COROUTINE_RULE_FIELDS,
+	.fix = {
+		AA_FIX_SAFE,
+		"Add the missing await",
+		"The statement `save(item)` becomes `await save(item)`. Only a call that is a whole expression "
+		"statement directly in an `async def`'s body is fixed: not `_ = save(item)` or `ready and save(item)` "
+		"(which may mean something else), not a discarded `asyncio.gather()`/`asyncio.shield()` (their work is "
+		"already scheduled), not in sync code, a nested `def`, a `lambda` or a comprehension.",
+	},
 	.summary = "A coroutine is created and thrown away without being awaited, so it never runs",
 	.check = check,
 	.doc = {

@@ -4,6 +4,8 @@
 #include "rules/rules.h"
 #include "parsers/python/node.h"
 
+#include <string.h>
+
 extern const struct aa_rule aa_rule_sync_with_async_resource;
 
 /* For the docs: the async-only resources of rules/resources/async_resources.c by their public
@@ -23,6 +25,41 @@ static const struct aa_target targets[] = {
 	{ "anyio.create_task_group", 0, "async with", NULL },
 };
 
+/* A lock, semaphore or condition made in the `with` itself: `async with` would run, but
+ * excludes nothing (AA303 says so); sharing one is the fix, not a keyword. */
+static bool limiter_made_here(const struct aa_syms *s, TSNode value, const struct aa_resource *r)
+{
+	static const char *const kinds[] = { "Lock", "Semaphore", "Condition", NULL };
+	if (ts_node_symbol(value) != s->call)
+		return false;
+	for (const char *const *k = kinds; *k; k++) {
+		size_t n = strlen(r->qualname), m = strlen(*k);
+		if (n >= m && !strcmp(r->qualname + n - m, *k))
+			return true;
+	}
+	return false;
+}
+
+/* `with` -> `async with` when every item is an async context manager (a mixed `with`
+ * has no right form), none is a limiter made there, and the statement is directly in an
+ * `async def`'s body. */
+static struct aa_fix *async_with_fix(struct aa_ctx *ctx, TSNode with)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!aa_ctx_await_allowed(ctx, with))
+		return NULL;
+	TSNode value;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_ANY);
+	     aa_node_with_items_next(&it, &value);) {
+		const struct aa_resource *r = aa_resource_of_expr(ctx, value);
+		if (!r || !(r->flags & AA_RESOURCE_ASYNC_CM) || limiter_made_here(s, value, r))
+			return NULL;
+	}
+	struct aa_fix *fix = aa_fix_new(AA_FIX_SAFE);
+	aa_fix_add(fix, ts_node_start_byte(with), ts_node_start_byte(with), "async ", 6);
+	return fix;
+}
+
 static void check_with(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -34,15 +71,16 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		const struct aa_resource *r = aa_resource_of_expr(ctx, value);
 		if (!r || !(r->flags & AA_RESOURCE_ASYNC_CM))
 			continue;
+		struct aa_fix *fix = async_with_fix(ctx, with);
 		if (ts_node_symbol(value) == s->call) {
-			aa_ctx_report(ctx, &aa_rule_sync_with_async_resource, with,
+			aa_ctx_report_fix(ctx, &aa_rule_sync_with_async_resource, with, fix,
 				      "plain 'with' on %s(), an async-only context manager: it has no "
 				      "__enter__/__exit__, so this fails at run time; use 'async with'",
 				      aa_ctx_callee_text(ctx, value));
 		} else {
 			uint32_t len;
 			const char *t = aa_ctx_text(ctx, value, &len);
-			aa_ctx_report(ctx, &aa_rule_sync_with_async_resource, with,
+			aa_ctx_report_fix(ctx, &aa_rule_sync_with_async_resource, with, fix,
 				      "plain 'with' on '%.*s'%s (%s), an async-only context manager: it has no "
 				      "__enter__/__exit__, so this fails at run time; use 'async with'",
 				      (int)(len > 60 ? 60 : len), t, len > 60 ? "..." : "", r->shown);
@@ -86,6 +124,15 @@ const struct aa_rule aa_rule_sync_with_async_resource = {
 	.family = &aa_family_resources,
 	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
+	.fix = {
+		AA_FIX_SAFE,
+		"Use async with",
+		"`with` becomes `async with`; the statement is otherwise unchanged. Only when every item of the `with` "
+		"is an async context manager (a `with` mixing sync and async managers must be split by hand) and the "
+		"statement is directly in an `async def`'s body, and no item makes a lock, semaphore or condition in "
+		"place (`with asyncio.Lock():` excludes nothing even as `async with`: share one instead). A plain `for` "
+		"over an async iterable is not fixed.",
+	},
 	.summary = "A plain 'with' or 'for' on an object that supports only 'async with' or 'async for'",
 	AA_TARGETS(targets),
 	.node_kinds = kinds,
