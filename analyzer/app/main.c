@@ -5,6 +5,7 @@
  */
 #include "analyzer/engine/analyze.h"
 #include "analyzer/app/cli.h"
+#include "analyzer/app/config.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/report/emit.h"
 #include "analyzer/index/index.h"
@@ -248,44 +249,108 @@ static void print_summary(const struct aa_diag_list *diags, size_t n_files)
 		files_with, n_files, n_files == 1 ? "" : "s");
 }
 
+static int config_errors(struct aa_configs *configs)
+{
+	for (size_t i = 0; i < configs->n_errors; i++)
+		error("%s", configs->errors[i]);
+	return configs->n_errors ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+/* Discovery's filter: the excludes of the configuration file that applies. */
+static bool config_skip(void *ud, const char *path, bool is_dir)
+{
+	(void)is_dir;
+	return aa_configs_excluded(ud, path);
+}
+
+/* The run-wide value of a key: the command line's, else the current directory's
+ * configuration's (root), else none. */
+static const struct aa_config *run_wide(const struct aa_configs *configs, const struct aa_config *root, enum aa_opt id)
+{
+	if (configs->cli_config.set[id])
+		return &configs->cli_config;
+	return root && root->set[id] ? root : NULL;
+}
+
+/* Each file's resolved settings (files[i] -> *resolved[i]) and the union of their
+ * rules in enabled. */
+static void resolve_files(struct aa_configs *configs, const struct aa_discovered_file *files, size_t n,
+			  const struct aa_resolved **resolved, bool *enabled)
+{
+	for (size_t i = 0; i < n; i++) {
+		resolved[i] = aa_configs_resolve(configs, aa_configs_for(configs, files[i].path));
+		for (size_t k = 0; k < aa_rules_count; k++)
+			enabled[k] |= resolved[i]->enabled[k];
+	}
+}
+
+/* Drops the findings that their file's selection or per-file-ignores leave out (the
+ * engine ran the union of every file's rules) and sets the configured severities. */
+static void apply_file_settings(struct aa_configs *configs, struct aa_diag_list *diags)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < diags->len; i++) {
+		struct aa_diag *d = &diags->items[i];
+		const struct aa_config *cfg = aa_configs_for(configs, d->path);
+		const struct aa_resolved *r = aa_configs_resolve(configs, cfg);
+		size_t k = 0;
+		while (k < aa_rules_count && aa_rules[k] != d->rule)
+			k++;
+		if (k == aa_rules_count || !r->enabled[k] || aa_resolved_ignores(configs, r, d->path, d->rule)) {
+			aa_diag_release(d);
+			continue;
+		}
+		if (cfg && cfg->severity && cfg->severity[k] >= 0) {
+			d->has_severity = true;
+			d->severity = (unsigned char)cfg->severity[k];
+		}
+		diags->items[kept++] = *d;
+	}
+	diags->len = kept;
+}
+
 static int cmd_check(const struct aa_cli *cli)
 {
+	struct aa_configs configs;
+	if (aa_configs_init(&configs, cli) < 0) {
+		config_errors(&configs);
+		aa_configs_release(&configs);
+		return EXIT_ERROR;
+	}
+	if (cli->show_settings) {
+		const struct aa_resolved *r = aa_configs_resolve(&configs, aa_configs_for(&configs, cli->show_settings));
+		int rc = config_errors(&configs);
+		if (rc == EXIT_CLEAN)
+			aa_resolved_print(&configs, r, cli->show_settings, stdout);
+		aa_configs_release(&configs);
+		return rc;
+	}
+	const struct aa_config *root = aa_configs_for_dir(&configs, ".");
+	const struct aa_config *v = run_wide(&configs, root, AA_OPT_FORMAT);
+	enum aa_format format = v ? (enum aa_format)v->format : AA_FORMAT_TEXT;
+	v = run_wide(&configs, root, AA_OPT_JOBS);
+	unsigned jobs = v ? v->jobs : 0;
+	v = run_wide(&configs, root, AA_OPT_RESPECT_GITIGNORE);
+	bool respect_gitignore = v ? v->respect_gitignore : true;
+	/* The command line's --exclude and --extend-exclude, relative to the current
+	 * directory; the files' are the filter's. */
+	const char **excludes = NULL;
+	size_t n_excludes = 0, excludes_cap = 0;
+	const struct aa_strlist *ex_lists[] = { &cli->exclude, &cli->extend_exclude };
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < ex_lists[l]->len; i++) {
+			AA_GROW(excludes, excludes_cap, n_excludes + 1);
+			excludes[n_excludes++] = ex_lists[l]->items[i];
+		}
+
 	int status = EXIT_CLEAN;
 	bool *enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
-	/* Invoked under a family's program name: the selection is preset to that family. */
-	const struct aa_family *preset = aa_family_of_program(cli->program);
-	struct aa_selection sel = {
-		.select = cli->have_select ? cli->select.items : NULL,
-		.n_select = cli->select.len,
-		.extend_select = cli->extend_select.items,
-		.n_extend_select = cli->extend_select.len,
-		.ignore = cli->ignore.items,
-		.n_ignore = cli->ignore.len,
-		.preset = preset ? &preset->prefix : NULL,
-		.n_preset = preset ? 1 : 0,
-	};
-	char *sel_error = NULL;
-	if (aa_select_resolve(&sel, enabled, &sel_error) < 0) {
-		error("%s", sel_error);
-		free(sel_error);
-		free(enabled);
-		return EXIT_ERROR;
-	}
-	struct aa_engine engine;
-	const char *engine_error = NULL;
-	static const char *const no_calls[] = { NULL };
-	if (aa_engine_init(&engine, enabled, cli->blocking_calls.len ? cli->blocking_calls.items : no_calls,
-			   &engine_error) < 0) {
-		error("the pinned grammar lacks the node kind '%s' (build/pin mismatch)", engine_error);
-		free(enabled);
-		return EXIT_ERROR;
-	}
-
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd))) {
 		error("cannot determine the current directory: %s", strerror(errno));
-		aa_engine_release(&engine);
 		free(enabled);
+		free(excludes);
+		aa_configs_release(&configs);
 		return EXIT_ERROR;
 	}
 
@@ -293,49 +358,97 @@ static int cmd_check(const struct aa_cli *cli)
 	size_t n_files = 0;
 	double t_start = aa_run_now(), discovery_secs = 0, modmap_secs = 0;
 	bool use_stdin = cli->stdin_filename || (cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"));
+	struct aa_discovery disc = { 0 };
+	const struct aa_resolved **resolved = NULL;
+	const struct aa_file_settings **settings = NULL;
+	static const char *const dot[] = { ".", NULL };
+	const char *const *paths = cli->paths.len ? cli->paths.items : dot;
+	size_t n_paths = cli->paths.len ? cli->paths.len : 1;
+	const char *stdin_name = cli->stdin_filename ? cli->stdin_filename : "-";
 	if (use_stdin) {
-		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
+		if (!aa_path_excluded(stdin_name, excludes, n_excludes) && !aa_configs_excluded(&configs, stdin_name)) {
+			AA_GROW(disc.files, disc.cap, 1);
+			disc.files[0] = (struct aa_discovered_file){ aa_xstrdup(stdin_name), NULL, false };
+			disc.len = 1;
+		}
+	} else {
+		struct aa_discover_opts opts = { config_skip, &configs, respect_gitignore };
+		aa_discover_with(paths, n_paths, excludes, n_excludes, &opts, &disc);
+		discovery_secs = aa_run_now() - t_start;
+		for (size_t i = 0; i < disc.n_errors; i++)
+			error("%s", disc.errors[i]);
+		if (disc.n_errors)
+			status = EXIT_ERROR;
+	}
+	resolved = aa_xcalloc(disc.len ? disc.len : 1, sizeof(*resolved));
+	settings = aa_xcalloc(disc.len ? disc.len : 1, sizeof(*settings));
+	resolve_files(&configs, disc.files, disc.len, resolved, enabled);
+	if (!disc.len) /* nothing to analyze: the command line's selection is still checked */
+		memcpy(enabled, aa_configs_resolve(&configs, NULL)->enabled, aa_rules_count * sizeof(bool));
+	for (size_t i = 0; i < disc.len; i++)
+		settings[i] = &resolved[i]->settings;
+	if (configs.n_errors) {
+		status = config_errors(&configs);
+		goto out;
+	}
+	if (cli->show_files) {
+		for (size_t i = 0; i < disc.len; i++) {
+			const struct aa_config *cfg = resolved[i]->file;
+			printf("%s\t%s\n", disc.files[i].path, cfg && cfg->path ? cfg->path : "-");
+		}
+		goto out;
+	}
+
+	struct aa_engine engine;
+	const char *engine_error = NULL;
+	static const char *const no_calls[] = { NULL };
+	if (aa_engine_init(&engine, enabled, cli->blocking_calls.len ? cli->blocking_calls.items : no_calls,
+			   &engine_error) < 0) {
+		error("the pinned grammar lacks the node kind '%s' (build/pin mismatch)", engine_error);
+		status = EXIT_ERROR;
+		goto out;
+	}
+	aa_engine_set_file_settings(&engine, settings);
+	if (use_stdin) {
 		char *data;
 		size_t len = 0;
 		if (read_stdin(&data, &len) < 0) {
 			error("cannot read standard input%s", "");
 			status = EXIT_ERROR;
 			data = NULL;
-		} else if (aa_path_excluded(name, cli->exclude.items, cli->exclude.len)) {
+		} else if (!disc.len) {
 			free(data);
 			data = NULL;
 		} else {
 			n_files = 1;
 		}
-		aa_run_bytes(&engine, name, data, len, &result);
+		aa_run_bytes(&engine, stdin_name, data, len, &result);
 	} else {
-		static const char *const dot[] = { ".", NULL };
-		const char *const *paths = cli->paths.len ? cli->paths.items : dot;
-		size_t n_paths = cli->paths.len ? cli->paths.len : 1;
-		struct aa_discovery disc;
-		aa_discover(paths, n_paths, cli->exclude.items, cli->exclude.len, &disc);
-		discovery_secs = aa_run_now() - t_start;
-		for (size_t i = 0; i < disc.n_errors; i++)
-			error("%s", disc.errors[i]);
-		if (disc.n_errors)
-			status = EXIT_ERROR;
-		unsigned jobs = cli->jobs;
 		if (!jobs) {
 			long n = sysconf(_SC_NPROCESSORS_ONLN);
 			jobs = n > 0 ? (unsigned)(n > 64 ? 64 : n) : 1;
 		}
-		/* Module names matter only to the project index. */
+		/* Module names matter only to the project index; a file under a src package
+		 * root is named from it. */
 		double t_modmap = aa_run_now();
-		struct aa_modmap *modmap =
-			engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths) : NULL;
+		char **src = NULL;
+		size_t n_src = 0;
+		aa_configs_src(&configs, &src, &n_src);
+		struct aa_modmap *modmap = engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths,
+									       (const char *const *)src, n_src)
+							     : NULL;
+		for (size_t i = 0; i < n_src; i++)
+			free(src[i]);
+		free(src);
 		modmap_secs = aa_run_now() - t_modmap;
 		aa_engine_set_modmap(&engine, modmap);
 		aa_run_files(&engine, disc.files, disc.len, jobs, &result);
 		engine.modmap = NULL;
 		aa_modmap_free(modmap);
 		n_files = disc.len;
-		aa_discovery_release(&disc);
 	}
+	aa_engine_release(&engine);
+	apply_file_settings(&configs, &result.diags);
 	if (result.internal_errors) {
 		fprintf(stderr, "async-analyzer: error: internal error on %d file%s\n", result.internal_errors,
 			result.internal_errors == 1 ? "" : "s");
@@ -345,7 +458,7 @@ static int cmd_check(const struct aa_cli *cli)
 	double t_output = aa_run_now();
 	char *srcroot = find_srcroot(cwd);
 	struct aa_emit_opts opts = {
-		.format = cli->format,
+		.format = format,
 		.color = want_color(cli),
 		.cwd = cwd,
 		.srcroot = srcroot,
@@ -361,7 +474,7 @@ static int cmd_check(const struct aa_cli *cli)
 	if (emit_rc != 0)
 		status = EXIT_ERROR;
 	/* No summary of a report that was not written. */
-	if (cli->format == AA_FORMAT_TEXT && !cli->statistics && emit_rc == 0)
+	if (format == AA_FORMAT_TEXT && !cli->statistics && emit_rc == 0)
 		print_summary(&result.diags, n_files);
 	if (cli->timings)
 		print_timings(&result, n_files, discovery_secs, modmap_secs, aa_run_now() - t_output,
@@ -369,9 +482,14 @@ static int cmd_check(const struct aa_cli *cli)
 	if (status != EXIT_ERROR && result.diags.len && !cli->exit_zero)
 		status = EXIT_FINDINGS;
 	free(srcroot);
-	free(enabled);
 	aa_diag_list_release(&result.diags);
-	aa_engine_release(&engine);
+out:
+	free(resolved);
+	free(settings);
+	aa_discovery_release(&disc);
+	free(enabled);
+	free(excludes);
+	aa_configs_release(&configs);
 	return status;
 }
 
@@ -408,7 +526,11 @@ int main(int argc, char **argv)
 	}
 	switch (cli.command) {
 	case AA_CMD_HELP:
-		fputs(aa_cli_help, stdout);
+		aa_cli_print_help(stdout);
+		status = EXIT_CLEAN;
+		break;
+	case AA_CMD_HELP_CONFIG:
+		aa_cli_print_config_doc(stdout);
 		status = EXIT_CLEAN;
 		break;
 	case AA_CMD_VERSION:

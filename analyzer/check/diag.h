@@ -11,6 +11,7 @@
 #ifndef AA_DIAG_H
 #define AA_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,7 +39,14 @@ struct aa_diag {
 	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
 	 * emits it as a codeFlow as well. */
 	int related_is_chain;
+	/* The configuration's severity for this finding (an enum aa_severity, rule.h) when
+	 * has_severity, else the rule's: read it with aa_diag_severity. */
+	bool has_severity;
+	unsigned char severity;
 };
+
+/* d's severity (an enum aa_severity): the configured one, else its rule's. */
+int aa_diag_severity(const struct aa_diag *d);
 
 struct aa_diag_list {
 	struct aa_diag *items; /* owned */

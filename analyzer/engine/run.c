@@ -47,6 +47,7 @@ static void *work(void *arg)
 		size_t i = s->todo[k];
 		const struct aa_discovered_file *f = &s->files[i];
 		struct aa_file_job job = { .path = f->path, .display = f->path, .unreadable = f->unreadable, .force = s->force };
+		job.settings = s->engine->file_settings ? s->engine->file_settings[i] : NULL;
 		if (s->engine->modmap)
 			job.module = aa_modmap_module(s->engine->modmap, i, &job.is_package);
 		/* A file read on demand had its import-only summary set aside (run below). */
@@ -251,6 +252,7 @@ void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, 
 	aa_worker_init(&w, engine);
 	struct aa_summary *sum = NULL;
 	struct aa_file_job job = { .path = name, .display = name };
+	job.settings = engine->file_settings ? engine->file_settings[0] : NULL;
 	if (data)
 		sum = aa_analyze_bytes(&w, data, len, &job);
 	aa_diag_list_take(&result->diags, &w.diags);
