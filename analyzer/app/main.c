@@ -374,7 +374,6 @@ static int cmd_check(const struct aa_cli *cli)
 	} else {
 		struct aa_discover_opts opts = { config_skip, &configs, respect_gitignore };
 		aa_discover_with(paths, n_paths, excludes, n_excludes, &opts, &disc);
-		discovery_secs = aa_run_now() - t_start;
 		for (size_t i = 0; i < disc.n_errors; i++)
 			error("%s", disc.errors[i]);
 		if (disc.n_errors)
@@ -387,6 +386,9 @@ static int cmd_check(const struct aa_cli *cli)
 		memcpy(enabled, aa_configs_resolve(&configs, NULL)->enabled, aa_rules_count * sizeof(bool));
 	for (size_t i = 0; i < disc.len; i++)
 		settings[i] = &resolved[i]->settings;
+	/* Finding each file's configuration is part of choosing the files. */
+	if (!use_stdin)
+		discovery_secs = aa_run_now() - t_start;
 	if (configs.n_errors) {
 		status = config_errors(&configs);
 		goto out;

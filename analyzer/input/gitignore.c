@@ -4,6 +4,7 @@
 
 #include <git2.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 struct aa_gitignore {
@@ -13,8 +14,33 @@ struct aa_gitignore {
 	struct aa_buf rel; /* scratch: the path relative to the work tree */
 };
 
+/* Whether dir or a directory above it holds a `.git` (a directory, or a file: a linked
+ * work tree or a submodule): a few stats, where git_libgit2_init alone costs 10 to 150
+ * ms (libgit2 1.5 with mbedTLS parses the system's CA bundle when it starts). */
+static bool in_work_tree(const char *dir)
+{
+	struct aa_buf probe = AA_BUF_INIT;
+	aa_buf_adds(&probe, dir);
+	bool found = false;
+	for (;;) {
+		size_t len = probe.len;
+		aa_buf_adds(&probe, len == 1 ? ".git" : "/.git");
+		struct stat st;
+		found = stat(probe.data, &st) == 0;
+		aa_buf_setlen(&probe, len);
+		char *slash = strrchr(probe.data, '/');
+		if (found || !slash || len <= 1)
+			break;
+		aa_buf_setlen(&probe, slash == probe.data ? 1 : (size_t)(slash - probe.data));
+	}
+	aa_buf_release(&probe);
+	return found;
+}
+
 struct aa_gitignore *aa_gitignore_open(const char *dir)
 {
+	if (!in_work_tree(dir))
+		return NULL;
 	/* libgit2 counts its initialisations: each open is paired with a shutdown. */
 	if (git_libgit2_init() < 0)
 		return NULL;

@@ -6,8 +6,8 @@
  * approximation: libgit2 reads the files and matches them.
  *
  * One aa_gitignore per discovery run, on one thread. A directory outside any git work
- * tree (or a bare repository) has no repository: nothing is ignored there, and asking
- * costs nothing after the first question (discovery asks once per command-line root).
+ * tree (or a bare repository) has no repository: nothing is ignored there, and finding
+ * that out costs a stat per directory level above it (libgit2 is not even started).
  */
 #ifndef AA_GITIGNORE_H
 #define AA_GITIGNORE_H
