@@ -8,18 +8,7 @@
 # core.excludesFile) with --no-respect-gitignore and a tree outside any repository.
 set -u
 AA=${AA_BIN:?AA_BIN must name the analyzer}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect() {
-  desc=$1 want=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-  [ "$got" = "$want" ] || { fail "$desc: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; }
-}
-in_dir() { (cd "$1" && shift && exec "$@"); }
-contains() { grep -q -- "$2" "$tmp/$1" || fail "$3: '$2' not in $1"; }
-lacks() { ! grep -q -- "$2" "$tmp/$1" || fail "$3: '$2' unexpectedly in $1"; }
+. "$(dirname "$0")/cli_helpers.sh"
 same() { printf '%s\n' "$2" | diff -u - "$tmp/$1" >"$tmp/diff" || { fail "$3"; sed 's/^/    /' "$tmp/diff"; }; }
 
 blocking() { printf 'import time\nasync def f():\n    time.sleep(1)\n' >"$1"; }

@@ -607,6 +607,13 @@ const struct aa_config *aa_configs_for_dir(struct aa_configs *c, const char *dir
 	return k == NO_CONFIG ? NULL : c->files[k];
 }
 
+const struct aa_config *aa_configs_source(const struct aa_configs *c, const struct aa_config *cfg, enum aa_opt id)
+{
+	if (c->cli_config.set[id])
+		return &c->cli_config;
+	return cfg && cfg->set[id] ? cfg : NULL;
+}
+
 /* The command line's list for id when given, else cfg's (NULL when neither): *origin
  * says which. */
 static const char *const *pick(const struct aa_configs *c, const struct aa_config *cfg, enum aa_opt id,
@@ -687,9 +694,8 @@ const struct aa_resolved *aa_configs_resolve(struct aa_configs *c, const struct 
 	unsigned char o;
 	r->settings.blocking_calls = pick(c, cfg, AA_OPT_BLOCKING_CALLS, &o);
 	r->settings.transparent_decorators = pick(c, cfg, AA_OPT_TRANSPARENT_DECORATORS, &o);
-	r->settings.target_version = k->set[AA_OPT_TARGET_VERSION] ? k->target_version
-				     : cfg && cfg->set[AA_OPT_TARGET_VERSION] ? cfg->target_version
-									       : 0;
+	const struct aa_config *tv = aa_configs_source(c, cfg, AA_OPT_TARGET_VERSION);
+	r->settings.target_version = tv ? tv->target_version : 0;
 	*slot = r;
 	return r;
 }
@@ -846,7 +852,7 @@ static void print_value(FILE *out, const struct aa_configs *c, const struct aa_c
 		fputs(" }", out);
 		break;
 	case AA_TYPE_VERSION: {
-		const struct aa_config *src = c->cli_config.set[o->id] ? &c->cli_config : cfg && cfg->set[o->id] ? cfg : NULL;
+		const struct aa_config *src = aa_configs_source(c, cfg, o->id);
 		if (src)
 			fprintf(out, "\"py%u\"", src->target_version);
 		else
@@ -854,7 +860,7 @@ static void print_value(FILE *out, const struct aa_configs *c, const struct aa_c
 		break;
 	}
 	case AA_TYPE_JOBS: {
-		const struct aa_config *src = c->cli_config.set[o->id] ? &c->cli_config : cfg && cfg->set[o->id] ? cfg : NULL;
+		const struct aa_config *src = aa_configs_source(c, cfg, o->id);
 		if (src)
 			fprintf(out, "%u", src->jobs);
 		else
@@ -862,12 +868,12 @@ static void print_value(FILE *out, const struct aa_configs *c, const struct aa_c
 		break;
 	}
 	case AA_TYPE_FORMAT: {
-		const struct aa_config *src = c->cli_config.set[o->id] ? &c->cli_config : cfg && cfg->set[o->id] ? cfg : NULL;
+		const struct aa_config *src = aa_configs_source(c, cfg, o->id);
 		fprintf(out, "\"%s\"", format_names[src ? src->format : 0]);
 		break;
 	}
 	case AA_TYPE_BOOL: {
-		const struct aa_config *src = c->cli_config.set[o->id] ? &c->cli_config : cfg && cfg->set[o->id] ? cfg : NULL;
+		const struct aa_config *src = aa_configs_source(c, cfg, o->id);
 		fputs(!src || src->respect_gitignore ? "true" : "false", out);
 		break;
 	}

@@ -95,6 +95,12 @@ const struct aa_config *aa_configs_for(struct aa_configs *configs, const char *p
  * the current directory or absolute), or NULL. */
 const struct aa_config *aa_configs_for_dir(struct aa_configs *configs, const char *dir);
 
+/* Where the value of option id comes from for a file under cfg (NULL: none): the
+ * command line's settings when the flag was given, else cfg when it sets the key, else
+ * NULL (the default). */
+const struct aa_config *aa_configs_source(const struct aa_configs *configs, const struct aa_config *cfg,
+					  enum aa_opt id);
+
 /* The settings a file under config (NULL: none) is analyzed with: made on first use,
  * owned by configs. Invalid selections are collected as errors (then NULL). */
 const struct aa_resolved *aa_configs_resolve(struct aa_configs *configs, const struct aa_config *config);

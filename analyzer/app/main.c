@@ -263,15 +263,6 @@ static bool config_skip(void *ud, const char *path, bool is_dir)
 	return aa_configs_excluded(ud, path);
 }
 
-/* The run-wide value of a key: the command line's, else the current directory's
- * configuration's (root), else none. */
-static const struct aa_config *run_wide(const struct aa_configs *configs, const struct aa_config *root, enum aa_opt id)
-{
-	if (configs->cli_config.set[id])
-		return &configs->cli_config;
-	return root && root->set[id] ? root : NULL;
-}
-
 /* Each file's resolved settings (files[i] -> *resolved[i]) and the union of their
  * rules in enabled. */
 static void resolve_files(struct aa_configs *configs, const struct aa_discovered_file *files, size_t n,
@@ -325,12 +316,13 @@ static int cmd_check(const struct aa_cli *cli)
 		aa_configs_release(&configs);
 		return rc;
 	}
+	/* Run-wide keys: the command line's, else the current directory's configuration's. */
 	const struct aa_config *root = aa_configs_for_dir(&configs, ".");
-	const struct aa_config *v = run_wide(&configs, root, AA_OPT_FORMAT);
+	const struct aa_config *v = aa_configs_source(&configs, root, AA_OPT_FORMAT);
 	enum aa_format format = v ? (enum aa_format)v->format : AA_FORMAT_TEXT;
-	v = run_wide(&configs, root, AA_OPT_JOBS);
+	v = aa_configs_source(&configs, root, AA_OPT_JOBS);
 	unsigned jobs = v ? v->jobs : 0;
-	v = run_wide(&configs, root, AA_OPT_RESPECT_GITIGNORE);
+	v = aa_configs_source(&configs, root, AA_OPT_RESPECT_GITIGNORE);
 	bool respect_gitignore = v ? v->respect_gitignore : true;
 	/* The command line's --exclude and --extend-exclude, relative to the current
 	 * directory; the files' are the filter's. */

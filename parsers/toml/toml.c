@@ -367,14 +367,21 @@ static int add_pair(struct builder *b, struct aa_toml_value *t, TSNode pair, uns
 	return rc;
 }
 
+/* A number's text without its underscores (caller frees). */
+static char *without_underscores(const struct aa_toml_value *v)
+{
+	char *digits = aa_xmalloc(v->len + 1);
+	size_t d = 0;
+	for (size_t i = 0; i < v->len; i++)
+		if (v->str[i] != '_')
+			digits[d++] = v->str[i];
+	digits[d] = '\0';
+	return digits;
+}
+
 static int decode_integer(struct builder *b, TSNode node, struct aa_toml_value *out)
 {
-	char *digits = aa_xmalloc(out->len + 1);
-	size_t d = 0;
-	for (size_t i = 0; i < out->len; i++)
-		if (out->str[i] != '_')
-			digits[d++] = out->str[i];
-	digits[d] = '\0';
+	char *digits = without_underscores(out);
 	const char *s = digits;
 	int base = 10;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b')) {
@@ -391,12 +398,7 @@ static int decode_integer(struct builder *b, TSNode node, struct aa_toml_value *
 
 static int decode_float(struct builder *b, TSNode node, struct aa_toml_value *out)
 {
-	char *digits = aa_xmalloc(out->len + 1);
-	size_t d = 0;
-	for (size_t i = 0; i < out->len; i++)
-		if (out->str[i] != '_')
-			digits[d++] = out->str[i];
-	digits[d] = '\0';
+	char *digits = without_underscores(out);
 	char *end;
 	out->number = strtod(digits, &end);
 	bool bad = *end != '\0';
