@@ -391,18 +391,33 @@ static char *display_of(const struct aa_configs *c, const char *abs)
 	return aa_xstrdup(abs);
 }
 
-/* The configuration file in dir itself, as an index into files, or AA_MAP_NONE. */
+const char *const aa_config_names[] = { ".async-analyzer.toml", "async-analyzer.toml", "pyproject.toml", NULL };
+
+void aa_configs_listed(struct aa_configs *c, const char *dir, unsigned found)
+{
+	free(c->listed_dir);
+	c->listed_dir = absolute(c, dir);
+	c->listed_found = found;
+}
+
+/* The configuration file in dir itself, as an index into files, or AA_MAP_NONE. A
+ * directory discovery has just listed is known to hold only the names it reported:
+ * stat-ing three names in each of thousands of deep directories costs more than the
+ * walk. */
 static uint32_t probe_dir(struct aa_configs *c, const char *dir)
 {
-	static const char *const names[] = { ".async-analyzer.toml", "async-analyzer.toml", "pyproject.toml" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		char *abs = aa_xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", names[i]);
+	bool listed = c->listed_dir && !strcmp(c->listed_dir, dir);
+	for (size_t i = 0; aa_config_names[i]; i++) {
+		if (listed && !(c->listed_found & (1u << i)))
+			continue;
+		char *abs = aa_xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", aa_config_names[i]);
 		struct stat st;
 		uint32_t found = AA_MAP_NONE;
 		if (stat(abs, &st) == 0 && S_ISREG(st.st_mode)) {
 			char *display = display_of(c, abs);
 			bool is_config;
-			struct aa_config *cfg = read_config(c, abs, display, i == 2, &is_config);
+			struct aa_config *cfg = read_config(c, abs, display, !strcmp(aa_config_names[i], "pyproject.toml"),
+							    &is_config);
 			free(display);
 			if (cfg)
 				found = add_config(c, cfg);
@@ -579,6 +594,8 @@ void aa_configs_release(struct aa_configs *c)
 		free(c->dirs[i]);
 	free(c->dirs);
 	free(c->last_dir);
+	free(c->shown_dir);
+	free(c->listed_dir);
 	free(c->cwd);
 	for (size_t i = 0; i < c->n_errors; i++)
 		free(c->errors[i]);
@@ -586,7 +603,34 @@ void aa_configs_release(struct aa_configs *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static uint32_t for_path(struct aa_configs *c, const char *path);
+
 const struct aa_config *aa_configs_for(struct aa_configs *c, const char *path)
+{
+	/* Discovery and the post-run pass ask for the files of one directory in a row: the
+	 * directory as written answers without building its absolute form. */
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	/* The key keeps its '/' ("/x" lives in "/", "x" in the current directory); "." and
+	 * ".." name directories elsewhere than where they are written. */
+	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+	if (!strcmp(base, ".") || !strcmp(base, "..")) {
+		uint32_t k = for_path(c, path);
+		return k == NO_CONFIG ? NULL : c->files[k];
+	}
+	if (c->shown_dir && c->shown_dir_len == dir_len && !memcmp(c->shown_dir, path, dir_len))
+		return c->shown_answer == NO_CONFIG ? NULL : c->files[c->shown_answer];
+	uint32_t k = for_path(c, path);
+	free(c->shown_dir);
+	c->shown_dir = aa_xstrndup(path, dir_len);
+	c->shown_dir_len = dir_len;
+	c->shown_answer = k;
+	return k == NO_CONFIG ? NULL : c->files[k];
+}
+
+/* The index of the configuration for path (NO_CONFIG: none), without the cache of the
+ * last directory as written. */
+static uint32_t for_path(struct aa_configs *c, const char *path)
 {
 	char *abs = absolute(c, path);
 	char *slash = strrchr(abs, '/');
@@ -596,7 +640,7 @@ const struct aa_config *aa_configs_for(struct aa_configs *c, const char *path)
 		*slash = '\0';
 	uint32_t k = for_dir(c, abs);
 	free(abs);
-	return k == NO_CONFIG ? NULL : c->files[k];
+	return k;
 }
 
 const struct aa_config *aa_configs_for_dir(struct aa_configs *c, const char *dir)

@@ -75,6 +75,11 @@ struct aa_configs {
 	size_t n_dirs, dirs_cap;
 	char *last_dir;             /* owned; the last directory asked, and its answer */
 	uint32_t last_answer;
+	char *shown_dir;            /* owned; the same for the last path's directory as written */
+	size_t shown_dir_len;
+	uint32_t shown_answer;
+	char *listed_dir;           /* owned; absolute: the directory discovery listed last */
+	unsigned listed_found;      /* and the configuration names it holds */
 	int forced;                 /* --config's index, -1 when none */
 	char **errors;              /* owned; "FILE:LINE:COL: message" */
 	size_t n_errors, errors_cap;
@@ -104,6 +109,15 @@ const struct aa_config *aa_configs_source(const struct aa_configs *configs, cons
 /* The settings a file under config (NULL: none) is analyzed with: made on first use,
  * owned by configs. Invalid selections are collected as errors (then NULL). */
 const struct aa_resolved *aa_configs_resolve(struct aa_configs *configs, const struct aa_config *config);
+
+/* The names of configuration files, in the order they win within one directory
+ * (NULL-terminated; static): discovery reports which a walked directory holds. */
+extern const char *const aa_config_names[];
+
+/* Discovery's report that dir (a directory as discovery shows it) holds the names
+ * aa_config_names[i] whose bits (1 << i) are set in found: its configuration is then
+ * found without a stat. */
+void aa_configs_listed(struct aa_configs *configs, const char *dir, unsigned found);
 
 /* Discovery's filter: true when path (a directory when is_dir) is excluded by the
  * exclude and extend-exclude keys of the configuration that applies to it. */

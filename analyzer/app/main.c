@@ -275,6 +275,11 @@ static void resolve_files(struct aa_configs *configs, const struct aa_discovered
 	}
 }
 
+static void config_listed(void *ud, const char *dir, unsigned found)
+{
+	aa_configs_listed(ud, dir, found);
+}
+
 /* Drops the findings that their file's selection or per-file-ignores leave out (the
  * engine ran the union of every file's rules) and sets the configured severities. */
 static void apply_file_settings(struct aa_configs *configs, struct aa_diag_list *diags)
@@ -364,7 +369,7 @@ static int cmd_check(const struct aa_cli *cli)
 			disc.len = 1;
 		}
 	} else {
-		struct aa_discover_opts opts = { config_skip, &configs, respect_gitignore };
+		struct aa_discover_opts opts = { config_skip, &configs, config_listed, aa_config_names, respect_gitignore };
 		aa_discover_with(paths, n_paths, excludes, n_excludes, &opts, &disc);
 		for (size_t i = 0; i < disc.n_errors; i++)
 			error("%s", disc.errors[i]);

@@ -482,8 +482,9 @@ enum { DENTS_SIZE = 32768 };
 /* Reads the whole directory first: a pyvenv.cfg anywhere in it discards it all.
  * getdents64 rather than readdir: fdopendir costs three more system calls per
  * directory. Returns false when the directory cannot be read; *dot is the inode of ".". */
-static bool read_entries(struct walker *w, int fd, bool *venv, ino_t *dot, bool *have_dot)
+static bool read_entries(struct walker *w, int fd, bool *venv, ino_t *dot, bool *have_dot, unsigned *found)
 {
+	*found = 0;
 	w->names_len = 0;
 	w->n_ents = 0;
 	*venv = false;
@@ -509,6 +510,9 @@ static bool read_entries(struct walker *w, int fd, bool *venv, ino_t *dot, bool 
 				continue;
 			if (strcmp(name, "pyvenv.cfg") == 0)
 				*venv = true;
+			for (unsigned k = 0; w->opts && w->opts->markers && w->opts->markers[k] && k < 31; k++)
+				if (!strcmp(name, w->opts->markers[k]))
+					*found |= 1u << k;
 			size_t nl = strlen(name) + 1;
 			AA_GROW(w->names, w->names_cap, w->names_len + nl);
 			memcpy(w->names + w->names_len, name, nl);
@@ -677,7 +681,8 @@ static void walk_dir(struct walker *w, const struct pending *item)
 	}
 	bool venv, have_dot;
 	ino_t dot = 0;
-	bool ok = read_entries(w, fd, &venv, &dot, &have_dot);
+	unsigned found;
+	bool ok = read_entries(w, fd, &venv, &dot, &have_dot, &found);
 	if (!ok) {
 		unreadable_dir(w, item, errno);
 		close(fd);
@@ -699,6 +704,8 @@ static void walk_dir(struct walker *w, const struct pending *item)
 	 * it is also named on the command line. */
 	if (!idset_has(&w->dirs, id) && (!venv || item->explicit)) {
 		idset_put(&w->dirs, id);
+		if (w->opts && w->opts->listed)
+			w->opts->listed(w->opts->ud, item->path[0] ? item->path : ".", found);
 		bool trusted = fs_trusted(w, fd, id.dev);
 		for (size_t i = 0; i < w->n_ents; i++)
 			walk_entry(w, fd, item, id, trusted, w->names + w->ents[i].name,

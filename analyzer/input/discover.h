@@ -64,6 +64,12 @@ struct aa_discover_opts {
 	 * walked). ud is passed through. */
 	bool (*skip)(void *ud, const char *path, bool is_dir);
 	void *ud;
+	/* When set: called for each directory walked, once its entries are read and before
+	 * any of them is passed to skip, with the bits (1 << i) of the names markers[i]
+	 * (NULL-terminated, at most 31) it holds: the caller learns what it would otherwise
+	 * stat for. */
+	void (*listed)(void *ud, const char *dir, unsigned markers_found);
+	const char *const *markers;
 	/* Leave out what git ignores (.gitignore files, .git/info/exclude, core.excludesFile,
 	 * read with libgit2: gitignore.h) under a root that lies in a git work tree, while
 	 * walking; paths named on the command line are kept. */
