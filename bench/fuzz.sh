@@ -5,8 +5,9 @@
 # Targets (default: both):
 #   pipeline  tests/fuzz/pipeline_fuzz.c: one Python file through the per-file pipeline
 #             with every rule enabled, the cross-file stage, and the text and JSON writers;
-#   config    tests/fuzz/config_fuzz.c: the pytest configuration readers (pyproject.toml,
-#             pytest.ini, tox.ini, setup.cfg) and the name patterns they configure.
+#   config    tests/fuzz/config_fuzz.c: the TOML decoder (parsers/toml/) and the pytest
+#             configuration readers (pyproject.toml, pytest.ini, tox.ini, setup.cfg) and
+#             the name patterns they configure.
 #
 # The build is its own: $AA_FUZZ_BUILD (default <repo>/build-fuzz), configured with clang,
 # -DAA_FUZZ=ON (libFuzzer coverage, ASan and UBSan on every file, tree-sitter included)

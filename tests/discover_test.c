@@ -57,7 +57,12 @@ static void test_glob(struct check *t)
 	EXPECT_GLOB(t, "a/**/b", "a/x/y/b", true);
 	EXPECT_GLOB(t, "a/**/b", "a/xb", false);
 	EXPECT_GLOB(t, "a/**", "a/x/y", true);
-	EXPECT_GLOB(t, "src/**.py", "src/a/b.py", true);
+	/* git's rule: `**` crosses directories only as a whole component; elsewhere it is `*` */
+	EXPECT_GLOB(t, "src/**.py", "src/a/b.py", false);
+	EXPECT_GLOB(t, "src/**.py", "src/b.py", true);
+	EXPECT_GLOB(t, "**/*.py", "a.py", true);
+	EXPECT_GLOB(t, "a/**/**/b", "a/b", true);
+	EXPECT_GLOB(t, "[[:digit:]]x", "7x", true);
 	/* '?' is one character, never '/' */
 	EXPECT_GLOB(t, "a?c", "abc", true);
 	EXPECT_GLOB(t, "a?c", "ac", false);

@@ -54,7 +54,7 @@ int main(void)
 		fprintf(stderr, "project_test: cannot list %s (run from the repository root)\n", root);
 		return 2;
 	}
-	struct aa_modmap *modmap = aa_modmap_build(disc.files, disc.len, roots, 1);
+	struct aa_modmap *modmap = aa_modmap_build(disc.files, disc.len, roots, 1, NULL, 0);
 	aa_engine_set_modmap(&engine, modmap);
 
 	struct aa_project *p = aa_project_new(&engine, disc.files, disc.len, 2);

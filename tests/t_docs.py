@@ -6,7 +6,9 @@ For every rule the analyzer knows (`rule --all`):
 - docs/rules/CODE.md is exactly what `rule CODE` prints (regenerate: tools/gen-docs.sh),
   and no page exists for an unknown code;
 - the page has every section; its Example raises the rule and its Use instead does not;
-- some fixture flags the rule and that fixture also has near-miss (`# ok`) lines.
+- some fixture flags the rule and that fixture also has near-miss (`# ok`) lines;
+- docs/configuration.md is exactly what `help configuration` prints, and names every
+  flag --help lists.
 """
 import glob
 import os
@@ -116,6 +118,19 @@ for page in glob.glob(os.path.join(ROOT, "docs", "rules", "AA*.md")):
     # AA9xx pages are the test-only rules' (the test build's, checked by t_testrules.sh).
     if code not in known and not code.startswith("AA9"):
         failures.append(f"{os.path.basename(page)}: a page for a rule that does not exist")
+
+# docs/configuration.md is what `help configuration` prints from the option table that
+# prints --help too: every flag --help lists is on the page.
+config_page = subprocess.run([AA_BIN, "help", "configuration"], capture_output=True, text=True, check=True).stdout
+with open(os.path.join(ROOT, "docs", "configuration.md"), encoding="utf-8") as f:
+    if f.read() != config_page:
+        failures.append("docs/configuration.md differs from `async-analyzer help configuration` (run tools/gen-docs.sh)")
+help_text = subprocess.run([AA_BIN, "--help"], capture_output=True, text=True, check=True).stdout
+for flag in sorted(set(re.findall(r"^  (?:-\w, )?(--[a-z-]+)", help_text, re.M))):
+    if f"`{flag}" not in config_page and f"`-" not in config_page:
+        failures.append(f"docs/configuration.md does not document {flag}")
+    elif f"{flag}" not in config_page:
+        failures.append(f"docs/configuration.md does not document {flag}")
 
 print("\n".join(failures) or f"docs: {len(rules)} rules documented and checked")
 sys.exit(1 if failures else 0)

@@ -19,6 +19,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = [
     "analyzer/base",
     "analyzer/input",
+    "parsers/toml",
     "parsers/python",
     "parsers/c",
     "analyzer/facts",

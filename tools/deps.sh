@@ -6,7 +6,7 @@ set -eu
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-for p in cmake gcc make libcjson-dev libclang-dev python3-dev nodejs npm python3 git; do
+for p in cmake gcc make libcjson-dev libgit2-dev libclang-dev python3-dev nodejs npm python3 git; do
   have_pkg "$p" || need="$need $p"
 done
 if [ "${1:-}" = "--tests" ]; then

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Regenerates docs/rules/AAnnn.md from the rule descriptors (via `async-analyzer rule`).
+# Regenerates docs/rules/AAnnn.md from the rule descriptors (via `async-analyzer rule`)
+# and docs/configuration.md from the option table (`async-analyzer help configuration`).
 # tests/t_docs.py fails when a committed page differs from what this writes. The
 # test-only rules (rules/testonly/, AA9xx) get pages too, from the test build
 # (tests/t_testrules.sh checks them): they are not part of the product.
@@ -16,3 +17,6 @@ for code in $("$TEST_AA" rule --all | sed -n 's/^# \(AA9[0-9][0-9]\) .*/\1/p'); 
   "$TEST_AA" rule "$code" >"docs/rules/$code.md"
 done
 ls docs/rules | wc -l | sed 's/$/ rule pages written/'
+# Every flag and configuration key, from the option table that prints --help too.
+"$AA" help configuration >docs/configuration.md
+echo "docs/configuration.md written"

@@ -6,6 +6,7 @@
 #include "analyzer/engine/analyze.h"
 #include "analyzer/fix/fixer.h"
 #include "analyzer/app/cli.h"
+#include "analyzer/app/config.h"
 #include "analyzer/app/progress.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/report/baseline.h"
@@ -326,6 +327,62 @@ static int cmd_server(const struct aa_cli *cli)
 	return status;
 }
 
+static int config_errors(struct aa_configs *configs)
+{
+	for (size_t i = 0; i < configs->n_errors; i++)
+		error("%s", configs->errors[i]);
+	return configs->n_errors ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+/* Discovery's filter: the excludes of the configuration file that applies. */
+static bool config_skip(void *ud, const char *path, bool is_dir)
+{
+	(void)is_dir;
+	return aa_configs_excluded(ud, path);
+}
+
+/* Each file's resolved settings (files[i] -> *resolved[i]) and the union of their
+ * rules in enabled. */
+static void resolve_files(struct aa_configs *configs, const struct aa_discovered_file *files, size_t n,
+			  const struct aa_resolved **resolved, bool *enabled)
+{
+	for (size_t i = 0; i < n; i++) {
+		resolved[i] = aa_configs_resolve(configs, aa_configs_for(configs, files[i].path));
+		for (size_t k = 0; k < aa_rules_count; k++)
+			enabled[k] |= resolved[i]->enabled[k];
+	}
+}
+
+static void config_listed(void *ud, const char *dir, unsigned found)
+{
+	aa_configs_listed(ud, dir, found);
+}
+
+/* Drops the findings that their file's selection or per-file-ignores leave out (the
+ * engine ran the union of every file's rules) and sets the configured severities. */
+static void apply_file_settings(struct aa_configs *configs, struct aa_diag_list *diags)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < diags->len; i++) {
+		struct aa_diag *d = &diags->items[i];
+		const struct aa_config *cfg = aa_configs_for(configs, d->path);
+		const struct aa_resolved *r = aa_configs_resolve(configs, cfg);
+		size_t k = 0;
+		while (k < aa_rules_count && aa_rules[k] != d->rule)
+			k++;
+		if (k == aa_rules_count || !r->enabled[k] || aa_resolved_ignores(configs, r, d->path, d->rule)) {
+			aa_diag_release(d);
+			continue;
+		}
+		if (cfg && cfg->severity && cfg->severity[k] >= 0) {
+			d->has_severity = true;
+			d->severity = (unsigned char)cfg->severity[k];
+		}
+		diags->items[kept++] = *d;
+	}
+	diags->len = kept;
+}
+
 /*
  * --fix, --diff, --add-noqa over the run's findings (analyzer/fix/fixer.h). With
  * *stdin_bytes (standard input's bytes, NULL for files), --fix replaces them by the fixed
@@ -369,7 +426,20 @@ static size_t apply_fixes(const struct aa_cli *cli, const struct aa_engine *engi
 
 static int cmd_check(const struct aa_cli *cli)
 {
-	int status = EXIT_CLEAN;
+	struct aa_configs configs;
+	if (aa_configs_init(&configs, cli) < 0) {
+		config_errors(&configs);
+		aa_configs_release(&configs);
+		return EXIT_ERROR;
+	}
+	if (cli->show_settings) {
+		const struct aa_resolved *r = aa_configs_resolve(&configs, aa_configs_for(&configs, cli->show_settings));
+		int rc = config_errors(&configs);
+		if (rc == EXIT_CLEAN)
+			aa_resolved_print(&configs, r, cli->show_settings, stdout);
+		aa_configs_release(&configs);
+		return rc;
+	}
 	/* A baseline that cannot be used stops the run before it starts. */
 	struct aa_baseline baseline = { 0 };
 	char *baseline_error = NULL;
@@ -377,21 +447,37 @@ static int cmd_check(const struct aa_cli *cli)
 		error("%s", baseline_error);
 		free(baseline_error);
 		aa_baseline_release(&baseline);
+		aa_configs_release(&configs);
 		return EXIT_ERROR;
 	}
-	struct aa_engine engine;
-	bool *enabled;
-	if (build_engine(cli, &engine, &enabled) != 0) {
-		aa_baseline_release(&baseline);
-		return EXIT_ERROR;
-	}
+	/* Run-wide keys: the command line's, else the current directory's configuration's. */
+	const struct aa_config *root = aa_configs_for_dir(&configs, ".");
+	const struct aa_config *v = aa_configs_source(&configs, root, AA_OPT_FORMAT);
+	enum aa_format format = v ? (enum aa_format)v->format : AA_FORMAT_TEXT;
+	v = aa_configs_source(&configs, root, AA_OPT_JOBS);
+	unsigned jobs = v ? v->jobs : 0;
+	v = aa_configs_source(&configs, root, AA_OPT_RESPECT_GITIGNORE);
+	bool respect_gitignore = v ? v->respect_gitignore : true;
+	/* The command line's --exclude and --extend-exclude, relative to the current
+	 * directory; the files' are the filter's. */
+	const char **excludes = NULL;
+	size_t n_excludes = 0, excludes_cap = 0;
+	const struct aa_strlist *ex_lists[] = { &cli->exclude, &cli->extend_exclude };
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < ex_lists[l]->len; i++) {
+			AA_GROW(excludes, excludes_cap, n_excludes + 1);
+			excludes[n_excludes++] = ex_lists[l]->items[i];
+		}
 
+	int status = EXIT_CLEAN;
+	bool *enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd))) {
 		error("cannot determine the current directory: %s", strerror(errno));
-		aa_baseline_release(&baseline);
-		aa_engine_release(&engine);
 		free(enabled);
+		free(excludes);
+		aa_baseline_release(&baseline);
+		aa_configs_release(&configs);
 		return EXIT_ERROR;
 	}
 
@@ -399,64 +485,111 @@ static int cmd_check(const struct aa_cli *cli)
 	size_t n_files = 0;
 	double t_start = aa_run_now(), discovery_secs = 0, modmap_secs = 0;
 	bool use_stdin = cli->stdin_filename || (cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-"));
+	struct aa_discovery disc = { 0 };
+	const struct aa_resolved **resolved = NULL;
+	const struct aa_file_settings **settings = NULL;
+	static const char *const dot[] = { ".", NULL };
+	const char *const *paths = cli->paths.len ? cli->paths.items : dot;
+	size_t n_paths = cli->paths.len ? cli->paths.len : 1;
+	const char *stdin_name = cli->stdin_filename ? cli->stdin_filename : "-";
 	/* --fix analyzes twice: the report is of what remains. The stdin bytes are kept
 	 * for it (owned; NULL when unread or excluded). */
 	char *stdin_bytes = NULL;
 	size_t stdin_len = 0;
 	bool rerun = false;
+	if (use_stdin) {
+		if (!aa_path_excluded(stdin_name, excludes, n_excludes) && !aa_configs_excluded(&configs, stdin_name)) {
+			AA_GROW(disc.files, disc.cap, 1);
+			disc.files[0] = (struct aa_discovered_file){ aa_xstrdup(stdin_name), NULL, false };
+			disc.len = 1;
+		}
+	} else {
+		struct aa_discover_opts opts = { config_skip, &configs, config_listed, aa_config_names, respect_gitignore };
+		aa_discover_with(paths, n_paths, excludes, n_excludes, &opts, &disc);
+		for (size_t i = 0; i < disc.n_errors; i++)
+			error("%s", disc.errors[i]);
+		if (disc.n_errors)
+			status = EXIT_ERROR;
+	}
+	resolved = aa_xcalloc(disc.len ? disc.len : 1, sizeof(*resolved));
+	settings = aa_xcalloc(disc.len ? disc.len : 1, sizeof(*settings));
+	resolve_files(&configs, disc.files, disc.len, resolved, enabled);
+	if (!disc.len) /* nothing to analyze: the command line's selection is still checked */
+		memcpy(enabled, aa_configs_resolve(&configs, NULL)->enabled, aa_rules_count * sizeof(bool));
+	for (size_t i = 0; i < disc.len; i++)
+		settings[i] = &resolved[i]->settings;
+	/* Finding each file's configuration is part of choosing the files. */
+	if (!use_stdin)
+		discovery_secs = aa_run_now() - t_start;
+	if (configs.n_errors) {
+		status = config_errors(&configs);
+		goto out;
+	}
+	if (cli->show_files) {
+		for (size_t i = 0; i < disc.len; i++) {
+			const struct aa_config *cfg = resolved[i]->file;
+			printf("%s\t%s\n", disc.files[i].path, cfg && cfg->path ? cfg->path : "-");
+		}
+		goto out;
+	}
+
+	struct aa_engine engine;
+	const char *engine_error = NULL;
+	static const char *const no_calls[] = { NULL };
+	if (aa_engine_init(&engine, enabled, cli->blocking_calls.len ? cli->blocking_calls.items : no_calls,
+			   &engine_error) < 0) {
+		error("the pinned grammar lacks the node kind '%s' (build/pin mismatch)", engine_error);
+		status = EXIT_ERROR;
+		goto out;
+	}
+	aa_engine_set_file_settings(&engine, settings);
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (unsigned)(n > 64 ? 64 : n) : 1;
+	}
+	/* Module names matter only to the project index; a file under a src package root is
+	 * named from it. */
+	struct aa_modmap *modmap = NULL;
+	if (!use_stdin && engine.uses_index) {
+		double t_modmap = aa_run_now();
+		char **src = NULL;
+		size_t n_src = 0;
+		aa_configs_src(&configs, &src, &n_src);
+		modmap = aa_modmap_build(disc.files, disc.len, paths, n_paths, (const char *const *)src, n_src);
+		for (size_t i = 0; i < n_src; i++)
+			free(src[i]);
+		free(src);
+		modmap_secs = aa_run_now() - t_modmap;
+	}
+	aa_engine_set_modmap(&engine, modmap);
+	if (use_stdin && read_stdin(&stdin_bytes, &stdin_len) < 0) {
+		error("cannot read standard input%s", "");
+		status = EXIT_ERROR;
+	}
+	if (use_stdin && !disc.len) {
+		free(stdin_bytes);
+		stdin_bytes = NULL;
+	}
 again:
 	if (use_stdin) {
-		const char *name = cli->stdin_filename ? cli->stdin_filename : "-";
 		char *data = NULL;
-		size_t len = 0;
-		if (!rerun && read_stdin(&stdin_bytes, &stdin_len) < 0) {
-			error("cannot read standard input%s", "");
-			status = EXIT_ERROR;
-		} else if (!rerun && aa_path_excluded(name, cli->exclude.items, cli->exclude.len)) {
-			free(stdin_bytes);
-			stdin_bytes = NULL;
-		}
 		if (stdin_bytes) {
 			n_files = 1;
 			data = aa_xmalloc(stdin_len + 1);
 			memcpy(data, stdin_bytes, stdin_len);
-			len = stdin_len;
 		}
-		aa_run_bytes(&engine, name, data, len, &result);
+		aa_run_bytes(&engine, stdin_name, data, data ? stdin_len : 0, &result);
 	} else {
-		static const char *const dot[] = { ".", NULL };
-		const char *const *paths = cli->paths.len ? cli->paths.items : dot;
-		size_t n_paths = cli->paths.len ? cli->paths.len : 1;
-		struct aa_discovery disc;
-		aa_discover(paths, n_paths, cli->exclude.items, cli->exclude.len, &disc);
-		discovery_secs = aa_run_now() - t_start;
-		for (size_t i = 0; !rerun && i < disc.n_errors; i++) /* said once, not again after --fix */
-			error("%s", disc.errors[i]);
-		if (disc.n_errors)
-			status = EXIT_ERROR;
-		unsigned jobs = cli->jobs;
-		if (!jobs) {
-			long n = sysconf(_SC_NPROCESSORS_ONLN);
-			jobs = n > 0 ? (unsigned)(n > 64 ? 64 : n) : 1;
-		}
-		/* Module names matter only to the project index. */
-		double t_modmap = aa_run_now();
-		struct aa_modmap *modmap =
-			engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths) : NULL;
-		modmap_secs = aa_run_now() - t_modmap;
-		aa_engine_set_modmap(&engine, modmap);
 		struct aa_run_progress counter = { 0, disc.len };
 		struct aa_progress_line line;
-		if (!cli->quiet)
+		if (!cli->quiet && !rerun)
 			aa_progress_start(&line, &counter);
 		aa_run_files(&engine, disc.files, disc.len, jobs, &counter, &result);
-		if (!cli->quiet)
+		if (!cli->quiet && !rerun)
 			aa_progress_stop(&line);
-		engine.modmap = NULL;
-		aa_modmap_free(modmap);
 		n_files = disc.len;
-		aa_discovery_release(&disc);
 	}
+	apply_file_settings(&configs, &result.diags);
 	if (result.internal_errors) {
 		fprintf(stderr, "async-analyzer: error: internal error on %d file%s\n", result.internal_errors,
 			result.internal_errors == 1 ? "" : "s");
@@ -470,12 +603,11 @@ again:
 			status = EXIT_ERROR;
 		if (cli->diff || cli->add_noqa) {
 			status = status == EXIT_ERROR ? EXIT_ERROR : cli->diff && fixed ? EXIT_FINDINGS : EXIT_CLEAN;
-			free(stdin_bytes);
 			aa_diag_list_release(&result.diags);
-			aa_baseline_release(&baseline);
+			engine.modmap = NULL;
+			aa_modmap_free(modmap);
 			aa_engine_release(&engine);
-			free(enabled);
-			return status;
+			goto out;
 		}
 		if (fixed) {
 			aa_diag_list_release(&result.diags);
@@ -483,12 +615,14 @@ again:
 			goto again;
 		}
 	}
-	free(stdin_bytes);
+	engine.modmap = NULL;
+	aa_modmap_free(modmap);
+	aa_engine_release(&engine);
 
 	double t_output = aa_run_now();
 	char *srcroot = find_srcroot(cwd);
 	struct aa_emit_opts opts = {
-		.format = cli->format,
+		.format = format,
 		.color = want_color(cli),
 		.cwd = cwd,
 		.srcroot = srcroot,
@@ -515,7 +649,7 @@ again:
 	if (!cli->quiet && emit_rc == 0 && kind == OUTPUT_BASELINE)
 		fprintf(stderr, "Wrote %zu finding%s to the baseline %s.\n", result.diags.len,
 			result.diags.len == 1 ? "" : "s", cli->write_baseline);
-	else if (!cli->quiet && cli->format == AA_FORMAT_TEXT && kind == OUTPUT_REPORT && emit_rc == 0)
+	else if (!cli->quiet && format == AA_FORMAT_TEXT && kind == OUTPUT_REPORT && emit_rc == 0)
 		print_summary(&result.diags, n_files, cli->baseline ? n_found - result.diags.len : 0);
 	if (cli->timings)
 		print_timings(&result, n_files, discovery_secs, modmap_secs, aa_run_now() - t_output,
@@ -526,10 +660,16 @@ again:
 	if (status != EXIT_ERROR && result.diags.len && !cli->exit_zero)
 		status = EXIT_FINDINGS;
 	free(srcroot);
-	free(enabled);
 	aa_diag_list_release(&result.diags);
+out:
+	free(stdin_bytes);
+	free(resolved);
+	free(settings);
+	aa_discovery_release(&disc);
+	free(enabled);
+	free(excludes);
 	aa_baseline_release(&baseline);
-	aa_engine_release(&engine);
+	aa_configs_release(&configs);
 	return status;
 }
 
@@ -566,7 +706,11 @@ int main(int argc, char **argv)
 	}
 	switch (cli.command) {
 	case AA_CMD_HELP:
-		fputs(aa_cli_help, stdout);
+		aa_cli_print_help(stdout);
+		status = EXIT_CLEAN;
+		break;
+	case AA_CMD_HELP_CONFIG:
+		aa_cli_print_config_doc(stdout);
 		status = EXIT_CLEAN;
 		break;
 	case AA_CMD_VERSION:

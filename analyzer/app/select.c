@@ -30,19 +30,28 @@ static bool is_code_prefix(const char *s)
 	return true;
 }
 
+bool aa_select_known(const char *s)
+{
+	if (!strcmp(s, "ALL"))
+		return true;
+	for (size_t k = 0; k < aa_rules_count; k++) {
+		const struct aa_rule *r = aa_rules[k];
+		if (!strcmp(s, r->code) || !strcmp(s, r->name) || (is_code_prefix(s) && !strncmp(s, r->code, strlen(s))))
+			return true;
+	}
+	return false;
+}
+
+bool aa_select_covers(const char *s, const struct aa_rule *r)
+{
+	return match(s, r, true) != NO_MATCH;
+}
+
 static int validate(const char *const *list, size_t n, char **error)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *s = list[i];
-		if (!strcmp(s, "ALL"))
-			continue;
-		bool known = false;
-		for (size_t k = 0; k < aa_rules_count && !known; k++) {
-			const struct aa_rule *r = aa_rules[k];
-			known = !strcmp(s, r->code) || !strcmp(s, r->name) ||
-				(is_code_prefix(s) && !strncmp(s, r->code, strlen(s)));
-		}
-		if (!known) {
+		if (!aa_select_known(s)) {
 			*error = aa_xasprintf("unknown rule selector '%s' (see `async-analyzer rule --all`)", s);
 			return -1;
 		}

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct aa_rule;
+
 struct aa_selection {
 	const char *const *select; /* NULL when --select was not given (default set) */
 	size_t n_select;
@@ -32,5 +34,12 @@ struct aa_selection {
  * -1 with *error (a message; caller frees) naming the first unknown selector; enabled
  * is then untouched. sel and its strings are borrowed for the call. */
 int aa_select_resolve(const struct aa_selection *sel, bool *enabled, char **error);
+
+/* True when s is a selector that names some rule (a code, a name, a code prefix of some
+ * rule, or ALL): what aa_select_resolve accepts. */
+bool aa_select_known(const char *s);
+/* True when selector s covers rule r for ignoring: its code or name, a prefix of its
+ * code (opt-in rules too), or ALL. */
+bool aa_select_covers(const char *s, const struct aa_rule *r);
 
 #endif

@@ -96,6 +96,11 @@ bool aa_ctx_imports(const struct aa_ctx *ctx, const char *module)
 	return aa_model_imports(ctx->model, module);
 }
 
+unsigned aa_ctx_target_version(const struct aa_ctx *ctx)
+{
+	return ctx->settings ? ctx->settings->target_version : 0;
+}
+
 const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx)
 {
 	return ctx->blocking_calls;

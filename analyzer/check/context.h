@@ -91,6 +91,10 @@ bool aa_ctx_imports(const struct aa_ctx *ctx, const char *module);
  * or NULL when there are none; borrowed from the run's configuration. */
 const char *const *aa_ctx_configured_blocking(const struct aa_ctx *ctx);
 
+/* The oldest Python version the file's configuration says the code runs on, as 3xx
+ * (311 for 3.11: target-version), or 0 when unknown. */
+unsigned aa_ctx_target_version(const struct aa_ctx *ctx);
+
 /* node's parent, like ts_node_parent but from the walker's stack when node is the node
  * being checked or one of its ancestors (tree-sitter's ts_node_parent descends from the
  * root every time): climbing from the checked node to the root this way costs

@@ -9,6 +9,7 @@
 #include "analyzer/check/context.h"
 #include "analyzer/check/diag.h"
 #include "analyzer/check/noqa.h"
+#include "analyzer/check/settings.h"
 #include "analyzer/check/target_index.h"
 #include "analyzer/facts/summarize.h"
 
@@ -17,6 +18,7 @@ struct aa_ctx {
 	const struct aa_syms *syms;
 	const bool *enabled;                 /* indexed like aa_rules[] */
 	const char *const *blocking_calls;   /* NULL-terminated (AA110's list), or NULL */
+	const struct aa_file_settings *settings; /* the file's configuration, or NULL */
 	const struct aa_target_index *travelling; /* the targets of the rules that travel */
 	const struct aa_crossfile *const *crossfiles; /* the run's analyses: summary record slots */
 	size_t n_crossfiles;

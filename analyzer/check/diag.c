@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+int aa_diag_severity(const struct aa_diag *d)
+{
+	return d->has_severity ? d->severity : (int)d->rule->severity;
+}
+
 void aa_diag_list_init(struct aa_diag_list *list)
 {
 	list->items = NULL;

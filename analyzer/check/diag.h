@@ -11,6 +11,7 @@
 #ifndef AA_DIAG_H
 #define AA_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,7 +46,14 @@ struct aa_diag {
 	/* owned; the edits that repair it (edit.h, spans filled in), or NULL. Sorting and
 	 * suppression carry it with the finding. */
 	struct aa_fix *fix;
+	/* The configuration's severity for this finding (an enum aa_severity, rule.h) when
+	 * has_severity, else the rule's: read it with aa_diag_severity. */
+	bool has_severity;
+	unsigned char severity;
 };
+
+/* d's severity (an enum aa_severity): the configured one, else its rule's. */
+int aa_diag_severity(const struct aa_diag *d);
 
 struct aa_diag_list {
 	struct aa_diag *items; /* owned */

@@ -39,6 +39,11 @@ static bool modmap_has_project_top(const void *ud, const char *name, size_t len)
 	return aa_modmap_has_project_top(ud, name, len);
 }
 
+void aa_engine_set_file_settings(struct aa_engine *e, const struct aa_file_settings *const *settings)
+{
+	e->file_settings = settings;
+}
+
 void aa_engine_set_modmap(struct aa_engine *e, const struct aa_modmap *modmap)
 {
 	e->modmap = modmap;
@@ -423,6 +428,8 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	char *own_module = job->module ? NULL : fallback_module(job->display);
 	const char *module = job->module ? job->module : own_module;
 	struct aa_model *model = aa_model_build(src, &e->syms, &parsed, module, job->is_package);
+	if (job->settings)
+		aa_model_set_transparent(model, job->settings->transparent_decorators);
 	/* Kept with the summary: the index's findings are suppressed when reported. */
 	struct aa_noqa *noqa = aa_xmalloc(sizeof(*noqa));
 	aa_noqa_init(noqa);
@@ -437,7 +444,8 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		*ctx = (struct aa_ctx){
 			.syms = &e->syms,
 			.enabled = e->enabled,
-			.blocking_calls = e->blocking_calls,
+			.blocking_calls = job->settings ? job->settings->blocking_calls : e->blocking_calls,
+			.settings = job->settings,
 			.travelling = &e->travelling,
 			.crossfiles = e->crossfiles,
 			.n_crossfiles = e->n_crossfiles,

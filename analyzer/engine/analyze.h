@@ -18,6 +18,7 @@
 #include "analyzer/check/diag.h"
 #include "analyzer/check/noqa.h"
 #include "analyzer/check/rule.h"
+#include "analyzer/check/settings.h"
 #include "analyzer/check/target_index.h"
 #include "analyzer/facts/summarize.h"
 #include "analyzer/facts/summary.h"
@@ -41,6 +42,9 @@ struct aa_engine {
 	const char **prefilter_words;
 	size_t n_prefilter_words, prefilter_cap;
 	const struct aa_modmap *modmap; /* borrowed; the analyzed files' module names, or NULL */
+	/* borrowed; per file of the run (indexed like aa_run_files' files; one for
+	 * aa_run_bytes), what its configuration says; NULL: every file has the defaults */
+	const struct aa_file_settings *const *file_settings;
 	struct aa_project_names project; /* asks modmap which top-level modules are the project's */
 	bool uses_index;          /* some enabled rule needs the project index */
 	bool scan_imports;        /* ... and the imports of the files it does not parse */
@@ -65,6 +69,10 @@ struct aa_engine {
 /* Sets the module map the engine asks which names are the project's (borrowed; NULL
  * for none). Before any worker runs. */
 void aa_engine_set_modmap(struct aa_engine *engine, const struct aa_modmap *modmap);
+
+/* Sets what each file's configuration says (borrowed; NULL for the defaults: the
+ * engine's blocking_calls, nothing else). Before any worker runs. */
+void aa_engine_set_file_settings(struct aa_engine *engine, const struct aa_file_settings *const *settings);
 
 /* Prepares engine (need not be initialised) for the rules enabled[] selects (one entry
  * per aa_rules[]; borrowed for the call, copied); blocking_calls is kept (borrowed, must
@@ -101,6 +109,7 @@ struct aa_file_job {
 	const char *module;   /* dotted module name, or NULL (then derived from display) */
 	bool is_package;
 	bool force;           /* parse even without async code (a module the index needs) */
+	const struct aa_file_settings *settings; /* its configuration, or NULL for the engine's defaults */
 	bool prefiltered;     /* out: not parsed, having nothing the rules look at */
 	size_t bytes;         /* out: the decoded source's length (0 when unreadable) */
 	/* out: the file's suppression comments when a summary is returned or the engine has

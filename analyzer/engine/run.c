@@ -44,6 +44,7 @@ void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, 
 	aa_worker_init(&w, engine);
 	struct aa_summary *sum = NULL;
 	struct aa_file_job job = { .path = name, .display = name };
+	job.settings = engine->file_settings ? engine->file_settings[0] : NULL;
 	if (data)
 		sum = aa_analyze_bytes(&w, data, len, &job);
 	aa_diag_list_take(&result->diags, &w.diags);

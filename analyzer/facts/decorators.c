@@ -52,7 +52,7 @@ static const char *decorator_name(struct aa_model *model, const struct aa_syms *
 /* True when some decorator of the def whose parent node is parent satisfies pred (given
  * the name the model resolves it to, NULL when it cannot, and whether it is called). */
 static bool any_decorator(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent,
-			  bool (*pred)(const char *qualname, bool called))
+			  bool (*pred)(const struct aa_model *model, const char *qualname, bool called))
 {
 	if (ts_node_is_null(parent) || ts_node_symbol(parent) != s->decorated_definition)
 		return false;
@@ -63,19 +63,30 @@ static bool any_decorator(struct aa_model *model, const struct aa_syms *s, uint3
 			continue;
 		bool called;
 		const char *q = decorator_name(model, s, scope, d, &called);
-		if (pred(q, called))
+		if (pred(model, q, called))
 			return true;
 	}
 	return false;
 }
 
-static bool changes_the_def(const char *qualname, bool called)
+/* A configured transparent decorator keeps the def bare or called alike: the user
+ * vouches for the name. */
+static bool configured(const struct aa_model *model, const char *qualname)
 {
-	return !qualname || !aa_decorator_transparent(qualname, called);
+	for (const char *const *d = aa_model_transparent(model); d && *d; d++)
+		if (!strcmp(*d, qualname))
+			return true;
+	return false;
 }
 
-static bool memoises(const char *qualname, bool called)
+static bool changes_the_def(const struct aa_model *model, const char *qualname, bool called)
 {
+	return !qualname || !(aa_decorator_transparent(qualname, called) || configured(model, qualname));
+}
+
+static bool memoises(const struct aa_model *model, const char *qualname, bool called)
+{
+	(void)model;
 	(void)called; /* `@lru_cache` and `@lru_cache(maxsize=8)` alike */
 	return qualname && (!strcmp(qualname, "functools.cache") || !strcmp(qualname, "functools.lru_cache") ||
 			    !strcmp(qualname, "functools.cached_property"));

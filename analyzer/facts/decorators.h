@@ -22,7 +22,8 @@
  * arguments) and functools.wraps(...). called: the decorator is a call
  * (`@functools.lru_cache(maxsize=8)`, `@functools.wraps(f)`), and qualname names the called
  * function. Anything else (textual's `@work`, `@contextlib.asynccontextmanager`, a project
- * decorator) is unknown: false. */
+ * decorator) is unknown: false. The configuration's transparent-decorators
+ * (aa_model_set_transparent) count as transparent too, in aa_decorators_transparent*. */
 bool aa_decorator_transparent(const char *qualname, bool called);
 
 /* True when the function_definition def has no decorator, or every decorator is

@@ -51,6 +51,7 @@ struct binding {
 struct aa_model {
 	const struct aa_source *src;
 	const struct aa_syms *syms;
+	const char *const *transparent; /* borrowed; configured transparent decorators, or NULL */
 	struct aa_scope_info *scopes;
 	size_t n_scopes, scopes_cap;
 	struct def *defs;
@@ -545,6 +546,16 @@ struct aa_model *aa_model_build(const struct aa_source *src, const struct aa_sym
 	struct aa_walk_visitor v = { .ud = m, .open_scope = on_open_scope, .enter = on_enter };
 	aa_walk(parsed, syms, &v);
 	return m;
+}
+
+void aa_model_set_transparent(struct aa_model *m, const char *const *decorators)
+{
+	m->transparent = decorators;
+}
+
+const char *const *aa_model_transparent(const struct aa_model *m)
+{
+	return m->transparent;
 }
 
 void aa_model_free(struct aa_model *m)

@@ -80,6 +80,11 @@ struct aa_model; /* opaque */
  * aa_model_free. */
 struct aa_model *aa_model_build(const struct aa_source *src, const struct aa_syms *syms,
 				const struct aa_parsed *parsed, const char *module, bool is_package);
+/* Sets the decorators (qualified names; NULL-terminated, borrowed: they must outlive the
+ * model; NULL for none) that the configuration says keep a def what it was, beside the
+ * built-in ones (analyzer/facts/decorators.h). */
+void aa_model_set_transparent(struct aa_model *model, const char *const *decorators);
+const char *const *aa_model_transparent(const struct aa_model *model);
 /* Frees the model and everything it returned (NULL is a no-op). */
 void aa_model_free(struct aa_model *model);
 

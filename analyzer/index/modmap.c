@@ -203,8 +203,19 @@ static size_t root_matches(struct roots *rs, const char *path)
 	return n;
 }
 
+/* The offset after the src root that holds path (its '/' included), or 0 when none. */
+static size_t src_root(const char *path, const char *const *src, size_t n_src)
+{
+	for (size_t i = 0; i < n_src; i++) {
+		size_t l = strlen(src[i]);
+		if (l && !strncmp(path, src[i], l) && path[l] == '/')
+			return l + 1;
+	}
+	return 0;
+}
+
 struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t n, const char *const *roots,
-				  size_t n_roots)
+				  size_t n_roots, const char *const *src, size_t n_src)
 {
 	struct aa_modmap *m = aa_xcalloc(1, sizeof(*m));
 	m->primary = aa_xcalloc(n ? n : 1, sizeof(char *));
@@ -231,6 +242,10 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 			root = prev_root;
 		} else {
 			root = package_root(&dirs, path);
+			/* A configured package root bounds the walk up the packages. */
+			size_t s = n_src ? src_root(path, src, n_src) : 0;
+			if (s > root)
+				root = s;
 			prev_dir = path;
 			prev_dir_len = dir_len;
 			prev_root = root;

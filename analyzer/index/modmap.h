@@ -22,11 +22,14 @@
 struct aa_modmap;
 
 /* Builds the map of files[0..n) (borrowed: they must outlive the map), found from the
- * command-line roots[0..n_roots) (borrowed for the call). Stats __init__.py once per
+ * command-line roots[0..n_roots) (borrowed for the call). src[0..n_src) (borrowed for
+ * the call; in the form of the files' paths, no trailing '/') are the configured package
+ * roots: a file under one is named from it ("src/pkg/db.py" is "pkg.db" even when src/
+ * holds an __init__.py), the first that holds it winning. Stats __init__.py once per
  * directory; a stat that fails counts as no __init__.py. Caller frees with
  * aa_modmap_free. Allocation failure exits (xalloc.h). */
 struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t n, const char *const *roots,
-				  size_t n_roots);
+				  size_t n_roots, const char *const *src, size_t n_src);
 /* Frees the map and its names (NULL is a no-op). */
 void aa_modmap_free(struct aa_modmap *map);
 

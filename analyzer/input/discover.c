@@ -1,9 +1,12 @@
 #include "analyzer/input/discover.h"
+#include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
+#include "analyzer/input/gitignore.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <linux/magic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,30 +18,23 @@
 /* ---- glob ------------------------------------------------------------------------- */
 
 /*
- * A pattern is compiled to a small NFA and simulated state-set by state-set: no
- * backtracking, so no recursion and no exponential blow-up on "*a*a*a*b".
+ * Built on fnmatch(3): each '/'-separated component of a pattern is matched against one
+ * component of the path by fnmatch (flags 0: `*`, `?`, `[...]` with `!`/`^`, ranges and
+ * POSIX classes, backslash escapes, exactly as the shell and git do within a name), and
+ * a component that is exactly `**` matches any number of path components, zero
+ * included, as in .gitignore (git's own rule: any other run of stars is a plain `*`).
+ * The components are matched by dynamic programming over (pattern component, path
+ * component) pairs, so "**" never backtracks exponentially; libgit2's matcher is not
+ * public API, and fnmatch is the libc's. A pattern without '/' is matched against single
+ * components, as before.
  */
-enum gkind {
-	G_LIT,   /* one given byte */
-	G_ONE,   /* ?: one byte but '/' */
-	G_CLASS, /* [...]: one byte of the set, never '/' */
-	G_STAR,  /* *: any run without '/' */
-	G_DSTAR, /* **: any run */
-	G_SKIP,  /* starts a double star followed by a slash: may jump over the next two
-		  * states (zero directories) */
-};
-
-struct gstate {
-	unsigned char kind, ch;
-	unsigned char set[32]; /* G_CLASS only, already negated when [!...] */
-};
-
 struct glob {
-	struct gstate *st;
+	char *text;     /* owned; normalized pattern: no leading "./", no trailing '/' */
+	char **comps;   /* owned array of n pointers into text (whose '/'s became NULs) */
 	size_t n;
 	bool has_slash; /* else it is matched against single path components */
 	bool literal;	/* no wildcard: plain comparison */
-	char *text;	/* normalized pattern */
+	char *whole;    /* owned; the pattern as one string (for single components) */
 };
 
 static const char *skip_dot_slash(const char *s)
@@ -51,197 +47,81 @@ static const char *skip_dot_slash(const char *s)
 	return s;
 }
 
-static struct gstate *gpush(struct glob *g, size_t *cap, enum gkind kind, unsigned char ch)
-{
-	AA_GROW(g->st, *cap, g->n + 1);
-	struct gstate *s = &g->st[g->n++];
-	memset(s, 0, sizeof(*s));
-	s->kind = (unsigned char)kind;
-	s->ch = ch;
-	return s;
-}
-
-static void set_bit(unsigned char *set, unsigned char c)
-{
-	set[c >> 3] |= (unsigned char)(1u << (c & 7));
-}
-
-/* Parses the class opening at p[i] == '['; returns the index past ']' or 0 when the
- * class is unterminated (then '[' is a literal, as in fnmatch). */
-static size_t parse_class(const char *p, size_t i, unsigned char *set)
-{
-	size_t j = i + 1;
-	bool neg = false;
-	if (p[j] == '!' || p[j] == '^') {
-		neg = true;
-		j++;
-	}
-	bool first = true;
-	while (p[j] && (p[j] != ']' || first)) {
-		first = false;
-		unsigned char lo = (unsigned char)p[j];
-		if (lo == '\\' && p[j + 1])
-			lo = (unsigned char)p[++j];
-		j++;
-		unsigned char hi = lo;
-		if (p[j] == '-' && p[j + 1] && p[j + 1] != ']') {
-			hi = (unsigned char)p[j + 1];
-			j += 2;
-			if (hi == '\\' && p[j]) /* escaped range end */
-				hi = (unsigned char)p[j++];
-		}
-		for (unsigned c = lo; c <= hi; c++)
-			set_bit(set, (unsigned char)c);
-	}
-	if (p[j] != ']')
-		return 0;
-	if (neg)
-		for (size_t k = 0; k < 32; k++)
-			set[k] = (unsigned char)~set[k];
-	set['/' >> 3] &= (unsigned char)~(1u << ('/' & 7));
-	return j + 1;
-}
-
 static void glob_compile(struct glob *g, const char *pattern)
 {
 	const char *p = skip_dot_slash(pattern);
 	size_t len = strlen(p);
 	while (len > 1 && p[len - 1] == '/')
 		len--;
+	g->whole = aa_xstrndup(p, len);
 	g->text = aa_xstrndup(p, len);
-	p = g->text;
-	g->st = NULL;
+	g->has_slash = strchr(g->text, '/') != NULL;
+	g->literal = strpbrk(g->text, "*?[\\") == NULL;
+	g->comps = NULL;
 	g->n = 0;
-	g->has_slash = strchr(p, '/') != NULL;
-	g->literal = strpbrk(p, "*?[\\") == NULL;
-	if (g->literal)
-		return;
 	size_t cap = 0;
-	for (size_t i = 0; i < len;) {
-		char c = p[i];
-		if (c == '*') {
-			size_t run = 0;
-			while (p[i + run] == '*')
-				run++;
-			bool at_dir_start = i == 0 || p[i - 1] == '/';
-			if (run >= 2 && at_dir_start && p[i + run] == '/') {
-				gpush(g, &cap, G_SKIP, 0);
-				gpush(g, &cap, G_DSTAR, 0);
-				gpush(g, &cap, G_LIT, '/');
-				i += run + 1;
-			} else {
-				gpush(g, &cap, run >= 2 ? G_DSTAR : G_STAR, 0);
-				i += run;
-			}
-		} else if (c == '?') {
-			gpush(g, &cap, G_ONE, 0);
-			i++;
-		} else if (c == '[') {
-			struct gstate *s = gpush(g, &cap, G_CLASS, 0);
-			size_t end = parse_class(p, i, s->set);
-			if (end) {
-				i = end;
-			} else {
-				s->kind = G_LIT;
-				s->ch = '[';
-				i++;
-			}
-		} else if (c == '\\' && p[i + 1]) {
-			gpush(g, &cap, G_LIT, (unsigned char)p[i + 1]);
-			i += 2;
-		} else {
-			gpush(g, &cap, G_LIT, (unsigned char)c);
-			i++;
-		}
+	for (char *c = g->text;;) {
+		char *slash = strchr(c, '/');
+		if (slash)
+			*slash = '\0';
+		AA_GROW(g->comps, cap, g->n + 1);
+		g->comps[g->n++] = c;
+		if (!slash)
+			break;
+		c = slash + 1;
 	}
 }
 
 static void glob_release(struct glob *g)
 {
-	free(g->st);
+	free(g->comps);
 	free(g->text);
+	free(g->whole);
 }
 
-/* Epsilon edges only point forward, so one ascending pass closes the set. */
-static void gclose(const struct glob *g, unsigned char *on)
-{
-	for (size_t k = 0; k < g->n; k++) {
-		if (!on[k])
-			continue;
-		switch (g->st[k].kind) {
-		case G_STAR:
-		case G_DSTAR:
-			on[k + 1] = 1;
-			break;
-		case G_SKIP:
-			on[k + 1] = 1;
-			on[k + 3] = 1;
-			break;
-		default:
-			break;
-		}
-	}
-}
-
+/* Does the whole path s[0..len) (components separated by '/') match g? */
 static bool glob_run(const struct glob *g, const char *s, size_t len)
 {
 	if (g->literal)
-		return strlen(g->text) == len && memcmp(g->text, s, len) == 0;
-	size_t n = g->n;
-	unsigned char local[256];
-	unsigned char *heap = NULL, *cur = local, *next;
-	if (2 * (n + 1) > sizeof(local))
-		cur = heap = aa_xmalloc(2 * (n + 1));
-	next = cur + n + 1;
-	memset(cur, 0, n + 1);
-	cur[0] = 1;
-	gclose(g, cur);
-	bool alive = true;
-	for (size_t i = 0; i < len && alive; i++) {
-		unsigned char c = (unsigned char)s[i];
-		memset(next, 0, n + 1);
-		alive = false;
-		for (size_t k = 0; k < n; k++) {
-			if (!cur[k])
-				continue;
-			const struct gstate *st = &g->st[k];
-			size_t to = SIZE_MAX;
-			switch (st->kind) {
-			case G_LIT:
-				if (c == st->ch)
-					to = k + 1;
-				break;
-			case G_ONE:
-				if (c != '/')
-					to = k + 1;
-				break;
-			case G_CLASS:
-				if (st->set[c >> 3] & (1u << (c & 7)))
-					to = k + 1;
-				break;
-			case G_STAR:
-				if (c != '/')
-					to = k;
-				break;
-			case G_DSTAR:
-				to = k;
-				break;
-			default:
-				break;
-			}
-			if (to != SIZE_MAX) {
-				next[to] = 1;
-				alive = true;
-			}
-		}
-		gclose(g, next);
-		unsigned char *t = cur;
-		cur = next;
-		next = t;
+		return strlen(g->whole) == len && memcmp(g->whole, s, len) == 0;
+	if (!g->has_slash) {
+		char *one = aa_xstrndup(s, len);
+		bool ok = !memchr(s, '/', len) && fnmatch(g->whole, one, 0) == 0;
+		free(one);
+		return ok;
 	}
-	bool ok = alive && cur[n];
-	free(heap);
-	return ok;
+	/* The path's components, NUL-terminated in a copy. */
+	char *copy = aa_xstrndup(s, len);
+	size_t m = 1;
+	for (size_t i = 0; i < len; i++)
+		m += copy[i] == '/';
+	char **pc = aa_xmalloc(m * sizeof(*pc));
+	pc[0] = copy;
+	for (size_t i = 0, k = 1; i < len; i++)
+		if (copy[i] == '/') {
+			copy[i] = '\0';
+			pc[k++] = copy + i + 1;
+		}
+	/* ok[j]: pattern components i.. match path components j.., for the current i
+	 * (computed from the last pattern component back). */
+	size_t n = g->n;
+	bool *ok = aa_xcalloc(m + 1, sizeof(bool)), *next = aa_xcalloc(m + 1, sizeof(bool));
+	next[m] = true; /* the empty pattern matches the empty rest */
+	for (size_t i = n; i-- > 0;) {
+		bool dstar = !strcmp(g->comps[i], "**");
+		ok[m] = dstar && next[m];
+		for (size_t j = m; j-- > 0;)
+			ok[j] = dstar ? next[j] || ok[j + 1] : next[j + 1] && fnmatch(g->comps[i], pc[j], 0) == 0;
+		bool *t = next;
+		next = ok;
+		ok = t;
+	}
+	bool hit = next[0];
+	free(ok);
+	free(next);
+	free(pc);
+	free(copy);
+	return hit;
 }
 
 /* A pattern without '/' against each component, else against the whole path. */
@@ -379,6 +259,12 @@ struct walker {
 	 * it cannot be resolved (then no directory link under it is followed) */
 	char **roots;
 	size_t n_roots, roots_cap;
+	/* owned; per command-line directory root, its git work tree's ignore rules, or NULL
+	 * (outside any work tree, or not asked: opts->respect_gitignore is false) */
+	struct aa_gitignore **git;
+	size_t *root_len; /* owned; per root, the length of its display path */
+	const struct aa_discover_opts *opts; /* borrowed; NULL for none */
+	struct aa_buf abs; /* scratch: an entry's absolute path, for git */
 	struct aa_discovery *out;
 };
 
@@ -463,12 +349,31 @@ static const char *rel_form(const struct walker *w, const char *path)
 	return path;
 }
 
-static bool child_excluded(const struct walker *w, const char *path)
+/* Whether git ignores the entry at path (met while walking under root). */
+static bool git_ignored(struct walker *w, const char *path, bool is_dir, size_t root)
 {
-	if (!w->n_ex)
+	struct aa_gitignore *g = w->git ? w->git[root] : NULL;
+	if (!g)
 		return false;
-	const char *rel = rel_form(w, path);
-	return excluded_self(w->ex, w->n_ex, rel, strlen(rel));
+	size_t rl = w->root_len[root];
+	aa_buf_reset(&w->abs);
+	aa_buf_adds(&w->abs, w->roots[root]);
+	aa_buf_addc(&w->abs, '/');
+	aa_buf_adds(&w->abs, path + rl + (rl ? 1 : 0));
+	return aa_gitignore_ignored(g, w->abs.data, is_dir);
+}
+
+/* An entry met while walking under root: the excludes, the caller's filter, git. */
+static bool child_excluded(struct walker *w, const char *path, bool is_dir, size_t root)
+{
+	if (w->n_ex) {
+		const char *rel = rel_form(w, path);
+		if (excluded_self(w->ex, w->n_ex, rel, strlen(rel)))
+			return true;
+	}
+	if (w->opts && w->opts->skip && w->opts->skip(w->opts->ud, path, is_dir))
+		return true;
+	return git_ignored(w, path, is_dir, root);
 }
 
 static char *join(const char *dir, const char *name)
@@ -577,8 +482,9 @@ enum { DENTS_SIZE = 32768 };
 /* Reads the whole directory first: a pyvenv.cfg anywhere in it discards it all.
  * getdents64 rather than readdir: fdopendir costs three more system calls per
  * directory. Returns false when the directory cannot be read; *dot is the inode of ".". */
-static bool read_entries(struct walker *w, int fd, bool *venv, ino_t *dot, bool *have_dot)
+static bool read_entries(struct walker *w, int fd, bool *venv, ino_t *dot, bool *have_dot, unsigned *found)
 {
+	*found = 0;
 	w->names_len = 0;
 	w->n_ents = 0;
 	*venv = false;
@@ -604,6 +510,9 @@ static bool read_entries(struct walker *w, int fd, bool *venv, ino_t *dot, bool 
 				continue;
 			if (strcmp(name, "pyvenv.cfg") == 0)
 				*venv = true;
+			for (unsigned k = 0; w->opts && w->opts->markers && w->opts->markers[k] && k < 31; k++)
+				if (!strcmp(name, w->opts->markers[k]))
+					*found |= 1u << k;
 			size_t nl = strlen(name) + 1;
 			AA_GROW(w->names, w->names_cap, w->names_len + nl);
 			memcpy(w->names + w->names_len, name, nl);
@@ -660,7 +569,7 @@ static void walk_entry(struct walker *w, int dfd, const struct pending *parent, 
 		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			if (is_python_name(name)) {
 				char *path = join(dir, name);
-				if (child_excluded(w, path))
+				if (child_excluded(w, path, false, parent->root))
 					free(path);
 				else
 					add_cand(w, path, NULL, false, NULL);
@@ -674,7 +583,7 @@ static void walk_entry(struct walker *w, int dfd, const struct pending *parent, 
 			return;
 		char *path = join(dir, name);
 		struct fid id = { dir_id.dev, ino };
-		if (child_excluded(w, path))
+		if (child_excluded(w, path, true, parent->root))
 			free(path);
 		else
 			push(&w->stack, &w->n_stack, &w->stack_cap, path, false, &id,
@@ -685,7 +594,7 @@ static void walk_entry(struct walker *w, int dfd, const struct pending *parent, 
 		if (!is_python_name(name))
 			return;
 		char *path = join(dir, name);
-		if (child_excluded(w, path)) {
+		if (child_excluded(w, path, false, parent->root)) {
 			free(path);
 		} else if (trusted) {
 			st.st_dev = dir_id.dev;
@@ -705,7 +614,7 @@ static void walk_entry(struct walker *w, int dfd, const struct pending *parent, 
 		if (!is_python_name(name))
 			return;
 		char *path = join(dir, name);
-		if (child_excluded(w, path))
+		if (child_excluded(w, path, false, parent->root))
 			free(path);
 		else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			add_cand(w, path, &st, true, link_problem(err));
@@ -720,14 +629,14 @@ static void walk_entry(struct walker *w, int dfd, const struct pending *parent, 
 		struct fid id = { st.st_dev, st.st_ino };
 		/* A directory link is followed only inside its root: one that leads out (to a
 		 * parent, "up -> ..", or elsewhere) would widen the walk beyond what was named. */
-		if (child_excluded(w, path) || !inside_root(w->roots[parent->root], path))
+		if (child_excluded(w, path, true, parent->root) || !inside_root(w->roots[parent->root], path))
 			free(path);
 		else
 			push(&w->deferred, &w->n_deferred, &w->deferred_cap, path, false, &id,
 			     ID_STAT, parent->root);
 	} else if (S_ISREG(st.st_mode) && is_python_name(name)) {
 		char *path = join(dir, name);
-		if (child_excluded(w, path))
+		if (child_excluded(w, path, false, parent->root))
 			free(path);
 		else
 			add_cand(w, path, &st, true, NULL);
@@ -772,7 +681,8 @@ static void walk_dir(struct walker *w, const struct pending *item)
 	}
 	bool venv, have_dot;
 	ino_t dot = 0;
-	bool ok = read_entries(w, fd, &venv, &dot, &have_dot);
+	unsigned found;
+	bool ok = read_entries(w, fd, &venv, &dot, &have_dot, &found);
 	if (!ok) {
 		unreadable_dir(w, item, errno);
 		close(fd);
@@ -794,6 +704,8 @@ static void walk_dir(struct walker *w, const struct pending *item)
 	 * it is also named on the command line. */
 	if (!idset_has(&w->dirs, id) && (!venv || item->explicit)) {
 		idset_put(&w->dirs, id);
+		if (w->opts && w->opts->listed)
+			w->opts->listed(w->opts->ud, item->path[0] ? item->path : ".", found);
 		bool trusted = fs_trusted(w, fd, id.dev);
 		for (size_t i = 0; i < w->n_ents; i++)
 			walk_entry(w, fd, item, id, trusted, w->names + w->ents[i].name,
@@ -861,6 +773,10 @@ static void add_root(struct walker *w, const char *arg)
 		free(path);
 		return;
 	}
+	if (w->opts && w->opts->skip && w->opts->skip(w->opts->ud, path[0] ? path : ".", S_ISDIR(lst.st_mode))) {
+		free(path);
+		return;
+	}
 	bool is_link = S_ISLNK(lst.st_mode);
 	if (is_link && stat(fs, &st) != 0) {
 		add_cand(w, path, &lst, true, link_problem(errno));
@@ -870,8 +786,24 @@ static void add_root(struct walker *w, const char *arg)
 		st = lst;
 	if (S_ISDIR(st.st_mode)) {
 		struct fid id = { st.st_dev, st.st_ino };
+		size_t cap = w->roots_cap;
 		AA_GROW(w->roots, w->roots_cap, w->n_roots + 1);
+		if (cap != w->roots_cap) {
+			w->git = aa_xrealloc(w->git, w->roots_cap * sizeof(*w->git));
+			w->root_len = aa_xrealloc(w->root_len, w->roots_cap * sizeof(*w->root_len));
+		}
 		w->roots[w->n_roots] = realpath(fs, NULL);
+		w->root_len[w->n_roots] = strlen(path);
+		w->git[w->n_roots] = w->opts && w->opts->respect_gitignore && w->roots[w->n_roots]
+					     ? aa_gitignore_open(w->roots[w->n_roots])
+					     : NULL;
+		/* A root git ignores (pyenv's versions/, a build/ named on purpose) was named
+		 * to be analyzed: git would ignore all of it, so it is walked as outside a
+		 * repository, as Ruff and ripgrep walk a named ignored directory. */
+		if (w->git[w->n_roots] && aa_gitignore_ignored(w->git[w->n_roots], w->roots[w->n_roots], true)) {
+			aa_gitignore_free(w->git[w->n_roots]);
+			w->git[w->n_roots] = NULL;
+		}
 		push(&w->stack, &w->n_stack, &w->stack_cap, path, true, &id, ID_STAT, w->n_roots++);
 		drain(w);
 	} else {
@@ -882,10 +814,18 @@ static void add_root(struct walker *w, const char *arg)
 void aa_discover(const char *const *paths, size_t n_paths, const char *const *excludes,
 		 size_t n_excludes, struct aa_discovery *out)
 {
+	aa_discover_with(paths, n_paths, excludes, n_excludes, NULL, out);
+}
+
+void aa_discover_with(const char *const *paths, size_t n_paths, const char *const *excludes, size_t n_excludes,
+		      const struct aa_discover_opts *opts, struct aa_discovery *out)
+{
 	memset(out, 0, sizeof(*out));
 	struct walker w;
 	memset(&w, 0, sizeof(w));
 	w.out = out;
+	w.opts = opts;
+	aa_buf_init(&w.abs);
 	w.cwd = getcwd(NULL, 0);
 	w.cwd_len = w.cwd ? strlen(w.cwd) : 0;
 	w.n_ex = n_excludes;
@@ -951,9 +891,14 @@ void aa_discover(const char *const *paths, size_t n_paths, const char *const *ex
 	free(w.ents);
 	free(w.dents);
 	free(w.fs);
-	for (size_t i = 0; i < w.n_roots; i++)
+	for (size_t i = 0; i < w.n_roots; i++) {
 		free(w.roots[i]);
+		aa_gitignore_free(w.git[i]);
+	}
 	free(w.roots);
+	free(w.git);
+	free(w.root_len);
+	aa_buf_release(&w.abs);
 }
 
 void aa_discovery_release(struct aa_discovery *d)

@@ -6,10 +6,12 @@
  * __pycache__ node_modules build dist *.egg-info site-packages, and any directory that
  * holds a pyvenv.cfg) and honouring --exclude globs. The noise list never filters a path
  * named on the command line; --exclude does, even for files named one by one.
- * Glob syntax: `*` and `?` stop at '/', `**` crosses it, `[...]` classes; a pattern
- * without '/' matches any single path component; patterns are matched against the path
- * relative to the current directory (a leading "./" ignored) and against each of its
- * parent directories' paths.
+ * Glob syntax: fnmatch(3)'s within a component (`*` and `?` stop at '/', `[...]` classes,
+ * backslash escapes), and a component that is exactly `**` matches any number of
+ * directories (git's rule; `**` inside a component is `*`); a pattern without '/'
+ * matches any single path component; patterns are matched against the path relative to
+ * the current directory (a leading "./" ignored) and against each of its parent
+ * directories' paths.
  *
  * Symbolic links (docs/files.md): a link named on the command line is followed. While
  * walking, a link to a file is listed under the link's path; a link to a directory is
@@ -55,6 +57,29 @@ struct aa_discovery {
  * match absolute excludes: do not change it meanwhile. Allocation failure exits. */
 void aa_discover(const char *const *paths, size_t n_paths, const char *const *excludes,
 		 size_t n_excludes, struct aa_discovery *out);
+/* What else decides which paths are left out, beside the excludes. */
+struct aa_discover_opts {
+	/* When set: called for each path met while walking (sub-directories, Python files)
+	 * and each path named, with its display path; true leaves it out (a directory is not
+	 * walked). ud is passed through. */
+	bool (*skip)(void *ud, const char *path, bool is_dir);
+	void *ud;
+	/* When set: called for each directory walked, once its entries are read and before
+	 * any of them is passed to skip, with the bits (1 << i) of the names markers[i]
+	 * (NULL-terminated, at most 31) it holds: the caller learns what it would otherwise
+	 * stat for. */
+	void (*listed)(void *ud, const char *dir, unsigned markers_found);
+	const char *const *markers;
+	/* Leave out what git ignores (.gitignore files, .git/info/exclude, core.excludesFile,
+	 * read with libgit2: gitignore.h) under a root that lies in a git work tree, while
+	 * walking; paths named on the command line are kept. */
+	bool respect_gitignore;
+};
+
+/* aa_discover with opts (borrowed for the call; NULL as aa_discover). */
+void aa_discover_with(const char *const *paths, size_t n_paths, const char *const *excludes, size_t n_excludes,
+		      const struct aa_discover_opts *opts, struct aa_discovery *out);
+
 /* Frees what d owns and leaves it empty (releasing it again is safe). */
 void aa_discovery_release(struct aa_discovery *d);
 

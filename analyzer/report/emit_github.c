@@ -34,7 +34,7 @@ int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_
 		char *rel;
 		bool inside = aa_emit_srcroot_path(opts, d->path, &rel);
 		/* GitHub's annotation kinds are error, warning and notice. */
-		enum aa_severity sev = d->rule->severity;
+		enum aa_severity sev = (enum aa_severity)aa_diag_severity(d);
 		fprintf(out, "::%s file=", sev == AA_SEVERITY_NOTE ? "notice" : aa_severity_name(sev));
 		put_escaped(out, &buf, inside ? rel : d->path, true);
 		free(rel);

@@ -34,7 +34,7 @@ static int add_diag(cJSON *array, const struct aa_diag *d)
 {
 	cJSON *obj = aa_json_obj(array, NULL);
 	if (!obj || !aa_json_str(obj, "code", d->rule->code) || !aa_json_str(obj, "name", d->rule->name) ||
-	    !aa_json_str(obj, "message", d->message) || !aa_json_str(obj, "severity", aa_severity_name(d->rule->severity)) ||
+	    !aa_json_str(obj, "message", d->message) || !aa_json_str(obj, "severity", aa_severity_name((enum aa_severity)aa_diag_severity(d))) ||
 	    !aa_json_str(obj, "path", d->path) || !add_span(obj, &d->span))
 		return 0;
 	cJSON *related = aa_json_arr(obj, "related");

@@ -375,7 +375,7 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 	size_t index = aa_rule_index(d->rule);
 	if (index < aa_rules_count && !aa_json_num(res, "ruleIndex", (double)S->rule_index[index]))
 		return false;
-	if (!aa_json_str(res, "level", aa_severity_name(d->rule->severity)) || !add_message(res, "message", d->message, NULL))
+	if (!aa_json_str(res, "level", aa_severity_name((enum aa_severity)aa_diag_severity(d))) || !add_message(res, "message", d->message, NULL))
 		return false;
 	cJSON *locs = aa_json_arr(res, "locations");
 	cJSON *loc = aa_json_obj(locs, NULL);

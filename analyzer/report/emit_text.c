@@ -97,10 +97,11 @@ int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 		aa_emit_add_printable(&message, d->message, "");
 		/* "file:line:col: severity: ..." as compilers print it, so that editors' and
 		 * CI's gcc-style problem matchers read the severity too. */
-		const char *sev = aa_severity_name(d->rule->severity);
+		enum aa_severity severity = (enum aa_severity)aa_diag_severity(d);
+		const char *sev = aa_severity_name(severity);
 		if (opts->color)
 			fprintf(out, BOLD "%s:%u:%u:" RESET " %s%s:" RESET " " BOLD "%s" RESET " [%s] %s\n", path.data,
-				(unsigned)d->span.line, (unsigned)d->span.col, severity_color(d->rule->severity), sev,
+				(unsigned)d->span.line, (unsigned)d->span.col, severity_color(severity), sev,
 				d->rule->code, d->rule->name, message.data);
 		else
 			fprintf(out, "%s:%u:%u: %s: %s [%s] %s\n", path.data, (unsigned)d->span.line,

@@ -57,7 +57,7 @@ static void build_project(struct aa_analyst *a)
 	a->disc = aa_xcalloc(1, sizeof(*a->disc));
 	const char *roots[] = { a->root };
 	aa_discover(roots, 1, NULL, 0, a->disc);
-	a->modmap = aa_modmap_build(a->disc->files, a->disc->len, roots, 1);
+	a->modmap = aa_modmap_build(a->disc->files, a->disc->len, roots, 1, NULL, 0);
 	aa_engine_set_modmap(a->engine, a->modmap);
 	a->project = aa_project_new(a->engine, a->disc->files, a->disc->len, a->jobs);
 	for (size_t i = 0; i < a->n_docs; i++) {

@@ -56,9 +56,15 @@ static void check(struct aa_ctx *ctx, TSNode def)
 		TSNode name = param_name(s, ts_node_named_child(params, i));
 		if (ts_node_is_null(name) || !aa_ctx_text_is(ctx, name, "timeout"))
 			continue;
+		/* asyncio.timeout() is new in 3.11: code that must run on older versions bounds
+		 * the call with wait_for() (target-version says which). */
+		unsigned target = aa_ctx_target_version(ctx);
+		const char *scope = target && target < 311 ? "asyncio.wait_for() at the call site (asyncio.timeout() "
+							     "needs Python 3.11), trio/anyio move_on_after()"
+							   : "asyncio.timeout(), trio/anyio move_on_after()";
 		aa_ctx_report(ctx, &aa_rule_timeout_parameter, ts_node_named_child(params, i),
 			      "async function with a 'timeout' parameter: let callers bound it with a timeout scope "
-			      "(asyncio.timeout(), trio/anyio move_on_after()) instead");
+			      "(%s) instead", scope);
 		return;
 	}
 }
@@ -92,7 +98,9 @@ const struct aa_rule aa_rule_timeout_parameter = {
 		.exceptions = "Functions decorated with `@overload` or `@override` and functions declared in "
 			      "stub files (`.pyi`) (the signature is decided elsewhere) are not findings; neither "
 			      "are sync functions. A public API that must "
-			      "accept a timeout can keep it with a noqa comment.",
+			      "accept a timeout can keep it with a noqa comment. With `target-version` below "
+			      "py311 the message suggests `asyncio.wait_for()`, since `asyncio.timeout()` is new in "
+			      "Python 3.11.",
 		.references = "- [flake8-async ASYNC109](https://flake8-async.readthedocs.io/en/latest/rules.html#async109)\n",
 	},
 };

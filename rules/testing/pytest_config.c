@@ -1,6 +1,7 @@
 #include "rules/testing/pytest_config.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/toml/toml.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -11,10 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <tree_sitter/api.h>
 #include <unistd.h>
-
-const TSLanguage *tree_sitter_toml(void);
 
 /* Config files and conftests larger than this are not read (unknown): real ones are
  * a few kilobytes. */
@@ -231,183 +229,55 @@ int aa_pytest_parse_ini(struct aa_pytest_config *cfg, const char *text, size_t l
 	return rc;
 }
 
-/* --- TOML (tree-sitter) ------------------------------------------------------------- */
+/* --- TOML (parsers/toml) ------------------------------------------------------------ */
 
-struct toml_walk {
-	const char *text;
-	struct aa_buf path; /* dotted key path being read */
-};
-
-static void add_simple_key(struct toml_walk *w, TSNode key)
+/* The options of one pytest section: a string, a boolean, or an array of strings joined
+ * by spaces, as the INI form writes them; other values are not pytest's options here. */
+static void apply_table(struct aa_pytest_config *cfg, const struct aa_toml_value *section)
 {
-	uint32_t s = ts_node_start_byte(key), e = ts_node_end_byte(key);
-	if (!strcmp(ts_node_type(key), "quoted_key") && e - s >= 2) {
-		s++;
-		e--;
-	}
-	if (w->path.len)
-		aa_buf_addc(&w->path, '.');
-	aa_buf_add(&w->path, w->text + s, e - s);
-}
-
-/* Appends a key node (bare_key, quoted_key, dotted_key) to the path, dot-separated.
- * dotted_key nests on its first child (`a.b.c` is ((a.b).c)): the nesting depth is the
- * number of dots, so it is walked with an explicit stack. */
-static void add_key(struct toml_walk *w, TSNode key)
-{
-	TSNode *tail = NULL;
-	size_t n = 0, cap = 0;
-	while (!strcmp(ts_node_type(key), "dotted_key")) {
-		uint32_t k = ts_node_named_child_count(key);
-		if (k == 0)
-			break;
-		for (uint32_t i = k; i-- > 1;) {
-			AA_GROW(tail, cap, n + 1);
-			tail[n++] = ts_node_named_child(key, i);
-		}
-		key = ts_node_named_child(key, 0);
-	}
-	if (strcmp(ts_node_type(key), "dotted_key"))
-		add_simple_key(w, key);
-	while (n)
-		add_simple_key(w, tail[--n]);
-	free(tail);
-}
-
-static bool is_key_kind(TSNode n)
-{
-	const char *k = ts_node_type(n);
-	return !strcmp(k, "bare_key") || !strcmp(k, "quoted_key") || !strcmp(k, "dotted_key");
-}
-
-/* A string's content without its quotes (escapes are kept as written). */
-static void string_text(const char *text, TSNode s, const char **out, size_t *len)
-{
-	uint32_t a = ts_node_start_byte(s), b = ts_node_end_byte(s);
-	const char *t = text + a;
-	size_t n = b - a;
-	size_t q = (n >= 6 && (!memcmp(t, "\"\"\"", 3) || !memcmp(t, "'''", 3))) ? 3 : (n >= 2 ? 1 : 0);
-	*out = t + q;
-	*len = n - 2 * q;
-}
-
-/* The value of an option as text: a string, a boolean, or an array of strings joined
- * by spaces. */
-static void value_text(const char *text, TSNode v, struct aa_buf *out)
-{
-	const char *kind = ts_node_type(v);
-	const char *s;
-	size_t n;
-	if (!strcmp(kind, "string")) {
-		string_text(text, v, &s, &n);
-		aa_buf_add(out, s, n);
-	} else if (!strcmp(kind, "boolean")) {
-		aa_buf_add(out, text + ts_node_start_byte(v), ts_node_end_byte(v) - ts_node_start_byte(v));
-	} else if (!strcmp(kind, "array")) {
-		uint32_t k = ts_node_named_child_count(v);
-		for (uint32_t i = 0; i < k; i++) {
-			TSNode c = ts_node_named_child(v, i);
-			if (strcmp(ts_node_type(c), "string"))
-				continue;
-			string_text(text, c, &s, &n);
-			if (out->len)
-				aa_buf_addc(out, ' ');
-			aa_buf_add(out, s, n);
-		}
-	}
-}
-
-static bool path_is_section(const char *path, size_t len)
-{
-	return (len == 23 && !memcmp(path, "tool.pytest.ini_options", 23)) || (len == 11 && !memcmp(path, "tool.pytest", 11));
-}
-
-/* Pairs of a table (or document, or inline table) under the path w->path holds. Inline
- * tables nest; an explicit stack bounds the walk. */
-static void read_pairs(struct aa_pytest_config *cfg, struct toml_walk *w, TSNode container, bool *has_section)
-{
-	struct item {
-		TSNode node;
-		size_t path_len;
-	} *stack = NULL;
-	size_t n = 0, cap = 0;
-	AA_GROW(stack, cap, 1);
-	stack[n++] = (struct item){ container, w->path.len };
-	while (n) {
-		struct item it = stack[--n];
-		uint32_t k = ts_node_named_child_count(it.node);
-		for (uint32_t i = 0; i < k; i++) {
-			TSNode pair = ts_node_named_child(it.node, i);
-			if (strcmp(ts_node_type(pair), "pair"))
-				continue;
-			TSNode key = ts_node_named_child(pair, 0);
-			TSNode val = ts_node_named_child(pair, ts_node_named_child_count(pair) - 1);
-			if (ts_node_is_null(key) || ts_node_is_null(val) || !is_key_kind(key))
-				continue;
-			aa_buf_setlen(&w->path, it.path_len);
-			add_key(w, key);
-			/* The option's section is the path minus its last component. */
-			const char *dot = strrchr(w->path.data, '.');
-			if (!strcmp(ts_node_type(val), "inline_table")) {
-				if (path_is_section(w->path.data, w->path.len))
-					*has_section = true;
-				AA_GROW(stack, cap, n + 1);
-				stack[n++] = (struct item){ val, w->path.len };
-				continue;
+	for (size_t i = 0; i < section->n_pairs; i++) {
+		const struct aa_toml_pair *p = &section->pairs[i];
+		const struct aa_toml_value *v = &p->value;
+		struct aa_buf text = AA_BUF_INIT;
+		if (v->kind == AA_TOML_STRING || v->kind == AA_TOML_BOOLEAN) {
+			aa_buf_add(&text, v->str, v->len);
+		} else if (v->kind == AA_TOML_ARRAY) {
+			for (size_t k = 0; k < v->n_items; k++) {
+				if (v->items[k].kind != AA_TOML_STRING)
+					continue;
+				if (text.len)
+					aa_buf_addc(&text, ' ');
+				aa_buf_add(&text, v->items[k].str, v->items[k].len);
 			}
-			if (!dot || !path_is_section(w->path.data, (size_t)(dot - w->path.data)))
-				continue;
-			*has_section = true;
-			struct aa_buf v = AA_BUF_INIT;
-			value_text(w->text, val, &v);
-			apply_option(cfg, dot + 1, strlen(dot + 1), v.data, v.len);
-			aa_buf_release(&v);
+		} else {
+			continue;
 		}
+		apply_option(cfg, p->key, strlen(p->key), text.data, text.len);
+		aa_buf_release(&text);
 	}
-	free(stack);
 }
 
 int aa_pytest_parse_toml(struct aa_pytest_config *cfg, const char *text, size_t len, bool *has_section)
 {
 	*has_section = false;
-	if (len > UINT32_MAX)
-		return -1;
-	TSParser *parser = ts_parser_new();
-	if (!ts_parser_set_language(parser, tree_sitter_toml())) {
-		ts_parser_delete(parser);
+	struct aa_toml_value root;
+	struct aa_toml_error err;
+	if (aa_toml_parse(text, len, &root, &err) < 0) {
+		aa_toml_release(&root);
 		return -1;
 	}
-	TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
-	int rc = 0;
-	TSNode root = tree ? ts_tree_root_node(tree) : (TSNode){ 0 };
-	if (!tree || ts_node_has_error(root)) {
-		rc = -1;
-	} else {
-		struct toml_walk w = { text, AA_BUF_INIT };
-		read_pairs(cfg, &w, root, has_section);
-		uint32_t k = ts_node_named_child_count(root);
-		for (uint32_t i = 0; i < k; i++) {
-			TSNode table = ts_node_named_child(root, i);
-			const char *kind = ts_node_type(table);
-			if (strcmp(kind, "table") && strcmp(kind, "table_array_element"))
-				continue;
-			TSNode key = ts_node_named_child(table, 0);
-			if (ts_node_is_null(key) || !is_key_kind(key))
-				continue;
-			aa_buf_reset(&w.path);
-			add_key(&w, key);
-			if (!strcmp(kind, "table") && path_is_section(w.path.data, w.path.len))
-				*has_section = true;
-			read_pairs(cfg, &w, table, has_section);
+	/* pytest 9's [tool.pytest], then the older [tool.pytest.ini_options] (a table
+	 * inside it, skipped by apply_table as a value that is no option). */
+	static const char *const sections[] = { "tool.pytest", "tool.pytest.ini_options" };
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+		const struct aa_toml_value *t = aa_toml_path(&root, sections[i]);
+		if (t && t->kind == AA_TOML_TABLE) {
+			*has_section = true;
+			apply_table(cfg, t);
 		}
-		aa_buf_release(&w.path);
 	}
-	if (tree)
-		ts_tree_delete(tree);
-	ts_parser_delete(parser);
-	if (rc)
-		*has_section = false;
-	return rc;
+	aa_toml_release(&root);
+	return 0;
 }
 
 /* --- lookup ------------------------------------------------------------------------- */

@@ -1,6 +1,10 @@
 /*
- * config_fuzz.c: the libFuzzer target of the pytest configuration readers
- * (rules/testing/pytest_config.h). Each input is read as every configuration file
+ * config_fuzz.c: the libFuzzer target of the configuration readers: the TOML decoder
+ * (parsers/toml/toml.h, which the analyzer's own configuration files and pyproject.toml
+ * go through) and the pytest configuration readers (rules/testing/pytest_config.h).
+ * Each input is decoded as a TOML document (aa_toml_parse: on success every value is
+ * walked and its contract checked, on failure the error must have a position and a
+ * message and the document must be empty), then read as every configuration file
  * pytest would take it for: pyproject.toml (aa_pytest_parse_toml), pytest.ini and
  * tox.ini (aa_pytest_parse_ini, section [pytest]) and setup.cfg ([tool:pytest]); the
  * patterns it configures are then matched against a test file, function and class
@@ -9,6 +13,7 @@
  * read reports no section and leaves the flags as they were. Built only with
  * -DAA_FUZZ=ON (CMakeLists.txt); run by bench/fuzz.sh.
  */
+#include "parsers/toml/toml.h"
 #include "rules/testing/pytest_config.h"
 
 #include <stdint.h>
@@ -42,11 +47,48 @@ static void check_result(const char *reader, const struct aa_pytest_config *befo
 	aa_pytest_matches_class(cfg, cls, sizeof cls - 1);
 }
 
+/* Checks every value of a decoded document (depth is bounded by AA_TOML_MAX_DEPTH, so
+ * recursion is too). */
+static void check_value(const struct aa_toml_value *v, unsigned depth)
+{
+	if (depth > 2 * AA_TOML_MAX_DEPTH + 2)
+		breach("toml", "a document nested beyond the bound");
+	if (v->line < 1 || v->col < 1)
+		breach("toml", "a value without a position");
+	if (v->kind == AA_TOML_STRING && (!v->str || v->str[v->len] != '\0'))
+		breach("toml", "a string that is not NUL-terminated");
+	for (size_t i = 0; i < v->n_items; i++) {
+		if (v->kind != AA_TOML_ARRAY)
+			breach("toml", "items in a value that is not an array");
+		check_value(&v->items[i], depth + 1);
+	}
+	for (size_t i = 0; i < v->n_pairs; i++) {
+		if (v->kind != AA_TOML_TABLE || !v->pairs[i].key)
+			breach("toml", "a pair outside a table, or without a key");
+		if (aa_toml_find(v, v->pairs[i].key) != &v->pairs[i])
+			breach("toml", "a key defined twice in a table");
+		check_value(&v->pairs[i].value, depth + 1);
+	}
+}
+
+static void fuzz_toml(const char *text, size_t size)
+{
+	struct aa_toml_value root;
+	struct aa_toml_error err;
+	int rc = aa_toml_parse(text, size, &root, &err);
+	if (rc == 0)
+		check_value(&root, 0);
+	else if (rc != -1 || err.line < 1 || err.col < 1 || !err.message[0] || root.n_pairs)
+		breach("toml", "a failed parse without a position and message, or with pairs left");
+	aa_toml_release(&root);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* The readers take a length: the input is passed as is, without a terminating NUL,
 	 * so that ASan sees any read past its end. */
 	const char *text = (const char *)data;
+	fuzz_toml(text, size);
 	static const char *const sections[] = { "pytest", "tool:pytest" };
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		/* Starting from a non-default configuration shows a failed read that changes it. */
