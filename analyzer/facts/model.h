@@ -107,6 +107,12 @@ uint32_t aa_model_scope_of(const struct aa_model *model, TSNode node);
  * UNKNOWN. Writes the memo (hence not const): one thread per model. */
 struct aa_meaning aa_model_eval(struct aa_model *model, uint32_t scope, TSNode expr);
 
+/* aa_model_eval(model, scope, attribute) for an attribute node `obj.attr` whose obj is
+ * already known to mean *obj_meaning (from aa_model_eval(model, scope, obj)): the same
+ * answer without evaluating obj again. */
+struct aa_meaning aa_model_eval_attribute(struct aa_model *model, uint32_t scope, TSNode attribute,
+					  const struct aa_meaning *obj_meaning);
+
 /* The meaning of a type annotation node (`C`, `mod.C`, `C | None`, `Optional[C]`,
  * `"C"`) as an INSTANCE meaning, or UNKNOWN; as aa_model_eval otherwise. */
 struct aa_meaning aa_model_eval_annotation(struct aa_model *model, uint32_t scope, TSNode type);
