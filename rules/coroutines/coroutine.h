@@ -43,7 +43,7 @@ uint32_t aa_coroutine_def_scope(const struct aa_model *model, TSNode def);
  * trio and aiofiles coroutines in sync code are too rare to pay a scan of every file. */
 extern const char *const aa_coroutine_sync_words[];
 
-/* How the value of a call expression is used. */
+/* How the value of a call expression is used (looking through parentheses). */
 enum aa_coroutine_use {
 	AA_COROUTINE_USED = 0,  /* awaited, returned, stored, passed, yielded, ...: not ours */
 	AA_COROUTINE_DISCARDED, /* an expression statement, `_ = f()`, or reaching one through
@@ -52,9 +52,6 @@ enum aa_coroutine_use {
 				   operand of `not`, left operand of and/or, ternary test,
 				   comprehension filter (and right operands of and/or there) */
 };
-
-/* How call's (a `call` node's) value is used, looking through parentheses. */
-enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode call);
 
 /* Reports call for rule (AA201 with want = AA_COROUTINE_DISCARDED, AA202 with
  * AA_COROUTINE_CONDITION) when its value is used that way and its callee is a coroutine
