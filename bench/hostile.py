@@ -52,6 +52,14 @@ def single_line(size):
     return b"async def f(): " + unit * ((size - 16) // len(unit)) + b"pass\n"
 
 
+def nested_ternary(depth):
+    """`x = g() if c else (g() if ...)`: AA201/AA202 ask how each call's value is used
+    (assigned: no finding; tests/t_robustness.py has the discarded form, whose findings
+    each copy the whole line)."""
+    return b"async def g():\n    pass\nasync def f(c):\n    x = " + b"g() if c else (" * depth + b"g()" + \
+        b")" * depth + b"\n"
+
+
 def nested_defs(depth):
     return b"".join(b" " * i + b"async def f%d():\n" % i for i in range(depth)) + b" " * depth + b"pass\n"
 
@@ -72,6 +80,8 @@ def cases():
             ("t.py", many_functions(200000))]),
         "small_functions_200k": ("200,000 async functions returning a constant", lambda: [
             ("t.py", small_functions(200000))]),
+        "nested_ternary_16k": ("x = g() if c else (...) nested 16,000 deep", lambda: [
+            ("t.py", nested_ternary(16000))]),
         "broken_defs_41k": ("41 KB of `async def f(:` lines", lambda: [("t.py", broken_defs(41 * 1000))]),
         "single_line_4m": ("a 4 MB single-line async def", lambda: [("t.py", single_line(4 * 1000 * 1000))]),
         "files_10k": ("10,000 small files named one by one", lambda: many_files(10000)),
