@@ -8,10 +8,12 @@ void aa_callee_resolve(struct aa_model *model, const struct aa_syms *s, const st
 {
 	struct aa_callee c = { 0 };
 	if (!ts_node_is_null(fn)) {
-		if (ts_node_symbol(fn) == s->attribute) {
+		bool attribute = ts_node_symbol(fn) == s->attribute;
+		struct aa_meaning om = { 0 };
+		if (attribute) {
 			TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
 			TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
-			struct aa_meaning om = aa_model_eval(model, scope, obj);
+			om = aa_model_eval(model, scope, obj);
 			if (om.kind == AA_MEANING_INSTANCE && !ts_node_is_null(attr)) {
 				c.kind = AA_CALLEE_METHOD;
 				c.qualname = om.qualname;
@@ -21,7 +23,9 @@ void aa_callee_resolve(struct aa_model *model, const struct aa_syms *s, const st
 			}
 		}
 		if (c.kind == AA_CALLEE_UNKNOWN) {
-			struct aa_meaning fm = aa_model_eval(model, scope, fn);
+			/* An attribute's meaning from om: obj is not evaluated twice. */
+			struct aa_meaning fm = attribute ? aa_model_eval_attribute(model, scope, fn, &om)
+							 : aa_model_eval(model, scope, fn);
 			if (fm.kind == AA_MEANING_NAME) {
 				c.kind = AA_CALLEE_FUNCTION;
 				c.qualname = fm.qualname;

@@ -13,6 +13,7 @@
  * its methods) live in the class scope's id with this bit set. */
 #define ATTR_NS 0x80000000u
 #define MAX_EVAL_DEPTH 24
+#define EVAL_MEMO 4
 #define MAX_DEFS_PER_BINDING 32
 
 enum def_kind {
@@ -68,6 +69,21 @@ struct aa_model {
 	const char *module;  /* interned dotted module name */
 	bool is_package;
 	int eval_depth;
+	/* aa_model_eval's last answers to questions asked from outside any evaluation
+	 * (eval_depth 0): the rules and the summary ask about the same call in turn, and
+	 * each answer about a long `x.a().a()...` chain costs MAX_EVAL_DEPTH steps. Such a
+	 * question always gets the same answer (what it resolves stays resolved, and no
+	 * binding is mid-resolution then), so the memo only saves work. Round robin. */
+	struct eval_memo {
+		TSNode expr; /* a null node in an unused entry (no question has one) */
+		uint32_t scope;
+		struct aa_meaning meaning;
+	} memo[EVAL_MEMO];
+	unsigned memo_next;
+	/* The last node whose spine (spine_child) beyond_depth measured or derived: the
+	 * node, its spine child, and how many spine levels it has at least (0 for none). */
+	TSNode spine_node, spine_next;
+	int spine_levels;
 	struct aa_arena arena; /* interned strings */
 };
 
@@ -885,6 +901,29 @@ static struct aa_meaning attribute_meaning(struct aa_model *m, struct aa_meaning
 	return unknown_meaning;
 }
 
+/* aa_model_eval of the attribute obj.attr, om being obj's meaning: as aa_model_eval
+ * does it, one level down, without evaluating obj. */
+static struct aa_meaning eval_attribute_from(struct aa_model *m, uint32_t scope, TSNode obj, TSNode attr,
+					     const struct aa_meaning *om)
+{
+	struct aa_meaning r = unknown_meaning;
+	if (m->eval_depth >= MAX_EVAL_DEPTH || ts_node_is_null(obj) || ts_node_is_null(attr))
+		return r;
+	m->eval_depth++;
+	if (!eval_self_attribute(m, scope, obj, attr, &r))
+		r = attribute_meaning(m, *om, attr);
+	m->eval_depth--;
+	return r;
+}
+
+struct aa_meaning aa_model_eval_attribute(struct aa_model *m, uint32_t scope, TSNode attribute,
+					  const struct aa_meaning *om)
+{
+	const struct aa_syms *s = m->syms;
+	return eval_attribute_from(m, scope, ts_node_child_by_field_id(attribute, s->f.object),
+				   ts_node_child_by_field_id(attribute, s->f.attribute), om);
+}
+
 static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode call)
 {
 	const struct aa_syms *s = m->syms;
@@ -905,13 +944,7 @@ static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode ca
 		/* fn's meaning as aa_model_eval(fn) gives it (one level deeper), from om:
 		 * evaluating fn would evaluate obj again, and the work on a chain `x.a().a()`
 		 * would grow like the Fibonacci numbers up to MAX_EVAL_DEPTH (found by fuzzing). */
-		fm = unknown_meaning;
-		if (m->eval_depth < MAX_EVAL_DEPTH && !ts_node_is_null(obj) && !ts_node_is_null(attr)) {
-			m->eval_depth++;
-			if (!eval_self_attribute(m, scope, obj, attr, &fm))
-				fm = attribute_meaning(m, om, attr);
-			m->eval_depth--;
-		}
+		fm = eval_attribute_from(m, scope, obj, attr, &om);
 	} else {
 		fm = aa_model_eval(m, scope, fn);
 	}
@@ -922,13 +955,86 @@ static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode ca
 	return unknown_meaning;
 }
 
+/* The child whose meaning aa_model_eval(expr) is made from, evaluated one level down:
+ * the spine of `x.a().a()`, `((x))`, `p / "a"`. A null node when expr's meaning is made
+ * from no child's (a name, a literal, any other operator). */
+static TSNode spine_child(const struct aa_model *m, TSNode expr)
+{
+	const struct aa_syms *s = m->syms;
+	TSSymbol k = ts_node_symbol(expr);
+	if (k == s->call) {
+		TSNode fn = ts_node_child_by_field_id(expr, s->f.function);
+		if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute)
+			return ts_node_child_by_field_id(fn, s->f.object);
+		return fn;
+	}
+	if (k == s->attribute)
+		return ts_node_child_by_field_id(expr, s->f.object);
+	if (k == s->parenthesized_expression)
+		return ts_node_named_child(expr, 0);
+	if (k == s->binary_operator) {
+		uint32_t len;
+		const char *op = aa_node_text(m->src->text, ts_node_child_by_field_id(expr, s->f.operator), &len);
+		if (len == 1 && op[0] == '/')
+			return ts_node_child_by_field_id(expr, s->f.left);
+	}
+	return (TSNode){ 0 };
+}
+
+/* A spine is measured this far: past the depth bound, so that the links below the one
+ * asked about are known deep too, one step each, as the rules' walk goes down. */
+#define SPINE_MEASURE (2 * MAX_EVAL_DEPTH)
+
+/* True when aa_model_eval(expr), asked from outside any evaluation, is UNKNOWN because
+ * expr's spine is longer than the depth bound: the evaluation would reach a spine node
+ * at the bound (UNKNOWN there, and not a name, which a method's `self` could still give
+ * a meaning to its parent), and a spine node whose child is UNKNOWN is UNKNOWN. Saves
+ * the descent: each link of a 100,000-link chain would otherwise cost MAX_EVAL_DEPTH
+ * levels for each rule asking. The last spine measured is remembered: the link above
+ * or below it is answered in one step. */
+static bool beyond_depth(struct aa_model *m, TSNode expr)
+{
+	TSNode next = spine_child(m, expr);
+	if (ts_node_is_null(next))
+		return false;
+	int levels = 0;
+	if (ts_node_eq(next, m->spine_node))
+		levels = m->spine_levels + 1;
+	else if (ts_node_eq(expr, m->spine_next))
+		levels = m->spine_levels - 1;
+	/* A measure stops at SPINE_MEASURE levels: one derived from it is a lower bound,
+	 * measured again when it no longer decides. */
+	if (levels <= MAX_EVAL_DEPTH) {
+		/* A spine level takes two bytes at least: `()`, `.a`, `(` `)`, `/a`. */
+		if (ts_node_end_byte(expr) - ts_node_start_byte(expr) <= 2 * (MAX_EVAL_DEPTH + 1))
+			return false;
+		levels = 1;
+		for (TSNode x = next; levels < SPINE_MEASURE; levels++) {
+			x = spine_child(m, x);
+			if (ts_node_is_null(x))
+				break;
+		}
+	}
+	m->spine_node = expr;
+	m->spine_next = next;
+	m->spine_levels = levels;
+	/* Levels past the bound: the node at the bound has a child, so it is a spine node. */
+	return levels > MAX_EVAL_DEPTH;
+}
+
 struct aa_meaning aa_model_eval(struct aa_model *m, uint32_t scope, TSNode expr)
 {
 	const struct aa_syms *s = m->syms;
 	if (ts_node_is_null(expr) || m->eval_depth >= MAX_EVAL_DEPTH)
 		return unknown_meaning;
-	m->eval_depth++;
+	bool top = m->eval_depth == 0;
+	for (unsigned i = 0; top && i < EVAL_MEMO; i++)
+		if (m->memo[i].scope == scope && ts_node_eq(m->memo[i].expr, expr))
+			return m->memo[i].meaning;
 	struct aa_meaning r = unknown_meaning;
+	if (top && beyond_depth(m, expr))
+		goto done;
+	m->eval_depth++;
 	TSSymbol k = ts_node_symbol(expr);
 	if (k == s->identifier) {
 		uint32_t len;
@@ -954,6 +1060,11 @@ struct aa_meaning aa_model_eval(struct aa_model *m, uint32_t scope, TSNode expr)
 		}
 	}
 	m->eval_depth--;
+done:
+	if (top) {
+		m->memo[m->memo_next] = (struct eval_memo){ expr, scope, r };
+		m->memo_next = (m->memo_next + 1) % EVAL_MEMO;
+	}
 	return r;
 }
 

@@ -120,6 +120,11 @@ struct aa_meaning aa_model_eval_name(struct aa_model *model, uint32_t scope, con
 				     bool *bound);
 /* True when the file has a `from m import *` (at any level). */
 bool aa_model_star_import(const struct aa_model *model);
+/* aa_model_eval(model, scope, attribute) for an attribute node `obj.attr` whose obj is
+ * already known to mean *obj_meaning (from aa_model_eval(model, scope, obj)): the same
+ * answer without evaluating obj again. */
+struct aa_meaning aa_model_eval_attribute(struct aa_model *model, uint32_t scope, TSNode attribute,
+					  const struct aa_meaning *obj_meaning);
 
 /* The meaning of a type annotation node (`C`, `mod.C`, `C | None`, `Optional[C]`,
  * `"C"`) as an INSTANCE meaning, or UNKNOWN; as aa_model_eval otherwise. */

@@ -25,11 +25,12 @@ struct frame {
 	uint32_t inner; /* scope it opens, or AA_NO_SCOPE */
 	bool skipped;   /* not visited: broken, or outside its segment */
 	bool block;     /* it opens a scope or is a `for` or `while` statement */
-	size_t outer;   /* index of the nearest frame above it with block set, or NO_FRAME */
+	uint32_t outer; /* index of the nearest frame above it with block set, or NO_FRAME
+			   (tree-sitter's trees are far shallower than 2^32) */
 	TSNode node;
 };
 
-#define NO_FRAME SIZE_MAX
+#define NO_FRAME UINT32_MAX
 
 /* Which scope a child is evaluated in: the parent's inner scope only for the parts
  * Python runs inside it. */
@@ -63,7 +64,7 @@ static bool within(TSNode a, uint32_t start, uint32_t end)
 	return ts_node_start_byte(a) >= start && ts_node_end_byte(a) <= end;
 }
 
-/* The index of node's frame on the stack, or NO_FRAME when node is not the visited node
+/* The index of node's frame on the stack, or SIZE_MAX when node is not the visited node
  * nor one of its ancestors. */
 static size_t frame_of(const struct aa_walk_state *ws, TSNode node)
 {
@@ -94,7 +95,7 @@ static size_t frame_of(const struct aa_walk_state *ws, TSNode node)
 		if (ts_node_eq(a, node))
 			return i;
 	}
-	return NO_FRAME;
+	return SIZE_MAX;
 }
 
 TSNode aa_walk_parent(const struct aa_walk_state *ws, TSNode node)
@@ -102,7 +103,7 @@ TSNode aa_walk_parent(const struct aa_walk_state *ws, TSNode node)
 	if (!ws || ts_node_is_null(node))
 		return ts_node_parent(node);
 	size_t at = frame_of(ws, node);
-	if (at == NO_FRAME)
+	if (at == SIZE_MAX)
 		return ts_node_parent(node);
 	if (at == 0)
 		return (TSNode){ 0 };
@@ -112,10 +113,10 @@ TSNode aa_walk_parent(const struct aa_walk_state *ws, TSNode node)
 
 bool aa_walk_enclosing_block(const struct aa_walk_state *ws, TSNode node, TSNode *block, TSNode *below)
 {
-	size_t at = ts_node_is_null(node) ? NO_FRAME : frame_of(ws, node);
-	if (at == NO_FRAME)
+	size_t at = ts_node_is_null(node) ? SIZE_MAX : frame_of(ws, node);
+	if (at == SIZE_MAX)
 		return false;
-	size_t b = ws->stack[at].outer;
+	uint32_t b = ws->stack[at].outer;
 	*block = b == NO_FRAME ? (TSNode){ 0 } : ws->stack[b].node;
 	*below = b == NO_FRAME ? (TSNode){ 0 } : ws->stack[b + 1].node;
 	return true;
@@ -179,7 +180,7 @@ uint32_t aa_walk(const struct aa_parsed *parsed, const struct aa_syms *syms, con
 			}
 			TSSymbol k = ts_node_symbol(node);
 			bool block = kind >= 0 || k == syms->for_statement || k == syms->while_statement;
-			size_t outer = parent->block ? depth - 1 : parent->outer;
+			uint32_t outer = parent->block ? (uint32_t)(depth - 1) : parent->outer;
 			stack[depth] = (struct frame){ scope, inner, false, block, outer, node };
 			ws = (struct aa_walk_state){ stack, depth, &last };
 			if (v->enter)

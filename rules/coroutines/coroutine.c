@@ -2,8 +2,10 @@
 #include "parsers/python/subtree.h"
 #include "parsers/python/node.h"
 #include "analyzer/base/buf.h"
+#include "analyzer/base/xalloc.h"
 #include "analyzer/facts/decorators.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* A body larger than this is not scanned: its answer would cost more than it is worth. */
@@ -80,44 +82,105 @@ static bool is_ternary_test(const struct aa_syms *s, TSNode cond, TSNode n)
 	return false;
 }
 
-enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode call)
+/* What the climbs of aa_coroutine_call_use found in the file, per rule (aa_ctx_file_memo):
+ * the pass-through nodes (parentheses, the value operand of and/or, a ternary's branches'
+ * parent) that a climb went through, each with the use of its value (the climb's
+ * answer), outermost first, each inside the one before it. Checks come in the walk's
+ * order (preorder), so a node that does not hold the call asked about holds no later
+ * call either, and is dropped: the rest are the call's ancestors. A climb stops at the
+ * innermost of them, so a node is climbed through once in the file: without it, the
+ * calls in `f() if a else (f() if b else (...))` would each climb to the statement,
+ * quadratic in the nesting. */
+struct use_memo {
+	struct use_entry {
+		TSNode node;
+		enum aa_coroutine_use use;
+	} *v; /* owned */
+	size_t n, cap;
+};
+
+static void free_use_memo(void *p)
+{
+	struct use_memo *m = p;
+	free(m->v);
+	free(m);
+}
+
+static bool holds(TSNode outer, TSNode inner)
+{
+	return ts_node_start_byte(outer) <= ts_node_start_byte(inner) && ts_node_end_byte(inner) <= ts_node_end_byte(outer);
+}
+
+/* How n's value is used, n being call or a pass-through node above it; *up is set to the
+ * parent n's value passes to (the climb goes on from there), or to a null node when the
+ * answer is the returned use. */
+static enum aa_coroutine_use use_step(const struct aa_ctx *ctx, TSNode n, TSNode *up)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode n = call;
-	/* Bounded: each step goes one parent up, through value-passing nodes only. */
-	for (int guard = 0; guard < 1024; guard++) {
-		TSNode p = aa_ctx_parent(ctx, n);
-		if (ts_node_is_null(p))
-			return AA_COROUTINE_USED;
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->parenthesized_expression) {
-			n = p;
-		} else if (k == s->expression_statement) {
-			return AA_COROUTINE_DISCARDED;
-		} else if (k == s->assignment) {
-			return discarded_by_underscore(ctx, p, n) ? AA_COROUTINE_DISCARDED : AA_COROUTINE_USED;
-		} else if (k == s->boolean_operator) {
-			/* The left operand is tested; the right one is the value of the whole. */
-			if (ts_node_eq(ts_node_child_by_field_id(p, s->f.left), n))
-				return AA_COROUTINE_CONDITION;
-			n = p;
-		} else if (k == s->conditional_expression) {
-			if (is_ternary_test(s, p, n))
-				return AA_COROUTINE_CONDITION;
-			n = p;
-		} else if (k == s->not_operator || k == s->if_clause) {
+	*up = (TSNode){ 0 };
+	TSNode p = aa_ctx_parent(ctx, n);
+	if (ts_node_is_null(p))
+		return AA_COROUTINE_USED;
+	TSSymbol k = ts_node_symbol(p);
+	if (k == s->parenthesized_expression) {
+		*up = p;
+	} else if (k == s->expression_statement) {
+		return AA_COROUTINE_DISCARDED;
+	} else if (k == s->assignment) {
+		return discarded_by_underscore(ctx, p, n) ? AA_COROUTINE_DISCARDED : AA_COROUTINE_USED;
+	} else if (k == s->boolean_operator) {
+		/* The left operand is tested; the right one is the value of the whole. */
+		if (ts_node_eq(ts_node_child_by_field_id(p, s->f.left), n))
 			return AA_COROUTINE_CONDITION;
-		} else if (k == s->if_statement || k == s->elif_clause || k == s->while_statement) {
-			return ts_node_eq(ts_node_child_by_field_id(p, s->f.condition), n) ? AA_COROUTINE_CONDITION :
-											      AA_COROUTINE_USED;
-		} else if (k == s->assert_statement) {
-			return ts_node_eq(aa_node_first_code_child(s, p), n) ? AA_COROUTINE_CONDITION :
-									       AA_COROUTINE_USED;
-		} else {
-			return AA_COROUTINE_USED;
-		}
+		*up = p;
+	} else if (k == s->conditional_expression) {
+		if (is_ternary_test(s, p, n))
+			return AA_COROUTINE_CONDITION;
+		*up = p;
+	} else if (k == s->not_operator || k == s->if_clause) {
+		return AA_COROUTINE_CONDITION;
+	} else if (k == s->if_statement || k == s->elif_clause || k == s->while_statement) {
+		return ts_node_eq(ts_node_child_by_field_id(p, s->f.condition), n) ? AA_COROUTINE_CONDITION :
+										      AA_COROUTINE_USED;
+	} else if (k == s->assert_statement) {
+		return ts_node_eq(aa_node_first_code_child(s, p), n) ? AA_COROUTINE_CONDITION : AA_COROUTINE_USED;
 	}
 	return AA_COROUTINE_USED;
+}
+
+/* How call's value is used, with rule's memo. Each step goes one parent up (a loop, as
+ * deep as the tree at most). */
+static enum aa_coroutine_use call_use(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call)
+{
+	void **slot = aa_ctx_file_memo(ctx, rule, free_use_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct use_memo));
+	struct use_memo *m = *slot;
+	while (m->n && !holds(m->v[m->n - 1].node, call))
+		m->n--;
+	size_t base = m->n; /* the nodes climbed through are pushed above it */
+	enum aa_coroutine_use use;
+	TSNode up;
+	for (TSNode n = call;; n = up) {
+		use = use_step(ctx, n, &up);
+		if (ts_node_is_null(up))
+			break;
+		if (base && ts_node_eq(up, m->v[base - 1].node)) {
+			use = m->v[base - 1].use;
+			break;
+		}
+		AA_GROW(m->v, m->cap, m->n + 1);
+		m->v[m->n++] = (struct use_entry){ up, AA_COROUTINE_USED };
+	}
+	/* The climbed nodes were pushed innermost first: outermost first from here on. */
+	for (size_t i = base, j = m->n; i + 1 < j; i++, j--) {
+		struct use_entry t = m->v[i];
+		m->v[i] = m->v[j - 1];
+		m->v[j - 1] = t;
+	}
+	for (size_t i = base; i < m->n; i++)
+		m->v[i].use = use;
+	return use;
 }
 
 /* ---- what a call calls ------------------------------------------------------------------ */
@@ -402,7 +465,7 @@ static struct aa_fix *await_fix(struct aa_ctx *ctx, const struct aa_rule *rule, 
 
 void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want)
 {
-	if (aa_coroutine_call_use(ctx, call) != want)
+	if (call_use(ctx, rule, call) != want)
 		return;
 	enum verdict v = classify(ctx, rule, call);
 	struct aa_ref ref;

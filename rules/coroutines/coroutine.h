@@ -67,7 +67,7 @@ extern const char *const aa_coroutine_node_kinds[];
 	.node_kinds = aa_coroutine_node_kinds, \
 	.prefilter_words = aa_coroutine_sync_words /* library coroutines in sync code */
 
-/* How the value of a call expression is used. */
+/* How the value of a call expression is used (looking through parentheses). */
 enum aa_coroutine_use {
 	AA_COROUTINE_USED = 0,  /* awaited, returned, stored, passed, yielded, ...: not ours */
 	AA_COROUTINE_DISCARDED, /* an expression statement, `_ = f()`, or reaching one through
@@ -76,9 +76,6 @@ enum aa_coroutine_use {
 				   operand of `not`, left operand of and/or, ternary test,
 				   comprehension filter (and right operands of and/or there) */
 };
-
-/* How call's (a `call` node's) value is used, looking through parentheses. */
-enum aa_coroutine_use aa_coroutine_call_use(const struct aa_ctx *ctx, TSNode call);
 
 /* Reports call for rule (AA201 with want = AA_COROUTINE_DISCARDED, AA202 with
  * AA_COROUTINE_CONDITION) when its value is used that way and its callee is a coroutine
