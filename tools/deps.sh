@@ -5,13 +5,22 @@
 set -eu
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
-have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-for p in cmake gcc make libcjson-dev nodejs npm python3 git; do
+# A NAME=VERSION entry pins a Debian version: another installed version counts as missing.
+have_pkg() {
+  name=${1%%=*}
+  st=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null) || return 1
+  case "$st" in *"ok installed"*) ;; *) return 1 ;; esac
+  [ "$name" = "$1" ] || [ "${st##* }" = "${1#*=}" ]
+}
+# help2man: the manual page is made from --help at build time.
+for p in cmake gcc make libcjson-dev nodejs npm python3 git help2man; do
   have_pkg "$p" || need="$need $p"
 done
 if [ "${1:-}" = "--tests" ]; then
-  # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench.
-  for p in python3-pytest-asyncio libicu72 time; do
+  # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench;
+  # pre-commit (pinned) runs the hooks in tests/t_precommit.sh; debootstrap makes the clean
+  # Debian root tests/t_install.sh installs the .deb into.
+  for p in python3-pytest-asyncio libicu72 time pre-commit=3.0.4-1 debootstrap; do
     have_pkg "$p" || need="$need $p"
   done
 fi
