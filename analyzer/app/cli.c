@@ -29,6 +29,11 @@ const char aa_cli_help[] =
 	"                         applies to files named on the command line too; repeatable\n"
 	"  --stdin-filename PATH  read the source from standard input and report it as PATH (no\n"
 	"                         other path, or '-')\n"
+	"  --context PATH         also read the Python files under PATH where the cross-file rules\n"
+	"                         need them (a helper an analyzed file calls, a caller of its\n"
+	"                         coroutines) and report nothing in them: checking a few files of\n"
+	"                         a project with --context . finds what checking it whole finds\n"
+	"                         in them (the pre-commit hook does); repeatable\n"
 	"  Symbolic links: one named here is followed; met while walking, a link to a file is\n"
 	"  listed, a link to a directory is followed only when it stays inside the root it was\n"
 	"  met under; a dangling link, a link loop or an unreadable directory is an AA002\n"
@@ -116,7 +121,7 @@ static int option_value(const char *name, int argc, char **argv, int *i, const c
 
 static const char *const value_options[] = {
 	"--select", "--extend-select", "--ignore", "--exclude", "--stdin-filename", "--jobs", "-j",
-	"--format", "--output", "-o", "--color", "--blocking-call", NULL,
+	"--format", "--output", "-o", "--color", "--blocking-call", "--context", NULL,
 };
 
 static int parse_jobs(const char *v, unsigned *out)
@@ -216,6 +221,8 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 			push_split(cli, &cli->ignore, v);
 		} else if (!strcmp(name, "--exclude")) {
 			push(&cli->exclude, v);
+		} else if (!strcmp(name, "--context")) {
+			push(&cli->context, v);
 		} else if (!strcmp(name, "--blocking-call")) {
 			if (!strchr(v, '.') || v[0] == '.' || v[strlen(v) - 1] == '.') {
 				*error = aa_xasprintf("--blocking-call '%s': expected a qualified name such as "
@@ -268,6 +275,11 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 		*error = aa_xstrdup("--stdin-filename reads standard input: remove the paths");
 		return -1;
 	}
+	if (cli->command == AA_CMD_CHECK && cli->context.len &&
+	    (cli->stdin_filename || (cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-")))) {
+		*error = aa_xstrdup("--context reads files beside the paths named: not with standard input");
+		return -1;
+	}
 	if (cli->command == AA_CMD_RULE && !cli->rule_all && cli->rule_args.len == 0) {
 		*error = aa_xstrdup("rule: name a rule (AA101 or blocking-sleep) or use --all");
 		return -1;
@@ -278,7 +290,7 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 void aa_cli_release(struct aa_cli *cli)
 {
 	struct aa_strlist *lists[] = { &cli->paths, &cli->select, &cli->extend_select, &cli->ignore,
-				       &cli->exclude, &cli->blocking_calls, &cli->rule_args };
+				       &cli->exclude, &cli->blocking_calls, &cli->rule_args, &cli->context };
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		free(lists[i]->items);
 	for (size_t i = 0; i < cli->n_owned; i++)

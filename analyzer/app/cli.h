@@ -26,6 +26,7 @@ struct aa_cli {
 	const char *program;
 	struct aa_strlist paths;
 	struct aa_strlist select, extend_select, ignore, exclude, blocking_calls, rule_args;
+	struct aa_strlist context; /* --context: read for the cross-file rules, not reported */
 	bool have_select;
 	bool rule_all;
 	const char *stdin_filename;

@@ -6,6 +6,7 @@
 #include "analyzer/engine/analyze.h"
 #include "analyzer/app/cli.h"
 #include "analyzer/input/discover.h"
+#include "analyzer/input/context.h"
 #include "analyzer/report/emit.h"
 #include "analyzer/index/index.h"
 #include "analyzer/index/modmap.h"
@@ -314,6 +315,9 @@ static int cmd_check(const struct aa_cli *cli)
 		size_t n_paths = cli->paths.len ? cli->paths.len : 1;
 		struct aa_discovery disc;
 		aa_discover(paths, n_paths, cli->exclude.items, cli->exclude.len, &disc);
+		if (cli->context.len)
+			aa_discovery_add_context(&disc, cli->context.items, cli->context.len, cli->exclude.items,
+						 cli->exclude.len);
 		discovery_secs = aa_run_now() - t_start;
 		for (size_t i = 0; i < disc.n_errors; i++)
 			error("%s", disc.errors[i]);
@@ -326,14 +330,23 @@ static int cmd_check(const struct aa_cli *cli)
 		}
 		/* Module names matter only to the project index. */
 		double t_modmap = aa_run_now();
-		struct aa_modmap *modmap =
-			engine.uses_index ? aa_modmap_build(disc.files, disc.len, paths, n_paths) : NULL;
+		/* The context paths are roots too: their files' module names are as a run
+		 * over them would give. */
+		const char **roots = aa_xmalloc((n_paths + cli->context.len) * sizeof(*roots));
+		memcpy(roots, paths, n_paths * sizeof(*roots));
+		if (cli->context.len)
+			memcpy(roots + n_paths, cli->context.items, cli->context.len * sizeof(*roots));
+		struct aa_modmap *modmap = engine.uses_index ? aa_modmap_build(disc.files, disc.len, roots,
+										 n_paths + cli->context.len)
+							     : NULL;
+		free(roots);
 		modmap_secs = aa_run_now() - t_modmap;
 		aa_engine_set_modmap(&engine, modmap);
 		aa_run_files(&engine, disc.files, disc.len, jobs, &result);
 		engine.modmap = NULL;
 		aa_modmap_free(modmap);
-		n_files = disc.len;
+		for (size_t i = 0; i < disc.len; i++)
+			n_files += !disc.files[i].context;
 		aa_discovery_release(&disc);
 	}
 	if (result.internal_errors) {

@@ -172,6 +172,29 @@ static void read_on_demand(struct shared *s, struct thread_state *ts, unsigned j
 	free(parsed);
 }
 
+static int cmp_file_path(const void *a, const void *b)
+{
+	return strcmp(((const struct aa_discovered_file *)a)->path, ((const struct aa_discovered_file *)b)->path);
+}
+
+/* A finding located in a context file is not reported (input/context.h). Findings name
+ * their file by its display path, and files are sorted by path: each is found by
+ * bisection. A finding in a named file that points into a context file (a chain's
+ * related location) is kept. */
+static void drop_context_findings(struct aa_diag_list *diags, const struct aa_discovered_file *files, size_t n)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < diags->len; i++) {
+		struct aa_discovered_file key = { .path = diags->items[i].path };
+		const struct aa_discovered_file *f = bsearch(&key, files, n, sizeof(*files), cmp_file_path);
+		if (f && f->context)
+			aa_diag_release(&diags->items[i]);
+		else
+			diags->items[kept++] = diags->items[i];
+	}
+	diags->len = kept;
+}
+
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
 		  struct aa_run_result *result)
 {
@@ -236,6 +259,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	free(s.skipped);
 	free(s.bytes);
 	free(todo);
+	drop_context_findings(&result->diags, files, n);
 	aa_diag_list_sort(&result->diags);
 	result->per_file_secs = t1 - t0;
 	result->on_demand_secs = t2 - t1;

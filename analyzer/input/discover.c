@@ -931,6 +931,7 @@ void aa_discover(const char *const *paths, size_t n_paths, const char *const *ex
 		out->files[out->len].path = c->path;
 		out->files[out->len].unreadable = c->unreadable;
 		out->files[out->len].directory = c->directory;
+		out->files[out->len].context = false;
 		out->len++;
 	}
 	if (out->len)
