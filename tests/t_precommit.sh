@@ -5,7 +5,8 @@
 # git commit. The hook builds its own analyzer on first use (tools/pre-commit-hook.sh), so
 # this test checks the hook files of the working tree, not $AA_BIN: they are committed to a
 # scratch repository first. A staged blocking call fails the commit, a clean file passes,
-# only staged files are analyzed, and concurrency-checker runs only the AA3xx rules.
+# only staged files are reported, concurrency-checker runs only the AA3xx rules, and a
+# staged coroutine calling a blocking helper in a committed module fails (AA109).
 set -eu
 cd "$(dirname "$0")/.."
 command -v pre-commit >/dev/null || { echo "pre-commit is missing: tools/deps.sh --tests installs it"; exit 1; }
@@ -76,4 +77,29 @@ grep -q 'app/service.py:5:5: error: AA101' "$tmp/out" || fail "the report lacks 
 grep -q '^concurrency-checker\.*Passed' "$tmp/out" || fail "concurrency-checker reported a non-AA3xx finding"
 grep -q 'unstaged.py' "$tmp/out" && fail "the hook analyzed a file that was not staged"
 [ "$(git rev-list --count HEAD)" = 1 ] || fail "the failed commit was made"
+git rm -q --cached app/service.py
+
+# Cross-file: a committed sync helper that sleeps, then a staged coroutine calling it. Only
+# the caller is staged; the hook still follows the call into the helper's module (AA109).
+touch app/__init__.py
+cat >app/helpers.py <<'PY'
+import time
+
+
+def pause():
+    time.sleep(1)
+PY
+git add app/__init__.py app/helpers.py
+git commit -q -m helpers >"$tmp/out" 2>&1 || fail "a sync helper failed the commit"
+cat >app/handler.py <<'PY'
+from app.helpers import pause
+
+
+async def handle():
+    pause()
+PY
+git add app/handler.py
+if git commit -q -m caller >"$tmp/out" 2>&1; then fail "a staged call to a blocking helper in another module passed"; fi
+grep -q 'app/handler.py:5:5: error: AA109' "$tmp/out" || fail "the report lacks AA109 through app/helpers.py"
+grep -q 'app/service.py' "$tmp/out" && fail "the hook reported a file that was not staged"
 echo "ok: pre-commit hooks from $rev"
