@@ -1,6 +1,7 @@
 #include "analyzer/engine/run.h"
 #include "analyzer/engine/crossfile.h"
 #include "analyzer/index/index.h"
+#include "analyzer/input/context.h"
 #include "analyzer/input/source.h"
 #include "analyzer/base/xalloc.h"
 
@@ -172,11 +173,6 @@ static void read_on_demand(struct shared *s, struct thread_state *ts, unsigned j
 	free(parsed);
 }
 
-static int cmp_file_path(const void *a, const void *b)
-{
-	return strcmp(((const struct aa_discovered_file *)a)->path, ((const struct aa_discovered_file *)b)->path);
-}
-
 /* A finding located in a context file is not reported (input/context.h). Findings name
  * their file by its display path, and files are sorted by path: each is found by
  * bisection. A finding in a named file that points into a context file (a chain's
@@ -186,7 +182,7 @@ static void drop_context_findings(struct aa_diag_list *diags, const struct aa_di
 	size_t kept = 0;
 	for (size_t i = 0; i < diags->len; i++) {
 		struct aa_discovered_file key = { .path = diags->items[i].path };
-		const struct aa_discovered_file *f = bsearch(&key, files, n, sizeof(*files), cmp_file_path);
+		const struct aa_discovered_file *f = bsearch(&key, files, n, sizeof(*files), aa_discovered_file_cmp);
 		if (f && f->context)
 			aa_diag_release(&diags->items[i]);
 		else

@@ -18,7 +18,7 @@ static int cmp_fid(const void *a, const void *b)
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-static int cmp_path(const void *a, const void *b)
+int aa_discovered_file_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct aa_discovered_file *)a)->path, ((const struct aa_discovered_file *)b)->path);
 }
@@ -54,7 +54,7 @@ void aa_discovery_add_context(struct aa_discovery *d, const char *const *paths, 
 		d->files[d->len++] = (struct aa_discovered_file){ .path = f->path, .context = true };
 	}
 	if (d->len)
-		qsort(d->files, d->len, sizeof(*d->files), cmp_path);
+		qsort(d->files, d->len, sizeof(*d->files), aa_discovered_file_cmp);
 	AA_GROW(d->errors, d->errors_cap, d->n_errors + ctx.n_errors);
 	for (size_t i = 0; i < ctx.n_errors; i++)
 		d->errors[d->n_errors++] = ctx.errors[i];

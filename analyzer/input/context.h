@@ -23,4 +23,8 @@
 void aa_discovery_add_context(struct aa_discovery *d, const char *const *paths, size_t n_paths,
 			      const char *const *excludes, size_t n_excludes);
 
+/* The order of struct aa_discovery's files (strcmp of paths), for qsort and bsearch over
+ * struct aa_discovered_file: a finding's file is found by its path. */
+int aa_discovered_file_cmp(const void *a, const void *b);
+
 #endif
