@@ -18,9 +18,10 @@ for p in cmake gcc make libcjson-dev nodejs npm python3 git help2man; do
 done
 if [ "${1:-}" = "--tests" ]; then
   # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench;
-  # pre-commit (pinned) runs the hooks in tests/t_precommit.sh; debootstrap makes the clean
-  # Debian root tests/t_install.sh installs the .deb into.
-  for p in python3-pytest-asyncio libicu72 time pre-commit=3.0.4-1 debootstrap; do
+  # pre-commit (pinned) runs the hooks in tests/t_precommit.sh; tests/t_install.sh renders
+  # the manual page (man-db), builds the .deb (dpkg-dev's dpkg-shlibdeps) and installs it
+  # into a clean Debian root that debootstrap makes.
+  for p in python3-pytest-asyncio libicu72 time pre-commit=3.0.4-1 man-db dpkg-dev debootstrap; do
     have_pkg "$p" || need="$need $p"
   done
 fi
