@@ -305,7 +305,7 @@ contains out "AA001" "rule --all lists AA001"
 expect "--version" 0 "$AA" --version
 contains out "async-analyzer " "--version"
 expect "--help" 0 "$AA" --help
-for flag in --select --ignore --extend-select --exclude --stdin-filename --jobs --format --output --color --exit-zero --statistics --timings --blocking-call; do
+for flag in --select --ignore --extend-select --exclude --stdin-filename --jobs --format --output --color --exit-zero --statistics --timings --blocking-call --context; do
   contains out "$flag" "--help explains $flag"
 done
 

@@ -5,15 +5,25 @@
 set -eu
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
-have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-for p in cmake gcc make libcjson-dev libgit2-dev libclang-dev python3-dev nodejs npm python3 git; do
+# A NAME=VERSION entry pins a Debian version: another installed version counts as missing.
+have_pkg() {
+  name=${1%%=*}
+  st=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null) || return 1
+  case "$st" in *"ok installed"*) ;; *) return 1 ;; esac
+  [ "$name" = "$1" ] || [ "${st##* }" = "${1#*=}" ]
+}
+# help2man: the manual page is made from --help at build time.
+for p in cmake gcc make libcjson-dev libgit2-dev libclang-dev python3-dev nodejs npm python3 git help2man; do
   have_pkg "$p" || need="$need $p"
 done
 if [ "${1:-}" = "--tests" ]; then
   # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench; python3-yaml:
   # docs/ci.md's snippets (tests/t_ci_docs.py); neovim: its built-in LSP client drives the
-  # language server (tests/t_lsp_nvim.sh).
-  for p in python3-pytest-asyncio python3-yaml libicu72 time neovim; do
+  # language server (tests/t_lsp_nvim.sh); pre-commit (pinned) runs the hooks in
+  # tests/t_precommit.sh; tests/t_install.sh renders the manual page (man-db), builds the
+  # .deb (dpkg-dev's dpkg-shlibdeps) and installs it into a clean Debian root that
+  # debootstrap makes.
+  for p in python3-pytest-asyncio python3-yaml libicu72 time neovim pre-commit=3.0.4-1 man-db dpkg-dev debootstrap; do
     have_pkg "$p" || need="$need $p"
   done
 fi

@@ -52,6 +52,10 @@ const struct aa_option aa_options[AA_OPT_COUNT] = {
 	  "in a file, relative to the file's directory; repeatable" },
 	{ AA_OPT_STDIN_FILENAME, "--stdin-filename", NULL, "PATH", NULL, AA_TYPE_WORD, "Choosing files",
 	  "read the source from standard input and report it as PATH (no other path, or '-')" },
+	{ AA_OPT_CONTEXT, "--context", NULL, "PATH", NULL, AA_TYPE_WORD, "Choosing files",
+	  "also read the Python files under PATH where the cross-file rules need them (a helper an analyzed file "
+	  "calls, a caller of its coroutines) and report nothing in them: checking a few files of a project with "
+	  "--context . finds what checking it whole finds in them (the pre-commit hook does); repeatable" },
 	{ AA_OPT_SHOW_FILES, "--show-files", NULL, NULL, NULL, AA_TYPE_SWITCH, "Choosing files",
 	  "print the files that would be analyzed, one a line, each with the configuration file that applies to it, "
 	  "and exit" },
@@ -400,6 +404,7 @@ static int store(struct aa_cli *cli, const struct aa_option *o, const char *flag
 		}
 		return 0;
 	case AA_OPT_STDIN_FILENAME: cli->stdin_filename = v; return 0;
+	case AA_OPT_CONTEXT: push(&cli->context, v); return 0;
 	case AA_OPT_CONFIG: cli->config_file = v; return 0;
 	case AA_OPT_SHOW_SETTINGS: cli->show_settings = v; return 0;
 	case AA_OPT_JOBS:
@@ -555,6 +560,11 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 		*error = aa_xstrdup("--config and --isolated contradict each other: use one");
 		return -1;
 	}
+	if (cli->command == AA_CMD_CHECK && cli->context.len &&
+	    (cli->stdin_filename || (cli->paths.len == 1 && !strcmp(cli->paths.items[0], "-")))) {
+		*error = aa_xstrdup("--context reads files beside the paths named: not with standard input");
+		return -1;
+	}
 	if (cli->command == AA_CMD_SERVER && (cli->paths.len || cli->stdin_filename || cli->output)) {
 		*error = aa_xstrdup("server: the editor sends the documents: no paths, --stdin-filename or --output");
 		return -1;
@@ -584,7 +594,8 @@ void aa_cli_release(struct aa_cli *cli)
 	struct aa_strlist *lists[] = { &cli->paths,	     &cli->select,	    &cli->extend_select,
 				       &cli->ignore,	     &cli->exclude,	    &cli->extend_exclude,
 				       &cli->blocking_calls, &cli->rule_args,	    &cli->per_file_ignores,
-				       &cli->extend_per_file_ignores, &cli->transparent_decorators, &cli->src };
+				       &cli->extend_per_file_ignores, &cli->transparent_decorators, &cli->src,
+				       &cli->context };
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		free(lists[i]->items);
 	for (size_t i = 0; i < cli->n_owned; i++)

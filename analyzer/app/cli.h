@@ -38,6 +38,7 @@ enum aa_opt {
 	AA_OPT_NO_RESPECT_GITIGNORE,
 	AA_OPT_SRC,
 	AA_OPT_STDIN_FILENAME,
+	AA_OPT_CONTEXT,
 	AA_OPT_SHOW_FILES,
 	AA_OPT_CONFIG,
 	AA_OPT_ISOLATED,
@@ -107,6 +108,7 @@ struct aa_cli {
 	/* "GLOB:CODES" items, as given (config.c splits them) */
 	struct aa_strlist per_file_ignores, extend_per_file_ignores;
 	struct aa_strlist transparent_decorators, src;
+	struct aa_strlist context; /* --context: read for the cross-file rules, not reported */
 	bool have_select;
 	bool rule_all;
 	const char *stdin_filename;

@@ -8,6 +8,7 @@
 #include "analyzer/app/cli.h"
 #include "analyzer/app/config.h"
 #include "analyzer/app/progress.h"
+#include "analyzer/input/context.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/report/baseline.h"
 #include "analyzer/report/emit.h"
@@ -500,12 +501,14 @@ static int cmd_check(const struct aa_cli *cli)
 	if (use_stdin) {
 		if (!aa_path_excluded(stdin_name, excludes, n_excludes) && !aa_configs_excluded(&configs, stdin_name)) {
 			AA_GROW(disc.files, disc.cap, 1);
-			disc.files[0] = (struct aa_discovered_file){ aa_xstrdup(stdin_name), NULL, false };
+			disc.files[0] = (struct aa_discovered_file){ .path = aa_xstrdup(stdin_name) };
 			disc.len = 1;
 		}
 	} else {
 		struct aa_discover_opts opts = { config_skip, &configs, config_listed, aa_config_names, respect_gitignore };
 		aa_discover_with(paths, n_paths, excludes, n_excludes, &opts, &disc);
+		if (cli->context.len)
+			aa_discovery_add_context(&disc, cli->context.items, cli->context.len, excludes, n_excludes);
 		for (size_t i = 0; i < disc.n_errors; i++)
 			error("%s", disc.errors[i]);
 		if (disc.n_errors)
@@ -555,7 +558,15 @@ static int cmd_check(const struct aa_cli *cli)
 		char **src = NULL;
 		size_t n_src = 0;
 		aa_configs_src(&configs, &src, &n_src);
-		modmap = aa_modmap_build(disc.files, disc.len, paths, n_paths, (const char *const *)src, n_src);
+		/* The context paths are roots too: their files' module names are as a run over
+		 * them would give. */
+		const char **roots = aa_xmalloc((n_paths + cli->context.len) * sizeof(*roots));
+		memcpy(roots, paths, n_paths * sizeof(*roots));
+		if (cli->context.len)
+			memcpy(roots + n_paths, cli->context.items, cli->context.len * sizeof(*roots));
+		modmap = aa_modmap_build(disc.files, disc.len, roots, n_paths + cli->context.len,
+					 (const char *const *)src, n_src);
+		free(roots);
 		for (size_t i = 0; i < n_src; i++)
 			free(src[i]);
 		free(src);
@@ -587,7 +598,9 @@ again:
 		aa_run_files(&engine, disc.files, disc.len, jobs, &counter, &result);
 		if (!cli->quiet && !rerun)
 			aa_progress_stop(&line);
-		n_files = disc.len;
+		n_files = 0;
+		for (size_t i = 0; i < disc.len; i++)
+			n_files += !disc.files[i].context;
 	}
 	apply_file_settings(&configs, &result.diags);
 	if (result.internal_errors) {

@@ -3,6 +3,7 @@
 #include "analyzer/engine/crossfile.h"
 #include "analyzer/engine/project.h"
 #include "analyzer/index/index.h"
+#include "analyzer/input/context.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,24 @@ double aa_run_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A finding located in a context file is not reported (input/context.h). Findings name
+ * their file by its display path, and files are sorted by path: each is found by
+ * bisection. A finding in a named file that points into a context file (a chain's
+ * related location) is kept. */
+static void drop_context_findings(struct aa_diag_list *diags, const struct aa_discovered_file *files, size_t n)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < diags->len; i++) {
+		struct aa_discovered_file key = { .path = diags->items[i].path };
+		const struct aa_discovered_file *f = bsearch(&key, files, n, sizeof(*files), aa_discovered_file_cmp);
+		if (f && f->context)
+			aa_diag_release(&diags->items[i]);
+		else
+			diags->items[kept++] = diags->items[i];
+	}
+	diags->len = kept;
+}
+
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
 		  struct aa_run_progress *progress, struct aa_run_result *result)
 {
@@ -24,6 +43,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	aa_project_run(p, &result->diags, &st, progress);
 	aa_project_take_local(p, &result->diags);
 	aa_project_free(p);
+	drop_context_findings(&result->diags, files, n);
 	aa_diag_list_sort(&result->diags);
 	result->internal_errors = st.internal_errors;
 	result->on_demand = st.on_demand;

@@ -44,8 +44,10 @@ double aa_run_now(void);
 /* Analyzes files[0..n) (module names from modmap, which must be the engine's modmap)
  * with `jobs` threads (at least 1, at most n; the calling thread is one of them, so the
  * run completes even when no extra thread can be started). Fills result, which need
- * not be initialised. progress (may be NULL) is updated atomically as files are done.
- * files and progress are borrowed for the call. Allocation failure exits. */
+ * not be initialised; findings located in context files (input/context.h) are left out.
+ * progress (may be NULL) is updated atomically as files are done. files (sorted by path,
+ * as discovery makes it) and progress are borrowed for the call. Allocation failure
+ * exits. */
 void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n, unsigned jobs,
 		  struct aa_run_progress *progress, struct aa_run_result *result);
 

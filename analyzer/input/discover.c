@@ -871,6 +871,7 @@ void aa_discover_with(const char *const *paths, size_t n_paths, const char *cons
 		out->files[out->len].path = c->path;
 		out->files[out->len].unreadable = c->unreadable;
 		out->files[out->len].directory = c->directory;
+		out->files[out->len].context = false;
 		out->len++;
 	}
 	if (out->len)

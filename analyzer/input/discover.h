@@ -39,6 +39,7 @@ struct aa_discovered_file {
 	 * Permission denied" */
 	char *unreadable;
 	bool directory; /* a sub-directory that cannot be read (unreadable is set): no module */
+	bool context;   /* read for the cross-file rules only, never reported (context.h) */
 };
 
 struct aa_discovery {
