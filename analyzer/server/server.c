@@ -198,6 +198,21 @@ static bool add_related(cJSON *diag, const struct aa_diag *d, const struct aa_do
 	return arr != NULL;
 }
 
+/* Appends the LSP Diagnostic of d (a finding of doc's last analysis) to arr; false on
+ * out of memory. */
+static bool add_diagnostic(cJSON *arr, const struct server *s, const struct aa_document *doc, const struct aa_diag *d)
+{
+	cJSON *o = aa_json_obj(arr, NULL);
+	char *url = aa_ruledoc_url(d->rule);
+	cJSON *desc = aa_json_obj(o, "codeDescription");
+	bool ok = range_json(o, "range", &doc->text, d->span, s->enc) &&
+		  aa_json_num(o, "severity", lsp_severity(aa_diag_severity(d))) && aa_json_str(o, "code", d->rule->code) &&
+		  aa_json_str(desc, "href", url) && aa_json_str(o, "source", "async-analyzer") &&
+		  aa_json_str(o, "message", d->message) && add_related(o, d, doc, s->enc);
+	free(url);
+	return ok;
+}
+
 /* The LSP Diagnostic[] of doc's last analysis; NULL on out of memory. */
 static cJSON *diagnostics_json(const struct server *s, const struct aa_document *doc)
 {
@@ -206,16 +221,7 @@ static cJSON *diagnostics_json(const struct server *s, const struct aa_document 
 		const struct aa_diag *d = &doc->diags.items[i];
 		if (strcmp(d->path, doc->path))
 			continue;
-		cJSON *o = aa_json_obj(arr, NULL);
-		char *url = aa_ruledoc_url(d->rule);
-		cJSON *desc = aa_json_obj(o, "codeDescription");
-		bool ok = range_json(o, "range", &doc->text, d->span, s->enc) &&
-			  aa_json_num(o, "severity", lsp_severity(d->rule->severity)) &&
-			  aa_json_str(o, "code", d->rule->code) && aa_json_str(desc, "href", url) &&
-			  aa_json_str(o, "source", "async-analyzer") && aa_json_str(o, "message", d->message) &&
-			  add_related(o, d, doc, s->enc);
-		free(url);
-		if (!ok) {
+		if (!add_diagnostic(arr, s, doc, d)) {
 			cJSON_Delete(arr);
 			return NULL;
 		}
@@ -307,6 +313,13 @@ static const char *encoding_name(enum aa_pos_encoding enc)
 	return enc == AA_POS_UTF8 ? "utf-8" : enc == AA_POS_UTF32 ? "utf-32" : "utf-16";
 }
 
+/* capabilities.codeActionProvider: the kinds the server offers. */
+static bool add_code_action_kinds(cJSON *caps)
+{
+	cJSON *kinds = aa_json_arr(aa_json_obj(caps, "codeActionProvider"), "codeActionKinds");
+	return aa_json_str(kinds, NULL, "quickfix") && aa_json_str(kinds, NULL, "source.fixAll.async-analyzer");
+}
+
 /* The workspace's root directory: the first workspace folder, else rootUri, else
  * rootPath (LSP's older forms). NULL when the client opened no folder. Caller frees. */
 static char *workspace_root(const cJSON *params)
@@ -336,7 +349,7 @@ static void on_initialize(struct server *s, const cJSON *id, const cJSON *params
 	cJSON *info = aa_json_obj(result, "serverInfo");
 	bool ok = aa_json_str(caps, "positionEncoding", encoding_name(s->enc)) && aa_json_bool(sync, "openClose", true) &&
 		  aa_json_num(sync, "change", 2 /* incremental */) && aa_json_bool(save, "includeText", false) &&
-		  aa_json_bool(caps, "hoverProvider", true) && aa_json_str(diag, "identifier", "async-analyzer") &&
+		  aa_json_bool(caps, "hoverProvider", true) && add_code_action_kinds(caps) && aa_json_str(diag, "identifier", "async-analyzer") &&
 		  aa_json_bool(diag, "interFileDependencies", true) && aa_json_bool(diag, "workspaceDiagnostics", false) &&
 		  aa_json_str(info, "name", "async-analyzer") && aa_json_str(info, "version", AA_VERSION);
 	if (!ok) {
@@ -514,6 +527,149 @@ static void on_hover(struct server *s, const cJSON *id, const cJSON *params)
 	respond(s, id, result);
 }
 
+/* Appends to edits (a TextEdit[]) the edits of fix, in doc's positions; false on out of
+ * memory. */
+static bool add_text_edits(cJSON *edits, const struct server *s, const struct aa_document *doc,
+			   const struct aa_fix *fix)
+{
+	for (size_t i = 0; i < fix->n_edits; i++) {
+		cJSON *e = aa_json_obj(edits, NULL);
+		if (!range_json(e, "range", &doc->text, fix->edits[i].span, s->enc) ||
+		    !aa_json_str(e, "newText", fix->edits[i].content))
+			return false;
+	}
+	return true;
+}
+
+/* A CodeAction of kind titled title, appended to actions, whose WorkspaceEdit changes doc;
+ * returns its TextEdit[] to fill (NULL on out of memory). With d, the action names the
+ * finding it repairs. */
+static cJSON *add_action(cJSON *actions, const struct server *s, const struct aa_document *doc, const char *title,
+			 const char *kind, const struct aa_diag *d, bool preferred)
+{
+	cJSON *a = aa_json_obj(actions, NULL);
+	if (!aa_json_str(a, "title", title) || !aa_json_str(a, "kind", kind))
+		return NULL;
+	if (d && (!add_diagnostic(aa_json_arr(a, "diagnostics"), s, doc, d) || !aa_json_bool(a, "isPreferred", preferred)))
+		return NULL;
+	cJSON *changes = aa_json_obj(aa_json_obj(a, "edit"), "changes");
+	return changes ? aa_json_arr(changes, doc->uri) : NULL;
+}
+
+/* The `# noqa: CODE` edit of d's line: the code added to the line's noqa list when it
+ * has one, else the comment at the line's end. */
+static bool add_noqa_edit(cJSON *edits, const struct server *s, const struct aa_document *doc, const struct aa_diag *d)
+{
+	const char *text = doc->text.data;
+	size_t len = doc->text.len;
+	size_t start = aa_pos_to_offset(text, len, d->span.line ? d->span.line - 1 : 0, 0, AA_POS_UTF8);
+	const char *nl = memchr(text + start, '\n', len - start);
+	size_t end = nl ? (size_t)(nl - text) : len;
+	if (end > start && text[end - 1] == '\r')
+		end--;
+	const char *noqa = NULL;
+	for (const char *p = text + start; p + 7 <= text + end; p++)
+		if (!strncmp(p, "# noqa:", 7))
+			noqa = p;
+	char *insert = noqa ? aa_xasprintf(", %s", d->rule->code) : aa_xasprintf("  # noqa: %s", d->rule->code);
+	/* After the noqa list's last code (the list runs to the line's end or a second
+	 * comment), else at the line's end. */
+	const char *at = text + end;
+	if (noqa) {
+		at = noqa + 7;
+		while (at < text + end && (*at == ' ' || *at == ',' || *at == '-' || *at == '_' || (*at >= 'A' && *at <= 'Z') ||
+					   (*at >= 'a' && *at <= 'z') || (*at >= '0' && *at <= '9')))
+			at++;
+		while (at > noqa + 7 && at[-1] == ' ')
+			at--;
+	}
+	uint32_t col = 1; /* at's code-point column */
+	for (const char *p = text + start; p < at; p++)
+		col += ((unsigned char)*p & 0xC0) != 0x80;
+	uint32_t l0;
+	uint32_t ch = aa_pos_from_span(text, len, d->span.line, col, s->enc, &l0);
+	cJSON *e = aa_json_obj(edits, NULL);
+	cJSON *r = aa_json_obj(e, "range");
+	cJSON *a = aa_json_obj(r, "start"), *b = aa_json_obj(r, "end");
+	bool ok = aa_json_num(a, "line", l0) && aa_json_num(a, "character", ch) && aa_json_num(b, "line", l0) &&
+		  aa_json_num(b, "character", ch) && aa_json_str(e, "newText", insert);
+	free(insert);
+	return ok;
+}
+
+/* Whether kind is asked for by the request's context.only (absent: every kind); a
+ * requested kind covers its sub-kinds ("source" covers "source.fixAll.async-analyzer"). */
+static bool kind_wanted(const cJSON *only, const char *kind)
+{
+	if (!cJSON_IsArray(only))
+		return true;
+	const cJSON *k;
+	cJSON_ArrayForEach(k, only) {
+		size_t n = cJSON_IsString(k) ? strlen(k->valuestring) : 0;
+		if (n && !strncmp(kind, k->valuestring, n) && (kind[n] == '\0' || kind[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* textDocument/codeAction: for each finding in the range, its fix (quickfix; a safe one
+ * is preferred) and its suppression with `# noqa: CODE`; and every safe fix of the
+ * document at once (source.fixAll.async-analyzer), skipping one whose edits overlap
+ * another's. From the last analysis, when it is of the current text (else none). */
+static void on_code_action(struct server *s, const cJSON *id, const cJSON *params)
+{
+	const char *uri = text_document_uri(params);
+	struct aa_document *doc = uri ? aa_documents_find(&s->docs, uri) : NULL;
+	cJSON *actions = cJSON_CreateArray();
+	const cJSON *range = param(params, "range"), *only = param(param(params, "context"), "only");
+	const cJSON *rs = param(param(range, "start"), "line"), *re = param(param(range, "end"), "line");
+	bool current = doc && doc->analyzed && doc->diags_version == doc->version && !doc->due;
+	bool ok = actions != NULL;
+	for (size_t i = 0; ok && current && kind_wanted(only, "quickfix") && i < doc->diags.len; i++) {
+		const struct aa_diag *d = &doc->diags.items[i];
+		uint32_t first = d->span.line ? d->span.line - 1 : 0, last = d->span.end_line ? d->span.end_line - 1 : 0;
+		if (strcmp(d->path, doc->path) || !cJSON_IsNumber(rs) || !cJSON_IsNumber(re) || last < rs->valuedouble ||
+		    first > re->valuedouble)
+			continue;
+		if (d->fix) {
+			char *title = aa_xasprintf("%s (%s)%s", d->rule->fix.title ? d->rule->fix.title : "Fix", d->rule->code,
+						   d->fix->kind == AA_FIX_UNSAFE ? ": may change behaviour" : "");
+			cJSON *edits = add_action(actions, s, doc, title, "quickfix", d, d->fix->kind == AA_FIX_SAFE);
+			ok = edits && add_text_edits(edits, s, doc, d->fix);
+			free(title);
+		}
+		char *title = aa_xasprintf("Suppress %s on this line (# noqa)", d->rule->code);
+		cJSON *edits = ok ? add_action(actions, s, doc, title, "quickfix", d, false) : NULL;
+		ok = edits && add_noqa_edit(edits, s, doc, d);
+		free(title);
+	}
+	if (ok && current && kind_wanted(only, "source.fixAll.async-analyzer")) {
+		cJSON *edits = NULL;
+		uint32_t last_end = 0;
+		bool any = false;
+		for (size_t i = 0; ok && i < doc->diags.len; i++) {
+			const struct aa_fix *f = doc->diags.items[i].fix;
+			/* Findings are sorted by position: a fix starting before the last one taken
+			 * ended overlaps it, and waits for the next round. */
+			if (!f || f->kind != AA_FIX_SAFE || !f->n_edits || strcmp(doc->diags.items[i].path, doc->path) ||
+			    (any && f->edits[0].start < last_end))
+				continue;
+			if (!edits)
+				ok = (edits = add_action(actions, s, doc, "Fix all safe async-analyzer findings",
+							 "source.fixAll.async-analyzer", NULL, false)) != NULL;
+			ok = ok && add_text_edits(edits, s, doc, f);
+			last_end = f->edits[f->n_edits - 1].end;
+			any = true;
+		}
+	}
+	if (!ok) {
+		cJSON_Delete(actions);
+		respond_error(s, id, RPC_INVALID_REQUEST, "out of memory");
+		return;
+	}
+	respond(s, id, actions);
+}
+
 static void on_pull(struct server *s, const cJSON *id, const cJSON *params)
 {
 	const char *uri = text_document_uri(params);
@@ -573,6 +729,8 @@ static void on_request(struct server *s, const char *method, const cJSON *id, co
 		on_hover(s, id, params);
 	} else if (!strcmp(method, "textDocument/diagnostic")) {
 		on_pull(s, id, params);
+	} else if (!strcmp(method, "textDocument/codeAction")) {
+		on_code_action(s, id, params);
 	} else {
 		respond_error(s, id, RPC_METHOD_NOT_FOUND, "method not found");
 	}

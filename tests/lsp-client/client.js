@@ -18,6 +18,16 @@ function check(cond, what, detail) {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// text with LSP TextEdits applied (UTF-16 positions: a JS string's own indexing).
+function applyEdits(text, edits) {
+	const lines = text.split('\n');
+	const offset = (p) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+	const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+	for (const e of sorted)
+		text = text.slice(0, offset(e.range.start)) + e.newText + text.slice(offset(e.range.end));
+	return text;
+}
+
 // A server process and a connection over its stdio.
 function start(args = []) {
 	const child = spawn(bin, ['server', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -99,31 +109,62 @@ async function pushMode() {
 	});
 	check(none === null, 'hover elsewhere is null', none);
 
+	// Code actions on the finding: its safe fix (preferred) and a noqa suppression.
+	const actions = await s.conn.sendRequest(rpc.CodeActionRequest.type, {
+		textDocument: { uri: a }, range: { start: { line: LINE, character: 0 }, end: { line: LINE, character: 0 } },
+		context: { diagnostics: [], only: [rpc.CodeActionKind.QuickFix] },
+	});
+	const fix = actions.find((x) => x.isPreferred);
+	const fixed = fix && applyEdits(SOURCE, fix.edit.changes[a]);
+	check(fix && fix.kind === 'quickfix' && fix.diagnostics[0].code === 'AA101' &&
+		fixed.includes('await asyncio.sleep(1)') && /^import asyncio$/m.test(fixed),
+		'code action: the safe fix, with the import it needs', { fix, fixed });
+	const noqa = actions.find((x) => /noqa/.test(x.title));
+	const suppressed = noqa && applyEdits(SOURCE, noqa.edit.changes[a]);
+	check(noqa && suppressed.split('\n')[LINE].endsWith(BLOCKING + '  # noqa: AA101'),
+		'code action: suppress with # noqa: AA101 at the line end', { noqa, suppressed });
+	const all = await s.conn.sendRequest(rpc.CodeActionRequest.type, {
+		textDocument: { uri: a }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+		context: { diagnostics: [], only: ['source.fixAll'] },
+	});
+	check(all.length === 1 && all[0].kind === 'source.fixAll.async-analyzer' &&
+		applyEdits(SOURCE, all[0].edit.changes[a]) === fixed, 'source.fixAll: every safe fix of the document', all);
+	// The applied fix, sent back as the editor would: the finding goes.
+	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+		textDocument: { uri: a, version: 11 }, contentChanges: [{ text: fixed || SOURCE }],
+	});
+	const pf = await s.nextPublish(a, 11);
+	check(pf && pf.diagnostics.length === 0, 'the applied fix clears the finding', pf);
+	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+		textDocument: { uri: a, version: 12 }, contentChanges: [{ text: SOURCE }],
+	});
+	await s.nextPublish(a, 12);
+
 	// Incremental edit: replace the blocking call (range in UTF-16 units).
 	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
-		textDocument: { uri: a, version: 2 },
+		textDocument: { uri: a, version: 13 },
 		contentChanges: [{
 			range: { start: { line: LINE, character: col }, end: { line: LINE, character: col + BLOCKING.length } },
 			text: 'await asyncio.sleep(1)',
 		}],
 	});
-	const p2 = await s.nextPublish(a, 2);
+	const p2 = await s.nextPublish(a, 13);
 	check(p2 && p2.diagnostics.length === 0, 'incremental edit: the finding is gone', p2);
 
 	// Two quick full-text edits: debounced, the last version is what is published.
 	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
-		textDocument: { uri: a, version: 3 }, contentChanges: [{ text: 'x = 1\n' }],
+		textDocument: { uri: a, version: 14 }, contentChanges: [{ text: 'x = 1\n' }],
 	});
 	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
-		textDocument: { uri: a, version: 4 }, contentChanges: [{ text: SOURCE }],
+		textDocument: { uri: a, version: 15 }, contentChanges: [{ text: SOURCE }],
 	});
-	const p4 = await s.nextPublish(a, 4);
-	check(p4 && p4.diagnostics.length === 1 && !s.published.some((p) => p.version === 3),
+	const p4 = await s.nextPublish(a, 15);
+	check(p4 && p4.diagnostics.length === 1 && !s.published.some((p) => p.version === 14),
 		'full edits: debounced, the last version published', p4);
 
 	// A configuration change re-analyzes the open documents.
 	s.conn.sendNotification(rpc.DidChangeConfigurationNotification.type, { settings: {} });
-	const p5 = await s.nextPublish(a, 4);
+	const p5 = await s.nextPublish(a, 15);
 	check(p5 && p5.diagnostics.length === 1, 'configuration change: findings published again', p5);
 
 	// Unknown requests are errors, unknown notifications are ignored.
