@@ -78,6 +78,10 @@ while read -r lib; do
 	pkg=${pkg%%:*}
 	echo "$depends" | grep -q -E "(^|, )$pkg( |,|$)" || fail "Depends ($depends) lacks $pkg, which holds $lib"
 done <"$tmp/libs"
+# libclang is loaded with dlopen (AA112): the package holding it is recommended.
+recommends=$(dpkg-deb --field "$deb" Recommends)
+clang_pkg=$(dpkg-query -S "$(readlink -f "$(sed -n 's/^AA_LIBCLANG:FILEPATH=//p' "$build/CMakeCache.txt")")" | cut -d: -f1)
+[ -n "$clang_pkg" ] && [ "$recommends" = "$clang_pkg" ] || fail "Recommends ($recommends) is not libclang's package ($clang_pkg)"
 
 # --- 3. apt-get install on a clean Debian root ---------------------------------------
 [ "$(id -u)" = 0 ] || fail "the clean-root install needs root (chroot): run the suite as root, as tests/run.sh does"
