@@ -1,4 +1,4 @@
-# cli_helpers.sh: what the command-line tests (t_cli.sh, t_config.sh) share; sourced,
+# cli_helpers.sh: what the command-line tests (t_cli.sh, t_config.sh, t_baseline.sh) share; sourced,
 # never run by the suite (its name is not t_*). Sets tmp (a temporary directory removed
 # on exit) and failures; the script ends with `[ "$failures" = 0 ]`.
 tmp=$(mktemp -d)

@@ -6,17 +6,7 @@
 # file and the place), and the same bytes whatever --jobs is.
 set -u
 AA=${AA_BIN:?AA_BIN must name the analyzer}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect() {
-  desc=$1 want=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-  [ "$got" = "$want" ] || { fail "$desc: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; }
-}
-contains() { grep -q -- "$2" "$tmp/$1" || fail "$3: '$2' not in $1"; }
-lacks() { ! grep -q -- "$2" "$tmp/$1" || fail "$3: '$2' unexpectedly in $1"; }
+. "$(dirname "$0")/cli_helpers.sh"
 
 p=$tmp/repo
 mkdir -p "$p/.git" "$p/src/pkg"

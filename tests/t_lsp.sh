@@ -13,20 +13,9 @@ fail() {
 }
 
 [ -n "${AA_BIN:-}" ] && [ -n "${AA_BUILD:-}" ] || fail "AA_BIN and AA_BUILD must be set"
-pins="$(pwd)/tests/lsp-client"
-[ -f "$pins/package-lock.json" ] || fail "run me from the repository root"
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || fail "node and npm are missing (tools/deps.sh --tests)"
-
-tools="$AA_BUILD/lsp-client"
-stamp="$tools/.stamp-$(cat "$pins/package.json" "$pins/package-lock.json" | sha256sum | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-	rm -rf "$tools"
-	mkdir -p "$tools"
-	cp "$pins/package.json" "$pins/package-lock.json" "$tools/"
-	(cd "$tools" && npm ci --ignore-scripts --no-audit --no-fund) >"$AA_BUILD/lsp-client.log" 2>&1 ||
-		{ cat "$AA_BUILD/lsp-client.log" >&2; fail "npm ci failed in $tools"; }
-	touch "$stamp"
-fi
+command -v node >/dev/null 2>&1 || fail "node is missing (tools/deps.sh installs nodejs)"
+. "$(dirname "$0")/npm_pins.sh"
+npm_pins lsp-client
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aa-lsp.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM

@@ -21,23 +21,9 @@ fail() {
 }
 
 [ -n "${AA_BUILD:-}" ] || fail "AA_BUILD is not set"
-repo=$(pwd)
-pins="$repo/tests/sarif-tools"
-[ -f "$pins/package-lock.json" ] || fail "run me from the repository root ($pins/package-lock.json is missing)"
-command -v npm >/dev/null 2>&1 || fail "npm is missing (apt-get install -y nodejs npm)"
-
 # --- install the pinned validators into the build tree, once per lock file ------------
-tools="$AA_BUILD/sarif-tools"
-stamp="$tools/.stamp-$(cat "$pins/package.json" "$pins/package-lock.json" | sha256sum | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-	rm -rf "$tools"
-	mkdir -p "$tools"
-	cp "$pins/package.json" "$pins/package-lock.json" "$tools/"
-	echo "t_sarif_validate: installing the pinned validators into $tools"
-	(cd "$tools" && npm ci --ignore-scripts --no-audit --no-fund) >"$AA_BUILD/sarif-tools.log" 2>&1 ||
-		{ cat "$AA_BUILD/sarif-tools.log" >&2; fail "npm ci failed in $tools"; }
-	touch "$stamp"
-fi
+. "$(dirname "$0")/npm_pins.sh"
+npm_pins sarif-tools
 multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 ajv="$tools/node_modules/.bin/ajv"
 schema="$tools/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"
