@@ -77,6 +77,7 @@ severity = { }  # default
 blocking-calls = []  # default
 transparent-decorators = []  # default
 target-version = \"py310\"  # command line (--target-version)
+blocking-in-tests = false  # default
 exclude = []  # default
 extend-exclude = []  # default
 respect-gitignore = true  # default
@@ -101,6 +102,7 @@ target-version = "py39"
 output-format = "json"
 jobs = 2
 respect-gitignore = true
+blocking-in-tests = true
 src = ["src"]
 
 [per-file-ignores]

@@ -236,7 +236,7 @@ static void read_key(struct reader *r, const struct aa_toml_pair *p)
 			error_at(r->c, r->path, v->line, v->col, "'%s' must be true or false, not a %s", p->key,
 				 aa_toml_kind_name(v->kind));
 		else
-			cfg->respect_gitignore = v->boolean;
+			cfg->flags[o->id] = v->boolean;
 		break;
 	case AA_TYPE_SELECTORS:
 	case AA_TYPE_GLOBS:
@@ -554,7 +554,9 @@ int aa_configs_init(struct aa_configs *c, const struct aa_cli *cli)
 	k->set[AA_OPT_FORMAT] = cli->have_format;
 	k->format = (int)cli->format;
 	k->set[AA_OPT_RESPECT_GITIGNORE] = cli->respect_gitignore >= 0;
-	k->respect_gitignore = cli->respect_gitignore > 0;
+	k->flags[AA_OPT_RESPECT_GITIGNORE] = cli->respect_gitignore > 0;
+	k->set[AA_OPT_BLOCKING_IN_TESTS] = cli->blocking_in_tests;
+	k->flags[AA_OPT_BLOCKING_IN_TESTS] = cli->blocking_in_tests;
 	if (cli_pfi(c, AA_OPT_PER_FILE_IGNORES, &cli->per_file_ignores) < 0 ||
 	    cli_pfi(c, AA_OPT_EXTEND_PER_FILE_IGNORES, &cli->extend_per_file_ignores) < 0)
 		return -1;
@@ -651,6 +653,11 @@ const struct aa_config *aa_configs_for_dir(struct aa_configs *c, const char *dir
 	return k == NO_CONFIG ? NULL : c->files[k];
 }
 
+bool aa_config_flag_default(enum aa_opt id)
+{
+	return id == AA_OPT_RESPECT_GITIGNORE;
+}
+
 const struct aa_config *aa_configs_source(const struct aa_configs *c, const struct aa_config *cfg, enum aa_opt id)
 {
 	if (c->cli_config.set[id])
@@ -740,6 +747,8 @@ const struct aa_resolved *aa_configs_resolve(struct aa_configs *c, const struct 
 	r->settings.transparent_decorators = pick(c, cfg, AA_OPT_TRANSPARENT_DECORATORS, &o);
 	const struct aa_config *tv = aa_configs_source(c, cfg, AA_OPT_TARGET_VERSION);
 	r->settings.target_version = tv ? tv->target_version : 0;
+	const struct aa_config *bt = aa_configs_source(c, cfg, AA_OPT_BLOCKING_IN_TESTS);
+	r->settings.blocking_in_tests = bt ? bt->flags[AA_OPT_BLOCKING_IN_TESTS] : aa_config_flag_default(AA_OPT_BLOCKING_IN_TESTS);
 	*slot = r;
 	return r;
 }
@@ -918,7 +927,7 @@ static void print_value(FILE *out, const struct aa_configs *c, const struct aa_c
 	}
 	case AA_TYPE_BOOL: {
 		const struct aa_config *src = aa_configs_source(c, cfg, o->id);
-		fputs(!src || src->respect_gitignore ? "true" : "false", out);
+		fputs((src ? src->flags[o->id] : aa_config_flag_default(o->id)) ? "true" : "false", out);
 		break;
 	}
 	default:

@@ -49,7 +49,7 @@ struct aa_config {
 	signed char *severity;      /* owned; per aa_rules[]: -1 unset, else an enum aa_severity */
 	unsigned jobs, target_version;
 	int format;                 /* an enum aa_format when set */
-	bool respect_gitignore;
+	bool flags[AA_OPT_COUNT];   /* the boolean keys' values, by option */
 	struct aa_resolved *resolved; /* owned; made by aa_configs_resolve on first use */
 };
 
@@ -103,6 +103,9 @@ const struct aa_config *aa_configs_for_dir(struct aa_configs *configs, const cha
 /* Where the value of option id comes from for a file under cfg (NULL: none): the
  * command line's settings when the flag was given, else cfg when it sets the key, else
  * NULL (the default). */
+/* A boolean key's value when nothing sets it: respect-gitignore is on, the others off. */
+bool aa_config_flag_default(enum aa_opt id);
+
 const struct aa_config *aa_configs_source(const struct aa_configs *configs, const struct aa_config *cfg,
 					  enum aa_opt id);
 

@@ -458,7 +458,7 @@ static int cmd_check(const struct aa_cli *cli)
 	v = aa_configs_source(&configs, root, AA_OPT_JOBS);
 	unsigned jobs = v ? v->jobs : 0;
 	v = aa_configs_source(&configs, root, AA_OPT_RESPECT_GITIGNORE);
-	bool respect_gitignore = v ? v->respect_gitignore : true;
+	bool respect_gitignore = v ? v->flags[AA_OPT_RESPECT_GITIGNORE] : aa_config_flag_default(AA_OPT_RESPECT_GITIGNORE);
 	/* The command line's --exclude and --extend-exclude, relative to the current
 	 * directory; the files' are the filter's. */
 	const char **excludes = NULL;

@@ -1,6 +1,7 @@
 #include "analyzer/check/ctx_impl.h"
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
+#include "analyzer/facts/decorators.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/node.h"
 
@@ -36,6 +37,26 @@ uint32_t aa_ctx_scope(const struct aa_ctx *ctx)
 bool aa_ctx_in_async(const struct aa_ctx *ctx)
 {
 	return aa_model_scope(ctx->model, ctx->facts.scope)->async_context;
+}
+
+bool aa_ctx_in_test_code(struct aa_ctx *ctx)
+{
+	if (ctx->test_file)
+		return true;
+	/* The enclosing defs are the walker's ancestors: their parents cost no search. */
+	for (uint32_t id = ctx->facts.scope; id != AA_NO_SCOPE;) {
+		const struct aa_scope_info *sc = aa_model_scope(ctx->model, id);
+		if (sc->kind == AA_SCOPE_FUNCTION &&
+		    aa_decorators_fixture_under(ctx->model, ctx->syms, sc->parent, aa_ctx_parent(ctx, sc->node)))
+			return true;
+		id = sc->parent;
+	}
+	return false;
+}
+
+bool aa_ctx_blocking_in_tests(const struct aa_ctx *ctx)
+{
+	return ctx->settings && ctx->settings->blocking_in_tests;
 }
 
 const char *aa_ctx_function_name(struct aa_ctx *ctx)

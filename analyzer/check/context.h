@@ -43,6 +43,15 @@ uint32_t aa_ctx_scope(const struct aa_ctx *ctx);
  * defs there), not the body of a nested `def` or `lambda`. */
 bool aa_ctx_in_async(const struct aa_ctx *ctx);
 
+/* True when the current node is test code: the file is (analyzer/input/test_code.h), or
+ * a def around the node is a pytest fixture (`@pytest.fixture`,
+ * `@pytest_asyncio.fixture`: a plugin module's fixtures run in tests too). */
+bool aa_ctx_in_test_code(struct aa_ctx *ctx);
+
+/* True when the file's configuration asks the blocking-call rules to report in test
+ * code too (blocking-in-tests). */
+bool aa_ctx_blocking_in_tests(const struct aa_ctx *ctx);
+
 /* Name of the `async def` whose context the current node is in ("fetch"), as a
  * NUL-terminated string owned by the model; "<module>" outside any function. */
 const char *aa_ctx_function_name(struct aa_ctx *ctx);

@@ -29,6 +29,7 @@ struct aa_ctx {
 	struct aa_noqa *noqa;                /* borrowed; the file's suppression comments (records use) */
 	struct aa_diag_list *out;            /* borrowed; where findings go (the worker's list) */
 	bool on_demand;                      /* read only because the project index needs it */
+	bool test_file;                      /* test code by its name (analyzer/input/test_code.h) */
 	/* Its facts: the current scope and walker position, the callee and reference memos,
 	 * and the summary being built (NULL when none). Owned. */
 	struct aa_summarizer facts;

@@ -105,6 +105,9 @@ struct aa_family {
 	/* The name of a program preset to this family alone ("concurrency-checker": the
 	 * same binary invoked under that name), or NULL. */
 	const char *program;
+	/* What every rule of the family spares, Markdown (each rule page's Exceptions section
+	 * starts with it), or NULL. */
+	const char *exceptions;
 };
 
 /* How sure a finding is, for text, JSON, SARIF `level` and annotations. */

@@ -1,4 +1,5 @@
 #include "analyzer/engine/analyze.h"
+#include "analyzer/input/test_code.h"
 #include "analyzer/check/ctx_impl.h"
 #include "analyzer/facts/import_scan.h"
 #include "analyzer/facts/model.h"
@@ -455,6 +456,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 			.noqa = noqa,
 			.out = &w->diags,
 			.on_demand = job->force,
+			.test_file = aa_is_test_code(job->display, module),
 		};
 		aa_summarizer_init(&ctx->facts, &e->syms, src, model, e->modmap ? &e->project : NULL, summary);
 		if (parsed.has_error && e->syntax_error)

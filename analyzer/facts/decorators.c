@@ -92,6 +92,13 @@ static bool memoises(const struct aa_model *model, const char *qualname, bool ca
 			    !strcmp(qualname, "functools.cached_property"));
 }
 
+static bool makes_fixture(const struct aa_model *model, const char *qualname, bool called)
+{
+	(void)model;
+	(void)called; /* `@pytest.fixture` and `@pytest.fixture(scope="module")` alike */
+	return qualname && (!strcmp(qualname, "pytest.fixture") || !strcmp(qualname, "pytest_asyncio.fixture"));
+}
+
 bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
 				     TSNode parent)
 {
@@ -101,4 +108,9 @@ bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_sym
 bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent)
 {
 	return any_decorator(model, s, scope, parent, memoises);
+}
+
+bool aa_decorators_fixture_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent)
+{
+	return any_decorator(model, s, scope, parent, makes_fixture);
 }

@@ -206,6 +206,10 @@ static char *render(const struct aa_rule *rule, bool md)
 	}
 	/* Always present: every page must say how to suppress the rule. */
 	heading(&d, "Exceptions");
+	if (rule->family && rule->family->exceptions) {
+		paragraph(&d, rule->family->exceptions);
+		aa_buf_addc(&d.out, '\n');
+	}
 	if (doc->exceptions)
 		paragraph(&d, doc->exceptions);
 	suppression(&d, rule);

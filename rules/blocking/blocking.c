@@ -35,12 +35,17 @@ static bool outer_blocks(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode 
 	return t && !(t->flags & AA_TARGET_CONDITIONAL);
 }
 
+bool aa_blocking_in_scope(struct aa_ctx *ctx)
+{
+	return aa_ctx_in_async(ctx) && (aa_ctx_blocking_in_tests(ctx) || !aa_ctx_in_test_code(ctx));
+}
+
 const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
 					  const struct aa_callee **callee)
 {
 	/* An awaited call cannot be one of these sync calls: the tracker (or the code) is
 	 * wrong, and saying nothing is the safe answer. */
-	if (!aa_ctx_in_async(ctx) || aa_call_is_awaited(ctx, call))
+	if (aa_call_is_awaited(ctx, call) || !aa_blocking_in_scope(ctx))
 		return NULL;
 	const struct aa_target *t = aa_ctx_match_call(ctx, rule, call, callee);
 	if (!t)

@@ -123,31 +123,61 @@ static const struct aa_rule *direct_target(struct aa_ctx *ctx, TSNode call, bool
 	return NULL;
 }
 
-/* The name or attribute an `if` condition tests: `x`, `not self._cache`, `_DATA is None`;
- * a null node for anything else. */
-static TSNode guard_target(const struct aa_syms *s, TSNode cond)
+/* Is comparison a membership test (`k in X`, `k not in X`)? */
+static bool membership(TSNode comparison)
 {
+	uint32_t n = ts_node_child_count(comparison);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_child(comparison, i);
+		if (!ts_node_is_named(c) && (!strcmp(ts_node_type(c), "in") || !strcmp(ts_node_type(c), "not in")))
+			return true;
+	}
+	return false;
+}
+
+/* The name or attribute an `if` condition tests: `x`, `not self._cache`, `_DATA is None`,
+ * `len(cls.table) == 0`, `key not in _CACHE` (X); a null node for anything else. */
+static TSNode guard_target(const struct aa_ctx *ctx, TSNode cond)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode none = { 0 };
 	if (!ts_node_is_null(cond) && ts_node_symbol(cond) == s->not_operator)
 		cond = ts_node_child_by_field_id(cond, s->f.argument);
-	if (!ts_node_is_null(cond) && ts_node_symbol(cond) == s->comparison_operator)
-		cond = ts_node_named_child(cond, 0); /* `X is None`, `X == {}`: X */
+	if (!ts_node_is_null(cond) && ts_node_symbol(cond) == s->comparison_operator) {
+		uint32_t n = ts_node_named_child_count(cond);
+		cond = n == 2 && membership(cond) ? ts_node_named_child(cond, 1) : ts_node_named_child(cond, 0);
+	}
+	/* `len(X)`: emptiness of X */
+	if (!ts_node_is_null(cond) && ts_node_symbol(cond) == s->call &&
+	    aa_ctx_text_is(ctx, ts_node_child_by_field_id(cond, s->f.function), "len") &&
+	    aa_call_positional_count(ctx, cond) == 1)
+		cond = aa_call_arg(ctx, cond, 0, NULL);
 	if (ts_node_is_null(cond) || (ts_node_symbol(cond) != s->identifier && ts_node_symbol(cond) != s->attribute))
 		return none;
 	return cond;
 }
 
-/* Does block (an `if`'s consequence) assign target at its top level (`target = ...`)? */
-static bool block_assigns(struct aa_ctx *ctx, TSNode block, TSNode target)
+/* Does block (an `if`'s consequence) assign target at its top level (`target = ...`), or
+ * at the top level of a `with` there (`with open(p) as f: CACHE[p] = f.read()`)? */
+static bool block_assigns(struct aa_ctx *ctx, TSNode block, TSNode target, bool in_with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	uint32_t n = ts_node_named_child_count(block);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode st = ts_node_named_child(block, i);
+		if (!in_with && ts_node_symbol(st) == s->with_statement) {
+			TSNode body = ts_node_child_by_field_id(st, s->f.body);
+			if (!ts_node_is_null(body) && block_assigns(ctx, body, target, true))
+				return true;
+			continue;
+		}
 		TSNode e = ts_node_symbol(st) == s->expression_statement ? ts_node_named_child(st, 0) : st;
 		if (ts_node_is_null(e) || ts_node_symbol(e) != s->assignment)
 			continue;
 		TSNode left = ts_node_child_by_field_id(e, s->f.left);
+		/* `X = ...`, or `X[key] = ...` filling a cache keyed by argument */
+		if (!ts_node_is_null(left) && ts_node_symbol(left) == s->subscript)
+			left = ts_node_child_by_field_id(left, s->f.value);
 		if (!ts_node_is_null(left) && aa_node_same_text(aa_ctx_source(ctx)->text, left, target))
 			return true;
 	}
@@ -170,8 +200,8 @@ static bool in_lazy_init(struct aa_ctx *ctx, TSNode call)
 		if (ts_node_is_null(owner) || ts_node_symbol(owner) != s->if_statement ||
 		    !ts_node_eq(ts_node_child_by_field_id(owner, s->f.consequence), p))
 			continue;
-		TSNode target = guard_target(s, ts_node_child_by_field_id(owner, s->f.condition));
-		if (!ts_node_is_null(target) && block_assigns(ctx, p, target))
+		TSNode target = guard_target(ctx, ts_node_child_by_field_id(owner, s->f.condition));
+		if (!ts_node_is_null(target) && block_assigns(ctx, p, target, false))
 			return true;
 	}
 	return false;
@@ -400,7 +430,7 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 	uint32_t f = aa_ctx_summary_function(ctx, &in_lambda);
 	struct aa_ref ref;
 	bool certain;
-	if (aa_ctx_in_async(ctx)) {
+	if (aa_blocking_in_scope(ctx)) {
 		/* A direct target is its own rule's finding, not a helper's; a call vouched
 		 * for is no candidate (nothing is read on demand for it). */
 		if (!aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call) && !aa_call_is_awaited(ctx, call) &&
@@ -425,7 +455,8 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 		return;
 	if (record_block(ctx, r, f, call))
 		return;
-	if (unresolvable_self_call(ctx, call) || !aa_ctx_ref(ctx, call, &ref))
+	/* A helper called to fill a lazy cache runs once too: no edge. */
+	if (unresolvable_self_call(ctx, call) || !aa_ctx_ref(ctx, call, &ref) || in_lazy_init(ctx, call))
 		return;
 	AA_GROW(r->calls, r->calls_cap, r->n_calls + 1);
 	r->calls[r->n_calls++] = (struct chain_call){ f, ref, aa_ctx_span(ctx, call) };

@@ -1,0 +1,50 @@
+#include "analyzer/input/test_code.h"
+
+#include <string.h>
+
+/* Is s[0..len) "tests" or "test"? */
+static bool test_dir(const char *s, size_t len)
+{
+	return (len == 5 && !memcmp(s, "tests", 5)) || (len == 4 && !memcmp(s, "test", 4));
+}
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return len >= n && !memcmp(s + len - n, suffix, n);
+}
+
+/* pytest's default python_files, and its conftest.py. */
+static bool test_file_name(const char *base)
+{
+	size_t len = strlen(base);
+	if (!strcmp(base, "conftest.py"))
+		return true;
+	bool py = ends_with(base, len, ".py") || ends_with(base, len, ".pyi");
+	return py && (!strncmp(base, "test_", 5) || ends_with(base, len, "_test.py") || ends_with(base, len, "_test.pyi"));
+}
+
+/* A component of s split at sep (up to but not including the last one when skip_last)
+ * is a test directory. */
+static bool has_test_component(const char *s, char sep, bool skip_last)
+{
+	const char *p = s;
+	for (;;) {
+		const char *end = strchr(p, sep);
+		if (!end)
+			return !skip_last && test_dir(p, strlen(p));
+		if (test_dir(p, (size_t)(end - p)))
+			return true;
+		p = end + 1;
+	}
+}
+
+bool aa_is_test_code(const char *display, const char *module)
+{
+	const char *slash = strrchr(display, '/');
+	if (test_file_name(slash ? slash + 1 : display))
+		return true;
+	if (display[0] != '/' && has_test_component(display, '/', true))
+		return true;
+	return module && has_test_component(module, '.', false);
+}

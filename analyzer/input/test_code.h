@@ -1,0 +1,21 @@
+/*
+ * test_code.h: which files are test code, by their names.
+ *
+ * The blocking-call rules do not report in test code unless asked (`blocking-in-tests`,
+ * docs/configuration.md): a blocking call there stalls the test's own loop, not a service.
+ * A file is test code when pytest's default patterns name it (`test_*.py`, `*_test.py`,
+ * `conftest.py`), or when a directory called `tests` or `test` is on its path as written
+ * relative to the working directory (`tests/helpers.py`, `pkg/tests/util.py`) or is a
+ * package in its module name. Directories of an absolute path are not read (the
+ * directory a user keeps projects in may be called `test`); the module name still counts.
+ */
+#ifndef AA_TEST_CODE_H
+#define AA_TEST_CODE_H
+
+#include <stdbool.h>
+
+/* True when the file at display path (as reported; NUL-terminated) of module (dotted,
+ * "tests.helpers"; NUL-terminated, may be NULL) is test code as above. Pure. */
+bool aa_is_test_code(const char *display, const char *module);
+
+#endif
