@@ -1,6 +1,7 @@
 #include "rules/blocking/blocking.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
+#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,11 @@ const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_ru
 {
 	/* An awaited call cannot be one of these sync calls: the tracker (or the code) is
 	 * wrong, and saying nothing is the safe answer. */
-	if (aa_call_is_awaited(ctx, call) || !aa_blocking_in_scope(ctx))
+	if (aa_call_is_awaited(ctx, call) || !aa_ctx_in_async(ctx))
+		return NULL;
+	/* Other families match their tables here too (AA204, AA205): test code is spared
+	 * only by this family's rules. */
+	if (rule->family == &aa_family_blocking && !aa_blocking_in_scope(ctx))
 		return NULL;
 	const struct aa_target *t = aa_ctx_match_call(ctx, rule, call, callee);
 	if (!t)
