@@ -7,29 +7,58 @@ bool aa_node_is_broken(TSNode node)
 	return ts_node_is_error(node) || ts_node_is_missing(node);
 }
 
-/* First ERROR/MISSING node in document order, descending only into subtrees that
- * contain one (ts_node_has_error), iteratively. */
+/* `f"{x:=^10}"`: tree-sitter-python reads `:=` as a walrus and errs on the rest, but Python
+ * forbids an unparenthesized walrus in an interpolation, so the text after `:` is a format
+ * specification ("=^10"): an interpolation whose expression is a named_expression holds
+ * no error of the file's. */
+static bool misread_format_spec(TSNode node)
+{
+	if (strcmp(ts_node_type(node), "interpolation"))
+		return false;
+	TSNode e = ts_node_child_by_field_name(node, "expression", (uint32_t)strlen("expression"));
+	return !ts_node_is_null(e) && !strcmp(ts_node_type(e), "named_expression");
+}
+
+/* First ERROR/MISSING node in document order outside misread format specifications,
+ * descending only into subtrees that contain one (ts_node_has_error), iteratively; a
+ * null node when there is none. */
 static TSNode first_broken(TSNode root)
 {
-	TSNode node = root;
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+	TSNode found = { 0 };
+	bool skipped = false; /* a misread format specification was stepped over */
 	for (;;) {
-		if (aa_node_is_broken(node))
-			return node;
-		uint32_t n = ts_node_child_count(node);
-		TSNode next = { 0 };
-		bool found = false;
-		for (uint32_t i = 0; i < n; i++) {
-			TSNode c = ts_node_child(node, i);
-			if (ts_node_has_error(c)) {
-				next = c;
-				found = true;
+		TSNode node = ts_tree_cursor_current_node(&cur);
+		if (aa_node_is_broken(node)) {
+			found = node;
+			break;
+		}
+		if (!misread_format_spec(node) && ts_node_has_error(node)) {
+			if (ts_tree_cursor_goto_first_child(&cur))
+				continue;
+			found = node; /* has_error but no child: report the node itself */
+			break;
+		}
+		skipped |= ts_node_has_error(node);
+		bool up_done = false;
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (!ts_tree_cursor_goto_parent(&cur)) {
+				up_done = true;
+				break;
+			}
+			/* Leaving a subtree that has an error without meeting it: the node itself
+			 * is what is broken, unless a skipped specification was its error. */
+			if (!skipped) {
+				found = ts_tree_cursor_current_node(&cur);
+				up_done = true;
 				break;
 			}
 		}
-		if (!found)
-			return node; /* has_error but no broken child: report the node itself */
-		node = next;
+		if (up_done)
+			break;
 	}
+	ts_tree_cursor_delete(&cur);
+	return found;
 }
 
 static bool starts_statement(char c)
@@ -76,8 +105,10 @@ int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *ou
 	TSNode root = ts_tree_root_node(tree);
 	if (!ts_node_has_error(root))
 		return 0;
-	out->has_error = true;
 	out->first_error = first_broken(root);
+	if (ts_node_is_null(out->first_error))
+		return 0;
+	out->has_error = true;
 
 	int rc = 0;
 	/* Bytes the reparses covered: they stop before they would cover more than
@@ -90,6 +121,8 @@ int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *ou
 		if (!ts_node_has_error(seg_root) || out->n_segs == AA_PARSE_MAX_SEGMENTS)
 			break;
 		TSNode err = first_broken(seg_root);
+		if (ts_node_is_null(err))
+			break;
 		uint32_t err_byte = ts_node_start_byte(err);
 		if (err_byte < seg->start_byte)
 			err_byte = seg->start_byte;
