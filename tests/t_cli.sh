@@ -263,7 +263,7 @@ import pathlib
 async def f():
     pathlib.Path(__file__).parent.parent.parent.parent.parent.parent.parent.parent.touch()
 PY
-expect "long callee" 1 "$AA" check "$tmp/long.py"
+expect "long callee" 1 "$AA" check --extend-select AA104 "$tmp/long.py"
 contains out "pathlib.Path(__file__).parent.parent.parent.parent...touch() blocks" "long callee shortened before its name"
 
 # Callees are quoted as written (arguments and blanks kept), on one line.
@@ -276,7 +276,7 @@ async def f():
     time.\
         sleep(2)
 PY
-expect "callee as written" 1 "$AA" check "$tmp/written.py"
+expect "callee as written" 1 "$AA" check --extend-select AA104 "$tmp/written.py"
 contains out "time . sleep() blocks" "callee quoted as written"
 contains out "pathlib.Path( \"a b\" ).write_text() blocks" "arguments of a receiver quoted as written"
 contains out ":6:5: error: AA101 .blocking-sleep. time.sleep() blocks" "a continued callee on one line"

@@ -167,10 +167,10 @@ def check_unsafe(tmp):
     text = "import os\n\n\nasync def f(p):\n    return os.listdir(p)\n"
     with open(path, "w") as f:
         f.write(text)
-    p = run(["check", "--fix", "unsafe.py"], tmp)
+    p = run(["check", "--extend-select", "AA104", "--fix", "unsafe.py"], tmp)
     if p.returncode != 1 or open(path).read() != text:
         fail("--fix without --unsafe-fixes: exit %d, file %r" % (p.returncode, open(path).read()))
-    p = run(["check", "--fix", "--unsafe-fixes", "unsafe.py"], tmp)
+    p = run(["check", "--extend-select", "AA104", "--fix", "--unsafe-fixes", "unsafe.py"], tmp)
     want = "import asyncio\nimport os\n\n\nasync def f(p):\n    return await asyncio.to_thread(os.listdir, p)\n"
     if p.returncode != 0 or open(path).read() != want:
         fail("--fix --unsafe-fixes: exit %d, file %r" % (p.returncode, open(path).read()))
@@ -182,7 +182,7 @@ def check_add_noqa(tmp):
     shutil.copy(os.path.join(FIX, "noqa_input.py"), os.path.join(work, "n.py"))
     with open(os.path.join(work, "crlf.py"), "wb") as f:
         f.write(b"import time\r\n\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n")
-    p = run(["check", "--add-noqa", "."], work)
+    p = run(["check", "--extend-select", "AA104", "--add-noqa", "."], work)
     if p.returncode != 0:
         fail("--add-noqa exited %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
     got = open(os.path.join(work, "n.py"), "rb").read()
@@ -191,10 +191,10 @@ def check_add_noqa(tmp):
     crlf = open(os.path.join(work, "crlf.py"), "rb").read()
     if crlf != b"import time\r\n\r\n\r\nasync def f():\r\n    time.sleep(1)  # noqa: AA101\r\n":
         fail("--add-noqa on a CRLF file wrote %r" % crlf)
-    p = run(["check", "."], work)
+    p = run(["check", "--extend-select", "AA104", "."], work)
     if p.returncode != 0:
         fail("after --add-noqa, findings are still reported:\n" + p.stdout.decode(errors="replace"))
-    run(["check", "--add-noqa", "."], work)
+    run(["check", "--extend-select", "AA104", "--add-noqa", "."], work)
     if open(os.path.join(work, "n.py"), "rb").read() != got:
         fail("a second --add-noqa changed the file")
 

@@ -80,7 +80,11 @@ grep -q 'unstaged.py' "$tmp/out" && fail "the hook analyzed a file that was not 
 git rm -q --cached app/service.py
 
 # Cross-file: a committed sync helper that sleeps, then a staged coroutine calling it. Only
-# the caller is staged; the hook still follows the call into the helper's module (AA109).
+# the caller is staged; the hook still follows the call into the helper's module (AA109,
+# opt-in: selected by the project's configuration, which the hook reads).
+printf '[tool.async-analyzer]\nextend-select = ["AA109"]\n' >pyproject.toml
+git add pyproject.toml
+git commit -q -m config >"$tmp/out" 2>&1 || fail "the configuration failed the commit"
 touch app/__init__.py
 cat >app/helpers.py <<'PY'
 import time

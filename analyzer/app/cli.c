@@ -35,11 +35,11 @@ const struct aa_option aa_options[AA_OPT_COUNT] = {
 	  "Selecting rules",
 	  "the oldest Python the code runs on, py38 to py314 (default: unknown): messages suggest only what it has "
 	  "(asyncio.timeout and TaskGroup from py311)" },
-	{ AA_OPT_BLOCKING_IN_TESTS, "--blocking-in-tests", NULL, NULL, "blocking-in-tests", AA_TYPE_BOOL,
+	{ AA_OPT_REPORT_IN_TESTS, "--report-in-tests", NULL, NULL, "report-in-tests", AA_TYPE_BOOL,
 	  "Selecting rules",
-	  "report blocking calls (AA1xx) in test code too (default: not): files pytest collects by default "
-	  "(test_*.py, *_test.py), conftest.py, files under a tests/ or test/ directory, and pytest fixtures "
-	  "anywhere" },
+	  "report in test code too the rules that spare it (default: not; each rule page says whether it does): "
+	  "files pytest collects by default (test_*.py, *_test.py), conftest.py, files under a tests/, test/ or "
+	  "testing/ directory, and pytest fixtures anywhere" },
 	{ AA_OPT_EXCLUDE, "--exclude", NULL, "GLOB", "exclude", AA_TYPE_GLOBS, "Choosing files",
 	  "skip matching paths (fnmatch(3) globs: * stops at '/', a ** component crosses directories, a pattern "
 	  "without '/' matches any component; on the command line relative to the current directory, in a file to "
@@ -463,7 +463,7 @@ static int store(struct aa_cli *cli, const struct aa_option *o, const char *flag
 	case AA_OPT_ISOLATED: cli->isolated = true; return 0;
 	case AA_OPT_SHOW_FILES: cli->show_files = true; return 0;
 	case AA_OPT_RESPECT_GITIGNORE: cli->respect_gitignore = 1; return 0;
-	case AA_OPT_BLOCKING_IN_TESTS: cli->blocking_in_tests = true; return 0;
+	case AA_OPT_REPORT_IN_TESTS: cli->report_in_tests = true; return 0;
 	case AA_OPT_NO_RESPECT_GITIGNORE: cli->respect_gitignore = 0; return 0;
 	case AA_OPT_HELP: cli->command = AA_CMD_HELP; return 0;
 	case AA_OPT_VERSION: cli->command = AA_CMD_VERSION; return 0;

@@ -32,7 +32,7 @@ enum aa_opt {
 	AA_OPT_BLOCKING_CALLS,
 	AA_OPT_TRANSPARENT_DECORATORS,
 	AA_OPT_TARGET_VERSION,
-	AA_OPT_BLOCKING_IN_TESTS,
+	AA_OPT_REPORT_IN_TESTS,
 	AA_OPT_EXCLUDE,
 	AA_OPT_EXTEND_EXCLUDE,
 	AA_OPT_RESPECT_GITIGNORE,
@@ -127,7 +127,7 @@ struct aa_cli {
 	bool fix, diff, unsafe_fixes, add_noqa;
 	unsigned target_version;   /* 0 = not given; else 3xx as in 311 */
 	int respect_gitignore;     /* -1 not given, 0 --no-respect-gitignore, 1 --respect-gitignore */
-	bool blocking_in_tests;    /* --blocking-in-tests */
+	bool report_in_tests;    /* --report-in-tests */
 	const char *config_file;   /* --config FILE, or NULL */
 	bool isolated;             /* --isolated: no configuration file at all */
 	const char *show_settings; /* --show-settings FILE, or NULL */

@@ -555,8 +555,8 @@ int aa_configs_init(struct aa_configs *c, const struct aa_cli *cli)
 	k->format = (int)cli->format;
 	k->set[AA_OPT_RESPECT_GITIGNORE] = cli->respect_gitignore >= 0;
 	k->flags[AA_OPT_RESPECT_GITIGNORE] = cli->respect_gitignore > 0;
-	k->set[AA_OPT_BLOCKING_IN_TESTS] = cli->blocking_in_tests;
-	k->flags[AA_OPT_BLOCKING_IN_TESTS] = cli->blocking_in_tests;
+	k->set[AA_OPT_REPORT_IN_TESTS] = cli->report_in_tests;
+	k->flags[AA_OPT_REPORT_IN_TESTS] = cli->report_in_tests;
 	if (cli_pfi(c, AA_OPT_PER_FILE_IGNORES, &cli->per_file_ignores) < 0 ||
 	    cli_pfi(c, AA_OPT_EXTEND_PER_FILE_IGNORES, &cli->extend_per_file_ignores) < 0)
 		return -1;
@@ -747,8 +747,8 @@ const struct aa_resolved *aa_configs_resolve(struct aa_configs *c, const struct 
 	r->settings.transparent_decorators = pick(c, cfg, AA_OPT_TRANSPARENT_DECORATORS, &o);
 	const struct aa_config *tv = aa_configs_source(c, cfg, AA_OPT_TARGET_VERSION);
 	r->settings.target_version = tv ? tv->target_version : 0;
-	const struct aa_config *bt = aa_configs_source(c, cfg, AA_OPT_BLOCKING_IN_TESTS);
-	r->settings.blocking_in_tests = bt ? bt->flags[AA_OPT_BLOCKING_IN_TESTS] : aa_config_flag_default(AA_OPT_BLOCKING_IN_TESTS);
+	const struct aa_config *bt = aa_configs_source(c, cfg, AA_OPT_REPORT_IN_TESTS);
+	r->settings.report_in_tests = bt ? bt->flags[AA_OPT_REPORT_IN_TESTS] : aa_config_flag_default(AA_OPT_REPORT_IN_TESTS);
 	*slot = r;
 	return r;
 }

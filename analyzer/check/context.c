@@ -54,9 +54,10 @@ bool aa_ctx_in_test_code(struct aa_ctx *ctx)
 	return false;
 }
 
-bool aa_ctx_blocking_in_tests(const struct aa_ctx *ctx)
+bool aa_ctx_reports_here(struct aa_ctx *ctx, const struct aa_rule *rule)
 {
-	return ctx->settings && ctx->settings->blocking_in_tests;
+	return !aa_rule_spares_tests(rule) || (ctx->settings && ctx->settings->report_in_tests) ||
+	       !aa_ctx_in_test_code(ctx);
 }
 
 const char *aa_ctx_function_name(struct aa_ctx *ctx)
@@ -438,7 +439,7 @@ void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_
 {
 	const struct aa_source *src = ctx->src;
 	uint32_t line = aa_source_line_of(src, start_byte);
-	if (!aa_ctx_rule_enabled(ctx, rule)) {
+	if (!aa_ctx_rule_enabled(ctx, rule) || !aa_ctx_reports_here(ctx, rule)) {
 		free(message);
 		aa_fix_free(fix);
 		return;

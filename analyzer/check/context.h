@@ -48,9 +48,10 @@ bool aa_ctx_in_async(const struct aa_ctx *ctx);
  * `@pytest_asyncio.fixture`: a plugin module's fixtures run in tests too). */
 bool aa_ctx_in_test_code(struct aa_ctx *ctx);
 
-/* True when the file's configuration asks the blocking-call rules to report in test
- * code too (blocking-in-tests). */
-bool aa_ctx_blocking_in_tests(const struct aa_ctx *ctx);
+/* False when rule spares test code (aa_rule_spares_tests), the current node is test code
+ * (aa_ctx_in_test_code) and the file's configuration does not say report-in-tests: its
+ * findings here are dropped. Checks may ask first to skip work. */
+bool aa_ctx_reports_here(struct aa_ctx *ctx, const struct aa_rule *rule);
 
 /* Name of the `async def` whose context the current node is in ("fetch"), as a
  * NUL-terminated string owned by the model; "<module>" outside any function. */

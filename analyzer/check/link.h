@@ -48,7 +48,8 @@ struct aa_diag aa_link_finding(const struct aa_link *link, size_t file, const st
 			       struct aa_span span, char *message, const char *source_line);
 
 /* Reports *d, anchored in file (the list takes over d's members). Suppression comments
- * of that file apply here (aa_noqa_push), as they do to local findings. */
+ * of that file apply here (aa_noqa_push), as they do to local findings; a rule that
+ * spares test code (rule.h) reports nothing in a test file (the summary's spare_tests). */
 void aa_link_report(struct aa_link *link, size_t file, struct aa_diag *d);
 
 #endif

@@ -92,3 +92,8 @@ const struct aa_target *aa_rule_match_method(const struct aa_rule *rule, const c
 	}
 	return any && aa_target_any_method_covers(method, method_len) ? any : NULL;
 }
+
+bool aa_rule_spares_tests(const struct aa_rule *rule)
+{
+	return rule->spares_tests || (rule->family && rule->family->spares_tests);
+}

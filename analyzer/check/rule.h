@@ -105,9 +105,8 @@ struct aa_family {
 	/* The name of a program preset to this family alone ("concurrency-checker": the
 	 * same binary invoked under that name), or NULL. */
 	const char *program;
-	/* What every rule of the family spares, Markdown (each rule page's Exceptions section
-	 * starts with it), or NULL. */
-	const char *exceptions;
+	/* Every rule of the family spares test code (aa_rule_spares_tests). */
+	bool spares_tests;
 };
 
 /* How sure a finding is, for text, JSON, SARIF `level` and annotations. */
@@ -154,8 +153,14 @@ struct aa_rule {
 	struct aa_rule_fix fix;
 	enum aa_pipeline_role role;
 	/* Its certain targets travel through sync helpers: a call of a project function
-	 * that reaches one is a finding of the helper-chain rule. */
+	 * that reaches one is a finding of the helper-chain rule, when the rule is on by
+	 * default or selected (an opt-in rule's targets make chains only when selected). */
 	bool travels;
+	/* Its findings are about a running service (a stalled loop, a lost task, a timeout
+	 * that never fires), which test code is not: they are not reported in test code
+	 * (analyzer/input/test_code.h, and pytest fixtures) unless the file's configuration
+	 * says report-in-tests. Its family may say so for all its rules. */
+	bool spares_tests;
 	const char *summary;    /* one sentence, no trailing period (SARIF shortDescription) */
 	const char *const *equivalents; /* NULL-terminated peer codes honoured by noqa, or NULL */
 	const struct aa_target *targets; /* the rule's exhaustive target table, or NULL */
@@ -195,6 +200,9 @@ const struct aa_rule *aa_rule_find(const char *code_or_name);
 /* Index of rule in aa_rules (rules are compared by pointer), or aa_rules_count for a
  * rule that is not in the registry. A linear search of the registry. */
 size_t aa_rule_index(const struct aa_rule *rule);
+
+/* Does rule spare test code (its own or its family's spares_tests)? */
+bool aa_rule_spares_tests(const struct aa_rule *rule);
 
 /* The rule holding a pipeline role, or NULL when no rule of the registry does. */
 const struct aa_rule *aa_rule_with_role(enum aa_pipeline_role role);

@@ -15,8 +15,8 @@ struct aa_file_settings {
 	const char *const *transparent_decorators;
 	/* the oldest Python the code runs on as 3xx (311 for 3.11), or 0 when unknown */
 	unsigned target_version;
-	/* the blocking-call rules report in test code too (blocking-in-tests) */
-	bool blocking_in_tests;
+	/* the rules that spare test code report there too (report-in-tests) */
+	bool report_in_tests;
 };
 
 #endif

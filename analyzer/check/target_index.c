@@ -8,18 +8,18 @@
 /* The namespaces of by_name: a module-level callable and a method may share a name. */
 enum { FUNCTIONS, METHODS };
 
-void aa_target_index_build(struct aa_target_index *ix, bool (*travels)(const struct aa_rule *))
+void aa_target_index_build(struct aa_target_index *ix, const bool *keep)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < aa_rules_count; i++)
-		if (travels(aa_rules[i]))
+		if (keep[i])
 			n += aa_rules[i]->n_targets;
 	*ix = (struct aa_target_index){ .by_name = AA_MAP_INIT };
 	aa_map_reserve(&ix->by_name, n);
 	ix->hits = aa_xcalloc(n ? n : 1, sizeof(*ix->hits));
 	for (size_t i = 0; i < aa_rules_count; i++) {
 		const struct aa_rule *r = aa_rules[i];
-		if (!travels(r))
+		if (!keep[i])
 			continue;
 		for (size_t k = 0; k < r->n_targets; k++) {
 			const struct aa_target *t = &r->targets[k];

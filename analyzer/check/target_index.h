@@ -25,10 +25,10 @@ struct aa_target_index {
 	size_t n_hits;
 };
 
-/* Indexes the targets of every rule of the registry for which travels(rule) is true.
+/* Indexes the targets of every rule aa_rules[i] of the registry for which keep[i] is true.
  * ix need not be initialised (it is overwritten); release it with
  * aa_target_index_release. Allocation failure exits (xalloc.h). */
-void aa_target_index_build(struct aa_target_index *ix, bool (*travels)(const struct aa_rule *));
+void aa_target_index_build(struct aa_target_index *ix, const bool *keep);
 /* Frees what ix owns (the rules' tables are borrowed and stay). */
 void aa_target_index_release(struct aa_target_index *ix);
 

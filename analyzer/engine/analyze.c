@@ -11,10 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool travels(const struct aa_rule *r)
-{
-	return r->travels;
-}
 
 /* Words starting with "async" are checked during the one scan for `async def`; the
  * others get one memmem each, so each distinct word is kept once. */
@@ -107,7 +103,14 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 	if (aa_syms_init(&e->syms, lang, error) < 0)
 		return -1;
 	e->blocking_calls = blocking_calls;
-	aa_target_index_build(&e->travelling, travels);
+	/* A rule's targets travel through helpers when it travels and is on: selected, or on by
+	 * default (so that `--select AA109` alone still sees chains); an opt-in rule's targets
+	 * (file I/O) make chains only when the user selects it. */
+	bool *keep = aa_xcalloc(aa_rules_count, sizeof(bool));
+	for (size_t i = 0; i < aa_rules_count; i++)
+		keep[i] = aa_rules[i]->travels && (enabled[i] || aa_rules[i]->default_on);
+	aa_target_index_build(&e->travelling, keep);
+	free(keep);
 	e->syntax_error = aa_rule_with_role(AA_ROLE_SYNTAX_ERROR);
 	e->unreadable = aa_rule_with_role(AA_ROLE_UNREADABLE);
 	e->enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
@@ -440,6 +443,9 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	if (!noqa->whole_file) {
 		if (e->uses_index)
 			summary = aa_summary_new(job->display, module, job->is_package, e->n_crossfiles);
+		bool test_code = aa_is_test_code(job->display, module);
+		if (summary)
+			summary->spare_tests = test_code && !(job->settings && job->settings->report_in_tests);
 		struct file_walk fw = { .engine = e };
 		struct aa_ctx *ctx = &fw.ctx;
 		*ctx = (struct aa_ctx){
@@ -456,7 +462,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 			.noqa = noqa,
 			.out = &w->diags,
 			.on_demand = job->force,
-			.test_file = aa_is_test_code(job->display, module),
+			.test_file = test_code,
 		};
 		aa_summarizer_init(&ctx->facts, &e->syms, src, model, e->modmap ? &e->project : NULL, summary);
 		if (parsed.has_error && e->syntax_error)

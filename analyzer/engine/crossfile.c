@@ -67,6 +67,10 @@ struct aa_diag aa_link_finding(const struct aa_link *lk, size_t file, const stru
 
 void aa_link_report(struct aa_link *lk, size_t file, struct aa_diag *d)
 {
+	if (lk->sums[file] && lk->sums[file]->spare_tests && aa_rule_spares_tests(d->rule)) {
+		aa_diag_release(d);
+		return;
+	}
 	aa_noqa_push(lk->noqas[file], lk->out, d);
 }
 

@@ -104,6 +104,9 @@ struct aa_summary {
 	 * import statements bind, found by a line scan (imports[]), so the index can tell
 	 * whether it may call a project coroutine and must be parsed after all. */
 	bool imports_only;
+	/* The file is test code (analyzer/input/test_code.h) and its configuration does not
+	 * say report-in-tests: rules that spare test code report nothing in it. */
+	bool spare_tests;
 	struct aa_sum_import *imports; size_t n_imports, imports_cap;
 	struct aa_sum_func *funcs;     size_t n_funcs, funcs_cap;
 	struct aa_sum_class *classes;  size_t n_classes, classes_cap;

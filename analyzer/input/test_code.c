@@ -2,10 +2,11 @@
 
 #include <string.h>
 
-/* Is s[0..len) "tests" or "test"? */
+/* Is s[0..len) "tests", "test" or "testing" (a package of test helpers)? */
 static bool test_dir(const char *s, size_t len)
 {
-	return (len == 5 && !memcmp(s, "tests", 5)) || (len == 4 && !memcmp(s, "test", 4));
+	return (len == 5 && !memcmp(s, "tests", 5)) || (len == 4 && !memcmp(s, "test", 4)) ||
+	       (len == 7 && !memcmp(s, "testing", 7));
 }
 
 static bool ends_with(const char *s, size_t len, const char *suffix)

@@ -1,10 +1,10 @@
 /*
  * test_code.h: which files are test code, by their names.
  *
- * The blocking-call rules do not report in test code unless asked (`blocking-in-tests`,
- * docs/configuration.md): a blocking call there stalls the test's own loop, not a service.
+ * The rules about a running service (rule.h's spares_tests) do not report in test code
+ * unless asked (`report-in-tests`, docs/configuration.md): a test's loop runs only the test.
  * A file is test code when pytest's default patterns name it (`test_*.py`, `*_test.py`,
- * `conftest.py`), or when a directory called `tests` or `test` is on its path as written
+ * `conftest.py`), or when a directory called `tests`, `test` or `testing` is on its path as written
  * relative to the working directory (`tests/helpers.py`, `pkg/tests/util.py`) or is a
  * package in its module name. Directories of an absolute path are not read (the
  * directory a user keeps projects in may be called `test`); the module name still counts.

@@ -5,6 +5,17 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* The Exceptions paragraph of every rule that spares test code (rule.h's spares_tests). */
+#define TEST_CODE_EXCEPTION \
+	"Test code is not checked unless the configuration says `report-in-tests = true` (or " \
+	"`--report-in-tests`): what this rule finds matters in a running service, and a test's " \
+	"event loop runs only the test. Test code is a file pytest collects by default (`test_*.py`, " \
+	"`*_test.py`), a `conftest.py`, a file under a directory called `tests`, `test` or `testing` (on its path " \
+	"relative to the working directory, or in its module name), and the body of a function " \
+	"decorated `@pytest.fixture` or `@pytest_asyncio.fixture` anywhere. A test that runs the service " \
+	"under test on its own loop (an aiohttp or httpx test client) can still deadlock on a blocking " \
+	"call: turn the setting on to see those."
+
 /* One renderer for both variants, so Markdown and plain text can never disagree on
  * the section order or on what a section says. */
 struct doc {
@@ -206,8 +217,8 @@ static char *render(const struct aa_rule *rule, bool md)
 	}
 	/* Always present: every page must say how to suppress the rule. */
 	heading(&d, "Exceptions");
-	if (rule->family && rule->family->exceptions) {
-		paragraph(&d, rule->family->exceptions);
+	if (aa_rule_spares_tests(rule)) {
+		paragraph(&d, TEST_CODE_EXCEPTION);
 		aa_buf_addc(&d.out, '\n');
 	}
 	if (doc->exceptions)

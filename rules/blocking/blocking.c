@@ -1,7 +1,6 @@
 #include "rules/blocking/blocking.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
-#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,21 +35,12 @@ static bool outer_blocks(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode 
 	return t && !(t->flags & AA_TARGET_CONDITIONAL);
 }
 
-bool aa_blocking_in_scope(struct aa_ctx *ctx)
-{
-	return aa_ctx_in_async(ctx) && (aa_ctx_blocking_in_tests(ctx) || !aa_ctx_in_test_code(ctx));
-}
-
 const struct aa_target *aa_blocking_match(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call,
 					  const struct aa_callee **callee)
 {
 	/* An awaited call cannot be one of these sync calls: the tracker (or the code) is
 	 * wrong, and saying nothing is the safe answer. */
-	if (aa_call_is_awaited(ctx, call) || !aa_ctx_in_async(ctx))
-		return NULL;
-	/* Other families match their tables here too (AA204, AA205): test code is spared
-	 * only by this family's rules. */
-	if (rule->family == &aa_family_blocking && !aa_blocking_in_scope(ctx))
+	if (!aa_ctx_in_async(ctx) || aa_call_is_awaited(ctx, call))
 		return NULL;
 	const struct aa_target *t = aa_ctx_match_call(ctx, rule, call, callee);
 	if (!t)

@@ -12,13 +12,7 @@
 /* The fix suggested when a target names none. */
 #define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
 
-/* True where the family reports: async context (aa_ctx_in_async) outside test code, or in
- * test code too when the configuration says blocking-in-tests (a blocking call in a test
- * stalls the test's own loop: the maintainer's call, so opt-in). */
-bool aa_blocking_in_scope(struct aa_ctx *ctx);
-
-/* In async context (and, for this family's rules, where aa_blocking_in_scope holds), the
- * target of rule's table that `call` matches (static storage), or
+/* In async context, the target of rule's table that `call` matches (static storage), or
  * NULL: also for an awaited call (a sync target cannot be awaited), and for a call whose
  * result is the receiver of another certainly blocking call (the chain is one finding, at
  * its outermost blocking call). *callee (callee may be NULL) receives call's resolution

@@ -7,7 +7,7 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 	.name = "blocking-call-via-helper",
 	.family = &aa_family_blocking,
 	.severity = AA_SEVERITY_ERROR,
-	.default_on = true,
+	.default_on = false,
 	.summary = "A sync project function called from async code makes a blocking call",
 	.crossfile = &aa_crossfile_helper_chains,
 	/* a mixin's `self.m()` is followed only when no unread file may subclass it */
@@ -29,7 +29,12 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 		.use_instead = "import asyncio\n\nimport requests\n\n\ndef load_user(uid):\n    return requests.get(f\"https://api/users/{uid}\").json()\n\n\n"
 			       "async def handler(uid):\n    return await asyncio.to_thread(load_user, uid)\n",
 		.anchor = "The call in async context (its start is the callee's start).",
-		.exceptions = "Only *certain* targets travel through helpers (a conditional one, like `queue.Queue.put`, "
+		.exceptions = "Opt-in (`--extend-select AA109`): read in context on 15 async applications, most "
+			      "chains ran once at start-up, in a CLI command, or in a rarely used path, which "
+			      "maintainers would not change (docs/precision.md); select it for an audit. A chain "
+			      "reaches the targets of the rules that are on: the default-on AA101-AA108 rules "
+			      "always, an opt-in one (AA104's file I/O) only when it is selected too. "
+			      "Only *certain* targets travel through helpers (a conditional one, like `queue.Queue.put`, "
 			      "depends on arguments a helper may not pass), whether or not the rule that reports them "
 			      "directly is selected (`--select AA109` alone sees every chain). Passing the helper to `asyncio.to_thread` or "
 			      "`loop.run_in_executor` is not a call. A helper with a decorator that is not known to keep it "

@@ -317,7 +317,7 @@ const struct aa_rule aa_rule_blocking_file_io = {
 		"comprehension, a generator expression).",
 	},
 	.travels = true,
-	.default_on = true,
+	.default_on = false,
 	.summary = "Synchronous file system I/O blocks the event loop inside an async function",
 	.equivalents = equivalents,
 	AA_TARGETS(targets),
@@ -350,7 +350,11 @@ const struct aa_rule aa_rule_blocking_file_io = {
 			       "    async with aiofiles.open(path) as f:\n"
 			       "        return json.loads(await f.read())\n",
 		.anchor = "The call; its start is the start of the callee (`open`, `path.read_text`, `shutil.copy`).",
-		.exceptions = "Only calls are findings: `await asyncio.to_thread(path.read_text)` and "
+		.exceptions = "Opt-in (`--extend-select AA104`): read in context on 15 async applications, most of "
+			      "its findings were small local files read once at start-up, in a CLI command or on an "
+			      "operator's request, which maintainers would not change (docs/precision.md). Select it "
+			      "for a service that reads large or remote files, or files on every request. "
+			      "Only calls are findings: `await asyncio.to_thread(path.read_text)` and "
 			      "`loop.run_in_executor(None, shutil.rmtree, tmp)` are the fix for code that must stay "
 			      "synchronous, and calls in a nested `def` or `lambda` are not findings (they may run in a "
 			      "worker thread). `aiofiles.open()`, `anyio.open_file()`, `trio.open_file()` and the methods "

@@ -523,7 +523,7 @@ static bool starts_with(const char *s, const char *prefix)
 
 static void check(struct aa_ctx *ctx, TSNode call)
 {
-	if (aa_call_is_awaited(ctx, call) || !aa_blocking_in_scope(ctx))
+	if (!aa_ctx_in_async(ctx) || aa_call_is_awaited(ctx, call))
 		return;
 	const struct aa_callee *c;
 	const struct aa_target *t = aa_ctx_match_call(ctx, &aa_rule_blocking_network_io, call, &c);

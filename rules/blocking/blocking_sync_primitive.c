@@ -380,7 +380,7 @@ static void report_lock(struct aa_ctx *ctx, TSNode anchor, TSNode lock_expr, con
 static void check_with(struct aa_ctx *ctx, TSNode with)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (aa_node_has_async_keyword(s, with) || !aa_blocking_in_scope(ctx))
+	if (!aa_ctx_in_async(ctx) || aa_node_has_async_keyword(s, with))
 		return;
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);
 	if (ts_node_is_null(body))
@@ -448,7 +448,7 @@ static void check(struct aa_ctx *ctx, TSNode node)
 		check_with(ctx, node);
 		return;
 	}
-	if (!aa_blocking_in_scope(ctx))
+	if (!aa_ctx_in_async(ctx))
 		return;
 	check_call_target(ctx, node);
 	check_acquire(ctx, node);

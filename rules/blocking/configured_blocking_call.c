@@ -17,7 +17,7 @@ static bool is_method_entry(const char *entry, const char *cls, const char *meth
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const char *const *entries = aa_ctx_configured_blocking(ctx);
-	if (!entries || !entries[0] || !aa_blocking_in_scope(ctx))
+	if (!entries || !entries[0] || !aa_ctx_in_async(ctx))
 		return;
 	const struct aa_callee *c = aa_ctx_callee(ctx, call);
 	if (c->kind != AA_CALLEE_FUNCTION && c->kind != AA_CALLEE_METHOD)

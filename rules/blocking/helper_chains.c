@@ -430,7 +430,9 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 	uint32_t f = aa_ctx_summary_function(ctx, &in_lambda);
 	struct aa_ref ref;
 	bool certain;
-	if (aa_blocking_in_scope(ctx)) {
+	/* A site in test code starts no chain (the rule spares it), and nothing is read on
+	 * demand for it. */
+	if (aa_ctx_in_async(ctx) && aa_ctx_reports_here(ctx, &aa_rule_blocking_call_via_helper)) {
 		/* A direct target is its own rule's finding, not a helper's; a call vouched
 		 * for is no candidate (nothing is read on demand for it). */
 		if (!aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call) && !aa_call_is_awaited(ctx, call) &&

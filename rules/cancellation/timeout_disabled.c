@@ -112,7 +112,7 @@ const struct aa_rule aa_rule_timeout_disabled = {
 	.name = "timeout-disabled",
 	.family = &aa_family_cancellation,
 	.severity = AA_SEVERITY_WARNING,
-	.default_on = true,
+	.default_on = false,
 	.summary = "An explicit timeout=None (or an all-None aiohttp.ClientTimeout) lets a silent peer hang the task forever",
 	AA_TARGETS(targets),
 	.node_kinds = kinds,
@@ -132,7 +132,11 @@ const struct aa_rule aa_rule_timeout_disabled = {
 		.use_instead = "import asyncio\n\nasync def read_reply(reader):\n"
 			       "    return await asyncio.wait_for(reader.readline(), timeout=30)\n",
 		.anchor = "The call; its start is the start of the callee.",
-		.exceptions = "A timeout that is only sometimes None (a variable) is not a finding. "
+		.exceptions = "Opt-in (`--extend-select AA403`): an explicit `timeout=None` is nearly always a "
+			      "decision its author made (a payment held until settlement, an event stream idle for "
+			      "hours); on 15 applications one in sixteen was a bug (docs/precision.md). Select it to "
+			      "review every disabled timeout. "
+			      "A timeout that is only sometimes None (a variable) is not a finding. "
 			      "`ClientTimeout(total=None, sock_read=30)` (a stream with a per-read timeout) is fine, and so "
 			      "is a bare `ClientTimeout()` (a placeholder, as tests use it). "
 			      "So is any of these calls inside a timeout or cancel scope in the same function.",

@@ -6,4 +6,6 @@ const struct aa_family aa_family_concurrency = {
 	.tag = "concurrency",
 	.title = "concurrency control",
 	.program = "concurrency-checker",
+	/* Fan-out limits and lock hand-offs matter under a service's load, not in a test. */
+	.spares_tests = true,
 };

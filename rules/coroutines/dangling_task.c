@@ -148,6 +148,7 @@ static const char *const prefilter[] = { "create_task", "ensure_future", NULL };
 
 const struct aa_rule aa_rule_dangling_task = {
 	.code = "AA203",
+	.spares_tests = true,
 	.name = "dangling-task",
 	.family = &aa_family_coroutines,
 	.severity = AA_SEVERITY_WARNING,

@@ -203,6 +203,7 @@ static const char *const kinds[] = { "call", NULL };
 
 const struct aa_rule aa_rule_unclosed_async_resource = {
 	.code = "AA502",
+	.spares_tests = true,
 	.name = "unclosed-async-resource",
 	.family = &aa_family_resources,
 	.severity = AA_SEVERITY_WARNING,

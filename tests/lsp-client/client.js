@@ -231,7 +231,7 @@ async function crossFile() {
 	const wsUri = 'file://' + ws;
 	const helperUri = wsUri + '/shop/helpers.py';
 	const appUri = wsUri + '/shop/app.py';
-	const s = start();
+	const s = start(['--extend-select', 'AA109']); // AA109 is opt-in
 	await s.conn.sendRequest(rpc.InitializeRequest.type, {
 		processId: process.pid, rootUri: wsUri, workspaceFolders: [{ uri: wsUri, name: 'project' }],
 		capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
