@@ -34,7 +34,6 @@ struct pending_pull {
 };
 
 struct server {
-	struct aa_engine *engine; /* borrowed; the analyst sets its module map */
 	int out_fd;
 	struct aa_documents docs;
 	enum aa_pos_encoding enc;
@@ -45,6 +44,10 @@ struct server {
 	struct aa_analyst analyst;
 	struct pending_pull *pulls; /* owned */
 	size_t n_pulls, pulls_cap;
+	/* The configuration errors shown to the user since the configuration was last read
+	 * without any (owned strings): each is shown once. */
+	char **shown;
+	size_t n_shown, shown_cap;
 };
 
 struct reader {
@@ -146,6 +149,42 @@ static void log_message(struct server *s, int level, const char *text)
 		return;
 	}
 	notify(s, "window/logMessage", params);
+}
+
+/* window/showMessage of type 1 (error). */
+static void show_error(struct server *s, const char *text)
+{
+	cJSON *params = cJSON_CreateObject();
+	if (!aa_json_num(params, "type", 1) || !aa_json_str(params, "message", text)) {
+		cJSON_Delete(params);
+		return;
+	}
+	notify(s, "window/showMessage", params);
+}
+
+/* The configuration's errors, from the analyst: each not shown yet is shown; none means
+ * the configuration is good again, and an error that comes back is shown again. */
+static void on_config(struct server *s, const struct aa_event *ev)
+{
+	if (!ev->n_errors) {
+		for (size_t i = 0; i < s->n_shown; i++)
+			free(s->shown[i]);
+		s->n_shown = 0;
+		return;
+	}
+	for (size_t i = 0; i < ev->n_errors; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < s->n_shown && !seen; k++)
+			seen = !strcmp(s->shown[k], ev->errors[i]);
+		if (seen)
+			continue;
+		char *text = aa_xasprintf("async-analyzer: configuration error: %s (the server goes on with %s)",
+					  ev->errors[i], ev->defaults ? "the default settings" : "the last good configuration");
+		show_error(s, text);
+		free(text);
+		AA_GROW(s->shown, s->shown_cap, s->n_shown + 1);
+		s->shown[s->n_shown++] = aa_xstrdup(ev->errors[i]);
+	}
 }
 
 /* An LSP Range of a span (1-based, code points) in text, or with text NULL, of the
@@ -419,12 +458,6 @@ static void on_did_change(struct server *s, const cJSON *params)
 	}
 	doc->version = cJSON_IsNumber(version) ? (int64_t)version->valuedouble : doc->version + 1;
 	schedule(doc, AA_SERVER_DEBOUNCE);
-}
-
-static void reanalyze_all(struct server *s)
-{
-	for (size_t i = 0; i < s->docs.len; i++)
-		schedule(s->docs.items[i], 0);
 }
 
 /* Answers the pulls waiting for uri with doc's report (NULL: no findings), or, with uri
@@ -752,7 +785,8 @@ static void on_notification(struct server *s, const char *method, const cJSON *p
 	else if (!strcmp(method, "textDocument/didClose"))
 		on_did_close(s, params);
 	else if (!strcmp(method, "workspace/didChangeConfiguration"))
-		reanalyze_all(s);
+		/* The server's settings are the configuration files': read them again. */
+		aa_analyst_submit(&s->analyst, (struct aa_analyst_op){ .kind = AA_OP_RESCAN });
 	else if (!strcmp(method, "workspace/didChangeWatchedFiles"))
 		on_watched_files(s, params);
 	else if (!strcmp(method, "initialized") && s->can_watch)
@@ -820,6 +854,8 @@ static void serve(struct server *s)
 			on_message(s, ev->body);
 		} else if (ev->kind == AA_EVENT_RESULT) {
 			on_result(s, ev);
+		} else if (ev->kind == AA_EVENT_CONFIG) {
+			on_config(s, ev);
 		} else {
 			if (ev->body)
 				fprintf(stderr, "async-analyzer server: %s\n", ev->body);
@@ -830,9 +866,9 @@ static void serve(struct server *s)
 	}
 }
 
-int aa_server_run(struct aa_engine *engine, int in_fd, int out_fd)
+int aa_server_run(const struct aa_wsconfig_ops *config, int in_fd, int out_fd)
 {
-	struct server s = { .engine = engine, .out_fd = out_fd, .exit_status = 1 };
+	struct server s = { .out_fd = out_fd, .exit_status = 1 };
 	int wake[2];
 	if (pipe(wake) < 0) {
 		fprintf(stderr, "async-analyzer server: cannot make a pipe: %s\n", strerror(errno));
@@ -842,7 +878,7 @@ int aa_server_run(struct aa_engine *engine, int in_fd, int out_fd)
 	struct reader reader = { .events = &s.events };
 	aa_rpc_reader_init(&reader.rpc, in_fd, wake[0]);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	bool analyst_up = aa_analyst_start(&s.analyst, engine, &s.events, cpus > 1 ? (unsigned)(cpus > 64 ? 64 : cpus) : 1) == 0;
+	bool analyst_up = aa_analyst_start(&s.analyst, config, &s.events, cpus > 1 ? (unsigned)(cpus > 64 ? 64 : cpus) : 1) == 0;
 	bool reader_up = analyst_up && pthread_create(&reader.thread, NULL, reader_main, &reader) == 0;
 	if (reader_up)
 		serve(&s);
@@ -865,6 +901,9 @@ int aa_server_run(struct aa_engine *engine, int in_fd, int out_fd)
 		free(s.pulls[i].uri);
 	}
 	free(s.pulls);
+	for (size_t i = 0; i < s.n_shown; i++)
+		free(s.shown[i]);
+	free(s.shown);
 	aa_documents_release(&s.docs);
 	aa_event_queue_release(&s.events);
 	aa_rpc_reader_release(&reader.rpc);
