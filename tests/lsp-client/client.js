@@ -352,14 +352,15 @@ async function configuration() {
 	check(p3, 'didChangeConfiguration: the configuration is read again (AA104 ignored)', p3);
 	check(s.shown.length === 0, 'no message while the configuration is good', s.shown);
 
-	// Broken: an unknown key. One message, of type Error, with the place; the last good
-	// configuration goes on deciding, for an edit too.
-	fs.writeFileSync(config, IGNORING + 'bogus-key = 1\n');
+	// Broken: an unknown key, beside a change (AA104 no longer ignored) that must not
+	// apply. One message, of type Error, with the place; the last good configuration goes
+	// on deciding, for an edit too.
+	fs.writeFileSync(config, GOOD + 'bogus-key = 1\n');
 	s.conn.sendNotification(rpc.DidChangeWatchedFilesNotification.type, {
 		changes: [{ uri: configUri, type: rpc.FileChangeType.Changed }],
 	});
 	await s.publishWhere(appUri, () => s.shown.length > 0, 10000);
-	const line = IGNORING.split('\n').length; // the key's line, 1-based
+	const line = GOOD.split('\n').length; // the key's line, 1-based
 	check(s.shown.length === 1 && s.shown[0].type === rpc.MessageType.Error &&
 		s.shown[0].message.includes(`pyproject.toml:${line}:1: unknown key 'bogus-key'`),
 		'a broken configuration: one window/showMessage of type Error, with FILE:LINE:COL', s.shown);
@@ -395,7 +396,7 @@ async function configuration() {
 	// Broken from the start: the defaults decide (AA101 on, AA404 off), said once.
 	const broken = path.join(work, 'broken');
 	fs.mkdirSync(broken, { recursive: true });
-	fs.writeFileSync(path.join(broken, 'async-analyzer.toml'), 'select = ["AA9999"]\n');
+	fs.writeFileSync(path.join(broken, 'async-analyzer.toml'), 'extend-select = ["AA404"]\nbogus = 1\n');
 	const b = start();
 	const bUri = 'file://' + broken;
 	await b.conn.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: bUri, capabilities: {} });
@@ -405,7 +406,7 @@ async function configuration() {
 	});
 	const p6 = await b.nextPublish(bUri + '/app.py', 1);
 	check(p6 && codes(p6.diagnostics) === 'AA101,AA104' && b.shown.length === 1 &&
-		/async-analyzer\.toml:1:\d+: .*AA9999.*default settings/.test(b.shown[0].message),
+		/async-analyzer\.toml:2:1: unknown key 'bogus'.*default settings/.test(b.shown[0].message),
 		'broken from the start: one message, the default settings decide', { p6, shown: b.shown });
 	await b.conn.sendRequest(rpc.ShutdownRequest.type);
 	b.conn.sendNotification(rpc.ExitNotification.type);
