@@ -6,8 +6,10 @@
 #include "analyzer/server/uri.h"
 #include "analyzer/base/xalloc.h"
 #include "analyzer/engine/run.h"
+#include "analyzer/fix/fixer.h"
 #include "analyzer/report/json_out.h"
 #include "analyzer/report/ruledoc.h"
+#include "parsers/python/syms.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -44,6 +46,10 @@ struct server {
 	struct aa_analyst analyst;
 	struct pending_pull *pulls; /* owned */
 	size_t n_pulls, pulls_cap;
+	/* The grammar and a parser for the noqa code action (made on first use; parser NULL
+	 * until then) */
+	struct aa_syms syms;
+	TSParser *parser;
 	/* The configuration errors shown to the user since the configuration was last read
 	 * without any (owned strings): each is shown once. */
 	char **shown;
@@ -589,45 +595,20 @@ static cJSON *add_action(cJSON *actions, const struct server *s, const struct aa
 	return changes ? aa_json_arr(changes, doc->uri) : NULL;
 }
 
-/* The `# noqa: CODE` edit of d's line: the code added to the line's noqa list when it
- * has one, else the comment at the line's end. */
-static bool add_noqa_edit(cJSON *edits, const struct server *s, const struct aa_document *doc, const struct aa_diag *d)
+/* The `# noqa: CODE` suppression of d, as --add-noqa writes it (analyzer/fix/fixer.h: on
+ * the line its suppression reads, added to a noqa directive there, never inside a
+ * string), or NULL (the code is there already, or d is the pipeline's own finding). The
+ * document is parsed with the server's own parser, made on first use. */
+static struct aa_fix *noqa_fix(struct server *s, const struct aa_document *doc, const struct aa_diag *d)
 {
-	const char *text = doc->text.data;
-	size_t len = doc->text.len;
-	size_t start = aa_pos_to_offset(text, len, d->span.line ? d->span.line - 1 : 0, 0, AA_POS_UTF8);
-	const char *nl = memchr(text + start, '\n', len - start);
-	size_t end = nl ? (size_t)(nl - text) : len;
-	if (end > start && text[end - 1] == '\r')
-		end--;
-	const char *noqa = NULL;
-	for (const char *p = text + start; p + 7 <= text + end; p++)
-		if (!strncmp(p, "# noqa:", 7))
-			noqa = p;
-	char *insert = noqa ? aa_xasprintf(", %s", d->rule->code) : aa_xasprintf("  # noqa: %s", d->rule->code);
-	/* After the noqa list's last code (the list runs to the line's end or a second
-	 * comment), else at the line's end. */
-	const char *at = text + end;
-	if (noqa) {
-		at = noqa + 7;
-		while (at < text + end && (*at == ' ' || *at == ',' || *at == '-' || *at == '_' || (*at >= 'A' && *at <= 'Z') ||
-					   (*at >= 'a' && *at <= 'z') || (*at >= '0' && *at <= '9')))
-			at++;
-		while (at > noqa + 7 && at[-1] == ' ')
-			at--;
+	if (!s->parser) {
+		const char *missing;
+		if (aa_syms_init(&s->syms, tree_sitter_python(), &missing) < 0)
+			return NULL; /* a build/pin mismatch: the analyst says so */
+		s->parser = ts_parser_new();
+		ts_parser_set_language(s->parser, s->syms.lang);
 	}
-	uint32_t col = 1; /* at's code-point column */
-	for (const char *p = text + start; p < at; p++)
-		col += ((unsigned char)*p & 0xC0) != 0x80;
-	uint32_t l0;
-	uint32_t ch = aa_pos_from_span(text, len, d->span.line, col, s->enc, &l0);
-	cJSON *e = aa_json_obj(edits, NULL);
-	cJSON *r = aa_json_obj(e, "range");
-	cJSON *a = aa_json_obj(r, "start"), *b = aa_json_obj(r, "end");
-	bool ok = aa_json_num(a, "line", l0) && aa_json_num(a, "character", ch) && aa_json_num(b, "line", l0) &&
-		  aa_json_num(b, "character", ch) && aa_json_str(e, "newText", insert);
-	free(insert);
-	return ok;
+	return aa_fixer_noqa_fix(&s->syms, s->parser, doc->text.data, doc->text.len, d);
 }
 
 /* Whether kind is asked for by the request's context.only (absent: every kind); a
@@ -671,10 +652,14 @@ static void on_code_action(struct server *s, const cJSON *id, const cJSON *param
 			ok = edits && add_text_edits(edits, s, doc, d->fix);
 			free(title);
 		}
-		char *title = aa_xasprintf("Suppress %s on this line (# noqa)", d->rule->code);
-		cJSON *edits = ok ? add_action(actions, s, doc, title, "quickfix", d, false) : NULL;
-		ok = edits && add_noqa_edit(edits, s, doc, d);
-		free(title);
+		struct aa_fix *noqa = ok ? noqa_fix(s, doc, d) : NULL;
+		if (noqa) {
+			char *title = aa_xasprintf("Suppress %s on this line (# noqa)", d->rule->code);
+			cJSON *edits = add_action(actions, s, doc, title, "quickfix", d, false);
+			ok = edits && add_text_edits(edits, s, doc, noqa);
+			free(title);
+			aa_fix_free(noqa);
+		}
 	}
 	if (ok && current && kind_wanted(only, "source.fixAll.async-analyzer")) {
 		cJSON *edits = NULL;
@@ -901,6 +886,8 @@ int aa_server_run(const struct aa_wsconfig_ops *config, int in_fd, int out_fd)
 		free(s.pulls[i].uri);
 	}
 	free(s.pulls);
+	if (s.parser)
+		ts_parser_delete(s.parser);
 	for (size_t i = 0; i < s.n_shown; i++)
 		free(s.shown[i]);
 	free(s.shown);

@@ -134,6 +134,30 @@ async function pushMode() {
 	const suppressed = noqa && applyEdits(SOURCE, noqa.edit.changes[a]);
 	check(noqa && suppressed.split('\n')[LINE].endsWith(BLOCKING + '  # noqa: AA101'),
 		'code action: suppress with # noqa: AA101 at the line end', { noqa, suppressed });
+	// The suppression goes where --add-noqa puts it: a "# noqa:" inside a string is no
+	// comment, and a noqa comment there gets the code added.
+	const NOQA_SRC = 'import time\n\n\nasync def handler():\n    s = "# noqa: AA999"; time.sleep(1)\n' +
+		'    open("x")  # noqa: AA102\n';
+	const q = uri('noqa.py');
+	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: q, languageId: 'python', version: 1, text: NOQA_SRC },
+	});
+	await s.nextPublish(q, 1);
+	const noqaAt = async (line) => {
+		const acts = await s.conn.sendRequest(rpc.CodeActionRequest.type, {
+			textDocument: { uri: q }, range: { start: { line, character: 0 }, end: { line, character: 0 } },
+			context: { diagnostics: [], only: [rpc.CodeActionKind.QuickFix] },
+		});
+		const act = acts.find((x) => /noqa/.test(x.title));
+		return act && applyEdits(NOQA_SRC, act.edit.changes[q]).split('\n')[line];
+	};
+	const inString = await noqaAt(4);
+	check(inString === '    s = "# noqa: AA999"; time.sleep(1)  # noqa: AA101',
+		'code action: a "# noqa:" inside a string is left alone', inString);
+	const merged = await noqaAt(5);
+	check(merged === '    open("x")  # noqa: AA102, AA104', 'code action: the code joins the line\'s noqa comment', merged);
+	s.conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: q } });
+	await s.nextPublish(q);
 	const all = await s.conn.sendRequest(rpc.CodeActionRequest.type, {
 		textDocument: { uri: a }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
 		context: { diagnostics: [], only: ['source.fixAll'] },
