@@ -52,14 +52,15 @@ static void drop_project(struct aa_analyst *a)
 	}
 }
 
-/* ORs the rules of the file at path into want (one per aa_rules[]). */
-static void add_rules(struct aa_analyst *a, const char *path, bool *want)
+/* The settings of the file at path (NULL: its configuration excludes it), its rules ORed
+ * into want (one per aa_rules[]). */
+static const struct aa_file_settings *add_rules(struct aa_analyst *a, const char *path, bool *want)
 {
 	const bool *enabled;
-	if (!a->config->file(a->settings, path, &enabled))
-		return; /* excluded: it gets no findings */
-	for (size_t k = 0; k < aa_rules_count; k++)
+	const struct aa_file_settings *settings = a->config->file(a->settings, path, &enabled);
+	for (size_t k = 0; enabled && k < aa_rules_count; k++)
 		want[k] |= enabled[k];
+	return settings;
 }
 
 /* Builds the engine for the rules of want, unless it runs exactly those already. False
@@ -90,12 +91,8 @@ static void build_project(struct aa_analyst *a)
 		a->disc = aa_xcalloc(1, sizeof(*a->disc));
 		a->config->discover(a->settings, a->root, a->disc);
 		a->file_settings = aa_xcalloc(a->disc->len ? a->disc->len : 1, sizeof(*a->file_settings));
-		for (size_t i = 0; i < a->disc->len; i++) {
-			const bool *enabled;
-			a->file_settings[i] = a->config->file(a->settings, a->disc->files[i].path, &enabled);
-			for (size_t k = 0; enabled && k < aa_rules_count; k++)
-				want[k] |= enabled[k];
-		}
+		for (size_t i = 0; i < a->disc->len; i++)
+			a->file_settings[i] = add_rules(a, a->disc->files[i].path, want);
 	}
 	for (size_t i = 0; i < a->n_docs; i++) {
 		a->docs[i].file = (size_t)-1;
