@@ -331,11 +331,13 @@ async function configuration() {
 	// AA101 (default on), AA104 (default on) and AA404 (opt-in) in each file.
 	const SRC = 'import time\n\n\nasync def handler(timeout):\n    time.sleep(1)\n    open("x")\n';
 	const GOOD = '[project]\nname = "x"\n\n[tool.async-analyzer]\nextend-select = ["AA404"]\nignore = ["AA101"]\n' +
-		'per-file-ignores = { "tests/*" = ["AA104"] }\nseverity = { AA104 = "warning" }\n';
+		'per-file-ignores = { "tests/*" = ["AA104"] }\nseverity = { AA104 = "warning" }\nextend-exclude = ["generated"]\n';
 	const config = path.join(ws, 'pyproject.toml');
 	fs.writeFileSync(config, GOOD);
 	fs.writeFileSync(path.join(ws, 'app.py'), SRC);
 	fs.writeFileSync(path.join(ws, 'tests', 'test_app.py'), SRC);
+	fs.mkdirSync(path.join(ws, 'generated'));
+	fs.writeFileSync(path.join(ws, 'generated', 'gen.py'), SRC);
 	const wsUri = 'file://' + ws;
 	const appUri = wsUri + '/app.py', testUri = wsUri + '/tests/test_app.py', configUri = wsUri + '/pyproject.toml';
 	const codes = (diags) => diags.map((d) => d.code).sort().join(',');
@@ -352,6 +354,12 @@ async function configuration() {
 	check(app && codes(app.diagnostics) === 'AA104,AA404',
 		'pyproject.toml: AA101 ignored, the opt-in AA404 selected', app && app.diagnostics);
 	check(test && codes(test.diagnostics) === 'AA404', 'pyproject.toml: per-file-ignores drops AA104 in tests/', test);
+	const genUri = wsUri + '/generated/gen.py';
+	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: genUri, languageId: 'python', version: 1, text: SRC },
+	});
+	const gen = await s.nextPublish(genUri, 1);
+	check(gen && gen.diagnostics.length === 0, 'pyproject.toml: an excluded file, open, has no findings', gen);
 	const warn = app && app.diagnostics.find((d) => d.code === 'AA104');
 	check(warn && warn.severity === rpc.DiagnosticSeverity.Warning, 'pyproject.toml: AA104\'s severity is warning', warn);
 	// What `check` reports in the same workspace, file by file: the same findings.
