@@ -775,6 +775,12 @@ static void config_listed(void *ud, const char *dir, unsigned found)
 	aa_configs_listed(ud, dir, found);
 }
 
+bool aa_configs_respect_gitignore(struct aa_configs *c, const char *dir)
+{
+	const struct aa_config *v = aa_configs_source(c, aa_configs_for_dir(c, dir), AA_OPT_RESPECT_GITIGNORE);
+	return v ? v->respect_gitignore : true;
+}
+
 struct aa_discover_opts aa_configs_discover_opts(struct aa_configs *c, bool respect_gitignore)
 {
 	return (struct aa_discover_opts){ config_skip, c, config_listed, aa_config_names, respect_gitignore };

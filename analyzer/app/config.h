@@ -126,6 +126,10 @@ void aa_configs_listed(struct aa_configs *configs, const char *dir, unsigned fou
  * exclude and extend-exclude keys of the configuration that applies to it. */
 bool aa_configs_excluded(struct aa_configs *configs, const char *path);
 
+/* The run-wide respect-gitignore of a run in dir (a directory, relative to the current
+ * directory or absolute): the command line's, else dir's configuration's, else true. */
+bool aa_configs_respect_gitignore(struct aa_configs *configs, const char *dir);
+
 /* Discovery's options for a run under configs (borrowed: must outlive the discovery): the
  * exclude and extend-exclude keys of the configuration that applies to each path, the
  * configuration names reported as directories are listed (aa_configs_listed), and git's

@@ -387,8 +387,7 @@ static int cmd_check(const struct aa_cli *cli)
 	enum aa_format format = v ? (enum aa_format)v->format : AA_FORMAT_TEXT;
 	v = aa_configs_source(&configs, root, AA_OPT_JOBS);
 	unsigned jobs = v ? v->jobs : 0;
-	v = aa_configs_source(&configs, root, AA_OPT_RESPECT_GITIGNORE);
-	bool respect_gitignore = v ? v->respect_gitignore : true;
+	bool respect_gitignore = aa_configs_respect_gitignore(&configs, ".");
 	/* The command line's --exclude and --extend-exclude, relative to the current
 	 * directory; the files' are the filter's. */
 	const char **excludes;

@@ -42,11 +42,9 @@ static size_t errors(const struct aa_wsconfig *c, const char *const **out)
 
 static void discover(struct aa_wsconfig *c, const char *root, struct aa_discovery *out)
 {
-	/* The run-wide respect-gitignore: the command line's, else the root's configuration's,
-	 * as `check` run in root decides it. */
-	const struct aa_config *v =
-		aa_configs_source(&c->configs, aa_configs_for_dir(&c->configs, root), AA_OPT_RESPECT_GITIGNORE);
-	struct aa_discover_opts opts = aa_configs_discover_opts(&c->configs, v ? v->respect_gitignore : true);
+	/* Run-wide keys are decided as `check` run in root decides them. */
+	bool respect_gitignore = aa_configs_respect_gitignore(&c->configs, root);
+	struct aa_discover_opts opts = aa_configs_discover_opts(&c->configs, respect_gitignore);
 	const char *roots[] = { root };
 	const char **excludes;
 	size_t n_excludes = aa_configs_cli_excludes(&c->configs, &excludes);

@@ -74,8 +74,8 @@ static bool make_engine(struct aa_analyst *a, const bool *want)
 	const char *error = NULL;
 	a->have_engine = aa_engine_init(&a->engine, want, a->config->blocking_calls, &error) == 0;
 	if (!a->have_engine)
-		fprintf(stderr, "async-analyzer server: the pinned grammar lacks the node kind '%s' (build/pin mismatch)\n",
-			error);
+		fprintf(stderr,
+			"async-analyzer server: the pinned grammar lacks the node kind '%s' (build/pin mismatch)\n", error);
 	return a->have_engine;
 }
 

@@ -184,8 +184,9 @@ static void on_config(struct server *s, const struct aa_event *ev)
 			seen = !strcmp(s->shown[k], ev->errors[i]);
 		if (seen)
 			continue;
+		const char *with = ev->defaults ? "the default settings" : "the last good configuration";
 		char *text = aa_xasprintf("async-analyzer: configuration error: %s (the server goes on with %s)",
-					  ev->errors[i], ev->defaults ? "the default settings" : "the last good configuration");
+					  ev->errors[i], with);
 		show_error(s, text);
 		free(text);
 		AA_GROW(s->shown, s->shown_cap, s->n_shown + 1);
@@ -863,7 +864,8 @@ int aa_server_run(const struct aa_wsconfig_ops *config, int in_fd, int out_fd)
 	struct reader reader = { .events = &s.events };
 	aa_rpc_reader_init(&reader.rpc, in_fd, wake[0]);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	bool analyst_up = aa_analyst_start(&s.analyst, config, &s.events, cpus > 1 ? (unsigned)(cpus > 64 ? 64 : cpus) : 1) == 0;
+	unsigned jobs = cpus > 1 ? (unsigned)(cpus > 64 ? 64 : cpus) : 1;
+	bool analyst_up = aa_analyst_start(&s.analyst, config, &s.events, jobs) == 0;
 	bool reader_up = analyst_up && pthread_create(&reader.thread, NULL, reader_main, &reader) == 0;
 	if (reader_up)
 		serve(&s);

@@ -22,7 +22,8 @@
 
 /* Serves on in_fd/out_fd (borrowed), analyzing each file with the settings config
  * (borrowed for the call) gives it; a configuration error is shown to the user once
- * (window/showMessage) and the last good configuration stays in force. Returns the process exit status LSP prescribes: 0 after `shutdown` then
+ * (window/showMessage) and the last good configuration stays in force. Returns the
+ * process exit status LSP prescribes: 0 after `shutdown` then
  * `exit`, 1 when the input ends or `exit` comes without `shutdown`, or when a framing
  * error or a failed write ends the server. Allocation failure exits. */
 int aa_server_run(const struct aa_wsconfig_ops *config, int in_fd, int out_fd);
