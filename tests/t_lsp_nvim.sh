@@ -1,6 +1,7 @@
 #!/bin/sh
 # Debian's Neovim (installed by tools/deps.sh --tests) with its built-in LSP client drives
-# `async-analyzer server`: diagnostics on open, hover, an edit, stop
+# `async-analyzer server`: diagnostics on open (with the severity the workspace's
+# pyproject.toml gives), hover, an edit, stop
 # (tests/lsp-client/nvim_check.lua). The docs/editors.md snippet for Neovim is the same
 # start_client call.
 # Env: AA_BIN. Run from the repository root.
@@ -15,6 +16,8 @@ script="$(pwd)/tests/lsp-client/nvim_check.lua"
 work=$(mktemp -d "${TMPDIR:-/tmp}/aa-nvim.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 printf 'import time\n\n\nasync def handler():\n    s = "\360\237\230\200\303\251"; time.sleep(1)\n' >"$work/handler.py"
+# The workspace's configuration applies: AA101's findings are warnings here.
+printf '[tool.async-analyzer]\nseverity = { AA101 = "warning" }\n' >"$work/pyproject.toml"
 status=0
 # -u NONE: no user configuration; -i NONE: no shada file; output comes through print().
 (cd "$work" && HOME="$work" XDG_CONFIG_HOME="$work/cfg" XDG_DATA_HOME="$work/data" XDG_STATE_HOME="$work/state" \

@@ -19,11 +19,13 @@ done
 if [ "${1:-}" = "--tests" ]; then
   # libicu: the SARIF Multitool (.NET) wants it; time: peak RSS in the bench; python3-yaml:
   # docs/ci.md's snippets (tests/t_ci_docs.py); neovim: its built-in LSP client drives the
-  # language server (tests/t_lsp_nvim.sh); pre-commit (pinned) runs the hooks in
+  # language server (tests/t_lsp_nvim.sh), as Emacs's eglot does (emacs-nox and elpa-eglot,
+  # pinned: tests/t_lsp_emacs.sh); pre-commit (pinned) runs the hooks in
   # tests/t_precommit.sh; tests/t_install.sh renders the manual page (man-db), builds the
   # .deb (dpkg-dev's dpkg-shlibdeps) and installs it into a clean Debian root that
   # debootstrap makes.
-  for p in python3-pytest-asyncio python3-yaml libicu72 time neovim pre-commit=3.0.4-1 man-db dpkg-dev debootstrap; do
+  for p in python3-pytest-asyncio python3-yaml libicu72 time neovim emacs-nox=1:28.2+1-15+deb12u4 elpa-eglot=1.9-2 \
+    pre-commit=3.0.4-1 man-db dpkg-dev debootstrap; do
     have_pkg "$p" || need="$need $p"
   done
 fi

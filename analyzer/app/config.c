@@ -696,6 +696,14 @@ static size_t concat(const char *const *a, const char *const *b, const char ***o
 	return n;
 }
 
+size_t aa_configs_cli_excludes(const struct aa_configs *c, const char ***out)
+{
+	*out = NULL;
+	const struct aa_cli *k = c->cli;
+	return concat(k->exclude.len ? k->exclude.items : NULL, k->extend_exclude.len ? k->extend_exclude.items : NULL,
+		      out);
+}
+
 const struct aa_resolved *aa_configs_resolve(struct aa_configs *c, const struct aa_config *cfg)
 {
 	struct aa_resolved **slot = cfg ? &((struct aa_config *)cfg)->resolved : &c->none;
@@ -764,6 +772,29 @@ static const char *relative_to(const char *abs, const char *base)
 	return abs[n] ? abs + n + 1 : abs + n;
 }
 
+/* Discovery's filter: the excludes of the configuration file that applies. */
+static bool config_skip(void *ud, const char *path, bool is_dir)
+{
+	(void)is_dir;
+	return aa_configs_excluded(ud, path);
+}
+
+static void config_listed(void *ud, const char *dir, unsigned found)
+{
+	aa_configs_listed(ud, dir, found);
+}
+
+bool aa_configs_respect_gitignore(struct aa_configs *c, const char *dir)
+{
+	const struct aa_config *v = aa_configs_source(c, aa_configs_for_dir(c, dir), AA_OPT_RESPECT_GITIGNORE);
+	return v ? v->flags[AA_OPT_RESPECT_GITIGNORE] : aa_config_flag_default(AA_OPT_RESPECT_GITIGNORE);
+}
+
+struct aa_discover_opts aa_configs_discover_opts(struct aa_configs *c, bool respect_gitignore)
+{
+	return (struct aa_discover_opts){ config_skip, c, config_listed, aa_config_names, respect_gitignore };
+}
+
 bool aa_configs_excluded(struct aa_configs *c, const char *path)
 {
 	const struct aa_config *cfg = aa_configs_for(c, path);
@@ -819,6 +850,29 @@ bool aa_resolved_ignores(const struct aa_configs *c, const struct aa_resolved *r
 					 cfg->dir, abs, rule);
 	free(abs);
 	return drop;
+}
+
+void aa_configs_apply(struct aa_configs *c, struct aa_diag_list *diags)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < diags->len; i++) {
+		struct aa_diag *d = &diags->items[i];
+		const struct aa_config *cfg = aa_configs_for(c, d->path);
+		const struct aa_resolved *r = aa_configs_resolve(c, cfg);
+		size_t k = 0;
+		while (k < aa_rules_count && aa_rules[k] != d->rule)
+			k++;
+		if (k == aa_rules_count || !r->enabled[k] || aa_resolved_ignores(c, r, d->path, d->rule)) {
+			aa_diag_release(d);
+			continue;
+		}
+		if (cfg && cfg->severity && cfg->severity[k] >= 0) {
+			d->has_severity = true;
+			d->severity = (unsigned char)cfg->severity[k];
+		}
+		diags->items[kept++] = *d;
+	}
+	diags->len = kept;
 }
 
 static void push_owned(char ***out, size_t *n, char *s)

@@ -11,8 +11,9 @@
  *
  * Errors (TOML syntax, an unknown key, a wrong type, an unknown rule, a bad value) are
  * collected as "FILE:LINE:COL: message" strings; the run exits 2 when there is one.
- * Single-threaded: discovery's filter and the post-run pass call it from the main
- * thread. Allocation failure exits (xalloc.h).
+ * Not thread-safe: one thread uses a struct aa_configs (`check`'s main thread: discovery's
+ * filter and the post-run pass; the language server's analyst thread, through
+ * app/server_config.h). Allocation failure exits (xalloc.h).
  */
 #ifndef AA_CONFIG_H
 #define AA_CONFIG_H
@@ -23,8 +24,10 @@
 
 #include "analyzer/app/cli.h"
 #include "analyzer/base/map.h"
+#include "analyzer/check/diag.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/check/settings.h"
+#include "analyzer/input/discover.h"
 
 /* A glob and the rule selectors it drops (per-file-ignores). */
 struct aa_config_pfi {
@@ -125,6 +128,26 @@ void aa_configs_listed(struct aa_configs *configs, const char *dir, unsigned fou
 /* Discovery's filter: true when path (a directory when is_dir) is excluded by the
  * exclude and extend-exclude keys of the configuration that applies to it. */
 bool aa_configs_excluded(struct aa_configs *configs, const char *path);
+
+/* The run-wide respect-gitignore of a run in dir (a directory, relative to the current
+ * directory or absolute): the command line's, else dir's configuration's, else true. */
+bool aa_configs_respect_gitignore(struct aa_configs *configs, const char *dir);
+
+/* Discovery's options for a run under configs (borrowed: must outlive the discovery): the
+ * exclude and extend-exclude keys of the configuration that applies to each path, the
+ * configuration names reported as directories are listed (aa_configs_listed), and git's
+ * ignore rules when respect_gitignore. */
+struct aa_discover_opts aa_configs_discover_opts(struct aa_configs *configs, bool respect_gitignore);
+
+/* The command line's --exclude and --extend-exclude globs (relative to the current
+ * directory; the files' are the filter's), in *out (an owned array of borrowed strings,
+ * NULL-terminated; NULL when none). Returns how many. */
+size_t aa_configs_cli_excludes(const struct aa_configs *configs, const char ***out);
+
+/* Drops the findings of diags that their file's selection or per-file-ignores leave out
+ * (the engine ran the union of every file's rules) and sets the configured severities;
+ * the order of those kept is unchanged. `check` and the language server alike. */
+void aa_configs_apply(struct aa_configs *configs, struct aa_diag_list *diags);
 
 /* True when one of r's per-file-ignores drops rule in the file at path. */
 bool aa_resolved_ignores(const struct aa_configs *configs, const struct aa_resolved *r, const char *path,

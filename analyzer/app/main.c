@@ -8,6 +8,7 @@
 #include "analyzer/app/cli.h"
 #include "analyzer/app/config.h"
 #include "analyzer/app/progress.h"
+#include "analyzer/app/server_config.h"
 #include "analyzer/input/context.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/report/baseline.h"
@@ -279,55 +280,6 @@ static void print_summary(const struct aa_diag_list *diags, size_t n_files, size
 	free(also);
 }
 
-/* Builds engine for the rules cli selects; *enabled (owned by the caller: free) is the
- * selection, one entry per aa_rules[]. Returns 0, or EXIT_ERROR having said why (then
- * nothing is left to free). */
-static int build_engine(const struct aa_cli *cli, struct aa_engine *engine, bool **enabled_out)
-{
-	bool *enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
-	/* Invoked under a family's program name: the selection is preset to that family. */
-	const struct aa_family *preset = aa_family_of_program(cli->program);
-	struct aa_selection sel = {
-		.select = cli->have_select ? cli->select.items : NULL,
-		.n_select = cli->select.len,
-		.extend_select = cli->extend_select.items,
-		.n_extend_select = cli->extend_select.len,
-		.ignore = cli->ignore.items,
-		.n_ignore = cli->ignore.len,
-		.preset = preset ? &preset->prefix : NULL,
-		.n_preset = preset ? 1 : 0,
-	};
-	char *sel_error = NULL;
-	if (aa_select_resolve(&sel, enabled, &sel_error) < 0) {
-		error("%s", sel_error);
-		free(sel_error);
-		free(enabled);
-		return EXIT_ERROR;
-	}
-	const char *engine_error = NULL;
-	static const char *const no_calls[] = { NULL };
-	if (aa_engine_init(engine, enabled, cli->blocking_calls.len ? cli->blocking_calls.items : no_calls,
-			   &engine_error) < 0) {
-		error("the pinned grammar lacks the node kind '%s' (build/pin mismatch)", engine_error);
-		free(enabled);
-		return EXIT_ERROR;
-	}
-	*enabled_out = enabled;
-	return 0;
-}
-
-static int cmd_server(const struct aa_cli *cli)
-{
-	struct aa_engine engine;
-	bool *enabled;
-	if (build_engine(cli, &engine, &enabled) != 0)
-		return EXIT_ERROR;
-	int status = aa_server_run(&engine, STDIN_FILENO, STDOUT_FILENO);
-	aa_engine_release(&engine);
-	free(enabled);
-	return status;
-}
-
 static int config_errors(struct aa_configs *configs)
 {
 	for (size_t i = 0; i < configs->n_errors; i++)
@@ -335,11 +287,19 @@ static int config_errors(struct aa_configs *configs)
 	return configs->n_errors ? EXIT_ERROR : EXIT_CLEAN;
 }
 
-/* Discovery's filter: the excludes of the configuration file that applies. */
-static bool config_skip(void *ud, const char *path, bool is_dir)
+/* The language server, under the configuration files as `check` reads them. The command
+ * line's own settings are checked first: they are the server's fallback. */
+static int cmd_server(const struct aa_cli *cli)
 {
-	(void)is_dir;
-	return aa_configs_excluded(ud, path);
+	struct aa_wsconfig_ops ops;
+	aa_server_config_ops(&ops, cli);
+	struct aa_wsconfig *defaults = ops.load(ops.ud, true);
+	const char *const *errors;
+	size_t n = ops.errors(defaults, &errors);
+	for (size_t i = 0; i < n; i++)
+		error("%s", errors[i]);
+	ops.free_reading(defaults);
+	return n ? EXIT_ERROR : aa_server_run(&ops, STDIN_FILENO, STDOUT_FILENO);
 }
 
 /* Each file's resolved settings (files[i] -> *resolved[i]) and the union of their
@@ -352,36 +312,6 @@ static void resolve_files(struct aa_configs *configs, const struct aa_discovered
 		for (size_t k = 0; k < aa_rules_count; k++)
 			enabled[k] |= resolved[i]->enabled[k];
 	}
-}
-
-static void config_listed(void *ud, const char *dir, unsigned found)
-{
-	aa_configs_listed(ud, dir, found);
-}
-
-/* Drops the findings that their file's selection or per-file-ignores leave out (the
- * engine ran the union of every file's rules) and sets the configured severities. */
-static void apply_file_settings(struct aa_configs *configs, struct aa_diag_list *diags)
-{
-	size_t kept = 0;
-	for (size_t i = 0; i < diags->len; i++) {
-		struct aa_diag *d = &diags->items[i];
-		const struct aa_config *cfg = aa_configs_for(configs, d->path);
-		const struct aa_resolved *r = aa_configs_resolve(configs, cfg);
-		size_t k = 0;
-		while (k < aa_rules_count && aa_rules[k] != d->rule)
-			k++;
-		if (k == aa_rules_count || !r->enabled[k] || aa_resolved_ignores(configs, r, d->path, d->rule)) {
-			aa_diag_release(d);
-			continue;
-		}
-		if (cfg && cfg->severity && cfg->severity[k] >= 0) {
-			d->has_severity = true;
-			d->severity = (unsigned char)cfg->severity[k];
-		}
-		diags->items[kept++] = *d;
-	}
-	diags->len = kept;
 }
 
 /*
@@ -457,18 +387,11 @@ static int cmd_check(const struct aa_cli *cli)
 	enum aa_format format = v ? (enum aa_format)v->format : AA_FORMAT_TEXT;
 	v = aa_configs_source(&configs, root, AA_OPT_JOBS);
 	unsigned jobs = v ? v->jobs : 0;
-	v = aa_configs_source(&configs, root, AA_OPT_RESPECT_GITIGNORE);
-	bool respect_gitignore = v ? v->flags[AA_OPT_RESPECT_GITIGNORE] : aa_config_flag_default(AA_OPT_RESPECT_GITIGNORE);
+	bool respect_gitignore = aa_configs_respect_gitignore(&configs, ".");
 	/* The command line's --exclude and --extend-exclude, relative to the current
 	 * directory; the files' are the filter's. */
-	const char **excludes = NULL;
-	size_t n_excludes = 0, excludes_cap = 0;
-	const struct aa_strlist *ex_lists[] = { &cli->exclude, &cli->extend_exclude };
-	for (size_t l = 0; l < 2; l++)
-		for (size_t i = 0; i < ex_lists[l]->len; i++) {
-			AA_GROW(excludes, excludes_cap, n_excludes + 1);
-			excludes[n_excludes++] = ex_lists[l]->items[i];
-		}
+	const char **excludes;
+	size_t n_excludes = aa_configs_cli_excludes(&configs, &excludes);
 
 	int status = EXIT_CLEAN;
 	bool *enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
@@ -505,7 +428,7 @@ static int cmd_check(const struct aa_cli *cli)
 			disc.len = 1;
 		}
 	} else {
-		struct aa_discover_opts opts = { config_skip, &configs, config_listed, aa_config_names, respect_gitignore };
+		struct aa_discover_opts opts = aa_configs_discover_opts(&configs, respect_gitignore);
 		aa_discover_with(paths, n_paths, excludes, n_excludes, &opts, &disc);
 		if (cli->context.len)
 			aa_discovery_add_context(&disc, cli->context.items, cli->context.len, excludes, n_excludes);
@@ -602,7 +525,7 @@ again:
 		for (size_t i = 0; i < disc.len; i++)
 			n_files += !disc.files[i].context;
 	}
-	apply_file_settings(&configs, &result.diags);
+	aa_configs_apply(&configs, &result.diags);
 	if (result.internal_errors) {
 		fprintf(stderr, "async-analyzer: error: internal error on %d file%s\n", result.internal_errors,
 			result.internal_errors == 1 ? "" : "s");

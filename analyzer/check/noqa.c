@@ -51,7 +51,7 @@ static const char *read_codes(struct aa_noqa *noqa, struct aa_noqa_line *l, cons
 		AA_GROW(noqa->text, noqa->text_cap, noqa->text_len + len);
 		memcpy(noqa->text + noqa->text_len, start, len);
 		AA_GROW(noqa->codes, noqa->codes_cap, noqa->n_codes + 1);
-		noqa->codes[noqa->n_codes++] = (struct aa_noqa_code){ (uint32_t)noqa->text_len, len, false };
+		noqa->codes[noqa->n_codes++] = (struct aa_noqa_code){ .start = (uint32_t)noqa->text_len, .len = len };
 		noqa->text_len += len;
 		l->n_codes++;
 		last = p;
@@ -308,6 +308,22 @@ static bool suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule
 		}
 	}
 	return noqa->whole_file;
+}
+
+void aa_noqa_keep_marks(struct aa_noqa *noqa)
+{
+	for (size_t i = 0; i < noqa->n_lines; i++)
+		noqa->lines[i].kept = noqa->lines[i].used;
+	for (size_t i = 0; i < noqa->n_codes; i++)
+		noqa->codes[i].kept = noqa->codes[i].used;
+}
+
+void aa_noqa_restore_marks(struct aa_noqa *noqa)
+{
+	for (size_t i = 0; i < noqa->n_lines; i++)
+		noqa->lines[i].used = noqa->lines[i].kept;
+	for (size_t i = 0; i < noqa->n_codes; i++)
+		noqa->codes[i].used = noqa->codes[i].kept;
 }
 
 bool aa_noqa_suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)

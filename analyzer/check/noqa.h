@@ -42,6 +42,7 @@ struct aa_rule;
 struct aa_noqa_code {
 	uint32_t start, len; /* into text */
 	bool used;           /* it suppressed a finding (the first code naming the rule does) */
+	bool kept;           /* used, as aa_noqa_keep_marks found it */
 };
 
 struct aa_noqa_line {
@@ -56,6 +57,7 @@ struct aa_noqa_line {
 	uint32_t col, end_col;
 	uint32_t line_start, line_len;
 	bool used;
+	bool kept;           /* used, as aa_noqa_keep_marks found it */
 };
 
 struct aa_noqa {
@@ -105,6 +107,14 @@ uint32_t aa_noqa_line_for(const struct aa_noqa *noqa, uint32_t line);
 /* True when a finding of rule anchored on 1-based `line` is suppressed; records the use
  * on the directive that suppresses it (the line's first, else the file's). */
 bool aa_noqa_suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule);
+
+/* Keeps the uses recorded so far (by the file's own analysis: its findings, the calls
+ * it vouched for) as those every later link of the file starts from. A project links an
+ * unchanged file's noqa again at each run (engine/project.h), and the uses one link
+ * records (a cross-file finding since gone) must not count in the next. */
+void aa_noqa_keep_marks(struct aa_noqa *noqa);
+/* Forgets the uses recorded since aa_noqa_keep_marks: back to those it kept. */
+void aa_noqa_restore_marks(struct aa_noqa *noqa);
 
 /* True when code c (of noqa) is s (NUL-terminated), compared case-insensitively. */
 bool aa_noqa_code_is(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const char *s);

@@ -171,6 +171,8 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	/* A file read on demand had its import-only summary set aside (read_on_demand). */
 	p->summaries[i] = sum;
 	p->noqas[i] = job.noqa;
+	if (job.noqa)
+		aa_noqa_keep_marks(job.noqa);
 	p->skipped[i] = job.prefiltered;
 	p->bytes[i] = job.bytes;
 	p->stale[i] = false;
@@ -368,6 +370,10 @@ void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_
 		read_on_demand(p, index, &retired, &n_retired, stats);
 	double t2 = aa_run_now();
 
+	/* An unchanged file's noqa holds the uses of the last run's link: they may not hold. */
+	for (size_t i = 0; i < p->n; i++)
+		if (p->noqas[i])
+			aa_noqa_restore_marks(p->noqas[i]);
 	/* The rounds' index has every summary by now: it decides the cross-file rules. */
 	if (index)
 		aa_crossfile_run(p->engine, index, p->summaries, p->noqas, p->n, p->jobs, cross, &stats->foreign);

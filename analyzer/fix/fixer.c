@@ -339,6 +339,60 @@ struct noqa_job {
 	struct aa_fixer_stats *stats;
 };
 
+/* The fix adding the codes of d[0..n) to the comments of src (parsed into parsed): each
+ * on the line its suppression reads, the pipeline's own findings left out. */
+static struct aa_fix *noqa_fix_of(const struct aa_syms *syms, const struct aa_source *src,
+				  const struct aa_parsed *parsed, const struct aa_diag *const *d, size_t n)
+{
+	struct aa_noqa noqa;
+	aa_noqa_init(&noqa);
+	aa_noqa_add_line_maps(&noqa, syms, src, parsed);
+	struct noqa_want *wants = aa_xmalloc((n + 1) * sizeof(*wants));
+	size_t n_wants = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* A syntax error or an unreadable file is fixed, not silenced (as Ruff does). */
+		if (d[i]->rule->role != AA_ROLE_NONE)
+			continue;
+		uint32_t line = aa_noqa_line_for(&noqa, d[i]->span.line);
+		if (line >= 1 && line <= src->n_lines)
+			wants[n_wants++] = (struct noqa_want){ line - 1, d[i]->rule->code };
+	}
+	qsort(wants, n_wants, sizeof(*wants), cmp_want);
+	size_t n_comments;
+	uint32_t *comments = collect_comments(syms, parsed, &n_comments);
+	struct aa_fix *fix = noqa_edits(src, comments, n_comments, wants, n_wants);
+	free(comments);
+	free(wants);
+	aa_noqa_release(&noqa);
+	return fix;
+}
+
+struct aa_fix *aa_fixer_noqa_fix(const struct aa_syms *syms, TSParser *parser, const char *text, size_t len,
+				 const struct aa_diag *d)
+{
+	struct aa_source src = { 0 };
+	struct aa_source_error err;
+	char *copy = aa_xmalloc(len + 1);
+	memcpy(copy, text, len);
+	struct aa_parsed parsed = { 0 };
+	struct aa_fix *fix = NULL;
+	if (aa_source_from_bytes(&src, copy, len, &err) == AA_SOURCE_OK && aa_parse(parser, &src, &parsed) == 0)
+		fix = noqa_fix_of(syms, &src, &parsed, &d, 1);
+	for (size_t i = 0; fix && i < fix->n_edits; i++) {
+		struct aa_edit *e = &fix->edits[i];
+		uint32_t line = aa_source_line_of(&src, e->start);
+		uint32_t col = aa_source_col(&src, line, e->start);
+		e->span = (struct aa_span){ line + 1, col, line + 1, col };
+	}
+	if (fix && !fix->n_edits) {
+		aa_fix_free(fix);
+		fix = NULL;
+	}
+	aa_parsed_release(&parsed);
+	aa_source_release(&src);
+	return fix;
+}
+
 static void noqa_path(const char *path, const struct aa_diag *const *d, size_t n, void *arg)
 {
 	struct noqa_job *job = arg;
@@ -360,23 +414,7 @@ static void noqa_path(const char *path, const struct aa_diag *const *d, size_t n
 		free(raw);
 		return;
 	}
-	struct aa_noqa noqa;
-	aa_noqa_init(&noqa);
-	aa_noqa_add_line_maps(&noqa, syms, &src, &parsed);
-	struct noqa_want *wants = aa_xmalloc((n + 1) * sizeof(*wants));
-	size_t n_wants = 0;
-	for (size_t i = 0; i < n; i++) {
-		/* A syntax error or an unreadable file is fixed, not silenced (as Ruff does). */
-		if (d[i]->rule->role != AA_ROLE_NONE)
-			continue;
-		uint32_t line = aa_noqa_line_for(&noqa, d[i]->span.line);
-		if (line >= 1 && line <= src.n_lines)
-			wants[n_wants++] = (struct noqa_want){ line - 1, d[i]->rule->code };
-	}
-	qsort(wants, n_wants, sizeof(*wants), cmp_want);
-	size_t n_comments;
-	uint32_t *comments = collect_comments(syms, &parsed, &n_comments);
-	struct aa_fix *fix = noqa_edits(&src, comments, n_comments, wants, n_wants);
+	struct aa_fix *fix = noqa_fix_of(syms, &src, &parsed, d, n);
 	struct aa_edit_list list = { 0 };
 	aa_edit_list_take(&list, fix);
 	char *out = NULL, *error = NULL;
@@ -393,9 +431,6 @@ static void noqa_path(const char *path, const struct aa_diag *const *d, size_t n
 	free(out);
 	aa_edit_list_release(&list);
 	aa_fix_free(fix);
-	free(comments);
-	free(wants);
-	aa_noqa_release(&noqa);
 	aa_parsed_release(&parsed);
 	aa_source_release(&src);
 	free(raw);

@@ -60,4 +60,12 @@ void aa_fixer_bytes(const struct aa_engine *engine, const char *name, const char
  * rewrites them. engine gives the parser's grammar. */
 void aa_fixer_add_noqa(const struct aa_engine *engine, const struct aa_diag_list *diags, struct aa_fixer_stats *stats);
 
+/* --add-noqa's edit for the one finding d, made on the source text[0..len) (an editor's
+ * buffer; borrowed): the fix (one edit, its span filled in) that adds d's code where
+ * --add-noqa would, parsed with parser (borrowed; the grammar of syms). NULL when the
+ * comment there names the code already, when d is one of the pipeline's own findings,
+ * or when the text does not decode or parse. Caller frees with aa_fix_free. */
+struct aa_fix *aa_fixer_noqa_fix(const struct aa_syms *syms, TSParser *parser, const char *text, size_t len,
+				 const struct aa_diag *d);
+
 #endif

@@ -10,8 +10,15 @@
  * it posts an AA_EVENT_RESULT (uri, version, findings) to the main thread's queue. A
  * document outside the workspace is analyzed alone (aa_run_bytes).
  *
- * The analyst owns the project, its files and module map; it sets the engine's module map
- * (the engine is borrowed and used by the analyst thread only). Allocation failure exits.
+ * Every file is analyzed with the settings its configuration file gives it, as `check`
+ * would (wsconfig.h): the engine runs the union of the files' rules, each file's findings
+ * are then filtered and given their severities. The configuration is read again when the
+ * workspace is (a change on disk, the client's didChangeConfiguration). A reading with
+ * errors is not used: its errors go to the main thread (AA_EVENT_CONFIG) and the last
+ * reading without any stays in force, or, when there never was one, the defaults.
+ *
+ * The analyst owns the configuration's reading, the engine, the project, its files and
+ * module map. Allocation failure exits.
  */
 #ifndef AA_ANALYST_H
 #define AA_ANALYST_H
@@ -23,13 +30,16 @@
 
 #include "analyzer/engine/analyze.h"
 #include "analyzer/server/events.h"
+#include "analyzer/server/wsconfig.h"
 
 enum aa_analyst_op_kind {
 	AA_OP_ROOT,    /* path: the workspace root (discover it; a project of its files) */
 	AA_OP_TEXT,    /* uri, path, version, text: an open document's current text */
 	AA_OP_CLOSE,   /* uri, path: closed; its file is read from disk again */
 	AA_OP_CHANGED, /* path: a file changed on disk */
-	AA_OP_RESCAN,  /* files were created or deleted: discover the workspace again */
+	/* files were created or deleted, or the configuration changed: read the configuration
+	 * and discover the workspace again */
+	AA_OP_RESCAN,
 };
 
 struct aa_analyst_op {
@@ -44,7 +54,7 @@ struct aa_analyst_op {
 struct aa_analyst_doc; /* an open document as the analyst knows it (analyst.c) */
 
 struct aa_analyst {
-	struct aa_engine *engine;        /* borrowed; the analyst sets its module map */
+	const struct aa_wsconfig_ops *config; /* borrowed; the workspace's configuration */
 	struct aa_event_queue *results;  /* borrowed; where findings go */
 	unsigned jobs;                   /* threads of a project run */
 	pthread_mutex_t lock;
@@ -55,6 +65,15 @@ struct aa_analyst {
 	pthread_t thread;
 	/* The analyst thread's own (nothing below is touched by another thread). */
 	char *root;                      /* owned; the workspace root, or NULL */
+	/* owned; the configuration's reading in use: the last one without errors, else the
+	 * defaults' (fallback); NULL before the first */
+	struct aa_wsconfig *settings;
+	bool fallback;
+	size_t errors_posted;            /* how many of its errors were posted */
+	struct aa_engine engine;         /* the union of the files' rules, when have_engine */
+	bool have_engine;
+	/* owned array of settings borrowed from the reading: per file of disc */
+	const struct aa_file_settings **file_settings;
 	struct aa_discovery *disc;       /* owned; the root's files, or NULL */
 	struct aa_modmap *modmap;        /* owned */
 	struct aa_project *project;      /* owned */
@@ -62,13 +81,14 @@ struct aa_analyst {
 	size_t n_docs, docs_cap;
 };
 
-/* Starts the analyst's thread with jobs (>= 1) threads for project runs. Returns 0, or
- * -1 when the thread cannot start. */
-int aa_analyst_start(struct aa_analyst *a, struct aa_engine *engine, struct aa_event_queue *results, unsigned jobs);
+/* Starts the analyst's thread with jobs (>= 1) threads for project runs; config is
+ * borrowed (outliving aa_analyst_stop). Returns 0, or -1 when the thread cannot start. */
+int aa_analyst_start(struct aa_analyst *a, const struct aa_wsconfig_ops *config, struct aa_event_queue *results,
+		     unsigned jobs);
 /* Queues op (its members taken). Any thread but the analyst's. */
 void aa_analyst_submit(struct aa_analyst *a, struct aa_analyst_op op);
 /* Stops the thread after the analysis in flight, drops waiting operations, joins, frees
- * the project. */
+ * the project, the engine and the configuration's reading. */
 void aa_analyst_stop(struct aa_analyst *a);
 
 #endif

@@ -12,6 +12,9 @@ void aa_event_free(struct aa_event *ev)
 	free(ev->body);
 	free(ev->uri);
 	aa_diag_list_release(&ev->diags);
+	for (size_t i = 0; i < ev->n_errors; i++)
+		free(ev->errors[i]);
+	free(ev->errors);
 	free(ev);
 }
 

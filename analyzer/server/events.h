@@ -1,7 +1,7 @@
 /*
  * events.h: what the language server's main thread waits for, from its two helper
  * threads: the reader (a client message, the end of the input) and the analyst
- * (analyst.h: the findings of a document's text).
+ * (analyst.h: the findings of a document's text, the configuration's errors).
  *
  * The server's state belongs to the main thread alone; the helpers hand it events
  * through this queue and never touch that state, so a request is answered while an
@@ -21,6 +21,10 @@ enum aa_event_kind {
 	AA_EVENT_MESSAGE, /* body: a client message's JSON text */
 	AA_EVENT_END,     /* the input ended; body: NULL, or why it ended badly */
 	AA_EVENT_RESULT,  /* uri, version, diags: the findings of a document's text */
+	/* errors: the configuration's errors ("FILE:LINE:COL: message"), none when it was
+	 * read without any; defaults: the server has fallen back to the default settings,
+	 * having never read the configuration without errors (else it keeps the last good) */
+	AA_EVENT_CONFIG,
 };
 
 struct aa_event {
@@ -29,6 +33,9 @@ struct aa_event {
 	char *uri;                 /* owned; AA_EVENT_RESULT */
 	int64_t version;           /* AA_EVENT_RESULT: the document version analyzed */
 	struct aa_diag_list diags; /* owned; AA_EVENT_RESULT */
+	char **errors;             /* owned strings; AA_EVENT_CONFIG */
+	size_t n_errors;
+	bool defaults;             /* AA_EVENT_CONFIG */
 	struct aa_event *next;     /* the queue's link */
 };
 

@@ -6,8 +6,10 @@
 #include "analyzer/server/uri.h"
 #include "analyzer/base/xalloc.h"
 #include "analyzer/engine/run.h"
+#include "analyzer/fix/fixer.h"
 #include "analyzer/report/json_out.h"
 #include "analyzer/report/ruledoc.h"
+#include "parsers/python/syms.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -34,7 +36,6 @@ struct pending_pull {
 };
 
 struct server {
-	struct aa_engine *engine; /* borrowed; the analyst sets its module map */
 	int out_fd;
 	struct aa_documents docs;
 	enum aa_pos_encoding enc;
@@ -45,6 +46,14 @@ struct server {
 	struct aa_analyst analyst;
 	struct pending_pull *pulls; /* owned */
 	size_t n_pulls, pulls_cap;
+	/* The grammar and a parser for the noqa code action (made on first use; parser NULL
+	 * until then) */
+	struct aa_syms syms;
+	TSParser *parser;
+	/* The configuration errors shown to the user since the configuration was last read
+	 * without any (owned strings): each is shown once. */
+	char **shown;
+	size_t n_shown, shown_cap;
 };
 
 struct reader {
@@ -146,6 +155,43 @@ static void log_message(struct server *s, int level, const char *text)
 		return;
 	}
 	notify(s, "window/logMessage", params);
+}
+
+/* window/showMessage of type 1 (error). */
+static void show_error(struct server *s, const char *text)
+{
+	cJSON *params = cJSON_CreateObject();
+	if (!aa_json_num(params, "type", 1) || !aa_json_str(params, "message", text)) {
+		cJSON_Delete(params);
+		return;
+	}
+	notify(s, "window/showMessage", params);
+}
+
+/* The configuration's errors, from the analyst: each not shown yet is shown; none means
+ * the configuration is good again, and an error that comes back is shown again. */
+static void on_config(struct server *s, const struct aa_event *ev)
+{
+	if (!ev->n_errors) {
+		for (size_t i = 0; i < s->n_shown; i++)
+			free(s->shown[i]);
+		s->n_shown = 0;
+		return;
+	}
+	for (size_t i = 0; i < ev->n_errors; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < s->n_shown && !seen; k++)
+			seen = !strcmp(s->shown[k], ev->errors[i]);
+		if (seen)
+			continue;
+		const char *with = ev->defaults ? "the default settings" : "the last good configuration";
+		char *text = aa_xasprintf("async-analyzer: configuration error: %s (the server goes on with %s)",
+					  ev->errors[i], with);
+		show_error(s, text);
+		free(text);
+		AA_GROW(s->shown, s->shown_cap, s->n_shown + 1);
+		s->shown[s->n_shown++] = aa_xstrdup(ev->errors[i]);
+	}
 }
 
 /* An LSP Range of a span (1-based, code points) in text, or with text NULL, of the
@@ -421,12 +467,6 @@ static void on_did_change(struct server *s, const cJSON *params)
 	schedule(doc, AA_SERVER_DEBOUNCE);
 }
 
-static void reanalyze_all(struct server *s)
-{
-	for (size_t i = 0; i < s->docs.len; i++)
-		schedule(s->docs.items[i], 0);
-}
-
 /* Answers the pulls waiting for uri with doc's report (NULL: no findings), or, with uri
  * NULL, refuses the one with id as cancelled. */
 static void finish_pulls(struct server *s, const char *uri, const cJSON *id, const struct aa_document *doc)
@@ -556,45 +596,20 @@ static cJSON *add_action(cJSON *actions, const struct server *s, const struct aa
 	return changes ? aa_json_arr(changes, doc->uri) : NULL;
 }
 
-/* The `# noqa: CODE` edit of d's line: the code added to the line's noqa list when it
- * has one, else the comment at the line's end. */
-static bool add_noqa_edit(cJSON *edits, const struct server *s, const struct aa_document *doc, const struct aa_diag *d)
+/* The `# noqa: CODE` suppression of d, as --add-noqa writes it (analyzer/fix/fixer.h: on
+ * the line its suppression reads, added to a noqa directive there, never inside a
+ * string), or NULL (the code is there already, or d is the pipeline's own finding). The
+ * document is parsed with the server's own parser, made on first use. */
+static struct aa_fix *noqa_fix(struct server *s, const struct aa_document *doc, const struct aa_diag *d)
 {
-	const char *text = doc->text.data;
-	size_t len = doc->text.len;
-	size_t start = aa_pos_to_offset(text, len, d->span.line ? d->span.line - 1 : 0, 0, AA_POS_UTF8);
-	const char *nl = memchr(text + start, '\n', len - start);
-	size_t end = nl ? (size_t)(nl - text) : len;
-	if (end > start && text[end - 1] == '\r')
-		end--;
-	const char *noqa = NULL;
-	for (const char *p = text + start; p + 7 <= text + end; p++)
-		if (!strncmp(p, "# noqa:", 7))
-			noqa = p;
-	char *insert = noqa ? aa_xasprintf(", %s", d->rule->code) : aa_xasprintf("  # noqa: %s", d->rule->code);
-	/* After the noqa list's last code (the list runs to the line's end or a second
-	 * comment), else at the line's end. */
-	const char *at = text + end;
-	if (noqa) {
-		at = noqa + 7;
-		while (at < text + end && (*at == ' ' || *at == ',' || *at == '-' || *at == '_' || (*at >= 'A' && *at <= 'Z') ||
-					   (*at >= 'a' && *at <= 'z') || (*at >= '0' && *at <= '9')))
-			at++;
-		while (at > noqa + 7 && at[-1] == ' ')
-			at--;
+	if (!s->parser) {
+		const char *missing;
+		if (aa_syms_init(&s->syms, tree_sitter_python(), &missing) < 0)
+			return NULL; /* a build/pin mismatch: the analyst says so */
+		s->parser = ts_parser_new();
+		ts_parser_set_language(s->parser, s->syms.lang);
 	}
-	uint32_t col = 1; /* at's code-point column */
-	for (const char *p = text + start; p < at; p++)
-		col += ((unsigned char)*p & 0xC0) != 0x80;
-	uint32_t l0;
-	uint32_t ch = aa_pos_from_span(text, len, d->span.line, col, s->enc, &l0);
-	cJSON *e = aa_json_obj(edits, NULL);
-	cJSON *r = aa_json_obj(e, "range");
-	cJSON *a = aa_json_obj(r, "start"), *b = aa_json_obj(r, "end");
-	bool ok = aa_json_num(a, "line", l0) && aa_json_num(a, "character", ch) && aa_json_num(b, "line", l0) &&
-		  aa_json_num(b, "character", ch) && aa_json_str(e, "newText", insert);
-	free(insert);
-	return ok;
+	return aa_fixer_noqa_fix(&s->syms, s->parser, doc->text.data, doc->text.len, d);
 }
 
 /* Whether kind is asked for by the request's context.only (absent: every kind); a
@@ -638,10 +653,14 @@ static void on_code_action(struct server *s, const cJSON *id, const cJSON *param
 			ok = edits && add_text_edits(edits, s, doc, d->fix);
 			free(title);
 		}
-		char *title = aa_xasprintf("Suppress %s on this line (# noqa)", d->rule->code);
-		cJSON *edits = ok ? add_action(actions, s, doc, title, "quickfix", d, false) : NULL;
-		ok = edits && add_noqa_edit(edits, s, doc, d);
-		free(title);
+		struct aa_fix *noqa = ok ? noqa_fix(s, doc, d) : NULL;
+		if (noqa) {
+			char *title = aa_xasprintf("Suppress %s on this line (# noqa)", d->rule->code);
+			cJSON *edits = add_action(actions, s, doc, title, "quickfix", d, false);
+			ok = edits && add_text_edits(edits, s, doc, noqa);
+			free(title);
+			aa_fix_free(noqa);
+		}
 	}
 	if (ok && current && kind_wanted(only, "source.fixAll.async-analyzer")) {
 		cJSON *edits = NULL;
@@ -752,7 +771,8 @@ static void on_notification(struct server *s, const char *method, const cJSON *p
 	else if (!strcmp(method, "textDocument/didClose"))
 		on_did_close(s, params);
 	else if (!strcmp(method, "workspace/didChangeConfiguration"))
-		reanalyze_all(s);
+		/* The server's settings are the configuration files': read them again. */
+		aa_analyst_submit(&s->analyst, (struct aa_analyst_op){ .kind = AA_OP_RESCAN });
 	else if (!strcmp(method, "workspace/didChangeWatchedFiles"))
 		on_watched_files(s, params);
 	else if (!strcmp(method, "initialized") && s->can_watch)
@@ -820,6 +840,8 @@ static void serve(struct server *s)
 			on_message(s, ev->body);
 		} else if (ev->kind == AA_EVENT_RESULT) {
 			on_result(s, ev);
+		} else if (ev->kind == AA_EVENT_CONFIG) {
+			on_config(s, ev);
 		} else {
 			if (ev->body)
 				fprintf(stderr, "async-analyzer server: %s\n", ev->body);
@@ -830,9 +852,9 @@ static void serve(struct server *s)
 	}
 }
 
-int aa_server_run(struct aa_engine *engine, int in_fd, int out_fd)
+int aa_server_run(const struct aa_wsconfig_ops *config, int in_fd, int out_fd)
 {
-	struct server s = { .engine = engine, .out_fd = out_fd, .exit_status = 1 };
+	struct server s = { .out_fd = out_fd, .exit_status = 1 };
 	int wake[2];
 	if (pipe(wake) < 0) {
 		fprintf(stderr, "async-analyzer server: cannot make a pipe: %s\n", strerror(errno));
@@ -842,7 +864,8 @@ int aa_server_run(struct aa_engine *engine, int in_fd, int out_fd)
 	struct reader reader = { .events = &s.events };
 	aa_rpc_reader_init(&reader.rpc, in_fd, wake[0]);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	bool analyst_up = aa_analyst_start(&s.analyst, engine, &s.events, cpus > 1 ? (unsigned)(cpus > 64 ? 64 : cpus) : 1) == 0;
+	unsigned jobs = cpus > 1 ? (unsigned)(cpus > 64 ? 64 : cpus) : 1;
+	bool analyst_up = aa_analyst_start(&s.analyst, config, &s.events, jobs) == 0;
 	bool reader_up = analyst_up && pthread_create(&reader.thread, NULL, reader_main, &reader) == 0;
 	if (reader_up)
 		serve(&s);
@@ -865,6 +888,11 @@ int aa_server_run(struct aa_engine *engine, int in_fd, int out_fd)
 		free(s.pulls[i].uri);
 	}
 	free(s.pulls);
+	if (s.parser)
+		ts_parser_delete(s.parser);
+	for (size_t i = 0; i < s.n_shown; i++)
+		free(s.shown[i]);
+	free(s.shown);
 	aa_documents_release(&s.docs);
 	aa_event_queue_release(&s.events);
 	aa_rpc_reader_release(&reader.rpc);

@@ -44,6 +44,8 @@ function start(args = []) {
 		published.push(p);
 		for (const w of waiters.splice(0)) w();
 	});
+	const shown = []; // window/showMessage
+	conn.onNotification(rpc.ShowMessageNotification.type, (p) => shown.push(p));
 	conn.listen();
 	// The next publishDiagnostics for uri with version (or any version), within ms.
 	async function nextPublish(uri, version, ms = 5000) {
@@ -55,7 +57,16 @@ function start(args = []) {
 			await new Promise((r) => { waiters.push(r); setTimeout(r, 100); });
 		}
 	}
-	return { child, conn, exited, nextPublish, published };
+	// The first publishDiagnostics for uri whose diagnostics satisfy pred, within ms.
+	async function publishWhere(uri, pred, ms = 10000) {
+		const deadline = Date.now() + ms;
+		for (let left = ms; left > 0; left = deadline - Date.now()) {
+			const p = await nextPublish(uri, undefined, left);
+			if (p && pred(p.diagnostics)) return p;
+		}
+		return null;
+	}
+	return { child, conn, exited, nextPublish, publishWhere, published, shown };
 }
 
 async function withTimeout(promise, ms, what) {
@@ -123,6 +134,30 @@ async function pushMode() {
 	const suppressed = noqa && applyEdits(SOURCE, noqa.edit.changes[a]);
 	check(noqa && suppressed.split('\n')[LINE].endsWith(BLOCKING + '  # noqa: AA101'),
 		'code action: suppress with # noqa: AA101 at the line end', { noqa, suppressed });
+	// The suppression goes where --add-noqa puts it: a "# noqa:" inside a string is no
+	// comment, and a noqa comment there gets the code added.
+	const NOQA_SRC = 'import time\n\n\nasync def handler():\n    s = "# noqa: AA999"; time.sleep(1)\n' +
+		'    time.sleep(2)  # noqa: AA102\n';
+	const q = uri('noqa.py');
+	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: q, languageId: 'python', version: 1, text: NOQA_SRC },
+	});
+	await s.nextPublish(q, 1);
+	const noqaAt = async (line) => {
+		const acts = await s.conn.sendRequest(rpc.CodeActionRequest.type, {
+			textDocument: { uri: q }, range: { start: { line, character: 0 }, end: { line, character: 0 } },
+			context: { diagnostics: [], only: [rpc.CodeActionKind.QuickFix] },
+		});
+		const act = acts.find((x) => /noqa/.test(x.title));
+		return act && applyEdits(NOQA_SRC, act.edit.changes[q]).split('\n')[line];
+	};
+	const inString = await noqaAt(4);
+	check(inString === '    s = "# noqa: AA999"; time.sleep(1)  # noqa: AA101',
+		'code action: a "# noqa:" inside a string is left alone', inString);
+	const merged = await noqaAt(5);
+	check(merged === '    time.sleep(2)  # noqa: AA102, AA101', 'code action: the code joins the line\'s noqa comment', merged);
+	s.conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: q } });
+	await s.nextPublish(q);
 	const all = await s.conn.sendRequest(rpc.CodeActionRequest.type, {
 		textDocument: { uri: a }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
 		context: { diagnostics: [], only: ['source.fixAll'] },
@@ -288,6 +323,129 @@ async function crossFile() {
 	s.conn.dispose();
 }
 
+// The workspace's configuration files apply as `check` applies them, and are read again
+// when they change; a broken one is shown once and the last good one stays in force.
+async function configuration() {
+	const ws = path.join(work, 'configured');
+	fs.mkdirSync(path.join(ws, 'scripts'), { recursive: true });
+	// AA101 (default on), AA104 and AA404 (opt-in) in each file.
+	const SRC = 'import time\n\n\nasync def handler(timeout):\n    time.sleep(1)\n    open("x")\n';
+	const GOOD = '[project]\nname = "x"\n\n[tool.async-analyzer]\nextend-select = ["AA404", "AA104"]\nignore = ["AA101"]\n' +
+		'per-file-ignores = { "scripts/*" = ["AA104"] }\nseverity = { AA104 = "warning" }\nextend-exclude = ["generated"]\n';
+	const config = path.join(ws, 'pyproject.toml');
+	fs.writeFileSync(config, GOOD);
+	fs.writeFileSync(path.join(ws, 'app.py'), SRC);
+	fs.writeFileSync(path.join(ws, 'scripts', 'job.py'), SRC);
+	fs.mkdirSync(path.join(ws, 'generated'));
+	fs.writeFileSync(path.join(ws, 'generated', 'gen.py'), SRC);
+	const wsUri = 'file://' + ws;
+	const appUri = wsUri + '/app.py', testUri = wsUri + '/scripts/job.py', configUri = wsUri + '/pyproject.toml';
+	const codes = (diags) => diags.map((d) => d.code).sort().join(',');
+	const s = start();
+	await s.conn.sendRequest(rpc.InitializeRequest.type, {
+		processId: process.pid, rootUri: wsUri, workspaceFolders: [{ uri: wsUri, name: 'configured' }], capabilities: {},
+	});
+	s.conn.sendNotification(rpc.InitializedNotification.type, {});
+	for (const u of [appUri, testUri])
+		s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+			textDocument: { uri: u, languageId: 'python', version: 1, text: SRC },
+		});
+	const app = await s.nextPublish(appUri, 1), test = await s.nextPublish(testUri, 1);
+	check(app && codes(app.diagnostics) === 'AA104,AA404',
+		'pyproject.toml: AA101 ignored, the opt-in AA404 and AA104 selected', app && app.diagnostics);
+	check(test && codes(test.diagnostics) === 'AA404', 'pyproject.toml: per-file-ignores drops AA104 in scripts/', test);
+	const genUri = wsUri + '/generated/gen.py';
+	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: genUri, languageId: 'python', version: 1, text: SRC },
+	});
+	const gen = await s.nextPublish(genUri, 1);
+	check(gen && gen.diagnostics.length === 0, 'pyproject.toml: an excluded file, open, has no findings', gen);
+	const warn = app && app.diagnostics.find((d) => d.code === 'AA104');
+	check(warn && warn.severity === rpc.DiagnosticSeverity.Warning, 'pyproject.toml: AA104\'s severity is warning', warn);
+	// What `check` reports in the same workspace, file by file: the same findings.
+	const cli = require('child_process').spawnSync(bin, ['check', '--format', 'json', '.'], { cwd: ws, encoding: 'utf8' });
+	const byCheck = (name) => JSON.parse(cli.stdout).filter((f) => f.path === name).map((f) => f.code).sort().join(',');
+	check(app && test && byCheck('app.py') === codes(app.diagnostics) &&
+		byCheck('scripts/job.py') === codes(test.diagnostics), 'the same findings as `check` in the workspace',
+		{ check: cli.stdout.slice(0, 2000) });
+
+	// The configuration edited on disk; the watcher says so: AA101 comes back.
+	fs.writeFileSync(config, GOOD.replace('ignore = ["AA101"]\n', ''));
+	s.conn.sendNotification(rpc.DidChangeWatchedFilesNotification.type, {
+		changes: [{ uri: configUri, type: rpc.FileChangeType.Changed }],
+	});
+	const p2 = await s.publishWhere(appUri, (d) => codes(d) === 'AA101,AA104,AA404');
+	check(p2, 'configuration changed on disk (didChangeWatchedFiles): AA101 reported again', p2);
+	// Edited again, then didChangeConfiguration: AA104 ignored too.
+	const IGNORING = GOOD.replace('ignore = ["AA101"]', 'ignore = ["AA101", "AA104"]');
+	fs.writeFileSync(config, IGNORING);
+	s.conn.sendNotification(rpc.DidChangeConfigurationNotification.type, { settings: {} });
+	const p3 = await s.publishWhere(appUri, (d) => codes(d) === 'AA404');
+	check(p3, 'didChangeConfiguration: the configuration is read again (AA104 ignored)', p3);
+	check(s.shown.length === 0, 'no message while the configuration is good', s.shown);
+
+	// Broken: an unknown key, beside a change (AA104 no longer ignored) that must not
+	// apply. One message, of type Error, with the place; the last good configuration goes
+	// on deciding, for an edit too.
+	fs.writeFileSync(config, GOOD + 'bogus-key = 1\n');
+	s.conn.sendNotification(rpc.DidChangeWatchedFilesNotification.type, {
+		changes: [{ uri: configUri, type: rpc.FileChangeType.Changed }],
+	});
+	await s.publishWhere(appUri, () => s.shown.length > 0, 10000);
+	const line = GOOD.split('\n').length; // the key's line, 1-based
+	check(s.shown.length === 1 && s.shown[0].type === rpc.MessageType.Error &&
+		s.shown[0].message.includes(`pyproject.toml:${line}:1: unknown key 'bogus-key'`),
+		'a broken configuration: one window/showMessage of type Error, with FILE:LINE:COL', s.shown);
+	s.conn.sendNotification(rpc.DidChangeConfigurationNotification.type, { settings: {} });
+	s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+		textDocument: { uri: appUri, version: 2 }, contentChanges: [{ text: SRC + '\n' }],
+	});
+	const p4 = await s.nextPublish(appUri, 2);
+	check(p4 && codes(p4.diagnostics) === 'AA404', 'still broken: the last good configuration decides', p4);
+	check(s.shown.length === 1, 'the same error is not shown twice', s.shown);
+	// Another error (TOML syntax) is shown too, once.
+	fs.writeFileSync(config, IGNORING + 'bogus = [\n');
+	s.conn.sendNotification(rpc.DidChangeWatchedFilesNotification.type, {
+		changes: [{ uri: configUri, type: rpc.FileChangeType.Changed }],
+	});
+	await s.publishWhere(appUri, () => s.shown.length > 1, 10000);
+	check(s.shown.length === 2 && /pyproject\.toml:\d+:\d+: /.test(s.shown[1].message),
+		'a different error (bad TOML): shown once more', s.shown);
+
+	// Fixed: its settings apply, and nothing more is shown.
+	fs.writeFileSync(config, GOOD);
+	s.conn.sendNotification(rpc.DidChangeWatchedFilesNotification.type, {
+		changes: [{ uri: configUri, type: rpc.FileChangeType.Changed }],
+	});
+	const p5 = await s.publishWhere(appUri, (d) => codes(d) === 'AA104,AA404');
+	check(p5 && s.shown.length === 2, 'fixed: its settings decide again, no message', { p5, shown: s.shown });
+	await s.conn.sendRequest(rpc.ShutdownRequest.type);
+	s.conn.sendNotification(rpc.ExitNotification.type);
+	const end = await withTimeout(s.exited, 5000, 'exit');
+	check(end.code === 0, 'configuration session: status 0', end);
+	s.conn.dispose();
+
+	// Broken from the start: the defaults decide (AA101 on, AA104 and AA404 off), said once.
+	const broken = path.join(work, 'broken');
+	fs.mkdirSync(broken, { recursive: true });
+	fs.writeFileSync(path.join(broken, 'async-analyzer.toml'), 'extend-select = ["AA404", "AA104"]\nbogus = 1\n');
+	const b = start();
+	const bUri = 'file://' + broken;
+	await b.conn.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: bUri, capabilities: {} });
+	b.conn.sendNotification(rpc.InitializedNotification.type, {});
+	b.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+		textDocument: { uri: bUri + '/app.py', languageId: 'python', version: 1, text: SRC },
+	});
+	const p6 = await b.nextPublish(bUri + '/app.py', 1);
+	check(p6 && codes(p6.diagnostics) === 'AA101' && b.shown.length === 1 &&
+		/async-analyzer\.toml:2:1: unknown key 'bogus'.*default settings/.test(b.shown[0].message),
+		'broken from the start: one message, the default settings decide', { p6, shown: b.shown });
+	await b.conn.sendRequest(rpc.ShutdownRequest.type);
+	b.conn.sendNotification(rpc.ExitNotification.type);
+	await withTimeout(b.exited, 5000, 'exit');
+	b.conn.dispose();
+}
+
 // Raw bytes: what no library would send.
 function raw(bytes, ms = 5000) {
 	return new Promise((resolve) => {
@@ -360,7 +518,7 @@ async function malformed() {
 
 (async () => {
 	fs.mkdirSync(work, { recursive: true });
-	for (const part of [pushMode, pullMode, crossFile, malformed]) {
+	for (const part of [pushMode, pullMode, crossFile, configuration, malformed]) {
 		try {
 			await part();
 		} catch (e) {
