@@ -7,8 +7,11 @@
  * aa_native_read finds the extensions those names may belong to and reads only theirs
  * (libclang is loaded then, and only when there is a unit to read; units are read on
  * `jobs` threads), then aa_native_find answers. Extensions are found through setup.py's
- * `Extension("pkg._native", sources=[...])` (read with tree-sitter; a literal list)
- * next to the package or one or two levels up, or failing that a .c file defining
+ * `Extension("pkg._native", sources=[...])` (read with tree-sitter; a literal list),
+ * pyproject.toml's `[[tool.setuptools.ext-modules]]` tables or meson.build's
+ * `py.extension_module('_native', 'a.c', ..., subdir: 'pkg')` (literal arguments only)
+ * next to the package or one or two levels up (meson.build also in the package's own
+ * directory), or failing that a .c file defining
  * `PyInit__native` (or a PyModuleDef and the string "_native") in the package's
  * directory, its parent or the parent's src/, or, when the parent holds a setup.py, any
  * directory directly under it; every .c file of that directory is then a unit. A module
