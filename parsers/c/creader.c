@@ -24,6 +24,8 @@
 	X(clang_getCursorKind)                                                                                         \
 	X(clang_getCursorSpelling)                                                                                     \
 	X(clang_getCursorReferenced)                                                                                   \
+	X(clang_getCursorSemanticParent)                                                                               \
+	X(clang_CXXMethod_isVirtual)                                                                                   \
 	X(clang_isCursorDefinition)                                                                                    \
 	X(clang_getCursorLocation)                                                                                     \
 	X(clang_getExpansionLocation)                                                                                  \
@@ -127,6 +129,39 @@ static char *literal(const struct aa_creader *r, CXCursor c)
 	return s;
 }
 
+/* A function's name qualified by the C++ namespaces and classes it is declared in
+ * ("Conn::query", "db::open"); a C function's is its spelling. extern "C" blocks and
+ * anonymous namespaces add nothing. Bounded: 16 enclosing scopes at most. */
+static char *decl_name(const struct aa_creader *r, CXCursor d)
+{
+	char *name = take(r, r->clang_getCursorSpelling(d));
+	CXCursor p = r->clang_getCursorSemanticParent(d);
+	for (int depth = 0; depth < 16; depth++, p = r->clang_getCursorSemanticParent(p)) {
+		enum CXCursorKind k = r->clang_getCursorKind(p);
+		if (k == CXCursor_TranslationUnit || (k >= CXCursor_FirstInvalid && k <= CXCursor_LastInvalid))
+			break;
+		if (k == CXCursor_LinkageSpec)
+			continue;
+		char *scope = take(r, r->clang_getCursorSpelling(p));
+		if (scope[0]) {
+			char *q = aa_xasprintf("%s::%s", scope, name);
+			free(name);
+			name = q;
+		}
+		free(scope);
+	}
+	return name;
+}
+
+/* Is d a function whose call is direct: a C or C++ function, or a C++ member function
+ * that is not virtual (a virtual one is chosen at run time: unknown, never guessed)? A
+ * function template's call names its template, which is not followed either. */
+static bool direct_function(const struct aa_creader *r, CXCursor d)
+{
+	enum CXCursorKind k = r->clang_getCursorKind(d);
+	return k == CXCursor_FunctionDecl || (k == CXCursor_CXXMethod && !r->clang_CXXMethod_isVirtual(d));
+}
+
 /* A function's body: its direct calls. */
 static enum CXChildVisitResult visit_body(CXCursor c, CXCursor parent, CXClientData data)
 {
@@ -137,11 +172,10 @@ static enum CXChildVisitResult visit_body(CXCursor c, CXCursor parent, CXClientD
 		/* Through a pointer, the referenced cursor is a variable, parameter or field:
 		 * no callee. */
 		CXCursor callee = r->clang_getCursorReferenced(c);
-		if (r->clang_getCursorKind(callee) == CXCursor_FunctionDecl) {
+		if (direct_function(r, callee)) {
 			struct aa_cfunc *f = w->func;
 			AA_GROW(f->calls, f->calls_cap, f->n_calls + 1);
-			f->calls[f->n_calls++] =
-				(struct aa_ccall){ take(r, r->clang_getCursorSpelling(callee)), line_of(r, c, NULL) };
+			f->calls[f->n_calls++] = (struct aa_ccall){ decl_name(r, callee), line_of(r, c, NULL) };
 		}
 	}
 	return CXChildVisit_Recurse;
@@ -184,8 +218,8 @@ static enum CXChildVisitResult visit_init(CXCursor c, CXCursor parent, CXClientD
 	if (k == CXCursor_DeclRefExpr) {
 		CXCursor d = r->clang_getCursorReferenced(c);
 		enum CXCursorKind dk = r->clang_getCursorKind(d);
-		if (w->entry && dk == CXCursor_FunctionDecl && !w->entry->impl)
-			w->entry->impl = take(r, r->clang_getCursorSpelling(d));
+		if (w->entry && direct_function(r, d) && !w->entry->impl)
+			w->entry->impl = decl_name(r, d);
 		else if (!w->entry && dk == CXCursor_VarDecl) {
 			AA_GROW(t->refs, t->refs_cap, t->n_refs + 1);
 			t->refs[t->n_refs++] = take(r, r->clang_getCursorSpelling(d));
@@ -217,14 +251,22 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
 	struct aa_creader *r = w->r;
 	struct aa_cunit *u = w->unit;
 	enum CXCursorKind k = r->clang_getCursorKind(c);
-	if ((k != CXCursor_FunctionDecl && k != CXCursor_VarDecl) || !r->clang_isCursorDefinition(c) ||
+	/* C++: what namespaces, extern "C" blocks and classes hold is walked as the top is
+	 * (member functions defined in a class, static tables); the depth is the source's
+	 * nesting of those. */
+	bool scope = k == CXCursor_Namespace || k == CXCursor_LinkageSpec || k == CXCursor_ClassDecl ||
+		     k == CXCursor_StructDecl;
+	bool func = k == CXCursor_FunctionDecl || k == CXCursor_CXXMethod;
+	if ((!scope && !func && k != CXCursor_VarDecl) || (!scope && !r->clang_isCursorDefinition(c)) ||
 	    r->clang_Location_isInSystemHeader(r->clang_getCursorLocation(c)))
 		return CXChildVisit_Continue;
-	if (k == CXCursor_FunctionDecl) {
+	if (scope)
+		return CXChildVisit_Recurse;
+	if (func) {
 		AA_GROW(u->funcs, u->funcs_cap, u->n_funcs + 1);
 		struct aa_cfunc *f = &u->funcs[u->n_funcs++];
 		*f = (struct aa_cfunc){ 0 };
-		f->name = take(r, r->clang_getCursorSpelling(c));
+		f->name = decl_name(r, c);
 		f->line = line_of(r, c, &f->path);
 		w->func = f;
 		r->clang_visitChildren(c, visit_body, w);

@@ -7,6 +7,9 @@
  * What a translation unit yields (struct aa_cunit): the functions it defines outside
  * system headers, each one's direct calls (the callee's name as declared; a call through
  * a function pointer names no callee and is not recorded: it is unknown, never guessed),
+ * C++ units (the language is the file name's, or `-xc++` among the arguments) with
+ * names qualified by namespace and class ("Pool::drain"), member functions included
+ * unless virtual (a virtual call is unknown too; function templates are not followed),
  * and its file-scope initialised variables whose type is one of CPython's tables
  * (PyMethodDef arrays, PyModuleDef, PyTypeObject, PyType_Spec, PyType_Slot arrays), as
  * the preprocessor expanded them (Argument Clinic's *_METHODDEF are macros). A unit with

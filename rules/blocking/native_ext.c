@@ -20,7 +20,7 @@
 
 extern const struct aa_rule aa_rule_blocking_native_call;
 
-/* The .c files of a directory (paths in the arena). */
+/* The C and C++ sources of a directory (paths in the arena). */
 struct listing {
 	const char **files; /* owned array */
 	size_t n, cap;
@@ -605,7 +605,7 @@ static bool defines_init(const char *text, const char *name)
 	return false;
 }
 
-/* The .c files of dir, sorted (readdir's order is the file system's), listed once per
+/* The C and C++ sources of dir, sorted (readdir's order is the file system's), listed once per
  * directory: most directories a tree's packages are in have none. */
 static const struct listing *list_dir(struct aa_native *nv, const char *dir)
 {
@@ -620,8 +620,7 @@ static const struct listing *list_dir(struct aa_native *nv, const char *dir)
 	if (!d)
 		return l;
 	for (struct dirent *de; (de = readdir(d));) {
-		size_t len = strlen(de->d_name);
-		if (len < 3 || strcmp(de->d_name + len - 2, ".c"))
+		if (!source_lang(de->d_name, strlen(de->d_name)))
 			continue;
 		AA_GROW(l->files, l->cap, l->n + 1);
 		l->files[l->n++] = join(nv, dir, de->d_name);
@@ -632,8 +631,8 @@ static const struct listing *list_dir(struct aa_native *nv, const char *dir)
 	return l;
 }
 
-/* The .c files of dir (once per directory and module): one defining the module's last
- * part (defines_init) makes module an extension whose sources are every .c file of dir. */
+/* The sources of dir (once per directory and module): one defining the module's last
+ * part (defines_init) makes module an extension whose sources are every one of dir. */
 static void scan_dir(struct aa_native *nv, const char *dir, const char *module, size_t mlen)
 {
 	const struct listing *l = list_dir(nv, dir);
@@ -921,6 +920,10 @@ void aa_native_read(struct aa_native *nv)
 		for (size_t s = 0; s < e->n_sources; s++, k++) {
 			tasks[k].ext = e;
 			tasks[k].source = s;
+			/* libclang goes by the file's name too; said, since a database entry may
+			 * carry `-x c` for a whole target */
+			if (source_lang(e->sources[s], strlen(e->sources[s])) == '+')
+				arg_add(&tasks[k].args, aa_xstrdup("-xc++"));
 			/* The database beside setup.py, or above the directory a PyInit_ was found in. */
 			if (!database_flags(e->dir, e->sources[s], &tasks[k].args) &&
 			    !database_flags(parent_dir(nv, e->dir), e->sources[s], &tasks[k].args))

@@ -11,10 +11,10 @@
  * pyproject.toml's `[[tool.setuptools.ext-modules]]` tables or meson.build's
  * `py.extension_module('_native', 'a.c', ..., subdir: 'pkg')` (literal arguments only)
  * next to the package or one or two levels up (meson.build also in the package's own
- * directory), or failing that a .c file defining
+ * directory), or failing that a C or C++ source defining
  * `PyInit__native` (or a PyModuleDef and the string "_native") in the package's
  * directory, its parent or the parent's src/, or, when the parent holds a setup.py, any
- * directory directly under it; every .c file of that directory is then a unit. A module
+ * directory directly under it; every C or C++ source of that directory is then a unit. A module
  * with a .py file is never an extension. Compile flags come from a
  * compile_commands.json beside setup.py (or above the directory found) when there is
  * one, else the configured Python include directory (as a system directory) and the
