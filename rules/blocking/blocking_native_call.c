@@ -184,8 +184,9 @@ const struct aa_rule aa_rule_blocking_native_call = {
 			"by the last part of `tp_name`. Compile flags come from a `compile_commands.json` beside "
 			"`setup.py` (or above the directory found), else the Python headers of the machine's `python3-dev`, the file's own "
 			"directory, the setup directory and its `include/`. A file with errors (a client library's "
-			"header missing) still yields what libclang could read; `--timings` says how many were not "
-			"read fully.",
+			"header missing) still yields what libclang could read; `--timings` and the JSON report's "
+			"metadata object (`c_files_not_read_fully`, docs/output.md) say how many were not read "
+			"fully.",
 		.why = "A C function that calls `recv`, `sleep`, `sqlite3_step` or `PQexec` stalls the event loop "
 		       "exactly like `time.sleep`, and releasing the GIL (`Py_BEGIN_ALLOW_THREADS`) does not "
 		       "help: other threads run, the loop's thread still waits. No peer looks behind the Python "
