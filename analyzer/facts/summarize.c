@@ -545,4 +545,7 @@ void aa_summarizer_finish(struct aa_summarizer *z)
 		return;
 	aa_model_each_module_name(z->model, add_export, z);
 	aa_model_each_class_attr(z->model, add_attr, z);
+	const char *star = aa_model_star_module(z->model);
+	if (star && project_name(z, star))
+		z->summary->star_module = aa_summary_intern(z->summary, star, strlen(star));
 }

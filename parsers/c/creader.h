@@ -37,6 +37,12 @@ struct aa_cfunc {
 	unsigned line;            /* of its name */
 	struct aa_ccall *calls;   /* owned; in source order */
 	size_t n_calls, calls_cap;
+	/* owned; what every return of a value that is not a null pointer gives, when that is
+	 * recognisably one thing, directly or through local variables given nothing else
+	 * (whose address is not taken): "&Type", an object allocated with the type object
+	 * variable Type (PyObject_New, PyObject_GC_New, Type.tp_alloc(&Type, n),
+	 * PyType_GenericAlloc/New), or "()f", what a call of f returns. NULL otherwise. */
+	char *returns;
 };
 
 /* What a CPython table variable is. */

@@ -953,14 +953,20 @@ static const struct aa_ctable *table_named(const struct ext *e, const char *var)
 	return NULL;
 }
 
+/* How deep base types (tp_base) and returned types are followed. */
+#define MAX_TYPE_STEPS 8
+
 /* The C function of name in the PyMethodDef tables that table names (directly, or
- * through a PyType_Slot array), or NULL. */
-static const char *method_impl(const struct ext *e, const struct aa_ctable *table, const char *name)
+ * through a PyType_Slot array), else in those of the types it names (its tp_base, or a
+ * Py_tp_base slot: a type's own methods come first, as CPython's lookup goes), or NULL. */
+static const char *method_impl(const struct ext *e, const struct aa_ctable *table, const char *name, int depth)
 {
+	if (depth > MAX_TYPE_STEPS)
+		return NULL;
 	for (size_t r = 0; r < table->n_refs; r++) {
 		const struct aa_ctable *t = table_named(e, table->refs[r]);
 		if (t && t->kind == AA_CTABLE_SLOTS && table->kind != AA_CTABLE_SLOTS) {
-			const char *impl = method_impl(e, t, name); /* one level: slots name no slots */
+			const char *impl = method_impl(e, t, name, depth + 1); /* slots name no slots */
 			if (impl)
 				return impl;
 		}
@@ -968,7 +974,20 @@ static const char *method_impl(const struct ext *e, const struct aa_ctable *tabl
 			if (!strcmp(t->entries[k].name, name))
 				return t->entries[k].impl;
 	}
+	for (size_t r = 0; table->kind != AA_CTABLE_MODULE && r < table->n_refs; r++) {
+		const struct aa_ctable *t = table_named(e, table->refs[r]);
+		const char *impl = t && t->kind == AA_CTABLE_TYPE && t != table ? method_impl(e, t, name, depth + 1) : NULL;
+		if (impl)
+			return impl;
+	}
 	return NULL;
+}
+
+/* The last part of a type's tp_name, or NULL. */
+static const char *type_name(const struct aa_ctable *t)
+{
+	const char *tp = t->name ? strrchr(t->name, '.') : NULL;
+	return tp ? tp + 1 : t->name;
 }
 
 /* The C function behind module function or cls.method of e, or NULL. */
@@ -979,13 +998,9 @@ static const char *python_impl(const struct ext *e, const char *cls, const char 
 			const struct aa_ctable *t = &e->units[u].tables[k];
 			if (cls ? t->kind != AA_CTABLE_TYPE : t->kind != AA_CTABLE_MODULE)
 				continue;
-			if (cls) {
-				const char *tp = t->name ? strrchr(t->name, '.') : NULL;
-				tp = tp ? tp + 1 : t->name;
-				if (!tp || strcmp(tp, cls))
-					continue;
-			}
-			const char *impl = method_impl(e, t, name);
+			if (cls && (!type_name(t) || strcmp(type_name(t), cls)))
+				continue;
+			const char *impl = method_impl(e, t, name, 0);
 			if (impl)
 				return impl;
 		}
@@ -1065,6 +1080,22 @@ static const struct aa_native_chain *chain_from(struct aa_native *nv, const stru
 	return out;
 }
 
+/* The type whose instance C function impl returns (creader.h's returns, through the
+ * functions it returns the result of), or NULL when that is not one known type. */
+static const struct aa_ctable *returned_type(const struct ext *e, const char *impl)
+{
+	for (int i = 0; impl && i < MAX_TYPE_STEPS; i++) {
+		uint32_t f = aa_map_get_str(&e->funcs, impl);
+		const char *ret = f == AA_MAP_NONE ? NULL : func_of(e, f)->returns;
+		if (ret && ret[0] == '&') {
+			const struct aa_ctable *t = table_named(e, ret + 1);
+			return t && t->kind == AA_CTABLE_TYPE && type_name(t) ? t : NULL;
+		}
+		impl = ret ? ret + 2 : NULL; /* "()f" */
+	}
+	return NULL;
+}
+
 /* The chain of key (a module function, or a method of the class cls[0..cls_len) when
  * cls is not NULL) of extension module name[0..mlen), or NULL. */
 static const struct aa_native_chain *find_in(struct aa_native *nv, const char *name, size_t mlen, const char *cls,
@@ -1077,6 +1108,16 @@ static const struct aa_native_chain *find_in(struct aa_native *nv, const char *n
 	const struct ext *e = &nv->exts[ei];
 	char *clsname = cls ? aa_xstrndup(cls, cls_len) : NULL;
 	const char *impl = python_impl(e, clsname, key);
+	if (!impl && clsname) {
+		/* cls may be a module function whose C side returns an instance of one type
+		 * (`conn = _native.connect(); conn.query()`) */
+		const struct aa_ctable *t = returned_type(e, python_impl(e, NULL, clsname));
+		impl = t ? method_impl(e, t, key, 0) : NULL;
+		if (impl) {
+			free(clsname);
+			clsname = aa_xstrdup(type_name(t));
+		}
+	}
 	const char *last = e->module + parent_len(e->module, strlen(e->module)) + 1;
 	const struct aa_native_chain *out = NULL;
 	if (impl) {
