@@ -254,6 +254,15 @@ static char *read_text(const char *path, size_t *len)
 	return buf;
 }
 
+/* read_text of dir/name. */
+static char *read_text_in(const char *dir, const char *name, size_t *len)
+{
+	char *path = aa_xasprintf("%s/%s", dir, name);
+	char *text = read_text(path, len);
+	free(path);
+	return text;
+}
+
 /* The language of a source file by its name: 'c' (.c), '+' (C++: .cpp, .cc, .cxx), or 0
  * for anything else (headers, .pyx, assembly). */
 static char source_lang(const char *name, size_t len)
@@ -372,10 +381,8 @@ static bool read_setup_py(struct aa_native *nv, const char *dir)
  * array of string `sources` (relative to dir), as setuptools reads them. */
 static void read_pyproject(struct aa_native *nv, const char *dir)
 {
-	char *path = aa_xasprintf("%s/pyproject.toml", dir);
 	size_t len;
-	char *text = read_text(path, &len);
-	free(path);
+	char *text = read_text_in(dir, "pyproject.toml", &len);
 	if (!text)
 		return;
 	struct aa_toml_value root;
@@ -539,10 +546,8 @@ static void meson_call(struct aa_native *nv, const char *dir, const struct mtok 
  * nothing else of meson's language is read. */
 static void read_meson(struct aa_native *nv, const char *dir)
 {
-	char *path = aa_xasprintf("%s/meson.build", dir);
 	size_t len;
-	char *text = read_text(path, &len);
-	free(path);
+	char *text = read_text_in(dir, "meson.build", &len);
 	if (!text)
 		return;
 	struct mtok *tk;
@@ -754,10 +759,8 @@ static void command_flags(cJSON *entry, const char *cdir, struct args *a)
 /* Flags for path from dir/compile_commands.json; false when it has no entry for it. */
 static bool database_flags(const char *dir, const char *path, struct args *a)
 {
-	char *db = aa_xasprintf("%s/compile_commands.json", dir);
 	size_t len;
-	char *text = read_text(db, &len);
-	free(db);
+	char *text = read_text_in(dir, "compile_commands.json", &len);
 	if (!text)
 		return false;
 	cJSON *root = cJSON_ParseWithLength(text, len);
