@@ -389,7 +389,8 @@ static void read_pyproject(struct aa_native *nv, const char *dir)
 	struct aa_toml_error err;
 	/* A file TOML rejects yields nothing here: reporting it is the configuration's job. */
 	if (aa_toml_parse(text, len, &root, &err) == 0) {
-		const struct aa_toml_pair *em = aa_toml_find(aa_toml_path(&root, "tool.setuptools"), "ext-modules");
+		const struct aa_toml_value *st = aa_toml_path(&root, "tool.setuptools");
+		const struct aa_toml_pair *em = st ? aa_toml_find(st, "ext-modules") : NULL;
 		for (size_t i = 0; em && em->value.kind == AA_TOML_ARRAY && i < em->value.n_items; i++) {
 			const struct aa_toml_value *t = &em->value.items[i];
 			const struct aa_toml_pair *name = aa_toml_find(t, "name");
