@@ -170,9 +170,12 @@ static char *reexport_step(struct aa_index *x, const char *q)
 			if (!strncmp(q, star, sl) && q[sl] == '.')
 				return NULL; /* already a name of that module (`pkg._native.fetch`) */
 			struct aa_map_key own = aa_map_key(q, next, 0);
-			if (aa_map_get(&x->func_by_name, &own) != NONE || aa_map_get(&x->class_by_name, &own) != NONE ||
-			    aa_map_get(&x->module_by_name, &own) != NONE)
-				return NULL;
+			if (aa_map_get(&x->module_by_name, &own) != NONE)
+				return NULL; /* a submodule */
+			const struct aa_summary *s = x->sums[id];
+			for (size_t i = 0; i < s->n_star_bound; i++)
+				if (strlen(s->star_bound[i]) == next - p - 1 && !memcmp(s->star_bound[i], q + p + 1, next - p - 1))
+					return NULL; /* a name the module binds itself */
 			return aa_xasprintf("%s%s", star, q + p);
 		}
 	}
