@@ -58,10 +58,13 @@ struct aa_native;
 struct aa_native *aa_native_new(const struct aa_link *lk, unsigned jobs);
 void aa_native_free(struct aa_native *nv);
 
-/* A callee that no project Python function resolves (or only a .pyi stub's): a
- * module-level name ("pkg._native.fetch", method NULL; also a method named through its
- * class, "pkg._native.Conn.query") or a method of a class ("pkg._native.Conn", "query").
- * Both borrowed for the call. */
+/* A callee that no project Python function resolves (or only a .pyi stub's), with
+ * re-exports already followed: a module-level name ("pkg._native.fetch", method NULL;
+ * also a method named through its class, "pkg._native.Conn.query") or a method of a
+ * class ("pkg._native.Conn", "query"), where the class may also be a module function
+ * whose C side returns instances of one type ("pkg._native.connect", "query"). Methods
+ * are looked up in the type, then its base types (tp_base, Py_tp_base). Both borrowed
+ * for the call. */
 void aa_native_want(struct aa_native *nv, const char *name, const char *method);
 
 /* Finds and reads the extensions the wanted names may belong to. Once. */
