@@ -173,8 +173,9 @@ static char *reexport_step(struct aa_index *x, const char *q)
 			if (aa_map_get(&x->module_by_name, &own) != NONE)
 				return NULL; /* a submodule */
 			const struct aa_summary *s = x->sums[id];
+			size_t nl = next - p - 1;
 			for (size_t i = 0; i < s->n_star_bound; i++)
-				if (strlen(s->star_bound[i]) == next - p - 1 && !memcmp(s->star_bound[i], q + p + 1, next - p - 1))
+				if (strlen(s->star_bound[i]) == nl && !memcmp(s->star_bound[i], q + p + 1, nl))
 					return NULL; /* a name the module binds itself */
 			return aa_xasprintf("%s%s", star, q + p);
 		}

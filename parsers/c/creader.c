@@ -228,7 +228,8 @@ static char *type_var(const struct aa_creader *r, CXCursor arg)
 static bool local_var(const struct aa_creader *r, CXCursor d)
 {
 	enum CXCursorKind pk = r->clang_getCursorKind(r->clang_getCursorSemanticParent(d));
-	return r->clang_getCursorKind(d) == CXCursor_VarDecl && (pk == CXCursor_FunctionDecl || pk == CXCursor_CXXMethod);
+	return r->clang_getCursorKind(d) == CXCursor_VarDecl &&
+	       (pk == CXCursor_FunctionDecl || pk == CXCursor_CXXMethod);
 }
 
 static char *local_key(const struct aa_creader *r, CXCursor d)
@@ -263,14 +264,15 @@ static enum ret_kind eval_ret(const struct aa_creader *r, CXCursor e, char **out
 		return RET_UNKNOWN;
 	CXCursor callee = r->clang_getCursorReferenced(e);
 	enum CXCursorKind ck = r->clang_getCursorKind(callee);
-	char *name = ck == CXCursor_FunctionDecl || ck == CXCursor_FieldDecl ? take(r, r->clang_getCursorSpelling(callee))
-									      : NULL;
+	bool named = ck == CXCursor_FunctionDecl || ck == CXCursor_FieldDecl;
+	char *name = named ? take(r, r->clang_getCursorSpelling(callee)) : NULL;
 	bool alloc = name && ck == CXCursor_FieldDecl && !strcmp(name, "tp_alloc");
 	for (size_t i = 0; name && ck == CXCursor_FunctionDecl && i < sizeof(allocators) / sizeof(*allocators); i++)
 		alloc = alloc || !strcmp(name, allocators[i]);
 	free(name);
 	if (alloc) {
-		char *var = r->clang_Cursor_getNumArguments(e) > 0 ? type_var(r, r->clang_Cursor_getArgument(e, 0)) : NULL;
+		bool args = r->clang_Cursor_getNumArguments(e) > 0;
+		char *var = args ? type_var(r, r->clang_Cursor_getArgument(e, 0)) : NULL;
 		if (!var)
 			return RET_UNKNOWN;
 		*out = aa_xasprintf("&%s", var);

@@ -395,7 +395,8 @@ static void read_pyproject(struct aa_native *nv, const char *dir)
 			const struct aa_toml_value *t = &em->value.items[i];
 			const struct aa_toml_pair *name = aa_toml_find(t, "name");
 			const struct aa_toml_pair *sources = aa_toml_find(t, "sources");
-			if (!name || name->value.kind != AA_TOML_STRING || !sources || sources->value.kind != AA_TOML_ARRAY)
+			if (!name || name->value.kind != AA_TOML_STRING || !sources ||
+			    sources->value.kind != AA_TOML_ARRAY)
 				continue;
 			struct ext *e = add_ext(nv, name->value.str, strlen(name->value.str), dir);
 			for (size_t k = 0; e && k < sources->value.n_items; k++) {
@@ -441,9 +442,12 @@ static size_t meson_tokens(const char *t, size_t n, struct mtok **out)
 			bool triple = i + 2 < n && t[i + 1] == '\'' && t[i + 2] == '\'';
 			size_t a = i + (triple ? 3 : 1), b = a;
 			bool plain = true;
-			while (b < n && (triple ? !(b + 2 < n && !memcmp(t + b, "'''", 3)) : t[b] != '\'' && t[b] != '\n')) {
+			for (; b < n; b++) {
+				bool end = triple ? b + 2 < n && !memcmp(t + b, "'''", 3)
+						  : t[b] == '\'' || t[b] == '\n';
+				if (end)
+					break;
 				plain = plain && t[b] != '\\';
-				b++;
 			}
 			k = (struct mtok){ plain ? 's' : 'x', t + a, b - a };
 			i = b + (triple ? 3 : 1);
@@ -980,7 +984,8 @@ static const char *method_impl(const struct ext *e, const struct aa_ctable *tabl
 	}
 	for (size_t r = 0; table->kind != AA_CTABLE_MODULE && r < table->n_refs; r++) {
 		const struct aa_ctable *t = table_named(e, table->refs[r]);
-		const char *impl = t && t->kind == AA_CTABLE_TYPE && t != table ? method_impl(e, t, name, depth + 1) : NULL;
+		bool base = t && t->kind == AA_CTABLE_TYPE && t != table;
+		const char *impl = base ? method_impl(e, t, name, depth + 1) : NULL;
 		if (impl)
 			return impl;
 	}
