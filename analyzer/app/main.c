@@ -564,6 +564,8 @@ again:
 		.srcroot = srcroot,
 		.execution_successful = status != EXIT_ERROR,
 		.rules_selected = enabled,
+		.c_files_read = result.foreign.read,
+		.c_files_partial = result.foreign.partial,
 	};
 	/* Before the baseline drops any finding: those left keep the fingerprints they have
 	 * in a run without it. */

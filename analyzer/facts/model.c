@@ -828,6 +828,11 @@ bool aa_model_star_import(const struct aa_model *m)
 	return m->star_import;
 }
 
+const char *aa_model_star_module(const struct aa_model *m)
+{
+	return m->star_module;
+}
+
 /* self.attr inside a method: the class's instance attributes and class attributes. */
 static bool eval_self_attribute(struct aa_model *m, uint32_t scope, TSNode obj, TSNode attr,
 				struct aa_meaning *out)

@@ -120,6 +120,9 @@ struct aa_meaning aa_model_eval_name(struct aa_model *model, uint32_t scope, con
 				     bool *bound);
 /* True when the file has a `from m import *` (at any level). */
 bool aa_model_star_import(const struct aa_model *model);
+/* The module of the file's `from m import *` when it has exactly one and that one is at
+ * module level (absolute, interned by the model), else NULL. */
+const char *aa_model_star_module(const struct aa_model *model);
 /* aa_model_eval(model, scope, attribute) for an attribute node `obj.attr` whose obj is
  * already known to mean *obj_meaning (from aa_model_eval(model, scope, obj)): the same
  * answer without evaluating obj again. */

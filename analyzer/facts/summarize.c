@@ -539,10 +539,23 @@ static void add_attr(void *ud, const char *cls, const char *name, uint32_t len, 
 	free(full);
 }
 
+static void add_star_bound(void *ud, const char *name, uint32_t len, struct aa_meaning m)
+{
+	(void)m;
+	struct aa_summary *sum = ((struct aa_summarizer *)ud)->summary;
+	AA_GROW(sum->star_bound, sum->star_bound_cap, sum->n_star_bound + 1);
+	sum->star_bound[sum->n_star_bound++] = aa_summary_intern(sum, name, len);
+}
+
 void aa_summarizer_finish(struct aa_summarizer *z)
 {
 	if (!z->summary)
 		return;
 	aa_model_each_module_name(z->model, add_export, z);
 	aa_model_each_class_attr(z->model, add_attr, z);
+	const char *star = aa_model_star_module(z->model);
+	if (star && project_name(z, star)) {
+		z->summary->star_module = aa_summary_intern(z->summary, star, strlen(star));
+		aa_model_each_module_name(z->model, add_star_bound, z);
+	}
 }

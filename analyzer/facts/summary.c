@@ -40,6 +40,7 @@ void aa_summary_free(struct aa_summary *sum)
 	free(sum->classes);
 	free(sum->bases);
 	free(sum->exports);
+	free(sum->star_bound);
 	free(sum->attrs);
 	free(sum->imports);
 	free(sum->defers);

@@ -112,6 +112,12 @@ struct aa_summary {
 	struct aa_sum_class *classes;  size_t n_classes, classes_cap;
 	const char **bases;            size_t n_bases, bases_cap;
 	struct aa_sum_export *exports; size_t n_exports, exports_cap;
+	/* The module whose names the file re-exports with its one module-level
+	 * `from m import *` ("pkg._native"), or NULL; arena */
+	const char *star_module;
+	/* With star_module: every name the module binds at its top level (a def, a class,
+	 * an import, an assignment: "fetch"), which the star import does not give; arena */
+	const char **star_bound; size_t n_star_bound, star_bound_cap;
 	struct aa_sum_attr *attrs;     size_t n_attrs, attrs_cap;
 	struct aa_sum_defer *defers;   size_t n_defers, defers_cap;
 	/* One per cross-file analysis of the run, in the engine's order (analyze.h);

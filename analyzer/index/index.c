@@ -144,6 +144,85 @@ static struct ent resolve(struct aa_index *x, const char *q, int depth)
 	return r;
 }
 
+/* One step of aa_index_reexported: the longest prefix of q that is re-exported as
+ * another name, or a module that star-imports the name after it; NULL when none. */
+static char *reexport_step(struct aa_index *x, const char *q)
+{
+	size_t len = strlen(q);
+	for (size_t p = len; p; p--) {
+		if (p < len && q[p] != '.')
+			continue;
+		struct aa_map_key key = aa_map_key(q, p, 0);
+		uint32_t id = aa_map_get(&x->export_by_name, &key);
+		if (id != NONE) {
+			const char *target = x->export_targets[id];
+			if (strlen(target) == p && !memcmp(target, q, p))
+				return NULL; /* exported as itself: the module it names */
+			return aa_xasprintf("%s%s", target, q + p);
+		}
+		if ((id = aa_map_get(&x->module_by_name, &key)) != NONE) {
+			/* The first module along q decides: its star import gives the next name
+			 * only when the module binds that name in no other way. */
+			const char *star = x->sums[id]->star_module;
+			if (!star || p == len)
+				return NULL;
+			size_t sl = strlen(star), next = p + 1 + strcspn(q + p + 1, ".");
+			if (!strncmp(q, star, sl) && q[sl] == '.')
+				return NULL; /* already a name of that module (`pkg._native.fetch`) */
+			struct aa_map_key own = aa_map_key(q, next, 0);
+			if (aa_map_get(&x->module_by_name, &own) != NONE)
+				return NULL; /* a submodule */
+			const struct aa_summary *s = x->sums[id];
+			size_t nl = next - p - 1;
+			for (size_t i = 0; i < s->n_star_bound; i++)
+				if (strlen(s->star_bound[i]) == nl && !memcmp(s->star_bound[i], q + p + 1, nl))
+					return NULL; /* a name the module binds itself */
+			return aa_xasprintf("%s%s", star, q + p);
+		}
+	}
+	return NULL;
+}
+
+const char *aa_index_foreign_base(struct aa_index *x, const char *cls)
+{
+	uint32_t id = class_of(x, cls);
+	if (id == NONE)
+		return NULL;
+	struct class_ent *c = &x->classes[id];
+	if (!c->mro_done)
+		compute_mro(x, id);
+	if (c->n_mro == MAX_MRO)
+		return NULL; /* maybe cut short: not certain */
+	const char *found = NULL;
+	for (uint32_t i = 0; i < c->n_mro; i++) {
+		const struct class_ent *ke = &x->classes[c->mro[i]];
+		for (uint32_t b = 0; b < ke->c->n_bases; b++) {
+			const char *bq = ke->sum->bases[ke->c->first_base + b];
+			if (!bq)
+				return NULL;
+			if (class_of(x, bq) != NONE || !strcmp(bq, "builtins.object"))
+				continue;
+			if (found && strcmp(found, bq))
+				return NULL;
+			found = bq;
+		}
+	}
+	return found;
+}
+
+char *aa_index_reexported(struct aa_index *x, const char *q)
+{
+	char *cur = NULL;
+	for (int i = 0; i < MAX_RESOLVE_DEPTH; i++) {
+		char *next = reexport_step(x, cur ? cur : q);
+		if (!next)
+			break;
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
 /* The class of the object q names: q itself when it is a class, or the return
  * annotation of the function q (`repo = make_repo()` is made by calling make_repo). */
 static uint32_t type_of(struct aa_index *x, const char *q)

@@ -85,6 +85,22 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
  * orders, hence the non-const index. */
 uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint32_t *receiver);
 
+/* The name q (NUL-terminated, qualified) stands for once the re-exports of the modules
+ * along it are followed: an alias or import re-exported under a prefix of q
+ * (`from ._native import fetch` in pkg/__init__.py makes "pkg.fetch" mean
+ * "pkg._native.fetch", and "pkg.Conn.query" "pkg._native.Conn.query"), or a package's one
+ * module-level `from m import *` for a name it does not bind itself. For names that are
+ * no project function or class, such as an extension's. Returns an owned string, or NULL
+ * when no re-export applies; bounded (16 steps). */
+char *aa_index_reexported(struct aa_index *x, const char *q);
+
+/* The one base of project class cls (NUL-terminated, qualified) and of its project base
+ * classes that is no project class, as the defining file names it
+ * ("pkg._native.Connection"; borrowed from the summaries), for methods the project does
+ * not define: NULL when cls is no project class, when there is none or more than one
+ * such base (`object` aside), or a base a file could not name. */
+const char *aa_index_foreign_base(struct aa_index *x, const char *cls);
+
 /* Does a project subclass of class cls (a receiver aa_index_resolve_ref gave, not
  * AA_INDEX_NONE) define method (NUL-terminated) with another async-ness? */
 bool aa_index_overridden_differently(struct aa_index *x, uint32_t cls, const char *method, bool is_async);

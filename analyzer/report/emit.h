@@ -32,6 +32,9 @@ struct aa_emit_opts {
 	/* --statistics: how many baseline entries matched no finding, or NULL when no
 	 * baseline was given (borrowed) */
 	const size_t *baseline_stale;
+	/* JSON: the C files of extensions the run read (AA112), and of those the ones not
+	 * read fully; when c_files_read is not 0, the array ends with an object saying both */
+	size_t c_files_read, c_files_partial;
 };
 
 /* Writes every finding of diags in the requested format. diags must be sorted

@@ -7,6 +7,9 @@
  * What a translation unit yields (struct aa_cunit): the functions it defines outside
  * system headers, each one's direct calls (the callee's name as declared; a call through
  * a function pointer names no callee and is not recorded: it is unknown, never guessed),
+ * C++ units (the language is the file name's, or `-xc++` among the arguments) with
+ * names qualified by namespace and class ("Pool::drain"), member functions included
+ * unless virtual (a virtual call is unknown too; function templates are not followed),
  * and its file-scope initialised variables whose type is one of CPython's tables
  * (PyMethodDef arrays, PyModuleDef, PyTypeObject, PyType_Spec, PyType_Slot arrays), as
  * the preprocessor expanded them (Argument Clinic's *_METHODDEF are macros). A unit with
@@ -34,6 +37,12 @@ struct aa_cfunc {
 	unsigned line;            /* of its name */
 	struct aa_ccall *calls;   /* owned; in source order */
 	size_t n_calls, calls_cap;
+	/* owned; what every return of a value that is not a null pointer gives, when that is
+	 * recognisably one thing, directly or through local variables given nothing else
+	 * (whose address is not taken): "&Type", an object allocated with the type object
+	 * variable Type (PyObject_New, PyObject_GC_New, Type.tp_alloc(&Type, n),
+	 * PyType_GenericAlloc/New), or "()f", what a call of f returns. NULL otherwise. */
+	char *returns;
 };
 
 /* What a CPython table variable is. */

@@ -753,11 +753,19 @@ static const struct aa_native_chain *native_of(struct aa_index *x, struct aa_nat
 	const char *name, *method;
 	if (!native_name(ref, &name, &method) || !outside_python(x, ref))
 		return NULL;
-	if (want) {
-		aa_native_want(nv, name, method);
-		return NULL;
-	}
-	return aa_native_find(nv, name, method);
+	/* A method of a project class that defines none by that name: its one base that is
+	 * not project code may be an extension type (`class Conn(_native.Connection)`). */
+	const char *base = method ? aa_index_foreign_base(x, name) : NULL;
+	/* `pkg.fetch` where pkg/__init__.py re-exports the extension's fetch: its real name */
+	char *real = aa_index_reexported(x, base ? base : name);
+	const char *q = real ? real : base ? base : name;
+	const struct aa_native_chain *out = NULL;
+	if (want)
+		aa_native_want(nv, q, method);
+	else
+		out = aa_native_find(nv, q, method);
+	free(real);
+	return out;
 }
 
 /* The C end of a chain: the extension function, its implementation, each C call. */

@@ -1,11 +1,13 @@
 #include "rules/blocking/native_ext.h"
 #include "analyzer/base/arena.h"
+#include "analyzer/base/buf.h"
 #include "analyzer/base/map.h"
 #include "analyzer/base/xalloc.h"
 #include "analyzer/input/source.h"
 #include "parsers/c/creader.h"
 #include "parsers/python/node.h"
 #include "parsers/python/syms.h"
+#include "parsers/toml/toml.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -18,7 +20,7 @@
 
 extern const struct aa_rule aa_rule_blocking_native_call;
 
-/* The .c files of a directory (paths in the arena). */
+/* The C and C++ sources of a directory (paths in the arena). */
 struct listing {
 	const char **files; /* owned array */
 	size_t n, cap;
@@ -230,6 +232,52 @@ static void add_source(struct ext *e, const char *path)
 	e->sources[e->n_sources++] = path;
 }
 
+/* The bytes of the regular file at path, NUL-terminated (C sources and JSON need no
+ * decoding to be searched or parsed), or NULL when it cannot be read. */
+static char *read_text(const char *path, size_t *len)
+{
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = aa_xmalloc((size_t)st.st_size + 1);
+	size_t n = fread(buf, 1, (size_t)st.st_size, f);
+	bool bad = ferror(f) != 0;
+	if (fclose(f) || bad) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* read_text of dir/name. */
+static char *read_text_in(const char *dir, const char *name, size_t *len)
+{
+	char *path = aa_xasprintf("%s/%s", dir, name);
+	char *text = read_text(path, len);
+	free(path);
+	return text;
+}
+
+/* The language of a source file by its name: 'c' (.c), '+' (C++: .cpp, .cc, .cxx), or 0
+ * for anything else (headers, .pyx, assembly). */
+static char source_lang(const char *name, size_t len)
+{
+	static const char *const cxx[] = { ".cpp", ".cc", ".cxx" };
+	if (len > 2 && !strcmp(name + len - 2, ".c"))
+		return 'c';
+	for (size_t i = 0; i < sizeof(cxx) / sizeof(cxx[0]); i++) {
+		size_t el = strlen(cxx[i]);
+		if (len > el && !strcmp(name + len - el, cxx[i]))
+			return '+';
+	}
+	return 0;
+}
+
 /* ---- setup.py ----------------------------------------------------------------------- */
 
 /* The value of a plain string literal node (no f-string, no concatenation), or NULL. */
@@ -284,19 +332,14 @@ static void setup_extension(struct aa_native *nv, const char *src, TSNode call, 
 	for (uint32_t i = 0; e && i < ts_node_named_child_count(sources); i++) {
 		size_t len;
 		const char *rel = string_value(nv, src, ts_node_named_child(sources, i), &len);
-		if (rel && len > 2 && !strcmp(rel + len - 2, ".c"))
+		if (rel && source_lang(rel, len))
 			add_source(e, join(nv, dir, rel));
 	}
 }
 
-/* Reads dir/setup.py (once per directory) for its Extension(...) calls. True when dir
- * has a setup.py. */
-static bool read_setup(struct aa_native *nv, const char *dir)
+/* Reads dir/setup.py for its Extension(...) calls. True when dir has a setup.py. */
+static bool read_setup_py(struct aa_native *nv, const char *dir)
 {
-	bool added;
-	uint32_t *has = aa_map_put_str(&nv->setups_seen, dir, 0, &added);
-	if (!added)
-		return *has;
 	char *path = aa_xasprintf("%s/setup.py", dir);
 	struct aa_source src;
 	struct aa_source_error err;
@@ -305,7 +348,6 @@ static bool read_setup(struct aa_native *nv, const char *dir)
 		return false;
 	}
 	free(path);
-	*has = 1;
 	TSParser *parser = ts_parser_new();
 	TSTree *tree = NULL;
 	if (ts_parser_set_language(parser, tree_sitter_python()))
@@ -333,29 +375,222 @@ static bool read_setup(struct aa_native *nv, const char *dir)
 	return true;
 }
 
-/* ---- PyInit_ ------------------------------------------------------------------------ */
+/* ---- pyproject.toml ----------------------------------------------------------------- */
 
-/* The bytes of the regular file at path, NUL-terminated (C sources and JSON need no
- * decoding to be searched or parsed), or NULL when it cannot be read. */
-static char *read_text(const char *path, size_t *len)
+/* dir/pyproject.toml's `[[tool.setuptools.ext-modules]]` tables: a string `name` and an
+ * array of string `sources` (relative to dir), as setuptools reads them. */
+static void read_pyproject(struct aa_native *nv, const char *dir)
 {
-	struct stat st;
-	if (stat(path, &st) || !S_ISREG(st.st_mode))
-		return NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = aa_xmalloc((size_t)st.st_size + 1);
-	size_t n = fread(buf, 1, (size_t)st.st_size, f);
-	bool bad = ferror(f) != 0;
-	if (fclose(f) || bad) {
-		free(buf);
-		return NULL;
+	size_t len;
+	char *text = read_text_in(dir, "pyproject.toml", &len);
+	if (!text)
+		return;
+	struct aa_toml_value root;
+	struct aa_toml_error err;
+	/* A file TOML rejects yields nothing here: reporting it is the configuration's job. */
+	if (aa_toml_parse(text, len, &root, &err) == 0) {
+		const struct aa_toml_value *st = aa_toml_path(&root, "tool.setuptools");
+		const struct aa_toml_pair *em = st ? aa_toml_find(st, "ext-modules") : NULL;
+		for (size_t i = 0; em && em->value.kind == AA_TOML_ARRAY && i < em->value.n_items; i++) {
+			const struct aa_toml_value *t = &em->value.items[i];
+			const struct aa_toml_pair *name = aa_toml_find(t, "name");
+			const struct aa_toml_pair *sources = aa_toml_find(t, "sources");
+			if (!name || name->value.kind != AA_TOML_STRING || !sources ||
+			    sources->value.kind != AA_TOML_ARRAY)
+				continue;
+			struct ext *e = add_ext(nv, name->value.str, strlen(name->value.str), dir);
+			for (size_t k = 0; e && k < sources->value.n_items; k++) {
+				const struct aa_toml_value *v = &sources->value.items[k];
+				if (v->kind == AA_TOML_STRING && source_lang(v->str, strlen(v->str)))
+					add_source(e, join(nv, dir, v->str));
+			}
+		}
 	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	aa_toml_release(&root);
+	free(text);
 }
+
+/* ---- meson.build -------------------------------------------------------------------- */
+
+/* A token of meson.build: a string ('s': s[0..len) between the quotes, undecoded), a
+ * name ('i'), one of ( ) [ ] , : . as itself, or anything else ('x'). */
+struct mtok {
+	char kind;
+	const char *s;
+	size_t len;
+};
+
+/* The tokens of a meson.build text t[0..n) (comments dropped), in *out (owned). */
+static size_t meson_tokens(const char *t, size_t n, struct mtok **out)
+{
+	size_t cnt = 0, cap = 0;
+	*out = NULL;
+	for (size_t i = 0; i < n;) {
+		char c = t[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			i++;
+			continue;
+		}
+		if (c == '#') {
+			while (i < n && t[i] != '\n')
+				i++;
+			continue;
+		}
+		struct mtok k = { 'x', t + i, 1 };
+		if (c == '\'') {
+			/* '''multi-line''' or 'one line'; one with an escape is not read ('x') */
+			bool triple = i + 2 < n && t[i + 1] == '\'' && t[i + 2] == '\'';
+			size_t a = i + (triple ? 3 : 1), b = a;
+			bool plain = true;
+			for (; b < n; b++) {
+				bool end = triple ? b + 2 < n && !memcmp(t + b, "'''", 3)
+						  : t[b] == '\'' || t[b] == '\n';
+				if (end)
+					break;
+				plain = plain && t[b] != '\\';
+			}
+			k = (struct mtok){ plain ? 's' : 'x', t + a, b - a };
+			i = b + (triple ? 3 : 1);
+		} else if (aa_source_ident_byte(c)) {
+			size_t b = i;
+			while (b < n && aa_source_ident_byte(t[b]))
+				b++;
+			k = (struct mtok){ 'i', t + i, b - i };
+			i = b;
+		} else {
+			if (strchr("()[],:.", c))
+				k.kind = c;
+			i++;
+		}
+		AA_GROW(*out, cap, cnt + 1);
+		(*out)[cnt++] = k;
+	}
+	return cnt;
+}
+
+static bool tok_is(const struct mtok *k, const char *name)
+{
+	return k->kind == 'i' && k->len == strlen(name) && !memcmp(k->s, name, k->len);
+}
+
+/* The strings of one argument's value tk[0..n): a string, a list of them, or
+ * files(strings), each appended to *out (AA_GROW). False when it is anything else. */
+static bool meson_strings(const struct mtok *tk, size_t n, const struct mtok ***out, size_t *len, size_t *cap)
+{
+	size_t a;
+	if (n == 1 && tk[0].kind == 's')
+		a = 0, n = 2; /* the loop below sees the one string */
+	else if (n >= 3 && tok_is(&tk[0], "files") && tk[1].kind == '(' && tk[n - 1].kind == ')')
+		a = 2;
+	else if (n >= 2 && tk[0].kind == '[' && tk[n - 1].kind == ']')
+		a = 1;
+	else
+		return false;
+	/* strings separated by commas, a trailing one allowed */
+	for (size_t i = a; i < n - 1; i++) {
+		if (tk[i].kind == 's' && (i + 1 == n - 1 || tk[i + 1].kind == ',')) {
+			AA_GROW(*out, *cap, *len + 1);
+			(*out)[(*len)++] = &tk[i];
+		} else if (tk[i].kind != ',') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* One `<py>.extension_module(...)` call's arguments tk[0..n) (the closing parenthesis
+ * excluded): the module `subdir.name` (subdir's slashes made dots) with the sources given
+ * positionally or as `sources:`, relative to dir. */
+static void meson_call(struct aa_native *nv, const char *dir, const struct mtok *tk, size_t n)
+{
+	const struct mtok **name = NULL, **subdir = NULL, **sources = NULL; /* owned arrays */
+	size_t n_name = 0, name_cap = 0, n_subdir = 0, subdir_cap = 0, n_sources = 0, sources_cap = 0;
+	size_t positional = 0;
+	bool bad = false;
+	for (size_t a = 0; a < n && !bad;) {
+		size_t b = a, depth = 0;
+		for (; b < n && (depth || tk[b].kind != ','); b++) {
+			depth += tk[b].kind == '(' || tk[b].kind == '[';
+			depth -= depth && (tk[b].kind == ')' || tk[b].kind == ']');
+		}
+		if (b > a + 1 && tk[a].kind == 'i' && tk[a + 1].kind == ':') {
+			if (tok_is(&tk[a], "sources"))
+				bad = !meson_strings(tk + a + 2, b - a - 2, &sources, &n_sources, &sources_cap);
+			else if (tok_is(&tk[a], "subdir"))
+				bad = !meson_strings(tk + a + 2, b - a - 2, &subdir, &n_subdir, &subdir_cap);
+		} else if (b > a && positional++ == 0) {
+			bad = !meson_strings(tk + a, b - a, &name, &n_name, &name_cap);
+		} else if (b > a) {
+			bad = !meson_strings(tk + a, b - a, &sources, &n_sources, &sources_cap);
+		}
+		a = b + 1;
+	}
+	/* A name, subdir or source made by meson code (a variable, a join) is not evaluated:
+	 * the module is then left to the PyInit_ search. */
+	if (!bad && n_name == 1 && name[0]->len && n_subdir <= 1) {
+		struct aa_buf mod = AA_BUF_INIT;
+		for (size_t i = 0; n_subdir && i < subdir[0]->len; i++)
+			aa_buf_addc(&mod, subdir[0]->s[i] == '/' ? '.' : subdir[0]->s[i]);
+		while (mod.len && mod.data[mod.len - 1] == '.')
+			mod.len--;
+		aa_buf_addf(&mod, "%s%.*s", mod.len ? "." : "", (int)name[0]->len, name[0]->s);
+		struct ext *e = add_ext(nv, mod.data, mod.len, dir);
+		for (size_t i = 0; e && i < n_sources; i++) {
+			const char *rel = keep(nv, sources[i]->s, sources[i]->len);
+			if (source_lang(rel, sources[i]->len))
+				add_source(e, join(nv, dir, rel));
+		}
+		aa_buf_release(&mod);
+	}
+	free(name);
+	free(subdir);
+	free(sources);
+}
+
+/* dir/meson.build's `<py>.extension_module('name', 'a.c', ..., subdir: 'pkg')` calls;
+ * nothing else of meson's language is read. */
+static void read_meson(struct aa_native *nv, const char *dir)
+{
+	size_t len;
+	char *text = read_text_in(dir, "meson.build", &len);
+	if (!text)
+		return;
+	struct mtok *tk;
+	size_t n = meson_tokens(text, len, &tk);
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (tk[i - 1].kind != '.' || !tok_is(&tk[i], "extension_module") || tk[i + 1].kind != '(')
+			continue;
+		size_t end = i + 2, depth = 1;
+		for (; end < n; end++) {
+			depth += tk[end].kind == '(' || tk[end].kind == '[';
+			depth -= tk[end].kind == ')' || tk[end].kind == ']';
+			if (!depth)
+				break;
+		}
+		if (end < n)
+			meson_call(nv, dir, tk + i + 2, end - i - 2);
+		i = end;
+	}
+	free(tk);
+	free(text);
+}
+
+/* Reads dir's build files (once per directory) for the extensions they declare:
+ * setup.py, pyproject.toml, meson.build. True when dir has a setup.py. */
+static bool read_build(struct aa_native *nv, const char *dir)
+{
+	bool added;
+	uint32_t *has = aa_map_put_str(&nv->setups_seen, dir, 0, &added);
+	if (!added)
+		return *has;
+	bool setup = read_setup_py(nv, dir);
+	*has = setup; /* the readers do not touch setups_seen: has is still valid */
+	read_pyproject(nv, dir);
+	read_meson(nv, dir);
+	return setup;
+}
+
+/* ---- PyInit_ ------------------------------------------------------------------------ */
 
 static int compare_paths(const void *a, const void *b)
 {
@@ -380,7 +615,7 @@ static bool defines_init(const char *text, const char *name)
 	return false;
 }
 
-/* The .c files of dir, sorted (readdir's order is the file system's), listed once per
+/* The C and C++ sources of dir, sorted (readdir's order is the file system's), listed once per
  * directory: most directories a tree's packages are in have none. */
 static const struct listing *list_dir(struct aa_native *nv, const char *dir)
 {
@@ -395,8 +630,7 @@ static const struct listing *list_dir(struct aa_native *nv, const char *dir)
 	if (!d)
 		return l;
 	for (struct dirent *de; (de = readdir(d));) {
-		size_t len = strlen(de->d_name);
-		if (len < 3 || strcmp(de->d_name + len - 2, ".c"))
+		if (!source_lang(de->d_name, strlen(de->d_name)))
 			continue;
 		AA_GROW(l->files, l->cap, l->n + 1);
 		l->files[l->n++] = join(nv, dir, de->d_name);
@@ -407,8 +641,8 @@ static const struct listing *list_dir(struct aa_native *nv, const char *dir)
 	return l;
 }
 
-/* The .c files of dir (once per directory and module): one defining the module's last
- * part (defines_init) makes module an extension whose sources are every .c file of dir. */
+/* The sources of dir (once per directory and module): one defining the module's last
+ * part (defines_init) makes module an extension whose sources are every one of dir. */
 static void scan_dir(struct aa_native *nv, const char *dir, const char *module, size_t mlen)
 {
 	const struct listing *l = list_dir(nv, dir);
@@ -530,10 +764,8 @@ static void command_flags(cJSON *entry, const char *cdir, struct args *a)
 /* Flags for path from dir/compile_commands.json; false when it has no entry for it. */
 static bool database_flags(const char *dir, const char *path, struct args *a)
 {
-	char *db = aa_xasprintf("%s/compile_commands.json", dir);
 	size_t len;
-	char *text = read_text(db, &len);
-	free(db);
+	char *text = read_text_in(dir, "compile_commands.json", &len);
 	if (!text)
 		return false;
 	cJSON *root = cJSON_ParseWithLength(text, len);
@@ -664,8 +896,9 @@ void aa_native_read(struct aa_native *nv)
 		for (size_t l = parent_len(m, pl); l; l = parent_len(m, l))
 			top = parent_dir(nv, top);
 		const char *root = parent_dir(nv, top);
-		bool setup = read_setup(nv, root);
-		read_setup(nv, parent_dir(nv, root));
+		bool setup = read_build(nv, root);
+		read_build(nv, parent_dir(nv, root));
+		read_build(nv, pdir); /* a meson.build beside the package's own sources */
 		struct aa_map_key key = aa_map_key(m, ml, 0);
 		if (aa_map_get(&nv->ext_by_module, &key) == AA_MAP_NONE) {
 			scan_dir(nv, pdir, m, ml);
@@ -695,6 +928,10 @@ void aa_native_read(struct aa_native *nv)
 		for (size_t s = 0; s < e->n_sources; s++, k++) {
 			tasks[k].ext = e;
 			tasks[k].source = s;
+			/* libclang goes by the file's name too; said, since a database entry may
+			 * carry `-x c` for a whole target */
+			if (source_lang(e->sources[s], strlen(e->sources[s])) == '+')
+				arg_add(&tasks[k].args, aa_xstrdup("-xc++"));
 			/* The database beside setup.py, or above the directory a PyInit_ was found in. */
 			if (!database_flags(e->dir, e->sources[s], &tasks[k].args) &&
 			    !database_flags(parent_dir(nv, e->dir), e->sources[s], &tasks[k].args))
@@ -724,14 +961,20 @@ static const struct aa_ctable *table_named(const struct ext *e, const char *var)
 	return NULL;
 }
 
+/* How deep base types (tp_base) and returned types are followed. */
+#define MAX_TYPE_STEPS 8
+
 /* The C function of name in the PyMethodDef tables that table names (directly, or
- * through a PyType_Slot array), or NULL. */
-static const char *method_impl(const struct ext *e, const struct aa_ctable *table, const char *name)
+ * through a PyType_Slot array), else in those of the types it names (its tp_base, or a
+ * Py_tp_base slot: a type's own methods come first, as CPython's lookup goes), or NULL. */
+static const char *method_impl(const struct ext *e, const struct aa_ctable *table, const char *name, int depth)
 {
+	if (depth > MAX_TYPE_STEPS)
+		return NULL;
 	for (size_t r = 0; r < table->n_refs; r++) {
 		const struct aa_ctable *t = table_named(e, table->refs[r]);
 		if (t && t->kind == AA_CTABLE_SLOTS && table->kind != AA_CTABLE_SLOTS) {
-			const char *impl = method_impl(e, t, name); /* one level: slots name no slots */
+			const char *impl = method_impl(e, t, name, depth + 1); /* slots name no slots */
 			if (impl)
 				return impl;
 		}
@@ -739,7 +982,21 @@ static const char *method_impl(const struct ext *e, const struct aa_ctable *tabl
 			if (!strcmp(t->entries[k].name, name))
 				return t->entries[k].impl;
 	}
+	for (size_t r = 0; table->kind != AA_CTABLE_MODULE && r < table->n_refs; r++) {
+		const struct aa_ctable *t = table_named(e, table->refs[r]);
+		bool base = t && t->kind == AA_CTABLE_TYPE && t != table;
+		const char *impl = base ? method_impl(e, t, name, depth + 1) : NULL;
+		if (impl)
+			return impl;
+	}
 	return NULL;
+}
+
+/* The last part of a type's tp_name, or NULL. */
+static const char *type_name(const struct aa_ctable *t)
+{
+	const char *tp = t->name ? strrchr(t->name, '.') : NULL;
+	return tp ? tp + 1 : t->name;
 }
 
 /* The C function behind module function or cls.method of e, or NULL. */
@@ -750,13 +1007,9 @@ static const char *python_impl(const struct ext *e, const char *cls, const char 
 			const struct aa_ctable *t = &e->units[u].tables[k];
 			if (cls ? t->kind != AA_CTABLE_TYPE : t->kind != AA_CTABLE_MODULE)
 				continue;
-			if (cls) {
-				const char *tp = t->name ? strrchr(t->name, '.') : NULL;
-				tp = tp ? tp + 1 : t->name;
-				if (!tp || strcmp(tp, cls))
-					continue;
-			}
-			const char *impl = method_impl(e, t, name);
+			if (cls && (!type_name(t) || strcmp(type_name(t), cls)))
+				continue;
+			const char *impl = method_impl(e, t, name, 0);
 			if (impl)
 				return impl;
 		}
@@ -836,6 +1089,22 @@ static const struct aa_native_chain *chain_from(struct aa_native *nv, const stru
 	return out;
 }
 
+/* The type whose instance C function impl returns (creader.h's returns, through the
+ * functions it returns the result of), or NULL when that is not one known type. */
+static const struct aa_ctable *returned_type(const struct ext *e, const char *impl)
+{
+	for (int i = 0; impl && i < MAX_TYPE_STEPS; i++) {
+		uint32_t f = aa_map_get_str(&e->funcs, impl);
+		const char *ret = f == AA_MAP_NONE ? NULL : func_of(e, f)->returns;
+		if (ret && ret[0] == '&') {
+			const struct aa_ctable *t = table_named(e, ret + 1);
+			return t && t->kind == AA_CTABLE_TYPE && type_name(t) ? t : NULL;
+		}
+		impl = ret ? ret + 2 : NULL; /* "()f" */
+	}
+	return NULL;
+}
+
 /* The chain of key (a module function, or a method of the class cls[0..cls_len) when
  * cls is not NULL) of extension module name[0..mlen), or NULL. */
 static const struct aa_native_chain *find_in(struct aa_native *nv, const char *name, size_t mlen, const char *cls,
@@ -848,6 +1117,16 @@ static const struct aa_native_chain *find_in(struct aa_native *nv, const char *n
 	const struct ext *e = &nv->exts[ei];
 	char *clsname = cls ? aa_xstrndup(cls, cls_len) : NULL;
 	const char *impl = python_impl(e, clsname, key);
+	if (!impl && clsname) {
+		/* cls may be a module function whose C side returns an instance of one type
+		 * (`conn = _native.connect(); conn.query()`) */
+		const struct aa_ctable *t = returned_type(e, python_impl(e, NULL, clsname));
+		impl = t ? method_impl(e, t, key, 0) : NULL;
+		if (impl) {
+			free(clsname);
+			clsname = aa_xstrdup(type_name(t));
+		}
+	}
 	const char *last = e->module + parent_len(e->module, strlen(e->module)) + 1;
 	const struct aa_native_chain *out = NULL;
 	if (impl) {

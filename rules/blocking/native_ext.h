@@ -7,11 +7,14 @@
  * aa_native_read finds the extensions those names may belong to and reads only theirs
  * (libclang is loaded then, and only when there is a unit to read; units are read on
  * `jobs` threads), then aa_native_find answers. Extensions are found through setup.py's
- * `Extension("pkg._native", sources=[...])` (read with tree-sitter; a literal list)
- * next to the package or one or two levels up, or failing that a .c file defining
+ * `Extension("pkg._native", sources=[...])` (read with tree-sitter; a literal list),
+ * pyproject.toml's `[[tool.setuptools.ext-modules]]` tables or meson.build's
+ * `py.extension_module('_native', 'a.c', ..., subdir: 'pkg')` (literal arguments only)
+ * next to the package or one or two levels up (meson.build also in the package's own
+ * directory), or failing that a C or C++ source defining
  * `PyInit__native` (or a PyModuleDef and the string "_native") in the package's
  * directory, its parent or the parent's src/, or, when the parent holds a setup.py, any
- * directory directly under it; every .c file of that directory is then a unit. A module
+ * directory directly under it; every C or C++ source of that directory is then a unit. A module
  * with a .py file is never an extension. Compile flags come from a
  * compile_commands.json beside setup.py (or above the directory found) when there is
  * one, else the configured Python include directory (as a system directory) and the
@@ -55,10 +58,13 @@ struct aa_native;
 struct aa_native *aa_native_new(const struct aa_link *lk, unsigned jobs);
 void aa_native_free(struct aa_native *nv);
 
-/* A callee that no project Python function resolves (or only a .pyi stub's): a
- * module-level name ("pkg._native.fetch", method NULL; also a method named through its
- * class, "pkg._native.Conn.query") or a method of a class ("pkg._native.Conn", "query").
- * Both borrowed for the call. */
+/* A callee that no project Python function resolves (or only a .pyi stub's), with
+ * re-exports already followed: a module-level name ("pkg._native.fetch", method NULL;
+ * also a method named through its class, "pkg._native.Conn.query") or a method of a
+ * class ("pkg._native.Conn", "query"), where the class may also be a module function
+ * whose C side returns instances of one type ("pkg._native.connect", "query"). Methods
+ * are looked up in the type, then its base types (tp_base, Py_tp_base). Both borrowed
+ * for the call. */
 void aa_native_want(struct aa_native *nv, const char *name, const char *method);
 
 /* Finds and reads the extensions the wanted names may belong to. Once. */
