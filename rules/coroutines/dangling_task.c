@@ -66,6 +66,52 @@ static const char *dropped_in_expression(struct aa_ctx *ctx, TSNode parent, TSNo
 			     : "in a list, tuple or set that is thrown away";
 }
 
+/* Can the body of def (an `async def`) suspend: an `await`, `async for` or `async with` in
+ * it, outside nested defs, lambdas and classes? Walked once with a cursor (linear). */
+static bool can_suspend(const struct aa_syms *s, TSNode def)
+{
+	TSNode body = ts_node_child_by_field_id(def, s->f.body);
+	if (ts_node_is_null(body))
+		return true;
+	TSTreeCursor cur = ts_tree_cursor_new(body);
+	bool found = false;
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+		TSSymbol k = ts_node_symbol(n);
+		if (k == s->await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
+				      aa_node_has_async_keyword(s, n))) {
+			found = true;
+			break;
+		}
+		bool nested = k == s->function_definition || k == s->lambda || k == s->class_definition;
+		if (!nested && ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		bool done = false;
+		while (!ts_tree_cursor_goto_next_sibling(&cur))
+			if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), body)) {
+				done = true;
+				break;
+			}
+		if (done)
+			break;
+	}
+	ts_tree_cursor_delete(&cur);
+	return found;
+}
+
+/* The task runs a coroutine of this file that cannot suspend: it runs to its end in its
+ * first step, while the loop still holds it, so nothing can collect it mid-flight. */
+static bool runs_in_one_step(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode coro = aa_call_arg(ctx, call, 0, "coro");
+	if (ts_node_is_null(coro) || ts_node_symbol(coro) != s->call)
+		return false;
+	struct aa_meaning m = aa_ctx_eval(ctx, ts_node_child_by_field_id(coro, s->f.function));
+	return m.kind == AA_MEANING_FUNCTION && !ts_node_is_null(m.node) && aa_node_has_async_keyword(s, m.node) &&
+	       !can_suspend(s, m.node);
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -82,7 +128,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	} else if (ts_node_symbol(fn) != s->identifier) {
 		return;
 	}
-	if (!aa_ctx_match_call(ctx, &aa_rule_dangling_task, call, NULL))
+	if (!aa_ctx_match_call(ctx, &aa_rule_dangling_task, call, NULL) || runs_in_one_step(ctx, call))
 		return;
 
 	TSNode child;
@@ -186,7 +232,12 @@ const struct aa_rule aa_rule_dangling_task = {
 			       "async def notify_all(users, send):\n    async with asyncio.TaskGroup() as tg:\n"
 			       "        for user in users:\n            tg.create_task(send(user))\n",
 		.anchor = "The `create_task()` / `ensure_future()` call; its start is the start of the callee.",
-		.exceptions = "The task is kept, and nothing is reported, when the result is assigned to a "
+		.exceptions = "A task running a coroutine function of the same module that cannot suspend (no "
+			      "`await`, `async for` or `async with` in its body, nested defs aside) is not a "
+			      "finding: it runs to its end in the step the loop gives it, while the loop still "
+			      "holds it. Methods called through `self` are not judged this way (a subclass may "
+			      "override them). "
+			      "The task is kept, and nothing is reported, when the result is assigned to a "
 			      "variable that is read later in the function (`task.add_done_callback(...)` and "
 			      "`await task` are reads; so is a use in a nested function, and a `global` or "
 			      "`nonlocal` declaration of the name), assigned to a module-level variable or a class "
