@@ -176,6 +176,20 @@ def check_unsafe(tmp):
         fail("--fix --unsafe-fixes: exit %d, file %r" % (p.returncode, open(path).read()))
 
 
+def check_type_checking_import(tmp):
+    """An `import asyncio` under `if TYPE_CHECKING:` binds nothing at run time: the fix adds one."""
+    path = os.path.join(tmp, "typing_only.py")
+    text = ("import time\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import asyncio\n\n\n"
+            "async def f():\n    time.sleep(1)\n")
+    with open(path, "w") as f:
+        f.write(text)
+    p = run(["check", "--fix", "typing_only.py"], tmp)
+    want = ("import asyncio\nimport time\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import asyncio\n\n\n"
+            "async def f():\n    await asyncio.sleep(1)\n")
+    if p.returncode != 0 or open(path).read() != want:
+        fail("--fix with a TYPE_CHECKING-only import: exit %d, file %r" % (p.returncode, open(path).read()))
+
+
 def check_add_noqa(tmp):
     work = os.path.join(tmp, "noqa")
     os.makedirs(work)
@@ -243,7 +257,7 @@ def main():
         # The test must have something to test: the fixtures hold fixes of each kind.
         if n_fixtures < 5:
             fail("only %d fixture runs had fixes" % n_fixtures)
-        for check in (check_no_fix, check_encodings, check_diff, check_unsafe, check_add_noqa, check_link_mode_stdin):
+        for check in (check_no_fix, check_encodings, check_diff, check_unsafe, check_type_checking_import, check_add_noqa, check_link_mode_stdin):
             sub = tempfile.mkdtemp(dir=tmp)
             check(sub)
     finally:

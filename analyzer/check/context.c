@@ -283,13 +283,57 @@ static uint32_t import_offset(const struct aa_ctx *ctx)
 	return line + 1 < src->n_lines ? src->line_starts[line + 1] : (uint32_t)src->len;
 }
 
+/* Does block's direct `import module` statement (not `import module as x`) bind module? */
+static bool block_imports(const struct aa_ctx *ctx, TSNode block, const char *module)
+{
+	const struct aa_syms *s = ctx->syms;
+	uint32_t n = ts_node_named_child_count(block);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode st = ts_node_named_child(block, i);
+		if (ts_node_symbol(st) != s->import_statement)
+			continue;
+		uint32_t k = ts_node_named_child_count(st);
+		for (uint32_t j = 0; j < k; j++) {
+			TSNode name = ts_node_named_child(st, j);
+			if (ts_node_symbol(name) == s->dotted_name && aa_ctx_text_is(ctx, name, module))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* `import module` only under a module-level `if TYPE_CHECKING:` (none at the top level):
+ * the name is bound for the type checker, not at run time. */
+static bool bound_for_type_checking_only(const struct aa_ctx *ctx, const char *module)
+{
+	const struct aa_syms *s = ctx->syms;
+	TSNode root = aa_model_scope(ctx->model, 0)->node;
+	if (block_imports(ctx, root, module))
+		return false;
+	uint32_t n = ts_node_named_child_count(root);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode st = ts_node_named_child(root, i);
+		if (ts_node_symbol(st) != s->if_statement)
+			continue;
+		TSNode cond = ts_node_child_by_field_id(st, s->f.condition);
+		TSNode body = ts_node_child_by_field_id(st, s->f.consequence);
+		if (!ts_node_is_null(cond) && !ts_node_is_null(body) &&
+		    (aa_ctx_text_is(ctx, cond, "TYPE_CHECKING") || aa_ctx_text_is(ctx, cond, "typing.TYPE_CHECKING")) &&
+		    block_imports(ctx, body, module))
+			return true;
+	}
+	return false;
+}
+
 bool aa_ctx_fix_import(struct aa_ctx *ctx, struct aa_fix *fix, const char *module)
 {
 	bool bound;
 	uint32_t len = (uint32_t)strlen(module);
 	struct aa_meaning m = aa_model_eval_name(ctx->model, ctx->facts.scope, module, len, &bound);
-	if (bound)
-		return m.kind == AA_MEANING_NAME && !strcmp(m.qualname, module);
+	if (bound && !(m.kind == AA_MEANING_NAME && !strcmp(m.qualname, module)))
+		return false; /* the name means something else here */
+	if (bound && !bound_for_type_checking_only(ctx, module))
+		return true;
 	if (aa_model_star_import(ctx->model))
 		return false;
 	const struct aa_source *src = ctx->src;

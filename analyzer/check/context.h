@@ -184,7 +184,9 @@ bool aa_ctx_fix_await(struct aa_ctx *ctx, struct aa_fix *fix, TSNode expr, uint3
  * the current node: true when the name already refers to it there, or when nothing
  * binds the name there and no star import may (then the edit adding `import module`
  * after the module's docstring and `from __future__` imports, in the file's line ends,
- * is added to fix). False when the name means something else: no fix can say it. */
+ * is added to fix; also when the only `import module` is under a module-level
+ * `if TYPE_CHECKING:`, which binds nothing at run time). False when the name means
+ * something else: no fix can say it. */
 bool aa_ctx_fix_import(struct aa_ctx *ctx, struct aa_fix *fix, const char *module);
 
 /* The file's line end ("\n", "\r\n" or "\r"), for edits that add lines. Static. */
