@@ -86,6 +86,19 @@ void aa_grow(void **items, size_t *cap, size_t need, size_t item_size)
 	*cap = ncap;
 }
 
+void aa_trim(void **items, size_t *cap, size_t len, size_t item_size)
+{
+	if (len >= *cap)
+		return;
+	if (!len) {
+		free(*items);
+		*items = NULL;
+	} else {
+		*items = aa_xrealloc(*items, len * item_size);
+	}
+	*cap = len;
+}
+
 void aa_xalloc_install_tree_sitter(void)
 {
 	ts_set_allocator(aa_xmalloc, aa_xcalloc, aa_xrealloc, free);

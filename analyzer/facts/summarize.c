@@ -465,11 +465,9 @@ struct aa_span aa_summarizer_span(const struct aa_summarizer *z, TSNode node)
 	return span_of(z, node);
 }
 
-char *aa_summarizer_line(const struct aa_summarizer *z, TSNode node)
+struct aa_excerpt aa_summarizer_line(const struct aa_summarizer *z, TSNode node)
 {
-	const struct aa_source *src = z->src;
-	uint32_t line = aa_source_line_of(src, ts_node_start_byte(node));
-	return aa_xstrndup(src->text + src->line_starts[line], aa_source_line_len(src, line));
+	return aa_excerpt_of(z->src, ts_node_start_byte(node));
 }
 
 uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda)
@@ -503,7 +501,7 @@ void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TS
 		.ref = *ref,
 		.span = span_of(z, call),
 		.message = message,
-		.source_line = aa_summarizer_line(z, call),
+		.line = aa_summarizer_line(z, call),
 		.fix = fix,
 	};
 }

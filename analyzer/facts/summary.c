@@ -28,7 +28,7 @@ void aa_summary_free(struct aa_summary *sum)
 		return;
 	for (size_t i = 0; i < sum->n_defers; i++) {
 		free(sum->defers[i].message);
-		free(sum->defers[i].source_line);
+		aa_excerpt_release(&sum->defers[i].line);
 		aa_fix_free(sum->defers[i].fix);
 	}
 	for (size_t i = 0; i < sum->n_records; i++)
