@@ -466,7 +466,9 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		aa_summarizer_release(&ctx->facts);
 	}
 	aa_model_free(model);
-	if (summary || (e->n_audits && !noqa->whole_file)) {
+	/* A file without directives (most) keeps none: it suppresses nothing. */
+	bool directives = noqa->n_lines || noqa->n_file_codes || noqa->whole_file;
+	if (directives && (summary || (e->n_audits && !noqa->whole_file))) {
 		job->noqa = noqa;
 	} else {
 		aa_noqa_release(noqa);

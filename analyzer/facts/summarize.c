@@ -543,4 +543,14 @@ void aa_summarizer_finish(struct aa_summarizer *z)
 		return;
 	aa_model_each_module_name(z->model, add_export, z);
 	aa_model_each_class_attr(z->model, add_attr, z);
+	/* The summary lives to the end of the run, one per file (maybe 100,000 of them named
+	 * on the command line): its arrays hold what they hold, not AA_GROW's eight. */
+	struct aa_summary *sum = z->summary;
+	AA_TRIM(sum->imports, sum->imports_cap, sum->n_imports);
+	AA_TRIM(sum->funcs, sum->funcs_cap, sum->n_funcs);
+	AA_TRIM(sum->classes, sum->classes_cap, sum->n_classes);
+	AA_TRIM(sum->bases, sum->bases_cap, sum->n_bases);
+	AA_TRIM(sum->exports, sum->exports_cap, sum->n_exports);
+	AA_TRIM(sum->attrs, sum->attrs_cap, sum->n_attrs);
+	AA_TRIM(sum->defers, sum->defers_cap, sum->n_defers);
 }

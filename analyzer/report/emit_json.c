@@ -50,15 +50,14 @@ static int add_diag(cJSON *array, const struct aa_diag *d)
 	return aa_json_bool(obj, "chain", d->related_is_chain != 0) != NULL && add_fix(obj, d);
 }
 
+static bool make_diag(const void *ud, size_t i, cJSON *holder)
+{
+	const struct aa_diag_list *diags = ud;
+	return add_diag(holder, &diags->items[i]);
+}
+
 int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
 {
 	(void)opts;
-	cJSON *root = cJSON_CreateArray();
-	for (size_t i = 0; root && i < diags->len; i++) {
-		if (!add_diag(root, &diags->items[i])) {
-			cJSON_Delete(root);
-			root = NULL;
-		}
-	}
-	return aa_json_finish(out, root);
+	return aa_json_write_array(out, diags->len, make_diag, diags);
 }

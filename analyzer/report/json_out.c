@@ -116,6 +116,30 @@ int aa_json_write(FILE *out, const struct cJSON *root)
 	return fflush(out) || ferror(out) ? -1 : 0;
 }
 
+int aa_json_write_array(FILE *out, size_t n, bool (*make)(const void *ud, size_t i, cJSON *holder), const void *ud)
+{
+	if (!n) {
+		fputs("[]\n", out);
+		return fflush(out) || ferror(out) ? -1 : 0;
+	}
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *holder = cJSON_CreateArray();
+		if (!holder || !make(ud, i, holder) || !holder->child) {
+			cJSON_Delete(holder);
+			return aa_json_finish(out, NULL);
+		}
+		fputc('\n', out);
+		json_indent(out, 1);
+		json_value(out, holder->child, 1);
+		if (i + 1 < n)
+			fputc(',', out);
+		cJSON_Delete(holder);
+	}
+	fputs("\n]\n", out);
+	return fflush(out) || ferror(out) ? -1 : 0;
+}
+
 int aa_json_finish(FILE *out, struct cJSON *root)
 {
 	if (!root) {
