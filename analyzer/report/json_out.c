@@ -2,6 +2,7 @@
 #include "analyzer/report/emit.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 
 /* Attaches item (taken over; may be NULL) to parent under key. */
@@ -47,10 +48,20 @@ cJSON *aa_json_arr(cJSON *parent, const char *key)
 	return attach(parent, key, cJSON_CreateArray());
 }
 
+/* The writer runs once per finding of a report (100,000 of them for as many files named
+ * on the command line): plain runs of a string go out in one fwrite, and integers without
+ * printf's floating-point formatting. */
 static void json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *p = (const unsigned char *)s;
+	for (;;) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		fwrite(run, 1, (size_t)(p - run), out);
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"': fputs("\\\"", out); break;
 		case '\\': fputs("\\\\", out); break;
@@ -59,20 +70,39 @@ static void json_string(FILE *out, const char *s)
 		case '\t': fputs("\\t", out); break;
 		case '\b': fputs("\\b", out); break;
 		case '\f': fputs("\\f", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
+		default: fprintf(out, "\\u%04x", *p);
 		}
+		p++;
 	}
 	fputc('"', out);
 }
 
 static void json_indent(FILE *out, int depth)
 {
-	for (int i = 0; i < depth; i++)
-		fputs("  ", out);
+	static const char spaces[] = "                ";
+	size_t n = 2 * (size_t)depth;
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		fwrite(spaces, 1, sizeof(spaces) - 1, out);
+	fwrite(spaces, 1, n, out);
+}
+
+/* v as "%.0f" writes it; the writers' numbers are integers (lines, columns, counts). */
+static void json_number(FILE *out, double v)
+{
+	if (!(v > -1e15 && v < 1e15) || v != (double)(long long)v || (v == 0 && signbit(v))) {
+		fprintf(out, "%.0f", v);
+		return;
+	}
+	char digits[24], *end = digits + sizeof(digits), *d = end;
+	long long n = (long long)v;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		*--d = '-';
+	fwrite(d, 1, (size_t)(end - d), out);
 }
 
 static void json_value(FILE *out, const cJSON *v, int depth)
@@ -101,7 +131,7 @@ static void json_value(FILE *out, const cJSON *v, int depth)
 	} else if (cJSON_IsString(v)) {
 		json_string(out, v->valuestring ? v->valuestring : "");
 	} else if (cJSON_IsNumber(v)) {
-		fprintf(out, "%.0f", v->valuedouble);
+		json_number(out, v->valuedouble);
 	} else if (cJSON_IsBool(v)) {
 		fputs(cJSON_IsTrue(v) ? "true" : "false", out);
 	} else {
