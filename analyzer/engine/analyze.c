@@ -434,7 +434,11 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	struct aa_noqa *noqa = aa_xmalloc(sizeof(*noqa));
 	aa_noqa_init(noqa);
 	collect_noqa(noqa, src, model);
-	aa_noqa_add_line_maps(noqa, &e->syms, src, &parsed);
+	/* The maps lead a line to its directive: a file without line directives (most) has
+	 * none to lead to, and its walk for multi-line nodes cost 2.5 % of a small file's
+	 * analysis. */
+	if (noqa->n_lines)
+		aa_noqa_add_line_maps(noqa, &e->syms, src, &parsed);
 	struct aa_summary *summary = NULL;
 	if (!noqa->whole_file) {
 		if (e->uses_index)
