@@ -85,7 +85,7 @@ const struct aa_target *aa_ctx_match_call(struct aa_ctx *ctx, const struct aa_ru
 	if (callee_out)
 		*callee_out = c;
 	if (c->kind == AA_CALLEE_FUNCTION)
-		return aa_rule_match_function(rule, c->qualname);
+		return aa_rule_functions_match(ctx->functions, rule, c->qualname);
 	if (c->kind == AA_CALLEE_METHOD)
 		return aa_rule_match_method(rule, c->qualname, c->method, c->method_len);
 	return NULL;

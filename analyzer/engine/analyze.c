@@ -107,6 +107,7 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 		return -1;
 	e->blocking_calls = blocking_calls;
 	aa_target_index_build(&e->travelling, travels);
+	aa_rule_functions_build(&e->functions);
 	e->syntax_error = aa_rule_with_role(AA_ROLE_SYNTAX_ERROR);
 	e->unreadable = aa_rule_with_role(AA_ROLE_UNREADABLE);
 	e->enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
@@ -179,6 +180,7 @@ void aa_engine_release(struct aa_engine *e)
 	free(e->cf_start);
 	free(e->cf_dispatch);
 	aa_target_index_release(&e->travelling);
+	aa_rule_functions_release(&e->functions);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -451,6 +453,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 			.blocking_calls = job->settings ? job->settings->blocking_calls : e->blocking_calls,
 			.settings = job->settings,
 			.travelling = &e->travelling,
+			.functions = &e->functions,
 			.crossfiles = e->crossfiles,
 			.n_crossfiles = e->n_crossfiles,
 			.src = src,
