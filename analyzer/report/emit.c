@@ -138,6 +138,14 @@ static size_t utf8_seq_len(const unsigned char *s)
 	return 0;
 }
 
+bool aa_emit_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t n; *p && (n = utf8_seq_len(p)) != 0;)
+		p += n;
+	return !*p;
+}
+
 char *aa_emit_utf8_clean(const char *s)
 {
 	struct aa_buf b = AA_BUF_INIT;
