@@ -665,9 +665,9 @@ static void test_cut_line(struct check *t)
 {
 	struct aa_diag_list list;
 	aa_diag_list_init(&list);
-	add(&list, aa_rules[0], "a.py", 1, 107, 1, 120, "in the window", "x; \xC3\xA9; time.sleep(1); y", NULL, 0, 0, 0);
-	add(&list, aa_rules[0], "b.py", 1, 107, 1, 132, "past the window", "x; \xC3\xA9; time.sleep(1); y", NULL, 0, 0,
-	    0);
+	static const char line[] = "x; \xC3\xA9; time.sleep(1); y";
+	add(&list, aa_rules[0], "a.py", 1, 107, 1, 120, "in the window", line, NULL, 0, 0, 0);
+	add(&list, aa_rules[0], "b.py", 1, 107, 1, 132, "past the window", line, NULL, 0, 0, 0);
 	for (size_t i = 0; i < list.len; i++) {
 		list.items[i].source_from = 100;
 		list.items[i].source_cut = true;

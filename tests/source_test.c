@@ -527,8 +527,8 @@ static void test_long_columns(struct t *t)
 			for (uint32_t off = start; off <= start + aa_source_line_len(&src, line); off++) {
 				want += ((unsigned char)copy[off] & 0xC0) != 0x80;
 				if (aa_source_col(&src, line, off) != want) {
-					CHECK_FAIL(&t->c, "long col of line %u offset %u: expected %u, got %u", line, off, want,
-						   aa_source_col(&src, line, off));
+					CHECK_FAIL(&t->c, "long col of line %u offset %u: expected %u, got %u", line,
+						   off, want, aa_source_col(&src, line, off));
 					line = 3;
 					break;
 				}
@@ -540,10 +540,13 @@ static void test_long_columns(struct t *t)
 			const char *at = strstr(copy + line1, e.text);
 			CHECK(&t->c, strlen(e.text) <= AA_EXCERPT_WINDOW && at && at <= copy + anchor &&
 				     copy + anchor < at + strlen(e.text),
-			      "excerpt at %u: a window of at most %d bytes holding the anchor", anchor, AA_EXCERPT_WINDOW);
+			      "excerpt at %u: a window of at most %d bytes holding the anchor", anchor,
+			      AA_EXCERPT_WINDOW);
 			if (at)
-				CHECK_UINT(&t->c, "excerpt from", aa_source_col(&src, 1, (uint32_t)(at - copy)) - 1, e.from);
-			CHECK(&t->c, e.cut == (at && at + strlen(e.text) < copy + line1 + len1), "excerpt at %u: cut", anchor);
+				CHECK_UINT(&t->c, "excerpt from", aa_source_col(&src, 1, (uint32_t)(at - copy)) - 1,
+					   e.from);
+			bool cut = at && at + strlen(e.text) < copy + line1 + len1;
+			CHECK(&t->c, e.cut == cut, "excerpt at %u: cut", anchor);
 			aa_excerpt_release(&e);
 		}
 		struct aa_excerpt whole = aa_excerpt_of(&src, src.line_starts[2] + 2);

@@ -46,6 +46,7 @@ int aa_json_finish(FILE *out, struct cJSON *root);
  * freed before the next is made, so memory holds one item, not the document (a tree of
  * 100,000 findings took 230 MB). Returns 0, or -1 when make failed (said on stderr, as
  * aa_json_finish does; the output is then cut short) or writing failed. */
-int aa_json_write_array(FILE *out, size_t n, bool (*make)(const void *ud, size_t i, struct cJSON *holder), const void *ud);
+int aa_json_write_array(FILE *out, size_t n, bool (*make)(const void *ud, size_t i, struct cJSON *holder),
+			const void *ud);
 
 #endif
