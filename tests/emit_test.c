@@ -657,6 +657,44 @@ static void test_sarif_selection(struct check *t)
 	free(selected);
 }
 
+/* The window a finding keeps of a long line (analyzer/input/excerpt.h): its first code
+ * point is column source_from + 1. The text report shows it between "..." with the carets
+ * under the span; SARIF's snippet is the span's text when it lies within the window, and
+ * none when it goes past it. */
+static void test_cut_line(struct check *t)
+{
+	struct aa_diag_list list;
+	aa_diag_list_init(&list);
+	static const char line[] = "x; \xC3\xA9; time.sleep(1); y";
+	add(&list, aa_rules[0], "a.py", 1, 107, 1, 120, "in the window", line, NULL, 0, 0, 0);
+	add(&list, aa_rules[0], "b.py", 1, 107, 1, 132, "past the window", line, NULL, 0, 0, 0);
+	for (size_t i = 0; i < list.len; i++) {
+		list.items[i].source_from = 100;
+		list.items[i].source_cut = true;
+	}
+	struct aa_emit_opts opts = sample_opts(AA_FORMAT_TEXT);
+	char *got = capture(t, aa_emit, &list, &opts);
+	CHECK_STR(t, "text output of a cut line",
+		  "a.py:1:107: error: AA001 [syntax-error] in the window\n"
+		  "...x; \xC3\xA9; time.sleep(1); y...\n"
+		  "         ^^^^^^^^^^^^^\n"
+		  "\n"
+		  "b.py:1:107: error: AA001 [syntax-error] past the window\n"
+		  "...x; \xC3\xA9; time.sleep(1); y...\n"
+		  "         ^^^^^^^^^^^^^^^^\n", got);
+	free(got);
+	opts = sample_opts(AA_FORMAT_SARIF);
+	got = capture(t, aa_emit, &list, &opts);
+	cJSON *root = cJSON_Parse(got);
+	const cJSON *results = path_get(root, "runs.0.results");
+	CHECK_PATH_STR(t, results, "0.locations.0.physicalLocation.region.snippet.text", "time.sleep(1)");
+	CHECK(t, results && !path_get(results, "1.locations.0.physicalLocation.region.snippet"),
+	      "a span past the window kept of its line has no snippet");
+	cJSON_Delete(root);
+	free(got);
+	aa_diag_list_release(&list);
+}
+
 /* ---- rule documentation ------------------------------------------------------------ */
 
 static const struct aa_target fake_targets[] = {
@@ -1106,6 +1144,7 @@ int main(int argc, char **argv)
 	test_github(&t);
 	test_sarif(&t);
 	test_sarif_selection(&t);
+	test_cut_line(&t);
 	test_ruledoc(&t);
 	test_helpers(&t);
 	test_write_failure(&t);

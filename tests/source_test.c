@@ -3,6 +3,8 @@
  * two results must agree. Exit 0 = pass (tests/check.h); each failure prints expected vs
  * actual at the case's line. */
 #include "analyzer/input/source.h"
+#include "analyzer/input/excerpt.h"
+#include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
 #include "tests/check.h"
 
@@ -498,6 +500,65 @@ static void test_big(struct t *t)
 	free(big);
 }
 
+/* Columns on long lines of 1- to 4-byte code points (cp_marks' blocks, their edges, text
+ * before and after them), against a count of lead bytes from the line's start; and the
+ * window an excerpt keeps of such a line. */
+static void test_long_columns(struct t *t)
+{
+	static const char *const cps[] = { "a", "\xc5\xbc", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\t" };
+	struct aa_buf text = AA_BUF_INIT;
+	aa_buf_adds(&text, "# \xc3\xa9\n");
+	/* Pseudo-random, so that any window of the line is found once in it. */
+	uint32_t seed = 10;
+	for (unsigned i = 0; i < 3000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		aa_buf_adds(&text, cps[(seed >> 16) % 5]);
+	}
+	aa_buf_adds(&text, "\nx\xc3\xa9y\n");
+	struct aa_source src;
+	struct aa_source_error err;
+	enum aa_source_status st = load(t, text.data, text.len, &src, &err, __LINE__);
+	aa_buf_release(&text);
+	char *copy = NULL;
+	if (st == AA_SOURCE_OK && src.n_lines == 4) {
+		copy = src.text;
+		for (uint32_t line = 0; line < 3; line++) {
+			uint32_t start = src.line_starts[line], want = 0;
+			for (uint32_t off = start; off <= start + aa_source_line_len(&src, line); off++) {
+				want += ((unsigned char)copy[off] & 0xC0) != 0x80;
+				if (aa_source_col(&src, line, off) != want) {
+					CHECK_FAIL(&t->c, "long col of line %u offset %u: expected %u, got %u", line,
+						   off, want, aa_source_col(&src, line, off));
+					line = 3;
+					break;
+				}
+			}
+		}
+		uint32_t line1 = src.line_starts[1], len1 = aa_source_line_len(&src, 1);
+		for (uint32_t anchor = line1; anchor < line1 + len1; anchor += 97) {
+			struct aa_excerpt e = aa_excerpt_of(&src, anchor);
+			const char *at = strstr(copy + line1, e.text);
+			CHECK(&t->c, strlen(e.text) <= AA_EXCERPT_WINDOW && at && at <= copy + anchor &&
+				     copy + anchor < at + strlen(e.text),
+			      "excerpt at %u: a window of at most %d bytes holding the anchor", anchor,
+			      AA_EXCERPT_WINDOW);
+			if (at)
+				CHECK_UINT(&t->c, "excerpt from", aa_source_col(&src, 1, (uint32_t)(at - copy)) - 1,
+					   e.from);
+			bool cut = at && at + strlen(e.text) < copy + line1 + len1;
+			CHECK(&t->c, e.cut == cut, "excerpt at %u: cut", anchor);
+			aa_excerpt_release(&e);
+		}
+		struct aa_excerpt whole = aa_excerpt_of(&src, src.line_starts[2] + 2);
+		CHECK(&t->c, !strcmp(whole.text, "x\xc3\xa9y") && !whole.from && !whole.cut,
+		      "short line: expected the whole line, got \"%s\" from %u", whole.text, whole.from);
+		aa_excerpt_release(&whole);
+	} else {
+		CHECK_FAIL(&t->c, "long lines: expected 4 lines, status %s", status_name(st));
+	}
+	aa_source_release(&src);
+}
+
 static void test_unreadable(struct t *t)
 {
 	struct aa_source src;
@@ -566,6 +627,7 @@ int main(void)
 	test_line_ends(&t);
 	test_shapes(&t);
 	test_big(&t);
+	test_long_columns(&t);
 	test_unreadable(&t);
 	test_too_large(&t);
 	CHECK(&t.c, rmdir(t.dir) == 0, "rmdir %s: %s (a case left a file behind?)", t.dir, strerror(errno));

@@ -104,6 +104,30 @@ with tempfile.TemporaryDirectory() as tmp:
     ternary = b"async def g():\n    pass\nasync def f(c):\n    " + b"g() if c else (" * 4000 + b"g()" + \
         b")" * 4000 + b"\n"
     case("nested_ternary.py", ternary, None, count=("AA201", 4001))
+    # The same chain on one long line after non-ASCII text: each finding shows a window of
+    # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
+    # the call, and columns count code points.
+    long_line = "async def g():\n    pass\nasync def f(c):\n    s = 'żółw' * 99; ".encode() + \
+        b"g() if c else (" * 1000 + b"g()" + b")" * 1000 + b"\n"
+    path = os.path.join(tmp, "long_line.py")
+    with open(path, "wb") as f:
+        f.write(long_line)
+    p = subprocess.run([AA_BIN, "check", "--color", "never", path], capture_output=True, timeout=120)
+    out = p.stdout.decode("utf-8", "replace").splitlines()
+    heads = [i for i, l in enumerate(out) if FINDING.match(l)]
+    shown = []
+    for i in heads:
+        m = FINDING.match(out[i])
+        text, carets = out[i + 1], out[i + 2]
+        at = carets.index("^")
+        shown.append((int(m.group(3)), len(text), text[at:at + 3], carets.count("^")))
+    want_cols = [22 + 15 * k for k in range(1001)]
+    if p.returncode != 1 or len(heads) != 1001 or "Sanitizer" in p.stderr.decode("utf-8", "replace"):
+        failures.append(f"long_line.py: exit {p.returncode}, {len(heads)} findings, expected 1001")
+    elif sorted(c for c, _, _, _ in shown) != want_cols or any(n > 400 or t != "g()" or k != 3
+                                                                 for _, n, t, k in shown):
+        failures.append(f"long_line.py: excerpts {shown[:3]}..., expected a window of at most 400 characters "
+                        "with 3 carets under g() at columns 22, 37, ...")
     case("py2.py", b"print 'hello'\nexec 'x = 1'\nasync def f():\n    pass\n", None)
     case("syntax_error.py", b"import time\nasync def f(:\n    pass\nasync def g():\n    time.sleep(1)\n", None)
     case("null_in_string_utf8.py", b"async def f():\n    return '\xc3\x28'\n", [(2, 13, "AA002")])

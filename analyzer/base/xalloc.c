@@ -57,12 +57,18 @@ char *aa_xvasprintf(const char *fmt, va_list ap)
 	/* GCC 12 with UBSan warns that fmt may be NULL unless told otherwise. */
 	if (!fmt)
 		fmt = "";
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	/* One formatting for the common short string (a finding's message), two for a
+	 * longer one. */
+	char small[256];
+	int n = vsnprintf(small, sizeof(small), fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		die_oom(); /* only an encoding error; treat as fatal like OOM */
 	char *p = aa_xmalloc((size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(small))
+		memcpy(p, small, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 
@@ -84,6 +90,19 @@ void aa_grow(void **items, size_t *cap, size_t need, size_t item_size)
 		ncap *= 2;
 	*items = aa_xrealloc(*items, ncap * item_size);
 	*cap = ncap;
+}
+
+void aa_trim(void **items, size_t *cap, size_t len, size_t item_size)
+{
+	if (len >= *cap)
+		return;
+	if (!len) {
+		free(*items);
+		*items = NULL;
+	} else {
+		*items = aa_xrealloc(*items, len * item_size);
+	}
+	*cap = len;
 }
 
 void aa_xalloc_install_tree_sitter(void)

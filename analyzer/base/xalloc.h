@@ -35,6 +35,12 @@ char *aa_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1
 void aa_grow(void **items, size_t *cap, size_t need, size_t item_size);
 #define AA_GROW(ptr, cap, need) aa_grow((void **)&(ptr), &(cap), (need), sizeof(*(ptr)))
 
+/* Shrinks *items (an AA_GROW array of *cap items, len <= *cap of them in use) to exactly
+ * len items (freed, NULL and *cap 0, when len is 0): for an array kept long after it is
+ * complete, one per file of a run. AA_GROW may grow it again. */
+void aa_trim(void **items, size_t *cap, size_t len, size_t item_size);
+#define AA_TRIM(ptr, cap, len) aa_trim((void **)&(ptr), &(cap), (len), sizeof(*(ptr)))
+
 /* Route tree-sitter's allocations through the functions above. Call once, in main. */
 void aa_xalloc_install_tree_sitter(void);
 

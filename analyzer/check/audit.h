@@ -28,7 +28,8 @@ const struct aa_noqa *aa_audit_noqa(const struct aa_audit *audit);
 bool aa_audit_rule_ran(const struct aa_audit *audit, const struct aa_rule *rule);
 
 /* Reports a finding of rule in this file at span, with message (malloc'd, taken over)
- * and a copy of source_line[0..line_len) as its source line (source_line may be NULL).
+ * and source_line[0..line_len) as its source line (source_line may be NULL; a long one
+ * is cut around span's start, as analyzer/input/excerpt.h says).
  * It passes the one suppression point as aa_noqa_push_verdict: a blanket `# noqa` on
  * its line does not hide it. Allocation failure exits. */
 void aa_audit_report(struct aa_audit *audit, const struct aa_rule *rule, struct aa_span span, char *message,

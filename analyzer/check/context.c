@@ -107,7 +107,7 @@ const struct aa_target *aa_ctx_match_call(struct aa_ctx *ctx, const struct aa_ru
 	if (callee_out)
 		*callee_out = c;
 	if (c->kind == AA_CALLEE_FUNCTION)
-		return aa_rule_match_function(rule, c->qualname);
+		return aa_rule_functions_match(ctx->functions, rule, c->qualname);
 	if (c->kind == AA_CALLEE_METHOD)
 		return aa_rule_match_method(rule, c->qualname, c->method, c->method_len);
 	return NULL;
@@ -204,11 +204,20 @@ static struct aa_fix *own_fix(const struct aa_ctx *ctx, const struct aa_rule *ru
 		e->span = (struct aa_span){ sl + 1, aa_source_col(src, sl, e->start), el + 1,
 					    aa_source_col(src, el, e->end) };
 	}
+	/* A finding lives to the end of the run: its edits, one or two, not AA_GROW's eight. */
+	AA_TRIM(fix->edits, fix->cap, fix->n_edits);
 	return fix;
 }
 
 bool aa_ctx_await_allowed(const struct aa_ctx *ctx, TSNode node)
 {
+	/* The visited node is in the walker's scope, which ends where the climb below stops:
+	 * O(1), where the climb costs the node's depth in its def (each call of a deep
+	 * expression climbing it made the file quadratic). */
+	if (ctx->facts.walk && ts_node_eq(aa_walk_ancestor(ctx->facts.walk, 0), node)) {
+		const struct aa_scope_info *sc = aa_model_scope(ctx->model, ctx->facts.scope);
+		return sc->kind == AA_SCOPE_FUNCTION && sc->is_async;
+	}
 	const struct aa_syms *s = ctx->syms;
 	TSNode child = node;
 	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); child = p, p = aa_ctx_parent(ctx, p)) {
@@ -435,7 +444,7 @@ struct aa_span aa_ctx_span(const struct aa_ctx *ctx, TSNode node)
 	return aa_summarizer_span(&ctx->facts, node);
 }
 
-char *aa_ctx_line(const struct aa_ctx *ctx, TSNode node)
+struct aa_excerpt aa_ctx_line(const struct aa_ctx *ctx, TSNode node)
 {
 	return aa_summarizer_line(&ctx->facts, node);
 }
@@ -500,7 +509,7 @@ void aa_ctx_emit(struct aa_ctx *ctx, const struct aa_rule *rule, uint32_t start_
 	d.span.end_line = end_line + 1;
 	d.span.end_col = aa_source_col(src, end_line, end_byte);
 	d.fix = own_fix(ctx, rule, fix);
-	if (src->text)
-		d.source_line = aa_xstrndup(src->text + src->line_starts[line], aa_source_line_len(src, line));
+	struct aa_excerpt excerpt = aa_excerpt_of(src, start_byte);
+	aa_diag_take_line(&d, &excerpt);
 	aa_noqa_push(ctx->noqa, ctx->out, &d);
 }

@@ -250,10 +250,10 @@ bool aa_ctx_self_method_unbound(struct aa_ctx *ctx, const char *name, uint32_t l
 /* `receiver.name()` is such a call: receiver is an identifier, the method's `self`. */
 bool aa_ctx_self_call_unbound(struct aa_ctx *ctx, TSNode receiver, const char *name, uint32_t len);
 
-/* node's span, and a copy of its first line without the line end (caller frees with
- * free()). */
+/* node's span, and the excerpt of its first line a finding anchored at node keeps
+ * (analyzer/input/excerpt.h; caller releases it with aa_excerpt_release). */
 struct aa_span aa_ctx_span(const struct aa_ctx *ctx, TSNode node);
-char *aa_ctx_line(const struct aa_ctx *ctx, TSNode node);
+struct aa_excerpt aa_ctx_line(const struct aa_ctx *ctx, TSNode node);
 
 /* The target of a rule whose targets travel through helpers (rule.h's .travels) that
  * call is, or NULL; *target_out (optional) receives it. */

@@ -20,6 +20,7 @@ struct aa_ctx {
 	const char *const *blocking_calls;   /* NULL-terminated (AA110's list), or NULL */
 	const struct aa_file_settings *settings; /* the file's configuration, or NULL */
 	const struct aa_target_index *travelling; /* the targets of the rules that travel */
+	const struct aa_rule_functions *functions; /* every rule's module-level targets */
 	const struct aa_crossfile *const *crossfiles; /* the run's analyses: summary record slots */
 	size_t n_crossfiles;
 	/* The file: */

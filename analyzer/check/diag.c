@@ -16,6 +16,15 @@ void aa_diag_list_init(struct aa_diag_list *list)
 	list->len = list->cap = 0;
 }
 
+void aa_diag_take_line(struct aa_diag *d, struct aa_excerpt *line)
+{
+	free(d->source_line);
+	d->source_line = line->text;
+	d->source_from = line->from;
+	d->source_cut = line->cut;
+	*line = (struct aa_excerpt){ 0 };
+}
+
 void aa_diag_release(struct aa_diag *d)
 {
 	free(d->path);

@@ -1,8 +1,9 @@
 /*
  * diag.h: a finding, and the list that collects them.
  *
- * A finding is self-contained: it owns copies of its path, message and source line, so
- * that emitters never re-read files and findings outlive the per-file parse. Positions
+ * A finding is self-contained: it owns copies of its path, message and source line (of
+ * a long line, a window around the anchor: analyzer/input/excerpt.h), so that emitters
+ * never re-read files and findings outlive the per-file parse. Positions
  * are 1-based; columns count Unicode code points (SARIF columnKind unicodeCodePoints);
  * end positions are exclusive of the last column (end_col is one past the span).
  * Allocation failure exits (xalloc.h). A list has one owner at a time (no locking: each
@@ -17,6 +18,7 @@
 
 #include "analyzer/base/edit.h"
 #include "analyzer/base/span.h"
+#include "analyzer/input/excerpt.h"
 
 struct aa_rule;
 
@@ -34,7 +36,11 @@ struct aa_diag {
 	char *path;        /* owned; as given or found on the command line, '/'-separated */
 	struct aa_span span;
 	char *message;     /* owned */
-	char *source_line; /* owned; the anchor's line without its line end; NULL if unknown */
+	/* owned; the anchor's line without its line end, or the window of it that
+	 * aa_excerpt_make keeps of a long line; NULL if unknown */
+	char *source_line;
+	uint32_t source_from; /* code points of the line before source_line (0: it starts the line) */
+	bool source_cut;      /* the line goes on after source_line */
 	struct aa_related *related; /* owned array of n_related */
 	size_t n_related;
 	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
@@ -80,6 +86,9 @@ void aa_diag_list_take_tail(struct aa_diag_list *dst, struct aa_diag_list *src, 
 /* Sorts by (path, line, col, end_line, end_col, code, message): a total order, so output
  * is byte-identical whatever the thread count. */
 void aa_diag_list_sort(struct aa_diag_list *list);
+/* Makes *line (taken over; left empty) d's source line. */
+void aa_diag_take_line(struct aa_diag *d, struct aa_excerpt *line);
+
 /* Frees one finding's members (not d itself) and zeroes it: releasing it again is safe. */
 void aa_diag_release(struct aa_diag *d);
 

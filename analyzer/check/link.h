@@ -42,10 +42,10 @@ unsigned aa_link_jobs(const struct aa_link *link);
 void aa_link_foreign_files(struct aa_link *link, size_t read, size_t partial);
 
 /* A finding of rule anchored at span in file, with message (malloc'd, taken over) and
- * a copy of source_line (may be NULL); add related locations (diag.h), then
+ * a copy of line (borrowed; its text may be NULL); add related locations (diag.h), then
  * aa_link_report it, which takes what it owns. Allocation failure exits. */
 struct aa_diag aa_link_finding(const struct aa_link *link, size_t file, const struct aa_rule *rule,
-			       struct aa_span span, char *message, const char *source_line);
+			       struct aa_span span, char *message, const struct aa_excerpt *line);
 
 /* Reports *d, anchored in file (the list takes over d's members). Suppression comments
  * of that file apply here (aa_noqa_push), as they do to local findings; a rule that

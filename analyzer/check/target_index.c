@@ -40,6 +40,42 @@ void aa_target_index_release(struct aa_target_index *ix)
 	memset(ix, 0, sizeof(*ix));
 }
 
+void aa_rule_functions_build(struct aa_rule_functions *rf)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < aa_rules_count; i++)
+		n += aa_rules[i]->n_targets;
+	*rf = (struct aa_rule_functions){ .by_name = AA_MAP_INIT };
+	aa_map_reserve(&rf->by_name, n);
+	for (size_t i = 0; i < aa_rules_count; i++) {
+		const struct aa_rule *r = aa_rules[i];
+		/* In table order: the first put of a name wins, as the scan's first match does. */
+		for (size_t k = 0; k < r->n_targets; k++) {
+			const struct aa_target *t = &r->targets[k];
+			if (t->flags & AA_TARGET_METHOD)
+				continue;
+			struct aa_map_key key = aa_map_key(t->name, strlen(t->name), (uint32_t)i);
+			aa_map_put(&rf->by_name, &key, (uint32_t)k, NULL);
+		}
+	}
+}
+
+void aa_rule_functions_release(struct aa_rule_functions *rf)
+{
+	aa_map_release(&rf->by_name);
+}
+
+const struct aa_target *aa_rule_functions_match(const struct aa_rule_functions *rf, const struct aa_rule *rule,
+						 const char *qualname)
+{
+	size_t i = aa_rule_index(rule);
+	if (i == aa_rules_count)
+		return aa_rule_match_function(rule, qualname);
+	struct aa_map_key key = aa_map_key(qualname, strlen(qualname), (uint32_t)i);
+	uint32_t at = aa_map_get(&rf->by_name, &key);
+	return at == AA_MAP_NONE ? NULL : &rule->targets[at];
+}
+
 static const struct aa_target_hit *lookup(const struct aa_target_index *ix, const char *name, size_t len, uint32_t ns)
 {
 	struct aa_map_key key = aa_map_key(name, len, ns);

@@ -41,4 +41,24 @@ const struct aa_target_hit *aa_target_index_function(const struct aa_target_inde
 const struct aa_target_hit *aa_target_index_method(const struct aa_target_index *ix, const char *cls,
 						   const char *method, size_t method_len);
 
+/* Every registry rule's module-level targets (not METHOD ones), by rule and name: what
+ * aa_rule_match_function answers, in one lookup instead of a scan of the rule's table
+ * (about 800 instructions for each blocking rule asked about each call). Immutable after
+ * build; shared by all workers. */
+struct aa_rule_functions {
+	/* name, in the namespace of its rule's index in aa_rules -> index in its targets;
+	 * keys borrowed from the rules' tables */
+	struct aa_map by_name;
+};
+
+/* Indexes the registry. rf need not be initialised; release it with
+ * aa_rule_functions_release. Allocation failure exits (xalloc.h). */
+void aa_rule_functions_build(struct aa_rule_functions *rf);
+void aa_rule_functions_release(struct aa_rule_functions *rf);
+
+/* aa_rule_match_function(rule, qualname) (rule.h): the rule's first module-level target
+ * named qualname (NUL-terminated), or NULL; a rule outside the registry is scanned. */
+const struct aa_target *aa_rule_functions_match(const struct aa_rule_functions *rf, const struct aa_rule *rule,
+						 const char *qualname);
+
 #endif

@@ -111,6 +111,7 @@ int aa_engine_init(struct aa_engine *e, const bool *enabled, const char *const *
 		keep[i] = aa_rules[i]->travels && (enabled[i] || aa_rules[i]->default_on);
 	aa_target_index_build(&e->travelling, keep);
 	free(keep);
+	aa_rule_functions_build(&e->functions);
 	e->syntax_error = aa_rule_with_role(AA_ROLE_SYNTAX_ERROR);
 	e->unreadable = aa_rule_with_role(AA_ROLE_UNREADABLE);
 	e->enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
@@ -183,6 +184,7 @@ void aa_engine_release(struct aa_engine *e)
 	free(e->cf_start);
 	free(e->cf_dispatch);
 	aa_target_index_release(&e->travelling);
+	aa_rule_functions_release(&e->functions);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -438,7 +440,11 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	struct aa_noqa *noqa = aa_xmalloc(sizeof(*noqa));
 	aa_noqa_init(noqa);
 	collect_noqa(noqa, src, model);
-	aa_noqa_add_line_maps(noqa, &e->syms, src, &parsed);
+	/* The maps lead a line to its directive: a file without line directives (most) has
+	 * none to lead to, and its walk for multi-line nodes cost 2.5 % of a small file's
+	 * analysis. */
+	if (noqa->n_lines)
+		aa_noqa_add_line_maps(noqa, &e->syms, src, &parsed);
 	struct aa_summary *summary = NULL;
 	if (!noqa->whole_file) {
 		if (e->uses_index)
@@ -454,6 +460,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 			.blocking_calls = job->settings ? job->settings->blocking_calls : e->blocking_calls,
 			.settings = job->settings,
 			.travelling = &e->travelling,
+			.functions = &e->functions,
 			.crossfiles = e->crossfiles,
 			.n_crossfiles = e->n_crossfiles,
 			.src = src,
@@ -474,7 +481,9 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		aa_summarizer_release(&ctx->facts);
 	}
 	aa_model_free(model);
-	if (summary || (e->n_audits && !noqa->whole_file)) {
+	/* A file without directives (most) keeps none: it suppresses nothing. */
+	bool directives = noqa->n_lines || noqa->n_file_codes || noqa->whole_file;
+	if (directives && (summary || (e->n_audits && !noqa->whole_file))) {
 		job->noqa = noqa;
 	} else {
 		aa_noqa_release(noqa);

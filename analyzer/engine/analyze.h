@@ -57,6 +57,7 @@ struct aa_engine {
 	uint32_t *cf_start;
 	const struct aa_crossfile **cf_dispatch;
 	struct aa_target_index travelling; /* owned; the targets of the rules that travel, by name */
+	struct aa_rule_functions functions; /* owned; every rule's module-level targets, by rule and name */
 	/* The rules holding the pipeline's roles (registry), or NULL: a parse error and an
 	 * unreadable file are reported under them. */
 	const struct aa_rule *syntax_error, *unreadable;

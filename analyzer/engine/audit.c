@@ -30,7 +30,15 @@ void aa_audit_report(struct aa_audit *a, const struct aa_rule *rule, struct aa_s
 	d.path = aa_xstrdup(a->file->path);
 	d.span = span;
 	d.message = message;
-	d.source_line = source_line ? aa_xstrndup(source_line, line_len) : NULL;
+	if (source_line) {
+		/* The anchor's byte: one walk of a line per finding, and a line has one directive. */
+		size_t anchor = 0;
+		for (uint32_t cp = 1; anchor < line_len && cp < span.col; cp++)
+			while (++anchor < line_len && ((unsigned char)source_line[anchor] & 0xC0) == 0x80)
+				;
+		struct aa_excerpt line = aa_excerpt_make(source_line, line_len, anchor, span.col);
+		aa_diag_take_line(&d, &line);
+	}
 	aa_noqa_push_verdict(a->file->noqa, a->out, &d);
 }
 

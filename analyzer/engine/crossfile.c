@@ -54,14 +54,15 @@ bool aa_link_rule_enabled(const struct aa_link *lk, const struct aa_rule *rule)
 }
 
 struct aa_diag aa_link_finding(const struct aa_link *lk, size_t file, const struct aa_rule *rule, struct aa_span span,
-			       char *message, const char *source_line)
+			       char *message, const struct aa_excerpt *line)
 {
 	struct aa_diag d = { 0 };
 	d.rule = rule;
 	d.path = aa_xstrdup(lk->sums[file]->path);
 	d.span = span;
 	d.message = message;
-	d.source_line = source_line ? aa_xstrdup(source_line) : NULL;
+	struct aa_excerpt copy = aa_excerpt_copy(line);
+	aa_diag_take_line(&d, &copy);
 	return d;
 }
 
@@ -90,7 +91,7 @@ static void deferred(struct aa_link *lk)
 			    aa_index_overridden_differently(lk->x, receiver, df->ref.method, true))
 				continue;
 			struct aa_diag d =
-				aa_link_finding(lk, i, df->rule, df->span, aa_xstrdup(df->message), df->source_line);
+				aa_link_finding(lk, i, df->rule, df->span, aa_xstrdup(df->message), &df->line);
 			d.fix = aa_fix_copy(df->fix);
 			aa_link_report(lk, i, &d);
 		}

@@ -465,11 +465,9 @@ struct aa_span aa_summarizer_span(const struct aa_summarizer *z, TSNode node)
 	return span_of(z, node);
 }
 
-char *aa_summarizer_line(const struct aa_summarizer *z, TSNode node)
+struct aa_excerpt aa_summarizer_line(const struct aa_summarizer *z, TSNode node)
 {
-	const struct aa_source *src = z->src;
-	uint32_t line = aa_source_line_of(src, ts_node_start_byte(node));
-	return aa_xstrndup(src->text + src->line_starts[line], aa_source_line_len(src, line));
+	return aa_excerpt_of(z->src, ts_node_start_byte(node));
 }
 
 uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda)
@@ -503,7 +501,7 @@ void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TS
 		.ref = *ref,
 		.span = span_of(z, call),
 		.message = message,
-		.source_line = aa_summarizer_line(z, call),
+		.line = aa_summarizer_line(z, call),
 		.fix = fix,
 	};
 }
@@ -558,4 +556,14 @@ void aa_summarizer_finish(struct aa_summarizer *z)
 		z->summary->star_module = aa_summary_intern(z->summary, star, strlen(star));
 		aa_model_each_module_name(z->model, add_star_bound, z);
 	}
+	/* The summary lives to the end of the run, one per file (maybe 100,000 of them named
+	 * on the command line): its arrays hold what they hold, not AA_GROW's eight. */
+	struct aa_summary *sum = z->summary;
+	AA_TRIM(sum->imports, sum->imports_cap, sum->n_imports);
+	AA_TRIM(sum->funcs, sum->funcs_cap, sum->n_funcs);
+	AA_TRIM(sum->classes, sum->classes_cap, sum->n_classes);
+	AA_TRIM(sum->bases, sum->bases_cap, sum->n_bases);
+	AA_TRIM(sum->exports, sum->exports_cap, sum->n_exports);
+	AA_TRIM(sum->attrs, sum->attrs_cap, sum->n_attrs);
+	AA_TRIM(sum->defers, sum->defers_cap, sum->n_defers);
 }

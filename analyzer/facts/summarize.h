@@ -104,10 +104,10 @@ const char *aa_summarizer_callee_text(struct aa_summarizer *z, TSNode call);
  * owned by the model. */
 const char *aa_summarizer_function_name(struct aa_summarizer *z);
 
-/* The span of node, and a copy of its first line without the line end (caller frees
- * with free()). */
+/* The span of node, and the excerpt of its first line a finding anchored at node keeps
+ * (analyzer/input/excerpt.h; caller releases it with aa_excerpt_release). */
 struct aa_span aa_summarizer_span(const struct aa_summarizer *z, TSNode node);
-char *aa_summarizer_line(const struct aa_summarizer *z, TSNode node);
+struct aa_excerpt aa_summarizer_line(const struct aa_summarizer *z, TSNode node);
 
 /* --- naming callees for the index (only while a summary is built) ------------------- */
 

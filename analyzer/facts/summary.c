@@ -7,8 +7,10 @@
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records)
 {
 	struct aa_summary *sum = aa_xcalloc(1, sizeof(*sum));
-	/* Small first: most summaries of skipped files hold a few import names. */
-	sum->arena = (struct aa_arena)AA_ARENA_INIT(256, 4096);
+	/* Small first: most summaries of skipped files hold a few import names, and of files
+	 * named one by one (maybe 100,000, each kept to the end of the run), a module name and
+	 * a function or two. */
+	sum->arena = (struct aa_arena)AA_ARENA_INIT(96, 4096);
 	sum->records = n_records ? aa_xcalloc(n_records, sizeof(*sum->records)) : NULL;
 	sum->n_records = n_records;
 	sum->path = aa_xstrdup(path);
@@ -28,7 +30,7 @@ void aa_summary_free(struct aa_summary *sum)
 		return;
 	for (size_t i = 0; i < sum->n_defers; i++) {
 		free(sum->defers[i].message);
-		free(sum->defers[i].source_line);
+		aa_excerpt_release(&sum->defers[i].line);
 		aa_fix_free(sum->defers[i].fix);
 	}
 	for (size_t i = 0; i < sum->n_records; i++)

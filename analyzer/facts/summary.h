@@ -20,6 +20,7 @@
 #include "analyzer/base/arena.h"
 #include "analyzer/base/edit.h"
 #include "analyzer/base/span.h"
+#include "analyzer/input/excerpt.h"
 
 struct aa_rule;
 
@@ -76,7 +77,7 @@ struct aa_sum_defer {
 	struct aa_ref ref;
 	struct aa_span span;
 	char *message;        /* owned */
-	char *source_line;    /* owned; the anchor's line */
+	struct aa_excerpt line; /* owned; the anchor's line (analyzer/input/excerpt.h) */
 	struct aa_fix *fix;   /* owned; the finding's fix (analyzer/base/edit.h), or NULL */
 	bool settled;         /* the index needs no more modules to decide it (on-demand rounds) */
 };

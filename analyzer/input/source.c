@@ -311,6 +311,41 @@ static size_t invalid_utf8(const unsigned char *s, size_t len)
 	return len;
 }
 
+static bool is_lead(char c)
+{
+	return ((unsigned char)c & 0xC0) != 0x80;
+}
+
+/* Fills cp_marks when the text holds a byte >= 0x80 (its blocks then cover text[len],
+ * the NUL, which a column at len counts). */
+static void mark_code_points(struct aa_source *src)
+{
+	const char *text = src->text;
+	size_t len = src->len, i = 0;
+	while (i < len && (unsigned char)text[i] < 0x80)
+		i++;
+	if (i == len)
+		return;
+	size_t n = (len + 1) / AA_SOURCE_MARK + 1;
+	src->cp_marks = aa_xmalloc(n * sizeof(*src->cp_marks));
+	uint32_t cps = 0;
+	for (size_t k = 0; k < n; k++) {
+		src->cp_marks[k] = cps;
+		size_t end = (k + 1) * AA_SOURCE_MARK < len + 1 ? (k + 1) * AA_SOURCE_MARK : len + 1;
+		for (size_t b = k * AA_SOURCE_MARK; b < end; b++)
+			cps += is_lead(text[b]);
+	}
+}
+
+/* Code points (lead bytes) in text[0, x), x <= len + 1. */
+static uint32_t code_points_before(const struct aa_source *src, uint32_t x)
+{
+	uint32_t k = x / AA_SOURCE_MARK, n = src->cp_marks[k];
+	for (uint32_t b = k * AA_SOURCE_MARK; b < x; b++)
+		n += is_lead(src->text[b]);
+	return n;
+}
+
 static void index_lines(struct aa_source *src)
 {
 	char *text = src->text;
@@ -330,6 +365,7 @@ static void index_lines(struct aa_source *src)
 	for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL; p++)
 		src->line_starts[k++] = (uint32_t)(p - text + 1);
 	src->n_lines = (uint32_t)n;
+	mark_code_points(src);
 }
 
 /* The common path: takes ownership of data, whose allocation may be larger than len. */
@@ -515,6 +551,7 @@ void aa_source_release(struct aa_source *src)
 {
 	free(src->text);
 	free(src->line_starts);
+	free(src->cp_marks);
 	memset(src, 0, sizeof(*src));
 }
 
@@ -566,8 +603,7 @@ uint32_t aa_source_col(const struct aa_source *src, uint32_t line, uint32_t offs
 		return 1;
 	/* Count lead bytes in [start, offset]: the byte at offset (text[len] is the NUL) is
 	 * counted when it starts a code point, and its lead byte is when it continues one. */
-	uint32_t col = 0;
-	for (uint32_t i = start; i <= offset; i++)
-		col += ((unsigned char)src->text[i] & 0xC0) != 0x80;
-	return col;
+	if (!src->cp_marks)
+		return offset - start + 1;
+	return code_points_before(src, offset + 1) - code_points_before(src, start);
 }

@@ -26,11 +26,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Bytes per block of aa_source.cp_marks: 1.6 % of a non-ASCII text's size. */
+#define AA_SOURCE_MARK 256
+
 struct aa_source {
 	char *text;        /* owned; decoded UTF-8, NUL-terminated (text[len] == 0) */
 	size_t len;        /* bytes, excluding the terminating NUL */
 	uint32_t *line_starts; /* owned; byte offset of each line's first byte; [0] == 0 */
 	uint32_t n_lines;  /* >= 1 */
+	/* owned; NULL when the text is ASCII (a column is then a byte count); else the code
+	 * points in text[0, k * AA_SOURCE_MARK) at [k], for k up to (len + 1) / AA_SOURCE_MARK:
+	 * aa_source_col counts at most one block's bytes, however long the line */
+	uint32_t *cp_marks;
 	bool transcoded;   /* a PEP 263 declaration other than UTF-8 was applied */
 	/* What a rewrite of the file keeps (analyzer/fix/): */
 	bool bom;          /* the bytes started with a UTF-8 BOM (stripped from text) */
@@ -91,7 +98,8 @@ bool aa_source_ident_byte(char c);
  * Bytes of a UTF-8 sequence count once; a byte offset inside a sequence counts as the
  * code point it belongs to. Out of range, it answers without reading outside the
  * text: 1 for a line past the last or an offset before the line, and an offset past
- * the end counts as len. */
+ * the end counts as len. Constant time (cp_marks), not the line's length: a file of
+ * one long line has as many positions to convert as bytes. */
 uint32_t aa_source_col(const struct aa_source *src, uint32_t line, uint32_t offset);
 
 #endif

@@ -138,17 +138,27 @@ static size_t utf8_seq_len(const unsigned char *s)
 	return 0;
 }
 
+bool aa_emit_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t n; *p && (n = utf8_seq_len(p)) != 0;)
+		p += n;
+	return !*p;
+}
+
 char *aa_emit_utf8_clean(const char *s)
 {
 	struct aa_buf b = AA_BUF_INIT;
 	const unsigned char *p = (const unsigned char *)s;
-	/* The NUL terminator fails every continuation test, so reads stop at it. */
+	/* The NUL terminator fails every continuation test, so reads stop at it. Well-formed
+	 * runs (usually the whole string) are copied at once: every string of a JSON or SARIF
+	 * report comes through here. */
 	while (*p) {
-		size_t n = utf8_seq_len(p);
-		if (n) {
-			aa_buf_add(&b, (const char *)p, n);
+		const unsigned char *run = p;
+		for (size_t n; *p && (n = utf8_seq_len(p)) != 0;)
 			p += n;
-		} else {
+		aa_buf_add(&b, (const char *)run, (size_t)(p - run));
+		if (*p) {
 			aa_buf_adds(&b, "\xEF\xBF\xBD");
 			p++;
 		}

@@ -69,6 +69,9 @@ int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, const struct
  * command line are arbitrary bytes. s is NUL-terminated (so is the copy). Caller frees
  * with free(); allocation failure exits (xalloc.h). */
 char *aa_emit_utf8_clean(const char *s);
+/* True when s (NUL-terminated) is valid UTF-8 already: aa_emit_utf8_clean would copy it
+ * as it is. */
+bool aa_emit_utf8_valid(const char *s);
 
 /* Appends s (a file name or a message) to out with every control character made visible
  * as \xHH, byte by byte, so that it can neither drive a terminal nor start a line of its

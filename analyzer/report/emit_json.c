@@ -53,27 +53,29 @@ static int add_diag(cJSON *array, const struct aa_diag *d)
 /* The run's metadata, last in the array and only when there is some (a run that read no
  * C file prints findings only, as before extensions were read): {"c_files_read",
  * "c_files_not_read_fully"}. */
-static int add_metadata(cJSON *array, const struct aa_emit_opts *opts)
+static bool add_metadata(cJSON *array, const struct aa_emit_opts *opts)
 {
-	if (!opts->c_files_read)
-		return 1;
 	cJSON *obj = aa_json_obj(array, NULL);
 	return obj && aa_json_num(obj, "c_files_read", (double)opts->c_files_read) &&
 	       aa_json_num(obj, "c_files_not_read_fully", (double)opts->c_files_partial);
 }
 
+/* What the array is made of: the findings, then the metadata when there is some. */
+struct json_report {
+	const struct aa_diag_list *diags;
+	const struct aa_emit_opts *opts;
+};
+
+static bool make_item(const void *ud, size_t i, cJSON *holder)
+{
+	const struct json_report *r = ud;
+	if (i == r->diags->len)
+		return add_metadata(holder, r->opts);
+	return add_diag(holder, &r->diags->items[i]);
+}
+
 int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
 {
-	cJSON *root = cJSON_CreateArray();
-	for (size_t i = 0; root && i < diags->len; i++) {
-		if (!add_diag(root, &diags->items[i])) {
-			cJSON_Delete(root);
-			root = NULL;
-		}
-	}
-	if (root && !add_metadata(root, opts)) {
-		cJSON_Delete(root);
-		root = NULL;
-	}
-	return aa_json_finish(out, root);
+	struct json_report r = { diags, opts };
+	return aa_json_write_array(out, diags->len + (opts->c_files_read ? 1 : 0), make_item, &r);
 }

@@ -157,14 +157,14 @@ static cJSON *add_artifact_location(cJSON *parent, const struct place *pl, bool 
 	return al;
 }
 
-/* The snippet is the region's own text, so only a span that lies within its line
- * gets one. */
-static char *region_snippet(const struct aa_span *s, const char *line)
+/* The snippet is the region's own text, so only a span that lies within its line (within
+ * the window kept of a long line, whose first code point is column from + 1) gets one. */
+static char *region_snippet(const struct aa_span *s, const char *line, uint32_t from)
 {
 	if (!line || s->end_line != s->line || s->end_col <= s->col)
 		return NULL;
 	const char *p = line, *start = NULL;
-	uint32_t cp = 1;
+	uint32_t cp = from + 1;
 	while (*p) {
 		if (cp == s->col)
 			start = p;
@@ -181,7 +181,7 @@ static char *region_snippet(const struct aa_span *s, const char *line)
 }
 
 static cJSON *add_physical(cJSON *parent, const struct place *pl, const struct aa_span *span,
-			   const char *line)
+			   const char *line, uint32_t line_from)
 {
 	cJSON *phys = aa_json_obj(parent, "physicalLocation");
 	if (!phys || !add_artifact_location(phys, pl, true))
@@ -196,7 +196,7 @@ static cJSON *add_physical(cJSON *parent, const struct place *pl, const struct a
 	if (!region || !aa_json_num(region, "startLine", sl) || !aa_json_num(region, "startColumn", sc) ||
 	    !aa_json_num(region, "endLine", el) || !aa_json_num(region, "endColumn", ec))
 		return NULL;
-	char *snip = region_snippet(span, line);
+	char *snip = region_snippet(span, line, line_from);
 	bool ok = true;
 	if (snip) {
 		cJSON *snippet = aa_json_obj(region, "snippet");
@@ -329,7 +329,8 @@ static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
 		cJSON *tfl = aa_json_obj(locs, NULL);
 		cJSON *loc = aa_json_obj(tfl, "location");
 		if (!loc ||
-		    !add_physical(loc, pl, self ? &d->span : &d->related[j - 1].span, self ? d->source_line : NULL) ||
+		    !add_physical(loc, pl, self ? &d->span : &d->related[j - 1].span, self ? d->source_line : NULL,
+				  d->source_from) ||
 		    !add_message(loc, "message", self ? d->message : d->related[j - 1].message, NULL))
 			return false;
 	}
@@ -379,7 +380,7 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 		return false;
 	cJSON *locs = aa_json_arr(res, "locations");
 	cJSON *loc = aa_json_obj(locs, NULL);
-	if (!loc || !add_physical(loc, &S->places[S->first[i]], &d->span, d->source_line))
+	if (!loc || !add_physical(loc, &S->places[S->first[i]], &d->span, d->source_line, d->source_from))
 		return false;
 	if (d->n_related) {
 		cJSON *rel = aa_json_arr(res, "relatedLocations");
@@ -388,7 +389,7 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 		for (size_t j = 0; j < d->n_related; j++) {
 			cJSON *r = aa_json_obj(rel, NULL);
 			if (!r || !aa_json_num(r, "id", (double)(j + 1)) ||
-			    !add_physical(r, &S->places[S->first[i] + 1 + j], &d->related[j].span, NULL) ||
+			    !add_physical(r, &S->places[S->first[i] + 1 + j], &d->related[j].span, NULL, 0) ||
 			    !add_message(r, "message", d->related[j].message, NULL))
 				return false;
 		}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #define TAB_STOP 4
+#define CUT "..."
 
 #define BOLD "\033[1m"
 #define RED "\033[1;31m"
@@ -23,10 +24,12 @@ static int is_continuation(unsigned char c)
  * screen. Columns count code points (as aa_source_col does: the bytes of one UTF-8
  * sequence count once), each one display column wide, except a tab, which moves to
  * the next multiple of TAB_STOP. Control characters (C0, DEL and C1) are shown as
- * spaces so that a source line can never drive the terminal. */
-static void render_line(struct aa_buf *shown, const char *line, const struct aa_span *span,
-			size_t *caret_start, size_t *caret_len)
+ * spaces so that a source line can never drive the terminal. The window a finding keeps
+ * of a long line (analyzer/input/excerpt.h) is shown between "..." where it was cut. */
+static void render_line(struct aa_buf *shown, const struct aa_diag *d, size_t *caret_start, size_t *caret_len)
 {
+	const char *line = d->source_line;
+	const struct aa_span *span = &d->span;
 	size_t col = span->col ? span->col - 1 : 0; /* 0-based code point index */
 	size_t end;
 	if (span->end_line > span->line)
@@ -36,8 +39,12 @@ static void render_line(struct aa_buf *shown, const char *line, const struct aa_
 	else
 		end = 0;
 
-	size_t cp = 0, disp = 0;
+	size_t cp = d->source_from, disp = 0;
 	size_t dstart = SIZE_MAX, dend = SIZE_MAX;
+	if (d->source_from) {
+		aa_buf_adds(shown, CUT);
+		disp = sizeof(CUT) - 1;
+	}
 	const unsigned char *p = (const unsigned char *)line;
 	while (*p) {
 		if (cp == col)
@@ -68,6 +75,8 @@ static void render_line(struct aa_buf *shown, const char *line, const struct aa_
 		dstart = disp;
 	if (dend == SIZE_MAX || dend > disp)
 		dend = disp;
+	if (d->source_cut)
+		aa_buf_adds(shown, CUT);
 	*caret_start = dstart;
 	*caret_len = dend > dstart ? dend - dstart : 1;
 }
@@ -111,7 +120,7 @@ int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 
 		size_t start, len;
 		aa_buf_reset(&shown);
-		render_line(&shown, d->source_line, &d->span, &start, &len);
+		render_line(&shown, d, &start, &len);
 		fprintf(out, "%s\n", shown.data);
 		aa_buf_reset(&shown);
 		for (size_t k = 0; k < start; k++)

@@ -51,7 +51,7 @@ struct chain_site {
 	struct aa_span span;
 	const char *function; /* the async function the call is in; summary arena */
 	const char *callee;   /* the callee's source text, "self.load"; summary arena */
-	char *source_line;    /* owned */
+	struct aa_excerpt line; /* owned */
 	/* Dotted names patched for this call (mock.patch, patch.object, monkeypatch.setattr):
 	 * owned array of n_patched summary-arena strings. */
 	const char **patched;
@@ -73,7 +73,7 @@ static void free_record(void *p)
 {
 	struct chain_record *r = p;
 	for (size_t i = 0; i < r->n_sites; i++) {
-		free(r->sites[i].source_line);
+		aa_excerpt_release(&r->sites[i].line);
 		free(r->sites[i].patched);
 	}
 	free(r->blocks);
@@ -444,7 +444,7 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 			site->span = aa_ctx_span(ctx, call);
 			site->function = intern(ctx, aa_ctx_function_name(ctx));
 			site->callee = intern(ctx, aa_ctx_callee_text(ctx, call));
-			site->source_line = aa_ctx_line(ctx, call);
+			site->line = aa_ctx_line(ctx, call);
 			site->patched = NULL;
 			site->n_patched = 0;
 			if (file_patches(ctx))
@@ -697,7 +697,7 @@ static void report_site(struct aa_link *lk, size_t file, const struct aa_rule *r
 			struct aa_buf *msg, struct aa_related *related, size_t n_related)
 {
 	aa_buf_addf(msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
-	struct aa_diag d = aa_link_finding(lk, file, rule, site->span, aa_buf_detach(msg), site->source_line);
+	struct aa_diag d = aa_link_finding(lk, file, rule, site->span, aa_buf_detach(msg), &site->line);
 	d.related_is_chain = 1;
 	d.related = related;
 	d.n_related = n_related;

@@ -39,7 +39,7 @@ struct fanout_client {
 	uint32_t func;
 	const char *callee; /* "aiohttp.ClientSession"; arena */
 	struct aa_span span;
-	char *source_line;  /* owned */
+	struct aa_excerpt line; /* owned */
 };
 
 /* A deferred AA301/AA302 site (aa_fanout_defer). */
@@ -50,7 +50,7 @@ struct fanout_site {
 	const char *callee;  /* the site's callee text, "asyncio.gather"; arena */
 	char *message;       /* owned; the head */
 	char *tail;          /* owned; the advice after the evidence */
-	char *source_line;   /* owned */
+	struct aa_excerpt line; /* owned */
 	bool settled;        /* the index needs nothing more to decide it (on-demand rounds) */
 };
 
@@ -70,11 +70,11 @@ static void free_record(void *p)
 {
 	struct fanout_record *r = p;
 	for (size_t i = 0; i < r->n_clients; i++)
-		free(r->clients[i].source_line);
+		aa_excerpt_release(&r->clients[i].line);
 	for (size_t i = 0; i < r->n_sites; i++) {
 		free(r->sites[i].message);
 		free(r->sites[i].tail);
-		free(r->sites[i].source_line);
+		aa_excerpt_release(&r->sites[i].line);
 	}
 	free(r->funcs);
 	free(r->awaits);
@@ -120,24 +120,38 @@ static const char *intern(struct aa_ctx *ctx, const char *s)
 	return aa_summary_intern(aa_ctx_summary(ctx), s, strlen(s));
 }
 
+/* The file's record, or NULL (aa_ctx_record). Asked for at the first fact: most files
+ * have none, and a record lives to the end of the run, one per file of maybe 100,000
+ * named one by one. */
+static struct fanout_record *record(struct aa_ctx *ctx)
+{
+	return aa_ctx_record(ctx, &aa_crossfile_fanout);
+}
+
 /* What a call in an async function tells: a network call, a limiter, a queue read, a
  * client made per call, a project coroutine awaited. */
-static void call_facts(struct aa_ctx *ctx, struct fanout_record *r, uint32_t f, TSNode call)
+static void call_facts(struct aa_ctx *ctx, uint32_t f, TSNode call)
 {
-	struct fanout_func *fn = func_facts(r, f);
-	if (!fn->net_callee && aa_fanout_net_call(ctx, call)) {
-		fn->net_callee = intern(ctx, aa_ctx_callee_text(ctx, call));
-		fn->net_span = aa_ctx_span(ctx, call);
+	struct fanout_record *r;
+	bool net = aa_fanout_net_call(ctx, call);
+	bool limits = aa_fanout_acquire_call(ctx, call), queue = aa_fanout_queue_read(ctx, call);
+	if ((net || limits || queue) && (r = record(ctx)) != NULL) {
+		struct fanout_func *fn = func_facts(r, f);
+		if (net && !fn->net_callee) {
+			fn->net_callee = intern(ctx, aa_ctx_callee_text(ctx, call));
+			fn->net_span = aa_ctx_span(ctx, call);
+		}
+		fn->limits |= limits;
+		fn->reads_queue |= queue;
 	}
-	fn->limits |= aa_fanout_acquire_call(ctx, call);
-	fn->reads_queue |= aa_fanout_queue_read(ctx, call);
-	if (aa_ctx_rule_enabled(ctx, &aa_rule_client_per_request) && aa_fanout_client_call(ctx, call)) {
+	if (aa_ctx_rule_enabled(ctx, &aa_rule_client_per_request) && aa_fanout_client_call(ctx, call) &&
+	    (r = record(ctx)) != NULL) {
 		AA_GROW(r->clients, r->clients_cap, r->n_clients + 1);
 		r->clients[r->n_clients++] = (struct fanout_client){ f, intern(ctx, aa_ctx_callee_text(ctx, call)),
 								     aa_ctx_span(ctx, call), aa_ctx_line(ctx, call) };
 	}
 	struct aa_ref ref;
-	if (aa_fanout_async_use(ctx, call) && aa_ctx_ref(ctx, call, &ref)) {
+	if (aa_fanout_async_use(ctx, call) && aa_ctx_ref(ctx, call, &ref) && (r = record(ctx)) != NULL) {
 		AA_GROW(r->awaits, r->awaits_cap, r->n_awaits + 1);
 		r->awaits[r->n_awaits++] = (struct fanout_await){ f, ref };
 	}
@@ -145,14 +159,13 @@ static void call_facts(struct aa_ctx *ctx, struct fanout_record *r, uint32_t f, 
 
 static void summarize(struct aa_ctx *ctx, TSNode node)
 {
-	struct fanout_record *r = aa_ctx_record(ctx, &aa_crossfile_fanout);
-	uint32_t f = r && aa_ctx_in_async(ctx) ? async_function(ctx) : UINT32_MAX;
+	uint32_t f = aa_ctx_summary(ctx) && aa_ctx_in_async(ctx) ? async_function(ctx) : UINT32_MAX;
 	if (f == UINT32_MAX)
 		return;
 	if (ts_node_symbol(node) == aa_ctx_syms(ctx)->call)
-		call_facts(ctx, r, f, node);
-	else if (aa_fanout_with_limits(ctx, node)) /* `async with sem:` */
-		func_facts(r, f)->limits = true;
+		call_facts(ctx, f, node);
+	else if (aa_fanout_with_limits(ctx, node) && record(ctx)) /* `async with sem:` */
+		func_facts(record(ctx), f)->limits = true;
 }
 
 void aa_fanout_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode site, const struct aa_ref *ref, char *head,
@@ -173,7 +186,7 @@ void aa_fanout_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode site
 		.callee = intern(ctx, aa_ctx_callee_text(ctx, site)),
 		.message = head,
 		.tail = tail,
-		.source_line = aa_ctx_line(ctx, site),
+		.line = aa_ctx_line(ctx, site),
 	};
 }
 
@@ -312,7 +325,7 @@ static void report_clients(struct aa_link *lk, uint32_t f, size_t site_file, con
 					 "one connection pool per request (no keep-alive, no connection limit across "
 					 "items); create one client in the caller and pass it in",
 					 c->callee, aa_index_func_name(x, f), site->callee, site_path, site->span.line);
-		struct aa_diag d = aa_link_finding(lk, file, &aa_rule_client_per_request, c->span, message, c->source_line);
+		struct aa_diag d = aa_link_finding(lk, file, &aa_rule_client_per_request, c->span, message, &c->line);
 		d.related = aa_xcalloc(1, sizeof(*d.related));
 		d.related[0] = (struct aa_related){ aa_xstrdup(site_path), site->span,
 						    aa_xasprintf("%s() fans '%s' out here", site->callee,
@@ -341,7 +354,7 @@ static void report_site(struct aa_link *lk, size_t file, const struct fanout_sit
 			aa_buf_addf(&msg, "'%s'%s", aa_index_func_name(x, hops[i]), i ? " -> " : "");
 	}
 	aa_buf_addf(&msg, " (%s at %s:%u): %s", nf->net_callee, net_path, nf->net_span.line, site->tail);
-	struct aa_diag d = aa_link_finding(lk, file, site->rule, site->span, aa_buf_detach(&msg), site->source_line);
+	struct aa_diag d = aa_link_finding(lk, file, site->rule, site->span, aa_buf_detach(&msg), &site->line);
 	d.related = aa_xcalloc(1, sizeof(*d.related));
 	d.related[0] = (struct aa_related){ aa_xstrdup(net_path), nf->net_span,
 					    aa_xasprintf("'%s' makes a network or database call: %s()",

@@ -20,7 +20,7 @@ struct site {
 	struct aa_ref ref;
 	struct aa_span span;
 	char *callee;      /* owned */
-	char *source_line; /* owned */
+	struct aa_excerpt line; /* owned */
 };
 
 struct record {
@@ -38,7 +38,7 @@ static void free_record(void *p)
 	struct record *r = p;
 	for (size_t i = 0; i < r->n_sites; i++) {
 		free(r->sites[i].callee);
-		free(r->sites[i].source_line);
+		aa_excerpt_release(&r->sites[i].line);
 	}
 	free(r->sites);
 	free(r);
@@ -82,7 +82,7 @@ static void link(struct aa_link *lk)
 			char *message = aa_xasprintf("%s() calls sync '%s' of module '%s'", s->callee,
 						     aa_index_func_name(x, f), aa_index_func(x, f)->module);
 			struct aa_diag d = aa_link_finding(lk, i, &aa_rule_test_cross_module_call, s->span, message,
-							   s->source_line);
+							   &s->line);
 			aa_link_report(lk, i, &d);
 		}
 	}
