@@ -39,7 +39,8 @@ bool aa_ctx_in_async(const struct aa_ctx *ctx)
 	return aa_model_scope(ctx->model, ctx->facts.scope)->async_context;
 }
 
-bool aa_ctx_in_test_code(struct aa_ctx *ctx)
+/* Is the current node test code (aa_ctx_reports_here)? */
+static bool in_test_code(struct aa_ctx *ctx)
 {
 	if (ctx->test_file)
 		return true;
@@ -57,7 +58,7 @@ bool aa_ctx_in_test_code(struct aa_ctx *ctx)
 bool aa_ctx_reports_here(struct aa_ctx *ctx, const struct aa_rule *rule)
 {
 	return !aa_rule_spares_tests(rule) || (ctx->settings && ctx->settings->report_in_tests) ||
-	       !aa_ctx_in_test_code(ctx);
+	       !in_test_code(ctx);
 }
 
 const char *aa_ctx_function_name(struct aa_ctx *ctx)

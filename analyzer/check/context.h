@@ -43,13 +43,9 @@ uint32_t aa_ctx_scope(const struct aa_ctx *ctx);
  * defs there), not the body of a nested `def` or `lambda`. */
 bool aa_ctx_in_async(const struct aa_ctx *ctx);
 
-/* True when the current node is test code: the file is (analyzer/input/test_code.h), or
- * a def around the node is a pytest fixture (`@pytest.fixture`,
- * `@pytest_asyncio.fixture`: a plugin module's fixtures run in tests too). */
-bool aa_ctx_in_test_code(struct aa_ctx *ctx);
-
 /* False when rule spares test code (aa_rule_spares_tests), the current node is test code
- * (aa_ctx_in_test_code) and the file's configuration does not say report-in-tests: its
+ * (the file is, analyzer/input/test_code.h, or a def around the node is a pytest fixture:
+ * `@pytest.fixture`, `@pytest_asyncio.fixture`, whose plugin modules run in tests too) and the file's configuration does not say report-in-tests: its
  * findings here are dropped. Checks may ask first to skip work. */
 bool aa_ctx_reports_here(struct aa_ctx *ctx, const struct aa_rule *rule);
 

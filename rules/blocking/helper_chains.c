@@ -430,14 +430,13 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 	uint32_t f = aa_ctx_summary_function(ctx, &in_lambda);
 	struct aa_ref ref;
 	bool certain;
-	/* A site in test code starts no chain (the rule spares it), and nothing is read on
-	 * demand for it. */
-	if (aa_ctx_in_async(ctx) && aa_ctx_reports_here(ctx, &aa_rule_blocking_call_via_helper)) {
+	if (aa_ctx_in_async(ctx)) {
 		/* A direct target is its own rule's finding, not a helper's; a call vouched
-		 * for is no candidate (nothing is read on demand for it). */
+		 * for, or in test code (the rule spares it), is no candidate (nothing is read
+		 * on demand for it). */
 		if (!aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call) && !aa_call_is_awaited(ctx, call) &&
 		    !direct_target(ctx, call, &certain) && !unresolvable_self_call(ctx, call) &&
-		    aa_ctx_ref(ctx, call, &ref)) {
+		    aa_ctx_reports_here(ctx, &aa_rule_blocking_call_via_helper) && aa_ctx_ref(ctx, call, &ref)) {
 			AA_GROW(r->sites, r->sites_cap, r->n_sites + 1);
 			struct chain_site *site = &r->sites[r->n_sites++];
 			site->ref = ref;

@@ -63,6 +63,15 @@ static enum aa_visit visit_release(void *ud, TSNode n)
 	return AA_VISIT_SKIP;
 }
 
+/* Does node (a clause or block) call recv.release() somewhere outside nested defs? */
+static bool calls_release(struct aa_ctx *ctx, TSNode node, const char *recv, uint32_t recv_len)
+{
+	struct release_scan r = { ctx, recv, recv_len, false, false };
+	struct scan_root sr = { &r, node };
+	aa_subtree_walk(node, MAX_SCAN_NODES, visit_release, &sr);
+	return r.released;
+}
+
 /* `try:` whose `finally:` calls recv.release() (at any depth outside nested defs). */
 static bool try_finally_releases(struct aa_ctx *ctx, TSNode stmt, const char *recv, uint32_t recv_len)
 {
@@ -72,12 +81,8 @@ static bool try_finally_releases(struct aa_ctx *ctx, TSNode stmt, const char *re
 	uint32_t n = ts_node_named_child_count(stmt);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode c = ts_node_named_child(stmt, i);
-		if (ts_node_symbol(c) != s->finally_clause)
-			continue;
-		struct release_scan r = { ctx, recv, recv_len, false, false };
-		struct scan_root sr = { &r, c };
-		aa_subtree_walk(c, MAX_SCAN_NODES, visit_release, &sr);
-		return r.released;
+		if (ts_node_symbol(c) == s->finally_clause)
+			return calls_release(ctx, c, recv, recv_len);
 	}
 	return false;
 }
@@ -123,10 +128,7 @@ static bool try_except_releases(struct aa_ctx *ctx, TSNode stmt, const char *rec
 		if (ts_node_is_null(last) || ts_node_symbol(last) != s->raise_statement ||
 		    ts_node_named_child_count(last) != 0)
 			continue;
-		struct release_scan r = { ctx, recv, recv_len, false, false };
-		struct scan_root sr = { &r, block };
-		aa_subtree_walk(block, MAX_SCAN_NODES, visit_release, &sr);
-		if (r.released)
+		if (calls_release(ctx, block, recv, recv_len))
 			return true;
 	}
 	return false;
