@@ -1,5 +1,5 @@
-/* Unit tests of analyzer/check/noqa.c: line directives, the whole-file directive and the
- * file-wide codes of `# async-analyzer: noqa: CODES`. Exit 0 = pass (tests/check.h). */
+/* Unit tests of analyzer/check/noqa.c: line directives, the whole-file directive, the
+ * file-wide codes of `# async-analyzer: noqa: CODES`, and the peers' directives. Exit 0 = pass (tests/check.h). */
 #include "analyzer/check/noqa.h"
 #include "analyzer/check/rule.h"
 #include "tests/check.h"
@@ -102,6 +102,21 @@ int main(void)
 	EXPECT(&t, "x()\ny()  # async-analyzer: noqa: AA101\n", 1, "AA101", false);
 	EXPECT(&t, "x()\n# async-analyzer: noqa:\n", 1, "AA101", false);
 	EXPECT(&t, "x()\n# async-analyzer: noqaz: AA101\n", 1, "AA101", false);
+	/* The peers' directives that need no tree (the others: fixtures/aa0/peer_*.py). */
+	EXPECT(&t, "x()  # ruff: ignore[ASYNC251]\n", 1, "AA101", true);
+	EXPECT(&t, "x()  # ruff: ignore[blocking-sleep-in-async-function]\n", 1, "AA101", true);
+	EXPECT(&t, "x()  # ruff: ignore[asyncio-dangling-task]\n", 1, "AA203", true);
+	EXPECT(&t, "x()  # ruff: ignore[asyncio-dangling-task]\n", 1, "AA101", false);
+	EXPECT(&t, "x()  # ruff: ignore[]\n", 1, "AA101", false);
+	EXPECT(&t, "x()  # RUFF: ignore[ASYNC251]\n", 1, "AA101", false);
+	EXPECT(&t, "# ruff: file-ignore[ASYNC251]\nx()\n", 2, "AA101", true);
+	EXPECT(&t, "x()  # ruff: file-ignore[ASYNC251]\n", 1, "AA101", false);
+	EXPECT(&t, "# flake8: noqa: ASYNC251\nx()\n", 2, "AA101", true);
+	EXPECT(&t, "# ruff: noqa: RUF006\nx()\n", 2, "AA101", false);
+	EXPECT(&t, "# ruff: noqa\nx()\n", 2, "AA103", true);
+	EXPECT(&t, "# flake8: noqa\nx()\n", 2, "AA103", true);
+	EXPECT(&t, "x()  # flake8: noqa\n", 1, "AA103", false);
+	EXPECT(&t, "# ruff: noqaz\nx()\n", 2, "AA103", false);
 	test_use(&t);
 	return check_done(&t);
 }

@@ -1,4 +1,5 @@
 #include "analyzer/check/noqa.h"
+#include "analyzer/check/peer_names.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/base/xalloc.h"
 #include "parsers/python/subtree.h"
@@ -19,6 +20,11 @@ void aa_noqa_release(struct aa_noqa *noqa)
 	free(noqa->codes);
 	free(noqa->text);
 	free(noqa->maps);
+	free(noqa->pending);
+	free(noqa->ranges);
+	for (size_t i = 0; i < noqa->n_covers; i++)
+		free(noqa->covers[i].bits);
+	free(noqa->covers);
 	aa_noqa_init(noqa);
 }
 
@@ -98,6 +104,106 @@ static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *
 	noqa->text_len += line_len;
 }
 
+/* When p[0..end) starts with word and then '[' (blanks allowed between), the byte
+ * after the '['; else NULL. */
+static const char *after_bracket(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(end - p) <= n || strncmp(p, word, n))
+		return NULL;
+	p += n;
+	while (p < end && is_space(*p))
+		p++;
+	return p < end && *p == '[' ? p + 1 : NULL;
+}
+
+static void add_pending(struct aa_noqa *noqa, enum aa_noqa_pending_kind kind, uint32_t line, uint32_t indent,
+			const struct aa_noqa_line *codes)
+{
+	AA_GROW(noqa->pending, noqa->pending_cap, noqa->n_pending + 1);
+	noqa->pending[noqa->n_pending++] =
+		(struct aa_noqa_pending){ kind, line, indent, codes->first_code, codes->n_codes };
+}
+
+/* The directives of Ruff (and flake8's file-wide noqa) that the comment at hash holds:
+ * `ruff: ignore[...]` (on a code line: that line, as a `# noqa:` reads; alone on its
+ * line: the statement below, resolved with the tree), `ruff: file-ignore[...]`,
+ * `ruff: disable[...]` / `ruff: enable[...]` (ranges), `ruff: noqa` / `flake8: noqa`
+ * with or without codes (the whole file). The prefix is case-sensitive, as Ruff reads
+ * it. Returns false when hash starts none of them. */
+static bool add_peer_directive(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t line,
+			       bool own_line, const char *hash, const char *end)
+{
+	const char *p = hash + 1;
+	while (p < end && is_space(*p))
+		p++;
+	bool flake8 = (size_t)(end - p) >= 6 && !strncmp(p, "flake8", 6);
+	if (!flake8 && ((size_t)(end - p) < 4 || strncmp(p, "ruff", 4)))
+		return false;
+	p += flake8 ? 6 : 4;
+	while (p < end && is_space(*p))
+		p++;
+	if (p == end || *p != ':')
+		return false;
+	p++;
+	while (p < end && is_space(*p))
+		p++;
+	if (own_line && (size_t)(end - p) >= 4 && !strncasecmp(p, "noqa", 4) &&
+	    (p + 4 == end || !is_code_char(p[4]))) {
+		const char *q = p + 4;
+		while (q < end && is_space(*q))
+			q++;
+		if (q < end && *q == ':') {
+			struct aa_noqa_line l = { 0 };
+			read_codes(noqa, &l, q + 1, end);
+			if (l.n_codes) {
+				AA_GROW(noqa->file_codes, noqa->file_codes_cap, noqa->n_file_codes + 1);
+				noqa->file_codes[noqa->n_file_codes++] = l;
+			}
+		} else {
+			noqa->whole_file = true;
+		}
+		return true;
+	}
+	if (flake8)
+		return false;
+	struct aa_noqa_line l = { 0 };
+	uint32_t indent = (uint32_t)(hash - line_text);
+	const char *q = after_bracket(p, end, "ignore");
+	if (q && !own_line) {
+		/* On a code line it is that line's directive, as `# noqa: codes` is (an empty
+		 * list suppresses nothing: Ruff calls it invalid). */
+		const char *c = q;
+		while (c < end && (is_space(*c) || *c == ','))
+			c++;
+		if (c < end && is_code_char(*c))
+			add_line(noqa, line, false, line_text, line_len, hash, q, end);
+		return true;
+	}
+	if (q) {
+		read_codes(noqa, &l, q, end);
+		add_pending(noqa, AA_NOQA_NEXT_STATEMENT, line, indent, &l);
+		return true;
+	}
+	if (!own_line)
+		return false;
+	if ((q = after_bracket(p, end, "file-ignore"))) {
+		read_codes(noqa, &l, q, end);
+		if (l.n_codes) {
+			AA_GROW(noqa->file_codes, noqa->file_codes_cap, noqa->n_file_codes + 1);
+			noqa->file_codes[noqa->n_file_codes++] = l;
+		}
+		return true;
+	}
+	bool disable = (q = after_bracket(p, end, "disable")) != NULL;
+	if (disable || (q = after_bracket(p, end, "enable"))) {
+		read_codes(noqa, &l, q, end);
+		add_pending(noqa, disable ? AA_NOQA_DISABLE : AA_NOQA_ENABLE, line, indent, &l);
+		return true;
+	}
+	return false;
+}
+
 void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t start,
 			 uint32_t len, uint32_t line)
 {
@@ -133,8 +239,10 @@ void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t l
 			}
 		}
 	}
-	/* Each '#' in the comment may start a noqa directive. */
+	/* Each '#' in the comment may start a noqa directive, ours or a peer's. */
 	for (const char *h = text; h && h < end; h = memchr(h + 1, '#', (size_t)(end - h - 1))) {
+		if (add_peer_directive(noqa, line_text, line_len, line, own_line && h == text, h, end))
+			return;
 		const char *p = h + 1;
 		while (p < end && is_space(*p))
 			p++;
@@ -162,9 +270,11 @@ static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_code *c,
 {
 	if (aa_noqa_code_is(noqa, c, rule->code) || aa_noqa_code_is(noqa, c, rule->name))
 		return true;
-	for (const char *const *e = rule->equivalents; e && *e; e++)
-		if (aa_noqa_code_is(noqa, c, *e))
+	for (const char *const *e = rule->equivalents; e && *e; e++) {
+		const char *ruff_name = aa_peer_ruff_name(*e);
+		if (aa_noqa_code_is(noqa, c, *e) || (ruff_name && aa_noqa_code_is(noqa, c, ruff_name)))
 			return true;
+	}
 	return false;
 }
 
@@ -175,6 +285,158 @@ static struct aa_noqa_code *naming_code(struct aa_noqa *noqa, const struct aa_no
 		if (names_rule(noqa, &noqa->codes[l->first_code + k], rule))
 			return &noqa->codes[l->first_code + k];
 	return NULL;
+}
+
+bool aa_noqa_needs_maps(const struct aa_noqa *noqa)
+{
+	return noqa->n_lines || noqa->n_pending;
+}
+
+static bool blank_or_comment(const struct aa_source *src, uint32_t l, uint32_t *first)
+{
+	uint32_t at = src->line_starts[l], end = at + aa_source_line_len(src, l);
+	while (at < end && (src->text[at] == ' ' || src->text[at] == '\t' || src->text[at] == '\f'))
+		at++;
+	*first = at;
+	return at == end || src->text[at] == '#';
+}
+
+/* The last 0-based line that a directive alone on its line above the code line l
+ * (its first non-blank byte at b) covers: a statement's last line, or a compound
+ * statement's header's; l itself when l does not start a statement. */
+static uint32_t statement_end(const struct aa_syms *syms, const struct aa_parsed *parsed, uint32_t l, uint32_t b)
+{
+	const struct aa_segment *seg = &parsed->segs[0];
+	for (unsigned i = 1; i < parsed->n_segs; i++)
+		if (b >= parsed->segs[i].start_byte)
+			seg = &parsed->segs[i];
+	TSNode n = ts_node_descendant_for_byte_range(ts_tree_root_node(seg->tree), b, b);
+	/* The largest node that starts at b (bounded by the nodes that start there). */
+	for (TSNode up = ts_node_parent(n); !ts_node_is_null(up) && ts_node_start_byte(up) == b &&
+					    ts_node_symbol(up) != syms->module && ts_node_symbol(up) != syms->block;
+	     up = ts_node_parent(up))
+		n = up;
+	TSNode parent = ts_node_parent(n);
+	if (ts_node_start_byte(n) != b || ts_node_is_null(parent) ||
+	    (ts_node_symbol(parent) != syms->module && ts_node_symbol(parent) != syms->block))
+		return l;
+	TSNode header = ts_node_symbol(n) == syms->decorated_definition ? ts_node_child_by_field_name(n, "definition", 10)
+									  : n;
+	TSNode body = ts_node_is_null(header) ? header : ts_node_child_by_field_name(header, "body", 4);
+	if (!ts_node_is_null(body)) {
+		uint32_t row = ts_node_start_point(body).row;
+		return row > l ? row - 1 : l;
+	}
+	TSPoint end = ts_node_end_point(n);
+	return end.column == 0 && end.row > l ? end.row - 1 : end.row;
+}
+
+/* Whether the code lists a and b (of noqa) are the same codes, in the same order. */
+static bool same_codes(const struct aa_noqa *noqa, const struct aa_noqa_pending *a, const struct aa_noqa_pending *b)
+{
+	if (a->n_codes != b->n_codes)
+		return false;
+	for (uint32_t k = 0; k < a->n_codes; k++) {
+		const struct aa_noqa_code *x = &noqa->codes[a->first_code + k], *y = &noqa->codes[b->first_code + k];
+		if (x->len != y->len || strncasecmp(noqa->text + x->start, noqa->text + y->start, x->len))
+			return false;
+	}
+	return true;
+}
+
+static void add_range(struct aa_noqa *noqa, const struct aa_noqa_pending *p, uint32_t from, uint32_t to)
+{
+	if (to > noqa->ranges_end)
+		noqa->ranges_end = to;
+	AA_GROW(noqa->ranges, noqa->ranges_cap, noqa->n_ranges + 1);
+	noqa->ranges[noqa->n_ranges++] =
+		(struct aa_noqa_range){ from, to, { .first_code = p->first_code, .n_codes = p->n_codes } };
+}
+
+/* Turns the pending directives into ranges. One backward pass finds each line's next
+ * code line (and the next one indented less than each column asked), so that stacked
+ * directives cost nothing more; an `enable` closes the last open `disable` of the same
+ * codes at its indentation. */
+static void resolve_pending(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
+			    const struct aa_parsed *parsed)
+{
+	uint32_t n = src->n_lines;
+	/* next_code[l]: the first code line at or after l (n when none); indent[l]: a code
+	 * line's first non-blank column */
+	uint32_t *next_code = aa_xmalloc(((size_t)n + 1) * sizeof(*next_code));
+	uint32_t *indent = aa_xmalloc(((size_t)n + 1) * sizeof(*indent));
+	next_code[n] = n;
+	for (uint32_t l = n; l-- > 0;) {
+		uint32_t first;
+		bool skip = blank_or_comment(src, l, &first);
+		indent[l] = first - src->line_starts[l];
+		next_code[l] = skip ? next_code[l + 1] : l;
+	}
+	uint32_t last_line = UINT32_MAX, last_to = 0;
+	size_t *open = aa_xmalloc((noqa->n_pending + 1) * sizeof(*open)); /* disables not yet closed */
+	size_t n_open = 0;
+	bool *ends_block = aa_xcalloc(noqa->n_pending + 1, sizeof(*ends_block));
+	for (size_t i = 0; i < noqa->n_pending; i++) {
+		const struct aa_noqa_pending *p = &noqa->pending[i];
+		uint32_t l = next_code[p->line < n ? p->line : n]; /* p->line is 1-based: the line below */
+		if (p->kind == AA_NOQA_NEXT_STATEMENT) {
+			if (l == n)
+				continue;
+			if (l != last_line) {
+				last_line = l;
+				last_to = statement_end(syms, parsed, l, src->line_starts[l] + indent[l]);
+			}
+			add_range(noqa, p, l + 1, last_to + 1);
+		} else if (p->kind == AA_NOQA_DISABLE) {
+			open[n_open++] = i;
+		} else {
+			/* An enable closes the innermost open disable of its indentation and codes.
+			 * The disables indented deeper ended with their blocks. */
+			while (n_open && noqa->pending[open[n_open - 1]].indent > p->indent)
+				ends_block[open[--n_open]] = true;
+			const struct aa_noqa_pending *d = n_open ? &noqa->pending[open[n_open - 1]] : NULL;
+			if (d && d->indent == p->indent && same_codes(noqa, d, p)) {
+				add_range(noqa, d, d->line, p->line);
+				n_open--;
+			}
+		}
+	}
+	while (n_open)
+		ends_block[open[--n_open]] = true;
+	/* A disable no enable closes reaches the end of the block it is indented in: up to
+	 * the first code line indented less than it. Swept backward once: the stack holds
+	 * the code lines below that no nearer line indented as little hides, so that indents
+	 * rise from bottom to top and the answer is a binary search. */
+	uint32_t *stack = aa_xmalloc(((size_t)n + 1) * sizeof(*stack));
+	size_t top = 0;
+	uint32_t l = n;
+	for (size_t k = noqa->n_pending; k-- > 0;) {
+		if (!ends_block[k])
+			continue;
+		const struct aa_noqa_pending *d = &noqa->pending[k];
+		for (; l > d->line && l > 0;) {
+			l--;
+			if (next_code[l] != l)
+				continue;
+			while (top && indent[stack[top - 1]] >= indent[l])
+				top--;
+			stack[top++] = l;
+		}
+		size_t lo = 0, hi = top; /* the entries below lo are indented less than d */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (indent[stack[mid]] < d->indent)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		add_range(noqa, d, d->line, lo ? stack[lo - 1] : n);
+	}
+	free(stack);
+	free(ends_block);
+	free(open);
+	free(indent);
+	free(next_code);
 }
 
 /* True when the byte at off of the tree's text is in a comment or string. */
@@ -217,6 +479,8 @@ static enum aa_visit string_lines(void *ud, TSNode node)
 void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
 			   const struct aa_parsed *parsed)
 {
+	if (noqa->n_pending)
+		resolve_pending(noqa, syms, src, parsed);
 	uint32_t n = src->n_lines;
 	uint32_t *to = aa_xmalloc(n * sizeof(*to));
 	for (uint32_t l = 0; l < n; l++)
@@ -290,6 +554,41 @@ static bool line_suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa
 	return false;
 }
 
+/* Whether a range of the peers' directives names rule on line. */
+static bool range_covers(struct aa_noqa *noqa, uint32_t line, const struct aa_rule *rule)
+{
+	if (!noqa->n_ranges || line > noqa->ranges_end)
+		return false;
+	struct aa_noqa_cover *c = NULL;
+	for (size_t i = 0; i < noqa->n_covers && !c; i++)
+		if (noqa->covers[i].rule == rule)
+			c = &noqa->covers[i];
+	if (!c) {
+		/* Each range adds one at its first line and takes it back after its last. */
+		uint32_t n = noqa->ranges_end + 2;
+		int32_t *depth = aa_xcalloc(n, sizeof(*depth));
+		for (size_t i = 0; i < noqa->n_ranges; i++) {
+			const struct aa_noqa_range *r = &noqa->ranges[i];
+			if (r->from <= r->to && naming_code(noqa, &r->codes, rule)) {
+				depth[r->from]++;
+				depth[r->to + 1]--;
+			}
+		}
+		AA_GROW(noqa->covers, noqa->covers_cap, noqa->n_covers + 1);
+		c = &noqa->covers[noqa->n_covers++];
+		c->rule = rule;
+		c->bits = aa_xcalloc(n / 8 + 1, 1);
+		int32_t open = 0;
+		for (uint32_t l = 0; l < n; l++) {
+			open += depth[l];
+			if (open > 0)
+				c->bits[l / 8] |= (unsigned char)(1u << (l % 8));
+		}
+		free(depth);
+	}
+	return c->bits[line / 8] & (1u << (line % 8));
+}
+
 /* Whether noqa suppresses rule on line, recording the use. The line's own directive is
  * asked first, so that it gets the credit when a file-wide one would suppress the
  * finding too; then the line a multi-line construct's comment goes on (its last). */
@@ -299,6 +598,8 @@ static bool suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule
 		return true;
 	uint32_t mapped = aa_noqa_line_for(noqa, line);
 	if (mapped != line && line_suppresses(noqa, mapped, rule, blanket))
+		return true;
+	if (range_covers(noqa, line, rule))
 		return true;
 	for (size_t i = 0; i < noqa->n_file_codes; i++) {
 		struct aa_noqa_code *c = naming_code(noqa, &noqa->file_codes[i], rule);

@@ -8,6 +8,22 @@
  *                                  the whole file, as `# ruff: noqa: F401`; without a
  *                                  code it is no directive
  *
+ * The directives of the peers, so that a codebase that already uses Ruff or flake8-async
+ * needs no new comment (each code or name is matched as below: `asyncio-dangling-task`
+ * names RUF006, an equivalent of AA203; peer_names.h):
+ *
+ *   x()  # ruff: ignore[ASYNC251]  that line, as `# noqa: ASYNC251`
+ *   # ruff: ignore[RUF006]         (alone on its line) the statement below it: all of a
+ *                                  simple statement's lines, a compound statement's
+ *                                  header; inside a statement, the next line only
+ *   # ruff: file-ignore[...]       (alone on its line) the whole file, for those codes
+ *   # ruff: disable[...]           (alone on its line) from there to the matching
+ *   # ruff: enable[...]            enable (same indentation, same first code), else to the
+ *                                  end of the block it is indented in
+ *   # ruff: noqa: codes / # flake8: noqa: codes   (alone on its line) the whole file
+ *   # ruff: noqa / # flake8: noqa  (alone on its line) the whole file, every rule: the
+ *                                  peers skip such a file entirely, so do we
+ *
  * "noqa" is matched case-insensitively after '#' and optional spaces, anywhere in a
  * comment ("# type: ignore  # noqa: AA101"). Codes are separated by commas and/or
  * spaces; the list ends at the first token that is not a code or name. "# noqa:" with
@@ -60,6 +76,20 @@ struct aa_noqa_line {
 	bool kept;           /* used, as aa_noqa_keep_marks found it */
 };
 
+/* A peer's directive alone on its line whose extent needs the tree (noqa.c). */
+enum aa_noqa_pending_kind { AA_NOQA_NEXT_STATEMENT, AA_NOQA_DISABLE, AA_NOQA_ENABLE };
+struct aa_noqa_pending {
+	enum aa_noqa_pending_kind kind;
+	uint32_t line, indent;        /* 1-based line; the '#' column, in bytes */
+	uint32_t first_code, n_codes; /* into codes */
+};
+
+/* Lines [from, to] (1-based, inclusive) where the codes of `codes` suppress. */
+struct aa_noqa_range {
+	uint32_t from, to;
+	struct aa_noqa_line codes;    /* only first_code and n_codes are set */
+};
+
 struct aa_noqa {
 	struct aa_noqa_line *lines; /* owned; in increasing line order */
 	size_t n_lines, lines_cap;
@@ -73,6 +103,21 @@ struct aa_noqa {
 	/* owned; the file-wide code lists (`# async-analyzer: noqa: AA101`), in file order */
 	struct aa_noqa_line *file_codes;
 	size_t n_file_codes, file_codes_cap;
+	/* owned; the peers' directives that wait for aa_noqa_add_line_maps, in file order */
+	struct aa_noqa_pending *pending;
+	size_t n_pending, pending_cap;
+	/* owned; what aa_noqa_add_line_maps made of them, by increasing from */
+	struct aa_noqa_range *ranges;
+	size_t n_ranges, ranges_cap;
+	uint32_t ranges_end;          /* the last line a range covers */
+	/* owned; per rule asked about, the lines (a bit each, 1-based) its ranges cover:
+	 * made on first use, so that a lookup is O(1) however the ranges nest. Ranges keep
+	 * no use marks: unused-noqa judges line directives only. */
+	struct aa_noqa_cover {
+		const struct aa_rule *rule; /* borrowed */
+		unsigned char *bits;        /* owned; ranges_end + 1 bits */
+	} *covers;
+	size_t n_covers, covers_cap;
 	/* owned; lines [from, to) read the comments of line `to` too; by increasing from,
 	 * not overlapping (aa_noqa_add_line_maps) */
 	struct aa_noqa_map {
@@ -94,9 +139,13 @@ void aa_noqa_release(struct aa_noqa *noqa);
 void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t start,
 			 uint32_t len, uint32_t line);
 
+/* True when the file's directives need aa_noqa_add_line_maps (most files have none). */
+bool aa_noqa_needs_maps(const struct aa_noqa *noqa);
+
 /* Adds the line maps of the file src parsed into parsed (multi-line strings, backslash
- * continuations; see the top of this header), once per file, before findings are
- * pushed. Walks only the nodes that span lines. */
+ * continuations; see the top of this header) and the lines the peers' own-line
+ * directives cover, once per file, before findings are pushed. Walks only the nodes
+ * that span lines. */
 void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
 			   const struct aa_parsed *parsed);
 

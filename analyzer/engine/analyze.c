@@ -443,7 +443,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	/* The maps lead a line to its directive: a file without line directives (most) has
 	 * none to lead to, and its walk for multi-line nodes cost 2.5 % of a small file's
 	 * analysis. */
-	if (noqa->n_lines)
+	if (aa_noqa_needs_maps(noqa))
 		aa_noqa_add_line_maps(noqa, &e->syms, src, &parsed);
 	struct aa_summary *summary = NULL;
 	if (!noqa->whole_file) {

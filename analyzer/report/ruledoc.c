@@ -1,4 +1,5 @@
 #include "analyzer/report/ruledoc.h"
+#include "analyzer/check/peer_names.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
 
@@ -157,6 +158,14 @@ static void suppression(struct doc *d, const struct aa_rule *rule)
 		code_list(o, rule->equivalents);
 		aa_buf_addc(o, ')');
 	}
+	const char *ruff_name = NULL;
+	for (const char *const *e = rule->equivalents; e && *e && !ruff_name; e++)
+		ruff_name = aa_peer_ruff_name(*e);
+	if (ruff_name)
+		aa_buf_addf(o, ". Ruff's own comments count too: `# ruff: ignore[%s]` at the end of the line "
+			    "or alone above the statement, `# ruff: file-ignore[%s]`, and `# ruff: disable[%s]` "
+			    "... `# ruff: enable[%s]` around lines",
+			    ruff_name, ruff_name, ruff_name, ruff_name);
 	aa_buf_addf(o, ". A bare `# noqa` suppresses every finding on its line; on a line of its own, "
 		    "`# async-analyzer: noqa: %s` suppresses the rule in the whole file and "
 		    "`# async-analyzer: noqa` every rule. ", rule->code);
