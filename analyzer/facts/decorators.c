@@ -99,6 +99,18 @@ static bool makes_fixture(const struct aa_model *model, const char *qualname, bo
 	return qualname && (!strcmp(qualname, "pytest.fixture") || !strcmp(qualname, "pytest_asyncio.fixture"));
 }
 
+static bool overloads(const struct aa_model *model, const char *qualname, bool called)
+{
+	(void)model;
+	(void)called;
+	return qualname && (!strcmp(qualname, "typing.overload") || !strcmp(qualname, "typing_extensions.overload"));
+}
+
+bool aa_decorators_overload_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope, TSNode parent)
+{
+	return any_decorator(model, s, scope, parent, overloads);
+}
+
 bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_syms *s, uint32_t scope,
 				     TSNode parent)
 {

@@ -44,6 +44,10 @@ bool aa_decorators_transparent_under(struct aa_model *model, const struct aa_sym
  * first call for given arguments only. */
 bool aa_decorators_memoise_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope, TSNode parent);
 
+/* True when one of the decorators of the def whose parent node is parent is
+ * typing.overload (or typing_extensions'): a signature stub, not the function. */
+bool aa_decorators_overload_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope, TSNode parent);
+
 /* True when one of the decorators of the def whose parent node is parent makes it a
  * pytest fixture (pytest.fixture, pytest_asyncio.fixture; bare or called). */
 bool aa_decorators_fixture_under(struct aa_model *model, const struct aa_syms *syms, uint32_t scope, TSNode parent);

@@ -366,7 +366,10 @@ static void add_function(struct aa_summarizer *z, TSNode node, uint32_t inner)
 	f->opaque = !aa_decorators_transparent_under(z->model, z->syms, z->scope,
 							       aa_summarizer_parent(z, node));
 	TSNode rt = ts_node_child_by_field_id(node, z->syms->f.return_type);
-	if (!ts_node_is_null(rt)) {
+	/* An @overload stub's return type holds for some arguments only (the index keeps a
+	 * name's first definition, often such a stub): what it returns is unknown. */
+	if (!ts_node_is_null(rt) &&
+	    !aa_decorators_overload_under(z->model, z->syms, z->scope, aa_summarizer_parent(z, node))) {
 		struct aa_meaning r = aa_model_eval_annotation(z->model, z->scope, rt);
 		if (r.kind == AA_MEANING_INSTANCE && project_name(z, r.qualname))
 			f->returns = aa_summary_intern(sum, r.qualname, strlen(r.qualname));
