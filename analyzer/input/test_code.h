@@ -4,7 +4,9 @@
  * The rules about a running service (rule.h's spares_tests) do not report in test code
  * unless asked (`report-in-tests`, docs/configuration.md): a test's loop runs only the test.
  * A file is test code when pytest's default patterns name it (`test_*.py`, `*_test.py`,
- * `conftest.py`), or when a directory called `tests`, `test` or `testing` is on its path as written
+ * `conftest.py`), or when a directory called `tests`, `test` or `testing`, or `examples`,
+ * `example`, `demos`, `demo`, `docs`, `doc` or `scripts` (one-shot programs: an example's
+ * loop runs one task, as a test's does) is on its path as written
  * relative to the working directory (`tests/helpers.py`, `pkg/tests/util.py`) or is a
  * package in its module name. Directories of an absolute path are not read (the
  * directory a user keeps projects in may be called `test`); the module name still counts.

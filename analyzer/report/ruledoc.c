@@ -11,7 +11,8 @@
 	"Test code is not checked unless the configuration says `report-in-tests = true` (or " \
 	"`--report-in-tests`): what this rule finds matters in a running service, and a test's " \
 	"event loop runs only the test. Test code is a file pytest collects by default (`test_*.py`, " \
-	"`*_test.py`), a `conftest.py`, a file under a directory called `tests`, `test` or `testing` (on its path " \
+	"`*_test.py`), a `conftest.py`, a file under a directory called `tests`, `test` or `testing`, or `examples`, " \
+	"`example`, `demos`, `demo`, `docs`, `doc` or `scripts` (one-shot programs) (on its path " \
 	"relative to the working directory, or in its module name), and the body of a function " \
 	"decorated `@pytest.fixture` or `@pytest_asyncio.fixture` anywhere. A test that runs the service " \
 	"under test on its own loop (an aiohttp or httpx test client) can still deadlock on a blocking " \
