@@ -5,7 +5,8 @@
 # wrong type, unknown rule) as FILE:LINE:COL and exit 2 while valid files pass, severity
 # in every output format, --show-settings and --show-files against expected text, and
 # git's ignore semantics (negation, directory-only, anchored, nested, **, info/exclude,
-# core.excludesFile) with --no-respect-gitignore and a tree outside any repository.
+# core.excludesFile) with --no-respect-gitignore and a tree outside any repository, and
+# the Ruff configuration's ignores (respect-ruff-ignores).
 set -u
 AA=${AA_BIN:?AA_BIN must name the analyzer}
 . "$(dirname "$0")/cli_helpers.sh"
@@ -82,6 +83,7 @@ report-in-tests = false  # default
 exclude = []  # default
 extend-exclude = []  # default
 respect-gitignore = true  # default
+respect-ruff-ignores = true  # default
 src = []  # default
 output-format = \"text\"  # default
 jobs = (the number of online CPUs)  # default
@@ -265,6 +267,18 @@ sub/local_ok.py	-" "git's ignore semantics"
   expect "no repository" 0 in_dir "$tmp/plain" "$AA" check --show-files .
   same out "top.py	-" "a .gitignore outside a repository is not read"
 fi
+
+# --- the project's Ruff configuration: respected by default, switched off by the flag or
+# the key (fixtures/aa2/ruff_config_project checks what it ignores) ----------------------
+ruff=$tmp/ruff
+mkdir -p "$ruff"
+blocking "$ruff/s.py"
+printf '[tool.ruff.lint]\nignore = ["ASYNC251"]\n' >"$ruff/pyproject.toml"
+expect "Ruff's ignore respected" 0 in_dir "$ruff" "$AA" check s.py
+expect "--no-respect-ruff-ignores" 1 in_dir "$ruff" "$AA" check --no-respect-ruff-ignores s.py
+printf 'respect-ruff-ignores = false\n' >"$ruff/async-analyzer.toml"
+expect "respect-ruff-ignores = false" 1 in_dir "$ruff" "$AA" check s.py
+expect "--respect-ruff-ignores over the file" 0 in_dir "$ruff" "$AA" check --respect-ruff-ignores s.py
 
 [ "$failures" = 0 ] && echo "config: all checks passed"
 [ "$failures" = 0 ]

@@ -53,6 +53,13 @@ const struct aa_option aa_options[AA_OPT_COUNT] = {
 	  "git work tree: the default" },
 	{ AA_OPT_NO_RESPECT_GITIGNORE, "--no-respect-gitignore", NULL, NULL, NULL, AA_TYPE_SWITCH, "Choosing files",
 	  "analyze what git ignores too" },
+	{ AA_OPT_RESPECT_RUFF_IGNORES, "--respect-ruff-ignores", NULL, NULL, "respect-ruff-ignores", AA_TYPE_BOOL,
+	  "Selecting rules",
+	  "say nothing where the project's Ruff configuration (the closest .ruff.toml, ruff.toml or pyproject.toml "
+	  "[tool.ruff]) ignores every Ruff equivalent of a rule: its ignore, extend-ignore, per-file-ignores and "
+	  "extend-per-file-ignores (Ruff's codes, prefixes or rule names): the default" },
+	{ AA_OPT_NO_RESPECT_RUFF_IGNORES, "--no-respect-ruff-ignores", NULL, NULL, NULL, AA_TYPE_SWITCH,
+	  "Selecting rules", "report whatever the project's Ruff configuration ignores" },
 	{ AA_OPT_SRC, "--src", NULL, "DIR", "src", AA_TYPE_PATHS, "Choosing files",
 	  "a package root for the project index: modules under DIR are named from DIR (src/pkg/db.py is pkg.db); "
 	  "in a file, relative to the file's directory; repeatable" },
@@ -466,6 +473,8 @@ static int store(struct aa_cli *cli, const struct aa_option *o, const char *flag
 	case AA_OPT_RESPECT_GITIGNORE: cli->respect_gitignore = 1; return 0;
 	case AA_OPT_REPORT_IN_TESTS: cli->report_in_tests = true; return 0;
 	case AA_OPT_NO_RESPECT_GITIGNORE: cli->respect_gitignore = 0; return 0;
+	case AA_OPT_RESPECT_RUFF_IGNORES: cli->respect_ruff_ignores = 1; return 0;
+	case AA_OPT_NO_RESPECT_RUFF_IGNORES: cli->respect_ruff_ignores = 0; return 0;
 	case AA_OPT_HELP: cli->command = AA_CMD_HELP; return 0;
 	case AA_OPT_VERSION: cli->command = AA_CMD_VERSION; return 0;
 	default: return 0; /* a key the files only set: no flag matches it */
@@ -502,6 +511,7 @@ int aa_cli_parse(struct aa_cli *cli, int argc, char **argv, char **error)
 	memset(cli, 0, sizeof(*cli));
 	cli->format = AA_FORMAT_TEXT;
 	cli->respect_gitignore = -1;
+	cli->respect_ruff_ignores = -1;
 	const char *prog = argc > 0 ? strrchr(argv[0], '/') : NULL;
 	prog = prog ? prog + 1 : (argc > 0 ? argv[0] : "async-analyzer");
 	cli->program = prog;

@@ -37,6 +37,8 @@ enum aa_opt {
 	AA_OPT_EXTEND_EXCLUDE,
 	AA_OPT_RESPECT_GITIGNORE,
 	AA_OPT_NO_RESPECT_GITIGNORE,
+	AA_OPT_RESPECT_RUFF_IGNORES,
+	AA_OPT_NO_RESPECT_RUFF_IGNORES,
 	AA_OPT_SRC,
 	AA_OPT_STDIN_FILENAME,
 	AA_OPT_CONTEXT,
@@ -128,6 +130,7 @@ struct aa_cli {
 	unsigned target_version;   /* 0 = not given; else 3xx as in 311 */
 	int respect_gitignore;     /* -1 not given, 0 --no-respect-gitignore, 1 --respect-gitignore */
 	bool report_in_tests;    /* --report-in-tests */
+	int respect_ruff_ignores; /* -1 not given, 0 --no-respect-ruff-ignores, 1 --respect-ruff-ignores */
 	const char *config_file;   /* --config FILE, or NULL */
 	bool isolated;             /* --isolated: no configuration file at all */
 	const char *show_settings; /* --show-settings FILE, or NULL */

@@ -1,4 +1,5 @@
 #include "analyzer/app/config.h"
+#include "analyzer/app/ruff_config.h"
 #include "analyzer/app/select.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
@@ -555,6 +556,8 @@ int aa_configs_init(struct aa_configs *c, const struct aa_cli *cli)
 	k->format = (int)cli->format;
 	k->set[AA_OPT_RESPECT_GITIGNORE] = cli->respect_gitignore >= 0;
 	k->flags[AA_OPT_RESPECT_GITIGNORE] = cli->respect_gitignore > 0;
+	k->set[AA_OPT_RESPECT_RUFF_IGNORES] = cli->respect_ruff_ignores >= 0;
+	k->flags[AA_OPT_RESPECT_RUFF_IGNORES] = cli->respect_ruff_ignores > 0;
 	k->set[AA_OPT_REPORT_IN_TESTS] = cli->report_in_tests;
 	k->flags[AA_OPT_REPORT_IN_TESTS] = cli->report_in_tests;
 	if (cli_pfi(c, AA_OPT_PER_FILE_IGNORES, &cli->per_file_ignores) < 0 ||
@@ -583,6 +586,7 @@ static void free_resolved(struct aa_resolved *r)
 
 void aa_configs_release(struct aa_configs *c)
 {
+	aa_ruff_configs_free(c->ruff);
 	for (size_t i = 0; i < c->n_files; i++) {
 		free_resolved(c->files[i]->resolved);
 		free_config(c->files[i]);
@@ -655,7 +659,7 @@ const struct aa_config *aa_configs_for_dir(struct aa_configs *c, const char *dir
 
 bool aa_config_flag_default(enum aa_opt id)
 {
-	return id == AA_OPT_RESPECT_GITIGNORE;
+	return id == AA_OPT_RESPECT_GITIGNORE || id == AA_OPT_RESPECT_RUFF_IGNORES;
 }
 
 const struct aa_config *aa_configs_source(const struct aa_configs *c, const struct aa_config *cfg, enum aa_opt id)
@@ -852,6 +856,21 @@ bool aa_resolved_ignores(const struct aa_configs *c, const struct aa_resolved *r
 	return drop;
 }
 
+/* Whether the project's Ruff configuration turned d's rule off at d's file, when the
+ * file's configuration respects it. */
+static bool ruff_ignores(struct aa_configs *c, const struct aa_config *cfg, const struct aa_diag *d)
+{
+	const struct aa_config *v = aa_configs_source(c, cfg, AA_OPT_RESPECT_RUFF_IGNORES);
+	if (!(v ? v->flags[AA_OPT_RESPECT_RUFF_IGNORES] : aa_config_flag_default(AA_OPT_RESPECT_RUFF_IGNORES)))
+		return false;
+	if (!c->ruff)
+		c->ruff = aa_ruff_configs_new();
+	char *abs = absolute(c, d->path);
+	bool ignored = aa_ruff_ignores(c->ruff, abs, d->rule);
+	free(abs);
+	return ignored;
+}
+
 void aa_configs_apply(struct aa_configs *c, struct aa_diag_list *diags)
 {
 	size_t kept = 0;
@@ -862,7 +881,8 @@ void aa_configs_apply(struct aa_configs *c, struct aa_diag_list *diags)
 		size_t k = 0;
 		while (k < aa_rules_count && aa_rules[k] != d->rule)
 			k++;
-		if (k == aa_rules_count || !r->enabled[k] || aa_resolved_ignores(c, r, d->path, d->rule)) {
+		if (k == aa_rules_count || !r->enabled[k] || aa_resolved_ignores(c, r, d->path, d->rule) ||
+		    ruff_ignores(c, cfg, d)) {
 			aa_diag_release(d);
 			continue;
 		}

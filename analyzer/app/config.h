@@ -84,6 +84,7 @@ struct aa_configs {
 	char *listed_dir;           /* owned; absolute: the directory discovery listed last */
 	unsigned listed_found;      /* and the configuration names it holds */
 	int forced;                 /* --config's index, -1 when none */
+	struct aa_ruff_configs *ruff; /* owned; the Ruff configurations read (made on first use) */
 	char **errors;              /* owned; "FILE:LINE:COL: message" */
 	size_t n_errors, errors_cap;
 };
