@@ -470,6 +470,20 @@ static bool numeric_address_literal(struct aa_ctx *ctx, TSNode a, bool ipv6)
 	return sep;
 }
 
+/* `connect((HOST, port))` on a datagram socket with a numeric HOST: a UDP connect only
+ * records the peer (no packet, no name to resolve). `s.connect(("8.8.8.8", 80))` then
+ * `s.getsockname()` is the common "which address is mine" idiom. */
+static bool udp_numeric_connect(struct aa_ctx *ctx, TSNode call, const struct aa_callee *c)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(c->origin) || !text_contains(ctx, c->origin, "SOCK_DGRAM"))
+		return false;
+	TSNode addr = aa_call_arg(ctx, call, 0, "address");
+	if (ts_node_is_null(addr) || ts_node_symbol(addr) != s->tuple)
+		return false;
+	return numeric_address_literal(ctx, ts_node_named_child(addr, 0), true);
+}
+
 /* getaddrinfo(host, port, family, type, proto, flags) that resolves nothing. */
 static bool getaddrinfo_numeric(struct aa_ctx *ctx, TSNode call)
 {
@@ -534,6 +548,9 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	} else if (t->flags & AA_TARGET_CONDITIONAL) {
 		if (starts_with(t->name, "socket.socket.") && !socket_blocking(ctx, call, c))
 			return;
+		if ((!strcmp(t->name, "socket.socket.connect") || !strcmp(t->name, "socket.socket.connect_ex")) &&
+		    udp_numeric_connect(ctx, call, c))
+			return;
 		if (starts_with(t->name, "smtplib.") && !(t->flags & AA_TARGET_METHOD) && !smtp_ctor_blocks(ctx, call))
 			return;
 		if (starts_with(t->name, "ftplib.") && !(t->flags & AA_TARGET_METHOD) && !ftp_ctor_blocks(ctx, call))
@@ -592,7 +609,9 @@ const struct aa_rule aa_rule_blocking_network_io = {
 			      "`settimeout` is not a literal (it may be non-blocking: unknown, so nothing is reported). "
 			      "`setblocking`, `settimeout`, `close`, `fileno`, `getsockname` and building a socket are "
 			      "not I/O. `smtplib.SMTP(local_hostname=...)` without a host and `ftplib.FTP()` without a "
-			      "host do not connect. Building an `xmlrpc.client.ServerProxy` does not connect; its calls "
+			      "host do not connect. `connect`/`connect_ex` of a `SOCK_DGRAM` socket to a numeric "
+			      "address only records the peer (UDP sends nothing, and nothing is resolved): the "
+			      "\"which address is mine\" idiom. Building an `xmlrpc.client.ServerProxy` does not connect; its calls "
 			      "do (the proxy's own dunder methods do not). Of an AWS client, the methods that make "
 			      "no request are not findings (the table's `never` rows); a resource's Capitalised "
 			      "methods (`s3.Bucket(\"b\")`, `ddb.Table(name)`) build lazy sub-resources and are "
