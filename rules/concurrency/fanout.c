@@ -328,7 +328,36 @@ static bool limited_around(struct aa_ctx *ctx, TSNode fn, TSNode call)
 struct acquire_scan {
 	struct aa_ctx *ctx;
 	bool hit;
+	bool follow; /* into an awaited coroutine of this file (one level) */
+	TSNode cls;  /* the class whose `self.m()` is followed, or null */
 };
+
+static bool acquires_in_body(struct aa_ctx *ctx, TSNode fn, bool follow, TSNode cls);
+
+/* The def named by call's `self.NAME` among the methods of cls, or a null node. */
+static TSNode self_method(struct aa_ctx *ctx, TSNode cls, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode none = { 0 }, fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(cls) || ts_node_symbol(fn) != s->attribute ||
+	    !aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.object), "self"))
+		return none;
+	uint32_t want_len, len;
+	const char *want = aa_ctx_text(ctx, ts_node_child_by_field_id(fn, s->f.attribute), &want_len);
+	TSNode body = ts_node_child_by_field_id(cls, s->f.body);
+	uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode d = ts_node_named_child(body, i);
+		if (ts_node_symbol(d) == s->decorated_definition)
+			d = ts_node_child_by_field_id(d, s->f.definition);
+		if (ts_node_is_null(d) || ts_node_symbol(d) != s->function_definition)
+			continue;
+		const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(d, s->f.name), &len);
+		if (len == want_len && !memcmp(name, want, len))
+			return d;
+	}
+	return none;
+}
 
 static enum aa_visit find_acquire(void *ud, TSNode n)
 {
@@ -337,9 +366,22 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	TSSymbol k = ts_node_symbol(n);
 	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
-	if (k == s->await) {
-		TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_FIRST);
-		if (!ts_node_is_null(v) && ts_node_symbol(v) == s->call && method_is(a->ctx, v, "acquire")) {
+	if (k != s->await)
+		return AA_VISIT_DESCEND;
+	TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_FIRST);
+	if (ts_node_is_null(v) || ts_node_symbol(v) != s->call)
+		return AA_VISIT_DESCEND;
+	/* anyio's CapacityLimiter also acquires on behalf of a borrower. */
+	if (method_is(a->ctx, v, "acquire") || method_is(a->ctx, v, "acquire_on_behalf_of")) {
+		a->hit = true;
+		return AA_VISIT_STOP;
+	}
+	/* `if await self._acquire_token(run): spawn(...)`: a coroutine of this file that
+	 * acquires does it for the loop. */
+	if (a->follow) {
+		const struct aa_callee *c = aa_ctx_callee(a->ctx, v);
+		TSNode def = c && c->kind == AA_CALLEE_LOCAL ? c->node : self_method(a->ctx, a->cls, v);
+		if (!ts_node_is_null(def) && acquires_in_body(a->ctx, def, false, a->cls)) {
 			a->hit = true;
 			return AA_VISIT_STOP;
 		}
@@ -347,13 +389,27 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	return AA_VISIT_DESCEND;
 }
 
-/* `await sem.acquire()` anywhere in the function: acquired before each spawn, released
- * when the task is done. Too large to scan counts as acquired (quiet). */
-static bool acquires_in(struct aa_ctx *ctx, TSNode fn)
+/* `await sem.acquire()` anywhere in fn's body (or, when follow, in a coroutine of this
+ * file it awaits). Too large to scan counts as acquired (quiet). */
+static bool acquires_in_body(struct aa_ctx *ctx, TSNode fn, bool follow, TSNode cls)
 {
-	struct acquire_scan a = { ctx, false };
+	struct acquire_scan a = { ctx, false, follow, cls };
 	TSNode body = ts_node_child_by_field_id(fn, aa_ctx_syms(ctx)->f.body);
 	return !ts_node_is_null(body) && (!aa_subtree_walk(body, MAX_SCAN_NODES, find_acquire, &a) || a.hit);
+}
+
+/* Acquired before each spawn, released when the task is done. fn is an ancestor of the
+ * node checked: its class is found on the walker's stack. */
+static bool acquires_in(struct aa_ctx *ctx, TSNode fn)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode p = aa_ctx_parent(ctx, fn);
+	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->decorated_definition)
+		p = aa_ctx_parent(ctx, p);
+	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->block)
+		p = aa_ctx_parent(ctx, p);
+	TSNode cls = !ts_node_is_null(p) && ts_node_symbol(p) == s->class_definition ? p : (TSNode){ 0 };
+	return acquires_in_body(ctx, fn, true, cls);
 }
 
 /* --- messages -------------------------------------------------------------------- */

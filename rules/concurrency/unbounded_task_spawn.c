@@ -54,7 +54,10 @@ const struct aa_rule aa_rule_unbounded_task_spawn = {
 			      "does not reach the task (a pool of workers); a task whose coroutine makes no "
 			      "network or database call the analyzer can see, or cannot be resolved, or is "
 			      "decorated; any limiter, batch (also one cut by the callers of a private or nested "
-			      "coroutine) or worker pool as for AA301; a comprehension written "
+			      "coroutine) or worker pool as for AA301; a slot acquired in the loop's function before "
+			      "each spawn (`await sem.acquire()`, a `CapacityLimiter`'s `acquire_on_behalf_of()`, "
+			      "also inside a coroutine of the same file it awaits, `if await self.take_slot(item):`); "
+			      "a comprehension written "
 			      "inside the `gather`/`wait` call itself (AA301 reports it, once); test functions; sync functions. Suppress a line with "
 			      "`# noqa: AA302`.",
 		.equivalents_note = "No flake8-async or Ruff rule covers unbounded task spawning.",
