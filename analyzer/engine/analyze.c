@@ -446,7 +446,10 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	if (aa_noqa_needs_maps(noqa))
 		aa_noqa_add_line_maps(noqa, &e->syms, src, &parsed);
 	struct aa_summary *summary = NULL;
-	if (!noqa->whole_file) {
+	/* A file suppressed whole (`# async-analyzer: noqa`, a peer's `# flake8: noqa` on a
+	 * generated package) reports nothing, but what it defines and re-exports still
+	 * serves the other files: its summary is made when a cross-file rule runs. */
+	if (!noqa->whole_file || e->uses_index) {
 		if (e->uses_index)
 			summary = aa_summary_new(job->display, module, job->is_package, e->n_crossfiles);
 		bool test_code = aa_is_test_code(job->display, module);
@@ -482,7 +485,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	}
 	aa_model_free(model);
 	/* A file without directives (most) keeps none: it suppresses nothing. */
-	bool directives = noqa->n_lines || noqa->n_file_codes || noqa->whole_file;
+	bool directives = noqa->n_lines || noqa->n_file_codes || noqa->n_ranges || noqa->whole_file;
 	if (directives && (summary || (e->n_audits && !noqa->whole_file))) {
 		job->noqa = noqa;
 	} else {

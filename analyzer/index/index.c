@@ -98,6 +98,15 @@ static uint32_t method_in(struct aa_index *x, uint32_t cls, const char *method, 
 	return mro_lookup(x, cls, skip, method, strlen(method), look_method);
 }
 
+/* The file of the module named key, or NONE. A module stays in the map when its file is
+ * read again on demand, and that reading may leave no summary (a file that fails to read
+ * then, or a whole-file suppression): that module is unknown. */
+static uint32_t module_id(const struct aa_index *x, const struct aa_map_key *key)
+{
+	uint32_t id = aa_map_get(&x->module_by_name, key);
+	return id != NONE && x->sums[id] ? id : NONE;
+}
+
 static struct ent resolve(struct aa_index *x, const char *q, int depth)
 {
 	struct ent none = { ENT_NONE, NONE };
@@ -116,7 +125,7 @@ static struct ent resolve(struct aa_index *x, const char *q, int depth)
 		if (strcmp(target, q))
 			return resolve(x, target, depth + 1);
 	}
-	if ((id = aa_map_get(&x->module_by_name, &key)) != NONE)
+	if ((id = module_id(x, &key)) != NONE)
 		return (struct ent){ ENT_MODULE, id };
 	const char *dot = strrchr(q, '.');
 	if (!dot)
@@ -160,7 +169,7 @@ static char *reexport_step(struct aa_index *x, const char *q)
 				return NULL; /* exported as itself: the module it names */
 			return aa_xasprintf("%s%s", target, q + p);
 		}
-		if ((id = aa_map_get(&x->module_by_name, &key)) != NONE) {
+		if ((id = module_id(x, &key)) != NONE) {
 			/* The first module along q decides: its star import gives the next name
 			 * only when the module binds that name in no other way. */
 			const char *star = x->sums[id]->star_module;
