@@ -280,5 +280,16 @@ printf 'respect-ruff-ignores = false\n' >"$ruff/async-analyzer.toml"
 expect "respect-ruff-ignores = false" 1 in_dir "$ruff" "$AA" check s.py
 expect "--respect-ruff-ignores over the file" 0 in_dir "$ruff" "$AA" check --respect-ruff-ignores s.py
 
+# --- test code is read below the root that found a file, absolute or not -------------
+spare=$tmp/spare
+mkdir -p "$spare/tests" "$spare/scripts" "$spare/app"
+blocking "$spare/tests/helper.py"
+blocking "$spare/scripts/job.py"
+blocking "$spare/app/service.py"
+expect "test code under an absolute root" 1 in_dir "$tmp" "$AA" check --format json "$spare"
+python3 -c 'import json,sys; print(" ".join(sorted(f["path"] for f in json.load(open(sys.argv[1])) if "code" in f)))' \
+  "$tmp/out" >"$tmp/paths"
+same paths "$spare/app/service.py" "below an absolute root, tests/ and scripts/ are spared, app/ is not"
+
 [ "$failures" = 0 ] && echo "config: all checks passed"
 [ "$failures" = 0 ]

@@ -154,8 +154,10 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	const struct aa_discovered_file *f = &p->files[i];
 	struct aa_file_job job = { .path = f->path, .display = f->path, .unreadable = f->unreadable, .force = p->forced[i] };
 	job.settings = p->engine->file_settings ? p->engine->file_settings[i] : NULL;
-	if (p->engine->modmap)
+	if (p->engine->modmap) {
 		job.module = aa_modmap_module(p->engine->modmap, i, &job.is_package);
+		job.below_root = f->path + aa_modmap_below_root(p->engine->modmap, i);
+	}
 	size_t before = w->diags.len;
 	struct aa_summary *sum;
 	if (p->texts[i]) {

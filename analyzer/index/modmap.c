@@ -16,6 +16,7 @@ struct aa_modmap {
 	char **primary;   /* owned, as are its strings; per file */
 	size_t n_files;
 	bool *is_package; /* per file */
+	uint32_t *below_root; /* per file: where its path below the first root that found it starts */
 	struct aa_map by_name; /* module name -> file index, or AMBIGUOUS; keys borrowed from names */
 	char **names;     /* owned, as are its strings; by_name's keys */
 	size_t n_names, names_cap;
@@ -220,6 +221,7 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 	struct aa_modmap *m = aa_xcalloc(1, sizeof(*m));
 	m->primary = aa_xcalloc(n ? n : 1, sizeof(char *));
 	m->is_package = aa_xcalloc(n ? n : 1, sizeof(bool));
+	m->below_root = aa_xcalloc(n ? n : 1, sizeof(uint32_t));
 	m->n_files = n;
 	aa_map_reserve(&m->by_name, 2 * n); /* a file's name and its name from its root */
 	struct aa_map dirs = AA_MAP_INIT;
@@ -261,6 +263,7 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		 * packages); none when that is the package root's (the same name, or none
 		 * either way). */
 		size_t from = root_matches(&rs, path) ? rs.matches[0].from : root;
+		m->below_root[i] = (uint32_t)from;
 		bool rpkg;
 		char *alt = from == root ? NULL : dotted_from(path, from, &rpkg);
 		if (alt) {
@@ -322,6 +325,7 @@ void aa_modmap_free(struct aa_modmap *m)
 	for (size_t i = 0; i < m->n_files; i++)
 		free(m->primary[i]);
 	free(m->is_package);
+	free(m->below_root);
 	free(m->primary);
 	free(m);
 }
@@ -330,6 +334,11 @@ const char *aa_modmap_module(const struct aa_modmap *m, size_t file, bool *is_pa
 {
 	*is_package = m->is_package[file];
 	return m->primary[file];
+}
+
+size_t aa_modmap_below_root(const struct aa_modmap *m, size_t file)
+{
+	return m->below_root[file];
 }
 
 long aa_modmap_find(const struct aa_modmap *m, const char *name, size_t len)

@@ -9,7 +9,9 @@
  * loop runs one task, as a test's does) is on its path as written
  * relative to the working directory (`tests/helpers.py`, `pkg/tests/util.py`) or is a
  * package in its module name. Directories of an absolute path are not read (the
- * directory a user keeps projects in may be called `test`); the module name still counts.
+ * directory a user keeps projects in may be called `test`); the module name still counts,
+ * and so does the path below the root that found the file, which the engine asks about
+ * too (`check /ws` and the language server see "/ws/tests/helpers.py" as "tests/helpers.py").
  */
 #ifndef AA_TEST_CODE_H
 #define AA_TEST_CODE_H

@@ -327,19 +327,19 @@ async function crossFile() {
 // when they change; a broken one is shown once and the last good one stays in force.
 async function configuration() {
 	const ws = path.join(work, 'configured');
-	fs.mkdirSync(path.join(ws, 'scripts'), { recursive: true });
+	fs.mkdirSync(path.join(ws, 'jobs'), { recursive: true });
 	// AA101 (default on), AA104 and AA404 (opt-in) in each file.
 	const SRC = 'import time\n\n\nasync def handler(timeout):\n    time.sleep(1)\n    open("x")\n';
 	const GOOD = '[project]\nname = "x"\n\n[tool.async-analyzer]\nextend-select = ["AA404", "AA104"]\nignore = ["AA101"]\n' +
-		'per-file-ignores = { "scripts/*" = ["AA104"] }\nseverity = { AA104 = "warning" }\nextend-exclude = ["generated"]\n';
+		'per-file-ignores = { "jobs/*" = ["AA104"] }\nseverity = { AA104 = "warning" }\nextend-exclude = ["generated"]\n';
 	const config = path.join(ws, 'pyproject.toml');
 	fs.writeFileSync(config, GOOD);
 	fs.writeFileSync(path.join(ws, 'app.py'), SRC);
-	fs.writeFileSync(path.join(ws, 'scripts', 'job.py'), SRC);
+	fs.writeFileSync(path.join(ws, 'jobs', 'job.py'), SRC);
 	fs.mkdirSync(path.join(ws, 'generated'));
 	fs.writeFileSync(path.join(ws, 'generated', 'gen.py'), SRC);
 	const wsUri = 'file://' + ws;
-	const appUri = wsUri + '/app.py', testUri = wsUri + '/scripts/job.py', configUri = wsUri + '/pyproject.toml';
+	const appUri = wsUri + '/app.py', testUri = wsUri + '/jobs/job.py', configUri = wsUri + '/pyproject.toml';
 	const codes = (diags) => diags.map((d) => d.code).sort().join(',');
 	const s = start();
 	await s.conn.sendRequest(rpc.InitializeRequest.type, {
@@ -353,7 +353,7 @@ async function configuration() {
 	const app = await s.nextPublish(appUri, 1), test = await s.nextPublish(testUri, 1);
 	check(app && codes(app.diagnostics) === 'AA104,AA404',
 		'pyproject.toml: AA101 ignored, the opt-in AA404 and AA104 selected', app && app.diagnostics);
-	check(test && codes(test.diagnostics) === 'AA404', 'pyproject.toml: per-file-ignores drops AA104 in scripts/', test);
+	check(test && codes(test.diagnostics) === 'AA404', 'pyproject.toml: per-file-ignores drops AA104 in jobs/ (scripts/ would be spared whole: one-shot programs)', test);
 	const genUri = wsUri + '/generated/gen.py';
 	s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
 		textDocument: { uri: genUri, languageId: 'python', version: 1, text: SRC },
@@ -366,7 +366,7 @@ async function configuration() {
 	const cli = require('child_process').spawnSync(bin, ['check', '--format', 'json', '.'], { cwd: ws, encoding: 'utf8' });
 	const byCheck = (name) => JSON.parse(cli.stdout).filter((f) => f.path === name).map((f) => f.code).sort().join(',');
 	check(app && test && byCheck('app.py') === codes(app.diagnostics) &&
-		byCheck('scripts/job.py') === codes(test.diagnostics), 'the same findings as `check` in the workspace',
+		byCheck('jobs/job.py') === codes(test.diagnostics), 'the same findings as `check` in the workspace',
 		{ check: cli.stdout.slice(0, 2000) });
 
 	// The configuration edited on disk; the watcher says so: AA101 comes back.
