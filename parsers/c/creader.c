@@ -58,9 +58,9 @@ struct aa_creader *aa_creader_open(const char **why)
 	static const char *const fallbacks[] = { "libclang.so.1", "libclang.so", "libclang-19.so.1", "libclang-18.so.1",
 						 "libclang-17.so.1", "libclang-16.so.1", "libclang-15.so.1",
 						 "libclang-14.so.1", NULL };
-	/* RTLD_NODELETE: libclang is never unmapped. It installs crash-recovery signal handlers
-	 * and thread-local storage that outlive clang_disposeIndex; unmapping it would leave
-	 * them pointing at nothing (LeakSanitizer's exit scan crashed on that in CI). */
+	/* RTLD_NODELETE: libclang is never unmapped. clang_createIndex installs crash-recovery
+	 * signal handlers that nothing removes; unmapping the library would leave them
+	 * pointing at nothing. */
 	const int mode = RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
 	void *lib = AA_LIBCLANG_PATH[0] ? dlopen(AA_LIBCLANG_PATH, mode) : NULL;
 	for (const char *const *n = fallbacks; !lib && *n; n++)

@@ -846,13 +846,17 @@ static void read_units(struct aa_native *nv, struct task *tasks, size_t n)
 	}
 	struct pool pl = { .reader = reader, .tasks = tasks, .n = n };
 	atomic_init(&pl.next, 0);
-	size_t extra = nv->jobs - 1 < n ? nv->jobs - 1 : (n ? n - 1 : 0);
-	pthread_t *th = aa_xcalloc(extra ? extra : 1, sizeof(*th));
+	/* The units are read on threads of their own, joined here: libclang's thread-local
+	 * storage then dies with them, never the calling thread's (LeakSanitizer's exit scan
+	 * read the main thread's libclang TLS entry as a range from 0x400 and crashed). */
+	size_t threads = nv->jobs < n ? nv->jobs : n;
+	pthread_t *th = aa_xcalloc(threads ? threads : 1, sizeof(*th));
 	size_t started = 0;
-	for (; started < extra; started++)
+	for (; started < threads; started++)
 		if (pthread_create(&th[started], NULL, worker, &pl))
-			break; /* the calling thread still reads everything left */
-	worker(&pl);
+			break;
+	if (!started)
+		worker(&pl); /* no thread at all: the calling thread reads them */
 	for (size_t i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	free(th);
