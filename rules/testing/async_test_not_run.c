@@ -104,7 +104,7 @@ static void check(struct aa_ctx *ctx, TSNode module)
 	struct aa_pytest_config cfg;
 	aa_pytest_config_load(&cfg, path);
 	if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest &&
-	    aa_pytest_collects_file(&cfg, path)) {
+	    aa_pytest_collects_file(&cfg, path) && !aa_pytest_excluded(&cfg, path, false)) {
 		int other = -1; /* the declared dependencies are read for the first finding only */
 		for (size_t i = 0; i < n; i++) {
 			uint32_t len, clen = 0;
