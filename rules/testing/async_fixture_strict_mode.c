@@ -158,7 +158,11 @@ const struct aa_rule aa_rule_async_fixture_strict_mode = {
 			      "nothing about the runner), a fixture with another decorator the analyzer cannot name, "
 			      "every case where AA601 stays quiet because the configuration or a `conftest.py` "
 			      "makes the run-time behaviour unknown, and a project whose declared dependencies name "
-			      "another plugin that runs coroutine tests but not pytest-asyncio (as AA601). Suppress a finding with `# noqa: AA602` on the "
+			      "another plugin that runs coroutine tests but not pytest-asyncio (as AA601). Nor is "
+			      "a test module that pytest does not collect (AA601's `--ignore`, `--ignore-glob`, "
+			      "`norecursedirs` and `collect_ignore` exclusions), or a `conftest.py` in a directory "
+			      "pytest does not enter: their fixtures never run. The fixtures of other modules may be "
+			      "imported by collected tests, so an exclusion of such a module changes nothing. Suppress a finding with `# noqa: AA602` on the "
 			      "`async def` line.",
 		.equivalents_note = "No peer has an equivalent rule.",
 		.references = "- [pytest-asyncio: strict mode](https://pytest-asyncio.readthedocs.io/en/latest/concepts.html#strict-mode)\n"

@@ -120,6 +120,11 @@ const struct aa_rule aa_rule_async_test_in_sync_testcase = {
 			      "this file. A test method with a decorator other than `unittest.skip*`, "
 			      "`unittest.expectedFailure`, `unittest.mock.patch*` or a pytest mark is not "
 			      "reported: such a decorator (an `async_test` helper) usually runs the coroutine. "
+			      "Nor is a file that the project's pytest configuration keeps out of collection "
+			      "(AA601's `--ignore`, `--ignore-glob`, `norecursedirs` and literal `collect_ignore` "
+			      "exclusions), when the project has a pytest configuration (or a `conftest.py` that "
+			      "lists `collect_ignore`): its tests never run. Without one the tests may be run by "
+			      "unittest, which reads none of these, and the finding stays. "
 			      "Suppress a finding with `# noqa: AA603` on the `async def` line.",
 		.equivalents_note = "No peer has an equivalent rule.",
 		.references = "- [unittest: IsolatedAsyncioTestCase](https://docs.python.org/3/library/unittest.html#unittest.IsolatedAsyncioTestCase)\n"

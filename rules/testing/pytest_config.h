@@ -11,7 +11,9 @@
  * `[tool:pytest]`). INI files are read as pytest's iniconfig reads them (sections,
  * `key = value` / `key: value`, indented continuation lines, `#`/`;` comment lines).
  * It also reads every `conftest.py` from the test file's directory up to the config's
- * directory (pytest's confcutdir), or up to the project root when there is no config.
+ * directory (pytest's confcutdir), or up to the project root when there is no config;
+ * those that name collect_ignore or collect_ignore_glob are parsed with the Python grammar
+ * for their literal lists (aa_pytest_excluded).
  *
  * The answer is conservative: whenever run-time behaviour cannot be known (a malformed
  * or unreadable config, a conftest hook or plugin list that may add marks or run
