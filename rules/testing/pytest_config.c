@@ -1,6 +1,7 @@
 #include "rules/testing/pytest_config.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/subtree.h"
 #include "parsers/python/syms.h"
 #include "parsers/toml/toml.h"
 
@@ -434,6 +435,28 @@ static void collect_use(struct aa_pytest_conftest *c, int k, const char *src, TS
 	c->state[k] = NAME_LITERAL;
 }
 
+struct collect_scan {
+	struct aa_pytest_conftest *c;
+	const char *text;
+};
+
+static enum aa_visit collect_visit(void *ud, TSNode n)
+{
+	struct collect_scan *sc = ud;
+	const char *type = ts_node_type(n);
+	if (!strcmp(type, "identifier")) {
+		uint32_t a = ts_node_start_byte(n), l = ts_node_end_byte(n) - a;
+		for (int k = 0; k < N_COLLECT; k++)
+			if (strlen(collect_names[k]) == l && !memcmp(sc->text + a, collect_names[k], l))
+				collect_use(sc->c, k, sc->text, n);
+	} else if (!strcmp(type, "wildcard_import")) {
+		/* `from x import *` may bind either name */
+		for (int k = 0; k < N_COLLECT; k++)
+			sc->c->state[k] = NAME_UNKNOWN;
+	}
+	return AA_VISIT_DESCEND;
+}
+
 /* The collect_ignore / collect_ignore_glob of dir's conftest.py (text, len bytes), read
  * with the Python grammar, into a new entry of cfg->conftests when the text names one. */
 static void read_collect_ignore(struct aa_pytest_config *cfg, const char *dir, const char *text, size_t len)
@@ -449,39 +472,15 @@ static void read_collect_ignore(struct aa_pytest_config *cfg, const char *dir, c
 	if (len <= UINT32_MAX && ts_parser_set_language(parser, tree_sitter_python()))
 		tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
 	ts_parser_delete(parser);
-	if (!tree || ts_node_has_error(ts_tree_root_node(tree))) {
-		/* pytest fails to import it; its lists are not known */
+	struct collect_scan sc = { c, text };
+	/* A syntax error: pytest fails to import the conftest. Either way its lists are not
+	 * known. The node bound is the size bound of the text (MAX_CONFIG_BYTES). */
+	if (!tree || ts_node_has_error(ts_tree_root_node(tree)) ||
+	    !aa_subtree_walk(ts_tree_root_node(tree), MAX_CONFIG_BYTES, collect_visit, &sc))
 		for (int k = 0; k < N_COLLECT; k++)
 			c->state[k] = NAME_UNKNOWN;
-		if (tree)
-			ts_tree_delete(tree);
-		return;
-	}
-	/* Every node, walked with a cursor (no recursion). */
-	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
-	for (bool more = true; more;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		const char *type = ts_node_type(n);
-		if (!strcmp(type, "identifier")) {
-			uint32_t a = ts_node_start_byte(n), l = ts_node_end_byte(n) - a;
-			for (int k = 0; k < N_COLLECT; k++)
-				if (strlen(collect_names[k]) == l && !memcmp(text + a, collect_names[k], l))
-					collect_use(c, k, text, n);
-		} else if (!strcmp(type, "wildcard_import")) {
-			/* `from x import *` may bind either name */
-			for (int k = 0; k < N_COLLECT; k++)
-				c->state[k] = NAME_UNKNOWN;
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
-			if (!ts_tree_cursor_goto_parent(&cur)) {
-				more = false;
-				break;
-			}
-	}
-	ts_tree_cursor_delete(&cur);
-	ts_tree_delete(tree);
+	if (tree)
+		ts_tree_delete(tree);
 }
 
 static void read_conftest(struct aa_pytest_config *cfg, const char *dir)
