@@ -43,6 +43,13 @@ static void push_str(char ***items, size_t *n, size_t *cap, const char *s, size_
 	(*items)[(*n)++] = aa_xstrndup(s, len);
 }
 
+static void free_strs(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
 static void set_str(char **slot, const char *s, size_t len)
 {
 	free(*slot);
@@ -812,19 +819,12 @@ void aa_pytest_config_release(struct aa_pytest_config *cfg)
 	free(cfg->dir);
 	free(cfg->rootdir);
 	free(cfg->norecursedirs);
-	for (size_t i = 0; i < cfg->n_ignore; i++)
-		free(cfg->ignore[i]);
-	free(cfg->ignore);
-	for (size_t i = 0; i < cfg->n_ignore_glob; i++)
-		free(cfg->ignore_glob[i]);
-	free(cfg->ignore_glob);
+	free_strs(cfg->ignore, cfg->n_ignore);
+	free_strs(cfg->ignore_glob, cfg->n_ignore_glob);
 	for (size_t i = 0; i < cfg->n_conftests; i++) {
 		struct aa_pytest_conftest *c = &cfg->conftests[i];
-		for (int k = 0; k < N_COLLECT; k++) {
-			for (size_t j = 0; j < c->n[k]; j++)
-				free(c->values[k][j]);
-			free(c->values[k]);
-		}
+		for (int k = 0; k < N_COLLECT; k++)
+			free_strs(c->values[k], c->n[k]);
 		free(c->dir);
 	}
 	free(cfg->conftests);
