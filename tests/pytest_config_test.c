@@ -53,6 +53,99 @@ static void toml(struct check *t, int line, const char *what, const char *text, 
 	aa_pytest_config_release(&cfg);
 }
 
+/* The values an option list holds, joined by '|'. */
+static char *joined(char *const *items, size_t n)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i]) + 1;
+	char *out = aa_xmalloc(len);
+	out[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(out, "|");
+		strcat(out, items[i]);
+	}
+	return out;
+}
+
+static void check_ignores(struct check *t, const char *what, const struct aa_pytest_config *cfg, const char *ignore,
+			  const char *globs)
+{
+	char *a = joined(cfg->ignore, cfg->n_ignore), *b = joined(cfg->ignore_glob, cfg->n_ignore_glob);
+	CHECK_STR(t, what, ignore, a);
+	CHECK_STR(t, what, globs, b);
+	free(a);
+	free(b);
+}
+
+/* addopts' --ignore / --ignore-glob and norecursedirs as read, and aa_pytest_excluded on
+ * a configuration made by hand (it reads no file). */
+static void exclusions(struct check *t)
+{
+	struct aa_pytest_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	bool has;
+	const char *ini = "[pytest]\naddopts = -ra --ignore=a.py --ignore b\n    --ignore-glob='*_gen.py' "
+			  "--ignore-glob c/*\n    --deselect tests/test_x.py::test_y --ignore\nnorecursedirs = x y\n";
+	CHECK_UINT(t, "ini exclusions parse", 0, (unsigned)aa_pytest_parse_ini(&cfg, ini, strlen(ini), "pytest", &has));
+	check_ignores(t, "ini --ignore forms", &cfg, "a.py|b", "*_gen.py|c/*");
+	CHECK_STR(t, "ini norecursedirs", "x y", cfg.norecursedirs);
+	aa_pytest_config_release(&cfg);
+	const char *toml = "[tool.pytest.ini_options]\naddopts = [\"--ignore\", \"t/old\", \"--ignore=\\\"q.py\\\"\"]\n"
+			   "norecursedirs = [\"attic\", \"*.bak\"]\n";
+	CHECK_UINT(t, "toml exclusions parse", 0, (unsigned)aa_pytest_parse_toml(&cfg, toml, strlen(toml), &has));
+	check_ignores(t, "toml --ignore forms", &cfg, "t/old|q.py", "");
+	CHECK_STR(t, "toml norecursedirs", "attic *.bak", cfg.norecursedirs);
+	aa_pytest_config_release(&cfg);
+
+	/* /r is the rootdir; the test files are in /r/tests/a */
+	cfg.dir = aa_xstrdup("/r/tests/a");
+	CHECK_BOOL(t, "no rootdir: nothing excluded", false, aa_pytest_excluded(&cfg, "test_x.py", false));
+	cfg.rootdir = aa_xstrdup("/r");
+	CHECK_BOOL(t, "nothing configured", false, aa_pytest_excluded(&cfg, "test_x.py", false));
+	cfg.ignore = aa_xmalloc(4 * sizeof *cfg.ignore);
+	cfg.ignore[cfg.n_ignore++] = aa_xstrdup("tests/../tests//a/./test_x.py");
+	CHECK_BOOL(t, "--ignore of the file, normalised", true, aa_pytest_excluded(&cfg, "tests/a/test_x.py", false));
+	CHECK_BOOL(t, "--ignore of the file: dirs only", false, aa_pytest_excluded(&cfg, "test_x.py", true));
+	CHECK_BOOL(t, "--ignore of a sibling", false, aa_pytest_excluded(&cfg, "test_y.py", false));
+	free(cfg.ignore[0]);
+	cfg.ignore[0] = aa_xstrdup("tests/");
+	CHECK_BOOL(t, "--ignore of a directory above", true, aa_pytest_excluded(&cfg, "test_y.py", true));
+	free(cfg.ignore[0]);
+	cfg.ignore[0] = aa_xstrdup("test");
+	CHECK_BOOL(t, "--ignore of a common prefix", false, aa_pytest_excluded(&cfg, "test_y.py", false));
+	free(cfg.ignore[0]);
+	cfg.ignore[0] = aa_xstrdup("/r/tests/a");
+	CHECK_BOOL(t, "--ignore absolute", true, aa_pytest_excluded(&cfg, "test_y.py", false));
+	free(cfg.ignore[0]);
+	cfg.n_ignore = 0;
+	cfg.ignore_glob = aa_xmalloc(sizeof *cfg.ignore_glob);
+	cfg.ignore_glob[cfg.n_ignore_glob++] = aa_xstrdup("tests/*_y.py");
+	CHECK_BOOL(t, "--ignore-glob: * crosses /", true, aa_pytest_excluded(&cfg, "test_y.py", false));
+	CHECK_BOOL(t, "--ignore-glob no match", false, aa_pytest_excluded(&cfg, "test_x.py", false));
+	free(cfg.ignore_glob[0]);
+	cfg.n_ignore_glob = 0;
+	free(cfg.dir);
+	cfg.dir = aa_xstrdup("/r/build/tests");
+	CHECK_BOOL(t, "default norecursedirs below the rootdir", true, aa_pytest_excluded(&cfg, "test_x.py", false));
+	free(cfg.rootdir);
+	cfg.rootdir = aa_xstrdup("/r/build");
+	CHECK_BOOL(t, "default norecursedirs: the rootdir itself", false, aa_pytest_excluded(&cfg, "test_x.py", false));
+	free(cfg.rootdir);
+	cfg.rootdir = aa_xstrdup("/");
+	CHECK_BOOL(t, "rootdir /", true, aa_pytest_excluded(&cfg, "test_x.py", false));
+	cfg.norecursedirs = aa_xstrdup("r/build");
+	CHECK_BOOL(t, "norecursedirs with /: the end of the path", true, aa_pytest_excluded(&cfg, "test_x.py", false));
+	free(cfg.norecursedirs);
+	cfg.norecursedirs = aa_xstrdup("tests");
+	CHECK_BOOL(t, "norecursedirs: a directory", true, aa_pytest_excluded(&cfg, "test_x.py", false));
+	free(cfg.dir);
+	cfg.dir = aa_xstrdup("/r/build");
+	CHECK_BOOL(t, "norecursedirs: not a file", false, aa_pytest_excluded(&cfg, "tests", false));
+	aa_pytest_config_release(&cfg);
+}
+
 int main(void)
 {
 	struct check t = CHECK_INIT("pytest_config_test");
@@ -143,5 +236,6 @@ int main(void)
 	CHECK_BOOL(&t, "glob function other", false, aa_pytest_matches_function(&cfg, "test_x", 6));
 	aa_pytest_config_release(&cfg);
 
+	exclusions(&t);
 	return check_done(&t);
 }

@@ -10,8 +10,13 @@ ignored, so that pytest picks the configuration nearest to those files as the an
 - AA601 (no missed alarm): every test pytest skips so is reported, except the few in
   EXPECTED_MISSES (each with the reason the analyzer stays quiet on purpose).
 - AA602: fixture FX is reported exactly when its consumer test `test_uses_FX` fails (the
-  consumer asserts it did not get an awaitable).
+  consumer asserts it did not get an awaitable); the consumer is in FX's file, or in any
+  file when FX is a conftest.py's.
 - A directory whose configuration pytest refuses runs no test: no finding there.
+- A test file that a run of pytest from its rootdir does not collect (the configuration's
+  --ignore, --ignore-glob, norecursedirs, a conftest's collect_ignore) counts as not
+  collected, though the per-directory run names its directory and so collects it: pytest
+  applies those exclusions only below the paths it is given.
 
 Needs pytest and pytest-asyncio in some interpreter (Debian: python3-pytest-asyncio,
 installed by tools/deps.sh --tests). Without them the test fails, saying what to install:
@@ -82,21 +87,43 @@ def analyzer_findings(project_dir):
     return found
 
 
+ROOTDIR_RE = re.compile(r"^rootdir: (.*?)(?:, (?:configfile|inifile|testpaths|plugins): .*)?$", re.M)
+
+
+def collected_files(python, rootdir, cache):
+    """The absolute paths of the files a plain run of pytest from rootdir collects."""
+    if rootdir not in cache:
+        p = subprocess.run([python, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", rootdir],
+                           cwd=rootdir, capture_output=True, text=True)
+        cache[rootdir] = {os.path.normpath(os.path.join(rootdir, line.split("::", 1)[0]))
+                          for line in p.stdout.splitlines() if "::" in line}
+    return cache[rootdir]
+
+
 def pytest_outcomes(python, project_dir):
-    """{(file basename, [Class.]test): outcome} with outcome 'not-run', 'failed', 'passed', ..."""
+    """{(file basename, [Class.]test): outcome} with outcome 'not-run', 'failed', 'passed', ...
+    Tests in files that a run from the rootdir does not collect are left out."""
     outcomes = {}
+    collected = {}
     for dirpath, dirnames, filenames in os.walk(project_dir):
         dirnames[:] = sorted(d for d in dirnames if d != ".git")
         if not any(f.endswith(".py") for f in filenames):
             continue
         xml = os.path.join(tempfile.mkdtemp(), "out.xml")
-        cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1",
+        cmd = [python, "-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1",
                f"--junitxml={xml}", dirpath]
         cmd += [f"--ignore={os.path.join(dirpath, d)}" for d in dirnames]
-        subprocess.run(cmd, cwd=project_dir, capture_output=True, text=True)
+        p = subprocess.run(cmd, cwd=project_dir, capture_output=True, text=True)
         if not os.path.exists(xml):
             continue  # pytest refused to start (a malformed configuration): nothing ran
+        m = ROOTDIR_RE.search(p.stdout)
+        if not m:
+            raise SystemExit(f"FAIL t_pytest_truth: no rootdir in pytest's header for {dirpath}:\n{p.stdout}")
+        rootdir = m.group(1)
         for tc in ET.parse(xml).iter("testcase"):
+            if os.path.normpath(os.path.join(rootdir, tc.get("file") or "")) not in collected_files(python, rootdir,
+                                                                                                    collected):
+                continue
             f = os.path.basename(tc.get("file") or "")
             stem = f[:-3]
             parts = (tc.get("classname") or "").split(".")
@@ -148,11 +175,12 @@ def main():
             for (f, test), outcome in sorted(outcomes.items()):
                 if not test.startswith("test_uses_"):
                     continue
-                fx = (f, test[len("test_uses_"):])
-                if (outcome == "failed") != (fx in fixtures):
-                    problems.append(f"  {project}: {f}::{test} {outcome}, AA602 on fixture {fx[1]}: {fx in fixtures}")
+                fx = test[len("test_uses_"):]
+                reported = (f, fx) in fixtures or ("conftest.py", fx) in fixtures
+                if (outcome == "failed") != reported:
+                    problems.append(f"  {project}: {f}::{test} {outcome}, AA602 on fixture {fx}: {reported}")
             for f, fx in sorted(fixtures):
-                if (f, "test_uses_" + fx) not in outcomes:
+                if not any(t == "test_uses_" + fx and (tf == f or f == "conftest.py") for tf, t in outcomes):
                     problems.append(f"  {project}: AA602 on {f}::{fx}, which no test_uses_{fx} checks")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

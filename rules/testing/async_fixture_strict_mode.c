@@ -9,6 +9,7 @@
 #include "rules/rules.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 extern const struct aa_rule aa_rule_async_fixture_strict_mode;
 
@@ -84,6 +85,18 @@ static void scan_body(struct aa_ctx *ctx, struct scan *sc, TSNode body, bool in_
 	}
 }
 
+/* Is the module one whose fixtures never run because pytest does not collect it: a test
+ * module (python_files) the configuration excludes, or a conftest.py in an excluded
+ * directory? Any other module's fixtures may be imported by collected tests. */
+static bool excluded(const struct aa_pytest_config *cfg, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!strcmp(base, "conftest.py"))
+		return aa_pytest_excluded(cfg, path, true);
+	return aa_pytest_collects_file(cfg, path) && aa_pytest_excluded(cfg, path, false);
+}
+
 static void check(struct aa_ctx *ctx, TSNode module)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -95,7 +108,7 @@ static void check(struct aa_ctx *ctx, TSNode module)
 		struct aa_pytest_config cfg;
 		aa_pytest_config_load(&cfg, aa_ctx_path(ctx));
 		if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest &&
-		    !aa_pytest_other_runner_declared(&cfg)) {
+		    !excluded(&cfg, aa_ctx_path(ctx)) && !aa_pytest_other_runner_declared(&cfg)) {
 			for (size_t i = 0; i < sc.n; i++) {
 				uint32_t len;
 				const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(sc.fixtures[i], s->f.name), &len);
@@ -145,7 +158,11 @@ const struct aa_rule aa_rule_async_fixture_strict_mode = {
 			      "nothing about the runner), a fixture with another decorator the analyzer cannot name, "
 			      "every case where AA601 stays quiet because the configuration or a `conftest.py` "
 			      "makes the run-time behaviour unknown, and a project whose declared dependencies name "
-			      "another plugin that runs coroutine tests but not pytest-asyncio (as AA601). Suppress a finding with `# noqa: AA602` on the "
+			      "another plugin that runs coroutine tests but not pytest-asyncio (as AA601). Nor is "
+			      "a test module that pytest does not collect (AA601's `--ignore`, `--ignore-glob`, "
+			      "`norecursedirs` and `collect_ignore` exclusions), or a `conftest.py` in a directory "
+			      "pytest does not enter: their fixtures never run. The fixtures of other modules may be "
+			      "imported by collected tests, so an exclusion of such a module changes nothing. Suppress a finding with `# noqa: AA602` on the "
 			      "`async def` line.",
 		.equivalents_note = "No peer has an equivalent rule.",
 		.references = "- [pytest-asyncio: strict mode](https://pytest-asyncio.readthedocs.io/en/latest/concepts.html#strict-mode)\n"

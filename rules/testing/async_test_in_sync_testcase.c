@@ -3,6 +3,7 @@
  * resolve to unittest.TestCase itself. unittest calls it, gets a coroutine, drops it:
  * the test body never runs and the test passes.
  */
+#include "rules/testing/pytest_config.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
 
@@ -23,7 +24,22 @@ static bool plain_decorators(struct aa_ctx *ctx, TSNode decorated)
 	return true;
 }
 
-static void check_class(struct aa_ctx *ctx, TSNode cls, TSNode decorated)
+/* Is the file one that a pytest project's configuration keeps pytest from collecting
+ * (aa_pytest_excluded)? Only asked with a finding in hand, once per file (*state: -1 not
+ * asked yet, else the answer). Without a pytest configuration (or a conftest.py that
+ * lists collect_ignore) the project may run its tests with unittest: not excluded. */
+static bool excluded(struct aa_ctx *ctx, int *state)
+{
+	if (*state < 0) {
+		struct aa_pytest_config cfg;
+		aa_pytest_config_load(&cfg, aa_ctx_path(ctx));
+		*state = (cfg.has_config || cfg.n_conftests) && aa_pytest_excluded(&cfg, aa_ctx_path(ctx), false);
+		aa_pytest_config_release(&cfg);
+	}
+	return *state;
+}
+
+static void check_class(struct aa_ctx *ctx, TSNode cls, TSNode decorated, int *excluded_state)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	struct aa_test_class info;
@@ -45,7 +61,7 @@ static void check_class(struct aa_ctx *ctx, TSNode cls, TSNode decorated)
 		TSNode name = ts_node_child_by_field_id(def, s->f.name);
 		const char *t = aa_ctx_text(ctx, name, &len);
 		/* unittest's loader collects methods starting with "test". */
-		if (len < 4 || memcmp(t, "test", 4) || !plain_decorators(ctx, dec))
+		if (len < 4 || memcmp(t, "test", 4) || !plain_decorators(ctx, dec) || excluded(ctx, excluded_state))
 			continue;
 		aa_ctx_report(ctx, &aa_rule_async_test_in_sync_testcase, def,
 			      "async test `%.*s` in `%.*s`, a unittest.TestCase: unittest never awaits it, so it passes "
@@ -59,12 +75,13 @@ static void check(struct aa_ctx *ctx, TSNode module)
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (!aa_test_whole_module(ctx, module) || !aa_ctx_imports(ctx, "unittest"))
 		return;
+	int excluded_state = -1;
 	uint32_t n = ts_node_named_child_count(module);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode dec;
 		TSNode def = aa_test_definition(ctx, ts_node_named_child(module, i), &dec);
 		if (!ts_node_is_null(def) && ts_node_symbol(def) == s->class_definition)
-			check_class(ctx, def, dec);
+			check_class(ctx, def, dec, &excluded_state);
 	}
 }
 
@@ -103,6 +120,11 @@ const struct aa_rule aa_rule_async_test_in_sync_testcase = {
 			      "this file. A test method with a decorator other than `unittest.skip*`, "
 			      "`unittest.expectedFailure`, `unittest.mock.patch*` or a pytest mark is not "
 			      "reported: such a decorator (an `async_test` helper) usually runs the coroutine. "
+			      "Nor is a file that the project's pytest configuration keeps out of collection "
+			      "(AA601's `--ignore`, `--ignore-glob`, `norecursedirs` and literal `collect_ignore` "
+			      "exclusions), when the project has a pytest configuration (or a `conftest.py` that "
+			      "lists `collect_ignore`): its tests never run. Without one the tests may be run by "
+			      "unittest, which reads none of these, and the finding stays. "
 			      "Suppress a finding with `# noqa: AA603` on the `async def` line.",
 		.equivalents_note = "No peer has an equivalent rule.",
 		.references = "- [unittest: IsolatedAsyncioTestCase](https://docs.python.org/3/library/unittest.html#unittest.IsolatedAsyncioTestCase)\n"

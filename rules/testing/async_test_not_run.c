@@ -104,7 +104,7 @@ static void check(struct aa_ctx *ctx, TSNode module)
 	struct aa_pytest_config cfg;
 	aa_pytest_config_load(&cfg, path);
 	if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest &&
-	    aa_pytest_collects_file(&cfg, path)) {
+	    aa_pytest_collects_file(&cfg, path) && !aa_pytest_excluded(&cfg, path, false)) {
 		int other = -1; /* the declared dependencies are read for the first finding only */
 		for (size_t i = 0; i < n; i++) {
 			uint32_t len, clen = 0;
@@ -156,7 +156,25 @@ const struct aa_rule aa_rule_async_test_not_run = {
 			"(`[tool.pytest.ini_options]`), `tox.ini` (`[pytest]`) and `setup.cfg` "
 			"(`[tool:pytest]`) going up from the test file to the project root (a directory with "
 			"`.git`): an approximation of pytest's rootdir choice. `python_files`, "
-			"`python_functions` and `python_classes` are honoured.",
+			"`python_functions` and `python_classes` are honoured.\n\n"
+			"A file that pytest does not collect is not reported. Read, as pytest applies them to "
+			"each path below the configuration's directory (the rootdir, where pytest is assumed to "
+			"be started): `addopts`' `--ignore PATH` / `--ignore=PATH` (a file or a directory, "
+			"relative to the rootdir; `tests/foo` does not exclude `tests/foobar`) and "
+			"`--ignore-glob` (fnmatch on the whole path, so `*` crosses `/`); `norecursedirs` "
+			"(each directory's name, or the end of its path for a pattern with `/`; when the option "
+			"is absent, pytest's default `*.egg .* _darcs build CVS dist node_modules venv {arch}`); "
+			"and the `collect_ignore` / `collect_ignore_glob` of the `conftest.py` files between the "
+			"test file and the rootdir (relative to the conftest's directory; the nearest conftest "
+			"that defines the name decides alone, as in pytest). Only a literal list of plain string "
+			"literals assigned once at module level is read: a computed value, or one changed later "
+			"(`append`, `remove`, `+=`), is unknown, and the file is taken as collected. A directory "
+			"above the rootdir never matches (a checkout under `build/`). Not read: `--deselect` "
+			"(it names tests, not files), pytest's skipping of directories that hold a virtualenv, "
+			"and `testpaths`: pytest uses it only for a run from the rootdir without path arguments, "
+			"and a CI job or a developer that names a directory (`pytest integration/`) collects "
+			"files outside it, while `--ignore` and `norecursedirs` hold for every run that walks "
+			"the directories.",
 		.why = "pytest itself cannot run a coroutine function: without a plugin that takes the test, it "
 		       "calls it, gets a coroutine, and skips (or, with recent pytest, fails) it with \"async def "
 		       "functions are not natively supported\". pytest-asyncio's default *strict* mode takes only "

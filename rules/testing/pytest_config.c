@@ -1,6 +1,8 @@
 #include "rules/testing/pytest_config.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/subtree.h"
+#include "parsers/python/syms.h"
 #include "parsers/toml/toml.h"
 
 #include <ctype.h>
@@ -19,6 +21,34 @@
 #define MAX_CONFIG_BYTES (4u << 20)
 /* Directory levels searched upwards: deeper trees are unknown. */
 #define MAX_LEVELS 64
+/* pytest's norecursedirs when the option is absent (_pytest/main.py). */
+#define DEFAULT_NORECURSEDIRS "*.egg .* _darcs build CVS dist node_modules venv {arch}"
+
+/* The conftest names that list paths pytest does not collect, relative to the conftest. */
+enum { COLLECT_IGNORE, COLLECT_IGNORE_GLOB, N_COLLECT };
+static const char *const collect_names[N_COLLECT] = { "collect_ignore", "collect_ignore_glob" };
+enum name_state { NAME_ABSENT, NAME_LITERAL, NAME_UNKNOWN };
+
+/* One conftest.py that names collect_ignore or collect_ignore_glob. */
+struct aa_pytest_conftest {
+	char *dir; /* owned; its directory */
+	enum name_state state[N_COLLECT];
+	char **values[N_COLLECT]; /* owned; the literal list's strings (NAME_LITERAL) */
+	size_t n[N_COLLECT], cap[N_COLLECT];
+};
+
+static void push_str(char ***items, size_t *n, size_t *cap, const char *s, size_t len)
+{
+	AA_GROW(*items, *cap, *n + 1);
+	(*items)[(*n)++] = aa_xstrndup(s, len);
+}
+
+static void free_strs(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
 
 static void set_str(char **slot, const char *s, size_t len)
 {
@@ -53,12 +83,24 @@ static void apply_override(struct aa_pytest_config *cfg, const char *s, size_t l
 		cfg->trio_mode = is_true(eq + 1, vlen);
 }
 
-/* addopts: command-line options pytest prepends. Quotes are not interpreted: the
- * options that matter here never need them. */
+/* A path value of addopts: pytest splits addopts as a shell would, so a value quoted whole
+ * loses its quotes; other quoting is not interpreted. */
+static void push_path(char ***items, size_t *n, size_t *cap, const char *t, size_t len)
+{
+	if (len >= 2 && (t[0] == '"' || t[0] == '\'') && t[len - 1] == t[0]) {
+		t++;
+		len -= 2;
+	}
+	if (len)
+		push_str(items, n, cap, t, len);
+}
+
+/* addopts: command-line options pytest prepends. Quotes are not interpreted (but around a
+ * whole --ignore value): the options that matter here never need them. */
 static void apply_addopts(struct aa_pytest_config *cfg, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len;
-	enum { NONE, MODE, OVERRIDE, PLUGIN } want = NONE;
+	enum { NONE, MODE, OVERRIDE, PLUGIN, IGNORE, IGNORE_GLOB } want = NONE;
 	while (p < end) {
 		while (p < end && isspace((unsigned char)*p))
 			p++;
@@ -76,6 +118,10 @@ static void apply_addopts(struct aa_pytest_config *cfg, const char *s, size_t le
 			/* A plugin may run coroutines or add marks: unknown. */
 			if (!(n > 3 && !memcmp(t, "no:", 3)))
 				cfg->unknown = true;
+		} else if (want == IGNORE) {
+			push_path(&cfg->ignore, &cfg->n_ignore, &cfg->ignore_cap, t, n);
+		} else if (want == IGNORE_GLOB) {
+			push_path(&cfg->ignore_glob, &cfg->n_ignore_glob, &cfg->ignore_glob_cap, t, n);
 		}
 		if (want != NONE) {
 			want = NONE;
@@ -95,6 +141,14 @@ static void apply_addopts(struct aa_pytest_config *cfg, const char *s, size_t le
 			want = PLUGIN;
 		else if (n > 2 && !memcmp(t, "-p", 2) && !(n > 5 && !memcmp(t + 2, "no:", 3)))
 			cfg->unknown = true;
+		else if (n == 8 && !memcmp(t, "--ignore", 8))
+			want = IGNORE;
+		else if (n > 9 && !memcmp(t, "--ignore=", 9))
+			push_path(&cfg->ignore, &cfg->n_ignore, &cfg->ignore_cap, t + 9, n - 9);
+		else if (n == 13 && !memcmp(t, "--ignore-glob", 13))
+			want = IGNORE_GLOB;
+		else if (n > 14 && !memcmp(t, "--ignore-glob=", 14))
+			push_path(&cfg->ignore_glob, &cfg->n_ignore_glob, &cfg->ignore_glob_cap, t + 14, n - 14);
 	}
 }
 
@@ -129,6 +183,8 @@ static void apply_option(struct aa_pytest_config *cfg, const char *key, size_t k
 		set_str(&cfg->python_functions, v, vlen);
 	} else if (KEY_IS("python_classes")) {
 		set_str(&cfg->python_classes, v, vlen);
+	} else if (KEY_IS("norecursedirs")) {
+		set_str(&cfg->norecursedirs, v, vlen);
 	}
 #undef KEY_IS
 }
@@ -336,6 +392,104 @@ static const char *const conftest_words[] = {
 	"pytest_runtest_call", "pytest_itemcollected", "pytest_plugins", "asyncio_mode", "trio_mode", NULL,
 };
 
+/* A plain string literal ('x' or "x": no prefix, not triple-quoted, no backslash): its
+ * text between the quotes, or NULL. */
+static const char *plain_string(const char *src, TSNode n, size_t *len)
+{
+	if (strcmp(ts_node_type(n), "string"))
+		return NULL;
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	const char *t = src + a;
+	size_t tl = b - a;
+	if (tl < 2 || (t[0] != '"' && t[0] != '\'') || t[tl - 1] != t[0] || (tl > 2 && t[1] == t[0]) ||
+	    memchr(t, '\\', tl))
+		return NULL;
+	*len = tl - 2;
+	return t + 1;
+}
+
+/* Records use, an identifier naming collect_names[k]: the one module-level `name = [...]`
+ * (or annotated) with a list or tuple of plain string literals is NAME_LITERAL, anything
+ * else (a second use, a computed value, an append) NAME_UNKNOWN. */
+static void collect_use(struct aa_pytest_conftest *c, int k, const char *src, TSNode use)
+{
+	if (c->state[k] != NAME_ABSENT) {
+		c->state[k] = NAME_UNKNOWN;
+		return;
+	}
+	c->state[k] = NAME_UNKNOWN;
+	TSNode as = ts_node_parent(use);
+	if (ts_node_is_null(as) || strcmp(ts_node_type(as), "assignment") ||
+	    !ts_node_eq(ts_node_child_by_field_name(as, "left", 4), use))
+		return;
+	TSNode st = ts_node_parent(as);
+	TSNode mod = ts_node_is_null(st) ? st : ts_node_parent(st);
+	if (ts_node_is_null(mod) || strcmp(ts_node_type(st), "expression_statement") || strcmp(ts_node_type(mod), "module"))
+		return;
+	TSNode list = ts_node_child_by_field_name(as, "right", 5);
+	if (ts_node_is_null(list) || (strcmp(ts_node_type(list), "list") && strcmp(ts_node_type(list), "tuple")))
+		return;
+	uint32_t m = ts_node_named_child_count(list);
+	for (uint32_t i = 0; i < m; i++) {
+		TSNode item = ts_node_named_child(list, i);
+		size_t len;
+		const char *v = plain_string(src, item, &len);
+		if (!v && strcmp(ts_node_type(item), "comment"))
+			return;
+		if (v)
+			push_str(&c->values[k], &c->n[k], &c->cap[k], v, len);
+	}
+	c->state[k] = NAME_LITERAL;
+}
+
+struct collect_scan {
+	struct aa_pytest_conftest *c;
+	const char *text;
+};
+
+static enum aa_visit collect_visit(void *ud, TSNode n)
+{
+	struct collect_scan *sc = ud;
+	const char *type = ts_node_type(n);
+	if (!strcmp(type, "identifier")) {
+		uint32_t a = ts_node_start_byte(n), l = ts_node_end_byte(n) - a;
+		for (int k = 0; k < N_COLLECT; k++)
+			if (strlen(collect_names[k]) == l && !memcmp(sc->text + a, collect_names[k], l))
+				collect_use(sc->c, k, sc->text, n);
+	} else if (!strcmp(type, "wildcard_import")) {
+		/* `from x import *` may bind either name */
+		for (int k = 0; k < N_COLLECT; k++)
+			sc->c->state[k] = NAME_UNKNOWN;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* The collect_ignore / collect_ignore_glob of dir's conftest.py (text, len bytes), read
+ * with the Python grammar, into a new entry of cfg->conftests when the text names one. */
+static void read_collect_ignore(struct aa_pytest_config *cfg, const char *dir, const char *text, size_t len)
+{
+	if (!memmem(text, len, "collect_ignore", 14))
+		return;
+	AA_GROW(cfg->conftests, cfg->conftests_cap, cfg->n_conftests + 1);
+	struct aa_pytest_conftest *c = &cfg->conftests[cfg->n_conftests++];
+	memset(c, 0, sizeof *c);
+	c->dir = aa_xstrdup(dir);
+	TSParser *parser = ts_parser_new();
+	TSTree *tree = NULL;
+	if (len <= UINT32_MAX && ts_parser_set_language(parser, tree_sitter_python()))
+		tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
+	ts_parser_delete(parser);
+	struct collect_scan sc = { c, text };
+	/* A syntax error: pytest fails to import the conftest. Either way its lists are not
+	 * known. The node bound is the size bound of the text (MAX_CONFIG_BYTES). */
+	if (!tree || ts_node_has_error(ts_tree_root_node(tree)) ||
+	    !aa_subtree_walk(ts_tree_root_node(tree), MAX_CONFIG_BYTES, collect_visit, &sc))
+		for (int k = 0; k < N_COLLECT; k++)
+			c->state[k] = NAME_UNKNOWN;
+	if (tree)
+		ts_tree_delete(tree);
+}
+
 static void read_conftest(struct aa_pytest_config *cfg, const char *dir)
 {
 	bool is_file = false;
@@ -352,6 +506,7 @@ static void read_conftest(struct aa_pytest_config *cfg, const char *dir)
 	for (size_t i = 0; conftest_words[i]; i++)
 		if (memmem(text, len, conftest_words[i], strlen(conftest_words[i])))
 			cfg->unknown = true;
+	read_collect_ignore(cfg, dir, text, len);
 	free(text);
 }
 
@@ -377,7 +532,11 @@ static bool try_config(struct aa_pytest_config *cfg, const char *dir, const char
 		return true;
 	}
 	/* pytest.ini is the config even without its section. */
-	return has || !strcmp(name, "pytest.ini") || !strcmp(name, ".pytest.ini");
+	if (!has && strcmp(name, "pytest.ini") && strcmp(name, ".pytest.ini"))
+		return false;
+	cfg->rootdir = aa_xstrdup(dir);
+	cfg->has_config = true;
+	return true;
 }
 
 /* --- declared test dependencies ------------------------------------------------------ */
@@ -620,15 +779,21 @@ void aa_pytest_config_load(struct aa_pytest_config *cfg, const char *path)
 		return;
 	}
 	bool found = false;
-	for (int level = 0; level < MAX_LEVELS && !found && !cfg->unknown; level++) {
+	/* The search goes on after an unknown conftest: AA603 asks only what is collected. */
+	for (int level = 0; level < MAX_LEVELS && !found; level++) {
 		read_conftest(cfg, dir);
 		found = try_config(cfg, dir, "pytest.ini", "pytest", false) ||
 			try_config(cfg, dir, ".pytest.ini", "pytest", false) ||
 			try_config(cfg, dir, "pyproject.toml", NULL, true) ||
 			try_config(cfg, dir, "tox.ini", "pytest", false) ||
 			try_config(cfg, dir, "setup.cfg", "tool:pytest", false);
-		if (found || exists(dir, ".git", NULL))
+		if (found)
 			break;
+		if (exists(dir, ".git", NULL)) {
+			/* pytest started at the project root, with no configuration */
+			cfg->rootdir = aa_xstrdup(dir);
+			break;
+		}
 		if (!strcmp(dir, "/")) {
 			/* Neither a configuration nor a project root: an installed package's
 			 * tests (site-packages), run with a configuration that was not shipped. */
@@ -652,6 +817,17 @@ void aa_pytest_config_release(struct aa_pytest_config *cfg)
 	free(cfg->python_functions);
 	free(cfg->python_classes);
 	free(cfg->dir);
+	free(cfg->rootdir);
+	free(cfg->norecursedirs);
+	free_strs(cfg->ignore, cfg->n_ignore);
+	free_strs(cfg->ignore_glob, cfg->n_ignore_glob);
+	for (size_t i = 0; i < cfg->n_conftests; i++) {
+		struct aa_pytest_conftest *c = &cfg->conftests[i];
+		for (int k = 0; k < N_COLLECT; k++)
+			free_strs(c->values[k], c->n[k]);
+		free(c->dir);
+	}
+	free(cfg->conftests);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -717,4 +893,110 @@ bool aa_pytest_matches_function(const struct aa_pytest_config *cfg, const char *
 bool aa_pytest_matches_class(const struct aa_pytest_config *cfg, const char *name, size_t len)
 {
 	return any_pattern(cfg->python_classes ? cfg->python_classes : "Test", name, len, true, NULL);
+}
+
+/* --- collection exclusions ------------------------------------------------------------ */
+
+/* base/rel (rel as is when absolute), made absolute as os.path.abspath does: `.`, `..`
+ * and repeated or trailing slashes resolved lexically. Owned by the caller. */
+static char *absolute(const char *base, const char *rel)
+{
+	char *joined = rel[0] == '/' ? aa_xstrdup(rel) : aa_xasprintf("%s/%s", base, rel);
+	char *out = aa_xmalloc(strlen(joined) + 2);
+	size_t o = 0;
+	for (const char *p = joined; *p;) {
+		while (*p == '/')
+			p++;
+		const char *q = p;
+		while (*q && *q != '/')
+			q++;
+		size_t n = (size_t)(q - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p = q;
+	}
+	if (!o)
+		out[o++] = '/';
+	out[o] = 0;
+	free(joined);
+	return out;
+}
+
+/* Does path (absolute) equal (globs: fnmatch as Python's, `*` crossing `/`) one of the
+ * values, each relative to base? */
+static bool matches_any(char *const *values, size_t n, const char *base, const char *path, bool globs)
+{
+	bool hit = false;
+	for (size_t i = 0; i < n && !hit; i++) {
+		char *a = absolute(base, values[i]);
+		hit = globs ? fnmatch(a, path, FNM_NOESCAPE) == 0 : !strcmp(a, path);
+		free(a);
+	}
+	return hit;
+}
+
+/* pytest_ignore_collect and norecursedirs for one path below the rootdir (absolute, its
+ * directory the first parent_len bytes). */
+static bool excludes(const struct aa_pytest_config *cfg, const char *path, size_t parent_len, bool is_dir)
+{
+	if (matches_any(cfg->ignore, cfg->n_ignore, cfg->rootdir, path, false) ||
+	    matches_any(cfg->ignore_glob, cfg->n_ignore_glob, cfg->rootdir, path, true))
+		return true;
+	for (int k = 0; k < N_COLLECT; k++) {
+		/* The nearest conftest at or above the directory that defines the name decides
+		 * alone (pytest's _getconftest_pathlist); the conftests read all lie on the
+		 * file's chain, so "at or above" is "not longer". */
+		for (size_t i = 0; i < cfg->n_conftests; i++) {
+			const struct aa_pytest_conftest *c = &cfg->conftests[i];
+			if (strlen(c->dir) > parent_len || c->state[k] == NAME_ABSENT)
+				continue;
+			if (c->state[k] == NAME_LITERAL &&
+			    matches_any(c->values[k], c->n[k], c->dir, path, k == COLLECT_IGNORE_GLOB))
+				return true;
+			break;
+		}
+	}
+	if (!is_dir)
+		return false;
+	const char *base = path + parent_len + (path[parent_len] == '/');
+	return any_pattern(cfg->norecursedirs ? cfg->norecursedirs : DEFAULT_NORECURSEDIRS, base, strlen(base), false,
+			   path);
+}
+
+bool aa_pytest_excluded(const struct aa_pytest_config *cfg, const char *path, bool dirs_only)
+{
+	if (!cfg->rootdir || !cfg->dir)
+		return false;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char *full = aa_xasprintf("%s/%s", cfg->dir, base);
+	const char *root = cfg->rootdir;
+	size_t at = strcmp(root, "/") ? strlen(root) : 0;
+	bool hit = false;
+	if (!strncmp(full, root, at) && full[at] == '/') {
+		/* Each path below the rootdir, from the top: full[0..end) */
+		while (!hit) {
+			const char *next = strchr(full + at + 1, '/');
+			bool is_dir = next != NULL;
+			if (!is_dir && dirs_only)
+				break;
+			size_t end = is_dir ? (size_t)(next - full) : strlen(full);
+			char *part = aa_xstrndup(full, end);
+			hit = excludes(cfg, part, at ? at : 1, is_dir);
+			free(part);
+			if (!is_dir)
+				break;
+			at = end;
+		}
+	}
+	free(full);
+	return hit;
 }
