@@ -1,0 +1,426 @@
+/* AA401/AA407's cross-file analysis (suspension.h): which project coroutines never
+ * suspend, which functions cancel a parameter, and the handlers that wait for both. */
+#include "rules/cancellation/suspension.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer/base/xalloc.h"
+#include "analyzer/check/link.h"
+#include "analyzer/facts/bindings.h"
+#include "analyzer/index/index.h"
+#include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
+#include "rules/rules.h"
+
+#define NONE AA_INDEX_NONE
+
+/* How a def's first parameter is bound when it is called. */
+enum first_param {
+	FIRST_FREE = 0, /* a function or staticmethod: the call passes every parameter */
+	FIRST_SELF,     /* a method: bound when called through an object (not `Class.m(obj, ...)`) */
+	FIRST_CLS,      /* a classmethod: always bound */
+};
+
+/* What one def does (by its index in the summary's funcs[]). */
+struct susp_func {
+	bool seen;       /* an `async def` without syntax errors: its suspension points are below */
+	bool suspends;   /* it suspends other than by awaiting a call that may be project code */
+	uint8_t first;   /* enum first_param */
+	uint16_t cancels; /* bit p: it calls `.cancel()` on its parameter p (counting `self`) */
+};
+
+/* A call an async function awaits that may be project code. */
+struct susp_await {
+	uint32_t func;
+	struct aa_ref ref;
+};
+
+/* A deferred handler: reported unless each of its clauses has an alternative that holds. */
+struct susp_pending {
+	const struct aa_rule *rule;
+	struct aa_span span;
+	char *message;          /* owned */
+	struct aa_excerpt line; /* owned */
+	uint32_t first_clause, n_clauses; /* into clauses[] */
+	bool settled;           /* the index needs no more modules for it (on-demand rounds) */
+};
+
+struct susp_clause {
+	uint32_t first_alt, n_alts; /* into alts[] */
+};
+
+struct susp_record {
+	struct susp_func *funcs;       size_t funcs_cap;               /* owned; zeroed past use */
+	struct susp_await *awaits;     size_t n_awaits, awaits_cap;    /* owned */
+	struct susp_pending *pending;  size_t n_pending, pending_cap;  /* owned */
+	struct susp_clause *clauses;   size_t n_clauses, clauses_cap;  /* owned */
+	struct aa_susp_alt *alts;      size_t n_alts, alts_cap;        /* owned */
+	/* Does the file's text hold ".cancel(" at all (0: not asked yet, 1: yes, 2: no)? Most
+	 * files do not, and their defs are then not searched for cancelled parameters. */
+	uint8_t cancel_text;
+};
+
+static void *new_record(void)
+{
+	return aa_xcalloc(1, sizeof(struct susp_record));
+}
+
+static void free_record(void *p)
+{
+	struct susp_record *r = p;
+	for (size_t i = 0; i < r->n_pending; i++) {
+		free(r->pending[i].message);
+		aa_excerpt_release(&r->pending[i].line);
+	}
+	free(r->funcs);
+	free(r->awaits);
+	free(r->pending);
+	free(r->clauses);
+	free(r->alts);
+	free(r);
+}
+
+/* The facts of the summary's function f (zeroed when new). */
+static struct susp_func *func_facts(struct susp_record *r, uint32_t f)
+{
+	if (f >= r->funcs_cap) {
+		size_t old = r->funcs_cap;
+		AA_GROW(r->funcs, r->funcs_cap, (size_t)f + 1);
+		memset(r->funcs + old, 0, (r->funcs_cap - old) * sizeof(*r->funcs));
+	}
+	return &r->funcs[f];
+}
+
+/* ---- per file ---------------------------------------------------------------------- */
+
+static const char CANCEL_CALL[] = ".cancel(";
+
+struct cancel_scan {
+	struct aa_ctx *ctx;
+	TSNode def;
+	uint16_t mask;
+};
+
+/* `p.cancel()` where p is a parameter of the def: its position joins the mask. */
+static enum aa_visit cancel_visit(void *ud, TSNode n)
+{
+	struct cancel_scan *cs = ud;
+	const struct aa_syms *s = aa_ctx_syms(cs->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (aa_kind_is_definition(s, k, true))
+		return AA_VISIT_SKIP;
+	if (k != s->call)
+		return AA_VISIT_DESCEND;
+	TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+	if (ts_node_symbol(fn) != s->attribute || !aa_ctx_text_is(cs->ctx, ts_node_child_by_field_id(fn, s->f.attribute), "cancel"))
+		return AA_VISIT_DESCEND;
+	TSNode recv = ts_node_child_by_field_id(fn, s->f.object);
+	if (ts_node_symbol(recv) != s->identifier)
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *name = aa_ctx_text(cs->ctx, recv, &len);
+	int pos = aa_bindings_param_position(aa_ctx_model(cs->ctx), cs->def, name, len);
+	if (pos >= 0 && pos < 16)
+		cs->mask |= (uint16_t)(1u << pos);
+	return AA_VISIT_DESCEND;
+}
+
+/* How def's first parameter is bound: a def directly in a class body is a method unless
+ * decorated `staticmethod` (free) or `classmethod`. */
+static enum first_param first_param(struct aa_ctx *ctx, TSNode def)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode up = aa_ctx_parent(ctx, def);
+	TSNode decorated = { 0 };
+	if (!ts_node_is_null(up) && ts_node_symbol(up) == s->decorated_definition) {
+		decorated = up;
+		up = aa_ctx_parent(ctx, up);
+	}
+	if (ts_node_is_null(up) || ts_node_symbol(up) != s->block ||
+	    ts_node_symbol(aa_ctx_parent(ctx, up)) != s->class_definition)
+		return FIRST_FREE;
+	uint32_t n = ts_node_is_null(decorated) ? 0 : ts_node_named_child_count(decorated);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode d = ts_node_named_child(decorated, i);
+		if (ts_node_symbol(d) != s->decorator)
+			continue;
+		TSNode e = ts_node_named_child(d, 0);
+		if (aa_ctx_text_is(ctx, e, "staticmethod"))
+			return FIRST_FREE;
+		if (aa_ctx_text_is(ctx, e, "classmethod"))
+			return FIRST_CLS;
+	}
+	return FIRST_SELF;
+}
+
+/* A def: the summary entry the summarizer has just added for it (summarize.h: before the
+ * analyses' hooks), marked seen when async and free of syntax errors (an await inside an
+ * error region reaches no hook); the parameters it cancels, in a file that cancels. */
+static void def_facts(struct aa_ctx *ctx, struct susp_record *r, TSNode def)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	struct aa_summary *sum = aa_ctx_summary(ctx);
+	TSNode name = ts_node_child_by_field_id(def, s->f.name);
+	if (!sum->n_funcs || ts_node_is_null(name))
+		return;
+	uint32_t f = (uint32_t)sum->n_funcs - 1;
+	struct aa_span span = aa_ctx_span(ctx, name);
+	if (sum->funcs[f].span.line != span.line || sum->funcs[f].span.col != span.col)
+		return;
+	if (sum->funcs[f].is_async && !ts_node_has_error(def))
+		func_facts(r, f)->seen = true;
+	const struct aa_source *src = aa_ctx_source(ctx);
+	if (!r->cancel_text)
+		r->cancel_text = memmem(src->text, src->len, CANCEL_CALL, sizeof(CANCEL_CALL) - 1) ? 1 : 2;
+	uint32_t start = ts_node_start_byte(def), end = ts_node_end_byte(def);
+	if (r->cancel_text != 1 || !memmem(src->text + start, end - start, CANCEL_CALL, sizeof(CANCEL_CALL) - 1))
+		return;
+	struct cancel_scan cs = { ctx, def, 0 };
+	aa_subtree_walk(ts_node_child_by_field_id(def, s->f.body), 100000, cancel_visit, &cs);
+	if (cs.mask) {
+		struct susp_func *fn = func_facts(r, f);
+		fn->cancels = cs.mask;
+		fn->first = (uint8_t)first_param(ctx, def);
+	}
+}
+
+/* A suspension point of an async function: an await of a call that may be project code
+ * is followed at the link; any other await, `async for` or `async with` suspends. Once a
+ * function suspends, its later points change nothing. */
+static void summarize(struct aa_ctx *ctx, TSNode node)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(node);
+	if (k == s->function_definition) {
+		struct susp_record *r = aa_ctx_record(ctx, &aa_crossfile_suspension);
+		if (r)
+			def_facts(ctx, r, node);
+		return;
+	}
+	if (k != s->await && !aa_node_has_async_keyword(s, node))
+		return;
+	bool in_lambda;
+	uint32_t f = aa_ctx_summary_function(ctx, &in_lambda);
+	struct susp_record *r;
+	if (f == UINT32_MAX || in_lambda || !aa_ctx_summary(ctx)->funcs[f].is_async ||
+	    !(r = aa_ctx_record(ctx, &aa_crossfile_suspension)))
+		return;
+	struct susp_func *fn = func_facts(r, f);
+	if (fn->suspends)
+		return;
+	struct aa_ref ref;
+	TSNode e = k == s->await ? aa_node_unparen_at_most(s, ts_node_named_child(node, 0), AA_UNPAREN_SOLE, 64)
+				 : (TSNode){ 0 };
+	if (!ts_node_is_null(e) && ts_node_symbol(e) == s->call && aa_ctx_ref(ctx, e, &ref)) {
+		AA_GROW(r->awaits, r->awaits_cap, r->n_awaits + 1);
+		r->awaits[r->n_awaits++] = (struct susp_await){ f, ref };
+		return;
+	}
+	fn->suspends = true;
+}
+
+bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
+		   char *message)
+{
+	struct susp_record *r = aa_ctx_record(ctx, &aa_crossfile_suspension);
+	if (!r)
+		return false;
+	AA_GROW(r->pending, r->pending_cap, r->n_pending + 1);
+	r->pending[r->n_pending++] = (struct susp_pending){
+		.rule = rule,
+		.span = aa_ctx_span(ctx, node),
+		.message = message,
+		.line = aa_ctx_line(ctx, node),
+		.first_clause = (uint32_t)r->n_clauses,
+		.n_clauses = (uint32_t)cond->n_clauses,
+	};
+	for (size_t c = 0; c < cond->n_clauses; c++) {
+		const struct aa_susp_clause *cl = &cond->clauses[c];
+		AA_GROW(r->clauses, r->clauses_cap, r->n_clauses + 1);
+		r->clauses[r->n_clauses++] = (struct susp_clause){ (uint32_t)r->n_alts, (uint32_t)cl->n_alts };
+		for (size_t a = 0; a < cl->n_alts; a++) {
+			AA_GROW(r->alts, r->alts_cap, r->n_alts + 1);
+			r->alts[r->n_alts++] = cl->alts[a];
+		}
+	}
+	return true;
+}
+
+/* ---- between on-demand rounds ------------------------------------------------------ */
+
+/* A module the prefilter skipped has no `async def`: for a coroutine that does not
+ * resolve, only the packages that may re-export it are read; a helper that may cancel a
+ * task is a sync function, and its module is read. */
+static void demand(struct aa_demand *d)
+{
+	struct aa_index *x = aa_demand_index(d);
+	for (size_t i = 0; i < aa_demand_count(d); i++) {
+		struct susp_record *r = aa_demand_record(d, i);
+		for (size_t k = 0; r && k < r->n_pending; k++) {
+			struct susp_pending *p = &r->pending[k];
+			if (p->settled)
+				continue;
+			size_t wanted = 0;
+			for (uint32_t c = p->first_clause; c < p->first_clause + p->n_clauses; c++) {
+				const struct susp_clause *cl = &r->clauses[c];
+				for (uint32_t a = cl->first_alt; a < cl->first_alt + cl->n_alts; a++) {
+					uint32_t receiver;
+					if (aa_index_resolve_ref(x, &r->alts[a].ref, &receiver) == NONE)
+						wanted += aa_demand_ref(d, &r->alts[a].ref, r->alts[a].arg < 0);
+				}
+			}
+			if (!wanted)
+				p->settled = true;
+		}
+	}
+}
+
+/* ---- linked ------------------------------------------------------------------------ */
+
+/* How many awaits deep "never suspends" is followed. */
+#define MAX_DEPTH 8
+
+enum verdict { UNKNOWN = 0, BUSY, YES, NO };
+
+struct judge {
+	struct aa_link *lk;
+	struct aa_index *x;
+	uint8_t *quiet; /* owned; per index function: enum verdict of "never suspends" */
+};
+
+static const struct susp_func no_facts;
+
+static const struct susp_func *facts_of(const struct judge *j, uint32_t f, const struct susp_record **rec)
+{
+	*rec = aa_link_record(j->lk, aa_index_func_file(j->x, f));
+	uint32_t local = aa_index_func_local(j->x, f);
+	return *rec && local < (*rec)->funcs_cap ? &(*rec)->funcs[local] : &no_facts;
+}
+
+static enum verdict ref_quiet(struct judge *j, const struct aa_ref *ref, int depth, bool *cut);
+
+/* Does index function f, a project coroutine function, never suspend? *cut: the answer
+ * was limited by the depth bound (then it is not kept: from a shallower start it may
+ * differ). A function met again on the way (a cycle) may suspend. */
+static enum verdict func_quiet(struct judge *j, uint32_t f, int depth, bool *cut)
+{
+	if (j->quiet[f] == YES || j->quiet[f] == NO)
+		return j->quiet[f];
+	if (j->quiet[f] == BUSY)
+		return NO;
+	const struct aa_sum_func *sf = aa_index_func(j->x, f);
+	const struct susp_record *r;
+	const struct susp_func *fn = facts_of(j, f, &r);
+	if (!sf->is_coroutine || sf->opaque || !fn->seen || fn->suspends)
+		return j->quiet[f] = NO;
+	if (depth >= MAX_DEPTH) {
+		*cut = true;
+		return NO;
+	}
+	j->quiet[f] = BUSY;
+	uint32_t local = aa_index_func_local(j->x, f);
+	bool my_cut = false;
+	enum verdict v = YES;
+	for (size_t a = 0; a < r->n_awaits && v == YES; a++)
+		if (r->awaits[a].func == local && ref_quiet(j, &r->awaits[a].ref, depth + 1, &my_cut) != YES)
+			v = NO;
+	j->quiet[f] = my_cut && v == NO ? UNKNOWN : v;
+	*cut |= my_cut;
+	return v;
+}
+
+/* The project functions a call of ref may run: the one it resolves to and, for a method,
+ * the definitions of project subclasses. Written to out[0..max); their count, or 0 when
+ * the answer is not certain (no project function, too many or unknown subclasses). */
+static size_t ref_targets(struct judge *j, const struct aa_ref *ref, uint32_t *out, size_t max)
+{
+	uint32_t receiver;
+	uint32_t f = aa_index_resolve_ref(j->x, ref, &receiver);
+	if (f == NONE)
+		return 0;
+	out[0] = f;
+	if (receiver == NONE || !ref->method)
+		return 1;
+	size_t n = aa_index_subclass_defs(j->x, receiver, ref->method, out + 1, max - 1);
+	return n == SIZE_MAX ? 0 : n + 1;
+}
+
+enum { MAX_TARGETS = 16 };
+
+static enum verdict ref_quiet(struct judge *j, const struct aa_ref *ref, int depth, bool *cut)
+{
+	uint32_t t[MAX_TARGETS];
+	size_t n = ref_targets(j, ref, t, MAX_TARGETS);
+	if (!n)
+		return NO;
+	for (size_t i = 0; i < n; i++)
+		if (func_quiet(j, t[i], depth, cut) != YES)
+			return NO;
+	return YES;
+}
+
+/* Does every function a call of ref may run call `.cancel()` on the parameter its
+ * positional argument arg binds? */
+static bool ref_cancels(struct judge *j, const struct aa_ref *ref, int arg)
+{
+	uint32_t t[MAX_TARGETS];
+	size_t n = ref_targets(j, ref, t, MAX_TARGETS);
+	for (size_t i = 0; i < n; i++) {
+		const struct susp_record *r;
+		const struct susp_func *fn = facts_of(j, t[i], &r);
+		bool bound = fn->first == FIRST_CLS || (fn->first == FIRST_SELF && ref->kind != AA_REF_NAME);
+		int p = arg + (bound ? 1 : 0);
+		if (p >= 16 || !(fn->cancels & (1u << p)))
+			return false;
+	}
+	return n > 0;
+}
+
+static bool pending_cleared(struct judge *j, const struct susp_record *r, const struct susp_pending *p)
+{
+	for (uint32_t c = p->first_clause; c < p->first_clause + p->n_clauses; c++) {
+		const struct susp_clause *cl = &r->clauses[c];
+		bool holds = false;
+		for (uint32_t a = cl->first_alt; a < cl->first_alt + cl->n_alts && !holds; a++) {
+			const struct aa_susp_alt *alt = &r->alts[a];
+			bool cut = false;
+			holds = alt->arg < 0 ? ref_quiet(j, &alt->ref, 0, &cut) == YES : ref_cancels(j, &alt->ref, alt->arg);
+		}
+		if (!holds)
+			return false;
+	}
+	return true;
+}
+
+static void link(struct aa_link *lk)
+{
+	struct judge j = { lk, aa_link_index(lk), NULL };
+	size_t n = aa_link_count(lk), nf = aa_index_func_count(j.x);
+	for (size_t i = 0; i < n; i++) {
+		const struct susp_record *r = aa_link_record(lk, i);
+		for (size_t k = 0; r && k < r->n_pending; k++) {
+			const struct susp_pending *p = &r->pending[k];
+			if (!j.quiet)
+				j.quiet = aa_xcalloc(nf ? nf : 1, 1);
+			if (pending_cleared(&j, r, p))
+				continue;
+			struct aa_diag d = aa_link_finding(lk, i, p->rule, p->span, aa_xstrdup(p->message), &p->line);
+			aa_link_report(lk, i, &d);
+		}
+	}
+	free(j.quiet);
+}
+
+static const char *const kinds[] = { "function_definition", "await", "with_statement", "for_statement",
+				     "for_in_clause", NULL };
+
+const struct aa_crossfile aa_crossfile_suspension = {
+	.name = "suspension",
+	.node_kinds = kinds,
+	.summarize = summarize,
+	.new_record = new_record,
+	.free_record = free_record,
+	.demand = demand,
+	.link = link,
+};
