@@ -50,7 +50,7 @@ struct susp_clause {
 };
 
 struct susp_record {
-	struct susp_func *funcs;       size_t funcs_cap;               /* owned; zeroed past use */
+	struct susp_func *funcs;       size_t n_funcs, funcs_cap;      /* owned; by the summary's funcs[] */
 	struct susp_await *awaits;     size_t n_awaits, awaits_cap;    /* owned */
 	struct susp_pending *pending;  size_t n_pending, pending_cap;  /* owned */
 	struct susp_clause *clauses;   size_t n_clauses, clauses_cap;  /* owned */
@@ -80,17 +80,6 @@ static void free_record(void *p)
 	free(r->alts);
 	free(r->cancel_at);
 	free(r);
-}
-
-/* The facts of the summary's function f (zeroed when new). */
-static struct susp_func *func_facts(struct susp_record *r, uint32_t f)
-{
-	if (f >= r->funcs_cap) {
-		size_t old = r->funcs_cap;
-		AA_GROW(r->funcs, r->funcs_cap, (size_t)f + 1);
-		memset(r->funcs + old, 0, (r->funcs_cap - old) * sizeof(*r->funcs));
-	}
-	return &r->funcs[f];
 }
 
 /* ---- per file ---------------------------------------------------------------------- */
@@ -190,8 +179,11 @@ static void def_facts(struct aa_ctx *ctx, struct susp_record *r, TSNode def)
 	last = last ? last + 1 : q;
 	if (strlen(last) != len || memcmp(last, text, len))
 		return; /* not the entry of this def: no facts, which keeps its findings */
-	if (sum->funcs[f].is_async && !ts_node_has_error(def))
-		func_facts(r, f)->seen = true;
+	AA_GROW(r->funcs, r->funcs_cap, (size_t)f + 1);
+	while (r->n_funcs <= f)
+		r->funcs[r->n_funcs++] = (struct susp_func){ 0 };
+	struct susp_func *fn = &r->funcs[f];
+	fn->seen = sum->funcs[f].is_async && !ts_node_has_error(def);
 	TSNode body = { 0 };
 	uint32_t end = ts_node_end_byte(def);
 	uint16_t mask = 0;
@@ -207,7 +199,6 @@ static void def_facts(struct aa_ctx *ctx, struct susp_record *r, TSNode def)
 			mask |= (uint16_t)(1u << pos);
 	}
 	if (mask) {
-		struct susp_func *fn = func_facts(r, f);
 		fn->cancels = mask;
 		fn->first = (uint8_t)first_param(ctx, def);
 	}
@@ -231,12 +222,12 @@ static void summarize(struct aa_ctx *ctx, TSNode node)
 	bool in_lambda;
 	uint32_t f = aa_ctx_summary_function(ctx, &in_lambda);
 	struct susp_record *r;
-	if (f == UINT32_MAX || in_lambda || !aa_ctx_summary(ctx)->funcs[f].is_async ||
-	    !(r = aa_ctx_record(ctx, &aa_crossfile_suspension)))
+	/* Not seen (no async def, or one with syntax errors) or already suspending: the
+	 * point changes nothing. */
+	if (f == UINT32_MAX || in_lambda || !(r = aa_ctx_record(ctx, &aa_crossfile_suspension)) || f >= r->n_funcs ||
+	    !r->funcs[f].seen || r->funcs[f].suspends)
 		return;
-	struct susp_func *fn = func_facts(r, f);
-	if (fn->suspends)
-		return;
+	struct susp_func *fn = &r->funcs[f];
 	struct aa_ref ref;
 	TSNode e = k == s->await ? aa_node_unparen_at_most(s, ts_node_named_child(node, 0), AA_UNPAREN_SOLE, 64)
 				 : (TSNode){ 0 };
@@ -323,7 +314,7 @@ static const struct susp_func *facts_of(const struct judge *j, uint32_t f, const
 {
 	*rec = aa_link_record(j->lk, aa_index_func_file(j->x, f));
 	uint32_t local = aa_index_func_local(j->x, f);
-	return *rec && local < (*rec)->funcs_cap ? &(*rec)->funcs[local] : &no_facts;
+	return *rec && local < (*rec)->n_funcs ? &(*rec)->funcs[local] : &no_facts;
 }
 
 static enum verdict ref_quiet(struct judge *j, const struct aa_ref *ref, int depth, bool *cut);
