@@ -270,7 +270,8 @@ bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, 
 
 /* A module the prefilter skipped has no `async def`: for a coroutine that does not
  * resolve, only the packages that may re-export it are read; a helper that may cancel a
- * task is a sync function, and its module is read. */
+ * task is a sync function: its module is read, also the one a package re-exports it
+ * from (known once the package is read, a round later). */
 static void demand(struct aa_demand *d)
 {
 	struct aa_index *x = aa_demand_index(d);
@@ -278,19 +279,30 @@ static void demand(struct aa_demand *d)
 		struct susp_record *r = aa_demand_record(d, i);
 		for (size_t k = 0; r && k < r->n_pending; k++) {
 			struct susp_pending *p = &r->pending[k];
-			if (p->settled)
-				continue;
-			size_t wanted = 0;
-			for (uint32_t c = p->first_clause; c < p->first_clause + p->n_clauses; c++) {
+			/* Settled once every ref resolves: one that does not may need a module that
+			 * another finding wanted in this round, read before the next. */
+			bool resolved = true;
+			for (uint32_t c = p->first_clause; c < p->first_clause + p->n_clauses && !p->settled; c++) {
 				const struct susp_clause *cl = &r->clauses[c];
 				for (uint32_t a = cl->first_alt; a < cl->first_alt + cl->n_alts; a++) {
+					const struct aa_susp_alt *alt = &r->alts[a];
 					uint32_t receiver;
-					if (aa_index_resolve_ref(x, &r->alts[a].ref, &receiver) == NONE)
-						wanted += aa_demand_ref(d, &r->alts[a].ref, r->alts[a].arg < 0);
+					if (aa_index_resolve_ref(x, &alt->ref, &receiver) != NONE)
+						continue;
+					resolved = false;
+					aa_demand_ref(d, &alt->ref, alt->arg < 0);
+					/* a helper a package re-exports from a module not read yet */
+					char *real = alt->arg >= 0 && alt->ref.kind == AA_REF_NAME
+							     ? aa_index_reexported(x, alt->ref.name)
+							     : NULL;
+					if (real) {
+						struct aa_ref there = { AA_REF_NAME, real, NULL, NULL };
+						aa_demand_ref(d, &there, false);
+						free(real);
+					}
 				}
 			}
-			if (!wanted)
-				p->settled = true;
+			p->settled |= resolved;
 		}
 	}
 }
