@@ -95,7 +95,8 @@ static TSNode cancel_receiver_at(const struct aa_syms *s, TSNode body, uint32_t 
 	TSNode n = body;
 	for (int g = 0; g < 512; g++) {
 		TSNode c = ts_node_first_named_child_for_byte(n, off);
-		if (ts_node_is_null(c) || ts_node_start_byte(c) > off || aa_kind_is_definition(s, ts_node_symbol(c), true))
+		if (ts_node_is_null(c) || ts_node_start_byte(c) > off ||
+		    aa_kind_is_definition(s, ts_node_symbol(c), true))
 			break;
 		if (ts_node_symbol(c) == s->attribute && ts_node_symbol(n) == s->call) {
 			TSNode recv = ts_node_child_by_field_id(c, s->f.object);
@@ -187,7 +188,8 @@ static void def_facts(struct aa_ctx *ctx, struct susp_record *r, TSNode def)
 	TSNode body = { 0 };
 	uint32_t end = ts_node_end_byte(def);
 	uint16_t mask = 0;
-	for (size_t i = first_cancel(ctx, r, ts_node_start_byte(def)); i < r->n_cancel_at && r->cancel_at[i] < end; i++) {
+	size_t i = first_cancel(ctx, r, ts_node_start_byte(def));
+	for (; i < r->n_cancel_at && r->cancel_at[i] < end; i++) {
 		if (ts_node_is_null(body))
 			body = ts_node_child_by_field_id(def, s->f.body);
 		TSNode recv = cancel_receiver_at(s, body, r->cancel_at[i]);
@@ -416,7 +418,8 @@ static bool pending_cleared(struct judge *j, const struct susp_record *r, const 
 		for (uint32_t a = cl->first_alt; a < cl->first_alt + cl->n_alts && !holds; a++) {
 			const struct aa_susp_alt *alt = &r->alts[a];
 			bool cut = false;
-			holds = alt->arg < 0 ? ref_quiet(j, &alt->ref, 0, &cut) == YES : ref_cancels(j, &alt->ref, alt->arg);
+			holds = alt->arg < 0 ? ref_quiet(j, &alt->ref, 0, &cut) == YES
+					     : ref_cancels(j, &alt->ref, alt->arg);
 		}
 		if (!holds)
 			return false;

@@ -470,7 +470,8 @@ static TSNode loop_iterable(struct aa_ctx *ctx, TSNode fn_body, TSNode n, TSNode
 	const char *src = aa_ctx_source(ctx)->text;
 	TSNode p = ts_node_parent(n);
 	for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, fn_body); g++, p = ts_node_parent(p))
-		if (ts_node_symbol(p) == s->for_statement && aa_node_same_text(src, ts_node_child_by_field_id(p, s->f.left), var))
+		if (ts_node_symbol(p) == s->for_statement &&
+		    aa_node_same_text(src, ts_node_child_by_field_id(p, s->f.left), var))
 			return ts_node_child_by_field_id(p, s->f.right);
 	return (TSNode){ 0 };
 }
@@ -1079,13 +1080,13 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 					      : "re-raise it (a bare 'raise') or catch Exception";
 	char *message;
 	if (next >= NEXT_AWAITS)
-		message = aa_xasprintf("%s catches cancellation and the coroutine keeps running after it was cancelled (%s): "
-				       "asyncio.timeout(), TaskGroup and shutdown cannot stop it; %s",
+		message = aa_xasprintf("%s catches cancellation and the coroutine keeps running after it was "
+				       "cancelled (%s): asyncio.timeout(), TaskGroup and shutdown cannot stop it; %s",
 				       what, next_words(next), fix);
 	else if (next == NEXT_ENDS)
-		message = aa_xasprintf("%s catches cancellation and the coroutine then returns normally: whoever cancelled "
-				       "it (asyncio.timeout(), a TaskGroup, 'await task') sees a normal return, not the "
-				       "cancellation; %s",
+		message = aa_xasprintf("%s catches cancellation and the coroutine then returns normally: whoever "
+				       "cancelled it (asyncio.timeout(), a TaskGroup, 'await task') sees a normal "
+				       "return, not the cancellation; %s",
 				       what, fix);
 	else
 		message = aa_xasprintf("%s turns cancellation into another exception: asyncio.timeout() and TaskGroup "
@@ -1126,12 +1127,12 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 			return;
 		char *message;
 		if (next >= NEXT_AWAITS)
-			message = aa_xasprintf("contextlib.suppress() of cancellation around an await: the coroutine keeps "
-					       "running after it was cancelled (%s)",
+			message = aa_xasprintf("contextlib.suppress() of cancellation around an await: the coroutine "
+					       "keeps running after it was cancelled (%s)",
 					       next_words(next));
 		else
-			message = aa_xasprintf("contextlib.suppress() of cancellation around an await: the coroutine then "
-					       "%s, and whoever cancelled it never sees the cancellation",
+			message = aa_xasprintf("contextlib.suppress() of cancellation around an await: the coroutine "
+					       "then %s, and whoever cancelled it never sees the cancellation",
 					       next == NEXT_ENDS ? "returns normally" : "raises another exception");
 		report_or_defer(ctx, rule, v, reach, &cond, message);
 		return;
