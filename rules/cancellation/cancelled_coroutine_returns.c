@@ -3,6 +3,7 @@
  * coroutine ends normally (or raises something else). Judged with AA401 (swallowed.h):
  * this file is the descriptor, and the check for runs where AA401 is off.
  */
+#include "rules/cancellation/suspension.h"
 #include "rules/cancellation/swallowed.h"
 #include "rules/rules.h"
 
@@ -29,6 +30,7 @@ const struct aa_rule aa_rule_cancelled_coroutine_returns = {
 	.equivalents = equivalents,
 	.node_kinds = kinds,
 	.check = check,
+	.crossfile = &aa_crossfile_suspension,
 	.doc = {
 		.what = "Finds, in async context, `except` handlers that catch cancellation (the classes of AA401) "
 			"and can complete without re-raising it, after which the coroutine ends: the handler "
@@ -61,7 +63,7 @@ const struct aa_rule aa_rule_cancelled_coroutine_returns = {
 		.anchor = "The `except` keyword of the handler; for `contextlib.suppress(...)`, the call.",
 		.exceptions = "Everything AA401 does not report is not reported here either (re-raising on every "
 			      "path, `uncancel()`, handing the exception on, awaiting only tasks the function "
-			      "cancelled itself, tests that cause the cancellation themselves: see AA401's page). "
+			      "cancelled itself or through a helper, or only project coroutines that never suspend, tests that cause the cancellation themselves: see AA401's page). "
 			      "For a worker that is only ever cancelled by its owner at shutdown the finding is "
 			      "harmless: suppress it with `# noqa: AA407`, or re-raise (the owner's "
 			      "`await task` then raises CancelledError, which `task.cancel()` callers expect).",

@@ -2,9 +2,12 @@
  * AA401 swallowed-cancellation: in async context, an `except` that catches cancellation
  * (asyncio.CancelledError, trio.Cancelled, anyio.get_cancelled_exc_class(), BaseException,
  * bare `except:`) whose body can complete without re-raising it; also
- * `contextlib.suppress(CancelledError)`.
+ * `contextlib.suppress(CancelledError)`. A try body whose awaits are all of project
+ * coroutines, or of tasks a project helper may have cancelled, is judged by the project
+ * index (suspension.h).
  */
 #include "rules/cancellation/scopes.h"
+#include "rules/cancellation/suspension.h"
 #include "rules/cancellation/swallowed.h"
 #include "analyzer/base/xalloc.h"
 #include "rules/testing/pytest_config.h"
@@ -459,6 +462,20 @@ static void add_cancelled(struct cancelled *c, TSNode n)
 		c->names[c->n++] = n;
 }
 
+/* The iterable of a `for` loop around n, inside fn_body, whose variable is written as var
+ * (`for t in tasks:` around `t.cancel()` gives `tasks`), or a null node. */
+static TSNode loop_iterable(struct aa_ctx *ctx, TSNode fn_body, TSNode n, TSNode var)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const char *src = aa_ctx_source(ctx)->text;
+	TSNode p = ts_node_parent(n);
+	for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, fn_body); g++, p = ts_node_parent(p))
+		if (ts_node_symbol(p) == s->for_statement &&
+		    aa_node_same_text(src, ts_node_child_by_field_id(p, s->f.left), var))
+			return ts_node_child_by_field_id(p, s->f.right);
+	return (TSNode){ 0 };
+}
+
 static enum aa_visit cancelled_visit(void *ud, TSNode n)
 {
 	struct cancelled *c = ud;
@@ -480,15 +497,9 @@ static enum aa_visit cancelled_visit(void *ud, TSNode n)
 		}
 		add_cancelled(c, recv);
 		/* `for t in tasks: t.cancel()` cancels every task of `tasks` */
-		const char *src = aa_ctx_source(ctx)->text;
-		TSNode p = ts_node_parent(n);
-		for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, c->fn_body); g++, p = ts_node_parent(p)) {
-			if (ts_node_symbol(p) == s->for_statement &&
-			    aa_node_same_text(src, ts_node_child_by_field_id(p, s->f.left), recv)) {
-				add_cancelled(c, ts_node_child_by_field_id(p, s->f.right));
-				break;
-			}
-		}
+		TSNode tasks = loop_iterable(ctx, c->fn_body, n, recv);
+		if (!ts_node_is_null(tasks))
+			add_cancelled(c, tasks);
 	}
 	return AA_VISIT_DESCEND;
 }
@@ -501,100 +512,220 @@ static bool is_cancelled(const struct cancelled *c, TSNode e)
 	return false;
 }
 
+/* --- can cancellation reach the try body? ------------------------------------------- */
+
+/* What the awaits of a try body say: no await can be cancelled (each awaits a task the
+ * function cancelled above), one can, or the project index decides (suspension.h). */
+enum reach_verdict { REACH_NONE, REACH_YES, REACH_LINK };
+
 struct awaits {
 	struct cancelled *c;
 	TSNode root;
-	bool all_cancelled;
-	bool any;
+	bool reached;              /* an await that nothing here or in the index can clear */
+	struct aa_susp_cond *cond; /* the awaits the index may clear, one clause each */
+	/* Per clause: the awaited task a helper called before the handler may cancel (a name
+	 * or attribute), or a null node. */
+	TSNode task[AA_SUSP_MAX_CLAUSES];
 };
 
-/* Is the awaited expression a cancelled task, or gather/wait/wait_for/shield over them? */
-static bool awaits_cancelled(struct cancelled *c, TSNode e)
+/* asyncio's waiters, whose arguments are the tasks awaited. */
+static bool is_waiter(struct aa_ctx *ctx, TSNode call)
 {
+	static const char *const waiters[] = { "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield",
+					       NULL };
+	const struct aa_callee *callee = aa_ctx_callee(ctx, call);
+	if (!callee || callee->kind != AA_CALLEE_FUNCTION || !callee->qualname)
+		return false;
+	for (const char *const *w = waiters; *w; w++)
+		if (!strcmp(callee->qualname, *w))
+			return true;
+	return false;
+}
+
+/* An await the file cannot clear: a clause saying what may (the awaited call never
+ * suspends: never, when not NULL; a helper cancels the task: task, a name or attribute),
+ * or reached when there is nothing to follow or no room. */
+static void add_clause(struct awaits *w, const struct aa_ref *never, TSNode task)
+{
+	const struct aa_syms *s = aa_ctx_syms(w->c->ctx);
+	if (!ts_node_is_null(task) && ts_node_symbol(task) != s->identifier && ts_node_symbol(task) != s->attribute)
+		task = (TSNode){ 0 };
+	if ((!never && ts_node_is_null(task)) || w->cond->n_clauses == AA_SUSP_MAX_CLAUSES) {
+		w->reached = true;
+		return;
+	}
+	struct aa_susp_clause *cl = &w->cond->clauses[w->cond->n_clauses];
+	cl->n_alts = 0;
+	if (never)
+		cl->alts[cl->n_alts++] = (struct aa_susp_alt){ *never, -1 };
+	w->task[w->cond->n_clauses++] = task;
+}
+
+/* One awaited expression: a task cancelled above (or gather/wait/wait_for/shield over
+ * them) is harmless; the rest become clauses. */
+static void judge_await(struct awaits *w, TSNode e)
+{
+	struct cancelled *c = w->c;
 	struct aa_ctx *ctx = c->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
-	if (ts_node_is_null(e))
-		return false;
-	if (ts_node_symbol(e) != s->call)
-		return is_cancelled(c, e);
-	const struct aa_callee *callee = aa_ctx_callee(ctx, e);
-	if (!callee || callee->kind != AA_CALLEE_FUNCTION || !callee->qualname)
-		return false;
-	static const char *const waiters[] = { "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield",
-					       NULL };
-	bool waiter = false;
-	for (const char *const *w = waiters; *w; w++)
-		if (!strcmp(callee->qualname, *w))
-			waiter = true;
-	if (!waiter)
-		return false;
-	TSNode args = ts_node_child_by_field_id(e, s->f.arguments);
-	uint32_t n = ts_node_named_child_count(args);
-	bool some = false;
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode a = ts_node_named_child(args, i);
-		if (ts_node_symbol(a) == s->keyword_argument || ts_node_symbol(a) == s->comment)
-			continue;
-		if (ts_node_symbol(a) == s->list_splat)
-			a = ts_node_named_child(a, 0);
-		if (!is_cancelled(c, a)) {
+	if (ts_node_is_null(e)) {
+		w->reached = true;
+		return;
+	}
+	if (ts_node_symbol(e) != s->call) {
+		if (!is_cancelled(c, e))
+			add_clause(w, NULL, e);
+		return;
+	}
+	if (is_waiter(ctx, e)) {
+		TSNode args = ts_node_child_by_field_id(e, s->f.arguments);
+		uint32_t n = ts_node_named_child_count(args);
+		bool some = false;
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode a = ts_node_named_child(args, i);
+			if (ts_node_symbol(a) == s->keyword_argument || ts_node_symbol(a) == s->comment)
+				continue;
+			some = true;
+			if (ts_node_symbol(a) == s->list_splat)
+				a = ts_node_named_child(a, 0);
 			/* asyncio.wait([t]) */
 			if ((ts_node_symbol(a) == s->list || ts_node_symbol(a) == s->tuple || ts_node_symbol(a) == s->set) &&
-			    ts_node_named_child_count(a) == 1 && is_cancelled(c, ts_node_named_child(a, 0))) {
-				some = true;
-				continue;
-			}
-			return false;
+			    ts_node_named_child_count(a) == 1)
+				a = ts_node_named_child(a, 0);
+			if (!is_cancelled(c, a))
+				add_clause(w, NULL, a);
 		}
-		some = true;
+		if (!some)
+			w->reached = true;
+		return;
 	}
-	return some;
+	struct aa_ref ref;
+	if (aa_ctx_ref(ctx, e, &ref))
+		add_clause(w, &ref, (TSNode){ 0 });
+	else
+		w->reached = true;
 }
 
 static enum aa_visit awaits_visit(void *ud, TSNode n)
 {
 	struct awaits *w = ud;
-	const struct aa_syms *s = aa_ctx_syms(w->c->ctx);
+	struct aa_ctx *ctx = w->c->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSSymbol k = ts_node_symbol(n);
 	if (!ts_node_eq(n, w->root) && aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
-	if (k == s->await) {
-		w->any = true;
-		if (!awaits_cancelled(w->c, ts_node_named_child(n, 0))) {
-			w->all_cancelled = false;
-			return AA_VISIT_STOP;
-		}
+	if (k == s->with_statement && aa_scope_is_shielded(ctx, n))
+		return AA_VISIT_SKIP; /* as aa_scope_reaches_await: nothing outside cancels it */
+	if (k == s->await)
+		judge_await(w, ts_node_named_child(n, 0));
+	else if ((k == s->with_statement || k == s->for_statement || k == s->for_in_clause) &&
+		 aa_node_has_async_keyword(s, n))
+		w->reached = true;
+	return w->reached ? AA_VISIT_STOP : AA_VISIT_DESCEND;
+}
+
+/* The calls before the handler that may cancel the awaited tasks of w's clauses: a call
+ * that may be project code, with the task (or the loop variable over it, `for t in
+ * tasks: stop(t)`) as a positional argument, adds that alternative to the clause. */
+struct helpers {
+	struct awaits *w;
+	struct cancelled *c;
+};
+
+static void add_helper(struct awaits *w, TSNode call, size_t clause, int arg, bool *named, struct aa_ref *ref)
+{
+	struct aa_susp_clause *cl = &w->cond->clauses[clause];
+	if (cl->n_alts == AA_SUSP_MAX_ALTS || (!*named && !aa_ctx_ref(w->c->ctx, call, ref)))
+		return;
+	*named = true;
+	cl->alts[cl->n_alts++] = (struct aa_susp_alt){ *ref, arg };
+}
+
+static enum aa_visit helpers_visit(void *ud, TSNode n)
+{
+	struct helpers *h = ud;
+	struct aa_ctx *ctx = h->c->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const char *src = aa_ctx_source(ctx)->text;
+	if (ts_node_start_byte(n) >= h->c->stop_byte)
+		return AA_VISIT_STOP;
+	TSSymbol k = ts_node_symbol(n);
+	if (aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
-	}
-	if (k == s->with_statement || k == s->for_statement || k == s->for_in_clause) {
-		if (ts_node_child_count(n) > 0 && ts_node_symbol(ts_node_child(n, 0)) == s->kw_async) {
-			w->all_cancelled = false;
-			return AA_VISIT_STOP;
+	if (k != s->call)
+		return AA_VISIT_DESCEND;
+	TSNode args = ts_node_child_by_field_id(n, s->f.arguments);
+	if (ts_node_symbol(args) != s->argument_list)
+		return AA_VISIT_DESCEND;
+	struct aa_ref ref;
+	bool named = false;
+	uint32_t na = ts_node_named_child_count(args);
+	int pos = 0;
+	for (uint32_t i = 0; i < na && pos < 16; i++) {
+		TSNode a = ts_node_named_child(args, i);
+		TSSymbol ak = ts_node_symbol(a);
+		if (ak == s->list_splat || ak == s->dictionary_splat)
+			break; /* later positions are unknown */
+		if (ak == s->keyword_argument || ak == s->comment)
+			continue;
+		TSNode tasks = { 0 };
+		bool looked = false;
+		for (size_t cl = 0; cl < h->w->cond->n_clauses; cl++) {
+			TSNode task = h->w->task[cl];
+			if (ts_node_is_null(task))
+				continue;
+			if (!looked && ak == s->identifier) {
+				tasks = loop_iterable(ctx, h->c->fn_body, n, a);
+				looked = true;
+			}
+			if (aa_node_same_text(src, a, task) ||
+			    (!ts_node_is_null(tasks) && aa_node_same_text(src, tasks, task)))
+				add_helper(h->w, n, cl, pos, &named, &ref);
 		}
+		pos++;
 	}
 	return AA_VISIT_DESCEND;
 }
 
-/* Does body await only tasks that the enclosing function cancelled before `before`? */
-static bool awaits_only_cancelled(struct aa_ctx *ctx, TSNode anchor, TSNode body, uint32_t before)
+/* Can cancellation reach body, the try body of the handler at anchor (or the body of a
+ * `with suppress(...)`), whose handler starts at byte before? REACH_NONE when it awaits
+ * only tasks the enclosing function cancelled before that byte (`asyncio.current_task()
+ * .cancel()` cancels them all); REACH_LINK when the rest are awaits the project index
+ * may clear (*cond says how); else REACH_YES. */
+static enum reach_verdict reaches_body(struct aa_ctx *ctx, TSNode anchor, TSNode body, uint32_t before,
+				       struct aa_susp_cond *cond)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode fn = aa_ctx_parent(ctx, anchor);
 	for (int g = 0; g < 4096 && !ts_node_is_null(fn) && ts_node_symbol(fn) != s->function_definition; g++)
 		fn = aa_ctx_parent(ctx, fn);
 	if (ts_node_is_null(fn))
-		return false;
+		return REACH_YES;
 	struct cancelled c = { .ctx = ctx, .stop_byte = before };
 	c.fn_body = ts_node_child_by_field_id(fn, s->f.body);
 	aa_subtree_walk(c.fn_body, 200000, cancelled_visit, &c);
-	if (!c.n)
-		return false;
 	if (c.self_cancelled)
-		return true;
-	struct awaits w = { &c, body, true, false };
-	aa_subtree_walk(body, 200000, awaits_visit, &w);
-	return w.any && w.all_cancelled;
+		return REACH_NONE;
+	cond->n_clauses = 0;
+	struct awaits w = { .c = &c, .root = body, .cond = cond };
+	if (!aa_subtree_walk(body, 200000, awaits_visit, &w) && !w.reached)
+		return REACH_YES; /* too large to judge */
+	if (w.reached)
+		return REACH_YES;
+	if (!cond->n_clauses)
+		return REACH_NONE;
+	bool tasks = false;
+	for (size_t i = 0; i < cond->n_clauses; i++)
+		tasks |= !ts_node_is_null(w.task[i]);
+	if (tasks) {
+		struct helpers h = { &w, &c };
+		aa_subtree_walk(c.fn_body, 200000, helpers_visit, &h);
+	}
+	for (size_t i = 0; i < cond->n_clauses; i++)
+		if (!cond->clauses[i].n_alts)
+			return REACH_YES;
+	return REACH_LINK;
 }
 
 /* --- what the coroutine does after the handler ----------------------------------------- */
@@ -893,6 +1024,21 @@ static const char *next_words(enum next_step next)
 	return next == NEXT_LOOPS ? "it loops again" : "it goes on to another await";
 }
 
+/* Reports message (malloc'd, taken over) at node, or defers it to the project index when
+ * reach says the index decides whether anything in the try body can be cancelled
+ * (suspension.h). A finding dropped here anyway (test code, a noqa on its line) is
+ * reported at once: the index then has nothing to read for it, and the suppression
+ * records its use. */
+static void report_or_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, enum reach_verdict reach,
+			    const struct aa_susp_cond *cond, char *message)
+{
+	if (reach != REACH_LINK || !aa_ctx_reports_here(ctx, rule) || aa_ctx_vouched(ctx, rule, node) ||
+	    !aa_susp_defer(ctx, rule, node, cond, message)) {
+		aa_ctx_report(ctx, rule, node, "%s", message);
+		free(message);
+	}
+}
+
 static void check_except(struct aa_ctx *ctx, TSNode clause)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -919,7 +1065,9 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 	if (handles_deliberately(ctx, hbody) || hands_on(ctx, hbody, h.alias))
 		return;
 	/* cancels inside the try body count too (`asyncio.current_task().cancel()` then an await) */
-	if (awaits_only_cancelled(ctx, clause, body, ts_node_start_byte(clause)))
+	struct aa_susp_cond cond;
+	enum reach_verdict reach = reaches_body(ctx, clause, body, ts_node_start_byte(clause), &cond);
+	if (reach == REACH_NONE)
 		return;
 	enum next_step next = after_handler(ctx, try, flow);
 	const struct aa_rule *rule = form_rule(ctx, clause, next);
@@ -930,22 +1078,21 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 	const char *what = kind == CATCH_NAMED ? "this handler" : ts_node_is_null(v) ? "'except:'" : "'except BaseException'";
 	const char *fix = kind == CATCH_NAMED ? "end the handler with a bare 'raise'"
 					      : "re-raise it (a bare 'raise') or catch Exception";
+	char *message;
 	if (next >= NEXT_AWAITS)
-		aa_ctx_report(ctx, rule, kw,
-			      "%s catches cancellation and the coroutine keeps running after it was cancelled (%s): "
-			      "asyncio.timeout(), TaskGroup and shutdown cannot stop it; %s",
-			      what, next_words(next), fix);
+		message = aa_xasprintf("%s catches cancellation and the coroutine keeps running after it was "
+				       "cancelled (%s): asyncio.timeout(), TaskGroup and shutdown cannot stop it; %s",
+				       what, next_words(next), fix);
 	else if (next == NEXT_ENDS)
-		aa_ctx_report(ctx, rule, kw,
-			      "%s catches cancellation and the coroutine then returns normally: whoever cancelled it "
-			      "(asyncio.timeout(), a TaskGroup, 'await task') sees a normal return, not the "
-			      "cancellation; %s",
-			      what, fix);
+		message = aa_xasprintf("%s catches cancellation and the coroutine then returns normally: whoever "
+				       "cancelled it (asyncio.timeout(), a TaskGroup, 'await task') sees a normal "
+				       "return, not the cancellation; %s",
+				       what, fix);
 	else
-		aa_ctx_report(ctx, rule, kw,
-			      "%s turns cancellation into another exception: asyncio.timeout() and TaskGroup "
-			      "recognise their cancellation only as CancelledError; %s",
-			      what, fix);
+		message = aa_xasprintf("%s turns cancellation into another exception: asyncio.timeout() and TaskGroup "
+				       "recognise their cancellation only as CancelledError; %s",
+				       what, fix);
+	report_or_defer(ctx, rule, kw, reach, &cond, message);
 }
 
 static void check_with(struct aa_ctx *ctx, TSNode with)
@@ -970,22 +1117,24 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		TSNode body = ts_node_child_by_field_id(with, s->f.body);
 		if (ts_node_is_null(body) || !aa_scope_reaches_await(ctx, body, AA_REACH_UNSHIELDED))
 			return;
-		if (awaits_only_cancelled(ctx, with, body, ts_node_start_byte(with)))
+		struct aa_susp_cond cond;
+		enum reach_verdict reach = reaches_body(ctx, with, body, ts_node_start_byte(with), &cond);
+		if (reach == REACH_NONE)
 			return;
 		enum next_step next = after(ctx, with);
 		const struct aa_rule *rule = form_rule(ctx, with, next);
 		if (!rule)
 			return;
+		char *message;
 		if (next >= NEXT_AWAITS)
-			aa_ctx_report(ctx, rule, v,
-				      "contextlib.suppress() of cancellation around an await: the coroutine keeps "
-				      "running after it was cancelled (%s)",
-				      next_words(next));
+			message = aa_xasprintf("contextlib.suppress() of cancellation around an await: the coroutine "
+					       "keeps running after it was cancelled (%s)",
+					       next_words(next));
 		else
-			aa_ctx_report(ctx, rule, v,
-				      "contextlib.suppress() of cancellation around an await: the coroutine then %s, "
-				      "and whoever cancelled it never sees the cancellation",
-				      next == NEXT_ENDS ? "returns normally" : "raises another exception");
+			message = aa_xasprintf("contextlib.suppress() of cancellation around an await: the coroutine "
+					       "then %s, and whoever cancelled it never sees the cancellation",
+					       next == NEXT_ENDS ? "returns normally" : "raises another exception");
+		report_or_defer(ctx, rule, v, reach, &cond, message);
 		return;
 	}
 }
@@ -1013,6 +1162,7 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 	.equivalents = equivalents,
 	.node_kinds = kinds,
 	.check = aa_swallowed_cancellation_check,
+	.crossfile = &aa_crossfile_suspension,
 	.doc = {
 		.what = "Finds, in async context, `except` handlers that catch cancellation, can complete without "
 			"re-raising it, and after which the coroutine keeps running: the handler falls through to "
@@ -1046,10 +1196,19 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "`finally` that such a handler can only fall into (`except BaseException: log(e)` "
 			      "followed by `raise cancellation`). A `BaseException`/bare handler after an earlier clause "
 			      "of the same `try` that catches cancellation is not judged (the earlier clause is). "
-			      "Not findings: a `try` body without `await`, `async for` or `async with` (nothing there "
-			      "can be cancelled); a `try` body that awaits only tasks this function cancelled "
-			      "before the handler (`t.cancel()` then `try: await t` / `except CancelledError: pass`, also "
-			      "through `asyncio.gather/wait/wait_for/shield` and `for t in tasks: t.cancel()`); a "
+			      "Not findings: a `try` body with no point where cancellation can be delivered: no "
+			      "`async for`, no `async with`, and no `await` other than of project coroutine functions "
+			      "that never suspend, an `async def` of any module of the project (followed through "
+			      "imports, class names, `self` and attributes of a known class) whose body has no `await`, "
+			      "`async for` or `async with`, or awaits only such coroutines, up to 8 calls deep (a library "
+			      "or unknown callee, a cycle, a decorator not known to keep the function, an override in a "
+			      "project subclass that may suspend, or one that a module not read (no async code) which "
+			      "imports the class's module may define, counts as suspending); a `try` body that awaits only "
+			      "tasks this function cancelled before the handler (`t.cancel()` then `try: await t` / "
+			      "`except CancelledError: pass`, also through `asyncio.gather/wait/wait_for/shield` and "
+			      "`for t in tasks: t.cancel()`), also when a project function it called with the task as a "
+			      "positional argument calls `.cancel()` on that parameter (`cancel_task_safe(t)`, "
+			      "`self._cancel(t)`, `for t in tasks: cancel_task_safe(t)`); a "
 			      "handler that ends in `sys.exit()`, `os._exit()`, `pytest.fail()`/`skip()`/`exit()` or "
 			      "unittest's `self.fail()` (it never completes); a handler that calls `uncancel()` or "
 			      "`cancelling()`, or tests "

@@ -1,0 +1,460 @@
+/* AA401/AA407's cross-file analysis (suspension.h): which project coroutines never
+ * suspend, which functions cancel a parameter, and the handlers that wait for both. */
+#include "rules/cancellation/suspension.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer/base/xalloc.h"
+#include "analyzer/check/link.h"
+#include "analyzer/facts/bindings.h"
+#include "analyzer/index/index.h"
+#include "parsers/python/node.h"
+#include "rules/rules.h"
+
+#define NONE AA_INDEX_NONE
+
+/* How a def's first parameter is bound when it is called. */
+enum first_param {
+	FIRST_FREE = 0, /* a function or staticmethod: the call passes every parameter */
+	FIRST_SELF,     /* a method: bound when called through an object (not `Class.m(obj, ...)`) */
+	FIRST_CLS,      /* a classmethod: always bound */
+};
+
+/* What one def does (by its index in the summary's funcs[]). */
+struct susp_func {
+	bool seen;       /* an `async def` without syntax errors: its suspension points are below */
+	bool suspends;   /* it suspends other than by awaiting a call that may be project code */
+	uint8_t first;   /* enum first_param */
+	uint16_t cancels; /* bit p: it calls `.cancel()` on its parameter p (counting `self`) */
+};
+
+/* A call an async function awaits that may be project code. */
+struct susp_await {
+	uint32_t func;
+	struct aa_ref ref;
+};
+
+/* A deferred handler: reported unless each of its clauses has an alternative that holds. */
+struct susp_pending {
+	const struct aa_rule *rule;
+	struct aa_span span;
+	char *message;          /* owned */
+	struct aa_excerpt line; /* owned */
+	uint32_t first_clause, n_clauses; /* into clauses[] */
+	bool settled;           /* the index needs no more modules for it (on-demand rounds) */
+};
+
+struct susp_clause {
+	uint32_t first_alt, n_alts; /* into alts[] */
+};
+
+struct susp_record {
+	struct susp_func *funcs;       size_t n_funcs, funcs_cap;      /* owned; by the summary's funcs[] */
+	struct susp_await *awaits;     size_t n_awaits, awaits_cap;    /* owned */
+	struct susp_pending *pending;  size_t n_pending, pending_cap;  /* owned */
+	struct susp_clause *clauses;   size_t n_clauses, clauses_cap;  /* owned */
+	struct aa_susp_alt *alts;      size_t n_alts, alts_cap;        /* owned */
+	/* Where the file's text holds ".cancel(" (byte offsets, ascending), found once at its
+	 * first def: only the defs that hold one are searched for cancelled parameters. */
+	uint32_t *cancel_at;           size_t n_cancel_at, cancel_at_cap; /* owned */
+	bool cancel_scanned;
+};
+
+static void *new_record(void)
+{
+	return aa_xcalloc(1, sizeof(struct susp_record));
+}
+
+static void free_record(void *p)
+{
+	struct susp_record *r = p;
+	for (size_t i = 0; i < r->n_pending; i++) {
+		free(r->pending[i].message);
+		aa_excerpt_release(&r->pending[i].line);
+	}
+	free(r->funcs);
+	free(r->awaits);
+	free(r->pending);
+	free(r->clauses);
+	free(r->alts);
+	free(r->cancel_at);
+	free(r);
+}
+
+/* ---- per file ---------------------------------------------------------------------- */
+
+static const char CANCEL_CALL[] = ".cancel(";
+
+/* The receiver p of the call `p.cancel(...)` whose ".cancel(" starts at byte off of body,
+ * found by descending from body (a def's) towards off, or a null node: not such a call
+ * (the text was in a string or comment, the receiver is no name), or inside a nested
+ * def, lambda or class (whose parameters are others). Depth-bounded. */
+static TSNode cancel_receiver_at(const struct aa_syms *s, TSNode body, uint32_t off)
+{
+	TSNode n = body;
+	for (int g = 0; g < 512; g++) {
+		TSNode c = ts_node_first_named_child_for_byte(n, off);
+		if (ts_node_is_null(c) || ts_node_start_byte(c) > off ||
+		    aa_kind_is_definition(s, ts_node_symbol(c), true))
+			break;
+		if (ts_node_symbol(c) == s->attribute && ts_node_symbol(n) == s->call) {
+			TSNode recv = ts_node_child_by_field_id(c, s->f.object);
+			if (ts_node_end_byte(recv) == off && ts_node_symbol(recv) == s->identifier &&
+			    ts_node_eq(c, ts_node_child_by_field_id(n, s->f.function)))
+				return recv;
+		}
+		n = c;
+	}
+	return (TSNode){ 0 };
+}
+
+/* How def's first parameter is bound: a def directly in a class body is a method unless
+ * decorated `staticmethod` (free) or `classmethod`. */
+static enum first_param first_param(struct aa_ctx *ctx, TSNode def)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode up = aa_ctx_parent(ctx, def);
+	TSNode decorated = { 0 };
+	if (!ts_node_is_null(up) && ts_node_symbol(up) == s->decorated_definition) {
+		decorated = up;
+		up = aa_ctx_parent(ctx, up);
+	}
+	if (ts_node_is_null(up) || ts_node_symbol(up) != s->block ||
+	    ts_node_symbol(aa_ctx_parent(ctx, up)) != s->class_definition)
+		return FIRST_FREE;
+	uint32_t n = ts_node_is_null(decorated) ? 0 : ts_node_named_child_count(decorated);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode d = ts_node_named_child(decorated, i);
+		if (ts_node_symbol(d) != s->decorator)
+			continue;
+		TSNode e = ts_node_named_child(d, 0);
+		if (aa_ctx_text_is(ctx, e, "staticmethod"))
+			return FIRST_FREE;
+		if (aa_ctx_text_is(ctx, e, "classmethod"))
+			return FIRST_CLS;
+	}
+	return FIRST_SELF;
+}
+
+/* The first of the file's ".cancel(" at or after byte start (an index into r->cancel_at,
+ * n_cancel_at when none). The file is searched once, with strstr (the text is
+ * NUL-terminated and holds no NUL, source.h; glibc's strstr is vectorised where memmem
+ * is not: searching each def with memmem cost 0.3 % of a run). */
+static size_t first_cancel(struct aa_ctx *ctx, struct susp_record *r, uint32_t start)
+{
+	if (!r->cancel_scanned) {
+		const char *text = aa_ctx_source(ctx)->text;
+		for (const char *p = text; (p = strstr(p, CANCEL_CALL)); p += sizeof(CANCEL_CALL) - 1) {
+			AA_GROW(r->cancel_at, r->cancel_at_cap, r->n_cancel_at + 1);
+			r->cancel_at[r->n_cancel_at++] = (uint32_t)(p - text);
+		}
+		r->cancel_scanned = true;
+	}
+	size_t lo = 0, hi = r->n_cancel_at;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->cancel_at[mid] < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A def: the summary entry the summarizer has just added for it (the walker opens a
+ * scope for every def it enters, and summarize.h adds it before the analyses' hooks run),
+ * marked seen when async and free of syntax errors (an await inside an error region
+ * reaches no hook); the parameters it calls `.cancel()` on. */
+static void def_facts(struct aa_ctx *ctx, struct susp_record *r, TSNode def)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	struct aa_summary *sum = aa_ctx_summary(ctx);
+	TSNode name = ts_node_child_by_field_id(def, s->f.name);
+	if (!sum->n_funcs || ts_node_is_null(name))
+		return;
+	uint32_t f = (uint32_t)sum->n_funcs - 1;
+	uint32_t len;
+	const char *text = aa_ctx_text(ctx, name, &len);
+	const char *q = sum->funcs[f].qualname, *last = strrchr(q, '.');
+	last = last ? last + 1 : q;
+	if (strlen(last) != len || memcmp(last, text, len))
+		return; /* not the entry of this def: no facts, which keeps its findings */
+	AA_GROW(r->funcs, r->funcs_cap, (size_t)f + 1);
+	while (r->n_funcs <= f)
+		r->funcs[r->n_funcs++] = (struct susp_func){ 0 };
+	struct susp_func *fn = &r->funcs[f];
+	fn->seen = sum->funcs[f].is_async && !ts_node_has_error(def);
+	TSNode body = { 0 };
+	uint32_t end = ts_node_end_byte(def);
+	uint16_t mask = 0;
+	size_t i = first_cancel(ctx, r, ts_node_start_byte(def));
+	for (; i < r->n_cancel_at && r->cancel_at[i] < end; i++) {
+		if (ts_node_is_null(body))
+			body = ts_node_child_by_field_id(def, s->f.body);
+		TSNode recv = cancel_receiver_at(s, body, r->cancel_at[i]);
+		if (ts_node_is_null(recv))
+			continue;
+		const char *p = aa_ctx_text(ctx, recv, &len);
+		int pos = aa_bindings_param_position(aa_ctx_model(ctx), def, p, len);
+		if (pos >= 0 && pos < 16)
+			mask |= (uint16_t)(1u << pos);
+	}
+	if (mask) {
+		fn->cancels = mask;
+		fn->first = (uint8_t)first_param(ctx, def);
+	}
+}
+
+/* A suspension point of an async function: an await of a call that may be project code
+ * is followed at the link; any other await, `async for` or `async with` suspends. Once a
+ * function suspends, its later points change nothing. */
+static void summarize(struct aa_ctx *ctx, TSNode node)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(node);
+	if (k == s->function_definition) {
+		struct susp_record *r = aa_ctx_record(ctx, &aa_crossfile_suspension);
+		if (r)
+			def_facts(ctx, r, node);
+		return;
+	}
+	if (k != s->await && (!aa_ctx_in_async(ctx) || !aa_node_has_async_keyword(s, node)))
+		return;
+	bool in_lambda;
+	uint32_t f = aa_ctx_summary_function(ctx, &in_lambda);
+	struct susp_record *r;
+	/* Not seen (no async def, or one with syntax errors) or already suspending: the
+	 * point changes nothing. */
+	if (f == UINT32_MAX || in_lambda || !(r = aa_ctx_record(ctx, &aa_crossfile_suspension)) || f >= r->n_funcs ||
+	    !r->funcs[f].seen || r->funcs[f].suspends)
+		return;
+	struct susp_func *fn = &r->funcs[f];
+	struct aa_ref ref;
+	TSNode e = k == s->await ? aa_node_unparen_at_most(s, ts_node_named_child(node, 0), AA_UNPAREN_SOLE, 64)
+				 : (TSNode){ 0 };
+	if (!ts_node_is_null(e) && ts_node_symbol(e) == s->call && aa_ctx_ref(ctx, e, &ref)) {
+		AA_GROW(r->awaits, r->awaits_cap, r->n_awaits + 1);
+		r->awaits[r->n_awaits++] = (struct susp_await){ f, ref };
+		return;
+	}
+	fn->suspends = true;
+}
+
+bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
+		   char *message)
+{
+	struct susp_record *r = aa_ctx_record(ctx, &aa_crossfile_suspension);
+	if (!r)
+		return false;
+	AA_GROW(r->pending, r->pending_cap, r->n_pending + 1);
+	r->pending[r->n_pending++] = (struct susp_pending){
+		.rule = rule,
+		.span = aa_ctx_span(ctx, node),
+		.message = message,
+		.line = aa_ctx_line(ctx, node),
+		.first_clause = (uint32_t)r->n_clauses,
+		.n_clauses = (uint32_t)cond->n_clauses,
+	};
+	for (size_t c = 0; c < cond->n_clauses; c++) {
+		const struct aa_susp_clause *cl = &cond->clauses[c];
+		AA_GROW(r->clauses, r->clauses_cap, r->n_clauses + 1);
+		r->clauses[r->n_clauses++] = (struct susp_clause){ (uint32_t)r->n_alts, (uint32_t)cl->n_alts };
+		for (size_t a = 0; a < cl->n_alts; a++) {
+			AA_GROW(r->alts, r->alts_cap, r->n_alts + 1);
+			r->alts[r->n_alts++] = cl->alts[a];
+		}
+	}
+	return true;
+}
+
+/* ---- between on-demand rounds ------------------------------------------------------ */
+
+/* A module the prefilter skipped has no `async def`: for a coroutine that does not
+ * resolve, only the packages that may re-export it are read; a helper that may cancel a
+ * task is a sync function: its module is read, also the one a package re-exports it
+ * from (known once the package is read, a round later). */
+static void demand(struct aa_demand *d)
+{
+	struct aa_index *x = aa_demand_index(d);
+	for (size_t i = 0; i < aa_demand_count(d); i++) {
+		struct susp_record *r = aa_demand_record(d, i);
+		for (size_t k = 0; r && k < r->n_pending; k++) {
+			struct susp_pending *p = &r->pending[k];
+			/* Settled once every ref resolves: one that does not may need a module that
+			 * another finding wanted in this round, read before the next. */
+			bool resolved = true;
+			for (uint32_t c = p->first_clause; c < p->first_clause + p->n_clauses && !p->settled; c++) {
+				const struct susp_clause *cl = &r->clauses[c];
+				for (uint32_t a = cl->first_alt; a < cl->first_alt + cl->n_alts; a++) {
+					const struct aa_susp_alt *alt = &r->alts[a];
+					uint32_t receiver;
+					if (aa_index_resolve_ref(x, &alt->ref, &receiver) != NONE)
+						continue;
+					resolved = false;
+					aa_demand_ref(d, &alt->ref, alt->arg < 0);
+					/* a helper a package re-exports from a module not read yet */
+					char *real = alt->arg >= 0 && alt->ref.kind == AA_REF_NAME
+							     ? aa_index_reexported(x, alt->ref.name)
+							     : NULL;
+					if (real) {
+						struct aa_ref there = { AA_REF_NAME, real, NULL, NULL };
+						aa_demand_ref(d, &there, false);
+						free(real);
+					}
+				}
+			}
+			p->settled |= resolved;
+		}
+	}
+}
+
+/* ---- linked ------------------------------------------------------------------------ */
+
+/* How many awaits deep "never suspends" is followed. */
+#define MAX_DEPTH 8
+
+enum verdict { UNKNOWN = 0, BUSY, YES, NO };
+
+struct judge {
+	struct aa_link *lk;
+	struct aa_index *x;
+	uint8_t *quiet; /* owned; per index function: enum verdict of "never suspends" */
+};
+
+static const struct susp_func no_facts;
+
+static const struct susp_func *facts_of(const struct judge *j, uint32_t f, const struct susp_record **rec)
+{
+	*rec = aa_link_record(j->lk, aa_index_func_file(j->x, f));
+	uint32_t local = aa_index_func_local(j->x, f);
+	return *rec && local < (*rec)->n_funcs ? &(*rec)->funcs[local] : &no_facts;
+}
+
+static enum verdict ref_quiet(struct judge *j, const struct aa_ref *ref, int depth, bool *cut);
+
+/* Does index function f, a project coroutine function, never suspend? *cut: the answer
+ * was limited by the depth bound (then it is not kept: from a shallower start it may
+ * differ). A function met again on the way (a cycle) may suspend. */
+static enum verdict func_quiet(struct judge *j, uint32_t f, int depth, bool *cut)
+{
+	if (j->quiet[f] == YES || j->quiet[f] == NO)
+		return j->quiet[f];
+	if (j->quiet[f] == BUSY)
+		return NO;
+	const struct aa_sum_func *sf = aa_index_func(j->x, f);
+	const struct susp_record *r;
+	const struct susp_func *fn = facts_of(j, f, &r);
+	if (!sf->is_coroutine || sf->opaque || !fn->seen || fn->suspends)
+		return j->quiet[f] = NO;
+	if (depth >= MAX_DEPTH) {
+		*cut = true;
+		return NO;
+	}
+	j->quiet[f] = BUSY;
+	uint32_t local = aa_index_func_local(j->x, f);
+	bool my_cut = false;
+	enum verdict v = YES;
+	for (size_t a = 0; a < r->n_awaits && v == YES; a++)
+		if (r->awaits[a].func == local && ref_quiet(j, &r->awaits[a].ref, depth + 1, &my_cut) != YES)
+			v = NO;
+	j->quiet[f] = my_cut && v == NO ? UNKNOWN : v;
+	*cut |= my_cut;
+	return v;
+}
+
+/* The project functions a call of ref may run: the one it resolves to and, for a method,
+ * the definitions of project subclasses. Written to out[0..max); their count, or 0 when
+ * the answer is not certain (no project function, too many or unknown subclasses). */
+static size_t ref_targets(struct judge *j, const struct aa_ref *ref, uint32_t *out, size_t max)
+{
+	uint32_t receiver;
+	uint32_t f = aa_index_resolve_ref(j->x, ref, &receiver);
+	if (f == NONE)
+		return 0;
+	out[0] = f;
+	if (receiver == NONE || !ref->method)
+		return 1;
+	size_t n = aa_index_subclass_defs(j->x, receiver, ref->method, out + 1, max - 1);
+	return n == SIZE_MAX ? 0 : n + 1;
+}
+
+enum { MAX_TARGETS = 16 };
+
+static enum verdict ref_quiet(struct judge *j, const struct aa_ref *ref, int depth, bool *cut)
+{
+	uint32_t t[MAX_TARGETS];
+	size_t n = ref_targets(j, ref, t, MAX_TARGETS);
+	if (!n)
+		return NO;
+	for (size_t i = 0; i < n; i++)
+		if (func_quiet(j, t[i], depth, cut) != YES)
+			return NO;
+	return YES;
+}
+
+/* Does every function a call of ref may run call `.cancel()` on the parameter its
+ * positional argument arg binds? */
+static bool ref_cancels(struct judge *j, const struct aa_ref *ref, int arg)
+{
+	uint32_t t[MAX_TARGETS];
+	size_t n = ref_targets(j, ref, t, MAX_TARGETS);
+	for (size_t i = 0; i < n; i++) {
+		const struct susp_record *r;
+		const struct susp_func *fn = facts_of(j, t[i], &r);
+		bool bound = fn->first == FIRST_CLS || (fn->first == FIRST_SELF && ref->kind != AA_REF_NAME);
+		int p = arg + (bound ? 1 : 0);
+		if (p >= 16 || !(fn->cancels & (1u << p)))
+			return false;
+	}
+	return n > 0;
+}
+
+static bool pending_cleared(struct judge *j, const struct susp_record *r, const struct susp_pending *p)
+{
+	for (uint32_t c = p->first_clause; c < p->first_clause + p->n_clauses; c++) {
+		const struct susp_clause *cl = &r->clauses[c];
+		bool holds = false;
+		for (uint32_t a = cl->first_alt; a < cl->first_alt + cl->n_alts && !holds; a++) {
+			const struct aa_susp_alt *alt = &r->alts[a];
+			bool cut = false;
+			holds = alt->arg < 0 ? ref_quiet(j, &alt->ref, 0, &cut) == YES
+					     : ref_cancels(j, &alt->ref, alt->arg);
+		}
+		if (!holds)
+			return false;
+	}
+	return true;
+}
+
+static void link(struct aa_link *lk)
+{
+	struct judge j = { lk, aa_link_index(lk), NULL };
+	size_t n = aa_link_count(lk), nf = aa_index_func_count(j.x);
+	for (size_t i = 0; i < n; i++) {
+		const struct susp_record *r = aa_link_record(lk, i);
+		for (size_t k = 0; r && k < r->n_pending; k++) {
+			const struct susp_pending *p = &r->pending[k];
+			if (!j.quiet)
+				j.quiet = aa_xcalloc(nf ? nf : 1, 1);
+			if (pending_cleared(&j, r, p))
+				continue;
+			struct aa_diag d = aa_link_finding(lk, i, p->rule, p->span, aa_xstrdup(p->message), &p->line);
+			aa_link_report(lk, i, &d);
+		}
+	}
+	free(j.quiet);
+}
+
+static const char *const kinds[] = { "function_definition", "await", "with_statement", "for_statement",
+				     "for_in_clause", NULL };
+
+const struct aa_crossfile aa_crossfile_suspension = {
+	.name = "suspension",
+	.node_kinds = kinds,
+	.summarize = summarize,
+	.new_record = new_record,
+	.free_record = free_record,
+	.demand = demand,
+	.link = link,
+};

@@ -1,0 +1,66 @@
+/*
+ * suspension.h: where cancellation can reach a coroutine, across the project: the
+ * cross-file analysis behind AA401 and AA407 (swallowed.h). Cancellation is delivered
+ * only at a suspension point, and an `await` of a project coroutine function that never
+ * suspends (no `await`, `async for` or `async with` in its body, or awaits only of such
+ * coroutines, transitively) is none: the try around it cannot be cancelled there. A task
+ * handed to a project function that calls `.cancel()` on that parameter is cancelled as
+ * surely as by `task.cancel()`.
+ *
+ * Per file (summarize, worker threads): for each `async def`, whether it suspends other
+ * than by awaiting a call the index may resolve to project code, and those calls; for
+ * each def, which of its parameters it calls `.cancel()` on. A handler the file alone
+ * cannot clear is deferred here with the conditions that clear it (aa_susp_defer); the
+ * link reports it unless they all hold. Unknown callees, opaque decorators, overrides in
+ * project subclasses that may differ, cycles and chains deeper than the bound all count
+ * as "may suspend" / "does not cancel": the finding is kept.
+ */
+#ifndef AA_SUSPENSION_H
+#define AA_SUSPENSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <tree_sitter/api.h>
+
+#include "analyzer/facts/summary.h"
+
+struct aa_ctx;
+struct aa_rule;
+
+enum {
+	AA_SUSP_MAX_CLAUSES = 16, /* suspension points of one try body that need the index */
+	AA_SUSP_MAX_ALTS = 8,     /* ways one of them may be harmless */
+};
+
+/* One way a suspension point of a try body is harmless. */
+struct aa_susp_alt {
+	struct aa_ref ref; /* a callee as aa_ctx_ref names it (strings in the summary's arena) */
+	/* -1: ref is the awaited call, and it never suspends. >= 0: ref is a call before the
+	 * handler whose positional argument number arg names the awaited task, and the
+	 * function it lands on calls `.cancel()` on the parameter that argument binds. */
+	int arg;
+};
+
+/* A suspension point: harmless when one of its alternatives holds. */
+struct aa_susp_clause {
+	struct aa_susp_alt alts[AA_SUSP_MAX_ALTS];
+	size_t n_alts;
+};
+
+/* A try body's suspension points that the file alone cannot clear: the handler is no
+ * finding when every clause holds. */
+struct aa_susp_cond {
+	struct aa_susp_clause clauses[AA_SUSP_MAX_CLAUSES];
+	size_t n_clauses;
+};
+
+/* Defers the finding of rule anchored at node, with message (malloc'd, taken over), to
+ * the link: it is reported unless every clause of cond holds. False when nothing can be
+ * deferred (no summary is being built): message is then untouched and the caller
+ * reports at once. cond is borrowed for the call. */
+bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
+		   char *message);
+
+extern const struct aa_crossfile aa_crossfile_suspension;
+
+#endif
