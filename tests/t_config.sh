@@ -83,7 +83,7 @@ report-in-tests = false  # default
 exclude = []  # default
 extend-exclude = []  # default
 respect-gitignore = true  # default
-respect-ruff-ignores = true  # default
+respect-ruff-ignores = false  # default
 src = []  # default
 output-format = \"text\"  # default
 jobs = (the number of online CPUs)  # default
@@ -268,17 +268,17 @@ sub/local_ok.py	-" "git's ignore semantics"
   same out "top.py	-" "a .gitignore outside a repository is not read"
 fi
 
-# --- the project's Ruff configuration: respected by default, switched off by the flag or
-# the key (fixtures/aa2/ruff_config_project checks what it ignores) ----------------------
+# --- the project's Ruff configuration: off by default, switched on by the flag or the key
+# (fixtures/aa2/ruff_config_project checks what it ignores) ------------------------------
 ruff=$tmp/ruff
 mkdir -p "$ruff"
 blocking "$ruff/s.py"
 printf '[tool.ruff.lint]\nignore = ["ASYNC251"]\n' >"$ruff/pyproject.toml"
-expect "Ruff's ignore respected" 0 in_dir "$ruff" "$AA" check s.py
-expect "--no-respect-ruff-ignores" 1 in_dir "$ruff" "$AA" check --no-respect-ruff-ignores s.py
-printf 'respect-ruff-ignores = false\n' >"$ruff/async-analyzer.toml"
-expect "respect-ruff-ignores = false" 1 in_dir "$ruff" "$AA" check s.py
-expect "--respect-ruff-ignores over the file" 0 in_dir "$ruff" "$AA" check --respect-ruff-ignores s.py
+expect "Ruff's ignore not respected by default" 1 in_dir "$ruff" "$AA" check s.py
+expect "--respect-ruff-ignores" 0 in_dir "$ruff" "$AA" check --respect-ruff-ignores s.py
+printf 'respect-ruff-ignores = true\n' >"$ruff/async-analyzer.toml"
+expect "respect-ruff-ignores = true" 0 in_dir "$ruff" "$AA" check s.py
+expect "--no-respect-ruff-ignores over the file" 1 in_dir "$ruff" "$AA" check --no-respect-ruff-ignores s.py
 
 # --- test code is read below the root that found a file, absolute or not -------------
 spare=$tmp/spare

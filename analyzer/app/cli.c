@@ -57,9 +57,10 @@ const struct aa_option aa_options[AA_OPT_COUNT] = {
 	  "Selecting rules",
 	  "say nothing where the project's Ruff configuration (the closest .ruff.toml, ruff.toml or pyproject.toml "
 	  "[tool.ruff]) ignores every Ruff equivalent of a rule: its ignore, extend-ignore, per-file-ignores and "
-	  "extend-per-file-ignores (Ruff's codes, prefixes or rule names): the default" },
+	  "extend-per-file-ignores (Ruff's codes, prefixes or rule names). Off by default: projects often turn a "
+	  "noisy Ruff rule off wholesale (docs/precision.md)" },
 	{ AA_OPT_NO_RESPECT_RUFF_IGNORES, "--no-respect-ruff-ignores", NULL, NULL, NULL, AA_TYPE_SWITCH,
-	  "Selecting rules", "report whatever the project's Ruff configuration ignores" },
+	  "Selecting rules", "report whatever the project's Ruff configuration ignores: the default" },
 	{ AA_OPT_SRC, "--src", NULL, "DIR", "src", AA_TYPE_PATHS, "Choosing files",
 	  "a package root for the project index: modules under DIR are named from DIR (src/pkg/db.py is pkg.db); "
 	  "in a file, relative to the file's directory; repeatable" },

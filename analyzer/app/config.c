@@ -659,7 +659,7 @@ const struct aa_config *aa_configs_for_dir(struct aa_configs *c, const char *dir
 
 bool aa_config_flag_default(enum aa_opt id)
 {
-	return id == AA_OPT_RESPECT_GITIGNORE || id == AA_OPT_RESPECT_RUFF_IGNORES;
+	return id == AA_OPT_RESPECT_GITIGNORE;
 }
 
 const struct aa_config *aa_configs_source(const struct aa_configs *c, const struct aa_config *cfg, enum aa_opt id)

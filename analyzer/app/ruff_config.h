@@ -1,8 +1,9 @@
 /*
  * ruff_config.h: what a project's Ruff configuration ignores. A project that turned a
  * Ruff rule off (`[tool.ruff.lint] ignore = ["RUF006"]`) has decided about that pattern;
- * the equivalent rule here says nothing there either (respect-ruff-ignores, on by
- * default; docs/configuration.md).
+ * the equivalent rule here can say nothing there either (respect-ruff-ignores, off by
+ * default: of three projects read that ignore RUF006, two had real dropped tasks
+ * behind it; docs/precision.md).
  *
  * The Ruff configuration of a file is the closest `.ruff.toml`, `ruff.toml` or
  * `pyproject.toml` holding `[tool.ruff]` above it (in that order within a directory), as
