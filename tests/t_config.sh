@@ -290,6 +290,10 @@ expect "test code under an absolute root" 1 in_dir "$tmp" "$AA" check --format j
 python3 -c 'import json,sys; print(" ".join(sorted(f["path"] for f in json.load(open(sys.argv[1])) if "code" in f)))' \
   "$tmp/out" >"$tmp/paths"
 same paths "$spare/app/service.py" "below an absolute root, tests/ and scripts/ are spared, app/ is not"
+# A directory named on the command line is what the user asked about; a file named itself
+# (pre-commit's way) is judged by its path.
+expect "scripts/ named" 1 in_dir "$spare" "$AA" check scripts
+expect "scripts/job.py named" 0 in_dir "$spare" "$AA" check scripts/job.py app/../scripts/job.py
 
 [ "$failures" = 0 ] && echo "config: all checks passed"
 [ "$failures" = 0 ]

@@ -39,7 +39,8 @@ const struct aa_option aa_options[AA_OPT_COUNT] = {
 	  "Selecting rules",
 	  "report in test code too the rules that spare it (default: not; each rule page says whether it does): "
 	  "files pytest collects by default (test_*.py, *_test.py), conftest.py, files under a tests/, test/ or "
-	  "testing/ directory or an examples/, example/, demos/, demo/, docs/, doc/ or scripts/ one, and pytest "
+	  "testing/ directory or an examples/, example/, demos/, demo/, docs/, doc/ or scripts/ one below the "
+	  "directory named on the command line, and pytest "
 	  "fixtures anywhere" },
 	{ AA_OPT_EXCLUDE, "--exclude", NULL, "GLOB", "exclude", AA_TYPE_GLOBS, "Choosing files",
 	  "skip matching paths (fnmatch(3) globs: * stops at '/', a ** component crosses directories, a pattern "

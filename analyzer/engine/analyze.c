@@ -452,8 +452,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	if (!noqa->whole_file || e->uses_index) {
 		if (e->uses_index)
 			summary = aa_summary_new(job->display, module, job->is_package, e->n_crossfiles);
-		bool test_code = aa_is_test_code(job->display, module) ||
-				 (job->below_root && aa_is_test_code(job->below_root, NULL));
+		bool test_code = aa_is_test_code(job->display, job->below_root, module);
 		if (summary)
 			summary->spare_tests = test_code && !(job->settings && job->settings->report_in_tests);
 		struct file_walk fw = { .engine = e };

@@ -108,8 +108,9 @@ struct aa_file_job {
 	const char *display;  /* to report */
 	const char *unreadable; /* NULL, or why discovery could not read it (reported as AA002) */
 	const char *module;   /* dotted module name, or NULL (then derived from display) */
-	/* display below the root that found the file ("scripts/job.py" of "/ws/scripts/job.py"
-	 * found under "/ws"), or NULL: its directories also say whether it is test code */
+	/* display below the command-line directory that found the file ("scripts/job.py" of
+	 * "/ws/scripts/job.py" found under "/ws"), or NULL when a file was named itself: its
+	 * directories say whether it is test or example code (test_code.h) */
 	const char *below_root;
 	bool is_package;
 	bool force;           /* parse even without async code (a module the index needs) */

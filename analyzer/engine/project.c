@@ -156,7 +156,8 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	job.settings = p->engine->file_settings ? p->engine->file_settings[i] : NULL;
 	if (p->engine->modmap) {
 		job.module = aa_modmap_module(p->engine->modmap, i, &job.is_package);
-		job.below_root = f->path + aa_modmap_below_root(p->engine->modmap, i);
+		size_t below = aa_modmap_below_root(p->engine->modmap, i);
+		job.below_root = below == SIZE_MAX ? NULL : f->path + below;
 	}
 	size_t before = w->diags.len;
 	struct aa_summary *sum;

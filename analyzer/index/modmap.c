@@ -262,8 +262,9 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		/* The name relative to the first root that found the file (namespace
 		 * packages); none when that is the package root's (the same name, or none
 		 * either way). */
-		size_t from = root_matches(&rs, path) ? rs.matches[0].from : root;
-		m->below_root[i] = (uint32_t)from;
+		bool under_dir = root_matches(&rs, path) != 0;
+		size_t from = under_dir ? rs.matches[0].from : root;
+		m->below_root[i] = under_dir ? (uint32_t)from : UINT32_MAX;
 		bool rpkg;
 		char *alt = from == root ? NULL : dotted_from(path, from, &rpkg);
 		if (alt) {
@@ -338,7 +339,7 @@ const char *aa_modmap_module(const struct aa_modmap *m, size_t file, bool *is_pa
 
 size_t aa_modmap_below_root(const struct aa_modmap *m, size_t file)
 {
-	return m->below_root[file];
+	return m->below_root[file] == UINT32_MAX ? SIZE_MAX : m->below_root[file];
 }
 
 long aa_modmap_find(const struct aa_modmap *m, const char *name, size_t len)

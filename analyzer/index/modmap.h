@@ -37,9 +37,9 @@ void aa_modmap_free(struct aa_modmap *map);
  * (not NULL), whether it is a package's __init__. */
 const char *aa_modmap_module(const struct aa_modmap *map, size_t file, bool *is_package);
 
-/* Where file's path (as discovery shows it) continues below the command-line root that
- * found it: "scripts/job.py" of "/ws/scripts/job.py" found under "/ws". 0 when the root
- * is "." or none holds it as a directory. */
+/* Where file's path (as discovery shows it) continues below the command-line directory
+ * that found it: "scripts/job.py" of "/ws/scripts/job.py" found under "/ws", 0 under ".";
+ * SIZE_MAX when no directory named on the command line holds it (a file named itself). */
 size_t aa_modmap_below_root(const struct aa_modmap *map, size_t file);
 
 /* The file whose module is name[0..len) (no terminator needed), or -1 when none or

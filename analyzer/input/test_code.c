@@ -38,28 +38,29 @@ static bool test_file_name(const char *base)
 	return py && (!strncmp(base, "test_", 5) || ends_with(base, len, "_test.py") || ends_with(base, len, "_test.pyi"));
 }
 
-/* A component of s split at sep is a test directory, or one before the last is an
- * example directory (the last when skip_last is not set: a module's own name). */
-static bool has_test_component(const char *s, char sep, bool skip_last)
+/* A directory of s (split at sep; the last component too unless skip_last) is one that
+ * dir_is names. */
+static bool has_dir(const char *s, char sep, bool skip_last, bool (*dir_is)(const char *, size_t))
 {
-	const char *p = s;
-	for (;;) {
+	for (const char *p = s;;) {
 		const char *end = strchr(p, sep);
 		if (!end)
-			return !skip_last && test_dir(p, strlen(p));
-		size_t len = (size_t)(end - p);
-		if (test_dir(p, len) || example_dir(p, len))
+			return !skip_last && dir_is(p, strlen(p));
+		if (dir_is(p, (size_t)(end - p)))
 			return true;
 		p = end + 1;
 	}
 }
 
-bool aa_is_test_code(const char *display, const char *module)
+bool aa_is_test_code(const char *display, const char *below_root, const char *module)
 {
 	const char *slash = strrchr(display, '/');
 	if (test_file_name(slash ? slash + 1 : display))
 		return true;
-	if (display[0] != '/' && has_test_component(display, '/', true))
+	bool relative = display[0] != '/';
+	if ((relative && has_dir(display, '/', true, test_dir)) || (below_root && has_dir(below_root, '/', true, test_dir)) ||
+	    (module && has_dir(module, '.', false, test_dir)))
 		return true;
-	return module && has_test_component(module, '.', false);
+	const char *layout = below_root ? below_root : relative ? display : NULL;
+	return layout && has_dir(layout, '/', true, example_dir);
 }

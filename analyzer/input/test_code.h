@@ -1,25 +1,34 @@
 /*
- * test_code.h: which files are test code, by their names.
+ * test_code.h: which files are test or example code, by their names.
  *
- * The rules about a running service (rule.h's spares_tests) do not report in test code
- * unless asked (`report-in-tests`, docs/configuration.md): a test's loop runs only the test.
- * A file is test code when pytest's default patterns name it (`test_*.py`, `*_test.py`,
- * `conftest.py`), or when a directory called `tests`, `test` or `testing`, or `examples`,
- * `example`, `demos`, `demo`, `docs`, `doc` or `scripts` (one-shot programs: an example's
- * loop runs one task, as a test's does) is on its path as written
- * relative to the working directory (`tests/helpers.py`, `pkg/tests/util.py`) or is a
- * package in its module name. Directories of an absolute path are not read (the
- * directory a user keeps projects in may be called `test`); the module name still counts,
- * and so does the path below the root that found the file, which the engine asks about
- * too (`check /ws` and the language server see "/ws/tests/helpers.py" as "tests/helpers.py").
+ * The rules about a running service (rule.h's spares_tests) do not report there unless
+ * asked (`report-in-tests`, docs/configuration.md): a test's loop runs only the test, and
+ * an example, a demo or a script is a one-shot program with one task on its loop.
+ *
+ * Test code: a file pytest's default patterns name (`test_*.py`, `*_test.py`,
+ * `conftest.py`); a file under a directory called `tests`, `test` or `testing`, on its path
+ * as written relative to the working directory (`tests/helpers.py`, `pkg/tests/util.py`),
+ * on its path below the command-line directory that found it (`check /ws` sees
+ * "/ws/tests/helpers.py" as "tests/helpers.py", as the language server does), or as a
+ * package in its module name.
+ *
+ * Example code: a file under a directory called `examples`, `example`, `demos`, `demo`,
+ * `docs`, `doc` or `scripts` below the command-line directory that found it, or on its
+ * relative path when it was named itself (pre-commit names files one by one). A directory
+ * named on the command line is what the user asked about: `check examples/` reports there.
+ *
+ * Directories of an absolute path above the command line's are never read (the directory
+ * a user keeps projects in may be called `test`).
  */
 #ifndef AA_TEST_CODE_H
 #define AA_TEST_CODE_H
 
 #include <stdbool.h>
 
-/* True when the file at display path (as reported; NUL-terminated) of module (dotted,
- * "tests.helpers"; NUL-terminated, may be NULL) is test code as above. Pure. */
-bool aa_is_test_code(const char *display, const char *module);
+/* True when the file is test or example code as above. display: its path as reported;
+ * below_root: the rest of display below the command-line directory that found it, or
+ * NULL when the file was named itself (or is analyzed alone); module: its dotted module
+ * name ("tests.helpers"), or NULL. All NUL-terminated. Pure. */
+bool aa_is_test_code(const char *display, const char *below_root, const char *module);
 
 #endif

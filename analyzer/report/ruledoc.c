@@ -8,13 +8,15 @@
 
 /* The Exceptions paragraph of every rule that spares test code (rule.h's spares_tests). */
 #define TEST_CODE_EXCEPTION \
-	"Test code is not checked unless the configuration says `report-in-tests = true` (or " \
-	"`--report-in-tests`): what this rule finds matters in a running service, and a test's " \
-	"event loop runs only the test. Test code is a file pytest collects by default (`test_*.py`, " \
-	"`*_test.py`), a `conftest.py`, a file under a directory called `tests`, `test` or `testing`, or `examples`, " \
-	"`example`, `demos`, `demo`, `docs`, `doc` or `scripts` (one-shot programs) (on its path " \
-	"relative to the working directory, or in its module name), and the body of a function " \
-	"decorated `@pytest.fixture` or `@pytest_asyncio.fixture` anywhere. A test that runs the service " \
+	"Test and example code is not checked unless the configuration says `report-in-tests = true` " \
+	"(or `--report-in-tests`): what this rule finds matters in a running service, and a test's " \
+	"event loop runs only the test, an example's or a script's one task. Test code is a file pytest " \
+	"collects by default (`test_*.py`, `*_test.py`), a `conftest.py`, a file under a directory called " \
+	"`tests`, `test` or `testing` (on its path relative to the working directory or to the directory " \
+	"named on the command line, or in its module name), and the body of a function decorated " \
+	"`@pytest.fixture` or `@pytest_asyncio.fixture` anywhere. Example code is a file under a directory " \
+	"called `examples`, `example`, `demos`, `demo`, `docs`, `doc` or `scripts` below the directory named " \
+	"on the command line (`check examples/` reports there: that is what was asked). A test that runs the service " \
 	"under test on its own loop (an aiohttp or httpx test client) can still deadlock on a blocking " \
 	"call: turn the setting on to see those."
 
