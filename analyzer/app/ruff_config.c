@@ -192,23 +192,34 @@ static uint32_t config_for_dir(struct aa_ruff_configs *rc, const char *dir)
 			break;
 		}
 		char *slash = strrchr(d, '/');
-		if (!slash || slash == d)
+		if (!slash || !strcmp(d, "/"))
 			break;
-		d = aa_xstrndup(d, (size_t)(slash - d));
+		d = slash == d ? aa_xstrdup("/") : aa_xstrndup(d, (size_t)(slash - d));
 	}
 	for (size_t i = first_new; i < rc->n_dirs; i++)
 		aa_map_put_str(&rc->by_dir, rc->dirs[i], found, NULL);
 	return found;
 }
 
-/* Whether a Ruff selector names the peer code (by prefix, as Ruff reads codes) or its
- * Ruff name. */
+static size_t letters(const char *s)
+{
+	size_t n = 0;
+	while ((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z'))
+		n++;
+	return n;
+}
+
+/* Whether a Ruff selector names the peer code or its Ruff name. A code selector is a
+ * linter's prefix and maybe digits: "ASYNC", "ASYNC2", "RUF006"; the letters name the
+ * linter whole ("A" is flake8-builtins, not the start of "ASYNC"), except Pylint's "PL",
+ * whose codes go on with a category letter ("PLE1142"). */
 static bool selects(const char *selector, const char *code, const char *name)
 {
-	if (!strcmp(selector, "ALL"))
+	if (!strcmp(selector, "ALL") || !strcmp(selector, name))
 		return true;
-	size_t n = strlen(selector);
-	return (n && !strncmp(selector, code, n)) || !strcmp(selector, name);
+	size_t n = strlen(selector), sl = letters(selector), cl = letters(code);
+	bool linter = sl == cl || (sl == 2 && !strncmp(selector, "PL", 2) && n == 2);
+	return n && linter && !strncmp(selector, code, n);
 }
 
 static bool in_list(char *const *selectors, size_t n, const char *code, const char *name)
@@ -243,17 +254,23 @@ bool aa_ruff_ignores(struct aa_ruff_configs *rc, const char *abs, const struct a
 	if (!n_ruff || !slash)
 		return false;
 	char *dir = slash == abs ? aa_xstrdup("/") : aa_xstrndup(abs, (size_t)(slash - abs));
-	uint32_t k = config_for_dir(rc, dir);
+	/* `..` and symbolic links resolved: the climb must go through the file's real
+	 * ancestors (a path it cannot resolve is used as written). */
+	char *real = realpath(dir, NULL);
+	char *file = real ? aa_xasprintf("%s/%s", strcmp(real, "/") ? real : "", slash + 1) : aa_xstrdup(abs);
+	uint32_t k = config_for_dir(rc, real ? real : dir);
+	free(real);
 	free(dir);
-	if (k == NONE_FOUND)
-		return false;
-	const struct ruff_config *c = rc->configs[k];
-	size_t dir_len = strlen(c->dir);
-	const char *rel = abs + dir_len + (abs[dir_len] == '/');
-	for (const char *const *e = rule->equivalents; e && *e; e++) {
+	bool all = k != NONE_FOUND;
+	const struct ruff_config *c = all ? rc->configs[k] : NULL;
+	size_t dir_len = c ? strlen(c->dir) : 0;
+	const char *rel = c && !strcmp(c->dir, "/") ? file + 1 : file + dir_len + (file[dir_len] == '/');
+	for (const char *const *e = rule->equivalents; all && e && *e; e++) {
 		const char *name = aa_peer_ruff_name(*e);
 		if (name && !in_list(c->ignore, c->n_ignore, *e, name) && !pfi_ignores(c, rel, *e, name))
-			return false;
+			all = false;
 	}
-	return true;
+	free(file);
+	return all;
 }
+

@@ -104,8 +104,9 @@ static void add_line(struct aa_noqa *noqa, uint32_t line, bool all, const char *
 	noqa->text_len += line_len;
 }
 
-/* When p[0..end) starts with word and then '[' (blanks allowed between), the byte
- * after the '['; else NULL. */
+/* When p[0..end) starts with word and then a bracketed list of codes, `[A, b-c]`
+ * (blanks allowed before the '['), the byte after the '['; else NULL: Ruff calls a list
+ * without its ']' invalid, and it suppresses nothing. */
 static const char *after_bracket(const char *p, const char *end, const char *word)
 {
 	size_t n = strlen(word);
@@ -114,7 +115,12 @@ static const char *after_bracket(const char *p, const char *end, const char *wor
 	p += n;
 	while (p < end && is_space(*p))
 		p++;
-	return p < end && *p == '[' ? p + 1 : NULL;
+	if (p == end || *p != '[')
+		return NULL;
+	const char *q = p + 1;
+	while (q < end && (is_code_char(*q) || is_space(*q) || *q == ','))
+		q++;
+	return q < end && *q == ']' ? p + 1 : NULL;
 }
 
 static void add_pending(struct aa_noqa *noqa, enum aa_noqa_pending_kind kind, uint32_t line, uint32_t indent,
@@ -130,8 +136,12 @@ static void add_pending(struct aa_noqa *noqa, enum aa_noqa_pending_kind kind, ui
  * line: the statement below, resolved with the tree), `ruff: file-ignore[...]`,
  * `ruff: disable[...]` / `ruff: enable[...]` (ranges), `ruff: noqa` / `flake8: noqa`
  * with or without codes (the whole file). The prefix is case-sensitive, as Ruff reads
- * it. Returns false when hash starts none of them. */
-static bool add_peer_directive(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t line,
+ * it. Returns what it found. */
+/* What add_peer_directive found: none (the '#' may start a `# noqa`), a line's directive
+ * (a later '#' of the comment may hold a `# noqa` too), or one that ends the comment. */
+enum peer_directive { PEER_NONE, PEER_LINE, PEER_DONE };
+
+static enum peer_directive add_peer_directive(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t line,
 			       bool own_line, const char *hash, const char *end)
 {
 	const char *p = hash + 1;
@@ -139,12 +149,12 @@ static bool add_peer_directive(struct aa_noqa *noqa, const char *line_text, uint
 		p++;
 	bool flake8 = (size_t)(end - p) >= 6 && !strncmp(p, "flake8", 6);
 	if (!flake8 && ((size_t)(end - p) < 4 || strncmp(p, "ruff", 4)))
-		return false;
+		return PEER_NONE;
 	p += flake8 ? 6 : 4;
 	while (p < end && is_space(*p))
 		p++;
 	if (p == end || *p != ':')
-		return false;
+		return PEER_NONE;
 	p++;
 	while (p < end && is_space(*p))
 		p++;
@@ -163,10 +173,10 @@ static bool add_peer_directive(struct aa_noqa *noqa, const char *line_text, uint
 		} else {
 			noqa->whole_file = true;
 		}
-		return true;
+		return PEER_DONE;
 	}
 	if (flake8)
-		return false;
+		return PEER_NONE;
 	struct aa_noqa_line l = { 0 };
 	uint32_t indent = (uint32_t)(hash - line_text);
 	const char *q = after_bracket(p, end, "ignore");
@@ -178,30 +188,30 @@ static bool add_peer_directive(struct aa_noqa *noqa, const char *line_text, uint
 			c++;
 		if (c < end && is_code_char(*c))
 			add_line(noqa, line, false, line_text, line_len, hash, q, end);
-		return true;
+		return PEER_LINE;
 	}
 	if (q) {
 		read_codes(noqa, &l, q, end);
 		add_pending(noqa, AA_NOQA_NEXT_STATEMENT, line, indent, &l);
-		return true;
+		return PEER_DONE;
 	}
 	if (!own_line)
-		return false;
+		return PEER_NONE;
 	if ((q = after_bracket(p, end, "file-ignore"))) {
 		read_codes(noqa, &l, q, end);
 		if (l.n_codes) {
 			AA_GROW(noqa->file_codes, noqa->file_codes_cap, noqa->n_file_codes + 1);
 			noqa->file_codes[noqa->n_file_codes++] = l;
 		}
-		return true;
+		return PEER_DONE;
 	}
 	bool disable = (q = after_bracket(p, end, "disable")) != NULL;
 	if (disable || (q = after_bracket(p, end, "enable"))) {
 		read_codes(noqa, &l, q, end);
 		add_pending(noqa, disable ? AA_NOQA_DISABLE : AA_NOQA_ENABLE, line, indent, &l);
-		return true;
+		return PEER_DONE;
 	}
-	return false;
+	return PEER_NONE;
 }
 
 void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t line_len, uint32_t start,
@@ -241,8 +251,11 @@ void aa_noqa_add_comment(struct aa_noqa *noqa, const char *line_text, uint32_t l
 	}
 	/* Each '#' in the comment may start a noqa directive, ours or a peer's. */
 	for (const char *h = text; h && h < end; h = memchr(h + 1, '#', (size_t)(end - h - 1))) {
-		if (add_peer_directive(noqa, line_text, line_len, line, own_line && h == text, h, end))
+		enum peer_directive found = add_peer_directive(noqa, line_text, line_len, line, own_line && h == text, h, end);
+		if (found == PEER_DONE)
 			return;
+		if (found == PEER_LINE)
+			continue;
 		const char *p = h + 1;
 		while (p < end && is_space(*p))
 			p++;
@@ -331,16 +344,30 @@ static uint32_t statement_end(const struct aa_syms *syms, const struct aa_parsed
 	return end.column == 0 && end.row > l ? end.row - 1 : end.row;
 }
 
-/* Whether the code lists a and b (of noqa) are the same codes, in the same order. */
+/* How many open disables of one indentation an enable looks through (resolve_pending). */
+#define MAX_INTERLEAVED 16
+/* How many codes a directive may list for an enable to match it (longer: none). */
+#define MAX_MATCHED_CODES 32
+
+static bool code_in(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const struct aa_noqa_pending *list)
+{
+	for (uint32_t k = 0; k < list->n_codes; k++) {
+		const struct aa_noqa_code *y = &noqa->codes[list->first_code + k];
+		if (c->len == y->len && !strncasecmp(noqa->text + c->start, noqa->text + y->start, c->len))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the code lists a and b (of noqa) name the same codes, in any order. Bounded:
+ * lists longer than MAX_MATCHED_CODES never match. */
 static bool same_codes(const struct aa_noqa *noqa, const struct aa_noqa_pending *a, const struct aa_noqa_pending *b)
 {
-	if (a->n_codes != b->n_codes)
+	if (a->n_codes != b->n_codes || a->n_codes > MAX_MATCHED_CODES)
 		return false;
-	for (uint32_t k = 0; k < a->n_codes; k++) {
-		const struct aa_noqa_code *x = &noqa->codes[a->first_code + k], *y = &noqa->codes[b->first_code + k];
-		if (x->len != y->len || strncasecmp(noqa->text + x->start, noqa->text + y->start, x->len))
+	for (uint32_t k = 0; k < a->n_codes; k++)
+		if (!code_in(noqa, &noqa->codes[a->first_code + k], b) || !code_in(noqa, &noqa->codes[b->first_code + k], a))
 			return false;
-	}
 	return true;
 }
 
@@ -358,17 +385,19 @@ static void add_range(struct aa_noqa *noqa, const struct aa_noqa_pending *p, uin
  * directives cost nothing more; an `enable` closes the last open `disable` of the same
  * codes at its indentation. */
 static void resolve_pending(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
-			    const struct aa_parsed *parsed)
+			    const struct aa_parsed *parsed, const uint32_t *to)
 {
 	uint32_t n = src->n_lines;
 	/* next_code[l]: the first code line at or after l (n when none); indent[l]: a code
-	 * line's first non-blank column */
+	 * line's first non-blank column. A line that goes on from the one above (the rest of
+	 * a multi-line string, after a backslash: `to`, the line maps) is no code line: its
+	 * indentation ends no block. Lines inside brackets are, an approximation. */
 	uint32_t *next_code = aa_xmalloc(((size_t)n + 1) * sizeof(*next_code));
 	uint32_t *indent = aa_xmalloc(((size_t)n + 1) * sizeof(*indent));
 	next_code[n] = n;
 	for (uint32_t l = n; l-- > 0;) {
 		uint32_t first;
-		bool skip = blank_or_comment(src, l, &first);
+		bool skip = blank_or_comment(src, l, &first) || (l > 0 && to[l - 1] != l - 1);
 		indent[l] = first - src->line_starts[l];
 		next_code[l] = skip ? next_code[l + 1] : l;
 	}
@@ -390,14 +419,23 @@ static void resolve_pending(struct aa_noqa *noqa, const struct aa_syms *syms, co
 		} else if (p->kind == AA_NOQA_DISABLE) {
 			open[n_open++] = i;
 		} else {
-			/* An enable closes the innermost open disable of its indentation and codes.
-			 * The disables indented deeper ended with their blocks. */
+			/* An enable closes the innermost open disable of its indentation with the
+			 * same codes (in any order), among the last MAX_INTERLEAVED open at that
+			 * indentation (ranges interleaved deeper than that are not matched: it keeps
+			 * each enable's search bounded). The disables indented deeper ended with
+			 * their blocks. */
 			while (n_open && noqa->pending[open[n_open - 1]].indent > p->indent)
 				ends_block[open[--n_open]] = true;
-			const struct aa_noqa_pending *d = n_open ? &noqa->pending[open[n_open - 1]] : NULL;
-			if (d && d->indent == p->indent && same_codes(noqa, d, p)) {
-				add_range(noqa, d, d->line, p->line);
-				n_open--;
+			for (size_t k = n_open, seen = 0; k-- > 0 && seen < MAX_INTERLEAVED; seen++) {
+				const struct aa_noqa_pending *d = &noqa->pending[open[k]];
+				if (d->indent != p->indent)
+					break;
+				if (same_codes(noqa, d, p)) {
+					add_range(noqa, d, d->line, p->line);
+					memmove(open + k, open + k + 1, (n_open - k - 1) * sizeof(*open));
+					n_open--;
+					break;
+				}
 			}
 		}
 	}
@@ -479,8 +517,6 @@ static enum aa_visit string_lines(void *ud, TSNode node)
 void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, const struct aa_source *src,
 			   const struct aa_parsed *parsed)
 {
-	if (noqa->n_pending)
-		resolve_pending(noqa, syms, src, parsed);
 	uint32_t n = src->n_lines;
 	uint32_t *to = aa_xmalloc(n * sizeof(*to));
 	for (uint32_t l = 0; l < n; l++)
@@ -498,6 +534,8 @@ void aa_noqa_add_line_maps(struct aa_noqa *noqa, const struct aa_syms *syms, con
 	for (uint32_t l = n; l-- > 0;)
 		if (to[l] != l)
 			to[l] = to[to[l]];
+	if (noqa->n_pending)
+		resolve_pending(noqa, syms, src, parsed, to);
 	for (uint32_t l = 0; l < n;) {
 		uint32_t r = l;
 		while (r < n && to[r] == to[l] && to[l] != l)

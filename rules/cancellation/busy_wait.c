@@ -40,14 +40,23 @@ static TSNode awaited_sleep(struct aa_ctx *ctx, TSNode st)
 static bool sleeps_zero(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
-	TSNode first = ts_node_is_null(args) ? args : ts_node_named_child(args, 0);
+	TSNode first = aa_call_arg(ctx, call, 0, "delay"); /* asyncio's and anyio's name */
+	if (ts_node_is_null(first))
+		first = aa_call_arg(ctx, call, 0, "seconds"); /* trio's */
 	if (ts_node_is_null(first) || (ts_node_symbol(first) != s->integer && ts_node_symbol(first) != s->float_))
 		return false;
+	/* Every digit of the mantissa is 0: 0, 0.0, .0, 0_0, 0x0, 0b0, 0e5. */
 	const char *src = aa_ctx_source(ctx)->text;
-	for (uint32_t i = ts_node_start_byte(first); i < ts_node_end_byte(first); i++)
-		if (src[i] != '0' && src[i] != '.' && src[i] != '_')
+	uint32_t start = ts_node_start_byte(first), end = ts_node_end_byte(first);
+	bool hex = end - start > 2 && (src[start + 1] == 'x' || src[start + 1] == 'X');
+	for (uint32_t i = start; i < end; i++) {
+		char c = src[i];
+		if (!hex && (c == 'e' || c == 'E'))
+			break;
+		bool prefix = i == start + 1 && strchr("xXoObB", c);
+		if (c != '0' && c != '.' && c != '_' && !prefix)
 			return false;
+	}
 	return true;
 }
 

@@ -8,6 +8,7 @@
 #include "rules/concurrency/concurrency.h"
 #include "rules/concurrency/fanout.h"
 #include "parsers/python/subtree.h"
+#include "analyzer/base/map.h"
 #include "analyzer/base/xalloc.h"
 #include "parsers/python/node.h"
 
@@ -325,38 +326,74 @@ static bool limited_around(struct aa_ctx *ctx, TSNode fn, TSNode call)
 	return false;
 }
 
+/* What acquires_in learned in this file, so that each def is scanned once whatever
+ * number of spawns and awaits ask about it (aa_ctx_file_memo; per rule). */
+struct acquire_memo {
+	struct aa_map answers[2]; /* (empty key, ns = a def's start byte) -> 1 acquires, 0 not; by follow */
+	struct aa_map methods;    /* (a method's name, ns = its class's start byte) -> index into defs */
+	struct aa_map classes;    /* (empty key, ns = a class's start byte): its methods are in `methods` */
+	TSNode *defs;             /* owned */
+	size_t n_defs, defs_cap;
+};
+
+static void free_acquire_memo(void *p)
+{
+	struct acquire_memo *m = p;
+	if (!m)
+		return;
+	for (int i = 0; i < 2; i++)
+		aa_map_release(&m->answers[i]);
+	aa_map_release(&m->methods);
+	aa_map_release(&m->classes);
+	free(m->defs);
+	free(m);
+}
+
 struct acquire_scan {
 	struct aa_ctx *ctx;
+	struct acquire_memo *memo;
 	bool hit;
 	bool follow; /* into an awaited coroutine of this file (one level) */
 	TSNode cls;  /* the class whose `self.m()` is followed, or null */
 };
 
-static bool acquires_in_body(struct aa_ctx *ctx, TSNode fn, bool follow, TSNode cls);
+static bool acquires_in_body(struct aa_ctx *ctx, struct acquire_memo *memo, TSNode fn, bool follow, TSNode cls);
 
-/* The def named by call's `self.NAME` among the methods of cls, or a null node. */
-static TSNode self_method(struct aa_ctx *ctx, TSNode cls, TSNode call)
+/* The def named by call's `self.NAME` among the methods of cls, or a null node. A
+ * class's methods are listed once, at the first question about it. */
+static TSNode self_method(struct aa_ctx *ctx, struct acquire_memo *memo, TSNode cls, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode none = { 0 }, fn = ts_node_child_by_field_id(call, s->f.function);
 	if (ts_node_is_null(cls) || ts_node_symbol(fn) != s->attribute ||
 	    !aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.object), "self"))
 		return none;
-	uint32_t want_len, len;
-	const char *want = aa_ctx_text(ctx, ts_node_child_by_field_id(fn, s->f.attribute), &want_len);
-	TSNode body = ts_node_child_by_field_id(cls, s->f.body);
-	uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode d = ts_node_named_child(body, i);
-		if (ts_node_symbol(d) == s->decorated_definition)
-			d = ts_node_child_by_field_id(d, s->f.definition);
-		if (ts_node_is_null(d) || ts_node_symbol(d) != s->function_definition)
-			continue;
-		const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(d, s->f.name), &len);
-		if (len == want_len && !memcmp(name, want, len))
-			return d;
+	const char *text = aa_ctx_source(ctx)->text;
+	uint32_t at = ts_node_start_byte(cls), len;
+	struct aa_map_key ck = aa_map_key(text, 0, at);
+	bool added;
+	aa_map_put(&memo->classes, &ck, 1, &added);
+	if (added) {
+		TSNode body = ts_node_child_by_field_id(cls, s->f.body);
+		uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode d = ts_node_named_child(body, i);
+			if (ts_node_symbol(d) == s->decorated_definition)
+				d = ts_node_child_by_field_id(d, s->f.definition);
+			if (ts_node_is_null(d) || ts_node_symbol(d) != s->function_definition)
+				continue;
+			const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(d, s->f.name), &len);
+			struct aa_map_key mk = aa_map_key(name, len, at);
+			AA_GROW(memo->defs, memo->defs_cap, memo->n_defs + 1);
+			memo->defs[memo->n_defs] = d;
+			if (*aa_map_put(&memo->methods, &mk, (uint32_t)memo->n_defs, NULL) == memo->n_defs)
+				memo->n_defs++; /* the first def of a name, as before: later ones are not kept */
+		}
 	}
-	return none;
+	const char *want = aa_ctx_text(ctx, ts_node_child_by_field_id(fn, s->f.attribute), &len);
+	struct aa_map_key wk = aa_map_key(want, len, at);
+	uint32_t k = aa_map_get(&memo->methods, &wk);
+	return k == AA_MAP_NONE ? none : memo->defs[k];
 }
 
 static enum aa_visit find_acquire(void *ud, TSNode n)
@@ -380,8 +417,8 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 	 * acquires does it for the loop. */
 	if (a->follow) {
 		const struct aa_callee *c = aa_ctx_callee(a->ctx, v);
-		TSNode def = c && c->kind == AA_CALLEE_LOCAL ? c->node : self_method(a->ctx, a->cls, v);
-		if (!ts_node_is_null(def) && acquires_in_body(a->ctx, def, false, a->cls)) {
+		TSNode def = c && c->kind == AA_CALLEE_LOCAL ? c->node : self_method(a->ctx, a->memo, a->cls, v);
+		if (!ts_node_is_null(def) && acquires_in_body(a->ctx, a->memo, def, false, a->cls)) {
 			a->hit = true;
 			return AA_VISIT_STOP;
 		}
@@ -390,18 +427,28 @@ static enum aa_visit find_acquire(void *ud, TSNode n)
 }
 
 /* `await sem.acquire()` anywhere in fn's body (or, when follow, in a coroutine of this
- * file it awaits). Too large to scan counts as acquired (quiet). */
-static bool acquires_in_body(struct aa_ctx *ctx, TSNode fn, bool follow, TSNode cls)
+ * file it awaits). Too large to scan counts as acquired (quiet). Each (fn, follow) is
+ * answered once per file. */
+static bool acquires_in_body(struct aa_ctx *ctx, struct acquire_memo *memo, TSNode fn, bool follow, TSNode cls)
 {
-	struct acquire_scan a = { ctx, false, follow, cls };
+	struct aa_map_key key = aa_map_key(aa_ctx_source(ctx)->text, 0, ts_node_start_byte(fn));
+	uint32_t known = aa_map_get(&memo->answers[follow], &key);
+	if (known != AA_MAP_NONE)
+		return known;
+	struct acquire_scan a = { ctx, memo, false, follow, cls };
 	TSNode body = ts_node_child_by_field_id(fn, aa_ctx_syms(ctx)->f.body);
-	return !ts_node_is_null(body) && (!aa_subtree_walk(body, MAX_SCAN_NODES, find_acquire, &a) || a.hit);
+	bool hit = !ts_node_is_null(body) && (!aa_subtree_walk(body, MAX_SCAN_NODES, find_acquire, &a) || a.hit);
+	aa_map_put(&memo->answers[follow], &key, hit, NULL);
+	return hit;
 }
 
 /* Acquired before each spawn, released when the task is done. fn is an ancestor of the
  * node checked: its class is found on the walker's stack. */
-static bool acquires_in(struct aa_ctx *ctx, TSNode fn)
+static bool acquires_in(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode fn)
 {
+	void **slot = aa_ctx_file_memo(ctx, rule, free_acquire_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct acquire_memo));
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode p = aa_ctx_parent(ctx, fn);
 	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->decorated_definition)
@@ -409,7 +456,7 @@ static bool acquires_in(struct aa_ctx *ctx, TSNode fn)
 	if (!ts_node_is_null(p) && ts_node_symbol(p) == s->block)
 		p = aa_ctx_parent(ctx, p);
 	TSNode cls = !ts_node_is_null(p) && ts_node_symbol(p) == s->class_definition ? p : (TSNode){ 0 };
-	return acquires_in_body(ctx, fn, true, cls);
+	return acquires_in_body(ctx, *slot, fn, true, cls);
 }
 
 /* --- messages -------------------------------------------------------------------- */
@@ -506,7 +553,7 @@ void aa_fanout_check(struct aa_ctx *ctx, TSNode call, enum aa_fanout_form form, 
 		gather_producers(&st, call);
 	else
 		spawn_producer(&st, call);
-	if (!st.n || limited_around(ctx, st.fn, call) || acquires_in(ctx, st.fn))
+	if (!st.n || limited_around(ctx, st.fn, call) || acquires_in(ctx, rule, st.fn))
 		return;
 	for (size_t i = 0; i < st.n; i++) {
 		const struct producer *p = &st.p[i];
