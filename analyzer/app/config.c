@@ -301,30 +301,17 @@ static void read_key(struct reader *r, const struct aa_toml_pair *p)
 static struct aa_config *read_config(struct aa_configs *c, const char *abs, const char *display, bool pyproject,
 				     bool *is_config)
 {
-	*is_config = false;
-	FILE *f = fopen(abs, "rb");
-	if (!f) {
-		error_at(c, display, 1, 1, "cannot read the configuration file: %s", strerror(errno));
-		return NULL;
-	}
 	struct aa_buf text = AA_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && text.len <= MAX_CONFIG_BYTES)
-		aa_buf_add(&text, chunk, got);
-	bool bad = ferror(f) != 0;
-	int err = errno;
-	if (fclose(f) != 0 && !bad) {
-		bad = true;
-		err = errno;
-	}
-	if (bad || text.len > MAX_CONFIG_BYTES) {
+	bool opened;
+	int err = aa_buf_read_file(&text, abs, MAX_CONFIG_BYTES, &opened);
+	*is_config = opened; /* a file that opened and did not read is one, broken */
+	if (err) {
 		error_at(c, display, 1, 1, "cannot read the configuration file: %s",
-			 bad ? strerror(err) : "larger than 4 MiB");
+			 err == EFBIG ? "larger than 4 MiB" : strerror(err));
 		aa_buf_release(&text);
-		*is_config = true;
 		return NULL;
 	}
+	*is_config = false;
 	/* A pyproject.toml that never names us is another tool's business, even when it is
 	 * not valid TOML (a test fixture's, say): it is not parsed at all. */
 	if (pyproject && !memmem(text.data, text.len, "async-analyzer", 14)) {

@@ -6,7 +6,6 @@
 #include "analyzer/input/discover.h"
 #include "parsers/toml/toml.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,6 +32,10 @@ struct aa_ruff_configs {
 	struct aa_map by_dir;         /* directory -> index into configs, or NONE_FOUND */
 	char **dirs;                  /* owned; the map's keys */
 	size_t n_dirs, dirs_cap;
+	/* owned; the last directory asked about and its real path (NULL: none could be
+	 * made): findings come sorted, a file's together, and realpath costs a system call
+	 * per component */
+	char *last_dir, *last_real;
 };
 
 #define NONE_FOUND (AA_MAP_NONE - 1)
@@ -66,6 +69,8 @@ void aa_ruff_configs_free(struct aa_ruff_configs *rc)
 	for (size_t i = 0; i < rc->n_dirs; i++)
 		free(rc->dirs[i]);
 	free(rc->dirs);
+	free(rc->last_dir);
+	free(rc->last_real);
 	free(rc);
 }
 
@@ -73,17 +78,9 @@ void aa_ruff_configs_free(struct aa_ruff_configs *rc)
 static bool read_text(const char *dir, const char *name, struct aa_buf *out)
 {
 	char *path = aa_xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", name);
-	FILE *f = fopen(path, "rb");
+	int err = aa_buf_read_file(out, path, MAX_RUFF_CONFIG_BYTES, NULL);
 	free(path);
-	if (!f)
-		return false;
-	char chunk[8192];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && out->len <= MAX_RUFF_CONFIG_BYTES)
-		aa_buf_add(out, chunk, got);
-	bool ok = !ferror(f);
-	ok = fclose(f) == 0 && ok;
-	return ok && out->len <= MAX_RUFF_CONFIG_BYTES;
+	return !err;
 }
 
 /* The strings of an array value, appended to *out (non-strings are passed over: Ruff
@@ -256,10 +253,15 @@ bool aa_ruff_ignores(struct aa_ruff_configs *rc, const char *abs, const struct a
 	char *dir = slash == abs ? aa_xstrdup("/") : aa_xstrndup(abs, (size_t)(slash - abs));
 	/* `..` and symbolic links resolved: the climb must go through the file's real
 	 * ancestors (a path it cannot resolve is used as written). */
-	char *real = realpath(dir, NULL);
+	if (!rc->last_dir || strcmp(rc->last_dir, dir)) {
+		free(rc->last_dir);
+		free(rc->last_real);
+		rc->last_dir = aa_xstrdup(dir);
+		rc->last_real = realpath(dir, NULL);
+	}
+	const char *real = rc->last_real;
 	char *file = real ? aa_xasprintf("%s/%s", strcmp(real, "/") ? real : "", slash + 1) : aa_xstrdup(abs);
 	uint32_t k = config_for_dir(rc, real ? real : dir);
-	free(real);
 	free(dir);
 	bool all = k != NONE_FOUND;
 	const struct ruff_config *c = all ? rc->configs[k] : NULL;

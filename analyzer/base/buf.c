@@ -1,6 +1,7 @@
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,4 +88,22 @@ void aa_buf_setlen(struct aa_buf *buf, size_t len)
 	buf->len = len;
 	if (buf->cap)
 		buf->data[len] = '\0';
+}
+
+int aa_buf_read_file(struct aa_buf *buf, const char *path, size_t max, bool *opened)
+{
+	FILE *f = fopen(path, "rb");
+	if (opened)
+		*opened = f != NULL;
+	if (!f)
+		return errno ? errno : EIO;
+	size_t start = buf->len;
+	char chunk[8192];
+	size_t got;
+	while (buf->len - start <= max && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		aa_buf_add(buf, chunk, got);
+	int err = ferror(f) ? (errno ? errno : EIO) : 0;
+	if (fclose(f) != 0 && !err)
+		err = errno ? errno : EIO;
+	return err ? err : buf->len - start > max ? EFBIG : 0;
 }

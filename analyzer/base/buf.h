@@ -9,6 +9,7 @@
 #ifndef AA_BUF_H
 #define AA_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct aa_buf {
@@ -35,6 +36,12 @@ void aa_buf_add(struct aa_buf *buf, const char *data, size_t len);
 void aa_buf_adds(struct aa_buf *buf, const char *s);
 void aa_buf_addc(struct aa_buf *buf, char c);
 void aa_buf_addf(struct aa_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends the whole file at path to buf (the configuration readers' files). Returns 0,
+ * or an errno value: fopen's, fread's or fclose's, or EFBIG when the file holds more
+ * than max bytes (reading stops soon after max; buf keeps what was read either way).
+ * *opened (when not NULL) says whether the file could be opened. */
+int aa_buf_read_file(struct aa_buf *buf, const char *path, size_t max, bool *opened);
 
 /* Empties buf and keeps its storage for reuse. */
 void aa_buf_reset(struct aa_buf *buf);

@@ -358,25 +358,8 @@ static char *read_file(const char *dir, const char *name, size_t *len)
 	char path[PATH_MAX];
 	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
 		return NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
 	struct aa_buf b = AA_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	bool ok = true;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		aa_buf_add(&b, chunk, got);
-		if (b.len > MAX_CONFIG_BYTES) {
-			ok = false;
-			break;
-		}
-	}
-	if (ferror(f))
-		ok = false;
-	if (fclose(f) != 0)
-		ok = false;
-	if (!ok) {
+	if (aa_buf_read_file(&b, path, MAX_CONFIG_BYTES, NULL)) {
 		aa_buf_release(&b);
 		return NULL;
 	}
