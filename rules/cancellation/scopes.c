@@ -60,6 +60,35 @@ bool aa_scope_is_shielded(struct aa_ctx *ctx, TSNode with)
 	return false;
 }
 
+bool aa_scope_is_teardown(struct aa_ctx *ctx, TSNode call)
+{
+	static const char *const verbs[] = { "close",    "aclose", "stop",        "shutdown", "cleanup",
+					     "teardown", "cancel", "disconnect",  "terminate", "kill",
+					     "release",  "unsubscribe", "dispose", NULL };
+	static const char *const whole[] = { "wait_closed", "clean_up", NULL };
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(call) || ts_node_symbol(call) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute)
+		fn = ts_node_child_by_field_id(fn, s->f.attribute);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->identifier)
+		return false;
+	uint32_t len;
+	const char *name = aa_ctx_text(ctx, fn, &len);
+	while (len && *name == '_')
+		name++, len--;
+	for (const char *const *w = whole; *w; w++)
+		if (strlen(*w) == len && !memcmp(name, *w, len))
+			return true;
+	for (const char *const *v = verbs; *v; v++) {
+		size_t n = strlen(*v);
+		if (n <= len && !memcmp(name, *v, n) && (n == len || name[n] == '_'))
+			return true;
+	}
+	return false;
+}
+
 static enum aa_visit reach_visit(void *ud, TSNode n)
 {
 	struct reach *r = ud;
@@ -69,6 +98,9 @@ static enum aa_visit reach_visit(void *ud, TSNode n)
 		return AA_VISIT_SKIP; /* decorators and defaults are rare enough to ignore here */
 	if (k == s->with_statement && (r->flags & AA_REACH_UNSHIELDED) && aa_scope_is_shielded(r->ctx, n))
 		return AA_VISIT_SKIP; /* nothing outside can cancel what runs in a shielded scope */
+	if (k == s->await && (r->flags & AA_REACH_WORK) &&
+	    aa_scope_is_teardown(r->ctx, aa_node_unparen_at_most(s, ts_node_named_child(n, 0), AA_UNPAREN_SOLE, 64)))
+		return AA_VISIT_SKIP;
 	if (aa_async_syntax_of(s, n) != AA_ASYNC_SYNTAX_NONE || ((r->flags & AA_REACH_YIELD) && k == s->yield)) {
 		r->found = true;
 		return AA_VISIT_STOP;

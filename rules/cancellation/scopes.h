@@ -25,7 +25,17 @@ enum aa_reach_flags {
 	AA_REACH_YIELD = 1u << 0,    /* a yield counts as an await */
 	AA_REACH_UNSHIELDED = 1u << 1, /* awaits inside a shielded trio/anyio scope
 					  (`CancelScope(shield=True)`) do not count */
+	AA_REACH_WORK = 1u << 2,       /* awaits of calls that end something (aa_scope_is_teardown)
+					  do not count */
 };
+
+/* True when call's callee is named as something that ends or releases (its last name,
+ * without leading underscores, is or starts with `close`, `aclose`, `stop`, `shutdown`,
+ * `cleanup`, `teardown`, `cancel`, `disconnect`, `terminate`, `kill`, `release`,
+ * `unsubscribe`, `dispose`, followed by `_...`; or is `wait_closed`, `clean_up`):
+ * clean-up, not more of the work. A name, not a resolution: what the callee does is
+ * unknown. False for anything but a call. */
+bool aa_scope_is_teardown(struct aa_ctx *ctx, TSNode call);
 
 /* True when node's subtree holds an await, `async for`, `async with` or an async
  * comprehension (flags: enum aa_reach_flags), outside the bodies of nested defs,

@@ -331,6 +331,54 @@ static enum aa_visit deliberate_visit(void *ud, TSNode n)
 	return AA_VISIT_DESCEND;
 }
 
+/* Does a comment say the swallowing is meant (`# Don't raise the exception here`,
+ * `# deliberately swallowed`)? Lower-case phrases; a comment is matched without case. */
+static bool comment_says_deliberate(struct aa_ctx *ctx, TSNode comment)
+{
+	static const char *const phrases[] = { "intentional", "deliberate", "on purpose", "don't raise",
+					       "do not raise", "don't re-raise", "do not re-raise", "don't reraise",
+					       "do not reraise", "don't propagate", "do not propagate",
+					       "must not propagate", "swallow", NULL };
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, comment, &len);
+	char low[256];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < len && n < sizeof(low) - 1; i++) {
+		if (i + 2 < len && !memcmp(t + i, "\xe2\x80\x99", 3)) { /* a typographic apostrophe */
+			low[n++] = '\'';
+			i += 2;
+		} else
+			low[n++] = (char)(t[i] >= 'A' && t[i] <= 'Z' ? t[i] - 'A' + 'a' : t[i]);
+	}
+	low[n] = 0;
+	for (const char *const *p = phrases; *p; p++)
+		if (strstr(low, *p))
+			return true;
+	return false;
+}
+
+static enum aa_visit comment_visit(void *ud, TSNode n)
+{
+	struct scan *sc = ud;
+	const struct aa_syms *s = aa_ctx_syms(sc->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (aa_kind_is_definition(s, k, true))
+		return AA_VISIT_SKIP;
+	if (k == s->comment && comment_says_deliberate(sc->ctx, n)) {
+		sc->found = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* A comment in the clause (its line included) that says the handler swallows on purpose. */
+static bool documented_deliberate(struct aa_ctx *ctx, TSNode clause)
+{
+	struct scan sc = { ctx, false };
+	aa_subtree_walk(clause, 100000, comment_visit, &sc);
+	return sc.found;
+}
+
 static bool handles_deliberately(struct aa_ctx *ctx, TSNode body)
 {
 	struct scan sc = { ctx, false };
@@ -446,33 +494,55 @@ static bool hands_on(struct aa_ctx *ctx, TSNode body, TSNode alias)
 
 enum { MAX_CANCELLED = 32 };
 
+/* What of a cancelled name is cancelled: the object itself (a receiver of `.cancel()`),
+ * every element of an iterable (`for t in tasks: t.cancel()`), or, k >= 0, item k of
+ * each element (`for name, t in items: t.cancel()` cancels item 1 of each of `items`). */
+enum { ELEM_SELF = -2, ELEM_WHOLE = -1 };
+
+struct cancelled_name {
+	TSNode node; /* as written: compared by text */
+	int elem;    /* ELEM_SELF, ELEM_WHOLE or an item number */
+};
+
 struct cancelled {
 	struct aa_ctx *ctx;
 	uint32_t stop_byte; /* only cancels before the try count */
 	TSNode fn_body;
 	bool self_cancelled; /* `asyncio.current_task().cancel()`: every await is cancelled by us */
-	TSNode names[MAX_CANCELLED]; /* receivers of `.cancel()`, and the iterables of for loops
-					whose variable is cancelled */
+	struct cancelled_name names[MAX_CANCELLED];
 	size_t n;
 };
 
-static void add_cancelled(struct cancelled *c, TSNode n)
+static void add_cancelled(struct cancelled *c, TSNode n, int elem)
 {
 	if (c->n < MAX_CANCELLED)
-		c->names[c->n++] = n;
+		c->names[c->n++] = (struct cancelled_name){ n, elem };
 }
 
-/* The iterable of a `for` loop around n, inside fn_body, whose variable is written as var
- * (`for t in tasks:` around `t.cancel()` gives `tasks`), or a null node. */
-static TSNode loop_iterable(struct aa_ctx *ctx, TSNode fn_body, TSNode n, TSNode var)
+/* The iterable of a `for` loop around n, inside fn_body, that binds var (`for t in
+ * tasks:` around `t.cancel()` gives `tasks`), or a null node; *elem says what var is of
+ * each element: ELEM_WHOLE, or its position in a tuple target (`for name, t in items`). */
+static TSNode loop_iterable(struct aa_ctx *ctx, TSNode fn_body, TSNode n, TSNode var, int *elem)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	const char *src = aa_ctx_source(ctx)->text;
 	TSNode p = ts_node_parent(n);
-	for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, fn_body); g++, p = ts_node_parent(p))
-		if (ts_node_symbol(p) == s->for_statement &&
-		    aa_node_same_text(src, ts_node_child_by_field_id(p, s->f.left), var))
+	for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, fn_body); g++, p = ts_node_parent(p)) {
+		if (ts_node_symbol(p) != s->for_statement)
+			continue;
+		TSNode left = ts_node_child_by_field_id(p, s->f.left);
+		*elem = ELEM_WHOLE;
+		if (aa_node_same_text(src, left, var))
 			return ts_node_child_by_field_id(p, s->f.right);
+		if (ts_node_symbol(left) != s->pattern_list && ts_node_symbol(left) != s->tuple_pattern)
+			continue;
+		uint32_t items = ts_node_named_child_count(left);
+		for (uint32_t i = 0; i < items && i < 16; i++)
+			if (aa_node_same_text(src, ts_node_named_child(left, i), var)) {
+				*elem = (int)i;
+				return ts_node_child_by_field_id(p, s->f.right);
+			}
+	}
 	return (TSNode){ 0 };
 }
 
@@ -495,19 +565,34 @@ static enum aa_visit cancelled_visit(void *ud, TSNode n)
 			    !strcmp(cc->qualname, "asyncio.current_task"))
 				c->self_cancelled = true;
 		}
-		add_cancelled(c, recv);
+		add_cancelled(c, recv, ELEM_SELF);
 		/* `for t in tasks: t.cancel()` cancels every task of `tasks` */
-		TSNode tasks = loop_iterable(ctx, c->fn_body, n, recv);
+		int elem;
+		TSNode tasks = loop_iterable(ctx, c->fn_body, n, recv, &elem);
 		if (!ts_node_is_null(tasks))
-			add_cancelled(c, tasks);
+			add_cancelled(c, tasks, elem);
 	}
 	return AA_VISIT_DESCEND;
 }
 
-static bool is_cancelled(const struct cancelled *c, TSNode e)
+/* Is e, awaited at node at, a task the function cancelled above: a cancelled name (or a
+ * cancelled iterable, `gather(*tasks)`), or the variable of a loop over the same
+ * iterable that takes the same item (`for name, t in items: t.cancel()`, then `for n2,
+ * t2 in items: await t2`)? */
+static bool is_cancelled(const struct cancelled *c, TSNode e, TSNode at)
 {
+	const char *src = aa_ctx_source(c->ctx)->text;
 	for (size_t i = 0; i < c->n; i++)
-		if (aa_node_same_text(aa_ctx_source(c->ctx)->text, c->names[i], e))
+		if (c->names[i].elem < 0 && aa_node_same_text(src, c->names[i].node, e))
+			return true;
+	if (ts_node_symbol(e) != aa_ctx_syms(c->ctx)->identifier)
+		return false;
+	int elem;
+	TSNode iter = loop_iterable(c->ctx, c->fn_body, at, e, &elem);
+	if (ts_node_is_null(iter))
+		return false;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->names[i].elem == elem && aa_node_same_text(src, c->names[i].node, iter))
 			return true;
 	return false;
 }
@@ -561,9 +646,39 @@ static void add_clause(struct awaits *w, const struct aa_ref *never, TSNode task
 	w->task[w->cond->n_clauses++] = task;
 }
 
-/* One awaited expression: a task cancelled above (or gather/wait/wait_for/shield over
- * them) is harmless; the rest become clauses. */
-static void judge_await(struct awaits *w, TSNode e)
+/* The tasks a waiter call awaits (its positional arguments, `*tasks`, a one-task list):
+ * each cancelled above is harmless, a waiter inside is judged by its own arguments
+ * (`wait_for(shield(task))`, to depth 4), the rest become clauses. */
+static void judge_waiter(struct awaits *w, TSNode call, TSNode at, int depth)
+{
+	struct aa_ctx *ctx = w->c->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
+	uint32_t n = ts_node_named_child_count(args);
+	bool some = false;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode a = ts_node_named_child(args, i);
+		if (ts_node_symbol(a) == s->keyword_argument || ts_node_symbol(a) == s->comment)
+			continue;
+		some = true;
+		if (ts_node_symbol(a) == s->list_splat)
+			a = ts_node_named_child(a, 0);
+		/* asyncio.wait([t]) */
+		if ((ts_node_symbol(a) == s->list || ts_node_symbol(a) == s->tuple || ts_node_symbol(a) == s->set) &&
+		    ts_node_named_child_count(a) == 1)
+			a = ts_node_named_child(a, 0);
+		if (ts_node_symbol(a) == s->call && depth < 4 && is_waiter(ctx, a))
+			judge_waiter(w, a, at, depth + 1);
+		else if (!is_cancelled(w->c, a, at))
+			add_clause(w, NULL, a);
+	}
+	if (!some)
+		w->reached = true;
+}
+
+/* One awaited expression, awaited at node at: a task cancelled above (or
+ * gather/wait/wait_for/shield over them) is harmless; the rest become clauses. */
+static void judge_await(struct awaits *w, TSNode e, TSNode at)
 {
 	struct cancelled *c = w->c;
 	struct aa_ctx *ctx = c->ctx;
@@ -574,30 +689,12 @@ static void judge_await(struct awaits *w, TSNode e)
 		return;
 	}
 	if (ts_node_symbol(e) != s->call) {
-		if (!is_cancelled(c, e))
+		if (!is_cancelled(c, e, at))
 			add_clause(w, NULL, e);
 		return;
 	}
 	if (is_waiter(ctx, e)) {
-		TSNode args = ts_node_child_by_field_id(e, s->f.arguments);
-		uint32_t n = ts_node_named_child_count(args);
-		bool some = false;
-		for (uint32_t i = 0; i < n; i++) {
-			TSNode a = ts_node_named_child(args, i);
-			if (ts_node_symbol(a) == s->keyword_argument || ts_node_symbol(a) == s->comment)
-				continue;
-			some = true;
-			if (ts_node_symbol(a) == s->list_splat)
-				a = ts_node_named_child(a, 0);
-			/* asyncio.wait([t]) */
-			if ((ts_node_symbol(a) == s->list || ts_node_symbol(a) == s->tuple || ts_node_symbol(a) == s->set) &&
-			    ts_node_named_child_count(a) == 1)
-				a = ts_node_named_child(a, 0);
-			if (!is_cancelled(c, a))
-				add_clause(w, NULL, a);
-		}
-		if (!some)
-			w->reached = true;
+		judge_waiter(w, e, at, 0);
 		return;
 	}
 	struct aa_ref ref;
@@ -618,7 +715,7 @@ static enum aa_visit awaits_visit(void *ud, TSNode n)
 	if (k == s->with_statement && aa_scope_is_shielded(ctx, n))
 		return AA_VISIT_SKIP; /* as aa_scope_reaches_await: nothing outside cancels it */
 	if (k == s->await)
-		judge_await(w, ts_node_named_child(n, 0));
+		judge_await(w, ts_node_named_child(n, 0), n);
 	else if ((k == s->with_statement || k == s->for_statement || k == s->for_in_clause) &&
 		 aa_node_has_async_keyword(s, n))
 		w->reached = true;
@@ -676,7 +773,10 @@ static enum aa_visit helpers_visit(void *ud, TSNode n)
 			if (ts_node_is_null(task))
 				continue;
 			if (!looked && ak == s->identifier) {
-				tasks = loop_iterable(ctx, h->c->fn_body, n, a);
+				int elem;
+				tasks = loop_iterable(ctx, h->c->fn_body, n, a, &elem);
+				if (elem != ELEM_WHOLE) /* the helper gets an item of each element */
+					tasks = (TSNode){ 0 };
 				looked = true;
 			}
 			if (aa_node_same_text(src, a, task) ||
@@ -760,7 +860,8 @@ static TSNode loop_around(struct aa_ctx *ctx, TSNode stmt)
 /* Control leaves stmt (a statement of the coroutine, at any depth) normally: what does
  * the coroutine do next? Climbs the enclosing statements of the same function: a later
  * statement that awaits, a `try`'s `else` that awaits (when stmt ends that try's body)
- * or an enclosing loop's body says it runs on; a later `return` or `raise` with no await
+ * or an enclosing loop's body says it runs on (awaits that only end something, `await
+ * conn.close()`, are the coroutine cleaning up before it ends: they do not count); a later `return` or `raise` with no await
  * in it ends the climb. Nested definitions are not run. A climb past the bound answers
  * NEXT_AWAITS, the form that stays reported. */
 static enum next_step after(struct aa_ctx *ctx, TSNode stmt)
@@ -777,7 +878,7 @@ static enum next_step after(struct aa_ctx *ctx, TSNode stmt)
 				TSSymbol nk = ts_node_symbol(n);
 				if (nk == s->comment || nk == s->decorated_definition || aa_kind_is_definition(s, nk, true))
 					continue;
-				if (aa_scope_reaches_await(ctx, n, AA_REACH_YIELD))
+				if (aa_scope_reaches_await(ctx, n, AA_REACH_YIELD | AA_REACH_WORK))
 					return NEXT_AWAITS;
 				if (nk == s->return_statement)
 					return NEXT_ENDS;
@@ -790,7 +891,8 @@ static enum next_step after(struct aa_ctx *ctx, TSNode stmt)
 			uint32_t n = ts_node_named_child_count(p);
 			for (uint32_t i = 0; i < n; i++) {
 				TSNode c = ts_node_named_child(p, i);
-				if (ts_node_symbol(c) == s->else_clause && aa_scope_reaches_await(ctx, c, AA_REACH_YIELD))
+				if (ts_node_symbol(c) == s->else_clause &&
+				    aa_scope_reaches_await(ctx, c, AA_REACH_YIELD | AA_REACH_WORK))
 					return NEXT_AWAITS;
 			}
 		}
@@ -816,6 +918,78 @@ static enum next_step after_handler(struct aa_ctx *ctx, TSNode try, unsigned flo
 	if (runs >= NEXT_AWAITS)
 		return runs;
 	return (flow & FLOW_RET) || way[0] == NEXT_ENDS || way[1] == NEXT_ENDS ? NEXT_ENDS : NEXT_RAISES;
+}
+
+/* --- clean-up code --------------------------------------------------------------------- */
+
+static bool handles_deliberately(struct aa_ctx *ctx, TSNode body);
+static bool hands_on(struct aa_ctx *ctx, TSNode body, TSNode alias);
+
+/* How an except clause ends what it caught. */
+enum carry {
+	CARRY_NONE = 0, /* it may go on as if nothing happened */
+	CARRY_RAISES,   /* it always raises (what it caught may be another exception) */
+	CARRY_KEEPS,    /* it catches cancellation by name and always re-raises it, keeps it to
+			   raise or deliver later, or decides about it on purpose */
+};
+
+static enum carry clause_carry(struct aa_ctx *ctx, TSNode clause)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode body = last_block(s, clause);
+	if (ts_node_is_null(body))
+		return CARRY_NONE;
+	struct handler any = { .ctx = ctx, .kind = CATCH_BROAD };
+	bool raises = flow_block(&any, body, false, 0) == 0;
+	if (clause_catches(ctx, clause) == CATCH_NAMED &&
+	    (raises || hands_on(ctx, body, clause_alias(ctx, clause)) || handles_deliberately(ctx, body)))
+		return CARRY_KEEPS;
+	return raises ? CARRY_RAISES : CARRY_NONE;
+}
+
+/* The outermost clean-up clause around node in its function: a `finally` clause, or an
+ * except clause that always raises; a null node when there is none. A cancellation
+ * caught in there arrived while the coroutine was cleaning up after another outcome,
+ * which goes on when the clean-up ends (the first cancellation included): what counts
+ * is what the coroutine does after the clause, not inside it. *kept is set when an
+ * except clause on the way keeps its exception to raise later (CARRY_KEEPS): the
+ * cancellation that counts is that one, and nothing here swallows it. */
+static TSNode cleanup_clause(struct aa_ctx *ctx, TSNode node, bool *kept)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode found = { 0 };
+	TSNode cur = node;
+	*kept = false;
+	for (int g = 0; g < MAX_CLIMB; g++) {
+		TSNode p = aa_ctx_parent(ctx, cur);
+		if (ts_node_is_null(p) || aa_kind_is_definition(s, ts_node_symbol(p), true))
+			break;
+		if (ts_node_symbol(p) == s->finally_clause)
+			found = p;
+		else if (ts_node_symbol(p) == s->except_clause) {
+			enum carry carry = clause_carry(ctx, p);
+			if (carry == CARRY_KEEPS) {
+				*kept = true;
+				return (TSNode){ 0 };
+			}
+			if (carry == CARRY_RAISES)
+				found = p;
+		}
+		cur = p;
+	}
+	return found;
+}
+
+/* What the coroutine does after the clean-up clause ends: after a `finally`, what follows
+ * its try statement (a finally entered by an exception re-raises it instead); an except
+ * clause raises. */
+static enum next_step after_cleanup(struct aa_ctx *ctx, TSNode clause)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode try = aa_ctx_parent(ctx, clause);
+	if (ts_node_symbol(clause) == s->finally_clause)
+		return after(ctx, try);
+	return NEXT_RAISES; /* an except clause found by cleanup_clause always raises */
 }
 
 /* --- tests that cause the cancellation themselves --------------------------------------- */
@@ -1062,14 +1236,18 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 	unsigned flow = flow_block(&h, hbody, false, 0);
 	if (!(flow & (FLOW_FALL | FLOW_ESC)) || (flow == FLOW_FALL && falls_into_raise(&h, try)))
 		return;
-	if (handles_deliberately(ctx, hbody) || hands_on(ctx, hbody, h.alias))
+	if (handles_deliberately(ctx, hbody) || hands_on(ctx, hbody, h.alias) || documented_deliberate(ctx, clause))
 		return;
 	/* cancels inside the try body count too (`asyncio.current_task().cancel()` then an await) */
 	struct aa_susp_cond cond;
 	enum reach_verdict reach = reaches_body(ctx, clause, body, ts_node_start_byte(clause), &cond);
 	if (reach == REACH_NONE)
 		return;
-	enum next_step next = after_handler(ctx, try, flow);
+	bool kept;
+	TSNode cleanup = cleanup_clause(ctx, try, &kept);
+	if (kept)
+		return;
+	enum next_step next = ts_node_is_null(cleanup) ? after_handler(ctx, try, flow) : after_cleanup(ctx, cleanup);
 	const struct aa_rule *rule = form_rule(ctx, clause, next);
 	if (!rule)
 		return;
@@ -1121,7 +1299,11 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		enum reach_verdict reach = reaches_body(ctx, with, body, ts_node_start_byte(with), &cond);
 		if (reach == REACH_NONE)
 			return;
-		enum next_step next = after(ctx, with);
+		bool kept;
+		TSNode cleanup = cleanup_clause(ctx, with, &kept);
+		if (kept)
+			return;
+		enum next_step next = ts_node_is_null(cleanup) ? after(ctx, with) : after_cleanup(ctx, cleanup);
 		const struct aa_rule *rule = form_rule(ctx, with, next);
 		if (!rule)
 			return;
@@ -1205,14 +1387,19 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "project subclass that may suspend, or one that a module not read (no async code) which "
 			      "imports the class's module may define, counts as suspending); a `try` body that awaits only "
 			      "tasks this function cancelled before the handler (`t.cancel()` then `try: await t` / "
-			      "`except CancelledError: pass`, also through `asyncio.gather/wait/wait_for/shield` and "
-			      "`for t in tasks: t.cancel()`), also when a project function it called with the task as a "
+			      "`except CancelledError: pass`, also through `asyncio.gather/wait/wait_for/shield`, one "
+			      "inside another (`wait_for(shield(t))`), `for t in tasks: t.cancel()`, and a later loop "
+			      "over the same items that takes the same one (`for name, t in items: t.cancel()`, then "
+			      "`for n, t2 in items: await t2`)), also when a project function it called with the task as a "
 			      "positional argument calls `.cancel()` on that parameter (`cancel_task_safe(t)`, "
 			      "`self._cancel(t)`, `for t in tasks: cancel_task_safe(t)`); a "
 			      "handler that ends in `sys.exit()`, `os._exit()`, `pytest.fail()`/`skip()`/`exit()` or "
 			      "unittest's `self.fail()` (it never completes); a handler that calls `uncancel()` or "
 			      "`cancelling()`, or tests "
-			      "`isinstance(e, CancelledError)` and re-raises: it decides on purpose; a handler that "
+			      "`isinstance(e, CancelledError)` and re-raises: it decides on purpose; a handler with a "
+			      "comment (in it, or on its `except` line) saying the swallowing is meant: one that says "
+			      "`intentional`, `deliberate`, `on purpose`, `swallow`, `don't raise`/`re-raise`/`propagate` "
+			      "(`do not`, any case): the author decided, and a maintainer does not act on it; a handler that "
 			      "hands the caught object on (stores it, returns it, passes it to a call that is not "
 			      "logging or printing, compares it) or captures `sys.exc_info()`: it delivers the "
 			      "exception elsewhere; a `try` whose awaits all run in a shielded scope "
@@ -1230,8 +1417,22 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "What comes after the handler is judged in the same function: a later statement that "
 			      "can await or yield, the `else` of an enclosing `try`, or an enclosing loop (its body "
 			      "awaited, and runs again); a later `return` or `raise` with no await in it, or the end "
-			      "of the function, ends the coroutine (AA407's form). Nested definitions are not run; a "
-			      "`finally` runs on both forms and is not counted.",
+			      "of the function, ends the coroutine (AA407's form). An await of a call named as "
+			      "something that ends or releases (`close`, `aclose`, `wait_closed`, `stop`, `shutdown`, "
+			      "`cleanup`, `teardown`, `cancel`, `disconnect`, `terminate`, `kill`, `release`, "
+			      "`unsubscribe`, `dispose`, alone or as the first word: `stop_workers()`) is the coroutine "
+			      "cleaning up before it ends, not running on: a handler followed only by such awaits is "
+			      "AA407's form. Nested definitions are not run; a `finally` runs on both forms and is not "
+			      "counted.\n\n"
+			      "Clean-up code: a handler inside a `finally` clause, or inside an `except` clause that "
+			      "always raises, catches a cancellation that arrives while the coroutine cleans up after "
+			      "another outcome, which goes on when the clean-up ends (a first cancellation included): "
+			      "what counts is what the coroutine does after that clause (after the `finally`'s `try`, "
+			      "or the raise), not the rest of the clean-up. A `finally` whose `try` is followed by more "
+			      "awaits, or sits in a loop that runs again, is still AA401; one at the end of the "
+			      "coroutine is AA407's form. A handler inside an `except` clause that keeps its own "
+			      "exception to raise later (`pending = exc` ... `raise pending`) is not a finding: the "
+			      "cancellation that counts is that one.",
 		.references = "- [asyncio: Task cancellation](https://docs.python.org/3/library/asyncio-task.html#task-cancellation)\n"
 			      "- [asyncio: Task.uncancel()](https://docs.python.org/3/library/asyncio-task.html#asyncio.Task.uncancel)\n"
 			      "- [trio: Cancellation semantics](https://trio.readthedocs.io/en/stable/reference-core.html#cancellation-semantics)\n",
