@@ -15,9 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Real configuration files are a few kilobytes. */
-#define MAX_CONFIG_BYTES (4u << 20)
-
 enum { ORIGIN_DEFAULT = 0, ORIGIN_FILE = 1, ORIGIN_CLI = 2 };
 
 static void add_error(struct aa_configs *c, char *msg)
@@ -303,7 +300,7 @@ static struct aa_config *read_config(struct aa_configs *c, const char *abs, cons
 {
 	struct aa_buf text = AA_BUF_INIT;
 	bool opened;
-	int err = aa_buf_read_file(&text, abs, MAX_CONFIG_BYTES, &opened);
+	int err = aa_buf_read_file(&text, abs, AA_BUF_CONFIG_MAX, &opened);
 	*is_config = opened; /* a file that opened and did not read is one, broken */
 	if (err) {
 		error_at(c, display, 1, 1, "cannot read the configuration file: %s",

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_RUFF_CONFIG_BYTES (4u << 20)
-
 struct ruff_pfi {
 	char *glob;       /* owned; relative to the configuration's directory */
 	char **selectors; /* owned strings; n_selectors */
@@ -78,7 +76,7 @@ void aa_ruff_configs_free(struct aa_ruff_configs *rc)
 static bool read_text(const char *dir, const char *name, struct aa_buf *out)
 {
 	char *path = aa_xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", name);
-	int err = aa_buf_read_file(out, path, MAX_RUFF_CONFIG_BYTES, NULL);
+	int err = aa_buf_read_file(out, path, AA_BUF_CONFIG_MAX, NULL);
 	free(path);
 	return !err;
 }

@@ -37,6 +37,11 @@ void aa_buf_adds(struct aa_buf *buf, const char *s);
 void aa_buf_addc(struct aa_buf *buf, char c);
 void aa_buf_addf(struct aa_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The largest configuration file (pyproject.toml, ruff.toml, pytest.ini, a conftest.py)
+ * any reader takes whole: real ones are a few kilobytes, and a larger one is an error or
+ * "unknown" as each reader says. */
+enum { AA_BUF_CONFIG_MAX = 4u << 20 };
+
 /* Appends the whole file at path to buf (the configuration readers' files). Returns 0,
  * or an errno value: fopen's, fread's or fclose's, or EFBIG when the file holds more
  * than max bytes (reading stops soon after max; buf keeps what was read either way).

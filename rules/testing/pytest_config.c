@@ -16,9 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Config files and conftests larger than this are not read (unknown): real ones are
- * a few kilobytes. */
-#define MAX_CONFIG_BYTES (4u << 20)
 /* Directory levels searched upwards: deeper trees are unknown. */
 #define MAX_LEVELS 64
 /* pytest's norecursedirs when the option is absent (_pytest/main.py). */
@@ -359,7 +356,7 @@ static char *read_file(const char *dir, const char *name, size_t *len)
 	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
 		return NULL;
 	struct aa_buf b = AA_BUF_INIT;
-	if (aa_buf_read_file(&b, path, MAX_CONFIG_BYTES, NULL)) {
+	if (aa_buf_read_file(&b, path, AA_BUF_CONFIG_MAX, NULL)) {
 		aa_buf_release(&b);
 		return NULL;
 	}
@@ -464,9 +461,9 @@ static void read_collect_ignore(struct aa_pytest_config *cfg, const char *dir, c
 	ts_parser_delete(parser);
 	struct collect_scan sc = { c, text };
 	/* A syntax error: pytest fails to import the conftest. Either way its lists are not
-	 * known. The node bound is the size bound of the text (MAX_CONFIG_BYTES). */
+	 * known. The node bound is the size bound of the text (AA_BUF_CONFIG_MAX: a larger file is not read, "unknown"). */
 	if (!tree || ts_node_has_error(ts_tree_root_node(tree)) ||
-	    !aa_subtree_walk(ts_tree_root_node(tree), MAX_CONFIG_BYTES, collect_visit, &sc))
+	    !aa_subtree_walk(ts_tree_root_node(tree), AA_BUF_CONFIG_MAX, collect_visit, &sc))
 		for (int k = 0; k < N_COLLECT; k++)
 			c->state[k] = NAME_UNKNOWN;
 	if (tree)
