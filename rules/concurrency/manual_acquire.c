@@ -148,6 +148,22 @@ static TSNode next_statement(const struct aa_syms *s, TSNode stmt)
 	return next;
 }
 
+/* Is stmt the statement `recv.release()`? Right after the acquire it is the
+ * wait-until-free idiom (`await lock.acquire(); lock.release()`): nothing runs while the
+ * lock is held. */
+static bool releases_at_once(struct aa_ctx *ctx, TSNode stmt, const char *recv, uint32_t recv_len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(stmt) || ts_node_symbol(stmt) != s->expression_statement ||
+	    ts_node_named_child_count(stmt) != 1)
+		return false;
+	TSNode call = ts_node_named_child(stmt, 0);
+	if (ts_node_symbol(call) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	return ts_node_symbol(fn) == s->attribute && is_release_of(ctx, fn, recv, recv_len);
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -207,7 +223,8 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	if (ts_node_is_null(next) && !ts_node_is_null(branch) && ts_node_symbol(branch) == s->if_statement &&
 	    ts_node_eq(ts_node_child_by_field_id(branch, s->f.consequence), block))
 		next = next_statement(s, branch);
-	if (try_finally_releases(ctx, next, recv, recv_len) || try_except_releases(ctx, next, recv, recv_len))
+	if (try_finally_releases(ctx, next, recv, recv_len) || try_except_releases(ctx, next, recv, recv_len) ||
+	    releases_at_once(ctx, next, recv, recv_len))
 		return;
 	/* Acquired inside a `try` whose `finally` releases it (first thing in it, or on a
 	 * branch: `if cond: await x.acquire()` with `finally: if cond: x.release()`): the
@@ -260,7 +277,8 @@ const struct aa_rule aa_rule_manual_acquire = {
 			       "    async with lock:\n        await db.write(row)\n",
 		.anchor = "The `acquire` call; its start is the start of the receiver (`lock.acquire`).",
 		.exceptions = "Not reported: `await x.acquire()` followed at once by `try: ... finally: "
-			      "x.release()`, or made inside the body of a `try` whose `finally` releases it; "
+			      "x.release()`, or by `x.release()` itself (waiting until the lock is free: nothing runs "
+			      "while it is held), or made inside the body of a `try` whose `finally` releases it; "
 			      "followed at once by a `try` whose `except:` or `except BaseException:` releases it "
 			      "and ends with a bare `raise` (every failure and cancellation releases it; on success "
 			      "the lock is handed on to be released elsewhere, as a command framework's "
