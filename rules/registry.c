@@ -44,6 +44,7 @@ extern const struct aa_rule aa_rule_timeout_parameter;
 extern const struct aa_rule aa_rule_busy_wait;
 extern const struct aa_rule aa_rule_timeout_without_await;
 extern const struct aa_rule aa_rule_cancelled_coroutine_returns;
+extern const struct aa_rule aa_rule_catch_all_cancellation;
 extern const struct aa_rule aa_rule_sync_with_async_resource;
 extern const struct aa_rule aa_rule_unclosed_async_resource;
 extern const struct aa_rule aa_rule_yield_in_scope;
@@ -87,6 +88,7 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_busy_wait,
 	&aa_rule_timeout_without_await,
 	&aa_rule_cancelled_coroutine_returns,
+	&aa_rule_catch_all_cancellation,
 	&aa_rule_sync_with_async_resource,
 	&aa_rule_unclosed_async_resource,
 	&aa_rule_yield_in_scope,

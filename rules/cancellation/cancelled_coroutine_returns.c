@@ -11,7 +11,7 @@ extern const struct aa_rule aa_rule_swallowed_cancellation;
 
 static void check(struct aa_ctx *ctx, TSNode node)
 {
-	/* AA401's check judges each handler once and reports both forms when it runs. */
+	/* AA401's check judges each handler once and reports every enabled form when it runs. */
 	if (!aa_ctx_rule_enabled(ctx, &aa_rule_swallowed_cancellation))
 		aa_swallowed_cancellation_check(ctx, node);
 }

@@ -21,6 +21,7 @@
 
 extern const struct aa_rule aa_rule_swallowed_cancellation;
 extern const struct aa_rule aa_rule_cancelled_coroutine_returns;
+extern const struct aa_rule aa_rule_catch_all_cancellation;
 
 enum catch_kind {
 	CATCH_NONE = 0,
@@ -82,6 +83,26 @@ static enum catch_kind classify(struct aa_ctx *ctx, TSNode e)
 			best = k;
 	}
 	return best;
+}
+
+/* Does an except clause name a cancellation class, alone or in a tuple (`except
+ * (CancelledError, BaseException)` names it: the handler is about cancellation)? */
+static bool clause_names_cancellation(struct aa_ctx *ctx, TSNode clause)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode v = ts_node_child_by_field_id(clause, s->f.value);
+	if (!ts_node_is_null(v) && ts_node_symbol(v) == s->as_pattern)
+		v = ts_node_named_child(v, 0);
+	v = ts_node_is_null(v) ? v : aa_node_unparen_at_most(s, v, AA_UNPAREN_SOLE, 64);
+	if (ts_node_is_null(v))
+		return false;
+	if (ts_node_symbol(v) != s->tuple && ts_node_symbol(v) != s->expression_list)
+		return classify_one(ctx, v) == CATCH_NAMED;
+	uint32_t n = ts_node_named_child_count(v);
+	for (uint32_t i = 0; i < n; i++)
+		if (classify_one(ctx, ts_node_named_child(v, i)) == CATCH_NAMED)
+			return true;
+	return false;
 }
 
 /* What an except clause catches: bare `except:` is BROAD. */
@@ -1182,12 +1203,14 @@ static bool falls_into_raise(const struct handler *h, TSNode try)
 	return !ts_node_is_null(next) && ts_node_symbol(next) == s->raise_statement && raise_ok(h, next);
 }
 
-/* Which rule a swallowing handler's finding belongs to, or NULL when that rule is off or
- * the handler is a test's own (then nothing is reported). */
-static const struct aa_rule *form_rule(struct aa_ctx *ctx, TSNode clause, enum next_step next)
+/* Which rule a swallowing handler's finding belongs to (a handler that catches kind and
+ * then does next), or NULL when that rule is off or the handler is a test's own (then
+ * nothing is reported). */
+static const struct aa_rule *form_rule(struct aa_ctx *ctx, TSNode clause, enum catch_kind kind, enum next_step next)
 {
-	const struct aa_rule *rule =
-		next < NEXT_AWAITS ? &aa_rule_cancelled_coroutine_returns : &aa_rule_swallowed_cancellation;
+	const struct aa_rule *rule = next < NEXT_AWAITS   ? &aa_rule_cancelled_coroutine_returns
+				     : kind == CATCH_BROAD ? &aa_rule_catch_all_cancellation
+							   : &aa_rule_swallowed_cancellation;
 	if (!aa_ctx_rule_enabled(ctx, rule) || test_causes_cancellation(ctx, clause))
 		return NULL;
 	return rule;
@@ -1248,7 +1271,8 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 	if (kept)
 		return;
 	enum next_step next = ts_node_is_null(cleanup) ? after_handler(ctx, try, flow) : after_cleanup(ctx, cleanup);
-	const struct aa_rule *rule = form_rule(ctx, clause, next);
+	const struct aa_rule *rule =
+		form_rule(ctx, clause, clause_names_cancellation(ctx, clause) ? CATCH_NAMED : kind, next);
 	if (!rule)
 		return;
 	TSNode kw = ts_node_child(clause, 0);
@@ -1286,11 +1310,13 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 			continue;
 		TSNode args = ts_node_child_by_field_id(v, s->f.arguments);
 		uint32_t na = ts_node_named_child_count(args);
-		bool cancels = false;
-		for (uint32_t j = 0; j < na; j++)
-			if (classify_one(ctx, ts_node_named_child(args, j)) != CATCH_NONE)
-				cancels = true;
-		if (!cancels)
+		enum catch_kind kind = CATCH_NONE; /* NAMED wins: suppress(CancelledError, Exception) names it */
+		for (uint32_t j = 0; j < na; j++) {
+			enum catch_kind k = classify_one(ctx, ts_node_named_child(args, j));
+			if (k != CATCH_NONE && (kind == CATCH_NONE || k == CATCH_NAMED))
+				kind = k;
+		}
+		if (kind == CATCH_NONE)
 			continue;
 		TSNode body = ts_node_child_by_field_id(with, s->f.body);
 		if (ts_node_is_null(body) || !aa_scope_reaches_await(ctx, body, AA_REACH_UNSHIELDED))
@@ -1304,7 +1330,7 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		if (kept)
 			return;
 		enum next_step next = ts_node_is_null(cleanup) ? after(ctx, with) : after_cleanup(ctx, cleanup);
-		const struct aa_rule *rule = form_rule(ctx, with, next);
+		const struct aa_rule *rule = form_rule(ctx, with, kind, next);
 		if (!rule)
 			return;
 		char *message;
@@ -1340,21 +1366,24 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 	.family = &aa_family_cancellation,
 	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
-	.summary = "An except handler in async code catches cancellation and the coroutine keeps running after it",
+	.summary = "An except handler in async code catches cancellation by name and the coroutine keeps running "
+		   "after it",
 	.equivalents = equivalents,
 	.node_kinds = kinds,
 	.check = aa_swallowed_cancellation_check,
 	.crossfile = &aa_crossfile_suspension,
 	.doc = {
-		.what = "Finds, in async context, `except` handlers that catch cancellation, can complete without "
+		.what = "Finds, in async context, `except` handlers that name cancellation, can complete without "
 			"re-raising it, and after which the coroutine keeps running: the handler falls through to "
 			"code that awaits (or yields) again, or the loop around the `try` runs again (the handler "
 			"ends, `continue`s or `break`s into more awaits). Also `with contextlib.suppress(CancelledError):` "
 			"around an await followed by more awaits.\n\n"
-			"Cancellation is caught by: `asyncio.CancelledError` (also `asyncio.exceptions.CancelledError`), "
-			"`trio.Cancelled` and `anyio.get_cancelled_exc_class()`, by name or in a tuple; "
-			"`BaseException`; and a bare `except:`. `except Exception` does not catch it (Python >= 3.8), "
-			"and neither does `concurrent.futures.CancelledError`, a different class.\n\n"
+			"Cancellation is named by: `asyncio.CancelledError` (also `asyncio.exceptions.CancelledError`), "
+			"`trio.Cancelled` and `anyio.get_cancelled_exc_class()`, alone or in a tuple. `BaseException` "
+			"and a bare `except:` catch it too, with everything else: such a catch-all is AA408 "
+			"(catch-all-swallows-cancellation, opt-in), which says why. `except Exception` does not catch "
+			"it (Python >= 3.8), and neither does `concurrent.futures.CancelledError`, a different "
+			"class.\n\n"
 			"A handler after which the coroutine ends (it returns, falls off the end of the function, "
 			"breaks out of its loop into no further await, or raises another exception) is the other "
 			"form, AA407 (cancelled-coroutine-returns, opt-in): see there for why the two differ.",
