@@ -697,6 +697,40 @@ static void judge_waiter(struct awaits *w, TSNode call, TSNode at, int depth)
 		w->reached = true;
 }
 
+/* Is `e.done()` the condition of an `if` (alone, or an operand of `and`) whose body holds
+ * at, in the same function? Awaiting a finished task or future returns at once: it never
+ * suspends, so nothing can be cancelled there (`if task.done(): await task`). */
+static bool known_done(struct aa_ctx *ctx, TSNode fn_body, TSNode at, TSNode e)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const char *src = aa_ctx_source(ctx)->text;
+	TSNode child = at;
+	TSNode p = ts_node_parent(at);
+	for (int g = 0; g < 64 && !ts_node_is_null(p) && !ts_node_eq(p, fn_body); g++, child = p, p = ts_node_parent(p)) {
+		if (ts_node_symbol(p) != s->if_statement ||
+		    !ts_node_eq(child, ts_node_child_by_field_id(p, s->f.consequence)))
+			continue;
+		TSNode cond = aa_node_unparen_at_most(s, ts_node_child_by_field_id(p, s->f.condition), AA_UNPAREN_SOLE, 64);
+		TSNode tests[2];
+		tests[0] = cond;
+		tests[1] = (TSNode){ 0 };
+		if (!ts_node_is_null(cond) && ts_node_symbol(cond) == s->boolean_operator &&
+		    aa_ctx_text_is(ctx, ts_node_child_by_field_id(cond, s->f.operator), "and")) {
+			tests[0] = ts_node_child_by_field_id(cond, s->f.left);
+			tests[1] = ts_node_child_by_field_id(cond, s->f.right);
+		}
+		for (int i = 0; i < 2; i++) {
+			TSNode t = tests[i];
+			if (ts_node_is_null(t) || ts_node_symbol(t) != s->call || !attr_call_named(ctx, t, "done"))
+				continue;
+			TSNode fn = ts_node_child_by_field_id(t, s->f.function);
+			if (aa_node_same_text(src, ts_node_child_by_field_id(fn, s->f.object), e))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* One awaited expression, awaited at node at: a task cancelled above (or
  * gather/wait/wait_for/shield over them) is harmless; the rest become clauses. */
 static void judge_await(struct awaits *w, TSNode e, TSNode at)
@@ -710,7 +744,7 @@ static void judge_await(struct awaits *w, TSNode e, TSNode at)
 		return;
 	}
 	if (ts_node_symbol(e) != s->call) {
-		if (!is_cancelled(c, e, at))
+		if (!is_cancelled(c, e, at) && !known_done(ctx, c->fn_body, at, e))
 			add_clause(w, NULL, e);
 		return;
 	}
@@ -1431,7 +1465,8 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "(`do not`, any case): the author decided, and a maintainer does not act on it; a handler that "
 			      "hands the caught object on (stores it, returns it, passes it to a call that is not "
 			      "logging or printing, compares it) or captures `sys.exc_info()`: it delivers the "
-			      "exception elsewhere; a `try` whose awaits all run in a shielded scope "
+			      "exception elsewhere; an await of a task or future inside `if t.done():` (alone or "
+			      "joined by `and`: a finished one returns at once); a `try` whose awaits all run in a shielded scope "
 			      "(`CancelScope(shield=True)`). Handlers nested "
 			      "more than 24 statements deep are assumed to re-raise.\n\n"
 			      "Tests that cancel on purpose: a handler in a test function (a function the project's "
