@@ -4,7 +4,8 @@ their includes point one way; the engine names no rule.
 
 Checked over every .c, .h and .inc file of analyzer/, parsers/ and rules/:
   1. a folder includes only folders of lower layers (LAYERS below); the rule families
-     (rules/<family>/) may include one another, without a circle;
+     (rules/<family>/) may include one another, without a circle; rules/shared/ includes
+     no family;
   2. no string literal starting with a rule code ("AA" and a digit) outside rules/;
   3. no rule descriptor symbol (aa_rule_<name>, defined in rules/) outside rules/.
 Exit 0 when all hold, 1 with each violation on stderr.
@@ -33,6 +34,8 @@ LAYERS = [
     "analyzer/app",
 ]
 RANK = {name: i for i, name in enumerate(LAYERS)}
+# What rules of several families share (docs/architecture.md): it includes no family.
+SHARED = "rules/shared"
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -135,6 +138,8 @@ def main():
                 continue
             if layer(dst) not in RANK:
                 problems.append(f"{path}: includes {inc}, in unknown folder {dst}")
+            elif src == SHARED and dst.startswith("rules/"):
+                problems.append(f"{path}: {SHARED} includes {inc}: what families share builds on no family")
             elif src.startswith("rules/") and dst.startswith("rules/"):
                 family_edges.setdefault(src, set()).add(dst)
             elif RANK[layer(dst)] > RANK[layer(src)] or (

@@ -3,7 +3,7 @@
  * coroutine ends normally (or raises something else). Judged with AA401 (swallowed.h):
  * this file is the descriptor, and the check for runs where AA401 is off.
  */
-#include "rules/cancellation/suspension.h"
+#include "rules/shared/suspension.h"
 #include "rules/cancellation/swallowed.h"
 #include "rules/rules.h"
 

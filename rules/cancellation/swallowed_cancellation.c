@@ -7,8 +7,8 @@
  * index (suspension.h).
  */
 #include "rules/cancellation/scopes.h"
-#include "rules/cancellation/suspension.h"
 #include "rules/cancellation/swallowed.h"
+#include "rules/shared/suspension.h"
 #include "analyzer/base/xalloc.h"
 #include "rules/testing/pytest_config.h"
 #include "parsers/python/subtree.h"
@@ -1257,17 +1257,16 @@ static const char *next_words(enum next_step next)
 
 /* Reports message (malloc'd, taken over) at node, or defers it to the project index when
  * reach says the index decides whether anything in the try body can be cancelled
- * (suspension.h). A finding dropped here anyway (test code, a noqa on its line) is
- * reported at once: the index then has nothing to read for it, and the suppression
- * records its use. */
+ * (suspension.h). */
 static void report_or_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, enum reach_verdict reach,
 			    const struct aa_susp_cond *cond, char *message)
 {
-	if (reach != REACH_LINK || !aa_ctx_reports_here(ctx, rule) || aa_ctx_vouched(ctx, rule, node) ||
-	    !aa_susp_defer(ctx, rule, node, cond, message)) {
-		aa_ctx_report(ctx, rule, node, "%s", message);
-		free(message);
+	if (reach == REACH_LINK) {
+		aa_susp_report_or_defer(ctx, rule, node, cond, message);
+		return;
 	}
+	aa_ctx_report(ctx, rule, node, "%s", message);
+	free(message);
 }
 
 static void check_except(struct aa_ctx *ctx, TSNode clause)

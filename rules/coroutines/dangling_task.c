@@ -5,6 +5,7 @@
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
 #include "parsers/python/node.h"
+#include "rules/shared/suspension.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
 
@@ -20,15 +21,31 @@ static const struct aa_target targets[] = {
 	{ "asyncio.AbstractEventLoop.create_task", AA_TARGET_METHOD, KEEP_FIX, NULL },
 };
 
+/* Reports the dropped task of call, or, when its coroutine is a call the project index
+ * may resolve (a coroutine function of another module, a method through `self` or an
+ * attribute of a known class), defers it to the link (suspension.h), which drops it when
+ * every function that call may run never suspends: such a task runs to its end in its
+ * first step, while the loop still holds it. */
 static void report(struct aa_ctx *ctx, TSNode call, const char *where)
 {
+	const struct aa_syms *s = aa_ctx_syms(ctx);
 	const char *callee = aa_ctx_callee_text(ctx, call);
-	aa_ctx_report(ctx, &aa_rule_dangling_task, call,
-		      "the task from %s() is %s: the event loop keeps only a weak reference, so the task can "
-		      "be garbage-collected mid-flight and its exception lost; keep it (task = %s(...); "
-		      "background_tasks.add(task); task.add_done_callback(background_tasks.discard)) or use "
-		      "a TaskGroup",
-		      callee, where, callee);
+	char *message = aa_xasprintf(
+		"the task from %s() is %s: the event loop keeps only a weak reference, so the task can be "
+		"garbage-collected mid-flight and its exception lost; keep it (task = %s(...); "
+		"background_tasks.add(task); task.add_done_callback(background_tasks.discard)) or use a TaskGroup",
+		callee, where, callee);
+	TSNode coro = aa_call_arg(ctx, call, 0, "coro");
+	struct aa_susp_cond cond = { .n_clauses = 1 };
+	cond.clauses[0] = (struct aa_susp_clause){ .n_alts = 1 };
+	cond.clauses[0].alts[0].arg = -1;
+	if (!ts_node_is_null(coro) && ts_node_symbol(coro) == s->call &&
+	    aa_ctx_ref(ctx, coro, &cond.clauses[0].alts[0].ref)) {
+		aa_susp_report_or_defer(ctx, &aa_rule_dangling_task, call, &cond, message);
+		return;
+	}
+	aa_ctx_report(ctx, &aa_rule_dangling_task, call, "%s", message);
+	free(message);
 }
 
 /* The parent of expr through parentheses, or a null node. */
@@ -206,6 +223,7 @@ const struct aa_rule aa_rule_dangling_task = {
 	.node_kinds = kinds,
 	.check = check,
 	.prefilter_words = prefilter,
+	.crossfile = &aa_crossfile_suspension,
 	.doc = {
 		.what = "Finds calls of `asyncio.create_task()`, `asyncio.ensure_future()` and `create_task()` on "
 			"an object known to be an event loop whose result is thrown away: the call is an "
@@ -232,11 +250,17 @@ const struct aa_rule aa_rule_dangling_task = {
 			       "async def notify_all(users, send):\n    async with asyncio.TaskGroup() as tg:\n"
 			       "        for user in users:\n            tg.create_task(send(user))\n",
 		.anchor = "The `create_task()` / `ensure_future()` call; its start is the start of the callee.",
-		.exceptions = "A task running a coroutine function of the same module that cannot suspend (no "
-			      "`await`, `async for` or `async with` in its body, nested defs aside) is not a "
-			      "finding: it runs to its end in the step the loop gives it, while the loop still "
-			      "holds it. Methods called through `self` are not judged this way (a subclass may "
-			      "override them). "
+		.exceptions = "A task running a coroutine that cannot suspend is not a finding: it runs to its "
+			      "end in the step the loop gives it, while the loop still holds it. A coroutine "
+			      "function cannot suspend when its body has no `await`, `async for` or `async with` "
+			      "(nested defs aside), or when it awaits only calls of project coroutine functions "
+			      "that cannot suspend, transitively, across modules. The call may name an imported "
+			      "function (also one a package re-exports), a method through `self`, or a method of "
+			      "an attribute whose project class is known (`self.metadata.playing()` after "
+			      "`self.metadata = Metadata(...)` in `__init__`). A method is judged with every "
+			      "override in the project's subclasses; an unknown callee, a decorator not known to "
+			      "keep the function, a cycle of awaits or a chain deeper than 8 calls counts as "
+			      "\"may suspend\", and the finding is kept. "
 			      "The task is kept, and nothing is reported, when the result is assigned to a "
 			      "variable that is read later in the function (`task.add_done_callback(...)` and "
 			      "`await task` are reads; so is a use in a nested function, and a `global` or "

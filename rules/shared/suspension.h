@@ -1,15 +1,17 @@
 /*
- * suspension.h: where cancellation can reach a coroutine, across the project: the
- * cross-file analysis behind AA401 and AA407 (swallowed.h). Cancellation is delivered
- * only at a suspension point, and an `await` of a project coroutine function that never
- * suspends (no `await`, `async for` or `async with` in its body, or awaits only of such
- * coroutines, transitively) is none: the try around it cannot be cancelled there. A task
- * handed to a project function that calls `.cancel()` on that parameter is cancelled as
- * surely as by `task.cancel()`.
+ * suspension.h: which project coroutines never suspend, and where cancellation can reach
+ * a coroutine, across the project: the cross-file analysis behind AA401 and AA407
+ * (rules/cancellation/swallowed.h) and AA203 (a dropped task whose coroutine never
+ * suspends runs to its end in its first step). It lives in rules/shared/ because rules
+ * of two families use it. Cancellation is delivered only at a suspension point, and an
+ * `await` of a project coroutine function that never suspends (no `await`, `async for`
+ * or `async with` in its body, or awaits only of such coroutines, transitively) is none:
+ * the try around it cannot be cancelled there. A task handed to a project function that
+ * calls `.cancel()` on that parameter is cancelled as surely as by `task.cancel()`.
  *
  * Per file (summarize, worker threads): for each `async def`, whether it suspends other
  * than by awaiting a call the index may resolve to project code, and those calls; for
- * each def, which of its parameters it calls `.cancel()` on. A handler the file alone
+ * each def, which of its parameters it calls `.cancel()` on. A finding the file alone
  * cannot clear is deferred here with the conditions that clear it (aa_susp_defer); the
  * link reports it unless they all hold. Unknown callees, opaque decorators, overrides in
  * project subclasses that may differ, cycles and chains deeper than the bound all count
@@ -32,7 +34,8 @@ enum {
 	AA_SUSP_MAX_ALTS = 8,     /* ways one of them may be harmless */
 };
 
-/* One way a suspension point of a try body is harmless. */
+/* One way a suspension point (of a try body, or the coroutine a dropped task runs) is
+ * harmless. */
 struct aa_susp_alt {
 	struct aa_ref ref; /* a callee as aa_ctx_ref names it (strings in the summary's arena) */
 	/* -1: ref is the awaited call, and it never suspends. >= 0: ref is a call before the
@@ -47,8 +50,8 @@ struct aa_susp_clause {
 	size_t n_alts;
 };
 
-/* A try body's suspension points that the file alone cannot clear: the handler is no
- * finding when every clause holds. */
+/* A finding's suspension points that the file alone cannot clear: it is no finding when
+ * every clause holds. */
 struct aa_susp_cond {
 	struct aa_susp_clause clauses[AA_SUSP_MAX_CLAUSES];
 	size_t n_clauses;
@@ -60,6 +63,14 @@ struct aa_susp_cond {
  * reports at once. cond is borrowed for the call. */
 bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
 		   char *message);
+
+/* Reports message (malloc'd, taken over) of rule at node at once, or defers it with cond
+ * as aa_susp_defer does. It is reported at once when it would be dropped here anyway
+ * (test code the rule spares, a noqa on its line that vouches for it: the index then has
+ * nothing to read for it, and the suppression records its use) or when nothing can be
+ * deferred. cond is borrowed for the call. */
+void aa_susp_report_or_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node,
+			     const struct aa_susp_cond *cond, char *message);
 
 extern const struct aa_crossfile aa_crossfile_suspension;
 

@@ -1,6 +1,7 @@
-/* AA401/AA407's cross-file analysis (suspension.h): which project coroutines never
- * suspend, which functions cancel a parameter, and the handlers that wait for both. */
-#include "rules/cancellation/suspension.h"
+/* The cross-file analysis of AA401/AA407 and AA203 (suspension.h): which project
+ * coroutines never suspend, which functions cancel a parameter, and the findings that
+ * wait for both. */
+#include "rules/shared/suspension.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,16 @@ bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, 
 		}
 	}
 	return true;
+}
+
+void aa_susp_report_or_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node,
+			     const struct aa_susp_cond *cond, char *message)
+{
+	if (!aa_ctx_reports_here(ctx, rule) || aa_ctx_vouched(ctx, rule, node) ||
+	    !aa_susp_defer(ctx, rule, node, cond, message)) {
+		aa_ctx_report(ctx, rule, node, "%s", message);
+		free(message);
+	}
 }
 
 /* ---- between on-demand rounds ------------------------------------------------------ */
