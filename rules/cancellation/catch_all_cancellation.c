@@ -4,7 +4,7 @@
  * after which the coroutine keeps running. Judged with AA401 (swallowed.h): this file is
  * the descriptor, and the check for runs where AA401 and AA407 are off.
  */
-#include "rules/cancellation/suspension.h"
+#include "rules/shared/suspension.h"
 #include "rules/cancellation/swallowed.h"
 #include "rules/rules.h"
 
