@@ -3,6 +3,8 @@
  * primitive in async context, and a threading lock held across an await.
  */
 #include "rules/blocking/blocking.h"
+#include "rules/shared/suspension.h"
+#include "analyzer/base/xalloc.h"
 #include "rules/rules.h"
 #include "parsers/python/subtree.h"
 #include "parsers/python/node.h"
@@ -309,17 +311,19 @@ static const struct lock_kind *lock_kind_of(struct aa_ctx *ctx, TSNode expr)
 	return NULL;
 }
 
-enum scan_result { SCAN_NONE, SCAN_SUSPEND, SCAN_RELEASED };
-
 /* Preorder (source order) over root's subtree, skipping nested defs, lambdas and
- * classes, from byte `from`: the first suspension point (await, async for, async with,
- * async comprehension) or, when release_of is not null, the first `release_of.release()`
- * call, whichever comes first. */
+ * classes, from byte `from`, up to the first `release_of.release()` call when release_of
+ * is not null: the suspension points (await, async for, async with, async
+ * comprehension). An await of a call the project index may resolve becomes a clause of
+ * cond (it is harmless when that call never suspends, suspension.h); any other point
+ * sets reached and ends the scan. first is the first point met. */
 struct suspend_scan {
 	struct aa_ctx *ctx;
-	TSNode root, release_of, *where;
+	TSNode root, release_of;
 	uint32_t from;
-	enum scan_result result;
+	TSNode first;
+	bool released, reached;
+	struct aa_susp_cond cond;
 };
 
 static enum aa_visit visit_suspend(void *ud, TSNode n)
@@ -329,15 +333,26 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 	bool descend = ts_node_end_byte(n) > sc->from;
 	if (descend && ts_node_is_named(n) && ts_node_start_byte(n) >= sc->from) {
 		TSSymbol k = ts_node_symbol(n);
-		if (k == s->await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
-				      aa_node_has_async_keyword(s, n))) {
-			*sc->where = n;
-			sc->result = SCAN_SUSPEND;
-			return AA_VISIT_STOP;
+		bool is_await = k == s->await;
+		if (is_await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
+				 aa_node_has_async_keyword(s, n))) {
+			if (ts_node_is_null(sc->first))
+				sc->first = n;
+			TSNode e = is_await ? aa_node_unparen_at_most(s, ts_node_named_child(n, 0), AA_UNPAREN_SOLE, 64)
+					    : (TSNode){ 0 };
+			struct aa_susp_clause *cl = &sc->cond.clauses[sc->cond.n_clauses];
+			if (!ts_node_is_null(e) && ts_node_symbol(e) == s->call &&
+			    sc->cond.n_clauses < AA_SUSP_MAX_CLAUSES && aa_ctx_ref(sc->ctx, e, &cl->alts[0].ref)) {
+				cl->alts[0].arg = -1;
+				cl->n_alts = 1;
+				sc->cond.n_clauses++;
+			} else {
+				sc->reached = true;
+				return AA_VISIT_STOP;
+			}
 		}
 		if (!ts_node_is_null(sc->release_of) && is_method_call_on(sc->ctx, n, sc->release_of, "release")) {
-			*sc->where = n;
-			sc->result = SCAN_RELEASED;
+			sc->released = true;
 			return AA_VISIT_STOP;
 		}
 	}
@@ -346,11 +361,16 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 	return descend ? AA_VISIT_DESCEND : AA_VISIT_SKIP;
 }
 
-static enum scan_result scan(struct aa_ctx *ctx, TSNode root, uint32_t from, TSNode release_of, TSNode *where)
+/* Scans root from byte from into sc (see struct suspend_scan); a subtree too large to
+ * scan whole counts as reached, the form that stays reported. */
+static void scan(struct aa_ctx *ctx, TSNode root, uint32_t from, TSNode release_of, struct suspend_scan *sc)
 {
-	struct suspend_scan sc = { ctx, root, release_of, where, from, SCAN_NONE };
-	aa_subtree_walk(root, MAX_SCAN_NODES, visit_suspend, &sc);
-	return sc.result;
+	sc->ctx = ctx;
+	sc->root = root;
+	sc->release_of = release_of;
+	sc->from = from;
+	if (!aa_subtree_walk(root, MAX_SCAN_NODES, visit_suspend, sc) && !sc->reached && !sc->released)
+		sc->reached = !ts_node_is_null(sc->first);
 }
 
 static const char *suspension_word(struct aa_ctx *ctx, TSNode n)
@@ -364,17 +384,24 @@ static const char *suspension_word(struct aa_ctx *ctx, TSNode n)
 	return "await";
 }
 
+/* Reports the lock held across sc's suspension points at anchor, or defers it to the
+ * project index when every point is an await of a call that may be project code: it is
+ * then reported unless each of those never suspends (suspension.h). */
 static void report_lock(struct aa_ctx *ctx, TSNode anchor, TSNode lock_expr, const struct lock_kind *lk,
-			TSNode suspend, const char *how)
+			const struct suspend_scan *sc, const char *how)
 {
 	struct aa_buf shown = AA_BUF_INIT;
 	aa_source_quote(aa_ctx_source(ctx), lock_expr, &shown);
-	uint32_t line = aa_source_line_of(aa_ctx_source(ctx), ts_node_start_byte(suspend)) + 1;
-	aa_ctx_report(ctx, &aa_rule_blocking_sync_primitive, anchor,
-		      "%s '%s' %s is held across the %s on line %u in async function '%s'; %s; use '%s'",
-		      lk->cls, shown.data, how, suspension_word(ctx, suspend), line, aa_ctx_function_name(ctx),
-		      lk->consequence, lk->fix);
+	uint32_t line = aa_source_line_of(aa_ctx_source(ctx), ts_node_start_byte(sc->first)) + 1;
+	char *message = aa_xasprintf("%s '%s' %s is held across the %s on line %u in async function '%s'; %s; use '%s'",
+				     lk->cls, shown.data, how, suspension_word(ctx, sc->first), line,
+				     aa_ctx_function_name(ctx), lk->consequence, lk->fix);
 	aa_buf_release(&shown);
+	if (sc->reached) {
+		aa_ctx_report(ctx, &aa_rule_blocking_sync_primitive, anchor, "%s", message);
+		free(message);
+	} else
+		aa_susp_report_or_defer(ctx, &aa_rule_blocking_sync_primitive, anchor, &sc->cond, message);
 }
 
 static void check_with(struct aa_ctx *ctx, TSNode with)
@@ -391,9 +418,10 @@ static void check_with(struct aa_ctx *ctx, TSNode with)
 		const struct lock_kind *lk = lock_kind_of(ctx, value);
 		if (!lk)
 			continue;
-		TSNode where = { 0 };
-		if (scan(ctx, body, ts_node_start_byte(body), (TSNode){ 0 }, &where) == SCAN_SUSPEND)
-			report_lock(ctx, with, value, lk, where, "acquired by this 'with'");
+		struct suspend_scan sc = { 0 };
+		scan(ctx, body, ts_node_start_byte(body), (TSNode){ 0 }, &sc);
+		if (!ts_node_is_null(sc.first))
+			report_lock(ctx, with, value, lk, &sc, "acquired by this 'with'");
 		return;
 	}
 }
@@ -429,16 +457,12 @@ static void check_acquire(struct aa_ctx *ctx, TSNode call)
 		stmt = p;
 	}
 	uint32_t from = ts_node_end_byte(call);
-	for (TSNode st = stmt; !ts_node_is_null(st); st = ts_node_next_named_sibling(st)) {
-		TSNode where = { 0 };
-		enum scan_result r = scan(ctx, st, from, c->receiver, &where);
-		if (r == SCAN_RELEASED)
-			return;
-		if (r == SCAN_SUSPEND) {
-			report_lock(ctx, call, c->receiver, lk, where, "acquired here");
-			return;
-		}
-	}
+	TSNode lock = c->receiver; /* c is the context's: the scan's own callee lookups replace it */
+	struct suspend_scan sc = { 0 };
+	for (TSNode st = stmt; !ts_node_is_null(st) && !sc.released && !sc.reached; st = ts_node_next_named_sibling(st))
+		scan(ctx, st, from, lock, &sc);
+	if (!ts_node_is_null(sc.first))
+		report_lock(ctx, call, lock, lk, &sc, "acquired here");
 }
 
 static void check(struct aa_ctx *ctx, TSNode node)
@@ -463,6 +487,7 @@ const struct aa_rule aa_rule_blocking_sync_primitive = {
 	.severity = AA_SEVERITY_WARNING,
 	.travels = true,
 	.default_on = true,
+	.crossfile = &aa_crossfile_suspension,
 	.summary = "A thread or process synchronisation primitive waits inside an async function, or a "
 		   "threading lock is held across an await",
 	.equivalents = NULL,
@@ -502,7 +527,11 @@ const struct aa_rule aa_rule_blocking_sync_primitive = {
 			      "literal `maxsize > 0` (unbounded, or not known to be bounded); a call on a receiver "
 			      "polled earlier in the function (`if fut.done(): fut.result()`, `while not q.empty(): "
 			      "q.get()`) or that appeared in an earlier await (`await asyncio.wrap_future(fut)`); "
-			      "a short critical section with no await inside (`with lock: counter += 1`); an "
+			      "a short critical section with no await inside (`with lock: counter += 1`), or whose "
+			      "awaits are all of project coroutines that never suspend (no `await`, `async for` or "
+			      "`async with` in their bodies, or awaits only of such coroutines, overrides in project "
+			      "subclasses included: AA401's analysis, across modules): no other coroutine can run "
+			      "while the lock is held; an "
 			      "`asyncio.Lock` with `async with` (the fix); anything passed as a reference to "
 			      "`asyncio.to_thread()` or `run_in_executor()`; code in nested `def`s and lambdas. A "
 			      "`get()` with a timeout still blocks for up to that long and is reported. Receivers "
