@@ -3,6 +3,7 @@
  * a `finally` block of an async function: it discards the exception in flight,
  * CancelledError included.
  */
+#include "rules/cancellation/scopes.h"
 #include "parsers/python/node.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
@@ -64,9 +65,44 @@ static enum aa_visit visit(void *ud, TSNode n)
 	return AA_VISIT_DESCEND;
 }
 
+/* Does a clause of try other than skip (its body, except, else or finally clauses) reach a
+ * suspension point? */
+static bool try_suspends(struct aa_ctx *ctx, TSNode try, TSNode skip)
+{
+	uint32_t n = ts_node_named_child_count(try);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(try, i);
+		if (!ts_node_eq(c, skip) && aa_scope_reaches_await(ctx, c, AA_REACH_YIELD))
+			return true;
+	}
+	return false;
+}
+
+/* Can a cancellation be in flight when fin runs: does the rest of its try statement
+ * reach a suspension point, or that of a try whose finally or except clause holds it
+ * (in the same function)? */
+static bool cancellation_may_fly(struct aa_ctx *ctx, TSNode fin)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode cur = fin;
+	for (int g = 0; g < 4096; g++) {
+		TSNode p = aa_ctx_parent(ctx, cur);
+		if (ts_node_is_null(p) || aa_kind_is_definition(s, ts_node_symbol(p), true))
+			return false;
+		if (ts_node_symbol(p) == s->try_statement && (ts_node_symbol(cur) == s->finally_clause ||
+							      ts_node_symbol(cur) == s->except_clause) &&
+		    try_suspends(ctx, p, cur))
+			return true;
+		cur = p;
+	}
+	return true;
+}
+
 static void check(struct aa_ctx *ctx, TSNode fin)
 {
-	if (!aa_ctx_in_async(ctx))
+	/* A try that never suspends has no cancellation to discard: what its finally's return
+	 * discards is any exception, flake8-bugbear's B012, not this rule's. */
+	if (!aa_ctx_in_async(ctx) || !cancellation_may_fly(ctx, fin))
 		return;
 	struct walk w = { .ctx = ctx, .root = fin };
 	aa_subtree_walk(fin, 200000, visit, &w);
@@ -98,7 +134,11 @@ const struct aa_rule aa_rule_return_in_finally = {
 			       "    finally:\n        conn.close()\n",
 		.anchor = "The `return`, `break` or `continue` statement.",
 		.exceptions = "A `return` inside a nested `def` or `lambda`, and a `break`/`continue` of a loop that "
-			      "is inside the `finally` block, are fine. Sync functions are Ruff B012's business.",
+			      "is inside the `finally` block, are fine. A `finally` whose `try` cannot be cancelled "
+			      "(its body, `except` and `else` clauses reach no `await`, `async for`, `async with` or "
+			      "`yield`, nor those of a `try` whose `finally` or `except` holds it) has no cancellation "
+			      "to discard: the exception it discards is Ruff's and flake8-bugbear's B012 business, "
+			      "as in sync functions.",
 		.references = "- [PEP 765: Disallow return/break/continue that exit a finally block](https://peps.python.org/pep-0765/)\n",
 	},
 };
