@@ -74,7 +74,8 @@ static void check_noqa_marks(struct check *t)
 	}
 	bool *enabled = aa_xcalloc(aa_rules_count, sizeof(bool));
 	for (size_t i = 0; i < aa_rules_count; i++)
-		enabled[i] = aa_rules[i]->default_on || aa_rules[i]->always_on || !strcmp(aa_rules[i]->code, "AA003");
+		enabled[i] = aa_rules[i]->default_on || aa_rules[i]->always_on || !strcmp(aa_rules[i]->code, "AA003") ||
+			     !strcmp(aa_rules[i]->code, "AA301") || !strcmp(aa_rules[i]->code, "AA306");
 	struct aa_engine engine;
 	const char *error = NULL;
 	static const char *const no_calls[] = { NULL };

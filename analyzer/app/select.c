@@ -81,8 +81,8 @@ int aa_select_resolve(const struct aa_selection *sel, bool *enabled, char **erro
 		int sel_spec;
 		if (sel->select)
 			sel_spec = best(sel->select, sel->n_select, r, false);
-		else if (sel->preset)
-			sel_spec = best(sel->preset, sel->n_preset, r, false);
+		else if (sel->preset) /* a family's own program runs all of its rules, opt-in ones too */
+			sel_spec = best(sel->preset, sel->n_preset, r, true);
 		else
 			sel_spec = r->default_on ? SPEC_DEFAULT : NO_MATCH;
 		int ext = best(sel->extend_select, sel->n_extend_select, r, false);

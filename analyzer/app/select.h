@@ -25,7 +25,8 @@ struct aa_selection {
 	const char *const *ignore;
 	size_t n_ignore;
 	/* Selectors of the program's preset (concurrency-checker: "AA3"), used in place of
-	 * the default set when select is NULL; not validated (a family may be empty). */
+	 * the default set when select is NULL: each prefix selects every rule under it, the
+	 * opt-in ones too; not validated (a family may be empty). */
 	const char *const *preset;
 	size_t n_preset;
 };
