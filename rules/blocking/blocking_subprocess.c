@@ -1,6 +1,7 @@
 /* AA103 blocking-subprocess: starting, running or waiting for a child process in async
  * context. */
 #include "rules/blocking/blocking.h"
+#include "rules/blocking/polled.h"
 #include "rules/rules.h"
 #include "parsers/python/node.h"
 
@@ -119,8 +120,15 @@ static bool wait_blocks(struct aa_ctx *ctx, TSNode call, const char *name)
 
 static void check(struct aa_ctx *ctx, TSNode call)
 {
-	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_subprocess, call, NULL);
+	const struct aa_callee *callee = NULL;
+	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_subprocess, call, &callee);
 	if (!t)
+		return;
+	/* `if proc.poll() is not None: proc.communicate()`: the child has exited, the wait
+	 * returns at once (it only drains the pipes). */
+	static const char *const polls[] = { "poll", NULL };
+	if (callee && callee->kind == AA_CALLEE_METHOD && !strncmp(t->name, "subprocess.Popen.", 17) &&
+	    aa_blocking_polled_before(ctx, call, callee->receiver, polls))
 		return;
 	static const char waits[] = "waits for a child process, blocking the event loop";
 	static const char starts[] = "starts a child process on the event loop's thread (fork and exec block it)";
@@ -192,7 +200,9 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 			      "be a `subprocess.Popen` (built, annotated or entered with `with` where the analyzer can "
 			      "see it), so `await proc.wait()` on an asyncio process is never one. The `os.wait*` calls "
 			      "with `os.WNOHANG` (or a non-zero literal, which may be its value 1) return at once and "
-			      "are not findings. An awaited call is never one of these sync calls. In a module that imports "
+			      "are not findings, nor are `wait()` and `communicate()` on a process whose `poll()` the "
+			      "function called before (`if proc.poll() is not None: proc.communicate()`: the child "
+			      "has exited). An awaited call is never one of these sync calls. In a module that imports "
 			      "trio or anyio the suggested fix is `run_process()` / `to_thread.run_sync()` of that "
 			      "library.",
 		.equivalents_note = "flake8-async and Ruff split this rule in three: `ASYNC220` (creating a process: "

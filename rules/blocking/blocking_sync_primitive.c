@@ -3,6 +3,7 @@
  * primitive in async context, and a threading lock held across an await.
  */
 #include "rules/blocking/blocking.h"
+#include "rules/blocking/polled.h"
 #include "rules/shared/suspension.h"
 #include "analyzer/base/xalloc.h"
 #include "rules/rules.h"
@@ -133,82 +134,6 @@ static bool is_positive_int_literal(const struct aa_ctx *ctx, TSNode n)
 	return *digits && *end == '\0' && v > 0;
 }
 
-/* `recv.name(...)` for this receiver text; name NULL matches any of guard_methods. */
-static bool is_method_call_on(const struct aa_ctx *ctx, TSNode call, TSNode recv, const char *name)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (!is_kind(call, s->call))
-		return false;
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
-	if (!is_kind(fn, s->attribute))
-		return false;
-	TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
-	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
-	if (ts_node_is_null(obj) || ts_node_is_null(attr) || !aa_node_same_text(aa_ctx_source(ctx)->text, obj, recv))
-		return false;
-	if (name)
-		return aa_ctx_text_is(ctx, attr, name);
-	for (const char *const *g = guard_methods; *g; g++)
-		if (aa_ctx_text_is(ctx, attr, *g))
-			return true;
-	return false;
-}
-
-/* The innermost def's body around node, or the module. */
-static TSNode enclosing_body(const struct aa_ctx *ctx, TSNode node)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode last = node;
-	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
-		if (ts_node_symbol(p) == s->function_definition)
-			return ts_node_child_by_field_id(p, s->f.body);
-		last = p;
-	}
-	return last;
-}
-
-/* ---- guards ---------------------------------------------------------------------------- */
-
-/* True when, before `call` in its function, the receiver was polled (guard_methods) or
- * appeared inside an await (`await asyncio.wrap_future(fut)`): the wait is then over. */
-struct guard_scan {
-	struct aa_ctx *ctx;
-	TSNode body, recv;
-	uint32_t limit, await_end;
-	bool found;
-};
-
-static enum aa_visit visit_guard(void *ud, TSNode n)
-{
-	struct guard_scan *g = ud;
-	const struct aa_syms *s = aa_ctx_syms(g->ctx);
-	uint32_t start = ts_node_start_byte(n);
-	if (start >= g->limit)
-		return AA_VISIT_STOP;
-	if (!ts_node_is_named(n))
-		return AA_VISIT_DESCEND;
-	TSSymbol k = ts_node_symbol(n);
-	if (k == s->await && ts_node_end_byte(n) > g->await_end)
-		g->await_end = ts_node_end_byte(n);
-	bool name = k == s->identifier || k == s->attribute;
-	if ((start < g->await_end && name && aa_node_same_text(aa_ctx_source(g->ctx)->text, n, g->recv)) ||
-	    is_method_call_on(g->ctx, n, g->recv, NULL)) {
-		g->found = true;
-		return AA_VISIT_STOP;
-	}
-	return aa_kind_is_definition(s, k, true) && !ts_node_eq(n, g->body) ? AA_VISIT_SKIP : AA_VISIT_DESCEND;
-}
-
-static bool earlier_guard(struct aa_ctx *ctx, TSNode call, TSNode recv)
-{
-	TSNode body = enclosing_body(ctx, call);
-	if (ts_node_is_null(body))
-		return false;
-	struct guard_scan g = { ctx, body, recv, ts_node_start_byte(call), 0, false };
-	aa_subtree_walk(body, MAX_SCAN_NODES, visit_guard, &g);
-	return g.found;
-}
-
 /* ---- call targets ---------------------------------------------------------------------- */
 
 /* The blocking form of get/put: `block` absent or literally True. */
@@ -274,7 +199,7 @@ static void check_call_target(struct aa_ctx *ctx, TSNode call)
 		if (put && !bounded_queue(ctx, c->origin))
 			return;
 	}
-	if (c->kind == AA_CALLEE_METHOD && earlier_guard(ctx, call, c->receiver))
+	if (c->kind == AA_CALLEE_METHOD && aa_blocking_polled_before(ctx, call, c->receiver, guard_methods))
 		return;
 	const char *fix = NULL;
 	if (c->kind == AA_CALLEE_METHOD && !strcmp(c->qualname, "concurrent.futures.Future") &&
@@ -351,7 +276,7 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 				return AA_VISIT_STOP;
 			}
 		}
-		if (!ts_node_is_null(sc->release_of) && is_method_call_on(sc->ctx, n, sc->release_of, "release")) {
+		if (!ts_node_is_null(sc->release_of) && aa_blocking_method_call_on(sc->ctx, n, sc->release_of, "release")) {
 			sc->released = true;
 			return AA_VISIT_STOP;
 		}
