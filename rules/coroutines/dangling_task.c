@@ -1,10 +1,12 @@
 /* AA203 dangling-task: the task made by asyncio.create_task / ensure_future /
  * loop.create_task is thrown away. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
 #include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
 #include "rules/shared/suspension.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
@@ -83,50 +85,79 @@ static const char *dropped_in_expression(struct aa_ctx *ctx, TSNode parent, TSNo
 			     : "in a list, tuple or set that is thrown away";
 }
 
-/* Can the body of def (an `async def`) suspend: an `await`, `async for` or `async with` in
- * it, outside nested defs, lambdas and classes? Walked once with a cursor (linear). */
-static bool can_suspend(const struct aa_syms *s, TSNode def)
+/* Does awaiting e leave the task held by the loop or a worker thread until it resumes:
+ * `asyncio.sleep()` (a loop timer), `asyncio.to_thread()` and `run_in_executor()` (the
+ * worker's future calls back into the task), `asyncio.wait_for()` with a timeout (its
+ * timer)? Each holds a reference to the task's wake-up, and so to the task. */
+static bool held_while_waiting(struct aa_ctx *ctx, TSNode e)
 {
-	TSNode body = ts_node_child_by_field_id(def, s->f.body);
-	if (ts_node_is_null(body))
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
+	if (ts_node_is_null(e) || ts_node_symbol(e) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(e, s->f.function);
+	if (ts_node_symbol(fn) == s->attribute &&
+	    aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), "run_in_executor"))
 		return true;
-	TSTreeCursor cur = ts_tree_cursor_new(body);
-	bool found = false;
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		TSSymbol k = ts_node_symbol(n);
-		if (k == s->await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
-				      aa_node_has_async_keyword(s, n))) {
-			found = true;
-			break;
-		}
-		bool nested = k == s->function_definition || k == s->lambda || k == s->class_definition;
-		if (!nested && ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		bool done = false;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
-			if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), body)) {
-				done = true;
-				break;
-			}
-		if (done)
-			break;
-	}
-	ts_tree_cursor_delete(&cur);
-	return found;
+	const struct aa_callee *c = aa_ctx_callee(ctx, e);
+	if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname)
+		return false;
+	if (!strcmp(c->qualname, "asyncio.sleep") || !strcmp(c->qualname, "asyncio.to_thread"))
+		return true;
+	if (strcmp(c->qualname, "asyncio.wait_for"))
+		return false;
+	TSNode timeout = aa_call_arg(ctx, e, 1, "timeout");
+	return !ts_node_is_null(timeout) && ts_node_symbol(timeout) != s->none;
 }
 
-/* The task runs a coroutine of this file that cannot suspend: it runs to its end in its
- * first step, while the loop still holds it, so nothing can collect it mid-flight. */
-static bool runs_in_one_step(struct aa_ctx *ctx, TSNode call)
+struct suspend_walk {
+	struct aa_ctx *ctx;
+	TSNode body;
+	bool exposed; /* a suspension point where nothing but the task's owner would hold it */
+};
+
+static enum aa_visit suspend_visit(void *ud, TSNode n)
+{
+	struct suspend_walk *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (!ts_node_eq(n, w->body) && (k == s->function_definition || k == s->lambda || k == s->class_definition))
+		return AA_VISIT_SKIP;
+	if ((k == s->await && !held_while_waiting(w->ctx, ts_node_named_child(n, 0))) ||
+	    ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
+	     aa_node_has_async_keyword(s, n))) {
+		w->exposed = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Can a task running def (an `async def`) be collected mid-flight: does its body suspend
+ * other than where the loop or a worker thread holds it (held_while_waiting), nested
+ * defs aside? A body too large to walk whole answers yes, the form that stays reported. */
+static bool exposed_while_suspended(struct aa_ctx *ctx, TSNode def)
+{
+	struct suspend_walk w = { ctx, ts_node_child_by_field_id(def, aa_ctx_syms(ctx)->f.body), false };
+	if (ts_node_is_null(w.body))
+		return true;
+	return !aa_subtree_walk(w.body, 1000000, suspend_visit, &w) || w.exposed;
+}
+
+/* The task cannot be collected mid-flight: it runs a coroutine function of this file
+ * that never suspends (it runs to its end in its first step, while the loop still holds
+ * it), or suspends only where the loop or a worker thread holds it; or the coroutine is
+ * itself one of those waits (`create_task(asyncio.to_thread(f))`). */
+static bool runs_held(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode coro = aa_call_arg(ctx, call, 0, "coro");
 	if (ts_node_is_null(coro) || ts_node_symbol(coro) != s->call)
 		return false;
+	if (held_while_waiting(ctx, coro))
+		return true;
 	struct aa_meaning m = aa_ctx_eval(ctx, ts_node_child_by_field_id(coro, s->f.function));
 	return m.kind == AA_MEANING_FUNCTION && !ts_node_is_null(m.node) && aa_node_has_async_keyword(s, m.node) &&
-	       !can_suspend(s, m.node);
+	       !exposed_while_suspended(ctx, m.node);
 }
 
 static void check(struct aa_ctx *ctx, TSNode call)
@@ -145,7 +176,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	} else if (ts_node_symbol(fn) != s->identifier) {
 		return;
 	}
-	if (!aa_ctx_match_call(ctx, &aa_rule_dangling_task, call, NULL) || runs_in_one_step(ctx, call))
+	if (!aa_ctx_match_call(ctx, &aa_rule_dangling_task, call, NULL) || runs_held(ctx, call))
 		return;
 
 	TSNode child;
@@ -260,7 +291,14 @@ const struct aa_rule aa_rule_dangling_task = {
 			      "`self.metadata = Metadata(...)` in `__init__`). A method is judged with every "
 			      "override in the project's subclasses; an unknown callee, a decorator not known to "
 			      "keep the function, a cycle of awaits or a chain deeper than 8 calls counts as "
-			      "\"may suspend\", and the finding is kept. "
+			      "\"may suspend\", and the finding is kept. Nor is a task that waits only where the "
+			      "loop or a worker thread holds it: a coroutine function of the same module whose "
+			      "only suspension points are awaits of `asyncio.sleep()` (a loop timer), "
+			      "`asyncio.to_thread()` or `loop.run_in_executor()` (the worker's future calls back "
+			      "into the task) and `asyncio.wait_for()` with a timeout (its timer), or a task made "
+			      "of one of those directly (`create_task(asyncio.to_thread(f))`): each holds the "
+			      "task's wake-up, so it cannot vanish, and an exception it ends with is still logged "
+			      "when it is destroyed. "
 			      "The task is kept, and nothing is reported, when the result is assigned to a "
 			      "variable that is read later in the function (`task.add_done_callback(...)` and "
 			      "`await task` are reads; so is a use in a nested function, and a `global` or "
