@@ -249,6 +249,14 @@ static void test_declaration_lines(struct t *t)
 		CHECK_UINT(&t->c, "line-2 transcoded", 1, src.transcoded);
 	aa_source_release(&src);
 
+	/* future-fstrings' codec reads UTF-8: the text is taken as it is, both spellings. */
+	st = LOAD(t, "# -*- coding: future_fstrings -*-\nx = f'\xc3\xa9{1}'\n", &src, &err);
+	EXPECT_OK(t, st, &src, &err, "# -*- coding: future_fstrings -*-\nx = f'\xc3\xa9{1}'\n");
+	aa_source_release(&src);
+	st = LOAD(t, "# coding: future-fstrings\nx = 1\n", &src, &err);
+	EXPECT_OK(t, st, &src, &err, "# coding: future-fstrings\nx = 1\n");
+	aa_source_release(&src);
+
 	/* Line 2 after a blank line, with CRLF and with a lone CR ending line 1. */
 	st = LOAD(t, "  \r\n# coding=latin-1\r\nx = '\xe9'\r\n", &src, &err);
 	EXPECT_OK(t, st, &src, &err, "  \r\n# coding=latin-1\r\nx = '\xc3\xa9'\r\n");

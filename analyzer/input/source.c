@@ -148,7 +148,10 @@ static enum charset normalise(const char *name, size_t len, char *norm, size_t n
 		norm[i] = c == '_' ? '-' : (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 	}
 	norm[n] = '\0';
-	if (!strcmp(norm, "utf-8") || !strcmp(norm, "utf8") || !strncmp(norm, "utf-8-", 6))
+	/* future-fstrings (the package registers future_fstrings too) decodes UTF-8 and only
+	 * rewrites f-strings for Pythons before 3.6: the text as written is UTF-8. */
+	if (!strcmp(norm, "utf-8") || !strcmp(norm, "utf8") || !strncmp(norm, "utf-8-", 6) ||
+	    !strcmp(norm, "future-fstrings"))
 		return CS_UTF8;
 	if (!strcmp(norm, "latin-1") || !strcmp(norm, "iso-8859-1") || !strcmp(norm, "iso-latin-1") ||
 	    !strncmp(norm, "latin-1-", 8) || !strncmp(norm, "iso-8859-1-", 11) ||
