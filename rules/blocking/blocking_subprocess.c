@@ -2,6 +2,7 @@
  * context. */
 #include "rules/blocking/blocking.h"
 #include "rules/blocking/polled.h"
+#include "parsers/python/subtree.h"
 #include "rules/rules.h"
 #include "parsers/python/node.h"
 
@@ -118,6 +119,82 @@ static bool wait_blocks(struct aa_ctx *ctx, TSNode call, const char *name)
 	return !wnohang_visible(ctx, aa_call_arg(ctx, call, index, "options"));
 }
 
+/* --- the process being replaced ---------------------------------------------------- */
+
+/* Does call end or replace the process: os.exec*, sys.exit, os._exit, os.abort,
+ * `os.kill(os.getpid(), ...)`, or a call named `restart` (alone or as the first word:
+ * `restart()`, `self.restart_bot()`)? */
+static bool replaces_process(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	TSNode last = ts_node_symbol(fn) == s->attribute ? ts_node_child_by_field_id(fn, s->f.attribute) : fn;
+	if (!ts_node_is_null(last) && ts_node_symbol(last) == s->identifier) {
+		uint32_t len;
+		const char *name = aa_ctx_text(ctx, last, &len);
+		while (len && *name == '_')
+			name++, len--;
+		if (len >= 7 && !memcmp(name, "restart", 7) && (len == 7 || name[7] == '_'))
+			return true;
+	}
+	const struct aa_callee *c = aa_ctx_callee(ctx, call);
+	if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname)
+		return false;
+	const char *q = c->qualname;
+	if (!strncmp(q, "os.exec", 7) || !strcmp(q, "sys.exit") || !strcmp(q, "os._exit") || !strcmp(q, "os.abort"))
+		return true;
+	if (strcmp(q, "os.kill"))
+		return false;
+	uint32_t len;
+	const char *args = aa_ctx_text(ctx, ts_node_child_by_field_id(call, s->f.arguments), &len);
+	return memmem(args, len, "getpid()", 8) != NULL;
+}
+
+struct replace_scan {
+	struct aa_ctx *ctx;
+	TSNode body;
+	uint32_t from; /* only calls from here on count */
+	bool found;
+};
+
+static enum aa_visit replace_visit(void *ud, TSNode n)
+{
+	struct replace_scan *r = ud;
+	const struct aa_syms *s = aa_ctx_syms(r->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (ts_node_end_byte(n) <= r->from)
+		return AA_VISIT_SKIP;
+	if (!ts_node_eq(n, r->body) && aa_kind_is_definition(s, k, true))
+		return AA_VISIT_SKIP;
+	if (k == s->call && ts_node_start_byte(n) >= r->from && replaces_process(r->ctx, n)) {
+		r->found = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Is call on the way out of the process: its own command names a restart or the
+ * process's own pid (`os.system(f"kill -9 {os.getpid()} && bash start")`, `os.system(
+ * "lavhost restart")`), or the function, from call's statement on, ends or replaces the
+ * process (replaces_process)? Then the loop it blocks is being torn down: an update or
+ * restart command's `git pull` and `pip install` stall nothing that goes on. */
+static bool on_the_way_out(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	uint32_t len;
+	const char *args = aa_ctx_text(ctx, ts_node_child_by_field_id(call, s->f.arguments), &len);
+	if (memmem(args, len, "restart", 7) || memmem(args, len, "getpid()", 8))
+		return true;
+	TSNode fn = call;
+	while (!ts_node_is_null(fn) && ts_node_symbol(fn) != s->function_definition)
+		fn = aa_ctx_parent(ctx, fn);
+	if (ts_node_is_null(fn))
+		return false;
+	struct replace_scan r = { ctx, ts_node_child_by_field_id(fn, s->f.body), ts_node_start_byte(call), false };
+	aa_subtree_walk(r.body, 1000000, replace_visit, &r);
+	return r.found;
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_callee *callee = NULL;
@@ -129,6 +206,8 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	static const char *const polls[] = { "poll", NULL };
 	if (callee && callee->kind == AA_CALLEE_METHOD && !strncmp(t->name, "subprocess.Popen.", 17) &&
 	    aa_blocking_polled_before(ctx, call, callee->receiver, polls))
+		return;
+	if (on_the_way_out(ctx, call)) /* asks aa_ctx_callee: callee is stale from here on */
 		return;
 	static const char waits[] = "waits for a child process, blocking the event loop";
 	static const char starts[] = "starts a child process on the event loop's thread (fork and exec block it)";
@@ -202,7 +281,12 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 			      "with `os.WNOHANG` (or a non-zero literal, which may be its value 1) return at once and "
 			      "are not findings, nor are `wait()` and `communicate()` on a process whose `poll()` the "
 			      "function called before (`if proc.poll() is not None: proc.communicate()`: the child "
-			      "has exited). An awaited call is never one of these sync calls. In a module that imports "
+			      "has exited). Nor is a call on the way out of the process: its own arguments name a "
+			      "restart or the process's pid (`os.system(f\"kill -9 {os.getpid()} && bash start\")`), "
+			      "or the function, from its statement on, calls `os.exec*()`, `sys.exit()`, `os._exit()`, "
+			      "`os.abort()`, `os.kill(os.getpid(), ...)` or something named `restart` (`await "
+			      "bot.restart()`): an update command's `git pull` and `pip install` before the process is "
+			      "replaced stall nothing that goes on. An awaited call is never one of these sync calls. In a module that imports "
 			      "trio or anyio the suggested fix is `run_process()` / `to_thread.run_sync()` of that "
 			      "library.",
 		.equivalents_note = "flake8-async and Ruff split this rule in three: `ASYNC220` (creating a process: "
