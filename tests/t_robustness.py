@@ -104,6 +104,17 @@ with tempfile.TemporaryDirectory() as tmp:
     ternary = b"async def g():\n    pass\nasync def f(c):\n    " + b"g() if c else (" * 4000 + b"g()" + \
         b")" * 4000 + b"\n"
     case("nested_ternary.py", ternary, None, count=("AA201", 4001))
+    # AA105 asked, at each socket call, whether its function sets the socket non-blocking by
+    # walking the whole function: 4,000 calls took 29 s. One index per file now; `t` is set
+    # non-blocking after its calls, `s` never.
+    sockets = b"import socket\nasync def f():\n    s = socket.socket()\n    t = socket.socket()\n" + \
+        b'    s.connect(("h", 1))\n' * 2000 + b"    t.recv(1)\n" * 2000 + b"    t.setblocking(False)\n"
+    case("socket_calls.py", sockets, None, count=("AA105", 2000), timeout=10)
+    # AA304 walked the whole function at each acquire for its receiver's releases: 3,000
+    # acquire/release pairs took 25 s; one walk per function now.
+    pairs = b"import asyncio\nsem = asyncio.Semaphore(3)\nasync def f():\n" + \
+        b"    await sem.acquire()\n    sem.release()\n" * 3000
+    case("acquire_pairs.py", pairs, None, count=("AA304", 3000), timeout=10)
     # The same chain on one long line after non-ASCII text: each finding shows a window of
     # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
     # the call, and columns count code points.
