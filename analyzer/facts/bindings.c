@@ -371,8 +371,7 @@ struct frame {
 
 struct read_query {
 	struct name_query name;
-	uint32_t after;                /* a read starting here or later is later */
-	uint32_t loop_start, loop_end; /* a read inside the enclosing loop may run later */
+	struct aa_name_reads *out;
 };
 
 bool aa_bindings_sees_all_locals(const char *name, uint32_t len)
@@ -380,36 +379,39 @@ bool aa_bindings_sees_all_locals(const char *name, uint32_t len)
 	return (len == 6 && !memcmp(name, "locals", 6)) || (len == 4 && !memcmp(name, "vars", 4));
 }
 
-/* Whether this identifier is a read of the name that can see the binding. */
-static bool counts(const struct read_query *q, TSNode id, const struct frame *parent, TSFieldId field)
+enum read_kind {
+	READ_NONE,   /* not a read of the name */
+	READ_ALWAYS, /* a read that counts wherever the binding is */
+	READ_AT,     /* a read that counts when it may run after the binding */
+};
+
+/* Whether this identifier is a read of the name that can see the binding, and how. */
+static enum read_kind counts(const struct read_query *q, TSNode id, const struct frame *parent, TSFieldId field)
 {
 	const struct aa_syms *s = aa_model_syms(q->name.model);
 	bool same = is_name(&q->name, id);
 	if (same && (parent->sym == s->global_statement || parent->sym == s->nonlocal_statement))
-		return true;
+		return READ_ALWAYS;
 	if (!identifier_reads(s, parent->sym, field))
-		return false;
+		return READ_NONE;
 	uint32_t len;
 	const char *t = aa_model_text(q->name.model, id, &len);
 	if (aa_bindings_sees_all_locals(t, len))
-		return true;
+		return READ_ALWAYS;
 	if (!same)
-		return false;
-	if (parent->flags & FRAME_NESTED)
-		return true;
-	uint32_t at = ts_node_start_byte(id);
-	return at >= q->after || (at >= q->loop_start && at < q->loop_end);
+		return READ_NONE;
+	return parent->flags & FRAME_NESTED ? READ_ALWAYS : READ_AT;
 }
 
-/* Scans body for a read that counts. The cursor walk keeps its own stack of frames
+/* Scans body for the reads that count, into q->out (its starts in preorder: ascending);
+ * stops at the first that counts always. The cursor walk keeps its own stack of frames
  * (heap, no recursion) because a node's treatment depends on its parent's kind, its
  * field and the scopes around it, which aa_subtree_walk does not give. */
-static bool read_in(TSNode body, struct read_query *q)
+static void read_in(TSNode body, struct read_query *q)
 {
 	const struct aa_syms *s = aa_model_syms(q->name.model);
 	struct frame *stack = NULL; /* owned */
 	size_t depth = 0, cap = 0;
-	bool found = false;
 	unsigned visited = 0;
 	TSTreeCursor c = ts_tree_cursor_new(body);
 
@@ -419,7 +421,7 @@ static bool read_in(TSNode body, struct read_query *q)
 		goto done;
 	for (;;) {
 		if (++visited > MAX_BODY_NODES) {
-			found = true;
+			q->out->always = true; /* unsure */
 			goto done;
 		}
 		TSNode n = ts_tree_cursor_current_node(&c);
@@ -435,9 +437,14 @@ static bool read_in(TSNode body, struct read_query *q)
 			if (visit)
 				parent->flags |= FRAME_SEEN_FOR;
 		}
-		if (visit && k == s->identifier && counts(q, n, parent, field)) {
-			found = true;
+		enum read_kind r = visit && k == s->identifier ? counts(q, n, parent, field) : READ_NONE;
+		if (r == READ_ALWAYS) {
+			q->out->always = true;
 			goto done;
+		}
+		if (r == READ_AT) {
+			AA_GROW(q->out->starts, q->out->cap, q->out->n + 1);
+			q->out->starts[q->out->n++] = ts_node_start_byte(n);
 		}
 		if (visit && ts_node_child_count(n)) {
 			unsigned flags = parent->flags & FRAME_NESTED;
@@ -467,26 +474,62 @@ static bool read_in(TSNode body, struct read_query *q)
 done:
 	ts_tree_cursor_delete(&c);
 	free(stack);
-	return found;
 }
 
-bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node, const char *name, uint32_t len)
+void aa_bindings_name_reads(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len,
+			    struct aa_name_reads *out)
 {
-	const struct aa_syms *s = aa_model_syms(model);
-	TSNode body = ts_node_child_by_field_id(fn_def, s->f.body);
-	if (ts_node_is_null(body))
+	*out = (struct aa_name_reads){ 0 };
+	TSNode body = ts_node_child_by_field_id(fn_def, aa_model_syms(model)->f.body);
+	if (ts_node_is_null(body)) {
+		out->always = true; /* unsure */
+		return;
+	}
+	struct read_query q = { { model, name, len }, out };
+	read_in(body, &q);
+	if (out->always) {
+		free(out->starts);
+		*out = (struct aa_name_reads){ .always = true };
+	}
+}
+
+void aa_bindings_name_reads_release(struct aa_name_reads *reads)
+{
+	free(reads->starts);
+	*reads = (struct aa_name_reads){ 0 };
+}
+
+/* The index of the first of starts[0..n) at or after byte, or n. */
+static size_t first_at(const uint32_t *starts, size_t n, uint32_t byte)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (starts[mid] < byte)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node,
+			    const struct aa_name_reads *reads)
+{
+	if (reads->always)
 		return true;
-	struct read_query q = { { model, name, len }, ts_node_end_byte(node), 0, 0 };
+	if (!reads->n || first_at(reads->starts, reads->n, ts_node_end_byte(node)) < reads->n)
+		return reads->n > 0;
 	/* The outermost loop is the first met walking down from the def (see
 	 * aa_bindings_enclosing_for): code anywhere in it may run again after node. */
+	const struct aa_syms *s = aa_model_syms(model);
 	TSNode p = ts_node_child_with_descendant(fn_def, node);
 	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
 		if (ts_node_symbol(p) == s->for_statement || ts_node_symbol(p) == s->while_statement) {
-			q.loop_start = ts_node_start_byte(p);
-			q.loop_end = ts_node_end_byte(p);
-			break;
+			size_t i = first_at(reads->starts, reads->n, ts_node_start_byte(p));
+			return i < reads->n && reads->starts[i] < ts_node_end_byte(p);
 		}
 		p = ts_node_child_with_descendant(p, node);
 	}
-	return read_in(body, &q);
+	return false;
 }

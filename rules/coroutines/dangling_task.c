@@ -2,6 +2,7 @@
  * loop.create_task is thrown away. */
 #include <stdlib.h>
 
+#include "analyzer/base/map.h"
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
 #include "parsers/python/node.h"
@@ -112,6 +113,42 @@ static bool runs_in_one_step(struct aa_ctx *ctx, TSNode call)
 	       !can_suspend(s, m.node);
 }
 
+/* The reads of each name a task is stored in, per function (aa_ctx_file_memo): one walk
+ * of the body per name, whatever number of tasks are stored in it. */
+struct reads_memo {
+	struct aa_map index; /* (a name, ns = its def's start byte) -> index into reads */
+	struct aa_name_reads *reads; /* owned, each owning its starts */
+	size_t n, cap;
+};
+
+static void free_reads_memo(void *p)
+{
+	struct reads_memo *m = p;
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		aa_bindings_name_reads_release(&m->reads[i]);
+	free(m->reads);
+	aa_map_release(&m->index);
+	free(m);
+}
+
+static const struct aa_name_reads *name_reads(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_dangling_task, free_reads_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct reads_memo));
+	struct reads_memo *m = *slot;
+	struct aa_map_key key = aa_map_key(name, len, ts_node_start_byte(fn_def));
+	bool added;
+	uint32_t i = *aa_map_put(&m->index, &key, (uint32_t)m->n, &added);
+	if (added) {
+		AA_GROW(m->reads, m->cap, m->n + 1);
+		aa_bindings_name_reads(aa_ctx_model(ctx), fn_def, name, len, &m->reads[m->n++]);
+	}
+	return &m->reads[i];
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -177,7 +214,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	}
 	if (scope->kind != AA_SCOPE_FUNCTION)
 		return; /* a class attribute keeps it */
-	if (aa_bindings_read_after(aa_ctx_model(ctx), scope->node, parent, name, nlen))
+	if (aa_bindings_read_after(aa_ctx_model(ctx), scope->node, parent, name_reads(ctx, scope->node, name, nlen)))
 		return;
 	if (underscore) {
 		report(ctx, call, "assigned to '_'");
