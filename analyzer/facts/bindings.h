@@ -102,6 +102,18 @@ void aa_bindings_name_reads(const struct aa_model *model, TSNode fn_def, const c
 			    struct aa_name_reads *out);
 void aa_bindings_name_reads_release(struct aa_name_reads *reads);
 
+/* What aa_bindings_every_read reports, one read at a time: a read of name[0..len) that
+ * counts always, or one starting at byte start (ascending over the calls for one name);
+ * name NULL: a read of every name (locals() or vars()), always. */
+typedef void aa_bindings_read_fn(void *ud, const char *name, uint32_t len, bool always, uint32_t start);
+
+/* aa_bindings_name_reads for every name of fn_def's body in one walk, through add (not
+ * NULL, with ud): the reads of a name are those add is given for it and for every name;
+ * a name add is never given is never read. False (some reads may have been given: drop
+ * them) when the body must be asked name by name: it has no body, more than 200,000
+ * nodes, or locals()/vars() inside a nested scope. */
+bool aa_bindings_every_read(const struct aa_model *model, TSNode fn_def, aa_bindings_read_fn *add, void *ud);
+
 /* True when fn_def may read the name of reads (aa_bindings_name_reads of fn_def) after
  * node has run: node is inside fn_def's body, in fn_def's own scope (the statement that
  * bound the name, say), and a read counts always, or starts at or after node's end, or
