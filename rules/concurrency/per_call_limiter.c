@@ -80,7 +80,8 @@ struct use_walk {
 	TSNode last_call;         /* the call visited last */
 	const void *called_fn;    /* its function, when an attribute */
 	const void *awaited_call; /* the call under the `await` visited last */
-	TSTreeCursor cur;         /* over each visited node's children: their parent is known there */
+	const void *attr;         /* the attribute visited last, when it is called */
+	TSNode attr_call;         /* that call */
 	uint32_t *def_ends;       /* owned; the end bytes of the nested defs and classes around */
 	size_t n_defs, cap_defs;
 };
@@ -144,7 +145,7 @@ static void note_identifier(struct use_walk *w, TSNode parent, TSNode id, TSNode
 	u->escapes++;
 }
 
-static enum aa_visit index_uses(void *ud, TSNode n)
+static void index_uses(void *ud, TSNode n, TSNode parent)
 {
 	struct use_walk *w = ud;
 	const struct aa_syms *s = aa_ctx_syms(w->ctx);
@@ -153,7 +154,10 @@ static enum aa_visit index_uses(void *ud, TSNode n)
 	/* Preorder: the defs left behind end at or before this node's start. */
 	while (w->n_defs && w->def_ends[w->n_defs - 1] <= at)
 		w->n_defs--;
-	if (aa_kind_is_definition(s, k, true)) {
+	if (k == s->identifier && !ts_node_is_null(parent)) {
+		/* An attribute's object is its first child: visited right after it. */
+		note_identifier(w, parent, n, parent.id == w->attr ? w->attr_call : (TSNode){ 0 });
+	} else if (aa_kind_is_definition(s, k, true)) {
 		AA_GROW(w->def_ends, w->cap_defs, w->n_defs + 1);
 		w->def_ends[w->n_defs++] = ts_node_end_byte(n);
 	} else if (k == s->await) {
@@ -161,25 +165,15 @@ static enum aa_visit index_uses(void *ud, TSNode n)
 		 * went up): visited before anything else is awaited. */
 		TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_CODE);
 		w->awaited_call = !ts_node_is_null(v) && ts_node_symbol(v) == s->call ? v.id : NULL;
-	}
-	TSNode call = { 0 };
-	if (k == s->call) {
+	} else if (k == s->call) {
 		/* A call's function is its first child: visited next. */
 		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
 		w->called_fn = !ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute ? fn.id : NULL;
 		w->last_call = n;
-	} else if (k == s->attribute && n.id == w->called_fn) {
-		call = w->last_call;
+	} else if (k == s->attribute) {
+		w->attr = n.id == w->called_fn ? n.id : NULL;
+		w->attr_call = w->last_call;
 	}
-	ts_tree_cursor_reset(&w->cur, n);
-	if (ts_tree_cursor_goto_first_child(&w->cur)) {
-		do {
-			TSNode c = ts_tree_cursor_current_node(&w->cur);
-			if (ts_node_symbol(c) == s->identifier)
-				note_identifier(w, n, c, call);
-		} while (ts_tree_cursor_goto_next_sibling(&w->cur));
-	}
-	return AA_VISIT_DESCEND;
 }
 
 /* The limiter bound to target (an identifier in fn's body, bound by an assignment) is
@@ -200,9 +194,8 @@ static bool acquired_alone(struct aa_ctx *ctx, TSNode body, TSNode target)
 		if (ts_node_descendant_count(body) > MAX_SCAN_NODES) {
 			flags = BODY_UNKNOWN;
 		} else {
-			struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns, .cur = ts_tree_cursor_new(body) };
-			aa_subtree_walk(body, SIZE_MAX, index_uses, &w);
-			ts_tree_cursor_delete(&w.cur);
+			struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns };
+			aa_subtree_walk_parents(body, index_uses, &w);
 			free(w.def_ends);
 			if (w.all_locals)
 				flags = BODY_UNKNOWN;

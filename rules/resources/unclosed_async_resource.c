@@ -91,7 +91,6 @@ struct use_walk {
 	struct use_memo *memo;
 	uint32_t ns;
 	bool all_locals;
-	TSTreeCursor cur; /* over each visited node's children: their parent is known there */
 };
 
 static void note_identifier(struct use_walk *w, TSNode parent, TSNode id)
@@ -125,19 +124,11 @@ static void note_identifier(struct use_walk *w, TSNode parent, TSNode id)
 		m->uses_of[i].uses++;
 }
 
-static enum aa_visit index_uses(void *ud, TSNode n)
+static void index_uses(void *ud, TSNode n, TSNode parent)
 {
 	struct use_walk *w = ud;
-	const struct aa_syms *s = aa_ctx_syms(w->ctx);
-	ts_tree_cursor_reset(&w->cur, n);
-	if (ts_tree_cursor_goto_first_child(&w->cur)) {
-		do {
-			TSNode c = ts_tree_cursor_current_node(&w->cur);
-			if (ts_node_symbol(c) == s->identifier)
-				note_identifier(w, n, c);
-		} while (ts_tree_cursor_goto_next_sibling(&w->cur));
-	}
-	return AA_VISIT_DESCEND;
+	if (!ts_node_is_null(parent) && ts_node_symbol(n) == aa_ctx_syms(w->ctx)->identifier)
+		note_identifier(w, parent, n);
 }
 
 /* The binding target (an identifier in body, bound by an assignment) is never closed
@@ -158,9 +149,8 @@ static bool never_used(struct aa_ctx *ctx, TSNode body, TSNode target)
 		if (ts_node_descendant_count(body) > MAX_SCAN_NODES) {
 			flags = BODY_UNKNOWN;
 		} else {
-			struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns, .cur = ts_tree_cursor_new(body) };
-			aa_subtree_walk(body, SIZE_MAX, index_uses, &w);
-			ts_tree_cursor_delete(&w.cur);
+			struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns };
+			aa_subtree_walk_parents(body, index_uses, &w);
 			if (w.all_locals)
 				flags = BODY_UNKNOWN;
 		}
