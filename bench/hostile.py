@@ -64,6 +64,26 @@ def nested_defs(depth):
     return b"".join(b" " * i + b"async def f%d():\n" % i for i in range(depth)) + b" " * depth + b"pass\n"
 
 
+def socket_calls(size):
+    """AA105 asks, for each call, whether the socket is set non-blocking in its function
+    (each call once searched the whole function)."""
+    head = b"import socket\nasync def f():\n    s = socket.socket()\n"
+    lines, total, i = [head], len(head), 0
+    while total < size:
+        line = b'    s.connect(("h", %d))\n' % i
+        lines.append(line)
+        total += len(line)
+        i += 1
+    return b"".join(lines)
+
+
+def stacked_comments(n):
+    """Comment lines before one statement: tree-sitter-python's scanner looks past every
+    comment to the next line's indentation at each of them (the bare parse is quadratic)."""
+    return b"import time\nasync def f():\n" + b"".join(b"    # comment %d\n" % i for i in range(n)) + \
+        b"    time.sleep(1)\n"
+
+
 def small_file(i):
     return b"import time\nasync def f%d():\n    await g()\n    time.sleep(1)\n" % i
 
@@ -100,6 +120,9 @@ def cases():
         "deep_lists_200k": ("x = [[[[...]]]] 200,000 deep", lambda: [
             ("t.py", b"async def f():\n    x = " + b"[" * 200000 + b"]" * 200000 + b"\n")]),
         "nested_defs_1600": ("async def nested 1,600 deep", lambda: [("t.py", nested_defs(1600))]),
+        "socket_calls_200k": ("200 KB of s.connect(...) on one socket", lambda: [("t.py", socket_calls(200 * 1000))]),
+        "stacked_comments_5k": ("5,000 comment lines before one statement", lambda: [
+            ("t.py", stacked_comments(5000))]),
     }
 
 

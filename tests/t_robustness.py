@@ -104,6 +104,30 @@ with tempfile.TemporaryDirectory() as tmp:
     ternary = b"async def g():\n    pass\nasync def f(c):\n    " + b"g() if c else (" * 4000 + b"g()" + \
         b")" * 4000 + b"\n"
     case("nested_ternary.py", ternary, None, count=("AA201", 4001))
+    # AA105 asked, at each socket call, whether its function sets the socket non-blocking by
+    # walking the whole function: 4,000 calls took 29 s. One index per file now; `t` is set
+    # non-blocking after its calls, `s` never.
+    sockets = b"import socket\nasync def f():\n    s = socket.socket()\n    t = socket.socket()\n" + \
+        b'    s.connect(("h", 1))\n' * 2000 + b"    t.recv(1)\n" * 2000 + b"    t.setblocking(False)\n"
+    case("socket_calls.py", sockets, None, count=("AA105", 2000), timeout=10)
+    # AA304 walked the whole function at each acquire for its receiver's releases: 3,000
+    # acquire/release pairs took 25 s; one walk per function now.
+    pairs = b"import asyncio\nsem = asyncio.Semaphore(3)\nasync def f():\n" + \
+        b"    await sem.acquire()\n    sem.release()\n" * 3000
+    case("acquire_pairs.py", pairs, None, count=("AA304", 3000), timeout=10)
+    # AA502 and AA303 walked the whole function at each assignment for the uses of its name:
+    # 4,000 sessions took 16 s, 3,000 semaphores 19 s; one walk per function now.
+    sessions = b"import aiohttp\nasync def f():\n" + \
+        b"".join(b"    s%d = aiohttp.ClientSession()\n" % i for i in range(4000))
+    case("sessions.py", sessions, None, count=("AA502", 4000), timeout=10)
+    sems = b"import asyncio\nasync def f():\n" + \
+        b"".join(b"    sem%d = asyncio.Semaphore(1)\n    async with sem%d:\n        pass\n" % (i, i) for i in range(3000))
+    case("semaphores.py", sems, None, count=("AA303", 3000), timeout=10)
+    # AA203 walked the whole function at each stored task for the reads of its name: 3,000
+    # tasks took 15 s; one walk per function now.
+    tasks = b"import asyncio\nasync def f():\n" + \
+        b"".join(b"    t%d = asyncio.create_task(g())\n" % i for i in range(3000))
+    case("stored_tasks.py", tasks, None, count=("AA203", 3000), timeout=10)
     # The same chain on one long line after non-ASCII text: each finding shows a window of
     # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
     # the call, and columns count code points.

@@ -367,12 +367,17 @@ enum {
 struct frame {
 	TSSymbol sym;
 	unsigned flags;
+	TSNode node;      /* for the walk of every name: the nested scopes' rebindings are asked later */
+	TSFieldId field;  /* the field node is in, in its parent */
+	bool first_for;   /* node is its comprehension's first for_in_clause */
 };
 
 struct read_query {
-	struct name_query name;
-	uint32_t after;                /* a read starting here or later is later */
-	uint32_t loop_start, loop_end; /* a read inside the enclosing loop may run later */
+	struct name_query name;       /* one name's walk; name.name is NULL in the walk of every name */
+	struct aa_name_reads *out;    /* one name's walk */
+	aa_bindings_read_fn *add;     /* the walk of every name */
+	void *ud;
+	bool mixed;                   /* the walk of every name met locals()/vars() in a nested scope */
 };
 
 bool aa_bindings_sees_all_locals(const char *name, uint32_t len)
@@ -380,46 +385,104 @@ bool aa_bindings_sees_all_locals(const char *name, uint32_t len)
 	return (len == 6 && !memcmp(name, "locals", 6)) || (len == 4 && !memcmp(name, "vars", 4));
 }
 
-/* Whether this identifier is a read of the name that can see the binding. */
-static bool counts(const struct read_query *q, TSNode id, const struct frame *parent, TSFieldId field)
+enum read_kind {
+	READ_NONE,   /* not a read of the name */
+	READ_ALWAYS, /* a read that counts wherever the binding is */
+	READ_AT,     /* a read that counts when it may run after the binding */
+};
+
+/* Whether this identifier is a read of the name that can see the binding, and how. */
+static enum read_kind counts(const struct read_query *q, TSNode id, const struct frame *parent, TSFieldId field)
 {
 	const struct aa_syms *s = aa_model_syms(q->name.model);
 	bool same = is_name(&q->name, id);
 	if (same && (parent->sym == s->global_statement || parent->sym == s->nonlocal_statement))
-		return true;
+		return READ_ALWAYS;
 	if (!identifier_reads(s, parent->sym, field))
-		return false;
+		return READ_NONE;
 	uint32_t len;
 	const char *t = aa_model_text(q->name.model, id, &len);
 	if (aa_bindings_sees_all_locals(t, len))
-		return true;
+		return READ_ALWAYS;
 	if (!same)
-		return false;
-	if (parent->flags & FRAME_NESTED)
-		return true;
-	uint32_t at = ts_node_start_byte(id);
-	return at >= q->after || (at >= q->loop_start && at < q->loop_end);
+		return READ_NONE;
+	return parent->flags & FRAME_NESTED ? READ_ALWAYS : READ_AT;
 }
 
-/* Scans body for a read that counts. The cursor walk keeps its own stack of frames
+/* In the walk of every name: would the walk of name[0..len) skip the identifier below
+ * stack[0..depth) (in field `field` of stack[depth - 1]), because a nested def or lambda
+ * around it has a parameter of that name and it is in its body, or a comprehension
+ * around it has a `for` target of that name and it is not in its first for_in_clause? */
+static bool rebound_around(const struct aa_model *model, const struct frame *stack, size_t depth, TSFieldId field,
+			   const char *name, uint32_t len)
+{
+	const struct aa_syms *s = aa_model_syms(model);
+	for (size_t i = 1; i < depth; i++) {
+		const struct frame *f = &stack[i];
+		TSFieldId below = i + 1 < depth ? stack[i + 1].field : field;
+		bool in_first_for = i + 1 < depth && stack[i + 1].first_for;
+		if (aa_kind_is_definition(s, f->sym, false) && below == s->f.body &&
+		    aa_bindings_is_parameter(model, f->node, name, len))
+			return true;
+		if (aa_kind_is_comprehension(s, f->sym) && !in_first_for) {
+			struct name_query nq = { model, name, len };
+			if (comprehension_binds(&nq, f->node))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* In the walk of every name: the identifier id, below stack[0..depth) in field `field`:
+ * what it reads, for q->add. */
+static void every_read(struct read_query *q, const struct frame *stack, size_t depth, TSNode id, TSFieldId field)
+{
+	const struct aa_model *model = q->name.model;
+	const struct aa_syms *s = aa_model_syms(model);
+	const struct frame *parent = &stack[depth - 1];
+	uint32_t len;
+	const char *t = aa_model_text(model, id, &len);
+	/* `global x` and `nonlocal x` read (identifier_reads says so too). */
+	bool declared = parent->sym == s->global_statement || parent->sym == s->nonlocal_statement;
+	if (!identifier_reads(s, parent->sym, field))
+		return;
+	if (aa_bindings_sees_all_locals(t, len)) {
+		/* Every name reads it, but one that a nested scope around rebinds: asked name by
+		 * name (never in the comparison trees). */
+		for (size_t i = 1; i < depth; i++)
+			if (aa_kind_is_definition(s, stack[i].sym, false) || aa_kind_is_comprehension(s, stack[i].sym))
+				q->mixed = true;
+		if (!q->mixed)
+			q->add(q->ud, NULL, 0, true, 0);
+		return;
+	}
+	bool always = declared || (parent->flags & FRAME_NESTED);
+	if (always && rebound_around(model, stack, depth, field, t, len))
+		return;
+	q->add(q->ud, t, len, always, ts_node_start_byte(id));
+}
+
+/* Scans body for the reads that count, into q->out (its starts in preorder: ascending);
+ * stops at the first that counts always. The cursor walk keeps its own stack of frames
  * (heap, no recursion) because a node's treatment depends on its parent's kind, its
  * field and the scopes around it, which aa_subtree_walk does not give. */
-static bool read_in(TSNode body, struct read_query *q)
+static void read_in(TSNode body, struct read_query *q)
 {
 	const struct aa_syms *s = aa_model_syms(q->name.model);
 	struct frame *stack = NULL; /* owned */
 	size_t depth = 0, cap = 0;
-	bool found = false;
 	unsigned visited = 0;
 	TSTreeCursor c = ts_tree_cursor_new(body);
 
 	AA_GROW(stack, cap, 1);
-	stack[depth++] = (struct frame){ ts_node_symbol(body), 0 };
+	stack[depth++] = (struct frame){ ts_node_symbol(body), 0, body, 0, false };
 	if (!ts_tree_cursor_goto_first_child(&c))
 		goto done;
 	for (;;) {
 		if (++visited > MAX_BODY_NODES) {
-			found = true;
+			if (q->out)
+				q->out->always = true; /* unsure */
+			q->mixed = true;
 			goto done;
 		}
 		TSNode n = ts_tree_cursor_current_node(&c);
@@ -435,26 +498,43 @@ static bool read_in(TSNode body, struct read_query *q)
 			if (visit)
 				parent->flags |= FRAME_SEEN_FOR;
 		}
-		if (visit && k == s->identifier && counts(q, n, parent, field)) {
-			found = true;
+		if (visit && k == s->identifier && q->add) {
+			every_read(q, stack, depth, n, field);
+			if (q->mixed)
+				goto done;
+		}
+		enum read_kind r = visit && k == s->identifier && !q->add ? counts(q, n, parent, field) : READ_NONE;
+		if (r == READ_ALWAYS) {
+			q->out->always = true;
 			goto done;
+		}
+		if (r == READ_AT) {
+			AA_GROW(q->out->starts, q->out->cap, q->out->n + 1);
+			q->out->starts[q->out->n++] = ts_node_start_byte(n);
 		}
 		if (visit && ts_node_child_count(n)) {
 			unsigned flags = parent->flags & FRAME_NESTED;
+			/* The walk of every name rebinds nothing: every_read asks per read. */
 			if (aa_kind_is_definition(s, k, false)) {
 				flags |= FRAME_NESTED;
-				if (aa_bindings_is_parameter(q->name.model, n, q->name.name, q->name.len))
+				if (!q->add && aa_bindings_is_parameter(q->name.model, n, q->name.name, q->name.len))
 					flags |= FRAME_SKIP_BODY;
 			} else if (k == s->class_definition) {
 				flags |= FRAME_NESTED;
 			} else if (aa_kind_is_comprehension(s, k)) {
 				flags |= FRAME_NESTED;
-				if (comprehension_binds(&q->name, n))
+				if (!q->add && comprehension_binds(&q->name, n))
 					flags |= FRAME_COMP_REBIND;
+			}
+			bool first_for = false;
+			if (k == s->for_in_clause && aa_kind_is_comprehension(s, parent->sym) &&
+			    !(parent->flags & FRAME_SEEN_FOR)) {
+				first_for = true;
+				parent->flags |= FRAME_SEEN_FOR;
 			}
 			if (ts_tree_cursor_goto_first_child(&c)) {
 				AA_GROW(stack, cap, depth + 1);
-				stack[depth++] = (struct frame){ k, flags };
+				stack[depth++] = (struct frame){ k, flags, n, field, first_for };
 				continue;
 			}
 		}
@@ -467,26 +547,72 @@ static bool read_in(TSNode body, struct read_query *q)
 done:
 	ts_tree_cursor_delete(&c);
 	free(stack);
-	return found;
 }
 
-bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node, const char *name, uint32_t len)
+void aa_bindings_name_reads(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len,
+			    struct aa_name_reads *out)
 {
-	const struct aa_syms *s = aa_model_syms(model);
-	TSNode body = ts_node_child_by_field_id(fn_def, s->f.body);
+	*out = (struct aa_name_reads){ 0 };
+	TSNode body = ts_node_child_by_field_id(fn_def, aa_model_syms(model)->f.body);
+	if (ts_node_is_null(body)) {
+		out->always = true; /* unsure */
+		return;
+	}
+	struct read_query q = { .name = { model, name, len }, .out = out };
+	read_in(body, &q);
+	if (out->always) {
+		free(out->starts);
+		*out = (struct aa_name_reads){ .always = true };
+	}
+}
+
+bool aa_bindings_every_read(const struct aa_model *model, TSNode fn_def, aa_bindings_read_fn *add, void *ud)
+{
+	TSNode body = ts_node_child_by_field_id(fn_def, aa_model_syms(model)->f.body);
 	if (ts_node_is_null(body))
+		return false;
+	struct read_query q = { .name = { model, NULL, 0 }, .add = add, .ud = ud };
+	read_in(body, &q);
+	return !q.mixed;
+}
+
+void aa_bindings_name_reads_release(struct aa_name_reads *reads)
+{
+	free(reads->starts);
+	*reads = (struct aa_name_reads){ 0 };
+}
+
+/* The index of the first of starts[0..n) at or after byte, or n. */
+static size_t first_at(const uint32_t *starts, size_t n, uint32_t byte)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (starts[mid] < byte)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node,
+			    const struct aa_name_reads *reads)
+{
+	if (reads->always)
 		return true;
-	struct read_query q = { { model, name, len }, ts_node_end_byte(node), 0, 0 };
+	if (!reads->n || first_at(reads->starts, reads->n, ts_node_end_byte(node)) < reads->n)
+		return reads->n > 0;
 	/* The outermost loop is the first met walking down from the def (see
 	 * aa_bindings_enclosing_for): code anywhere in it may run again after node. */
+	const struct aa_syms *s = aa_model_syms(model);
 	TSNode p = ts_node_child_with_descendant(fn_def, node);
 	while (!ts_node_is_null(p) && !ts_node_eq(p, node)) {
 		if (ts_node_symbol(p) == s->for_statement || ts_node_symbol(p) == s->while_statement) {
-			q.loop_start = ts_node_start_byte(p);
-			q.loop_end = ts_node_end_byte(p);
-			break;
+			size_t i = first_at(reads->starts, reads->n, ts_node_start_byte(p));
+			return i < reads->n && reads->starts[i] < ts_node_end_byte(p);
 		}
 		p = ts_node_child_with_descendant(p, node);
 	}
-	return read_in(body, &q);
+	return false;
 }

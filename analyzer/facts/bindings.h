@@ -73,27 +73,54 @@ bool aa_bindings_pattern_read(const struct aa_model *model, TSNode pattern, TSNo
 
 /* True when name[0..len) is `locals` or `vars`: called without arguments, these builtins
  * read every local of their caller, so a scan for the uses of a local counts their
- * names as a use of every one (aa_bindings_read_after does). */
+ * names as a use of every one (aa_bindings_name_reads does). */
 bool aa_bindings_sees_all_locals(const char *name, uint32_t len);
 
-/* True when fn_def (a function_definition) may read name[0..len) after node has run:
- * node is inside fn_def's body, in fn_def's own scope (the statement that bound the
- * name, say). A read counts when it
- *  - starts at or after node's end;
- *  - lies anywhere in the outermost `for` or `while` loop around node (it runs again);
+/* The reads of name[0..len) in fn_def's body (fn_def a function_definition) that may see
+ * a binding of the name in fn_def's own scope, for aa_bindings_read_after to ask about
+ * any number of its bindings: one walk of the body per name, not one per binding. A
+ * read is an identifier anywhere but: an assignment's, `for`'s or comprehension's
+ * target, a pattern, a parameter, an attribute's or keyword argument's name, the name
+ * of a def, class, walrus or default parameter, an `except ... as` alias. It counts
+ * always (out->always) when it
  *  - lies in a nested def, lambda, class or comprehension, wherever it is (that code
  *    may run at any time), unless the nested scope rebinds the name: a def or lambda
  *    with a parameter of that name (its body is skipped), a comprehension with a `for`
  *    target of that name (only its first iterable counts, the rest is skipped);
  *  - is a `global` or `nonlocal` declaration of the name;
- *  - or is `locals` or `vars` in a reading position (they see every local).
- * A read is an identifier anywhere but: an assignment's, `for`'s or comprehension's
- * target, a pattern, a parameter, an attribute's or keyword argument's name, the name
- * of a def, class, walrus or default parameter, an `except ... as` alias. Flow-
- * insensitive: a rebinding between node and a read is not noticed (the read counts).
- * Unsure answers are true: no body, or one of more than 200,000 nodes. A comprehension
- * target of more than 4,095 nodes is taken to rebind the name. Allocates a stack on the
- * heap (xalloc: exits when memory runs out). */
-bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node, const char *name, uint32_t len);
+ *  - or is `locals` or `vars` in a reading position (they see every local);
+ * and out->starts holds the start bytes of the others, ascending. Unsure is always: no
+ * body, or one of more than 200,000 nodes. A comprehension target of more than 4,095
+ * nodes is taken to rebind the name. out need not be initialised; release it with
+ * aa_bindings_name_reads_release. Allocation failure exits (xalloc). */
+struct aa_name_reads {
+	bool always;
+	uint32_t *starts; /* owned; n of them (none when always) */
+	size_t n, cap;
+};
+void aa_bindings_name_reads(const struct aa_model *model, TSNode fn_def, const char *name, uint32_t len,
+			    struct aa_name_reads *out);
+void aa_bindings_name_reads_release(struct aa_name_reads *reads);
+
+/* What aa_bindings_every_read reports, one read at a time: a read of name[0..len) that
+ * counts always, or one starting at byte start (ascending over the calls for one name);
+ * name NULL: a read of every name (locals() or vars()), always. */
+typedef void aa_bindings_read_fn(void *ud, const char *name, uint32_t len, bool always, uint32_t start);
+
+/* aa_bindings_name_reads for every name of fn_def's body in one walk, through add (not
+ * NULL, with ud): the reads of a name are those add is given for it and for every name;
+ * a name add is never given is never read. False (some reads may have been given: drop
+ * them) when the body must be asked name by name: it has no body, more than 200,000
+ * nodes, or locals()/vars() inside a nested scope. */
+bool aa_bindings_every_read(const struct aa_model *model, TSNode fn_def, aa_bindings_read_fn *add, void *ud);
+
+/* True when fn_def may read the name of reads (aa_bindings_name_reads of fn_def) after
+ * node has run: node is inside fn_def's body, in fn_def's own scope (the statement that
+ * bound the name, say), and a read counts always, or starts at or after node's end, or
+ * lies anywhere in the outermost `for` or `while` loop around node (it runs again).
+ * Flow-insensitive: a rebinding between node and a read is not noticed (the read
+ * counts). */
+bool aa_bindings_read_after(const struct aa_model *model, TSNode fn_def, TSNode node,
+			    const struct aa_name_reads *reads);
 
 #endif

@@ -25,4 +25,11 @@ enum aa_visit {
  * out). */
 bool aa_subtree_walk(TSNode root, size_t max_nodes, enum aa_visit (*visit)(void *ud, TSNode node), void *ud);
 
+/* Visits root (not a null node) and every node below it in preorder, anonymous nodes
+ * included, with no bound and no early end: visit(ud, node, parent), parent a null node
+ * for root. For a rule that judges each identifier by its parent: ts_node_parent descends
+ * from the tree's root at every call (quadratic over a long block). The parents are kept
+ * on a heap stack (xalloc: exits when memory runs out). */
+void aa_subtree_walk_parents(TSNode root, void (*visit)(void *ud, TSNode node, TSNode parent), void *ud);
+
 #endif

@@ -1,6 +1,9 @@
 /* AA105 blocking-network-io: sync socket, DNS, mail, FTP and XML-RPC calls in async context. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "analyzer/base/xalloc.h"
 #include "rules/blocking/blocking.h"
 #include "rules/rules.h"
 #include "parsers/python/subtree.h"
@@ -291,15 +294,82 @@ enum match_mode {
 	MATCH_SELF_ATTR, /* <identifier>.<same attribute>, anywhere in a class */
 };
 
-struct nonblocking_scan {
-	const struct aa_ctx *ctx;
-	TSNode receiver, recv_attr;
-	enum match_mode mode;
+/* A setblocking/settimeout call that may leave its receiver non-blocking, under the text
+ * it is matched by: the receiver's (MATCH_TEXT) or, for `<identifier>.<attribute>`, the
+ * attribute's (MATCH_SELF_ATTR). */
+struct nb_call {
+	const char *key; /* borrowed: the file's source text */
+	uint32_t key_len;
+	uint32_t start, end; /* the call's bytes */
 };
+
+/* The nb_calls of one tree (a file with a syntax error has one per segment), sorted by
+ * (key, start) for each mode: "does region hold one for this receiver" is a binary
+ * search, where it was a walk of the region at every socket call (quadratic in a
+ * function of socket calls). */
+struct nb_tree {
+	const TSTree *tree; /* borrowed */
+	struct nb_call *calls[2]; /* owned; by enum match_mode */
+	size_t n[2], cap[2];
+};
+
+/* AA105's memo for the file (aa_ctx_file_memo): the trees indexed so far, and the last
+ * origin's region (the calls on one socket share its origin). */
+struct nb_memo {
+	struct nb_tree *trees; /* owned */
+	size_t n_trees, cap_trees;
+	const void *origin_id;
+	TSNode origin_region;
+};
+
+static void free_nb_memo(void *p)
+{
+	struct nb_memo *m = p;
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_trees; i++)
+		for (int k = 0; k < 2; k++)
+			free(m->trees[i].calls[k]);
+	free(m->trees);
+	free(m);
+}
+
+static struct nb_memo *nb_memo(struct aa_ctx *ctx)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_blocking_network_io, free_nb_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct nb_memo));
+	return *slot;
+}
+
+static int nb_call_cmp(const void *pa, const void *pb)
+{
+	const struct nb_call *a = pa, *b = pb;
+	int c = memcmp(a->key, b->key, a->key_len < b->key_len ? a->key_len : b->key_len);
+	if (c)
+		return c;
+	if (a->key_len != b->key_len)
+		return a->key_len < b->key_len ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+struct nb_scan {
+	const struct aa_ctx *ctx;
+	struct nb_tree *t;
+};
+
+static void nb_add(struct nb_tree *t, enum match_mode mode, const struct aa_ctx *ctx, TSNode key, TSNode call)
+{
+	AA_GROW(t->calls[mode], t->cap[mode], t->n[mode] + 1);
+	struct nb_call *c = &t->calls[mode][t->n[mode]++];
+	c->key = aa_ctx_text(ctx, key, &c->key_len);
+	c->start = ts_node_start_byte(call);
+	c->end = ts_node_end_byte(call);
+}
 
 static enum aa_visit visit_setblocking(void *ud, TSNode n)
 {
-	struct nonblocking_scan *sc = ud;
+	struct nb_scan *sc = ud;
 	const struct aa_ctx *ctx = sc->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (ts_node_symbol(n) != s->call)
@@ -311,42 +381,78 @@ static enum aa_visit visit_setblocking(void *ud, TSNode n)
 	TSNode obj = ts_node_child_by_field_id(fn, s->f.object);
 	bool sb = !ts_node_is_null(attr) && aa_ctx_text_is(ctx, attr, "setblocking");
 	bool st = !ts_node_is_null(attr) && aa_ctx_text_is(ctx, attr, "settimeout");
-	bool same = false;
-	if ((sb || st) && !ts_node_is_null(obj)) {
-		if (sc->mode == MATCH_TEXT) {
-			same = aa_node_same_text(aa_ctx_source(ctx)->text, obj, sc->receiver);
-		} else if (ts_node_symbol(obj) == s->attribute) {
-			TSNode oo = ts_node_child_by_field_id(obj, s->f.object);
-			TSNode oa = ts_node_child_by_field_id(obj, s->f.attribute);
-			same = !ts_node_is_null(oo) && ts_node_symbol(oo) == s->identifier && !ts_node_is_null(oa) &&
-			       aa_node_same_text(aa_ctx_source(ctx)->text, oa, sc->recv_attr);
-		}
+	if (!(sb || st) || ts_node_is_null(obj) || !mode_may_be_nonblocking(ctx, n, sb))
+		return AA_VISIT_DESCEND;
+	nb_add(sc->t, MATCH_TEXT, ctx, obj, n);
+	if (ts_node_symbol(obj) == s->attribute) {
+		TSNode oo = ts_node_child_by_field_id(obj, s->f.object);
+		TSNode oa = ts_node_child_by_field_id(obj, s->f.attribute);
+		if (!ts_node_is_null(oo) && ts_node_symbol(oo) == s->identifier && !ts_node_is_null(oa))
+			nb_add(sc->t, MATCH_SELF_ATTR, ctx, oa, n);
 	}
-	return same && mode_may_be_nonblocking(ctx, n, sb) ? AA_VISIT_STOP : AA_VISIT_DESCEND;
+	return AA_VISIT_DESCEND;
+}
+
+/* The index of node's tree: made by one walk of the whole tree at its first question. */
+static const struct nb_tree *nb_tree_of(struct aa_ctx *ctx, TSNode node)
+{
+	struct nb_memo *m = nb_memo(ctx);
+	for (size_t i = 0; i < m->n_trees; i++)
+		if (m->trees[i].tree == node.tree)
+			return &m->trees[i];
+	AA_GROW(m->trees, m->cap_trees, m->n_trees + 1);
+	struct nb_tree *t = &m->trees[m->n_trees++];
+	*t = (struct nb_tree){ .tree = node.tree };
+	struct nb_scan sc = { .ctx = ctx, .t = t };
+	aa_subtree_walk(ts_tree_root_node(node.tree), SIZE_MAX, visit_setblocking, &sc);
+	for (int k = 0; k < 2; k++)
+		if (t->n[k])
+			qsort(t->calls[k], t->n[k], sizeof(struct nb_call), nb_call_cmp);
+	return t;
 }
 
 /* True when region holds a setblocking/settimeout call on the receiver that may leave it
  * non-blocking, or is too large to search. */
-static bool region_sets_nonblocking(const struct aa_ctx *ctx, TSNode region, TSNode receiver, enum match_mode mode)
+static bool region_sets_nonblocking(struct aa_ctx *ctx, TSNode region, TSNode receiver, enum match_mode mode)
 {
-	struct nonblocking_scan sc = { .ctx = ctx, .receiver = receiver, .mode = mode };
+	/* Unsure means quiet. (The bound kept each region's walk short; the index needs
+	 * none, but findings do not change with how the answer is found.) */
+	if (ts_node_descendant_count(region) > MAX_REGION_NODES)
+		return true;
 	if (mode == MATCH_SELF_ATTR)
-		sc.recv_attr = ts_node_child_by_field_id(receiver, aa_ctx_syms(ctx)->f.attribute);
-	/* The walk ends early when it finds one, or when the region is too large to
-	 * search: unsure means quiet. */
-	return !aa_subtree_walk(region, MAX_REGION_NODES, visit_setblocking, &sc);
+		receiver = ts_node_child_by_field_id(receiver, aa_ctx_syms(ctx)->f.attribute);
+	if (ts_node_is_null(receiver))
+		return false;
+	const struct nb_tree *t = nb_tree_of(ctx, region);
+	struct nb_call want = { .start = ts_node_start_byte(region) };
+	want.key = aa_ctx_text(ctx, receiver, &want.key_len);
+	/* The first call on this receiver at or after the region's start. */
+	size_t lo = 0, hi = t->n[mode];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (nb_call_cmp(&t->calls[mode][mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == t->n[mode])
+		return false;
+	const struct nb_call *c = &t->calls[mode][lo];
+	return c->key_len == want.key_len && !memcmp(c->key, want.key, want.key_len) &&
+	       c->end <= ts_node_end_byte(region);
 }
 
 /* The nearest enclosing def, class or module of node. */
-static TSNode enclosing_region(const struct aa_syms *s, TSNode node, bool classes)
+static TSNode enclosing_region(const struct aa_ctx *ctx, TSNode node, bool classes)
 {
-	TSNode p = ts_node_parent(node), last = node;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode p = aa_ctx_parent(ctx, node), last = node;
 	while (!ts_node_is_null(p)) {
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->function_definition || (classes && k == s->class_definition))
 			return p;
 		last = p;
-		p = ts_node_parent(p);
+		p = aa_ctx_parent(ctx, p);
 	}
 	return last;
 }
@@ -387,11 +493,10 @@ static TSNode self_attribute_class(struct aa_ctx *ctx, TSNode receiver)
 /* The socket method call blocks: nothing visible sets its socket non-blocking. */
 static bool socket_blocking(struct aa_ctx *ctx, TSNode call, const struct aa_callee *c)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSNode recv = c->receiver;
 	if (!ts_node_is_null(c->origin) && text_contains(ctx, c->origin, "SOCK_NONBLOCK"))
 		return false;
-	TSNode fn_region = enclosing_region(s, call, false);
+	TSNode fn_region = enclosing_region(ctx, call, false);
 	if (region_sets_nonblocking(ctx, fn_region, recv, MATCH_TEXT))
 		return false;
 	TSNode cls = self_attribute_class(ctx, recv);
@@ -399,7 +504,14 @@ static bool socket_blocking(struct aa_ctx *ctx, TSNode call, const struct aa_cal
 		return false;
 	/* A socket made elsewhere (module level, another function) may be configured there. */
 	if (!ts_node_is_null(c->origin)) {
-		TSNode origin_region = enclosing_region(s, c->origin, true);
+		/* The origin is not on the walker's stack: its climb costs what ts_node_parent
+		 * does, once per origin for the calls that follow one another on it. */
+		struct nb_memo *m = nb_memo(ctx);
+		if (m->origin_id != c->origin.id || m->origin_region.tree != c->origin.tree) {
+			m->origin_id = c->origin.id;
+			m->origin_region = enclosing_region(ctx, c->origin, true);
+		}
+		TSNode origin_region = m->origin_region;
 		if (!contains(fn_region, origin_region) && (ts_node_is_null(cls) || !contains(cls, origin_region)) &&
 		    region_sets_nonblocking(ctx, origin_region, recv, MATCH_TEXT))
 			return false;

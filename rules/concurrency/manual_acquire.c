@@ -1,6 +1,11 @@
 /* AA304 manual-acquire: `await x.acquire()` on an asyncio lock or semaphore whose release
  * is not guaranteed by the `try`/`finally` that follows at once. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "analyzer/base/map.h"
+#include "analyzer/base/xalloc.h"
 
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
@@ -134,6 +139,113 @@ static bool try_except_releases(struct aa_ctx *ctx, TSNode stmt, const char *rec
 	return false;
 }
 
+/* What a function's body does with `X.release`, per receiver text X: the walk each
+ * acquire made of its body (visit_release), made once per body for every receiver
+ * (aa_ctx_file_memo): a function of N acquires was N walks. */
+struct release_use {
+	bool released;    /* `X.release()` called outside nested defs */
+	bool callback;    /* `X.release` otherwise: a reference, or in a nested def or lambda */
+	uint32_t skipped; /* nodes the per-receiver walk did not enter: below the released attributes */
+};
+
+struct release_memo {
+	struct aa_map bodies; /* (empty key, ns = a body's start byte) -> its nodes, once walked */
+	struct aa_map uses;   /* (X's text, ns = a body's start byte) -> index into uses_of */
+	struct release_use *uses_of; /* owned */
+	size_t n_uses, cap_uses;
+};
+
+static void free_release_memo(void *p)
+{
+	struct release_memo *m = p;
+	if (!m)
+		return;
+	aa_map_release(&m->bodies);
+	aa_map_release(&m->uses);
+	free(m->uses_of);
+	free(m);
+}
+
+struct body_walk {
+	struct aa_ctx *ctx;
+	struct release_memo *memo;
+	uint32_t ns;
+	const void *called_fn; /* the function attribute of the call visited last, if `.release` */
+	uint32_t *def_ends;    /* owned; the end bytes of the nested defs around the node visited */
+	size_t n_defs, cap_defs;
+};
+
+static enum aa_visit index_release(void *ud, TSNode n)
+{
+	struct body_walk *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	uint32_t at = ts_node_start_byte(n);
+	/* Preorder: the defs left behind end at or before this node's start. */
+	while (w->n_defs && w->def_ends[w->n_defs - 1] <= at)
+		w->n_defs--;
+	if (aa_kind_is_definition(s, k, false)) {
+		AA_GROW(w->def_ends, w->cap_defs, w->n_defs + 1);
+		w->def_ends[w->n_defs++] = ts_node_end_byte(n);
+		return AA_VISIT_DESCEND;
+	}
+	if (k == s->call) {
+		/* A call's function is its first child: visited next. */
+		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+		w->called_fn = !ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute ? fn.id : NULL;
+		return AA_VISIT_DESCEND;
+	}
+	if (k != s->attribute)
+		return AA_VISIT_DESCEND;
+	TSNode name = ts_node_child_by_field_id(n, s->f.attribute);
+	TSNode obj = ts_node_child_by_field_id(n, s->f.object);
+	if (ts_node_is_null(name) || ts_node_is_null(obj) || !aa_ctx_text_is(w->ctx, name, "release"))
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *text = aa_ctx_text(w->ctx, obj, &len);
+	struct aa_map_key key = aa_map_key(text, len, w->ns);
+	struct release_memo *m = w->memo;
+	bool added;
+	uint32_t i = *aa_map_put(&m->uses, &key, (uint32_t)m->n_uses, &added);
+	if (added) {
+		AA_GROW(m->uses_of, m->cap_uses, m->n_uses + 1);
+		m->uses_of[m->n_uses++] = (struct release_use){ 0 };
+	}
+	if (n.id == w->called_fn && !w->n_defs) {
+		m->uses_of[i].released = true;
+		m->uses_of[i].skipped += ts_node_descendant_count(n) - 1;
+	} else {
+		m->uses_of[i].callback = true;
+	}
+	/* Descend: another receiver's `.release` may be inside this one's object. */
+	return AA_VISIT_DESCEND;
+}
+
+/* What body does with recv.release (released / callback); false when body is too large
+ * to scan (unknown), as the walk that stops at MAX_SCAN_NODES nodes said. */
+static bool body_releases(struct aa_ctx *ctx, TSNode body, const char *recv, uint32_t recv_len,
+			  struct release_use *out)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_manual_acquire, free_release_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct release_memo));
+	struct release_memo *m = *slot;
+	uint32_t ns = ts_node_start_byte(body);
+	struct aa_map_key bk = aa_map_key(recv, 0, ns);
+	bool added;
+	uint32_t nodes = *aa_map_put(&m->bodies, &bk, ts_node_descendant_count(body), &added);
+	if (added) {
+		struct body_walk w = { .ctx = ctx, .memo = m, .ns = ns };
+		aa_subtree_walk(body, SIZE_MAX, index_release, &w);
+		free(w.def_ends);
+	}
+	struct aa_map_key key = aa_map_key(recv, recv_len, ns);
+	uint32_t i = aa_map_get(&m->uses, &key);
+	*out = i == AA_MAP_NONE ? (struct release_use){ 0 } : m->uses_of[i];
+	/* The walk stopped at the first callback; else it was cut past MAX_SCAN_NODES nodes. */
+	return out->callback || nodes - out->skipped <= MAX_SCAN_NODES;
+}
+
 static bool is_named_stmt(const struct aa_syms *s, TSNode n)
 {
 	return ts_node_is_named(n) && ts_node_symbol(n) != s->comment;
@@ -196,9 +308,8 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode body = ts_node_child_by_field_id(scope->node, s->f.body);
 	if (ts_node_is_null(body))
 		return;
-	struct release_scan r = { ctx, recv, recv_len, false, false };
-	struct scan_root sr = { &r, body };
-	if (!aa_subtree_walk(body, MAX_SCAN_NODES, visit_release, &sr) && !r.callback)
+	struct release_use r;
+	if (!body_releases(ctx, body, recv, recv_len, &r))
 		return; /* too large: unknown */
 	if (r.callback || !r.released)
 		return; /* released by a callback, or in another method (a lock/unlock API pair) */

@@ -1,6 +1,11 @@
 /* AA303 per-call-limiter: an asyncio semaphore or lock created in the async function that
  * acquires it, and never handed to anything else: each call limits only itself. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "analyzer/base/map.h"
+#include "analyzer/base/xalloc.h"
 
 #include "analyzer/facts/bindings.h"
 #include "rules/concurrency/concurrency.h"
@@ -23,16 +28,6 @@ static const struct aa_target targets[] = {
 /* Beyond this many nodes a function is not scanned (unknown: quiet). */
 #define MAX_SCAN_NODES 500000u
 
-struct use_scan {
-	struct aa_ctx *ctx;
-	TSNode fn;        /* the function's definition */
-	TSNode target;    /* the binding under test */
-	const char *name;
-	uint32_t len;
-	bool acquired;    /* `async with name:` or `name.acquire()` */
-	bool escapes;     /* any other use: passed, stored, returned, captured, rebound */
-};
-
 /* `async with name:` / `async with name as x:`: the with_item's value is the name. */
 static bool is_async_with_item(struct aa_ctx *ctx, TSNode id)
 {
@@ -49,65 +44,170 @@ static bool is_async_with_item(struct aa_ctx *ctx, TSNode id)
 	return !ts_node_is_null(first) && !strcmp(ts_node_type(first), "async");
 }
 
-static enum aa_visit visit_use(void *ud, TSNode n)
+/* What a function's body does with each name, for every limiter assigned in it to ask
+ * (aa_ctx_file_memo): the walk each such assignment made of the whole body, made once
+ * per body. A function of N assignments was N walks. */
+struct limiter_uses {
+	uint32_t escapes; /* uses that may share it: passed, stored, returned, captured, bound (the asking assignment's target is one) */
+	bool acquired;    /* `async with name:` or `await name.acquire()` */
+};
+
+struct limiter_memo {
+	struct aa_map bodies; /* (empty key, ns = a body's start byte) -> BODY_* flags */
+	struct aa_map names;  /* (a name, ns = a body's start byte) -> index into uses_of */
+	struct limiter_uses *uses_of; /* owned */
+	size_t n_uses, cap_uses;
+};
+
+#define BODY_UNKNOWN 1u /* too large to scan, or `locals()`/`vars()` in it (they hand every local on) */
+
+static void free_limiter_memo(void *p)
 {
-	struct use_scan *u = ud;
-	const struct aa_syms *s = aa_ctx_syms(u->ctx);
-	if (ts_node_symbol(n) != s->identifier)
-		return AA_VISIT_DESCEND;
-	uint32_t len;
-	const char *t = aa_ctx_text(u->ctx, n, &len);
-	if (aa_bindings_sees_all_locals(t, len)) {
-		u->escapes = true;
-		return AA_VISIT_STOP;
+	struct limiter_memo *m = p;
+	if (!m)
+		return;
+	aa_map_release(&m->bodies);
+	aa_map_release(&m->names);
+	free(m->uses_of);
+	free(m);
+}
+
+struct use_walk {
+	struct aa_ctx *ctx;
+	struct limiter_memo *memo;
+	uint32_t ns;
+	bool all_locals;
+	TSNode last_call;         /* the call visited last */
+	const void *called_fn;    /* its function, when an attribute */
+	const void *awaited_call; /* the call under the `await` visited last */
+	const void *attr;         /* the attribute visited last, when it is called */
+	TSNode attr_call;         /* that call */
+	uint32_t *def_ends;       /* owned; the end bytes of the nested defs and classes around */
+	size_t n_defs, cap_defs;
+};
+
+static struct limiter_uses *uses_of(struct use_walk *w, const char *t, uint32_t len)
+{
+	struct limiter_memo *m = w->memo;
+	struct aa_map_key key = aa_map_key(t, len, w->ns);
+	bool added;
+	uint32_t i = *aa_map_put(&m->names, &key, (uint32_t)m->n_uses, &added);
+	if (added) {
+		AA_GROW(m->uses_of, m->cap_uses, m->n_uses + 1);
+		m->uses_of[m->n_uses++] = (struct limiter_uses){ 0 };
 	}
-	if (len != u->len || memcmp(t, u->name, len) || ts_node_eq(n, u->target))
-		return AA_VISIT_SKIP;
-	TSNode parent = ts_node_parent(n);
-	if (ts_node_is_null(parent))
-		return AA_VISIT_SKIP;
+	return &m->uses_of[i];
+}
+
+/* id, a child of parent (call: parent's parent when that is a call of which parent is
+ * the function, else a null node): what it does to the variable it names. */
+static void note_identifier(struct use_walk *w, TSNode parent, TSNode id, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	uint32_t len;
+	const char *t = aa_ctx_text(w->ctx, id, &len);
+	if (aa_bindings_sees_all_locals(t, len))
+		w->all_locals = true;
 	TSSymbol pk = ts_node_symbol(parent);
-	if ((pk == s->attribute && aa_node_field_is(parent, s->f.attribute, n)) ||
-	    (pk == s->keyword_argument && aa_node_field_is(parent, s->f.name, n)))
-		return AA_VISIT_SKIP; /* `other.sem`, `f(sem=...)`: not the variable */
-	if (aa_node_in_nested_def(s, n, u->fn, true)) {
+	if ((pk == s->attribute && aa_node_field_is(parent, s->f.attribute, id)) ||
+	    (pk == s->keyword_argument && aa_node_field_is(parent, s->f.name, id)))
+		return; /* `other.sem`, `f(sem=...)`: not the variable */
+	struct limiter_uses *u = uses_of(w, t, len);
+	if (w->n_defs) {
 		/* Captured by a closure (the worker it guards), or a name of another scope: the
 		 * object may outlive the call. */
-		u->escapes = true;
-		return AA_VISIT_STOP;
+		u->escapes++;
+		return;
 	}
 	if (pk == s->attribute) {
 		TSNode a = ts_node_child_by_field_id(parent, s->f.attribute);
-		TSNode call = ts_node_parent(parent);
-		bool called = !ts_node_is_null(call) && ts_node_symbol(call) == s->call &&
-			      aa_node_field_is(call, s->f.function, parent);
-		if (aa_ctx_text_is(u->ctx, a, "acquire") || aa_ctx_text_is(u->ctx, a, "wait")) {
+		bool called = !ts_node_is_null(call);
+		if (aa_ctx_text_is(w->ctx, a, "acquire") || aa_ctx_text_is(w->ctx, a, "wait")) {
 			/* Awaited here: acquired. Not awaited (`create_task(lock.acquire())`):
 			 * another task contends for it. */
-			if (!called || !aa_call_is_awaited(u->ctx, call)) {
-				u->escapes = true;
-				return AA_VISIT_STOP;
-			}
-			u->acquired |= aa_ctx_text_is(u->ctx, a, "acquire");
-			return AA_VISIT_SKIP;
+			if (!called || call.id != w->awaited_call)
+				u->escapes++;
+			else
+				u->acquired |= aa_ctx_text_is(w->ctx, a, "acquire");
+			return;
 		}
-		if (!called) {
-			/* `lock.release` handed on as a callback; `sem._value` read: only a
-			 * method reference can act on it later. */
-			if (aa_ctx_text_is(u->ctx, a, "release")) {
-				u->escapes = true;
-				return AA_VISIT_STOP;
-			}
-		}
-		return AA_VISIT_SKIP; /* `.release()`, `.locked()`: stays here */
+		/* `lock.release` handed on as a callback; `sem._value` read: only a method
+		 * reference can act on it later. `.release()`, `.locked()`: stays here. */
+		if (!called && aa_ctx_text_is(w->ctx, a, "release"))
+			u->escapes++;
+		return;
 	}
-	if (is_async_with_item(u->ctx, n)) {
+	if ((pk == s->with_item || pk == s->as_pattern) && is_async_with_item(w->ctx, id)) {
 		u->acquired = true;
-		return AA_VISIT_SKIP;
+		return;
 	}
 	/* Passed, stored, returned, yielded, rebound, declared global...: shared. */
-	u->escapes = true;
-	return AA_VISIT_STOP;
+	u->escapes++;
+}
+
+static void index_uses(void *ud, TSNode n, TSNode parent)
+{
+	struct use_walk *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	uint32_t at = ts_node_start_byte(n);
+	/* Preorder: the defs left behind end at or before this node's start. */
+	while (w->n_defs && w->def_ends[w->n_defs - 1] <= at)
+		w->n_defs--;
+	if (k == s->identifier && !ts_node_is_null(parent)) {
+		/* An attribute's object is its first child: visited right after it. */
+		note_identifier(w, parent, n, parent.id == w->attr ? w->attr_call : (TSNode){ 0 });
+	} else if (aa_kind_is_definition(s, k, true)) {
+		AA_GROW(w->def_ends, w->cap_defs, w->n_defs + 1);
+		w->def_ends[w->n_defs++] = ts_node_end_byte(n);
+	} else if (k == s->await) {
+		/* The operand through parentheses (and comments in them, as the climb from the call
+		 * went up): visited before anything else is awaited. */
+		TSNode v = aa_node_unparen(s, ts_node_named_child(n, 0), AA_UNPAREN_CODE);
+		w->awaited_call = !ts_node_is_null(v) && ts_node_symbol(v) == s->call ? v.id : NULL;
+	} else if (k == s->call) {
+		/* A call's function is its first child: visited next. */
+		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+		w->called_fn = !ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute ? fn.id : NULL;
+		w->last_call = n;
+	} else if (k == s->attribute) {
+		w->attr = n.id == w->called_fn ? n.id : NULL;
+		w->attr_call = w->last_call;
+	}
+}
+
+/* The limiter bound to target (an identifier in fn's body, bound by an assignment) is
+ * acquired in fn and has no other use that may share it. False also when unsure: the
+ * body is too large to scan or calls locals()/vars(). */
+static bool acquired_alone(struct aa_ctx *ctx, TSNode body, TSNode target)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_per_call_limiter, free_limiter_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct limiter_memo));
+	struct limiter_memo *m = *slot;
+	uint32_t ns = ts_node_start_byte(body), len;
+	const char *name = aa_ctx_text(ctx, target, &len);
+	struct aa_map_key bk = aa_map_key(name, 0, ns);
+	uint32_t flags = aa_map_get(&m->bodies, &bk);
+	if (flags == AA_MAP_NONE) {
+		flags = 0;
+		if (ts_node_descendant_count(body) > MAX_SCAN_NODES) {
+			flags = BODY_UNKNOWN;
+		} else {
+			struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns };
+			aa_subtree_walk_parents(body, index_uses, &w);
+			free(w.def_ends);
+			if (w.all_locals)
+				flags = BODY_UNKNOWN;
+		}
+		aa_map_put(&m->bodies, &bk, flags, NULL);
+	}
+	if (flags & BODY_UNKNOWN)
+		return false;
+	struct aa_map_key key = aa_map_key(name, len, ns);
+	uint32_t i = aa_map_get(&m->names, &key);
+	/* The target's own binding is the one use expected. */
+	return i != AA_MAP_NONE && m->uses_of[i].escapes == 1 && m->uses_of[i].acquired;
 }
 
 static void report(struct aa_ctx *ctx, TSNode call, const struct aa_scope_info *fn, const char *how)
@@ -160,11 +260,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode body = ts_node_child_by_field_id(scope->node, s->f.body);
 	if (ts_node_is_null(body))
 		return;
-	struct use_scan u = { ctx, scope->node, left, NULL, 0, false, false };
-	u.name = aa_ctx_text(ctx, left, &u.len);
-	if (!aa_subtree_walk(body, MAX_SCAN_NODES, visit_use, &u) && !u.escapes)
-		return; /* too large: unknown */
-	if (u.escapes || !u.acquired)
+	if (!acquired_alone(ctx, body, left))
 		return;
 	report(ctx, call, scope, "it is never passed on, stored or shared");
 }

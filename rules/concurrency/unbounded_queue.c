@@ -1,5 +1,10 @@
 /* AA305 unbounded-queue (opt-in): an asyncio queue without maxsize that a loop feeds. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "analyzer/base/map.h"
+#include "analyzer/base/xalloc.h"
 
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
@@ -20,13 +25,51 @@ static const struct aa_target targets[] = {
 /* Beyond this many nodes a function or class is not scanned (unknown: quiet). */
 #define MAX_SCAN_NODES 500000u
 
+struct queue_memo;
+
 struct feed_scan {
 	struct aa_ctx *ctx;
+	struct queue_memo *memo;
 	const char *name; /* "q" for a local, the attribute name for `self.<name>` */
 	uint32_t len;
 	bool self_attr;   /* the queue is `self.<name>` */
-	TSNode put;       /* the first put in a producer loop found, or null */
 };
+
+/* The puts of an area (a function's or class's body), listed per queue in one walk for
+ * every queue made there to ask, and each queue's answer (aa_ctx_file_memo): an area of
+ * N queues was N walks, and a loop of N puts N walks of its body. */
+struct put_site {
+	TSNode call;
+	uint32_t next; /* the next put on the same queue (preorder), or AA_MAP_NONE */
+};
+
+#define NO_PUT (AA_MAP_NONE - 1) /* an answer: no put in a producer loop */
+
+struct queue_memo {
+	struct aa_map areas;      /* (empty key, ns = an area's start byte): walked */
+	struct aa_map first[2];   /* (queue name, ns = area start) -> its first put site; by self_attr */
+	struct aa_map last[2];    /* the same -> its last put site so far */
+	struct aa_map answer[2];  /* the same -> its first put in a producer loop, or NO_PUT */
+	struct aa_map takes[2];   /* (queue name, ns = a loop's start byte) -> 1 when its body takes from it */
+	struct put_site *sites;   /* owned */
+	size_t n_sites, cap_sites;
+};
+
+static void free_queue_memo(void *p)
+{
+	struct queue_memo *m = p;
+	if (!m)
+		return;
+	aa_map_release(&m->areas);
+	for (int k = 0; k < 2; k++) {
+		aa_map_release(&m->first[k]);
+		aa_map_release(&m->last[k]);
+		aa_map_release(&m->answer[k]);
+		aa_map_release(&m->takes[k]);
+	}
+	free(m->sites);
+	free(m);
+}
 
 /* The receiver expression names the queue: `q` or `self.q`. */
 static bool names_queue(struct feed_scan *f, TSNode recv)
@@ -44,6 +87,15 @@ static bool names_queue(struct feed_scan *f, TSNode recv)
 	return aa_node_text_is(src, attr, f->name, f->len);
 }
 
+/* attr's text is one of methods (a NULL-terminated list). */
+static bool one_of(const struct aa_ctx *ctx, TSNode attr, const char *const *methods)
+{
+	for (size_t i = 0; methods[i]; i++)
+		if (aa_ctx_text_is(ctx, attr, methods[i]))
+			return true;
+	return false;
+}
+
 /* The call `<queue>.<one of methods>(...)`. */
 static bool is_queue_call(struct feed_scan *f, TSNode call, const char *const *methods)
 {
@@ -53,11 +105,8 @@ static bool is_queue_call(struct feed_scan *f, TSNode call, const char *const *m
 	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
 	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
 		return false;
-	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
-	bool hit = false;
-	for (size_t i = 0; methods[i] && !hit; i++)
-		hit = aa_ctx_text_is(f->ctx, attr, methods[i]);
-	return hit && names_queue(f, ts_node_child_by_field_id(fn, s->f.object));
+	return one_of(f->ctx, ts_node_child_by_field_id(fn, s->f.attribute), methods) &&
+	       names_queue(f, ts_node_child_by_field_id(fn, s->f.object));
 }
 
 static const char *const put_methods[] = { "put", "put_nowait", NULL };
@@ -113,23 +162,94 @@ static bool in_producer_loop(struct feed_scan *f, TSNode put)
 			return false;
 		if (k == s->for_statement && is_fixed_iterable(f->ctx, ts_node_child_by_field_id(p, s->f.right)))
 			return false;
-		struct get_scan g = { f, false };
-		if (!aa_subtree_walk(ts_node_child_by_field_id(p, s->f.body), MAX_SCAN_NODES, visit_get, &g) ||
-		    g.found)
-			return false;
-		return true;
+		/* Asked once per loop and queue, whatever number of puts it holds. */
+		struct aa_map_key key = aa_map_key(f->name, f->len, ts_node_start_byte(p));
+		uint32_t takes = aa_map_get(&f->memo->takes[f->self_attr], &key);
+		if (takes == AA_MAP_NONE) {
+			struct get_scan g = { f, false };
+			takes = !aa_subtree_walk(ts_node_child_by_field_id(p, s->f.body), MAX_SCAN_NODES, visit_get,
+						 &g) || g.found;
+			aa_map_put(&f->memo->takes[f->self_attr], &key, takes, NULL);
+		}
+		return !takes;
 	}
 	return false;
 }
 
-static enum aa_visit visit_put(void *ud, TSNode n)
+struct put_walk {
+	struct aa_ctx *ctx;
+	struct queue_memo *memo;
+	uint32_t ns;
+};
+
+static void add_put(struct put_walk *w, TSNode call, TSNode name, bool self_attr)
 {
-	struct feed_scan *f = ud;
-	if (is_queue_call(f, n, put_methods) && in_producer_loop(f, n)) {
-		f->put = n;
-		return AA_VISIT_STOP;
+	struct queue_memo *m = w->memo;
+	uint32_t len;
+	const char *t = aa_ctx_text(w->ctx, name, &len);
+	struct aa_map_key key = aa_map_key(t, len, w->ns);
+	AA_GROW(m->sites, m->cap_sites, m->n_sites + 1);
+	uint32_t at = (uint32_t)m->n_sites++;
+	m->sites[at] = (struct put_site){ call, AA_MAP_NONE };
+	bool added;
+	uint32_t *last = aa_map_put(&m->last[self_attr], &key, at, &added);
+	if (added) {
+		aa_map_put(&m->first[self_attr], &key, at, NULL);
+	} else {
+		m->sites[*last].next = at;
+		*last = at;
+	}
+}
+
+/* `q.put(...)`, `self.q.put_nowait(...)`: listed under their queue. */
+static enum aa_visit list_put(void *ud, TSNode n)
+{
+	struct put_walk *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	if (ts_node_symbol(n) != s->call)
+		return AA_VISIT_DESCEND;
+	TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
+		return AA_VISIT_DESCEND;
+	if (!one_of(w->ctx, ts_node_child_by_field_id(fn, s->f.attribute), put_methods))
+		return AA_VISIT_DESCEND;
+	TSNode recv = ts_node_child_by_field_id(fn, s->f.object);
+	if (ts_node_symbol(recv) == s->identifier) {
+		add_put(w, n, recv, false);
+	} else if (ts_node_symbol(recv) == s->attribute) {
+		TSNode obj = ts_node_child_by_field_id(recv, s->f.object);
+		TSNode name = ts_node_child_by_field_id(recv, s->f.attribute);
+		if (!ts_node_is_null(obj) && !ts_node_is_null(name) && aa_ctx_text_is(w->ctx, obj, "self"))
+			add_put(w, n, name, true);
 	}
 	return AA_VISIT_DESCEND;
+}
+
+/* The first put on f's queue in area (preorder, among its first MAX_SCAN_NODES nodes)
+ * that runs in a producer loop, or a null node. */
+static TSNode producer_put(struct feed_scan *f, TSNode area)
+{
+	struct queue_memo *m = f->memo;
+	uint32_t ns = ts_node_start_byte(area);
+	struct aa_map_key ak = aa_map_key(f->name, 0, ns);
+	bool added;
+	aa_map_put(&m->areas, &ak, 1, &added);
+	if (added) {
+		struct put_walk w = { f->ctx, m, ns };
+		aa_subtree_walk(area, MAX_SCAN_NODES, list_put, &w);
+	}
+	struct aa_map_key key = aa_map_key(f->name, f->len, ns);
+	uint32_t put = aa_map_get(&m->answer[f->self_attr], &key);
+	if (put == AA_MAP_NONE) {
+		put = NO_PUT;
+		for (uint32_t i = aa_map_get(&m->first[f->self_attr], &key); i != AA_MAP_NONE; i = m->sites[i].next)
+			if (in_producer_loop(f, m->sites[i].call)) {
+				put = i;
+				break;
+			}
+		aa_map_put(&m->answer[f->self_attr], &key, put, NULL);
+	}
+	return put == NO_PUT ? (TSNode){ 0 } : m->sites[put].call;
 }
 
 /* maxsize absent, or the integer literal 0. */
@@ -171,7 +291,10 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode left = ts_node_child_by_field_id(parent, s->f.left);
 	if (ts_node_is_null(left))
 		return;
-	struct feed_scan f = { ctx, NULL, 0, false, { { 0 }, NULL, NULL } };
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_unbounded_queue, free_queue_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct queue_memo));
+	struct feed_scan f = { ctx, *slot, NULL, 0, false };
 	TSNode area; /* where the producer may be */
 	if (ts_node_symbol(left) == s->identifier) {
 		f.name = aa_ctx_text(ctx, left, &f.len);
@@ -186,8 +309,8 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	}
 	if (ts_node_is_null(area))
 		return;
-	aa_subtree_walk(area, MAX_SCAN_NODES, visit_put, &f);
-	if (ts_node_is_null(f.put))
+	TSNode put = producer_put(&f, area);
+	if (ts_node_is_null(put))
 		return;
 	uint32_t len;
 	const char *recv = aa_ctx_text(ctx, left, &len);
@@ -196,12 +319,12 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		      "producer down when consumers fall behind, so memory grows without limit; use '%s'",
 		      aa_ctx_callee_text(ctx, call), (int)(len > 40 ? 40 : len), recv,
 		      aa_ctx_text_is(ctx,
-				     ts_node_child_by_field_id(ts_node_child_by_field_id(f.put, s->f.function),
+				     ts_node_child_by_field_id(ts_node_child_by_field_id(put, s->f.function),
 							       s->f.attribute),
 				     "put")
 			      ? "put"
 			      : "put_nowait",
-		      ts_node_start_point(f.put).row + 1, t->fix);
+		      ts_node_start_point(put).row + 1, t->fix);
 }
 
 static const char *const kinds[] = { "call", NULL };

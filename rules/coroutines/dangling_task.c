@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzer/base/map.h"
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
 #include "parsers/python/node.h"
@@ -160,6 +161,101 @@ static bool runs_held(struct aa_ctx *ctx, TSNode call)
 	       !exposed_while_suspended(ctx, m.node);
 }
 
+/* The reads of each name a task is stored in, per function (aa_ctx_file_memo): one walk
+ * of a function's body for every name (aa_bindings_every_read), else one per name; not
+ * one per task stored. */
+struct reads_memo {
+	struct aa_map bodies; /* (empty key, ns = a def's start byte) -> BODY_* */
+	struct aa_map index;  /* (a name, ns = its def's start byte) -> index into reads */
+	struct aa_map alone;  /* the same, for the bodies asked name by name */
+	struct aa_name_reads *reads; /* owned, each owning its starts */
+	size_t n, cap;
+	uint32_t ns; /* the def being walked */
+	uint32_t walked; /* its BODY_* so far */
+};
+
+enum {
+	BODY_EVERY = 1,     /* walked for every name: index */
+	BODY_ALONE = 2,     /* asked name by name: alone */
+	BODY_ALL_READ = 4,  /* locals()/vars(): every name is read */
+};
+
+static void free_reads_memo(void *p)
+{
+	struct reads_memo *m = p;
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		aa_bindings_name_reads_release(&m->reads[i]);
+	free(m->reads);
+	aa_map_release(&m->bodies);
+	aa_map_release(&m->index);
+	aa_map_release(&m->alone);
+	free(m);
+}
+
+/* name's record in map (made empty when new). */
+static struct aa_name_reads *record(struct reads_memo *m, struct aa_map *map, const char *name, uint32_t len,
+				   uint32_t ns, bool *added)
+{
+	struct aa_map_key key = aa_map_key(name, len, ns);
+	uint32_t i = *aa_map_put(map, &key, (uint32_t)m->n, added);
+	if (*added) {
+		AA_GROW(m->reads, m->cap, m->n + 1);
+		m->reads[m->n++] = (struct aa_name_reads){ 0 };
+	}
+	return &m->reads[i];
+}
+
+static void add_read(void *ud, const char *name, uint32_t len, bool always, uint32_t start)
+{
+	struct reads_memo *m = ud;
+	if (!name) {
+		m->walked |= BODY_ALL_READ;
+		return;
+	}
+	bool added;
+	struct aa_name_reads *r = record(m, &m->index, name, len, m->ns, &added);
+	if (always) {
+		r->always = true;
+	} else if (!r->always) {
+		AA_GROW(r->starts, r->cap, r->n + 1);
+		r->starts[r->n++] = start;
+	}
+}
+
+static const struct aa_name_reads *name_reads(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len)
+{
+	static const struct aa_name_reads none = { 0 }, all = { .always = true };
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_dangling_task, free_reads_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct reads_memo));
+	struct reads_memo *m = *slot;
+	uint32_t ns = ts_node_start_byte(fn_def);
+	struct aa_map_key bk = aa_map_key(name, 0, ns);
+	uint32_t body = aa_map_get(&m->bodies, &bk);
+	if (body == AA_MAP_NONE) {
+		m->ns = ns;
+		m->walked = 0;
+		/* Records a failed walk left stay in index, never asked. */
+		body = aa_bindings_every_read(aa_ctx_model(ctx), fn_def, add_read, m) ? BODY_EVERY | m->walked
+										       : BODY_ALONE;
+		aa_map_put(&m->bodies, &bk, body, NULL);
+	}
+	if (body & BODY_ALL_READ)
+		return &all;
+	bool added;
+	if (body & BODY_EVERY) {
+		struct aa_map_key key = aa_map_key(name, len, ns);
+		uint32_t i = aa_map_get(&m->index, &key);
+		return i == AA_MAP_NONE ? &none : &m->reads[i];
+	}
+	struct aa_name_reads *r = record(m, &m->alone, name, len, ns, &added);
+	if (added)
+		aa_bindings_name_reads(aa_ctx_model(ctx), fn_def, name, len, r);
+	return r;
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -225,7 +321,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	}
 	if (scope->kind != AA_SCOPE_FUNCTION)
 		return; /* a class attribute keeps it */
-	if (aa_bindings_read_after(aa_ctx_model(ctx), scope->node, parent, name, nlen))
+	if (aa_bindings_read_after(aa_ctx_model(ctx), scope->node, parent, name_reads(ctx, scope->node, name, nlen)))
 		return;
 	if (underscore) {
 		report(ctx, call, "assigned to '_'");

@@ -1,7 +1,12 @@
 /* AA502 unclosed-async-resource: an aiohttp/httpx client or aiofiles file created
  * outside `async with`, never closed in its function, and never handed on. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "analyzer/base/map.h"
+#include "analyzer/base/xalloc.h"
 
 #include "analyzer/facts/bindings.h"
 #include "rules/resources/async_resources.h"
@@ -20,16 +25,6 @@ static const struct aa_target targets[] = {
 
 /* Beyond this many nodes a function is not scanned (unknown: quiet). */
 #define MAX_SCAN_NODES 500000u
-
-enum use { USE_NONE, USE_CLOSED, USE_ESCAPES };
-
-struct use_scan {
-	struct aa_ctx *ctx;
-	const char *name;
-	uint32_t len;
-	TSNode target; /* the assignment's target: the binding under test */
-	enum use result;
-};
 
 enum role { ROLE_READ, ROLE_BINDS, ROLE_OTHER };
 
@@ -63,44 +58,110 @@ static bool is_close_method(const struct aa_ctx *ctx, TSNode attr)
 	       aa_ctx_text_is(ctx, attr, "__aexit__");
 }
 
-static enum aa_visit visit_use(void *ud, TSNode n)
+/* What a function's body does with its names, for every assignment of a resource in it
+ * to ask (aa_ctx_file_memo): the walk each such assignment made of the whole body, made
+ * once per body. A function of N assignments was N walks. */
+struct name_uses {
+	uint32_t bindings; /* bindings of the name (the assignment asking is one) */
+	uint32_t uses;     /* reads that close it or may hand it on */
+};
+
+struct use_memo {
+	struct aa_map bodies; /* (empty key, ns = a body's start byte) -> BODY_* flags */
+	struct aa_map names;  /* (a name, ns = a body's start byte) -> index into uses_of */
+	struct name_uses *uses_of; /* owned */
+	size_t n_uses, cap_uses;
+};
+
+#define BODY_UNKNOWN 1u /* too large to scan, or `locals()`/`vars()` in it (they hand every local on) */
+
+static void free_use_memo(void *p)
 {
-	struct use_scan *u = ud;
-	const struct aa_syms *s = aa_ctx_syms(u->ctx);
-	if (ts_node_symbol(n) != s->identifier)
-		return AA_VISIT_DESCEND;
+	struct use_memo *m = p;
+	if (!m)
+		return;
+	aa_map_release(&m->bodies);
+	aa_map_release(&m->names);
+	free(m->uses_of);
+	free(m);
+}
+
+struct use_walk {
+	struct aa_ctx *ctx;
+	struct use_memo *memo;
+	uint32_t ns;
+	bool all_locals;
+};
+
+static void note_identifier(struct use_walk *w, TSNode parent, TSNode id)
+{
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
 	uint32_t len;
-	const char *t = aa_ctx_text(u->ctx, n, &len);
-	/* locals() and vars() can hand every local on. */
-	if (aa_bindings_sees_all_locals(t, len)) {
-		u->result = USE_ESCAPES;
-		return AA_VISIT_STOP;
-	}
-	if (len != u->len || memcmp(t, u->name, len))
-		return AA_VISIT_SKIP;
-	TSNode parent = ts_node_parent(n);
-	if (ts_node_is_null(parent))
-		return AA_VISIT_SKIP;
-	enum role role = role_of(s, parent, n);
-	if (role == ROLE_OTHER || (role == ROLE_BINDS && ts_node_eq(n, u->target)))
-		return AA_VISIT_SKIP;
-	if (role == ROLE_BINDS) {
-		/* Another binding of the name: which object a later use sees is unknown. */
-		u->result = USE_ESCAPES;
-		return AA_VISIT_STOP;
-	}
-	if (ts_node_symbol(parent) == s->attribute) {
-		/* `x.get(...)`, `x.closed`: a use that neither closes nor hands it on. */
-		if (is_close_method(u->ctx, ts_node_child_by_field_id(parent, s->f.attribute))) {
-			u->result = USE_CLOSED;
-			return AA_VISIT_STOP;
-		}
-		return AA_VISIT_SKIP;
+	const char *t = aa_ctx_text(w->ctx, id, &len);
+	if (aa_bindings_sees_all_locals(t, len))
+		w->all_locals = true;
+	enum role role = role_of(s, parent, id);
+	if (role == ROLE_OTHER)
+		return;
+	/* `x.get(...)`, `x.closed`: a use that neither closes nor hands it on. */
+	if (role == ROLE_READ && ts_node_symbol(parent) == s->attribute &&
+	    !is_close_method(w->ctx, ts_node_child_by_field_id(parent, s->f.attribute)))
+		return;
+	struct use_memo *m = w->memo;
+	struct aa_map_key key = aa_map_key(t, len, w->ns);
+	bool added;
+	uint32_t i = *aa_map_put(&m->names, &key, (uint32_t)m->n_uses, &added);
+	if (added) {
+		AA_GROW(m->uses_of, m->cap_uses, m->n_uses + 1);
+		m->uses_of[m->n_uses++] = (struct name_uses){ 0 };
 	}
 	/* Returned, yielded, passed, stored, entered with `async with`, captured, declared
-	 * global or nonlocal, deleted, compared...: somebody else may close it. */
-	u->result = USE_ESCAPES;
-	return AA_VISIT_STOP;
+	 * global or nonlocal, deleted, compared, closed...: somebody else may close it, or it
+	 * is closed. Another binding: which object a later use sees is unknown. */
+	if (role == ROLE_BINDS)
+		m->uses_of[i].bindings++;
+	else
+		m->uses_of[i].uses++;
+}
+
+static void index_uses(void *ud, TSNode n, TSNode parent)
+{
+	struct use_walk *w = ud;
+	if (!ts_node_is_null(parent) && ts_node_symbol(n) == aa_ctx_syms(w->ctx)->identifier)
+		note_identifier(w, parent, n);
+}
+
+/* The binding target (an identifier in body, bound by an assignment) is never closed
+ * nor handed on, nor bound again, in body. False also when unsure: body is too large to
+ * scan or calls locals()/vars(). */
+static bool never_used(struct aa_ctx *ctx, TSNode body, TSNode target)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_unclosed_async_resource, free_use_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct use_memo));
+	struct use_memo *m = *slot;
+	uint32_t ns = ts_node_start_byte(body), len;
+	const char *name = aa_ctx_text(ctx, target, &len);
+	struct aa_map_key bk = aa_map_key(name, 0, ns);
+	uint32_t flags = aa_map_get(&m->bodies, &bk);
+	if (flags == AA_MAP_NONE) {
+		flags = 0;
+		if (ts_node_descendant_count(body) > MAX_SCAN_NODES) {
+			flags = BODY_UNKNOWN;
+		} else {
+			struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns };
+			aa_subtree_walk_parents(body, index_uses, &w);
+			if (w.all_locals)
+				flags = BODY_UNKNOWN;
+		}
+		aa_map_put(&m->bodies, &bk, flags, NULL);
+	}
+	if (flags & BODY_UNKNOWN)
+		return false;
+	struct aa_map_key key = aa_map_key(name, len, ns);
+	uint32_t i = aa_map_get(&m->names, &key);
+	/* The target itself is the one binding expected. */
+	return i == AA_MAP_NONE || (m->uses_of[i].uses == 0 && m->uses_of[i].bindings <= 1);
 }
 
 /* A statement in the body of a `try` that has an `except`: a call made only to see it
@@ -188,15 +249,13 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	TSNode body = ts_node_child_by_field_id(scope->node, s->f.body);
 	if (ts_node_is_null(body))
 		return;
-	struct use_scan u = { ctx, NULL, 0, left, USE_NONE };
-	u.name = aa_ctx_text(ctx, left, &u.len);
-	if (!aa_subtree_walk(body, MAX_SCAN_NODES, visit_use, &u) && u.result == USE_NONE)
+	if (!never_used(ctx, body, left))
 		return;
-	if (u.result != USE_NONE)
-		return;
+	uint32_t len;
+	const char *name = aa_ctx_text(ctx, left, &len);
 	char how[96];
-	snprintf(how, sizeof(how), "stored in '%.*s'", (int)(u.len > 40 ? 40 : u.len), u.name);
-	report(ctx, call, r, how, scope, u.name, u.len);
+	snprintf(how, sizeof(how), "stored in '%.*s'", (int)(len > 40 ? 40 : len), name);
+	report(ctx, call, r, how, scope, name, len);
 }
 
 static const char *const kinds[] = { "call", NULL };
