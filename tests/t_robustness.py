@@ -113,7 +113,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # AA304 walked the whole function at each acquire for its receiver's releases: 3,000
     # acquire/release pairs took 25 s; one walk per function now.
     pairs = b"import asyncio\nsem = asyncio.Semaphore(3)\nasync def f():\n" + \
-        b"    await sem.acquire()\n    sem.release()\n" * 3000
+        b"    await sem.acquire()\n    work()\n    sem.release()\n" * 3000
     case("acquire_pairs.py", pairs, None, count=("AA304", 3000), timeout=10)
     # AA502 and AA303 walked the whole function at each assignment for the uses of its name:
     # 4,000 sessions took 16 s, 3,000 semaphores 19 s; one walk per function now.
