@@ -527,9 +527,7 @@ struct cancelled_name {
 
 struct cancelled {
 	struct aa_ctx *ctx;
-	uint32_t stop_byte; /* only cancels before the try count */
 	TSNode fn_body;
-	bool self_cancelled; /* `asyncio.current_task().cancel()`: every await is cancelled by us */
 	struct cancelled_name names[MAX_CANCELLED];
 	size_t n;
 };
@@ -565,35 +563,6 @@ static TSNode loop_iterable(struct aa_ctx *ctx, TSNode fn_body, TSNode n, TSNode
 			}
 	}
 	return (TSNode){ 0 };
-}
-
-static enum aa_visit cancelled_visit(void *ud, TSNode n)
-{
-	struct cancelled *c = ud;
-	struct aa_ctx *ctx = c->ctx;
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (ts_node_start_byte(n) >= c->stop_byte)
-		return AA_VISIT_STOP;
-	TSSymbol k = ts_node_symbol(n);
-	if (aa_kind_is_definition(s, k, true))
-		return AA_VISIT_SKIP;
-	/* `t.cancel()`, and `t.cancel` handed to call_soon/call_later */
-	if (k == s->attribute && aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.attribute), "cancel")) {
-		TSNode recv = ts_node_child_by_field_id(n, s->f.object);
-		if (ts_node_symbol(recv) == s->call) {
-			const struct aa_callee *cc = aa_ctx_callee(ctx, recv);
-			if (cc && cc->kind == AA_CALLEE_FUNCTION && cc->qualname &&
-			    !strcmp(cc->qualname, "asyncio.current_task"))
-				c->self_cancelled = true;
-		}
-		add_cancelled(c, recv, ELEM_SELF);
-		/* `for t in tasks: t.cancel()` cancels every task of `tasks` */
-		int elem;
-		TSNode tasks = loop_iterable(ctx, c->fn_body, n, recv, &elem);
-		if (!ts_node_is_null(tasks))
-			add_cancelled(c, tasks, elem);
-	}
-	return AA_VISIT_DESCEND;
 }
 
 /* Is e, awaited at node at, a task the function cancelled above: a cancelled name (or a
@@ -777,70 +746,205 @@ static enum aa_visit awaits_visit(void *ud, TSNode n)
 	return w->reached ? AA_VISIT_STOP : AA_VISIT_DESCEND;
 }
 
+/* --- what a function cancels, and hands to helpers, found once ------------------------- */
+
+/* A `.cancel` of recv (called, or handed to call_soon/call_later) at pos; iter is the
+ * iterable of a loop around it that binds recv (elem: what recv is of each element), or
+ * a null node. */
+struct cancel_site {
+	uint32_t pos;
+	TSNode recv, iter;
+	int elem;
+};
+
+/* A positional argument (number arg) of call at pos, by the text it is compared with: the
+ * argument as written, or the iterable of a loop that binds it whole (`for t in tasks:
+ * stop(t)` is listed under `tasks` too). */
+struct helper_arg {
+	uint32_t pos;
+	const char *text; /* borrowed from the source */
+	uint32_t len;
+	TSNode call;
+	int arg;
+};
+
+/* One function's sites, from one walk of its body (nested defs aside), in source order;
+ * args sorted by text, then position. A handler asks for those before it. */
+struct fn_sites {
+	TSNode body;
+	uint32_t self_cancel; /* position of the first `asyncio.current_task().cancel`, or UINT32_MAX */
+	struct cancel_site *cancels; /* owned (AA_GROW) */
+	size_t n_cancels, cap_cancels;
+	struct helper_arg *args; /* owned (AA_GROW) */
+	size_t n_args, cap_args;
+};
+
+/* Per file: whether the file is one the project's tests are collected from. */
+struct test_file {
+	struct aa_pytest_config cfg;
+	bool collected; /* pytest's python_files, or unittest's default discovery `test*.py` */
+};
+
+enum { FN_SITES_KEPT = 8 }; /* functions remembered: nested defs interleave their handlers */
+
+/* The rule's memo for a file (aa_ctx_file_memo): the test-file facts and the last
+ * functions' sites. */
+struct file_memo {
+	struct test_file *tests; /* owned, made on first use */
+	struct fn_sites fns[FN_SITES_KEPT];
+	size_t next; /* the slot the next function replaces */
+};
+
+struct sites_walk {
+	struct aa_ctx *ctx;
+	struct fn_sites *fs;
+};
+
+static void add_arg(struct fn_sites *fs, const char *src, uint32_t pos, TSNode key, TSNode call, int arg)
+{
+	AA_GROW(fs->args, fs->cap_args, fs->n_args + 1);
+	fs->args[fs->n_args++] = (struct helper_arg){ pos, src + ts_node_start_byte(key),
+						      ts_node_end_byte(key) - ts_node_start_byte(key), call, arg };
+}
+
+static enum aa_visit sites_visit(void *ud, TSNode n)
+{
+	struct sites_walk *sw = ud;
+	struct aa_ctx *ctx = sw->ctx;
+	struct fn_sites *fs = sw->fs;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const char *src = aa_ctx_source(ctx)->text;
+	TSSymbol k = ts_node_symbol(n);
+	if (!ts_node_eq(n, fs->body) && aa_kind_is_definition(s, k, true))
+		return AA_VISIT_SKIP;
+	uint32_t pos = ts_node_start_byte(n);
+	if (k == s->attribute && aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.attribute), "cancel")) {
+		TSNode recv = ts_node_child_by_field_id(n, s->f.object);
+		if (ts_node_symbol(recv) == s->call && fs->self_cancel == UINT32_MAX) {
+			const struct aa_callee *cc = aa_ctx_callee(ctx, recv);
+			if (cc && cc->kind == AA_CALLEE_FUNCTION && cc->qualname &&
+			    !strcmp(cc->qualname, "asyncio.current_task"))
+				fs->self_cancel = pos;
+		}
+		struct cancel_site site = { .pos = pos, .recv = recv, .elem = ELEM_WHOLE };
+		site.iter = loop_iterable(ctx, fs->body, n, recv, &site.elem);
+		AA_GROW(fs->cancels, fs->cap_cancels, fs->n_cancels + 1);
+		fs->cancels[fs->n_cancels++] = site;
+	} else if (k == s->call) {
+		TSNode args = ts_node_child_by_field_id(n, s->f.arguments);
+		if (ts_node_symbol(args) != s->argument_list)
+			return AA_VISIT_DESCEND;
+		uint32_t na = ts_node_named_child_count(args);
+		int arg = 0;
+		for (uint32_t i = 0; i < na && arg < 16; i++) {
+			TSNode a = ts_node_named_child(args, i);
+			TSSymbol ak = ts_node_symbol(a);
+			if (ak == s->list_splat || ak == s->dictionary_splat)
+				break; /* later positions are unknown */
+			if (ak == s->keyword_argument || ak == s->comment)
+				continue;
+			if (ak == s->identifier || ak == s->attribute)
+				add_arg(fs, src, pos, a, n, arg);
+			if (ak == s->identifier) {
+				int elem;
+				TSNode tasks = loop_iterable(ctx, fs->body, n, a, &elem);
+				if (!ts_node_is_null(tasks) && elem == ELEM_WHOLE) /* not an item of each element */
+					add_arg(fs, src, pos, tasks, n, arg);
+			}
+			arg++;
+		}
+	}
+	return AA_VISIT_DESCEND;
+}
+
+static int compare_args(const void *a, const void *b)
+{
+	const struct helper_arg *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r = memcmp(x->text, y->text, n);
+	if (r)
+		return r;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static void release_sites(struct fn_sites *fs)
+{
+	free(fs->cancels);
+	free(fs->args);
+	*fs = (struct fn_sites){ 0 };
+}
+
+static void free_file_memo(void *p)
+{
+	struct file_memo *m = p;
+	if (m->tests) {
+		aa_pytest_config_release(&m->tests->cfg);
+		free(m->tests);
+	}
+	for (size_t i = 0; i < FN_SITES_KEPT; i++)
+		release_sites(&m->fns[i]);
+	free(m);
+}
+
+static struct file_memo *file_memo(struct aa_ctx *ctx)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_swallowed_cancellation, free_file_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct file_memo));
+	return *slot;
+}
+
+/* The sites of the function whose body is body: remembered, or found by one walk. */
+static const struct fn_sites *function_sites(struct aa_ctx *ctx, TSNode body)
+{
+	struct file_memo *m = file_memo(ctx);
+	for (size_t i = 0; i < FN_SITES_KEPT; i++)
+		if (!ts_node_is_null(m->fns[i].body) && ts_node_eq(m->fns[i].body, body))
+			return &m->fns[i];
+	struct fn_sites *fs = &m->fns[m->next];
+	m->next = (m->next + 1) % FN_SITES_KEPT;
+	release_sites(fs);
+	fs->body = body;
+	fs->self_cancel = UINT32_MAX;
+	struct sites_walk sw = { ctx, fs };
+	aa_subtree_walk(body, 200000, sites_visit, &sw); /* past the bound: what was found */
+	qsort(fs->args, fs->n_args, sizeof(*fs->args), compare_args);
+	return fs;
+}
+
 /* The calls before the handler that may cancel the awaited tasks of w's clauses: a call
  * that may be project code, with the task (or the loop variable over it, `for t in
  * tasks: stop(t)`) as a positional argument, adds that alternative to the clause. */
-struct helpers {
-	struct awaits *w;
-	struct cancelled *c;
-};
-
-static void add_helper(struct awaits *w, TSNode call, size_t clause, int arg, bool *named, struct aa_ref *ref)
+static void add_helpers(struct awaits *w, const struct fn_sites *fs, uint32_t before)
 {
-	struct aa_susp_clause *cl = &w->cond->clauses[clause];
-	if (cl->n_alts == AA_SUSP_MAX_ALTS || (!*named && !aa_ctx_ref(w->c->ctx, call, ref)))
-		return;
-	*named = true;
-	cl->alts[cl->n_alts++] = (struct aa_susp_alt){ *ref, arg };
-}
-
-static enum aa_visit helpers_visit(void *ud, TSNode n)
-{
-	struct helpers *h = ud;
-	struct aa_ctx *ctx = h->c->ctx;
-	const struct aa_syms *s = aa_ctx_syms(ctx);
+	struct aa_ctx *ctx = w->c->ctx;
 	const char *src = aa_ctx_source(ctx)->text;
-	if (ts_node_start_byte(n) >= h->c->stop_byte)
-		return AA_VISIT_STOP;
-	TSSymbol k = ts_node_symbol(n);
-	if (aa_kind_is_definition(s, k, true))
-		return AA_VISIT_SKIP;
-	if (k != s->call)
-		return AA_VISIT_DESCEND;
-	TSNode args = ts_node_child_by_field_id(n, s->f.arguments);
-	if (ts_node_symbol(args) != s->argument_list)
-		return AA_VISIT_DESCEND;
-	struct aa_ref ref;
-	bool named = false;
-	uint32_t na = ts_node_named_child_count(args);
-	int pos = 0;
-	for (uint32_t i = 0; i < na && pos < 16; i++) {
-		TSNode a = ts_node_named_child(args, i);
-		TSSymbol ak = ts_node_symbol(a);
-		if (ak == s->list_splat || ak == s->dictionary_splat)
-			break; /* later positions are unknown */
-		if (ak == s->keyword_argument || ak == s->comment)
+	for (size_t cl = 0; cl < w->cond->n_clauses; cl++) {
+		TSNode task = w->task[cl];
+		if (ts_node_is_null(task))
 			continue;
-		TSNode tasks = { 0 };
-		bool looked = false;
-		for (size_t cl = 0; cl < h->w->cond->n_clauses; cl++) {
-			TSNode task = h->w->task[cl];
-			if (ts_node_is_null(task))
-				continue;
-			if (!looked && ak == s->identifier) {
-				int elem;
-				tasks = loop_iterable(ctx, h->c->fn_body, n, a, &elem);
-				if (elem != ELEM_WHOLE) /* the helper gets an item of each element */
-					tasks = (TSNode){ 0 };
-				looked = true;
-			}
-			if (aa_node_same_text(src, a, task) ||
-			    (!ts_node_is_null(tasks) && aa_node_same_text(src, tasks, task)))
-				add_helper(h->w, n, cl, pos, &named, &ref);
+		struct helper_arg key = { .text = src + ts_node_start_byte(task),
+					  .len = ts_node_end_byte(task) - ts_node_start_byte(task) };
+		size_t lo = 0, hi = fs->n_args; /* the first entry not before (text, 0) */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (compare_args(&fs->args[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		pos++;
+		struct aa_susp_clause *c = &w->cond->clauses[cl];
+		for (size_t i = lo; i < fs->n_args && c->n_alts < AA_SUSP_MAX_ALTS; i++) {
+			const struct helper_arg *e = &fs->args[i];
+			if (e->len != key.len || memcmp(e->text, key.text, key.len) || e->pos >= before)
+				break;
+			struct aa_ref ref;
+			if (aa_ctx_ref(ctx, e->call, &ref))
+				c->alts[c->n_alts++] = (struct aa_susp_alt){ ref, e->arg };
+		}
 	}
-	return AA_VISIT_DESCEND;
 }
 
 /* Can cancellation reach body, the try body of the handler at anchor (or the body of a
@@ -857,11 +961,16 @@ static enum reach_verdict reaches_body(struct aa_ctx *ctx, TSNode anchor, TSNode
 		fn = aa_ctx_parent(ctx, fn);
 	if (ts_node_is_null(fn))
 		return REACH_YES;
-	struct cancelled c = { .ctx = ctx, .stop_byte = before };
+	struct cancelled c = { .ctx = ctx };
 	c.fn_body = ts_node_child_by_field_id(fn, s->f.body);
-	aa_subtree_walk(c.fn_body, 200000, cancelled_visit, &c);
-	if (c.self_cancelled)
+	const struct fn_sites *fs = function_sites(ctx, c.fn_body);
+	if (fs->self_cancel < before)
 		return REACH_NONE;
+	for (size_t i = 0; i < fs->n_cancels && fs->cancels[i].pos < before; i++) {
+		add_cancelled(&c, fs->cancels[i].recv, ELEM_SELF);
+		if (!ts_node_is_null(fs->cancels[i].iter))
+			add_cancelled(&c, fs->cancels[i].iter, fs->cancels[i].elem);
+	}
 	cond->n_clauses = 0;
 	struct awaits w = { .c = &c, .root = body, .cond = cond };
 	if (!aa_subtree_walk(body, 200000, awaits_visit, &w) && !w.reached)
@@ -873,10 +982,8 @@ static enum reach_verdict reaches_body(struct aa_ctx *ctx, TSNode anchor, TSNode
 	bool tasks = false;
 	for (size_t i = 0; i < cond->n_clauses; i++)
 		tasks |= !ts_node_is_null(w.task[i]);
-	if (tasks) {
-		struct helpers h = { &w, &c };
-		aa_subtree_walk(c.fn_body, 200000, helpers_visit, &h);
-	}
+	if (tasks)
+		add_helpers(&w, fs, before);
 	for (size_t i = 0; i < cond->n_clauses; i++)
 		if (!cond->clauses[i].n_alts)
 			return REACH_YES;
@@ -1049,23 +1156,10 @@ static enum next_step after_cleanup(struct aa_ctx *ctx, TSNode clause)
 
 /* --- tests that cause the cancellation themselves --------------------------------------- */
 
-/* Per file: whether the file is one the project's tests are collected from. */
-struct test_file {
-	struct aa_pytest_config cfg;
-	bool collected; /* pytest's python_files, or unittest's default discovery `test*.py` */
-};
-
-static void free_test_file(void *p)
-{
-	struct test_file *t = p;
-	aa_pytest_config_release(&t->cfg);
-	free(t);
-}
-
 static const struct test_file *test_file(struct aa_ctx *ctx)
 {
-	void **slot = aa_ctx_file_memo(ctx, &aa_rule_swallowed_cancellation, free_test_file);
-	if (!*slot) {
+	struct file_memo *m = file_memo(ctx);
+	if (!m->tests) {
 		struct test_file *t = aa_xcalloc(1, sizeof(*t));
 		const char *path = aa_ctx_path(ctx);
 		aa_pytest_config_load(&t->cfg, path);
@@ -1074,9 +1168,9 @@ static const struct test_file *test_file(struct aa_ctx *ctx)
 		size_t len = strlen(base);
 		t->collected = aa_pytest_collects_file(&t->cfg, path) ||
 			       (len >= 7 && !strncmp(base, "test", 4) && !strcmp(base + len - 3, ".py"));
-		*slot = t;
+		m->tests = t;
 	}
-	return *slot;
+	return m->tests;
 }
 
 /* The outermost def around node that the project's test naming makes a test function
