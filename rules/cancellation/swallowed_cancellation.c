@@ -910,7 +910,8 @@ static const struct fn_sites *function_sites(struct aa_ctx *ctx, TSNode body)
 	fs->self_cancel = UINT32_MAX;
 	struct sites_walk sw = { ctx, fs };
 	aa_subtree_walk(body, 200000, sites_visit, &sw); /* past the bound: what was found */
-	qsort(fs->args, fs->n_args, sizeof(*fs->args), compare_args);
+	if (fs->n_args) /* qsort's array may not be NULL, even empty */
+		qsort(fs->args, fs->n_args, sizeof(*fs->args), compare_args);
 	return fs;
 }
 
