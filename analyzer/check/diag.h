@@ -39,19 +39,21 @@ struct aa_diag {
 	/* owned; the anchor's line without its line end, or the window of it that
 	 * aa_excerpt_make keeps of a long line; NULL if unknown */
 	char *source_line;
-	uint32_t source_from; /* code points of the line before source_line (0: it starts the line) */
-	bool source_cut;      /* the line goes on after source_line */
 	struct aa_related *related; /* owned array of n_related */
 	size_t n_related;
-	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
-	 * emits it as a codeFlow as well. */
-	int related_is_chain;
 	/* owned; the finding's identity across edits (analyzer/report/fingerprint.h), set
 	 * after the sort by aa_fingerprint_assign; NULL until then */
 	char *fingerprint;
 	/* owned; the edits that repair it (edit.h, spans filled in), or NULL. Sorting and
 	 * suppression carry it with the finding. */
 	struct aa_fix *fix;
+	/* The small fields last, together: 88 bytes a finding, not 104 (a run over 100,000
+	 * files named one by one keeps a finding or more per file to its end). */
+	uint32_t source_from; /* code points of the line before source_line (0: it starts the line) */
+	bool source_cut;      /* the line goes on after source_line */
+	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
+	 * emits it as a codeFlow as well. */
+	bool related_is_chain;
 	/* The configuration's severity for this finding (an enum aa_severity, rule.h) when
 	 * has_severity, else the rule's: read it with aa_diag_severity. */
 	bool has_severity;

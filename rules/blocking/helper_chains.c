@@ -697,7 +697,7 @@ static void report_site(struct aa_link *lk, size_t file, const struct aa_rule *r
 {
 	aa_buf_addf(msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
 	struct aa_diag d = aa_link_finding(lk, file, rule, site->span, aa_buf_detach(msg), &site->line);
-	d.related_is_chain = 1;
+	d.related_is_chain = true;
 	d.related = related;
 	d.n_related = n_related;
 	aa_link_report(lk, file, &d);
