@@ -82,6 +82,21 @@ static void free_record(void *p)
 	free(r);
 }
 
+/* A file without blocking calls in sync code, edges or candidate sites (most) keeps no
+ * record; one with some keeps what it holds. */
+static void *finish_record(void *p)
+{
+	struct chain_record *r = p;
+	if (!r->n_blocks && !r->n_calls && !r->n_sites) {
+		free_record(r);
+		return NULL;
+	}
+	AA_TRIM(r->blocks, r->blocks_cap, r->n_blocks);
+	AA_TRIM(r->calls, r->calls_cap, r->n_calls);
+	AA_TRIM(r->sites, r->sites_cap, r->n_sites);
+	return r;
+}
+
 /* ---- per file ---------------------------------------------------------------------- */
 
 static const char *intern(struct aa_ctx *ctx, const char *s)
@@ -1075,6 +1090,7 @@ const struct aa_crossfile aa_crossfile_helper_chains = {
 	.node_kinds = kinds,
 	.summarize = summarize,
 	.new_record = new_record,
+	.finish_record = finish_record,
 	.free_record = free_record,
 	.demand = demand,
 	.link = link,
