@@ -74,11 +74,13 @@ void aa_map_reserve(struct aa_map *m, size_t n)
 		cap *= 2;
 	if (cap != m->cap)
 		resize(m, cap);
-	/* Exactly what was asked for: a reserved table (the project index's, one key or
-	 * more per file) keeps no spare entries. */
+	/* The first reservation is exact: a table reserved once (the project index's, one
+	 * key or more per file) keeps no spare entries. Later ones at least double, so that
+	 * reserving a little at a time (an on-demand round's files) stays linear. */
 	if (m->len + n > m->entries_cap) {
-		m->entries = aa_xrealloc(m->entries, (m->len + n) * sizeof(*m->entries));
-		m->entries_cap = m->len + n;
+		size_t want = m->entries_cap && 2 * m->entries_cap > m->len + n ? 2 * m->entries_cap : m->len + n;
+		m->entries = aa_xrealloc(m->entries, want * sizeof(*m->entries));
+		m->entries_cap = want;
 	}
 }
 
