@@ -312,6 +312,47 @@ static void check_keys(struct check *t, int line, const cJSON *obj, const char *
 		     keys[i] ? keys[i] : "(end)", c && c->string ? c->string : "(end)");
 }
 
+/* A packed finding (aa_diag_pack: its strings and fix in one block) reads as it did:
+ * every format prints the same bytes, before and after, and so does an unpacked copy;
+ * releasing both frees each block once (the ASan build checks). */
+static void test_pack(struct check *t)
+{
+	struct aa_diag_list list, copy;
+	sample(&list, 0);
+	struct aa_fix *fix = aa_fix_new(AA_FIX_SAFE);
+	CHECK(t, aa_fix_add(fix, 0, 0, "import asyncio\n", 15) && aa_fix_add(fix, 20, 30, "await asyncio.sleep", 19),
+	      "the sample fix takes its edits");
+	fix->edits[0].span = (struct aa_span){ 1, 1, 1, 1 };
+	fix->edits[1].span = (struct aa_span){ 3, 17, 3, 27 };
+	list.items[0].fix = fix;
+	static const enum aa_format formats[] = { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF };
+	char *before[3];
+	for (size_t f = 0; f < 3; f++) {
+		struct aa_emit_opts opts = sample_opts(formats[f]);
+		before[f] = capture(t, aa_emit, &list, &opts);
+	}
+	for (size_t i = 0; i < list.len; i++)
+		aa_diag_pack(&list.items[i]);
+	CHECK(t, list.items[0].pack && (void *)list.items[0].fix == list.items[0].pack,
+	      "a finding with a fix is packed with its fix first");
+	aa_diag_list_init(&copy);
+	for (size_t i = 0; i < list.len; i++)
+		aa_diag_list_copy(&copy, &list.items[i]);
+	CHECK(t, !copy.items[0].pack && copy.items[0].fix != list.items[0].fix, "a copy of a packed finding is its own");
+	for (size_t f = 0; f < 3; f++) {
+		struct aa_emit_opts opts = sample_opts(formats[f]);
+		char *got = capture(t, aa_emit, &list, &opts);
+		CHECK_STR(t, "packed findings print as before", before[f], got);
+		free(got);
+		got = capture(t, aa_emit, &copy, &opts);
+		CHECK_STR(t, "a packed finding's copy prints as it", before[f], got);
+		free(got);
+		free(before[f]);
+	}
+	aa_diag_list_release(&list);
+	aa_diag_list_release(&copy);
+}
+
 static void test_json(struct check *t)
 {
 	struct aa_diag_list list;
@@ -1149,6 +1190,7 @@ int main(int argc, char **argv)
 	test_text(&t);
 	test_statistics(&t);
 	test_json(&t);
+	test_pack(&t);
 	test_github(&t);
 	test_sarif(&t);
 	test_sarif_selection(&t);

@@ -16,7 +16,7 @@ const char *aa_arena_copy(struct aa_arena *a, const char *s, size_t len)
 	if (!b || b->cap - b->used < len + 1) {
 		/* The rest of the current block is left unused: strings are short, blocks are
 		 * not, and a block never moves (copies are handed out as pointers). */
-		size_t want = b ? a->next : a->first;
+		size_t want = !b ? a->first : b->cap < a->next / 2 ? b->cap * 2 : a->next;
 		size_t cap = len + 1 > want ? len + 1 : want;
 		b = aa_xmalloc(sizeof(*b) + cap);
 		b->next = a->blocks;

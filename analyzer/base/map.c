@@ -5,11 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 24 bytes: a probe reads one slot, not a key array, a hash array and a value array.
- * The low 32 bits of the hash are all that growth needs and all that a capacity up to
+/* The low 32 bits of the hash are all that growth needs and all that a table of up to
  * 2^32 slots uses (2^31 keys, far past any table here). */
-struct aa_map_slot {
-	const char *key; /* borrowed; NULL = empty slot */
+struct aa_map_entry {
+	const char *key; /* borrowed */
 	uint32_t len;
 	uint32_t hash;
 	uint32_t ns;
@@ -30,16 +29,18 @@ struct aa_map_key aa_map_key_str(const char *s)
 	return aa_map_key(s, strlen(s), 0);
 }
 
-/* The slot holding key, or the empty slot where it would go (the map has one: it is at
- * most half full). cap must not be 0. */
-static struct aa_map_slot *probe(const struct aa_map *m, const struct aa_map_key *key)
+/* The slot holding key's entry number, or the empty slot where it would go (the table
+ * has one: it is at most half full). cap must not be 0. */
+static uint32_t *probe(const struct aa_map *m, const struct aa_map_key *key)
 {
 	size_t mask = m->cap - 1;
 	uint32_t h32 = (uint32_t)key->hash;
 	for (size_t i = h32 & mask;; i = (i + 1) & mask) {
-		struct aa_map_slot *s = &m->slots[i];
-		if (!s->key || (s->hash == h32 && s->len == key->len && s->ns == key->ns &&
-				!memcmp(s->key, key->data, key->len)))
+		uint32_t *s = &m->slots[i];
+		if (!*s)
+			return s;
+		const struct aa_map_entry *e = &m->entries[*s - 1];
+		if (e->hash == h32 && e->len == key->len && e->ns == key->ns && !memcmp(e->key, key->data, key->len))
 			return s;
 	}
 }
@@ -48,26 +49,22 @@ uint32_t aa_map_get(const struct aa_map *m, const struct aa_map_key *key)
 {
 	if (!m->cap)
 		return AA_MAP_NONE;
-	const struct aa_map_slot *s = probe(m, key);
-	return s->key ? s->value : AA_MAP_NONE;
+	const uint32_t *s = probe(m, key);
+	return *s ? m->entries[*s - 1].value : AA_MAP_NONE;
 }
 
 static void resize(struct aa_map *m, size_t cap)
 {
-	struct aa_map_slot *old = m->slots;
-	size_t old_cap = m->cap;
+	free(m->slots);
 	m->slots = aa_xcalloc(cap, sizeof(*m->slots));
 	m->cap = cap;
 	size_t mask = cap - 1;
-	for (size_t i = 0; i < old_cap; i++) {
-		if (!old[i].key)
-			continue;
-		size_t at = old[i].hash & mask;
-		while (m->slots[at].key)
+	for (size_t i = 0; i < m->len; i++) {
+		size_t at = m->entries[i].hash & mask;
+		while (m->slots[at])
 			at = (at + 1) & mask;
-		m->slots[at] = old[i];
+		m->slots[at] = (uint32_t)i + 1;
 	}
-	free(old);
 }
 
 void aa_map_reserve(struct aa_map *m, size_t n)
@@ -77,25 +74,35 @@ void aa_map_reserve(struct aa_map *m, size_t n)
 		cap *= 2;
 	if (cap != m->cap)
 		resize(m, cap);
+	/* The first reservation is exact: a table reserved once (the project index's, one
+	 * key or more per file) keeps no spare entries. Later ones at least double, so that
+	 * reserving a little at a time (an on-demand round's files) stays linear. */
+	if (m->len + n > m->entries_cap) {
+		size_t want = m->entries_cap && 2 * m->entries_cap > m->len + n ? 2 * m->entries_cap : m->len + n;
+		m->entries = aa_xrealloc(m->entries, want * sizeof(*m->entries));
+		m->entries_cap = want;
+	}
 }
 
 uint32_t *aa_map_put(struct aa_map *m, const struct aa_map_key *key, uint32_t value, bool *added)
 {
 	if (!m->cap)
 		aa_map_reserve(m, 1);
-	struct aa_map_slot *s = probe(m, key);
+	uint32_t *s = probe(m, key);
 	if (added)
-		*added = !s->key;
-	if (s->key)
-		return &s->value;
+		*added = !*s;
+	if (*s)
+		return &m->entries[*s - 1].value;
 	/* Grown only for a new key, so that a put of a key already there moves nothing. */
 	if ((m->len + 1) * 2 > m->cap) {
 		aa_map_reserve(m, 1);
 		s = probe(m, key);
 	}
-	*s = (struct aa_map_slot){ key->data, key->len, (uint32_t)key->hash, key->ns, value };
-	m->len++;
-	return &s->value;
+	AA_GROW(m->entries, m->entries_cap, m->len + 1);
+	struct aa_map_entry *e = &m->entries[m->len];
+	*e = (struct aa_map_entry){ key->data, key->len, (uint32_t)key->hash, key->ns, value };
+	*s = (uint32_t)++m->len;
+	return &e->value;
 }
 
 uint32_t aa_map_get_str(const struct aa_map *m, const char *s)
@@ -113,5 +120,6 @@ uint32_t *aa_map_put_str(struct aa_map *m, const char *s, uint32_t value, bool *
 void aa_map_release(struct aa_map *m)
 {
 	free(m->slots);
+	free(m->entries);
 	*m = (struct aa_map)AA_MAP_INIT;
 }

@@ -12,10 +12,14 @@
  * aa_map_get returns for a missing key. There is no removal and no iteration (nothing
  * may be emitted in hash order).
  *
- * Open addressing with linear probing over a power-of-two array at most half full; each
- * slot keeps its key's hash, so a probe compares only likely-equal keys' bytes and
- * growth never hashes a key again. Not synchronised: concurrent aa_map_get calls on a
- * map nobody writes are safe. Allocation failure exits (see xalloc.h).
+ * The keys live in a dense array of entries, in the order they were put, each with its
+ * hash (so a probe compares only likely-equal keys' bytes and growth never hashes a key
+ * again); a power-of-two array of 32-bit entry numbers, at most half full, finds them by
+ * open addressing with linear probing. A key costs its 24-byte entry and two to four
+ * 4-byte slots, where one 24-byte slot per slot of the table cost 48 to 96 bytes: the
+ * project index and the module map keep several keys per file, for every file of a
+ * run. Not synchronised: concurrent aa_map_get calls on a map nobody writes are safe.
+ * Allocation failure exits (see xalloc.h).
  */
 #ifndef AA_MAP_H
 #define AA_MAP_H
@@ -35,15 +39,17 @@ struct aa_map_key {
 	uint64_t hash;
 };
 
-struct aa_map_slot; /* map.c's */
+struct aa_map_entry; /* map.c's */
 
 struct aa_map {
-	struct aa_map_slot *slots; /* owned; cap of them, NULL while cap is 0 */
-	size_t cap, len;           /* len keys held */
+	struct aa_map_entry *entries; /* owned; len of them in use, entries_cap allocated */
+	uint32_t *slots;              /* owned; cap of them (0: empty, else an entry's number + 1),
+					 NULL while cap is 0 */
+	size_t cap, len, entries_cap; /* len keys held */
 };
 
 /* An empty map; it allocates on its first put or reserve. */
-#define AA_MAP_INIT { NULL, 0, 0 }
+#define AA_MAP_INIT { NULL, NULL, 0, 0, 0 }
 
 /* The key data[0..len) in namespace ns. data must not be NULL (even when len is 0) and
  * len must fit in 32 bits. The key borrows data. */

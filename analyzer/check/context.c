@@ -404,6 +404,16 @@ void aa_ctx_release_memos(struct aa_ctx *ctx)
 	ctx->memos = NULL;
 }
 
+void aa_ctx_finish_records(struct aa_ctx *ctx)
+{
+	struct aa_summary *sum = ctx->facts.summary;
+	for (size_t i = 0; sum && i < ctx->n_crossfiles; i++) {
+		struct aa_sum_record *r = &sum->records[i];
+		if (r->data && ctx->crossfiles[i]->finish_record)
+			r->data = ctx->crossfiles[i]->finish_record(r->data);
+	}
+}
+
 struct aa_summary *aa_ctx_summary(struct aa_ctx *ctx)
 {
 	return ctx->facts.summary;

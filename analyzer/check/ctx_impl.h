@@ -45,6 +45,10 @@ struct aa_ctx {
 /* Frees the rules' file memos; the context may be used for another file afterwards. */
 void aa_ctx_release_memos(struct aa_ctx *ctx);
 
+/* Hands each record of the file's summary (when it has one) to its analysis's
+ * finish_record hook (rule.h): call once, after the walk, when the summary is complete. */
+void aa_ctx_finish_records(struct aa_ctx *ctx);
+
 /* Appends a finding of rule at [start_byte, end_byte) of the file with message
  * (malloc'd, taken over: freed when the finding is dropped) and fix (NULL, or taken over
  * likewise), unless rule is disabled or suppression drops it (aa_noqa_push). Allocation

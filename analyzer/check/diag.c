@@ -25,18 +25,71 @@ void aa_diag_take_line(struct aa_diag *d, struct aa_excerpt *line)
 	*line = (struct aa_excerpt){ 0 };
 }
 
-void aa_diag_release(struct aa_diag *d)
+/* Bytes of s with its NUL, 0 for NULL. */
+static size_t str_size(const char *s)
 {
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s (NULL stays NULL) to *at and moves *at past it. */
+static char *pack_str(char **at, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *copy = memcpy(*at, s, n);
+	*at += n;
+	return copy;
+}
+
+void aa_diag_pack(struct aa_diag *d)
+{
+	const struct aa_fix *fix = d->fix;
+	size_t n_edits = fix ? fix->n_edits : 0;
+	/* The fix and its edits first, where the block is aligned for them; strings after. */
+	size_t head = (fix ? sizeof(*fix) : 0) + n_edits * sizeof(struct aa_edit);
+	size_t size = head + str_size(d->path) + str_size(d->message) + str_size(d->source_line);
+	for (size_t i = 0; i < n_edits; i++)
+		size += str_size(fix->edits[i].content);
+	char *block = aa_xmalloc(size);
+	char *at = block + head;
+	if (fix) {
+		struct aa_fix *packed = (struct aa_fix *)block;
+		*packed = (struct aa_fix){ fix->kind, n_edits ? (struct aa_edit *)(packed + 1) : NULL, n_edits, n_edits };
+		for (size_t i = 0; i < n_edits; i++) {
+			packed->edits[i] = fix->edits[i];
+			packed->edits[i].content = pack_str(&at, fix->edits[i].content);
+		}
+		aa_fix_free(d->fix);
+		d->fix = packed;
+	}
+	char *path = pack_str(&at, d->path), *message = pack_str(&at, d->message);
+	char *line = pack_str(&at, d->source_line);
 	free(d->path);
 	free(d->message);
 	free(d->source_line);
+	d->path = path;
+	d->message = message;
+	d->source_line = line;
+	d->pack = block;
+}
+
+void aa_diag_release(struct aa_diag *d)
+{
+	if (d->pack) {
+		free(d->pack);
+	} else {
+		free(d->path);
+		free(d->message);
+		free(d->source_line);
+		aa_fix_free(d->fix);
+	}
 	free(d->fingerprint);
 	for (size_t i = 0; i < d->n_related; i++) {
 		free(d->related[i].path);
 		free(d->related[i].message);
 	}
 	free(d->related);
-	aa_fix_free(d->fix);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -56,6 +109,7 @@ static char *dup_or_null(const char *s)
 void aa_diag_list_copy(struct aa_diag_list *dst, const struct aa_diag *d)
 {
 	struct aa_diag c = *d;
+	c.pack = NULL;
 	c.path = dup_or_null(d->path);
 	c.message = dup_or_null(d->message);
 	c.source_line = dup_or_null(d->source_line);

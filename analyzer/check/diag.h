@@ -3,7 +3,8 @@
  *
  * A finding is self-contained: it owns copies of its path, message and source line (of
  * a long line, a window around the anchor: analyzer/input/excerpt.h), so that emitters
- * never re-read files and findings outlive the per-file parse. Positions
+ * never re-read files and findings outlive the per-file parse. A finding kept to the
+ * end of a run is packed (aa_diag_pack): those copies and its fix in one block. Positions
  * are 1-based; columns count Unicode code points (SARIF columnKind unicodeCodePoints);
  * end positions are exclusive of the last column (end_col is one past the span).
  * Allocation failure exits (xalloc.h). A list has one owner at a time (no locking: each
@@ -39,19 +40,25 @@ struct aa_diag {
 	/* owned; the anchor's line without its line end, or the window of it that
 	 * aa_excerpt_make keeps of a long line; NULL if unknown */
 	char *source_line;
-	uint32_t source_from; /* code points of the line before source_line (0: it starts the line) */
-	bool source_cut;      /* the line goes on after source_line */
 	struct aa_related *related; /* owned array of n_related */
 	size_t n_related;
-	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
-	 * emits it as a codeFlow as well. */
-	int related_is_chain;
 	/* owned; the finding's identity across edits (analyzer/report/fingerprint.h), set
 	 * after the sort by aa_fingerprint_assign; NULL until then */
 	char *fingerprint;
 	/* owned; the edits that repair it (edit.h, spans filled in), or NULL. Sorting and
 	 * suppression carry it with the finding. */
 	struct aa_fix *fix;
+	/* owned; NULL, or the one block that holds path, message, source_line and fix (the
+	 * struct, its edits and their contents) once aa_diag_pack made it: then none of them
+	 * is freed or replaced on its own (aa_diag_release frees the block). */
+	void *pack;
+	/* The small fields last, together: 96 bytes a finding, not 112 (a run over 100,000
+	 * files named one by one keeps a finding or more per file to its end). */
+	uint32_t source_from; /* code points of the line before source_line (0: it starts the line) */
+	bool source_cut;      /* the line goes on after source_line */
+	/* When set, related[] is an ordered chain (caller -> ... -> blocking call) and SARIF
+	 * emits it as a codeFlow as well. */
+	bool related_is_chain;
 	/* The configuration's severity for this finding (an enum aa_severity, rule.h) when
 	 * has_severity, else the rule's: read it with aa_diag_severity. */
 	bool has_severity;
@@ -86,8 +93,14 @@ void aa_diag_list_take_tail(struct aa_diag_list *dst, struct aa_diag_list *src, 
 /* Sorts by (path, line, col, end_line, end_col, code, message): a total order, so output
  * is byte-identical whatever the thread count. */
 void aa_diag_list_sort(struct aa_diag_list *list);
-/* Makes *line (taken over; left empty) d's source line. */
+/* Makes *line (taken over; left empty) d's source line. d is not packed. */
 void aa_diag_take_line(struct aa_diag *d, struct aa_excerpt *line);
+
+/* Moves d's path, message, source line and fix (with its edits) into one block, d->pack,
+ * freeing the copies they were: one allocation a finding instead of up to seven, for
+ * findings kept until the run's sorted report. The pointers change, the values do not.
+ * d is not packed yet. Allocation failure exits. */
+void aa_diag_pack(struct aa_diag *d);
 
 /* Frees one finding's members (not d itself) and zeroes it: releasing it again is safe. */
 void aa_diag_release(struct aa_diag *d);

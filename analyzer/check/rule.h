@@ -52,6 +52,12 @@ struct aa_crossfile {
 	 * and its release (the summary calls it with what new_record made). */
 	void *(*new_record)(void);
 	void (*free_record)(void *record);
+	/* Optional: called once the file's summary is complete, with its record (not NULL).
+	 * Returns the record to keep, its arrays trimmed to what they hold and what only the
+	 * file's own walk needed freed, or NULL, having freed it, when it holds nothing a
+	 * demand or link hook would read (they read a missing record as an empty one).
+	 * Records are kept to the end of the run for every file, maybe 100,000 of them. */
+	void *(*finish_record)(void *record);
 	/* Which unread modules the records need (index.h's aa_demand_*); may be NULL. */
 	void (*demand)(struct aa_demand *demand);
 	/* Reads the index and reports through aa_link_report (link.h). */

@@ -480,6 +480,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		struct aa_walk_visitor v = { .ud = &fw, .enter = on_enter };
 		aa_walk(&parsed, &e->syms, &v);
 		aa_ctx_release_memos(ctx);
+		aa_ctx_finish_records(ctx);
 		aa_summarizer_finish(&ctx->facts);
 		aa_summarizer_release(&ctx->facts);
 	}

@@ -182,6 +182,8 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	aa_diag_list_take_tail(&p->local[i], &w->diags, before);
 	/* Kept to the end of the run, for each of maybe 100,000 files named one by one. */
 	AA_TRIM(p->local[i].items, p->local[i].cap, p->local[i].len);
+	for (size_t k = 0; k < p->local[i].len; k++)
+		aa_diag_pack(&p->local[i].items[k]);
 	if (p->progress)
 		__atomic_fetch_add(&p->progress->done, 1, __ATOMIC_RELAXED);
 }

@@ -9,8 +9,8 @@ struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_
 	struct aa_summary *sum = aa_xcalloc(1, sizeof(*sum));
 	/* Small first: most summaries of skipped files hold a few import names, and of files
 	 * named one by one (maybe 100,000, each kept to the end of the run), a module name and
-	 * a function or two. */
-	sum->arena = (struct aa_arena)AA_ARENA_INIT(96, 4096);
+	 * a function or two; the blocks double from there. */
+	sum->arena = (struct aa_arena)AA_ARENA_INIT(48, 4096);
 	sum->records = n_records ? aa_xcalloc(n_records, sizeof(*sum->records)) : NULL;
 	sum->n_records = n_records;
 	sum->path = aa_xstrdup(path);

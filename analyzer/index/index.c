@@ -870,7 +870,6 @@ struct aa_index *aa_index_new(struct aa_summary *const *sums, size_t n)
 {
 	struct aa_index *x = aa_xmalloc(sizeof(*x));
 	build(x, sums, n);
-	add_tails(x, NULL, n);
 	return x;
 }
 
@@ -881,7 +880,8 @@ void aa_index_add(struct aa_index *x, const size_t *files, size_t k)
 		if (x->sums[files[j]])
 			add_summary(x, files[j]);
 	relink(x);
-	add_tails(x, files, k);
+	if (x->tails_made)
+		add_tails(x, files, k);
 }
 
 void aa_index_free(struct aa_index *x)
@@ -968,6 +968,10 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 		const struct aa_summary *s = sums[i];
 		if (!s || !s->imports_only || w.queued[i] || analyzed[i])
 			continue;
+		if (!x->tails_made) {
+			add_tails(x, NULL, n);
+			x->tails_made = true;
+		}
 		const char *needles[MAX_NEEDLES];
 		size_t n_needles = 0;
 		bool any = false;

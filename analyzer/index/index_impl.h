@@ -56,7 +56,11 @@ struct aa_index {
 	size_t n_exports, exports_cap;
 	uint32_t *func_base; /* per summary: id of its first function */
 	/* Last components of the names an import can reach a coroutine through (coroutine
-	 * functions, classes, exports); kept only by aa_index_new's indexes. */
+	 * functions, classes, exports). Only the importers' pass over files that were not
+	 * parsed asks them, so they are made on its first question (tails_made), not for
+	 * every index: files named one by one (100,000 of them) would keep two or three
+	 * names each in them for nothing. */
+	bool tails_made;
 	struct aa_map callable_tails;
 	/* Last components of the project's coroutine functions (undecorated or with known
 	 * decorators): an import of such a name that does not resolve may go through a

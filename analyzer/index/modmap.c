@@ -1,4 +1,5 @@
 #include "analyzer/index/modmap.h"
+#include "analyzer/base/arena.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/map.h"
 #include "analyzer/facts/stdlib_modules.h"
@@ -12,29 +13,50 @@
 /* by_name's value for a name two files claim (any value but a file index and AA_MAP_NONE). */
 #define AMBIGUOUS (AA_MAP_NONE - 1)
 
+/* The names files answer to, in the order the files come; only while the map is built. */
+struct claims {
+	struct {
+		const char *name; /* the map's arena */
+		uint32_t file;
+	} *items;         /* owned */
+	size_t len, cap;
+};
+
 struct aa_modmap {
-	char **primary;   /* owned, as are its strings; per file */
+	const char **primary; /* owned array; per file, its strings in the arena (NULL: no name) */
 	size_t n_files;
 	bool *is_package; /* per file */
 	uint32_t *below_root; /* per file: where its path below the first root that found it starts */
-	struct aa_map by_name; /* module name -> file index, or AMBIGUOUS; keys borrowed from names */
-	char **names;     /* owned, as are its strings; by_name's keys */
-	size_t n_names, names_cap;
-	struct aa_map tops; /* first components but the standard library's (value 0); keys borrowed from names */
+	struct aa_map by_name; /* module name -> file index, or AMBIGUOUS; keys borrowed from the arena */
+	struct aa_map tops; /* first components but the standard library's (value 0); keys borrowed from the arena */
+	/* Every name, copied once (one file's name and its name from its root share a copy
+	 * when they are the same): a run may name 100,000 files, each kept to its end. A
+	 * file's primary name replaced (an ambiguous one) stays here, a key of by_name. */
+	struct aa_arena arena;
 };
+
+/* name (malloc'd; freed here) copied into m's arena. */
+static const char *intern(struct aa_modmap *m, char *name)
+{
+	const char *copy = aa_arena_copy(&m->arena, name, strlen(name));
+	free(name);
+	return copy;
+}
+
+static void claim(struct claims *c, const char *name, uint32_t file)
+{
+	AA_GROW(c->items, c->cap, c->len + 1);
+	c->items[c->len].name = name;
+	c->items[c->len++].file = file;
+}
 
 static void add_name(struct aa_modmap *m, const char *name, uint32_t file)
 {
 	struct aa_map_key key = aa_map_key(name, strlen(name), 0);
-	uint32_t had = aa_map_get(&m->by_name, &key);
-	if (had == AA_MAP_NONE) {
-		/* The key is a copy the map owns: a file's primary name is replaced below. */
-		AA_GROW(m->names, m->names_cap, m->n_names + 1);
-		key.data = m->names[m->n_names++] = aa_xstrdup(name);
-		aa_map_put(&m->by_name, &key, file, NULL);
-	} else if (had != file) {
-		*aa_map_put(&m->by_name, &key, file, NULL) = AMBIGUOUS;
-	}
+	bool added;
+	uint32_t *had = aa_map_put(&m->by_name, &key, file, &added);
+	if (!added && *had != file)
+		*had = AMBIGUOUS;
 }
 
 static uint32_t file_of(const struct aa_modmap *m, const char *name, size_t len)
@@ -219,11 +241,12 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 				  size_t n_roots, const char *const *src, size_t n_src)
 {
 	struct aa_modmap *m = aa_xcalloc(1, sizeof(*m));
-	m->primary = aa_xcalloc(n ? n : 1, sizeof(char *));
+	m->primary = aa_xcalloc(n ? n : 1, sizeof(*m->primary));
 	m->is_package = aa_xcalloc(n ? n : 1, sizeof(bool));
 	m->below_root = aa_xcalloc(n ? n : 1, sizeof(uint32_t));
 	m->n_files = n;
-	aa_map_reserve(&m->by_name, 2 * n); /* a file's name and its name from its root */
+	m->arena = (struct aa_arena)AA_ARENA_INIT(4096, 4096);
+	struct claims claims = { NULL, 0, 0 };
 	struct aa_map dirs = AA_MAP_INIT;
 	seed_dir_cache(&dirs, files, n);
 	struct roots rs;
@@ -255,9 +278,9 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		bool pkg;
 		char *name = dotted_from(path, root, &pkg);
 		if (name) {
-			m->primary[i] = name;
+			m->primary[i] = intern(m, name);
 			m->is_package[i] = pkg;
-			add_name(m, name, (uint32_t)i);
+			claim(&claims, m->primary[i], (uint32_t)i);
 		}
 		/* The name relative to the first root that found the file (namespace
 		 * packages); none when that is the package root's (the same name, or none
@@ -269,16 +292,21 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 		char *alt = from == root ? NULL : dotted_from(path, from, &rpkg);
 		if (alt) {
 			if (!m->primary[i]) {
-				m->primary[i] = alt;
+				m->primary[i] = intern(m, alt);
 				m->is_package[i] = rpkg;
-				add_name(m, alt, (uint32_t)i);
+				claim(&claims, m->primary[i], (uint32_t)i);
+			} else if (strcmp(alt, m->primary[i])) {
+				claim(&claims, intern(m, alt), (uint32_t)i);
 			} else {
-				if (strcmp(alt, m->primary[i]))
-					add_name(m, alt, (uint32_t)i);
 				free(alt);
 			}
 		}
 	}
+	/* Counted first, so that the table holds what the files claim and no more (files
+	 * whose names are no identifiers claim none). */
+	aa_map_reserve(&m->by_name, claims.len);
+	for (size_t c = 0; c < claims.len; c++)
+		add_name(m, claims.items[c].name, claims.items[c].file);
 	/* A name two files claim (two scripts called dictionary.py in different folders)
 	 * resolves to nothing, but each file still needs a name of its own, or the index
 	 * would mix their definitions: the path from the root that found it when that is
@@ -296,21 +324,21 @@ struct aa_modmap *aa_modmap_build(const struct aa_discovered_file *files, size_t
 			free(own);
 			own = aa_xasprintf("%s#%zu", m->primary[i], i);
 		}
-		free(m->primary[i]);
-		m->primary[i] = own;
+		m->primary[i] = intern(m, own);
 	}
 	aa_map_release(&dirs);
 	roots_release(&rs);
 	/* First components but the standard library's, for a cheap "can this name be
 	 * project code" test (asked for every import of every skipped file: hashed, not
-	 * searched, and the stdlib list is searched once per top here). */
-	aa_map_reserve(&m->tops, m->n_names);
-	for (size_t i = 0; i < m->n_names; i++) {
-		const char *nm = m->names[i];
+	 * searched, and the stdlib list is searched once per top here). Not reserved: a
+	 * tree has few tops, however many files it has. */
+	for (size_t i = 0; i < claims.len; i++) {
+		const char *nm = claims.items[i].name;
 		struct aa_map_key top = aa_map_key(nm, strcspn(nm, "."), 0);
 		if (aa_map_get(&m->tops, &top) == AA_MAP_NONE && !aa_stdlib_module(nm, top.len))
 			aa_map_put(&m->tops, &top, 0, NULL);
 	}
+	free(claims.items);
 	return m;
 }
 
@@ -320,11 +348,7 @@ void aa_modmap_free(struct aa_modmap *m)
 		return;
 	aa_map_release(&m->by_name);
 	aa_map_release(&m->tops);
-	for (size_t i = 0; i < m->n_names; i++)
-		free(m->names[i]);
-	free(m->names);
-	for (size_t i = 0; i < m->n_files; i++)
-		free(m->primary[i]);
+	aa_arena_release(&m->arena);
 	free(m->is_package);
 	free(m->below_root);
 	free(m->primary);

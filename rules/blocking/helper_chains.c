@@ -82,6 +82,21 @@ static void free_record(void *p)
 	free(r);
 }
 
+/* A file without blocking calls in sync code, edges or candidate sites (most) keeps no
+ * record; one with some keeps what it holds. */
+static void *finish_record(void *p)
+{
+	struct chain_record *r = p;
+	if (!r->n_blocks && !r->n_calls && !r->n_sites) {
+		free_record(r);
+		return NULL;
+	}
+	AA_TRIM(r->blocks, r->blocks_cap, r->n_blocks);
+	AA_TRIM(r->calls, r->calls_cap, r->n_calls);
+	AA_TRIM(r->sites, r->sites_cap, r->n_sites);
+	return r;
+}
+
 /* ---- per file ---------------------------------------------------------------------- */
 
 static const char *intern(struct aa_ctx *ctx, const char *s)
@@ -697,7 +712,7 @@ static void report_site(struct aa_link *lk, size_t file, const struct aa_rule *r
 {
 	aa_buf_addf(msg, "; run it in a thread: 'await asyncio.to_thread(%s, ...)'", site->callee);
 	struct aa_diag d = aa_link_finding(lk, file, rule, site->span, aa_buf_detach(msg), &site->line);
-	d.related_is_chain = 1;
+	d.related_is_chain = true;
 	d.related = related;
 	d.n_related = n_related;
 	aa_link_report(lk, file, &d);
@@ -1075,6 +1090,7 @@ const struct aa_crossfile aa_crossfile_helper_chains = {
 	.node_kinds = kinds,
 	.summarize = summarize,
 	.new_record = new_record,
+	.finish_record = finish_record,
 	.free_record = free_record,
 	.demand = demand,
 	.link = link,

@@ -83,6 +83,26 @@ static void free_record(void *p)
 	free(r);
 }
 
+/* The search's offsets served the file's own defs; a file without facts keeps no record
+ * (facts_of reads a missing one as no facts), one with some keeps what it holds. */
+static void *finish_record(void *p)
+{
+	struct susp_record *r = p;
+	free(r->cancel_at);
+	r->cancel_at = NULL;
+	r->n_cancel_at = r->cancel_at_cap = 0;
+	if (!r->n_funcs && !r->n_awaits && !r->n_pending) {
+		free_record(r);
+		return NULL;
+	}
+	AA_TRIM(r->funcs, r->funcs_cap, r->n_funcs);
+	AA_TRIM(r->awaits, r->awaits_cap, r->n_awaits);
+	AA_TRIM(r->pending, r->pending_cap, r->n_pending);
+	AA_TRIM(r->clauses, r->clauses_cap, r->n_clauses);
+	AA_TRIM(r->alts, r->alts_cap, r->n_alts);
+	return r;
+}
+
 /* ---- per file ---------------------------------------------------------------------- */
 
 static const char CANCEL_CALL[] = ".cancel(";
@@ -465,6 +485,7 @@ const struct aa_crossfile aa_crossfile_suspension = {
 	.node_kinds = kinds,
 	.summarize = summarize,
 	.new_record = new_record,
+	.finish_record = finish_record,
 	.free_record = free_record,
 	.demand = demand,
 	.link = link,
