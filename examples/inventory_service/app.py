@@ -4,7 +4,7 @@ import subprocess
 import threading
 
 from .storage import Storage
-from .suppliers import reorder
+from .suppliers import reorder_fixed
 
 REORDER_THRESHOLD = 5
 
@@ -14,6 +14,7 @@ class InventoryApp:
         self.storage = Storage()
         self.stats_lock = threading.Lock()
         self.async_lock = asyncio.Lock()
+        self.client = None  # an httpx.AsyncClient, opened at start-up
         self.reorders = 0
 
     async def handle_stock(self, request):
@@ -21,7 +22,7 @@ class InventoryApp:
         qty = await self.storage.stock_level(sku)
         if qty < REORDER_THRESHOLD:
             with self.stats_lock:
-                await reorder(sku, 100)
+                await reorder_fixed(self.client, sku, 100)
                 self.reorders += 1
         return {"sku": sku, "qty": qty}
 
@@ -30,7 +31,7 @@ class InventoryApp:
         qty = await self.storage.stock_level_fixed(sku)
         if qty < REORDER_THRESHOLD:
             async with self.async_lock:
-                await reorder(sku, 100)
+                await reorder_fixed(self.client, sku, 100)
                 self.reorders += 1
         return {"sku": sku, "qty": qty}
 
