@@ -268,7 +268,7 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 			struct aa_susp_clause *cl = &sc->cond.clauses[sc->cond.n_clauses];
 			if (!ts_node_is_null(e) && ts_node_symbol(e) == s->call &&
 			    sc->cond.n_clauses < AA_SUSP_MAX_CLAUSES && aa_ctx_ref(sc->ctx, e, &cl->alts[0].ref)) {
-				cl->alts[0].arg = -1;
+				cl->alts[0].arg = AA_SUSP_NEVER;
 				cl->n_alts = 1;
 				sc->cond.n_clauses++;
 			} else {

@@ -632,7 +632,7 @@ static void add_clause(struct awaits *w, const struct aa_ref *never, TSNode task
 	struct aa_susp_clause *cl = &w->cond->clauses[w->cond->n_clauses];
 	cl->n_alts = 0;
 	if (never)
-		cl->alts[cl->n_alts++] = (struct aa_susp_alt){ *never, -1 };
+		cl->alts[cl->n_alts++] = (struct aa_susp_alt){ *never, AA_SUSP_NEVER };
 	w->task[w->cond->n_clauses++] = task;
 }
 

@@ -7,7 +7,6 @@
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
 #include "parsers/python/node.h"
-#include "parsers/python/subtree.h"
 #include "rules/shared/suspension.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
@@ -24,11 +23,26 @@ static const struct aa_target targets[] = {
 	{ "asyncio.AbstractEventLoop.create_task", AA_TARGET_METHOD, KEEP_FIX, NULL },
 };
 
+/* The coroutine expression the task of call runs, through `asyncio.shield(coro)` (the
+ * shield's inner task is the one the loop holds weakly; its outer future is no task), or
+ * a null node. */
+static TSNode task_coroutine(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode coro = aa_node_unparen_at_most(s, aa_call_arg(ctx, call, 0, "coro"), AA_UNPAREN_SOLE, 64);
+	if (ts_node_is_null(coro) || ts_node_symbol(coro) != s->call)
+		return coro;
+	const struct aa_callee *c = aa_ctx_callee(ctx, coro);
+	if (c && c->kind == AA_CALLEE_FUNCTION && c->qualname && !strcmp(c->qualname, "asyncio.shield"))
+		return aa_node_unparen_at_most(s, aa_call_arg(ctx, coro, 0, "arg"), AA_UNPAREN_SOLE, 64);
+	return coro;
+}
+
 /* Reports the dropped task of call, or, when its coroutine is a call the project index
  * may resolve (a coroutine function of another module, a method through `self` or an
  * attribute of a known class), defers it to the link (suspension.h), which drops it when
- * every function that call may run never suspends: such a task runs to its end in its
- * first step, while the loop still holds it. */
+ * every function that call may run suspends only where the loop holds the task, or
+ * never (such a task runs to its end in its first step, while the loop still holds it). */
 static void report(struct aa_ctx *ctx, TSNode call, const char *where)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -38,10 +52,10 @@ static void report(struct aa_ctx *ctx, TSNode call, const char *where)
 		"garbage-collected mid-flight and its exception lost; keep it (task = %s(...); "
 		"background_tasks.add(task); task.add_done_callback(background_tasks.discard)) or use a TaskGroup",
 		callee, where, callee);
-	TSNode coro = aa_call_arg(ctx, call, 0, "coro");
+	TSNode coro = task_coroutine(ctx, call);
 	struct aa_susp_cond cond = { .n_clauses = 1 };
 	cond.clauses[0] = (struct aa_susp_clause){ .n_alts = 1 };
-	cond.clauses[0].alts[0].arg = -1;
+	cond.clauses[0].alts[0].arg = AA_SUSP_HELD;
 	if (!ts_node_is_null(coro) && ts_node_symbol(coro) == s->call &&
 	    aa_ctx_ref(ctx, coro, &cond.clauses[0].alts[0].ref)) {
 		aa_susp_report_or_defer(ctx, &aa_rule_dangling_task, call, &cond, message);
@@ -86,79 +100,13 @@ static const char *dropped_in_expression(struct aa_ctx *ctx, TSNode parent, TSNo
 			     : "in a list, tuple or set that is thrown away";
 }
 
-/* Does awaiting e leave the task held by the loop or a worker thread until it resumes:
- * `asyncio.sleep()` (a loop timer), `asyncio.to_thread()` and `run_in_executor()` (the
- * worker's future calls back into the task), `asyncio.wait_for()` with a timeout (its
- * timer)? Each holds a reference to the task's wake-up, and so to the task. */
-static bool held_while_waiting(struct aa_ctx *ctx, TSNode e)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
-	if (ts_node_is_null(e) || ts_node_symbol(e) != s->call)
-		return false;
-	TSNode fn = ts_node_child_by_field_id(e, s->f.function);
-	if (ts_node_symbol(fn) == s->attribute &&
-	    aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), "run_in_executor"))
-		return true;
-	const struct aa_callee *c = aa_ctx_callee(ctx, e);
-	if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname)
-		return false;
-	if (!strcmp(c->qualname, "asyncio.sleep") || !strcmp(c->qualname, "asyncio.to_thread"))
-		return true;
-	if (strcmp(c->qualname, "asyncio.wait_for"))
-		return false;
-	TSNode timeout = aa_call_arg(ctx, e, 1, "timeout");
-	return !ts_node_is_null(timeout) && ts_node_symbol(timeout) != s->none;
-}
-
-struct suspend_walk {
-	struct aa_ctx *ctx;
-	TSNode body;
-	bool exposed; /* a suspension point where nothing but the task's owner would hold it */
-};
-
-static enum aa_visit suspend_visit(void *ud, TSNode n)
-{
-	struct suspend_walk *w = ud;
-	const struct aa_syms *s = aa_ctx_syms(w->ctx);
-	TSSymbol k = ts_node_symbol(n);
-	if (!ts_node_eq(n, w->body) && (k == s->function_definition || k == s->lambda || k == s->class_definition))
-		return AA_VISIT_SKIP;
-	if ((k == s->await && !held_while_waiting(w->ctx, ts_node_named_child(n, 0))) ||
-	    ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
-	     aa_node_has_async_keyword(s, n))) {
-		w->exposed = true;
-		return AA_VISIT_STOP;
-	}
-	return AA_VISIT_DESCEND;
-}
-
-/* Can a task running def (an `async def`) be collected mid-flight: does its body suspend
- * other than where the loop or a worker thread holds it (held_while_waiting), nested
- * defs aside? A body too large to walk whole answers yes, the form that stays reported. */
-static bool exposed_while_suspended(struct aa_ctx *ctx, TSNode def)
-{
-	struct suspend_walk w = { ctx, ts_node_child_by_field_id(def, aa_ctx_syms(ctx)->f.body), false };
-	if (ts_node_is_null(w.body))
-		return true;
-	return !aa_subtree_walk(w.body, 1000000, suspend_visit, &w) || w.exposed;
-}
-
-/* The task cannot be collected mid-flight: it runs a coroutine function of this file
- * that never suspends (it runs to its end in its first step, while the loop still holds
- * it), or suspends only where the loop or a worker thread holds it; or the coroutine is
- * itself one of those waits (`create_task(asyncio.to_thread(f))`). */
+/* The task cannot be collected mid-flight: its coroutine is itself a held wait
+ * (`create_task(asyncio.to_thread(f))`). A project coroutine function that suspends only
+ * at such waits, or never, is the link's to judge (report). */
 static bool runs_held(struct aa_ctx *ctx, TSNode call)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode coro = aa_call_arg(ctx, call, 0, "coro");
-	if (ts_node_is_null(coro) || ts_node_symbol(coro) != s->call)
-		return false;
-	if (held_while_waiting(ctx, coro))
-		return true;
-	struct aa_meaning m = aa_ctx_eval(ctx, ts_node_child_by_field_id(coro, s->f.function));
-	return m.kind == AA_MEANING_FUNCTION && !ts_node_is_null(m.node) && aa_node_has_async_keyword(s, m.node) &&
-	       !exposed_while_suspended(ctx, m.node);
+	TSNode coro = task_coroutine(ctx, call);
+	return !ts_node_is_null(coro) && aa_susp_held_wait(ctx, coro);
 }
 
 /* The reads of each name a task is stored in, per function (aa_ctx_file_memo): one walk
@@ -388,13 +336,16 @@ const struct aa_rule aa_rule_dangling_task = {
 			      "override in the project's subclasses; an unknown callee, a decorator not known to "
 			      "keep the function, a cycle of awaits or a chain deeper than 8 calls counts as "
 			      "\"may suspend\", and the finding is kept. Nor is a task that waits only where the "
-			      "loop or a worker thread holds it: a coroutine function of the same module whose "
-			      "only suspension points are awaits of `asyncio.sleep()` (a loop timer), "
+			      "loop or a worker thread holds it: a project coroutine function (judged as above: "
+			      "imported, through `self`, with its overrides, across modules) whose only suspension "
+			      "points are awaits of `asyncio.sleep()` (a loop timer, or the ready queue for 0), "
 			      "`asyncio.to_thread()` or `loop.run_in_executor()` (the worker's future calls back "
-			      "into the task) and `asyncio.wait_for()` with a timeout (its timer), or a task made "
-			      "of one of those directly (`create_task(asyncio.to_thread(f))`): each holds the "
-			      "task's wake-up, so it cannot vanish, and an exception it ends with is still logged "
-			      "when it is destroyed. "
+			      "into the task) and `asyncio.wait_for()` with a timeout (its timer), or of project "
+			      "coroutines that wait only so, transitively; or a task made of one of those waits "
+			      "directly (`create_task(asyncio.to_thread(f))`): each holds the task's wake-up, so it "
+			      "cannot vanish, and an exception it ends with is still logged when it is destroyed. "
+			      "`asyncio.ensure_future(asyncio.shield(coro))` is judged by `coro`: the shield's inner "
+			      "task is the one the loop holds weakly. "
 			      "The task is kept, and nothing is reported, when the result is assigned to a "
 			      "variable that is read later in the function (`task.add_done_callback(...)` and "
 			      "`await task` are reads; so is a use in a nested function, and a `global` or "

@@ -26,6 +26,7 @@ enum first_param {
 struct susp_func {
 	bool seen;       /* an `async def` without syntax errors: its suspension points are below */
 	bool suspends;   /* it suspends other than by awaiting a call that may be project code */
+	bool exposed;    /* ... and other than at a held wait (aa_susp_held_wait) */
 	uint8_t first;   /* enum first_param */
 	uint16_t cancels; /* bit p: it calls `.cancel()` on its parameter p (counting `self`) */
 };
@@ -227,9 +228,31 @@ static void def_facts(struct aa_ctx *ctx, struct susp_record *r, TSNode def)
 	}
 }
 
+bool aa_susp_held_wait(struct aa_ctx *ctx, TSNode e)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	e = aa_node_unparen_at_most(s, e, AA_UNPAREN_SOLE, 64);
+	if (ts_node_is_null(e) || ts_node_symbol(e) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(e, s->f.function);
+	if (ts_node_symbol(fn) == s->attribute &&
+	    aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), "run_in_executor"))
+		return true;
+	const struct aa_callee *c = aa_ctx_callee(ctx, e);
+	if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname)
+		return false;
+	if (!strcmp(c->qualname, "asyncio.sleep") || !strcmp(c->qualname, "asyncio.to_thread"))
+		return true;
+	if (strcmp(c->qualname, "asyncio.wait_for"))
+		return false;
+	TSNode timeout = aa_call_arg(ctx, e, 1, "timeout");
+	return !ts_node_is_null(timeout) && ts_node_symbol(timeout) != s->none;
+}
+
 /* A suspension point of an async function: an await of a call that may be project code
- * is followed at the link; any other await, `async for` or `async with` suspends. Once a
- * function suspends, its later points change nothing. */
+ * is followed at the link; a held wait suspends, but the task stays held; any other
+ * await, `async for` or `async with` exposes it. Once a function is exposed, its later
+ * points change nothing. */
 static void summarize(struct aa_ctx *ctx, TSNode node)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -245,21 +268,26 @@ static void summarize(struct aa_ctx *ctx, TSNode node)
 	bool in_lambda;
 	uint32_t f = aa_ctx_summary_function(ctx, &in_lambda);
 	struct susp_record *r;
-	/* Not seen (no async def, or one with syntax errors) or already suspending: the
-	 * point changes nothing. */
+	/* Not seen (no async def, or one with syntax errors) or already exposed: the point
+	 * changes nothing. */
 	if (f == UINT32_MAX || in_lambda || !(r = aa_ctx_record(ctx, &aa_crossfile_suspension)) || f >= r->n_funcs ||
-	    !r->funcs[f].seen || r->funcs[f].suspends)
+	    !r->funcs[f].seen || r->funcs[f].exposed)
 		return;
 	struct susp_func *fn = &r->funcs[f];
 	struct aa_ref ref;
 	TSNode e = k == s->await ? aa_node_unparen_at_most(s, ts_node_named_child(node, 0), AA_UNPAREN_SOLE, 64)
 				 : (TSNode){ 0 };
+	/* First: `asyncio.sleep` may name a call aa_ctx_ref follows, to no project code. */
+	if (!ts_node_is_null(e) && aa_susp_held_wait(ctx, e)) {
+		fn->suspends = true;
+		return;
+	}
 	if (!ts_node_is_null(e) && ts_node_symbol(e) == s->call && aa_ctx_ref(ctx, e, &ref)) {
 		AA_GROW(r->awaits, r->awaits_cap, r->n_awaits + 1);
 		r->awaits[r->n_awaits++] = (struct susp_await){ f, ref };
 		return;
 	}
-	fn->suspends = true;
+	fn->suspends = fn->exposed = true;
 }
 
 bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
@@ -351,6 +379,7 @@ struct judge {
 	struct aa_link *lk;
 	struct aa_index *x;
 	uint8_t *quiet; /* owned; per index function: enum verdict of "never suspends" */
+	uint8_t *held;  /* owned; per index function: enum verdict of "suspends only held" */
 };
 
 static const struct susp_func no_facts;
@@ -424,6 +453,50 @@ static enum verdict ref_quiet(struct judge *j, const struct aa_ref *ref, int dep
 	return YES;
 }
 
+static enum verdict ref_held(struct judge *j, const struct aa_ref *ref, int depth, bool *cut);
+
+/* Does index function f, a project coroutine function, suspend only at held waits or
+ * never: awaits of project coroutines that do the same, transitively (the awaiting task
+ * waits on their waits)? As func_quiet for cycles and the depth bound. */
+static enum verdict func_held(struct judge *j, uint32_t f, int depth, bool *cut)
+{
+	if (j->held[f] == YES || j->held[f] == NO)
+		return j->held[f];
+	if (j->held[f] == BUSY)
+		return NO;
+	const struct aa_sum_func *sf = aa_index_func(j->x, f);
+	const struct susp_record *r;
+	const struct susp_func *fn = facts_of(j, f, &r);
+	if (!sf->is_coroutine || sf->opaque || !fn->seen || fn->exposed)
+		return j->held[f] = NO;
+	if (depth >= MAX_DEPTH) {
+		*cut = true;
+		return NO;
+	}
+	j->held[f] = BUSY;
+	uint32_t local = aa_index_func_local(j->x, f);
+	bool my_cut = false;
+	enum verdict v = YES;
+	for (size_t a = 0; a < r->n_awaits && v == YES; a++)
+		if (r->awaits[a].func == local && ref_held(j, &r->awaits[a].ref, depth + 1, &my_cut) != YES)
+			v = NO;
+	j->held[f] = my_cut && v == NO ? UNKNOWN : v;
+	*cut |= my_cut;
+	return v;
+}
+
+static enum verdict ref_held(struct judge *j, const struct aa_ref *ref, int depth, bool *cut)
+{
+	uint32_t t[MAX_TARGETS];
+	size_t n = ref_targets(j, ref, t, MAX_TARGETS);
+	if (!n)
+		return NO;
+	for (size_t i = 0; i < n; i++)
+		if (func_held(j, t[i], depth, cut) != YES)
+			return NO;
+	return YES;
+}
+
 /* Does every function a call of ref may run call `.cancel()` on the parameter its
  * positional argument arg binds? */
 static bool ref_cancels(struct judge *j, const struct aa_ref *ref, int arg)
@@ -449,8 +522,9 @@ static bool pending_cleared(struct judge *j, const struct susp_record *r, const 
 		for (uint32_t a = cl->first_alt; a < cl->first_alt + cl->n_alts && !holds; a++) {
 			const struct aa_susp_alt *alt = &r->alts[a];
 			bool cut = false;
-			holds = alt->arg < 0 ? ref_quiet(j, &alt->ref, 0, &cut) == YES
-					     : ref_cancels(j, &alt->ref, alt->arg);
+			holds = alt->arg == AA_SUSP_NEVER  ? ref_quiet(j, &alt->ref, 0, &cut) == YES
+				: alt->arg == AA_SUSP_HELD ? ref_held(j, &alt->ref, 0, &cut) == YES
+							   : ref_cancels(j, &alt->ref, alt->arg);
 		}
 		if (!holds)
 			return false;
@@ -460,14 +534,16 @@ static bool pending_cleared(struct judge *j, const struct susp_record *r, const 
 
 static void link(struct aa_link *lk)
 {
-	struct judge j = { lk, aa_link_index(lk), NULL };
+	struct judge j = { lk, aa_link_index(lk), NULL, NULL };
 	size_t n = aa_link_count(lk), nf = aa_index_func_count(j.x);
 	for (size_t i = 0; i < n; i++) {
 		const struct susp_record *r = aa_link_record(lk, i);
 		for (size_t k = 0; r && k < r->n_pending; k++) {
 			const struct susp_pending *p = &r->pending[k];
-			if (!j.quiet)
+			if (!j.quiet) {
 				j.quiet = aa_xcalloc(nf ? nf : 1, 1);
+				j.held = aa_xcalloc(nf ? nf : 1, 1);
+			}
 			if (pending_cleared(&j, r, p))
 				continue;
 			struct aa_diag d = aa_link_finding(lk, i, p->rule, p->span, aa_xstrdup(p->message), &p->line);
@@ -475,6 +551,7 @@ static void link(struct aa_link *lk)
 		}
 	}
 	free(j.quiet);
+	free(j.held);
 }
 
 static const char *const kinds[] = { "function_definition", "await", "with_statement", "for_statement",

@@ -10,7 +10,9 @@
  * calls `.cancel()` on that parameter is cancelled as surely as by `task.cancel()`.
  *
  * Per file (summarize, worker threads): for each `async def`, whether it suspends other
- * than by awaiting a call the index may resolve to project code, and those calls; for
+ * than by awaiting a call the index may resolve to project code, whether it does so
+ * other than at a wait the loop holds (aa_susp_held_wait: AA203's "cannot be collected
+ * mid-flight"), and those calls; for
  * each def, which of its parameters it calls `.cancel()` on. A finding the file alone
  * cannot clear is deferred here with the conditions that clear it (aa_susp_defer); the
  * link reports it unless they all hold. Unknown callees, opaque decorators, overrides in
@@ -34,13 +36,23 @@ enum {
 	AA_SUSP_MAX_ALTS = 8,     /* ways one of them may be harmless */
 };
 
+/* What an alternative asks of the project functions a call of its ref may run, when it
+ * is not a parameter they cancel (an argument position, >= 0). */
+enum {
+	AA_SUSP_NEVER = -1, /* they never suspend */
+	/* they suspend only where the loop or a worker thread holds the task's wake-up
+	 * (aa_susp_held_wait), or never: a task running them cannot be collected mid-flight */
+	AA_SUSP_HELD = -2,
+};
+
 /* One way a suspension point (of a try body, or the coroutine a dropped task runs) is
  * harmless. */
 struct aa_susp_alt {
 	struct aa_ref ref; /* a callee as aa_ctx_ref names it (strings in the summary's arena) */
-	/* -1: ref is the awaited call, and it never suspends. >= 0: ref is a call before the
-	 * handler whose positional argument number arg names the awaited task, and the
-	 * function it lands on calls `.cancel()` on the parameter that argument binds. */
+	/* AA_SUSP_NEVER or AA_SUSP_HELD: ref is the awaited call (or the dropped task's
+	 * coroutine), and its functions answer that. >= 0: ref is a call before the handler
+	 * whose positional argument number arg names the awaited task, and the function it
+	 * lands on calls `.cancel()` on the parameter that argument binds. */
 	int arg;
 };
 
@@ -71,6 +83,13 @@ bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, 
  * deferred. cond is borrowed for the call. */
 void aa_susp_report_or_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node,
 			     const struct aa_susp_cond *cond, char *message);
+
+/* Does awaiting e (an expression) leave the awaiting task held by the loop or a worker
+ * thread until it resumes: `asyncio.sleep()` (a loop timer, or the ready queue for 0),
+ * `asyncio.to_thread()` and `run_in_executor()` (the worker's future calls back into the
+ * task), `asyncio.wait_for()` with a timeout (its timer)? Each holds a reference to the
+ * task's wake-up, and so to the task. Never fails. */
+bool aa_susp_held_wait(struct aa_ctx *ctx, TSNode e);
 
 extern const struct aa_crossfile aa_crossfile_suspension;
 
