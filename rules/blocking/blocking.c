@@ -134,6 +134,17 @@ bool aa_blocking_plain_args(struct aa_ctx *ctx, TSNode call)
 	return true;
 }
 
+const char *aa_blocking_literal_text(struct aa_ctx *ctx, TSNode str, uint32_t *len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(str) || ts_node_symbol(str) != s->string || ts_node_named_child_count(str) != 3)
+		return NULL;
+	TSNode content = ts_node_named_child(str, 1);
+	if (ts_node_symbol(content) != s->string_content || ts_node_named_child_count(content) != 0)
+		return NULL;
+	return aa_ctx_text(ctx, content, len);
+}
+
 /* `f(a, k=b)` -> `await asyncio.to_thread(f, a, k=b)`: the callee and the arguments as
  * written; only `f(` is replaced. */
 static struct aa_fix *to_thread_fix(struct aa_ctx *ctx, TSNode call)

@@ -47,6 +47,11 @@ void aa_blocking_report_fix(struct aa_ctx *ctx, const struct aa_rule *rule, TSNo
  * **splat or bare generator expression (which a moved argument list would break). */
 bool aa_blocking_plain_args(struct aa_ctx *ctx, TSNode call);
 
+/* The text of a plain string literal (`"subprocess.run"`) without its quotes, borrowed
+ * from the source, or NULL (an f-string, a concatenation, escapes, not a string).
+ * *len receives its length. */
+const char *aa_blocking_literal_text(struct aa_ctx *ctx, TSNode str, uint32_t *len);
+
 /* AA109's cross-file analysis (helper_chains.c): sync project functions that reach a
  * certain blocking call, and the calls from async code that reach them. */
 extern const struct aa_crossfile aa_crossfile_helper_chains;

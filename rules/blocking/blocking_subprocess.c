@@ -2,6 +2,7 @@
  * context. */
 #include "rules/blocking/blocking.h"
 #include "rules/blocking/polled.h"
+#include "rules/blocking/quick_command.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
 #include "parsers/python/node.h"
@@ -199,7 +200,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_callee *callee = NULL;
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_subprocess, call, &callee);
-	if (!t)
+	if (!t || aa_blocking_quick_command(ctx, call, t->name))
 		return;
 	/* `if proc.poll() is not None: proc.communicate()`: the child has exited, the wait
 	 * returns at once (it only drains the pipes). */
@@ -286,7 +287,18 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 			      "or the function, from its statement on, calls `os.exec*()`, `sys.exit()`, `os._exit()`, "
 			      "`os.abort()`, `os.kill(os.getpid(), ...)` or something named `restart` (`await "
 			      "bot.restart()`): an update command's `git pull` and `pip install` before the process is "
-			      "replaced stall nothing that goes on. An awaited call is never one of these sync calls. In a module that imports "
+			      "replaced stall nothing that goes on. Nor is a command written out in the source that "
+			      "returns at once: a version probe (`[\"git\", \"--version\"]`, `\"ffmpeg -version "
+			      "2>/dev/null\"`: the program and one of `--version`, `-version`, `-V`, `version`) or "
+			      "a utility that reads or changes a few bytes of system state (`arch`, `date`, `echo`, "
+			      "`getconf`, `groups`, `hostname`, `id`, `kill`, `killall`, `pkill`, `logname`, `nproc`, "
+			      "`pwd`, `true`, `false`, `tty`, `uname`, `which`, `whoami`, `ln`, `mkdir`, `rmdir`, "
+			      "`touch`, and `chmod`, `chown`, `chgrp`, `rm` without `-r`, `-R` or `--recursive`), "
+			      "as a list or tuple whose program is a string literal (a computed program, or a "
+			      "`*splat`, is not one) or as a shell string with no shell syntax but redirections to "
+			      "`/dev/null` and `2>&1`: its fork and exec take milliseconds, no longer than a system "
+			      "call; a command that processes data (`md5sum`, `cp`, `git pull`) is still a finding. "
+			      "An awaited call is never one of these sync calls. In a module that imports "
 			      "trio or anyio the suggested fix is `run_process()` / `to_thread.run_sync()` of that "
 			      "library.",
 		.equivalents_note = "flake8-async and Ruff split this rule in three: `ASYNC220` (creating a process: "

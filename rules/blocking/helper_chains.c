@@ -278,19 +278,6 @@ static bool unresolvable_self_call(struct aa_ctx *ctx, TSNode call)
 
 /* ---- blocking targets patched for a call -------------------------------------------- */
 
-/* The text of a plain string literal (`"subprocess.run"`), without its quotes, or NULL
- * (an f-string, a concatenation, escapes). *len receives its length. */
-static const char *literal_text(struct aa_ctx *ctx, TSNode str, uint32_t *len)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (ts_node_is_null(str) || ts_node_symbol(str) != s->string || ts_node_named_child_count(str) != 3)
-		return NULL;
-	TSNode content = ts_node_named_child(str, 1);
-	if (ts_node_symbol(content) != s->string_content || ts_node_named_child_count(content) != 0)
-		return NULL;
-	return aa_ctx_text(ctx, content, len);
-}
-
 enum patch_form { PATCH_NONE = 0, PATCH_PATH, PATCH_OBJECT, PATCH_EITHER };
 
 /* Which patching call call is: mock.patch("a.b") and mocker.patch("a.b") name a dotted
@@ -337,13 +324,13 @@ static void add_patch(struct aa_ctx *ctx, struct chain_site *site, TSNode call, 
 	if (form == PATCH_NONE || (lasting_only && !lasting))
 		return;
 	uint32_t len, alen;
-	const char *path = literal_text(ctx, aa_call_arg(ctx, call, 0, NULL), &len);
+	const char *path = aa_blocking_literal_text(ctx, aa_call_arg(ctx, call, 0, NULL), &len);
 	char *name = NULL;
 	if (path && form != PATCH_OBJECT) {
 		name = aa_xasprintf("%.*s", (int)len, path);
 	} else if (!path && form != PATCH_PATH) {
 		TSNode obj = aa_call_arg(ctx, call, 0, NULL);
-		const char *attr = literal_text(ctx, aa_call_arg(ctx, call, 1, NULL), &alen);
+		const char *attr = aa_blocking_literal_text(ctx, aa_call_arg(ctx, call, 1, NULL), &alen);
 		if (ts_node_is_null(obj) || !attr)
 			return;
 		struct aa_meaning m = aa_ctx_eval(ctx, obj);
