@@ -21,13 +21,14 @@ struct candidate {
 };
 
 /* A test whose decorators are only non-runner pytest marks and mock.patch-like ones:
- * returns false for a runner mark (it runs) and for anything unknown (it may). */
+ * returns false for a runner mark (it runs), for anything unknown (it may) and for an
+ * unconditional skip (it was never meant to run: the missing mark changes nothing). */
 static bool unmarked(struct aa_ctx *ctx, TSNode decorated)
 {
 	TSNode d;
 	for (uint32_t i = 0; !ts_node_is_null(d = aa_test_decorator(ctx, decorated, i)); i++) {
 		enum aa_test_deco k = aa_test_deco_of(ctx, d);
-		if (k != AA_DECO_MARK && k != AA_DECO_KEEPS)
+		if ((k != AA_DECO_MARK && k != AA_DECO_KEEPS) || aa_test_deco_skips(ctx, d))
 			return false;
 	}
 	return true;
@@ -200,7 +201,9 @@ const struct aa_rule aa_rule_async_test_not_run = {
 			      "nor a `.git` above them (installed packages' tests, whose configuration and plugins "
 			      "were not shipped), "
 			      "a class or test with a decorator other than a pytest mark or `unittest.mock.patch` "
-			      "(it may run the coroutine), and a file with a syntax error. A test that requests the "
+			      "(it may run the coroutine), a test decorated `@pytest.mark.skip` or `@unittest.skip` "
+			      "(skipped on purpose: the missing mark changes nothing until the skip goes; a "
+			      "conditional `skipif` is no such decorator), and a file with a syntax error. A test that requests the "
 			      "`anyio_backend` fixture runs under the anyio plugin, as FastAPI's documentation "
 			      "shows.\n\n"
 			      "Nor is a project whose declared dependencies name a plugin that runs coroutine tests "

@@ -44,17 +44,29 @@ static bool starts(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-enum aa_test_deco aa_test_deco_of(struct aa_ctx *ctx, TSNode expr)
+/* The qualified name of a decorator's expression, called or not, into *q. */
+static bool deco_qualname(struct aa_ctx *ctx, TSNode expr, struct aa_buf *q)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	expr = aa_node_unparen(s, expr, AA_UNPAREN_FIRST);
 	if (!ts_node_is_null(expr) && ts_node_symbol(expr) == s->call)
 		expr = ts_node_child_by_field_id(expr, s->f.function);
-	if (ts_node_is_null(expr))
-		return AA_DECO_OTHER;
+	return !ts_node_is_null(expr) && qualname_of(ctx, expr, q);
+}
+
+bool aa_test_deco_skips(struct aa_ctx *ctx, TSNode expr)
+{
+	struct aa_buf q = AA_BUF_INIT;
+	bool skips = deco_qualname(ctx, expr, &q) && (!strcmp(q.data, "pytest.mark.skip") || !strcmp(q.data, "unittest.skip"));
+	aa_buf_release(&q);
+	return skips;
+}
+
+enum aa_test_deco aa_test_deco_of(struct aa_ctx *ctx, TSNode expr)
+{
 	struct aa_buf q = AA_BUF_INIT;
 	enum aa_test_deco d = AA_DECO_OTHER;
-	if (qualname_of(ctx, expr, &q)) {
+	if (deco_qualname(ctx, expr, &q)) {
 		const char *n = q.data;
 		if (!strcmp(n, "pytest.mark.asyncio"))
 			d = AA_DECO_ASYNCIO;

@@ -33,6 +33,11 @@ enum aa_test_deco {
 /* Classifies a decorator's expression, or one mark expression of `pytestmark`. */
 enum aa_test_deco aa_test_deco_of(struct aa_ctx *ctx, TSNode expr);
 
+/* True when a decorator's expression skips the test whatever happens:
+ * `pytest.mark.skip` and `unittest.skip`, called or not (not the conditional skipif,
+ * skipIf, skipUnless). */
+bool aa_test_deco_skips(struct aa_ctx *ctx, TSNode expr);
+
 /* True when module (the root handed to a check on "module") is the whole file and it
  * parsed without error. A file with a syntax error is parsed in segments (parse.h);
  * these rules then report nothing, as a mark may sit in the broken part. */
