@@ -133,6 +133,18 @@ with tempfile.TemporaryDirectory() as tmp:
     tasks = b"import asyncio\nasync def f():\n" + \
         b"".join(b"    t%d = asyncio.create_task(g())\n" % i for i in range(3000))
     case("stored_tasks.py", tasks, None, count=("AA203", 3000), timeout=10)
+    # AA103 and AA108 walked the function up to each wait for an earlier poll() / done(),
+    # and AA103 from each call to the function's end for an exit or restart: 20,000 of
+    # either took over two minutes; one walk per function now. The poll() spares the
+    # waits after it, and the exec the runs before it.
+    waits = b"import subprocess, threading, os\nasync def f(cmd, ev: threading.Event):\n" + \
+        b"    p = subprocess.Popen(cmd)  # noqa\n" + b"    p.wait()\n    ev.wait()\n" * 5000 + \
+        b"    p.poll()\n" + b"    p.wait()\n" * 5000
+    case("waits.py", waits, None, count=("AA103", 5000), args=("--select", "AA103"), timeout=10)
+    case("event_waits.py", waits, None, count=("AA108", 5000), args=("--select", "AA108"), timeout=10)
+    runs = b"import subprocess, os\nasync def f(cmd):\n" + b"    subprocess.run(cmd)\n" * 10000 + \
+        b"    os.execv(cmd[0], cmd)\n" + b"    subprocess.run(cmd)\n" * 10000
+    case("runs.py", runs, None, count=("AA103", 10000), args=("--select", "AA103"), timeout=10)
     # The same chain on one long line after non-ASCII text: each finding shows a window of
     # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
     # the call, and columns count code points.

@@ -8,7 +8,11 @@
 #include "parsers/python/node.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "analyzer/base/map.h"
+#include "analyzer/base/xalloc.h"
 
 extern const struct aa_rule aa_rule_blocking_subprocess;
 
@@ -151,26 +155,47 @@ static bool replaces_process(struct aa_ctx *ctx, TSNode call)
 	return memmem(args, len, "getpid()", 8) != NULL;
 }
 
-struct replace_scan {
-	struct aa_ctx *ctx;
-	TSNode body;
-	uint32_t from; /* only calls from here on count */
-	bool found;
+/* AA103's memo for the file (aa_ctx_file_memo): what one walk of each function found. */
+struct subprocess_memo {
+	void *polled; /* owned: polled.h's index */
+	/* (empty key, ns = a def's start byte) -> 1 + the start byte of the last call of its
+	 * body that replaces the process (replaces_process), or 0: none */
+	struct aa_map last_exit;
 };
 
-static enum aa_visit replace_visit(void *ud, TSNode n)
+static void free_subprocess_memo(void *p)
 {
-	struct replace_scan *r = ud;
+	struct subprocess_memo *m = p;
+	if (!m)
+		return;
+	aa_blocking_polled_free(m->polled);
+	aa_map_release(&m->last_exit);
+	free(m);
+}
+
+static struct subprocess_memo *subprocess_memo(struct aa_ctx *ctx)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_blocking_subprocess, free_subprocess_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct subprocess_memo));
+	return *slot;
+}
+
+struct exit_scan {
+	struct aa_ctx *ctx;
+	TSNode body;
+	uint32_t last; /* 1 + the start byte of the last replacing call so far, or 0 */
+};
+
+static enum aa_visit exit_visit(void *ud, TSNode n)
+{
+	struct exit_scan *r = ud;
 	const struct aa_syms *s = aa_ctx_syms(r->ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (ts_node_end_byte(n) <= r->from)
-		return AA_VISIT_SKIP;
 	if (!ts_node_eq(n, r->body) && aa_kind_is_definition(s, k, true))
 		return AA_VISIT_SKIP;
-	if (k == s->call && ts_node_start_byte(n) >= r->from && replaces_process(r->ctx, n)) {
-		r->found = true;
-		return AA_VISIT_STOP;
-	}
+	if (k == s->call && replaces_process(r->ctx, n))
+		r->last = ts_node_start_byte(n) + 1;
 	return AA_VISIT_DESCEND;
 }
 
@@ -178,7 +203,8 @@ static enum aa_visit replace_visit(void *ud, TSNode n)
  * process's own pid (`os.system(f"kill -9 {os.getpid()} && bash start")`, `os.system(
  * "lavhost restart")`), or the function, from call's statement on, ends or replaces the
  * process (replaces_process)? Then the loop it blocks is being torn down: an update or
- * restart command's `git pull` and `pip install` stall nothing that goes on. */
+ * restart command's `git pull` and `pip install` stall nothing that goes on. Each
+ * function is walked once, at its first question (once per call was quadratic). */
 static bool on_the_way_out(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -191,9 +217,17 @@ static bool on_the_way_out(struct aa_ctx *ctx, TSNode call)
 		fn = aa_ctx_parent(ctx, fn);
 	if (ts_node_is_null(fn))
 		return false;
-	struct replace_scan r = { ctx, ts_node_child_by_field_id(fn, s->f.body), ts_node_start_byte(call), false };
-	aa_subtree_walk(r.body, 1000000, replace_visit, &r);
-	return r.found;
+	struct subprocess_memo *m = subprocess_memo(ctx);
+	struct aa_map_key key = aa_map_key("", 0, ts_node_start_byte(fn));
+	uint32_t last = aa_map_get(&m->last_exit, &key);
+	if (last == AA_MAP_NONE) {
+		struct exit_scan r = { ctx, ts_node_child_by_field_id(fn, s->f.body), 0 };
+		if (!ts_node_is_null(r.body))
+			aa_subtree_walk(r.body, 1000000, exit_visit, &r);
+		last = r.last;
+		aa_map_put(&m->last_exit, &key, last, NULL);
+	}
+	return last && last - 1 >= ts_node_start_byte(call);
 }
 
 static void check(struct aa_ctx *ctx, TSNode call)
@@ -206,7 +240,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	 * returns at once (it only drains the pipes). */
 	static const char *const polls[] = { "poll", NULL };
 	if (callee && callee->kind == AA_CALLEE_METHOD && !strncmp(t->name, "subprocess.Popen.", 17) &&
-	    aa_blocking_polled_before(ctx, call, callee->receiver, polls))
+	    aa_blocking_polled_before(ctx, &subprocess_memo(ctx)->polled, call, callee->receiver, polls))
 		return;
 	if (on_the_way_out(ctx, call)) /* asks aa_ctx_callee: callee is stale from here on */
 		return;

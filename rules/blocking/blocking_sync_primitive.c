@@ -199,7 +199,9 @@ static void check_call_target(struct aa_ctx *ctx, TSNode call)
 		if (put && !bounded_queue(ctx, c->origin))
 			return;
 	}
-	if (c->kind == AA_CALLEE_METHOD && aa_blocking_polled_before(ctx, call, c->receiver, guard_methods))
+	if (c->kind == AA_CALLEE_METHOD &&
+	    aa_blocking_polled_before(ctx, aa_ctx_file_memo(ctx, &aa_rule_blocking_sync_primitive, aa_blocking_polled_free),
+				      call, c->receiver, guard_methods))
 		return;
 	const char *fix = NULL;
 	if (c->kind == AA_CALLEE_METHOD && !strcmp(c->qualname, "concurrent.futures.Future") &&
