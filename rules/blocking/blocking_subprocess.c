@@ -3,6 +3,7 @@
 #include "rules/blocking/blocking.h"
 #include "rules/blocking/polled.h"
 #include "rules/blocking/quick_command.h"
+#include "rules/shared/call_name.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
 #include "parsers/python/node.h"
@@ -132,16 +133,9 @@ static bool wait_blocks(struct aa_ctx *ctx, TSNode call, const char *name)
 static bool replaces_process(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
-	TSNode last = ts_node_symbol(fn) == s->attribute ? ts_node_child_by_field_id(fn, s->f.attribute) : fn;
-	if (!ts_node_is_null(last) && ts_node_symbol(last) == s->identifier) {
-		uint32_t len;
-		const char *name = aa_ctx_text(ctx, last, &len);
-		while (len && *name == '_')
-			name++, len--;
-		if (len >= 7 && !memcmp(name, "restart", 7) && (len == 7 || name[7] == '_'))
-			return true;
-	}
+	static const char *const restart[] = { "restart", NULL };
+	if (aa_call_named(ctx, call, restart, NULL))
+		return true;
 	const struct aa_callee *c = aa_ctx_callee(ctx, call);
 	if (!c || c->kind != AA_CALLEE_FUNCTION || !c->qualname)
 		return false;

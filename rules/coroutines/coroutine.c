@@ -1,4 +1,5 @@
 #include "rules/coroutines/coroutine.h"
+#include "rules/testing/test_syntax.h"
 #include "parsers/python/subtree.h"
 #include "parsers/python/node.h"
 #include "analyzer/base/buf.h"
@@ -463,38 +464,9 @@ static struct aa_fix *await_fix(struct aa_ctx *ctx, const struct aa_rule *rule, 
 	return fix;
 }
 
-/* Is the statement of call directly in the body of `with pytest.raises(...)` or
- * `with self.assertRaises(...)` (assertRaisesRegex)? The test expects the call itself to
- * raise (`TypeError` for arguments the function does not take): no coroutine is meant to
- * exist, and the test fails if one does. */
-static bool expected_to_raise(struct aa_ctx *ctx, TSNode call)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode n = call;
-	for (int g = 0; g < 16 && !ts_node_is_null(n) && ts_node_symbol(n) != s->block; g++)
-		n = aa_ctx_parent(ctx, n);
-	TSNode with = ts_node_is_null(n) ? n : aa_ctx_parent(ctx, n);
-	if (ts_node_is_null(with) || ts_node_symbol(with) != s->with_statement)
-		return false;
-	TSNode v;
-	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_FIRST); aa_node_with_items_next(&it, &v);) {
-		if (ts_node_symbol(v) != s->call)
-			continue;
-		const struct aa_callee *c = aa_ctx_callee(ctx, v);
-		if (c && c->kind == AA_CALLEE_FUNCTION && c->qualname && !strcmp(c->qualname, "pytest.raises"))
-			return true;
-		TSNode fn = ts_node_child_by_field_id(v, s->f.function);
-		if (ts_node_symbol(fn) == s->attribute && aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.object), "self") &&
-		    (aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), "assertRaises") ||
-		     aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), "assertRaisesRegex")))
-			return true;
-	}
-	return false;
-}
-
 void aa_coroutine_check(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_coroutine_use want)
 {
-	if (call_use(ctx, rule, call) != want || (want == AA_COROUTINE_DISCARDED && expected_to_raise(ctx, call)))
+	if (call_use(ctx, rule, call) != want || (want == AA_COROUTINE_DISCARDED && aa_test_expects_raise(ctx, call)))
 		return;
 	enum verdict v = classify(ctx, rule, call);
 	struct aa_ref ref;

@@ -84,6 +84,14 @@ static void free_record(void *p)
 	free(r);
 }
 
+/* Orders awaits by function (qsort: the order of one function's awaits changes no
+ * verdict, each must hold). */
+static int await_cmp(const void *pa, const void *pb)
+{
+	const struct susp_await *a = pa, *b = pb;
+	return a->func < b->func ? -1 : a->func > b->func;
+}
+
 /* The search's offsets served the file's own defs; a file without facts keeps no record
  * (facts_of reads a missing one as no facts), one with some keeps what it holds. */
 static void *finish_record(void *p)
@@ -97,6 +105,9 @@ static void *finish_record(void *p)
 		return NULL;
 	}
 	AA_TRIM(r->funcs, r->funcs_cap, r->n_funcs);
+	/* By function, for first_await: a nested def's awaits come between its parent's. */
+	if (r->n_awaits > 1)
+		qsort(r->awaits, r->n_awaits, sizeof(r->awaits[0]), await_cmp);
 	AA_TRIM(r->awaits, r->awaits_cap, r->n_awaits);
 	AA_TRIM(r->pending, r->pending_cap, r->n_pending);
 	AA_TRIM(r->clauses, r->clauses_cap, r->n_clauses);
@@ -375,11 +386,18 @@ static void demand(struct aa_demand *d)
 
 enum verdict { UNKNOWN = 0, BUSY, YES, NO };
 
+/* What is asked of a project coroutine function, transitively through the project
+ * coroutines it awaits. */
+enum question {
+	Q_QUIET, /* it never suspends (susp_func.suspends) */
+	Q_HELD,  /* it suspends only at held waits, or never (susp_func.exposed) */
+	N_QUESTIONS
+};
+
 struct judge {
 	struct aa_link *lk;
 	struct aa_index *x;
-	uint8_t *quiet; /* owned; per index function: enum verdict of "never suspends" */
-	uint8_t *held;  /* owned; per index function: enum verdict of "suspends only held" */
+	uint8_t *verdicts[N_QUESTIONS]; /* owned; per index function: enum verdict */
 };
 
 static const struct susp_func no_facts;
@@ -391,34 +409,50 @@ static const struct susp_func *facts_of(const struct judge *j, uint32_t f, const
 	return *rec && local < (*rec)->n_funcs ? &(*rec)->funcs[local] : &no_facts;
 }
 
-static enum verdict ref_quiet(struct judge *j, const struct aa_ref *ref, int depth, bool *cut);
-
-/* Does index function f, a project coroutine function, never suspend? *cut: the answer
- * was limited by the depth bound (then it is not kept: from a shallower start it may
- * differ). A function met again on the way (a cycle) may suspend. */
-static enum verdict func_quiet(struct judge *j, uint32_t f, int depth, bool *cut)
+/* The first of r's awaits made by function local (they are sorted by function,
+ * finish_record), r->n_awaits when none. */
+static size_t first_await(const struct susp_record *r, uint32_t local)
 {
-	if (j->quiet[f] == YES || j->quiet[f] == NO)
-		return j->quiet[f];
-	if (j->quiet[f] == BUSY)
+	size_t lo = 0, hi = r->n_awaits;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->awaits[mid].func < local)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static enum verdict ref_verdict(struct judge *j, const struct aa_ref *ref, enum question q, int depth, bool *cut);
+
+/* The answer to q for index function f, a project coroutine function. *cut: the answer
+ * was limited by the depth bound (then it is not kept: from a shallower start it may
+ * differ). A function met again on the way (a cycle) answers no. */
+static enum verdict func_verdict(struct judge *j, uint32_t f, enum question q, int depth, bool *cut)
+{
+	uint8_t *memo = j->verdicts[q];
+	if (memo[f] == YES || memo[f] == NO)
+		return memo[f];
+	if (memo[f] == BUSY)
 		return NO;
 	const struct aa_sum_func *sf = aa_index_func(j->x, f);
 	const struct susp_record *r;
 	const struct susp_func *fn = facts_of(j, f, &r);
-	if (!sf->is_coroutine || sf->opaque || !fn->seen || fn->suspends)
-		return j->quiet[f] = NO;
+	if (!sf->is_coroutine || sf->opaque || !fn->seen || (q == Q_QUIET ? fn->suspends : fn->exposed))
+		return memo[f] = NO;
 	if (depth >= MAX_DEPTH) {
 		*cut = true;
 		return NO;
 	}
-	j->quiet[f] = BUSY;
+	memo[f] = BUSY;
 	uint32_t local = aa_index_func_local(j->x, f);
 	bool my_cut = false;
 	enum verdict v = YES;
-	for (size_t a = 0; a < r->n_awaits && v == YES; a++)
-		if (r->awaits[a].func == local && ref_quiet(j, &r->awaits[a].ref, depth + 1, &my_cut) != YES)
+	for (size_t a = first_await(r, local); a < r->n_awaits && r->awaits[a].func == local && v == YES; a++)
+		if (ref_verdict(j, &r->awaits[a].ref, q, depth + 1, &my_cut) != YES)
 			v = NO;
-	j->quiet[f] = my_cut && v == NO ? UNKNOWN : v;
+	memo[f] = my_cut && v == NO ? UNKNOWN : v;
 	*cut |= my_cut;
 	return v;
 }
@@ -441,58 +475,15 @@ static size_t ref_targets(struct judge *j, const struct aa_ref *ref, uint32_t *o
 
 enum { MAX_TARGETS = 16 };
 
-static enum verdict ref_quiet(struct judge *j, const struct aa_ref *ref, int depth, bool *cut)
+/* Yes when every project function a call of ref may run answers yes to q. */
+static enum verdict ref_verdict(struct judge *j, const struct aa_ref *ref, enum question q, int depth, bool *cut)
 {
 	uint32_t t[MAX_TARGETS];
 	size_t n = ref_targets(j, ref, t, MAX_TARGETS);
 	if (!n)
 		return NO;
 	for (size_t i = 0; i < n; i++)
-		if (func_quiet(j, t[i], depth, cut) != YES)
-			return NO;
-	return YES;
-}
-
-static enum verdict ref_held(struct judge *j, const struct aa_ref *ref, int depth, bool *cut);
-
-/* Does index function f, a project coroutine function, suspend only at held waits or
- * never: awaits of project coroutines that do the same, transitively (the awaiting task
- * waits on their waits)? As func_quiet for cycles and the depth bound. */
-static enum verdict func_held(struct judge *j, uint32_t f, int depth, bool *cut)
-{
-	if (j->held[f] == YES || j->held[f] == NO)
-		return j->held[f];
-	if (j->held[f] == BUSY)
-		return NO;
-	const struct aa_sum_func *sf = aa_index_func(j->x, f);
-	const struct susp_record *r;
-	const struct susp_func *fn = facts_of(j, f, &r);
-	if (!sf->is_coroutine || sf->opaque || !fn->seen || fn->exposed)
-		return j->held[f] = NO;
-	if (depth >= MAX_DEPTH) {
-		*cut = true;
-		return NO;
-	}
-	j->held[f] = BUSY;
-	uint32_t local = aa_index_func_local(j->x, f);
-	bool my_cut = false;
-	enum verdict v = YES;
-	for (size_t a = 0; a < r->n_awaits && v == YES; a++)
-		if (r->awaits[a].func == local && ref_held(j, &r->awaits[a].ref, depth + 1, &my_cut) != YES)
-			v = NO;
-	j->held[f] = my_cut && v == NO ? UNKNOWN : v;
-	*cut |= my_cut;
-	return v;
-}
-
-static enum verdict ref_held(struct judge *j, const struct aa_ref *ref, int depth, bool *cut)
-{
-	uint32_t t[MAX_TARGETS];
-	size_t n = ref_targets(j, ref, t, MAX_TARGETS);
-	if (!n)
-		return NO;
-	for (size_t i = 0; i < n; i++)
-		if (func_held(j, t[i], depth, cut) != YES)
+		if (func_verdict(j, t[i], q, depth, cut) != YES)
 			return NO;
 	return YES;
 }
@@ -522,8 +513,8 @@ static bool pending_cleared(struct judge *j, const struct susp_record *r, const 
 		for (uint32_t a = cl->first_alt; a < cl->first_alt + cl->n_alts && !holds; a++) {
 			const struct aa_susp_alt *alt = &r->alts[a];
 			bool cut = false;
-			holds = alt->arg == AA_SUSP_NEVER  ? ref_quiet(j, &alt->ref, 0, &cut) == YES
-				: alt->arg == AA_SUSP_HELD ? ref_held(j, &alt->ref, 0, &cut) == YES
+			holds = alt->arg == AA_SUSP_NEVER  ? ref_verdict(j, &alt->ref, Q_QUIET, 0, &cut) == YES
+				: alt->arg == AA_SUSP_HELD ? ref_verdict(j, &alt->ref, Q_HELD, 0, &cut) == YES
 							   : ref_cancels(j, &alt->ref, alt->arg);
 		}
 		if (!holds)
@@ -534,24 +525,22 @@ static bool pending_cleared(struct judge *j, const struct susp_record *r, const 
 
 static void link(struct aa_link *lk)
 {
-	struct judge j = { lk, aa_link_index(lk), NULL, NULL };
+	struct judge j = { lk, aa_link_index(lk), { NULL } };
 	size_t n = aa_link_count(lk), nf = aa_index_func_count(j.x);
 	for (size_t i = 0; i < n; i++) {
 		const struct susp_record *r = aa_link_record(lk, i);
 		for (size_t k = 0; r && k < r->n_pending; k++) {
 			const struct susp_pending *p = &r->pending[k];
-			if (!j.quiet) {
-				j.quiet = aa_xcalloc(nf ? nf : 1, 1);
-				j.held = aa_xcalloc(nf ? nf : 1, 1);
-			}
+			for (int q = 0; q < N_QUESTIONS && !j.verdicts[q]; q++)
+				j.verdicts[q] = aa_xcalloc(nf ? nf : 1, 1);
 			if (pending_cleared(&j, r, p))
 				continue;
 			struct aa_diag d = aa_link_finding(lk, i, p->rule, p->span, aa_xstrdup(p->message), &p->line);
 			aa_link_report(lk, i, &d);
 		}
 	}
-	free(j.quiet);
-	free(j.held);
+	for (int q = 0; q < N_QUESTIONS; q++)
+		free(j.verdicts[q]);
 }
 
 static const char *const kinds[] = { "function_definition", "await", "with_statement", "for_statement",

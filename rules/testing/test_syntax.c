@@ -340,7 +340,7 @@ static bool names_raises(const struct aa_ctx *ctx, TSNode n)
 	return false;
 }
 
-bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node)
+bool aa_test_expects_raise(struct aa_ctx *ctx, TSNode node)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	for (TSNode p = aa_ctx_parent(ctx, node); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
@@ -358,6 +358,9 @@ bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node)
 			if (!ts_node_is_null(f) && ts_node_symbol(f) == s->attribute)
 				f = ts_node_child_by_field_id(f, s->f.attribute);
 			if (!ts_node_is_null(f) && names_raises(ctx, f))
+				return true;
+			const struct aa_callee *c = aa_ctx_callee(ctx, v); /* `from pytest import raises as x` */
+			if (c && c->kind == AA_CALLEE_FUNCTION && c->qualname && !strcmp(c->qualname, "pytest.raises"))
 				return true;
 		}
 	}

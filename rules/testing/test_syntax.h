@@ -95,9 +95,10 @@ struct aa_test_class {
 /* class_def is a class_definition; decorated its decorated_definition or null. */
 void aa_test_class_of(struct aa_ctx *ctx, TSNode class_def, TSNode decorated, struct aa_test_class *out);
 
-/* True when node sits in the body of `with pytest.raises(...)` or
- * `with self.assertRaises(...)` (also assertRaisesRegex[p]) in its own function: the
- * code there is expected to fail, so what it would create is never made. */
-bool aa_test_expects_raise(const struct aa_ctx *ctx, TSNode node);
+/* True when node sits in the body of `with pytest.raises(...)` (also imported under
+ * another name) or `with self.assertRaises(...)` (also assertRaisesRegex[p]), at any
+ * depth in its own function: the code there is expected to fail, so what it would
+ * create is never made. */
+bool aa_test_expects_raise(struct aa_ctx *ctx, TSNode node);
 
 #endif
