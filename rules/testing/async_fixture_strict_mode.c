@@ -108,7 +108,8 @@ static void check(struct aa_ctx *ctx, TSNode module)
 		struct aa_pytest_config cfg;
 		aa_pytest_config_load(&cfg, aa_ctx_path(ctx));
 		if (!cfg.unknown && !cfg.asyncio_auto && !cfg.trio_mode && !cfg.anyio_conftest &&
-		    !excluded(&cfg, aa_ctx_path(ctx)) && !aa_pytest_other_runner_declared(&cfg)) {
+		    !excluded(&cfg, aa_ctx_path(ctx)) &&
+		    !(aa_pytest_declared(&cfg) & (AA_PYTEST_OTHER_RUNNER | AA_PYTEST_ASYNCIO_BEFORE_MODES))) {
 			for (size_t i = 0; i < sc.n; i++) {
 				uint32_t len;
 				const char *name = aa_ctx_text(ctx, ts_node_child_by_field_id(sc.fixtures[i], s->f.name), &len);
@@ -158,7 +159,10 @@ const struct aa_rule aa_rule_async_fixture_strict_mode = {
 			      "nothing about the runner), a fixture with another decorator the analyzer cannot name, "
 			      "every case where AA601 stays quiet because the configuration or a `conftest.py` "
 			      "makes the run-time behaviour unknown, and a project whose declared dependencies name "
-			      "another plugin that runs coroutine tests but not pytest-asyncio (as AA601). Nor is "
+			      "another plugin that runs coroutine tests but not pytest-asyncio (as AA601), or one "
+			      "whose declared dependencies bound pytest-asyncio below 0.17 (`<0.11`, `==0.10.0`, "
+			      "`~=0.10.0`, Poetry's `^0.16`, read from the same files as AA601's): the releases before "
+			      "`asyncio_mode` existed run every async fixture, `@pytest.fixture` ones too. Nor is "
 			      "a test module that pytest does not collect (AA601's `--ignore`, `--ignore-glob`, "
 			      "`norecursedirs` and `collect_ignore` exclusions), or a `conftest.py` in a directory "
 			      "pytest does not enter: their fixtures never run. The fixtures of other modules may be "

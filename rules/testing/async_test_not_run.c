@@ -119,7 +119,7 @@ static void check(struct aa_ctx *ctx, TSNode module)
 					continue;
 			}
 			if (other < 0)
-				other = aa_pytest_other_runner_declared(&cfg);
+				other = (aa_pytest_declared(&cfg) & AA_PYTEST_OTHER_RUNNER) != 0;
 			if (other)
 				break;
 			aa_ctx_report(ctx, &aa_rule_async_test_not_run, c[i].def,

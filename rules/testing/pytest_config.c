@@ -521,7 +521,11 @@ static bool try_config(struct aa_pytest_config *cfg, const char *dir, const char
 
 /* --- declared test dependencies ------------------------------------------------------ */
 
-enum { DEP_ASYNCIO = 1u, DEP_OTHER = 2u };
+enum {
+	DEP_ASYNCIO = 1u,
+	DEP_OTHER = 2u,
+	DEP_ASYNCIO_BEFORE_MODES = 4u, /* a requirement of pytest-asyncio bounds it below 0.17 */
+};
 enum { MAX_REQUIREMENT_FILES = 32 }; /* per project, -r includes counted */
 
 /* Plugins that run coroutine tests without pytest-asyncio (docs/rules/AA601.md). */
@@ -547,6 +551,69 @@ static bool token_is(const char *t, size_t len, const char *name)
 	return true;
 }
 
+/* A version's first two numbers (`0.10.2`: 0, 10) from t[*i..len), *i moved past the
+ * version; *parts the count of its dot-separated numbers. False when there is none. */
+static bool read_version(const char *t, size_t len, size_t *i, unsigned *major, unsigned *minor, int *parts)
+{
+	unsigned v[2] = { 0, 0 };
+	*parts = 0;
+	while (*i < len && isdigit((unsigned char)t[*i])) {
+		unsigned n = 0;
+		while (*i < len && isdigit((unsigned char)t[*i]) && n < 100000)
+			n = n * 10 + (unsigned)(t[(*i)++] - '0');
+		if (*parts < 2)
+			v[*parts] = n;
+		(*parts)++;
+		if (*i + 1 < len && t[*i] == '.' && isdigit((unsigned char)t[*i + 1]))
+			(*i)++;
+		else
+			break;
+	}
+	while (*i < len && (t[*i] == '.' || t[*i] == '*' || isalnum((unsigned char)t[*i])))
+		(*i)++; /* `.*`, `rc1`, `.post1` */
+	*major = v[0];
+	*minor = v[1];
+	return *parts > 0;
+}
+
+/* Does the version specifier after a requirement's name (`>=0.10.0,<0.11`, `==0.10.0`,
+ * Poetry's ` = "^0.10"`) bound it below 0.17? For pytest-asyncio: 0.17 brought
+ * asyncio_mode; every release before runs each async fixture, `@pytest.fixture` or not. */
+static bool pinned_before_modes(const char *t, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '=' || t[i] == '"' || t[i] == '\''))
+		i++; /* Poetry: `pytest-asyncio = "^0.10"` */
+	for (int clauses = 0; i < len && clauses < 8; clauses++) {
+		size_t op = i;
+		while (i < len && (t[i] == '<' || t[i] == '>' || t[i] == '=' || t[i] == '!' || t[i] == '~' || t[i] == '^'))
+			i++;
+		size_t oplen = i - op;
+		while (i < len && t[i] == ' ')
+			i++;
+		unsigned major, minor;
+		int parts;
+		if (!oplen || !read_version(t, len, &i, &major, &minor, &parts))
+			return false;
+		bool below = major == 0 && minor < 17;
+		if (oplen == 1 && t[op] == '<')
+			below = major == 0 && (minor < 17 || (minor == 17 && parts == 2)); /* `<0.17` */
+		else if (oplen == 2 && !memcmp(t + op, "<=", 2))
+			(void)0; /* below as computed */
+		else if ((oplen == 2 && !memcmp(t + op, "==", 2)) || (oplen == 3 && !memcmp(t + op, "===", 3)))
+			(void)0;
+		else if (oplen == 2 && !memcmp(t + op, "~=", 2))
+			below = below && parts >= 3; /* `~=0.10.0` is 0.10.*; `~=0.10` is any 0.x */
+		else if (!(oplen == 1 && (t[op] == '^' || t[op] == '~')))
+			below = false; /* `>=`, `>`, `!=`: no upper bound */
+		if (below)
+			return true;
+		while (i < len && (t[i] == ' ' || t[i] == ','))
+			i++;
+	}
+	return false;
+}
+
 /* The DEP_* bits for the requirement names text[0..len) mentions as whole tokens. */
 static unsigned scan_names(const char *text, size_t len)
 {
@@ -560,7 +627,7 @@ static unsigned scan_names(const char *text, size_t len)
 		while (j < len && name_char(text[j]))
 			j++;
 		if (token_is(text + i, j - i, "pytest-asyncio"))
-			found |= DEP_ASYNCIO;
+			found |= DEP_ASYNCIO | (pinned_before_modes(text + j, len - j) ? DEP_ASYNCIO_BEFORE_MODES : 0);
 		for (const char *const *o = other_runners; *o; o++)
 			if (token_is(text + i, j - i, *o))
 				found |= DEP_OTHER;
@@ -711,10 +778,10 @@ static void read_dependencies(struct deps *d, const char *dir)
 	}
 }
 
-bool aa_pytest_other_runner_declared(const struct aa_pytest_config *cfg)
+unsigned aa_pytest_declared(const struct aa_pytest_config *cfg)
 {
 	if (!cfg->dir)
-		return false;
+		return 0;
 	struct deps d = { 0 };
 	char *dir = aa_xstrdup(cfg->dir);
 	for (int level = 0; level < MAX_LEVELS; level++) {
@@ -730,7 +797,8 @@ bool aa_pytest_other_runner_declared(const struct aa_pytest_config *cfg)
 			*up = 0;
 	}
 	free(dir);
-	return (d.found & DEP_OTHER) && !(d.found & DEP_ASYNCIO);
+	return ((d.found & DEP_OTHER) && !(d.found & DEP_ASYNCIO) ? AA_PYTEST_OTHER_RUNNER : 0) |
+	       (d.found & DEP_ASYNCIO_BEFORE_MODES ? AA_PYTEST_ASYNCIO_BEFORE_MODES : 0);
 }
 
 void aa_pytest_config_load(struct aa_pytest_config *cfg, const char *path)

@@ -69,16 +69,26 @@ void aa_pytest_config_load(struct aa_pytest_config *cfg, const char *path);
 /* Frees the strings cfg owns. */
 void aa_pytest_config_release(struct aa_pytest_config *cfg);
 
-/* True when the project of cfg's test file declares a plugin that runs coroutine tests
- * without pytest-asyncio (pytest-sanic, pytest-aiohttp, pytest-tornasync, pytest-trio,
- * anyio) and does not declare pytest-asyncio: then pytest-asyncio's strict mode is not
- * what runs its async tests. Read from cfg->dir up to the project root (a directory with
+/* What the project of cfg's test file declares among its dependencies. */
+enum aa_pytest_declaration {
+	/* a plugin that runs coroutine tests without pytest-asyncio (pytest-sanic,
+	 * pytest-aiohttp, pytest-tornasync, pytest-trio, anyio), and not pytest-asyncio: then
+	 * pytest-asyncio's strict mode is not what runs its async tests */
+	AA_PYTEST_OTHER_RUNNER = 1u,
+	/* pytest-asyncio bounded below 0.17 by one of its requirements (`<0.11`, `==0.10.0`,
+	 * `~=0.10.0`, Poetry's `^0.10`): a release before asyncio_mode, which runs every async
+	 * fixture, `@pytest.fixture` ones too */
+	AA_PYTEST_ASYNCIO_BEFORE_MODES = 2u,
+};
+
+/* The aa_pytest_declaration bits of the project of cfg's test file. Read from cfg->dir
+ * up to the project root (a directory with
  * `.git`, or the filesystem root): pyproject.toml (project dependencies, optional
  * dependencies, dependency groups, Poetry/PDM/Hatch tables), setup.cfg's [options*],
  * setup.py, tox.ini's [testenv*], requirements*.txt / *.in and requirements/ *.txt with
  * their `-r` includes (at most 32 requirement files). Names are compared as PEP 503
- * normalises them. Unreadable files are skipped. False when cfg->dir is NULL. */
-bool aa_pytest_other_runner_declared(const struct aa_pytest_config *cfg);
+ * normalises them. Unreadable files are skipped. 0 when cfg->dir is NULL. */
+unsigned aa_pytest_declared(const struct aa_pytest_config *cfg);
 
 /* Does pytest collect this file when it walks its directory (python_files: a pattern
  * without '/' matches the base name, one with '/' the end of the path)? path as given
