@@ -373,8 +373,10 @@ void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_
 	struct aa_summary **retired = NULL;
 	size_t n_retired = 0;
 	struct aa_index *index = p->engine->uses_index ? aa_index_new(p->summaries, p->n) : NULL;
-	if (index && p->engine->modmap)
+	if (index && p->engine->modmap) {
+		aa_index_use_modmap(index, p->engine->modmap);
 		read_on_demand(p, index, &retired, &n_retired, stats);
+	}
 	double t2 = aa_run_now();
 
 	/* An unchanged file's noqa holds the uses of the last run's link: they may not hold. */

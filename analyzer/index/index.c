@@ -100,11 +100,22 @@ static uint32_t method_in(struct aa_index *x, uint32_t cls, const char *method, 
 
 /* The file of the module named key, or NONE. A module stays in the map when its file is
  * read again on demand, and that reading may leave no summary (a file that fails to read
- * then, or a whole-file suppression): that module is unknown. */
+ * then, or a whole-file suppression): that module is unknown. A name the map lacks may
+ * be another name of a file (aa_index_use_modmap): resolve() then retries under the
+ * summary's name, as for an alias. */
 static uint32_t module_id(const struct aa_index *x, const struct aa_map_key *key)
 {
 	uint32_t id = aa_map_get(&x->module_by_name, key);
+	if (id == NONE && x->modmap) {
+		long f = aa_modmap_find(x->modmap, key->data, key->len);
+		id = f >= 0 && (size_t)f < x->n_sums ? (uint32_t)f : NONE;
+	}
 	return id != NONE && x->sums[id] ? id : NONE;
+}
+
+void aa_index_use_modmap(struct aa_index *x, const struct aa_modmap *modmap)
+{
+	x->modmap = modmap;
 }
 
 static struct ent resolve(struct aa_index *x, const char *q, int depth)

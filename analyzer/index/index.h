@@ -51,6 +51,13 @@ struct aa_index *aa_index_new(struct aa_summary *const *sums, size_t n);
  * place of the import-only summaries (or NULLs) those slots held. */
 void aa_index_add(struct aa_index *x, const size_t *files, size_t k);
 
+/* Lets x find a module also by the other names modmap knows for its file (a namespace
+ * package's name from the command-line root: "svc.packs" for svc/packs.py, whose
+ * summary is "packs" when svc/ has no __init__.py); sums[i] must be the summary of
+ * modmap's file i. modmap is borrowed: it must outlive x. Without it, a module is found
+ * by its summary's name only. */
+void aa_index_use_modmap(struct aa_index *x, const struct aa_modmap *modmap);
+
 /* aa_index_free(NULL) is a no-op. Frees no summary. */
 void aa_index_free(struct aa_index *x);
 

@@ -50,6 +50,7 @@ struct aa_index {
 	struct class_ent *classes;
 	size_t n_classes, classes_cap;
 	struct aa_map func_by_name, class_by_name, export_by_name, module_by_name, attr_by_name;
+	const struct aa_modmap *modmap; /* borrowed, or NULL: the files' other module names */
 	const char **attr_types; /* by attribute id */
 	size_t n_attrs, attrs_cap;
 	const char **export_targets; /* by export id */
