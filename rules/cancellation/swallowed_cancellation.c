@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 extern const struct aa_rule aa_rule_swallowed_cancellation;
@@ -316,9 +317,30 @@ static bool attr_call_named(struct aa_ctx *ctx, TSNode call, const char *name)
 	       aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), name);
 }
 
-/* `task.uncancel()` / `task.cancelling()` in the handler, or an isinstance() test that
- * re-raises (`if isinstance(e, CancelledError): raise`): the handler decides about
- * cancellation on purpose. */
+/* Does an `if` condition (its text) ask about cancellation or the program's end: a
+ * name with `cancel`, `shut`, `stop`, `clos`, `exit`, `terminat` or `running` in it, any
+ * case (`_cancel_count() > before`, `not SHUTTING_DOWN.is_set()`, `self._closing`)? */
+static bool asks_about_ending(const char *t, uint32_t len)
+{
+	static const char *const words[] = { "cancel", "shut", "stop", "clos", "exit", "terminat", "running", NULL };
+	char low[256];
+	uint32_t n = len < sizeof(low) - 1 ? len : (uint32_t)sizeof(low) - 1;
+	for (uint32_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)t[i]);
+	low[n] = 0;
+	for (const char *const *w = words; *w; w++)
+		if (strstr(low, *w))
+			return true;
+	return false;
+}
+
+/* `task.uncancel()` / `task.cancelling()` in the handler, an isinstance() test that
+ * re-raises (`if isinstance(e, CancelledError): raise`), or an `if` that asks about
+ * cancellation or the program's end (asks_about_ending) and then always re-raises with
+ * a bare `raise` (`if _cancel_count() > before: raise`, `if not SHUTTING_DOWN.is_set():
+ * raise`): the handler decides about cancellation on purpose, swallowing it only where
+ * its author chose to. A condition about anything else (`if queue.empty(): raise`)
+ * swallows at random: still a finding. */
 static enum aa_visit deliberate_visit(void *ud, TSNode n)
 {
 	struct scan *sc = ud;
@@ -341,12 +363,13 @@ static enum aa_visit deliberate_visit(void *ud, TSNode n)
 		for (uint32_t i = 0; i + 6 <= len; i++)
 			if (!memcmp(t + i, "Cancel", 6) || (i + 9 <= len && !memcmp(t + i, "Exception", 9)))
 				names_exc = true;
-		if (isinst && names_exc) {
-			struct handler h = { .ctx = sc->ctx, .kind = CATCH_BROAD };
-			if (!(flow_block(&h, ts_node_child_by_field_id(n, s->f.consequence), false, 0) & FLOW_FALL)) {
-				sc->found = true;
-				return AA_VISIT_STOP;
-			}
+		/* NAMED without an alias: only a bare `raise` re-raises. */
+		struct handler h = { .ctx = sc->ctx, .kind = isinst && names_exc ? CATCH_BROAD : CATCH_NAMED };
+		bool decides = (isinst && names_exc) || asks_about_ending(t, len);
+		unsigned flow = decides ? flow_block(&h, ts_node_child_by_field_id(n, s->f.consequence), false, 0) : FLOW_FALL;
+		if (!(flow & FLOW_FALL) && (h.kind == CATCH_BROAD || !(flow & (FLOW_RET | FLOW_BRK | FLOW_CONT | FLOW_RAISE)))) {
+			sc->found = true;
+			return AA_VISIT_STOP;
 		}
 	}
 	return AA_VISIT_DESCEND;
@@ -1553,7 +1576,12 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "handler that ends in `sys.exit()`, `os._exit()`, `pytest.fail()`/`skip()`/`exit()` or "
 			      "unittest's `self.fail()` (it never completes); a handler that calls `uncancel()` or "
 			      "`cancelling()`, or tests "
-			      "`isinstance(e, CancelledError)` and re-raises: it decides on purpose; a handler with a "
+			      "`isinstance(e, CancelledError)` and re-raises, or re-raises with a bare `raise` under a "
+			      "condition about cancellation or the program's end (a name with `cancel`, `shut`, `stop`, "
+			      "`clos`, `exit`, `terminat` or `running` in it: `if _cancel_count() > before: raise`, "
+			      "`if not SHUTTING_DOWN.is_set(): raise`): it decides on purpose, swallowing only where "
+			      "its author chose to (a condition about anything else, `if queue.empty(): raise`, "
+			      "swallows at random and is reported); a handler with a "
 			      "comment (in it, or on its `except` line) saying the swallowing is meant: one that says "
 			      "`intentional`, `deliberate`, `on purpose`, `swallow`, `don't raise`/`re-raise`/`propagate` "
 			      "(`do not`, any case): the author decided, and a maintainer does not act on it; a handler that "
