@@ -1,6 +1,7 @@
 #include "analyzer/facts/summary.h"
 #include "analyzer/base/xalloc.h"
 
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@ struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_
 	 * a function or two; the blocks double from there. */
 	sum->arena = (struct aa_arena)AA_ARENA_INIT(48, 4096);
 	sum->records = n_records ? aa_xcalloc(n_records, sizeof(*sum->records)) : NULL;
-	sum->n_records = n_records;
+	sum->n_records = (uint32_t)n_records;
 	sum->path = aa_xstrdup(path);
 	sum->module = aa_summary_intern(sum, module, strlen(module));
 	sum->is_package = is_package;
@@ -22,6 +23,47 @@ struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_
 const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
 {
 	return aa_arena_copy(&sum->arena, s, len);
+}
+
+/* One array of a summary being frozen: where it is, its bytes, and where the block's
+ * copy goes. */
+struct part {
+	void **items;
+	size_t size, align, at;
+};
+
+struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
+{
+	struct part parts[] = {
+		{ (void **)&sum->imports, sum->n_imports * sizeof(*sum->imports), alignof(struct aa_sum_import), 0 },
+		{ (void **)&sum->funcs, sum->n_funcs * sizeof(*sum->funcs), alignof(struct aa_sum_func), 0 },
+		{ (void **)&sum->classes, sum->n_classes * sizeof(*sum->classes), alignof(struct aa_sum_class), 0 },
+		{ (void **)&sum->bases, sum->n_bases * sizeof(*sum->bases), alignof(const char *), 0 },
+		{ (void **)&sum->exports, sum->n_exports * sizeof(*sum->exports), alignof(struct aa_sum_export), 0 },
+		{ (void **)&sum->star_bound, sum->n_star_bound * sizeof(*sum->star_bound), alignof(const char *), 0 },
+		{ (void **)&sum->attrs, sum->n_attrs * sizeof(*sum->attrs), alignof(struct aa_sum_attr), 0 },
+		{ (void **)&sum->defers, sum->n_defers * sizeof(*sum->defers), alignof(struct aa_sum_defer), 0 },
+		{ (void **)&sum->records, sum->n_records * sizeof(*sum->records), alignof(struct aa_sum_record), 0 },
+		{ (void **)&sum->path, strlen(sum->path) + 1, 1, 0 },
+	};
+	size_t n = sizeof(parts) / sizeof(*parts), size = sizeof(*sum);
+	for (size_t i = 0; i < n; i++) {
+		size = (size + parts[i].align - 1) / parts[i].align * parts[i].align;
+		parts[i].at = size;
+		size += parts[i].size;
+	}
+	char *block = aa_xmalloc(size);
+	struct aa_summary *frozen = (struct aa_summary *)block;
+	for (size_t i = 0; i < n; i++) {
+		/* An empty array stays NULL, as it was. */
+		void *copy = parts[i].size ? memcpy(block + parts[i].at, *parts[i].items, parts[i].size) : NULL;
+		free(*parts[i].items);
+		*parts[i].items = copy;
+	}
+	*frozen = *sum;
+	frozen->frozen = true;
+	free(sum);
+	return frozen;
 }
 
 void aa_summary_free(struct aa_summary *sum)
@@ -36,16 +78,18 @@ void aa_summary_free(struct aa_summary *sum)
 	for (size_t i = 0; i < sum->n_records; i++)
 		if (sum->records[i].data)
 			sum->records[i].free_data(sum->records[i].data);
-	free(sum->records);
 	aa_arena_release(&sum->arena);
-	free(sum->funcs);
-	free(sum->classes);
-	free(sum->bases);
-	free(sum->exports);
-	free(sum->star_bound);
-	free(sum->attrs);
-	free(sum->imports);
-	free(sum->defers);
-	free(sum->path);
+	if (!sum->frozen) {
+		free(sum->records);
+		free(sum->funcs);
+		free(sum->classes);
+		free(sum->bases);
+		free(sum->exports);
+		free(sum->star_bound);
+		free(sum->attrs);
+		free(sum->imports);
+		free(sum->defers);
+		free(sum->path);
+	}
 	free(sum);
 }
