@@ -353,6 +353,75 @@ static void test_pack(struct check *t)
 	aa_diag_list_release(&copy);
 }
 
+/* A file's findings frozen (aa_diag_freeze) and thawed print as they did, with every
+ * field they had: lines past 127 (numbers of more than one byte), a fix, a chain, a
+ * configured severity, a window of a long line, a fingerprint, a path not the file's. */
+static void test_freeze(struct check *t)
+{
+	struct aa_diag_list list, thawed, again;
+	sample(&list, 300);
+	struct aa_fix *fix = aa_fix_new(AA_FIX_UNSAFE);
+	CHECK(t, aa_fix_add(fix, 0, 0, "import asyncio\n", 15) && aa_fix_add(fix, 20000, 20010, "", 0),
+	      "the sample fix takes its edits");
+	fix->edits[0].span = (struct aa_span){ 1, 1, 1, 1 };
+	fix->edits[1].span = (struct aa_span){ 303, 17, 303, 27 };
+	list.items[0].fix = fix;
+	list.items[1].has_severity = true;
+	list.items[1].severity = 1;
+	list.items[2].source_from = 1000;
+	list.items[2].source_cut = true;
+	list.items[3].fingerprint = aa_xstrdup("0123abcd");
+	static const enum aa_format formats[] = { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF };
+	char *before[3];
+	for (size_t f = 0; f < 3; f++) {
+		struct aa_emit_opts opts = sample_opts(formats[f]);
+		before[f] = capture(t, aa_emit, &list, &opts);
+	}
+	struct aa_diag_list copy;
+	aa_diag_list_init(&copy);
+	for (size_t i = 0; i < list.len; i++)
+		aa_diag_list_copy(&copy, &list.items[i]);
+	unsigned char *block = aa_diag_freeze(&list, PKG_PATH);
+	CHECK(t, block && !list.len && !list.items, "freezing empties the list");
+	aa_diag_list_init(&thawed);
+	aa_diag_list_init(&again);
+	aa_diag_thaw(block, PKG_PATH, &thawed);
+	aa_diag_thaw(block, PKG_PATH, &again);
+	CHECK_UINT(t, "findings thawed", copy.len, thawed.len);
+	CHECK_UINT(t, "findings thawed twice", copy.len, again.len);
+	for (size_t i = 0; i < copy.len && i < thawed.len; i++) {
+		const struct aa_diag *a = &copy.items[i], *b = &thawed.items[i];
+		CHECK(t, a->rule == b->rule && a->has_severity == b->has_severity && a->severity == b->severity &&
+				 a->source_from == b->source_from && a->source_cut == b->source_cut &&
+				 a->related_is_chain == b->related_is_chain && !!a->fix == !!b->fix && b->pack,
+		      "finding %zu thaws with its fields", i);
+		CHECK_STR(t, "a thawed path", a->path, b->path);
+		CHECK_STR(t, "a thawed source line", a->source_line, b->source_line);
+		CHECK_STR(t, "a thawed fingerprint", a->fingerprint, b->fingerprint);
+	}
+	CHECK(t, thawed.items[0].fix && thawed.items[0].fix->kind == AA_FIX_UNSAFE &&
+			 thawed.items[0].fix->n_edits == 2 && thawed.items[0].fix->edits[1].start == 20000 &&
+			 thawed.items[0].fix->edits[1].end == 20010 && thawed.items[0].fix->edits[1].span.end_col == 27 &&
+			 !strcmp(thawed.items[0].fix->edits[1].content, ""),
+	      "the fix thaws whole");
+	for (size_t f = 0; f < 3; f++) {
+		struct aa_emit_opts opts = sample_opts(formats[f]);
+		char *got = capture(t, aa_emit, &thawed, &opts);
+		CHECK_STR(t, "thawed findings print as before", before[f], got);
+		free(got);
+		free(before[f]);
+	}
+	struct aa_diag_list empty;
+	aa_diag_list_init(&empty);
+	CHECK(t, !aa_diag_freeze(&empty, PKG_PATH), "no findings freeze to NULL");
+	aa_diag_thaw(NULL, PKG_PATH, &empty);
+	CHECK_UINT(t, "NULL thaws to nothing", 0, empty.len);
+	free(block);
+	aa_diag_list_release(&copy);
+	aa_diag_list_release(&thawed);
+	aa_diag_list_release(&again);
+}
+
 static void test_json(struct check *t)
 {
 	struct aa_diag_list list;
@@ -1191,6 +1260,7 @@ int main(int argc, char **argv)
 	test_statistics(&t);
 	test_json(&t);
 	test_pack(&t);
+	test_freeze(&t);
 	test_github(&t);
 	test_sarif(&t);
 	test_sarif_selection(&t);

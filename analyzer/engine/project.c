@@ -25,7 +25,7 @@ struct aa_project {
 	 * and the cross-file stage read them as such. */
 	struct aa_summary **summaries;  /* owned summaries */
 	struct aa_noqa **noqas;         /* owned; its suppression comments, beside its summary */
-	struct aa_diag_list *local;     /* owned; its local findings */
+	unsigned char **local;          /* owned; its local findings, frozen (aa_diag_freeze), or NULL */
 	char **texts;                   /* owned; the editor's text, or NULL: the file on disk */
 	size_t *text_lens;
 	size_t *bytes;                  /* its length as read */
@@ -58,10 +58,8 @@ struct aa_project *aa_project_new(const struct aa_engine *engine, const struct a
 	p->skipped = aa_xcalloc(m, sizeof(bool));
 	p->forced = aa_xcalloc(m, sizeof(bool));
 	p->stale = aa_xcalloc(m, sizeof(bool));
-	for (size_t i = 0; i < n; i++) {
-		aa_diag_list_init(&p->local[i]);
+	for (size_t i = 0; i < n; i++)
 		p->stale[i] = true;
-	}
 	p->jobs = jobs < 1 ? 1 : jobs;
 	if (p->jobs > n)
 		p->jobs = n ? (unsigned)n : 1;
@@ -81,7 +79,8 @@ static void drop_results(struct aa_project *p, size_t i)
 		aa_noqa_release(p->noqas[i]);
 	free(p->noqas[i]);
 	p->noqas[i] = NULL;
-	aa_diag_list_release(&p->local[i]);
+	free(p->local[i]);
+	p->local[i] = NULL;
 }
 
 void aa_project_free(struct aa_project *p)
@@ -136,15 +135,18 @@ void aa_project_changed(struct aa_project *p, size_t file)
 	p->stale[file] = true;
 }
 
-const struct aa_diag_list *aa_project_local(const struct aa_project *p, size_t file)
+void aa_project_copy_local(const struct aa_project *p, size_t file, struct aa_diag_list *out)
 {
-	return &p->local[file];
+	aa_diag_thaw(p->local[file], p->files[file].path, out);
 }
 
 void aa_project_take_local(struct aa_project *p, struct aa_diag_list *out)
 {
+	/* File by file, each file's results freed as its findings are thawed: the run's
+	 * summaries and its findings are never all alive at once in both forms. */
 	for (size_t i = 0; i < p->n; i++) {
-		aa_diag_list_take(out, &p->local[i]);
+		aa_diag_thaw(p->local[i], p->files[i].path, out);
+		drop_results(p, i);
 		p->stale[i] = true;
 	}
 }
@@ -179,11 +181,11 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	p->skipped[i] = job.prefiltered;
 	p->bytes[i] = job.bytes;
 	p->stale[i] = false;
-	aa_diag_list_take_tail(&p->local[i], &w->diags, before);
 	/* Kept to the end of the run, for each of maybe 100,000 files named one by one. */
-	AA_TRIM(p->local[i].items, p->local[i].cap, p->local[i].len);
-	for (size_t k = 0; k < p->local[i].len; k++)
-		aa_diag_pack(&p->local[i].items[k]);
+	struct aa_diag_list mine;
+	aa_diag_list_init(&mine);
+	aa_diag_list_take_tail(&mine, &w->diags, before);
+	p->local[i] = aa_diag_freeze(&mine, f->path);
 	if (p->progress)
 		__atomic_fetch_add(&p->progress->done, 1, __ATOMIC_RELAXED);
 }
