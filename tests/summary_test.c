@@ -4,6 +4,7 @@
  * bases, exports (re-exports and aliases) and attributes with known types. Each list is
  * compared whole, one entry a line, in any order. Exit 0 = pass (tests/check.h). */
 #include "analyzer/base/buf.h"
+#include "analyzer/facts/import_scan.h"
 #include "analyzer/facts/summary.h"
 #include "tests/check.h"
 #include "tests/summaries.h"
@@ -227,6 +228,48 @@ static void attrs(struct check *t, struct summaries *s)
 		    "pkg.sys.Sys.store: pkg.db.Store\n");
 }
 
+static bool keep_all(void *ud, const char *name)
+{
+	(void)ud;
+	(void)name;
+	return true;
+}
+
+/* A frozen summary (aa_summary_freeze) holds what it held: its strings join its block
+ * unless a record holds data (which may point into its arena), and the per-file driver
+ * freezes what it makes. */
+static void frozen(struct check *t, struct summaries *s)
+{
+	static const char text[] = "import pkg.db as db\nfrom pkg.net import get, put as send\n";
+	for (int with_record = 0; with_record < 2; with_record++) {
+		struct aa_summary *sum = aa_summary_new("pkg/m.py", "pkg.m", false, 2);
+		aa_import_scan(sum, text, strlen(text), keep_all, NULL);
+		int *data = aa_xmalloc(sizeof(int));
+		*data = 42;
+		if (with_record)
+			sum->records[1] = (struct aa_sum_record){ data, free };
+		else
+			free(data);
+		sum = aa_summary_freeze(sum);
+		CHECK(t, sum->frozen && sum->n_records == 2 && !sum->records[0].data, "frozen, with its records");
+		CHECK(t, with_record ? sum->arena.blocks != NULL : sum->arena.blocks == NULL,
+		      "the strings stay in the arena only with a record (%d)", with_record);
+		CHECK(t, !with_record || *(int *)sum->records[1].data == 42, "a record's data is kept");
+		CHECK_STR(t, "a frozen path", "pkg/m.py", sum->path);
+		CHECK_STR(t, "a frozen module", "pkg.m", sum->module);
+		CHECK_UINT(t, "frozen imports", 3, sum->n_imports);
+		if (sum->n_imports == 3) {
+			CHECK_STR(t, "a frozen import", "pkg.db", sum->imports[0].name);
+			CHECK_STR(t, "its bound name", "db", sum->imports[0].bound);
+			CHECK_STR(t, "the last import", "pkg.net.put", sum->imports[2].name);
+			CHECK_STR(t, "its alias", "send", sum->imports[2].bound);
+		}
+		aa_summary_free(sum);
+	}
+	struct aa_summary *sum = summaries_add(s, "pkg.frozen", false, "async def f():\n    return 1\n");
+	CHECK(t, sum->frozen, "the per-file driver freezes the summaries it makes");
+}
+
 int main(void)
 {
 	struct check t = CHECK_INIT("summary_test");
@@ -236,6 +279,7 @@ int main(void)
 	classes(&t, &s);
 	exports(&t, &s);
 	attrs(&t, &s);
+	frozen(&t, &s);
 	summaries_release(&s);
 	return check_done(&t);
 }

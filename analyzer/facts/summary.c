@@ -32,6 +32,47 @@ struct part {
 	size_t size, align, at;
 };
 
+/* Points every string of sum (its arrays already in their new place) to its copy in a
+ * dump of the arena at to, makes the dump and frees the arena. */
+static void move_strings(struct aa_summary *sum, char *to)
+{
+	const struct aa_arena *a = &sum->arena;
+#define MOVE(p) ((p) = aa_arena_moved(a, to, (p)))
+	MOVE(sum->module);
+	MOVE(sum->star_module);
+	for (size_t i = 0; i < sum->n_imports; i++) {
+		MOVE(sum->imports[i].name);
+		MOVE(sum->imports[i].bound);
+	}
+	for (size_t i = 0; i < sum->n_funcs; i++) {
+		MOVE(sum->funcs[i].qualname);
+		MOVE(sum->funcs[i].module);
+		MOVE(sum->funcs[i].returns);
+	}
+	for (size_t i = 0; i < sum->n_classes; i++)
+		MOVE(sum->classes[i].qualname);
+	for (size_t i = 0; i < sum->n_bases; i++)
+		MOVE(sum->bases[i]);
+	for (size_t i = 0; i < sum->n_exports; i++) {
+		MOVE(sum->exports[i].name);
+		MOVE(sum->exports[i].target);
+	}
+	for (size_t i = 0; i < sum->n_star_bound; i++)
+		MOVE(sum->star_bound[i]);
+	for (size_t i = 0; i < sum->n_attrs; i++) {
+		MOVE(sum->attrs[i].name);
+		MOVE(sum->attrs[i].type);
+	}
+	for (size_t i = 0; i < sum->n_defers; i++) {
+		MOVE(sum->defers[i].ref.name);
+		MOVE(sum->defers[i].ref.method);
+		MOVE(sum->defers[i].ref.path);
+	}
+#undef MOVE
+	aa_arena_dump(a, to);
+	aa_arena_release(&sum->arena);
+}
+
 struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 {
 	struct part parts[] = {
@@ -52,6 +93,14 @@ struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 		parts[i].at = size;
 		size += parts[i].size;
 	}
+	/* The arena's strings join the block unless a record may point to one (a record is
+	 * the analysis's own: its pointers are not known here). */
+	bool strings = true;
+	for (size_t i = 0; i < sum->n_records; i++)
+		strings &= !sum->records[i].data;
+	size_t strings_at = size;
+	if (strings)
+		size += aa_arena_used(&sum->arena);
 	char *block = aa_xmalloc(size);
 	struct aa_summary *frozen = (struct aa_summary *)block;
 	for (size_t i = 0; i < n; i++) {
@@ -60,6 +109,8 @@ struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 		free(*parts[i].items);
 		*parts[i].items = copy;
 	}
+	if (strings)
+		move_strings(sum, block + strings_at);
 	*frozen = *sum;
 	frozen->frozen = true;
 	free(sum);

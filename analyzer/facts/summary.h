@@ -132,7 +132,7 @@ struct aa_summary {
 	/* One per cross-file analysis of the run, in the engine's order (analyze.h);
 	 * NULL when the run has none. */
 	struct aa_sum_record *records;
-	struct aa_arena arena; /* the strings marked "arena" above */
+	struct aa_arena arena; /* the strings marked "arena" above (empty once frozen with them) */
 };
 
 /* The capacities of a summary's arrays while it is built (AA_GROW, xalloc.h): owned by
@@ -145,9 +145,9 @@ struct aa_summary_caps {
  * NUL-terminated), with n_records empty records. Caller frees with aa_summary_free.
  * Allocation failure exits (xalloc.h), as in every function that adds to a summary. */
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records);
-/* The summary, complete, made one block (its struct, arrays, records and path; the
- * arena's strings and what defers and records own stay where they are: records may
- * point into the arena): returns it, and sum (taken over) is freed. Nothing may be
+/* The summary, complete, made one block (its struct, arrays, records and path, and the
+ * arena's strings when no record holds data: a record may point into the arena; what
+ * defers and records own stays where it is): returns it, and sum (taken over) is freed. Nothing may be
  * added to it afterwards (its arrays have no room), and every pointer to the struct or
  * into its arrays is stale: call it before anything keeps one (the index). For files
  * kept to the end of a run, maybe 100,000 of them: one allocation, not ten. sum is not
