@@ -17,6 +17,12 @@ struct thread_state {
 	bool started;
 };
 
+/* The editor's text of a file, or NULL text: the file on disk. */
+struct editor_text {
+	char *text; /* owned */
+	size_t len;
+};
+
 struct aa_project {
 	const struct aa_engine *engine;           /* borrowed */
 	const struct aa_discovered_file *files;   /* borrowed */
@@ -26,8 +32,9 @@ struct aa_project {
 	struct aa_summary **summaries;  /* owned summaries */
 	struct aa_noqa **noqas;         /* owned; its suppression comments, beside its summary */
 	unsigned char **local;          /* owned; its local findings, frozen (aa_diag_freeze), or NULL */
-	char **texts;                   /* owned; the editor's text, or NULL: the file on disk */
-	size_t *text_lens;
+	/* owned; n entries once the editor first set a text (the language server), else NULL:
+	 * `check` (maybe 100,000 files) reads every file from disk */
+	struct editor_text *texts;
 	size_t *bytes;                  /* its length as read */
 	bool *skipped;                  /* not parsed by the prefilter (may be wanted later) */
 	bool *forced;                   /* the index wanted it once: always parsed */
@@ -52,8 +59,6 @@ struct aa_project *aa_project_new(const struct aa_engine *engine, const struct a
 	p->summaries = aa_xcalloc(m, sizeof(*p->summaries));
 	p->noqas = aa_xcalloc(m, sizeof(*p->noqas));
 	p->local = aa_xcalloc(m, sizeof(*p->local));
-	p->texts = aa_xcalloc(m, sizeof(*p->texts));
-	p->text_lens = aa_xcalloc(m, sizeof(*p->text_lens));
 	p->bytes = aa_xcalloc(m, sizeof(*p->bytes));
 	p->skipped = aa_xcalloc(m, sizeof(bool));
 	p->forced = aa_xcalloc(m, sizeof(bool));
@@ -69,6 +74,11 @@ struct aa_project *aa_project_new(const struct aa_engine *engine, const struct a
 		aa_worker_init(&p->threads[i].worker, engine);
 	}
 	return p;
+}
+
+static const struct editor_text *editor_text(const struct aa_project *p, size_t file)
+{
+	return p->texts && p->texts[file].text ? &p->texts[file] : NULL;
 }
 
 static void drop_results(struct aa_project *p, size_t i)
@@ -92,13 +102,12 @@ void aa_project_free(struct aa_project *p)
 	free(p->threads);
 	for (size_t i = 0; i < p->n; i++) {
 		drop_results(p, i);
-		free(p->texts[i]);
+		free(p->texts ? p->texts[i].text : NULL);
 	}
 	free(p->summaries);
 	free(p->noqas);
 	free(p->local);
 	free(p->texts);
-	free(p->text_lens);
 	free(p->bytes);
 	free(p->skipped);
 	free(p->forced);
@@ -124,9 +133,10 @@ size_t aa_project_find(const struct aa_project *p, const char *path)
 
 void aa_project_set_text(struct aa_project *p, size_t file, char *text, size_t len)
 {
-	free(p->texts[file]);
-	p->texts[file] = text;
-	p->text_lens[file] = text ? len : 0;
+	if (!p->texts)
+		p->texts = aa_xcalloc(p->n, sizeof(*p->texts));
+	free(p->texts[file].text);
+	p->texts[file] = (struct editor_text){ text, text ? len : 0 };
 	p->stale[file] = true;
 }
 
@@ -163,13 +173,14 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	}
 	size_t before = w->diags.len;
 	struct aa_summary *sum;
-	if (p->texts[i]) {
+	const struct editor_text *et = editor_text(p, i);
+	if (et) {
 		/* The engine takes the bytes it analyzes: it gets a copy, the editor's text stays. */
-		char *copy = aa_xmalloc(p->text_lens[i] + 1);
-		memcpy(copy, p->texts[i], p->text_lens[i]);
-		copy[p->text_lens[i]] = '\0';
+		char *copy = aa_xmalloc(et->len + 1);
+		memcpy(copy, et->text, et->len);
+		copy[et->len] = '\0';
 		job.unreadable = NULL;
-		sum = aa_analyze_bytes(w, copy, p->text_lens[i], &job);
+		sum = aa_analyze_bytes(w, copy, et->len, &job);
 	} else {
 		sum = aa_analyze_path(w, &job);
 	}
@@ -227,8 +238,9 @@ static bool file_mentions(void *ud, size_t file, const char *const *needles, siz
 	const struct aa_project *p = ud;
 	struct aa_source src = { 0 };
 	struct aa_source_error err;
-	const char *text = p->texts[file];
-	size_t len = p->text_lens[file];
+	const struct editor_text *et = editor_text(p, file);
+	const char *text = et ? et->text : NULL;
+	size_t len = et ? et->len : 0;
 	if (!text) {
 		if (aa_source_load(&src, p->files[file].path, &err) != AA_SOURCE_OK)
 			return false;
@@ -238,7 +250,7 @@ static bool file_mentions(void *ud, size_t file, const char *const *needles, siz
 	bool found = false;
 	for (size_t i = 0; i < n && !found; i++)
 		found = memmem(text, len, needles[i], strlen(needles[i])) != NULL;
-	if (!p->texts[file])
+	if (!et)
 		aa_source_release(&src);
 	return found;
 }
