@@ -75,6 +75,17 @@ static void move_strings(struct aa_summary *sum, char *to)
 
 struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 {
+	/* Without data, no record is kept (readers take a missing record as an empty one),
+	 * and none may point into the arena: its strings join the block (a record is the
+	 * analysis's own, its pointers are not known here). */
+	bool records = false;
+	for (size_t i = 0; i < sum->n_records; i++)
+		records |= sum->records[i].data != NULL;
+	if (!records) {
+		free(sum->records);
+		sum->records = NULL;
+		sum->n_records = 0;
+	}
 	struct part parts[] = {
 		{ (void **)&sum->imports, sum->n_imports * sizeof(*sum->imports), alignof(struct aa_sum_import), 0 },
 		{ (void **)&sum->funcs, sum->n_funcs * sizeof(*sum->funcs), alignof(struct aa_sum_func), 0 },
@@ -93,13 +104,8 @@ struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 		parts[i].at = size;
 		size += parts[i].size;
 	}
-	/* The arena's strings join the block unless a record may point to one (a record is
-	 * the analysis's own: its pointers are not known here). */
-	bool strings = true;
-	for (size_t i = 0; i < sum->n_records; i++)
-		strings &= !sum->records[i].data;
 	size_t strings_at = size;
-	if (strings)
+	if (!records)
 		size += aa_arena_used(&sum->arena);
 	char *block = aa_xmalloc(size);
 	struct aa_summary *frozen = (struct aa_summary *)block;
@@ -109,7 +115,7 @@ struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 		free(*parts[i].items);
 		*parts[i].items = copy;
 	}
-	if (strings)
+	if (!records)
 		move_strings(sum, block + strings_at);
 	*frozen = *sum;
 	frozen->frozen = true;

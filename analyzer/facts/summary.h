@@ -130,7 +130,7 @@ struct aa_summary {
 	struct aa_sum_attr *attrs;
 	struct aa_sum_defer *defers;
 	/* One per cross-file analysis of the run, in the engine's order (analyze.h);
-	 * NULL when the run has none. */
+	 * NULL when the run has none, or when a frozen summary's held no data. */
 	struct aa_sum_record *records;
 	struct aa_arena arena; /* the strings marked "arena" above (empty once frozen with them) */
 };
@@ -145,9 +145,10 @@ struct aa_summary_caps {
  * NUL-terminated), with n_records empty records. Caller frees with aa_summary_free.
  * Allocation failure exits (xalloc.h), as in every function that adds to a summary. */
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records);
-/* The summary, complete, made one block (its struct, arrays, records and path, and the
- * arena's strings when no record holds data: a record may point into the arena; what
- * defers and records own stays where it is): returns it, and sum (taken over) is freed. Nothing may be
+/* The summary, complete, made one block (its struct, arrays, records and path; when no
+ * record holds data, no records (n_records 0: every record reads as missing) and the
+ * arena's strings, which a record may point to; what defers and records own stays where
+ * it is): returns it, and sum (taken over) is freed. Nothing may be
  * added to it afterwards (its arrays have no room), and every pointer to the struct or
  * into its arrays is stale: call it before anything keeps one (the index). For files
  * kept to the end of a run, maybe 100,000 of them: one allocation, not ten. sum is not
