@@ -1,6 +1,5 @@
 #include "analyzer/check/diag.h"
 #include "analyzer/check/rule.h"
-#include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
 
 #include <stdlib.h>
@@ -43,7 +42,9 @@ static char *pack_str(char **at, const char *s)
 	return copy;
 }
 
-void aa_diag_pack(struct aa_diag *d)
+/* aa_diag_pack; with owned false, d's path, message, source line and fix (with its edits)
+ * are borrowed: copied, not freed. */
+static void pack(struct aa_diag *d, bool owned)
 {
 	const struct aa_fix *fix = d->fix;
 	size_t n_edits = fix ? fix->n_edits : 0;
@@ -61,18 +62,26 @@ void aa_diag_pack(struct aa_diag *d)
 			packed->edits[i] = fix->edits[i];
 			packed->edits[i].content = pack_str(&at, fix->edits[i].content);
 		}
-		aa_fix_free(d->fix);
+		if (owned)
+			aa_fix_free(d->fix);
 		d->fix = packed;
 	}
 	char *path = pack_str(&at, d->path), *message = pack_str(&at, d->message);
 	char *line = pack_str(&at, d->source_line);
-	free(d->path);
-	free(d->message);
-	free(d->source_line);
+	if (owned) {
+		free(d->path);
+		free(d->message);
+		free(d->source_line);
+	}
 	d->path = path;
 	d->message = message;
 	d->source_line = line;
 	d->pack = block;
+}
+
+void aa_diag_pack(struct aa_diag *d)
+{
+	pack(d, true);
 }
 
 void aa_diag_release(struct aa_diag *d)
@@ -177,39 +186,107 @@ void aa_diag_list_sort(struct aa_diag_list *list)
 		qsort(list->items, list->len, sizeof(*list->items), cmp_diag);
 }
 
-/* ---- frozen lists: unsigned LEB128 numbers, strings as their length and bytes, a rule
- * as its pointer's bytes (the registry outlives every finding) ---------------------- */
+/* ---- frozen lists: unsigned LEB128 numbers, strings as their length and bytes with
+ * their NUL (a thawed finding borrows them until it is packed), a rule as its pointer's
+ * bytes (the registry outlives every finding) -------------------------------------- */
 
-static void put_num(struct aa_buf *b, uint64_t v)
+/* Writes to at[0..n), or only counts n when at is NULL: the first pass sizes the block. */
+struct writer {
+	unsigned char *at;
+	size_t n;
+};
+
+static void put_bytes(struct writer *w, const void *p, size_t n)
 {
+	if (w->at)
+		memcpy(w->at + w->n, p, n);
+	w->n += n;
+}
+
+static void put_num(struct writer *w, uint64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
 	do {
-		unsigned char c = v & 0x7f;
+		b[n] = v & 0x7f;
 		v >>= 7;
-		aa_buf_addc(b, (char)(c | (v ? 0x80 : 0)));
+		b[n++] |= v ? 0x80 : 0;
 	} while (v);
+	put_bytes(w, b, n);
 }
 
 /* A string: 0 for NULL, 1 for the list's path (not copied), else its length + 2 and its
- * bytes. */
-static void put_str(struct aa_buf *b, const char *s, const char *path)
+ * bytes with their NUL. */
+static void put_str(struct writer *w, const char *s, const char *path)
 {
 	if (!s) {
-		put_num(b, 0);
+		put_num(w, 0);
 	} else if (path && !strcmp(s, path)) {
-		put_num(b, 1);
+		put_num(w, 1);
 	} else {
 		size_t n = strlen(s);
-		put_num(b, (uint64_t)n + 2);
-		aa_buf_add(b, s, n);
+		put_num(w, (uint64_t)n + 2);
+		put_bytes(w, s, n + 1);
 	}
 }
 
-static void put_span(struct aa_buf *b, struct aa_span sp)
+static void put_span(struct writer *w, struct aa_span sp)
 {
-	put_num(b, sp.line);
-	put_num(b, sp.col);
-	put_num(b, sp.end_line);
-	put_num(b, sp.end_col);
+	put_num(w, sp.line);
+	put_num(w, sp.col);
+	put_num(w, sp.end_line);
+	put_num(w, sp.end_col);
+}
+
+enum { FROZEN_CUT = 1, FROZEN_CHAIN = 2, FROZEN_SEVERITY = 4 };
+
+static void put_list(struct writer *w, const struct aa_diag_list *list, const char *path)
+{
+	put_num(w, list->len);
+	for (size_t i = 0; i < list->len; i++) {
+		const struct aa_diag *d = &list->items[i];
+		put_bytes(w, &d->rule, sizeof(d->rule));
+		put_str(w, d->path, path);
+		put_span(w, d->span);
+		put_str(w, d->message, NULL);
+		put_str(w, d->source_line, NULL);
+		put_num(w, d->source_from);
+		put_num(w, (d->source_cut ? FROZEN_CUT : 0) | (d->related_is_chain ? FROZEN_CHAIN : 0) |
+				   (d->has_severity ? FROZEN_SEVERITY : 0));
+		put_num(w, d->severity);
+		put_num(w, d->n_related);
+		for (size_t k = 0; k < d->n_related; k++) {
+			put_str(w, d->related[k].path, path);
+			put_span(w, d->related[k].span);
+			put_str(w, d->related[k].message, NULL);
+		}
+		put_str(w, d->fingerprint, NULL);
+		/* kind 0 (AA_FIX_NONE): no fix */
+		put_num(w, d->fix ? (uint64_t)d->fix->kind : 0);
+		put_num(w, d->fix ? d->fix->n_edits : 0);
+		for (size_t k = 0; d->fix && k < d->fix->n_edits; k++) {
+			const struct aa_edit *e = &d->fix->edits[k];
+			put_num(w, e->start);
+			put_num(w, e->end);
+			put_span(w, e->span);
+			put_str(w, e->content, NULL);
+		}
+	}
+}
+
+unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path)
+{
+	unsigned char *block = NULL;
+	if (list->len) {
+		struct writer w = { NULL, 0 };
+		put_list(&w, list, path);
+		/* Exactly its bytes: it is kept to the end of the run. */
+		block = aa_xmalloc(w.n);
+		w = (struct writer){ block, 0 };
+		put_list(&w, list, path);
+	}
+	aa_diag_list_release(list);
+	return block;
 }
 
 /* The reader of a frozen list: what aa_diag_freeze wrote, so it is trusted. */
@@ -229,14 +306,21 @@ static uint64_t get_num(struct reader *r)
 	}
 }
 
-static char *get_str(struct reader *r)
+/* A string of the block (or the list's path), borrowed. */
+static const char *get_str(struct reader *r)
 {
 	uint64_t n = get_num(r);
 	if (n < 2)
-		return n ? aa_xstrdup(r->path) : NULL;
-	char *s = aa_xstrndup((const char *)r->at, (size_t)(n - 2));
-	r->at += n - 2;
+		return n ? r->path : NULL;
+	const char *s = (const char *)r->at;
+	r->at += n - 1;
 	return s;
+}
+
+static char *get_dup(struct reader *r)
+{
+	const char *s = get_str(r);
+	return s ? aa_xstrdup(s) : NULL;
 }
 
 static struct aa_span get_span(struct reader *r)
@@ -249,53 +333,6 @@ static struct aa_span get_span(struct reader *r)
 	return sp;
 }
 
-enum { FROZEN_CUT = 1, FROZEN_CHAIN = 2, FROZEN_SEVERITY = 4 };
-
-unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path)
-{
-	if (!list->len) {
-		aa_diag_list_release(list);
-		return NULL;
-	}
-	struct aa_buf b = AA_BUF_INIT;
-	put_num(&b, list->len);
-	for (size_t i = 0; i < list->len; i++) {
-		const struct aa_diag *d = &list->items[i];
-		aa_buf_add(&b, (const char *)&d->rule, sizeof(d->rule));
-		put_str(&b, d->path, path);
-		put_span(&b, d->span);
-		put_str(&b, d->message, NULL);
-		put_str(&b, d->source_line, NULL);
-		put_num(&b, d->source_from);
-		put_num(&b, (d->source_cut ? FROZEN_CUT : 0) | (d->related_is_chain ? FROZEN_CHAIN : 0) |
-				    (d->has_severity ? FROZEN_SEVERITY : 0));
-		put_num(&b, d->severity);
-		put_num(&b, d->n_related);
-		for (size_t k = 0; k < d->n_related; k++) {
-			put_str(&b, d->related[k].path, path);
-			put_span(&b, d->related[k].span);
-			put_str(&b, d->related[k].message, NULL);
-		}
-		put_str(&b, d->fingerprint, NULL);
-		/* kind 0 (AA_FIX_NONE): no fix */
-		put_num(&b, d->fix ? (uint64_t)d->fix->kind : 0);
-		put_num(&b, d->fix ? d->fix->n_edits : 0);
-		for (size_t k = 0; d->fix && k < d->fix->n_edits; k++) {
-			const struct aa_edit *e = &d->fix->edits[k];
-			put_num(&b, e->start);
-			put_num(&b, e->end);
-			put_span(&b, e->span);
-			put_str(&b, e->content, NULL);
-		}
-	}
-	aa_diag_list_release(list);
-	/* Exactly its bytes: it is kept to the end of the run, buf's doubling is not. */
-	unsigned char *block = aa_xmalloc(b.len);
-	memcpy(block, b.data, b.len);
-	aa_buf_release(&b);
-	return block;
-}
-
 void aa_diag_thaw(const unsigned char *block, const char *path, struct aa_diag_list *out)
 {
 	if (!block)
@@ -303,14 +340,17 @@ void aa_diag_thaw(const unsigned char *block, const char *path, struct aa_diag_l
 	struct reader r = { block, path };
 	size_t n = (size_t)get_num(&r);
 	AA_GROW(out->items, out->cap, out->len + n);
+	struct aa_edit *edits = NULL;
+	size_t edits_cap = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct aa_diag d = { 0 };
 		memcpy(&d.rule, r.at, sizeof(d.rule));
 		r.at += sizeof(d.rule);
-		d.path = get_str(&r);
+		/* Borrowed from the block until pack() copies them (with the fix). */
+		d.path = (char *)get_str(&r);
 		d.span = get_span(&r);
-		d.message = get_str(&r);
-		d.source_line = get_str(&r);
+		d.message = (char *)get_str(&r);
+		d.source_line = (char *)get_str(&r);
 		d.source_from = (uint32_t)get_num(&r);
 		unsigned flags = (unsigned)get_num(&r);
 		d.source_cut = flags & FROZEN_CUT;
@@ -320,26 +360,24 @@ void aa_diag_thaw(const unsigned char *block, const char *path, struct aa_diag_l
 		d.n_related = (size_t)get_num(&r);
 		d.related = d.n_related ? aa_xcalloc(d.n_related, sizeof(*d.related)) : NULL;
 		for (size_t k = 0; k < d.n_related; k++) {
-			d.related[k].path = get_str(&r);
+			d.related[k].path = get_dup(&r);
 			d.related[k].span = get_span(&r);
-			d.related[k].message = get_str(&r);
+			d.related[k].message = get_dup(&r);
 		}
-		d.fingerprint = get_str(&r);
-		enum aa_fix_kind kind = (enum aa_fix_kind)get_num(&r);
-		size_t n_edits = (size_t)get_num(&r);
-		if (kind != AA_FIX_NONE) {
-			d.fix = aa_fix_new(kind);
-			AA_GROW(d.fix->edits, d.fix->cap, n_edits);
-			for (size_t k = 0; k < n_edits; k++) {
-				struct aa_edit *e = &d.fix->edits[k];
-				e->start = (uint32_t)get_num(&r);
-				e->end = (uint32_t)get_num(&r);
-				e->span = get_span(&r);
-				e->content = get_str(&r);
-			}
-			d.fix->n_edits = n_edits;
+		d.fingerprint = get_dup(&r);
+		struct aa_fix fix = { (enum aa_fix_kind)get_num(&r), NULL, (size_t)get_num(&r), 0 };
+		AA_GROW(edits, edits_cap, fix.n_edits);
+		fix.edits = edits;
+		for (size_t k = 0; k < fix.n_edits; k++) {
+			edits[k].start = (uint32_t)get_num(&r);
+			edits[k].end = (uint32_t)get_num(&r);
+			edits[k].span = get_span(&r);
+			edits[k].content = (char *)get_str(&r);
 		}
-		aa_diag_pack(&d);
+		if (fix.kind != AA_FIX_NONE)
+			d.fix = &fix;
+		pack(&d, false);
 		out->items[out->len++] = d;
 	}
+	free(edits);
 }
