@@ -154,6 +154,10 @@ void aa_project_take_local(struct aa_project *p, struct aa_diag_list *out)
 {
 	/* File by file, each file's results freed as its findings are thawed: the run's
 	 * summaries and its findings are never all alive at once in both forms. */
+	size_t n = 0;
+	for (size_t i = 0; i < p->n; i++)
+		n += aa_diag_frozen_count(p->local[i]);
+	aa_diag_list_reserve(out, n);
 	for (size_t i = 0; i < p->n; i++) {
 		aa_diag_thaw(p->local[i], p->files[i].path, out);
 		drop_results(p, i);
