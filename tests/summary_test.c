@@ -272,6 +272,33 @@ static void frozen(struct check *t, struct summaries *s)
 	CHECK(t, sum->frozen, "the per-file driver freezes the summaries it makes");
 }
 
+/* A summary no import can reach is needed only for what its own file links: a class,
+ * a deferred finding, a record. */
+static void needed(struct check *t)
+{
+	static const struct { const char *module; bool want; } cases[] = {
+		{ "pkg.m", true }, { "_m", true }, { "caf\xC3\xA9", true }, { "m0", true },
+		{ "0", false }, { "0001_initial", false }, { "my-script", false }, { "a b", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct aa_summary *sum = aa_summary_new("f.py", cases[i].module, false, 1);
+		CHECK(t, aa_summary_needed(sum) == cases[i].want, "module '%s' needed: %d", cases[i].module,
+		      cases[i].want);
+		if (!cases[i].want) {
+			int *data = aa_xmalloc(sizeof(int));
+			sum->records[0] = (struct aa_sum_record){ data, free };
+			CHECK(t, aa_summary_needed(sum), "module '%s' with a record is needed", cases[i].module);
+		}
+		aa_summary_free(sum);
+	}
+	struct summaries s;
+	summaries_init(&s);
+	/* Made by the per-file driver: a class (subclasses are found by their bases) keeps it. */
+	struct aa_summary *cls = summaries_add(&s, "7", false, "import pkg\nclass C(pkg.Base):\n    pass\n");
+	CHECK(t, cls->n_classes == 1 && aa_summary_needed(cls), "an unreachable module with a class is needed");
+	summaries_release(&s);
+}
+
 int main(void)
 {
 	struct check t = CHECK_INIT("summary_test");
@@ -282,6 +309,7 @@ int main(void)
 	exports(&t, &s);
 	attrs(&t, &s);
 	frozen(&t, &s);
+	needed(&t);
 	summaries_release(&s);
 	return check_done(&t);
 }

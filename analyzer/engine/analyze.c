@@ -484,6 +484,10 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		aa_summarizer_finish(&ctx->facts);
 		aa_summarizer_release(&ctx->facts);
 		/* Kept to the end of the run, one per file (maybe 100,000 named one by one). */
+		if (summary && !aa_summary_needed(summary)) {
+			aa_summary_free(summary);
+			summary = NULL;
+		}
 		if (summary)
 			summary = aa_summary_freeze(summary);
 	}

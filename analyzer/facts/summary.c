@@ -1,5 +1,6 @@
 #include "analyzer/facts/summary.h"
 #include "analyzer/base/xalloc.h"
+#include "analyzer/input/source.h"
 
 #include <stdalign.h>
 #include <stdlib.h>
@@ -23,6 +24,23 @@ struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_
 const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
 {
 	return aa_arena_copy(&sum->arena, s, len);
+}
+
+static bool holds_records(const struct aa_summary *sum)
+{
+	for (size_t i = 0; i < sum->n_records; i++)
+		if (sum->records[i].data)
+			return true;
+	return false;
+}
+
+bool aa_summary_needed(const struct aa_summary *sum)
+{
+	const char *m = sum->module;
+	bool nameable = *m && !(*m >= '0' && *m <= '9');
+	for (; nameable && *m && *m != '.'; m++)
+		nameable = aa_source_ident_byte(*m);
+	return nameable || sum->imports_only || sum->n_classes || sum->n_defers || holds_records(sum);
 }
 
 /* One array of a summary being frozen: where it is, its bytes, and where the block's
@@ -78,9 +96,7 @@ struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 	/* Without data, no record is kept (readers take a missing record as an empty one),
 	 * and none may point into the arena: its strings join the block (a record is the
 	 * analysis's own, its pointers are not known here). */
-	bool records = false;
-	for (size_t i = 0; i < sum->n_records; i++)
-		records |= sum->records[i].data != NULL;
+	bool records = holds_records(sum);
 	if (!records) {
 		free(sum->records);
 		sum->records = NULL;

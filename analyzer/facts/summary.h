@@ -145,6 +145,15 @@ struct aa_summary_caps {
  * NUL-terminated), with n_records empty records. Caller frees with aa_summary_free.
  * Allocation failure exits (xalloc.h), as in every function that adds to a summary. */
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records);
+/* Can the summary, complete, matter to the project index? Other files reach a summary
+ * through its module's name, which an import statement must be able to write: not when
+ * its first component is no identifier ("0" of 0.py, "my-script": non-ASCII bytes are
+ * taken as letters). Such a summary still matters when it holds a class (its subclass
+ * relations reach the classes it names), a deferred finding or a record's data (the
+ * cross-file analyses judge its own file). One that does not is dropped whole: files
+ * named one by one are kept to the end of the run, maybe 100,000 of them. */
+bool aa_summary_needed(const struct aa_summary *sum);
+
 /* The summary, complete, made one block (its struct, arrays, records and path; when no
  * record holds data, no records (n_records 0: every record reads as missing) and the
  * arena's strings, which a record may point to; what defers and records own stays where
