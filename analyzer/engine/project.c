@@ -89,8 +89,10 @@ static void drop_results(struct aa_project *p, size_t i)
 		aa_noqa_release(p->noqas[i]);
 	free(p->noqas[i]);
 	p->noqas[i] = NULL;
-	free(p->local[i]);
-	p->local[i] = NULL;
+	if (p->local) {
+		free(p->local[i]);
+		p->local[i] = NULL;
+	}
 }
 
 void aa_project_free(struct aa_project *p)
@@ -150,19 +152,24 @@ void aa_project_copy_local(const struct aa_project *p, size_t file, struct aa_di
 	aa_diag_thaw(p->local[file], p->files[file].path, out);
 }
 
-void aa_project_take_local(struct aa_project *p, struct aa_diag_list *out)
+void aa_project_free_into(struct aa_project *p, struct aa_diag_list *out)
 {
-	/* File by file, each file's results freed as its findings are thawed: the run's
-	 * summaries and its findings are never all alive at once in both forms. */
-	size_t n = 0;
-	for (size_t i = 0; i < p->n; i++)
-		n += aa_diag_frozen_count(p->local[i]);
+	/* The findings are thawed once the project is gone, each file's block freed as its
+	 * findings are: the run's summaries, its per-file state and its findings are never
+	 * all alive at once (at 100,000 files named one by one, the peak of the run). */
+	unsigned char **local = p->local;
+	const struct aa_discovered_file *files = p->files;
+	size_t n_files = p->n, n = 0;
+	p->local = NULL;
+	aa_project_free(p);
+	for (size_t i = 0; i < n_files; i++)
+		n += aa_diag_frozen_count(local[i]);
 	aa_diag_list_reserve(out, n);
-	for (size_t i = 0; i < p->n; i++) {
-		aa_diag_thaw(p->local[i], p->files[i].path, out);
-		drop_results(p, i);
-		p->stale[i] = true;
+	for (size_t i = 0; i < n_files; i++) {
+		aa_diag_thaw(local[i], files[i].path, out);
+		free(local[i]);
 	}
+	free(local);
 }
 
 static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)

@@ -72,9 +72,9 @@ void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_
  * dozen bytes a short finding. */
 void aa_project_copy_local(const struct aa_project *p, size_t file, struct aa_diag_list *out);
 
-/* Moves every file's local findings to the end of out, freeing each file's results
- * (findings, summary, suppression comments) as it goes, and marks every file changed:
- * for a caller that runs the project once. */
-void aa_project_take_local(struct aa_project *p, struct aa_diag_list *out);
+/* Frees p (not NULL) and moves every file's local findings from the last run to the end
+ * of out (initialised): for a caller that runs the project once. The project's memory
+ * is freed before the findings are thawed. */
+void aa_project_free_into(struct aa_project *p, struct aa_diag_list *out);
 
 #endif
