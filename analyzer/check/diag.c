@@ -182,7 +182,13 @@ static int cmp_diag(const void *pa, const void *pb)
 
 void aa_diag_list_sort(struct aa_diag_list *list)
 {
-	if (list->len > 1)
+	/* Files are analyzed in path order: a run without cross-file findings is often
+	 * sorted already, and qsort's scratch array (16 bytes a finding) would come at the
+	 * run's peak. A sorted list is what a stable sort leaves (glibc's merge sort). */
+	size_t i = 1;
+	while (i < list->len && cmp_diag(&list->items[i - 1], &list->items[i]) <= 0)
+		i++;
+	if (i < list->len)
 		qsort(list->items, list->len, sizeof(*list->items), cmp_diag);
 }
 
