@@ -1,9 +1,10 @@
 /* Unit test for analyzer/base/arena.c: copies are NUL-terminated, distinct, stable while
  * more are made (also across blocks and for a string longer than a block), and release
- * leaves an arena reusable. Exit 0 = pass (tests/check.h). */
+ * leaves an arena reusable; a dump of its copies holds each of them. Exit 0 = pass (tests/check.h). */
 #include "analyzer/base/arena.h"
 #include "tests/check.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int main(void)
@@ -27,8 +28,25 @@ int main(void)
 	CHECK_STR(&t, "and so does the second", "0123456789", second);
 	const char *nul = aa_arena_copy(&a, "a\0b", 3);
 	CHECK(&t, !memcmp(nul, "a\0b", 4), "bytes are copied as they are, NULs included");
+	/* A dump: every copy's bytes, blocks one after another; each copy found in it. */
+	size_t used = aa_arena_used(&a);
+	CHECK_UINT(&t, "the copies' bytes", 4 + 1 + 11 + 100 + 4, used);
+	char *dump = aa_xmalloc(used);
+	aa_arena_dump(&a, dump);
+	const char *copies[] = { first, empty, second, large, nul };
+	bool all = true;
+	for (size_t i = 0; i < sizeof(copies) / sizeof(*copies); i++) {
+		const char *moved = aa_arena_moved(&a, dump, copies[i]);
+		all &= moved >= dump && moved < dump + used && !memcmp(moved, copies[i], strlen(copies[i]) + 1);
+	}
+	CHECK(&t, all, "each copy is found in the dump");
+	const char *elsewhere = "elsewhere";
+	CHECK(&t, aa_arena_moved(&a, dump, elsewhere) == elsewhere, "a string that is no copy stays where it is");
+	CHECK(&t, aa_arena_moved(&a, dump, NULL) == NULL, "NULL stays NULL");
+	free(dump);
 	aa_arena_release(&a);
 	CHECK(&t, a.blocks == NULL, "release empties the arena");
+	CHECK_UINT(&t, "an empty arena holds no bytes", 0, aa_arena_used(&a));
 	CHECK_UINT(&t, "release keeps the first block's size", 8, a.first);
 	CHECK_STR(&t, "a released arena takes copies again", "again", aa_arena_copy(&a, "again", 5));
 	aa_arena_release(&a);

@@ -315,22 +315,40 @@ static void check_keys(struct check *t, int line, const cJSON *obj, const char *
 /* A packed finding (aa_diag_pack: its strings and fix in one block) reads as it did:
  * every format prints the same bytes, before and after, and so does an unpacked copy;
  * releasing both frees each block once (the ASan build checks). */
+/* The formats a finding's every field shows in, for the tests that compare a list's
+ * output before and after it is stored another way. */
+static const enum aa_format stored_formats[] = { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF };
+#define N_STORED (sizeof(stored_formats) / sizeof(*stored_formats))
+
+/* Gives the sample's first finding (at line `line`) a fix of kind: an import at the top
+ * and the replacement of [start, end) by content. */
+static void sample_fix(struct check *t, struct aa_diag_list *list, enum aa_fix_kind kind, uint32_t line,
+		       uint32_t start, uint32_t end, const char *content)
+{
+	struct aa_fix *fix = aa_fix_new(kind);
+	CHECK(t, aa_fix_add(fix, 0, 0, "import asyncio\n", 15) && aa_fix_add(fix, start, end, content, strlen(content)),
+	      "the sample fix takes its edits");
+	fix->edits[0].span = (struct aa_span){ 1, 1, 1, 1 };
+	fix->edits[1].span = (struct aa_span){ line, 17, line, 27 };
+	list->items[0].fix = fix;
+}
+
+/* list's output in each of stored_formats, to out[] (each freed by the caller). */
+static void capture_stored(struct check *t, const struct aa_diag_list *list, char *out[N_STORED])
+{
+	for (size_t f = 0; f < N_STORED; f++) {
+		struct aa_emit_opts opts = sample_opts(stored_formats[f]);
+		out[f] = capture(t, aa_emit, list, &opts);
+	}
+}
+
 static void test_pack(struct check *t)
 {
 	struct aa_diag_list list, copy;
 	sample(&list, 0);
-	struct aa_fix *fix = aa_fix_new(AA_FIX_SAFE);
-	CHECK(t, aa_fix_add(fix, 0, 0, "import asyncio\n", 15) && aa_fix_add(fix, 20, 30, "await asyncio.sleep", 19),
-	      "the sample fix takes its edits");
-	fix->edits[0].span = (struct aa_span){ 1, 1, 1, 1 };
-	fix->edits[1].span = (struct aa_span){ 3, 17, 3, 27 };
-	list.items[0].fix = fix;
-	static const enum aa_format formats[] = { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF };
-	char *before[3];
-	for (size_t f = 0; f < 3; f++) {
-		struct aa_emit_opts opts = sample_opts(formats[f]);
-		before[f] = capture(t, aa_emit, &list, &opts);
-	}
+	sample_fix(t, &list, AA_FIX_SAFE, 3, 20, 30, "await asyncio.sleep");
+	char *before[N_STORED];
+	capture_stored(t, &list, before);
 	for (size_t i = 0; i < list.len; i++)
 		aa_diag_pack(&list.items[i]);
 	CHECK(t, list.items[0].pack && (void *)list.items[0].fix == list.items[0].pack,
@@ -339,8 +357,8 @@ static void test_pack(struct check *t)
 	for (size_t i = 0; i < list.len; i++)
 		aa_diag_list_copy(&copy, &list.items[i]);
 	CHECK(t, !copy.items[0].pack && copy.items[0].fix != list.items[0].fix, "a copy of a packed finding is its own");
-	for (size_t f = 0; f < 3; f++) {
-		struct aa_emit_opts opts = sample_opts(formats[f]);
+	for (size_t f = 0; f < N_STORED; f++) {
+		struct aa_emit_opts opts = sample_opts(stored_formats[f]);
 		char *got = capture(t, aa_emit, &list, &opts);
 		CHECK_STR(t, "packed findings print as before", before[f], got);
 		free(got);
@@ -351,6 +369,66 @@ static void test_pack(struct check *t)
 	}
 	aa_diag_list_release(&list);
 	aa_diag_list_release(&copy);
+}
+
+/* A file's findings frozen (aa_diag_freeze) and thawed print as they did, with every
+ * field they had: lines past 127 (numbers of more than one byte), a fix, a chain, a
+ * configured severity, a window of a long line, a fingerprint, a path not the file's. */
+static void test_freeze(struct check *t)
+{
+	struct aa_diag_list list, thawed, again;
+	sample(&list, 300);
+	sample_fix(t, &list, AA_FIX_UNSAFE, 303, 20000, 20010, "");
+	list.items[1].has_severity = true;
+	list.items[1].severity = 1;
+	list.items[2].source_from = 1000;
+	list.items[2].source_cut = true;
+	list.items[3].fingerprint = aa_xstrdup("0123abcd");
+	char *before[N_STORED];
+	capture_stored(t, &list, before);
+	struct aa_diag_list copy;
+	aa_diag_list_init(&copy);
+	for (size_t i = 0; i < list.len; i++)
+		aa_diag_list_copy(&copy, &list.items[i]);
+	unsigned char *block = aa_diag_freeze(&list, PKG_PATH);
+	CHECK(t, block && !list.len && !list.items, "freezing empties the list");
+	aa_diag_list_init(&thawed);
+	aa_diag_list_init(&again);
+	aa_diag_thaw(block, PKG_PATH, &thawed);
+	aa_diag_thaw(block, PKG_PATH, &again);
+	CHECK_UINT(t, "findings thawed", copy.len, thawed.len);
+	CHECK_UINT(t, "findings thawed twice", copy.len, again.len);
+	for (size_t i = 0; i < copy.len && i < thawed.len; i++) {
+		const struct aa_diag *a = &copy.items[i], *b = &thawed.items[i];
+		CHECK(t, a->rule == b->rule && a->has_severity == b->has_severity && a->severity == b->severity &&
+				 a->source_from == b->source_from && a->source_cut == b->source_cut &&
+				 a->related_is_chain == b->related_is_chain && !!a->fix == !!b->fix && b->pack,
+		      "finding %zu thaws with its fields", i);
+		CHECK_STR(t, "a thawed path", a->path, b->path);
+		CHECK_STR(t, "a thawed source line", a->source_line, b->source_line);
+		CHECK_STR(t, "a thawed fingerprint", a->fingerprint, b->fingerprint);
+	}
+	CHECK(t, thawed.items[0].fix && thawed.items[0].fix->kind == AA_FIX_UNSAFE &&
+			 thawed.items[0].fix->n_edits == 2 && thawed.items[0].fix->edits[1].start == 20000 &&
+			 thawed.items[0].fix->edits[1].end == 20010 && thawed.items[0].fix->edits[1].span.end_col == 27 &&
+			 !strcmp(thawed.items[0].fix->edits[1].content, ""),
+	      "the fix thaws whole");
+	for (size_t f = 0; f < N_STORED; f++) {
+		struct aa_emit_opts opts = sample_opts(stored_formats[f]);
+		char *got = capture(t, aa_emit, &thawed, &opts);
+		CHECK_STR(t, "thawed findings print as before", before[f], got);
+		free(got);
+		free(before[f]);
+	}
+	struct aa_diag_list empty;
+	aa_diag_list_init(&empty);
+	CHECK(t, !aa_diag_freeze(&empty, PKG_PATH), "no findings freeze to NULL");
+	aa_diag_thaw(NULL, PKG_PATH, &empty);
+	CHECK_UINT(t, "NULL thaws to nothing", 0, empty.len);
+	free(block);
+	aa_diag_list_release(&copy);
+	aa_diag_list_release(&thawed);
+	aa_diag_list_release(&again);
 }
 
 static void test_json(struct check *t)
@@ -1191,6 +1269,7 @@ int main(int argc, char **argv)
 	test_statistics(&t);
 	test_json(&t);
 	test_pack(&t);
+	test_freeze(&t);
 	test_github(&t);
 	test_sarif(&t);
 	test_sarif_selection(&t);

@@ -31,10 +31,13 @@ static char *findings(struct aa_project *p, size_t n, struct aa_project_stats *s
 		aa_buf_addf(&out, "%s:%u:%u %s\n", cross.items[i].path, cross.items[i].span.line, cross.items[i].span.col,
 			    cross.items[i].rule->code);
 	for (size_t f = 0; f < n; f++) {
-		const struct aa_diag_list *l = aa_project_local(p, f);
-		for (size_t i = 0; i < l->len; i++)
-			aa_buf_addf(&out, "%s:%u:%u %s\n", l->items[i].path, l->items[i].span.line, l->items[i].span.col,
-				    l->items[i].rule->code);
+		struct aa_diag_list l;
+		aa_diag_list_init(&l);
+		aa_project_copy_local(p, f, &l);
+		for (size_t i = 0; i < l.len; i++)
+			aa_buf_addf(&out, "%s:%u:%u %s\n", l.items[i].path, l.items[i].span.line, l.items[i].span.col,
+				    l.items[i].rule->code);
+		aa_diag_list_release(&l);
 	}
 	aa_diag_list_release(&cross);
 	return aa_buf_detach(&out);

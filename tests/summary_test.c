@@ -4,6 +4,7 @@
  * bases, exports (re-exports and aliases) and attributes with known types. Each list is
  * compared whole, one entry a line, in any order. Exit 0 = pass (tests/check.h). */
 #include "analyzer/base/buf.h"
+#include "analyzer/facts/import_scan.h"
 #include "analyzer/facts/summary.h"
 #include "tests/check.h"
 #include "tests/summaries.h"
@@ -227,6 +228,77 @@ static void attrs(struct check *t, struct summaries *s)
 		    "pkg.sys.Sys.store: pkg.db.Store\n");
 }
 
+static bool keep_all(void *ud, const char *name)
+{
+	(void)ud;
+	(void)name;
+	return true;
+}
+
+/* A frozen summary (aa_summary_freeze) holds what it held: its strings join its block
+ * unless a record holds data (which may point into its arena), and the per-file driver
+ * freezes what it makes. */
+static void frozen(struct check *t, struct summaries *s)
+{
+	static const char text[] = "import pkg.db as db\nfrom pkg.net import get, put as send\n";
+	for (int with_record = 0; with_record < 2; with_record++) {
+		struct aa_summary *sum = aa_summary_new("pkg/m.py", "pkg.m", false, 2);
+		aa_import_scan(sum, text, strlen(text), keep_all, NULL);
+		int *data = aa_xmalloc(sizeof(int));
+		*data = 42;
+		if (with_record)
+			sum->records[1] = (struct aa_sum_record){ data, free };
+		else
+			free(data);
+		sum = aa_summary_freeze(sum);
+		CHECK(t, sum->frozen && (with_record ? sum->n_records == 2 && !sum->records[0].data
+						      : !sum->n_records && !sum->records),
+		      "frozen, with its records only when one holds data (%d)", with_record);
+		CHECK(t, with_record ? sum->arena.blocks != NULL : sum->arena.blocks == NULL,
+		      "the strings stay in the arena only with a record (%d)", with_record);
+		CHECK(t, !with_record || *(int *)sum->records[1].data == 42, "a record's data is kept");
+		CHECK_STR(t, "a frozen path", "pkg/m.py", sum->path);
+		CHECK_STR(t, "a frozen module", "pkg.m", sum->module);
+		CHECK_UINT(t, "frozen imports", 3, sum->n_imports);
+		if (sum->n_imports == 3) {
+			CHECK_STR(t, "a frozen import", "pkg.db", sum->imports[0].name);
+			CHECK_STR(t, "its bound name", "db", sum->imports[0].bound);
+			CHECK_STR(t, "the last import", "pkg.net.put", sum->imports[2].name);
+			CHECK_STR(t, "its alias", "send", sum->imports[2].bound);
+		}
+		aa_summary_free(sum);
+	}
+	struct aa_summary *sum = summaries_add(s, "pkg.frozen", false, "async def f():\n    return 1\n");
+	CHECK(t, sum->frozen, "the per-file driver freezes the summaries it makes");
+}
+
+/* A summary no import can reach is needed only for what its own file links: a class,
+ * a deferred finding, a record. */
+static void needed(struct check *t)
+{
+	static const struct { const char *module; bool want; } cases[] = {
+		{ "pkg.m", true }, { "_m", true }, { "caf\xC3\xA9", true }, { "m0", true },
+		{ "0", false }, { "0001_initial", false }, { "my-script", false }, { "a b", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct aa_summary *sum = aa_summary_new("f.py", cases[i].module, false, 1);
+		CHECK(t, aa_summary_needed(sum) == cases[i].want, "module '%s' needed: %d", cases[i].module,
+		      cases[i].want);
+		if (!cases[i].want) {
+			int *data = aa_xmalloc(sizeof(int));
+			sum->records[0] = (struct aa_sum_record){ data, free };
+			CHECK(t, aa_summary_needed(sum), "module '%s' with a record is needed", cases[i].module);
+		}
+		aa_summary_free(sum);
+	}
+	struct summaries s;
+	summaries_init(&s);
+	/* Made by the per-file driver: a class (subclasses are found by their bases) keeps it. */
+	struct aa_summary *cls = summaries_add(&s, "7", false, "import pkg\nclass C(pkg.Base):\n    pass\n");
+	CHECK(t, cls->n_classes == 1 && aa_summary_needed(cls), "an unreachable module with a class is needed");
+	summaries_release(&s);
+}
+
 int main(void)
 {
 	struct check t = CHECK_INIT("summary_test");
@@ -236,6 +308,8 @@ int main(void)
 	classes(&t, &s);
 	exports(&t, &s);
 	attrs(&t, &s);
+	frozen(&t, &s);
+	needed(&t);
 	summaries_release(&s);
 	return check_done(&t);
 }

@@ -1,6 +1,7 @@
 #include "analyzer/base/arena.h"
 #include "analyzer/base/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,37 @@ const char *aa_arena_copy(struct aa_arena *a, const char *s, size_t len)
 	memcpy(p, s, len);
 	p[len] = '\0';
 	b->used += len + 1;
+	return p;
+}
+
+size_t aa_arena_used(const struct aa_arena *a)
+{
+	size_t n = 0;
+	for (const struct aa_arena_block *b = a->blocks; b; b = b->next)
+		n += b->used;
+	return n;
+}
+
+void aa_arena_dump(const struct aa_arena *a, char *to)
+{
+	for (const struct aa_arena_block *b = a->blocks; b; b = b->next) {
+		memcpy(to, b->data, b->used);
+		to += b->used;
+	}
+}
+
+const char *aa_arena_moved(const struct aa_arena *a, const char *to, const char *p)
+{
+	if (!p)
+		return NULL;
+	/* Compared as addresses: p may be in no block at all. */
+	uintptr_t at = (uintptr_t)p;
+	for (const struct aa_arena_block *b = a->blocks; b; b = b->next) {
+		uintptr_t start = (uintptr_t)b->data;
+		if (at >= start && at < start + b->used)
+			return to + (at - start);
+		to += b->used;
+	}
 	return p;
 }
 

@@ -29,6 +29,14 @@ struct aa_arena {
  * made by AA_ARENA_INIT. */
 const char *aa_arena_copy(struct aa_arena *a, const char *s, size_t len);
 
+/* For an owner that moves its copies into a block of its own once it is complete (a
+ * frozen summary): the bytes of every copy a holds, NULs included; aa_arena_dump writes
+ * them to to[0..aa_arena_used(a)); aa_arena_moved is where the copy p is in that dump
+ * made at to (p itself when it is no copy in a, NULL for NULL). Then release a. */
+size_t aa_arena_used(const struct aa_arena *a);
+void aa_arena_dump(const struct aa_arena *a, char *to);
+const char *aa_arena_moved(const struct aa_arena *a, const char *to, const char *p);
+
 /* Frees every copy; a is empty again, with its block sizes, and may be reused. */
 void aa_arena_release(struct aa_arena *a);
 

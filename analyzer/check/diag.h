@@ -102,6 +102,23 @@ void aa_diag_take_line(struct aa_diag *d, struct aa_excerpt *line);
  * d is not packed yet. Allocation failure exits. */
 void aa_diag_pack(struct aa_diag *d);
 
+/* A file's findings kept to the end of a run (maybe 100,000 files named one by one) in
+ * one block of bytes: numbers in a variable-length encoding, strings as their bytes, a
+ * path equal to the file's not copied: half the size of a packed short finding and its
+ * record. Moves every finding of list (emptied) into a new block and returns it, owned by
+ * the caller (free() it), or NULL when list is empty. path (borrowed, NUL-terminated,
+ * needed again to thaw) is the file's display path. Allocation failure exits. */
+unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path);
+/* How many findings block (made by aa_diag_freeze; NULL: none) holds. */
+size_t aa_diag_frozen_count(const unsigned char *block);
+/* Makes room in list for exactly n more findings (none if it has room): for a caller
+ * that knows how many it will append, where doubling would leave up to half unused. */
+void aa_diag_list_reserve(struct aa_diag_list *list, size_t n);
+/* Appends to out (initialised) the findings frozen in block by aa_diag_freeze with the
+ * same path, as new findings out owns, each packed (aa_diag_pack); block (borrowed; NULL
+ * appends nothing) is unchanged and may be thawed again. Allocation failure exits. */
+void aa_diag_thaw(const unsigned char *block, const char *path, struct aa_diag_list *out);
+
 /* Frees one finding's members (not d itself) and zeroes it: releasing it again is safe. */
 void aa_diag_release(struct aa_diag *d);
 

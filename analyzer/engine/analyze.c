@@ -419,7 +419,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		sum->imports_only = true;
 		aa_import_scan(sum, src->text, src->len, project_import, (void *)w->engine);
 		if (sum->n_imports)
-			return sum;
+			return aa_summary_freeze(sum);
 		aa_summary_free(sum);
 		return NULL;
 	}
@@ -483,6 +483,13 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 		aa_ctx_finish_records(ctx);
 		aa_summarizer_finish(&ctx->facts);
 		aa_summarizer_release(&ctx->facts);
+		/* Kept to the end of the run, one per file (maybe 100,000 named one by one). */
+		if (summary && !aa_summary_needed(summary)) {
+			aa_summary_free(summary);
+			summary = NULL;
+		}
+		if (summary)
+			summary = aa_summary_freeze(summary);
 	}
 	aa_model_free(model);
 	/* A file without directives (most) keeps none: it suppresses nothing. */

@@ -17,6 +17,12 @@ struct thread_state {
 	bool started;
 };
 
+/* The editor's text of a file, or NULL text: the file on disk. */
+struct editor_text {
+	char *text; /* owned */
+	size_t len;
+};
+
 struct aa_project {
 	const struct aa_engine *engine;           /* borrowed */
 	const struct aa_discovered_file *files;   /* borrowed */
@@ -25,9 +31,10 @@ struct aa_project {
 	 * and the cross-file stage read them as such. */
 	struct aa_summary **summaries;  /* owned summaries */
 	struct aa_noqa **noqas;         /* owned; its suppression comments, beside its summary */
-	struct aa_diag_list *local;     /* owned; its local findings */
-	char **texts;                   /* owned; the editor's text, or NULL: the file on disk */
-	size_t *text_lens;
+	unsigned char **local;          /* owned; its local findings, frozen (aa_diag_freeze), or NULL */
+	/* owned; n entries once the editor first set a text (the language server), else NULL:
+	 * `check` (maybe 100,000 files) reads every file from disk */
+	struct editor_text *texts;
 	size_t *bytes;                  /* its length as read */
 	bool *skipped;                  /* not parsed by the prefilter (may be wanted later) */
 	bool *forced;                   /* the index wanted it once: always parsed */
@@ -52,16 +59,12 @@ struct aa_project *aa_project_new(const struct aa_engine *engine, const struct a
 	p->summaries = aa_xcalloc(m, sizeof(*p->summaries));
 	p->noqas = aa_xcalloc(m, sizeof(*p->noqas));
 	p->local = aa_xcalloc(m, sizeof(*p->local));
-	p->texts = aa_xcalloc(m, sizeof(*p->texts));
-	p->text_lens = aa_xcalloc(m, sizeof(*p->text_lens));
 	p->bytes = aa_xcalloc(m, sizeof(*p->bytes));
 	p->skipped = aa_xcalloc(m, sizeof(bool));
 	p->forced = aa_xcalloc(m, sizeof(bool));
 	p->stale = aa_xcalloc(m, sizeof(bool));
-	for (size_t i = 0; i < n; i++) {
-		aa_diag_list_init(&p->local[i]);
+	for (size_t i = 0; i < n; i++)
 		p->stale[i] = true;
-	}
 	p->jobs = jobs < 1 ? 1 : jobs;
 	if (p->jobs > n)
 		p->jobs = n ? (unsigned)n : 1;
@@ -73,6 +76,11 @@ struct aa_project *aa_project_new(const struct aa_engine *engine, const struct a
 	return p;
 }
 
+static const struct editor_text *editor_text(const struct aa_project *p, size_t file)
+{
+	return p->texts && p->texts[file].text ? &p->texts[file] : NULL;
+}
+
 static void drop_results(struct aa_project *p, size_t i)
 {
 	aa_summary_free(p->summaries[i]);
@@ -81,7 +89,10 @@ static void drop_results(struct aa_project *p, size_t i)
 		aa_noqa_release(p->noqas[i]);
 	free(p->noqas[i]);
 	p->noqas[i] = NULL;
-	aa_diag_list_release(&p->local[i]);
+	if (p->local) {
+		free(p->local[i]);
+		p->local[i] = NULL;
+	}
 }
 
 void aa_project_free(struct aa_project *p)
@@ -93,13 +104,12 @@ void aa_project_free(struct aa_project *p)
 	free(p->threads);
 	for (size_t i = 0; i < p->n; i++) {
 		drop_results(p, i);
-		free(p->texts[i]);
+		free(p->texts ? p->texts[i].text : NULL);
 	}
 	free(p->summaries);
 	free(p->noqas);
 	free(p->local);
 	free(p->texts);
-	free(p->text_lens);
 	free(p->bytes);
 	free(p->skipped);
 	free(p->forced);
@@ -125,9 +135,10 @@ size_t aa_project_find(const struct aa_project *p, const char *path)
 
 void aa_project_set_text(struct aa_project *p, size_t file, char *text, size_t len)
 {
-	free(p->texts[file]);
-	p->texts[file] = text;
-	p->text_lens[file] = text ? len : 0;
+	if (!p->texts)
+		p->texts = aa_xcalloc(p->n, sizeof(*p->texts));
+	free(p->texts[file].text);
+	p->texts[file] = (struct editor_text){ text, text ? len : 0 };
 	p->stale[file] = true;
 }
 
@@ -136,17 +147,29 @@ void aa_project_changed(struct aa_project *p, size_t file)
 	p->stale[file] = true;
 }
 
-const struct aa_diag_list *aa_project_local(const struct aa_project *p, size_t file)
+void aa_project_copy_local(const struct aa_project *p, size_t file, struct aa_diag_list *out)
 {
-	return &p->local[file];
+	aa_diag_thaw(p->local[file], p->files[file].path, out);
 }
 
-void aa_project_take_local(struct aa_project *p, struct aa_diag_list *out)
+void aa_project_free_into(struct aa_project *p, struct aa_diag_list *out)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		aa_diag_list_take(out, &p->local[i]);
-		p->stale[i] = true;
+	/* The findings are thawed once the project is gone, each file's block freed as its
+	 * findings are: the run's summaries, its per-file state and its findings are never
+	 * all alive at once (at 100,000 files named one by one, the peak of the run). */
+	unsigned char **local = p->local;
+	const struct aa_discovered_file *files = p->files;
+	size_t n_files = p->n, n = 0;
+	p->local = NULL;
+	aa_project_free(p);
+	for (size_t i = 0; i < n_files; i++)
+		n += aa_diag_frozen_count(local[i]);
+	aa_diag_list_reserve(out, n);
+	for (size_t i = 0; i < n_files; i++) {
+		aa_diag_thaw(local[i], files[i].path, out);
+		free(local[i]);
 	}
+	free(local);
 }
 
 static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
@@ -161,13 +184,14 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	}
 	size_t before = w->diags.len;
 	struct aa_summary *sum;
-	if (p->texts[i]) {
+	const struct editor_text *et = editor_text(p, i);
+	if (et) {
 		/* The engine takes the bytes it analyzes: it gets a copy, the editor's text stays. */
-		char *copy = aa_xmalloc(p->text_lens[i] + 1);
-		memcpy(copy, p->texts[i], p->text_lens[i]);
-		copy[p->text_lens[i]] = '\0';
+		char *copy = aa_xmalloc(et->len + 1);
+		memcpy(copy, et->text, et->len);
+		copy[et->len] = '\0';
 		job.unreadable = NULL;
-		sum = aa_analyze_bytes(w, copy, p->text_lens[i], &job);
+		sum = aa_analyze_bytes(w, copy, et->len, &job);
 	} else {
 		sum = aa_analyze_path(w, &job);
 	}
@@ -179,11 +203,11 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	p->skipped[i] = job.prefiltered;
 	p->bytes[i] = job.bytes;
 	p->stale[i] = false;
-	aa_diag_list_take_tail(&p->local[i], &w->diags, before);
 	/* Kept to the end of the run, for each of maybe 100,000 files named one by one. */
-	AA_TRIM(p->local[i].items, p->local[i].cap, p->local[i].len);
-	for (size_t k = 0; k < p->local[i].len; k++)
-		aa_diag_pack(&p->local[i].items[k]);
+	struct aa_diag_list mine;
+	aa_diag_list_init(&mine);
+	aa_diag_list_take_tail(&mine, &w->diags, before);
+	p->local[i] = aa_diag_freeze(&mine, f->path);
 	if (p->progress)
 		__atomic_fetch_add(&p->progress->done, 1, __ATOMIC_RELAXED);
 }
@@ -225,8 +249,9 @@ static bool file_mentions(void *ud, size_t file, const char *const *needles, siz
 	const struct aa_project *p = ud;
 	struct aa_source src = { 0 };
 	struct aa_source_error err;
-	const char *text = p->texts[file];
-	size_t len = p->text_lens[file];
+	const struct editor_text *et = editor_text(p, file);
+	const char *text = et ? et->text : NULL;
+	size_t len = et ? et->len : 0;
 	if (!text) {
 		if (aa_source_load(&src, p->files[file].path, &err) != AA_SOURCE_OK)
 			return false;
@@ -236,7 +261,7 @@ static bool file_mentions(void *ud, size_t file, const char *const *needles, siz
 	bool found = false;
 	for (size_t i = 0; i < n && !found; i++)
 		found = memmem(text, len, needles[i], strlen(needles[i])) != NULL;
-	if (!p->texts[file])
+	if (!et)
 		aa_source_release(&src);
 	return found;
 }

@@ -67,12 +67,14 @@ void aa_project_changed(struct aa_project *p, size_t file);
 void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_project_stats *stats,
 		    struct aa_run_progress *progress);
 
-/* The local findings of file from the last run (borrowed: valid until the next run, set
- * or free). */
-const struct aa_diag_list *aa_project_local(const struct aa_project *p, size_t file);
+/* Appends copies of the local findings of file from the last run to out (initialised;
+ * the copies are out's). The project keeps them frozen (diag.h's aa_diag_freeze), a few
+ * dozen bytes a short finding. */
+void aa_project_copy_local(const struct aa_project *p, size_t file, struct aa_diag_list *out);
 
-/* Moves every file's local findings to the end of out, and marks every file changed
- * (its findings are gone): for a caller that runs the project once. */
-void aa_project_take_local(struct aa_project *p, struct aa_diag_list *out);
+/* Frees p (not NULL) and moves every file's local findings from the last run to the end
+ * of out (initialised): for a caller that runs the project once. The project's memory
+ * is freed before the findings are thawed. */
+void aa_project_free_into(struct aa_project *p, struct aa_diag_list *out);
 
 #endif

@@ -41,8 +41,7 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 	struct aa_project *p = aa_project_new(engine, files, n, jobs);
 	struct aa_project_stats st;
 	aa_project_run(p, &result->diags, &st, progress);
-	aa_project_take_local(p, &result->diags);
-	aa_project_free(p);
+	aa_project_free_into(p, &result->diags);
 	drop_context_findings(&result->diags, files, n);
 	aa_diag_list_sort(&result->diags);
 	result->internal_errors = st.internal_errors;

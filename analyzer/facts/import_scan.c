@@ -70,6 +70,7 @@ static bool dotted(struct cursor *c, struct aa_buf *buf, bool relative)
 
 struct scan {
 	struct aa_summary *sum;
+	size_t imports_cap; /* of sum->imports */
 	bool (*keep)(void *ud, const char *name);
 	void *ud;
 };
@@ -79,7 +80,7 @@ static void add(struct scan *sc, const char *s, size_t len, const char *bound, s
 	struct aa_summary *sum = sc->sum;
 	if (!sc->keep(sc->ud, s))
 		return;
-	AA_GROW(sum->imports, sum->imports_cap, sum->n_imports + 1);
+	AA_GROW(sum->imports, sc->imports_cap, sum->n_imports + 1);
 	sum->imports[sum->n_imports++] = (struct aa_sum_import){ aa_summary_intern(sum, s, len),
 								  aa_summary_intern(sum, bound, bound_len) };
 }
@@ -151,7 +152,7 @@ static bool line_starts(const char *p, const char *end, const char *w, size_t n)
 void aa_import_scan(struct aa_summary *sum, const char *text, size_t len, bool (*keep)(void *ud, const char *name),
 		    void *ud)
 {
-	struct scan sc = { sum, keep, ud };
+	struct scan sc = { sum, 0, keep, ud };
 	struct aa_buf a = AA_BUF_INIT, b = AA_BUF_INIT, full = AA_BUF_INIT;
 	const char *end = text + len;
 	/* One pass over line starts. Module imports come before the first top-level def,

@@ -19,8 +19,9 @@
  * too), each with the local name it binds (`as` alias, "n", or "a" for `import a.b`),
  * keeping only the names keep(ud, name) accepts (project modules; name is
  * NUL-terminated and valid during the call only). Reads lines up to the first
- * top-level def, class or decorator. sum was made by aa_summary_new; the names are
- * interned in its arena. text needs no terminator. Allocation failure exits. */
+ * top-level def, class or decorator. sum was made by aa_summary_new and is not frozen;
+ * the names are interned in its arena. text needs no terminator. Allocation failure
+ * exits. */
 void aa_import_scan(struct aa_summary *sum, const char *text, size_t len, bool (*keep)(void *ud, const char *name),
 		    void *ud);
 

@@ -353,7 +353,7 @@ static void add_function(struct aa_summarizer *z, TSNode node, uint32_t inner)
 	struct aa_summary *sum = z->summary;
 	const struct aa_scope_info *sc = aa_model_scope(z->model, inner);
 	TSNode name = ts_node_child_by_field_id(node, z->syms->f.name);
-	AA_GROW(sum->funcs, sum->funcs_cap, sum->n_funcs + 1);
+	AA_GROW(sum->funcs, z->caps.funcs, sum->n_funcs + 1);
 	struct aa_sum_func *f = &sum->funcs[sum->n_funcs];
 	memset(f, 0, sizeof(*f));
 	f->qualname = aa_summary_intern(sum, sc->qualname, strlen(sc->qualname));
@@ -384,7 +384,7 @@ static void add_class(struct aa_summarizer *z, TSNode node, uint32_t inner)
 	const struct aa_syms *s = z->syms;
 	struct aa_summary *sum = z->summary;
 	const struct aa_scope_info *sc = aa_model_scope(z->model, inner);
-	AA_GROW(sum->classes, sum->classes_cap, sum->n_classes + 1);
+	AA_GROW(sum->classes, z->caps.classes, sum->n_classes + 1);
 	struct aa_sum_class *c = &sum->classes[sum->n_classes++];
 	c->qualname = aa_summary_intern(sum, sc->qualname, strlen(sc->qualname));
 	c->first_base = (uint32_t)sum->n_bases;
@@ -397,7 +397,7 @@ static void add_class(struct aa_summarizer *z, TSNode node, uint32_t inner)
 			continue;
 		struct aa_meaning m = aa_model_eval(z->model, z->scope, b);
 		const char *q = (m.kind == AA_MEANING_NAME || m.kind == AA_MEANING_CLASS) ? m.qualname : NULL;
-		AA_GROW(sum->bases, sum->bases_cap, sum->n_bases + 1);
+		AA_GROW(sum->bases, z->caps.bases, sum->n_bases + 1);
 		sum->bases[sum->n_bases++] = q ? aa_summary_intern(sum, q, strlen(q)) : NULL;
 		c->n_bases++;
 	}
@@ -498,7 +498,7 @@ void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TS
 			 char *message, struct aa_fix *fix)
 {
 	struct aa_summary *sum = z->summary;
-	AA_GROW(sum->defers, sum->defers_cap, sum->n_defers + 1);
+	AA_GROW(sum->defers, z->caps.defers, sum->n_defers + 1);
 	sum->defers[sum->n_defers++] = (struct aa_sum_defer){
 		.rule = rule,
 		.ref = *ref,
@@ -521,7 +521,7 @@ static void add_export(void *ud, const char *name, uint32_t len, struct aa_meani
 	    strlen(m.qualname + ml + 1) == len && !memcmp(m.qualname + ml + 1, name, len))
 		return;
 	char *full = aa_xasprintf("%s.%.*s", sum->module, (int)len, name);
-	AA_GROW(sum->exports, sum->exports_cap, sum->n_exports + 1);
+	AA_GROW(sum->exports, z->caps.exports, sum->n_exports + 1);
 	sum->exports[sum->n_exports++] = (struct aa_sum_export){ aa_summary_intern(sum, full, strlen(full)),
 								 aa_summary_intern(sum, m.qualname, strlen(m.qualname)) };
 	free(full);
@@ -534,7 +534,7 @@ static void add_attr(void *ud, const char *cls, const char *name, uint32_t len, 
 	if (!project_name(z, m.qualname))
 		return;
 	char *full = aa_xasprintf("%s.%.*s", cls, (int)len, name);
-	AA_GROW(sum->attrs, sum->attrs_cap, sum->n_attrs + 1);
+	AA_GROW(sum->attrs, z->caps.attrs, sum->n_attrs + 1);
 	sum->attrs[sum->n_attrs++] = (struct aa_sum_attr){ aa_summary_intern(sum, full, strlen(full)),
 							   aa_summary_intern(sum, m.qualname, strlen(m.qualname)) };
 	free(full);
@@ -543,8 +543,9 @@ static void add_attr(void *ud, const char *cls, const char *name, uint32_t len, 
 static void add_star_bound(void *ud, const char *name, uint32_t len, struct aa_meaning m)
 {
 	(void)m;
-	struct aa_summary *sum = ((struct aa_summarizer *)ud)->summary;
-	AA_GROW(sum->star_bound, sum->star_bound_cap, sum->n_star_bound + 1);
+	struct aa_summarizer *z = ud;
+	struct aa_summary *sum = z->summary;
+	AA_GROW(sum->star_bound, z->caps.star_bound, sum->n_star_bound + 1);
 	sum->star_bound[sum->n_star_bound++] = aa_summary_intern(sum, name, len);
 }
 
@@ -559,14 +560,4 @@ void aa_summarizer_finish(struct aa_summarizer *z)
 		z->summary->star_module = aa_summary_intern(z->summary, star, strlen(star));
 		aa_model_each_module_name(z->model, add_star_bound, z);
 	}
-	/* The summary lives to the end of the run, one per file (maybe 100,000 of them named
-	 * on the command line): its arrays hold what they hold, not AA_GROW's eight. */
-	struct aa_summary *sum = z->summary;
-	AA_TRIM(sum->imports, sum->imports_cap, sum->n_imports);
-	AA_TRIM(sum->funcs, sum->funcs_cap, sum->n_funcs);
-	AA_TRIM(sum->classes, sum->classes_cap, sum->n_classes);
-	AA_TRIM(sum->bases, sum->bases_cap, sum->n_bases);
-	AA_TRIM(sum->exports, sum->exports_cap, sum->n_exports);
-	AA_TRIM(sum->attrs, sum->attrs_cap, sum->n_attrs);
-	AA_TRIM(sum->defers, sum->defers_cap, sum->n_defers);
 }

@@ -46,6 +46,7 @@ struct aa_summarizer {
 	struct aa_model *model;          /* borrowed */
 	const struct aa_project_names *project; /* borrowed; NULL: only the file's own package */
 	struct aa_summary *summary;      /* borrowed (the caller owns it); NULL: no summary */
+	struct aa_summary_caps caps;     /* of summary's arrays */
 	uint32_t scope;                  /* the scope of the current node */
 	const struct aa_walk_state *walk; /* the walker's position, or NULL */
 	/* aa_summarizer_callee's memo */
@@ -68,7 +69,8 @@ struct aa_summarizer {
 };
 
 /* Prepares z (need not be initialised) for one file. Everything is borrowed and must
- * outlive z; project and summary may be NULL (see the struct). Allocates nothing. */
+ * outlive z; project and summary may be NULL (see the struct); summary is not frozen and
+ * its arrays are empty (z keeps their capacities). Allocates nothing. */
 void aa_summarizer_init(struct aa_summarizer *z, const struct aa_syms *syms, const struct aa_source *src,
 			struct aa_model *model, const struct aa_project_names *project, struct aa_summary *summary);
 /* Frees what z owns (not the summary) and leaves it zeroed. */

@@ -97,6 +97,10 @@ struct aa_sum_import {
 			      for `import app.db`; arena */
 };
 
+/* The arrays' lengths are 32-bit and their capacities are kept by whoever builds them
+ * (struct aa_summary_caps): a summary lives to the end of the run, one per file, maybe
+ * 100,000 of them named on the command line, and once frozen (aa_summary_freeze) it is
+ * one block. */
 struct aa_summary {
 	char *path;           /* owned; display path */
 	const char *module;   /* arena */
@@ -108,29 +112,57 @@ struct aa_summary {
 	/* The file is test code (analyzer/input/test_code.h) and its configuration does not
 	 * say report-in-tests: rules that spare test code report nothing in it. */
 	bool spare_tests;
-	struct aa_sum_import *imports; size_t n_imports, imports_cap;
-	struct aa_sum_func *funcs;     size_t n_funcs, funcs_cap;
-	struct aa_sum_class *classes;  size_t n_classes, classes_cap;
-	const char **bases;            size_t n_bases, bases_cap;
-	struct aa_sum_export *exports; size_t n_exports, exports_cap;
+	/* Made by aa_summary_freeze: the struct, its arrays, records and path are one block. */
+	bool frozen;
+	uint32_t n_imports, n_funcs, n_classes, n_bases, n_exports, n_star_bound, n_attrs, n_defers;
+	uint32_t n_records;
+	struct aa_sum_import *imports;
+	struct aa_sum_func *funcs;
+	struct aa_sum_class *classes;
+	const char **bases;
+	struct aa_sum_export *exports;
 	/* The module whose names the file re-exports with its one module-level
 	 * `from m import *` ("pkg._native"), or NULL; arena */
 	const char *star_module;
 	/* With star_module: every name the module binds at its top level (a def, a class,
 	 * an import, an assignment: "fetch"), which the star import does not give; arena */
-	const char **star_bound; size_t n_star_bound, star_bound_cap;
-	struct aa_sum_attr *attrs;     size_t n_attrs, attrs_cap;
-	struct aa_sum_defer *defers;   size_t n_defers, defers_cap;
+	const char **star_bound;
+	struct aa_sum_attr *attrs;
+	struct aa_sum_defer *defers;
 	/* One per cross-file analysis of the run, in the engine's order (analyze.h);
-	 * NULL when the run has none. */
-	struct aa_sum_record *records; size_t n_records;
-	struct aa_arena arena; /* the strings marked "arena" above */
+	 * NULL when the run has none, or when a frozen summary's held no data. */
+	struct aa_sum_record *records;
+	struct aa_arena arena; /* the strings marked "arena" above (empty once frozen with them) */
+};
+
+/* The capacities of a summary's arrays while it is built (AA_GROW, xalloc.h): owned by
+ * the builder (the summarizer, the import scan), zeroed with the summary's arrays empty. */
+struct aa_summary_caps {
+	size_t imports, funcs, classes, bases, exports, star_bound, attrs, defers;
 };
 
 /* A new empty summary for the file at display path (copied) of module (interned; both
  * NUL-terminated), with n_records empty records. Caller frees with aa_summary_free.
  * Allocation failure exits (xalloc.h), as in every function that adds to a summary. */
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records);
+/* Can the summary, complete, matter to the project index? Other files reach a summary
+ * through its module's name, which an import statement must be able to write: not when
+ * its first component is no identifier ("0" of 0.py, "my-script": non-ASCII bytes are
+ * taken as letters). Such a summary still matters when it holds a class (its subclass
+ * relations reach the classes it names), a deferred finding or a record's data (the
+ * cross-file analyses judge its own file). One that does not is dropped whole: files
+ * named one by one are kept to the end of the run, maybe 100,000 of them. */
+bool aa_summary_needed(const struct aa_summary *sum);
+
+/* The summary, complete, made one block (its struct, arrays, records and path; when no
+ * record holds data, no records (n_records 0: every record reads as missing) and the
+ * arena's strings, which a record may point to; what defers and records own stays where
+ * it is): returns it, and sum (taken over) is freed. Nothing may be
+ * added to it afterwards (its arrays have no room), and every pointer to the struct or
+ * into its arrays is stale: call it before anything keeps one (the index). For files
+ * kept to the end of a run, maybe 100,000 of them: one allocation, not ten. sum is not
+ * frozen yet. Allocation failure exits. */
+struct aa_summary *aa_summary_freeze(struct aa_summary *sum);
 /* Frees the summary, its defers and every record (with its free_data). NULL is a no-op. */
 void aa_summary_free(struct aa_summary *sum);
 

@@ -437,7 +437,16 @@ static void add_summary(struct aa_index *x, size_t i)
 	}
 }
 
-/* Reserves map room for what files[0..k) (or, when files is NULL, sums[0..k)) add. */
+/* Makes room for need items in *items (an AA_GROW array of *cap items), no more. */
+static void reserve_exact(void **items, size_t *cap, size_t need, size_t item_size)
+{
+	if (need <= *cap)
+		return;
+	*items = aa_xrealloc(*items, need * item_size);
+	*cap = need;
+}
+
+/* Reserves array and map room for what files[0..k) (or, when files is NULL, sums[0..k)) add. */
 static void reserve_for(struct aa_index *x, const size_t *files, size_t k)
 {
 	size_t nf = 0, nc = 0, ne = 0, na = 0;
@@ -450,6 +459,12 @@ static void reserve_for(struct aa_index *x, const size_t *files, size_t k)
 			na += s->n_attrs;
 		}
 	}
+	/* Exactly what they add: kept to the end of the run, a function or two per file for
+	 * maybe 100,000 files, where doubling would leave up to half unused. */
+	reserve_exact((void **)&x->funcs, &x->funcs_cap, x->n_funcs + nf, sizeof(*x->funcs));
+	reserve_exact((void **)&x->classes, &x->classes_cap, x->n_classes + nc, sizeof(*x->classes));
+	reserve_exact((void **)&x->attr_types, &x->attrs_cap, x->n_attrs + na, sizeof(*x->attr_types));
+	reserve_exact((void **)&x->export_targets, &x->exports_cap, x->n_exports + ne, sizeof(*x->export_targets));
 	aa_map_reserve(&x->module_by_name, k);
 	aa_map_reserve(&x->func_by_name, nf);
 	aa_map_reserve(&x->class_by_name, nc);

@@ -876,6 +876,8 @@ void aa_discover_with(const char *const *paths, size_t n_paths, const char *cons
 	}
 	if (out->len)
 		qsort(out->files, out->len, sizeof(*out->files), cmp_file);
+	/* Kept for the whole run: 100,000 files named one by one left 31,072 slots unused. */
+	AA_TRIM(out->files, out->cap, out->len);
 
 	for (size_t i = 0; i < n_excludes; i++)
 		glob_release(&w.ex[i]);

@@ -296,9 +296,7 @@ static void run_project(struct aa_analyst *a)
 			continue;
 		struct aa_diag_list mine;
 		aa_diag_list_init(&mine);
-		const struct aa_diag_list *local = aa_project_local(a->project, d->file);
-		for (size_t k = 0; k < local->len; k++)
-			aa_diag_list_copy(&mine, &local->items[k]);
+		aa_project_copy_local(a->project, d->file, &mine);
 		for (size_t k = 0; k < cross.len; k++)
 			if (!strcmp(cross.items[k].path, d->path))
 				aa_diag_list_copy(&mine, &cross.items[k]);

@@ -92,14 +92,32 @@ static int await_cmp(const void *pa, const void *pb)
 	return a->func < b->func ? -1 : a->func > b->func;
 }
 
-/* The search's offsets served the file's own defs; a file without facts keeps no record
- * (facts_of reads a missing one as no facts), one with some keeps what it holds. */
+/* Do a def's facts say what no facts say (facts_of's no_facts)? A def that is exposed
+ * (so suspends), or was not seen, is neither quiet nor held either way, and one that
+ * cancels no parameter cancels none either way: its awaits are never read. */
+static bool says_nothing(const struct susp_func *fn)
+{
+	return !fn->cancels && (!fn->seen || fn->exposed);
+}
+
+/* The search's offsets served the file's own defs. Facts that say nothing are dropped (a
+ * def's facts are found by its position: only those after the last that says something),
+ * with the awaits of defs that say nothing: most async defs suspend, so a file without
+ * handlers to judge keeps no record (facts_of reads a missing one as no facts), one with
+ * some keeps what it holds. */
 static void *finish_record(void *p)
 {
 	struct susp_record *r = p;
 	free(r->cancel_at);
 	r->cancel_at = NULL;
 	r->n_cancel_at = r->cancel_at_cap = 0;
+	while (r->n_funcs && says_nothing(&r->funcs[r->n_funcs - 1]))
+		r->n_funcs--;
+	size_t kept = 0;
+	for (size_t i = 0; i < r->n_awaits; i++)
+		if (r->awaits[i].func < r->n_funcs && !says_nothing(&r->funcs[r->awaits[i].func]))
+			r->awaits[kept++] = r->awaits[i];
+	r->n_awaits = kept;
 	if (!r->n_funcs && !r->n_awaits && !r->n_pending) {
 		free_record(r);
 		return NULL;
