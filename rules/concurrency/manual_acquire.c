@@ -10,6 +10,7 @@
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
 #include "parsers/python/node.h"
+#include "rules/shared/name_records.h"
 #include "rules/rules.h"
 
 extern const struct aa_rule aa_rule_manual_acquire;
@@ -141,34 +142,17 @@ static bool try_except_releases(struct aa_ctx *ctx, TSNode stmt, const char *rec
 
 /* What a function's body does with `X.release`, per receiver text X: the walk each
  * acquire made of its body (visit_release), made once per body for every receiver
- * (aa_ctx_file_memo): a function of N acquires was N walks. */
+ * (rules/shared/name_records.h; a body's value: its nodes): a function of N acquires was
+ * N walks. */
 struct release_use {
 	bool released;    /* `X.release()` called outside nested defs */
 	bool callback;    /* `X.release` otherwise: a reference, or in a nested def or lambda */
 	uint32_t skipped; /* nodes the per-receiver walk did not enter: below the released attributes */
 };
 
-struct release_memo {
-	struct aa_map bodies; /* (empty key, ns = a body's start byte) -> its nodes, once walked */
-	struct aa_map uses;   /* (X's text, ns = a body's start byte) -> index into uses_of */
-	struct release_use *uses_of; /* owned */
-	size_t n_uses, cap_uses;
-};
-
-static void free_release_memo(void *p)
-{
-	struct release_memo *m = p;
-	if (!m)
-		return;
-	aa_map_release(&m->bodies);
-	aa_map_release(&m->uses);
-	free(m->uses_of);
-	free(m);
-}
-
 struct body_walk {
 	struct aa_ctx *ctx;
-	struct release_memo *memo;
+	struct aa_name_records *memo;
 	uint32_t ns;
 	const void *called_fn; /* the function attribute of the call visited last, if `.release` */
 	uint32_t *def_ends;    /* owned; the end bytes of the nested defs around the node visited */
@@ -203,19 +187,12 @@ static enum aa_visit index_release(void *ud, TSNode n)
 		return AA_VISIT_DESCEND;
 	uint32_t len;
 	const char *text = aa_ctx_text(w->ctx, obj, &len);
-	struct aa_map_key key = aa_map_key(text, len, w->ns);
-	struct release_memo *m = w->memo;
-	bool added;
-	uint32_t i = *aa_map_put(&m->uses, &key, (uint32_t)m->n_uses, &added);
-	if (added) {
-		AA_GROW(m->uses_of, m->cap_uses, m->n_uses + 1);
-		m->uses_of[m->n_uses++] = (struct release_use){ 0 };
-	}
+	struct release_use *u = aa_name_records_add(w->memo, text, len, w->ns);
 	if (n.id == w->called_fn && !w->n_defs) {
-		m->uses_of[i].released = true;
-		m->uses_of[i].skipped += ts_node_descendant_count(n) - 1;
+		u->released = true;
+		u->skipped += ts_node_descendant_count(n) - 1;
 	} else {
-		m->uses_of[i].callback = true;
+		u->callback = true;
 	}
 	/* Descend: another receiver's `.release` may be inside this one's object. */
 	return AA_VISIT_DESCEND;
@@ -226,22 +203,18 @@ static enum aa_visit index_release(void *ud, TSNode n)
 static bool body_releases(struct aa_ctx *ctx, TSNode body, const char *recv, uint32_t recv_len,
 			  struct release_use *out)
 {
-	void **slot = aa_ctx_file_memo(ctx, &aa_rule_manual_acquire, free_release_memo);
-	if (!*slot)
-		*slot = aa_xcalloc(1, sizeof(struct release_memo));
-	struct release_memo *m = *slot;
+	struct aa_name_records *m = aa_name_records_of(ctx, &aa_rule_manual_acquire, sizeof(struct release_use));
 	uint32_t ns = ts_node_start_byte(body);
-	struct aa_map_key bk = aa_map_key(recv, 0, ns);
-	bool added;
-	uint32_t nodes = *aa_map_put(&m->bodies, &bk, ts_node_descendant_count(body), &added);
-	if (added) {
+	uint32_t nodes = aa_name_records_body(m, ns);
+	if (nodes == AA_MAP_NONE) {
+		nodes = ts_node_descendant_count(body);
 		struct body_walk w = { .ctx = ctx, .memo = m, .ns = ns };
 		aa_subtree_walk(body, SIZE_MAX, index_release, &w);
 		free(w.def_ends);
+		aa_name_records_set_body(m, ns, nodes);
 	}
-	struct aa_map_key key = aa_map_key(recv, recv_len, ns);
-	uint32_t i = aa_map_get(&m->uses, &key);
-	*out = i == AA_MAP_NONE ? (struct release_use){ 0 } : m->uses_of[i];
+	const struct release_use *u = aa_name_records_find(m, recv, recv_len, ns);
+	*out = u ? *u : (struct release_use){ 0 };
 	/* The walk stopped at the first callback; else it was cut past MAX_SCAN_NODES nodes. */
 	return out->callback || nodes - out->skipped <= MAX_SCAN_NODES;
 }

@@ -10,6 +10,7 @@
 #include "analyzer/facts/bindings.h"
 #include "rules/concurrency/concurrency.h"
 #include "parsers/python/subtree.h"
+#include "rules/shared/name_records.h"
 #include "rules/rules.h"
 #include "parsers/python/node.h"
 
@@ -45,36 +46,19 @@ static bool is_async_with_item(struct aa_ctx *ctx, TSNode id)
 }
 
 /* What a function's body does with each name, for every limiter assigned in it to ask
- * (aa_ctx_file_memo): the walk each such assignment made of the whole body, made once
- * per body. A function of N assignments was N walks. */
+ * (rules/shared/name_records.h): the walk each such assignment made of the whole body,
+ * made once per body. A function of N assignments was N walks. */
 struct limiter_uses {
 	uint32_t escapes; /* uses that may share it: passed, stored, returned, captured, bound (the asking assignment's target is one) */
 	bool acquired;    /* `async with name:` or `await name.acquire()` */
 };
 
-struct limiter_memo {
-	struct aa_map bodies; /* (empty key, ns = a body's start byte) -> BODY_* flags */
-	struct aa_map names;  /* (a name, ns = a body's start byte) -> index into uses_of */
-	struct limiter_uses *uses_of; /* owned */
-	size_t n_uses, cap_uses;
-};
-
+/* A body's value in the records: BODY_* flags. */
 #define BODY_UNKNOWN 1u /* too large to scan, or `locals()`/`vars()` in it (they hand every local on) */
-
-static void free_limiter_memo(void *p)
-{
-	struct limiter_memo *m = p;
-	if (!m)
-		return;
-	aa_map_release(&m->bodies);
-	aa_map_release(&m->names);
-	free(m->uses_of);
-	free(m);
-}
 
 struct use_walk {
 	struct aa_ctx *ctx;
-	struct limiter_memo *memo;
+	struct aa_name_records *memo;
 	uint32_t ns;
 	bool all_locals;
 	TSNode last_call;         /* the call visited last */
@@ -88,15 +72,7 @@ struct use_walk {
 
 static struct limiter_uses *uses_of(struct use_walk *w, const char *t, uint32_t len)
 {
-	struct limiter_memo *m = w->memo;
-	struct aa_map_key key = aa_map_key(t, len, w->ns);
-	bool added;
-	uint32_t i = *aa_map_put(&m->names, &key, (uint32_t)m->n_uses, &added);
-	if (added) {
-		AA_GROW(m->uses_of, m->cap_uses, m->n_uses + 1);
-		m->uses_of[m->n_uses++] = (struct limiter_uses){ 0 };
-	}
-	return &m->uses_of[i];
+	return aa_name_records_add(w->memo, t, len, w->ns);
 }
 
 /* id, a child of parent (call: parent's parent when that is a call of which parent is
@@ -181,14 +157,10 @@ static void index_uses(void *ud, TSNode n, TSNode parent)
  * body is too large to scan or calls locals()/vars(). */
 static bool acquired_alone(struct aa_ctx *ctx, TSNode body, TSNode target)
 {
-	void **slot = aa_ctx_file_memo(ctx, &aa_rule_per_call_limiter, free_limiter_memo);
-	if (!*slot)
-		*slot = aa_xcalloc(1, sizeof(struct limiter_memo));
-	struct limiter_memo *m = *slot;
+	struct aa_name_records *m = aa_name_records_of(ctx, &aa_rule_per_call_limiter, sizeof(struct limiter_uses));
 	uint32_t ns = ts_node_start_byte(body), len;
 	const char *name = aa_ctx_text(ctx, target, &len);
-	struct aa_map_key bk = aa_map_key(name, 0, ns);
-	uint32_t flags = aa_map_get(&m->bodies, &bk);
+	uint32_t flags = aa_name_records_body(m, ns);
 	if (flags == AA_MAP_NONE) {
 		flags = 0;
 		if (ts_node_descendant_count(body) > MAX_SCAN_NODES) {
@@ -200,14 +172,13 @@ static bool acquired_alone(struct aa_ctx *ctx, TSNode body, TSNode target)
 			if (w.all_locals)
 				flags = BODY_UNKNOWN;
 		}
-		aa_map_put(&m->bodies, &bk, flags, NULL);
+		aa_name_records_set_body(m, ns, flags);
 	}
 	if (flags & BODY_UNKNOWN)
 		return false;
-	struct aa_map_key key = aa_map_key(name, len, ns);
-	uint32_t i = aa_map_get(&m->names, &key);
+	const struct limiter_uses *u = aa_name_records_find(m, name, len, ns);
 	/* The target's own binding is the one use expected. */
-	return i != AA_MAP_NONE && m->uses_of[i].escapes == 1 && m->uses_of[i].acquired;
+	return u && u->escapes == 1 && u->acquired;
 }
 
 static void report(struct aa_ctx *ctx, TSNode call, const struct aa_scope_info *fn, const char *how)

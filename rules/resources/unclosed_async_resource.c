@@ -12,6 +12,7 @@
 #include "rules/resources/async_resources.h"
 #include "parsers/python/subtree.h"
 #include "rules/testing/test_syntax.h"
+#include "rules/shared/name_records.h"
 #include "rules/rules.h"
 #include "parsers/python/node.h"
 
@@ -59,36 +60,19 @@ static bool is_close_method(const struct aa_ctx *ctx, TSNode attr)
 }
 
 /* What a function's body does with its names, for every assignment of a resource in it
- * to ask (aa_ctx_file_memo): the walk each such assignment made of the whole body, made
+ * to ask (rules/shared/name_records.h): the walk each such assignment made of the whole body, made
  * once per body. A function of N assignments was N walks. */
 struct name_uses {
 	uint32_t bindings; /* bindings of the name (the assignment asking is one) */
 	uint32_t uses;     /* reads that close it or may hand it on */
 };
 
-struct use_memo {
-	struct aa_map bodies; /* (empty key, ns = a body's start byte) -> BODY_* flags */
-	struct aa_map names;  /* (a name, ns = a body's start byte) -> index into uses_of */
-	struct name_uses *uses_of; /* owned */
-	size_t n_uses, cap_uses;
-};
-
+/* A body's value in the records: BODY_* flags. */
 #define BODY_UNKNOWN 1u /* too large to scan, or `locals()`/`vars()` in it (they hand every local on) */
-
-static void free_use_memo(void *p)
-{
-	struct use_memo *m = p;
-	if (!m)
-		return;
-	aa_map_release(&m->bodies);
-	aa_map_release(&m->names);
-	free(m->uses_of);
-	free(m);
-}
 
 struct use_walk {
 	struct aa_ctx *ctx;
-	struct use_memo *memo;
+	struct aa_name_records *memo;
 	uint32_t ns;
 	bool all_locals;
 };
@@ -107,21 +91,14 @@ static void note_identifier(struct use_walk *w, TSNode parent, TSNode id)
 	if (role == ROLE_READ && ts_node_symbol(parent) == s->attribute &&
 	    !is_close_method(w->ctx, ts_node_child_by_field_id(parent, s->f.attribute)))
 		return;
-	struct use_memo *m = w->memo;
-	struct aa_map_key key = aa_map_key(t, len, w->ns);
-	bool added;
-	uint32_t i = *aa_map_put(&m->names, &key, (uint32_t)m->n_uses, &added);
-	if (added) {
-		AA_GROW(m->uses_of, m->cap_uses, m->n_uses + 1);
-		m->uses_of[m->n_uses++] = (struct name_uses){ 0 };
-	}
+	struct name_uses *u = aa_name_records_add(w->memo, t, len, w->ns);
 	/* Returned, yielded, passed, stored, entered with `async with`, captured, declared
 	 * global or nonlocal, deleted, compared, closed...: somebody else may close it, or it
 	 * is closed. Another binding: which object a later use sees is unknown. */
 	if (role == ROLE_BINDS)
-		m->uses_of[i].bindings++;
+		u->bindings++;
 	else
-		m->uses_of[i].uses++;
+		u->uses++;
 }
 
 static void index_uses(void *ud, TSNode n, TSNode parent)
@@ -136,14 +113,10 @@ static void index_uses(void *ud, TSNode n, TSNode parent)
  * scan or calls locals()/vars(). */
 static bool never_used(struct aa_ctx *ctx, TSNode body, TSNode target)
 {
-	void **slot = aa_ctx_file_memo(ctx, &aa_rule_unclosed_async_resource, free_use_memo);
-	if (!*slot)
-		*slot = aa_xcalloc(1, sizeof(struct use_memo));
-	struct use_memo *m = *slot;
+	struct aa_name_records *m = aa_name_records_of(ctx, &aa_rule_unclosed_async_resource, sizeof(struct name_uses));
 	uint32_t ns = ts_node_start_byte(body), len;
 	const char *name = aa_ctx_text(ctx, target, &len);
-	struct aa_map_key bk = aa_map_key(name, 0, ns);
-	uint32_t flags = aa_map_get(&m->bodies, &bk);
+	uint32_t flags = aa_name_records_body(m, ns);
 	if (flags == AA_MAP_NONE) {
 		flags = 0;
 		if (ts_node_descendant_count(body) > MAX_SCAN_NODES) {
@@ -154,14 +127,13 @@ static bool never_used(struct aa_ctx *ctx, TSNode body, TSNode target)
 			if (w.all_locals)
 				flags = BODY_UNKNOWN;
 		}
-		aa_map_put(&m->bodies, &bk, flags, NULL);
+		aa_name_records_set_body(m, ns, flags);
 	}
 	if (flags & BODY_UNKNOWN)
 		return false;
-	struct aa_map_key key = aa_map_key(name, len, ns);
-	uint32_t i = aa_map_get(&m->names, &key);
+	const struct name_uses *u = aa_name_records_find(m, name, len, ns);
 	/* The target itself is the one binding expected. */
-	return i == AA_MAP_NONE || (m->uses_of[i].uses == 0 && m->uses_of[i].bindings <= 1);
+	return !u || (u->uses == 0 && u->bindings <= 1);
 }
 
 /* A statement in the body of a `try` that has an `except`: a call made only to see it

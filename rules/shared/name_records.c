@@ -1,0 +1,63 @@
+#include "rules/shared/name_records.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer/base/xalloc.h"
+#include "analyzer/check/context.h"
+
+static void free_records(void *p)
+{
+	struct aa_name_records *r = p;
+	if (!r)
+		return;
+	aa_map_release(&r->bodies);
+	aa_map_release(&r->names);
+	free(r->records);
+	free(r);
+}
+
+struct aa_name_records *aa_name_records_of(struct aa_ctx *ctx, const struct aa_rule *rule, size_t size)
+{
+	void **slot = aa_ctx_file_memo(ctx, rule, free_records);
+	if (!*slot) {
+		struct aa_name_records *r = aa_xcalloc(1, sizeof(*r));
+		r->size = size;
+		*slot = r;
+	}
+	return *slot;
+}
+
+uint32_t aa_name_records_body(const struct aa_name_records *r, uint32_t ns)
+{
+	struct aa_map_key key = aa_map_key("", 0, ns);
+	return aa_map_get(&r->bodies, &key);
+}
+
+void aa_name_records_set_body(struct aa_name_records *r, uint32_t ns, uint32_t value)
+{
+	struct aa_map_key key = aa_map_key("", 0, ns);
+	*aa_map_put(&r->bodies, &key, value, NULL) = value;
+}
+
+void *aa_name_records_add(struct aa_name_records *r, const char *name, uint32_t len, uint32_t ns)
+{
+	struct aa_map_key key = aa_map_key(name, len, ns);
+	bool added;
+	uint32_t i = *aa_map_put(&r->names, &key, (uint32_t)r->n, &added);
+	if (added) {
+		void *records = r->records;
+		aa_grow(&records, &r->cap, r->n + 1, r->size);
+		r->records = records;
+		memset(r->records + r->n * r->size, 0, r->size);
+		r->n++;
+	}
+	return r->records + (size_t)i * r->size;
+}
+
+const void *aa_name_records_find(const struct aa_name_records *r, const char *name, uint32_t len, uint32_t ns)
+{
+	struct aa_map_key key = aa_map_key(name, len, ns);
+	uint32_t i = aa_map_get(&r->names, &key);
+	return i == AA_MAP_NONE ? NULL : r->records + (size_t)i * r->size;
+}

@@ -1,0 +1,46 @@
+/*
+ * name_records.h: what a rule learned of each name in each function body of a file, for
+ * rules that ask, at every statement of one shape, how a name is used in its whole body
+ * (AA303's limiters, AA304's releases, AA502's resources). Each body is walked once, by
+ * the rule, at its first question, and what the walk found about each name is kept in a
+ * record of the rule's own type: N such statements in one body are one walk, not N.
+ *
+ * The records live in the rule's file memo (aa_ctx_file_memo) and go with the file's
+ * checks. Names are borrowed from the file's text. Allocation failure exits (xalloc.h).
+ */
+#ifndef AA_NAME_RECORDS_H
+#define AA_NAME_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/base/map.h"
+
+struct aa_ctx;
+struct aa_rule;
+
+struct aa_name_records {
+	struct aa_map bodies;    /* (empty key, ns = a body's start byte) -> the rule's value */
+	struct aa_map names;     /* (a name, ns = its body's start byte) -> index into records */
+	unsigned char *records;  /* owned; n of size bytes each */
+	size_t n, cap, size;
+};
+
+/* rule's records for the current file, made (empty, for records of size bytes) at its
+ * first call in the file; size must be the same at every call of one rule. */
+struct aa_name_records *aa_name_records_of(struct aa_ctx *ctx, const struct aa_rule *rule, size_t size);
+
+/* The value the rule stored for the body starting at byte ns, or AA_MAP_NONE: not walked
+ * yet. */
+uint32_t aa_name_records_body(const struct aa_name_records *r, uint32_t ns);
+/* Stores value (not AA_MAP_NONE) for the body at ns: walked. */
+void aa_name_records_set_body(struct aa_name_records *r, uint32_t ns, uint32_t value);
+
+/* The record of name[0..len) in the body at ns, made zeroed when new; valid until the next
+ * call that makes one. */
+void *aa_name_records_add(struct aa_name_records *r, const char *name, uint32_t len, uint32_t ns);
+/* The record of name[0..len) in the body at ns, or NULL: the walk met no such name. */
+const void *aa_name_records_find(const struct aa_name_records *r, const char *name, uint32_t len, uint32_t ns);
+
+#endif
