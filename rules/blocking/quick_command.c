@@ -33,7 +33,7 @@ static bool any_word_is(const char *w, uint32_t len, const char *const *texts)
 
 /* Programs that return in milliseconds whatever their (non-recursive) arguments. */
 static const char *const quick_programs[] = { "arch", "chgrp", "chmod", "chown", "date", "echo", "false", "getconf",
-					      "groups", "hostname", "id", "kill", "killall", "ln", "logname", "mkdir",
+					      "groups", "hostname", "id", "kill", "ln", "logname", "mkdir",
 					      "nproc", "pkill", "pwd", "rm", "rmdir", "touch", "true", "tty", "uname",
 					      "which", "whoami", NULL };
 /* Those of them that recurse with -r, -R or --recursive. */
@@ -134,7 +134,7 @@ static bool list_command(struct aa_ctx *ctx, TSNode list, struct words *ws)
 		uint32_t len;
 		const char *w = aa_blocking_literal_text(ctx, alts[a], &len);
 		add_word(&one, w, len);
-		if (one.slow || (a && one.quick_program != first.quick_program))
+		if (one.slow || (a && (one.quick_program != first.quick_program || one.recurses != first.recurses)))
 			return false;
 		first = one;
 	}
@@ -147,6 +147,10 @@ static bool list_command(struct aa_ctx *ctx, TSNode list, struct words *ws)
 		}
 		uint32_t len;
 		const char *w = aa_blocking_literal_text(ctx, e, &len);
+		/* An option not written out (`["rm", flag, path]`) may be `-rf`; the operands
+		 * come last (`["rm", path]`). */
+		if (!w && ws->recurses && i + 1 < n)
+			ws->slow = true;
 		add_word(ws, w, len);
 	}
 	return true;

@@ -317,20 +317,56 @@ static bool attr_call_named(struct aa_ctx *ctx, TSNode call, const char *name)
 	       aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), name);
 }
 
-/* Does an `if` condition (its text) ask about cancellation or the program's end: a
- * name with `cancel`, `shut`, `stop`, `clos`, `exit`, `terminat` or `running` in it, any
- * case (`_cancel_count() > before`, `not SHUTTING_DOWN.is_set()`, `self._closing`)? */
+/* Is part (one word of a name, lower case) about cancellation or the program's end? */
+static bool ending_word(const char *part, size_t len)
+{
+	static const char *const words[] = { "cancel",      "cancelled", "canceled",  "cancelling", "canceling",
+					     "cancellation", "shut",     "shutdown",  "shutting",   "stop",
+					     "stopped",     "stopping",  "close",     "closed",     "closing",
+					     "exit",        "exiting",   "terminate", "terminated", "terminating",
+					     "termination", "running",   NULL };
+	for (const char *const *w = words; *w; w++)
+		if (strlen(*w) == len && !memcmp(part, *w, len))
+			return true;
+	return false;
+}
+
+/* Does an `if` condition (its text) ask about cancellation or the program's end: a name
+ * with one of ending_word's words as a part, the parts split at `_` and at a lower-case
+ * letter followed by a capital (`_cancellation_count() > before`, `not
+ * SHUTTING_DOWN.is_set()`, `self.isClosing`)? String literals are skipped; `shutil` and
+ * `disclosure` are no such names. */
 static bool asks_about_ending(const char *t, uint32_t len)
 {
-	static const char *const words[] = { "cancel", "shut", "stop", "clos", "exit", "terminat", "running", NULL };
-	char low[256];
-	uint32_t n = len < sizeof(low) - 1 ? len : (uint32_t)sizeof(low) - 1;
-	for (uint32_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)t[i]);
-	low[n] = 0;
-	for (const char *const *w = words; *w; w++)
-		if (strstr(low, *w))
-			return true;
+	char part[32]; /* the part so far, lower case */
+	size_t n = 0;
+	bool over = false; /* the part is longer than any word */
+	bool prev_lower = false;
+	for (uint32_t i = 0; i <= len; i++) {
+		char c = i < len ? t[i] : ' ';
+		if (c == '"' || c == '\'') { /* a string literal: to its closing quote */
+			uint32_t j = i + 1;
+			while (j < len && t[j] != c)
+				j += t[j] == '\\' ? 2 : 1;
+			i = j;
+			c = ' ';
+		}
+		bool alpha = isalpha((unsigned char)c) != 0;
+		bool camel = alpha && prev_lower && isupper((unsigned char)c);
+		prev_lower = alpha && islower((unsigned char)c);
+		if ((!alpha || camel) && (n || over)) {
+			if (!over && ending_word(part, n))
+				return true;
+			n = 0;
+			over = false;
+		}
+		if (!alpha)
+			continue;
+		if (n < sizeof(part))
+			part[n++] = (char)tolower((unsigned char)c);
+		else
+			over = true;
+	}
 	return false;
 }
 
@@ -1577,8 +1613,10 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "unittest's `self.fail()` (it never completes); a handler that calls `uncancel()` or "
 			      "`cancelling()`, or tests "
 			      "`isinstance(e, CancelledError)` and re-raises, or re-raises with a bare `raise` under a "
-			      "condition about cancellation or the program's end (a name with `cancel`, `shut`, `stop`, "
-			      "`clos`, `exit`, `terminat` or `running` in it: `if _cancel_count() > before: raise`, "
+			      "condition about cancellation or the program's end (a name with a word such as `cancel`, "
+			      "`cancelling`, `cancellation`, `shutdown`, `shutting`, `stop`, `closing`, `exit`, "
+			      "`terminate` or `running`, words split at `_` and at capitals, strings aside: "
+			      "`if _cancel_count() > before: raise`, "
 			      "`if not SHUTTING_DOWN.is_set(): raise`): it decides on purpose, swallowing only where "
 			      "its author chose to (a condition about anything else, `if queue.empty(): raise`, "
 			      "swallows at random and is reported); a handler with a "

@@ -7,6 +7,7 @@
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
 #include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
 #include "rules/shared/suspension.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
@@ -100,18 +101,10 @@ static const char *dropped_in_expression(struct aa_ctx *ctx, TSNode parent, TSNo
 			     : "in a list, tuple or set that is thrown away";
 }
 
-/* The task cannot be collected mid-flight: its coroutine is itself a held wait
- * (`create_task(asyncio.to_thread(f))`). A project coroutine function that suspends only
- * at such waits, or never, is the link's to judge (report). */
-static bool runs_held(struct aa_ctx *ctx, TSNode call)
-{
-	TSNode coro = task_coroutine(ctx, call);
-	return !ts_node_is_null(coro) && aa_susp_held_wait(ctx, coro);
-}
-
-/* The reads of each name a task is stored in, per function (aa_ctx_file_memo): one walk
- * of a function's body for every name (aa_bindings_every_read), else one per name; not
- * one per task stored. */
+/* AA203's memo for the file (aa_ctx_file_memo). The reads of each name a task is stored
+ * in, per function: one walk of a function's body for every name (aa_bindings_every_read),
+ * else one per name; not one per task stored. And whether each coroutine function of the
+ * file exposes a task while it waits (exposed_while_suspended): one walk per def. */
 struct reads_memo {
 	struct aa_map bodies; /* (empty key, ns = a def's start byte) -> BODY_* */
 	struct aa_map index;  /* (a name, ns = its def's start byte) -> index into reads */
@@ -120,6 +113,7 @@ struct reads_memo {
 	size_t n, cap;
 	uint32_t ns; /* the def being walked */
 	uint32_t walked; /* its BODY_* so far */
+	struct aa_map exposed; /* (empty key, ns = a def's start byte) -> 1 exposed, 0 held */
 };
 
 enum {
@@ -139,7 +133,16 @@ static void free_reads_memo(void *p)
 	aa_map_release(&m->bodies);
 	aa_map_release(&m->index);
 	aa_map_release(&m->alone);
+	aa_map_release(&m->exposed);
 	free(m);
+}
+
+static struct reads_memo *memo_of(struct aa_ctx *ctx)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_dangling_task, free_reads_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct reads_memo));
+	return *slot;
 }
 
 /* name's record in map (made empty when new). */
@@ -175,10 +178,7 @@ static void add_read(void *ud, const char *name, uint32_t len, bool always, uint
 static const struct aa_name_reads *name_reads(struct aa_ctx *ctx, TSNode fn_def, const char *name, uint32_t len)
 {
 	static const struct aa_name_reads none = { 0 }, all = { .always = true };
-	void **slot = aa_ctx_file_memo(ctx, &aa_rule_dangling_task, free_reads_memo);
-	if (!*slot)
-		*slot = aa_xcalloc(1, sizeof(struct reads_memo));
-	struct reads_memo *m = *slot;
+	struct reads_memo *m = memo_of(ctx);
 	uint32_t ns = ts_node_start_byte(fn_def);
 	struct aa_map_key bk = aa_map_key(name, 0, ns);
 	uint32_t body = aa_map_get(&m->bodies, &bk);
@@ -202,6 +202,64 @@ static const struct aa_name_reads *name_reads(struct aa_ctx *ctx, TSNode fn_def,
 	if (added)
 		aa_bindings_name_reads(aa_ctx_model(ctx), fn_def, name, len, r);
 	return r;
+}
+
+struct suspend_walk {
+	struct aa_ctx *ctx;
+	TSNode body;
+	bool exposed; /* a suspension point where nothing but the task's owner would hold it */
+};
+
+static enum aa_visit suspend_visit(void *ud, TSNode n)
+{
+	struct suspend_walk *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (!ts_node_eq(n, w->body) && (k == s->function_definition || k == s->lambda || k == s->class_definition))
+		return AA_VISIT_SKIP;
+	if ((k == s->await && !aa_susp_held_wait(w->ctx, ts_node_named_child(n, 0))) ||
+	    ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
+	     aa_node_has_async_keyword(s, n))) {
+		w->exposed = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Can a task running def (an `async def` of this file) be collected mid-flight: does its
+ * body suspend other than where the loop or a worker thread holds it (aa_susp_held_wait),
+ * nested defs aside? An await of a project coroutine counts as exposing here; the link
+ * follows it (report). A body too large to walk whole answers yes, the form that stays
+ * reported. Once per def (memo_of). */
+static bool exposed_while_suspended(struct aa_ctx *ctx, TSNode def)
+{
+	struct reads_memo *m = memo_of(ctx);
+	struct aa_map_key key = aa_map_key("", 0, ts_node_start_byte(def));
+	uint32_t v = aa_map_get(&m->exposed, &key);
+	if (v == AA_MAP_NONE) {
+		struct suspend_walk w = { ctx, ts_node_child_by_field_id(def, aa_ctx_syms(ctx)->f.body), false };
+		v = ts_node_is_null(w.body) || !aa_subtree_walk(w.body, 1000000, suspend_visit, &w) || w.exposed;
+		aa_map_put(&m->exposed, &key, v, NULL);
+	}
+	return v == 1;
+}
+
+/* The task cannot be collected mid-flight: its coroutine is itself a held wait
+ * (`create_task(asyncio.to_thread(f))`), or a call of a coroutine function of this file
+ * that suspends only at such waits, or never. The link judges the same across modules and
+ * transitively (report); this file's own answer stands where the link has none (a file
+ * whose name no import can write: `run-bot.py`). */
+static bool runs_held(struct aa_ctx *ctx, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode coro = task_coroutine(ctx, call);
+	if (ts_node_is_null(coro) || ts_node_symbol(coro) != s->call)
+		return false;
+	if (aa_susp_held_wait(ctx, coro))
+		return true;
+	struct aa_meaning m = aa_ctx_eval(ctx, ts_node_child_by_field_id(coro, s->f.function));
+	return m.kind == AA_MEANING_FUNCTION && !ts_node_is_null(m.node) && aa_node_has_async_keyword(s, m.node) &&
+	       !exposed_while_suspended(ctx, m.node);
 }
 
 static void check(struct aa_ctx *ctx, TSNode call)

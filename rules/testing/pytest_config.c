@@ -582,8 +582,15 @@ static bool read_version(const char *t, size_t len, size_t *i, unsigned *major, 
 static bool pinned_before_modes(const char *t, size_t len)
 {
 	size_t i = 0;
-	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '=' || t[i] == '"' || t[i] == '\''))
-		i++; /* Poetry: `pytest-asyncio = "^0.10"` */
+	while (i < len && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	if (i < len && t[i] == '[') /* extras: `pytest-asyncio[testing]<0.11` */
+		while (i < len && t[i++] != ']')
+			;
+	if (i < len && t[i] == '=' && (i + 1 == len || t[i + 1] != '=')) /* Poetry: ` = "^0.10"` */
+		i++;
+	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '"' || t[i] == '\''))
+		i++;
 	for (int clauses = 0; i < len && clauses < 8; clauses++) {
 		size_t op = i;
 		while (i < len && (t[i] == '<' || t[i] == '>' || t[i] == '=' || t[i] == '!' || t[i] == '~' || t[i] == '^'))
@@ -604,7 +611,9 @@ static bool pinned_before_modes(const char *t, size_t len)
 			(void)0;
 		else if (oplen == 2 && !memcmp(t + op, "~=", 2))
 			below = below && parts >= 3; /* `~=0.10.0` is 0.10.*; `~=0.10` is any 0.x */
-		else if (!(oplen == 1 && (t[op] == '^' || t[op] == '~')))
+		else if (oplen == 1 && (t[op] == '^' || t[op] == '~'))
+			below = below && parts >= 2; /* `^0` and `~0` are any 0.x */
+		else
 			below = false; /* `>=`, `>`, `!=`: no upper bound */
 		if (below)
 			return true;
@@ -708,6 +717,9 @@ static void read_requirements(struct deps *d, const char *dir, const char *name)
 			while (e < end && name_char(text[e]))
 				e++;
 			d->found |= scan_names(text + b, e - b);
+			/* The pin follows the name on its line (scan_names saw the name alone). */
+			if (token_is(text + b, e - b, "pytest-asyncio") && pinned_before_modes(text + e, end - e))
+				d->found |= DEP_ASYNCIO_BEFORE_MODES;
 		}
 		i = end + 1;
 	}
