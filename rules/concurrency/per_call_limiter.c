@@ -53,9 +53,6 @@ struct limiter_uses {
 	bool acquired;    /* `async with name:` or `await name.acquire()` */
 };
 
-/* A body's value in the records: BODY_* flags. */
-#define BODY_UNKNOWN 1u /* too large to scan, or `locals()`/`vars()` in it (they hand every local on) */
-
 struct use_walk {
 	struct aa_ctx *ctx;
 	struct aa_name_records *memo;
@@ -152,6 +149,15 @@ static void index_uses(void *ud, TSNode n, TSNode parent)
 	}
 }
 
+/* After the walk: `locals()`/`vars()` in the body hand every local on. */
+static bool walk_unknown(void *ud)
+{
+	struct use_walk *w = ud;
+	free(w->def_ends);
+	w->def_ends = NULL;
+	return w->all_locals;
+}
+
 /* The limiter bound to target (an identifier in fn's body, bound by an assignment) is
  * acquired in fn and has no other use that may share it. False also when unsure: the
  * body is too large to scan or calls locals()/vars(). */
@@ -160,21 +166,8 @@ static bool acquired_alone(struct aa_ctx *ctx, TSNode body, TSNode target)
 	struct aa_name_records *m = aa_name_records_of(ctx, &aa_rule_per_call_limiter, sizeof(struct limiter_uses));
 	uint32_t ns = ts_node_start_byte(body), len;
 	const char *name = aa_ctx_text(ctx, target, &len);
-	uint32_t flags = aa_name_records_body(m, ns);
-	if (flags == AA_MAP_NONE) {
-		flags = 0;
-		if (ts_node_descendant_count(body) > MAX_SCAN_NODES) {
-			flags = BODY_UNKNOWN;
-		} else {
-			struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns };
-			aa_subtree_walk_parents(body, index_uses, &w);
-			free(w.def_ends);
-			if (w.all_locals)
-				flags = BODY_UNKNOWN;
-		}
-		aa_name_records_set_body(m, ns, flags);
-	}
-	if (flags & BODY_UNKNOWN)
+	struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns };
+	if (!aa_name_records_walked(m, body, MAX_SCAN_NODES, index_uses, walk_unknown, &w))
 		return false;
 	const struct limiter_uses *u = aa_name_records_find(m, name, len, ns);
 	/* The target's own binding is the one use expected. */

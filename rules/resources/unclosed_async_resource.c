@@ -67,9 +67,6 @@ struct name_uses {
 	uint32_t uses;     /* reads that close it or may hand it on */
 };
 
-/* A body's value in the records: BODY_* flags. */
-#define BODY_UNKNOWN 1u /* too large to scan, or `locals()`/`vars()` in it (they hand every local on) */
-
 struct use_walk {
 	struct aa_ctx *ctx;
 	struct aa_name_records *memo;
@@ -108,6 +105,12 @@ static void index_uses(void *ud, TSNode n, TSNode parent)
 		note_identifier(w, parent, n);
 }
 
+/* After the walk: `locals()`/`vars()` in the body hand every local on. */
+static bool walk_unknown(void *ud)
+{
+	return ((struct use_walk *)ud)->all_locals;
+}
+
 /* The binding target (an identifier in body, bound by an assignment) is never closed
  * nor handed on, nor bound again, in body. False also when unsure: body is too large to
  * scan or calls locals()/vars(). */
@@ -116,20 +119,8 @@ static bool never_used(struct aa_ctx *ctx, TSNode body, TSNode target)
 	struct aa_name_records *m = aa_name_records_of(ctx, &aa_rule_unclosed_async_resource, sizeof(struct name_uses));
 	uint32_t ns = ts_node_start_byte(body), len;
 	const char *name = aa_ctx_text(ctx, target, &len);
-	uint32_t flags = aa_name_records_body(m, ns);
-	if (flags == AA_MAP_NONE) {
-		flags = 0;
-		if (ts_node_descendant_count(body) > MAX_SCAN_NODES) {
-			flags = BODY_UNKNOWN;
-		} else {
-			struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns };
-			aa_subtree_walk_parents(body, index_uses, &w);
-			if (w.all_locals)
-				flags = BODY_UNKNOWN;
-		}
-		aa_name_records_set_body(m, ns, flags);
-	}
-	if (flags & BODY_UNKNOWN)
+	struct use_walk w = { .ctx = ctx, .memo = m, .ns = ns };
+	if (!aa_name_records_walked(m, body, MAX_SCAN_NODES, index_uses, walk_unknown, &w))
 		return false;
 	const struct name_uses *u = aa_name_records_find(m, name, len, ns);
 	/* The target itself is the one binding expected. */

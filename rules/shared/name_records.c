@@ -5,6 +5,7 @@
 
 #include "analyzer/base/xalloc.h"
 #include "analyzer/check/context.h"
+#include "parsers/python/subtree.h"
 
 static void free_records(void *p)
 {
@@ -38,6 +39,22 @@ void aa_name_records_set_body(struct aa_name_records *r, uint32_t ns, uint32_t v
 {
 	struct aa_map_key key = aa_map_key("", 0, ns);
 	*aa_map_put(&r->bodies, &key, value, NULL) = value;
+}
+
+bool aa_name_records_walked(struct aa_name_records *r, TSNode body, uint32_t max_nodes,
+			    void (*visit)(void *ud, TSNode node, TSNode parent), bool (*unknown)(void *ud), void *ud)
+{
+	uint32_t ns = ts_node_start_byte(body);
+	uint32_t known = aa_name_records_body(r, ns);
+	if (known == AA_MAP_NONE) {
+		known = 0;
+		if (ts_node_descendant_count(body) <= max_nodes) {
+			aa_subtree_walk_parents(body, visit, ud);
+			known = !unknown(ud);
+		}
+		aa_name_records_set_body(r, ns, known);
+	}
+	return known == 1;
 }
 
 void *aa_name_records_add(struct aa_name_records *r, const char *name, uint32_t len, uint32_t ns)

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tree_sitter/api.h>
+
 #include "analyzer/base/map.h"
 
 struct aa_ctx;
@@ -36,6 +38,15 @@ struct aa_name_records *aa_name_records_of(struct aa_ctx *ctx, const struct aa_r
 uint32_t aa_name_records_body(const struct aa_name_records *r, uint32_t ns);
 /* Stores value (not AA_MAP_NONE) for the body at ns: walked. */
 void aa_name_records_set_body(struct aa_name_records *r, uint32_t ns, uint32_t value);
+
+/* Walks body (a function's body) at its first question with visit (as
+ * aa_subtree_walk_parents: every node and its parent), which fills the records through
+ * aa_name_records_add, then asks unknown(ud) whether what the walk saw leaves the body's
+ * uses unknown (`locals()` in it, say; it may also free what the walk kept in ud). True
+ * when the body's records can be read: walked whole, not unknown. A body of more than
+ * max_nodes nodes is not walked: false. The answer is kept (aa_name_records_body). */
+bool aa_name_records_walked(struct aa_name_records *r, TSNode body, uint32_t max_nodes,
+			    void (*visit)(void *ud, TSNode node, TSNode parent), bool (*unknown)(void *ud), void *ud);
 
 /* The record of name[0..len) in the body at ns, made zeroed when new; valid until the next
  * call that makes one. */
