@@ -118,6 +118,18 @@ void aa_index_use_modmap(struct aa_index *x, const struct aa_modmap *modmap)
 	x->modmap = modmap;
 }
 
+/* Does module s get name[0..len) (one component) from its star import: it has one, at
+ * module level, and binds the name in no other way? */
+static bool star_gives(const struct aa_summary *s, const char *name, size_t len)
+{
+	if (!s->star_module)
+		return false;
+	for (size_t i = 0; i < s->n_star_bound; i++)
+		if (strlen(s->star_bound[i]) == len && !memcmp(s->star_bound[i], name, len))
+			return false;
+	return true;
+}
+
 static struct ent resolve(struct aa_index *x, const char *q, int depth)
 {
 	struct ent none = { ENT_NONE, NONE };
@@ -153,11 +165,18 @@ static struct ent resolve(struct aa_index *x, const char *q, int depth)
 		uint32_t f = method_in(x, h.id, dot + 1, 0);
 		if (f != NONE)
 			r = (struct ent){ ENT_FUNC, f };
-	} else if (h.kind == ENT_MODULE && strcmp(x->sums[h.id]->module, head)) {
-		/* head named a module through an alias: retry under its real name. */
-		char *real = aa_xasprintf("%s.%s", x->sums[h.id]->module, dot + 1);
-		r = resolve(x, real, depth + 1);
-		free(real);
+	} else if (h.kind == ENT_MODULE) {
+		/* head named a module through an alias: retry under its real name; or the
+		 * module binds the name only through its one star import (`from .workers
+		 * import *` in pkg/__init__.py makes pkg.run mean pkg.workers.run). */
+		const struct aa_summary *s = x->sums[h.id];
+		const char *base = strcmp(s->module, head) ? s->module
+				   : star_gives(s, dot + 1, strlen(dot + 1)) ? s->star_module : NULL;
+		if (base) {
+			char *real = aa_xasprintf("%s.%s", base, dot + 1);
+			r = resolve(x, real, depth + 1);
+			free(real);
+		}
 	}
 	if (head != head_buf)
 		free(head);
@@ -192,11 +211,8 @@ static char *reexport_step(struct aa_index *x, const char *q)
 			struct aa_map_key own = aa_map_key(q, next, 0);
 			if (aa_map_get(&x->module_by_name, &own) != NONE)
 				return NULL; /* a submodule */
-			const struct aa_summary *s = x->sums[id];
-			size_t nl = next - p - 1;
-			for (size_t i = 0; i < s->n_star_bound; i++)
-				if (strlen(s->star_bound[i]) == nl && !memcmp(s->star_bound[i], q + p + 1, nl))
-					return NULL; /* a name the module binds itself */
+			if (!star_gives(x->sums[id], q + p + 1, next - p - 1))
+				return NULL; /* a name the module binds itself */
 			return aa_xasprintf("%s%s", star, q + p);
 		}
 	}
