@@ -1082,7 +1082,7 @@ static TSNode loop_around(struct aa_ctx *ctx, TSNode stmt)
 /* Control leaves stmt (a statement of the coroutine, at any depth) normally: what does
  * the coroutine do next? Climbs the enclosing statements of the same function: a later
  * statement that awaits, a `try`'s `else` that awaits (when stmt ends that try's body)
- * or an enclosing loop's body says it runs on (awaits that only end something, `await
+ * or an enclosing loop that awaits says it runs on (awaits that only end something, `await
  * conn.close()`, are the coroutine cleaning up before it ends: they do not count); a later `return` or `raise` with no await
  * in it ends the climb. Nested definitions are not run. A climb past the bound answers
  * NEXT_AWAITS, the form that stays reported. */
@@ -1108,7 +1108,11 @@ static enum next_step after(struct aa_ctx *ctx, TSNode stmt)
 					return NEXT_RAISES;
 			}
 		} else if ((k == s->for_statement || k == s->while_statement) && ts_node_symbol(cur) != s->else_clause) {
-			return NEXT_LOOPS;
+			/* The body runs again: running on, unless all the loop awaits is clean-up
+			 * (`for vc in clients: try: await vc.disconnect() except
+			 * CancelledError: ...`), after which what follows the loop decides. */
+			if (aa_scope_reaches_await(ctx, p, AA_REACH_YIELD | AA_REACH_WORK))
+				return NEXT_LOOPS;
 		} else if (k == s->try_statement && ts_node_eq(cur, ts_node_child_by_field_id(p, s->f.body))) {
 			uint32_t n = ts_node_named_child_count(p);
 			for (uint32_t i = 0; i < n; i++) {
@@ -1639,8 +1643,9 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "outside the handler (in a stub it defines). The test is checking how code stops; its "
 			      "handler is the harness, not the code under test.\n\n"
 			      "What comes after the handler is judged in the same function: a later statement that "
-			      "can await or yield, the `else` of an enclosing `try`, or an enclosing loop (its body "
-			      "awaited, and runs again); a later `return` or `raise` with no await in it, or the end "
+			      "can await or yield, the `else` of an enclosing `try`, or an enclosing loop that awaits "
+			      "(its body runs again; a loop that awaits only clean-up, `for c in clients: try: await "
+			      "c.disconnect() except CancelledError: ...`, is judged by what follows it); a later `return` or `raise` with no await in it, or the end "
 			      "of the function, ends the coroutine (AA407's form). An await of a call named as "
 			      "something that ends or releases (`close`, `aclose`, `wait_closed`, `stop`, `shutdown`, "
 			      "`cleanup`, `teardown`, `cancel`, `disconnect`, `terminate`, `kill`, `release`, "
