@@ -278,7 +278,8 @@ bool aa_noqa_code_is(const struct aa_noqa *noqa, const struct aa_noqa_code *c, c
 	return n == c->len && !strncasecmp(noqa->text + c->start, s, n);
 }
 
-/* Whether code c names rule: its code, its name or a peer's equivalent. */
+/* Whether code c names rule: its code, its name, a peer's equivalent or a peer's former
+ * code for it. */
 static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const struct aa_rule *rule)
 {
 	if (aa_noqa_code_is(noqa, c, rule->code) || aa_noqa_code_is(noqa, c, rule->name))
@@ -288,6 +289,9 @@ static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_code *c,
 		if (aa_noqa_code_is(noqa, c, *e) || (ruff_name && aa_noqa_code_is(noqa, c, ruff_name)))
 			return true;
 	}
+	for (const char *const *e = rule->former_equivalents; e && *e; e++)
+		if (aa_noqa_code_is(noqa, c, *e))
+			return true;
 	return false;
 }
 

@@ -169,6 +169,11 @@ struct aa_rule {
 	bool spares_tests;
 	const char *summary;    /* one sentence, no trailing period (SARIF shortDescription) */
 	const char *const *equivalents; /* NULL-terminated peer codes honoured by noqa, or NULL */
+	/* NULL-terminated codes peers gave this check before they renumbered it (flake8-async
+	 * and Ruff in 2024: ASYNC100 was the HTTP check), or NULL. Honoured by `# noqa` only:
+	 * not by Ruff's configuration nor by `rule CODE`, since the code names another rule
+	 * today. */
+	const char *const *former_equivalents;
 	const struct aa_target *targets; /* the rule's exhaustive target table, or NULL */
 	size_t n_targets;
 	/* Named node kinds of tree-sitter-python the walker hands to check(), NULL-terminated.

@@ -236,7 +236,8 @@ static char *render(const struct aa_rule *rule, bool md)
 	if (doc->exceptions)
 		paragraph(&d, doc->exceptions);
 	suppression(&d, rule);
-	if ((rule->equivalents && rule->equivalents[0]) || doc->equivalents_note) {
+	bool former = rule->former_equivalents && rule->former_equivalents[0];
+	if ((rule->equivalents && rule->equivalents[0]) || former || doc->equivalents_note) {
 		heading(&d, "Equivalents");
 		if (rule->equivalents && rule->equivalents[0]) {
 			aa_buf_adds(&d.out, "`# noqa` honours these codes of other tools as equivalents of ");
@@ -244,8 +245,14 @@ static char *render(const struct aa_rule *rule, bool md)
 			code_list(&d.out, rule->equivalents);
 			aa_buf_adds(&d.out, ".\n");
 		}
+		if (former) {
+			aa_buf_adds(&d.out, "\nIt also honours the codes flake8-async (before its 2024 merge with flake8-trio) "
+					     "and Ruff (before 0.5) gave this check before they renumbered it: ");
+			code_list(&d.out, rule->former_equivalents);
+			aa_buf_adds(&d.out, ", in a `# noqa` on the line only (today they name other rules).\n");
+		}
 		if (doc->equivalents_note) {
-			if (rule->equivalents && rule->equivalents[0])
+			if ((rule->equivalents && rule->equivalents[0]) || former)
 				aa_buf_addc(&d.out, '\n');
 			paragraph(&d, doc->equivalents_note);
 		}

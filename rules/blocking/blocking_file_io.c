@@ -297,6 +297,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 }
 
 static const char *const equivalents[] = { "ASYNC230", NULL };
+static const char *const former_equivalents[] = { "ASYNC101", NULL };
 static const char *const kinds[] = { "call", NULL };
 
 const struct aa_rule aa_rule_blocking_file_io = {
@@ -320,6 +321,7 @@ const struct aa_rule aa_rule_blocking_file_io = {
 	.default_on = false,
 	.summary = "Synchronous file system I/O blocks the event loop inside an async function",
 	.equivalents = equivalents,
+	.former_equivalents = former_equivalents,
 	AA_TARGETS(targets),
 	.node_kinds = kinds,
 	.check = check,

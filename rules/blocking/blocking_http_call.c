@@ -78,6 +78,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 }
 
 static const char *const equivalents[] = { "ASYNC210", "ASYNC211", "ASYNC212", NULL };
+static const char *const former_equivalents[] = { "ASYNC100", NULL };
 static const char *const kinds[] = { "call", NULL };
 
 const struct aa_rule aa_rule_blocking_http_call = {
@@ -89,6 +90,7 @@ const struct aa_rule aa_rule_blocking_http_call = {
 	.default_on = true,
 	.summary = "A synchronous HTTP client call blocks the event loop inside an async function",
 	.equivalents = equivalents,
+	.former_equivalents = former_equivalents,
 	AA_TARGETS(targets),
 	.node_kinds = kinds,
 	.check = check,

@@ -45,6 +45,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 }
 
 static const char *const equivalents[] = { "ASYNC251", NULL };
+static const char *const former_equivalents[] = { "ASYNC101", NULL };
 static const char *const kinds[] = { "call", NULL };
 
 const struct aa_rule aa_rule_blocking_sleep = {
@@ -65,6 +66,7 @@ const struct aa_rule aa_rule_blocking_sleep = {
 	.default_on = true,
 	.summary = "time.sleep() blocks the event loop inside an async function",
 	.equivalents = equivalents,
+	.former_equivalents = former_equivalents,
 	AA_TARGETS(targets),
 	.node_kinds = kinds,
 	.check = check,

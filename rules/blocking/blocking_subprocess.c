@@ -258,6 +258,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 }
 
 static const char *const equivalents[] = { "ASYNC220", "ASYNC221", "ASYNC222", NULL };
+static const char *const former_equivalents[] = { "ASYNC101", "ASYNC102", NULL };
 static const char *const kinds[] = { "call", NULL };
 
 const struct aa_rule aa_rule_blocking_subprocess = {
@@ -270,6 +271,7 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 	.summary = "Running or waiting for a child process synchronously blocks the event loop inside an async "
 		   "function",
 	.equivalents = equivalents,
+	.former_equivalents = former_equivalents,
 	AA_TARGETS(targets),
 	.node_kinds = kinds,
 	.check = check,
