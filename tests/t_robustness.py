@@ -212,6 +212,21 @@ with tempfile.TemporaryDirectory() as tmp:
             sorted("%d.py" % i for i in range(2000)):
         failures.append(f"2,000 files named one by one: exit {rc}, {len(found)} findings {err[:300]}")
 
+    # Packages that star-import each other in a cycle (four each), and names none of them
+    # defines: each lookup branches at every star import, bounded by the index's budget.
+    stars_dir = os.path.join(tmp, "stars")
+    for i in range(64):
+        os.makedirs(os.path.join(stars_dir, "p%d" % i))
+        with open(os.path.join(stars_dir, "p%d" % i, "__init__.py"), "w") as f:
+            f.write("".join("from p%d import *\n" % ((i + j) % 64) for j in range(1, 5)) +
+                    "import asyncio\nasync def own%d():\n    await asyncio.sleep(1)\n" % i)
+    with open(os.path.join(stars_dir, "m.py"), "w") as f:
+        f.write("import asyncio\nimport p0\ndef go():\n    asyncio.create_task(p0.own6())\n" +
+                "".join("    asyncio.create_task(p0.missing%d())\n" % k for k in range(300)))
+    rc, found, err = analyze(["."], timeout=10, cwd=stars_dir)
+    if rc != 1 or "Sanitizer" in err or sum(f[3] == "AA203" for f in found) != 300:
+        failures.append(f"star-import cycle: exit {rc}, {len(found)} findings {err[:300]}")
+
     # Unreadable file (as root, permissions do not stop reads: skip that part).
     if os.geteuid() != 0:
         case("unreadable.py", SLEEP, [(1, 1, "AA002")], mode=0)

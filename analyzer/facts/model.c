@@ -66,6 +66,8 @@ struct aa_model {
 	size_t n_imported, imported_cap;
 	bool star_import;
 	const char *star_module; /* the one module star-imported at module level, or NULL (none or several) */
+	const char **star_modules; /* owned array of the modules star-imported at module level, in order (interned) */
+	size_t n_star_modules, star_modules_cap;
 	const char *module;  /* interned dotted module name */
 	bool is_package;
 	int eval_depth;
@@ -381,6 +383,10 @@ static void bind_import_from(struct aa_model *m, uint32_t scope, TSNode node)
 			 * ambiguous. */
 			m->star_module = m->star_import || scope != 0 ? NULL : module;
 			m->star_import = true;
+			if (scope == 0) {
+				AA_GROW(m->star_modules, m->star_modules_cap, m->n_star_modules + 1);
+				m->star_modules[m->n_star_modules++] = module;
+			}
 			continue;
 		}
 		TSNode name = item, alias = item;
@@ -585,6 +591,7 @@ void aa_model_free(struct aa_model *m)
 	aa_map_release(&m->by_name);
 	free(m->comments);
 	free(m->imported);
+	free(m->star_modules);
 	free(m);
 }
 
@@ -831,6 +838,12 @@ bool aa_model_star_import(const struct aa_model *m)
 const char *aa_model_star_module(const struct aa_model *m)
 {
 	return m->star_module;
+}
+
+size_t aa_model_star_modules(const struct aa_model *m, const char *const **modules)
+{
+	*modules = m->star_modules;
+	return m->n_star_modules;
 }
 
 /* self.attr inside a method: the class's instance attributes and class attributes. */

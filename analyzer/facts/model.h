@@ -123,6 +123,10 @@ bool aa_model_star_import(const struct aa_model *model);
 /* The module of the file's `from m import *` when it has exactly one and that one is at
  * module level (absolute, interned by the model), else NULL. */
 const char *aa_model_star_module(const struct aa_model *model);
+/* The modules of the file's module-level `from m import *`, in the order written
+ * (absolute, interned by the model; the array is the model's): sets *modules and returns
+ * how many (0: none, *modules may be NULL). */
+size_t aa_model_star_modules(const struct aa_model *model, const char *const **modules);
 /* aa_model_eval(model, scope, attribute) for an attribute node `obj.attr` whose obj is
  * already known to mean *obj_meaning (from aa_model_eval(model, scope, obj)): the same
  * answer without evaluating obj again. */

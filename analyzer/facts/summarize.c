@@ -555,9 +555,19 @@ void aa_summarizer_finish(struct aa_summarizer *z)
 		return;
 	aa_model_each_module_name(z->model, add_export, z);
 	aa_model_each_class_attr(z->model, add_attr, z);
-	const char *star = aa_model_star_module(z->model);
-	if (star && project_name(z, star)) {
-		z->summary->star_module = aa_summary_intern(z->summary, star, strlen(star));
+	const char *const *stars;
+	size_t n_stars = aa_model_star_modules(z->model, &stars);
+	bool project = false;
+	for (size_t i = 0; i < n_stars && !project; i++)
+		project = project_name(z, stars[i]);
+	if (project) {
+		/* All of them, the others included: a later one may bind a name again. */
+		struct aa_buf joined = AA_BUF_INIT;
+		for (size_t i = 0; i < n_stars; i++)
+			aa_buf_add(&joined, stars[i], strlen(stars[i]) + 1);
+		z->summary->star_modules = aa_summary_intern(z->summary, joined.data, joined.len - 1);
+		z->summary->n_star_modules = (uint32_t)n_stars;
+		aa_buf_release(&joined);
 		aa_model_each_module_name(z->model, add_star_bound, z);
 	}
 }

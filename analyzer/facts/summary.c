@@ -26,6 +26,11 @@ const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
 	return aa_arena_copy(&sum->arena, s, len);
 }
 
+const char *aa_summary_next_star(const char *star)
+{
+	return star + strlen(star) + 1;
+}
+
 static bool holds_records(const struct aa_summary *sum)
 {
 	for (size_t i = 0; i < sum->n_records; i++)
@@ -57,7 +62,7 @@ static void move_strings(struct aa_summary *sum, char *to)
 	const struct aa_arena *a = &sum->arena;
 #define MOVE(p) ((p) = aa_arena_moved(a, to, (p)))
 	MOVE(sum->module);
-	MOVE(sum->star_module);
+	MOVE(sum->star_modules);
 	for (size_t i = 0; i < sum->n_imports; i++) {
 		MOVE(sum->imports[i].name);
 		MOVE(sum->imports[i].bound);

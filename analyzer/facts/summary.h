@@ -114,17 +114,19 @@ struct aa_summary {
 	bool spare_tests;
 	/* Made by aa_summary_freeze: the struct, its arrays, records and path are one block. */
 	bool frozen;
-	uint32_t n_imports, n_funcs, n_classes, n_bases, n_exports, n_star_bound, n_attrs, n_defers;
+	uint32_t n_imports, n_funcs, n_classes, n_bases, n_exports, n_star_modules, n_star_bound, n_attrs, n_defers;
 	uint32_t n_records;
 	struct aa_sum_import *imports;
 	struct aa_sum_func *funcs;
 	struct aa_sum_class *classes;
 	const char **bases;
 	struct aa_sum_export *exports;
-	/* The module whose names the file re-exports with its one module-level
-	 * `from m import *` ("pkg._native"), or NULL; arena */
-	const char *star_module;
-	/* With star_module: every name the module binds at its top level (a def, a class,
+	/* The modules whose names the file re-exports with its module-level `from m import *`
+	 * ("pkg._native"), in the order written: n_star_modules strings one after another,
+	 * each NUL-terminated (aa_summary_next_star walks them), or NULL when none names a
+	 * project module; arena */
+	const char *star_modules;
+	/* With star_modules: every name the module binds at its top level (a def, a class,
 	 * an import, an assignment: "fetch"), which the star import does not give; arena */
 	const char **star_bound;
 	struct aa_sum_attr *attrs;
@@ -169,5 +171,8 @@ void aa_summary_free(struct aa_summary *sum);
 /* A NUL-terminated copy of s[0..len) (s holds len bytes) in the summary's arena; valid
  * until aa_summary_free. */
 const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len);
+/* The star module written after star (one of a summary's star_modules strings, not its
+ * last: star_modules is followed n_star_modules - 1 times). */
+const char *aa_summary_next_star(const char *star);
 
 #endif

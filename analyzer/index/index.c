@@ -10,6 +10,10 @@
 #include <string.h>
 
 #define MAX_RESOLVE_DEPTH 16
+/* Star imports of one module followed by name resolution (a package's __init__ has a few). */
+#define MAX_STARS 32
+/* Lookups one name's resolution may make (resolve()). */
+#define MAX_RESOLVE_STEPS 256
 #define MAX_MRO 64
 #define MAX_SUBCLASSES 256
 
@@ -21,7 +25,8 @@ struct ent {
 	uint32_t id;
 };
 
-static struct ent resolve(struct aa_index *x, const char *q, int depth);
+static struct ent resolve(struct aa_index *x, const char *q, int depth, int *steps);
+static struct ent resolve_name(struct aa_index *x, const char *q);
 
 /* buf = "<qualname>.<member[0..len)>", without printf: lookups build it for every class
  * of every MRO searched. */
@@ -36,7 +41,7 @@ static const char *member_name(struct aa_buf *buf, const char *qualname, const c
 
 static uint32_t class_of(struct aa_index *x, const char *q)
 {
-	struct ent e = resolve(x, q, 0);
+	struct ent e = resolve_name(x, q);
 	return e.kind == ENT_CLASS ? e.id : NONE;
 }
 
@@ -118,11 +123,11 @@ void aa_index_use_modmap(struct aa_index *x, const struct aa_modmap *modmap)
 	x->modmap = modmap;
 }
 
-/* Does module s get name[0..len) (one component) from its star import: it has one, at
+/* Can module s get name[0..len) (one component) from a star import: it has one, at
  * module level, and binds the name in no other way? */
 static bool star_gives(const struct aa_summary *s, const char *name, size_t len)
 {
-	if (!s->star_module)
+	if (!s->n_star_modules)
 		return false;
 	for (size_t i = 0; i < s->n_star_bound; i++)
 		if (strlen(s->star_bound[i]) == len && !memcmp(s->star_bound[i], name, len))
@@ -130,23 +135,76 @@ static bool star_gives(const struct aa_summary *s, const char *name, size_t len)
 	return true;
 }
 
-static struct ent resolve(struct aa_index *x, const char *q, int depth)
+/* The function or class named exactly q, with no further resolution. */
+static struct ent defined(const struct aa_index *x, const char *q)
 {
-	struct ent none = { ENT_NONE, NONE };
-	if (depth > MAX_RESOLVE_DEPTH)
-		return none;
-	uint32_t id;
 	struct aa_map_key key = aa_map_key_str(q);
+	uint32_t id;
 	if ((id = aa_map_get(&x->func_by_name, &key)) != NONE)
 		return (struct ent){ ENT_FUNC, id };
 	if ((id = aa_map_get(&x->class_by_name, &key)) != NONE)
 		return (struct ent){ ENT_CLASS, id };
+	return (struct ent){ ENT_NONE, NONE };
+}
+
+/* name (one component) in module s that binds it only through its star imports
+ * (`from .workers import *` in pkg/__init__.py makes pkg.run mean pkg.workers.run): the
+ * last star-imported module where it resolves, as Python's later import wins. A later
+ * module that binds the name in a way the index does not see (an assignment) is missed. */
+static struct ent resolve_starred(struct aa_index *x, const struct aa_summary *s, const char *name, int depth,
+				  int *steps)
+{
+	const char *star[MAX_STARS];
+	size_t n = 0;
+	for (const char *m = s->star_modules; n < s->n_star_modules && n < MAX_STARS; m = aa_summary_next_star(m)) {
+		/* A module the index does not hold gives nothing it could name, and looking
+		 * in it would split its name again (back into this package's stars). */
+		struct aa_map_key key = aa_map_key_str(m);
+		if (module_id(x, &key) != NONE)
+			star[n++] = m;
+	}
+	struct ent r = { ENT_NONE, NONE };
+	struct aa_buf q = AA_BUF_INIT;
+	/* First what the modules define themselves, then what they re-export: the budget
+	 * goes to the common case before a cycle of packages could use it up. */
+	for (int pass = 0; pass < 2 && r.kind == ENT_NONE; pass++) {
+		for (size_t i = n; i-- > 0 && r.kind == ENT_NONE;) {
+			member_name(&q, star[i], name, strlen(name));
+			if (pass == 0)
+				r = defined(x, q.data);
+			else
+				r = resolve(x, q.data, depth, steps);
+		}
+	}
+	aa_buf_release(&q);
+	return r;
+}
+
+/* What q names: resolve() with a fresh budget. */
+static struct ent resolve_name(struct aa_index *x, const char *q)
+{
+	int steps = MAX_RESOLVE_STEPS;
+	return resolve(x, q, 0, &steps);
+}
+
+/* *steps bounds the lookups of one question: resolution branches (a head, an alias, each
+ * star import), and packages that star-import each other would multiply them. */
+static struct ent resolve(struct aa_index *x, const char *q, int depth, int *steps)
+{
+	struct ent none = { ENT_NONE, NONE };
+	if (depth > MAX_RESOLVE_DEPTH || --*steps < 0)
+		return none;
+	struct ent d = defined(x, q);
+	if (d.kind != ENT_NONE)
+		return d;
+	uint32_t id;
+	struct aa_map_key key = aa_map_key_str(q);
 	if ((id = aa_map_get(&x->export_by_name, &key)) != NONE) {
 		const char *target = x->export_targets[id];
 		/* A name exported as itself (`from . import db` in pkg/__init__.py exports
 		 * pkg.db = pkg.db) is whatever the maps below say it is: the module. */
 		if (strcmp(target, q))
-			return resolve(x, target, depth + 1);
+			return resolve(x, target, depth + 1, steps);
 	}
 	if ((id = module_id(x, &key)) != NONE)
 		return (struct ent){ ENT_MODULE, id };
@@ -159,24 +217,19 @@ static struct ent resolve(struct aa_index *x, const char *q, int depth)
 	char *head = head_len < sizeof(head_buf) ? head_buf : aa_xmalloc(head_len + 1);
 	memcpy(head, q, head_len);
 	head[head_len] = '\0';
-	struct ent h = resolve(x, head, depth + 1);
+	struct ent h = resolve(x, head, depth + 1, steps);
 	struct ent r = none;
 	if (h.kind == ENT_CLASS) {
 		uint32_t f = method_in(x, h.id, dot + 1, 0);
 		if (f != NONE)
 			r = (struct ent){ ENT_FUNC, f };
-	} else if (h.kind == ENT_MODULE) {
-		/* head named a module through an alias: retry under its real name; or the
-		 * module binds the name only through its one star import (`from .workers
-		 * import *` in pkg/__init__.py makes pkg.run mean pkg.workers.run). */
-		const struct aa_summary *s = x->sums[h.id];
-		const char *base = strcmp(s->module, head) ? s->module
-				   : star_gives(s, dot + 1, strlen(dot + 1)) ? s->star_module : NULL;
-		if (base) {
-			char *real = aa_xasprintf("%s.%s", base, dot + 1);
-			r = resolve(x, real, depth + 1);
-			free(real);
-		}
+	} else if (h.kind == ENT_MODULE && strcmp(x->sums[h.id]->module, head)) {
+		/* head named a module through an alias: retry under its real name. */
+		char *real = aa_xasprintf("%s.%s", x->sums[h.id]->module, dot + 1);
+		r = resolve(x, real, depth + 1, steps);
+		free(real);
+	} else if (h.kind == ENT_MODULE && star_gives(x->sums[h.id], dot + 1, strlen(dot + 1))) {
+		r = resolve_starred(x, x->sums[h.id], dot + 1, depth + 1, steps);
 	}
 	if (head != head_buf)
 		free(head);
@@ -202,7 +255,9 @@ static char *reexport_step(struct aa_index *x, const char *q)
 		if ((id = module_id(x, &key)) != NONE) {
 			/* The first module along q decides: its star import gives the next name
 			 * only when the module binds that name in no other way. */
-			const char *star = x->sums[id]->star_module;
+			/* Only a module with one star import: with several, the name's module is
+			 * the one that defines it, which an extension's name does not say. */
+			const char *star = x->sums[id]->n_star_modules == 1 ? x->sums[id]->star_modules : NULL;
 			if (!star || p == len)
 				return NULL;
 			size_t sl = strlen(star), next = p + 1 + strcspn(q + p + 1, ".");
@@ -263,7 +318,7 @@ char *aa_index_reexported(struct aa_index *x, const char *q)
  * annotation of the function q (`repo = make_repo()` is made by calling make_repo). */
 static uint32_t type_of(struct aa_index *x, const char *q)
 {
-	struct ent e = resolve(x, q, 0);
+	struct ent e = resolve_name(x, q);
 	if (e.kind == ENT_CLASS)
 		return e.id;
 	if (e.kind == ENT_FUNC && x->funcs[e.id].f->returns)
@@ -302,7 +357,7 @@ uint32_t aa_index_resolve_ref(struct aa_index *x, const struct aa_ref *ref, uint
 {
 	*receiver = NONE;
 	if (ref->kind == AA_REF_NAME) {
-		struct ent e = resolve(x, ref->name, 0);
+		struct ent e = resolve_name(x, ref->name);
 		return e.kind == ENT_FUNC ? e.id : NONE;
 	}
 	uint32_t cls = ref->kind == AA_REF_SUPER ? class_of(x, ref->name) : type_of(x, ref->name);
@@ -582,7 +637,7 @@ static bool module_needles(struct aa_index *x, uint32_t sum, char **needles, siz
 		}
 	}
 	for (size_t i = 0; i < s->n_exports && *n < MAX_NEEDLES; i++) {
-		struct ent e = resolve(x, s->exports[i].name, 0);
+		struct ent e = resolve_name(x, s->exports[i].name);
 		if (e.kind == ENT_FUNC && x->funcs[e.id].f->is_coroutine && !x->funcs[e.id].f->opaque) {
 			needles[(*n)++] = aa_xasprintf(".%s(", tail_of(s->exports[i].name));
 			any = true;
@@ -610,7 +665,7 @@ static bool coroutine_needles(struct aa_index *x, const char *q, char **needles,
 	 * stop here, unresolved. */
 	if (aa_map_get_str(&x->callable_tails, tail_of(q)) == NONE)
 		return false;
-	struct ent e = resolve(x, q, 0);
+	struct ent e = resolve_name(x, q);
 	*unresolved = e.kind == ENT_NONE && aa_map_get_str(&x->coroutine_tails, tail_of(q)) != NONE;
 	if (e.kind == ENT_FUNC) {
 		const struct aa_sum_func *f = x->funcs[e.id].f;
@@ -873,7 +928,7 @@ static void want_ref(struct aa_index *x, struct wants *w, const struct aa_ref *r
 		return;
 	uint32_t cls = ref->kind == AA_REF_SUPER ? class_of(x, ref->name) : type_of(x, ref->name);
 	if (cls == NONE) {
-		struct ent e = resolve(x, ref->name, 0);
+		struct ent e = resolve_name(x, ref->name);
 		if (e.kind == ENT_FUNC && x->funcs[e.id].f->returns)
 			want_module_of(w, x->funcs[e.id].f->returns);
 		return;
