@@ -10,13 +10,15 @@ static bool test_dir(const char *s, size_t len)
 	       (len == 7 && !memcmp(s, "testing", 7));
 }
 
-/* Is s[0..len) a directory of one-shot programs: examples, samples, demos, docs, scripts?
- * Readers of real applications found them running one task under asyncio.run
- * (docs/precision.md). Only a directory counts: `example.py` may be the service. */
+/* Is s[0..len) a directory of one-shot programs: examples, samples, demos, docs, scripts,
+ * database migrations? Readers of real applications found them running one task under
+ * asyncio.run (docs/precision.md). Only a directory counts: `example.py` may be the
+ * service. */
 static bool example_dir(const char *s, size_t len)
 {
-	static const char *const names[] = { "examples", "example", "samples", "sample", "demos", "demo",
-					     "docs",     "doc",     "scripts", NULL };
+	static const char *const names[] = { "examples", "example", "samples",    "sample",  "demos",
+					     "demo",     "docs",    "doc",        "scripts", "migrations",
+					     "alembic",  NULL };
 	for (const char *const *n = names; *n; n++)
 		if (len == strlen(*n) && !memcmp(s, *n, len))
 			return true;

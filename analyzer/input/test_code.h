@@ -3,7 +3,8 @@
  *
  * The rules about a running service (rule.h's spares_tests) do not report there unless
  * asked (`report-in-tests`, docs/configuration.md): a test's loop runs only the test, and
- * an example, a demo or a script is a one-shot program with one task on its loop.
+ * an example, a demo, a script or a database migration is a one-shot program with one
+ * task on its loop.
  *
  * Test code: a file pytest's default patterns name (`test_*.py`, `*_test.py`,
  * `conftest.py`); a file under a directory called `tests`, `test` or `testing`, on its path
@@ -12,8 +13,9 @@
  * "/ws/tests/helpers.py" as "tests/helpers.py", as the language server does), or as a
  * package in its module name.
  *
- * Example code: a file under a directory called `examples`, `example`, `demos`, `demo`,
- * `docs`, `doc` or `scripts` below the command-line directory that found it, or on its
+ * Example code: a file under a directory called `examples`, `example`, `samples`,
+ * `sample`, `demos`, `demo`, `docs`, `doc`, `scripts`, `migrations` or `alembic` below the
+ * command-line directory that found it, or on its
  * relative path when it was named itself (pre-commit names files one by one). A directory
  * named on the command line is what the user asked about: `check examples/` reports there.
  *
