@@ -156,7 +156,10 @@ static struct ent resolve_starred(struct aa_index *x, const struct aa_summary *s
 {
 	const char *star[MAX_STARS];
 	size_t n = 0;
-	for (const char *m = s->star_modules; n < s->n_star_modules && n < MAX_STARS; m = aa_summary_next_star(m)) {
+	const char *m = s->star_modules;
+	for (uint32_t k = 0; k < s->n_star_modules && n < MAX_STARS; k++) {
+		if (k)
+			m = aa_summary_next_star(m);
 		/* A module the index does not hold gives nothing it could name, and looking
 		 * in it would split its name again (back into this package's stars). */
 		struct aa_map_key key = aa_map_key_str(m);
