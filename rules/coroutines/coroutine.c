@@ -138,6 +138,15 @@ static enum aa_coroutine_use use_step(const struct aa_ctx *ctx, TSNode n, TSNode
 		if (is_ternary_test(s, p, n))
 			return AA_COROUTINE_CONDITION;
 		*up = p;
+	} else if (k == s->list || k == s->set || k == s->tuple || k == s->expression_list) {
+		/* An element: it goes where the display goes (`[save(a), save(b)]` as a statement). */
+		*up = p;
+	} else if (k == s->list_comprehension || k == s->set_comprehension) {
+		/* The body makes the elements; a generator's body runs only when iterated, so an
+		 * unused generator expression creates no coroutine at all. */
+		if (!ts_node_eq(ts_node_child_by_field_id(p, s->f.body), n))
+			return AA_COROUTINE_USED;
+		*up = p;
 	} else if (k == s->not_operator || k == s->if_clause) {
 		return AA_COROUTINE_CONDITION;
 	} else if (k == s->if_statement || k == s->elif_clause || k == s->while_statement) {
