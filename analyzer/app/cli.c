@@ -29,7 +29,8 @@ const struct aa_option aa_options[AA_OPT_COUNT] = {
 	  "repeatable" },
 	{ AA_OPT_TRANSPARENT_DECORATORS, "--transparent-decorator", NULL, "NAME", "transparent-decorators",
 	  AA_TYPE_NAMES, "Selecting rules",
-	  "a decorator (module.name) that keeps the function it decorates what it was: an async def still a "
+	  "a decorator (module.name, or module.Class.method for a method of an object of that class) that "
+	  "keeps the function it decorates what it was: an async def still a "
 	  "coroutine function, a def still a plain function (AA109, AA201); repeatable" },
 	{ AA_OPT_TARGET_VERSION, "--target-version", NULL, "VERSION", "target-version", AA_TYPE_VERSION,
 	  "Selecting rules",

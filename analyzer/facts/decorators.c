@@ -1,4 +1,5 @@
 #include "analyzer/facts/decorators.h"
+#include "analyzer/base/buf.h"
 #include "parsers/python/node.h"
 
 #include <string.h>
@@ -19,6 +20,18 @@ static const struct decorator transparent[] = {
 	{ "functools.cache", true, false },
 	{ "functools.lru_cache", true, true },
 	{ "functools.wraps", false, true },
+	/* FastAPI's registering decorators hand the function back unchanged. */
+#define FASTAPI_REGISTERS(cls)                                                                                      \
+	{ cls ".get", false, true }, { cls ".put", false, true }, { cls ".post", false, true },                      \
+	{ cls ".delete", false, true }, { cls ".options", false, true }, { cls ".head", false, true },              \
+	{ cls ".patch", false, true }, { cls ".trace", false, true }, { cls ".api_route", false, true },            \
+	{ cls ".websocket", false, true }, { cls ".on_event", false, true }
+	FASTAPI_REGISTERS("fastapi.FastAPI"),
+	FASTAPI_REGISTERS("fastapi.APIRouter"),
+	FASTAPI_REGISTERS("fastapi.routing.APIRouter"),
+#undef FASTAPI_REGISTERS
+	{ "fastapi.FastAPI.exception_handler", false, true },
+	{ "fastapi.FastAPI.middleware", false, true },
 };
 
 bool aa_decorator_transparent(const char *qualname, bool called)
@@ -45,6 +58,23 @@ static const char *decorator_name(struct aa_model *model, const struct aa_syms *
 		expr = ts_node_child_by_field_id(expr, s->f.function);
 	if (ts_node_is_null(expr))
 		return NULL;
+	if (ts_node_symbol(expr) == s->attribute) {
+		/* A method of an object of a known class (`@router.get("/")` on an APIRouter):
+		 * "<class>.<method>". */
+		TSNode attr = ts_node_child_by_field_id(expr, s->f.attribute);
+		struct aa_meaning om = aa_model_eval(model, scope, ts_node_child_by_field_id(expr, s->f.object));
+		if (om.kind == AA_MEANING_INSTANCE && !ts_node_is_null(attr)) {
+			uint32_t len;
+			const char *name = aa_model_text(model, attr, &len);
+			struct aa_buf q = AA_BUF_INIT;
+			aa_buf_adds(&q, om.qualname);
+			aa_buf_addc(&q, '.');
+			aa_buf_add(&q, name, len);
+			const char *r = aa_model_intern(model, q.data, q.len);
+			aa_buf_release(&q);
+			return r;
+		}
+	}
 	struct aa_meaning m = aa_model_eval(model, scope, expr);
 	return m.kind == AA_MEANING_NAME ? m.qualname : NULL;
 }

@@ -3,7 +3,9 @@
  * cannot resolve, or one that is not in the table, may turn a def into anything (a
  * task launcher, a context manager, a cached wrapper of another kind): the function is
  * then opaque to the rules that reason about its calls (a coroutine function for
- * AA201/AA202, a blocking helper for AA109). Immutable table; thread-safe.
+ * AA201/AA202, a blocking helper for AA109). A decorator that is a method of an object
+ * the model types (`@router.get("/")`, router an APIRouter) is named "<class>.<method>"
+ * ("fastapi.APIRouter.get"). Immutable table; thread-safe.
  */
 #ifndef AA_DECORATORS_H
 #define AA_DECORATORS_H

@@ -41,7 +41,10 @@ const struct aa_rule aa_rule_unawaited_coroutine = {
 			"has no `yield` (else it is an async generator function) and each of its decorators is known "
 			"to keep it one: `staticmethod`, `classmethod`, `abc.abstractmethod`, `typing.override` "
 			"(`typing_extensions.override`), `functools.cache`, `functools.lru_cache` and "
-			"`functools.wraps(...)`.",
+			"`functools.wraps(...)`, and FastAPI's decorators that register the function and hand it "
+			"back (`get`, `post`, `put`, `delete`, `patch`, `options`, `head`, `trace`, `api_route`, "
+			"`websocket`, `on_event` of a `FastAPI` or `APIRouter` object; `exception_handler` and "
+			"`middleware` of a `FastAPI`).",
 		.why = "Calling a coroutine function only creates a coroutine object: its body runs when the "
 		       "coroutine is awaited or wrapped in a task. A coroutine that is thrown away never runs: the "
 		       "row is never saved, the buffer never drained, the lock never acquired. Nothing fails at "
