@@ -210,6 +210,7 @@ static const struct member attributes[] = {
 	{ "pathlib.Path", "parent", "pathlib.Path" },
 };
 
+
 static const char *lookup_alias(const struct alias *t, size_t n, const char *name, int *found)
 {
 	for (size_t i = 0; i < n; i++)
@@ -238,6 +239,20 @@ const char *aa_known_canonical(const char *qualname)
 	int found;
 	const char *r = lookup_alias(call_results, sizeof(call_results) / sizeof(call_results[0]), qualname, &found);
 	return r ? r : qualname;
+}
+
+/* Module-level objects of libraries, by the name their attribute is reached through. */
+static const struct alias objects[] = {
+	/* FastAPI-SQLAlchemy's request-scoped session: `from fastapi_sqlalchemy import db`. */
+	{ "fastapi_sqlalchemy.db.session", "sqlalchemy.orm.Session" },
+	{ "fastapi_sqlalchemy.middleware.db.session", "sqlalchemy.orm.Session" },
+};
+
+const char *aa_known_object(const char *qualname)
+{
+	int found;
+	const char *r = lookup_alias(objects, sizeof(objects) / sizeof(objects[0]), qualname, &found);
+	return found ? r : NULL;
 }
 
 static const char *lookup_member(const struct member *t, size_t n, const char *cls, const char *m, size_t len)

@@ -23,6 +23,11 @@ const char *aa_known_method_result(const char *cls, const char *method, size_t m
  * or NULL. Static storage. */
 const char *aa_known_attribute(const char *cls, const char *attr, size_t attr_len);
 
+/* The class of the library object named qualname (NUL-terminated), a module-level object
+ * or an attribute of one ("fastapi_sqlalchemy.db.session" is a sqlalchemy.orm.Session),
+ * or NULL. Static storage. */
+const char *aa_known_object(const char *qualname);
+
 /* The canonical name of a class used in an annotation ("requests.sessions.Session" ->
  * "requests.Session"), or qualname itself (NUL-terminated). Static storage, or
  * qualname. */

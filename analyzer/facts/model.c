@@ -908,9 +908,11 @@ static struct aa_meaning attribute_meaning(struct aa_model *m, struct aa_meaning
 {
 	uint32_t len;
 	const char *aname = aa_node_text(m->src->text, attr, &len);
-	if (om.kind == AA_MEANING_NAME)
-		return (struct aa_meaning){ .kind = AA_MEANING_NAME,
-					    .qualname = intern_join(m, om.qualname, aname, len) };
+	if (om.kind == AA_MEANING_NAME) {
+		const char *q = intern_join(m, om.qualname, aname, len);
+		const char *cls = aa_known_object(q);
+		return cls ? instance_of(m, cls, (TSNode){ 0 }) : (struct aa_meaning){ .kind = AA_MEANING_NAME, .qualname = q };
+	}
 	if (om.kind == AA_MEANING_INSTANCE) {
 		const char *cls = aa_known_attribute(om.qualname, aname, len);
 		if (cls)

@@ -373,7 +373,8 @@ const struct aa_rule aa_rule_blocking_database_call = {
 			"connections, and the queries of a sync `sqlalchemy.orm.Session` (SQLModel's `Session` and its "
 			"`exec()` included). The receiver must be "
 			"known to be such an object: built by the driver's constructor or factory in a way the "
-			"analyzer can see, or annotated with its class.",
+			"analyzer can see, annotated with its class, or a library's object of that class "
+			"(FastAPI-SQLAlchemy's `db.session`, `from fastapi_sqlalchemy import db`).",
 		.why = "A sync driver waits for the database server on the calling thread. In a coroutine that "
 		       "thread runs the event loop, so every query stalls every other task for a network round "
 		       "trip or more, and a slow query or a lock wait on the server stalls them for its whole "
