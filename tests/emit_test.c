@@ -7,9 +7,11 @@
  *                                 (tests/t_sarif_validate.sh validates it)
  */
 #include "analyzer/check/diag.h"
+#include "analyzer/check/findings.h"
 #include "analyzer/report/emit.h"
 #include "analyzer/report/baseline.h"
 #include "analyzer/report/fingerprint.h"
+#include "analyzer/report/report.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/report/ruledoc.h"
 #include "analyzer/base/xalloc.h"
@@ -101,9 +103,28 @@ static struct aa_emit_opts sample_opts(enum aa_format format)
 	};
 }
 
-typedef int (*writer_fn)(FILE *, const struct aa_diag_list *, const struct aa_emit_opts *);
+typedef int (*writer_fn)(FILE *, struct aa_report *, const struct aa_emit_opts *);
 
-static char *capture(struct check *t, writer_fn fn, const struct aa_diag_list *list, const struct aa_emit_opts *opts)
+/* A report (report.h) over copies of list's findings, kept as a plain list: `check`
+ * reads its findings so, fingerprinted as they are read. */
+struct list_report {
+	struct aa_findings findings;
+	struct aa_report report;
+};
+
+static struct aa_report *report_of(struct list_report *lr, const struct aa_diag_list *list)
+{
+	struct aa_diag_list copy;
+	aa_diag_list_init(&copy);
+	for (size_t i = 0; i < list->len; i++)
+		aa_diag_list_copy(&copy, &list->items[i]);
+	aa_findings_init(&lr->findings);
+	aa_findings_take_list(&lr->findings, &copy);
+	aa_report_init(&lr->report, &lr->findings);
+	return &lr->report;
+}
+
+static char *capture_report(struct check *t, writer_fn fn, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -112,7 +133,7 @@ static char *capture(struct check *t, writer_fn fn, const struct aa_diag_list *l
 		perror("open_memstream");
 		exit(2);
 	}
-	int rc = fn(f, list, opts);
+	int rc = fn(f, report, opts);
 	if (fclose(f)) {
 		perror("fclose");
 		exit(2);
@@ -121,23 +142,18 @@ static char *capture(struct check *t, writer_fn fn, const struct aa_diag_list *l
 	return buf;
 }
 
+static char *capture(struct check *t, writer_fn fn, const struct aa_diag_list *list, const struct aa_emit_opts *opts)
+{
+	struct list_report lr;
+	char *got = capture_report(t, fn, report_of(&lr, list), opts);
+	aa_findings_release(&lr.findings);
+	return got;
+}
+
 static char *capture_stats(struct check *t, const struct aa_diag_list *list, enum aa_format format)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f) {
-		perror("open_memstream");
-		exit(2);
-	}
 	struct aa_emit_opts opts = { .format = format };
-	int rc = aa_emit_statistics(f, list, &opts);
-	if (fclose(f)) {
-		perror("fclose");
-		exit(2);
-	}
-	CHECK(t, rc == 0, "aa_emit_statistics returned %d", rc);
-	return buf;
+	return capture(t, aa_emit_statistics, list, &opts);
 }
 
 /* ---- text -------------------------------------------------------------------------- */
@@ -383,14 +399,15 @@ static void test_freeze(struct check *t)
 	list.items[1].severity = 1;
 	list.items[2].source_from = 1000;
 	list.items[2].source_cut = true;
-	list.items[3].fingerprint = aa_xstrdup("0123abcd");
+	list.items[3].fingerprint = 0x0123abcdULL;
+	list.items[3].has_fingerprint = true;
 	char *before[N_STORED];
 	capture_stored(t, &list, before);
 	struct aa_diag_list copy;
 	aa_diag_list_init(&copy);
 	for (size_t i = 0; i < list.len; i++)
 		aa_diag_list_copy(&copy, &list.items[i]);
-	unsigned char *block = aa_diag_freeze(&list, PKG_PATH);
+	unsigned char *block = aa_diag_freeze(&list, PKG_PATH, NULL);
 	CHECK(t, block && !list.len && !list.items, "freezing empties the list");
 	aa_diag_list_init(&thawed);
 	aa_diag_list_init(&again);
@@ -406,7 +423,8 @@ static void test_freeze(struct check *t)
 		      "finding %zu thaws with its fields", i);
 		CHECK_STR(t, "a thawed path", a->path, b->path);
 		CHECK_STR(t, "a thawed source line", a->source_line, b->source_line);
-		CHECK_STR(t, "a thawed fingerprint", a->fingerprint, b->fingerprint);
+		CHECK(t, a->has_fingerprint == b->has_fingerprint && a->fingerprint == b->fingerprint,
+		      "finding %zu thaws with its fingerprint", i);
 	}
 	CHECK(t, thawed.items[0].fix && thawed.items[0].fix->kind == AA_FIX_UNSAFE &&
 			 thawed.items[0].fix->n_edits == 2 && thawed.items[0].fix->edits[1].start == 20000 &&
@@ -422,13 +440,74 @@ static void test_freeze(struct check *t)
 	}
 	struct aa_diag_list empty;
 	aa_diag_list_init(&empty);
-	CHECK(t, !aa_diag_freeze(&empty, PKG_PATH), "no findings freeze to NULL");
+	CHECK(t, !aa_diag_freeze(&empty, PKG_PATH, NULL), "no findings freeze to NULL");
 	aa_diag_thaw(NULL, PKG_PATH, &empty);
 	CHECK_UINT(t, "NULL thaws to nothing", 0, empty.len);
 	free(block);
 	aa_diag_list_release(&copy);
 	aa_diag_list_release(&thawed);
 	aa_diag_list_release(&again);
+}
+
+/* The report over a store (each file's findings frozen, the others a list: findings.h)
+ * writes what it writes over one list of the same findings, in every format: a path's
+ * frozen and listed findings merged in order, a listed path with no file before, between
+ * and after the files, the occurrence index of equal keys counted across both. */
+static void test_streamed(struct check *t)
+{
+	const struct aa_rule *r0 = aa_rules[0], *r1 = aa_rules[1];
+	struct aa_diag_list a, c, rest, all;
+	aa_diag_list_init(&a);
+	aa_diag_list_init(&c);
+	aa_diag_list_init(&rest);
+	aa_diag_list_init(&all);
+	add(&a, r0, "b.py", 3, 1, 3, 4, "late", "x()", NULL, 0, 0, 0);
+	add(&a, r0, "b.py", 1, 1, 1, 4, "early", "  x()", NULL, 0, 0, 0);
+	add(&c, r1, "d.py", 2, 1, 2, 2, "d local", "y()", NULL, 0, 0, 0);
+	add(&rest, r0, "b.py", 2, 1, 2, 4, "listed", "x()", chain_hops, 2, 1, 0);
+	add(&rest, r1, "a.py", 1, 1, 1, 2, "before", NULL, NULL, 0, 0, 0);
+	add(&rest, r1, "c.py", 1, 1, 1, 2, "between", NULL, NULL, 0, 0, 0);
+	add(&rest, r1, "e.py", 1, 1, 1, 2, "after", "z()", NULL, 0, 0, 0);
+	sample_fix(t, &c, AA_FIX_SAFE, 2, 0, 1, "w");
+	for (size_t i = 0; i < a.len; i++)
+		aa_diag_list_copy(&all, &a.items[i]);
+	for (size_t i = 0; i < c.len; i++)
+		aa_diag_list_copy(&all, &c.items[i]);
+	for (size_t i = 0; i < rest.len; i++)
+		aa_diag_list_copy(&all, &rest.items[i]);
+	struct aa_findings store;
+	aa_findings_init(&store);
+	struct aa_arena arena = AA_ARENA_INIT(64, 256);
+	const unsigned char *block_b = aa_diag_freeze(&a, "b.py", &arena);
+	const unsigned char *block_d = aa_diag_freeze(&c, "d.py", &arena);
+	aa_findings_take_arena(&store, &arena);
+	aa_findings_add_block(&store, "b.py", block_b);
+	aa_findings_add_block(&store, "d.py", block_d);
+	aa_findings_take_list(&store, &rest);
+	struct aa_report streamed;
+	aa_report_init(&streamed, &store);
+	static const enum aa_format formats[] = { AA_FORMAT_TEXT,   AA_FORMAT_JSON,   AA_FORMAT_SARIF,
+						  AA_FORMAT_GITHUB, AA_FORMAT_GITLAB, AA_FORMAT_JUNIT };
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		struct aa_emit_opts opts = sample_opts(formats[i]);
+		char *want = capture(t, aa_emit, &all, &opts), *got = capture_report(t, aa_emit, &streamed, &opts);
+		CHECK_STR(t, "the streamed report", want, got);
+		free(want);
+		free(got);
+	}
+	struct aa_emit_opts json = sample_opts(AA_FORMAT_JSON);
+	writer_fn others[] = { aa_emit_statistics, aa_baseline_write };
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		char *want = capture(t, others[i], &all, &json), *got = capture_report(t, others[i], &streamed, &json);
+		CHECK_STR(t, "the streamed statistics and baseline", want, got);
+		free(want);
+		free(got);
+	}
+	CHECK(t, streamed.found == 7 && streamed.shown == 7 && streamed.files_shown == 5 && !streamed.stale,
+	      "the counts of a pass: %zu found, %zu shown in %zu files", streamed.found, streamed.shown,
+	      streamed.files_shown);
+	aa_findings_release(&store);
+	aa_diag_list_release(&all);
 }
 
 static void test_json(struct check *t)
@@ -542,13 +621,14 @@ static void test_github(struct check *t)
 	/* Control characters other than CR and LF (GitHub's own %0D, %0A) are shown as \xHH. */
 	add(&list, aa_rules[1], "z\x1b[31m\x7f\xc2\x85.py", 1, 1, 1, 1, "bell\x07\ttab\xff", NULL, NULL, 0, 0, 0);
 	struct aa_emit_opts opts = sample_opts(AA_FORMAT_GITHUB);
+	/* In path order: the report sorts what it reads. */
 	char *got = capture(t, aa_emit, &list, &opts);
 	CHECK_STR(t, "GitHub output",
+		  "::error file=../../../outside.py,line=1,col=1,endLine=1,endColumn=1,"
+		  "title=AA002 unreadable-file::cannot decode\n"
 		  "::error file=src/d%2C x%3Ay/a%25.py,line=3,col=5,endLine=3,endColumn=9,"
 		  "title=AA001 syntax-error::100%25 sure%0D%0Anext: a,b\n"
 		  "::error file=src/" PKG_PATH ",line=5,endLine=7,title=AA001 syntax-error::spans lines\n"
-		  "::error file=../../../outside.py,line=1,col=1,endLine=1,endColumn=1,"
-		  "title=AA002 unreadable-file::cannot decode\n"
 		  "::error file=src/z\\x1b[31m\\x7f\\xc2\\x85.py,line=1,col=1,endLine=1,endColumn=1,"
 		  "title=AA002 unreadable-file::bell\\x07\\x09tab\\xff\n", got);
 	free(got);
@@ -1058,21 +1138,24 @@ static void test_write_failure(struct check *t)
 	}
 	struct aa_diag_list list;
 	sample(&list, 0);
+	struct list_report lr;
+	struct aa_report *report = report_of(&lr, &list);
 	static const enum aa_format formats[] = { AA_FORMAT_TEXT,   AA_FORMAT_JSON,   AA_FORMAT_SARIF,
 						  AA_FORMAT_GITHUB, AA_FORMAT_GITLAB, AA_FORMAT_JUNIT };
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		struct aa_emit_opts opts = sample_opts(formats[i]);
 		clearerr(full);
-		CHECK(t, aa_emit(full, &list, &opts) == -1, "format %zu: a failed write must return -1", i);
+		CHECK(t, aa_emit(full, report, &opts) == -1, "format %zu: a failed write must return -1", i);
 	}
 	struct aa_emit_opts text = { .format = AA_FORMAT_TEXT }, json = { .format = AA_FORMAT_JSON };
 	clearerr(full);
-	CHECK(t, aa_emit_statistics(full, &list, &text) == -1, "statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, report, &text) == -1, "statistics: a failed write must return -1");
 	clearerr(full);
-	CHECK(t, aa_emit_statistics(full, &list, &json) == -1, "JSON statistics: a failed write must return -1");
+	CHECK(t, aa_emit_statistics(full, report, &json) == -1, "JSON statistics: a failed write must return -1");
 	clearerr(full);
-	CHECK(t, aa_baseline_write(full, &list, &json) == -1, "baseline: a failed write must return -1");
+	CHECK(t, aa_baseline_write(full, report, &json) == -1, "baseline: a failed write must return -1");
 	fclose(full); /* fails too, by design of /dev/full */
+	aa_findings_release(&lr.findings);
 	aa_diag_list_release(&list);
 }
 
@@ -1087,11 +1170,13 @@ static int write_sarif(const char *path)
 		aa_diag_list_release(&list);
 		return 2;
 	}
-	int rc = aa_emit(f, &list, &opts);
+	struct list_report lr;
+	int rc = aa_emit(f, report_of(&lr, &list), &opts);
 	if (fclose(f) || rc) {
 		fprintf(stderr, "emit_test: writing %s failed\n", path);
 		rc = 2;
 	}
+	aa_findings_release(&lr.findings);
 	aa_diag_list_release(&list);
 	return rc;
 }
@@ -1139,7 +1224,9 @@ static void test_adoption_formats(struct check *t)
 	CHECK_PATH_STR(t, root, "0.location.path", "src/a.py");
 	CHECK_PATH_STR(t, root, "0.check_name", list.items[0].rule->code);
 	CHECK_PATH_STR(t, root, "0.description", "e");
-	CHECK_PATH_STR(t, root, "2.fingerprint", list.items[2].fingerprint);
+	char fp[AA_FINGERPRINT_SIZE];
+	aa_fingerprint_format(list.items[2].fingerprint, fp);
+	CHECK_PATH_STR(t, root, "2.fingerprint", fp);
 	CHECK(t, path_num(root, "2.location.lines.begin") == 3, "GitLab: lines.begin");
 	cJSON_Delete(root);
 	free(got);
@@ -1175,7 +1262,9 @@ static char *baseline_file(struct check *t, const struct aa_diag_list *list, con
 		perror("mkstemp");
 		exit(2);
 	}
-	CHECK(t, aa_baseline_write(f, list, opts) == 0, "baseline written");
+	struct list_report lr;
+	CHECK(t, aa_baseline_write(f, report_of(&lr, list), opts) == 0, "baseline written");
+	aa_findings_release(&lr.findings);
 	CHECK(t, fclose(f) == 0, "baseline closed");
 	return name;
 }
@@ -1198,7 +1287,7 @@ static void test_baseline(struct check *t)
 		const struct aa_diag *d = &list.items[i];
 		add(&reversed, d->rule, d->path, d->span.line, d->span.col, d->span.end_line, d->span.end_col, d->message,
 		    d->source_line, NULL, 0, 0, 0);
-		reversed.items[reversed.len - 1].fingerprint = aa_xstrdup(d->fingerprint);
+
 	}
 	char *a = capture(t, aa_baseline_write, &list, &opts), *b = capture(t, aa_baseline_write, &reversed, &opts);
 	CHECK_STR(t, "baseline bytes", a, b);
@@ -1213,7 +1302,8 @@ static void test_baseline(struct check *t)
 	add(&shifted, aa_rules[0], PKG_PATH, 50, 1, 50, 2, "new", "    foo(1)", NULL, 0, 0, 0);
 	aa_diag_list_sort(&shifted);
 	aa_fingerprint_assign(&shifted, &opts);
-	CHECK(t, aa_baseline_apply(&bl, &shifted, &opts) == 0, "no stale entry");
+	aa_baseline_apply(&bl, &shifted, &opts);
+	CHECK(t, aa_baseline_stale(&bl) == 0, "no stale entry");
 	CHECK(t, shifted.len == 1 && !strcmp(shifted.items[0].message, "new"), "only the new finding is left: %zu",
 	      shifted.len);
 	aa_diag_list_release(&shifted);
@@ -1226,7 +1316,8 @@ static void test_baseline(struct check *t)
 	memmove(shifted.items, shifted.items + 1, (shifted.len - 1) * sizeof(*shifted.items));
 	shifted.len--;
 	aa_fingerprint_assign(&shifted, &opts);
-	CHECK(t, aa_baseline_apply(&bl, &shifted, &opts) == 1 && shifted.len == 0, "one stale entry, nothing left");
+	aa_baseline_apply(&bl, &shifted, &opts);
+	CHECK(t, aa_baseline_stale(&bl) == 1 && shifted.len == 0, "one stale entry, nothing left");
 	aa_diag_list_release(&shifted);
 	aa_baseline_release(&bl);
 
@@ -1270,6 +1361,7 @@ int main(int argc, char **argv)
 	test_json(&t);
 	test_pack(&t);
 	test_freeze(&t);
+	test_streamed(&t);
 	test_github(&t);
 	test_sarif(&t);
 	test_sarif_selection(&t);

@@ -13,7 +13,7 @@
 #include "analyzer/input/discover.h"
 #include "analyzer/report/baseline.h"
 #include "analyzer/report/emit.h"
-#include "analyzer/report/fingerprint.h"
+#include "analyzer/report/report.h"
 #include "analyzer/index/index.h"
 #include "analyzer/index/modmap.h"
 #include "analyzer/check/rule.h"
@@ -153,23 +153,21 @@ static void error_errno(const char *what, const char *path, int errnum)
 /* What an output file receives. */
 enum output_kind { OUTPUT_REPORT, OUTPUT_STATISTICS, OUTPUT_BASELINE };
 
-static int write_output(FILE *f, const struct aa_diag_list *diags, const struct aa_emit_opts *opts,
-			enum output_kind kind)
+static int write_output(FILE *f, struct aa_report *report, const struct aa_emit_opts *opts, enum output_kind kind)
 {
 	switch (kind) {
-	case OUTPUT_STATISTICS: return aa_emit_statistics(f, diags, opts);
-	case OUTPUT_BASELINE: return aa_baseline_write(f, diags, opts);
+	case OUTPUT_STATISTICS: return aa_emit_statistics(f, report, opts);
+	case OUTPUT_BASELINE: return aa_baseline_write(f, report, opts);
 	case OUTPUT_REPORT: break;
 	}
-	return aa_emit(f, diags, opts);
+	return aa_emit(f, report, opts);
 }
 
 /* Writes the output to f; returns 0, or -1 with errno saying why when a write failed.
  * Closes f either way. */
-static int write_report(FILE *f, const struct aa_diag_list *diags, const struct aa_emit_opts *opts,
-			enum output_kind kind)
+static int write_report(FILE *f, struct aa_report *report, const struct aa_emit_opts *opts, enum output_kind kind)
 {
-	int rc = write_output(f, diags, opts, kind);
+	int rc = write_output(f, report, opts, kind);
 	int err = errno;
 	if (fflush(f) != 0 || ferror(f)) {
 		rc = -1;
@@ -191,7 +189,7 @@ static int write_report(FILE *f, const struct aa_diag_list *diags, const struct 
  * redirection does: a rename would swap it for a regular file (as root, replacing the
  * system's /dev/null). Failures say why (strerror).
  */
-static int emit_to_file(const char *path, const struct aa_diag_list *diags, const struct aa_emit_opts *opts,
+static int emit_to_file(const char *path, struct aa_report *report, const struct aa_emit_opts *opts,
 			enum output_kind kind)
 {
 	struct stat st;
@@ -205,7 +203,7 @@ static int emit_to_file(const char *path, const struct aa_diag_list *diags, cons
 			error_errno("cannot write", path, err);
 			return -1;
 		}
-		if (write_report(f, diags, opts, kind) != 0) {
+		if (write_report(f, report, opts, kind) != 0) {
 			error_errno("cannot write", path, errno);
 			return -1;
 		}
@@ -224,7 +222,7 @@ static int emit_to_file(const char *path, const struct aa_diag_list *diags, cons
 		error_errno("cannot write", path, err);
 		return -1;
 	}
-	int rc = write_report(f, diags, opts, kind);
+	int rc = write_report(f, report, opts, kind);
 	if (rc == 0) {
 		/* mkstemp creates 0600; a report is an ordinary file. */
 		mode_t mask = umask(0);
@@ -261,23 +259,26 @@ static void print_timings(const struct aa_run_result *r, size_t n_files, double 
 			r->foreign.partial);
 }
 
-/* The text format's last line, on stderr; baselined counts the findings the baseline
- * kept out of the report. */
-static void print_summary(const struct aa_diag_list *diags, size_t n_files, size_t baselined)
+/* The text format's last line, on stderr, from the counts of report's last complete
+ * pass; with a baseline, it says how many findings the baseline kept out. */
+static void print_summary(const struct aa_report *report, size_t n_files)
 {
+	size_t baselined = report->baseline ? report->found - report->shown : 0;
 	char *also = baselined ? aa_xasprintf(" (%zu more in the baseline)", baselined) : aa_xstrdup("");
-	if (!diags->len) {
+	if (!report->shown) {
 		fprintf(stderr, "No findings in %zu file%s%s.\n", n_files, n_files == 1 ? "" : "s", also);
 		free(also);
 		return;
 	}
-	size_t files_with = 0;
-	for (size_t i = 0; i < diags->len; i++)
-		if (i == 0 || strcmp(diags->items[i].path, diags->items[i - 1].path))
-			files_with++;
-	fprintf(stderr, "Found %zu finding%s in %zu of %zu file%s%s.\n", diags->len, diags->len == 1 ? "" : "s",
-		files_with, n_files, n_files == 1 ? "" : "s", also);
+	fprintf(stderr, "Found %zu finding%s in %zu of %zu file%s%s.\n", report->shown, report->shown == 1 ? "" : "s",
+		report->files_shown, n_files, n_files == 1 ? "" : "s", also);
 	free(also);
+}
+
+/* The report's filter (report.h): the configuration's selection and severities. */
+static void apply_configs(void *configs, struct aa_diag_list *group)
+{
+	aa_configs_apply(configs, group);
 }
 
 static int config_errors(struct aa_configs *configs)
@@ -513,6 +514,7 @@ again:
 			memcpy(data, stdin_bytes, stdin_len);
 		}
 		aa_run_bytes(&engine, stdin_name, data, data ? stdin_len : 0, &result);
+		aa_findings_take_list(&result.findings, &result.diags);
 	} else {
 		struct aa_run_progress counter = { 0, disc.len };
 		struct aa_progress_line line;
@@ -525,28 +527,33 @@ again:
 		for (size_t i = 0; i < disc.len; i++)
 			n_files += !disc.files[i].context;
 	}
-	aa_configs_apply(&configs, &result.diags);
 	if (result.internal_errors) {
 		fprintf(stderr, "async-analyzer: error: internal error on %d file%s\n", result.internal_errors,
 			result.internal_errors == 1 ? "" : "s");
 		status = EXIT_ERROR;
 	}
 	if (!rerun && (cli->fix || cli->diff || cli->add_noqa)) {
+		/* The fixer takes a plain list, as the configuration leaves it. */
+		struct aa_diag_list all;
+		aa_diag_list_init(&all);
+		aa_findings_copy_all(&result.findings, &all);
+		aa_configs_apply(&configs, &all);
+		aa_diag_list_sort(&all);
 		bool failed = false;
-		size_t fixed =
-			apply_fixes(cli, &engine, &result.diags, use_stdin ? &stdin_bytes : NULL, &stdin_len, &failed);
+		size_t fixed = apply_fixes(cli, &engine, &all, use_stdin ? &stdin_bytes : NULL, &stdin_len, &failed);
+		aa_diag_list_release(&all);
 		if (failed)
 			status = EXIT_ERROR;
 		if (cli->diff || cli->add_noqa) {
 			status = status == EXIT_ERROR ? EXIT_ERROR : cli->diff && fixed ? EXIT_FINDINGS : EXIT_CLEAN;
-			aa_diag_list_release(&result.diags);
+			aa_findings_release(&result.findings);
 			engine.modmap = NULL;
 			aa_modmap_free(modmap);
 			aa_engine_release(&engine);
 			goto out;
 		}
 		if (fixed) {
-			aa_diag_list_release(&result.diags);
+			aa_findings_release(&result.findings);
 			rerun = true;
 			goto again;
 		}
@@ -574,38 +581,35 @@ again:
 		.c_files_read = result.foreign.read,
 		.c_files_partial = result.foreign.partial,
 	};
-	/* Before the baseline drops any finding: those left keep the fingerprints they have
-	 * in a run without it. */
-	aa_fingerprint_assign(&result.diags, &opts);
-	size_t stale = 0, n_found = result.diags.len;
-	if (cli->baseline) {
-		stale = aa_baseline_apply(&baseline, &result.diags, &opts);
-		opts.baseline_stale = &stale;
-	}
+	/* The writers read the findings through the report, one path at a time: filtered by
+	 * the configuration, fingerprinted, then those the baseline records dropped. */
+	struct aa_report report;
+	aa_report_init(&report, &result.findings);
+	report.filter = apply_configs;
+	report.filter_ud = &configs;
+	report.baseline = cli->baseline ? &baseline : NULL;
 	enum output_kind kind = cli->write_baseline ? OUTPUT_BASELINE : cli->statistics ? OUTPUT_STATISTICS : OUTPUT_REPORT;
 	const char *out_path = cli->write_baseline ? cli->write_baseline : cli->output;
 	/* Fixing standard input: stdout holds the fixed source, the report goes to stderr. */
-	FILE *report = use_stdin && cli->fix ? stderr : stdout;
-	int emit_rc = out_path ? emit_to_file(out_path, &result.diags, &opts, kind)
-			       : write_output(report, &result.diags, &opts, kind);
+	FILE *to = use_stdin && cli->fix ? stderr : stdout;
+	int emit_rc = out_path ? emit_to_file(out_path, &report, &opts, kind) : write_output(to, &report, &opts, kind);
 	if (emit_rc != 0)
 		status = EXIT_ERROR;
-	/* No summary of a report that was not written. */
+	/* No summary of a report that was not written (its counts are those of the pass
+	 * that wrote it). */
 	if (!cli->quiet && emit_rc == 0 && kind == OUTPUT_BASELINE)
-		fprintf(stderr, "Wrote %zu finding%s to the baseline %s.\n", result.diags.len,
-			result.diags.len == 1 ? "" : "s", cli->write_baseline);
+		fprintf(stderr, "Wrote %zu finding%s to the baseline %s.\n", report.shown, report.shown == 1 ? "" : "s",
+			cli->write_baseline);
 	else if (!cli->quiet && format == AA_FORMAT_TEXT && kind == OUTPUT_REPORT && emit_rc == 0)
-		print_summary(&result.diags, n_files, cli->baseline ? n_found - result.diags.len : 0);
+		print_summary(&report, n_files);
 	if (cli->timings)
 		print_timings(&result, n_files, discovery_secs, modmap_secs, aa_run_now() - t_output,
 			      aa_run_now() - t_start);
 	/* The findings a baseline records are reported nowhere: it is their record. */
-	if (kind == OUTPUT_BASELINE)
-		aa_diag_list_release(&result.diags);
-	if (status != EXIT_ERROR && result.diags.len && !cli->exit_zero)
+	if (status != EXIT_ERROR && kind != OUTPUT_BASELINE && report.shown && !cli->exit_zero)
 		status = EXIT_FINDINGS;
 	free(srcroot);
-	aa_diag_list_release(&result.diags);
+	aa_findings_release(&result.findings);
 out:
 	free(stdin_bytes);
 	free(resolved);

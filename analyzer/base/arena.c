@@ -32,6 +32,19 @@ const char *aa_arena_copy(struct aa_arena *a, const char *s, size_t len)
 	return p;
 }
 
+void aa_arena_take(struct aa_arena *dst, struct aa_arena *src)
+{
+	if (!src->blocks)
+		return;
+	/* src's newest block becomes dst's: the rest of it is used before a new one. */
+	struct aa_arena_block *last = src->blocks;
+	while (last->next)
+		last = last->next;
+	last->next = dst->blocks;
+	dst->blocks = src->blocks;
+	src->blocks = NULL;
+}
+
 size_t aa_arena_used(const struct aa_arena *a)
 {
 	size_t n = 0;

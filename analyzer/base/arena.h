@@ -37,6 +37,10 @@ size_t aa_arena_used(const struct aa_arena *a);
 void aa_arena_dump(const struct aa_arena *a, char *to);
 const char *aa_arena_moved(const struct aa_arena *a, const char *to, const char *p);
 
+/* Moves every copy of src to dst (both made by AA_ARENA_INIT; distinct): they stay
+ * where they are, now valid until aa_arena_release(dst); src is left empty. */
+void aa_arena_take(struct aa_arena *dst, struct aa_arena *src);
+
 /* Frees every copy; a is empty again, with its block sizes, and may be reused. */
 void aa_arena_release(struct aa_arena *a);
 

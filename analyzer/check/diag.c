@@ -94,7 +94,6 @@ void aa_diag_release(struct aa_diag *d)
 		free(d->source_line);
 		aa_fix_free(d->fix);
 	}
-	free(d->fingerprint);
 	for (size_t i = 0; i < d->n_related; i++) {
 		free(d->related[i].path);
 		free(d->related[i].message);
@@ -123,7 +122,6 @@ void aa_diag_list_copy(struct aa_diag_list *dst, const struct aa_diag *d)
 	c.path = dup_or_null(d->path);
 	c.message = dup_or_null(d->message);
 	c.source_line = dup_or_null(d->source_line);
-	c.fingerprint = dup_or_null(d->fingerprint);
 	c.fix = aa_fix_copy(d->fix);
 	c.related = d->n_related ? aa_xcalloc(d->n_related, sizeof(*c.related)) : NULL;
 	for (size_t i = 0; i < d->n_related; i++) {
@@ -244,7 +242,7 @@ static void put_span(struct writer *w, struct aa_span sp)
 	put_num(w, sp.end_col);
 }
 
-enum { FROZEN_CUT = 1, FROZEN_CHAIN = 2, FROZEN_SEVERITY = 4 };
+enum { FROZEN_CUT = 1, FROZEN_CHAIN = 2, FROZEN_SEVERITY = 4, FROZEN_FINGERPRINT = 8 };
 
 static void put_list(struct writer *w, const struct aa_diag_list *list, const char *path)
 {
@@ -258,7 +256,7 @@ static void put_list(struct writer *w, const struct aa_diag_list *list, const ch
 		put_str(w, d->source_line, NULL);
 		put_num(w, d->source_from);
 		put_num(w, (d->source_cut ? FROZEN_CUT : 0) | (d->related_is_chain ? FROZEN_CHAIN : 0) |
-				   (d->has_severity ? FROZEN_SEVERITY : 0));
+				   (d->has_severity ? FROZEN_SEVERITY : 0) | (d->has_fingerprint ? FROZEN_FINGERPRINT : 0));
 		put_num(w, d->severity);
 		put_num(w, d->n_related);
 		for (size_t k = 0; k < d->n_related; k++) {
@@ -266,7 +264,8 @@ static void put_list(struct writer *w, const struct aa_diag_list *list, const ch
 			put_span(w, d->related[k].span);
 			put_str(w, d->related[k].message, NULL);
 		}
-		put_str(w, d->fingerprint, NULL);
+		if (d->has_fingerprint)
+			put_num(w, d->fingerprint);
 		/* kind 0 (AA_FIX_NONE): no fix */
 		put_num(w, d->fix ? (uint64_t)d->fix->kind : 0);
 		put_num(w, d->fix ? d->fix->n_edits : 0);
@@ -280,7 +279,7 @@ static void put_list(struct writer *w, const struct aa_diag_list *list, const ch
 	}
 }
 
-unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path)
+unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path, struct aa_arena *arena)
 {
 	unsigned char *block = NULL;
 	if (list->len) {
@@ -290,6 +289,12 @@ unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path)
 		block = aa_xmalloc(w.n);
 		w = (struct writer){ block, 0 };
 		put_list(&w, list, path);
+		if (arena) {
+			/* Copied, not written in place: the arena makes copies (with a NUL after). */
+			unsigned char *kept = (unsigned char *)aa_arena_copy(arena, (const char *)block, w.n);
+			free(block);
+			block = kept;
+		}
 	}
 	aa_diag_list_release(list);
 	return block;
@@ -376,6 +381,7 @@ void aa_diag_thaw(const unsigned char *block, const char *path, struct aa_diag_l
 		d.source_cut = flags & FROZEN_CUT;
 		d.related_is_chain = flags & FROZEN_CHAIN;
 		d.has_severity = flags & FROZEN_SEVERITY;
+		d.has_fingerprint = flags & FROZEN_FINGERPRINT;
 		d.severity = (unsigned char)get_num(&r);
 		d.n_related = (size_t)get_num(&r);
 		d.related = d.n_related ? aa_xcalloc(d.n_related, sizeof(*d.related)) : NULL;
@@ -384,7 +390,8 @@ void aa_diag_thaw(const unsigned char *block, const char *path, struct aa_diag_l
 			d.related[k].span = get_span(&r);
 			d.related[k].message = get_dup(&r);
 		}
-		d.fingerprint = get_dup(&r);
+		if (d.has_fingerprint)
+			d.fingerprint = get_num(&r);
 		struct aa_fix fix = { (enum aa_fix_kind)get_num(&r), NULL, (size_t)get_num(&r), 0 };
 		AA_GROW(edits, edits_cap, fix.n_edits);
 		fix.edits = edits;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/base/arena.h"
 #include "analyzer/base/edit.h"
 #include "analyzer/base/span.h"
 #include "analyzer/input/excerpt.h"
@@ -42,9 +43,9 @@ struct aa_diag {
 	char *source_line;
 	struct aa_related *related; /* owned array of n_related */
 	size_t n_related;
-	/* owned; the finding's identity across edits (analyzer/report/fingerprint.h), set
-	 * after the sort by aa_fingerprint_assign; NULL until then */
-	char *fingerprint;
+	/* the finding's identity across edits (analyzer/report/fingerprint.h), valid when
+	 * has_fingerprint: set by aa_fingerprint_assign as the report reads the finding */
+	uint64_t fingerprint;
 	/* owned; the edits that repair it (edit.h, spans filled in), or NULL. Sorting and
 	 * suppression carry it with the finding. */
 	struct aa_fix *fix;
@@ -63,6 +64,7 @@ struct aa_diag {
 	 * has_severity, else the rule's: read it with aa_diag_severity. */
 	bool has_severity;
 	unsigned char severity;
+	bool has_fingerprint;
 };
 
 /* d's severity (an enum aa_severity): the configured one, else its rule's. */
@@ -105,10 +107,12 @@ void aa_diag_pack(struct aa_diag *d);
 /* A file's findings kept to the end of a run (maybe 100,000 files named one by one) in
  * one block of bytes: numbers in a variable-length encoding, strings as their bytes, a
  * path equal to the file's not copied: half the size of a packed short finding and its
- * record. Moves every finding of list (emptied) into a new block and returns it, owned by
- * the caller (free() it), or NULL when list is empty. path (borrowed, NUL-terminated,
- * needed again to thaw) is the file's display path. Allocation failure exits. */
-unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path);
+ * record. Moves every finding of list (emptied) into a new block and returns it, or NULL
+ * when list is empty. With arena NULL the block is the caller's (free() it); else it is
+ * a copy in arena (analyzer/base/arena.h: valid until the arena is released), for an
+ * owner that keeps every block to the end. path (borrowed, NUL-terminated, needed again
+ * to thaw) is the file's display path. Allocation failure exits. */
+unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path, struct aa_arena *arena);
 /* How many findings block (made by aa_diag_freeze; NULL: none) holds. */
 size_t aa_diag_frozen_count(const unsigned char *block);
 /* Makes room in list for exactly n more findings (none if it has room): for a caller

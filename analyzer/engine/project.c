@@ -15,6 +15,8 @@ struct thread_state {
 	struct aa_worker worker;
 	pthread_t thread;
 	bool started;
+	/* owned; with once, the frozen findings of the files this thread analyzed */
+	struct aa_arena frozen;
 };
 
 /* The editor's text of a file, or NULL text: the file on disk. */
@@ -31,7 +33,9 @@ struct aa_project {
 	 * and the cross-file stage read them as such. */
 	struct aa_summary **summaries;  /* owned summaries */
 	struct aa_noqa **noqas;         /* owned; its suppression comments, beside its summary */
-	unsigned char **local;          /* owned; its local findings, frozen (aa_diag_freeze), or NULL */
+	/* its local findings, frozen (aa_diag_freeze), or NULL: owned, or with once in a
+	 * thread's frozen arena */
+	unsigned char **local;
 	/* owned; n entries once the editor first set a text (the language server), else NULL:
 	 * `check` (maybe 100,000 files) reads every file from disk */
 	struct editor_text *texts;
@@ -46,6 +50,7 @@ struct aa_project {
 	struct aa_run_progress *progress; /* borrowed during a run's first round, else NULL */
 	unsigned jobs;
 	struct thread_state *threads;   /* owned; jobs entries, each with its worker */
+	bool once;                      /* aa_project_once */
 };
 
 struct aa_project *aa_project_new(const struct aa_engine *engine, const struct aa_discovered_file *files, size_t n,
@@ -71,6 +76,8 @@ struct aa_project *aa_project_new(const struct aa_engine *engine, const struct a
 	p->threads = aa_xcalloc(p->jobs, sizeof(*p->threads));
 	for (unsigned i = 0; i < p->jobs; i++) {
 		p->threads[i].project = p;
+		/* Blocks of 64 KB: a few hundred for 100,000 short findings. */
+		p->threads[i].frozen = (struct aa_arena)AA_ARENA_INIT(4096, 1 << 16);
 		aa_worker_init(&p->threads[i].worker, engine);
 	}
 	return p;
@@ -90,7 +97,8 @@ static void drop_results(struct aa_project *p, size_t i)
 	free(p->noqas[i]);
 	p->noqas[i] = NULL;
 	if (p->local) {
-		free(p->local[i]);
+		if (!p->once)
+			free(p->local[i]);
 		p->local[i] = NULL;
 	}
 }
@@ -99,8 +107,10 @@ void aa_project_free(struct aa_project *p)
 {
 	if (!p)
 		return;
-	for (unsigned i = 0; i < p->jobs; i++)
+	for (unsigned i = 0; i < p->jobs; i++) {
 		aa_worker_release(&p->threads[i].worker);
+		aa_arena_release(&p->threads[i].frozen);
+	}
 	free(p->threads);
 	for (size_t i = 0; i < p->n; i++) {
 		drop_results(p, i);
@@ -147,33 +157,38 @@ void aa_project_changed(struct aa_project *p, size_t file)
 	p->stale[file] = true;
 }
 
+void aa_project_once(struct aa_project *p)
+{
+	p->once = true;
+}
+
 void aa_project_copy_local(const struct aa_project *p, size_t file, struct aa_diag_list *out)
 {
 	aa_diag_thaw(p->local[file], p->files[file].path, out);
 }
 
-void aa_project_free_into(struct aa_project *p, struct aa_diag_list *out)
+void aa_project_free_into(struct aa_project *p, struct aa_findings *out)
 {
-	/* The findings are thawed once the project is gone, each file's block freed as its
-	 * findings are: the run's summaries, its per-file state and its findings are never
-	 * all alive at once (at 100,000 files named one by one, the peak of the run). */
+	/* The blocks outlive the project, whose summaries and per-file state are freed
+	 * before the report reads them. */
+	for (unsigned i = 0; i < p->jobs; i++)
+		aa_findings_take_arena(out, &p->threads[i].frozen);
 	unsigned char **local = p->local;
 	const struct aa_discovered_file *files = p->files;
-	size_t n_files = p->n, n = 0;
+	size_t n_files = p->n;
 	p->local = NULL;
 	aa_project_free(p);
+	/* A context file's findings are not reported (input/context.h); its block stays
+	 * in the arena until the store is released. */
 	for (size_t i = 0; i < n_files; i++)
-		n += aa_diag_frozen_count(local[i]);
-	aa_diag_list_reserve(out, n);
-	for (size_t i = 0; i < n_files; i++) {
-		aa_diag_thaw(local[i], files[i].path, out);
-		free(local[i]);
-	}
+		if (!files[i].context)
+			aa_findings_add_block(out, files[i].path, local[i]);
 	free(local);
 }
 
-static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
+static void analyze_one(struct aa_project *p, struct thread_state *t, size_t i)
 {
+	struct aa_worker *w = &t->worker;
 	const struct aa_discovered_file *f = &p->files[i];
 	struct aa_file_job job = { .path = f->path, .display = f->path, .unreadable = f->unreadable, .force = p->forced[i] };
 	job.settings = p->engine->file_settings ? p->engine->file_settings[i] : NULL;
@@ -207,7 +222,7 @@ static void analyze_one(struct aa_project *p, struct aa_worker *w, size_t i)
 	struct aa_diag_list mine;
 	aa_diag_list_init(&mine);
 	aa_diag_list_take_tail(&mine, &w->diags, before);
-	p->local[i] = aa_diag_freeze(&mine, f->path);
+	p->local[i] = aa_diag_freeze(&mine, f->path, p->once ? &t->frozen : NULL);
 	if (p->progress)
 		__atomic_fetch_add(&p->progress->done, 1, __ATOMIC_RELAXED);
 }
@@ -220,7 +235,7 @@ static void *work(void *arg)
 		size_t k = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
 		if (k >= p->n_todo)
 			break;
-		analyze_one(p, &t->worker, p->todo[k]);
+		analyze_one(p, t, p->todo[k]);
 	}
 	return NULL;
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "analyzer/check/diag.h"
+#include "analyzer/check/findings.h"
 #include "analyzer/engine/analyze.h"
 #include "analyzer/engine/run.h"
 #include "analyzer/input/discover.h"
@@ -72,9 +73,15 @@ void aa_project_run(struct aa_project *p, struct aa_diag_list *cross, struct aa_
  * dozen bytes a short finding. */
 void aa_project_copy_local(const struct aa_project *p, size_t file, struct aa_diag_list *out);
 
-/* Frees p (not NULL) and moves every file's local findings from the last run to the end
- * of out (initialised): for a caller that runs the project once. The project's memory
- * is freed before the findings are thawed. */
-void aa_project_free_into(struct aa_project *p, struct aa_diag_list *out);
+/* Before the first run: p runs once, then aa_project_free_into frees it. Each thread
+ * keeps the frozen findings of the files it analyzes in an arena of its own, many files'
+ * blocks to an allocation, instead of a malloc'd block each: their heap has no gaps
+ * (100,000 files named one by one kept 25 MB of heap for 19 MB of blocks). */
+void aa_project_once(struct aa_project *p);
+
+/* Frees p (not NULL; made once, aa_project_once) and moves every file's local findings
+ * from its run, frozen, to out (initialised, holding no file yet; findings.h), but those
+ * of context files (input/context.h), which are not reported: for `check`. */
+void aa_project_free_into(struct aa_project *p, struct aa_findings *out);
 
 #endif

@@ -38,12 +38,16 @@ void aa_run_files(const struct aa_engine *engine, const struct aa_discovered_fil
 		  struct aa_run_progress *progress, struct aa_run_result *result)
 {
 	aa_diag_list_init(&result->diags);
+	aa_findings_init(&result->findings);
 	struct aa_project *p = aa_project_new(engine, files, n, jobs);
+	aa_project_once(p);
 	struct aa_project_stats st;
-	aa_project_run(p, &result->diags, &st, progress);
-	aa_project_free_into(p, &result->diags);
-	drop_context_findings(&result->diags, files, n);
-	aa_diag_list_sort(&result->diags);
+	struct aa_diag_list cross;
+	aa_diag_list_init(&cross);
+	aa_project_run(p, &cross, &st, progress);
+	aa_project_free_into(p, &result->findings);
+	drop_context_findings(&cross, files, n);
+	aa_findings_take_list(&result->findings, &cross);
 	result->internal_errors = st.internal_errors;
 	result->on_demand = st.on_demand;
 	result->parsed = st.parsed;
@@ -59,6 +63,7 @@ void aa_run_bytes(const struct aa_engine *engine, const char *name, char *data, 
 {
 	memset(result, 0, sizeof(*result));
 	aa_diag_list_init(&result->diags);
+	aa_findings_init(&result->findings);
 	struct aa_worker w;
 	aa_worker_init(&w, engine);
 	struct aa_summary *sum = NULL;

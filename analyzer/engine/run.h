@@ -14,13 +14,19 @@
 
 #include <stddef.h>
 
+#include "analyzer/check/findings.h"
 #include "analyzer/engine/analyze.h"
 #include "analyzer/engine/crossfile.h"
 #include "analyzer/input/discover.h"
 #include "analyzer/index/modmap.h"
 
 struct aa_run_result {
-	struct aa_diag_list diags; /* owned by the caller: release with aa_diag_list_release */
+	/* owned by the caller: aa_run_bytes' findings, sorted (release with
+	 * aa_diag_list_release); aa_run_files leaves it empty */
+	struct aa_diag_list diags;
+	/* owned by the caller: aa_run_files' findings, each file's kept frozen until the
+	 * report reads them (release with aa_findings_release); aa_run_bytes leaves it empty */
+	struct aa_findings findings;
 	int internal_errors;       /* files the analyzer failed on (exit 2) */
 	size_t on_demand;          /* files parsed only because the index needed them */
 	size_t parsed;             /* files parsed, on_demand included */

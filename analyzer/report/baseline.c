@@ -1,5 +1,7 @@
 #include "analyzer/report/baseline.h"
+#include "analyzer/report/fingerprint.h"
 #include "analyzer/report/json_out.h"
+#include "analyzer/report/report.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
@@ -180,13 +182,37 @@ static char *entry_path(const struct aa_emit_opts *opts, const struct aa_diag *d
 	return p;
 }
 
-size_t aa_baseline_apply(struct aa_baseline *bl, struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+void aa_baseline_reset(struct aa_baseline *bl)
+{
+	for (size_t k = 0; k < bl->len; k++)
+		bl->items[k].matched = false;
+}
+
+size_t aa_baseline_stale(const struct aa_baseline *bl)
+{
+	size_t stale = 0;
+	for (size_t k = 0; k < bl->len; k++)
+		stale += !bl->items[k].matched;
+	return stale;
+}
+
+/* d's fingerprint as an entry writes it ("" without one). */
+static void fingerprint_of(const struct aa_diag *d, char fp[AA_FINGERPRINT_SIZE])
+{
+	if (d->has_fingerprint)
+		aa_fingerprint_format(d->fingerprint, fp);
+	else
+		fp[0] = '\0';
+}
+
+void aa_baseline_apply(struct aa_baseline *bl, struct aa_diag_list *diags, const struct aa_emit_opts *opts)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < diags->len; i++) {
 		struct aa_diag *d = &diags->items[i];
 		char *p = entry_path(opts, d);
-		const char *fp = d->fingerprint ? d->fingerprint : "";
+		char fp[AA_FINGERPRINT_SIZE];
+		fingerprint_of(d, fp);
 		/* The first entry not below the finding's key, then the first unmatched equal one. */
 		size_t lo = 0, hi = bl->len;
 		while (lo < hi) {
@@ -212,21 +238,21 @@ size_t aa_baseline_apply(struct aa_baseline *bl, struct aa_diag_list *diags, con
 			diags->items[kept++] = *d;
 	}
 	diags->len = kept;
-	size_t stale = 0;
-	for (size_t k = 0; k < bl->len; k++)
-		stale += !bl->items[k].matched;
-	return stale;
 }
 
-int aa_baseline_write(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+int aa_baseline_write(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	struct aa_baseline bl = { 0 };
-	for (size_t i = 0; i < diags->len; i++) {
-		const struct aa_diag *d = &diags->items[i];
+	struct aa_report_cursor c;
+	aa_report_open(&c, report, opts);
+	for (const struct aa_diag *d; (d = aa_report_next(&c));) {
+		char fp[AA_FINGERPRINT_SIZE];
+		fingerprint_of(d, fp);
 		AA_GROW(bl.items, bl.cap, bl.len + 1);
 		bl.items[bl.len++] = (struct aa_baseline_entry){ entry_path(opts, d), aa_xstrdup(d->rule->code),
-								  aa_xstrdup(d->fingerprint ? d->fingerprint : ""), false };
+								  aa_xstrdup(fp), false };
 	}
+	aa_report_close(&c);
 	if (bl.len > 1)
 		qsort(bl.items, bl.len, sizeof(*bl.items), cmp_entry);
 	cJSON *root = cJSON_CreateObject();

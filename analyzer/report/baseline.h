@@ -30,6 +30,8 @@
 #include "analyzer/check/diag.h"
 #include "analyzer/report/emit.h"
 
+struct aa_report;
+
 /* The version this build reads and writes. */
 #define AA_BASELINE_VERSION 1
 
@@ -52,16 +54,20 @@ struct aa_baseline {
 int aa_baseline_read(struct aa_baseline *bl, const char *path, char **error);
 void aa_baseline_release(struct aa_baseline *bl);
 
-/* Drops from diags (fingerprints assigned) every finding an entry of bl records,
- * marking those entries matched; opts->cwd and srcroot place the findings' paths
- * (borrowed for the call). The order of the findings left is kept. Returns how many
- * entries matched no finding (stale: the finding was fixed, its line edited, or its
- * file not analyzed in this run). */
-size_t aa_baseline_apply(struct aa_baseline *bl, struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+/* Drops from diags (fingerprints assigned) every finding an unmatched entry of bl
+ * records, marking those entries matched; opts->cwd and srcroot place the findings'
+ * paths (borrowed for the call). The order of the findings left is kept. The report
+ * (report.h) calls it on each path's findings in sorted order, after aa_baseline_reset. */
+void aa_baseline_apply(struct aa_baseline *bl, struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+/* Marks every entry of bl unmatched. */
+void aa_baseline_reset(struct aa_baseline *bl);
+/* How many entries matched no finding since the last reset (stale: the finding was
+ * fixed, its line edited, or its file not analyzed in this run). */
+size_t aa_baseline_stale(const struct aa_baseline *bl);
 
-/* Writes every finding of diags (fingerprints assigned) as a baseline file to out.
- * Returns 0, or -1 when writing failed or cJSON ran out of memory (as emit.h's
- * writers). */
-int aa_baseline_write(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+/* Writes every finding report gives (report.h: filtered, fingerprinted, and without
+ * those its baseline records) as a baseline file to out. Returns 0, or -1 when writing
+ * failed or cJSON ran out of memory (as emit.h's writers). */
+int aa_baseline_write(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
 
 #endif

@@ -1,5 +1,6 @@
 #include "analyzer/report/emit.h"
 #include "analyzer/report/json_out.h"
+#include "analyzer/report/report.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/base/xalloc.h"
@@ -8,21 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-int aa_emit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+int aa_emit(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	switch (opts->format) {
 	case AA_FORMAT_TEXT:
-		return aa_emit_text(out, diags, opts);
+		return aa_emit_text(out, report, opts);
 	case AA_FORMAT_JSON:
-		return aa_emit_json(out, diags, opts);
+		return aa_emit_json(out, report, opts);
 	case AA_FORMAT_SARIF:
-		return aa_emit_sarif(out, diags, opts);
+		return aa_emit_sarif(out, report, opts);
 	case AA_FORMAT_GITHUB:
-		return aa_emit_github(out, diags, opts);
+		return aa_emit_github(out, report, opts);
 	case AA_FORMAT_GITLAB:
-		return aa_emit_gitlab(out, diags, opts);
+		return aa_emit_gitlab(out, report, opts);
 	case AA_FORMAT_JUNIT:
-		return aa_emit_junit(out, diags, opts);
+		return aa_emit_junit(out, report, opts);
 	}
 	return -1;
 }
@@ -70,14 +71,16 @@ static int statistics_json(FILE *out, const struct code_count *counts, size_t n,
 	return aa_json_finish(out, root);
 }
 
-int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+int aa_emit_statistics(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	/* Rules are few: a linear search per finding is cheaper than a map. Rules are
 	 * grouped by code, not by pointer, so a rule outside the registry still counts. */
 	struct code_count *counts = NULL;
 	size_t n = 0, cap = 0;
-	for (size_t i = 0; i < diags->len; i++) {
-		const struct aa_rule *r = diags->items[i].rule;
+	struct aa_report_cursor c;
+	aa_report_open(&c, report, opts);
+	for (const struct aa_diag *d; (d = aa_report_next(&c));) {
+		const struct aa_rule *r = d->rule;
 		size_t j = 0;
 		while (j < n && strcmp(counts[j].rule->code, r->code))
 			j++;
@@ -88,15 +91,18 @@ int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, const struct
 		}
 		counts[j].count++;
 	}
+	aa_report_close(&c);
+	/* The pass is complete: the counts are the report's. */
+	const size_t *stale = report->baseline ? &report->stale : NULL;
 	if (n > 1)
 		qsort(counts, n, sizeof(*counts), cmp_count);
 	if (opts->format == AA_FORMAT_JSON) {
-		int rc = statistics_json(out, counts, n, opts->baseline_stale);
+		int rc = statistics_json(out, counts, n, stale);
 		free(counts);
 		return rc;
 	}
 
-	int width = digits(diags->len);
+	int width = digits(report->shown);
 	int code_width = 0;
 	for (size_t j = 0; j < n; j++) {
 		int w = (int)strlen(counts[j].rule->code);
@@ -106,10 +112,10 @@ int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, const struct
 	for (size_t j = 0; j < n; j++)
 		fprintf(out, "  %*zu  %-*s  [%s]\n", width, counts[j].count, code_width,
 			counts[j].rule->code, counts[j].rule->name);
-	fprintf(out, "  %*zu  total\n", width, diags->len);
-	if (opts->baseline_stale)
+	fprintf(out, "  %*zu  total\n", width, report->shown);
+	if (stale)
 		fprintf(out, "  %*zu  stale baseline entr%s (no finding matches: rewrite it with --write-baseline)\n",
-			width, *opts->baseline_stale, *opts->baseline_stale == 1 ? "y" : "ies");
+			width, *stale, *stale == 1 ? "y" : "ies");
 	free(counts);
 	return fflush(out) || ferror(out) ? -1 : 0;
 }

@@ -17,6 +17,8 @@
 #include "analyzer/base/buf.h"
 #include "analyzer/check/diag.h"
 
+struct aa_report;
+
 enum aa_format { AA_FORMAT_TEXT, AA_FORMAT_JSON, AA_FORMAT_SARIF, AA_FORMAT_GITHUB, AA_FORMAT_GITLAB, AA_FORMAT_JUNIT };
 
 struct aa_emit_opts {
@@ -29,37 +31,35 @@ struct aa_emit_opts {
 	/* SARIF: which rules ran, indexed like aa_rules (borrowed), or NULL for every rule:
 	 * driver.rules lists these and any other rule a finding names, in registry order */
 	const bool *rules_selected;
-	/* --statistics: how many baseline entries matched no finding, or NULL when no
-	 * baseline was given (borrowed) */
-	const size_t *baseline_stale;
 	/* JSON: the C files of extensions the run read (AA112), and of those the ones not
 	 * read fully; when c_files_read is not 0, the array ends with an object saying both */
 	size_t c_files_read, c_files_partial;
 };
 
-/* Writes every finding of diags in the requested format. diags must be sorted
- * (aa_diag_list_sort); diags and opts are borrowed for the call (opts->cwd, srcroot and
- * notifications may be NULL). Returns 0 or -1 as above. The writers below are the same
- * for one format. */
-int aa_emit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+/* Writes every finding report gives (report.h: sorted, filtered, fingerprinted, the
+ * baselined ones left out) in the requested format, reading them in one pass or two
+ * (report.h: each complete pass sets the report's counts). report and opts are borrowed
+ * for the call (opts->cwd, srcroot and notifications may be NULL). Returns 0 or -1 as
+ * above. The writers below are the same for one format. */
+int aa_emit(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
 
-int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
-int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
-int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
-int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+int aa_emit_text(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
+int aa_emit_json(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
+int aa_emit_sarif(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
+int aa_emit_github(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
 /* GitLab Code Quality: a JSON array of issues (description, check_name, fingerprint,
  * severity, location.path relative to srcroot, location.lines.begin). */
-int aa_emit_gitlab(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+int aa_emit_gitlab(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
 /* JUnit XML: one testsuite, one testcase per finding (a failure), as Ruff writes it. */
-int aa_emit_junit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+int aa_emit_junit(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
 
 /* --statistics: one line per code with its count, most frequent first, ties by code,
- * then the total, then (with opts->baseline_stale) the stale baseline entries; with
+ * then the total, then (with report->baseline) the stale baseline entries; with
  * format AA_FORMAT_JSON, the same counts in the same order as a JSON array of {"code",
  * "name", "count"} objects (no total: it is their sum), and the stale entries as a
  * last object {"baseline_stale": N}. Other formats get the text. Returns 0 or -1 as
  * above. */
-int aa_emit_statistics(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts);
+int aa_emit_statistics(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts);
 
 /* Helpers shared by the writers (emit.c; the cJSON ones are json_out.h); not meant for
  * other callers. */

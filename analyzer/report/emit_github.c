@@ -1,4 +1,5 @@
 #include "analyzer/report/emit.h"
+#include "analyzer/report/report.h"
 #include "analyzer/check/rule.h"
 
 #include <stdbool.h>
@@ -24,11 +25,12 @@ static void put_escaped(FILE *out, struct aa_buf *buf, const char *s, bool prope
 	}
 }
 
-int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+int aa_emit_github(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	struct aa_buf buf = AA_BUF_INIT;
-	for (size_t i = 0; i < diags->len; i++) {
-		const struct aa_diag *d = &diags->items[i];
+	struct aa_report_cursor c;
+	aa_report_open(&c, report, opts);
+	for (const struct aa_diag *d; (d = aa_report_next(&c));) {
 		const struct aa_span *s = &d->span;
 		/* GitHub resolves annotation paths against the repository root. */
 		char *rel;
@@ -53,6 +55,7 @@ int aa_emit_github(FILE *out, const struct aa_diag_list *diags, const struct aa_
 		put_escaped(out, &buf, d->message, false);
 		fputc('\n', out);
 	}
+	aa_report_close(&c);
 	aa_buf_release(&buf);
 	return fflush(out) || ferror(out) ? -1 : 0;
 }

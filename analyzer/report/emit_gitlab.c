@@ -1,5 +1,7 @@
 #include "analyzer/report/emit.h"
+#include "analyzer/report/fingerprint.h"
 #include "analyzer/report/json_out.h"
+#include "analyzer/report/report.h"
 #include "analyzer/check/rule.h"
 
 #include <cjson/cJSON.h>
@@ -20,9 +22,12 @@ static const char *gitlab_severity(enum aa_severity severity)
 
 static bool add_issue(cJSON *array, const struct aa_diag *d, const struct aa_emit_opts *opts)
 {
+	char fp[AA_FINGERPRINT_SIZE] = "";
+	if (d->has_fingerprint)
+		aa_fingerprint_format(d->fingerprint, fp);
 	cJSON *o = aa_json_obj(array, NULL);
 	if (!o || !aa_json_str(o, "description", d->message) || !aa_json_str(o, "check_name", d->rule->code) ||
-	    !aa_json_str(o, "fingerprint", d->fingerprint ? d->fingerprint : "") ||
+	    !aa_json_str(o, "fingerprint", fp) ||
 	    !aa_json_str(o, "severity", gitlab_severity(d->rule->severity)))
 		return false;
 	cJSON *loc = aa_json_obj(o, "location");
@@ -35,14 +40,26 @@ static bool add_issue(cJSON *array, const struct aa_diag *d, const struct aa_emi
 	return lines && aa_json_num(lines, "begin", d->span.line);
 }
 
-int aa_emit_gitlab(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+struct gitlab_report {
+	struct aa_report_cursor cursor;
+	const struct aa_emit_opts *opts;
+};
+
+static enum aa_json_made make_issue(void *ud, cJSON *holder)
 {
-	cJSON *root = cJSON_CreateArray();
-	for (size_t i = 0; root && i < diags->len; i++) {
-		if (!add_issue(root, &diags->items[i], opts)) {
-			cJSON_Delete(root);
-			root = NULL;
-		}
-	}
-	return aa_json_finish(out, root);
+	struct gitlab_report *r = ud;
+	const struct aa_diag *d = aa_report_next(&r->cursor);
+	if (!d)
+		return AA_JSON_END;
+	return add_issue(holder, d, r->opts) ? AA_JSON_ITEM : AA_JSON_FAILED;
+}
+
+int aa_emit_gitlab(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
+{
+	/* One issue at a time, as the JSON writer does: the same bytes as a whole tree. */
+	struct gitlab_report r = { .opts = opts };
+	aa_report_open(&r.cursor, report, opts);
+	int rc = aa_json_write_array(out, make_issue, &r);
+	aa_report_close(&r.cursor);
+	return rc;
 }

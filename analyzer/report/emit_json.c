@@ -1,5 +1,6 @@
 #include "analyzer/report/emit.h"
 #include "analyzer/report/json_out.h"
+#include "analyzer/report/report.h"
 #include "analyzer/check/rule.h"
 
 #include <cjson/cJSON.h>
@@ -62,20 +63,28 @@ static bool add_metadata(cJSON *array, const struct aa_emit_opts *opts)
 
 /* What the array is made of: the findings, then the metadata when there is some. */
 struct json_report {
-	const struct aa_diag_list *diags;
+	struct aa_report_cursor cursor;
 	const struct aa_emit_opts *opts;
+	bool metadata_done;
 };
 
-static bool make_item(const void *ud, size_t i, cJSON *holder)
+static enum aa_json_made make_item(void *ud, cJSON *holder)
 {
-	const struct json_report *r = ud;
-	if (i == r->diags->len)
-		return add_metadata(holder, r->opts);
-	return add_diag(holder, &r->diags->items[i]);
+	struct json_report *r = ud;
+	const struct aa_diag *d = aa_report_next(&r->cursor);
+	if (d)
+		return add_diag(holder, d) ? AA_JSON_ITEM : AA_JSON_FAILED;
+	if (r->metadata_done || !r->opts->c_files_read)
+		return AA_JSON_END;
+	r->metadata_done = true;
+	return add_metadata(holder, r->opts) ? AA_JSON_ITEM : AA_JSON_FAILED;
 }
 
-int aa_emit_json(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+int aa_emit_json(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
 {
-	struct json_report r = { diags, opts };
-	return aa_json_write_array(out, diags->len + (opts->c_files_read ? 1 : 0), make_item, &r);
+	struct json_report r = { .opts = opts };
+	aa_report_open(&r.cursor, report, opts);
+	int rc = aa_json_write_array(out, make_item, &r);
+	aa_report_close(&r.cursor);
+	return rc;
 }

@@ -1,4 +1,5 @@
 #include "analyzer/report/emit.h"
+#include "analyzer/report/report.h"
 #include "analyzer/check/rule.h"
 
 #include <stdbool.h>
@@ -29,10 +30,12 @@ static void put_xml(FILE *out, struct aa_buf *buf, const char *s, bool attribute
 	}
 }
 
-int aa_emit_junit(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+int aa_emit_junit(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	struct aa_buf buf = AA_BUF_INIT;
-	size_t n = diags->len;
+	/* The counts come first: a pass that only counts, then the one that writes. */
+	aa_report_count(report, opts);
+	size_t n = report->shown;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
 	fprintf(out, "<testsuites name=\"async-analyzer\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", n ? n : 1, n);
 	fprintf(out, "  <testsuite name=\"async-analyzer\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
@@ -41,8 +44,9 @@ int aa_emit_junit(FILE *out, const struct aa_diag_list *diags, const struct aa_e
 	 * not that nothing ran. */
 	if (!n)
 		fputs("    <testcase name=\"No findings\" classname=\"async-analyzer\"/>\n", out);
-	for (size_t i = 0; i < n; i++) {
-		const struct aa_diag *d = &diags->items[i];
+	struct aa_report_cursor c;
+	aa_report_open(&c, report, opts);
+	for (const struct aa_diag *d; (d = aa_report_next(&c));) {
 		/* One test case per finding, named by rule and position within its file (the
 		 * class, as CI servers group test cases by it). */
 		char *rel;
@@ -64,6 +68,7 @@ int aa_emit_junit(FILE *out, const struct aa_diag_list *diags, const struct aa_e
 		fputs("</failure>\n    </testcase>\n", out);
 		free(rel);
 	}
+	aa_report_close(&c);
 	fputs("  </testsuite>\n</testsuites>\n", out);
 	aa_buf_release(&buf);
 	return fflush(out) || ferror(out) ? -1 : 0;

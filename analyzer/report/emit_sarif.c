@@ -1,6 +1,7 @@
 #include "analyzer/report/emit.h"
 #include "analyzer/report/fingerprint.h"
 #include "analyzer/report/json_out.h"
+#include "analyzer/report/report.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/report/ruledoc.h"
@@ -55,93 +56,107 @@ static char *dir_uri(const char *dir)
 }
 
 struct place {
-	char *uri;     /* owned; relative to %SRCROOT%, or an absolute file:// URI */
+	const char *uri; /* borrowed from the artifact; relative to %SRCROOT%, or an absolute file:// URI */
 	bool relative;
 	size_t artifact; /* index into run.artifacts */
 };
 
 struct sarif {
 	const struct aa_emit_opts *opts;
-	const struct aa_diag_list *diags;
-	struct place *places; /* diag i: places[first[i]] is its location, then one per related */
-	size_t n_places;
-	size_t *first;
-	const struct place **artifacts; /* borrowed from places: sorted, one per URI */
+	struct aa_report *report;
+	/* run.artifacts: owned places (each owns its uri), sorted, one per URI */
+	struct place *artifacts;
 	size_t n_artifacts;
 	/* per aa_rules index: its index in driver.rules, or SIZE_MAX when not listed */
 	size_t *rule_index;
+	/* The finding being written: places[0] is its location, then one per related. */
+	struct place *places;
+	size_t places_cap;
 };
 
-static void make_place(struct place *pl, const struct aa_emit_opts *opts, const char *path)
+static int cmp_place(const void *pa, const void *pb)
 {
-	pl->uri = aa_emit_artifact_uri(opts, path, &pl->relative);
-}
-
-static int cmp_place_ptr(const void *pa, const void *pb)
-{
-	const struct place *a = *(const struct place *const *)pa, *b = *(const struct place *const *)pb;
+	const struct place *a = pa, *b = pb;
 	return strcmp(a->uri, b->uri);
 }
 
-static void prepare(struct sarif *S, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+/* Appends path's place to *v (grown; its uri owned). */
+static void push_place(struct place **v, size_t *n, size_t *cap, const struct aa_emit_opts *opts, const char *path)
+{
+	AA_GROW(*v, *cap, *n + 1);
+	struct place *pl = &(*v)[(*n)++];
+	pl->uri = aa_emit_artifact_uri(opts, path, &pl->relative);
+	pl->artifact = 0;
+}
+
+/* The first pass over the findings: the artifacts and the rules they name. */
+static void prepare(struct sarif *S, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	memset(S, 0, sizeof(*S));
 	S->opts = opts;
-	S->diags = diags;
-	size_t n = 0;
-	for (size_t i = 0; i < diags->len; i++)
-		n += 1 + diags->items[i].n_related;
-	S->places = aa_xcalloc(n ? n : 1, sizeof(*S->places));
-	S->first = aa_xcalloc(diags->len ? diags->len : 1, sizeof(*S->first));
-	for (size_t i = 0; i < diags->len; i++) {
-		const struct aa_diag *d = &diags->items[i];
-		S->first[i] = S->n_places;
-		make_place(&S->places[S->n_places++], opts, d->path);
-		for (size_t j = 0; j < d->n_related; j++)
-			make_place(&S->places[S->n_places++], opts, d->related[j].path);
-	}
-
-	/* run.artifacts lists each file once, sorted by URI (relative URIs never contain
-	 * ':', absolute ones start with "file:", so the URI alone is the key). */
-	const struct place **sorted = aa_xmalloc((n ? n : 1) * sizeof(*sorted));
-	for (size_t k = 0; k < n; k++)
-		sorted[k] = &S->places[k];
-	qsort(sorted, n, sizeof(*sorted), cmp_place_ptr);
-	size_t u = 0;
-	for (size_t k = 0; k < n; k++)
-		if (!u || strcmp(sorted[u - 1]->uri, sorted[k]->uri))
-			sorted[u++] = sorted[k];
-	S->artifacts = sorted;
-	S->n_artifacts = u;
-	for (size_t k = 0; k < n; k++) {
-		const struct place *key = &S->places[k];
-		const struct place **hit = bsearch(&key, sorted, u, sizeof(*sorted), cmp_place_ptr);
-		S->places[k].artifact = (size_t)(hit - sorted);
-	}
-
+	S->report = report;
 	/* driver.rules: the rules that ran and the rules findings name (a report that names
 	 * a rule embeds its documentation), not every rule of the analyzer. */
 	bool *listed = aa_xcalloc(aa_rules_count ? aa_rules_count : 1, sizeof(bool));
 	for (size_t r = 0; r < aa_rules_count; r++)
 		listed[r] = !opts->rules_selected || opts->rules_selected[r];
-	for (size_t i = 0; i < diags->len; i++) {
-		size_t r = aa_rule_index(diags->items[i].rule);
+	struct place *all = NULL;
+	size_t n = 0, cap = 0;
+	struct aa_report_cursor c;
+	aa_report_open(&c, report, opts);
+	for (const struct aa_diag *d; (d = aa_report_next(&c));) {
+		push_place(&all, &n, &cap, opts, d->path);
+		for (size_t j = 0; j < d->n_related; j++)
+			push_place(&all, &n, &cap, opts, d->related[j].path);
+		size_t r = aa_rule_index(d->rule);
 		if (r < aa_rules_count)
 			listed[r] = true;
 	}
+	aa_report_close(&c);
+
+	/* run.artifacts lists each file once, sorted by URI (relative URIs never contain
+	 * ':', absolute ones start with "file:", so the URI alone is the key). */
+	if (n > 1)
+		qsort(all, n, sizeof(*all), cmp_place);
+	size_t u = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (u && !strcmp(all[u - 1].uri, all[k].uri)) {
+			free((char *)all[k].uri);
+			continue;
+		}
+		all[u] = all[k];
+		all[u].artifact = u;
+		u++;
+	}
+	S->artifacts = all;
+	S->n_artifacts = u;
+
 	S->rule_index = aa_xmalloc((aa_rules_count ? aa_rules_count : 1) * sizeof(*S->rule_index));
 	for (size_t r = 0, k = 0; r < aa_rules_count; r++)
 		S->rule_index[r] = listed[r] ? k++ : SIZE_MAX;
 	free(listed);
 }
 
+/* Sets S->places to d's places, found among the artifacts. */
+static void locate(struct sarif *S, const struct aa_diag *d)
+{
+	AA_GROW(S->places, S->places_cap, 1 + d->n_related);
+	for (size_t j = 0; j <= d->n_related; j++) {
+		struct place key;
+		key.uri = aa_emit_artifact_uri(S->opts, j ? d->related[j - 1].path : d->path, &key.relative);
+		const struct place *hit = bsearch(&key, S->artifacts, S->n_artifacts, sizeof(*S->artifacts), cmp_place);
+		free((char *)key.uri);
+		/* The first pass saw the same findings: every place is an artifact. */
+		S->places[j] = *hit;
+	}
+}
+
 static void release(struct sarif *S)
 {
-	for (size_t k = 0; k < S->n_places; k++)
-		free(S->places[k].uri);
-	free(S->places);
-	free(S->first);
+	for (size_t k = 0; k < S->n_artifacts; k++)
+		free((char *)S->artifacts[k].uri);
 	free(S->artifacts);
+	free(S->places);
 	free(S->rule_index);
 }
 
@@ -300,9 +315,9 @@ static bool add_artifacts(cJSON *run, const struct sarif *S)
 	for (size_t k = 0; k < S->n_artifacts; k++) {
 		cJSON *a = aa_json_obj(arts, NULL);
 		cJSON *loc = aa_json_obj(a, "location");
-		if (!loc || !aa_json_str(loc, "uri", S->artifacts[k]->uri))
+		if (!loc || !aa_json_str(loc, "uri", S->artifacts[k].uri))
 			return false;
-		if (S->artifacts[k]->relative && !aa_json_str(loc, "uriBaseId", SRCROOT))
+		if (S->artifacts[k].relative && !aa_json_str(loc, "uriBaseId", SRCROOT))
 			return false;
 		/* More than its location, or the array says nothing (Multitool SARIF2004). */
 		if (!aa_json_str(a, "sourceLanguage", "python"))
@@ -311,9 +326,8 @@ static bool add_artifacts(cJSON *run, const struct sarif *S)
 	return true;
 }
 
-static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
+static bool add_code_flow(cJSON *result, const struct sarif *S, const struct aa_diag *d)
 {
-	const struct aa_diag *d = &S->diags->items[i];
 	cJSON *flows = aa_json_arr(result, "codeFlows");
 	cJSON *flow = aa_json_obj(flows, NULL);
 	cJSON *threads = aa_json_arr(flow, "threadFlows");
@@ -325,7 +339,7 @@ static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
 	 * related location, down to the blocking call. */
 	for (size_t j = 0; j <= d->n_related; j++) {
 		bool self = j == 0;
-		const struct place *pl = &S->places[S->first[i] + j];
+		const struct place *pl = &S->places[j];
 		cJSON *tfl = aa_json_obj(locs, NULL);
 		cJSON *loc = aa_json_obj(tfl, "location");
 		if (!loc ||
@@ -339,16 +353,15 @@ static bool add_code_flow(cJSON *result, const struct sarif *S, size_t i)
 
 /* SARIF 3.55 fixes: one fix whose artifactChange replaces each edit's region (an empty
  * region where it inserts) in the result's file; whether it is safe is a property. */
-static bool add_fixes(cJSON *res, const struct sarif *S, size_t i)
+static bool add_fixes(cJSON *res, const struct sarif *S, const struct aa_diag *d)
 {
-	const struct aa_diag *d = &S->diags->items[i];
 	cJSON *fixes = aa_json_arr(res, "fixes");
 	cJSON *fix = aa_json_obj(fixes, NULL);
 	if (!fix || !add_message(fix, "description", d->rule->fix.title ? d->rule->fix.title : "Apply the fix", NULL))
 		return false;
 	cJSON *changes = aa_json_arr(fix, "artifactChanges");
 	cJSON *change = aa_json_obj(changes, NULL);
-	if (!change || !add_artifact_location(change, &S->places[S->first[i]], true))
+	if (!change || !add_artifact_location(change, &S->places[0], true))
 		return false;
 	cJSON *reps = aa_json_arr(change, "replacements");
 	for (size_t k = 0; reps && k < d->fix->n_edits; k++) {
@@ -367,9 +380,8 @@ static bool add_fixes(cJSON *res, const struct sarif *S, size_t i)
 	return reps && props && aa_json_str(props, "applicability", d->fix->kind == AA_FIX_SAFE ? "safe" : "unsafe");
 }
 
-static bool add_result(cJSON *results, const struct sarif *S, size_t i)
+static bool add_result(cJSON *results, const struct sarif *S, const struct aa_diag *d)
 {
-	const struct aa_diag *d = &S->diags->items[i];
 	cJSON *res = aa_json_obj(results, NULL);
 	if (!res || !aa_json_str(res, "ruleId", d->rule->code))
 		return false;
@@ -380,7 +392,7 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 		return false;
 	cJSON *locs = aa_json_arr(res, "locations");
 	cJSON *loc = aa_json_obj(locs, NULL);
-	if (!loc || !add_physical(loc, &S->places[S->first[i]], &d->span, d->source_line, d->source_from))
+	if (!loc || !add_physical(loc, &S->places[0], &d->span, d->source_line, d->source_from))
 		return false;
 	if (d->n_related) {
 		cJSON *rel = aa_json_arr(res, "relatedLocations");
@@ -389,22 +401,24 @@ static bool add_result(cJSON *results, const struct sarif *S, size_t i)
 		for (size_t j = 0; j < d->n_related; j++) {
 			cJSON *r = aa_json_obj(rel, NULL);
 			if (!r || !aa_json_num(r, "id", (double)(j + 1)) ||
-			    !add_physical(r, &S->places[S->first[i] + 1 + j], &d->related[j].span, NULL, 0) ||
+			    !add_physical(r, &S->places[1 + j], &d->related[j].span, NULL, 0) ||
 			    !add_message(r, "message", d->related[j].message, NULL))
 				return false;
 		}
-		if (d->related_is_chain && !add_code_flow(res, S, i))
+		if (d->related_is_chain && !add_code_flow(res, S, d))
 			return false;
 	}
-	if (d->fix && !add_fixes(res, S, i))
+	if (d->fix && !add_fixes(res, S, d))
 		return false;
-	if (!d->fingerprint)
+	if (!d->has_fingerprint)
 		return true;
+	char fp[AA_FINGERPRINT_SIZE];
+	aa_fingerprint_format(d->fingerprint, fp);
 	cJSON *fps = aa_json_obj(res, "partialFingerprints");
-	return fps && aa_json_str(fps, AA_FINGERPRINT_KEY, d->fingerprint);
+	return fps && aa_json_str(fps, AA_FINGERPRINT_KEY, fp);
 }
 
-static cJSON *build(const struct sarif *S)
+static cJSON *build(struct sarif *S)
 {
 	cJSON *root = cJSON_CreateObject();
 	if (!aa_json_str(root, "$schema", SCHEMA_URI) || !aa_json_str(root, "version", "2.1.0"))
@@ -417,9 +431,17 @@ static cJSON *build(const struct sarif *S)
 	cJSON *results = aa_json_arr(run, "results");
 	if (!results)
 		goto fail;
-	for (size_t i = 0; i < S->diags->len; i++)
-		if (!add_result(results, S, i))
-			goto fail;
+	/* The second pass: the results. */
+	struct aa_report_cursor c;
+	aa_report_open(&c, S->report, S->opts);
+	bool ok = true;
+	for (const struct aa_diag *d; ok && (d = aa_report_next(&c));) {
+		locate(S, d);
+		ok = add_result(results, S, d);
+	}
+	aa_report_close(&c);
+	if (!ok)
+		goto fail;
 	if (!aa_json_str(run, "columnKind", "unicodeCodePoints"))
 		goto fail;
 	return root;
@@ -428,10 +450,10 @@ fail:
 	return NULL;
 }
 
-int aa_emit_sarif(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+int aa_emit_sarif(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	struct sarif S;
-	prepare(&S, diags, opts);
+	prepare(&S, report, opts);
 	cJSON *root = build(&S);
 	release(&S);
 	return aa_json_finish(out, root);

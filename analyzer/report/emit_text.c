@@ -1,8 +1,10 @@
 #include "analyzer/report/emit.h"
+#include "analyzer/report/report.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/check/rule.h"
 #include "analyzer/base/xalloc.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -91,12 +93,14 @@ static const char *severity_color(enum aa_severity severity)
 	return RED;
 }
 
-int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_emit_opts *opts)
+int aa_emit_text(FILE *out, struct aa_report *report, const struct aa_emit_opts *opts)
 {
 	struct aa_buf shown = AA_BUF_INIT, path = AA_BUF_INIT, message = AA_BUF_INIT;
-	for (size_t i = 0; i < diags->len; i++) {
-		const struct aa_diag *d = &diags->items[i];
-		if (i)
+	struct aa_report_cursor c;
+	aa_report_open(&c, report, opts);
+	bool first = true;
+	for (const struct aa_diag *d; (d = aa_report_next(&c)); first = false) {
+		if (!first)
 			fputc('\n', out);
 		/* File names are arbitrary bytes: an escape sequence must not reach the
 		 * terminal, nor a newline forge a finding line. */
@@ -133,6 +137,7 @@ int aa_emit_text(FILE *out, const struct aa_diag_list *diags, const struct aa_em
 			aa_buf_adds(&shown, RESET);
 		fprintf(out, "%s\n", shown.data);
 	}
+	aa_report_close(&c);
 	aa_buf_release(&shown);
 	aa_buf_release(&path);
 	aa_buf_release(&message);

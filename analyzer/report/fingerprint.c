@@ -55,11 +55,12 @@ static bool same_key(const struct fp_key *a, const struct fp_key *b)
 void aa_fingerprint_assign(struct aa_diag_list *diags, const struct aa_emit_opts *opts)
 {
 	size_t n = diags->len;
-	struct fp_key *keys = aa_xmalloc((n ? n : 1) * sizeof(*keys));
-	/* Every finding's URI is alive until the end: copied together, not each in the
-	 * buffer that made it (64 bytes for a short path, 100,000 findings of files named
-	 * one by one). */
-	struct aa_arena uris = AA_ARENA_INIT(4096, 1 << 20);
+	if (!n)
+		return;
+	struct fp_key *keys = aa_xmalloc(n * sizeof(*keys));
+	/* The report passes one path's findings at a time: each path's URI is made once. */
+	struct aa_arena uris = AA_ARENA_INIT(256, 1 << 20);
+	const char *uri = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct aa_diag *d = &diags->items[i];
 		const char *t = d->source_line ? d->source_line : "";
@@ -70,13 +71,17 @@ void aa_fingerprint_assign(struct aa_diag_list *diags, const struct aa_emit_opts
 		}
 		while (len && is_space(t[len - 1]))
 			len--;
-		bool relative;
-		char *uri = aa_emit_artifact_uri(opts, d->path, &relative);
-		keys[i] = (struct fp_key){ d->rule->code, t, aa_arena_copy(&uris, uri, strlen(uri)), len, i };
-		free(uri);
+		if (!i || strcmp(d->path, diags->items[i - 1].path)) {
+			bool relative;
+			char *made = aa_emit_artifact_uri(opts, d->path, &relative);
+			uri = aa_arena_copy(&uris, made, strlen(made));
+			free(made);
+		}
+		keys[i] = (struct fp_key){ d->rule->code, t, uri, len, i };
 	}
 	/* Equal keys end up adjacent, in list order: the occurrence index counts them. */
-	qsort(keys, n, sizeof(*keys), cmp_fp_key);
+	if (n > 1)
+		qsort(keys, n, sizeof(*keys), cmp_fp_key);
 	size_t occurrence = 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct fp_key *key = &keys[k];
@@ -90,9 +95,14 @@ void aa_fingerprint_assign(struct aa_diag_list *diags, const struct aa_emit_opts
 		h = fnv1a(h, "", 1);
 		h = fnv1a(h, occ, (size_t)occ_len);
 		struct aa_diag *d = &diags->items[key->index];
-		free(d->fingerprint);
-		d->fingerprint = aa_xasprintf("%016" PRIx64, h);
+		d->fingerprint = h;
+		d->has_fingerprint = true;
 	}
 	aa_arena_release(&uris);
 	free(keys);
+}
+
+void aa_fingerprint_format(uint64_t fingerprint, char out[AA_FINGERPRINT_SIZE])
+{
+	snprintf(out, AA_FINGERPRINT_SIZE, "%016" PRIx64, fingerprint);
 }

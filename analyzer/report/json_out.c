@@ -173,22 +173,27 @@ int aa_json_write(FILE *out, const struct cJSON *root)
 	return finish(&w);
 }
 
-int aa_json_write_array(FILE *out, size_t n, bool (*make)(const void *ud, size_t i, cJSON *holder), const void *ud)
+int aa_json_write_array(FILE *out, enum aa_json_made (*make)(void *ud, cJSON *holder), void *ud)
 {
 	struct writer w = { out, AA_BUF_INIT };
 	aa_buf_addc(&w.buf, '[');
-	for (size_t i = 0; i < n; i++) {
+	size_t n = 0;
+	for (;; n++) {
 		cJSON *holder = cJSON_CreateArray();
-		if (!holder || !make(ud, i, holder) || !holder->child) {
+		enum aa_json_made made = holder ? make(ud, holder) : AA_JSON_FAILED;
+		if (made == AA_JSON_END) {
+			cJSON_Delete(holder);
+			break;
+		}
+		if (made == AA_JSON_FAILED || !holder->child) {
 			cJSON_Delete(holder);
 			finish(&w);
 			return aa_json_finish(out, NULL);
 		}
-		aa_buf_addc(&w.buf, '\n');
+		/* The comma before an item, not after: whether one follows is not known yet. */
+		aa_buf_adds(&w.buf, n ? ",\n" : "\n");
 		json_indent(&w, 1);
 		json_value(&w, holder->child, 1);
-		if (i + 1 < n)
-			aa_buf_addc(&w.buf, ',');
 		cJSON_Delete(holder);
 	}
 	aa_buf_adds(&w.buf, n ? "\n]\n" : "]\n");

@@ -40,13 +40,16 @@ int aa_json_write(FILE *out, const struct cJSON *root);
  * Takes root. Returns 0, or -1 when root is NULL or writing failed. */
 int aa_json_finish(FILE *out, struct cJSON *root);
 
-/* Writes the array of n items as aa_json_write writes an array root holding them, one
- * item at a time: make(ud, i, holder) appends the i-th item to holder (an empty array)
- * with the builders above and returns false when out of memory; the item is written and
+/* What a maker of array items returns. */
+enum aa_json_made { AA_JSON_ITEM, AA_JSON_END, AA_JSON_FAILED };
+
+/* Writes an array as aa_json_write writes an array root holding its items, one item at
+ * a time: make(ud, holder) appends the next item to holder (an empty array) with the
+ * builders above and returns AA_JSON_ITEM, or AA_JSON_END when there is none left
+ * (holder left empty), or AA_JSON_FAILED when out of memory; each item is written and
  * freed before the next is made, so memory holds one item, not the document (a tree of
  * 100,000 findings took 230 MB). Returns 0, or -1 when make failed (said on stderr, as
  * aa_json_finish does; the output is then cut short) or writing failed. */
-int aa_json_write_array(FILE *out, size_t n, bool (*make)(const void *ud, size_t i, struct cJSON *holder),
-			const void *ud);
+int aa_json_write_array(FILE *out, enum aa_json_made (*make)(void *ud, struct cJSON *holder), void *ud);
 
 #endif

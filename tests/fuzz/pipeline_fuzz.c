@@ -18,6 +18,7 @@
 #include "analyzer/engine/analyze.h"
 #include "analyzer/engine/run.h"
 #include "analyzer/report/emit.h"
+#include "analyzer/report/report.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -91,8 +92,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct aa_run_result result;
 	aa_run_bytes(&state.engine, state.name, copy, size, &result);
 	struct aa_emit_opts opts = { .format = AA_FORMAT_TEXT, .cwd = state.dir, .srcroot = state.dir };
+	aa_findings_take_list(&result.findings, &result.diags);
+	struct aa_report report;
+	aa_report_init(&report, &result.findings);
 	/* Writing to /dev/null cannot fail: a writer's -1 (out of memory) is a finding. */
-	if (aa_emit_text(state.sink, &result.diags, &opts) < 0 || aa_emit_json(state.sink, &result.diags, &opts) < 0) {
+	if (aa_emit_text(state.sink, &report, &opts) < 0 || aa_emit_json(state.sink, &report, &opts) < 0) {
 		fprintf(stderr, "pipeline_fuzz: a writer failed\n");
 		abort();
 	}
@@ -101,6 +105,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "pipeline_fuzz: internal error on the input\n");
 		abort();
 	}
-	aa_diag_list_release(&result.diags);
+	aa_findings_release(&result.findings);
 	return 0;
 }
