@@ -140,11 +140,12 @@ void aa_diag_list_push(struct aa_diag_list *list, struct aa_diag *d)
 
 void aa_diag_list_take(struct aa_diag_list *dst, struct aa_diag_list *src)
 {
-	if (!src->len)
-		return;
-	AA_GROW(dst->items, dst->cap, dst->len + src->len);
-	memcpy(dst->items + dst->len, src->items, src->len * sizeof(*src->items));
-	dst->len += src->len;
+	/* An emptied list may still hold its array (its findings dropped one by one). */
+	if (src->len) {
+		AA_GROW(dst->items, dst->cap, dst->len + src->len);
+		memcpy(dst->items + dst->len, src->items, src->len * sizeof(*src->items));
+		dst->len += src->len;
+	}
 	free(src->items);
 	aa_diag_list_init(src);
 }
