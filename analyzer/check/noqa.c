@@ -278,9 +278,10 @@ bool aa_noqa_code_is(const struct aa_noqa *noqa, const struct aa_noqa_code *c, c
 	return n == c->len && !strncasecmp(noqa->text + c->start, s, n);
 }
 
-/* Whether code c names rule: its code, its name, a peer's equivalent or a peer's former
- * code for it. */
-static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const struct aa_rule *rule)
+/* Whether code c names rule: its code, its name, a peer's equivalent, or (former) a
+ * peer's former code for it. */
+static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_code *c, const struct aa_rule *rule,
+		       bool former)
 {
 	if (aa_noqa_code_is(noqa, c, rule->code) || aa_noqa_code_is(noqa, c, rule->name))
 		return true;
@@ -289,17 +290,20 @@ static bool names_rule(const struct aa_noqa *noqa, const struct aa_noqa_code *c,
 		if (aa_noqa_code_is(noqa, c, *e) || (ruff_name && aa_noqa_code_is(noqa, c, ruff_name)))
 			return true;
 	}
-	for (const char *const *e = rule->former_equivalents; e && *e; e++)
+	for (const char *const *e = former ? rule->former_equivalents : NULL; e && *e; e++)
 		if (aa_noqa_code_is(noqa, c, *e))
 			return true;
 	return false;
 }
 
-/* The first code of a directive that names rule, or NULL. */
-static struct aa_noqa_code *naming_code(struct aa_noqa *noqa, const struct aa_noqa_line *l, const struct aa_rule *rule)
+/* The first code of a directive that names rule, or NULL. former: a peer's former code
+ * counts too (only a directive on the line: in a range or for the whole file, the code
+ * means the rule it names today, written for today's tools). */
+static struct aa_noqa_code *naming_code(struct aa_noqa *noqa, const struct aa_noqa_line *l, const struct aa_rule *rule,
+					bool former)
 {
 	for (uint32_t k = 0; k < l->n_codes; k++)
-		if (names_rule(noqa, &noqa->codes[l->first_code + k], rule))
+		if (names_rule(noqa, &noqa->codes[l->first_code + k], rule, former))
 			return &noqa->codes[l->first_code + k];
 	return NULL;
 }
@@ -587,7 +591,7 @@ static bool line_suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa
 			l->used = true;
 			return true;
 		}
-		struct aa_noqa_code *c = l->all ? NULL : naming_code(noqa, l, rule);
+		struct aa_noqa_code *c = l->all ? NULL : naming_code(noqa, l, rule, true);
 		if (c) {
 			c->used = true;
 			return true;
@@ -611,7 +615,7 @@ static bool range_covers(struct aa_noqa *noqa, uint32_t line, const struct aa_ru
 		int32_t *depth = aa_xcalloc(n, sizeof(*depth));
 		for (size_t i = 0; i < noqa->n_ranges; i++) {
 			const struct aa_noqa_range *r = &noqa->ranges[i];
-			if (r->from <= r->to && naming_code(noqa, &r->codes, rule)) {
+			if (r->from <= r->to && naming_code(noqa, &r->codes, rule, false)) {
 				depth[r->from]++;
 				depth[r->to + 1]--;
 			}
@@ -644,7 +648,7 @@ static bool suppresses(struct aa_noqa *noqa, uint32_t line, const struct aa_rule
 	if (range_covers(noqa, line, rule))
 		return true;
 	for (size_t i = 0; i < noqa->n_file_codes; i++) {
-		struct aa_noqa_code *c = naming_code(noqa, &noqa->file_codes[i], rule);
+		struct aa_noqa_code *c = naming_code(noqa, &noqa->file_codes[i], rule, false);
 		if (c) {
 			c->used = true;
 			return true;

@@ -170,9 +170,9 @@ struct aa_rule {
 	const char *summary;    /* one sentence, no trailing period (SARIF shortDescription) */
 	const char *const *equivalents; /* NULL-terminated peer codes honoured by noqa, or NULL */
 	/* NULL-terminated codes peers gave this check before they renumbered it (flake8-async
-	 * and Ruff in 2024: ASYNC100 was the HTTP check), or NULL. Honoured by `# noqa` only:
-	 * not by Ruff's configuration nor by `rule CODE`, since the code names another rule
-	 * today. */
+	 * and Ruff in 2024: ASYNC100 was the HTTP check), or NULL. Honoured by a suppression
+	 * comment on the line only: not for a whole file or a range, not by Ruff's
+	 * configuration nor by `rule CODE`, since the code names another rule today. */
 	const char *const *former_equivalents;
 	const struct aa_target *targets; /* the rule's exhaustive target table, or NULL */
 	size_t n_targets;
