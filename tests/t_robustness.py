@@ -221,11 +221,25 @@ with tempfile.TemporaryDirectory() as tmp:
             f.write("".join("from p%d import *\n" % ((i + j) % 64) for j in range(1, 5)) +
                     "import asyncio\nasync def own%d():\n    await asyncio.sleep(1)\n" % i)
     with open(os.path.join(stars_dir, "m.py"), "w") as f:
-        f.write("import asyncio\nimport p0\ndef go():\n    asyncio.create_task(p0.own6())\n" +
+        f.write("import asyncio\nimport p0\ndef go():\n" +
                 "".join("    asyncio.create_task(p0.missing%d())\n" % k for k in range(300)))
     rc, found, err = analyze(["."], timeout=10, cwd=stars_dir)
     if rc != 1 or "Sanitizer" in err or sum(f[3] == "AA203" for f in found) != 300:
         failures.append(f"star-import cycle: exit {rc}, {len(found)} findings {err[:300]}")
+    # A package with 20,000 star imports of modules that do not exist, and 20,000 names
+    # looked up through it.
+    many_stars = os.path.join(tmp, "many_stars")
+    os.makedirs(os.path.join(many_stars, "pool"))
+    with open(os.path.join(many_stars, "pool", "__init__.py"), "w") as f:
+        f.write("from .workers import *\n" + "".join("from .ext%d import *\n" % k for k in range(20000)))
+    with open(os.path.join(many_stars, "pool", "workers.py"), "w") as f:
+        f.write("async def ready(event):\n    await event.wait()\n")
+    with open(os.path.join(many_stars, "main.py"), "w") as f:
+        f.write("import asyncio\nimport pool\ndef go(e):\n" +
+                "".join("    asyncio.create_task(pool.ready%d(e))\n" % k for k in range(20000)))
+    rc, found, err = analyze(["."], timeout=10, cwd=many_stars)
+    if rc != 1 or "Sanitizer" in err or sum(f[3] == "AA203" for f in found) != 20000:
+        failures.append(f"20,000 star imports: exit {rc}, {len(found)} findings {err[:300]}")
 
     # Unreadable file (as root, permissions do not stop reads: skip that part).
     if os.geteuid() != 0:

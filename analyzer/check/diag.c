@@ -345,20 +345,6 @@ static struct aa_span get_span(struct reader *r)
 	return sp;
 }
 
-size_t aa_diag_frozen_count(const unsigned char *block)
-{
-	struct reader r = { block, NULL };
-	return block ? (size_t)get_num(&r) : 0;
-}
-
-void aa_diag_list_reserve(struct aa_diag_list *list, size_t n)
-{
-	if (list->len + n <= list->cap)
-		return;
-	list->cap = list->len + n;
-	list->items = aa_xrealloc(list->items, list->cap * sizeof(*list->items));
-}
-
 void aa_diag_thaw(const unsigned char *block, const char *path, struct aa_diag_list *out)
 {
 	if (!block)

@@ -113,11 +113,6 @@ void aa_diag_pack(struct aa_diag *d);
  * owner that keeps every block to the end. path (borrowed, NUL-terminated, needed again
  * to thaw) is the file's display path. Allocation failure exits. */
 unsigned char *aa_diag_freeze(struct aa_diag_list *list, const char *path, struct aa_arena *arena);
-/* How many findings block (made by aa_diag_freeze; NULL: none) holds. */
-size_t aa_diag_frozen_count(const unsigned char *block);
-/* Makes room in list for exactly n more findings (none if it has room): for a caller
- * that knows how many it will append, where doubling would leave up to half unused. */
-void aa_diag_list_reserve(struct aa_diag_list *list, size_t n);
 /* Appends to out (initialised) the findings frozen in block by aa_diag_freeze with the
  * same path, as new findings out owns, each packed (aa_diag_pack); block (borrowed; NULL
  * appends nothing) is unchanged and may be thawed again. Allocation failure exits. */

@@ -835,11 +835,6 @@ bool aa_model_star_import(const struct aa_model *m)
 	return m->star_import;
 }
 
-const char *aa_model_star_module(const struct aa_model *m)
-{
-	return m->star_module;
-}
-
 size_t aa_model_star_modules(const struct aa_model *m, const char *const **modules)
 {
 	*modules = m->star_modules;

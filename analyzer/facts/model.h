@@ -120,9 +120,6 @@ struct aa_meaning aa_model_eval_name(struct aa_model *model, uint32_t scope, con
 				     bool *bound);
 /* True when the file has a `from m import *` (at any level). */
 bool aa_model_star_import(const struct aa_model *model);
-/* The module of the file's `from m import *` when it has exactly one and that one is at
- * module level (absolute, interned by the model), else NULL. */
-const char *aa_model_star_module(const struct aa_model *model);
 /* The modules of the file's module-level `from m import *`, in the order written
  * (absolute, interned by the model; the array is the model's): sets *modules and returns
  * how many (0: none, *modules may be NULL). */

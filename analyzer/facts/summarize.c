@@ -556,18 +556,20 @@ void aa_summarizer_finish(struct aa_summarizer *z)
 	aa_model_each_module_name(z->model, add_export, z);
 	aa_model_each_class_attr(z->model, add_attr, z);
 	const char *const *stars;
-	size_t n_stars = aa_model_star_modules(z->model, &stars);
-	bool project = false;
-	for (size_t i = 0; i < n_stars && !project; i++)
-		project = project_name(z, stars[i]);
-	if (project) {
-		/* All of them, the others included: a later one may bind a name again. */
-		struct aa_buf joined = AA_BUF_INIT;
-		for (size_t i = 0; i < n_stars; i++)
+	size_t n_stars = aa_model_star_modules(z->model, &stars), kept = 0;
+	struct aa_buf joined = AA_BUF_INIT;
+	/* The last project ones: only the index's modules can be looked into (a library's
+	 * star import is passed over anyway), and a later import wins. */
+	size_t first = n_stars;
+	while (first > 0 && kept < AA_SUM_MAX_STARS)
+		kept += project_name(z, stars[--first]);
+	for (size_t i = first; i < n_stars; i++)
+		if (project_name(z, stars[i]))
 			aa_buf_add(&joined, stars[i], strlen(stars[i]) + 1);
+	if (kept) {
 		z->summary->star_modules = aa_summary_intern(z->summary, joined.data, joined.len - 1);
-		z->summary->n_star_modules = (uint32_t)n_stars;
-		aa_buf_release(&joined);
+		z->summary->n_star_modules = (uint32_t)kept;
 		aa_model_each_module_name(z->model, add_star_bound, z);
 	}
+	aa_buf_release(&joined);
 }

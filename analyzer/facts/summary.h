@@ -121,10 +121,10 @@ struct aa_summary {
 	struct aa_sum_class *classes;
 	const char **bases;
 	struct aa_sum_export *exports;
-	/* The modules whose names the file re-exports with its module-level `from m import *`
-	 * ("pkg._native"), in the order written: n_star_modules strings one after another,
-	 * each NUL-terminated (aa_summary_next_star walks them), or NULL when none names a
-	 * project module; arena */
+	/* The project modules whose names the file re-exports with its module-level `from m
+	 * import *` ("pkg._native"), the last AA_SUM_MAX_STARS of them in the order written:
+	 * n_star_modules strings one after another, each NUL-terminated (aa_summary_next_star
+	 * walks them), or NULL when there is none; arena */
 	const char *star_modules;
 	/* With star_modules: every name the module binds at its top level (a def, a class,
 	 * an import, an assignment: "fetch"), which the star import does not give; arena */
@@ -171,6 +171,9 @@ void aa_summary_free(struct aa_summary *sum);
 /* A NUL-terminated copy of s[0..len) (s holds len bytes) in the summary's arena; valid
  * until aa_summary_free. */
 const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len);
+/* Star imports a summary keeps (the last ones win in Python). */
+#define AA_SUM_MAX_STARS 32
+
 /* The star module written after star (one of a summary's star_modules strings, not its
  * last: star_modules is followed n_star_modules - 1 times). */
 const char *aa_summary_next_star(const char *star);

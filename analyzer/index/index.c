@@ -10,8 +10,6 @@
 #include <string.h>
 
 #define MAX_RESOLVE_DEPTH 16
-/* Star imports of one module followed by name resolution (a package's __init__ has a few). */
-#define MAX_STARS 32
 /* Lookups one name's resolution may make (resolve()). */
 #define MAX_RESOLVE_STEPS 256
 #define MAX_MRO 64
@@ -123,8 +121,8 @@ void aa_index_use_modmap(struct aa_index *x, const struct aa_modmap *modmap)
 	x->modmap = modmap;
 }
 
-/* Can module s get name[0..len) (one component) from a star import: it has one, at
- * module level, and binds the name in no other way? */
+/* Can module s get name[0..len) (one component) from its star imports: it has some (of
+ * project modules, at module level), and binds the name in no other way? */
 static bool star_gives(const struct aa_summary *s, const char *name, size_t len)
 {
 	if (!s->n_star_modules)
@@ -135,49 +133,36 @@ static bool star_gives(const struct aa_summary *s, const char *name, size_t len)
 	return true;
 }
 
-/* The function or class named exactly q, with no further resolution. */
-static struct ent defined(const struct aa_index *x, const char *q)
-{
-	struct aa_map_key key = aa_map_key_str(q);
-	uint32_t id;
-	if ((id = aa_map_get(&x->func_by_name, &key)) != NONE)
-		return (struct ent){ ENT_FUNC, id };
-	if ((id = aa_map_get(&x->class_by_name, &key)) != NONE)
-		return (struct ent){ ENT_CLASS, id };
-	return (struct ent){ ENT_NONE, NONE };
-}
-
 /* name (one component) in module s that binds it only through its star imports
- * (`from .workers import *` in pkg/__init__.py makes pkg.run mean pkg.workers.run): the
- * last star-imported module where it resolves, as Python's later import wins. A later
- * module that binds the name in a way the index does not see (an assignment) is missed. */
+ * (`from .workers import *` in pkg/__init__.py makes pkg.run mean pkg.workers.run): what
+ * the last star-imported module that binds it makes of it, as Python's later import wins
+ * (followed through that module's own star imports). A star-imported module the index
+ * does not hold is passed over (it may bind the name: then the answer is wrong), and so
+ * is one that binds it in a way the index does not see when it has no star import of
+ * its own (an assignment); `__all__` is not read. Each module looked at costs a step. */
 static struct ent resolve_starred(struct aa_index *x, const struct aa_summary *s, const char *name, int depth,
 				  int *steps)
 {
-	const char *star[MAX_STARS];
+	const char *star[AA_SUM_MAX_STARS];
 	size_t n = 0;
-	const char *m = s->star_modules;
-	for (uint32_t k = 0; k < s->n_star_modules && n < MAX_STARS; k++) {
-		if (k)
-			m = aa_summary_next_star(m);
-		/* A module the index does not hold gives nothing it could name, and looking
-		 * in it would split its name again (back into this package's stars). */
-		struct aa_map_key key = aa_map_key_str(m);
-		if (module_id(x, &key) != NONE)
-			star[n++] = m;
+	for (const char *m = s->star_modules; n < s->n_star_modules; m = aa_summary_next_star(m)) {
+		star[n++] = m;
+		if (n == s->n_star_modules)
+			break;
 	}
 	struct ent r = { ENT_NONE, NONE };
 	struct aa_buf q = AA_BUF_INIT;
-	/* First what the modules define themselves, then what they re-export: the budget
-	 * goes to the common case before a cycle of packages could use it up. */
-	for (int pass = 0; pass < 2 && r.kind == ENT_NONE; pass++) {
-		for (size_t i = n; i-- > 0 && r.kind == ENT_NONE;) {
-			member_name(&q, star[i], name, strlen(name));
-			if (pass == 0)
-				r = defined(x, q.data);
-			else
-				r = resolve(x, q.data, depth, steps);
-		}
+	for (size_t i = n; i-- > 0 && r.kind == ENT_NONE && --*steps >= 0;) {
+		struct aa_map_key key = aa_map_key_str(star[i]);
+		uint32_t id = module_id(x, &key);
+		if (id == NONE)
+			continue;
+		size_t len = strlen(name);
+		const struct aa_summary *ms = x->sums[id];
+		if (ms->n_star_modules && !star_gives(ms, name, len))
+			break; /* it binds the name itself, in a way the index does not follow */
+		member_name(&q, star[i], name, len);
+		r = resolve(x, q.data, depth, steps);
 	}
 	aa_buf_release(&q);
 	return r;
@@ -197,11 +182,12 @@ static struct ent resolve(struct aa_index *x, const char *q, int depth, int *ste
 	struct ent none = { ENT_NONE, NONE };
 	if (depth > MAX_RESOLVE_DEPTH || --*steps < 0)
 		return none;
-	struct ent d = defined(x, q);
-	if (d.kind != ENT_NONE)
-		return d;
 	uint32_t id;
 	struct aa_map_key key = aa_map_key_str(q);
+	if ((id = aa_map_get(&x->func_by_name, &key)) != NONE)
+		return (struct ent){ ENT_FUNC, id };
+	if ((id = aa_map_get(&x->class_by_name, &key)) != NONE)
+		return (struct ent){ ENT_CLASS, id };
 	if ((id = aa_map_get(&x->export_by_name, &key)) != NONE) {
 		const char *target = x->export_targets[id];
 		/* A name exported as itself (`from . import db` in pkg/__init__.py exports

@@ -87,7 +87,7 @@ size_t aa_index_wanted_files(struct aa_index *x, const struct aa_modmap *modmap,
 #define AA_INDEX_NONE UINT32_MAX
 
 /* The function a call reference lands on, or AA_INDEX_NONE (names are followed through
- * import aliases, re-exports and a module's one module-level star import); *receiver (receiver not
+ * import aliases, re-exports and module-level star imports: index.c's resolve_starred); *receiver (receiver not
  * NULL) is the class the method was looked up from (for
  * aa_index_overridden_differently), or AA_INDEX_NONE. Lazily computes method resolution
  * orders, hence the non-const index. */
