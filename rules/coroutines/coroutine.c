@@ -112,6 +112,14 @@ static bool holds(TSNode outer, TSNode inner)
 	return ts_node_start_byte(outer) <= ts_node_start_byte(inner) && ts_node_end_byte(inner) <= ts_node_end_byte(outer);
 }
 
+/* A display or a list or set comprehension: a node whose value holds what it is made of. */
+static bool holds_elements(const struct aa_syms *s, TSNode n)
+{
+	TSSymbol k = ts_node_symbol(n);
+	return k == s->list || k == s->set || k == s->tuple || k == s->expression_list || k == s->list_comprehension ||
+	       k == s->set_comprehension;
+}
+
 /* How n's value is used, n being call or a pass-through node above it; *up is set to the
  * parent n's value passes to (the climb goes on from there), or to a null node when the
  * answer is the returned use. */
@@ -138,13 +146,12 @@ static enum aa_coroutine_use use_step(const struct aa_ctx *ctx, TSNode n, TSNode
 		if (is_ternary_test(s, p, n))
 			return AA_COROUTINE_CONDITION;
 		*up = p;
-	} else if (k == s->list || k == s->set || k == s->tuple || k == s->expression_list) {
-		/* An element: it goes where the display goes (`[save(a), save(b)]` as a statement). */
-		*up = p;
-	} else if (k == s->list_comprehension || k == s->set_comprehension) {
-		/* The body makes the elements; a generator's body runs only when iterated, so an
-		 * unused generator expression creates no coroutine at all. */
-		if (!ts_node_eq(ts_node_child_by_field_id(p, s->f.body), n))
+	} else if (holds_elements(s, p)) {
+		/* An element goes where the display goes (`[save(a), save(b)]` as a statement);
+		 * a comprehension's body makes the elements. A generator's body runs only when
+		 * iterated, so an unused generator expression creates no coroutine at all. */
+		if (k != s->list && k != s->set && k != s->tuple && k != s->expression_list &&
+		    !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), n))
 			return AA_COROUTINE_USED;
 		*up = p;
 	} else if (k == s->not_operator || k == s->if_clause) {
@@ -188,9 +195,14 @@ static enum aa_coroutine_use call_use(struct aa_ctx *ctx, const struct aa_rule *
 		m->v[i] = m->v[j - 1];
 		m->v[j - 1] = t;
 	}
-	for (size_t i = base; i < m->n; i++)
-		m->v[i].use = use;
-	return use;
+	/* A test of a display or a comprehension tests the collection (`if [save(1)]:`), not
+	 * the coroutine in it: for what is inside, it is thrown away. */
+	bool inside = false;
+	for (size_t i = base; i < m->n; i++) {
+		inside = inside || holds_elements(aa_ctx_syms(ctx), m->v[i].node);
+		m->v[i].use = inside && use == AA_COROUTINE_CONDITION ? AA_COROUTINE_DISCARDED : use;
+	}
+	return m->n > base ? m->v[m->n - 1].use : use;
 }
 
 /* ---- what a call calls ------------------------------------------------------------------ */
