@@ -9,6 +9,7 @@
 #include "rules/cancellation/scopes.h"
 #include "rules/cancellation/swallowed.h"
 #include "rules/shared/suspension.h"
+#include "analyzer/base/map.h"
 #include "analyzer/base/xalloc.h"
 #include "rules/testing/pytest_config.h"
 #include "parsers/python/subtree.h"
@@ -846,12 +847,20 @@ struct test_file {
 
 enum { FN_SITES_KEPT = 8 }; /* functions remembered: nested defs interleave their handlers */
 
-/* The rule's memo for a file (aa_ctx_file_memo): the test-file facts and the last
- * functions' sites. */
+/* The rule's memo for a file (aa_ctx_file_memo): the test-file facts, the last
+ * functions' sites, and after()'s answers: what the statements from one on do
+ * (scan_from), and whether a loop awaits more than clean-up (loop_works). A file of n
+ * handlers one after another in one block, or in one loop, asks about the same
+ * statements n times: each is scanned once. Those keys are start bytes (ns; empty data):
+ * a statement of a block and a loop start where no other such statement does. */
 struct file_memo {
 	struct test_file *tests; /* owned, made on first use */
 	struct fn_sites fns[FN_SITES_KEPT];
 	size_t next; /* the slot the next function replaces */
+	struct aa_map from;  /* a block's statement -> its enum rest + 1 */
+	struct aa_map loops; /* a for/while statement -> 1 awaits more than clean-up, 0 not */
+	TSNode *walk;        /* owned; scan_from's statements waiting for their answer */
+	size_t walk_cap;
 };
 
 struct sites_walk {
@@ -944,6 +953,9 @@ static void free_file_memo(void *p)
 	}
 	for (size_t i = 0; i < FN_SITES_KEPT; i++)
 		release_sites(&m->fns[i]);
+	aa_map_release(&m->from);
+	aa_map_release(&m->loops);
+	free(m->walk);
 	free(m);
 }
 
@@ -1079,6 +1091,61 @@ static TSNode loop_around(struct aa_ctx *ctx, TSNode stmt)
 	return (TSNode){ 0 };
 }
 
+/* What the statements of a block from n on (n itself included) do first. */
+enum rest { REST_FALLS = 0, REST_AWAITS, REST_ENDS, REST_RAISES };
+
+static enum rest scan_from(struct aa_ctx *ctx, TSNode n)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	struct file_memo *m = file_memo(ctx);
+	size_t n_walk = 0;
+	enum rest r = REST_FALLS;
+	for (; !ts_node_is_null(n); n = ts_node_next_named_sibling(n)) {
+		struct aa_map_key key = aa_map_key("", 0, ts_node_start_byte(n));
+		uint32_t known = aa_map_get(&m->from, &key);
+		if (known != AA_MAP_NONE) {
+			r = (enum rest)(known - 1);
+			break;
+		}
+		AA_GROW(m->walk, m->walk_cap, n_walk + 1);
+		m->walk[n_walk++] = n;
+		TSSymbol nk = ts_node_symbol(n);
+		if (nk == s->comment || nk == s->decorated_definition || aa_kind_is_definition(s, nk, true))
+			continue;
+		if (aa_scope_reaches_await(ctx, n, AA_REACH_YIELD | AA_REACH_WORK)) {
+			r = REST_AWAITS;
+			break;
+		}
+		if (nk == s->return_statement) {
+			r = REST_ENDS;
+			break;
+		}
+		if (nk == s->raise_statement) {
+			r = REST_RAISES;
+			break;
+		}
+	}
+	for (size_t i = 0; i < n_walk; i++) {
+		struct aa_map_key key = aa_map_key("", 0, ts_node_start_byte(m->walk[i]));
+		aa_map_put(&m->from, &key, (uint32_t)r + 1, NULL);
+	}
+	return r;
+}
+
+/* Does the loop (a for or while statement) await anything but clean-up (its body, its
+ * condition, `async for`, its `else`)? */
+static bool loop_works(struct aa_ctx *ctx, TSNode loop)
+{
+	struct file_memo *m = file_memo(ctx);
+	struct aa_map_key key = aa_map_key("", 0, ts_node_start_byte(loop));
+	uint32_t known = aa_map_get(&m->loops, &key);
+	if (known == AA_MAP_NONE) {
+		known = aa_scope_reaches_await(ctx, loop, AA_REACH_YIELD | AA_REACH_WORK);
+		aa_map_put(&m->loops, &key, known, NULL);
+	}
+	return known;
+}
+
 /* Control leaves stmt (a statement of the coroutine, at any depth) normally: what does
  * the coroutine do next? Climbs the enclosing statements of the same function: a later
  * statement that awaits, a `try`'s `else` that awaits (when stmt ends that try's body)
@@ -1096,22 +1163,18 @@ static enum next_step after(struct aa_ctx *ctx, TSNode stmt)
 			return NEXT_ENDS;
 		TSSymbol k = ts_node_symbol(p);
 		if (k == s->block) {
-			for (TSNode n = ts_node_next_named_sibling(cur); !ts_node_is_null(n); n = ts_node_next_named_sibling(n)) {
-				TSSymbol nk = ts_node_symbol(n);
-				if (nk == s->comment || nk == s->decorated_definition || aa_kind_is_definition(s, nk, true))
-					continue;
-				if (aa_scope_reaches_await(ctx, n, AA_REACH_YIELD | AA_REACH_WORK))
-					return NEXT_AWAITS;
-				if (nk == s->return_statement)
-					return NEXT_ENDS;
-				if (nk == s->raise_statement)
-					return NEXT_RAISES;
-			}
+			enum rest later = scan_from(ctx, ts_node_next_named_sibling(cur));
+			if (later == REST_AWAITS)
+				return NEXT_AWAITS;
+			if (later == REST_ENDS)
+				return NEXT_ENDS;
+			if (later == REST_RAISES)
+				return NEXT_RAISES;
 		} else if ((k == s->for_statement || k == s->while_statement) && ts_node_symbol(cur) != s->else_clause) {
 			/* The body runs again: running on, unless all the loop awaits is clean-up
 			 * (`for vc in clients: try: await vc.disconnect() except
 			 * CancelledError: ...`), after which what follows the loop decides. */
-			if (aa_scope_reaches_await(ctx, p, AA_REACH_YIELD | AA_REACH_WORK))
+			if (loop_works(ctx, p))
 				return NEXT_LOOPS;
 		} else if (k == s->try_statement && ts_node_eq(cur, ts_node_child_by_field_id(p, s->f.body))) {
 			uint32_t n = ts_node_named_child_count(p);
