@@ -210,7 +210,6 @@ static const struct member attributes[] = {
 	{ "pathlib.Path", "parent", "pathlib.Path" },
 };
 
-
 static const char *lookup_alias(const struct alias *t, size_t n, const char *name, int *found)
 {
 	for (size_t i = 0; i < n; i++)
