@@ -10,12 +10,25 @@ static bool test_dir(const char *s, size_t len)
 	       (len == 7 && !memcmp(s, "testing", 7));
 }
 
+/* Does s[0..len) contain word? */
+static bool contains(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	for (size_t i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, word, n))
+			return true;
+	return false;
+}
+
 /* Is s[0..len) a directory of one-shot programs: examples, samples, demos, docs, scripts,
  * database migrations? Readers of real applications found them running one task under
- * asyncio.run (docs/precision.md). Only a directory counts: `example.py` may be the
- * service. */
+ * asyncio.run (docs/precision.md). Or of code kept but no longer run: a name with
+ * `deprecated` or `obsolete` in it (`python-deprecated/` after a rewrite). Only a
+ * directory counts: `example.py` may be the service. */
 static bool example_dir(const char *s, size_t len)
 {
+	if (contains(s, len, "deprecated") || contains(s, len, "obsolete"))
+		return true;
 	static const char *const names[] = { "examples", "example", "samples",    "sample",  "demos",
 					     "demo",     "docs",    "doc",        "scripts", "migrations",
 					     "alembic",  NULL };
