@@ -8,6 +8,7 @@
 #include "parsers/python/node.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 extern const struct aa_rule aa_rule_timeout_without_await;
 
@@ -31,6 +32,12 @@ static void check(struct aa_ctx *ctx, TSNode with)
 		}
 	}
 	if (!scope)
+		return;
+	/* A CancelScope without a deadline has no timeout that could fail to fire (a
+	 * `shield=True` one, say): its deadline is keyword-only. */
+	size_t ql = strlen(scope->qualname);
+	if (ql >= 12 && !strcmp(scope->qualname + ql - 12, ".CancelScope") &&
+	    ts_node_is_null(aa_call_arg(ctx, call, -1, "deadline")))
 		return;
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);
 	if (ts_node_is_null(body) || aa_scope_reaches_await(ctx, body, AA_REACH_YIELD))
@@ -58,8 +65,9 @@ const struct aa_rule aa_rule_timeout_without_await = {
 		.what = "Finds, in async context, a timeout or cancel scope whose body has no `await`, `async for`, "
 			"`async with` or `yield`. The scopes, in either `with` form: `asyncio.timeout()`, "
 			"`asyncio.timeout_at()`; `trio.move_on_after()`, `trio.move_on_at()`, `trio.fail_after()`, "
-			"`trio.fail_at()`, `trio.CancelScope()`; `anyio.move_on_after()`, `anyio.fail_after()`, "
-			"`anyio.CancelScope()`. asyncio's timeouts are async context managers, trio's and anyio's "
+			"`trio.fail_at()`, `trio.CancelScope(deadline=...)`; `anyio.move_on_after()`, `anyio.fail_after()`, "
+			"`anyio.CancelScope(deadline=...)` (a `CancelScope` without a deadline, `shield=True` say, is "
+			"no timeout). asyncio's timeouts are async context managers, trio's and anyio's "
 			"cancel scopes sync ones.",
 		.why = "A timeout cancels the task, and a task can only be cancelled where it awaits. A scope "
 		       "around code that never awaits cannot interrupt it: the deadline passes unnoticed. "
