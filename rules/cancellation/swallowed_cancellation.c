@@ -1092,7 +1092,7 @@ static TSNode loop_around(struct aa_ctx *ctx, TSNode stmt)
 }
 
 /* What the statements of a block from n on (n itself included) do first. */
-enum rest { REST_FALLS = 0, REST_AWAITS, REST_ENDS, REST_RAISES };
+enum rest { REST_FALLS = 0, REST_AWAITS, REST_ENDS, REST_RAISES, REST_BREAKS, REST_CONTINUES };
 
 static enum rest scan_from(struct aa_ctx *ctx, TSNode n)
 {
@@ -1124,6 +1124,10 @@ static enum rest scan_from(struct aa_ctx *ctx, TSNode n)
 			r = REST_RAISES;
 			break;
 		}
+		if (nk == s->break_statement || nk == s->continue_statement) {
+			r = nk == s->break_statement ? REST_BREAKS : REST_CONTINUES;
+			break;
+		}
 	}
 	for (size_t i = 0; i < n_walk; i++) {
 		struct aa_map_key key = aa_map_key("", 0, ts_node_start_byte(m->walk[i]));
@@ -1151,7 +1155,8 @@ static bool loop_works(struct aa_ctx *ctx, TSNode loop)
  * statement that awaits, a `try`'s `else` that awaits (when stmt ends that try's body)
  * or an enclosing loop that awaits says it runs on (awaits that only end something, `await
  * conn.close()`, are the coroutine cleaning up before it ends: they do not count); a later `return` or `raise` with no await
- * in it ends the climb. Nested definitions are not run. A climb past the bound answers
+ * in it ends the climb; a later `break` goes on after the loop, a `continue` into its
+ * next turn. Nested definitions are not run. A climb past the bound answers
  * NEXT_AWAITS, the form that stays reported. */
 static enum next_step after(struct aa_ctx *ctx, TSNode stmt)
 {
@@ -1170,6 +1175,16 @@ static enum next_step after(struct aa_ctx *ctx, TSNode stmt)
 				return NEXT_ENDS;
 			if (later == REST_RAISES)
 				return NEXT_RAISES;
+			if (later == REST_BREAKS || later == REST_CONTINUES) {
+				/* Out of the loop (its `else` skipped), or into its next turn. */
+				TSNode loop = loop_around(ctx, cur);
+				if (ts_node_is_null(loop))
+					return NEXT_AWAITS;
+				if (later == REST_CONTINUES && loop_works(ctx, loop))
+					return NEXT_LOOPS;
+				cur = loop;
+				continue;
+			}
 		} else if ((k == s->for_statement || k == s->while_statement) && ts_node_symbol(cur) != s->else_clause) {
 			/* The body runs again: running on, unless all the loop awaits is clean-up
 			 * (`for vc in clients: try: await vc.disconnect() except
