@@ -666,8 +666,8 @@ struct awaits {
 /* asyncio's waiters, whose arguments are the tasks awaited. */
 static bool is_waiter(struct aa_ctx *ctx, TSNode call)
 {
-	static const char *const waiters[] = { "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield",
-					       NULL };
+	static const char *const waiters[] = { "asyncio.gather", "asyncio.wait",        "asyncio.wait_for",
+					       "asyncio.shield", "asyncio.wrap_future", NULL };
 	const struct aa_callee *callee = aa_ctx_callee(ctx, call);
 	if (!callee || callee->kind != AA_CALLEE_FUNCTION || !callee->qualname)
 		return false;
@@ -1685,7 +1685,7 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "project subclass that may suspend, or one that a module not read (no async code) which "
 			      "imports the class's module may define, counts as suspending); a `try` body that awaits only "
 			      "tasks this function cancelled before the handler (`t.cancel()` then `try: await t` / "
-			      "`except CancelledError: pass`, also through `asyncio.gather/wait/wait_for/shield`, one "
+			      "`except CancelledError: pass`, also through `asyncio.gather/wait/wait_for/shield/wrap_future`, one "
 			      "inside another (`wait_for(shield(t))`), `for t in tasks: t.cancel()`, and a later loop "
 			      "over the same items that takes the same one (`for name, t in items: t.cancel()`, then "
 			      "`for n, t2 in items: await t2`)), also when a project function it called with the task as a "
