@@ -143,13 +143,13 @@ static bool star_gives(const struct aa_summary *s, const char *name, size_t len)
 static struct ent resolve_starred(struct aa_index *x, const struct aa_summary *s, const char *name, int depth,
 				  int *steps)
 {
+	/* The summary keeps at most AA_SUM_MAX_STARS, first to last: looked at last first. */
 	const char *star[AA_SUM_MAX_STARS];
-	size_t n = 0;
-	for (const char *m = s->star_modules; n < s->n_star_modules; m = aa_summary_next_star(m)) {
-		star[n++] = m;
-		if (n == s->n_star_modules)
-			break;
-	}
+	size_t n = s->n_star_modules;
+	star[0] = s->star_modules;
+	for (size_t i = 1; i < n; i++)
+		star[i] = aa_summary_next_star(star[i - 1]);
+	size_t len = strlen(name);
 	struct ent r = { ENT_NONE, NONE };
 	struct aa_buf q = AA_BUF_INIT;
 	for (size_t i = n; i-- > 0 && r.kind == ENT_NONE && --*steps >= 0;) {
@@ -157,7 +157,6 @@ static struct ent resolve_starred(struct aa_index *x, const struct aa_summary *s
 		uint32_t id = module_id(x, &key);
 		if (id == NONE)
 			continue;
-		size_t len = strlen(name);
 		const struct aa_summary *ms = x->sums[id];
 		if (ms->n_star_modules && !star_gives(ms, name, len))
 			break; /* it binds the name itself, in a way the index does not follow */

@@ -9,6 +9,11 @@ bool aa_kind_is_definition(const struct aa_syms *s, TSSymbol k, bool classes)
 	return k == s->function_definition || k == s->lambda || (classes && k == s->class_definition);
 }
 
+bool aa_kind_is_display(const struct aa_syms *s, TSSymbol k)
+{
+	return k == s->list || k == s->tuple || k == s->set || k == s->expression_list;
+}
+
 bool aa_kind_is_comprehension(const struct aa_syms *s, TSSymbol k)
 {
 	return k == s->list_comprehension || k == s->set_comprehension || k == s->dictionary_comprehension ||

@@ -31,6 +31,10 @@ struct aa_walk_state; /* walk.h */
  * runs when it is called, not where it stands). */
 bool aa_kind_is_definition(const struct aa_syms *s, TSSymbol k, bool classes);
 
+/* True when k is a list, tuple or set display, or a bare tuple (`a, b`: expression_list):
+ * a value made of its elements. */
+bool aa_kind_is_display(const struct aa_syms *s, TSSymbol k);
+
 /* True when k is a list, set or dictionary comprehension or a generator expression, all
  * of which is a scope of its own (walk.h). */
 bool aa_kind_is_comprehension(const struct aa_syms *s, TSSymbol k);

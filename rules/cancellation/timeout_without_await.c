@@ -35,8 +35,9 @@ static void check(struct aa_ctx *ctx, TSNode with)
 		return;
 	/* A CancelScope without a deadline has no timeout that could fail to fire (a
 	 * `shield=True` one, say): its deadline is keyword-only. */
-	size_t ql = strlen(scope->qualname);
-	if (ql >= 12 && !strcmp(scope->qualname + ql - 12, ".CancelScope") &&
+	static const char cancel_scope[] = ".CancelScope";
+	size_t ql = strlen(scope->qualname), cl = sizeof(cancel_scope) - 1;
+	if (ql >= cl && !strcmp(scope->qualname + ql - cl, cancel_scope) &&
 	    ts_node_is_null(aa_call_arg(ctx, call, -1, "deadline")))
 		return;
 	TSNode body = ts_node_child_by_field_id(with, s->f.body);

@@ -112,12 +112,16 @@ static bool holds(TSNode outer, TSNode inner)
 	return ts_node_start_byte(outer) <= ts_node_start_byte(inner) && ts_node_end_byte(inner) <= ts_node_end_byte(outer);
 }
 
+/* A list or set comprehension: a value made of what its body makes. */
+static bool collects(const struct aa_syms *s, TSSymbol k)
+{
+	return k == s->list_comprehension || k == s->set_comprehension;
+}
+
 /* A display or a list or set comprehension: a node whose value holds what it is made of. */
 static bool holds_elements(const struct aa_syms *s, TSNode n)
 {
-	TSSymbol k = ts_node_symbol(n);
-	return k == s->list || k == s->set || k == s->tuple || k == s->expression_list || k == s->list_comprehension ||
-	       k == s->set_comprehension;
+	return aa_kind_is_display(s, ts_node_symbol(n)) || collects(s, ts_node_symbol(n));
 }
 
 /* How n's value is used, n being call or a pass-through node above it; *up is set to the
@@ -150,8 +154,7 @@ static enum aa_coroutine_use use_step(const struct aa_ctx *ctx, TSNode n, TSNode
 		/* An element goes where the display goes (`[save(a), save(b)]` as a statement);
 		 * a comprehension's body makes the elements. A generator's body runs only when
 		 * iterated, so an unused generator expression creates no coroutine at all. */
-		if (k != s->list && k != s->set && k != s->tuple && k != s->expression_list &&
-		    !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), n))
+		if (collects(s, k) && !ts_node_eq(ts_node_child_by_field_id(p, s->f.body), n))
 			return AA_COROUTINE_USED;
 		*up = p;
 	} else if (k == s->not_operator || k == s->if_clause) {

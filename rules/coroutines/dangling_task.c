@@ -86,7 +86,7 @@ static const char *dropped_in_expression(struct aa_ctx *ctx, TSNode parent, TSNo
 			       : NULL;
 	if (pk == s->if_clause)
 		return "only tested by a comprehension's 'if', then thrown away";
-	bool display = pk == s->list || pk == s->tuple || pk == s->set || pk == s->expression_list;
+	bool display = aa_kind_is_display(s, pk);
 	bool comprehension = pk == s->list_comprehension || pk == s->set_comprehension || pk == s->generator_expression;
 	if (comprehension && !ts_node_eq(ts_node_child_by_field_id(parent, s->f.body), child))
 		return NULL;
