@@ -2,6 +2,7 @@
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/bindings.h"
 #include "analyzer/facts/decorators.h"
+#include "analyzer/facts/loop_uses.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/node.h"
 
@@ -367,7 +368,24 @@ void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, e
 		  const struct aa_ref *ref, char *message, struct aa_fix *fix)
 {
 	(void)cond; /* AA_DEFER_IF_COROUTINE is the only condition */
-	aa_summarizer_defer(&ctx->facts, rule, call, ref, message, own_fix(ctx, rule, fix));
+	aa_summarizer_defer(&ctx->facts, rule, call, ref, UINT32_MAX, message, own_fix(ctx, rule, fix));
+}
+
+bool aa_ctx_defer_unless_alone(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message,
+			       struct aa_fix *fix)
+{
+	struct aa_summary *sum = ctx->facts.summary;
+	if (!sum || !aa_ctx_rule_enabled(ctx, rule) || !aa_ctx_reports_here(ctx, rule) ||
+	    aa_ctx_vouched(ctx, rule, call) || !aa_loop_uses_possible(&ctx->facts))
+		return false;
+	bool in_lambda;
+	uint32_t f = aa_summarizer_function(&ctx->facts, &in_lambda);
+	/* A decorated coroutine function may be run by whatever the decorator registers it
+	 * with: it never runs alone, so its finding is made now. */
+	if (f == UINT32_MAX || in_lambda || !sum->funcs[f].is_coroutine || sum->funcs[f].decorated)
+		return false;
+	aa_summarizer_defer(&ctx->facts, rule, call, NULL, f, message, own_fix(ctx, rule, fix));
+	return true;
 }
 
 void *aa_ctx_record(struct aa_ctx *ctx, const struct aa_crossfile *cf)

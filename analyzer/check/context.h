@@ -215,6 +215,18 @@ bool aa_ctx_defer_begin(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, enum aa_defer_cond cond,
 		  const struct aa_ref *ref, char *message, struct aa_fix *fix);
 
+/* Defers the finding of rule at call until the project index knows whether the
+ * coroutine function the call is in runs alone on an event loop of its own (index.h's
+ * aa_index_runs_alone; analyzer/facts/loop_uses.h): it is reported unless it does,
+ * through the same suppression point. True when deferred, message (malloc'd) and fix
+ * (NULL for none) taken over as aa_ctx_defer takes them; false, taking nothing, when it
+ * is not: no summary is built, the rule is off, the line vouches for it (the caller's
+ * report then uses the suppression), the call is not in the body of an undecorated
+ * coroutine function (a lambda, a sync def, module level), or nothing in the file can
+ * run alone. The caller then reports it at once. */
+bool aa_ctx_defer_unless_alone(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message,
+			       struct aa_fix *fix);
+
 /* --- what cross-file analyses record (rule.h's struct aa_crossfile) ----------------- */
 
 /* The record of analysis cf in the summary being built, made with cf->new_record on

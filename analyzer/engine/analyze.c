@@ -475,6 +475,7 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 			.test_file = test_code,
 		};
 		aa_summarizer_init(&ctx->facts, &e->syms, src, model, e->modmap ? &e->project : NULL, summary);
+		ctx->facts.test_code = test_code;
 		if (parsed.has_error && e->syntax_error)
 			report_syntax_error(ctx, e->syntax_error, parsed.first_error);
 		struct aa_walk_visitor v = { .ud = &fw, .enter = on_enter };

@@ -75,14 +75,27 @@ void aa_link_report(struct aa_link *lk, size_t file, struct aa_diag *d)
 	aa_noqa_push(lk->noqas[file], lk->out, d);
 }
 
+static void report_deferred(struct aa_link *lk, size_t file, const struct aa_sum_defer *df)
+{
+	struct aa_diag d = aa_link_finding(lk, file, df->rule, df->span, aa_xstrdup(df->message), &df->line);
+	d.fix = aa_fix_copy(df->fix);
+	aa_link_report(lk, file, &d);
+}
+
 /* Deferred findings: reported when the callee is a project coroutine function, unless a
- * project subclass overrides the method with another async-ness. */
+ * project subclass overrides the method with another async-ness; or, deferred for the
+ * coroutine function they are in, unless it runs alone. */
 static void deferred(struct aa_link *lk)
 {
 	for (size_t i = 0; i < lk->n; i++) {
 		const struct aa_summary *s = lk->sums[i];
 		for (size_t k = 0; s && k < s->n_defers; k++) {
 			const struct aa_sum_defer *df = &s->defers[k];
+			if (df->alone_func != UINT32_MAX) {
+				if (!aa_index_runs_alone(lk->x, aa_index_func_id(lk->x, i, df->alone_func)))
+					report_deferred(lk, i, df);
+				continue;
+			}
 			uint32_t receiver;
 			uint32_t f = aa_index_resolve_ref(lk->x, &df->ref, &receiver);
 			if (f == AA_INDEX_NONE || !aa_index_func(lk->x, f)->is_coroutine || aa_index_func(lk->x, f)->opaque)
@@ -90,10 +103,7 @@ static void deferred(struct aa_link *lk)
 			if (receiver != AA_INDEX_NONE &&
 			    aa_index_overridden_differently(lk->x, receiver, df->ref.method, true))
 				continue;
-			struct aa_diag d =
-				aa_link_finding(lk, i, df->rule, df->span, aa_xstrdup(df->message), &df->line);
-			d.fix = aa_fix_copy(df->fix);
-			aa_link_report(lk, i, &d);
+			report_deferred(lk, i, df);
 		}
 	}
 }

@@ -5,6 +5,7 @@
 #include "analyzer/facts/summarize.h"
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/decorators.h"
+#include "analyzer/facts/loop_uses.h"
 #include "analyzer/facts/stdlib_modules.h"
 #include "parsers/python/node.h"
 
@@ -26,11 +27,16 @@ static bool project_name(const struct aa_summarizer *z, const char *q)
 	if (!q || !strncmp(q, "builtins.", 9) || q[0] == '.')
 		return false;
 	size_t top = strcspn(q, ".");
+	/* A module no import can name (`run-once.py`) is no top-level module of the project,
+	 * yet its own functions are project code. */
+	const char *mod = z->summary->module;
+	size_t ml = strlen(mod);
+	if (!strncmp(q, mod, ml) && q[ml] == '.' && !aa_summary_nameable(z->summary))
+		return true;
 	if (z->project)
 		return z->project->is_project_top(z->project->ud, q, top);
 	if (aa_stdlib_module(q, top))
 		return false;
-	const char *mod = z->summary->module;
 	return strlen(mod) >= top && !strncmp(mod, q, top) && (mod[top] == '.' || mod[top] == '\0');
 }
 
@@ -365,6 +371,8 @@ static void add_function(struct aa_summarizer *z, TSNode node, uint32_t inner)
 	f->memoised = aa_decorators_memoise_under(z->model, z->syms, z->scope, aa_summarizer_parent(z, node));
 	f->opaque = !aa_decorators_transparent_under(z->model, z->syms, z->scope,
 							       aa_summarizer_parent(z, node));
+	TSNode up = aa_summarizer_parent(z, node);
+	f->decorated = !ts_node_is_null(up) && ts_node_symbol(up) == z->syms->decorated_definition;
 	TSNode rt = ts_node_child_by_field_id(node, z->syms->f.return_type);
 	/* An @overload stub's return type holds for some arguments only (the index keeps a
 	 * name's first definition, often such a stub): what it returns is unknown. */
@@ -414,12 +422,14 @@ void aa_summarizer_init(struct aa_summarizer *z, const struct aa_syms *syms, con
 	z->project = project;
 	z->summary = summary;
 	aa_buf_init(&z->scratch);
+	aa_loop_uses_begin(z);
 }
 
 void aa_summarizer_release(struct aa_summarizer *z)
 {
 	free(z->scope_func);
 	free(z->self_names);
+	free(z->uses);
 	aa_buf_release(&z->scratch);
 	memset(z, 0, sizeof(*z));
 }
@@ -485,23 +495,27 @@ uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda)
 
 void aa_summarizer_enter(struct aa_summarizer *z, TSNode node, uint32_t inner)
 {
-	if (!z->summary || inner == AA_NO_SCOPE)
+	if (!z->summary)
 		return;
 	TSSymbol k = ts_node_symbol(node);
-	if (k == z->syms->function_definition)
+	if (inner != AA_NO_SCOPE && k == z->syms->function_definition)
 		add_function(z, node, inner);
-	else if (k == z->syms->class_definition)
+	else if (inner != AA_NO_SCOPE && k == z->syms->class_definition)
 		add_class(z, node, inner);
+	else
+		aa_loop_uses_node(z, node);
 }
 
 void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TSNode call, const struct aa_ref *ref,
-			 char *message, struct aa_fix *fix)
+			 uint32_t alone_func, char *message, struct aa_fix *fix)
 {
 	struct aa_summary *sum = z->summary;
 	AA_GROW(sum->defers, z->caps.defers, sum->n_defers + 1);
 	sum->defers[sum->n_defers++] = (struct aa_sum_defer){
 		.rule = rule,
-		.ref = *ref,
+		.ref = ref ? *ref : (struct aa_ref){ 0 },
+		.alone_func = ref ? UINT32_MAX : alone_func,
+		.settled = !ref,
 		.span = span_of(z, call),
 		.message = message,
 		.line = aa_summarizer_line(z, call),
@@ -572,4 +586,5 @@ void aa_summarizer_finish(struct aa_summarizer *z)
 		aa_model_each_module_name(z->model, add_star_bound, z);
 	}
 	aa_buf_release(&joined);
+	aa_loop_uses_finish(z);
 }

@@ -66,6 +66,16 @@ struct aa_summarizer {
 	struct aa_bound_name *self_names; /* owned array */
 	size_t n_self_names, self_names_cap;
 	struct aa_buf scratch;           /* owned; aa_summarizer_callee_text */
+	/* loop_uses.c's: hashes of the names used so far (unsorted; owned), whether the
+	 * file schedules work on a loop from sync code, whether any of its coroutine
+	 * functions may run alone */
+	uint32_t *uses;
+	size_t n_uses, uses_cap;
+	bool schedules, alone_possible;
+	/* Set by the caller after aa_summarizer_init: the file is test or example code
+	 * (analyzer/input/test_code.h), whose awaits and uses say how a test runs the
+	 * project's coroutines, not how the program does. */
+	bool test_code;
 };
 
 /* Prepares z (need not be initialised) for one file. Everything is borrowed and must
@@ -145,10 +155,11 @@ bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, const char *name
 uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda);
 
 /* Records a deferred finding of rule at call (summary.h's aa_sum_defer) for ref (from
- * aa_summarizer_ref, copied). Takes message (malloc'd; the summary frees it) and fix
- * (NULL for none; its spans filled in). Only while a summary is built (z->summary not
- * NULL). */
+ * aa_summarizer_ref, copied), or, with ref NULL, for the coroutine function alone_func
+ * (an index into the summary's funcs[]: reported unless it runs alone). Takes message
+ * (malloc'd; the summary frees it) and fix (NULL for none; its spans filled in). Only
+ * while a summary is built (z->summary not NULL). */
 void aa_summarizer_defer(struct aa_summarizer *z, const struct aa_rule *rule, TSNode call, const struct aa_ref *ref,
-			 char *message, struct aa_fix *fix);
+			 uint32_t alone_func, char *message, struct aa_fix *fix);
 
 #endif

@@ -26,6 +26,14 @@ const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
 	return aa_arena_copy(&sum->arena, s, len);
 }
 
+uint32_t aa_sum_name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
 const char *aa_summary_next_star(const char *star)
 {
 	return star + strlen(star) + 1;
@@ -39,13 +47,19 @@ static bool holds_records(const struct aa_summary *sum)
 	return false;
 }
 
-bool aa_summary_needed(const struct aa_summary *sum)
+bool aa_summary_nameable(const struct aa_summary *sum)
 {
 	const char *m = sum->module;
 	bool nameable = *m && !(*m >= '0' && *m <= '9');
 	for (; nameable && *m && *m != '.'; m++)
 		nameable = aa_source_ident_byte(*m);
-	return nameable || sum->imports_only || sum->n_classes || sum->n_defers || holds_records(sum);
+	return nameable;
+}
+
+bool aa_summary_needed(const struct aa_summary *sum)
+{
+	return aa_summary_nameable(sum) || sum->imports_only || sum->n_classes || sum->n_defers ||
+	       sum->n_fresh_runs || sum->n_awaits || sum->n_uses || holds_records(sum);
 }
 
 /* One array of a summary being frozen: where it is, its bytes, and where the block's
@@ -54,6 +68,13 @@ struct part {
 	void **items;
 	size_t size, align, at;
 };
+
+static void move_ref(const struct aa_arena *a, char *to, struct aa_ref *ref)
+{
+	ref->name = aa_arena_moved(a, to, ref->name);
+	ref->method = aa_arena_moved(a, to, ref->method);
+	ref->path = aa_arena_moved(a, to, ref->path);
+}
 
 /* Points every string of sum (its arrays already in their new place) to its copy in a
  * dump of the arena at to, makes the dump and frees the arena. */
@@ -86,11 +107,12 @@ static void move_strings(struct aa_summary *sum, char *to)
 		MOVE(sum->attrs[i].name);
 		MOVE(sum->attrs[i].type);
 	}
-	for (size_t i = 0; i < sum->n_defers; i++) {
-		MOVE(sum->defers[i].ref.name);
-		MOVE(sum->defers[i].ref.method);
-		MOVE(sum->defers[i].ref.path);
-	}
+	for (size_t i = 0; i < sum->n_defers; i++)
+		move_ref(a, to, &sum->defers[i].ref);
+	for (size_t i = 0; i < sum->n_awaits; i++)
+		move_ref(a, to, &sum->awaits[i].ref);
+	for (size_t i = 0; i < sum->n_fresh_runs; i++)
+		move_ref(a, to, &sum->fresh_runs[i]);
 #undef MOVE
 	aa_arena_dump(a, to);
 	aa_arena_release(&sum->arena);
@@ -116,6 +138,9 @@ struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 		{ (void **)&sum->star_bound, sum->n_star_bound * sizeof(*sum->star_bound), alignof(const char *), 0 },
 		{ (void **)&sum->attrs, sum->n_attrs * sizeof(*sum->attrs), alignof(struct aa_sum_attr), 0 },
 		{ (void **)&sum->defers, sum->n_defers * sizeof(*sum->defers), alignof(struct aa_sum_defer), 0 },
+		{ (void **)&sum->awaits, sum->n_awaits * sizeof(*sum->awaits), alignof(struct aa_sum_await), 0 },
+		{ (void **)&sum->fresh_runs, sum->n_fresh_runs * sizeof(*sum->fresh_runs), alignof(struct aa_ref), 0 },
+		{ (void **)&sum->uses, sum->n_uses * sizeof(*sum->uses), alignof(uint32_t), 0 },
 		{ (void **)&sum->records, sum->n_records * sizeof(*sum->records), alignof(struct aa_sum_record), 0 },
 		{ (void **)&sum->path, strlen(sum->path) + 1, 1, 0 },
 	};
@@ -167,6 +192,9 @@ void aa_summary_free(struct aa_summary *sum)
 		free(sum->attrs);
 		free(sum->imports);
 		free(sum->defers);
+		free(sum->awaits);
+		free(sum->fresh_runs);
+		free(sum->uses);
 		free(sum->path);
 	}
 	free(sum);

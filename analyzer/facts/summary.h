@@ -48,6 +48,11 @@ struct aa_sum_func {
 	bool is_coroutine;    /* an `async def` without `yield`: its call returns a coroutine */
 	bool opaque;          /* has a decorator not known to keep what it decorates */
 	bool memoised;        /* functools.cache / lru_cache / cached_property: runs once per arguments */
+	bool decorated;       /* has a decorator, whatever it is (it may register the function) */
+	/* Its body (lambdas included, nested defs not) starts concurrent work on its loop or
+	 * bounds it in time: a task, a gather, a task group, a server, a scheduled callback,
+	 * a timeout (loop_uses.h): what it or its callees block would stall that work. */
+	bool spawns;
 	const char *returns;  /* class named by the return annotation, or NULL; arena */
 	struct aa_span span;  /* of the def's name */
 };
@@ -79,7 +84,18 @@ struct aa_sum_defer {
 	char *message;        /* owned */
 	struct aa_excerpt line; /* owned; the anchor's line (analyzer/input/excerpt.h) */
 	struct aa_fix *fix;   /* owned; the finding's fix (analyzer/base/edit.h), or NULL */
+	/* AA_DEFER_IF_COROUTINE: UINT32_MAX (ref decides). AA_DEFER_UNLESS_ALONE: the index
+	 * in funcs[] of the coroutine function the finding is in, reported unless it runs
+	 * alone (index.h's aa_index_runs_alone); ref is then unused and settled is set. */
+	uint32_t alone_func;
 	bool settled;         /* the index needs no more modules to decide it (on-demand rounds) */
+};
+
+/* An `await` of a call that may be project code, in a coroutine function of the file
+ * that may run alone (loop_uses.h): an edge of the index's alone question. */
+struct aa_sum_await {
+	uint32_t caller;    /* the awaiting function: index into the summary's funcs[] */
+	struct aa_ref ref;  /* what it awaits */
 };
 
 /* What one cross-file analysis (a struct aa_crossfile of rule.h, shared by the rules that
@@ -114,6 +130,9 @@ struct aa_summary {
 	bool spare_tests;
 	/* Made by aa_summary_freeze: the struct, its arrays, records and path are one block. */
 	bool frozen;
+	/* The file mentions nest_asyncio: a loop of its own may be a running one after all. */
+	bool nest_asyncio;
+	uint32_t n_awaits, n_fresh_runs, n_uses;
 	uint32_t n_imports, n_funcs, n_classes, n_bases, n_exports, n_star_modules, n_star_bound, n_attrs, n_defers;
 	uint32_t n_records;
 	struct aa_sum_import *imports;
@@ -131,6 +150,16 @@ struct aa_summary {
 	const char **star_bound;
 	struct aa_sum_attr *attrs;
 	struct aa_sum_defer *defers;
+	/* How the file starts and awaits coroutines (analyzer/facts/loop_uses.h), for the
+	 * index's question whether a coroutine function runs alone on a loop of its own:
+	 * awaits of maybe-project calls in functions that may run alone; coroutines started
+	 * from sync code on a fresh loop (`asyncio.run(main())`); and, sorted and distinct,
+	 * aa_sum_name_hash of every name used any other way (called without await, passed,
+	 * stored, awaited where the callee is unknown): a coroutine function whose name is
+	 * among them may be run by anything. */
+	struct aa_sum_await *awaits;
+	struct aa_ref *fresh_runs;
+	uint32_t *uses;
 	/* One per cross-file analysis of the run, in the engine's order (analyze.h);
 	 * NULL when the run has none, or when a frozen summary's held no data. */
 	struct aa_sum_record *records;
@@ -140,20 +169,23 @@ struct aa_summary {
 /* The capacities of a summary's arrays while it is built (AA_GROW, xalloc.h): owned by
  * the builder (the summarizer, the import scan), zeroed with the summary's arrays empty. */
 struct aa_summary_caps {
-	size_t imports, funcs, classes, bases, exports, star_bound, attrs, defers;
+	size_t imports, funcs, classes, bases, exports, star_bound, attrs, defers, awaits, fresh_runs;
 };
 
 /* A new empty summary for the file at display path (copied) of module (interned; both
  * NUL-terminated), with n_records empty records. Caller frees with aa_summary_free.
  * Allocation failure exits (xalloc.h), as in every function that adds to a summary. */
 struct aa_summary *aa_summary_new(const char *path, const char *module, bool is_package, size_t n_records);
+/* Can an import statement name the summary's module? Not when its first component is
+ * no identifier ("0" of 0.py, "my-script": non-ASCII bytes are taken as letters). */
+bool aa_summary_nameable(const struct aa_summary *sum);
 /* Can the summary, complete, matter to the project index? Other files reach a summary
- * through its module's name, which an import statement must be able to write: not when
- * its first component is no identifier ("0" of 0.py, "my-script": non-ASCII bytes are
- * taken as letters). Such a summary still matters when it holds a class (its subclass
- * relations reach the classes it names), a deferred finding or a record's data (the
- * cross-file analyses judge its own file). One that does not is dropped whole: files
- * named one by one are kept to the end of the run, maybe 100,000 of them. */
+ * through its module's name (aa_summary_nameable). One they cannot name still matters
+ * when it holds a class (its subclass relations reach the classes it names), a deferred
+ * finding or a record's data (the cross-file analyses judge its own file), or how it
+ * starts and uses coroutines (loop_uses.h keeps those only when they may matter). One
+ * that does not is dropped whole: files named one by one are kept to the end of the
+ * run, maybe 100,000 of them. */
 bool aa_summary_needed(const struct aa_summary *sum);
 
 /* The summary, complete, made one block (its struct, arrays, records and path; when no
@@ -171,6 +203,11 @@ void aa_summary_free(struct aa_summary *sum);
 /* A NUL-terminated copy of s[0..len) (s holds len bytes) in the summary's arena; valid
  * until aa_summary_free. */
 const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len);
+/* The hash uses[] holds for the name s[0..len) (an identifier, or the last component of a
+ * dotted name): 32-bit FNV-1a. Equal names hash equal; a collision only makes a
+ * function look used. */
+uint32_t aa_sum_name_hash(const char *s, size_t len);
+
 /* Star imports a summary keeps (the last ones win in Python). */
 #define AA_SUM_MAX_STARS 32
 

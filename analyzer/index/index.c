@@ -535,6 +535,7 @@ static void reserve_for(struct aa_index *x, const size_t *files, size_t k)
  * with coroutine methods, and (cleared, recomputed lazily) method resolution orders. */
 static void relink(struct aa_index *x)
 {
+	aa_index_forget_alone(x);
 	for (uint32_t i = 0; i < x->n_classes; i++) {
 		struct class_ent *c = &x->classes[i];
 		free(c->mro);
@@ -761,6 +762,7 @@ static void release(struct aa_index *x)
 	aa_map_release(&x->callable_tails);
 	aa_map_release(&x->coroutine_tails);
 	free(x->attr_types);
+	aa_index_forget_alone(x);
 }
 
 /* ---- questions the cross-file analyses ask --------------------------------------- */

@@ -120,6 +120,18 @@ bool aa_index_overridden_differently(struct aa_index *x, uint32_t cls, const cha
  * of cls or of one of its subclasses (it may define another subclass). */
 size_t aa_index_subclass_defs(struct aa_index *x, uint32_t cls, const char *method, uint32_t *out, size_t max);
 
+/* Does function f (below aa_index_func_count) run alone on an event loop of its own
+ * (analyzer/facts/loop_uses.h)? True for a coroutine function without decorators, which
+ * starts nothing beside itself on its loop (summary.h's spawns), whose name nothing in
+ * the summaries uses but an await, and which is started on a fresh loop from sync code
+ * (asyncio.run, run_until_complete, anyio.run, trio.run) or awaited, and only awaited,
+ * by functions that run alone. False for every function when a file mentions
+ * nest_asyncio (a "fresh" loop may be the running one). Files not summarised are not
+ * seen: a run on part of a project may spare more than a run on all of it. Answers are
+ * made on the first question after the last aa_index_add, in time and memory linear in
+ * the summaries' functions, awaits and uses. */
+bool aa_index_runs_alone(struct aa_index *x, uint32_t f);
+
 /* Functions are numbered 0..aa_index_func_count(), file by file. For function f: its
  * summary entry, the file (summary index) it is in, that summary, its index in that
  * summary's funcs[], and the name it is shown by (its qualified name without the

@@ -1,6 +1,7 @@
 /*
  * index_impl.h: the linked index's structures (index.c: building, resolution, on-demand
- * files). Only index.c and the index's unit test include it.
+ * files; alone.c: which coroutine functions run alone). Only those and the index's unit
+ * test include it.
  */
 #ifndef AA_INDEX_IMPL_H
 #define AA_INDEX_IMPL_H
@@ -67,7 +68,13 @@ struct aa_index {
 	 * decorators): an import of such a name that does not resolve may go through a
 	 * package that re-exports it. */
 	struct aa_map coroutine_tails;
+	/* aa_index_runs_alone's answers by function id (alone.c), made on its first
+	 * question after the last change (NULL until then; owned). */
+	bool *alone;
 };
+
+/* Forgets aa_index_runs_alone's answers (the index changed). */
+void aa_index_forget_alone(struct aa_index *x);
 
 
 #endif

@@ -191,8 +191,13 @@ static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, 
 	add_callee(ctx, &msg, call);
 	aa_buf_addf(&msg, " %s in async function '%s'; use ", what, aa_ctx_function_name(ctx));
 	add_fix(&msg, said);
-	aa_ctx_report_fix(ctx, rule, call, edits, "%s", msg.data);
-	aa_buf_release(&msg);
+	/* In a coroutine that may run alone on a loop of its own, nothing else waits on the
+	 * loop: the project index decides (context.h). */
+	char *message = aa_buf_detach(&msg);
+	if (!aa_ctx_defer_unless_alone(ctx, rule, call, message, edits)) {
+		aa_ctx_report_fix(ctx, rule, call, edits, "%s", message);
+		free(message);
+	}
 }
 
 void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,

@@ -9,6 +9,22 @@
 
 #include "analyzer/check/context.h"
 
+/* The Exceptions sentences of the rules whose findings are made by aa_blocking_report
+ * or by the helper chains: what a coroutine that runs alone blocks stalls nobody
+ * (analyzer/facts/loop_uses.h, index.h's aa_index_runs_alone). Starts with a space: it
+ * follows the rule's own exceptions. */
+#define AA_BLOCKING_ALONE_DOC \
+	" A coroutine function that runs alone on an event loop of its own is not checked: nothing else " \
+	"waits on that loop (a CLI command's `asyncio.run(main())`, a Celery task's `asyncio.run(job())`, a " \
+	"worker thread's `loop.run_until_complete(poll())`). It runs alone when it has no decorator, starts " \
+	"nothing beside itself on its loop (no task, gather, task group, server, scheduled callback or " \
+	"timeout), is started from sync code by `asyncio.run`, `run_until_complete` (in a file that schedules " \
+	"nothing else on a loop), `anyio.run` or `trio.run`, or awaited, and only awaited, by coroutine " \
+	"functions that run alone, and its name is used nowhere else in the project's code outside tests and " \
+	"examples (called without `await`, passed, stored, re-exported by a package's `__init__`). A project " \
+	"that mentions `nest_asyncio` has no such loop. Only the files analyzed are seen: a run on a few " \
+	"files may spare what a run on the whole project reports."
+
 /* The fix suggested when a target names none. */
 #define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
 

@@ -72,7 +72,8 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 			      "followed: a class with library bases (its `m` may come from there: `self.assert*()` "
 			      "in a TestCase), a subclass whose `m` is async, decorated, memoised or does not block, "
 			      "more than 256 subclasses, and a mixin call that blocks only through another mixin "
-			      "call (one round of linking).",
+			      "call (one round of linking)."
+			      AA_BLOCKING_ALONE_DOC,
 		.equivalents_note = "No peer follows calls into helpers: flake8-async and Ruff see only direct calls.",
 	},
 };

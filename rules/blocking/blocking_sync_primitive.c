@@ -463,7 +463,8 @@ const struct aa_rule aa_rule_blocking_sync_primitive = {
 			      "`asyncio.to_thread()` or `run_in_executor()`; code in nested `def`s and lambdas. A "
 			      "`get()` with a timeout still blocks for up to that long and is reported. Receivers "
 			      "must be tracked: instances of project subclasses of `Thread` are not (a missed "
-			      "alarm).",
+			      "alarm)."
+			      AA_BLOCKING_ALONE_DOC " A lock held across an `await` is reported there too: another thread may wait for it.",
 		.equivalents_note = "flake8-async and Ruff have no rule for thread primitives or locks held "
 				    "across an await.",
 		.references = "- [asyncio: Synchronization primitives](https://docs.python.org/3/library/asyncio-sync.html)\n"

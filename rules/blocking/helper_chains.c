@@ -50,6 +50,7 @@ struct chain_site {
 	struct aa_ref ref;
 	struct aa_span span;
 	const char *function; /* the async function the call is in; summary arena */
+	uint32_t func;        /* that function's index in the summary's funcs[]; UINT32_MAX in a lambda */
 	const char *callee;   /* the callee's source text, "self.load"; summary arena */
 	struct aa_excerpt line; /* owned */
 	/* Dotted names patched for this call (mock.patch, patch.object, monkeypatch.setattr):
@@ -444,6 +445,7 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 			site->ref = ref;
 			site->span = aa_ctx_span(ctx, call);
 			site->function = intern(ctx, aa_ctx_function_name(ctx));
+			site->func = in_lambda ? UINT32_MAX : f;
 			site->callee = intern(ctx, aa_ctx_callee_text(ctx, call));
 			site->line = aa_ctx_line(ctx, call);
 			site->patched = NULL;
@@ -692,6 +694,13 @@ static uint32_t python_steps(struct aa_index *x, const struct chains *c, uint32_
 	return v;
 }
 
+/* Does the coroutine function site of file is in run alone on a loop of its own (index.h)?
+ * Then what its helpers block stalls nobody. */
+static bool site_alone(struct aa_index *x, size_t file, const struct chain_site *site)
+{
+	return site->func != UINT32_MAX && aa_index_runs_alone(x, aa_index_func_id(x, file, site->func));
+}
+
 /* Reports a chain's finding of rule at site: msg (taken) gets the fix, related[0..n)
  * (taken) is the chain. */
 static void report_site(struct aa_link *lk, size_t file, const struct aa_rule *rule, const struct chain_site *site,
@@ -860,6 +869,8 @@ static void link_native(struct aa_link *lk, struct chains *c)
 			const struct chain_record *r = aa_link_record(lk, i);
 			for (size_t k = 0; r && k < r->n_sites; k++) {
 				const struct chain_site *site = &r->sites[k];
+				if (site_alone(x, i, site))
+					continue;
 				uint32_t receiver;
 				uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
 				const struct aa_native_chain *nc = native_of(x, nv, &site->ref, false);
@@ -1036,6 +1047,8 @@ static void link(struct aa_link *lk)
 			const struct chain_record *r = aa_link_record(lk, i);
 			for (size_t k = 0; r && k < r->n_sites; k++) {
 				const struct chain_site *site = &r->sites[k];
+				if (site_alone(x, i, site))
+					continue;
 				uint32_t receiver;
 				uint32_t g = aa_index_resolve_ref(x, &site->ref, &receiver);
 				if (g == AA_INDEX_NONE)

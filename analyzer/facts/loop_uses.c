@@ -1,0 +1,299 @@
+#include "analyzer/facts/loop_uses.h"
+#include "analyzer/base/xalloc.h"
+#include "analyzer/facts/summarize.h"
+#include "parsers/python/call_args.h"
+#include "parsers/python/node.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Callees (by their last name, whatever the receiver: a loop, a task group, a server
+ * object) that start work on the caller's loop beside it, or bound it in time: blocking
+ * in a function that calls one stalls that work or outlives the deadline. `start`
+ * covers servers and clients started in the background (`await site.start()`). */
+static const char *const spawners[] = {
+	"gather", "create_task", "ensure_future", "as_completed", "TaskGroup", "Task", "create_task_group",
+	"open_nursery", "start_soon", "start", "spawn", "run_coroutine_threadsafe", "shield", "start_server",
+	"start_unix_server", "create_server", "create_unix_server", "serve", "serve_forever", "call_soon",
+	"call_soon_threadsafe", "call_later", "call_at", "add_reader", "add_writer", "timeout", "timeout_at",
+	"move_on_after", "move_on_at", "fail_after", "fail_at", "CancelScope", NULL,
+};
+
+/* Words that say a file schedules work on a loop from sync code: its
+ * `loop.run_until_complete(x())` may then run x beside that work. */
+static const char *const scheduling_words[] = {
+	"create_task", "ensure_future", "call_soon", "call_later", "call_at", "add_reader", "add_writer", NULL,
+};
+
+static bool mentions(const struct aa_source *src, const char *word)
+{
+	return memmem(src->text, src->len, word, strlen(word)) != NULL;
+}
+
+void aa_loop_uses_begin(struct aa_summarizer *z)
+{
+	if (!z->summary)
+		return;
+	z->summary->nest_asyncio = mentions(z->src, "nest_asyncio");
+	z->schedules = false;
+	for (const char *const *w = scheduling_words; *w && !z->schedules; w++)
+		z->schedules = mentions(z->src, *w);
+	z->alone_possible = aa_summary_nameable(z->summary) || mentions(z->src, "run(") ||
+			    mentions(z->src, "run_until_complete(");
+}
+
+bool aa_loop_uses_possible(const struct aa_summarizer *z)
+{
+	return z->summary && z->alone_possible;
+}
+
+static void add_use(struct aa_summarizer *z, const char *name, size_t len)
+{
+	AA_GROW(z->uses, z->uses_cap, z->n_uses + 1);
+	z->uses[z->n_uses++] = aa_sum_name_hash(name, len);
+}
+
+/* The last name of what call calls (`sleep` of `time.sleep`, `f` of `f`), or NULL (a
+ * call of a call's result, of a subscript). */
+static const char *callee_last_name(const struct aa_summarizer *z, TSNode call, uint32_t *len)
+{
+	const struct aa_syms *s = z->syms;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute)
+		fn = ts_node_child_by_field_id(fn, s->f.attribute);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->identifier)
+		return NULL;
+	return aa_node_text(z->src->text, fn, len);
+}
+
+/* The function the current node is in, when it is an async def's own body (not a
+ * lambda in it): its index in funcs[], else UINT32_MAX. */
+static uint32_t async_function(const struct aa_summarizer *z)
+{
+	bool in_lambda;
+	uint32_t f = aa_summarizer_function(z, &in_lambda);
+	return f != UINT32_MAX && !in_lambda && z->summary->funcs[f].is_async ? f : UINT32_MAX;
+}
+
+/* Is the current node in sync code (module level, a sync def, a lambda outside async
+ * defs)? */
+static bool in_sync_code(const struct aa_summarizer *z)
+{
+	bool in_lambda;
+	uint32_t f = aa_summarizer_function(z, &in_lambda);
+	return f == UINT32_MAX || !z->summary->funcs[f].is_async;
+}
+
+/* When call, in sync code, starts a coroutine on a loop of its own: the argument naming
+ * it, a call `main()` (asyncio.run, uvloop.run, run_until_complete) or a function
+ * (anyio.run, trio.run: *is_fn set); else a null node. run_until_complete counts only
+ * in files that schedule nothing else on a loop. */
+static TSNode fresh_run_arg(struct aa_summarizer *z, TSNode call, bool *is_fn)
+{
+	TSNode none = { 0 };
+	*is_fn = false;
+	uint32_t len;
+	const char *last = callee_last_name(z, call, &len);
+	if (!last || !in_sync_code(z))
+		return none;
+	bool by_call;
+	if (len == 3 && !memcmp(last, "run", 3)) {
+		const struct aa_callee *c = aa_summarizer_callee(z, call);
+		if (c->kind != AA_CALLEE_FUNCTION || !c->qualname)
+			return none;
+		const char *q = c->qualname;
+		if (!strcmp(q, "asyncio.run") || !strcmp(q, "asyncio.runners.run") || !strcmp(q, "uvloop.run"))
+			by_call = true;
+		else if (!strcmp(q, "anyio.run") || !strcmp(q, "trio.run"))
+			by_call = false;
+		else
+			return none;
+	} else if (len == 18 && !memcmp(last, "run_until_complete", 18) && !z->schedules) {
+		by_call = true;
+	} else {
+		return none;
+	}
+	TSNode arg = aa_call_args_find(z->syms, z->src->text, call, 0, NULL);
+	if (ts_node_is_null(arg))
+		return none;
+	if (by_call && ts_node_symbol(arg) != z->syms->call)
+		return none;
+	*is_fn = !by_call;
+	return arg;
+}
+
+/* Is node the argument a fresh run starts (fresh_run_arg of the call around it)? */
+static bool is_fresh_run_arg(struct aa_summarizer *z, TSNode node)
+{
+	TSNode args = aa_summarizer_parent(z, node);
+	if (ts_node_is_null(args) || ts_node_symbol(args) != z->syms->argument_list)
+		return false;
+	TSNode run = aa_summarizer_parent(z, args);
+	bool is_fn;
+	return !ts_node_is_null(run) && ts_node_symbol(run) == z->syms->call &&
+	       ts_node_eq(fresh_run_arg(z, run, &is_fn), node);
+}
+
+static void visit_call(struct aa_summarizer *z, TSNode call)
+{
+	const struct aa_syms *s = z->syms;
+	struct aa_summary *sum = z->summary;
+	uint32_t len;
+	const char *last = callee_last_name(z, call, &len);
+	bool in_lambda;
+	uint32_t f = aa_summarizer_function(z, &in_lambda);
+	if (last && f != UINT32_MAX && !sum->funcs[f].spawns) {
+		for (const char *const *w = spawners; *w; w++)
+			if (strlen(*w) == len && !memcmp(*w, last, len))
+				sum->funcs[f].spawns = true;
+		/* asyncio.wait by its name: `event.wait()` and `proc.wait()` start nothing */
+		if (len == 4 && !memcmp(last, "wait", 4)) {
+			const struct aa_callee *c = aa_summarizer_callee(z, call);
+			sum->funcs[f].spawns |= c->kind == AA_CALLEE_FUNCTION && c->qualname &&
+						(!strcmp(c->qualname, "asyncio.wait") || !strcmp(c->qualname, "asyncio.tasks.wait"));
+		}
+	}
+	bool is_fn;
+	TSNode arg = fresh_run_arg(z, call, &is_fn);
+	struct aa_ref ref;
+	if (!ts_node_is_null(arg) &&
+	    (is_fn ? aa_summarizer_ref_fn(z, arg, &ref) : aa_summarizer_ref(z, arg, &ref))) {
+		AA_GROW(sum->fresh_runs, z->caps.fresh_runs, sum->n_fresh_runs + 1);
+		sum->fresh_runs[sum->n_fresh_runs++] = ref;
+	}
+	TSNode up = aa_summarizer_parent(z, call);
+	if (ts_node_is_null(up) || ts_node_symbol(up) != s->await)
+		return; /* the callee's name is looked at as an identifier */
+	uint32_t caller = async_function(z);
+	if (caller != UINT32_MAX && sum->funcs[caller].is_coroutine && !sum->funcs[caller].decorated &&
+	    aa_summarizer_ref(z, call, &ref)) {
+		AA_GROW(sum->awaits, z->caps.awaits, sum->n_awaits + 1);
+		sum->awaits[sum->n_awaits++] = (struct aa_sum_await){ caller, ref };
+	} else if (last) {
+		add_use(z, last, len);
+	}
+}
+
+/* An identifier in a place that names nothing used: a def's or class's own name, a
+ * parameter, a keyword argument's name, an import, global and nonlocal. */
+static bool names_nothing(const struct aa_syms *s, TSNode id, TSNode parent)
+{
+	TSSymbol k = ts_node_symbol(parent);
+	if (k == s->parameters || k == s->lambda_parameters || k == s->typed_parameter ||
+	    k == s->list_splat_pattern || k == s->dictionary_splat_pattern || k == s->dotted_name ||
+	    k == s->global_statement || k == s->nonlocal_statement || k == s->aliased_import)
+		return true;
+	if (k == s->function_definition || k == s->class_definition || k == s->keyword_argument ||
+	    k == s->default_parameter || k == s->typed_default_parameter)
+		return ts_node_eq(ts_node_child_by_field_id(parent, s->f.name), id);
+	return false;
+}
+
+static void visit_identifier(struct aa_summarizer *z, TSNode id)
+{
+	const struct aa_syms *s = z->syms;
+	TSNode e = id;
+	TSNode up = aa_summarizer_parent(z, id);
+	if (ts_node_is_null(up))
+		return;
+	if (ts_node_symbol(up) == s->attribute) {
+		if (!ts_node_eq(ts_node_child_by_field_id(up, s->f.attribute), id))
+			return; /* a receiver: `self` of self.run, `asyncio` of asyncio.run */
+		e = up;
+		up = aa_summarizer_parent(z, e);
+		if (ts_node_is_null(up))
+			return;
+	} else if (names_nothing(s, id, up)) {
+		return;
+	}
+	if (ts_node_symbol(up) == s->call && ts_node_eq(ts_node_child_by_field_id(up, s->f.function), e)) {
+		TSNode above = aa_summarizer_parent(z, up);
+		/* awaited: visit_call recorded it; started on a fresh loop: a root */
+		if ((!ts_node_is_null(above) && ts_node_symbol(above) == s->await) || is_fresh_run_arg(z, up))
+			return;
+	} else if (is_fresh_run_arg(z, e)) {
+		return; /* anyio.run(main) */
+	}
+	uint32_t len;
+	const char *name = aa_node_text(z->src->text, id, &len);
+	add_use(z, name, len);
+}
+
+void aa_loop_uses_node(struct aa_summarizer *z, TSNode node)
+{
+	if (!z->summary)
+		return;
+	TSSymbol k = ts_node_symbol(node);
+	if (k == z->syms->call)
+		visit_call(z, node);
+	else if (k == z->syms->identifier)
+		visit_identifier(z, node);
+}
+
+/* The last component of the name ref stands for ("save" of "pkg.db.save"; a method's
+ * name). */
+static const char *ref_last_name(const struct aa_ref *ref)
+{
+	if (ref->kind != AA_REF_NAME)
+		return ref->method;
+	const char *dot = strrchr(ref->name, '.');
+	return dot ? dot + 1 : ref->name;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Does the file import a project module (an export whose target is project code)? */
+static bool imports_project(const struct aa_summarizer *z)
+{
+	const struct aa_summary *sum = z->summary;
+	for (size_t i = 0; i < sum->n_exports; i++)
+		if (aa_summarizer_project_name(z, sum->exports[i].target))
+			return true;
+	return false;
+}
+
+void aa_loop_uses_finish(struct aa_summarizer *z)
+{
+	struct aa_summary *sum = z->summary;
+	if (!sum)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; i < sum->n_awaits; i++) {
+		struct aa_sum_await *a = &sum->awaits[i];
+		if (sum->funcs[a->caller].spawns) {
+			const char *name = ref_last_name(&a->ref);
+			add_use(z, name, strlen(name));
+		} else {
+			sum->awaits[kept++] = *a;
+		}
+	}
+	sum->n_awaits = (uint32_t)kept;
+	/* A package's __init__ that re-exports a function makes it public API: code
+	 * outside the project may run it beside anything. */
+	for (size_t i = 0; sum->is_package && i < sum->n_exports; i++) {
+		const char *dot = strrchr(sum->exports[i].target, '.');
+		const char *name = dot ? dot + 1 : sum->exports[i].target;
+		add_use(z, name, strlen(name));
+	}
+	if (z->test_code || (!aa_summary_nameable(sum) && !sum->n_fresh_runs && !imports_project(z))) {
+		sum->n_awaits = 0;
+		z->n_uses = 0;
+	}
+	qsort(z->uses, z->n_uses, sizeof(*z->uses), cmp_u32);
+	size_t n = 0;
+	for (size_t i = 0; i < z->n_uses; i++)
+		if (!n || z->uses[n - 1] != z->uses[i])
+			z->uses[n++] = z->uses[i];
+	free(sum->uses);
+	sum->uses = n ? aa_xmalloc(n * sizeof(*sum->uses)) : NULL;
+	if (n)
+		memcpy(sum->uses, z->uses, n * sizeof(*sum->uses));
+	sum->n_uses = (uint32_t)n;
+	z->n_uses = 0;
+	AA_TRIM(sum->awaits, z->caps.awaits, sum->n_awaits);
+	AA_TRIM(sum->fresh_runs, z->caps.fresh_runs, sum->n_fresh_runs);
+}
