@@ -283,7 +283,8 @@ void aa_loop_uses_finish(struct aa_summarizer *z)
 		sum->n_awaits = 0;
 		z->n_uses = 0;
 	}
-	qsort(z->uses, z->n_uses, sizeof(*z->uses), cmp_u32);
+	if (z->n_uses)
+		qsort(z->uses, z->n_uses, sizeof(*z->uses), cmp_u32);
 	size_t n = 0;
 	for (size_t i = 0; i < z->n_uses; i++)
 		if (!n || z->uses[n - 1] != z->uses[i])

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "analyzer/base/buf.h"
 #include "parsers/python/node.h"
 #include "rules/blocking/blocking.h"
 
@@ -36,6 +37,10 @@ static const char *const quick_programs[] = { "arch", "chgrp", "chmod", "chown",
 					      "groups", "hostname", "id", "kill", "ln", "logname", "mkdir",
 					      "nproc", "pkill", "pwd", "rm", "rmdir", "touch", "true", "tty", "uname",
 					      "which", "whoami", NULL };
+/* Programs that hand a path or URL to the desktop (its file manager, browser, editor)
+ * and return without waiting for what they opened, unless told to wait. */
+static const char *const openers[] = { "xdg-open", "open", "explorer", "explorer.exe", "start", "code", NULL };
+static const char *const wait_flags[] = { "-W", "--wait-apps", "-w", "--wait", "/wait", "/WAIT", "/w", "/W", NULL };
 /* Those of them that recurse with -r, -R or --recursive. */
 static const char *const recursing_programs[] = { "chgrp", "chmod", "chown", "rm", NULL };
 static const char *const version_flags[] = { "--version", "-version", "-V", "version", NULL };
@@ -43,7 +48,8 @@ static const char *const version_flags[] = { "--version", "-version", "-V", "ver
 /* What the words of a command have shown so far. */
 struct words {
 	uint32_t n;          /* words seen */
-	bool quick_program;  /* the first is in quick_programs */
+	bool quick_program;  /* the first is in quick_programs or openers */
+	bool opener;         /* ... in openers */
 	bool recurses;       /* ... and in recursing_programs */
 	bool slow;           /* a word rules the command out */
 	bool version_second; /* the second word is a version flag */
@@ -66,10 +72,15 @@ static void add_word(struct words *ws, const char *w, uint32_t len)
 			len -= (uint32_t)(slash + 1 - w);
 			w = slash + 1;
 		}
-		ws->quick_program = any_word_is(w, len, quick_programs);
+		ws->opener = any_word_is(w, len, openers);
+		ws->quick_program = ws->opener || any_word_is(w, len, quick_programs);
 		ws->recurses = any_word_is(w, len, recursing_programs);
 		return;
 	}
+	/* `open -W`, `code --wait`, `start /wait`: it waits for what it opened. An unknown
+	 * option may be one: only operands come unwritten (`["xdg-open", path]`). */
+	if (ws->opener && w && any_word_is(w, len, wait_flags))
+		ws->slow = true;
 	if (i == 1 && w)
 		ws->version_second = any_word_is(w, len, version_flags);
 	/* A recursive flag (`rm -rf`, `chmod -R`, `--recursive`) walks a tree. */
@@ -87,9 +98,15 @@ static bool harmless_redirection(const char *w, uint32_t len)
 	return any_word_is(w, len, forms);
 }
 
+/* An interpolation of an f-string command (fstring_command) in its words. */
+#define UNWRITTEN '\x01'
+
+/* Shell words; a word that is an interpolation (UNWRITTEN) is an argument not written
+ * out, which may be an option only when another word follows it. */
 static void add_shell_words(struct words *ws, const char *text, uint32_t len)
 {
 	uint32_t i = 0;
+	bool unwritten_before = false;
 	while (i < len && !ws->slow) {
 		while (i < len && text[i] == ' ')
 			i++;
@@ -102,14 +119,63 @@ static void add_shell_words(struct words *ws, const char *text, uint32_t len)
 		uint32_t wl = i - start;
 		if (harmless_redirection(w, wl))
 			continue;
-		bool shell = false; /* pipes, lists, expansions, globs, quoting */
+		if (unwritten_before && (ws->recurses || ws->opener)) {
+			ws->slow = true;
+			break;
+		}
+		if (wl == 1 && w[0] == UNWRITTEN) {
+			add_word(ws, NULL, 0);
+			unwritten_before = true;
+			continue;
+		}
+		bool shell = false; /* pipes, lists, expansions, globs, quoting; part of a word computed */
 		for (uint32_t k = 0; k < wl && !shell; k++)
-			shell = strchr("|;&$`<>()*?\\\"'\t\n", w[k]) != NULL;
+			shell = strchr("|;&$`<>()*?\\\"'\t\n\x01", w[k]) != NULL;
 		if (shell)
 			ws->slow = true;
 		else
 			add_word(ws, w, wl);
 	}
+}
+
+/* The words of an f-string command (`f"xdg-open {path}"`, `f'explorer "{path}"'`): its
+ * literal parts as written, each interpolation one word not written out (quotes right
+ * around it only keep it one word). False when str is no f-string of plain parts. */
+static bool fstring_command(struct aa_ctx *ctx, TSNode str, struct words *ws)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(str) || ts_node_symbol(str) != s->string)
+		return false;
+	struct aa_buf sk = AA_BUF_INIT;
+	uint32_t n = ts_node_named_child_count(str);
+	bool interpolated = false, plain = true;
+	for (uint32_t i = 1; i + 1 < n && plain; i++) {
+		TSNode c = ts_node_named_child(str, i);
+		uint32_t len;
+		if (ts_node_symbol(c) == s->string_content && !ts_node_named_child_count(c)) {
+			const char *t = aa_ctx_text(ctx, c, &len);
+			aa_buf_add(&sk, t, len);
+		} else if (ts_node_symbol(c) == s->interpolation) {
+			/* `"{path}"`: the quote before it goes, and the one after it is skipped */
+			if (sk.len && (sk.data[sk.len - 1] == '"' || sk.data[sk.len - 1] == '\''))
+				sk.data[--sk.len] = '\0';
+			aa_buf_addc(&sk, UNWRITTEN);
+			interpolated = true;
+			TSNode next = ts_node_named_child(str, i + 1);
+			if (i + 2 < n && ts_node_symbol(next) == s->string_content && !ts_node_named_child_count(next)) {
+				const char *t = aa_ctx_text(ctx, next, &len);
+				uint32_t skip = len && (t[0] == '"' || t[0] == '\'');
+				aa_buf_add(&sk, t + skip, len - skip);
+				i++;
+			}
+		} else {
+			plain = false;
+		}
+	}
+	if (plain && interpolated)
+		add_shell_words(ws, sk.data, (uint32_t)sk.len);
+	aa_buf_release(&sk);
+	return plain && interpolated;
 }
 
 /* The program of a list command: a literal, or a conditional expression of two
@@ -134,7 +200,8 @@ static bool list_command(struct aa_ctx *ctx, TSNode list, struct words *ws)
 		uint32_t len;
 		const char *w = aa_blocking_literal_text(ctx, alts[a], &len);
 		add_word(&one, w, len);
-		if (one.slow || (a && (one.quick_program != first.quick_program || one.recurses != first.recurses)))
+		if (one.slow || (a && (one.quick_program != first.quick_program || one.recurses != first.recurses ||
+					 one.opener != first.opener)))
 			return false;
 		first = one;
 	}
@@ -149,7 +216,7 @@ static bool list_command(struct aa_ctx *ctx, TSNode list, struct words *ws)
 		const char *w = aa_blocking_literal_text(ctx, e, &len);
 		/* An option not written out (`["rm", flag, path]`) may be `-rf`; the operands
 		 * come last (`["rm", path]`). */
-		if (!w && ws->recurses && i + 1 < n)
+		if (!w && (ws->recurses || ws->opener) && i + 1 < n)
 			ws->slow = true;
 		add_word(ws, w, len);
 	}
@@ -173,9 +240,10 @@ bool aa_blocking_quick_command(struct aa_ctx *ctx, TSNode call, const char *targ
 	} else {
 		uint32_t len;
 		const char *text = aa_blocking_literal_text(ctx, cmd, &len);
-		if (!text)
+		if (text)
+			add_shell_words(&ws, text, len);
+		else if (!fstring_command(ctx, cmd, &ws))
 			return false;
-		add_shell_words(&ws, text, len);
 	}
 	if (ws.slow || !ws.n)
 		return false;

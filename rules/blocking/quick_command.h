@@ -2,7 +2,9 @@
  * quick_command.h: AA103's "a child process that returns at once": a command written out
  * in the source that only prints a version (`["git", "--version"]`, `"ffmpeg -version"`)
  * or runs a utility that reads or changes a few bytes of system state without recursing
- * (`hostname`, `uname`, `kill`, `chmod` without `-R`, `rm` without `-r`...). Its run
+ * (`hostname`, `uname`, `kill`, `chmod` without `-R`, `rm` without `-r`...), or hands a
+ * path to the desktop and returns (`xdg-open`, `open`, `explorer`, `start`, `code`, not
+ * told to wait for what it opened: `open -W`, `code --wait`, `start /wait`). Its run
  * blocks the loop for the few milliseconds of a fork and exec, as any `os` call blocks it
  * for a system call's time: not worth an executor, as readers of real applications judged.
  */
