@@ -9,15 +9,19 @@
 
 /* Callees (by their last name, whatever the receiver: a loop, a task group, a server
  * object) that start work on the caller's loop beside it, or bound it in time: blocking
- * in a function that calls one stalls that work or outlives the deadline. `start`
- * covers servers and clients started in the background (`await site.start()`). */
+ * in a function that calls one stalls that work or outlives the deadline. */
 static const char *const spawners[] = {
 	"gather", "create_task", "ensure_future", "as_completed", "TaskGroup", "Task", "create_task_group",
-	"open_nursery", "start_soon", "start", "spawn", "run_coroutine_threadsafe", "shield", "start_server",
-	"start_unix_server", "create_server", "create_unix_server", "serve", "serve_forever", "call_soon",
-	"call_soon_threadsafe", "call_later", "call_at", "add_reader", "add_writer", "timeout", "timeout_at",
-	"move_on_after", "move_on_at", "fail_after", "fail_at", "CancelScope", NULL,
+	"open_nursery", "start_soon", "run_coroutine_threadsafe", "shield", "start_server", "start_unix_server",
+	"create_server", "create_unix_server", "call_soon", "call_soon_threadsafe", "call_later", "call_at",
+	"add_reader", "add_writer", "timeout", "timeout_at", "move_on_after", "move_on_at", "fail_after", "fail_at",
+	"CancelScope", NULL,
 };
+
+/* The same when awaited: servers and clients started in the background (`await
+ * site.start()`, `await scheduler.spawn(job())`); a thread's `start()` and a sync
+ * server's `serve_forever()` start nothing on the loop. */
+static const char *const awaited_spawners[] = { "start", "serve", "serve_forever", "spawn", NULL };
 
 /* Words that say a file schedules work on a loop from sync code: its
  * `loop.run_until_complete(x())` may then run x beside that work. */
@@ -134,6 +138,14 @@ static bool is_fresh_run_arg(struct aa_summarizer *z, TSNode node)
 	       ts_node_eq(fresh_run_arg(z, run, &is_fn), node);
 }
 
+static bool any_named(const char *const *names, const char *name, uint32_t len)
+{
+	for (; *names; names++)
+		if (strlen(*names) == len && !memcmp(*names, name, len))
+			return true;
+	return false;
+}
+
 static void visit_call(struct aa_summarizer *z, TSNode call)
 {
 	const struct aa_syms *s = z->syms;
@@ -142,10 +154,10 @@ static void visit_call(struct aa_summarizer *z, TSNode call)
 	const char *last = callee_last_name(z, call, &len);
 	bool in_lambda;
 	uint32_t f = aa_summarizer_function(z, &in_lambda);
+	TSNode up = aa_summarizer_parent(z, call);
+	bool awaited = !ts_node_is_null(up) && ts_node_symbol(up) == s->await;
 	if (last && f != UINT32_MAX && !sum->funcs[f].spawns) {
-		for (const char *const *w = spawners; *w; w++)
-			if (strlen(*w) == len && !memcmp(*w, last, len))
-				sum->funcs[f].spawns = true;
+		sum->funcs[f].spawns = any_named(spawners, last, len) || (awaited && any_named(awaited_spawners, last, len));
 		/* asyncio.wait by its name: `event.wait()` and `proc.wait()` start nothing */
 		if (len == 4 && !memcmp(last, "wait", 4)) {
 			const struct aa_callee *c = aa_summarizer_callee(z, call);
@@ -161,8 +173,7 @@ static void visit_call(struct aa_summarizer *z, TSNode call)
 		AA_GROW(sum->fresh_runs, z->caps.fresh_runs, sum->n_fresh_runs + 1);
 		sum->fresh_runs[sum->n_fresh_runs++] = ref;
 	}
-	TSNode up = aa_summarizer_parent(z, call);
-	if (ts_node_is_null(up) || ts_node_symbol(up) != s->await)
+	if (!awaited)
 		return; /* the callee's name is looked at as an identifier */
 	uint32_t caller = async_function(z);
 	if (caller != UINT32_MAX && sum->funcs[caller].is_coroutine && !sum->funcs[caller].decorated &&
