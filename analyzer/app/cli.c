@@ -40,7 +40,9 @@ const struct aa_option aa_options[AA_OPT_COUNT] = {
 	  "Selecting rules",
 	  "report in test code too the rules that spare it (default: not; each rule page says whether it does): "
 	  "files pytest collects by default (test_*.py, *_test.py), conftest.py, files under a tests/, test/ or "
-	  "testing/ directory or an examples/, example/, samples/, sample/, demos/, demo/, docs/, doc/, scripts/, migrations/ or alembic/ one, or one whose name has deprecated or obsolete in it, below the "
+	  "testing/ directory or an examples/, example/, samples/, sample/, demos/, demo/, docs/, doc/, scripts/, "
+	  "migrations/, alembic/, benchmarks/, benchmark/ or evals/ one, or one whose name has deprecated, obsolete "
+	  "or archived in it, below the "
 	  "directory named on the command line, and pytest "
 	  "fixtures anywhere" },
 	{ AA_OPT_EXCLUDE, "--exclude", NULL, "GLOB", "exclude", AA_TYPE_GLOBS, "Choosing files",

@@ -21,17 +21,18 @@ static bool contains(const char *s, size_t len, const char *word)
 }
 
 /* Is s[0..len) a directory of one-shot programs: examples, samples, demos, docs, scripts,
- * database migrations? Readers of real applications found them running one task under
- * asyncio.run (docs/precision.md). Or of code kept but no longer run: a name with
- * `deprecated` or `obsolete` in it (`python-deprecated/` after a rewrite). Only a
- * directory counts: `example.py` may be the service. */
+ * database migrations, benchmarks and evaluation harnesses? Readers of real applications
+ * found them running one task under asyncio.run, or run by hand to measure the product
+ * (docs/precision.md). Or of code kept but no longer run: a name with `deprecated`,
+ * `obsolete` or `archived` in it (`python-deprecated/` after a rewrite; not `archive/`,
+ * which may be a feature). Only a directory counts: `example.py` may be the service. */
 static bool example_dir(const char *s, size_t len)
 {
-	if (contains(s, len, "deprecated") || contains(s, len, "obsolete"))
+	if (contains(s, len, "deprecated") || contains(s, len, "obsolete") || contains(s, len, "archived"))
 		return true;
-	static const char *const names[] = { "examples", "example", "samples",    "sample",  "demos",
-					     "demo",     "docs",    "doc",        "scripts", "migrations",
-					     "alembic",  NULL };
+	static const char *const names[] = { "examples",   "example", "samples",    "sample",     "demos",
+					     "demo",       "docs",    "doc",        "scripts",    "migrations",
+					     "alembic",    "benchmarks", "benchmark", "evals",    NULL };
 	for (const char *const *n = names; *n; n++)
 		if (len == strlen(*n) && !memcmp(s, *n, len))
 			return true;

@@ -14,8 +14,9 @@
  * package in its module name.
  *
  * Example code: a file under a directory called `examples`, `example`, `samples`,
- * `sample`, `demos`, `demo`, `docs`, `doc`, `scripts`, `migrations` or `alembic`, or whose
- * name has `deprecated` or `obsolete` in it (code kept but no longer run), below the
+ * `sample`, `demos`, `demo`, `docs`, `doc`, `scripts`, `migrations`, `alembic`,
+ * `benchmarks`, `benchmark` or `evals`, or whose name has `deprecated`, `obsolete` or
+ * `archived` in it (code kept but no longer run), below the
  * command-line directory that found it, or on its
  * relative path when it was named itself (pre-commit names files one by one). A directory
  * named on the command line is what the user asked about: `check examples/` reports there.

@@ -15,9 +15,10 @@
 	"`tests`, `test` or `testing` (on its path relative to the working directory or to the directory " \
 	"named on the command line, or in its module name), and the body of a function decorated " \
 	"`@pytest.fixture` or `@pytest_asyncio.fixture` anywhere. Example code is a file under a directory " \
-	"called `examples`, `example`, `samples`, `sample`, `demos`, `demo`, `docs`, `doc` or `scripts`, and a " \
-	"database migration one under `migrations` or `alembic`: one-shot programs; and a file under a directory " \
-	"whose name has `deprecated` or `obsolete` in it (code kept but no longer run), below the directory named " \
+	"called `examples`, `example`, `samples`, `sample`, `demos`, `demo`, `docs`, `doc` or `scripts`, a " \
+	"database migration one under `migrations` or `alembic`, a benchmark or evaluation harness one under " \
+	"`benchmarks`, `benchmark` or `evals`: one-shot programs; and a file under a directory whose name has " \
+	"`deprecated`, `obsolete` or `archived` in it (code kept but no longer run), below the directory named " \
 	"on the command line (`check examples/` reports there: that is what was asked). A test that runs the service " \
 	"under test on its own loop (an aiohttp or httpx test client) can still deadlock on a blocking " \
 	"call: turn the setting on to see those."
