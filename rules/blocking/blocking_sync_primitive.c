@@ -3,6 +3,7 @@
  * primitive in async context, and a threading lock held across an await.
  */
 #include "rules/blocking/blocking.h"
+#include "rules/blocking/local_queue.h"
 #include "rules/blocking/polled.h"
 #include "rules/shared/suspension.h"
 #include "analyzer/base/xalloc.h"
@@ -183,6 +184,35 @@ static bool from_run_coroutine_threadsafe(struct aa_ctx *ctx, TSNode origin)
 	return fm.kind == AA_MEANING_NAME && !strcmp(fm.qualname, "asyncio.run_coroutine_threadsafe");
 }
 
+/* AA108's memo for the file (aa_ctx_file_memo): what one walk of each function found. */
+struct primitive_memo {
+	void *polled;                   /* owned: polled.h's index */
+	struct aa_local_queues *local;  /* owned: local_queue.h's index */
+};
+
+static void free_primitive_memo(void *p)
+{
+	struct primitive_memo *m = p;
+	if (!m)
+		return;
+	aa_blocking_polled_free(m->polled);
+	aa_blocking_local_queue_free(m->local);
+	free(m);
+}
+
+static struct primitive_memo *primitive_memo(struct aa_ctx *ctx)
+{
+	void **slot = aa_ctx_file_memo(ctx, &aa_rule_blocking_sync_primitive, free_primitive_memo);
+	if (!*slot)
+		*slot = aa_xcalloc(1, sizeof(struct primitive_memo));
+	return *slot;
+}
+
+static bool is_queue(const struct aa_target *t)
+{
+	return !strncmp(t->name, "queue.", 6) || !strncmp(t->name, "multiprocessing.Queue.", 22);
+}
+
 static void check_call_target(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_callee *c;
@@ -200,8 +230,8 @@ static void check_call_target(struct aa_ctx *ctx, TSNode call)
 			return;
 	}
 	if (c->kind == AA_CALLEE_METHOD &&
-	    aa_blocking_polled_before(ctx, aa_ctx_file_memo(ctx, &aa_rule_blocking_sync_primitive, aa_blocking_polled_free),
-				      call, c->receiver, guard_methods))
+	    (aa_blocking_polled_before(ctx, &primitive_memo(ctx)->polled, call, c->receiver, guard_methods) ||
+	     (is_queue(t) && aa_blocking_local_queue(ctx, &primitive_memo(ctx)->local, call, c->receiver, c->origin))))
 		return;
 	const char *fix = NULL;
 	if (c->kind == AA_CALLEE_METHOD && !strcmp(c->qualname, "concurrent.futures.Future") &&
@@ -461,7 +491,12 @@ const struct aa_rule aa_rule_blocking_sync_primitive = {
 			      "while the lock is held; an "
 			      "`asyncio.Lock` with `async with` (the fix); anything passed as a reference to "
 			      "`asyncio.to_thread()` or `run_in_executor()`; code in nested `def`s and lambdas. A "
-			      "`get()` with a timeout still blocks for up to that long and is reported. Receivers "
+			      "`get()` with a timeout still blocks for up to that long and is reported. Nor is a "
+			      "wait on a queue no other thread can reach: made in the same function, whose name "
+			      "there is only assigned and used as the receiver of queue methods (never passed, "
+			      "returned, stored, declared global, or seen by a nested `def` or lambda): nobody "
+			      "else can fill or drain it, so the wait returns at once or never (a ring buffer of "
+			      "a fixed size) and does not hold the loop while another thread works. Receivers "
 			      "must be tracked: instances of project subclasses of `Thread` are not (a missed "
 			      "alarm)."
 			      AA_BLOCKING_ALONE_DOC " A lock held across an `await` is reported there too: another thread may wait for it.",

@@ -1,0 +1,152 @@
+#include "rules/blocking/local_queue.h"
+#include "analyzer/base/map.h"
+#include "analyzer/base/xalloc.h"
+#include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Bound on the nodes the walk of one function visits (beyond it: unknown, reported). */
+#define MAX_WALK_NODES 1000000u
+
+/* The methods of a queue that only touch the queue itself. */
+static const char *const queue_methods[] = { "put",   "get",  "put_nowait", "get_nowait", "qsize",
+					     "empty", "full", "task_done",  "join",       NULL };
+
+/* How a name is used in one function: everywhere, and as an assignment's target or a
+ * queue method's receiver. */
+struct name_use {
+	uint32_t all, owned;
+};
+
+struct aa_local_queues {
+	/* (name, the def's start byte) -> index into uses; keys borrow the source */
+	struct aa_map names;
+	/* ("", the def's start byte) -> 1: walked whole; 0: walked, too large */
+	struct aa_map walked;
+	struct name_use *uses;
+	size_t n_uses, uses_cap;
+};
+
+void aa_blocking_local_queue_free(struct aa_local_queues *x)
+{
+	if (!x)
+		return;
+	aa_map_release(&x->names);
+	aa_map_release(&x->walked);
+	free(x->uses);
+	free(x);
+}
+
+struct walk {
+	struct aa_ctx *ctx;
+	struct aa_local_queues *x;
+	TSNode body;
+	uint32_t def; /* the def's start byte: the keys' namespace */
+	bool complete;
+};
+
+static struct name_use *use_of(struct walk *w, TSNode ident)
+{
+	uint32_t len;
+	const char *name = aa_ctx_text(w->ctx, ident, &len);
+	struct aa_map_key key = aa_map_key(name, len, w->def);
+	bool added;
+	uint32_t *slot = aa_map_put(&w->x->names, &key, (uint32_t)w->x->n_uses, &added);
+	if (added) {
+		AA_GROW(w->x->uses, w->x->uses_cap, w->x->n_uses + 1);
+		w->x->uses[w->x->n_uses++] = (struct name_use){ 0, 0 };
+	}
+	return &w->x->uses[*slot];
+}
+
+/* In a nested def or lambda every mention of a name is one the function does not own. */
+static enum aa_visit nested_visit(void *ud, TSNode n)
+{
+	struct walk *w = ud;
+	if (ts_node_symbol(n) == aa_ctx_syms(w->ctx)->identifier)
+		use_of(w, n)->all++;
+	return AA_VISIT_DESCEND;
+}
+
+static enum aa_visit body_visit(void *ud, TSNode n)
+{
+	struct walk *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (!ts_node_eq(n, w->body) && (aa_kind_is_definition(s, k, true) || k == s->lambda)) {
+		w->complete &= aa_subtree_walk(n, MAX_WALK_NODES, nested_visit, w);
+		return AA_VISIT_SKIP;
+	}
+	if (k == s->identifier) {
+		use_of(w, n)->all++;
+	} else if (k == s->assignment) {
+		TSNode left = ts_node_child_by_field_id(n, s->f.left);
+		if (!ts_node_is_null(left) && ts_node_symbol(left) == s->identifier)
+			use_of(w, left)->owned++;
+	} else if (k == s->call) {
+		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+		if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
+			return AA_VISIT_DESCEND;
+		TSNode recv = ts_node_child_by_field_id(fn, s->f.object);
+		TSNode method = ts_node_child_by_field_id(fn, s->f.attribute);
+		bool queue_method = false;
+		for (const char *const *m = queue_methods; *m && !queue_method; m++)
+			queue_method = aa_ctx_text_is(w->ctx, method, *m);
+		if (queue_method && !ts_node_is_null(recv) && ts_node_symbol(recv) == s->identifier)
+			use_of(w, recv)->owned++;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Levels an origin's def is looked for above it (ts_node_parent descends from the root:
+ * a long climb of it is quadratic). */
+#define MAX_ORIGIN_DEPTH 64
+
+/* The function definition node is in, or a null node at module level (and, for a node
+ * that is no ancestor of the walker's node, more than MAX_ORIGIN_DEPTH levels up). */
+static TSNode enclosing_def(struct aa_ctx *ctx, TSNode node, bool walker_ancestor)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	int levels = 0;
+	for (TSNode p = walker_ancestor ? aa_ctx_parent(ctx, node) : ts_node_parent(node);
+	     !ts_node_is_null(p) && (walker_ancestor || levels++ < MAX_ORIGIN_DEPTH);
+	     p = walker_ancestor ? aa_ctx_parent(ctx, p) : ts_node_parent(p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->function_definition || k == s->lambda || k == s->class_definition)
+			return k == s->function_definition ? p : (TSNode){ 0 };
+	}
+	return (TSNode){ 0 };
+}
+
+bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_local_queues **index, TSNode call, TSNode recv,
+			     TSNode origin)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(origin) || ts_node_is_null(recv) || ts_node_symbol(recv) != s->identifier)
+		return false;
+	TSNode def = enclosing_def(ctx, call, true);
+	/* origin is no ancestor of call: its parents are found by ts_node_parent */
+	if (ts_node_is_null(def) || !ts_node_eq(enclosing_def(ctx, origin, false), def))
+		return false;
+	if (!*index)
+		*index = aa_xcalloc(1, sizeof(**index));
+	struct aa_local_queues *x = *index;
+	struct aa_map_key wkey = aa_map_key("", 0, ts_node_start_byte(def));
+	uint32_t complete = aa_map_get(&x->walked, &wkey);
+	if (complete == AA_MAP_NONE) {
+		struct walk w = { ctx, x, ts_node_child_by_field_id(def, s->f.body), ts_node_start_byte(def), true };
+		if (!ts_node_is_null(w.body))
+			w.complete &= aa_subtree_walk(w.body, MAX_WALK_NODES, body_visit, &w);
+		complete = w.complete;
+		aa_map_put(&x->walked, &wkey, complete, NULL);
+	}
+	if (!complete)
+		return false;
+	uint32_t len;
+	const char *name = aa_ctx_text(ctx, recv, &len);
+	struct aa_map_key key = aa_map_key(name, len, ts_node_start_byte(def));
+	uint32_t u = aa_map_get(&x->names, &key);
+	return u != AA_MAP_NONE && x->uses[u].all == x->uses[u].owned;
+}
