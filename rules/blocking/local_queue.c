@@ -45,6 +45,7 @@ struct walk {
 	TSNode body;
 	uint32_t def; /* the def's start byte: the keys' namespace */
 	bool complete;
+	TSNode called; /* the function expression of the last call visited */
 };
 
 static struct name_use *use_of(struct walk *w, TSNode ident)
@@ -85,16 +86,23 @@ static enum aa_visit body_visit(void *ud, TSNode n)
 		TSNode left = ts_node_child_by_field_id(n, s->f.left);
 		if (!ts_node_is_null(left) && ts_node_symbol(left) == s->identifier)
 			use_of(w, left)->owned++;
+	} else if (k == s->delete_statement) {
+		TSNode target = ts_node_named_child(n, 0);
+		if (!ts_node_is_null(target) && ts_node_symbol(target) == s->identifier)
+			use_of(w, target)->owned++;
 	} else if (k == s->call) {
+		/* q.put(x): its attribute, visited next, is a call's */
 		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
-		if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
-			return AA_VISIT_DESCEND;
-		TSNode recv = ts_node_child_by_field_id(fn, s->f.object);
-		TSNode method = ts_node_child_by_field_id(fn, s->f.attribute);
-		bool queue_method = false;
-		for (const char *const *m = queue_methods; *m && !queue_method; m++)
-			queue_method = aa_ctx_text_is(w->ctx, method, *m);
-		if (queue_method && !ts_node_is_null(recv) && ts_node_symbol(recv) == s->identifier)
+		if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute)
+			w->called = fn;
+	} else if (k == s->attribute) {
+		/* q.put(x), q.queue, q.maxsize; not a bound method handed on (`target=q.put`) */
+		TSNode recv = ts_node_child_by_field_id(n, s->f.object);
+		TSNode attr = ts_node_child_by_field_id(n, s->f.attribute);
+		bool method = false;
+		for (const char *const *m = queue_methods; *m && !method; m++)
+			method = aa_ctx_text_is(w->ctx, attr, *m);
+		if (!ts_node_is_null(recv) && ts_node_symbol(recv) == s->identifier && (!method || ts_node_eq(n, w->called)))
 			use_of(w, recv)->owned++;
 	}
 	return AA_VISIT_DESCEND;
@@ -136,7 +144,8 @@ bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_local_queues **index,
 	struct aa_map_key wkey = aa_map_key("", 0, ts_node_start_byte(def));
 	uint32_t complete = aa_map_get(&x->walked, &wkey);
 	if (complete == AA_MAP_NONE) {
-		struct walk w = { ctx, x, ts_node_child_by_field_id(def, s->f.body), ts_node_start_byte(def), true };
+		struct walk w = { .ctx = ctx, .x = x, .body = ts_node_child_by_field_id(def, s->f.body),
+				  .def = ts_node_start_byte(def), .complete = true };
 		if (!ts_node_is_null(w.body))
 			w.complete &= aa_subtree_walk(w.body, MAX_WALK_NODES, body_visit, &w);
 		complete = w.complete;

@@ -1,8 +1,9 @@
 /*
  * local_queue.h: "no other thread can reach the queue" for AA108: a `queue.Queue` made in
- * the function that waits on it, whose name there is only assigned and used as the
- * receiver of queue methods (`q.put(x)`, `q.get()`), never passed, returned, stored,
- * declared global or seen by a nested def or lambda. Nobody else can then fill or drain
+ * the function that waits on it, whose name there is only assigned, deleted and used as
+ * the receiver of queue methods it calls or attributes it reads (`q.put(x)`, `q.get()`,
+ * `q.queue`), never passed (`target=q.put` neither), returned, stored, declared global or
+ * seen by a nested def or lambda. Nobody else can then fill or drain
  * it: a wait on it returns at once or never (a ring buffer of a fixed size, a local
  * work list); it does not hold the loop while another thread works.
  */
