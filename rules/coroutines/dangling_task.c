@@ -50,7 +50,8 @@ static void report(struct aa_ctx *ctx, TSNode call, const char *where)
 	const char *callee = aa_ctx_callee_text(ctx, call);
 	char *message = aa_xasprintf(
 		"the task from %s() is %s: the event loop keeps only a weak reference, so the task can be "
-		"garbage-collected mid-flight and its exception lost; keep it (task = %s(...); "
+		"garbage-collected before it finishes, and nothing sees its outcome (an exception reaches only the "
+		"log, when the task is freed); keep it (task = %s(...); "
 		"background_tasks.add(task); task.add_done_callback(background_tasks.discard)) or use a TaskGroup",
 		callee, where, callee);
 	TSNode coro = task_coroutine(ctx, call);
@@ -372,8 +373,10 @@ const struct aa_rule aa_rule_dangling_task = {
 			"`asyncio.BaseEventLoop`, `uvloop.Loop`, `C | None`, `Optional[C]`).",
 		.why = "The event loop keeps only a weak reference to a task. A task that nothing else "
 		       "references can be garbage-collected while it waits, before it has finished: the work "
-		       "silently stops, and the exception it raised is never seen. The bug depends on when the "
-		       "garbage collector runs, so it shows up under load and is hard to reproduce.",
+		       "silently stops. And nothing awaits it: the exception it raises is seen by no caller, "
+		       "only logged (\"Task exception was never retrieved\") whenever the garbage collector "
+		       "frees the task. The first bug depends on when the collector runs, so it shows up under "
+		       "load and is hard to reproduce.",
 		.example = "import asyncio\n\nasync def notify(users, send):\n    for user in users:\n"
 			   "        asyncio.create_task(send(user))\n",
 		.use_instead = "import asyncio\n\nbackground_tasks = set()\n\nasync def notify(users, send):\n"
