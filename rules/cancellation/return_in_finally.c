@@ -51,8 +51,8 @@ static enum aa_visit visit(void *ud, TSNode n)
 	if (k == s->return_statement) {
 		aa_ctx_report(ctx, &aa_rule_return_in_finally, n,
 			      "'return' in 'finally' discards the exception in flight, CancelledError included: "
-			      "the task cannot be cancelled while this block runs; move the return after the "
-			      "try statement");
+			      "a cancelled task returns normally instead, and its canceller never learns (Python "
+			      "3.14 warns: PEP 765); move the return after the try statement");
 		return AA_VISIT_SKIP;
 	}
 	if ((k == s->break_statement || k == s->continue_statement) && w->n_loops == 0) {
