@@ -57,6 +57,14 @@ static void add_use(struct aa_summarizer *z, const char *name, size_t len)
 	z->uses[z->n_uses++] = aa_sum_name_hash(name, len);
 }
 
+static bool any_named(const char *const *names, const char *name, uint32_t len)
+{
+	for (; *names; names++)
+		if (strlen(*names) == len && !memcmp(*names, name, len))
+			return true;
+	return false;
+}
+
 /* The last name of what call calls (`sleep` of `time.sleep`, `f` of `f`), or NULL (a
  * call of a call's result, of a subscript). */
 static const char *callee_last_name(const struct aa_summarizer *z, TSNode call, uint32_t *len)
@@ -88,6 +96,37 @@ static bool in_sync_code(const struct aa_summarizer *z)
 	return f == UINT32_MAX || !z->summary->funcs[f].is_async;
 }
 
+static const char *const loop_factories[] = { "new_event_loop", "get_event_loop", NULL };
+
+/* Is call, `L.run_until_complete(...)`, on a loop of its own: L a local name or
+ * `asyncio.new_event_loop()` / `asyncio.get_event_loop()`, and no `with` around call in
+ * its function? An object's loop (`client.loop`, `self.loop`) runs what the object
+ * started on it, and so may the loop of `with client:` (Telethon's documented form). */
+static bool own_loop(struct aa_summarizer *z, TSNode call)
+{
+	const struct aa_syms *s = z->syms;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	TSNode recv = ts_node_is_null(fn) ? fn : ts_node_child_by_field_id(fn, s->f.object);
+	if (ts_node_is_null(recv))
+		return false;
+	if (ts_node_symbol(recv) == s->call) {
+		uint32_t len;
+		const char *last = callee_last_name(z, recv, &len);
+		if (!last || !any_named(loop_factories, last, len))
+			return false;
+	} else if (ts_node_symbol(recv) != s->identifier) {
+		return false;
+	}
+	for (TSNode p = aa_summarizer_parent(z, call); !ts_node_is_null(p); p = aa_summarizer_parent(z, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->with_statement)
+			return false;
+		if (k == s->function_definition || k == s->class_definition)
+			break;
+	}
+	return true;
+}
+
 /* When call, in sync code, starts a coroutine on a loop of its own: the argument naming
  * it, a call `main()` (asyncio.run, uvloop.run, run_until_complete) or a function
  * (anyio.run, trio.run: *is_fn set); else a null node. run_until_complete counts only
@@ -112,7 +151,7 @@ static TSNode fresh_run_arg(struct aa_summarizer *z, TSNode call, bool *is_fn)
 			by_call = false;
 		else
 			return none;
-	} else if (len == 18 && !memcmp(last, "run_until_complete", 18) && !z->schedules) {
+	} else if (len == 18 && !memcmp(last, "run_until_complete", 18) && !z->schedules && own_loop(z, call)) {
 		by_call = true;
 	} else {
 		return none;
@@ -136,14 +175,6 @@ static bool is_fresh_run_arg(struct aa_summarizer *z, TSNode node)
 	bool is_fn;
 	return !ts_node_is_null(run) && ts_node_symbol(run) == z->syms->call &&
 	       ts_node_eq(fresh_run_arg(z, run, &is_fn), node);
-}
-
-static bool any_named(const char *const *names, const char *name, uint32_t len)
-{
-	for (; *names; names++)
-		if (strlen(*names) == len && !memcmp(*names, name, len))
-			return true;
-	return false;
 }
 
 static void visit_call(struct aa_summarizer *z, TSNode call)
@@ -230,6 +261,27 @@ static void visit_identifier(struct aa_summarizer *z, TSNode id)
 	add_use(z, name, len);
 }
 
+/* `async with X:` starts what X's __aenter__ starts: a server (`websockets.serve(...)`),
+ * a connected client whose handlers and keep-alive then run beside the body (`async with
+ * client:`). Only a call of something that starts nothing is known harmless: `async with
+ * aiohttp.ClientSession() as s:` keeps the function a candidate. */
+static void visit_async_with(struct aa_summarizer *z, TSNode with)
+{
+	const struct aa_syms *s = z->syms;
+	bool in_lambda;
+	uint32_t f = aa_summarizer_function(z, &in_lambda);
+	if (f == UINT32_MAX || !aa_node_has_async_keyword(s, with))
+		return;
+	TSNode value;
+	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_ANY); aa_node_with_items_next(&it, &value);) {
+		uint32_t len;
+		const char *last = ts_node_symbol(value) == s->call ? callee_last_name(z, value, &len) : NULL;
+		if (ts_node_symbol(value) != s->call || !last || any_named(spawners, last, len) ||
+		    any_named(awaited_spawners, last, len))
+			z->summary->funcs[f].spawns = true;
+	}
+}
+
 void aa_loop_uses_node(struct aa_summarizer *z, TSNode node)
 {
 	if (!z->summary)
@@ -239,6 +291,8 @@ void aa_loop_uses_node(struct aa_summarizer *z, TSNode node)
 		visit_call(z, node);
 	else if (k == z->syms->identifier)
 		visit_identifier(z, node);
+	else if (k == z->syms->with_statement)
+		visit_async_with(z, node);
 }
 
 /* The last component of the name ref stands for ("save" of "pkg.db.save"; a method's
@@ -283,13 +337,6 @@ void aa_loop_uses_finish(struct aa_summarizer *z)
 		}
 	}
 	sum->n_awaits = (uint32_t)kept;
-	/* A package's __init__ that re-exports a function makes it public API: code
-	 * outside the project may run it beside anything. */
-	for (size_t i = 0; sum->is_package && i < sum->n_exports; i++) {
-		const char *dot = strrchr(sum->exports[i].target, '.');
-		const char *name = dot ? dot + 1 : sum->exports[i].target;
-		add_use(z, name, strlen(name));
-	}
 	if (z->test_code || (!aa_summary_nameable(sum) && !sum->n_fresh_runs && !imports_project(z))) {
 		sum->n_awaits = 0;
 		z->n_uses = 0;

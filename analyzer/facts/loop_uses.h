@@ -30,9 +30,8 @@ void aa_loop_uses_begin(struct aa_summarizer *z);
 void aa_loop_uses_node(struct aa_summarizer *z, TSNode node);
 
 /* After the walk (the summary's exports made): awaits made in functions that turned
- * out to start concurrent work become uses of their callees' names, and so do the
- * names a package's __init__ re-exports (public API, which code outside the project
- * may run beside anything); the uses are sorted and made distinct into the summary.
+ * out to start concurrent work become uses of their callees' names; the uses are sorted
+ * and made distinct into the summary.
  * Awaits and uses are dropped in test and example code (z->test_code: how a test runs
  * a coroutine says nothing of the program; its fresh runs are kept) and when nothing
  * outside the file can reach them (a module no import can name, importing no project

@@ -26,12 +26,22 @@ const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
 	return aa_arena_copy(&sum->arena, s, len);
 }
 
-uint32_t aa_sum_name_hash(const char *s, size_t len)
+static uint32_t fnv1a(uint32_t h, const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
+}
+
+uint32_t aa_sum_name_hash(const char *s, size_t len)
+{
+	return fnv1a(2166136261u, s, len);
+}
+
+uint32_t aa_sum_export_hash(const char *s, size_t len)
+{
+	/* a byte no name holds first: another namespace */
+	return fnv1a(fnv1a(2166136261u, "\x01", 1), s, len);
 }
 
 const char *aa_summary_next_star(const char *star)

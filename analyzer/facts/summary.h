@@ -207,6 +207,9 @@ const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
  * dotted name): 32-bit FNV-1a. Equal names hash equal; a collision only makes a
  * function look used. */
 uint32_t aa_sum_name_hash(const char *s, size_t len);
+/* The hash uses[] holds for a name a package's __init__ re-exports (its "export"), apart
+ * from the name's own: a class so exported is public API, and so are its methods. */
+uint32_t aa_sum_export_hash(const char *s, size_t len);
 
 /* Star imports a summary keeps (the last ones win in Python). */
 #define AA_SUM_MAX_STARS 32

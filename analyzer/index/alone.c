@@ -39,6 +39,48 @@ static int cmp_u32(const void *a, const void *b)
 	return (p > q) - (p < q);
 }
 
+static void add_hash(uint32_t **uses, size_t *n_uses, size_t *uses_cap, uint32_t h)
+{
+	AA_GROW(*uses, *uses_cap, *n_uses + 1);
+	(*uses)[(*n_uses)++] = h;
+}
+
+/* What a package's __init__ re-exports (its import statements, parsed or scanned) is
+ * public API: code outside the project may run it beside anything. Its names join the
+ * uses, and, as exports, the names of classes whose methods are so public. */
+static void public_api(struct aa_index *x, uint32_t **uses, size_t *n_uses, size_t *uses_cap)
+{
+	for (size_t i = 0; i < x->n_sums; i++) {
+		const struct aa_summary *s = x->sums[i];
+		if (!s || !s->is_package)
+			continue;
+		for (size_t j = 0; j < s->n_imports + s->n_exports; j++) {
+			const char *q = j < s->n_imports ? s->imports[j].name : s->exports[j - s->n_imports].target;
+			const char *dot = strrchr(q, '.');
+			const char *name = dot ? dot + 1 : q;
+			add_hash(uses, n_uses, uses_cap, aa_sum_name_hash(name, strlen(name)));
+			add_hash(uses, n_uses, uses_cap, aa_sum_export_hash(name, strlen(name)));
+		}
+	}
+}
+
+/* Is fn a method of a class a package re-exports (public_api)? */
+static bool public_method(const struct aa_sum_func *fn, const uint32_t *uses, size_t n_uses)
+{
+	const char *q = fn->qualname;
+	const char *dot = strrchr(q, '.');
+	const char *cls_end = dot;
+	if (!dot || dot == q)
+		return false;
+	const char *cls = cls_end;
+	while (cls > q && cls[-1] != '.')
+		cls--;
+	if ((size_t)(cls - q) <= strlen(fn->module))
+		return false; /* a module-level function: its own name is the export */
+	uint32_t h = aa_sum_export_hash(cls, (size_t)(cls_end - cls));
+	return bsearch(&h, uses, n_uses, sizeof(*uses), cmp_u32) != NULL;
+}
+
 /* An await between two functions of the index. */
 struct edge {
 	uint32_t from, to;
@@ -68,8 +110,7 @@ static struct edge *link_awaits(struct aa_index *x, bool *awaited, bool *root, u
 			uint32_t receiver;
 			uint32_t to = aa_index_resolve_ref(x, &s->awaits[j].ref, &receiver);
 			if (to == NONE) {
-				AA_GROW(*uses, *uses_cap, *n_uses + 1);
-				(*uses)[(*n_uses)++] = ref_hash(&s->awaits[j].ref);
+				add_hash(uses, n_uses, uses_cap, ref_hash(&s->awaits[j].ref));
 				continue;
 			}
 			awaited[to] = true;
@@ -107,6 +148,7 @@ static void make_alone(struct aa_index *x)
 			n_uses += s->n_uses;
 		}
 	}
+	public_api(x, &uses, &n_uses, &uses_cap);
 	bool *awaited = aa_xcalloc(n ? n : 1, sizeof(bool));
 	bool *root = aa_xcalloc(n ? n : 1, sizeof(bool));
 	size_t n_edges;
@@ -116,7 +158,7 @@ static void make_alone(struct aa_index *x)
 		const struct aa_sum_func *fn = x->funcs[f].f;
 		uint32_t h = hash_last(fn->qualname);
 		x->alone[f] = fn->is_coroutine && !fn->decorated && !fn->spawns && (root[f] || awaited[f]) &&
-			      !bsearch(&h, uses, n_uses, sizeof(*uses), cmp_u32);
+			      !bsearch(&h, uses, n_uses, sizeof(*uses), cmp_u32) && !public_method(fn, uses, n_uses);
 	}
 	/* What a function that does not run alone awaits does not either. */
 	uint32_t *stack = aa_xmalloc((n ? n : 1) * sizeof(*stack));

@@ -123,7 +123,8 @@ size_t aa_index_subclass_defs(struct aa_index *x, uint32_t cls, const char *meth
 /* Does function f (below aa_index_func_count) run alone on an event loop of its own
  * (analyzer/facts/loop_uses.h)? True for a coroutine function without decorators, which
  * starts nothing beside itself on its loop (summary.h's spawns), whose name nothing in
- * the summaries uses but an await, and which is started on a fresh loop from sync code
+ * the summaries uses but an await and no package's __init__ re-exports (nor, for a
+ * method, its class's), and which is started on a fresh loop from sync code
  * (asyncio.run, run_until_complete, anyio.run, trio.run) or awaited, and only awaited,
  * by functions that run alone. False for every function when a file mentions
  * nest_asyncio (a "fresh" loop may be the running one). Files not summarised are not

@@ -16,14 +16,18 @@
 #define AA_BLOCKING_ALONE_DOC \
 	" A coroutine function that runs alone on an event loop of its own is not checked: nothing else " \
 	"waits on that loop (a CLI command's `asyncio.run(main())`, a Celery task's `asyncio.run(job())`, a " \
-	"worker thread's `loop.run_until_complete(poll())`). It runs alone when it has no decorator, starts " \
-	"nothing beside itself on its loop (no task, gather, task group, server, scheduled callback or " \
-	"timeout), is started from sync code by `asyncio.run`, `run_until_complete` (in a file that schedules " \
-	"nothing else on a loop), `anyio.run` or `trio.run`, or awaited, and only awaited, by coroutine " \
-	"functions that run alone, and its name is used nowhere else in the project's code outside tests and " \
-	"examples (called without `await`, passed, stored, re-exported by a package's `__init__`). A project " \
-	"that mentions `nest_asyncio` has no such loop. Only the files analyzed are seen: a run on a few " \
-	"files may spare what a run on the whole project reports."
+	"worker thread's `loop.run_until_complete(poll())`). It runs alone when it has no decorator; starts " \
+	"nothing beside itself on its loop (no task, gather, task group, scheduled callback or timeout, no " \
+	"awaited `start()`, `serve()` or `spawn()`, no server started, no `async with` but of a call that " \
+	"starts nothing: `async with client:` may run the client's handlers); is started from sync code by " \
+	"`asyncio.run`, `anyio.run`, `trio.run` or `run_until_complete` (on a local loop or a new one, outside " \
+	"a `with`, in a file that schedules nothing else on a loop), or awaited, and only awaited, by coroutine " \
+	"functions that run alone; and its name is used nowhere else in the project's code outside tests and " \
+	"examples (called without `await`, passed, stored), nor re-exported, with its class for a method, by " \
+	"a package's `__init__` (public API). A project that mentions `nest_asyncio` has no such loop. Only " \
+	"the files analyzed are seen: a run on a few files may spare what a run on the whole project reports, " \
+	"and a library's coroutine that its users run beside other work, but the project only through a sync " \
+	"wrapper, looks alone unless the package re-exports it."
 
 /* The fix suggested when a target names none. */
 #define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
