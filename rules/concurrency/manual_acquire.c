@@ -249,6 +249,67 @@ static bool releases_at_once(struct aa_ctx *ctx, TSNode stmt, const char *recv, 
 	return ts_node_symbol(fn) == s->attribute && is_release_of(ctx, fn, recv, recv_len);
 }
 
+/* A statement between the acquire and its `try` that cannot end the hold unguarded: no
+ * await, `async for` or `async with` (no cancellation can arrive there), and every
+ * `return`, `raise`, `break` or `continue` in it right after a `recv.release()`
+ * statement (`if ready: lock.release(); return`). A sync call may still raise there: a
+ * smaller matter than the rule's, left to review. */
+struct guarded_scan {
+	struct aa_ctx *ctx;
+	const char *recv;
+	uint32_t recv_len;
+	bool ok;
+	uint32_t budget; /* nodes left to look at for this acquire */
+};
+
+/* The nodes one acquire's look ahead for its `try` may visit: each acquire of a block
+ * looks ahead once, so more would be quadratic in a block of many acquires. */
+#define MAX_GUARD_NODES 4096u
+
+static TSNode previous_statement(const struct aa_syms *s, TSNode stmt)
+{
+	TSNode prev = ts_node_prev_named_sibling(stmt);
+	while (!ts_node_is_null(prev) && !is_named_stmt(s, prev))
+		prev = ts_node_prev_named_sibling(prev);
+	return prev;
+}
+
+static enum aa_visit guarded_visit(void *ud, TSNode n)
+{
+	struct guarded_scan *g = ud;
+	const struct aa_syms *s = aa_ctx_syms(g->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (!g->budget--) {
+		g->ok = false;
+		return AA_VISIT_STOP;
+	}
+	if (aa_kind_is_definition(s, k, true) || k == s->lambda)
+		return AA_VISIT_SKIP;
+	if (k == s->await || ((k == s->for_statement || k == s->with_statement) && aa_node_has_async_keyword(s, n)) ||
+	    ((k == s->return_statement || k == s->raise_statement || k == s->break_statement ||
+	      k == s->continue_statement) &&
+	     !releases_at_once(g->ctx, previous_statement(s, n), g->recv, g->recv_len))) {
+		g->ok = false;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* The `try` after stmt whose `finally` releases recv, reached over statements that cannot
+ * end the hold unguarded (guarded_visit), or a null node. */
+static TSNode later_guard(struct aa_ctx *ctx, TSNode stmt, const char *recv, uint32_t recv_len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	struct guarded_scan g = { ctx, recv, recv_len, true, MAX_GUARD_NODES };
+	for (TSNode st = next_statement(s, stmt); !ts_node_is_null(st) && g.budget; st = next_statement(s, st)) {
+		if (try_finally_releases(ctx, st, recv, recv_len))
+			return st;
+		if (!aa_subtree_walk(st, MAX_SCAN_NODES, guarded_visit, &g) || !g.ok)
+			break;
+	}
+	return (TSNode){ 0 };
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -310,6 +371,10 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	if (try_finally_releases(ctx, next, recv, recv_len) || try_except_releases(ctx, next, recv, recv_len) ||
 	    releases_at_once(ctx, next, recv, recv_len))
 		return;
+	/* `await lock.acquire()`, then `if done: lock.release(); return`, then the `try`:
+	 * nothing between can be cancelled, and every way out releases. */
+	if (!ts_node_is_null(later_guard(ctx, stmt, recv, recv_len)))
+		return;
 	/* Acquired inside a `try` whose `finally` releases it (first thing in it, or on a
 	 * branch: `if cond: await x.acquire()` with `finally: if cond: x.release()`): the
 	 * release is guaranteed too. (If the acquire itself is cancelled, the release runs
@@ -368,6 +433,9 @@ const struct aa_rule aa_rule_manual_acquire = {
 			      "the lock is handed on to be released elsewhere, as a command framework's "
 			      "concurrency limit does); an acquire that is the last statement of an `if` branch "
 			      "(`if limit: await limit.acquire()`) is followed by the statement after the `if`; "
+			      "a `try` whose `finally` releases it after statements that cannot be cancelled (no "
+			      "`await`, `async for` or `async with`) and leave only after a release (`if ready: "
+			      "x.release(); return`): a sync call there may still raise, which is left to review; "
 			      "in `__aenter__` (released in `__aexit__`); when the function never calls "
 			      "`x.release()` itself (the release is in another method: an explicit lock/unlock API "
 			      "pair); when the release is registered as a callback (`stack.callback(x.release)`, "
