@@ -148,7 +148,14 @@ struct release_use {
 	bool released;    /* `X.release()` called outside nested defs */
 	bool callback;    /* `X.release` otherwise: a reference, or in a nested def or lambda */
 	uint32_t skipped; /* nodes the per-receiver walk did not enter: below the released attributes */
+	/* For a name X: how often it occurs, and how often as an assignment's target or as
+	 * the receiver of a lock method called outside nested defs (`X.acquire()`): when
+	 * the two agree, no other task can reach the lock (local_lock). */
+	uint32_t all, owned;
 };
+
+/* The methods of a lock that only touch the lock itself. */
+static const char *const lock_methods[] = { "acquire", "release", "locked", NULL };
 
 struct body_walk {
 	struct aa_ctx *ctx;
@@ -179,13 +186,35 @@ static enum aa_visit index_release(void *ud, TSNode n)
 		w->called_fn = !ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute ? fn.id : NULL;
 		return AA_VISIT_DESCEND;
 	}
+	uint32_t len;
+	if (k == s->identifier) {
+		const char *text = aa_ctx_text(w->ctx, n, &len);
+		((struct release_use *)aa_name_records_add(w->memo, text, len, w->ns))->all++;
+		return AA_VISIT_DESCEND;
+	}
+	if (k == s->assignment && !w->n_defs) {
+		TSNode left = ts_node_child_by_field_id(n, s->f.left);
+		if (!ts_node_is_null(left) && ts_node_symbol(left) == s->identifier) {
+			const char *text = aa_ctx_text(w->ctx, left, &len);
+			((struct release_use *)aa_name_records_add(w->memo, text, len, w->ns))->owned++;
+		}
+		return AA_VISIT_DESCEND;
+	}
 	if (k != s->attribute)
 		return AA_VISIT_DESCEND;
 	TSNode name = ts_node_child_by_field_id(n, s->f.attribute);
 	TSNode obj = ts_node_child_by_field_id(n, s->f.object);
-	if (ts_node_is_null(name) || ts_node_is_null(obj) || !aa_ctx_text_is(w->ctx, name, "release"))
+	if (ts_node_is_null(name) || ts_node_is_null(obj))
 		return AA_VISIT_DESCEND;
-	uint32_t len;
+	bool lock_method = false;
+	for (const char *const *m = lock_methods; *m && !lock_method; m++)
+		lock_method = aa_ctx_text_is(w->ctx, name, *m);
+	if (lock_method && n.id == w->called_fn && !w->n_defs && ts_node_symbol(obj) == s->identifier) {
+		const char *text = aa_ctx_text(w->ctx, obj, &len);
+		((struct release_use *)aa_name_records_add(w->memo, text, len, w->ns))->owned++;
+	}
+	if (!aa_ctx_text_is(w->ctx, name, "release"))
+		return AA_VISIT_DESCEND;
 	const char *text = aa_ctx_text(w->ctx, obj, &len);
 	struct release_use *u = aa_name_records_add(w->memo, text, len, w->ns);
 	if (n.id == w->called_fn && !w->n_defs) {
@@ -347,6 +376,12 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return; /* too large: unknown */
 	if (r.callback || !r.released)
 		return; /* released by a callback, or in another method (a lock/unlock API pair) */
+	/* `lock = asyncio.Lock()` in this function, used only here: no other task can wait
+	 * for it, so one left held blocks nobody. */
+	if (c->kind == AA_CALLEE_METHOD && ts_node_symbol(recv_node) == s->identifier && r.all && r.all == r.owned &&
+	    !ts_node_is_null(c->origin) && ts_node_start_byte(c->origin) >= ts_node_start_byte(body) &&
+	    ts_node_end_byte(c->origin) <= ts_node_end_byte(body))
+		return;
 
 	/* The statement holding the await: `await x.acquire()`, `ok = await x.acquire()`. */
 	TSNode stmt = aa_ctx_parent_unparen(ctx, call, NULL, 0, NULL);
@@ -436,6 +471,9 @@ const struct aa_rule aa_rule_manual_acquire = {
 			      "a `try` whose `finally` releases it after statements that cannot be cancelled (no "
 			      "`await`, `async for` or `async with`) and leave only after a release (`if ready: "
 			      "x.release(); return`): a sync call there may still raise, which is left to review; "
+			      "a lock made in the function (`lock = asyncio.Lock()`) whose name there is only "
+			      "assigned and the receiver of its `acquire()`, `release()` and `locked()`: no other "
+			      "task can wait for it, so one left held blocks nobody; "
 			      "in `__aenter__` (released in `__aexit__`); when the function never calls "
 			      "`x.release()` itself (the release is in another method: an explicit lock/unlock API "
 			      "pair); when the release is registered as a callback (`stack.callback(x.release)`, "
