@@ -3,7 +3,9 @@
  * built through the per-file driver (tests/summaries.h): re-exports through a package's
  * __init__ and aliases of them, module aliases, relative imports, import cycles (they
  * terminate and resolve), methods through project base classes in resolution order
- * (index.h: depth-first, left to right), super(), and an inheritance cycle.
+ * (index.h: depth-first, left to right), super(), and an inheritance cycle; which
+ * coroutine functions run alone on a loop of their own (aa_index_runs_alone): chains from
+ * a fresh run, recursion with and without a root, spawning callees, other uses.
  * Exit 0 = pass (tests/check.h). */
 #include "analyzer/index/index.h"
 #include "analyzer/index/index_impl.h"
@@ -238,11 +240,65 @@ static void inheritance(struct check *t)
 	summaries_release(&s);
 }
 
+/* 1 when the function named q runs alone, 0 when not, -1 when the index has no such
+ * function. */
+static int alone(struct aa_index *x, const char *q)
+{
+	for (size_t f = 0; f < x->n_funcs; f++)
+		if (!strcmp(x->funcs[f].f->qualname, q))
+			return aa_index_runs_alone(x, (uint32_t)f);
+	return -1;
+}
+
+static void runs_alone(struct check *t)
+{
+	struct summaries s;
+	summaries_init(&s);
+	summaries_add(&s, "app", true, "");
+	summaries_add(&s, "app.jobs", false,
+		      "import asyncio\n"
+		      "async def main():\n    await step()\n"
+		      "async def step():\n    await helper()\n"
+		      "async def helper():\n    pass\n"
+		      "async def walk(n):\n    await walk(n - 1)\n"
+		      "async def crawl(n):\n    await crawl(n - 1)\n"
+		      "async def ping():\n    await pong()\n"
+		      "async def pong():\n    await ping()\n"
+		      "async def served():\n    pass\n"
+		      "async def spawner():\n    asyncio.create_task(other())\n"
+		      "async def other():\n    pass\n"
+		      "async def after_spawn():\n    await spawner()\n"
+		      "def handler():\n    asyncio.ensure_future(served())\n");
+	summaries_add(&s, "app.cli", false,
+		      "import asyncio\n"
+		      "from app.jobs import main, walk, after_spawn, served\n"
+		      "def cli():\n"
+		      "    asyncio.run(main())\n"
+		      "    asyncio.run(walk(3))\n"
+		      "    asyncio.run(after_spawn())\n"
+		      "    asyncio.run(served())\n");
+	struct aa_index *x = aa_index_new(s.sums, s.n);
+	CHECK_INT(t, "a fresh run's coroutine runs alone", 1, alone(x, "app.jobs.main"));
+	CHECK_INT(t, "what it awaits runs alone", 1, alone(x, "app.jobs.step"));
+	CHECK_INT(t, "at any depth", 1, alone(x, "app.jobs.helper"));
+	CHECK_INT(t, "a recursion a fresh run starts runs alone", 1, alone(x, "app.jobs.walk"));
+	CHECK_INT(t, "a recursion nothing starts does not", 0, alone(x, "app.jobs.crawl"));
+	CHECK_INT(t, "nor a cycle of two", 0, alone(x, "app.jobs.ping"));
+	CHECK_INT(t, "nor its other half", 0, alone(x, "app.jobs.pong"));
+	CHECK_INT(t, "a coroutine also scheduled elsewhere does not", 0, alone(x, "app.jobs.served"));
+	CHECK_INT(t, "one that starts a task does not", 0, alone(x, "app.jobs.spawner"));
+	CHECK_INT(t, "nor one that awaits it", 0, alone(x, "app.jobs.after_spawn"));
+	CHECK_INT(t, "nor a sync function", 0, alone(x, "app.cli.cli"));
+	aa_index_free(x);
+	summaries_release(&s);
+}
+
 int main(void)
 {
 	struct check t = CHECK_INIT("index_test");
 	reexports_and_imports(&t);
 	cycles(&t);
 	inheritance(&t);
+	runs_alone(&t);
 	return check_done(&t);
 }

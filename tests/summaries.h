@@ -147,7 +147,7 @@ static inline struct aa_ref summaries_call_ref(struct summaries *s, const struct
 	s->scratch[s->n_scratch++] = scratch;
 	struct aa_model *model = aa_model_build(&src, &s->engine.syms, &parsed, module, is_package);
 	struct call_probe p = { .func = func };
-	aa_summarizer_init(&p.z, &s->engine.syms, &src, model, NULL, scratch);
+	aa_summarizer_init(&p.z, &s->engine.syms, &src, model, NULL, scratch, false);
 	struct aa_walk_visitor v = { .ud = &p, .enter = call_probe_enter };
 	aa_walk(&parsed, &s->engine.syms, &v);
 	aa_summarizer_release(&p.z);

@@ -270,6 +270,31 @@ static void frozen(struct check *t, struct summaries *s)
 	}
 	struct aa_summary *sum = summaries_add(s, "pkg.frozen", false, "async def f():\n    return 1\n");
 	CHECK(t, sum->frozen, "the per-file driver freezes the summaries it makes");
+	/* How the file starts and awaits coroutines (loop_uses.h) is frozen with it. */
+	sum = summaries_add(s, "pkg.runs", false,
+			    "import asyncio\n"
+			    "from pkg.jobs import step\n"
+			    "async def main():\n    await step()\n    await asyncio.sleep(1)\n"
+			    "def cli():\n    asyncio.run(main())\n    register(main)\n");
+	CHECK(t, sum->frozen, "frozen");
+	CHECK_UINT(t, "one await of project code", 1, sum->n_awaits);
+	if (sum->n_awaits == 1) {
+		CHECK_STR(t, "its callee", "pkg.jobs.step", sum->awaits[0].ref.name);
+		CHECK_STR(t, "its caller", "pkg.runs.main", sum->funcs[sum->awaits[0].caller].qualname);
+	}
+	CHECK_UINT(t, "one fresh run", 1, sum->n_fresh_runs);
+	if (sum->n_fresh_runs == 1)
+		CHECK_STR(t, "of main", "pkg.runs.main", sum->fresh_runs[0].name);
+	bool main_used = false, sleep_used = false, sorted = true;
+	uint32_t hm = aa_sum_name_hash("main", 4), hs = aa_sum_name_hash("sleep", 5);
+	for (size_t i = 0; i < sum->n_uses; i++) {
+		main_used |= sum->uses[i] == hm;
+		sleep_used |= sum->uses[i] == hs;
+		sorted &= !i || sum->uses[i - 1] < sum->uses[i];
+	}
+	CHECK(t, main_used, "main is used (passed to register), beside its fresh run");
+	CHECK(t, sleep_used, "an await whose callee is no project code is a use of its name");
+	CHECK(t, sorted, "the uses are sorted and distinct");
 }
 
 /* A summary no import can reach is needed only for what its own file links: a class,

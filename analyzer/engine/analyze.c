@@ -452,7 +452,8 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 	if (!noqa->whole_file || e->uses_index) {
 		if (e->uses_index)
 			summary = aa_summary_new(job->display, module, job->is_package, e->n_crossfiles);
-		bool test_code = aa_is_test_code(job->display, job->below_root, module);
+		enum aa_code_kind code_kind = aa_code_kind(job->display, job->below_root, module);
+		bool test_code = code_kind != AA_CODE_PROGRAM;
 		if (summary)
 			summary->spare_tests = test_code && !(job->settings && job->settings->report_in_tests);
 		struct file_walk fw = { .engine = e };
@@ -474,8 +475,8 @@ static struct aa_summary *analyze_source(struct aa_worker *w, struct aa_source *
 			.on_demand = job->force,
 			.test_file = test_code,
 		};
-		aa_summarizer_init(&ctx->facts, &e->syms, src, model, e->modmap ? &e->project : NULL, summary);
-		ctx->facts.test_code = test_code;
+		aa_summarizer_init(&ctx->facts, &e->syms, src, model, e->modmap ? &e->project : NULL, summary,
+				   code_kind == AA_CODE_TEST);
 		if (parsed.has_error && e->syntax_error)
 			report_syntax_error(ctx, e->syntax_error, parsed.first_error);
 		struct aa_walk_visitor v = { .ud = &fw, .enter = on_enter };

@@ -3,6 +3,7 @@
 #include "analyzer/facts/summarize.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,11 @@ static const char *const spawners[] = {
 	"CancelScope", NULL,
 };
 
-/* The same when awaited: servers and clients started in the background (`await
- * site.start()`, `await scheduler.spawn(job())`); a thread's `start()` and a sync
- * server's `serve_forever()` start nothing on the loop. */
-static const char *const awaited_spawners[] = { "start", "serve", "serve_forever", "spawn", NULL };
+/* The same when awaited (or entered with `async with`): servers and clients started in
+ * the background (`await site.start()`, `await scheduler.spawn(job())`, a connection's
+ * keep-alive after `await client.connect()` or `async with websockets.connect(url)`); a
+ * thread's `start()` and a sync server's `serve_forever()` start nothing on the loop. */
+static const char *const awaited_spawners[] = { "start", "serve", "serve_forever", "spawn", "connect", NULL };
 
 /* Words that say a file schedules work on a loop from sync code: its
  * `loop.run_until_complete(x())` may then run x beside that work. */
@@ -87,6 +89,25 @@ static uint32_t async_function(const struct aa_summarizer *z)
 	return f != UINT32_MAX && !in_lambda && z->summary->funcs[f].is_async ? f : UINT32_MAX;
 }
 
+/* The def whose body the current node is in, lambdas in it included (a callback that
+ * starts a task is the def's doing): its index in funcs[], or UINT32_MAX. */
+static uint32_t def_around(const struct aa_summarizer *z)
+{
+	bool in_lambda;
+	uint32_t f = aa_summarizer_function(z, &in_lambda);
+	if (!in_lambda)
+		return f;
+	const struct aa_model *m = z->model;
+	uint32_t sc = aa_model_scope(m, z->scope)->function;
+	for (int hops = 0; sc != AA_NO_SCOPE && hops < 4096; hops++) {
+		const struct aa_scope_info *info = aa_model_scope(m, sc);
+		if (info->kind == AA_SCOPE_FUNCTION)
+			return aa_summarizer_scope_function(z, sc);
+		sc = info->parent == AA_NO_SCOPE ? AA_NO_SCOPE : aa_model_scope(m, info->parent)->function;
+	}
+	return UINT32_MAX;
+}
+
 /* Is the current node in sync code (module level, a sync def, a lambda outside async
  * defs)? */
 static bool in_sync_code(const struct aa_summarizer *z)
@@ -98,10 +119,46 @@ static bool in_sync_code(const struct aa_summarizer *z)
 
 static const char *const loop_factories[] = { "new_event_loop", "get_event_loop", NULL };
 
-/* Is call, `L.run_until_complete(...)`, on a loop of its own: L a local name or
- * `asyncio.new_event_loop()` / `asyncio.get_event_loop()`, and no `with` around call in
- * its function? An object's loop (`client.loop`, `self.loop`) runs what the object
- * started on it, and so may the loop of `with client:` (Telethon's documented form). */
+/* Nodes a scope's walk for its loop runs may visit (beyond it: not a loop of its own). */
+#define MAX_LOOP_SCAN_NODES 200000u
+
+struct loop_scan {
+	struct aa_summarizer *z;
+	TSNode body;
+	TSNode loop;      /* the loop's name, or a null node: count the runs only */
+	uint32_t runs;    /* run_until_complete calls in the scope */
+	bool passed;      /* the loop's name is a call's argument */
+};
+
+static enum aa_visit loop_visit(void *ud, TSNode n)
+{
+	struct loop_scan *w = ud;
+	const struct aa_syms *s = w->z->syms;
+	TSSymbol k = ts_node_symbol(n);
+	if (!ts_node_eq(n, w->body) && (aa_kind_is_definition(s, k, true) || k == s->lambda))
+		return AA_VISIT_SKIP; /* another scope */
+	if (k != s->call)
+		return AA_VISIT_DESCEND;
+	uint32_t len;
+	const char *last = callee_last_name(w->z, n, &len);
+	w->runs += last && len == 18 && !memcmp(last, "run_until_complete", 18);
+	TSNode args = ts_node_child_by_field_id(n, s->f.arguments);
+	uint32_t na = ts_node_is_null(args) || ts_node_is_null(w->loop) ? 0 : ts_node_named_child_count(args);
+	for (uint32_t i = 0; i < na && !w->passed; i++) {
+		TSNode a = ts_node_named_child(args, i);
+		if (ts_node_symbol(a) == s->keyword_argument)
+			a = ts_node_child_by_field_id(a, s->f.value);
+		w->passed = !ts_node_is_null(a) && aa_node_same_text(w->z->src->text, a, w->loop);
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Is call, `L.run_until_complete(...)`, on a loop of its own: `asyncio.new_event_loop()`
+ * itself, or L `asyncio.get_event_loop()` or a local name, run once in its scope (a
+ * second run may find a task the first left on it), never handed to a call (which may
+ * schedule work on it), with no `with` around call in its function? An object's loop
+ * (`client.loop`, `self.loop`) runs what the object started on it, and so may the loop of
+ * `with client:` (Telethon's documented form). Each scope is counted once (memo). */
 static bool own_loop(struct aa_summarizer *z, TSNode call)
 {
 	const struct aa_syms *s = z->syms;
@@ -114,17 +171,38 @@ static bool own_loop(struct aa_summarizer *z, TSNode call)
 		const char *last = callee_last_name(z, recv, &len);
 		if (!last || !any_named(loop_factories, last, len))
 			return false;
+		if (len == 14 && !memcmp(last, "new_event_loop", 14))
+			return true; /* made here: empty */
 	} else if (ts_node_symbol(recv) != s->identifier) {
 		return false;
 	}
-	for (TSNode p = aa_summarizer_parent(z, call); !ts_node_is_null(p); p = aa_summarizer_parent(z, p)) {
-		TSSymbol k = ts_node_symbol(p);
-		if (k == s->with_statement)
+	TSNode scope = aa_summarizer_parent(z, call);
+	for (; !ts_node_is_null(scope); scope = aa_summarizer_parent(z, scope)) {
+		TSSymbol k = ts_node_symbol(scope);
+		if (k == s->with_statement || k == s->lambda || k == s->class_definition)
 			return false;
-		if (k == s->function_definition || k == s->class_definition)
+		if (k == s->function_definition || k == s->module)
 			break;
 	}
-	return true;
+	if (ts_node_is_null(scope))
+		return false;
+	TSNode body = ts_node_symbol(scope) == s->module ? scope : ts_node_child_by_field_id(scope, s->f.body);
+	if (ts_node_is_null(body))
+		return false;
+	struct aa_map_key key = aa_map_key("", 0, ts_node_start_byte(body));
+	uint32_t runs = aa_map_get(&z->loop_runs, &key);
+	if (runs == AA_MAP_NONE) {
+		struct loop_scan w = { .z = z, .body = body };
+		runs = aa_subtree_walk(body, MAX_LOOP_SCAN_NODES, loop_visit, &w) ? w.runs : 0;
+		aa_map_put(&z->loop_runs, &key, runs, NULL);
+	}
+	if (runs != 1)
+		return false;
+	if (ts_node_symbol(recv) == s->call)
+		return true;
+	/* the one run of the scope: is its loop handed on? (once per scope) */
+	struct loop_scan w = { .z = z, .body = body, .loop = recv };
+	return aa_subtree_walk(body, MAX_LOOP_SCAN_NODES, loop_visit, &w) && !w.passed;
 }
 
 /* When call, in sync code, starts a coroutine on a loop of its own: the argument naming
@@ -165,16 +243,58 @@ static TSNode fresh_run_arg(struct aa_summarizer *z, TSNode call, bool *is_fn)
 	return arg;
 }
 
-/* Is node the argument a fresh run starts (fresh_run_arg of the call around it)? */
-static bool is_fresh_run_arg(struct aa_summarizer *z, TSNode node)
+/* Is node the argument a fresh run starts? visit_call, which sees the run's call
+ * before its arguments (preorder), remembered it. */
+static bool is_fresh_run_arg(const struct aa_summarizer *z, TSNode node)
 {
-	TSNode args = aa_summarizer_parent(z, node);
-	if (ts_node_is_null(args) || ts_node_symbol(args) != z->syms->argument_list)
+	return !ts_node_is_null(z->fresh_arg) && ts_node_eq(z->fresh_arg, node);
+}
+
+/* Does arg hand the running loop on: `asyncio.get_running_loop()` itself, or a name
+ * whose last part says it is one (`loop`, `self.loop`, `main_loop`)? A thread handed the
+ * loop may put work on it (`run_coroutine_threadsafe(coro, loop)`). */
+static bool is_loop(struct aa_summarizer *z, TSNode arg)
+{
+	const struct aa_syms *s = z->syms;
+	TSSymbol k = ts_node_symbol(arg);
+	uint32_t len = 0;
+	const char *name = NULL;
+	if (k == s->call) {
+		name = callee_last_name(z, arg, &len);
+		return name && (any_named(loop_factories, name, len) ||
+				(len == 16 && !memcmp(name, "get_running_loop", 16)));
+	}
+	if (k == s->attribute)
+		arg = ts_node_child_by_field_id(arg, s->f.attribute);
+	if (ts_node_is_null(arg) || ts_node_symbol(arg) != s->identifier)
 		return false;
-	TSNode run = aa_summarizer_parent(z, args);
-	bool is_fn;
-	return !ts_node_is_null(run) && ts_node_symbol(run) == z->syms->call &&
-	       ts_node_eq(fresh_run_arg(z, run, &is_fn), node);
+	name = aa_node_text(z->src->text, arg, &len);
+	return len >= 4 && !memcmp(name + len - 4, "loop", 4);
+}
+
+/* Does call hand the loop on as an argument (or in a tuple or list argument, as
+ * `Thread(target=f, args=(loop,))` does)? */
+static bool hands_loop(struct aa_summarizer *z, TSNode call)
+{
+	const struct aa_syms *s = z->syms;
+	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
+	uint32_t n = ts_node_is_null(args) || ts_node_symbol(args) != s->argument_list ? 0 : ts_node_named_child_count(args);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode a = ts_node_named_child(args, i);
+		if (ts_node_symbol(a) == s->keyword_argument)
+			a = ts_node_child_by_field_id(a, s->f.value);
+		if (ts_node_is_null(a))
+			continue;
+		if (ts_node_symbol(a) == s->tuple || ts_node_symbol(a) == s->list) {
+			uint32_t m = ts_node_named_child_count(a);
+			for (uint32_t j = 0; j < m && j < 16; j++)
+				if (is_loop(z, ts_node_named_child(a, j)))
+					return true;
+		} else if (is_loop(z, a)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static void visit_call(struct aa_summarizer *z, TSNode call)
@@ -183,12 +303,13 @@ static void visit_call(struct aa_summarizer *z, TSNode call)
 	struct aa_summary *sum = z->summary;
 	uint32_t len;
 	const char *last = callee_last_name(z, call, &len);
-	bool in_lambda;
-	uint32_t f = aa_summarizer_function(z, &in_lambda);
+	uint32_t f = def_around(z);
 	TSNode up = aa_summarizer_parent(z, call);
 	bool awaited = !ts_node_is_null(up) && ts_node_symbol(up) == s->await;
 	if (last && f != UINT32_MAX && !sum->funcs[f].spawns) {
-		sum->funcs[f].spawns = any_named(spawners, last, len) || (awaited && any_named(awaited_spawners, last, len));
+		sum->funcs[f].spawns = any_named(spawners, last, len) ||
+				       (awaited && any_named(awaited_spawners, last, len)) ||
+				       (sum->funcs[f].is_async && hands_loop(z, call));
 		/* asyncio.wait by its name: `event.wait()` and `proc.wait()` start nothing */
 		if (len == 4 && !memcmp(last, "wait", 4)) {
 			const struct aa_callee *c = aa_summarizer_callee(z, call);
@@ -199,10 +320,12 @@ static void visit_call(struct aa_summarizer *z, TSNode call)
 	bool is_fn;
 	TSNode arg = fresh_run_arg(z, call, &is_fn);
 	struct aa_ref ref;
-	if (!ts_node_is_null(arg) &&
-	    (is_fn ? aa_summarizer_ref_fn(z, arg, &ref) : aa_summarizer_ref(z, arg, &ref))) {
-		AA_GROW(sum->fresh_runs, z->caps.fresh_runs, sum->n_fresh_runs + 1);
-		sum->fresh_runs[sum->n_fresh_runs++] = ref;
+	if (!ts_node_is_null(arg)) {
+		z->fresh_arg = arg;
+		if (is_fn ? aa_summarizer_ref_fn(z, arg, &ref) : aa_summarizer_ref(z, arg, &ref)) {
+			AA_GROW(sum->fresh_runs, z->caps.fresh_runs, sum->n_fresh_runs + 1);
+			sum->fresh_runs[sum->n_fresh_runs++] = ref;
+		}
 	}
 	if (!awaited)
 		return; /* the callee's name is looked at as an identifier */
@@ -268,8 +391,7 @@ static void visit_identifier(struct aa_summarizer *z, TSNode id)
 static void visit_async_with(struct aa_summarizer *z, TSNode with)
 {
 	const struct aa_syms *s = z->syms;
-	bool in_lambda;
-	uint32_t f = aa_summarizer_function(z, &in_lambda);
+	uint32_t f = def_around(z);
 	if (f == UINT32_MAX || !aa_node_has_async_keyword(s, with))
 		return;
 	TSNode value;
@@ -280,6 +402,19 @@ static void visit_async_with(struct aa_summarizer *z, TSNode with)
 		    any_named(awaited_spawners, last, len))
 			z->summary->funcs[f].spawns = true;
 	}
+}
+
+/* `from m import f as g`: every use is g's, so the import itself is a use of f. */
+static void visit_aliased_import(struct aa_summarizer *z, TSNode alias)
+{
+	TSNode name = ts_node_child_by_field_id(alias, z->syms->f.name);
+	uint32_t n = ts_node_is_null(name) ? 0 : ts_node_named_child_count(name);
+	TSNode last = n ? ts_node_named_child(name, n - 1) : name;
+	if (ts_node_is_null(last) || ts_node_symbol(last) != z->syms->identifier)
+		return;
+	uint32_t len;
+	const char *text = aa_node_text(z->src->text, last, &len);
+	add_use(z, text, len);
 }
 
 void aa_loop_uses_node(struct aa_summarizer *z, TSNode node)
@@ -293,22 +428,8 @@ void aa_loop_uses_node(struct aa_summarizer *z, TSNode node)
 		visit_identifier(z, node);
 	else if (k == z->syms->with_statement)
 		visit_async_with(z, node);
-}
-
-/* The last component of the name ref stands for ("save" of "pkg.db.save"; a method's
- * name). */
-static const char *ref_last_name(const struct aa_ref *ref)
-{
-	if (ref->kind != AA_REF_NAME)
-		return ref->method;
-	const char *dot = strrchr(ref->name, '.');
-	return dot ? dot + 1 : ref->name;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
+	else if (k == z->syms->aliased_import)
+		visit_aliased_import(z, node);
 }
 
 /* Does the file import a project module (an export whose target is project code)? */
@@ -330,19 +451,26 @@ void aa_loop_uses_finish(struct aa_summarizer *z)
 	for (size_t i = 0; i < sum->n_awaits; i++) {
 		struct aa_sum_await *a = &sum->awaits[i];
 		if (sum->funcs[a->caller].spawns) {
-			const char *name = ref_last_name(&a->ref);
-			add_use(z, name, strlen(name));
+			AA_GROW(z->uses, z->uses_cap, z->n_uses + 1);
+			z->uses[z->n_uses++] = aa_sum_ref_hash(&a->ref);
 		} else {
 			sum->awaits[kept++] = *a;
 		}
 	}
 	sum->n_awaits = (uint32_t)kept;
-	if (z->test_code || (!aa_summary_nameable(sum) && !sum->n_fresh_runs && !imports_project(z))) {
+	/* A test's `asyncio.run(handler())` says nothing of how the program runs the handler,
+	 * nor its uses of how the program does: none of it counts (example code and
+	 * scripts are programs: theirs do). */
+	if (z->tests) {
+		sum->n_fresh_runs = 0;
+		sum->n_awaits = 0;
+		z->n_uses = 0;
+	} else if (!aa_summary_nameable(sum) && !sum->n_fresh_runs && !imports_project(z)) {
 		sum->n_awaits = 0;
 		z->n_uses = 0;
 	}
 	if (z->n_uses)
-		qsort(z->uses, z->n_uses, sizeof(*z->uses), cmp_u32);
+		qsort(z->uses, z->n_uses, sizeof(*z->uses), aa_sum_cmp_hash);
 	size_t n = 0;
 	for (size_t i = 0; i < z->n_uses; i++)
 		if (!n || z->uses[n - 1] != z->uses[i])

@@ -32,10 +32,10 @@ void aa_loop_uses_node(struct aa_summarizer *z, TSNode node);
 /* After the walk (the summary's exports made): awaits made in functions that turned
  * out to start concurrent work become uses of their callees' names; the uses are sorted
  * and made distinct into the summary.
- * Awaits and uses are dropped in test and example code (z->test_code: how a test runs
- * a coroutine says nothing of the program; its fresh runs are kept) and when nothing
- * outside the file can reach them (a module no import can name, importing no project
- * module, starting nothing on a fresh loop). */
+ * Fresh runs, awaits and uses are dropped in test code (z->tests: how a test drives a
+ * coroutine says nothing of the program; example code and scripts are programs), and
+ * awaits and uses when nothing outside the file can reach them (a module no import can
+ * name, importing no project module, starting nothing on a fresh loop). */
 void aa_loop_uses_finish(struct aa_summarizer *z);
 
 /* Can a coroutine function of this file run alone? Not when its module cannot be

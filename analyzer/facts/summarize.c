@@ -27,16 +27,11 @@ static bool project_name(const struct aa_summarizer *z, const char *q)
 	if (!q || !strncmp(q, "builtins.", 9) || q[0] == '.')
 		return false;
 	size_t top = strcspn(q, ".");
-	/* A module no import can name (`run-once.py`) is no top-level module of the project,
-	 * yet its own functions are project code. */
-	const char *mod = z->summary->module;
-	size_t ml = strlen(mod);
-	if (!strncmp(q, mod, ml) && q[ml] == '.' && !aa_summary_nameable(z->summary))
-		return true;
 	if (z->project)
 		return z->project->is_project_top(z->project->ud, q, top);
 	if (aa_stdlib_module(q, top))
 		return false;
+	const char *mod = z->summary->module;
 	return strlen(mod) >= top && !strncmp(mod, q, top) && (mod[top] == '.' || mod[top] == '\0');
 }
 
@@ -413,9 +408,12 @@ static void add_class(struct aa_summarizer *z, TSNode node, uint32_t inner)
 
 /* The summary function whose body the current scope is (not lambdas), or UINT32_MAX. */
 void aa_summarizer_init(struct aa_summarizer *z, const struct aa_syms *syms, const struct aa_source *src,
-			struct aa_model *model, const struct aa_project_names *project, struct aa_summary *summary)
+			struct aa_model *model, const struct aa_project_names *project, struct aa_summary *summary,
+			bool tests)
 {
 	memset(z, 0, sizeof(*z));
+	z->tests = tests;
+	z->loop_runs = (struct aa_map)AA_MAP_INIT;
 	z->syms = syms;
 	z->src = src;
 	z->model = model;
@@ -430,6 +428,7 @@ void aa_summarizer_release(struct aa_summarizer *z)
 	free(z->scope_func);
 	free(z->self_names);
 	free(z->uses);
+	aa_map_release(&z->loop_runs);
 	aa_buf_release(&z->scratch);
 	memset(z, 0, sizeof(*z));
 }
@@ -481,6 +480,11 @@ struct aa_span aa_summarizer_span(const struct aa_summarizer *z, TSNode node)
 struct aa_excerpt aa_summarizer_line(const struct aa_summarizer *z, TSNode node)
 {
 	return aa_excerpt_of(z->src, ts_node_start_byte(node));
+}
+
+uint32_t aa_summarizer_scope_function(const struct aa_summarizer *z, uint32_t scope)
+{
+	return z->summary ? scope_func(z, scope) : UINT32_MAX;
 }
 
 uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda)

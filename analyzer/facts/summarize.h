@@ -20,6 +20,7 @@
 #include <tree_sitter/api.h>
 
 #include "analyzer/base/buf.h"
+#include "analyzer/base/map.h"
 #include "analyzer/facts/callee.h"
 #include "analyzer/facts/model.h"
 #include "analyzer/facts/summary.h"
@@ -72,17 +73,21 @@ struct aa_summarizer {
 	uint32_t *uses;
 	size_t n_uses, uses_cap;
 	bool schedules, alone_possible;
-	/* Set by the caller after aa_summarizer_init: the file is test or example code
-	 * (analyzer/input/test_code.h), whose awaits and uses say how a test runs the
-	 * project's coroutines, not how the program does. */
-	bool test_code;
+	TSNode fresh_arg;         /* the argument of the last fresh run visited */
+	struct aa_map loop_runs;  /* ("", a scope body's start) -> its run_until_complete calls */
+	/* The file is test code (not example code: analyzer/input/test_code.h), whose
+	 * runs, awaits and uses say how a test drives the project's coroutines, not how the
+	 * program runs them. */
+	bool tests;
 };
 
 /* Prepares z (need not be initialised) for one file. Everything is borrowed and must
  * outlive z; project and summary may be NULL (see the struct); summary is not frozen and
- * its arrays are empty (z keeps their capacities). Allocates nothing. */
+ * its arrays are empty (z keeps their capacities); tests: the file is test code (the
+ * struct's tests). Allocates nothing. */
 void aa_summarizer_init(struct aa_summarizer *z, const struct aa_syms *syms, const struct aa_source *src,
-			struct aa_model *model, const struct aa_project_names *project, struct aa_summary *summary);
+			struct aa_model *model, const struct aa_project_names *project, struct aa_summary *summary,
+			bool tests);
 /* Frees what z owns (not the summary) and leaves it zeroed. */
 void aa_summarizer_release(struct aa_summarizer *z);
 
@@ -153,6 +158,9 @@ bool aa_summarizer_self_method_unbound(struct aa_summarizer *z, const char *name
  * UINT32_MAX (module level, a class body, or no summary); *in_lambda is set when the
  * node is in a lambda, whose calls are not the function's. */
 uint32_t aa_summarizer_function(const struct aa_summarizer *z, bool *in_lambda);
+/* The index in summary->funcs of the def that opens scope (a FUNCTION scope of the
+ * model), or UINT32_MAX (not summarised, no summary). */
+uint32_t aa_summarizer_scope_function(const struct aa_summarizer *z, uint32_t scope);
 
 /* Records a deferred finding of rule at call (summary.h's aa_sum_defer) for ref (from
  * aa_summarizer_ref, copied), or, with ref NULL, for the coroutine function alone_func

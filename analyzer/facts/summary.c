@@ -38,6 +38,24 @@ uint32_t aa_sum_name_hash(const char *s, size_t len)
 	return fnv1a(2166136261u, s, len);
 }
 
+uint32_t aa_sum_last_hash(const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	const char *name = dot ? dot + 1 : q;
+	return aa_sum_name_hash(name, strlen(name));
+}
+
+uint32_t aa_sum_ref_hash(const struct aa_ref *ref)
+{
+	return ref->kind == AA_REF_NAME ? aa_sum_last_hash(ref->name) : aa_sum_name_hash(ref->method, strlen(ref->method));
+}
+
+int aa_sum_cmp_hash(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
 uint32_t aa_sum_export_hash(const char *s, size_t len)
 {
 	/* a byte no name holds first: another namespace */

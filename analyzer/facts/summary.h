@@ -84,9 +84,10 @@ struct aa_sum_defer {
 	char *message;        /* owned */
 	struct aa_excerpt line; /* owned; the anchor's line (analyzer/input/excerpt.h) */
 	struct aa_fix *fix;   /* owned; the finding's fix (analyzer/base/edit.h), or NULL */
-	/* AA_DEFER_IF_COROUTINE: UINT32_MAX (ref decides). AA_DEFER_UNLESS_ALONE: the index
-	 * in funcs[] of the coroutine function the finding is in, reported unless it runs
-	 * alone (index.h's aa_index_runs_alone); ref is then unused and settled is set. */
+	/* UINT32_MAX for a finding deferred with aa_ctx_defer (ref decides); for one deferred
+	 * with aa_ctx_defer_unless_alone, the index in funcs[] of the coroutine function the
+	 * finding is in, reported unless it runs alone (index.h's aa_index_runs_alone): ref
+	 * is then unused and settled is set. */
 	uint32_t alone_func;
 	bool settled;         /* the index needs no more modules to decide it (on-demand rounds) */
 };
@@ -207,6 +208,13 @@ const char *aa_summary_intern(struct aa_summary *sum, const char *s, size_t len)
  * dotted name): 32-bit FNV-1a. Equal names hash equal; a collision only makes a
  * function look used. */
 uint32_t aa_sum_name_hash(const char *s, size_t len);
+/* aa_sum_name_hash of the last component of the dotted name q ("save" of "pkg.db.save"),
+ * and of the name ref stands for (its last component, or its method's name). */
+uint32_t aa_sum_last_hash(const char *q);
+uint32_t aa_sum_ref_hash(const struct aa_ref *ref);
+/* Orders hashes for qsort and bsearch (pointers to uint32_t). */
+int aa_sum_cmp_hash(const void *a, const void *b);
+
 /* The hash uses[] holds for a name a package's __init__ re-exports (its "export"), apart
  * from the name's own: a class so exported is public API, and so are its methods. */
 uint32_t aa_sum_export_hash(const char *s, size_t len);

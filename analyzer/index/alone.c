@@ -21,24 +21,6 @@ void aa_index_forget_alone(struct aa_index *x)
 	x->alone = NULL;
 }
 
-static uint32_t hash_last(const char *q)
-{
-	const char *dot = strrchr(q, '.');
-	const char *name = dot ? dot + 1 : q;
-	return aa_sum_name_hash(name, strlen(name));
-}
-
-static uint32_t ref_hash(const struct aa_ref *ref)
-{
-	return ref->kind == AA_REF_NAME ? hash_last(ref->name) : aa_sum_name_hash(ref->method, strlen(ref->method));
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)b;
-	return (p > q) - (p < q);
-}
-
 static void add_hash(uint32_t **uses, size_t *n_uses, size_t *uses_cap, uint32_t h)
 {
 	AA_GROW(*uses, *uses_cap, *n_uses + 1);
@@ -78,7 +60,7 @@ static bool public_method(const struct aa_sum_func *fn, const uint32_t *uses, si
 	if ((size_t)(cls - q) <= strlen(fn->module))
 		return false; /* a module-level function: its own name is the export */
 	uint32_t h = aa_sum_export_hash(cls, (size_t)(cls_end - cls));
-	return bsearch(&h, uses, n_uses, sizeof(*uses), cmp_u32) != NULL;
+	return n_uses && bsearch(&h, uses, n_uses, sizeof(*uses), aa_sum_cmp_hash) != NULL;
 }
 
 /* An await between two functions of the index. */
@@ -92,29 +74,45 @@ static int cmp_edge(const void *a, const void *b)
 	return (p->from > q->from) - (p->from < q->from);
 }
 
-/* The index's awaits between its functions (sorted by caller; *n_edges of them; owned)
- * and the marks of the functions some candidate awaits (awaited) or a fresh loop
- * starts (root); an await whose callee does not resolve appends its name's hash to
- * *uses (grown with AA_GROW). */
-static struct edge *link_awaits(struct aa_index *x, bool *awaited, bool *root, uint32_t **uses, size_t *n_uses,
-				size_t *uses_cap, size_t *n_edges)
+/* Overrides a method await may land on, at most (more: the method's name counts as used). */
+#define MAX_OVERRIDES 64
+
+static void add_edge(struct edge **edges, size_t *n, size_t *cap, uint32_t from, uint32_t to)
 {
-	size_t m = 0;
-	for (size_t i = 0; i < x->n_sums; i++)
-		m += x->sums[i] ? x->sums[i]->n_awaits : 0;
-	struct edge *edges = aa_xmalloc((m ? m : 1) * sizeof(*edges));
-	size_t k = 0;
+	AA_GROW(*edges, *cap, *n + 1);
+	(*edges)[(*n)++] = (struct edge){ from, to };
+}
+
+/* The index's awaits between its functions (*n_edges of them, sorted by caller; owned),
+ * also to the project subclasses' overrides of an awaited method (`self.step()` in a base
+ * class runs a subclass's step); the marks of the functions a fresh loop starts (root).
+ * An await whose callee does not resolve, or whose overrides cannot all be known, adds
+ * its name's hash to *uses (grown with AA_GROW). */
+static struct edge *link_awaits(struct aa_index *x, bool *root, uint32_t **uses, size_t *n_uses, size_t *uses_cap,
+				size_t *n_edges)
+{
+	struct edge *edges = NULL;
+	size_t k = 0, cap = 0;
 	for (size_t i = 0; i < x->n_sums; i++) {
 		const struct aa_summary *s = x->sums[i];
 		for (size_t j = 0; s && j < s->n_awaits; j++) {
+			const struct aa_ref *ref = &s->awaits[j].ref;
 			uint32_t receiver;
-			uint32_t to = aa_index_resolve_ref(x, &s->awaits[j].ref, &receiver);
+			uint32_t to = aa_index_resolve_ref(x, ref, &receiver);
 			if (to == NONE) {
-				add_hash(uses, n_uses, uses_cap, ref_hash(&s->awaits[j].ref));
+				add_hash(uses, n_uses, uses_cap, aa_sum_ref_hash(ref));
 				continue;
 			}
-			awaited[to] = true;
-			edges[k++] = (struct edge){ aa_index_func_id(x, i, s->awaits[j].caller), to };
+			uint32_t from = aa_index_func_id(x, i, s->awaits[j].caller);
+			add_edge(&edges, &k, &cap, from, to);
+			if (receiver == NONE || ref->kind == AA_REF_NAME)
+				continue;
+			uint32_t defs[MAX_OVERRIDES];
+			size_t nd = aa_index_subclass_defs(x, receiver, ref->method, defs, MAX_OVERRIDES);
+			if (nd == SIZE_MAX)
+				add_hash(uses, n_uses, uses_cap, aa_sum_ref_hash(ref));
+			for (size_t d = 0; nd != SIZE_MAX && d < nd; d++)
+				add_edge(&edges, &k, &cap, from, defs[d]);
 		}
 		for (size_t j = 0; s && j < s->n_fresh_runs; j++) {
 			uint32_t receiver;
@@ -123,66 +121,136 @@ static struct edge *link_awaits(struct aa_index *x, bool *awaited, bool *root, u
 				root[to] = true;
 		}
 	}
-	qsort(edges, k, sizeof(*edges), cmp_edge);
+	if (k)
+		qsort(edges, k, sizeof(*edges), cmp_edge);
 	*n_edges = k;
 	return edges;
+}
+
+/* first[f]..first[f + 1]: the edges from f (edges sorted by caller), for n functions. */
+static uint32_t *edge_index(const struct edge *edges, size_t n_edges, size_t n)
+{
+	uint32_t *first = aa_xcalloc(n + 1, sizeof(*first));
+	for (size_t e = 0; e < n_edges; e++)
+		first[edges[e].from + 1]++;
+	for (size_t f = 0; f < n; f++)
+		first[f + 1] += first[f];
+	return first;
+}
+
+/* Marks, through the reverse edges, every function that awaits (at any depth) one that
+ * spawns: after that await, work it started runs beside the caller. */
+static void spread_spawns(const struct edge *edges, size_t n_edges, size_t n, bool *spawns)
+{
+	struct edge *rev = aa_xmalloc((n_edges ? n_edges : 1) * sizeof(*rev));
+	for (size_t e = 0; e < n_edges; e++)
+		rev[e] = (struct edge){ edges[e].to, edges[e].from };
+	if (n_edges)
+		qsort(rev, n_edges, sizeof(*rev), cmp_edge);
+	uint32_t *first = edge_index(rev, n_edges, n);
+	uint32_t *stack = aa_xmalloc((n ? n : 1) * sizeof(*stack));
+	size_t sp = 0;
+	for (size_t f = 0; f < n; f++)
+		if (spawns[f])
+			stack[sp++] = (uint32_t)f;
+	while (sp) {
+		uint32_t g = stack[--sp];
+		for (uint32_t e = first[g]; e < first[g + 1]; e++)
+			if (!spawns[rev[e].to]) {
+				spawns[rev[e].to] = true;
+				stack[sp++] = rev[e].to;
+			}
+	}
+	free(stack);
+	free(first);
+	free(rev);
+}
+
+/* Drops from alone what a function that is not alone awaits, at any depth: stack[0..sp)
+ * holds functions just found not alone (room for n). */
+static void drop_awaited(const struct edge *edges, const uint32_t *first, bool *alone, uint32_t *stack, size_t sp)
+{
+	while (sp) {
+		uint32_t g = stack[--sp];
+		for (uint32_t e = first[g]; e < first[g + 1]; e++)
+			if (alone[edges[e].to]) {
+				alone[edges[e].to] = false;
+				stack[sp++] = edges[e].to;
+			}
+	}
 }
 
 static void make_alone(struct aa_index *x)
 {
 	size_t n = x->n_funcs;
-	x->alone = aa_xcalloc(n ? n : 1, sizeof(bool));
+	bool *alone = x->alone = aa_xcalloc(n ? n : 1, sizeof(bool));
 	for (size_t i = 0; i < x->n_sums; i++)
 		if (x->sums[i] && x->sums[i]->nest_asyncio)
 			return;
 	size_t n_uses = 0, uses_cap = 0;
-	for (size_t i = 0; i < x->n_sums; i++)
-		n_uses += x->sums[i] ? x->sums[i]->n_uses : 0;
 	uint32_t *uses = NULL;
-	AA_GROW(uses, uses_cap, n_uses + 1);
-	n_uses = 0;
 	for (size_t i = 0; i < x->n_sums; i++) {
 		const struct aa_summary *s = x->sums[i];
-		if (s && s->n_uses) {
-			memcpy(uses + n_uses, s->uses, s->n_uses * sizeof(*uses));
-			n_uses += s->n_uses;
-		}
+		for (size_t j = 0; s && j < s->n_uses; j++)
+			add_hash(&uses, &n_uses, &uses_cap, s->uses[j]);
+		/* A file not parsed may use what it imports any way: register it, schedule it. */
+		for (size_t j = 0; s && s->imports_only && j < s->n_imports; j++)
+			add_hash(&uses, &n_uses, &uses_cap, aa_sum_last_hash(s->imports[j].name));
 	}
 	public_api(x, &uses, &n_uses, &uses_cap);
-	bool *awaited = aa_xcalloc(n ? n : 1, sizeof(bool));
 	bool *root = aa_xcalloc(n ? n : 1, sizeof(bool));
+	bool *spawns = aa_xcalloc(n ? n : 1, sizeof(bool));
 	size_t n_edges;
-	struct edge *edges = link_awaits(x, awaited, root, &uses, &n_uses, &uses_cap, &n_edges);
-	qsort(uses, n_uses, sizeof(*uses), cmp_u32);
+	struct edge *edges = link_awaits(x, root, &uses, &n_uses, &uses_cap, &n_edges);
+	uint32_t *first = edge_index(edges, n_edges, n);
+	if (n_uses)
+		qsort(uses, n_uses, sizeof(*uses), aa_sum_cmp_hash);
+	for (size_t f = 0; f < n; f++)
+		spawns[f] = x->funcs[f].f->spawns;
+	spread_spawns(edges, n_edges, n, spawns);
 	for (size_t f = 0; f < n; f++) {
 		const struct aa_sum_func *fn = x->funcs[f].f;
-		uint32_t h = hash_last(fn->qualname);
-		x->alone[f] = fn->is_coroutine && !fn->decorated && !fn->spawns && (root[f] || awaited[f]) &&
-			      !bsearch(&h, uses, n_uses, sizeof(*uses), cmp_u32) && !public_method(fn, uses, n_uses);
+		uint32_t h = aa_sum_last_hash(fn->qualname);
+		alone[f] = fn->is_coroutine && !fn->decorated && !spawns[f] &&
+			   !(n_uses && bsearch(&h, uses, n_uses, sizeof(*uses), aa_sum_cmp_hash)) && !public_method(fn, uses, n_uses);
 	}
-	/* What a function that does not run alone awaits does not either. */
+	/* What a function that is not alone awaits is not either. */
 	uint32_t *stack = aa_xmalloc((n ? n : 1) * sizeof(*stack));
 	size_t sp = 0;
 	for (size_t f = 0; f < n; f++)
-		if (!x->alone[f])
+		if (!alone[f])
 			stack[sp++] = (uint32_t)f;
+	drop_awaited(edges, first, alone, stack, sp);
+	/* That leaves the cycles nothing starts (a recursive crawler): alone are only the
+	 * functions reached from a fresh loop's root through alone ones. What is dropped
+	 * here drops what it awaits; what that leaves was reached only through it. */
+	bool *reached = aa_xcalloc(n ? n : 1, sizeof(bool));
+	sp = 0;
+	for (size_t f = 0; f < n; f++)
+		if (alone[f] && root[f]) {
+			reached[f] = true;
+			stack[sp++] = (uint32_t)f;
+		}
 	while (sp) {
 		uint32_t g = stack[--sp];
-		struct edge key = { g, 0 };
-		struct edge *e = bsearch(&key, edges, n_edges, sizeof(*edges), cmp_edge);
-		while (e && e > edges && e[-1].from == g)
-			e--;
-		for (; e && e < edges + n_edges && e->from == g; e++) {
-			if (x->alone[e->to]) {
-				x->alone[e->to] = false;
-				stack[sp++] = e->to;
+		for (uint32_t e = first[g]; e < first[g + 1]; e++)
+			if (alone[edges[e].to] && !reached[edges[e].to]) {
+				reached[edges[e].to] = true;
+				stack[sp++] = edges[e].to;
 			}
-		}
 	}
+	for (size_t f = 0; f < n; f++)
+		if (alone[f] && !reached[f]) {
+			alone[f] = false;
+			stack[sp++] = (uint32_t)f;
+		}
+	drop_awaited(edges, first, alone, stack, sp);
+	free(reached);
 	free(stack);
+	free(first);
 	free(edges);
+	free(spawns);
 	free(root);
-	free(awaited);
 	free(uses);
 }
 

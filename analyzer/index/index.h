@@ -122,15 +122,18 @@ size_t aa_index_subclass_defs(struct aa_index *x, uint32_t cls, const char *meth
 
 /* Does function f (below aa_index_func_count) run alone on an event loop of its own
  * (analyzer/facts/loop_uses.h)? True for a coroutine function without decorators, which
- * starts nothing beside itself on its loop (summary.h's spawns), whose name nothing in
- * the summaries uses but an await and no package's __init__ re-exports (nor, for a
- * method, its class's), and which is started on a fresh loop from sync code
- * (asyncio.run, run_until_complete, anyio.run, trio.run) or awaited, and only awaited,
- * by functions that run alone. False for every function when a file mentions
- * nest_asyncio (a "fresh" loop may be the running one). Files not summarised are not
- * seen: a run on part of a project may spare more than a run on all of it. Answers are
- * made on the first question after the last aa_index_add, in time and memory linear in
- * the summaries' functions, awaits and uses. */
+ * starts nothing beside itself on its loop and awaits no project function that does
+ * (summary.h's spawns, followed up the awaits), whose name nothing in the summaries uses
+ * but an await (a file not parsed uses every name it imports) and no package's __init__
+ * re-exports (nor, for a method, its class's), reached from a coroutine started on a
+ * fresh loop from sync code (asyncio.run, run_until_complete, anyio.run, trio.run)
+ * through awaits only, and awaited only by functions that run alone (an await of a
+ * method also reaches the project subclasses' overrides). False for every function when
+ * a file mentions nest_asyncio (a "fresh" loop may be the running one). Files not
+ * summarised are not seen: a run on part of a project may spare more than a run on all
+ * of it. Answers are made on the first question after the last aa_index_add (not
+ * thread-safe: the link's thread asks), in time and memory linear in the summaries'
+ * functions, awaits and uses. */
 bool aa_index_runs_alone(struct aa_index *x, uint32_t f);
 
 /* Functions are numbered 0..aa_index_func_count(), file by file. For function f: its

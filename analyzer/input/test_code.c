@@ -69,15 +69,20 @@ static bool has_dir(const char *s, char sep, bool skip_last, bool (*dir_is)(cons
 	}
 }
 
-bool aa_is_test_code(const char *display, const char *below_root, const char *module)
+enum aa_code_kind aa_code_kind(const char *display, const char *below_root, const char *module)
 {
 	const char *slash = strrchr(display, '/');
 	if (test_file_name(slash ? slash + 1 : display))
-		return true;
+		return AA_CODE_TEST;
 	bool relative = display[0] != '/';
 	if ((relative && has_dir(display, '/', true, test_dir)) || (below_root && has_dir(below_root, '/', true, test_dir)) ||
 	    (module && has_dir(module, '.', false, test_dir)))
-		return true;
+		return AA_CODE_TEST;
 	const char *layout = below_root ? below_root : relative ? display : NULL;
-	return layout && has_dir(layout, '/', true, example_dir);
+	return layout && has_dir(layout, '/', true, example_dir) ? AA_CODE_EXAMPLE : AA_CODE_PROGRAM;
+}
+
+bool aa_is_test_code(const char *display, const char *below_root, const char *module)
+{
+	return aa_code_kind(display, below_root, module) != AA_CODE_PROGRAM;
 }

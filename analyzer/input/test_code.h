@@ -35,4 +35,9 @@
  * name ("tests.helpers"), or NULL. All NUL-terminated. Pure. */
 bool aa_is_test_code(const char *display, const char *below_root, const char *module);
 
+/* Which of the two aa_is_test_code says yes to, or neither: test code (its checks come
+ * first), example code, or the program. Same arguments. */
+enum aa_code_kind { AA_CODE_PROGRAM, AA_CODE_TEST, AA_CODE_EXAMPLE };
+enum aa_code_kind aa_code_kind(const char *display, const char *below_root, const char *module);
+
 #endif

@@ -17,17 +17,21 @@
 	" A coroutine function that runs alone on an event loop of its own is not checked: nothing else " \
 	"waits on that loop (a CLI command's `asyncio.run(main())`, a Celery task's `asyncio.run(job())`, a " \
 	"worker thread's `loop.run_until_complete(poll())`). It runs alone when it has no decorator; starts " \
-	"nothing beside itself on its loop (no task, gather, task group, scheduled callback or timeout, no " \
-	"awaited `start()`, `serve()` or `spawn()`, no server started, no `async with` but of a call that " \
-	"starts nothing: `async with client:` may run the client's handlers); is started from sync code by " \
-	"`asyncio.run`, `anyio.run`, `trio.run` or `run_until_complete` (on a local loop or a new one, outside " \
-	"a `with`, in a file that schedules nothing else on a loop), or awaited, and only awaited, by coroutine " \
-	"functions that run alone; and its name is used nowhere else in the project's code outside tests and " \
-	"examples (called without `await`, passed, stored), nor re-exported, with its class for a method, by " \
-	"a package's `__init__` (public API). A project that mentions `nest_asyncio` has no such loop. Only " \
-	"the files analyzed are seen: a run on a few files may spare what a run on the whole project reports, " \
-	"and a library's coroutine that its users run beside other work, but the project only through a sync " \
-	"wrapper, looks alone unless the package re-exports it."
+	"nothing beside itself on its loop, nor does any project coroutine it awaits (no task, gather, task " \
+	"group, scheduled callback or timeout, no awaited `start()`, `serve()`, `spawn()` or `connect()`, no " \
+	"server started, no loop handed to a call, no `async with` but of a call that starts nothing: " \
+	"`async with client:` may run the client's handlers); is reached from a coroutine started from sync " \
+	"code by `asyncio.run`, `uvloop.run`, `anyio.run`, `trio.run` or `run_until_complete` (on a new loop, " \
+	"or a local one run once in its scope, handed to no call, outside a `with`, in a file that schedules " \
+	"nothing else on a loop), through awaits only, and awaited only by coroutine functions that run alone " \
+	"(overrides of an awaited method included); and its name is used nowhere else in the project's code " \
+	"(called without `await`, passed, stored, imported under another name, imported by a file the run did " \
+	"not parse), nor re-exported, with its class for a method, by a package's `__init__` (public API). " \
+	"Tests do not count: a test's `asyncio.run(handler())` says nothing of how the program runs it. A " \
+	"project that mentions `nest_asyncio` has no such loop. Only the files analyzed are seen: a run on a " \
+	"few files may spare what a run on the whole project reports, and a library's coroutine that its " \
+	"users run beside other work, but the project only through a sync wrapper, looks alone unless the " \
+	"package re-exports it. A script whose file name is no module name (`run-once.py`) is not followed."
 
 /* The fix suggested when a target names none. */
 #define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"

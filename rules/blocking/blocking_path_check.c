@@ -55,6 +55,9 @@ const struct aa_rule aa_rule_blocking_path_check = {
 	.code = "AA111",
 	.name = "blocking-path-check",
 	.family = &aa_family_blocking,
+	/* a finding in a coroutine that may run alone waits for the index (loop_uses.h); files
+	 * not parsed are scanned for the names they import, which may use it */
+	.index_use = AA_INDEX_DEFERS | AA_INDEX_IMPORT_SCAN,
 	.severity = AA_SEVERITY_NOTE,
 	.default_on = false,
 	.summary = "A file metadata query (exists, stat, realpath) makes a system call inside an async function",

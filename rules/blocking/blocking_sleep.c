@@ -52,6 +52,9 @@ const struct aa_rule aa_rule_blocking_sleep = {
 	.code = "AA101",
 	.name = "blocking-sleep",
 	.family = &aa_family_blocking,
+	/* a finding in a coroutine that may run alone waits for the index (loop_uses.h); files
+	 * not parsed are scanned for the names they import, which may use it */
+	.index_use = AA_INDEX_DEFERS | AA_INDEX_IMPORT_SCAN,
 	.severity = AA_SEVERITY_ERROR,
 	.travels = true,
 	.fix = {

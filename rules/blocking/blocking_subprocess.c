@@ -265,6 +265,9 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 	.code = "AA103",
 	.name = "blocking-subprocess",
 	.family = &aa_family_blocking,
+	/* a finding in a coroutine that may run alone waits for the index (loop_uses.h); files
+	 * not parsed are scanned for the names they import, which may use it */
+	.index_use = AA_INDEX_DEFERS | AA_INDEX_IMPORT_SCAN,
 	.severity = AA_SEVERITY_ERROR,
 	.travels = true,
 	.default_on = true,
@@ -330,8 +333,11 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 			      "/wait`, nor an argument before the last that is not written out), "
 			      "as a list or tuple whose program is a string literal (a computed program, or a "
 			      "`*splat`, is not one) or as a shell string with no shell syntax but redirections to "
-			      "`/dev/null` and `2>&1` (an f-string's interpolation is one argument not written out, "
-			      "also in quotes: `f'explorer \"{path}\"'`): its fork and exec take milliseconds, no longer than a system "
+			      "`/dev/null` and `2>&1` (an f-string's interpolation in quotes is one argument not "
+			      "written out, `f'explorer \"{path}\"'`; a bare one may be any number, options included: "
+			      "not for `rm`, `chmod`, `chown`, `chgrp` and the desktop programs; where no desktop "
+			      "environment is detected, a bare window manager or a server with `$BROWSER` set, "
+			      "`xdg-open` waits for the program it opened: a finding missed there): its fork and exec take milliseconds, no longer than a system "
 			      "call; a command that processes data (`md5sum`, `cp`, `git pull`) is still a finding. "
 			      "An awaited call is never one of these sync calls. In a module that imports "
 			      "trio or anyio the suggested fix is `run_process()` / `to_thread.run_sync()` of that "

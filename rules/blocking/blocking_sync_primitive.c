@@ -441,6 +441,9 @@ const struct aa_rule aa_rule_blocking_sync_primitive = {
 	.code = "AA108",
 	.name = "blocking-sync-primitive",
 	.family = &aa_family_blocking,
+	/* a finding in a coroutine that may run alone waits for the index (loop_uses.h); files
+	 * not parsed are scanned for the names they import, which may use it */
+	.index_use = AA_INDEX_DEFERS | AA_INDEX_IMPORT_SCAN,
 	.severity = AA_SEVERITY_WARNING,
 	.travels = true,
 	.default_on = true,

@@ -46,6 +46,9 @@ const struct aa_rule aa_rule_configured_blocking_call = {
 	.code = "AA110",
 	.name = "configured-blocking-call",
 	.family = &aa_family_blocking,
+	/* a finding in a coroutine that may run alone waits for the index (loop_uses.h); files
+	 * not parsed are scanned for the names they import, which may use it */
+	.index_use = AA_INDEX_DEFERS | AA_INDEX_IMPORT_SCAN,
 	.severity = AA_SEVERITY_ERROR,
 	.default_on = true,
 	.summary = "A call the user configured as blocking is made inside an async function",

@@ -98,8 +98,11 @@ static bool harmless_redirection(const char *w, uint32_t len)
 	return any_word_is(w, len, forms);
 }
 
-/* An interpolation of an f-string command (fstring_command) in its words. */
+/* An interpolation of an f-string command (fstring_command) in its words: quoted (one
+ * argument), or bare (the shell splits it: any number of arguments, options included).
+ * Bytes no shell word of a literal command holds. */
 #define UNWRITTEN '\x01'
+#define UNWRITTEN_SPLIT '\x02'
 
 /* Shell words; a word that is an interpolation (UNWRITTEN) is an argument not written
  * out, which may be an option only when another word follows it. */
@@ -123,14 +126,20 @@ static void add_shell_words(struct words *ws, const char *text, uint32_t len)
 			ws->slow = true;
 			break;
 		}
-		if (wl == 1 && w[0] == UNWRITTEN) {
+		if (wl == 1 && (w[0] == UNWRITTEN || w[0] == UNWRITTEN_SPLIT)) {
+			/* a bare one may be `-rf x` or `-W x`: only a program whose options do not
+			 * matter takes it */
+			if (w[0] == UNWRITTEN_SPLIT && (ws->recurses || ws->opener)) {
+				ws->slow = true;
+				break;
+			}
 			add_word(ws, NULL, 0);
 			unwritten_before = true;
 			continue;
 		}
 		bool shell = false; /* pipes, lists, expansions, globs, quoting; part of a word computed */
 		for (uint32_t k = 0; k < wl && !shell; k++)
-			shell = strchr("|;&$`<>()*?\\\"'\t\n\x01", w[k]) != NULL;
+			shell = strchr("|;&$`<>()*?\\\"'\t\n\x01\x02", w[k]) != NULL;
 		if (shell)
 			ws->slow = true;
 		else
@@ -157,14 +166,15 @@ static bool fstring_command(struct aa_ctx *ctx, TSNode str, struct words *ws)
 			aa_buf_add(&sk, t, len);
 		} else if (ts_node_symbol(c) == s->interpolation) {
 			/* `"{path}"`: the quote before it goes, and the one after it is skipped */
-			if (sk.len && (sk.data[sk.len - 1] == '"' || sk.data[sk.len - 1] == '\''))
+			bool quoted = sk.len && (sk.data[sk.len - 1] == '"' || sk.data[sk.len - 1] == '\'');
+			if (quoted)
 				sk.data[--sk.len] = '\0';
-			aa_buf_addc(&sk, UNWRITTEN);
+			aa_buf_addc(&sk, quoted ? UNWRITTEN : UNWRITTEN_SPLIT);
 			interpolated = true;
 			TSNode next = ts_node_named_child(str, i + 1);
 			if (i + 2 < n && ts_node_symbol(next) == s->string_content && !ts_node_named_child_count(next)) {
 				const char *t = aa_ctx_text(ctx, next, &len);
-				uint32_t skip = len && (t[0] == '"' || t[0] == '\'');
+				uint32_t skip = quoted && len && (t[0] == '"' || t[0] == '\'');
 				aa_buf_add(&sk, t + skip, len - skip);
 				i++;
 			}
