@@ -151,6 +151,25 @@ with tempfile.TemporaryDirectory() as tmp:
     runs = b"import subprocess, os\nasync def f(cmd):\n" + b"    subprocess.run(cmd)\n" * 10000 + \
         b"    os.execv(cmd[0], cmd)\n" + b"    subprocess.run(cmd)\n" * 10000
     case("runs.py", runs, None, count=("AA103", 10000), args=("--select", "AA103"), timeout=10)
+    # The loop uses looked for a fresh run's argument at every identifier in its argument
+    # list: 10,000 arguments after a *splat took 39 s; found once per call now. Many
+    # awaits and many run_until_complete calls in one scope stay linear too.
+    run_args = b"import asyncio\nasync def g():\n    pass\nloop = asyncio.new_event_loop()\n" + \
+        b"loop.run_until_complete(*xs, " + b", ".join(b"a%d" % i for i in range(10000)) + b")\n" + \
+        b"def h(loop):\n" + b"    loop.run_until_complete(g())\n" * 5000
+    case("run_args.py", run_args, [], timeout=10)
+    awaits = b"import asyncio, time\n" + b"".join(
+        b"async def f%d():\n    time.sleep(1)\n    await f%d()\n    await f%d()\n" % (i, (i * 7 + 1) % 20000, (i * 13 + 5) % 20000)
+        for i in range(20000)) + b"def main():\n    asyncio.run(f0())\n"
+    # f0 runs alone, and what it reaches through awaits; the rest nothing starts.
+    seen, todo = {0}, [0]
+    while todo:
+        i = todo.pop()
+        for j in ((i * 7 + 1) % 20000, (i * 13 + 5) % 20000):
+            if j not in seen:
+                seen.add(j)
+                todo.append(j)
+    case("await_mesh.py", awaits, None, count=("AA101", 20000 - len(seen)), timeout=10)
     # The same chain on one long line after non-ASCII text: each finding shows a window of
     # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
     # the call, and columns count code points.
