@@ -362,6 +362,11 @@ static TSNode error_anchor(TSNode err)
 	}
 }
 
+/* What a parse error may be besides a syntax error: valid Python the pinned grammar
+ * predates or misreads (PEP 696 defaults, some annotations). The analyzer cannot tell
+ * (it has no CPython parser), so its message says both. */
+#define NOT_PARSED_WHY " (a syntax error, or syntax the pinned tree-sitter-python does not read)"
+
 static void report_syntax_error(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode err)
 {
 	TSNode tok = error_anchor(err);
@@ -370,7 +375,7 @@ static void report_syntax_error(struct aa_ctx *ctx, const struct aa_rule *rule, 
 	uint32_t start = ts_node_start_byte(tok), end = ts_node_end_byte(tok);
 	char *message;
 	if (ts_node_is_missing(tok)) {
-		message = aa_xasprintf("syntax error: missing '%s'", ts_node_type(tok));
+		message = aa_xasprintf("does not parse: missing '%s'" NOT_PARSED_WHY, ts_node_type(tok));
 	} else {
 		uint32_t len = end - start;
 		const char *t = ctx->src->text + start;
@@ -380,9 +385,9 @@ static void report_syntax_error(struct aa_ctx *ctx, const struct aa_rule *rule, 
 		if (len > 40)
 			len = 40;
 		if (len == 0)
-			message = aa_xstrdup("syntax error");
+			message = aa_xstrdup("does not parse" NOT_PARSED_WHY);
 		else
-			message = aa_xasprintf("syntax error: unexpected '%.*s'", (int)len, t);
+			message = aa_xasprintf("does not parse: unexpected '%.*s'" NOT_PARSED_WHY, (int)len, t);
 	}
 	aa_ctx_emit(ctx, rule, start, end, message, NULL);
 }

@@ -23,9 +23,13 @@ const struct aa_rule aa_rule_syntax_error = {
 		.use_instead = "async def handler():\n    pass\n",
 		.anchor = "The first ERROR or MISSING node of the parse tree.",
 		.exceptions = "Files in syntax newer than the grammar understands are reported too, and so are the "
-			      "rare valid constructs the pinned tree-sitter-python grammar does not parse (a line that "
-			      "dedents inside parentheses, as in CPython's own `test_compile.py`): a false alarm, the "
-			      "only one seen on the 17,255 files of a Python installation. Syntax is checked only in "
+			      "valid constructs the pinned tree-sitter-python grammar (0.25.0, the newest on npm) does "
+			      "not parse: a line that dedents inside parentheses, as in CPython's own "
+			      "`test_compile.py` (the only one on the 17,255 files of a Python installation), and, "
+			      "seen in applications, an annotation that is a boolean expression (`m: list[str] or "
+			      "str`), a starred element in a returned tuple after a name (`return state, *rest`) "
+			      "and a type parameter's default (PEP 696, `class C[T: Base = Base]`). The analyzer has "
+			      "no CPython parser to tell these from syntax errors: the message says both. Syntax is checked only in "
 			      "files the analyzer parses: those that contain `async def` or `await` (or a word an "
 			      "enabled rule asks for). AA001 is always reported unless ignored by its exact code "
 			      "(`--ignore AA001`); `# noqa: AA001` on the reported line suppresses it.",
