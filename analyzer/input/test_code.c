@@ -25,14 +25,17 @@ static bool contains(const char *s, size_t len, const char *word)
  * found them running one task under asyncio.run, or run by hand to measure the product
  * (docs/precision.md). Or of code kept but no longer run: a name with `deprecated`,
  * `obsolete` or `archived` in it (`python-deprecated/` after a rewrite; not `archive/`,
- * which may be a feature). Only a directory counts: `example.py` may be the service. */
+ * which may be a feature). Or of third-party code copied in (`vendor/`, `_vendor/`,
+ * `vendored/`, `third_party/`), whose fixes belong upstream. Only a directory counts:
+ * `example.py` may be the service. */
 static bool example_dir(const char *s, size_t len)
 {
 	if (contains(s, len, "deprecated") || contains(s, len, "obsolete") || contains(s, len, "archived"))
 		return true;
 	static const char *const names[] = { "examples",   "example", "samples",    "sample",     "demos",
 					     "demo",       "docs",    "doc",        "scripts",    "migrations",
-					     "alembic",    "benchmarks", "benchmark", "evals",    NULL };
+					     "alembic",    "benchmarks", "benchmark", "evals",    "vendor",
+					     "_vendor",    "vendored",   "third_party", NULL };
 	for (const char *const *n = names; *n; n++)
 		if (len == strlen(*n) && !memcmp(s, *n, len))
 			return true;

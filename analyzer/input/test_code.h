@@ -15,8 +15,9 @@
  *
  * Example code: a file under a directory called `examples`, `example`, `samples`,
  * `sample`, `demos`, `demo`, `docs`, `doc`, `scripts`, `migrations`, `alembic`,
- * `benchmarks`, `benchmark` or `evals`, or whose name has `deprecated`, `obsolete` or
- * `archived` in it (code kept but no longer run), below the
+ * `benchmarks`, `benchmark` or `evals`, or `vendor`, `_vendor`, `vendored` or
+ * `third_party` (third-party code copied in), or whose name has `deprecated`, `obsolete`
+ * or `archived` in it (code kept but no longer run), below the
  * command-line directory that found it, or on its
  * relative path when it was named itself (pre-commit names files one by one). A directory
  * named on the command line is what the user asked about: `check examples/` reports there.

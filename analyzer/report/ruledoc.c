@@ -17,7 +17,8 @@
 	"`@pytest.fixture` or `@pytest_asyncio.fixture` anywhere. Example code is a file under a directory " \
 	"called `examples`, `example`, `samples`, `sample`, `demos`, `demo`, `docs`, `doc` or `scripts`, a " \
 	"database migration one under `migrations` or `alembic`, a benchmark or evaluation harness one under " \
-	"`benchmarks`, `benchmark` or `evals`: one-shot programs; and a file under a directory whose name has " \
+	"`benchmarks`, `benchmark` or `evals`: one-shot programs; a file under `vendor`, `_vendor`, `vendored` or " \
+	"`third_party`: third-party code copied in, whose fixes belong upstream; and a file under a directory whose name has " \
 	"`deprecated`, `obsolete` or `archived` in it (code kept but no longer run), below the directory named " \
 	"on the command line (`check examples/` reports there: that is what was asked). A test that runs the service " \
 	"under test on its own loop (an aiohttp or httpx test client) can still deadlock on a blocking " \
