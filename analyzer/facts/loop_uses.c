@@ -55,8 +55,15 @@ bool aa_loop_uses_possible(const struct aa_summarizer *z)
 
 static void add_use(struct aa_summarizer *z, const char *name, size_t len)
 {
+	uint32_t h = aa_sum_name_hash(name, len);
+	/* A file names the same few things again and again (`self`, a chain's method): a
+	 * repeat of a recent one is not kept twice (a 0 hash is just kept). */
+	uint32_t *recent = &z->recent_uses[h & 63];
+	if (h && *recent == h)
+		return;
+	*recent = h;
 	AA_GROW(z->uses, z->uses_cap, z->n_uses + 1);
-	z->uses[z->n_uses++] = aa_sum_name_hash(name, len);
+	z->uses[z->n_uses++] = h;
 }
 
 static bool any_named(const char *const *names, const char *name, uint32_t len)
@@ -215,8 +222,9 @@ static TSNode fresh_run_arg(struct aa_summarizer *z, TSNode call, bool *is_fn)
 	*is_fn = false;
 	uint32_t len;
 	const char *last = callee_last_name(z, call, &len);
-	if (!last || !in_sync_code(z))
-		return none;
+	if (!last || !((len == 3 && !memcmp(last, "run", 3)) || (len == 18 && !memcmp(last, "run_until_complete", 18))) ||
+	    !in_sync_code(z))
+		return none; /* the names first: most calls are neither */
 	bool by_call;
 	if (len == 3 && !memcmp(last, "run", 3)) {
 		const struct aa_callee *c = aa_summarizer_callee(z, call);
@@ -303,18 +311,24 @@ static void visit_call(struct aa_summarizer *z, TSNode call)
 	struct aa_summary *sum = z->summary;
 	uint32_t len;
 	const char *last = callee_last_name(z, call, &len);
-	uint32_t f = def_around(z);
 	TSNode up = aa_summarizer_parent(z, call);
 	bool awaited = !ts_node_is_null(up) && ts_node_symbol(up) == s->await;
-	if (last && f != UINT32_MAX && !sum->funcs[f].spawns) {
-		sum->funcs[f].spawns = any_named(spawners, last, len) ||
-				       (awaited && any_named(awaited_spawners, last, len)) ||
-				       (sum->funcs[f].is_async && hands_loop(z, call));
-		/* asyncio.wait by its name: `event.wait()` and `proc.wait()` start nothing */
-		if (len == 4 && !memcmp(last, "wait", 4)) {
-			const struct aa_callee *c = aa_summarizer_callee(z, call);
-			sum->funcs[f].spawns |= c->kind == AA_CALLEE_FUNCTION && c->qualname &&
-						(!strcmp(c->qualname, "asyncio.wait") || !strcmp(c->qualname, "asyncio.tasks.wait"));
+	/* The names first, the function around the call only for a call that may spawn:
+	 * most calls are neither (a long method chain is all calls). */
+	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
+	bool named = last && (any_named(spawners, last, len) || (awaited && any_named(awaited_spawners, last, len)));
+	bool wait = last && len == 4 && !memcmp(last, "wait", 4);
+	if (last && (named || wait || (!ts_node_is_null(args) && ts_node_named_child_count(args)))) {
+		uint32_t f = def_around(z);
+		if (f != UINT32_MAX && !sum->funcs[f].spawns) {
+			sum->funcs[f].spawns = named || (sum->funcs[f].is_async && hands_loop(z, call));
+			/* asyncio.wait by its name: `event.wait()` and `proc.wait()` start nothing */
+			if (wait) {
+				const struct aa_callee *c = aa_summarizer_callee(z, call);
+				sum->funcs[f].spawns |= c->kind == AA_CALLEE_FUNCTION && c->qualname &&
+							(!strcmp(c->qualname, "asyncio.wait") ||
+							 !strcmp(c->qualname, "asyncio.tasks.wait"));
+			}
 		}
 	}
 	bool is_fn;

@@ -73,6 +73,7 @@ struct aa_summarizer {
 	uint32_t *uses;
 	size_t n_uses, uses_cap;
 	bool schedules, alone_possible;
+	uint32_t recent_uses[64]; /* hashes added lately, by their low bits: repeats are skipped */
 	TSNode fresh_arg;         /* the argument of the last fresh run visited */
 	struct aa_map loop_runs;  /* ("", a scope body's start) -> its run_until_complete calls */
 	/* The file is test code (not example code: analyzer/input/test_code.h), whose
