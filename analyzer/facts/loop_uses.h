@@ -2,10 +2,10 @@
  * loop_uses.h: how a file's code starts and awaits coroutines, recorded in its summary
  * (summary.h: funcs[].spawns, awaits, fresh_runs, uses, nest_asyncio) for the project
  * index's question whether a coroutine function runs alone on an event loop of its own
- * (index.h's aa_index_runs_alone): started from sync code on a fresh loop
- * (`asyncio.run(main())`), or awaited only by such functions, with nothing on that
- * loop started beside it. Blocking there stalls nobody: a CLI step, a Celery task's
- * `asyncio.run`, a worker thread's private loop.
+ * (index.h's aa_index_runs_alone): reached through awaits only from a coroutine started
+ * from sync code on a fresh loop (`asyncio.run(main())`), awaited only by functions that
+ * run alone, with nothing on that loop started beside it. Blocking there stalls nobody:
+ * a CLI step, a Celery task's `asyncio.run`, a worker thread's private loop.
  *
  * What is recorded errs towards "used": a name is matched by its last component, an
  * await whose callee cannot be named counts as a use of that name, and so does every
@@ -25,8 +25,8 @@ struct aa_summarizer;
  * in it may run alone at all (aa_loop_uses_possible). */
 void aa_loop_uses_begin(struct aa_summarizer *z);
 
-/* For every node of the walk (after aa_summarizer_enter added its def): calls and
- * identifiers are looked at, nothing else. */
+/* For every node of the walk (after aa_summarizer_enter added its def): calls,
+ * identifiers, `async with` statements and aliased imports are looked at, nothing else. */
 void aa_loop_uses_node(struct aa_summarizer *z, TSNode node);
 
 /* After the walk (the summary's exports made): awaits made in functions that turned

@@ -93,7 +93,8 @@ struct aa_sum_defer {
 };
 
 /* An `await` of a call that may be project code, in a coroutine function of the file
- * that may run alone (loop_uses.h): an edge of the index's alone question. */
+ * that may run alone (undecorated, starting nothing itself: loop_uses.h): an edge of the
+ * index's alone question. */
 struct aa_sum_await {
 	uint32_t caller;    /* the awaiting function: index into the summary's funcs[] */
 	struct aa_ref ref;  /* what it awaits */
