@@ -187,7 +187,7 @@ static bool from_run_coroutine_threadsafe(struct aa_ctx *ctx, TSNode origin)
 /* AA108's memo for the file (aa_ctx_file_memo): what one walk of each function found. */
 struct primitive_memo {
 	void *polled;                   /* owned: polled.h's index */
-	struct aa_local_queues *local;  /* owned: local_queue.h's index */
+	struct aa_name_records *local;  /* owned: local_queue.h's index */
 };
 
 static void free_primitive_memo(void *p)
@@ -196,7 +196,7 @@ static void free_primitive_memo(void *p)
 	if (!m)
 		return;
 	aa_blocking_polled_free(m->polled);
-	aa_blocking_local_queue_free(m->local);
+	aa_name_records_free(m->local);
 	free(m);
 }
 

@@ -1,11 +1,7 @@
 #include "rules/blocking/local_queue.h"
-#include "analyzer/base/map.h"
-#include "analyzer/base/xalloc.h"
 #include "parsers/python/node.h"
 #include "parsers/python/subtree.h"
 
-#include <stdlib.h>
-#include <string.h>
 
 /* Bound on the nodes the walk of one function visits (beyond it: unknown, reported). */
 #define MAX_WALK_NODES 1000000u
@@ -14,36 +10,17 @@
 static const char *const queue_methods[] = { "put",   "get",  "put_nowait", "get_nowait", "qsize",
 					     "empty", "full", "task_done",  "join",       NULL };
 
-/* How a name is used in one function: everywhere, and as an assignment's target or a
- * queue method's receiver. */
+/* How a name is used in one function (its name record): everywhere, and as an
+ * assignment's target or a queue method's receiver. */
 struct name_use {
 	uint32_t all, owned;
 };
 
-struct aa_local_queues {
-	/* (name, the def's start byte) -> index into uses; keys borrow the source */
-	struct aa_map names;
-	/* ("", the def's start byte) -> 1: walked whole; 0: walked, too large */
-	struct aa_map walked;
-	struct name_use *uses;
-	size_t n_uses, uses_cap;
-};
-
-void aa_blocking_local_queue_free(struct aa_local_queues *x)
-{
-	if (!x)
-		return;
-	aa_map_release(&x->names);
-	aa_map_release(&x->walked);
-	free(x->uses);
-	free(x);
-}
-
 struct walk {
 	struct aa_ctx *ctx;
-	struct aa_local_queues *x;
+	struct aa_name_records *x;
 	TSNode body;
-	uint32_t def; /* the def's start byte: the keys' namespace */
+	uint32_t def; /* the def's start byte: the records' namespace */
 	bool complete;
 	TSNode called; /* the function expression of the last call visited */
 };
@@ -52,14 +29,7 @@ static struct name_use *use_of(struct walk *w, TSNode ident)
 {
 	uint32_t len;
 	const char *name = aa_ctx_text(w->ctx, ident, &len);
-	struct aa_map_key key = aa_map_key(name, len, w->def);
-	bool added;
-	uint32_t *slot = aa_map_put(&w->x->names, &key, (uint32_t)w->x->n_uses, &added);
-	if (added) {
-		AA_GROW(w->x->uses, w->x->uses_cap, w->x->n_uses + 1);
-		w->x->uses[w->x->n_uses++] = (struct name_use){ 0, 0 };
-	}
-	return &w->x->uses[*slot];
+	return aa_name_records_add(w->x, name, len, w->def);
 }
 
 /* In a nested def or lambda every mention of a name is one the function does not own. */
@@ -128,7 +98,7 @@ static TSNode enclosing_def(struct aa_ctx *ctx, TSNode node, bool walker_ancesto
 	return (TSNode){ 0 };
 }
 
-bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_local_queues **index, TSNode call, TSNode recv,
+bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_name_records **index, TSNode call, TSNode recv,
 			     TSNode origin)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -139,23 +109,20 @@ bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_local_queues **index,
 	if (ts_node_is_null(def) || !ts_node_eq(enclosing_def(ctx, origin, false), def))
 		return false;
 	if (!*index)
-		*index = aa_xcalloc(1, sizeof(**index));
-	struct aa_local_queues *x = *index;
-	struct aa_map_key wkey = aa_map_key("", 0, ts_node_start_byte(def));
-	uint32_t complete = aa_map_get(&x->walked, &wkey);
+		*index = aa_name_records_new(sizeof(struct name_use));
+	struct aa_name_records *x = *index;
+	uint32_t ns = ts_node_start_byte(def);
+	uint32_t complete = aa_name_records_body(x, ns);
 	if (complete == AA_MAP_NONE) {
-		struct walk w = { .ctx = ctx, .x = x, .body = ts_node_child_by_field_id(def, s->f.body),
-				  .def = ts_node_start_byte(def), .complete = true };
+		struct walk w = { .ctx = ctx, .x = x, .body = ts_node_child_by_field_id(def, s->f.body), .def = ns,
+				  .complete = true };
 		if (!ts_node_is_null(w.body))
 			w.complete &= aa_subtree_walk(w.body, MAX_WALK_NODES, body_visit, &w);
 		complete = w.complete;
-		aa_map_put(&x->walked, &wkey, complete, NULL);
+		aa_name_records_set_body(x, ns, complete);
 	}
-	if (!complete)
-		return false;
 	uint32_t len;
 	const char *name = aa_ctx_text(ctx, recv, &len);
-	struct aa_map_key key = aa_map_key(name, len, ts_node_start_byte(def));
-	uint32_t u = aa_map_get(&x->names, &key);
-	return u != AA_MAP_NONE && x->uses[u].all == x->uses[u].owned;
+	const struct name_use *u = complete ? aa_name_records_find(x, name, len, ns) : NULL;
+	return u && u->all == u->owned;
 }

@@ -11,21 +11,16 @@
 #define AA_BLOCKING_LOCAL_QUEUE_H
 
 #include "analyzer/check/context.h"
-
-/* What a rule knows of one file's functions for aa_blocking_local_queue: how each name of
- * a function walked is used there, made by one walk of the function at its first
- * question. Opaque; one per rule and file, freed with aa_blocking_local_queue_free. */
-struct aa_local_queues;
+#include "rules/shared/name_records.h"
 
 /* True when call, a method call on the receiver recv (an identifier) whose value came from
  * the call origin (callee.h's origin, may be null), waits on such a queue: origin is in
- * the same function as call, and recv's name is used there as above. *index holds the
- * rule's struct aa_local_queues (NULL at the file's first question: made then, owned by
- * the caller from then on). A function larger than a bound answers false. */
-bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_local_queues **index, TSNode call, TSNode recv,
+ * the same function as call, and recv's name is used there as above. *index holds what
+ * the rule learned of the file's functions, how each name of a function is used there
+ * (name_records.h: one walk of a function at its first question; NULL at the file's
+ * first question: made then, owned by the caller from then on, freed with
+ * aa_name_records_free). A function larger than a bound answers false. */
+bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_name_records **index, TSNode call, TSNode recv,
 			     TSNode origin);
-
-/* Frees an index (NULL is fine). */
-void aa_blocking_local_queue_free(struct aa_local_queues *index);
 
 #endif

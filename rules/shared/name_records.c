@@ -7,9 +7,15 @@
 #include "analyzer/check/context.h"
 #include "parsers/python/subtree.h"
 
-static void free_records(void *p)
+struct aa_name_records *aa_name_records_new(size_t size)
 {
-	struct aa_name_records *r = p;
+	struct aa_name_records *r = aa_xcalloc(1, sizeof(*r));
+	r->size = size;
+	return r;
+}
+
+void aa_name_records_free(struct aa_name_records *r)
+{
 	if (!r)
 		return;
 	aa_map_release(&r->bodies);
@@ -18,14 +24,16 @@ static void free_records(void *p)
 	free(r);
 }
 
+static void free_records(void *p)
+{
+	aa_name_records_free(p);
+}
+
 struct aa_name_records *aa_name_records_of(struct aa_ctx *ctx, const struct aa_rule *rule, size_t size)
 {
 	void **slot = aa_ctx_file_memo(ctx, rule, free_records);
-	if (!*slot) {
-		struct aa_name_records *r = aa_xcalloc(1, sizeof(*r));
-		r->size = size;
-		*slot = r;
-	}
+	if (!*slot)
+		*slot = aa_name_records_new(size);
 	return *slot;
 }
 

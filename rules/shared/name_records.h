@@ -33,6 +33,11 @@ struct aa_name_records {
  * first call in the file; size must be the same at every call of one rule. */
 struct aa_name_records *aa_name_records_of(struct aa_ctx *ctx, const struct aa_rule *rule, size_t size);
 
+/* Empty records of size bytes that the caller keeps itself (a rule whose file memo holds
+ * more than these); freed with aa_name_records_free (NULL is fine). */
+struct aa_name_records *aa_name_records_new(size_t size);
+void aa_name_records_free(struct aa_name_records *r);
+
 /* The value the rule stored for the body starting at byte ns, or AA_MAP_NONE: not walked
  * yet. */
 uint32_t aa_name_records_body(const struct aa_name_records *r, uint32_t ns);
