@@ -2,7 +2,6 @@
 #include "parsers/python/node.h"
 #include "parsers/python/subtree.h"
 
-
 /* Bound on the nodes the walk of one function visits (beyond it: unknown, reported). */
 #define MAX_WALK_NODES 1000000u
 
