@@ -9,23 +9,18 @@
 static const char *const queue_methods[] = { "put",   "get",  "put_nowait", "get_nowait", "qsize",
 					     "empty", "full", "task_done",  "join",       NULL };
 
-/* How a name is used in one function (its name record): everywhere, and as an
- * assignment's target or a queue method's receiver. */
-struct name_use {
-	uint32_t all, owned;
-};
-
 struct walk {
 	struct aa_ctx *ctx;
-	struct aa_name_records *x;
+	struct aa_name_records *x; /* records of struct aa_owned_use */
 	TSNode body;
 	uint32_t def; /* the def's start byte: the records' namespace */
 	bool complete;
-	TSNode called; /* the function expression of the last call visited */
+	TSNode called; /* aa_owned_use_count's state */
 };
 
-static struct name_use *use_of(struct walk *w, TSNode ident)
+static struct aa_owned_use *use_of(void *ud, TSNode ident)
 {
+	struct walk *w = ud;
 	uint32_t len;
 	const char *name = aa_ctx_text(w->ctx, ident, &len);
 	return aa_name_records_add(w->x, name, len, w->def);
@@ -35,8 +30,7 @@ static struct name_use *use_of(struct walk *w, TSNode ident)
 static enum aa_visit nested_visit(void *ud, TSNode n)
 {
 	struct walk *w = ud;
-	if (ts_node_symbol(n) == aa_ctx_syms(w->ctx)->identifier)
-		use_of(w, n)->all++;
+	aa_owned_use_count(w->ctx, n, true, queue_methods, &w->called, use_of, w);
 	return AA_VISIT_DESCEND;
 }
 
@@ -49,31 +43,7 @@ static enum aa_visit body_visit(void *ud, TSNode n)
 		w->complete &= aa_subtree_walk(n, MAX_WALK_NODES, nested_visit, w);
 		return AA_VISIT_SKIP;
 	}
-	if (k == s->identifier) {
-		use_of(w, n)->all++;
-	} else if (k == s->assignment) {
-		TSNode left = ts_node_child_by_field_id(n, s->f.left);
-		if (!ts_node_is_null(left) && ts_node_symbol(left) == s->identifier)
-			use_of(w, left)->owned++;
-	} else if (k == s->delete_statement) {
-		TSNode target = ts_node_named_child(n, 0);
-		if (!ts_node_is_null(target) && ts_node_symbol(target) == s->identifier)
-			use_of(w, target)->owned++;
-	} else if (k == s->call) {
-		/* q.put(x): its attribute, visited next, is a call's */
-		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
-		if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute)
-			w->called = fn;
-	} else if (k == s->attribute) {
-		/* q.put(x), q.queue, q.maxsize; not a bound method handed on (`target=q.put`) */
-		TSNode recv = ts_node_child_by_field_id(n, s->f.object);
-		TSNode attr = ts_node_child_by_field_id(n, s->f.attribute);
-		bool method = false;
-		for (const char *const *m = queue_methods; *m && !method; m++)
-			method = aa_ctx_text_is(w->ctx, attr, *m);
-		if (!ts_node_is_null(recv) && ts_node_symbol(recv) == s->identifier && (!method || ts_node_eq(n, w->called)))
-			use_of(w, recv)->owned++;
-	}
+	aa_owned_use_count(w->ctx, n, false, queue_methods, &w->called, use_of, w);
 	return AA_VISIT_DESCEND;
 }
 
@@ -108,7 +78,7 @@ bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_name_records **index,
 	if (ts_node_is_null(def) || !ts_node_eq(enclosing_def(ctx, origin, false), def))
 		return false;
 	if (!*index)
-		*index = aa_name_records_new(sizeof(struct name_use));
+		*index = aa_name_records_new(sizeof(struct aa_owned_use));
 	struct aa_name_records *x = *index;
 	uint32_t ns = ts_node_start_byte(def);
 	uint32_t complete = aa_name_records_body(x, ns);
@@ -122,6 +92,6 @@ bool aa_blocking_local_queue(struct aa_ctx *ctx, struct aa_name_records **index,
 	}
 	uint32_t len;
 	const char *name = aa_ctx_text(ctx, recv, &len);
-	const struct name_use *u = complete ? aa_name_records_find(x, name, len, ns) : NULL;
+	const struct aa_owned_use *u = complete ? aa_name_records_find(x, name, len, ns) : NULL;
 	return u && u->all == u->owned;
 }

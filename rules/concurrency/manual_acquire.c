@@ -148,10 +148,8 @@ struct release_use {
 	bool released;    /* `X.release()` called outside nested defs */
 	bool callback;    /* `X.release` otherwise: a reference, or in a nested def or lambda */
 	uint32_t skipped; /* nodes the per-receiver walk did not enter: below the released attributes */
-	/* For a name X: how often it occurs, and how often as an assignment's target or as
-	 * the receiver of a lock method called outside nested defs (`X.acquire()`): when
-	 * the two agree, no other task can reach the lock (local_lock). */
-	uint32_t all, owned;
+	/* For a name X: whether X is the body's own lock (local_lock: every use its own) */
+	struct aa_owned_use own;
 };
 
 /* The methods of a lock that only touch the lock itself. */
@@ -161,10 +159,18 @@ struct body_walk {
 	struct aa_ctx *ctx;
 	struct aa_name_records *memo;
 	uint32_t ns;
-	const void *called_fn; /* the function attribute of the call visited last, if `.release` */
+	TSNode called;         /* the function attribute of the call visited last (aa_owned_use_count) */
 	uint32_t *def_ends;    /* owned; the end bytes of the nested defs around the node visited */
 	size_t n_defs, cap_defs;
 };
+
+static struct aa_owned_use *own_of(void *ud, TSNode ident)
+{
+	struct body_walk *w = ud;
+	uint32_t len;
+	const char *text = aa_ctx_text(w->ctx, ident, &len);
+	return &((struct release_use *)aa_name_records_add(w->memo, text, len, w->ns))->own;
+}
 
 static enum aa_visit index_release(void *ud, TSNode n)
 {
@@ -180,44 +186,18 @@ static enum aa_visit index_release(void *ud, TSNode n)
 		w->def_ends[w->n_defs++] = ts_node_end_byte(n);
 		return AA_VISIT_DESCEND;
 	}
-	if (k == s->call) {
-		/* A call's function is its first child: visited next. */
-		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
-		w->called_fn = !ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute ? fn.id : NULL;
-		return AA_VISIT_DESCEND;
-	}
-	uint32_t len;
-	if (k == s->identifier) {
-		const char *text = aa_ctx_text(w->ctx, n, &len);
-		((struct release_use *)aa_name_records_add(w->memo, text, len, w->ns))->all++;
-		return AA_VISIT_DESCEND;
-	}
-	if (k == s->assignment && !w->n_defs) {
-		TSNode left = ts_node_child_by_field_id(n, s->f.left);
-		if (!ts_node_is_null(left) && ts_node_symbol(left) == s->identifier) {
-			const char *text = aa_ctx_text(w->ctx, left, &len);
-			((struct release_use *)aa_name_records_add(w->memo, text, len, w->ns))->owned++;
-		}
-		return AA_VISIT_DESCEND;
-	}
+	/* A call's function is its first child, visited next: the count keeps it. */
+	aa_owned_use_count(w->ctx, n, w->n_defs > 0, lock_methods, &w->called, own_of, w);
 	if (k != s->attribute)
 		return AA_VISIT_DESCEND;
 	TSNode name = ts_node_child_by_field_id(n, s->f.attribute);
 	TSNode obj = ts_node_child_by_field_id(n, s->f.object);
-	if (ts_node_is_null(name) || ts_node_is_null(obj))
+	if (ts_node_is_null(name) || ts_node_is_null(obj) || !aa_ctx_text_is(w->ctx, name, "release"))
 		return AA_VISIT_DESCEND;
-	bool lock_method = false;
-	for (const char *const *m = lock_methods; *m && !lock_method; m++)
-		lock_method = aa_ctx_text_is(w->ctx, name, *m);
-	if (lock_method && n.id == w->called_fn && !w->n_defs && ts_node_symbol(obj) == s->identifier) {
-		const char *text = aa_ctx_text(w->ctx, obj, &len);
-		((struct release_use *)aa_name_records_add(w->memo, text, len, w->ns))->owned++;
-	}
-	if (!aa_ctx_text_is(w->ctx, name, "release"))
-		return AA_VISIT_DESCEND;
+	uint32_t len;
 	const char *text = aa_ctx_text(w->ctx, obj, &len);
 	struct release_use *u = aa_name_records_add(w->memo, text, len, w->ns);
-	if (n.id == w->called_fn && !w->n_defs) {
+	if (ts_node_eq(n, w->called) && !w->n_defs) {
 		u->released = true;
 		u->skipped += ts_node_descendant_count(n) - 1;
 	} else {
@@ -378,7 +358,8 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		return; /* released by a callback, or in another method (a lock/unlock API pair) */
 	/* `lock = asyncio.Lock()` in this function, used only here: no other task can wait
 	 * for it, so one left held blocks nobody. */
-	if (c->kind == AA_CALLEE_METHOD && ts_node_symbol(recv_node) == s->identifier && r.all && r.all == r.owned &&
+	if (c->kind == AA_CALLEE_METHOD && ts_node_symbol(recv_node) == s->identifier && r.own.all &&
+	    r.own.all == r.own.owned &&
 	    !ts_node_is_null(c->origin) && ts_node_start_byte(c->origin) >= ts_node_start_byte(body) &&
 	    ts_node_end_byte(c->origin) <= ts_node_end_byte(body))
 		return;
@@ -472,8 +453,9 @@ const struct aa_rule aa_rule_manual_acquire = {
 			      "`await`, `async for` or `async with`) and leave only after a release (`if ready: "
 			      "x.release(); return`): a sync call there may still raise, which is left to review; "
 			      "a lock made in the function (`lock = asyncio.Lock()`) whose name there is only "
-			      "assigned and the receiver of its `acquire()`, `release()` and `locked()`: no other "
-			      "task can wait for it, so one left held blocks nobody; "
+			      "assigned, deleted and the receiver of the methods it calls or attributes it reads "
+			      "(never passed, `callback=lock.release` neither, returned, stored or seen by a nested "
+			      "def): no other task can wait for it, so one left held blocks nobody; "
 			      "in `__aenter__` (released in `__aexit__`); when the function never calls "
 			      "`x.release()` itself (the release is in another method: an explicit lock/unlock API "
 			      "pair); when the release is registered as a callback (`stack.callback(x.release)`, "

@@ -86,3 +86,43 @@ const void *aa_name_records_find(const struct aa_name_records *r, const char *na
 	uint32_t i = aa_map_get(&r->names, &key);
 	return i == AA_MAP_NONE ? NULL : r->records + (size_t)i * r->size;
 }
+
+static bool is_ident(const struct aa_syms *s, TSNode n)
+{
+	return !ts_node_is_null(n) && ts_node_symbol(n) == s->identifier;
+}
+
+void aa_owned_use_count(struct aa_ctx *ctx, TSNode n, bool nested, const char *const *methods, TSNode *called,
+			struct aa_owned_use *(*rec)(void *ud, TSNode ident), void *ud)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->identifier) {
+		rec(ud, n)->all++;
+		return;
+	}
+	if (nested)
+		return;
+	if (k == s->assignment) {
+		TSNode left = ts_node_child_by_field_id(n, s->f.left);
+		if (is_ident(s, left))
+			rec(ud, left)->owned++;
+	} else if (k == s->delete_statement) {
+		TSNode target = ts_node_named_child(n, 0);
+		if (is_ident(s, target))
+			rec(ud, target)->owned++;
+	} else if (k == s->call) {
+		/* q.put(x): its function, visited next, is a call's */
+		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+		if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute)
+			*called = fn;
+	} else if (k == s->attribute) {
+		TSNode recv = ts_node_child_by_field_id(n, s->f.object);
+		TSNode attr = ts_node_child_by_field_id(n, s->f.attribute);
+		bool method = false;
+		for (const char *const *m = methods; *m && !method; m++)
+			method = aa_ctx_text_is(ctx, attr, *m);
+		if (is_ident(s, recv) && (!method || ts_node_eq(n, *called)))
+			rec(ud, recv)->owned++;
+	}
+}

@@ -59,4 +59,23 @@ void *aa_name_records_add(struct aa_name_records *r, const char *name, uint32_t 
 /* The record of name[0..len) in the body at ns, or NULL: the walk met no such name. */
 const void *aa_name_records_find(const struct aa_name_records *r, const char *name, uint32_t len, uint32_t ns);
 
+/* How a name is used in a function body: everywhere (all), and as the body's own
+ * (owned): an assignment's or a `del`'s target, the receiver of a method called or of an
+ * attribute read. A name whose every use is its own names an object only that body
+ * reaches: no other task or thread can wait on it (AA108's queues, AA304's locks). A
+ * rule keeps these counters in its name records. */
+struct aa_owned_use {
+	uint32_t all, owned;
+};
+
+/* Counts node, met by a preorder walk of a body, into the counters of the names it holds
+ * (rec(ud, ident) gives an identifier's): an identifier is a use; an assignment's or a
+ * `del`'s identifier target, and an identifier receiving an attribute, is the body's own,
+ * unless nested is set (in a nested def or lambda: uses only) or the attribute is one of
+ * methods (NULL-terminated) not called (`target=q.put`: a bound method handed on).
+ * *called is the walk's state: the function of the last call met (a null node at its
+ * start). */
+void aa_owned_use_count(struct aa_ctx *ctx, TSNode n, bool nested, const char *const *methods, TSNode *called,
+			struct aa_owned_use *(*rec)(void *ud, TSNode ident), void *ud);
+
 #endif
