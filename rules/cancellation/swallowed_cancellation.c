@@ -1136,15 +1136,41 @@ static enum rest scan_from(struct aa_ctx *ctx, TSNode n)
 	return r;
 }
 
+/* Is loop `while not t.done():` with every await in its body one of t (`await t`,
+ * `await asyncio.shield(t)`, `await asyncio.wait({t}, timeout=...)`)? Such a loop waits
+ * out a task through cancellation on purpose (a clean-up the coroutine must not abandon
+ * half-way) and ends when t does: what follows it decides whether the coroutine runs on. */
+static bool waits_out_task(struct aa_ctx *ctx, TSNode loop)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(loop) != s->while_statement)
+		return false;
+	TSNode cond = aa_node_unparen_at_most(s, ts_node_child_by_field_id(loop, s->f.condition), AA_UNPAREN_SOLE, 64);
+	if (ts_node_is_null(cond) || ts_node_symbol(cond) != s->not_operator)
+		return false;
+	TSNode done = aa_node_unparen_at_most(s, ts_node_child_by_field_id(cond, s->f.argument), AA_UNPAREN_SOLE, 64);
+	if (ts_node_is_null(done) || ts_node_symbol(done) != s->call || !attr_call_named(ctx, done, "done") ||
+	    ts_node_named_child_count(ts_node_child_by_field_id(done, s->f.arguments)) != 0)
+		return false;
+	TSNode body = ts_node_child_by_field_id(loop, s->f.body);
+	struct cancelled c = { .ctx = ctx, .fn_body = loop };
+	add_cancelled(&c, ts_node_child_by_field_id(ts_node_child_by_field_id(done, s->f.function), s->f.object),
+		      ELEM_SELF);
+	struct aa_susp_cond waits = { 0 };
+	struct awaits w = { .c = &c, .root = body, .cond = &waits };
+	return !ts_node_is_null(body) && aa_subtree_walk(body, 200000, awaits_visit, &w) && !w.reached &&
+	       waits.n_clauses == 0;
+}
+
 /* Does the loop (a for or while statement) await anything but clean-up (its body, its
- * condition, `async for`, its `else`)? */
+ * condition, `async for`, its `else`), or a task it waits out (waits_out_task)? */
 static bool loop_works(struct aa_ctx *ctx, TSNode loop)
 {
 	struct file_memo *m = file_memo(ctx);
 	struct aa_map_key key = aa_map_key("", 0, ts_node_start_byte(loop));
 	uint32_t known = aa_map_get(&m->loops, &key);
 	if (known == AA_MAP_NONE) {
-		known = aa_scope_reaches_await(ctx, loop, AA_REACH_YIELD | AA_REACH_WORK);
+		known = aa_scope_reaches_await(ctx, loop, AA_REACH_YIELD | AA_REACH_WORK) && !waits_out_task(ctx, loop);
 		aa_map_put(&m->loops, &key, known, NULL);
 	}
 	return known;
@@ -1216,7 +1242,7 @@ static enum next_step after_handler(struct aa_ctx *ctx, TSNode try, unsigned flo
 	if (flow & (FLOW_BRK | FLOW_CONT)) {
 		TSNode loop = loop_around(ctx, try);
 		if (!ts_node_is_null(loop))
-			way[1] = flow & FLOW_CONT ? NEXT_LOOPS : after(ctx, loop);
+			way[1] = flow & FLOW_CONT && loop_works(ctx, loop) ? NEXT_LOOPS : after(ctx, loop);
 	}
 	enum next_step runs = way[0] > way[1] ? way[0] : way[1];
 	if (runs >= NEXT_AWAITS)
@@ -1723,7 +1749,10 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "What comes after the handler is judged in the same function: a later statement that "
 			      "can await or yield, the `else` of an enclosing `try`, or an enclosing loop that awaits "
 			      "(its body runs again; a loop that awaits only clean-up, `for c in clients: try: await "
-			      "c.disconnect() except CancelledError: ...`, is judged by what follows it); a later `break` "
+			      "c.disconnect() except CancelledError: ...`, and a loop that waits out a task through "
+			      "cancellation, `while not t.done():` whose every await is of `t`, `asyncio.shield(t)` or "
+			      "`asyncio.wait({t}, ...)`, which ends when the task does, are judged by what follows "
+			      "them); a later `break` "
 			      "at the handler's level goes on after the loop, a `continue` into its next turn; a later "
 			      "`return` or `raise` with no await in it, or the end "
 			      "of the function, ends the coroutine (AA407's form). An await of a call named as "
