@@ -1250,6 +1250,65 @@ static enum next_step after_handler(struct aa_ctx *ctx, TSNode try, unsigned flo
 	return (flow & FLOW_RET) || way[0] == NEXT_ENDS || way[1] == NEXT_ENDS ? NEXT_ENDS : NEXT_RAISES;
 }
 
+/* Does statement st (of a handler's body, at its top level) make cond, the condition of
+ * the while loop around the handler, false: `T = False/None/0` for `while T:`,
+ * `T = True` for `while not T:`, `T.set()` for `while not T.is_set():`? */
+static bool stops_condition(struct aa_ctx *ctx, TSNode st, TSNode cond)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	const char *src = aa_ctx_source(ctx)->text;
+	if (ts_node_symbol(st) != s->expression_statement || ts_node_named_child_count(st) != 1)
+		return false;
+	TSNode e = ts_node_named_child(st, 0);
+	bool negated = ts_node_symbol(cond) == s->not_operator;
+	TSNode tested = negated ? aa_node_unparen_at_most(s, ts_node_child_by_field_id(cond, s->f.argument),
+							     AA_UNPAREN_SOLE, 64)
+				: cond;
+	if (ts_node_is_null(tested))
+		return false;
+	if (ts_node_symbol(e) == s->call) {
+		/* while not ev.is_set(): ... ev.set() */
+		if (!negated || ts_node_symbol(tested) != s->call || !attr_call_named(ctx, tested, "is_set") ||
+		    !attr_call_named(ctx, e, "set"))
+			return false;
+		TSNode a = ts_node_child_by_field_id(ts_node_child_by_field_id(tested, s->f.function), s->f.object);
+		TSNode b = ts_node_child_by_field_id(ts_node_child_by_field_id(e, s->f.function), s->f.object);
+		return aa_node_same_text(src, a, b);
+	}
+	if (ts_node_symbol(e) != s->assignment || (ts_node_symbol(tested) != s->identifier && ts_node_symbol(tested) != s->attribute))
+		return false;
+	TSNode left = ts_node_child_by_field_id(e, s->f.left);
+	TSNode right = ts_node_child_by_field_id(e, s->f.right);
+	if (ts_node_is_null(right) || !aa_node_same_text(src, left, tested))
+		return false;
+	TSSymbol rk = ts_node_symbol(right);
+	if (negated)
+		return rk == s->true_;
+	return rk == s->false_ || rk == s->none || aa_ctx_text_is(ctx, right, "0");
+}
+
+/* The while loop the handler's try ends the body of, when the handler (falling through)
+ * makes its condition false (stops_condition), with nothing that awaits or leaves
+ * between the try and the loop's test: the loop ends, and what follows it decides. A
+ * null node otherwise. */
+static TSNode loop_the_handler_ends(struct aa_ctx *ctx, TSNode try, TSNode hbody)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode block = aa_ctx_parent(ctx, try);
+	TSNode loop = ts_node_is_null(block) ? block : aa_ctx_parent(ctx, block);
+	if (ts_node_is_null(loop) || ts_node_symbol(loop) != s->while_statement ||
+	    scan_from(ctx, ts_node_next_named_sibling(try)) != REST_FALLS)
+		return (TSNode){ 0 };
+	TSNode cond = aa_node_unparen_at_most(s, ts_node_child_by_field_id(loop, s->f.condition), AA_UNPAREN_SOLE, 64);
+	if (ts_node_is_null(cond))
+		return (TSNode){ 0 };
+	uint32_t n = ts_node_named_child_count(hbody);
+	for (uint32_t i = 0; i < n; i++)
+		if (stops_condition(ctx, ts_node_named_child(hbody, i), cond))
+			return loop;
+	return (TSNode){ 0 };
+}
+
 /* --- clean-up code --------------------------------------------------------------------- */
 
 static bool handles_deliberately(struct aa_ctx *ctx, TSNode body);
@@ -1565,7 +1624,11 @@ static void check_except(struct aa_ctx *ctx, TSNode clause)
 	TSNode cleanup = cleanup_clause(ctx, try, &kept);
 	if (kept)
 		return;
-	enum next_step next = ts_node_is_null(cleanup) ? after_handler(ctx, try, flow) : after_cleanup(ctx, cleanup);
+	TSNode ended = flow == FLOW_FALL && ts_node_is_null(cleanup) ? loop_the_handler_ends(ctx, try, hbody)
+								     : (TSNode){ 0 };
+	enum next_step next = !ts_node_is_null(ended)	 ? after(ctx, ended)
+			      : ts_node_is_null(cleanup) ? after_handler(ctx, try, flow)
+							 : after_cleanup(ctx, cleanup);
 	const struct aa_rule *rule =
 		form_rule(ctx, clause, clause_names_cancellation(ctx, clause) ? CATCH_NAMED : kind, next);
 	if (!rule)
@@ -1752,7 +1815,10 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "c.disconnect() except CancelledError: ...`, and a loop that waits out a task through "
 			      "cancellation, `while not t.done():` whose every await is of `t`, `asyncio.shield(t)` or "
 			      "`asyncio.wait({t}, ...)`, which ends when the task does, are judged by what follows "
-			      "them); a later `break` "
+			      "them, and so is a `while` loop whose condition the handler makes false before "
+			      "anything else in the loop's body runs: `self.running = False` under `while "
+			      "self.running:`, `stopped = True` under `while not stopped:`, `ev.set()` under `while not "
+			      "ev.is_set():`, at the handler's top level); a later `break` "
 			      "at the handler's level goes on after the loop, a `continue` into its next turn; a later "
 			      "`return` or `raise` with no await in it, or the end "
 			      "of the function, ends the coroutine (AA407's form). An await of a call named as "
