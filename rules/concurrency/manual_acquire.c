@@ -304,13 +304,35 @@ static enum aa_visit guarded_visit(void *ud, TSNode n)
 	return AA_VISIT_DESCEND;
 }
 
-/* The `try` after stmt whose `finally` releases recv, reached over statements that cannot
- * end the hold unguarded (guarded_visit), or a null node. */
-static TSNode later_guard(struct aa_ctx *ctx, TSNode stmt, const char *recv, uint32_t recv_len)
+/* The statement after stmt, stepping out of the `if` branch whose block stmt ends (the
+ * statement after the whole `if`: its other branches are skipped), or a null node. */
+static TSNode next_statement_out_of_if(struct aa_ctx *ctx, TSNode stmt)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode next = next_statement(s, stmt);
+	for (int depth = 0; ts_node_is_null(next) && depth < 8; depth++) {
+		TSNode block = aa_ctx_parent(ctx, stmt);
+		TSNode branch = ts_node_is_null(block) ? block : aa_ctx_parent(ctx, block);
+		if (!ts_node_is_null(branch) &&
+		    (ts_node_symbol(branch) == s->elif_clause || ts_node_symbol(branch) == s->else_clause))
+			branch = aa_ctx_parent(ctx, branch);
+		if (ts_node_is_null(block) || ts_node_symbol(block) != s->block || ts_node_is_null(branch) ||
+		    ts_node_symbol(branch) != s->if_statement)
+			break;
+		stmt = branch;
+		next = next_statement(s, stmt);
+	}
+	return next;
+}
+
+/* The `try` after stmt whose `finally` releases recv, reached over statements that cannot
+ * end the hold unguarded (guarded_visit), out of the end of an `if` branch too, or a null
+ * node. */
+static TSNode later_guard(struct aa_ctx *ctx, TSNode stmt, const char *recv, uint32_t recv_len)
+{
 	struct guarded_scan g = { ctx, recv, recv_len, true, MAX_GUARD_NODES };
-	for (TSNode st = next_statement(s, stmt); !ts_node_is_null(st) && g.budget; st = next_statement(s, st)) {
+	for (TSNode st = next_statement_out_of_if(ctx, stmt); !ts_node_is_null(st) && g.budget;
+	     st = next_statement_out_of_if(ctx, st)) {
 		if (try_finally_releases(ctx, st, recv, recv_len))
 			return st;
 		if (!aa_subtree_walk(st, MAX_SCAN_NODES, guarded_visit, &g) || !g.ok)
@@ -451,7 +473,9 @@ const struct aa_rule aa_rule_manual_acquire = {
 			      "(`if limit: await limit.acquire()`) is followed by the statement after the `if`; "
 			      "a `try` whose `finally` releases it after statements that cannot be cancelled (no "
 			      "`await`, `async for` or `async with`) and leave only after a release (`if ready: "
-			      "x.release(); return`): a sync call there may still raise, which is left to review; "
+			      "x.release(); return`), also when the acquire is in an `if` branch whose rest is such "
+			      "statements and the `try` follows the `if`: a sync call there may still raise, which is "
+			      "left to review; "
 			      "a lock made in the function (`lock = asyncio.Lock()`) whose name there is only "
 			      "assigned, deleted and the receiver of the methods it calls or attributes it reads "
 			      "(never passed, `callback=lock.release` neither, returned, stored or seen by a nested "
