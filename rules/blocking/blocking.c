@@ -1,4 +1,5 @@
 #include "rules/blocking/blocking.h"
+#include "rules/blocking/operator_only.h"
 #include "analyzer/base/buf.h"
 #include "analyzer/base/xalloc.h"
 
@@ -179,6 +180,10 @@ void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 		   const char *fix, const char *what, struct aa_fix *edits)
 {
+	if (aa_blocking_operator_only(ctx, call)) {
+		aa_fix_free(edits);
+		return;
+	}
 	if (!fix)
 		fix = target && target->fix ? target->fix : AA_FIX_TO_THREAD;
 	char buf[200];

@@ -73,7 +73,7 @@ const struct aa_rule aa_rule_blocking_call_via_helper = {
 			      "in a TestCase), a subclass whose `m` is async, decorated, memoised or does not block, "
 			      "more than 256 subclasses, and a mixin call that blocks only through another mixin "
 			      "call (one round of linking)."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "No peer follows calls into helpers: flake8-async and Ruff see only direct calls.",
 	},
 };

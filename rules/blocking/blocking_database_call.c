@@ -410,7 +410,7 @@ const struct aa_rule aa_rule_blocking_database_call = {
 			      "`get_database()`/`get_collection()`; sessions made by a `sessionmaker()` or "
 			      "`scoped_session()` factory (annotate them `sqlalchemy.orm.Session`); cursors and "
 			      "connections of other DB-API drivers."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "flake8-async and Ruff have no rule for database drivers.",
 		.references = "- [asyncio: Running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)\n"
 			      "- [SQLAlchemy asyncio extension](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html)\n"

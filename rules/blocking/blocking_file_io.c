@@ -381,7 +381,7 @@ const struct aa_rule aa_rule_blocking_file_io = {
 			      "the analyzer can see it). An awaited call is never one of these sync calls. In a module "
 			      "that imports trio or anyio the suggested fix is `open_file()` / `to_thread.run_sync()` of "
 			      "that library."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "flake8-async's and Ruff's `ASYNC230` (`open()`, `io.open()`, and in Ruff "
 				    "`Path.open()`) suppresses AA104. `ASYNC231` (`os.fdopen()`, which wraps a descriptor "
 				    "that is already open) and `ASYNC232` (methods of file objects) report calls AA104 "

@@ -126,7 +126,7 @@ const struct aa_rule aa_rule_blocking_http_call = {
 			      "one of these sync calls and is not reported. Suppress a line with `# noqa: AA102`, "
 			      "`# noqa: blocking-http-call` or the flake8-async/Ruff code `ASYNC210`, `ASYNC211` or "
 			      "`ASYNC212`."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "flake8-async and Ruff split this rule: `ASYNC210` (module-level `requests`/`httpx` "
 				    "calls, `urllib.request.urlopen`, `urllib3.request`), `ASYNC211` (urllib3 pool "
 				    "`request(\"GET\", ...)` calls, matched by signature) and `ASYNC212` (methods of sync "

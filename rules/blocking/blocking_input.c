@@ -71,7 +71,7 @@ const struct aa_rule aa_rule_blocking_input = {
 			      "Iterating `for line in sys.stdin` also blocks but is not a call and is not reported "
 			      "(a missed alarm). Reads from other files are AA104's business. In a module that "
 			      "imports trio or anyio the suggested fix is their `to_thread.run_sync()`."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "flake8-async and Ruff `ASYNC250` cover the builtin `input()` only; the "
 				    "code is honoured for every target of this rule.",
 		.references = "- [asyncio: Running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)\n"

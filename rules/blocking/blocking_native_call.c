@@ -221,7 +221,7 @@ const struct aa_rule aa_rule_blocking_native_call = {
 			      "through two star imports, and a Python class with two bases outside the project (either "
 			      "may define the method), are not followed. Generated headers must exist (a missing "
 			      "header leaves a file not read fully). Suppress one call with `# noqa: AA112`."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "No peer reads C extensions: flake8-async, Ruff and Pyright stop at the Python call.",
 	},
 };

@@ -738,7 +738,7 @@ const struct aa_rule aa_rule_blocking_network_io = {
 			      "`lambda` are not findings (they may run in a worker thread), and an awaited call is never "
 			      "one of these sync calls. Methods count only on receivers known to be one of these objects. "
 			      "Suppress a line with `# noqa: AA105` or `# noqa: blocking-network-io`."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "flake8-async and Ruff have no rule for blocking socket, DNS, mail, FTP or XML-RPC "
 				    "calls: no peer code suppresses AA105.",
 		.references = "- [asyncio: Low-level socket operations](https://docs.python.org/3/library/asyncio-eventloop.html#working-with-socket-objects-directly)\n"

@@ -95,7 +95,7 @@ const struct aa_rule aa_rule_blocking_path_check = {
 			      "equivalents and never findings. Methods count only on receivers known to be a "
 			      "`pathlib.Path` (built, annotated or derived with `/`, `.parent` and the like). An awaited "
 			      "call is never one of these sync calls."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "flake8-async's `ASYNC240` (`os.path` functions) and Ruff's `ASYNC240` (also "
 				    "`pathlib.Path` methods; a preview rule there, off by default like AA111) suppress "
 				    "AA111.",

@@ -90,7 +90,7 @@ const struct aa_rule aa_rule_blocking_sleep = {
 			      "`def` or `lambda` (it may run in a worker thread). A local name that shadows the import "
 			      "(a parameter called `time`, a local `def sleep`) is not the library call. In a module that "
 			      "imports trio or anyio the suggested fix is `trio.sleep()` / `anyio.sleep()`."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.references = "- [asyncio: Developing with asyncio, blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)\n",
 	},
 };

@@ -342,7 +342,7 @@ const struct aa_rule aa_rule_blocking_subprocess = {
 			      "An awaited call is never one of these sync calls. In a module that imports "
 			      "trio or anyio the suggested fix is `run_process()` / `to_thread.run_sync()` of that "
 			      "library."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "flake8-async and Ruff split this rule in three: `ASYNC220` (creating a process: "
 				    "`os.popen`, `os.spawn*` without `P_WAIT`, and `subprocess.Popen`), `ASYNC221` (running one: the `subprocess` helpers, `os.system`, "
 				    "`os.posix_spawn*`, `os.spawn*` with `P_WAIT`) and `ASYNC222` (`os.wait*`). All three "

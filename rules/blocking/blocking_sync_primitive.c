@@ -4,6 +4,7 @@
  */
 #include "rules/blocking/blocking.h"
 #include "rules/blocking/local_queue.h"
+#include "rules/blocking/operator_only.h"
 #include "rules/blocking/polled.h"
 #include "rules/shared/suspension.h"
 #include "analyzer/base/xalloc.h"
@@ -347,6 +348,8 @@ static const char *suspension_word(struct aa_ctx *ctx, TSNode n)
 static void report_lock(struct aa_ctx *ctx, TSNode anchor, TSNode lock_expr, const struct lock_kind *lk,
 			const struct suspend_scan *sc, const char *how)
 {
+	if (aa_blocking_operator_only(ctx, anchor))
+		return;
 	struct aa_buf shown = AA_BUF_INIT;
 	aa_source_quote(aa_ctx_source(ctx), lock_expr, &shown);
 	uint32_t line = aa_source_line_of(aa_ctx_source(ctx), ts_node_start_byte(sc->first)) + 1;
@@ -503,7 +506,7 @@ const struct aa_rule aa_rule_blocking_sync_primitive = {
 			      "a fixed size) and does not hold the loop while another thread works. Receivers "
 			      "must be tracked: instances of project subclasses of `Thread` are not (a missed "
 			      "alarm)."
-			      AA_BLOCKING_ALONE_DOC " A lock held across an `await` is reported there too: another thread may wait for it.",
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC " A lock held across an `await` is reported there too: another thread may wait for it.",
 		.equivalents_note = "flake8-async and Ruff have no rule for thread primitives or locks held "
 				    "across an await.",
 		.references = "- [asyncio: Synchronization primitives](https://docs.python.org/3/library/asyncio-sync.html)\n"

@@ -83,7 +83,7 @@ const struct aa_rule aa_rule_configured_blocking_call = {
 			      "untyped parameters are not reported (missed alarms). Names are matched as written "
 			      "in the option, after resolving the call's imports: list a re-exported function under "
 			      "the name your code imports it by."
-			      AA_BLOCKING_ALONE_DOC,
+			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
 		.equivalents_note = "flake8-async `ASYNC200` (`--async200-blocking-calls`) is the same idea with "
 				    "its own configuration; its code is honoured by `# noqa`.",
 		.references = "- [flake8-async ASYNC200](https://flake8-async.readthedocs.io/en/latest/rules.html)\n",

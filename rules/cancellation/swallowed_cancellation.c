@@ -8,6 +8,7 @@
  */
 #include "rules/cancellation/scopes.h"
 #include "rules/cancellation/swallowed.h"
+#include "rules/shared/name_words.h"
 #include "rules/shared/suspension.h"
 #include "analyzer/base/map.h"
 #include "analyzer/base/xalloc.h"
@@ -18,7 +19,6 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 
 extern const struct aa_rule aa_rule_swallowed_cancellation;
@@ -318,57 +318,18 @@ static bool attr_call_named(struct aa_ctx *ctx, TSNode call, const char *name)
 	       aa_ctx_text_is(ctx, ts_node_child_by_field_id(fn, s->f.attribute), name);
 }
 
-/* Is part (one word of a name, lower case) about cancellation or the program's end? */
-static bool ending_word(const char *part, size_t len)
+/* Does an `if` condition (its text) ask about cancellation or the program's end: a name
+ * with one of these words as a part (name_words.h: `_cancellation_count() > before`, `not
+ * SHUTTING_DOWN.is_set()`, `self.isClosing`)? `shutil` and `disclosure` are no such
+ * names. */
+static bool asks_about_ending(const char *t, uint32_t len)
 {
 	static const char *const words[] = { "cancel",      "cancelled", "canceled",  "cancelling", "canceling",
 					     "cancellation", "shut",     "shutdown",  "shutting",   "stop",
 					     "stopped",     "stopping",  "close",     "closed",     "closing",
 					     "exit",        "exiting",   "terminate", "terminated", "terminating",
 					     "termination", "running",   NULL };
-	for (const char *const *w = words; *w; w++)
-		if (strlen(*w) == len && !memcmp(part, *w, len))
-			return true;
-	return false;
-}
-
-/* Does an `if` condition (its text) ask about cancellation or the program's end: a name
- * with one of ending_word's words as a part, the parts split at `_` and at a lower-case
- * letter followed by a capital (`_cancellation_count() > before`, `not
- * SHUTTING_DOWN.is_set()`, `self.isClosing`)? String literals are skipped; `shutil` and
- * `disclosure` are no such names. */
-static bool asks_about_ending(const char *t, uint32_t len)
-{
-	char part[32]; /* the part so far, lower case */
-	size_t n = 0;
-	bool over = false; /* the part is longer than any word */
-	bool prev_lower = false;
-	for (uint32_t i = 0; i <= len; i++) {
-		char c = i < len ? t[i] : ' ';
-		if (c == '"' || c == '\'') { /* a string literal: to its closing quote */
-			uint32_t j = i + 1;
-			while (j < len && t[j] != c)
-				j += t[j] == '\\' ? 2 : 1;
-			i = j;
-			c = ' ';
-		}
-		bool alpha = isalpha((unsigned char)c) != 0;
-		bool camel = alpha && prev_lower && isupper((unsigned char)c);
-		prev_lower = alpha && islower((unsigned char)c);
-		if ((!alpha || camel) && (n || over)) {
-			if (!over && ending_word(part, n))
-				return true;
-			n = 0;
-			over = false;
-		}
-		if (!alpha)
-			continue;
-		if (n < sizeof(part))
-			part[n++] = (char)tolower((unsigned char)c);
-		else
-			over = true;
-	}
-	return false;
+	return aa_name_words_any(t, len, words);
 }
 
 /* `task.uncancel()` / `task.cancelling()` in the handler, an isinstance() test that

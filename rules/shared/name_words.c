@@ -1,0 +1,46 @@
+#include "rules/shared/name_words.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static bool is_word(const char *part, size_t len, const char *const *words)
+{
+	for (const char *const *w = words; *w; w++)
+		if (strlen(*w) == len && !memcmp(part, *w, len))
+			return true;
+	return false;
+}
+
+bool aa_name_words_any(const char *t, uint32_t len, const char *const *words)
+{
+	char part[32]; /* the part so far, lower case */
+	size_t n = 0;
+	bool over = false; /* the part is longer than any word */
+	bool prev_lower = false;
+	for (uint32_t i = 0; i <= len; i++) {
+		char c = i < len ? t[i] : ' ';
+		if (c == '"' || c == '\'') { /* a string literal: to its closing quote */
+			uint32_t j = i + 1;
+			while (j < len && t[j] != c)
+				j += t[j] == '\\' ? 2 : 1;
+			i = j;
+			c = ' ';
+		}
+		bool alpha = isalpha((unsigned char)c) != 0;
+		bool camel = alpha && prev_lower && isupper((unsigned char)c);
+		prev_lower = alpha && islower((unsigned char)c);
+		if ((!alpha || camel) && (n || over)) {
+			if (!over && is_word(part, n, words))
+				return true;
+			n = 0;
+			over = false;
+		}
+		if (!alpha)
+			continue;
+		if (n < sizeof(part))
+			part[n++] = (char)tolower((unsigned char)c);
+		else
+			over = true;
+	}
+	return false;
+}
