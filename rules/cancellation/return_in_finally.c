@@ -65,22 +65,76 @@ static enum aa_visit visit(void *ud, TSNode n)
 	return AA_VISIT_DESCEND;
 }
 
+struct raise_scan {
+	struct aa_ctx *ctx;
+	bool raises;
+};
+
+static enum aa_visit raise_visit(void *ud, TSNode n)
+{
+	struct raise_scan *r = ud;
+	const struct aa_syms *s = aa_ctx_syms(r->ctx);
+	if (aa_kind_is_definition(s, ts_node_symbol(n), true))
+		return AA_VISIT_SKIP;
+	if (ts_node_symbol(n) == s->raise_statement) {
+		r->raises = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Is clause an `except:` or `except BaseException:` whose body neither raises nor
+ * suspends? It absorbs whatever its try's body raised, cancellation included: nothing
+ * from the body is in flight when the finally runs (the handler's own swallowing is
+ * AA401's and AA408's business). */
+static bool absorbs_all(struct aa_ctx *ctx, TSNode clause)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	uint32_t n = ts_node_named_child_count(clause);
+	if (ts_node_symbol(clause) != s->except_clause || !n)
+		return false;
+	TSNode body = ts_node_named_child(clause, n - 1);
+	TSNode caught = ts_node_named_child(clause, 0);
+	if (ts_node_symbol(body) != s->block)
+		return false;
+	if (ts_node_symbol(caught) == s->as_pattern)
+		caught = ts_node_named_child(caught, 0);
+	if (!ts_node_eq(caught, body) && !aa_ctx_text_is(ctx, caught, "BaseException") &&
+	    !aa_ctx_text_is(ctx, caught, "builtins.BaseException"))
+		return false;
+	if (aa_scope_reaches_await(ctx, body, AA_REACH_YIELD))
+		return false;
+	struct raise_scan r = { ctx, false };
+	return aa_subtree_walk(body, 200000, raise_visit, &r) && !r.raises;
+}
+
 /* Does a clause of try other than skip (its body, except, else or finally clauses) reach a
- * suspension point? */
+ * suspension point whose cancellation reaches the finally: the body's not when a clause
+ * absorbs all it raises (absorbs_all)? */
 static bool try_suspends(struct aa_ctx *ctx, TSNode try, TSNode skip)
 {
+	const struct aa_syms *s = aa_ctx_syms(ctx);
 	uint32_t n = ts_node_named_child_count(try);
+	bool absorbed = false;
+	for (uint32_t i = 0; i < n && !absorbed; i++)
+		absorbed = absorbs_all(ctx, ts_node_named_child(try, i));
+	TSNode body = ts_node_child_by_field_id(try, s->f.body);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode c = ts_node_named_child(try, i);
-		if (!ts_node_eq(c, skip) && aa_scope_reaches_await(ctx, c, AA_REACH_YIELD))
+		if (ts_node_eq(c, skip) || (absorbed && ts_node_eq(c, body)))
+			continue;
+		if (aa_scope_reaches_await(ctx, c, AA_REACH_YIELD))
 			return true;
 	}
 	return false;
 }
 
 /* Can a cancellation be in flight when fin runs: does the rest of its try statement
- * reach a suspension point, or that of a try whose finally or except clause holds it
- * (in the same function)? */
+ * reach a suspension point, or that of a try whose finally holds it (in the same
+ * function: a return there discards that one's exception too)? A try whose except
+ * clause holds fin does not count: the exception that handler caught is being handled,
+ * not in flight, and a return that ends the handler swallows it as the handler's own
+ * (AA401's business). */
 static bool cancellation_may_fly(struct aa_ctx *ctx, TSNode fin)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -89,8 +143,7 @@ static bool cancellation_may_fly(struct aa_ctx *ctx, TSNode fin)
 		TSNode p = aa_ctx_parent(ctx, cur);
 		if (ts_node_is_null(p) || aa_kind_is_definition(s, ts_node_symbol(p), true))
 			return false;
-		if (ts_node_symbol(p) == s->try_statement && (ts_node_symbol(cur) == s->finally_clause ||
-							      ts_node_symbol(cur) == s->except_clause) &&
+		if (ts_node_symbol(p) == s->try_statement && ts_node_symbol(cur) == s->finally_clause &&
 		    try_suspends(ctx, p, cur))
 			return true;
 		cur = p;
@@ -136,9 +189,13 @@ const struct aa_rule aa_rule_return_in_finally = {
 		.exceptions = "A `return` inside a nested `def` or `lambda`, and a `break`/`continue` of a loop that "
 			      "is inside the `finally` block, are fine. A `finally` whose `try` cannot be cancelled "
 			      "(its body, `except` and `else` clauses reach no `await`, `async for`, `async with` or "
-			      "`yield`, nor those of a `try` whose `finally` or `except` holds it) has no cancellation "
-			      "to discard: the exception it discards is Ruff's and flake8-bugbear's B012 business, "
-			      "as in sync functions.",
+			      "`yield`, nor those of a `try` whose `finally` holds it) has no cancellation to "
+			      "discard: the exception it discards is Ruff's and flake8-bugbear's B012 business, as in "
+			      "sync functions. Neither has one whose `try` body is covered by an `except:` or `except "
+			      "BaseException:` that neither raises nor suspends (it took whatever the body raised, "
+			      "cancellation included; that swallowing is AA401's and AA408's business), nor one inside "
+			      "an `except` clause whose own `try` cannot be cancelled: the exception the handler "
+			      "caught is being handled, not in flight.",
 		.references = "- [PEP 765: Disallow return/break/continue that exit a finally block](https://peps.python.org/pep-0765/)\n",
 	},
 };
