@@ -18,6 +18,7 @@ extern const struct aa_rule aa_rule_blocking_subprocess;
 extern const struct aa_rule aa_rule_blocking_file_io;
 extern const struct aa_rule aa_rule_blocking_network_io;
 extern const struct aa_rule aa_rule_blocking_database_call;
+extern const struct aa_rule aa_rule_blocking_sqlite_call;
 extern const struct aa_rule aa_rule_blocking_input;
 extern const struct aa_rule aa_rule_blocking_sync_primitive;
 extern const struct aa_rule aa_rule_blocking_call_via_helper;
@@ -68,6 +69,7 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_configured_blocking_call,
 	&aa_rule_blocking_path_check,
 	&aa_rule_blocking_native_call,
+	&aa_rule_blocking_sqlite_call,
 	&aa_rule_unawaited_coroutine,
 	&aa_rule_coroutine_in_boolean_context,
 	&aa_rule_dangling_task,

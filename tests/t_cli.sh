@@ -289,7 +289,7 @@ async def f(conn: sqlite3.Connection):
     zz(1)
     conn.execute("select 1")
 PY
-expect "aliased callee" 1 "$AA" check "$tmp/alias.py"
+expect "aliased callee" 1 "$AA" check --extend-select AA113 "$tmp/alias.py"
 contains out "time.sleep() (imported as zz) blocks" "an aliased import is named by what it is"
 contains out "use 'aiosqlite' (the same calls, awaited)" "the fix's prose stays outside the quotes"
 

@@ -146,6 +146,20 @@ const char *aa_blocking_literal_text(struct aa_ctx *ctx, TSNode str, uint32_t *l
 	return aa_ctx_text(ctx, content, len);
 }
 
+const char *aa_blocking_method_name(const struct aa_ctx *ctx, TSNode call, uint32_t *len)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_is_null(call) || ts_node_symbol(call) != s->call)
+		return NULL;
+	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
+	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
+		return NULL;
+	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
+	if (ts_node_is_null(attr))
+		return NULL;
+	return aa_ctx_text(ctx, attr, len);
+}
+
 /* `f(a, k=b)` -> `await asyncio.to_thread(f, a, k=b)`: the callee and the arguments as
  * written; only `f(` is replaced. */
 static struct aa_fix *to_thread_fix(struct aa_ctx *ctx, TSNode call)

@@ -85,6 +85,10 @@ bool aa_blocking_plain_args(struct aa_ctx *ctx, TSNode call);
  * *len receives its length. */
 const char *aa_blocking_literal_text(struct aa_ctx *ctx, TSNode str, uint32_t *len);
 
+/* The method name of a call `x.m(...)` (`m`, borrowed from the source; *len receives its
+ * length), or NULL when call is no call of an attribute. */
+const char *aa_blocking_method_name(const struct aa_ctx *ctx, TSNode call, uint32_t *len);
+
 /* AA109's cross-file analysis (helper_chains.c): sync project functions that reach a
  * certain blocking call, and the calls from async code that reach them. */
 extern const struct aa_crossfile aa_crossfile_helper_chains;

@@ -9,8 +9,6 @@ extern const struct aa_rule aa_rule_blocking_database_call;
 #define M AA_TARGET_METHOD
 #define MC (AA_TARGET_METHOD | AA_TARGET_CONDITIONAL)
 
-#define FIX_SQLITE_CONNECT "await aiosqlite.connect()"
-#define FIX_SQLITE "aiosqlite (the same calls, awaited)"
 #define FIX_PG2_CONNECT "await asyncpg.connect() or await psycopg.AsyncConnection.connect()"
 #define FIX_PG2 "asyncpg, or psycopg.AsyncConnection (the same calls, awaited)"
 #define FIX_PG_CONNECT "await psycopg.AsyncConnection.connect()"
@@ -32,21 +30,6 @@ extern const struct aa_rule aa_rule_blocking_database_call;
 #define REDIS(cmd) { "redis.Redis." cmd, M, FIX_REDIS, NULL }
 
 static const struct aa_target targets[] = {
-	/* sqlite3 */
-	{ "sqlite3.connect", 0, FIX_SQLITE_CONNECT, NULL },
-	{ "sqlite3.dbapi2.connect", 0, FIX_SQLITE_CONNECT, NULL },
-	{ "sqlite3.Connection.execute", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Connection.executemany", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Connection.executescript", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Connection.commit", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Connection.rollback", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Connection.backup", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Cursor.execute", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Cursor.executemany", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Cursor.executescript", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Cursor.fetchone", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Cursor.fetchmany", M, FIX_SQLITE, NULL },
-	{ "sqlite3.Cursor.fetchall", M, FIX_SQLITE, NULL },
 	/* psycopg2 */
 	{ "psycopg2.connect", 0, FIX_PG2_CONNECT, NULL },
 	{ "psycopg2.Connection.commit", M, FIX_PG2, NULL },
@@ -242,57 +225,12 @@ static bool is_none_or_absent(const struct aa_ctx *ctx, TSNode n)
 	return ts_node_is_null(n) || ts_node_symbol(n) == aa_ctx_syms(ctx)->none;
 }
 
-/* The method name of a call `x.m(...)`, or NULL. */
-static const char *call_method(const struct aa_ctx *ctx, TSNode call, uint32_t *len)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (ts_node_is_null(call) || ts_node_symbol(call) != s->call)
-		return NULL;
-	TSNode fn = ts_node_child_by_field_id(call, s->f.function);
-	if (ts_node_is_null(fn) || ts_node_symbol(fn) != s->attribute)
-		return NULL;
-	TSNode attr = ts_node_child_by_field_id(fn, s->f.attribute);
-	if (ts_node_is_null(attr))
-		return NULL;
-	return aa_ctx_text(ctx, attr, len);
-}
-
 static bool text_eq(const char *t, uint32_t len, const char *s)
 {
 	return strlen(s) == len && !memcmp(t, s, len);
 }
 
 /* ---- conditions ------------------------------------------------------------------------ */
-
-/* sqlite3.connect(":memory:") and "file::memory:..." URIs touch no file: what runs on
- * such a connection is CPU work, not I/O that parks the loop. */
-static bool sqlite_connect_in_memory(const struct aa_ctx *ctx, TSNode connect)
-{
-	uint32_t len;
-	const char *db = string_literal(ctx, aa_call_arg(ctx, connect, 0, "database"), &len);
-	return db && (text_eq(db, len, ":memory:") || starts_with(db, len, "file::memory:"));
-}
-
-/* Follows a cursor back to the connect() that made its connection: cur <- conn.cursor()
- * or conn.execute() <- sqlite3.connect(...). Bounded: a chain is a few links long. */
-static bool sqlite_object_in_memory(struct aa_ctx *ctx, TSNode origin)
-{
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	for (int step = 0; step < 4 && !ts_node_is_null(origin); step++) {
-		uint32_t len;
-		const char *m = call_method(ctx, origin, &len);
-		bool from_object = m && (text_eq(m, len, "cursor") || text_eq(m, len, "execute") ||
-					 text_eq(m, len, "executemany") || text_eq(m, len, "executescript"));
-		if (!from_object)
-			return sqlite_connect_in_memory(ctx, origin);
-		TSNode fn = ts_node_child_by_field_id(origin, s->f.function);
-		struct aa_meaning om = aa_ctx_eval(ctx, ts_node_child_by_field_id(fn, s->f.object));
-		if (om.kind != AA_MEANING_INSTANCE || strncmp(om.qualname, "sqlite3.", 8))
-			return false;
-		origin = om.node;
-	}
-	return false;
-}
 
 static bool ends_with_name(const char *q, const char *suffix)
 {
@@ -305,7 +243,7 @@ static bool ends_with_name(const char *q, const char *suffix)
 static bool server_side_cursor(struct aa_ctx *ctx, const struct aa_callee *c)
 {
 	uint32_t len;
-	const char *m = call_method(ctx, c->origin, &len);
+	const char *m = aa_blocking_method_name(ctx, c->origin, &len);
 	if (!m || !text_eq(m, len, "cursor"))
 		return false;
 	if (!strncmp(c->qualname, "psycopg", 7)) {
@@ -338,11 +276,6 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_database_call, call, &c);
 	if (!t)
 		return;
-	if (!strncmp(t->name, "sqlite3.", 8)) {
-		if (c->kind == AA_CALLEE_FUNCTION ? sqlite_connect_in_memory(ctx, call) :
-						    sqlite_object_in_memory(ctx, c->origin))
-			return;
-	}
 	if (t->flags & AA_TARGET_CONDITIONAL) {
 		if (c->kind == AA_CALLEE_FUNCTION ? !mongo_srv_uri(ctx, call) : !server_side_cursor(ctx, c))
 			return;
@@ -369,8 +302,8 @@ const struct aa_rule aa_rule_blocking_database_call = {
 	.check = check,
 	.doc = {
 		.what = "Finds sync database calls in async context (the body of an `async def`, outside nested "
-			"`def`s and lambdas): connecting with `sqlite3`, `psycopg2`, sync `psycopg`, `pymysql` or "
-			"`MySQLdb`, and the query methods of their connections and cursors; the commands of a sync "
+			"`def`s and lambdas): connecting with `psycopg2`, sync `psycopg`, `pymysql` or `MySQLdb`, and "
+			"the query methods of their connections and cursors; the commands of a sync "
 			"`redis.Redis` client and `pipeline().execute()`; the operations of `pymongo` databases and "
 			"collections; `connect()`/`execute()` on a SQLAlchemy `create_engine()` engine and its "
 			"connections, and the queries of a sync `sqlalchemy.orm.Session` (SQLModel's `Session` and its "
@@ -382,16 +315,15 @@ const struct aa_rule aa_rule_blocking_database_call = {
 		       "thread runs the event loop, so every query stalls every other task for a network round "
 		       "trip or more, and a slow query or a lock wait on the server stalls them for its whole "
 		       "duration.",
-		.example = "import sqlite3\n\nasync def count_users(path):\n    conn = sqlite3.connect(path)\n"
-			   "    return conn.execute(\"select count(*) from users\").fetchone()\n",
-		.use_instead = "import aiosqlite\n\nasync def count_users(path):\n"
-			       "    async with aiosqlite.connect(path) as conn:\n"
-			       "        cursor = await conn.execute(\"select count(*) from users\")\n"
-			       "        return await cursor.fetchone()\n",
-		.anchor = "The call; its start is the start of the callee (`conn.execute`, `sqlite3.connect`). "
-			  "In a chain such as `conn.execute(q).fetchone()` each blocking call is a finding and "
-			  "all of them start on the same line.",
-		.exceptions = "The async drivers are the fix and never reported: `aiosqlite`, `asyncpg`, "
+		.example = "import psycopg2\n\nasync def count_users(dsn):\n    conn = psycopg2.connect(dsn)\n"
+			   "    cur = conn.cursor()\n    cur.execute(\"select count(*) from users\")\n"
+			   "    return cur.fetchone()\n",
+		.use_instead = "import asyncpg\n\nasync def count_users(dsn):\n    conn = await asyncpg.connect(dsn)\n"
+			       "    try:\n        return await conn.fetchval(\"select count(*) from users\")\n"
+			       "    finally:\n        await conn.close()\n",
+		.anchor = "The call; its start is the start of the callee (`cur.execute`, `psycopg2.connect`).",
+		.exceptions = "The standard library's `sqlite3` is AA113's (blocking-sqlite-call, opt-in): a local "
+			      "file, not a server. The async drivers are the fix and never reported: `asyncpg`, "
 			      "`psycopg.AsyncConnection`, `aiomysql`, `redis.asyncio.Redis`, `motor` and "
 			      "`pymongo.AsyncMongoClient`, SQLAlchemy's `create_async_engine()` and `AsyncSession`. "
 			      "So is running the sync code in a worker thread: `await asyncio.to_thread(conn.execute, q)` "
@@ -403,8 +335,7 @@ const struct aa_rule aa_rule_blocking_database_call = {
 			      "`one()`, `count()`... run it; Redis pipeline commands, buffered until `execute()`; "
 			      "`fetch*()` on client-side cursors of psycopg2, psycopg, PyMySQL and MySQLdb, which "
 			      "return rows that `execute()` already received (reported on server-side cursors: "
-			      "`conn.cursor(name)`, `conn.cursor(SSCursor)`); everything on a sqlite3 connection to "
-			      "`\":memory:\"`. Not reported because the analyzer cannot follow them (missed alarms): "
+			      "`conn.cursor(name)`, `conn.cursor(SSCursor)`). Not reported because the analyzer cannot follow them (missed alarms): "
 			      "collections reached by subscript or attribute (`client[\"db\"][\"users\"]`, "
 			      "`client.db.users`): annotate them `pymongo.collection.Collection` or use "
 			      "`get_database()`/`get_collection()`; sessions made by a `sessionmaker()` or "
