@@ -28,6 +28,7 @@ extern const struct aa_rule aa_rule_blocking_native_call;
 extern const struct aa_rule aa_rule_unawaited_coroutine;
 extern const struct aa_rule aa_rule_coroutine_in_boolean_context;
 extern const struct aa_rule aa_rule_dangling_task;
+extern const struct aa_rule aa_rule_dangling_handled_task;
 extern const struct aa_rule aa_rule_nested_event_loop;
 extern const struct aa_rule aa_rule_get_event_loop_in_coroutine;
 extern const struct aa_rule aa_rule_await_outside_async;
@@ -77,6 +78,7 @@ const struct aa_rule *const aa_rules[] = {
 	&aa_rule_get_event_loop_in_coroutine,
 	&aa_rule_await_outside_async,
 	&aa_rule_unused_async,
+	&aa_rule_dangling_handled_task,
 	&aa_rule_unbounded_gather,
 	&aa_rule_unbounded_task_spawn,
 	&aa_rule_per_call_limiter,

@@ -94,8 +94,8 @@ static bool absorbs_all(struct aa_ctx *ctx, TSNode clause)
 	if (ts_node_symbol(clause) != s->except_clause || !n)
 		return false;
 	TSNode body = ts_node_named_child(clause, n - 1);
-	TSNode caught = ts_node_named_child(clause, 0);
-	if (ts_node_symbol(body) != s->block)
+	TSNode caught = aa_node_first_code_child(s, clause); /* `except:  # noqa` */
+	if (ts_node_symbol(body) != s->block || ts_node_is_null(caught))
 		return false;
 	if (ts_node_symbol(caught) == s->as_pattern)
 		caught = ts_node_named_child(caught, 0);

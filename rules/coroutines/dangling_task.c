@@ -1,5 +1,5 @@
 /* AA203 dangling-task: the task made by asyncio.create_task / ensure_future /
- * loop.create_task is thrown away. */
+ * loop.create_task is thrown away; the search AA208 (dangling_handled_task.c) shares. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,21 +8,22 @@
 #include "analyzer/facts/bindings.h"
 #include "parsers/python/node.h"
 #include "parsers/python/subtree.h"
+#include "rules/coroutines/dangling.h"
 #include "rules/shared/suspension.h"
 #include "rules/testing/test_syntax.h"
 #include "rules/rules.h"
 
-extern const struct aa_rule aa_rule_dangling_task;
-
 #define KEEP_FIX "background_tasks.add(task); task.add_done_callback(background_tasks.discard)"
 
-static const struct aa_target targets[] = {
+const struct aa_target aa_dangling_task_targets[] = {
 	{ "asyncio.create_task", 0, KEEP_FIX, NULL },
 	{ "asyncio.tasks.create_task", 0, KEEP_FIX, NULL },
 	{ "asyncio.ensure_future", 0, KEEP_FIX, NULL },
 	{ "asyncio.tasks.ensure_future", 0, KEEP_FIX, NULL },
 	{ "asyncio.AbstractEventLoop.create_task", AA_TARGET_METHOD, KEEP_FIX, NULL },
 };
+_Static_assert(sizeof(aa_dangling_task_targets) / sizeof(aa_dangling_task_targets[0]) == AA_DANGLING_TASK_N_TARGETS,
+	       "dangling.h's count");
 
 /* The coroutine expression the task of call runs, through `asyncio.shield(coro)` (the
  * shield's inner task is the one the loop holds weakly; its outer future is no task), or
@@ -39,31 +40,48 @@ static TSNode task_coroutine(struct aa_ctx *ctx, TSNode call)
 	return coro;
 }
 
-/* Reports the dropped task of call, or, when its coroutine is a call the project index
- * may resolve (a coroutine function of another module, a method through `self` or an
- * attribute of a known class), defers it to the link (suspension.h), which drops it when
- * every function that call may run suspends only where the loop holds the task, or
- * never (such a task runs to its end in its first step, while the loop still holds it). */
-static void report(struct aa_ctx *ctx, TSNode call, const char *where)
+/* Reports the dropped task of call for rule, or, when its coroutine is a call the project
+ * index may resolve (a coroutine function of another module, a method through `self` or
+ * an attribute of a known class), defers it to the link (suspension.h), which drops it
+ * when every function that call may run suspends only where the loop holds the task, or
+ * never (such a task runs to its end in its first step, while the loop still holds it),
+ * and gives it to AA208 when they all handle their own exceptions, to AA203 when not. A
+ * task whose coroutine cannot be resolved is AA203's. */
+static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const char *where)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
+	bool handled_form = rule != &aa_rule_dangling_task;
 	const char *callee = aa_ctx_callee_text(ctx, call);
-	char *message = aa_xasprintf(
-		"the task from %s() is %s: the event loop keeps only a weak reference, so the task can be "
-		"garbage-collected before it finishes, and nothing sees its outcome (an exception reaches only the "
-		"log, when the task is freed); keep it (task = %s(...); "
-		"background_tasks.add(task); task.add_done_callback(background_tasks.discard)) or use a TaskGroup",
-		callee, where, callee);
+	char *message =
+		handled_form
+			? aa_xasprintf("the task from %s() is %s: its coroutine handles its own exceptions, but the event "
+				       "loop keeps only a weak reference, so the task can be garbage-collected before it "
+				       "finishes, and shutdown can neither cancel nor wait for it; keep it (task = %s(...); "
+				       "background_tasks.add(task); task.add_done_callback(background_tasks.discard)) or "
+				       "use a TaskGroup",
+				       callee, where, callee)
+			: aa_xasprintf("the task from %s() is %s: the event loop keeps only a weak reference, so the task "
+				       "can be garbage-collected before it finishes, and nothing sees its outcome (an "
+				       "exception reaches only the log, when the task is freed); keep it (task = %s(...); "
+				       "background_tasks.add(task); task.add_done_callback(background_tasks.discard)) or "
+				       "use a TaskGroup",
+				       callee, where, callee);
 	TSNode coro = task_coroutine(ctx, call);
 	struct aa_susp_cond cond = { .n_clauses = 1 };
 	cond.clauses[0] = (struct aa_susp_clause){ .n_alts = 1 };
 	cond.clauses[0].alts[0].arg = AA_SUSP_HELD;
-	if (!ts_node_is_null(coro) && ts_node_symbol(coro) == s->call &&
-	    aa_ctx_ref(ctx, coro, &cond.clauses[0].alts[0].ref)) {
-		aa_susp_report_or_defer(ctx, &aa_rule_dangling_task, call, &cond, message);
+	bool resolvable = !ts_node_is_null(coro) && ts_node_symbol(coro) == s->call &&
+			  aa_ctx_ref(ctx, coro, &cond.clauses[0].alts[0].ref);
+	/* In code the rule spares or under a noqa that vouches for it, the finding is made
+	 * now (it is dropped there, and the noqa records its use), as aa_susp_report_or_defer
+	 * does. */
+	bool now = !aa_ctx_reports_here(ctx, rule) || aa_ctx_vouched(ctx, rule, call);
+	if (resolvable && !now &&
+	    aa_susp_defer_task(ctx, rule, call, &cond, handled_form ? AA_SUSP_ONLY_IF_HANDLED : AA_SUSP_UNLESS_HANDLED,
+			       message))
 		return;
-	}
-	aa_ctx_report(ctx, &aa_rule_dangling_task, call, "%s", message);
+	if (!handled_form || (resolvable && now))
+		aa_ctx_report(ctx, rule, call, "%s", message);
 	free(message);
 }
 
@@ -263,7 +281,7 @@ static bool runs_held(struct aa_ctx *ctx, TSNode call)
 	       !exposed_while_suspended(ctx, m.node);
 }
 
-static void check(struct aa_ctx *ctx, TSNode call)
+void aa_dangling_task_check(struct aa_ctx *ctx, TSNode call, const struct aa_rule *rule)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	/* Cheap tests first (ts_node_parent is not free): a method call must be named
@@ -290,7 +308,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	const char *dropped = dropped_in_expression(ctx, parent, child);
 	if (dropped) {
 		if (!aa_test_expects_raise(ctx, parent))
-			report(ctx, call, dropped);
+			report(ctx, rule, call, dropped);
 		return;
 	}
 	bool statement = pk == s->expression_statement;
@@ -312,7 +330,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	if (aa_test_expects_raise(ctx, parent))
 		return;
 	if (statement) {
-		report(ctx, call, "thrown away");
+		report(ctx, rule, call, "thrown away");
 		return;
 	}
 
@@ -323,7 +341,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	if (scope->kind == AA_SCOPE_MODULE) {
 		/* A module-level name lives as long as the module; only `_` says "discard". */
 		if (underscore)
-			report(ctx, call, "assigned to '_'");
+			report(ctx, rule, call, "assigned to '_'");
 		return;
 	}
 	if (scope->kind != AA_SCOPE_FUNCTION)
@@ -331,17 +349,22 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	if (aa_bindings_read_after(aa_ctx_model(ctx), scope->node, parent, name_reads(ctx, scope->node, name, nlen)))
 		return;
 	if (underscore) {
-		report(ctx, call, "assigned to '_'");
+		report(ctx, rule, call, "assigned to '_'");
 		return;
 	}
 	char *where = aa_xasprintf("stored in '%.*s', which is never read again", (int)nlen, name);
-	report(ctx, call, where);
+	report(ctx, rule, call, where);
 	free(where);
 }
 
-static const char *const equivalents[] = { "RUF006", "ASYNC300", NULL };
-static const char *const kinds[] = { "call", NULL };
-static const char *const prefilter[] = { "create_task", "ensure_future", NULL };
+static void check(struct aa_ctx *ctx, TSNode call)
+{
+	aa_dangling_task_check(ctx, call, &aa_rule_dangling_task);
+}
+
+const char *const aa_dangling_task_equivalents[] = { "RUF006", "ASYNC300", NULL };
+const char *const aa_dangling_task_kinds[] = { "call", NULL };
+const char *const aa_dangling_task_prefilter[] = { "create_task", "ensure_future", NULL };
 
 const struct aa_rule aa_rule_dangling_task = {
 	.code = "AA203",
@@ -352,11 +375,11 @@ const struct aa_rule aa_rule_dangling_task = {
 	.default_on = true,
 	.summary = "The task returned by create_task() or ensure_future() is thrown away and can be "
 		   "garbage-collected before it finishes",
-	.equivalents = equivalents,
-	AA_TARGETS(targets),
-	.node_kinds = kinds,
+	.equivalents = aa_dangling_task_equivalents,
+	AA_TARGETS(aa_dangling_task_targets),
+	.node_kinds = aa_dangling_task_kinds,
 	.check = check,
-	.prefilter_words = prefilter,
+	.prefilter_words = aa_dangling_task_prefilter,
 	.crossfile = &aa_crossfile_suspension,
 	.doc = {
 		.what = "Finds calls of `asyncio.create_task()`, `asyncio.ensure_future()` and `create_task()` on "
@@ -406,7 +429,11 @@ const struct aa_rule aa_rule_dangling_task = {
 			      "directly (`create_task(asyncio.to_thread(f))`): each holds the task's wake-up, so it "
 			      "cannot vanish, and an exception it ends with is still logged when it is destroyed. "
 			      "`asyncio.ensure_future(asyncio.shield(coro))` is judged by `coro`: the shield's inner "
-			      "task is the one the loop holds weakly. "
+			      "task is the one the loop holds weakly. A task whose coroutine is project code that "
+			      "handles its own exceptions (judged as above; every statement of its body a `try` "
+			      "that catches every error and does not raise, in a `while` loop or not) is AA208's "
+			      "(dangling-handled-task, opt-in): it loses no error, and readers of real applications "
+			      "did not act on the weak reference alone. "
 			      "The task is kept, and nothing is reported, when the result is assigned to a "
 			      "variable that is read later in the function (`task.add_done_callback(...)` and "
 			      "`await task` are reads; so is a use in a nested function, and a `global` or "

@@ -11,6 +11,7 @@
 #include "analyzer/facts/bindings.h"
 #include "analyzer/index/index.h"
 #include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
 #include "rules/rules.h"
 
 #define NONE AA_INDEX_NONE
@@ -27,6 +28,7 @@ struct susp_func {
 	bool seen;       /* an `async def` without syntax errors: its suspension points are below */
 	bool suspends;   /* it suspends other than by awaiting a call that may be project code */
 	bool exposed;    /* ... and other than at a held wait (aa_susp_held_wait) */
+	bool handles;    /* its body handles its own exceptions (handles_errors) */
 	uint8_t first;   /* enum first_param */
 	uint16_t cancels; /* bit p: it calls `.cancel()` on its parameter p (counting `self`) */
 };
@@ -45,6 +47,7 @@ struct susp_pending {
 	struct aa_excerpt line; /* owned */
 	uint32_t first_clause, n_clauses; /* into clauses[] */
 	bool settled;           /* the index needs no more modules for it (on-demand rounds) */
+	int8_t handled;         /* -1: not asked; else enum aa_susp_handled */
 };
 
 struct susp_clause {
@@ -97,7 +100,7 @@ static int await_cmp(const void *pa, const void *pb)
  * cancels no parameter cancels none either way: its awaits are never read. */
 static bool says_nothing(const struct susp_func *fn)
 {
-	return !fn->cancels && (!fn->seen || fn->exposed);
+	return !fn->cancels && !fn->handles && (!fn->seen || fn->exposed);
 }
 
 /* The search's offsets served the file's own defs. Facts that say nothing are dropped (a
@@ -213,6 +216,144 @@ static size_t first_cancel(struct aa_ctx *ctx, struct susp_record *r, uint32_t s
 	return lo;
 }
 
+/* ---- a coroutine that handles its own exceptions ---------------------------------- */
+
+enum { MAX_GUARD_DEPTH = 4 }; /* while loops nested in a guarded body */
+
+struct raise_scan {
+	const struct aa_syms *s;
+	bool raises;
+};
+
+static enum aa_visit raise_visit(void *ud, TSNode n)
+{
+	struct raise_scan *r = ud;
+	TSSymbol k = ts_node_symbol(n);
+	if (aa_kind_is_definition(r->s, k, true) || k == r->s->lambda)
+		return AA_VISIT_SKIP;
+	if (k == r->s->raise_statement) {
+		r->raises = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Does n (a block or clause) hold a `raise` outside nested defs? Too large to walk: yes. */
+static bool holds_raise(const struct aa_syms *s, TSNode n)
+{
+	struct raise_scan r = { s, false };
+	return !aa_subtree_walk(n, 200000, raise_visit, &r) || r.raises;
+}
+
+/* Is e, what an except clause names, Exception or BaseException (also as builtins.X), or a
+ * tuple holding one? */
+static bool names_every_error(struct aa_ctx *ctx, TSNode e)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(e) == s->as_pattern)
+		e = ts_node_named_child(e, 0);
+	if (ts_node_symbol(e) == s->tuple || ts_node_symbol(e) == s->parenthesized_expression) {
+		uint32_t n = ts_node_named_child_count(e);
+		for (uint32_t i = 0; i < n && i < 32; i++)
+			if (names_every_error(ctx, ts_node_named_child(e, i)))
+				return true;
+		return false;
+	}
+	static const char *const names[] = { "Exception", "BaseException", "builtins.Exception",
+					     "builtins.BaseException", NULL };
+	for (const char *const *nm = names; *nm; nm++)
+		if (aa_ctx_text_is(ctx, e, *nm))
+			return true;
+	return false;
+}
+
+/* A `try` that lets no exception out: a clause catches every error (bare `except:`,
+ * `except Exception`, `except BaseException`, a tuple with one) and no handler raises; no
+ * `else` (it runs outside the handlers), no `raise` in a `finally`. */
+static bool guarded_try(struct aa_ctx *ctx, TSNode try)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	bool catches_all = false;
+	uint32_t n = ts_node_named_child_count(try);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(try, i);
+		TSSymbol k = ts_node_symbol(c);
+		if (k == s->else_clause || ((k == s->except_clause || k == s->finally_clause) && holds_raise(s, c)))
+			return false;
+		if (k == s->except_clause) {
+			TSNode first = aa_node_first_code_child(s, c); /* `except:  # noqa` */
+			catches_all |= !ts_node_is_null(first) &&
+				       (ts_node_symbol(first) == s->block || names_every_error(ctx, first));
+		}
+	}
+	return catches_all;
+}
+
+static bool guarded_block(struct aa_ctx *ctx, TSNode block, int depth);
+
+/* A statement of a coroutine's body that lets no exception out (only cancellation): a
+ * guarded try, a while loop (no `else`) whose body is guarded, `await asyncio.sleep(n)`
+ * (only cancellation ends it), `pass`, `break`, `continue`, a docstring. */
+static bool guarded_stmt(struct aa_ctx *ctx, TSNode st, int depth)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(st);
+	if (k == s->comment || k == s->pass_statement || k == s->break_statement || k == s->continue_statement)
+		return true;
+	if (k == s->try_statement)
+		return guarded_try(ctx, st);
+	if (k == s->while_statement)
+		return depth < MAX_GUARD_DEPTH &&
+		       ts_node_is_null(ts_node_child_by_field_id(st, s->f.alternative)) &&
+		       guarded_block(ctx, ts_node_child_by_field_id(st, s->f.body), depth + 1);
+	if (k != s->expression_statement || ts_node_named_child_count(st) != 1)
+		return false;
+	TSNode e = ts_node_named_child(st, 0);
+	if (ts_node_symbol(e) == s->string)
+		return true;
+	/* `await asyncio.sleep(n)` as written: the walk is at the def, not yet inside its scope,
+	 * where names are not resolved (aa_susp_held_wait resolves them) */
+	if (ts_node_symbol(e) != s->await)
+		return false;
+	TSNode call = ts_node_named_child(e, 0);
+	return ts_node_symbol(call) == s->call &&
+	       aa_ctx_text_is(ctx, ts_node_child_by_field_id(call, s->f.function), "asyncio.sleep");
+}
+
+static bool guarded_block(struct aa_ctx *ctx, TSNode block, int depth)
+{
+	if (ts_node_is_null(block))
+		return false;
+	uint32_t n = ts_node_named_child_count(block);
+	bool some = false;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode st = ts_node_named_child(block, i);
+		if (!guarded_stmt(ctx, st, depth))
+			return false;
+		some |= ts_node_symbol(st) != aa_ctx_syms(ctx)->comment;
+	}
+	return some;
+}
+
+/* Does the body of def (an `async def`) handle its own exceptions: is every statement of
+ * it guarded (guarded_stmt), a try that catches every error at least once? Only
+ * cancellation can then end it by an exception: whoever drops its task loses no error. */
+static bool handles_errors(struct aa_ctx *ctx, TSNode def)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode body = ts_node_child_by_field_id(def, s->f.body);
+	if (!guarded_block(ctx, body, 0))
+		return false;
+	/* at least one try: a body of sleeps and docstrings alone handles nothing */
+	uint32_t n = ts_node_named_child_count(body);
+	for (uint32_t i = 0; i < n; i++) {
+		TSSymbol k = ts_node_symbol(ts_node_named_child(body, i));
+		if (k == s->try_statement || k == s->while_statement)
+			return true;
+	}
+	return false;
+}
+
 /* A def: the summary entry the summarizer has just added for it (the walker opens a
  * scope for every def it enters, and summarize.h adds it before the analyses' hooks run),
  * marked seen when async and free of syntax errors (an await inside an error region
@@ -236,6 +377,7 @@ static void def_facts(struct aa_ctx *ctx, struct susp_record *r, TSNode def)
 		r->funcs[r->n_funcs++] = (struct susp_func){ 0 };
 	struct susp_func *fn = &r->funcs[f];
 	fn->seen = sum->funcs[f].is_async && !ts_node_has_error(def);
+	fn->handles = fn->seen && handles_errors(ctx, def);
 	TSNode body = { 0 };
 	uint32_t end = ts_node_end_byte(def);
 	uint16_t mask = 0;
@@ -319,8 +461,8 @@ static void summarize(struct aa_ctx *ctx, TSNode node)
 	fn->suspends = fn->exposed = true;
 }
 
-bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
-		   char *message)
+static bool defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
+		  int8_t handled, char *message)
 {
 	struct susp_record *r = aa_ctx_record(ctx, &aa_crossfile_suspension);
 	if (!r)
@@ -333,6 +475,7 @@ bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, 
 		.line = aa_ctx_line(ctx, node),
 		.first_clause = (uint32_t)r->n_clauses,
 		.n_clauses = (uint32_t)cond->n_clauses,
+		.handled = handled,
 	};
 	for (size_t c = 0; c < cond->n_clauses; c++) {
 		const struct aa_susp_clause *cl = &cond->clauses[c];
@@ -344,6 +487,18 @@ bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, 
 		}
 	}
 	return true;
+}
+
+bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
+		   char *message)
+{
+	return defer(ctx, rule, node, cond, -1, message);
+}
+
+bool aa_susp_defer_task(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
+			enum aa_susp_handled handled, char *message)
+{
+	return cond->n_clauses && cond->clauses[0].n_alts && defer(ctx, rule, node, cond, (int8_t)handled, message);
 }
 
 void aa_susp_report_or_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node,
@@ -523,8 +678,27 @@ static bool ref_cancels(struct judge *j, const struct aa_ref *ref, int arg)
 	return n > 0;
 }
 
+/* Does every project function a call of ref may run handle its own exceptions? */
+static bool ref_handles(struct judge *j, const struct aa_ref *ref)
+{
+	uint32_t t[MAX_TARGETS];
+	size_t n = ref_targets(j, ref, t, MAX_TARGETS);
+	for (size_t i = 0; i < n; i++) {
+		const struct susp_record *r;
+		const struct susp_func *fn = facts_of(j, t[i], &r);
+		if (!fn->handles || aa_index_func(j->x, t[i])->opaque)
+			return false;
+	}
+	return n > 0;
+}
+
 static bool pending_cleared(struct judge *j, const struct susp_record *r, const struct susp_pending *p)
 {
+	if (p->handled >= 0 && p->n_clauses && r->clauses[p->first_clause].n_alts) {
+		bool h = ref_handles(j, &r->alts[r->clauses[p->first_clause].first_alt].ref);
+		if (h == (p->handled == AA_SUSP_UNLESS_HANDLED))
+			return true;
+	}
 	for (uint32_t c = p->first_clause; c < p->first_clause + p->n_clauses; c++) {
 		const struct susp_clause *cl = &r->clauses[c];
 		bool holds = false;

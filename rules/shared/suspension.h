@@ -76,6 +76,21 @@ struct aa_susp_cond {
 bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
 		   char *message);
 
+/* How a dropped task's finding depends on whether its coroutine handles its own
+ * exceptions: whether the body of every project function a call of the first clause's
+ * first alternative (the task's coroutine) may run lets no exception out, only
+ * cancellation (a try whose clause catches every error and no handler raises, in a loop
+ * or not, held waits between; suspension.c's handles_errors). */
+enum aa_susp_handled {
+	AA_SUSP_UNLESS_HANDLED,  /* cleared also when they all handle their exceptions */
+	AA_SUSP_ONLY_IF_HANDLED, /* cleared also unless they all do */
+};
+
+/* As aa_susp_defer, for a dropped task's finding (cond has at least one clause with an
+ * alternative) that also depends on handled. */
+bool aa_susp_defer_task(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, const struct aa_susp_cond *cond,
+			enum aa_susp_handled handled, char *message);
+
 /* Reports message (malloc'd, taken over) of rule at node at once, or defers it with cond
  * as aa_susp_defer does. It is reported at once when it would be dropped here anyway
  * (test code the rule spares, a noqa on its line that vouches for it: the index then has
