@@ -12,11 +12,13 @@
 /* The Exceptions sentence for handlers only the program's operator runs (operator_only.h).
  * Starts with a space, as AA_BLOCKING_ALONE_DOC. */
 #define AA_BLOCKING_OPERATOR_DOC                                                                             \
-	" Handlers only the program's operator can run are not checked: a function whose decorator names the " \
-	"owner or sudoers (a name with a part `owner`, `owners`, `sudo`, `sudoer` or `sudoers`, strings "      \
-	"aside: `@commands.is_owner()`, `@app.on_message(filters.command(\"update\") & SUDOERS)`, "          \
-	"`events.NewMessage(from_users=OWNER_ID)`) runs when its operator asks, who expects it to take its "   \
-	"time (`/update` running `git pull`, `/sh`, `/backup`)."
+	" Handlers only the program's operator can run are not checked: a function with a decorator that is " \
+	"a check named for the owner or sudoers (a name with a part `owner`, `owners`, `sudo`, `sudoer` or "  \
+	"`sudoers`: `@commands.is_owner()`), or whose every decorator that registers it with arguments names " \
+	"them there (`@app.on_message(filters.command(\"update\") & SUDOERS)`, "                              \
+	"`events.NewMessage(from_users=OWNER_ID)`; strings aside; a second, public registration beside it "    \
+	"makes it public) runs when its operator asks, who expects it to take its time (`/update` running "    \
+	"`git pull`, `/sh`, `/backup`)."
 
 /* The Exceptions sentences of the rules whose findings are made by aa_blocking_report
  * or by the helper chains: what a coroutine that runs alone blocks stalls nobody

@@ -14,11 +14,14 @@
 
 struct aa_ctx;
 
-/* Is node inside a function definition (the innermost around it) with a decorator that
- * names the program's owner or sudoers: a name with a part `owner`, `owners`, `sudo`,
- * `sudoer`, `sudoers` (name_words.h; strings aside): `@commands.is_owner()`,
- * `@app.on_message(filters.command("update") & SUDOERS)`, `from_users=OWNER_ID`? Never
- * fails. */
+/* Is node inside a function definition (the innermost around it) that only the
+ * program's owner or sudoers may run: a decorator that is itself such a check (its name
+ * has a part `owner`, `owners`, `sudo`, `sudoer` or `sudoers`, name_words.h:
+ * `@commands.is_owner()`, `@owner_only`), or every decorator that registers it with
+ * arguments names them there (`@app.on_message(filters.command("update") & SUDOERS)`,
+ * `events.NewMessage(from_users=OWNER_ID)`; one that does not,
+ * `@app.on_message(filters.command("ping"))` beside it, makes it public)? Strings aside.
+ * Never fails. */
 bool aa_blocking_operator_only(struct aa_ctx *ctx, TSNode node);
 
 #endif
