@@ -289,27 +289,84 @@ static bool guarded_try(struct aa_ctx *ctx, TSNode try)
 	return catches_all;
 }
 
-static bool guarded_block(struct aa_ctx *ctx, TSNode block, int depth);
+/* A walk of a guarded body: its depth of nested statements, and whether it met a try
+ * that catches every error. */
+struct guard {
+	struct aa_ctx *ctx;
+	bool tried;
+};
+
+static bool guarded_block(struct guard *g, TSNode block, int depth);
+
+static enum aa_visit pure_visit(void *ud, TSNode n)
+{
+	struct raise_scan *r = ud; /* raises: a call, await or yield met */
+	TSSymbol k = ts_node_symbol(n);
+	if (k == r->s->call || k == r->s->await || k == r->s->yield || k == r->s->lambda) {
+		r->raises = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Is n (an expression, or a statement of one) free of calls, awaits and yields? Such a
+ * statement (`deviceid = name[8:18]`, `if not self.enabled:`) is taken as one that does
+ * not fail: readers call a coroutine of such set-up and a try around its work one that
+ * handles its own errors. A null node is pure. */
+static bool pure(const struct aa_syms *s, TSNode n)
+{
+	if (ts_node_is_null(n))
+		return true;
+	struct raise_scan r = { s, false };
+	return aa_subtree_walk(n, 4096, pure_visit, &r) && !r.raises;
+}
 
 /* A statement of a coroutine's body that lets no exception out (only cancellation): a
- * guarded try, a while loop (no `else`) whose body is guarded, `await asyncio.sleep(n)`
- * (only cancellation ends it), `pass`, `break`, `continue`, a docstring. */
-static bool guarded_stmt(struct aa_ctx *ctx, TSNode st, int depth)
+ * guarded try; a while loop, a for loop over a pure iterable, an `if` with pure conditions
+ * (no `else` on the loops) whose blocks are guarded; `await asyncio.sleep(n)` (only
+ * cancellation ends it); a pure statement (pure), `return` of a pure value, `pass`,
+ * `break`, `continue`, `global`, `nonlocal`, a docstring. */
+static bool guarded_stmt(struct guard *g, TSNode st, int depth)
 {
+	struct aa_ctx *ctx = g->ctx;
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSSymbol k = ts_node_symbol(st);
-	if (k == s->comment || k == s->pass_statement || k == s->break_statement || k == s->continue_statement)
+	if (k == s->comment || k == s->pass_statement || k == s->break_statement || k == s->continue_statement ||
+	    k == s->global_statement || k == s->nonlocal_statement)
 		return true;
-	if (k == s->try_statement)
-		return guarded_try(ctx, st);
-	if (k == s->while_statement)
-		return depth < MAX_GUARD_DEPTH &&
+	if (k == s->try_statement) {
+		bool ok = guarded_try(ctx, st);
+		g->tried |= ok;
+		return ok;
+	}
+	if (k == s->return_statement)
+		return pure(s, st);
+	if (depth < MAX_GUARD_DEPTH && (k == s->while_statement || k == s->for_statement))
+		return !aa_node_has_async_keyword(s, st) &&
 		       ts_node_is_null(ts_node_child_by_field_id(st, s->f.alternative)) &&
-		       guarded_block(ctx, ts_node_child_by_field_id(st, s->f.body), depth + 1);
+		       (k == s->while_statement || pure(s, ts_node_child_by_field_id(st, s->f.right))) &&
+		       guarded_block(g, ts_node_child_by_field_id(st, s->f.body), depth + 1);
+	if (depth < MAX_GUARD_DEPTH && k == s->if_statement) {
+		if (!pure(s, ts_node_child_by_field_id(st, s->f.condition)) ||
+		    !guarded_block(g, ts_node_child_by_field_id(st, s->f.consequence), depth + 1))
+			return false;
+		uint32_t n = ts_node_named_child_count(st);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode c = ts_node_named_child(st, i);
+			if (ts_node_symbol(c) == s->elif_clause &&
+			    (!pure(s, ts_node_child_by_field_id(c, s->f.condition)) ||
+			     !guarded_block(g, ts_node_child_by_field_id(c, s->f.consequence), depth + 1)))
+				return false;
+			if (ts_node_symbol(c) == s->else_clause &&
+			    !guarded_block(g, ts_node_child_by_field_id(c, s->f.body), depth + 1))
+				return false;
+		}
+		return true;
+	}
 	if (k != s->expression_statement || ts_node_named_child_count(st) != 1)
 		return false;
 	TSNode e = ts_node_named_child(st, 0);
-	if (ts_node_symbol(e) == s->string)
+	if (ts_node_symbol(e) == s->string || pure(s, e))
 		return true;
 	/* `await asyncio.sleep(n)` as written: the walk is at the def, not yet inside its scope,
 	 * where names are not resolved (aa_susp_held_wait resolves them) */
@@ -320,38 +377,24 @@ static bool guarded_stmt(struct aa_ctx *ctx, TSNode st, int depth)
 	       aa_ctx_text_is(ctx, ts_node_child_by_field_id(call, s->f.function), "asyncio.sleep");
 }
 
-static bool guarded_block(struct aa_ctx *ctx, TSNode block, int depth)
+static bool guarded_block(struct guard *g, TSNode block, int depth)
 {
 	if (ts_node_is_null(block))
 		return false;
 	uint32_t n = ts_node_named_child_count(block);
-	bool some = false;
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode st = ts_node_named_child(block, i);
-		if (!guarded_stmt(ctx, st, depth))
+	for (uint32_t i = 0; i < n; i++)
+		if (!guarded_stmt(g, ts_node_named_child(block, i), depth))
 			return false;
-		some |= ts_node_symbol(st) != aa_ctx_syms(ctx)->comment;
-	}
-	return some;
+	return true;
 }
 
 /* Does the body of def (an `async def`) handle its own exceptions: is every statement of
- * it guarded (guarded_stmt), a try that catches every error at least once? Only
+ * it guarded (guarded_stmt), with a try that catches every error among them? Only
  * cancellation can then end it by an exception: whoever drops its task loses no error. */
 static bool handles_errors(struct aa_ctx *ctx, TSNode def)
 {
-	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode body = ts_node_child_by_field_id(def, s->f.body);
-	if (!guarded_block(ctx, body, 0))
-		return false;
-	/* at least one try: a body of sleeps and docstrings alone handles nothing */
-	uint32_t n = ts_node_named_child_count(body);
-	for (uint32_t i = 0; i < n; i++) {
-		TSSymbol k = ts_node_symbol(ts_node_named_child(body, i));
-		if (k == s->try_statement || k == s->while_statement)
-			return true;
-	}
-	return false;
+	struct guard g = { ctx, false };
+	return guarded_block(&g, ts_node_child_by_field_id(def, aa_ctx_syms(ctx)->f.body), 0) && g.tried;
 }
 
 /* A def: the summary entry the summarizer has just added for it (the walker opens a

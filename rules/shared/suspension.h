@@ -79,8 +79,9 @@ bool aa_susp_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode node, 
 /* How a dropped task's finding depends on whether its coroutine handles its own
  * exceptions: whether the body of every project function a call of the first clause's
  * first alternative (the task's coroutine) may run lets no exception out, only
- * cancellation (a try whose clause catches every error and no handler raises, in a loop
- * or not, held waits between; suspension.c's handles_errors). */
+ * cancellation (a try whose clause catches every error and no handler raises, in loops
+ * or not, with only statements that call nothing beside it; suspension.c's
+ * handles_errors). */
 enum aa_susp_handled {
 	AA_SUSP_UNLESS_HANDLED,  /* cleared also when they all handle their exceptions */
 	AA_SUSP_ONLY_IF_HANDLED, /* cleared also unless they all do */
