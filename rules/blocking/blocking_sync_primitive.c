@@ -284,6 +284,24 @@ struct suspend_scan {
 	struct aa_susp_cond cond;
 };
 
+/* `await q.put(x)` on an asyncio.Queue made here without a bound (`asyncio.Queue()`,
+ * `maxsize=0`): put() on an unbounded queue returns at once, never suspending. */
+static bool unbounded_async_put(struct aa_ctx *ctx, TSNode e)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!is_kind(e, s->call))
+		return false;
+	const struct aa_callee *c = aa_ctx_callee(ctx, e);
+	if (c->kind != AA_CALLEE_METHOD || strcmp(c->qualname, "asyncio.Queue") || c->method_len != 3 ||
+	    memcmp(c->method, "put", 3) || !is_kind(c->origin, s->call))
+		return false;
+	struct aa_meaning fm = aa_ctx_eval(ctx, ts_node_child_by_field_id(c->origin, s->f.function));
+	if (fm.kind != AA_MEANING_NAME || (strcmp(fm.qualname, "asyncio.Queue") && strcmp(fm.qualname, "asyncio.queues.Queue")))
+		return false;
+	TSNode bound = aa_call_arg(ctx, c->origin, 0, "maxsize");
+	return ts_node_is_null(bound) || (is_kind(bound, s->integer) && !is_positive_int_literal(ctx, bound));
+}
+
 static enum aa_visit visit_suspend(void *ud, TSNode n)
 {
 	struct suspend_scan *sc = ud;
@@ -292,12 +310,14 @@ static enum aa_visit visit_suspend(void *ud, TSNode n)
 	if (descend && ts_node_is_named(n) && ts_node_start_byte(n) >= sc->from) {
 		TSSymbol k = ts_node_symbol(n);
 		bool is_await = k == s->await;
+		TSNode e = is_await ? aa_node_unparen_at_most(s, ts_node_named_child(n, 0), AA_UNPAREN_SOLE, 64)
+				    : (TSNode){ 0 };
+		if (is_await && unbounded_async_put(sc->ctx, e))
+			return AA_VISIT_DESCEND; /* no suspension point; its arguments may hold one */
 		if (is_await || ((k == s->for_statement || k == s->with_statement || k == s->for_in_clause) &&
 				 aa_node_has_async_keyword(s, n))) {
 			if (ts_node_is_null(sc->first))
 				sc->first = n;
-			TSNode e = is_await ? aa_node_unparen_at_most(s, ts_node_named_child(n, 0), AA_UNPAREN_SOLE, 64)
-					    : (TSNode){ 0 };
 			struct aa_susp_clause *cl = &sc->cond.clauses[sc->cond.n_clauses];
 			if (!ts_node_is_null(e) && ts_node_symbol(e) == s->call &&
 			    sc->cond.n_clauses < AA_SUSP_MAX_CLAUSES && aa_ctx_ref(sc->ctx, e, &cl->alts[0].ref)) {
@@ -493,8 +513,9 @@ const struct aa_rule aa_rule_blocking_sync_primitive = {
 			      "a short critical section with no await inside (`with lock: counter += 1`), or whose "
 			      "awaits are all of project coroutines that never suspend (no `await`, `async for` or "
 			      "`async with` in their bodies, or awaits only of such coroutines, overrides in project "
-			      "subclasses included: AA401's analysis, across modules): no other coroutine can run "
-			      "while the lock is held; an "
+			      "subclasses included: AA401's analysis, across modules), or of `put()` on an "
+			      "`asyncio.Queue()` made without a bound (no `maxsize`, or `0`), which never waits: no "
+			      "other coroutine can run while the lock is held; an "
 			      "`asyncio.Lock` with `async with` (the fix); anything passed as a reference to "
 			      "`asyncio.to_thread()` or `run_in_executor()`; code in nested `def`s and lambdas. A "
 			      "`get()` with a timeout still blocks for up to that long and is reported. Nor is a "
