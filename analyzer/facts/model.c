@@ -960,6 +960,13 @@ static struct aa_meaning eval_call(struct aa_model *m, uint32_t scope, TSNode ca
 		 * evaluating fn would evaluate obj again, and the work on a chain `x.a().a()`
 		 * would grow like the Fibonacci numbers up to MAX_EVAL_DEPTH (found by fuzzing). */
 		fm = eval_attribute_from(m, scope, obj, attr, &om);
+	} else if (ts_node_symbol(fn) == s->subscript) {
+		/* A generic class parameterised, then called (`asyncio.Queue[Event]()`): the
+		 * class's constructor. Anything else subscripted (a table of callables) means
+		 * nothing here. */
+		fm = aa_model_eval(m, scope, ts_node_child_by_field_id(fn, s->f.value));
+		if (fm.kind != AA_MEANING_NAME && fm.kind != AA_MEANING_CLASS)
+			return unknown_meaning;
 	} else {
 		fm = aa_model_eval(m, scope, fn);
 	}

@@ -295,7 +295,10 @@ static bool unbounded_async_put(struct aa_ctx *ctx, TSNode e)
 	if (c->kind != AA_CALLEE_METHOD || strcmp(c->qualname, "asyncio.Queue") || c->method_len != 3 ||
 	    memcmp(c->method, "put", 3) || !is_kind(c->origin, s->call))
 		return false;
-	struct aa_meaning fm = aa_ctx_eval(ctx, ts_node_child_by_field_id(c->origin, s->f.function));
+	TSNode ctor = ts_node_child_by_field_id(c->origin, s->f.function);
+	if (is_kind(ctor, s->subscript)) /* asyncio.Queue[Event]() */
+		ctor = ts_node_child_by_field_id(ctor, s->f.value);
+	struct aa_meaning fm = aa_ctx_eval(ctx, ctor);
 	if (fm.kind != AA_MEANING_NAME || (strcmp(fm.qualname, "asyncio.Queue") && strcmp(fm.qualname, "asyncio.queues.Queue")))
 		return false;
 	TSNode bound = aa_call_arg(ctx, c->origin, 0, "maxsize");
