@@ -194,7 +194,7 @@ void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 		   const char *fix, const char *what, struct aa_fix *edits)
 {
-	if (aa_blocking_operator_only(ctx, call)) {
+	if (aa_blocking_operator_only(ctx)) {
 		aa_fix_free(edits);
 		return;
 	}

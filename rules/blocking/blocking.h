@@ -14,11 +14,13 @@
 #define AA_BLOCKING_OPERATOR_DOC                                                                             \
 	" Handlers only the program's operator can run are not checked: a function with a decorator that is " \
 	"a check named for the owner or sudoers (a name with a part `owner`, `owners`, `sudo`, `sudoer` or "  \
-	"`sudoers`: `@commands.is_owner()`), or whose every decorator that registers it with arguments names " \
-	"them there (`@app.on_message(filters.command(\"update\") & SUDOERS)`, "                              \
-	"`events.NewMessage(from_users=OWNER_ID)`; strings aside; a second, public registration beside it "    \
-	"makes it public) runs when its operator asks, who expects it to take its time (`/update` running "    \
-	"`git pull`, `/sh`, `/backup`)."
+	"`sudoers`, and none of `guild`, `server`, `group`, `chat`, `channel` or `not`: "                     \
+	"`@commands.is_owner()`), or whose every decorator that registers it with arguments names them there " \
+	"by a constant (an upper-case name with such a part: `@app.on_message(filters.command(\"update\") & " \
+	"SUDOERS)`, `events.NewMessage(from_users=OWNER_ID)`) and negates nothing (`~`, `not`, `!=`: "       \
+	"everyone but the owner); strings and comments aside; a second, public registration beside it makes " \
+	"it public. It runs when its operator asks, who expects it to take its time (`/update` running `git " \
+	"pull`, `/sh`, `/backup`)."
 
 /* The Exceptions sentences of the rules whose findings are made by aa_blocking_report
  * or by the helper chains: what a coroutine that runs alone blocks stalls nobody

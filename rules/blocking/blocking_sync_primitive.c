@@ -371,7 +371,7 @@ static const char *suspension_word(struct aa_ctx *ctx, TSNode n)
 static void report_lock(struct aa_ctx *ctx, TSNode anchor, TSNode lock_expr, const struct lock_kind *lk,
 			const struct suspend_scan *sc, const char *how)
 {
-	if (aa_blocking_operator_only(ctx, anchor))
+	if (aa_blocking_operator_only(ctx))
 		return;
 	struct aa_buf shown = AA_BUF_INIT;
 	aa_source_quote(aa_ctx_source(ctx), lock_expr, &shown);

@@ -440,7 +440,7 @@ static void summarize(struct aa_ctx *ctx, TSNode call)
 		 * on demand for it). */
 		if (!aa_ctx_vouched(ctx, &aa_rule_blocking_call_via_helper, call) && !aa_call_is_awaited(ctx, call) &&
 		    !direct_target(ctx, call, &certain) && !unresolvable_self_call(ctx, call) &&
-		    !aa_blocking_operator_only(ctx, call) &&
+		    !aa_blocking_operator_only(ctx) &&
 		    aa_ctx_reports_here(ctx, &aa_rule_blocking_call_via_helper) && aa_ctx_ref(ctx, call, &ref)) {
 			AA_GROW(r->sites, r->sites_cap, r->n_sites + 1);
 			struct chain_site *site = &r->sites[r->n_sites++];

@@ -10,18 +10,18 @@
 #define AA_BLOCKING_OPERATOR_ONLY_H
 
 #include <stdbool.h>
-#include <tree_sitter/api.h>
 
 struct aa_ctx;
 
-/* Is node inside a function definition (the innermost around it) that only the
- * program's owner or sudoers may run: a decorator that is itself such a check (its name
- * has a part `owner`, `owners`, `sudo`, `sudoer` or `sudoers`, name_words.h:
- * `@commands.is_owner()`, `@owner_only`), or every decorator that registers it with
- * arguments names them there (`@app.on_message(filters.command("update") & SUDOERS)`,
- * `events.NewMessage(from_users=OWNER_ID)`; one that does not,
- * `@app.on_message(filters.command("ping"))` beside it, makes it public)? Strings aside.
- * Never fails. */
-bool aa_blocking_operator_only(struct aa_ctx *ctx, TSNode node);
+/* Is the walk inside a function definition (the innermost around the node it is at)
+ * that only the program's owner or sudoers may run: a decorator that is such a check (its
+ * name has a part `owner`, `owners`, `sudo`, `sudoer` or `sudoers` and none of `guild`,
+ * `server`, `group`, `chat`, `channel`, `not`: `@commands.is_owner()`, `@owner_only`), or
+ * every decorator that registers it with arguments names them there by a constant (an
+ * upper-case name with such a part: `@app.on_message(filters.command("update") & SUDOERS)`,
+ * `events.NewMessage(from_users=OWNER_ID)`), negating nothing (`~`, `not`, `!=`)? One
+ * registration that does not (`@app.on_message(filters.command("ping"))` beside it) makes
+ * it public. Strings and comments aside. Never fails. */
+bool aa_blocking_operator_only(struct aa_ctx *ctx);
 
 #endif
