@@ -245,6 +245,27 @@ static bool holds_raise(const struct aa_syms *s, TSNode n)
 	return !aa_subtree_walk(n, 200000, raise_visit, &r) || r.raises;
 }
 
+static enum aa_visit suspend_visit(void *ud, TSNode n)
+{
+	struct raise_scan *r = ud; /* raises: a suspension point met */
+	TSSymbol k = ts_node_symbol(n);
+	if (aa_kind_is_definition(r->s, k, true) || k == r->s->lambda)
+		return AA_VISIT_SKIP;
+	if (k == r->s->await || ((k == r->s->with_statement || k == r->s->for_statement || k == r->s->for_in_clause) &&
+				 aa_node_has_async_keyword(r->s, n))) {
+		r->raises = true;
+		return AA_VISIT_STOP;
+	}
+	return AA_VISIT_DESCEND;
+}
+
+/* Does n hold an await, `async for` or `async with` outside nested defs? Too large: yes. */
+static bool suspends(const struct aa_syms *s, TSNode n)
+{
+	struct raise_scan r = { s, false };
+	return !aa_subtree_walk(n, 200000, suspend_visit, &r) || r.raises;
+}
+
 /* Is e, what an except clause names, Exception or BaseException (also as builtins.X), or a
  * tuple holding one? */
 static bool names_every_error(struct aa_ctx *ctx, TSNode e)
@@ -268,8 +289,9 @@ static bool names_every_error(struct aa_ctx *ctx, TSNode e)
 }
 
 /* A `try` that lets no exception out: a clause catches every error (bare `except:`,
- * `except Exception`, `except BaseException`, a tuple with one) and no handler raises; no
- * `else` (it runs outside the handlers), no `raise` in a `finally`. */
+ * `except Exception`, `except BaseException`, a tuple with one) and no handler raises or
+ * awaits (an awaited call there may raise); no `else` (it runs outside the handlers), no
+ * `raise` or await in a `finally`. */
 static bool guarded_try(struct aa_ctx *ctx, TSNode try)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -278,7 +300,8 @@ static bool guarded_try(struct aa_ctx *ctx, TSNode try)
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode c = ts_node_named_child(try, i);
 		TSSymbol k = ts_node_symbol(c);
-		if (k == s->else_clause || ((k == s->except_clause || k == s->finally_clause) && holds_raise(s, c)))
+		if (k == s->else_clause ||
+		    ((k == s->except_clause || k == s->finally_clause) && (holds_raise(s, c) || suspends(s, c))))
 			return false;
 		if (k == s->except_clause) {
 			TSNode first = aa_node_first_code_child(s, c); /* `except:  # noqa` */
@@ -322,9 +345,9 @@ static bool pure(const struct aa_syms *s, TSNode n)
 }
 
 /* A statement of a coroutine's body that lets no exception out (only cancellation): a
- * guarded try; a while loop, a for loop over a pure iterable, an `if` with pure conditions
- * (no `else` on the loops) whose blocks are guarded; `await asyncio.sleep(n)` (only
- * cancellation ends it); a pure statement (pure), `return` of a pure value, `pass`,
+ * guarded try; a while loop with a pure condition, a for loop over a pure iterable, an `if`
+ * with pure conditions (no `else` on the loops) whose blocks are guarded; `await
+ * asyncio.sleep(n)` with pure arguments (only cancellation ends it); a pure statement (pure), `return` of a pure value, `pass`,
  * `break`, `continue`, `global`, `nonlocal`, a docstring. */
 static bool guarded_stmt(struct guard *g, TSNode st, int depth)
 {
@@ -344,7 +367,7 @@ static bool guarded_stmt(struct guard *g, TSNode st, int depth)
 	if (depth < MAX_GUARD_DEPTH && (k == s->while_statement || k == s->for_statement))
 		return !aa_node_has_async_keyword(s, st) &&
 		       ts_node_is_null(ts_node_child_by_field_id(st, s->f.alternative)) &&
-		       (k == s->while_statement || pure(s, ts_node_child_by_field_id(st, s->f.right))) &&
+		       pure(s, ts_node_child_by_field_id(st, k == s->while_statement ? s->f.condition : s->f.right)) &&
 		       guarded_block(g, ts_node_child_by_field_id(st, s->f.body), depth + 1);
 	if (depth < MAX_GUARD_DEPTH && k == s->if_statement) {
 		if (!pure(s, ts_node_child_by_field_id(st, s->f.condition)) ||
@@ -374,7 +397,8 @@ static bool guarded_stmt(struct guard *g, TSNode st, int depth)
 		return false;
 	TSNode call = ts_node_named_child(e, 0);
 	return ts_node_symbol(call) == s->call &&
-	       aa_ctx_text_is(ctx, ts_node_child_by_field_id(call, s->f.function), "asyncio.sleep");
+	       aa_ctx_text_is(ctx, ts_node_child_by_field_id(call, s->f.function), "asyncio.sleep") &&
+	       pure(s, ts_node_child_by_field_id(call, s->f.arguments));
 }
 
 static bool guarded_block(struct guard *g, TSNode block, int depth)
