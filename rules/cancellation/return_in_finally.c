@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 extern const struct aa_rule aa_rule_return_in_finally;
 
@@ -83,10 +84,67 @@ static enum aa_visit raise_visit(void *ud, TSNode n)
 	return AA_VISIT_DESCEND;
 }
 
-/* Is clause an `except:` or `except BaseException:` whose body neither raises nor
- * suspends? It absorbs whatever its try's body raised, cancellation included: nothing
- * from the body is in flight when the finally runs (the handler's own swallowing is
- * AA401's and AA408's business). */
+/* The caught expression of an except clause (past an `as`), or the clause's block for a
+ * bare `except:`; a null node when it has none. */
+static TSNode caught_of(const struct aa_syms *s, TSNode clause)
+{
+	TSNode caught = aa_node_first_code_child(s, clause); /* `except:  # noqa` */
+	if (!ts_node_is_null(caught) && ts_node_symbol(caught) == s->as_pattern)
+		caught = ts_node_named_child(caught, 0);
+	return caught;
+}
+
+/* Can clause catch cancellation: a bare `except:`, or a name of BaseException or
+ * CancelledError in what it catches (a tuple included)? */
+static bool may_catch_cancellation(struct aa_ctx *ctx, TSNode clause)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode caught = caught_of(s, clause);
+	if (ts_node_is_null(caught) || ts_node_symbol(caught) == s->block)
+		return true;
+	uint32_t len;
+	const char *t = aa_ctx_text(ctx, caught, &len);
+	for (uint32_t i = 0; i + 13 <= len; i++)
+		if (!memcmp(t + i, "BaseException", 13))
+			return true;
+	for (uint32_t i = 0; i + 9 <= len; i++)
+		if (!memcmp(t + i, "Cancelled", 9)) /* CancelledError, trio.Cancelled */
+			return true;
+	return false;
+}
+
+/* A statement an absorbing handler may hold: `pass`, a docstring, or a logging call
+ * (`log.exception(...)`, `logger.error(...)`, `print(...)`): nothing that raises again
+ * (`six.reraise(*sys.exc_info())`, `conn.fail(e)`). */
+static bool only_notes(struct aa_ctx *ctx, TSNode st)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	static const char *const loggers[] = { "debug",	    "info", "warning", "warn",  "error",
+					       "exception", "critical", "log",	   "print", "print_exc", NULL };
+	TSSymbol k = ts_node_symbol(st);
+	if (k == s->pass_statement || k == s->comment)
+		return true;
+	if (k != s->expression_statement || ts_node_named_child_count(st) != 1)
+		return false;
+	TSNode e = ts_node_named_child(st, 0);
+	if (ts_node_symbol(e) == s->string)
+		return true;
+	if (ts_node_symbol(e) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(e, s->f.function);
+	if (!ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute)
+		fn = ts_node_child_by_field_id(fn, s->f.attribute);
+	for (const char *const *l = loggers; *l; l++)
+		if (aa_ctx_text_is(ctx, fn, *l))
+			return true;
+	return false;
+}
+
+/* Is clause, the first clause of its try that can catch cancellation, an `except:` or
+ * `except BaseException:` whose body only passes or logs (only_notes)? It absorbs
+ * whatever its try's body raised, cancellation included: nothing from the body is in
+ * flight when the finally runs (the handler's own swallowing is AA401's and AA408's
+ * business). */
 static bool absorbs_all(struct aa_ctx *ctx, TSNode clause)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -94,18 +152,20 @@ static bool absorbs_all(struct aa_ctx *ctx, TSNode clause)
 	if (ts_node_symbol(clause) != s->except_clause || !n)
 		return false;
 	TSNode body = ts_node_named_child(clause, n - 1);
-	TSNode caught = aa_node_first_code_child(s, clause); /* `except:  # noqa` */
+	TSNode caught = caught_of(s, clause);
 	if (ts_node_symbol(body) != s->block || ts_node_is_null(caught))
 		return false;
-	if (ts_node_symbol(caught) == s->as_pattern)
-		caught = ts_node_named_child(caught, 0);
 	if (!ts_node_eq(caught, body) && !aa_ctx_text_is(ctx, caught, "BaseException") &&
 	    !aa_ctx_text_is(ctx, caught, "builtins.BaseException"))
 		return false;
-	if (aa_scope_reaches_await(ctx, body, AA_REACH_YIELD))
-		return false;
-	struct raise_scan r = { ctx, false };
-	return aa_subtree_walk(body, 200000, raise_visit, &r) && !r.raises;
+	for (TSNode p = ts_node_prev_named_sibling(clause); !ts_node_is_null(p); p = ts_node_prev_named_sibling(p))
+		if (ts_node_symbol(p) == s->except_clause && may_catch_cancellation(ctx, p))
+			return false; /* an earlier clause sees cancellation first */
+	uint32_t m = ts_node_named_child_count(body);
+	for (uint32_t i = 0; i < m; i++)
+		if (!only_notes(ctx, ts_node_named_child(body, i)))
+			return false;
+	return true;
 }
 
 /* Does a clause of try other than skip (its body, except, else or finally clauses) reach a
@@ -131,20 +191,28 @@ static bool try_suspends(struct aa_ctx *ctx, TSNode try, TSNode skip)
 
 /* Can a cancellation be in flight when fin runs: does the rest of its try statement
  * reach a suspension point, or that of a try whose finally holds it (in the same
- * function: a return there discards that one's exception too)? A try whose except
- * clause holds fin does not count: the exception that handler caught is being handled,
- * not in flight, and a return that ends the handler swallows it as the handler's own
- * (AA401's business). */
+ * function: a return there discards that one's exception too), or that of a try whose
+ * except clause holds it when fin's own try raises (a bare `raise` there puts the
+ * handled exception in flight again)? Otherwise the exception a handler caught is being
+ * handled, not in flight, and a return that ends the handler swallows it as the
+ * handler's own (AA401's business). */
 static bool cancellation_may_fly(struct aa_ctx *ctx, TSNode fin)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode own = aa_ctx_parent(ctx, fin); /* the try fin is the finally of */
+	int reraises = -1; /* does own hold a raise (found once, when asked)? */
 	TSNode cur = fin;
 	for (int g = 0; g < 4096; g++) {
 		TSNode p = aa_ctx_parent(ctx, cur);
 		if (ts_node_is_null(p) || aa_kind_is_definition(s, ts_node_symbol(p), true))
 			return false;
-		if (ts_node_symbol(p) == s->try_statement && ts_node_symbol(cur) == s->finally_clause &&
-		    try_suspends(ctx, p, cur))
+		TSSymbol ck = ts_node_symbol(cur);
+		if (ts_node_symbol(p) == s->try_statement && ck == s->except_clause && reraises < 0) {
+			struct raise_scan r = { ctx, false };
+			reraises = !aa_subtree_walk(own, 200000, raise_visit, &r) || r.raises;
+		}
+		if (ts_node_symbol(p) == s->try_statement &&
+		    (ck == s->finally_clause || (ck == s->except_clause && reraises > 0)) && try_suspends(ctx, p, cur))
 			return true;
 		cur = p;
 	}
@@ -192,10 +260,12 @@ const struct aa_rule aa_rule_return_in_finally = {
 			      "`yield`, nor those of a `try` whose `finally` holds it) has no cancellation to "
 			      "discard: the exception it discards is Ruff's and flake8-bugbear's B012 business, as in "
 			      "sync functions. Neither has one whose `try` body is covered by an `except:` or `except "
-			      "BaseException:` that neither raises nor suspends (it took whatever the body raised, "
-			      "cancellation included; that swallowing is AA401's and AA408's business), nor one inside "
-			      "an `except` clause whose own `try` cannot be cancelled: the exception the handler "
-			      "caught is being handled, not in flight.",
+			      "BaseException:` that is the first clause able to catch cancellation and only passes "
+			      "or logs (`pass`, `log.exception(...)`, `print(...)`: it took whatever the body raised, "
+			      "cancellation included; that swallowing is AA401's and AA408's business). The `try` "
+			      "whose `except` clause holds the `finally` counts only when the `finally`'s own `try` "
+			      "raises (a bare `raise` puts the handled exception in flight again): otherwise the "
+			      "exception the handler caught is being handled, not in flight.",
 		.references = "- [PEP 765: Disallow return/break/continue that exit a finally block](https://peps.python.org/pep-0765/)\n",
 	},
 };
