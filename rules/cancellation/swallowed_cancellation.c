@@ -1104,7 +1104,9 @@ static enum rest scan_from(struct aa_ctx *ctx, TSNode n)
 static bool waits_out_task(struct aa_ctx *ctx, TSNode loop)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	if (ts_node_symbol(loop) != s->while_statement)
+	/* A loop with an `else` runs it when the task is done: judged as it was. */
+	if (ts_node_symbol(loop) != s->while_statement ||
+	    !ts_node_is_null(ts_node_child_by_field_id(loop, s->f.alternative)))
 		return false;
 	TSNode cond = aa_node_unparen_at_most(s, ts_node_child_by_field_id(loop, s->f.condition), AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(cond) || ts_node_symbol(cond) != s->not_operator)
@@ -1248,6 +1250,27 @@ static bool stops_condition(struct aa_ctx *ctx, TSNode st, TSNode cond)
 	return rk == s->false_ || rk == s->none || aa_ctx_text_is(ctx, right, "0");
 }
 
+/* Does statement st (after one that stopped cond) name what cond tests: the flag, or the
+ * event (`self.running = True`, `ev.clear()`)? Then it may undo the stop. */
+static bool touches_condition(struct aa_ctx *ctx, TSNode st, TSNode cond)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode tested = ts_node_symbol(cond) == s->not_operator
+				? aa_node_unparen_at_most(s, ts_node_child_by_field_id(cond, s->f.argument), AA_UNPAREN_SOLE, 64)
+				: cond;
+	if (!ts_node_is_null(tested) && ts_node_symbol(tested) == s->call) /* ev.is_set(): ev */
+		tested = ts_node_child_by_field_id(ts_node_child_by_field_id(tested, s->f.function), s->f.object);
+	if (ts_node_is_null(tested))
+		return true;
+	uint32_t tlen, len;
+	const char *t = aa_ctx_text(ctx, tested, &tlen);
+	const char *x = aa_ctx_text(ctx, st, &len);
+	for (uint32_t i = 0; tlen && i + tlen <= len; i++)
+		if (!memcmp(x + i, t, tlen))
+			return true;
+	return false;
+}
+
 /* The while loop the handler's try ends the body of, when the handler (falling through)
  * makes its condition false (stops_condition), with nothing that awaits or leaves
  * between the try and the loop's test: the loop ends, and what follows it decides. A
@@ -1258,16 +1281,24 @@ static TSNode loop_the_handler_ends(struct aa_ctx *ctx, TSNode try, TSNode hbody
 	TSNode block = aa_ctx_parent(ctx, try);
 	TSNode loop = ts_node_is_null(block) ? block : aa_ctx_parent(ctx, block);
 	if (ts_node_is_null(loop) || ts_node_symbol(loop) != s->while_statement ||
+	    !ts_node_is_null(ts_node_child_by_field_id(loop, s->f.alternative)) ||
 	    scan_from(ctx, ts_node_next_named_sibling(try)) != REST_FALLS)
 		return (TSNode){ 0 };
 	TSNode cond = aa_node_unparen_at_most(s, ts_node_child_by_field_id(loop, s->f.condition), AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(cond))
 		return (TSNode){ 0 };
+	/* The last statement that names what the condition tests decides: a later
+	 * `self.running = True` undoes an earlier `self.running = False`. */
+	bool stopped = false;
 	uint32_t n = ts_node_named_child_count(hbody);
-	for (uint32_t i = 0; i < n; i++)
-		if (stops_condition(ctx, ts_node_named_child(hbody, i), cond))
-			return loop;
-	return (TSNode){ 0 };
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode st = ts_node_named_child(hbody, i);
+		if (stops_condition(ctx, st, cond))
+			stopped = true;
+		else if (stopped && touches_condition(ctx, st, cond))
+			stopped = false;
+	}
+	return stopped ? loop : (TSNode){ 0 };
 }
 
 /* --- clean-up code --------------------------------------------------------------------- */
@@ -1779,7 +1810,8 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "them, and so is a `while` loop whose condition the handler makes false before "
 			      "anything else in the loop's body runs: `self.running = False` under `while "
 			      "self.running:`, `stopped = True` under `while not stopped:`, `ev.set()` under `while not "
-			      "ev.is_set():`, at the handler's top level); a later `break` "
+			      "ev.is_set():`, at the handler's top level, with no later statement of the handler "
+			      "naming it again; neither when the loop has an `else`, which runs then); a later `break` "
 			      "at the handler's level goes on after the loop, a `continue` into its next turn; a later "
 			      "`return` or `raise` with no await in it, or the end "
 			      "of the function, ends the coroutine (AA407's form). An await of a call named as "
