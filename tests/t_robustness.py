@@ -178,6 +178,13 @@ with tempfile.TemporaryDirectory() as tmp:
                 seen.add(j)
                 todo.append(j)
     case("await_mesh.py", awaits, None, count=("AA101", 20000 - len(seen)), timeout=10)
+    # Whether a call is in an operator-only handler climbed the call's parents to its
+    # function, for every call in async code: 16,000 nested calls took 12 s
+    # (bench/hostile.sh's nested_ternary_16k), 32,000 over 25 s; the model's scope answers at
+    # once now.
+    ternary = b"async def g():\n    pass\n@app.on_message(filters.command('x') & SUDOERS)\nasync def f(c):\n" + \
+        b"    x = " + b"g() if c else (" * 32000 + b"g()" + b")" * 32000 + b"\n"
+    case("operator_ternary.py", ternary, [], timeout=10)
     # The same chain on one long line after non-ASCII text: each finding shows a window of
     # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
     # the call, and columns count code points.
