@@ -1,4 +1,6 @@
 #include "parsers/python/node.h"
+#include "parsers/python/async_syntax.h"
+#include "parsers/python/subtree.h"
 #include "parsers/python/walk.h"
 
 #include <limits.h>
@@ -162,4 +164,45 @@ TSNode aa_node_parent_unparen(const struct aa_syms *s, const struct aa_walk_stat
 	if (child)
 		*child = below;
 	return p;
+}
+
+struct holds {
+	const struct aa_syms *s;
+	TSNode root;
+	const TSSymbol *kinds; /* NULL: look for async syntax */
+	size_t n_kinds;
+	bool found;
+};
+
+static enum aa_visit holds_visit(void *ud, TSNode n)
+{
+	struct holds *h = ud;
+	TSSymbol k = ts_node_symbol(n);
+	bool match = false;
+	if (h->kinds) {
+		for (size_t i = 0; i < h->n_kinds && !match; i++)
+			match = k == h->kinds[i];
+	} else {
+		match = aa_async_syntax_of(h->s, n) != AA_ASYNC_SYNTAX_NONE;
+	}
+	if (match) {
+		h->found = true;
+		return AA_VISIT_STOP;
+	}
+	if (!ts_node_eq(n, h->root) && (aa_kind_is_definition(h->s, k, true) || k == h->s->lambda))
+		return AA_VISIT_SKIP;
+	return AA_VISIT_DESCEND;
+}
+
+bool aa_node_holds_kind(const struct aa_syms *s, TSNode root, const TSSymbol *kinds, size_t n_kinds,
+			size_t max_nodes)
+{
+	struct holds h = { s, root, kinds, n_kinds, false };
+	return !aa_subtree_walk(root, max_nodes, holds_visit, &h) || h.found;
+}
+
+bool aa_node_holds_async(const struct aa_syms *s, TSNode root)
+{
+	struct holds h = { s, root, NULL, 0, false };
+	return !aa_subtree_walk(root, 200000, holds_visit, &h) || h.found;
 }

@@ -61,6 +61,18 @@ bool aa_node_field_is(TSNode parent, TSFieldId field, TSNode child);
 /* n's first named child that is not a comment, or a null node. */
 TSNode aa_node_first_code_child(const struct aa_syms *s, TSNode n);
 
+/* Does root's subtree (root included) hold a node whose kind is one of kinds[0..n_kinds)?
+ * Nested definitions and lambdas below root are not looked into (a kind among kinds is
+ * still matched on them first). A subtree of more than max_nodes nodes answers true: the
+ * callers' "may". Syntax only; never fails. */
+bool aa_node_holds_kind(const struct aa_syms *s, TSNode root, const TSSymbol *kinds, size_t n_kinds,
+			size_t max_nodes);
+
+/* Does root's subtree, nested definitions and lambdas aside, hold a suspension point: an
+ * await, `async for`, `async with` or async comprehension clause (async_syntax.h)? More
+ * than 200,000 nodes answers true. Syntax only; never fails. */
+bool aa_node_holds_async(const struct aa_syms *s, TSNode root);
+
 /* True when one of n's first two children is the `async` keyword: n is an `async def`,
  * `async with`, `async for` or a comprehension's `async for` clause. */
 bool aa_node_has_async_keyword(const struct aa_syms *s, TSNode n);

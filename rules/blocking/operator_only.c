@@ -33,11 +33,8 @@ static enum who registration_names_operator(struct aa_ctx *ctx, TSNode args)
 	bool named = false;
 	for (uint32_t i = 0; i < len;) {
 		char c = t[i];
-		if (c == '"' || c == '\'') { /* a string: to its closing quote */
-			uint32_t j = i + 1;
-			while (j < len && t[j] != c)
-				j += t[j] == '\\' ? 2 : 1;
-			i = j + 1;
+		if (c == '"' || c == '\'') {
+			i = aa_name_words_past_string(t, len, i);
 			continue;
 		}
 		if (c == '#') { /* a comment: to the line's end */

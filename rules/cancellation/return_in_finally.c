@@ -66,24 +66,6 @@ static enum aa_visit visit(void *ud, TSNode n)
 	return AA_VISIT_DESCEND;
 }
 
-struct raise_scan {
-	struct aa_ctx *ctx;
-	bool raises;
-};
-
-static enum aa_visit raise_visit(void *ud, TSNode n)
-{
-	struct raise_scan *r = ud;
-	const struct aa_syms *s = aa_ctx_syms(r->ctx);
-	if (aa_kind_is_definition(s, ts_node_symbol(n), true))
-		return AA_VISIT_SKIP;
-	if (ts_node_symbol(n) == s->raise_statement) {
-		r->raises = true;
-		return AA_VISIT_STOP;
-	}
-	return AA_VISIT_DESCEND;
-}
-
 /* The caught expression of an except clause (past an `as`), or the clause's block for a
  * bare `except:`; a null node when it has none. */
 static TSNode caught_of(const struct aa_syms *s, TSNode clause)
@@ -208,8 +190,7 @@ static bool cancellation_may_fly(struct aa_ctx *ctx, TSNode fin)
 			return false;
 		TSSymbol ck = ts_node_symbol(cur);
 		if (ts_node_symbol(p) == s->try_statement && ck == s->except_clause && reraises < 0) {
-			struct raise_scan r = { ctx, false };
-			reraises = !aa_subtree_walk(own, 200000, raise_visit, &r) || r.raises;
+			reraises = aa_node_holds_kind(s, own, &s->raise_statement, 1, 200000);
 		}
 		if (ts_node_symbol(p) == s->try_statement &&
 		    (ck == s->finally_clause || (ck == s->except_clause && reraises > 0)) && try_suspends(ctx, p, cur))

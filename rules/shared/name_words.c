@@ -11,6 +11,15 @@ static bool is_word(const char *part, size_t len, const char *const *words)
 	return false;
 }
 
+uint32_t aa_name_words_past_string(const char *t, uint32_t len, uint32_t i)
+{
+	char quote = t[i];
+	uint32_t j = i + 1;
+	while (j < len && t[j] != quote)
+		j += t[j] == '\\' ? 2 : 1;
+	return j < len ? j + 1 : len;
+}
+
 bool aa_name_words_any(const char *t, uint32_t len, const char *const *words)
 {
 	char part[32]; /* the part so far, lower case */
@@ -20,10 +29,7 @@ bool aa_name_words_any(const char *t, uint32_t len, const char *const *words)
 	for (uint32_t i = 0; i <= len; i++) {
 		char c = i < len ? t[i] : ' ';
 		if (c == '"' || c == '\'') { /* a string literal: to its closing quote */
-			uint32_t j = i + 1;
-			while (j < len && t[j] != c)
-				j += t[j] == '\\' ? 2 : 1;
-			i = j;
+			i = aa_name_words_past_string(t, len, i) - 1;
 			c = ' ';
 		}
 		bool alpha = isalpha((unsigned char)c) != 0;

@@ -18,4 +18,8 @@
  * never fails. */
 bool aa_name_words_any(const char *text, uint32_t len, const char *const *words);
 
+/* text[i] (i below len) opens a string literal (a quote): the index just past its closing
+ * quote (escapes honoured; len when it does not close). */
+uint32_t aa_name_words_past_string(const char *text, uint32_t len, uint32_t i);
+
 #endif

@@ -220,50 +220,10 @@ static size_t first_cancel(struct aa_ctx *ctx, struct susp_record *r, uint32_t s
 
 enum { MAX_GUARD_DEPTH = 4 }; /* while loops nested in a guarded body */
 
-struct raise_scan {
-	const struct aa_syms *s;
-	bool raises;
-};
-
-static enum aa_visit raise_visit(void *ud, TSNode n)
-{
-	struct raise_scan *r = ud;
-	TSSymbol k = ts_node_symbol(n);
-	if (aa_kind_is_definition(r->s, k, true) || k == r->s->lambda)
-		return AA_VISIT_SKIP;
-	if (k == r->s->raise_statement) {
-		r->raises = true;
-		return AA_VISIT_STOP;
-	}
-	return AA_VISIT_DESCEND;
-}
-
 /* Does n (a block or clause) hold a `raise` outside nested defs? Too large to walk: yes. */
 static bool holds_raise(const struct aa_syms *s, TSNode n)
 {
-	struct raise_scan r = { s, false };
-	return !aa_subtree_walk(n, 200000, raise_visit, &r) || r.raises;
-}
-
-static enum aa_visit suspend_visit(void *ud, TSNode n)
-{
-	struct raise_scan *r = ud; /* raises: a suspension point met */
-	TSSymbol k = ts_node_symbol(n);
-	if (aa_kind_is_definition(r->s, k, true) || k == r->s->lambda)
-		return AA_VISIT_SKIP;
-	if (k == r->s->await || ((k == r->s->with_statement || k == r->s->for_statement || k == r->s->for_in_clause) &&
-				 aa_node_has_async_keyword(r->s, n))) {
-		r->raises = true;
-		return AA_VISIT_STOP;
-	}
-	return AA_VISIT_DESCEND;
-}
-
-/* Does n hold an await, `async for` or `async with` outside nested defs? Too large: yes. */
-static bool suspends(const struct aa_syms *s, TSNode n)
-{
-	struct raise_scan r = { s, false };
-	return !aa_subtree_walk(n, 200000, suspend_visit, &r) || r.raises;
+	return aa_node_holds_kind(s, n, &s->raise_statement, 1, 200000);
 }
 
 /* Is e, what an except clause names, Exception or BaseException (also as builtins.X), or a
@@ -301,7 +261,7 @@ static bool guarded_try(struct aa_ctx *ctx, TSNode try)
 		TSNode c = ts_node_named_child(try, i);
 		TSSymbol k = ts_node_symbol(c);
 		if (k == s->else_clause ||
-		    ((k == s->except_clause || k == s->finally_clause) && (holds_raise(s, c) || suspends(s, c))))
+		    ((k == s->except_clause || k == s->finally_clause) && (holds_raise(s, c) || aa_node_holds_async(s, c))))
 			return false;
 		if (k == s->except_clause) {
 			TSNode first = aa_node_first_code_child(s, c); /* `except:  # noqa` */
@@ -321,27 +281,14 @@ struct guard {
 
 static bool guarded_block(struct guard *g, TSNode block, int depth);
 
-static enum aa_visit pure_visit(void *ud, TSNode n)
-{
-	struct raise_scan *r = ud; /* raises: a call, await or yield met */
-	TSSymbol k = ts_node_symbol(n);
-	if (k == r->s->call || k == r->s->await || k == r->s->yield || k == r->s->lambda) {
-		r->raises = true;
-		return AA_VISIT_STOP;
-	}
-	return AA_VISIT_DESCEND;
-}
-
 /* Is n (an expression, or a statement of one) free of calls, awaits and yields? Such a
  * statement (`deviceid = name[8:18]`, `if not self.enabled:`) is taken as one that does
  * not fail: readers call a coroutine of such set-up and a try around its work one that
  * handles its own errors. A null node is pure. */
 static bool pure(const struct aa_syms *s, TSNode n)
 {
-	if (ts_node_is_null(n))
-		return true;
-	struct raise_scan r = { s, false };
-	return aa_subtree_walk(n, 4096, pure_visit, &r) && !r.raises;
+	const TSSymbol impure[] = { s->call, s->await, s->yield, s->lambda };
+	return ts_node_is_null(n) || !aa_node_holds_kind(s, n, impure, sizeof(impure) / sizeof(impure[0]), 4096);
 }
 
 /* A statement of a coroutine's body that lets no exception out (only cancellation): a
