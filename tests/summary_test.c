@@ -295,6 +295,30 @@ static void frozen(struct check *t, struct summaries *s)
 	CHECK(t, main_used, "main is used (passed to register), beside its fresh run");
 	CHECK(t, sleep_used, "an await whose callee is no project code is a use of its name");
 	CHECK(t, sorted, "the uses are sorted and distinct");
+	/* Start-up hooks (lifecycle.h): registered by name, by decorator, by convention. */
+	sum = summaries_add(s, "pkg.hooks", false,
+			    "from contextlib import asynccontextmanager\n"
+			    "@asynccontextmanager\nasync def lifespan(app):\n    yield\n"
+			    "@app.on_event(\"startup\")\nasync def warm():\n    pass\n"
+			    "@app.get(\"/\")\nasync def index():\n    pass\n"
+			    "async def on_startup(app):\n    pass\n"
+			    "api = FastAPI(lifespan=lifespan)\napp.on_startup.append(on_startup)\n");
+	CHECK_UINT(t, "two hooks registered by name", 2, sum->n_hooks);
+	if (sum->n_hooks == 2) {
+		CHECK_STR(t, "the lifespan", "pkg.hooks.lifespan", sum->hooks[0].name);
+		CHECK_STR(t, "the aiohttp signal's", "pkg.hooks.on_startup", sum->hooks[1].name);
+	}
+	CHECK_UINT(t, "four functions", 4, sum->n_funcs);
+	if (sum->n_funcs == 4) {
+		CHECK(t, !sum->funcs[0].decorated && !sum->funcs[0].hook, "asynccontextmanager registers nothing");
+		CHECK(t, !sum->funcs[1].decorated && sum->funcs[1].hook, "on_event(\"startup\") registers a hook");
+		CHECK(t, sum->funcs[2].decorated && !sum->funcs[2].hook, "a route is no hook");
+	}
+	uint32_t hl = aa_sum_name_hash("lifespan", 8), ho = aa_sum_name_hash("on_startup", 10);
+	bool hook_used = false;
+	for (size_t i = 0; i < sum->n_uses; i++)
+		hook_used |= sum->uses[i] == hl || sum->uses[i] == ho;
+	CHECK(t, !hook_used, "a registration is no use of the hook's name, nor of the list it joins");
 }
 
 /* A summary no import can reach is needed only for what its own file links: a class,

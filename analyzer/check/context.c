@@ -381,8 +381,9 @@ bool aa_ctx_defer_unless_alone(struct aa_ctx *ctx, const struct aa_rule *rule, T
 	bool in_lambda;
 	uint32_t f = aa_summarizer_function(&ctx->facts, &in_lambda);
 	/* A decorated coroutine function may be run by whatever the decorator registers it
-	 * with: it never runs alone, so its finding is made now. */
-	if (f == UINT32_MAX || in_lambda || !sum->funcs[f].is_coroutine || sum->funcs[f].decorated)
+	 * with: it never runs alone, so its finding is made now (a start-up hook's
+	 * registration is no such decorator: summary.h). A lifespan is an async generator. */
+	if (f == UINT32_MAX || in_lambda || !sum->funcs[f].is_async || sum->funcs[f].decorated)
 		return false;
 	aa_summarizer_defer(&ctx->facts, rule, call, NULL, f, message, own_fix(ctx, rule, fix));
 	return true;

@@ -1,5 +1,6 @@
 #include "analyzer/facts/loop_uses.h"
 #include "analyzer/base/xalloc.h"
+#include "analyzer/facts/lifecycle.h"
 #include "analyzer/facts/summarize.h"
 #include "parsers/python/call_args.h"
 #include "parsers/python/node.h"
@@ -44,8 +45,9 @@ void aa_loop_uses_begin(struct aa_summarizer *z)
 	z->schedules = false;
 	for (const char *const *w = scheduling_words; *w && !z->schedules; w++)
 		z->schedules = mentions(z->src, *w);
+	z->bot_file = aa_lifecycle_bot_file(z->src->text, z->src->len);
 	z->alone_possible = aa_summary_nameable(z->summary) || mentions(z->src, "run(") ||
-			    mentions(z->src, "run_until_complete(");
+			    mentions(z->src, "run_until_complete(") || z->bot_file;
 }
 
 bool aa_loop_uses_possible(const struct aa_summarizer *z)
@@ -344,13 +346,37 @@ static void visit_call(struct aa_summarizer *z, TSNode call)
 	if (!awaited)
 		return; /* the callee's name is looked at as an identifier */
 	uint32_t caller = async_function(z);
-	if (caller != UINT32_MAX && sum->funcs[caller].is_coroutine && !sum->funcs[caller].decorated &&
-	    aa_summarizer_ref(z, call, &ref)) {
+	if (caller != UINT32_MAX && !sum->funcs[caller].decorated && aa_summarizer_ref(z, call, &ref)) {
 		AA_GROW(sum->awaits, z->caps.awaits, sum->n_awaits + 1);
 		sum->awaits[sum->n_awaits++] = (struct aa_sum_await){ caller, ref };
 	} else if (last) {
 		add_use(z, last, len);
 	}
+}
+
+/* Is the identifier id part of the names the last hook registration registers? The
+ * walk is preorder: the registration was visited before the names in it. */
+static bool in_hook_names(const struct aa_summarizer *z, TSNode id)
+{
+	return !ts_node_is_null(z->hook_names) && ts_node_start_byte(id) >= ts_node_start_byte(z->hook_names) &&
+	       ts_node_end_byte(id) <= ts_node_end_byte(z->hook_names);
+}
+
+/* Is the identifier id a name of the last registering call's own callee, `on_startup`
+ * or `append` of `app.on_startup.append(f)`, `post_init` of `builder.post_init(f)`? A
+ * hook is often named as the list it joins: that name is no use of it. */
+static bool registering_name(const struct aa_summarizer *z, TSNode id)
+{
+	const struct aa_syms *s = z->syms;
+	if (ts_node_is_null(z->hook_call))
+		return false;
+	TSNode fn = ts_node_child_by_field_id(z->hook_call, s->f.function);
+	for (int depth = 0; depth < 2 && !ts_node_is_null(fn) && ts_node_symbol(fn) == s->attribute; depth++) {
+		if (ts_node_eq(ts_node_child_by_field_id(fn, s->f.attribute), id))
+			return true;
+		fn = ts_node_child_by_field_id(fn, s->f.object);
+	}
+	return false;
 }
 
 /* An identifier in a place that names nothing used: a def's or class's own name, a
@@ -393,9 +419,42 @@ static void visit_identifier(struct aa_summarizer *z, TSNode id)
 	} else if (is_fresh_run_arg(z, e)) {
 		return; /* anyio.run(main) */
 	}
+	if (in_hook_names(z, id) || registering_name(z, id))
+		return; /* registered as a hook: a root, not a use */
 	uint32_t len;
 	const char *name = aa_node_text(z->src->text, id, &len);
 	add_use(z, name, len);
+}
+
+static void add_hook(struct aa_summarizer *z, TSNode fn)
+{
+	struct aa_ref ref;
+	if (!aa_summarizer_ref_fn(z, fn, &ref))
+		return;
+	struct aa_summary *sum = z->summary;
+	AA_GROW(sum->hooks, z->caps.hooks, sum->n_hooks + 1);
+	sum->hooks[sum->n_hooks++] = ref;
+}
+
+/* A call or keyword argument that registers start-up or shut-down hooks by name
+ * (lifecycle.h): each becomes a root of the alone question, and its name no use. */
+static void visit_registration(struct aa_summarizer *z, TSNode node)
+{
+	const struct aa_syms *s = z->syms;
+	TSNode names = aa_lifecycle_registered(s, z->src->text, node);
+	if (ts_node_is_null(names))
+		return;
+	z->hook_names = names;
+	if (ts_node_symbol(node) == s->call)
+		z->hook_call = node;
+	TSSymbol k = ts_node_symbol(names);
+	if (k != s->list && k != s->tuple) {
+		add_hook(z, names);
+		return;
+	}
+	uint32_t n = ts_node_named_child_count(names);
+	for (uint32_t i = 0; i < n; i++)
+		add_hook(z, ts_node_named_child(names, i));
 }
 
 /* `async with X:` starts what X's __aenter__ starts: a server (`websockets.serve(...)`),
@@ -436,6 +495,8 @@ void aa_loop_uses_node(struct aa_summarizer *z, TSNode node)
 	if (!z->summary)
 		return;
 	TSSymbol k = ts_node_symbol(node);
+	if (k == z->syms->call || k == z->syms->keyword_argument)
+		visit_registration(z, node);
 	if (k == z->syms->call)
 		visit_call(z, node);
 	else if (k == z->syms->identifier)
@@ -452,6 +513,14 @@ static bool imports_project(const struct aa_summarizer *z)
 	const struct aa_summary *sum = z->summary;
 	for (size_t i = 0; i < sum->n_exports; i++)
 		if (aa_summarizer_project_name(z, sum->exports[i].target))
+			return true;
+	return false;
+}
+
+static bool has_hook(const struct aa_summary *sum)
+{
+	for (size_t i = 0; i < sum->n_funcs; i++)
+		if (sum->funcs[i].hook)
 			return true;
 	return false;
 }
@@ -477,9 +546,11 @@ void aa_loop_uses_finish(struct aa_summarizer *z)
 	 * scripts are programs: theirs do). */
 	if (z->tests) {
 		sum->n_fresh_runs = 0;
+		sum->n_hooks = 0;
 		sum->n_awaits = 0;
 		z->n_uses = 0;
-	} else if (!aa_summary_nameable(sum) && !sum->n_fresh_runs && !imports_project(z)) {
+	} else if (!aa_summary_nameable(sum) && !sum->n_fresh_runs && !sum->n_hooks && !has_hook(sum) &&
+		   !imports_project(z)) {
 		sum->n_awaits = 0;
 		z->n_uses = 0;
 	}
@@ -497,4 +568,5 @@ void aa_loop_uses_finish(struct aa_summarizer *z)
 	z->n_uses = 0;
 	AA_TRIM(sum->awaits, z->caps.awaits, sum->n_awaits);
 	AA_TRIM(sum->fresh_runs, z->caps.fresh_runs, sum->n_fresh_runs);
+	AA_TRIM(sum->hooks, z->caps.hooks, sum->n_hooks);
 }

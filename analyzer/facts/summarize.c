@@ -5,6 +5,7 @@
 #include "analyzer/facts/summarize.h"
 #include "analyzer/base/xalloc.h"
 #include "analyzer/facts/decorators.h"
+#include "analyzer/facts/lifecycle.h"
 #include "analyzer/facts/loop_uses.h"
 #include "analyzer/facts/stdlib_modules.h"
 #include "parsers/python/node.h"
@@ -367,7 +368,9 @@ static void add_function(struct aa_summarizer *z, TSNode node, uint32_t inner)
 	f->opaque = !aa_decorators_transparent_under(z->model, z->syms, z->scope,
 							       aa_summarizer_parent(z, node));
 	TSNode up = aa_summarizer_parent(z, node);
-	f->decorated = !ts_node_is_null(up) && ts_node_symbol(up) == z->syms->decorated_definition;
+	aa_lifecycle_decorators(z->syms, z->src->text, up, &f->hook, &f->decorated);
+	f->hook = f->hook || aa_lifecycle_conventional(z->syms, z->src->text, node, sc->class_scope != AA_NO_SCOPE,
+						       sc->parent == 0 && z->bot_file);
 	TSNode rt = ts_node_child_by_field_id(node, z->syms->f.return_type);
 	/* An @overload stub's return type holds for some arguments only (the index keeps a
 	 * name's first definition, often such a stub): what it returns is unknown. */

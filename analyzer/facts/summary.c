@@ -87,7 +87,7 @@ bool aa_summary_nameable(const struct aa_summary *sum)
 bool aa_summary_needed(const struct aa_summary *sum)
 {
 	return aa_summary_nameable(sum) || sum->imports_only || sum->n_classes || sum->n_defers ||
-	       sum->n_fresh_runs || sum->n_awaits || sum->n_uses || holds_records(sum);
+	       sum->n_fresh_runs || sum->n_hooks || sum->n_awaits || sum->n_uses || holds_records(sum);
 }
 
 /* One array of a summary being frozen: where it is, its bytes, and where the block's
@@ -141,6 +141,8 @@ static void move_strings(struct aa_summary *sum, char *to)
 		move_ref(a, to, &sum->awaits[i].ref);
 	for (size_t i = 0; i < sum->n_fresh_runs; i++)
 		move_ref(a, to, &sum->fresh_runs[i]);
+	for (size_t i = 0; i < sum->n_hooks; i++)
+		move_ref(a, to, &sum->hooks[i]);
 #undef MOVE
 	aa_arena_dump(a, to);
 	aa_arena_release(&sum->arena);
@@ -168,6 +170,7 @@ struct aa_summary *aa_summary_freeze(struct aa_summary *sum)
 		{ (void **)&sum->defers, sum->n_defers * sizeof(*sum->defers), alignof(struct aa_sum_defer), 0 },
 		{ (void **)&sum->awaits, sum->n_awaits * sizeof(*sum->awaits), alignof(struct aa_sum_await), 0 },
 		{ (void **)&sum->fresh_runs, sum->n_fresh_runs * sizeof(*sum->fresh_runs), alignof(struct aa_ref), 0 },
+		{ (void **)&sum->hooks, sum->n_hooks * sizeof(*sum->hooks), alignof(struct aa_ref), 0 },
 		{ (void **)&sum->uses, sum->n_uses * sizeof(*sum->uses), alignof(uint32_t), 0 },
 		{ (void **)&sum->records, sum->n_records * sizeof(*sum->records), alignof(struct aa_sum_record), 0 },
 		{ (void **)&sum->path, strlen(sum->path) + 1, 1, 0 },
@@ -222,6 +225,7 @@ void aa_summary_free(struct aa_summary *sum)
 		free(sum->defers);
 		free(sum->awaits);
 		free(sum->fresh_runs);
+		free(sum->hooks);
 		free(sum->uses);
 		free(sum->path);
 	}

@@ -48,7 +48,12 @@ struct aa_sum_func {
 	bool is_coroutine;    /* an `async def` without `yield`: its call returns a coroutine */
 	bool opaque;          /* has a decorator not known to keep what it decorates */
 	bool memoised;        /* functools.cache / lru_cache / cached_property: runs once per arguments */
-	bool decorated;       /* has a decorator, whatever it is (it may register the function) */
+	/* has a decorator that may register it to run beside other work: any but a start-up
+	 * or shut-down hook's registration and `asynccontextmanager` (lifecycle.h) */
+	bool decorated;
+	/* a server's or bot's start-up or shut-down hook by its decorator or its name
+	 * (lifecycle.h): it runs before the service serves or after it stops */
+	bool hook;
 	/* Its body (lambdas included, nested defs not) starts concurrent work on its loop or
 	 * bounds it in time: a task, a gather, a task group, a server, a scheduled callback,
 	 * a timeout (loop_uses.h): what it or its callees block would stall that work. */
@@ -134,7 +139,7 @@ struct aa_summary {
 	bool frozen;
 	/* The file mentions nest_asyncio: a loop of its own may be a running one after all. */
 	bool nest_asyncio;
-	uint32_t n_awaits, n_fresh_runs, n_uses;
+	uint32_t n_awaits, n_fresh_runs, n_hooks, n_uses;
 	uint32_t n_imports, n_funcs, n_classes, n_bases, n_exports, n_star_modules, n_star_bound, n_attrs, n_defers;
 	uint32_t n_records;
 	struct aa_sum_import *imports;
@@ -161,6 +166,9 @@ struct aa_summary {
 	 * among them may be run by anything. */
 	struct aa_sum_await *awaits;
 	struct aa_ref *fresh_runs;
+	/* the functions registered by name as start-up or shut-down hooks (lifecycle.h:
+	 * `FastAPI(lifespan=lifespan)`, `app.on_startup.append(init)`) */
+	struct aa_ref *hooks;
 	uint32_t *uses;
 	/* One per cross-file analysis of the run, in the engine's order (analyze.h);
 	 * NULL when the run has none, or when a frozen summary's held no data. */
@@ -171,7 +179,7 @@ struct aa_summary {
 /* The capacities of a summary's arrays while it is built (AA_GROW, xalloc.h): owned by
  * the builder (the summarizer, the import scan), zeroed with the summary's arrays empty. */
 struct aa_summary_caps {
-	size_t imports, funcs, classes, bases, exports, star_bound, attrs, defers, awaits, fresh_runs;
+	size_t imports, funcs, classes, bases, exports, star_bound, attrs, defers, awaits, fresh_runs, hooks;
 };
 
 /* A new empty summary for the file at display path (copied) of module (interned; both

@@ -5,7 +5,8 @@
  *
  * A candidate is an undecorated coroutine function that starts nothing beside itself,
  * whose name no summary uses but an await, started on a fresh loop or awaited by a
- * candidate. The answer is the greatest set of candidates closed under "every function
+ * candidate; and a start-up or shut-down hook (lifecycle.h) whose name nothing else uses,
+ * whatever it starts. The answer is the greatest set of candidates closed under "every function
  * awaiting it is in the set": a worklist drops, from the functions that are not in it,
  * what they await, and from those what they await, each function once.
  */
@@ -85,10 +86,11 @@ static void add_edge(struct edge **edges, size_t *n, size_t *cap, uint32_t from,
 
 /* The index's awaits between its functions (*n_edges of them, sorted by caller; owned),
  * also to the project subclasses' overrides of an awaited method (`self.step()` in a base
- * class runs a subclass's step); the marks of the functions a fresh loop starts (root).
+ * class runs a subclass's step); the marks of the functions a fresh loop starts (root)
+ * and of those registered by name as start-up or shut-down hooks (root and hook).
  * An await whose callee does not resolve, or whose overrides cannot all be known, adds
  * its name's hash to *uses (grown with AA_GROW). */
-static struct edge *link_awaits(struct aa_index *x, bool *root, uint32_t **uses, size_t *n_uses, size_t *uses_cap,
+static struct edge *link_awaits(struct aa_index *x, bool *root, bool *hook, uint32_t **uses, size_t *n_uses, size_t *uses_cap,
 				size_t *n_edges)
 {
 	struct edge *edges = NULL;
@@ -114,11 +116,15 @@ static struct edge *link_awaits(struct aa_index *x, bool *root, uint32_t **uses,
 			for (size_t d = 0; nd != SIZE_MAX && d < nd; d++)
 				add_edge(&edges, &k, &cap, from, defs[d]);
 		}
-		for (size_t j = 0; s && j < s->n_fresh_runs; j++) {
+		for (size_t j = 0; s && j < s->n_fresh_runs + s->n_hooks; j++) {
 			uint32_t receiver;
-			uint32_t to = aa_index_resolve_ref(x, &s->fresh_runs[j], &receiver);
-			if (to != NONE)
+			bool is_hook = j >= s->n_fresh_runs;
+			uint32_t to = aa_index_resolve_ref(x, is_hook ? &s->hooks[j - s->n_fresh_runs] : &s->fresh_runs[j],
+							   &receiver);
+			if (to != NONE) {
 				root[to] = true;
+				hook[to] = hook[to] || is_hook;
+			}
 		}
 	}
 	if (k)
@@ -201,7 +207,8 @@ static void make_alone(struct aa_index *x)
 	bool *root = aa_xcalloc(n ? n : 1, sizeof(bool));
 	bool *spawns = aa_xcalloc(n ? n : 1, sizeof(bool));
 	size_t n_edges;
-	struct edge *edges = link_awaits(x, root, &uses, &n_uses, &uses_cap, &n_edges);
+	bool *hook = aa_xcalloc(n ? n : 1, sizeof(bool));
+	struct edge *edges = link_awaits(x, root, hook, &uses, &n_uses, &uses_cap, &n_edges);
 	uint32_t *first = edge_index(edges, n_edges, n);
 	if (n_uses)
 		qsort(uses, n_uses, sizeof(*uses), aa_sum_cmp_hash);
@@ -211,7 +218,11 @@ static void make_alone(struct aa_index *x)
 	for (size_t f = 0; f < n; f++) {
 		const struct aa_sum_func *fn = x->funcs[f].f;
 		uint32_t h = aa_sum_last_hash(fn->qualname);
-		alone[f] = fn->is_coroutine && !fn->decorated && !spawns[f] &&
+		/* A hook runs before its service serves or after it stops: what it starts beside
+		 * itself waits for the start-up too, and a lifespan is an async generator. */
+		hook[f] = fn->is_async && (hook[f] || fn->hook);
+		root[f] = root[f] || hook[f];
+		alone[f] = (hook[f] || (fn->is_coroutine && !spawns[f])) && !fn->decorated &&
 			   !(n_uses && bsearch(&h, uses, n_uses, sizeof(*uses), aa_sum_cmp_hash)) && !public_method(fn, uses, n_uses);
 	}
 	/* What a function that is not alone awaits is not either. */
@@ -250,6 +261,7 @@ static void make_alone(struct aa_index *x)
 	free(first);
 	free(edges);
 	free(spawns);
+	free(hook);
 	free(root);
 	free(uses);
 }
