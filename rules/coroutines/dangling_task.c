@@ -432,7 +432,7 @@ const struct aa_rule aa_rule_dangling_task = {
 			      "task is the one the loop holds weakly. A task whose coroutine is project code that "
 			      "handles its own exceptions (judged as above; its work inside a `try` that catches every "
 			      "error and does not raise, in loops or not, with only set-up that calls nothing "
-			      "beside it: AA208's page says exactly) is AA208's "
+			      "but logging beside it: AA208's page says exactly) is AA208's "
 			      "(dangling-handled-task, opt-in): it loses no error, and readers of real applications "
 			      "did not act on the weak reference alone. "
 			      "The task is kept, and nothing is reported, when the result is assigned to a "

@@ -2,6 +2,7 @@
  * coroutines never suspend, which functions cancel a parameter, and the findings that
  * wait for both. */
 #include "rules/shared/suspension.h"
+#include "rules/shared/name_words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -291,10 +292,72 @@ static bool pure(const struct aa_syms *s, TSNode n)
 	return ts_node_is_null(n) || !aa_node_holds_kind(s, n, impure, sizeof(impure) / sizeof(impure[0]), 4096);
 }
 
+/* Is call's argument list free of awaits, yields and lambdas, its calls only of
+ * builtins that format (`str(e)`, `len(items)`)? */
+static bool log_args(struct aa_ctx *ctx, TSNode args, int depth)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	static const char *const formatting[] = { "str", "repr", "len", "type", "id", "getattr", NULL };
+	TSSymbol k = ts_node_symbol(args);
+	if (k == s->await || k == s->yield || k == s->lambda || depth > 64)
+		return false;
+	if (k == s->call) {
+		TSNode fn = ts_node_child_by_field_id(args, s->f.function);
+		bool known = false;
+		for (const char *const *f = formatting; *f && !known; f++)
+			known = ts_node_symbol(fn) == s->identifier && aa_ctx_text_is(ctx, fn, *f);
+		if (!known)
+			return false;
+	}
+	uint32_t n = ts_node_named_child_count(args);
+	for (uint32_t i = 0; i < n; i++)
+		if (!log_args(ctx, ts_node_named_child(args, i), depth + 1))
+			return false;
+	return true;
+}
+
+/* Is e a call that logs: `print(...)`, or `<x>.debug(...)` (info, warning, warn, error,
+ * exception, critical, log) on a receiver whose last name says it logs (`logger`,
+ * `self.log`, `logging`, `_LOGGER`), with arguments that only format (log_args)? A
+ * logging call does not fail: readers call a coroutine that logs before its try one that
+ * handles its own errors. */
+static bool log_call(struct aa_ctx *ctx, TSNode e)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	static const char *const levels[] = { "debug", "info", "warning", "warn", "error", "exception",
+					      "critical", "log", NULL };
+	if (ts_node_symbol(e) != s->call)
+		return false;
+	TSNode fn = ts_node_child_by_field_id(e, s->f.function);
+	TSNode args = ts_node_child_by_field_id(e, s->f.arguments);
+	if (ts_node_is_null(fn) || ts_node_is_null(args) || !log_args(ctx, args, 0))
+		return false;
+	if (ts_node_symbol(fn) == s->identifier)
+		return aa_ctx_text_is(ctx, fn, "print");
+	if (ts_node_symbol(fn) != s->attribute)
+		return false;
+	TSNode level = ts_node_child_by_field_id(fn, s->f.attribute);
+	TSNode recv = ts_node_child_by_field_id(fn, s->f.object);
+	if (ts_node_is_null(level) || ts_node_is_null(recv))
+		return false;
+	bool is_level = false;
+	for (const char *const *l = levels; *l && !is_level; l++)
+		is_level = aa_ctx_text_is(ctx, level, *l);
+	if (ts_node_symbol(recv) == s->attribute)
+		recv = ts_node_child_by_field_id(recv, s->f.attribute);
+	if (!is_level || ts_node_is_null(recv) || ts_node_symbol(recv) != s->identifier)
+		return false;
+	static const char *const loggers[] = { "log", "logger", "logging", NULL };
+	uint32_t len;
+	const char *name = aa_ctx_text(ctx, recv, &len);
+	return aa_name_words_any(name, len, loggers);
+}
+
 /* A statement of a coroutine's body that lets no exception out (only cancellation): a
  * guarded try; a while loop with a pure condition, a for loop over a pure iterable, an `if`
  * with pure conditions (no `else` on the loops) whose blocks are guarded; `await
- * asyncio.sleep(n)` with pure arguments (only cancellation ends it); a pure statement (pure), `return` of a pure value, `pass`,
+ * asyncio.sleep(n)` with pure arguments (only cancellation ends it); a pure statement (pure), a
+ * logging call (log_call), `return` of a pure value, `pass`,
  * `break`, `continue`, `global`, `nonlocal`, a docstring. */
 static bool guarded_stmt(struct guard *g, TSNode st, int depth)
 {
@@ -336,7 +399,7 @@ static bool guarded_stmt(struct guard *g, TSNode st, int depth)
 	if (k != s->expression_statement || ts_node_named_child_count(st) != 1)
 		return false;
 	TSNode e = ts_node_named_child(st, 0);
-	if (ts_node_symbol(e) == s->string || pure(s, e))
+	if (ts_node_symbol(e) == s->string || pure(s, e) || log_call(ctx, e))
 		return true;
 	/* `await asyncio.sleep(n)` as written: the walk is at the def, not yet inside its scope,
 	 * where names are not resolved (aa_susp_held_wait resolves them) */
