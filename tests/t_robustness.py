@@ -185,6 +185,14 @@ with tempfile.TemporaryDirectory() as tmp:
     ternary = b"async def g():\n    pass\n@app.on_message(filters.command('x') & SUDOERS)\nasync def f(c):\n" + \
         b"    x = " + b"g() if c else (" * 32000 + b"g()" + b")" * 32000 + b"\n"
     case("operator_ternary.py", ternary, [], timeout=10)
+    # Who may run a handler is judged by walking its registration's unions and negations,
+    # each side on its own: 20,000 unions deep and 3,000 nested negations are judged to a
+    # bound (unknown: the handler is public and its call reported), neither recursing
+    # without end nor walking the chain once per level.
+    unions = b"import time\n@app.on_message(" + b"filters.me | " * 20000 + b"filters.me)\n" + \
+        b"async def h(_, m):\n    time.sleep(1)\n@app.on_message(" + b"~(" * 3000 + b"filters.me" + \
+        b")" * 3000 + b")\nasync def g(_, m):\n    time.sleep(1)\n"
+    case("operator_unions.py", unions, None, count=("AA101", 2), timeout=10)
     # The same chain on one long line after non-ASCII text: each finding shows a window of
     # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
     # the call, and columns count code points.

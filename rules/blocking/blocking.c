@@ -192,9 +192,9 @@ void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 }
 
 static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
-		   const char *fix, const char *what, struct aa_fix *edits)
+		   const char *fix, const char *what, struct aa_fix *edits, bool pause)
 {
-	if (aa_blocking_operator_only(ctx)) {
+	if (!pause && aa_blocking_operator_only(ctx)) {
 		aa_fix_free(edits);
 		return;
 	}
@@ -222,11 +222,11 @@ static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, 
 void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			   const char *fix, const char *what)
 {
-	report(ctx, rule, call, target, fix, what, NULL);
+	report(ctx, rule, call, target, fix, what, NULL, false);
 }
 
-void aa_blocking_report_fix(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
-			    const char *fix, struct aa_fix *edits)
+void aa_blocking_report_pause(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			      const char *fix, struct aa_fix *edits)
 {
-	report(ctx, rule, call, target, fix, "blocks the event loop", edits);
+	report(ctx, rule, call, target, fix, "blocks the event loop", edits, true);
 }

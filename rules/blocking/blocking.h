@@ -17,9 +17,13 @@
 	"`sudoers`, and none of `guild`, `server`, `group`, `chat`, `channel` or `not`: "                     \
 	"`@commands.is_owner()`), or whose every decorator that registers it with arguments names them there " \
 	"by a constant (an upper-case name with such a part: `@app.on_message(filters.command(\"update\") & " \
-	"SUDOERS)`, `events.NewMessage(from_users=OWNER_ID)`) and negates nothing (`~`, `not`, `!=`: "       \
-	"everyone but the owner); strings and comments aside; a second, public registration beside it makes " \
-	"it public. It runs when its operator asks, who expects it to take its time (`/update` running `git " \
+	"SUDOERS)`, `events.NewMessage(from_users=OWNER_ID)`), by a call of a check so named (`& "        \
+	"fox_sudo()`), by a keyword so named set to True (`sudo=True`, `allow_sudo=True`), or by the "       \
+	"account's own messages, a userbot's commands (Telethon's `outgoing=True`, Pyrogram's `filters.me` " \
+	"and `filters.outgoing`), and negates none of it (`~`, `not`, `!=`: everyone but the owner) nor "    \
+	"joins it with `|` or `or` to what does not name them (`filters.me | filters.private`); a negation " \
+	"of something else (`~filters.forwarded`) says nothing of who; strings and comments aside; a "       \
+	"second, public registration beside it makes it public. It runs when its operator asks, who expects it to take its time (`/update` running `git " \
 	"pull`, `/sh`, `/backup`)."
 
 /* The Exceptions sentences of the rules whose findings are made by aa_blocking_report
@@ -89,10 +93,14 @@ void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			   const char *fix, const char *what);
 
-/* aa_blocking_report with the finding's fix (analyzer/base/edit.h; taken over, NULL for
- * none) made by the rule. */
-void aa_blocking_report_fix(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
-			    const char *fix, struct aa_fix *edits);
+/* aa_blocking_report for a pause (`time.sleep()`), with the finding's fix
+ * (analyzer/base/edit.h; taken over, NULL for none): reported in a handler only the
+ * operator can run too, where the other blocking calls are not (operator_only.h). A pause
+ * is no work the operator asked for, its fix is one word, and it stalls all else the
+ * program serves meanwhile (study 16: a userbot's `time.sleep(7)` in its owner's command
+ * held every AFK reply). */
+void aa_blocking_report_pause(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			      const char *fix, struct aa_fix *edits);
 
 /* True when call's arguments are only positional and keyword arguments: no *splat,
  * **splat or bare generator expression (which a moved argument list would break). */

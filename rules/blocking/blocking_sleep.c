@@ -41,7 +41,7 @@ static void check(struct aa_ctx *ctx, TSNode call)
 	const char *fix = aa_ctx_imports(ctx, "trio")	 ? "await trio.sleep()" :
 			  aa_ctx_imports(ctx, "anyio") ? "await anyio.sleep()" :
 							 t->fix;
-	aa_blocking_report_fix(ctx, &aa_rule_blocking_sleep, call, t, fix, fix == t->fix ? sleep_fix(ctx, call) : NULL);
+	aa_blocking_report_pause(ctx, &aa_rule_blocking_sleep, call, t, fix, fix == t->fix ? sleep_fix(ctx, call) : NULL);
 }
 
 static const char *const equivalents[] = { "ASYNC251", NULL };
@@ -90,7 +90,10 @@ const struct aa_rule aa_rule_blocking_sleep = {
 			      "`def` or `lambda` (it may run in a worker thread). A local name that shadows the import "
 			      "(a parameter called `time`, a local `def sleep`) is not the library call. In a module that "
 			      "imports trio or anyio the suggested fix is `trio.sleep()` / `anyio.sleep()`."
-			      AA_BLOCKING_ALONE_DOC AA_BLOCKING_OPERATOR_DOC,
+			      AA_BLOCKING_ALONE_DOC " A handler only the program's operator can run is checked too, where "
+			      "the other blocking rules say nothing: a pause is no work the operator asked for, its fix is "
+			      "one word, and it stalls all else the program serves meanwhile (a userbot's AFK replies, "
+			      "other chats).",
 		.references = "- [asyncio: Developing with asyncio, blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)\n",
 	},
 };

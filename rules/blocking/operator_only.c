@@ -5,6 +5,7 @@
 
 #include "analyzer/check/context.h"
 #include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
 #include "rules/shared/name_words.h"
 
 static const char *const operator_words[] = { "owner", "owners", "sudo", "sudoer", "sudoers", NULL };
@@ -19,18 +20,10 @@ static bool check_names_operator(struct aa_ctx *ctx, TSNode callee)
 	return aa_name_words_any(t, len, operator_words) && !aa_name_words_any(t, len, other_owners);
 }
 
-/* What a registration's arguments say of who may run the handler: RESTRICTED when they
- * name the operator by a constant (an upper-case name with an owner or sudo part:
- * `SUDOERS`, `OWNER_ID`, `filters.user(OWNER)`), OPEN otherwise, and OPEN as well when
- * they negate something (`~filters.user(OWNER_ID)`, `not`, `!=`): everyone but the owner.
- * Strings and comments aside. */
-enum who { OPEN, RESTRICTED };
-
-static enum who registration_names_operator(struct aa_ctx *ctx, TSNode args)
+/* Does text (len bytes) name the operator: an upper-case name with an owner or sudo
+ * part (`SUDOERS`, `OWNER_ID`), strings and comments aside? */
+static bool names_operator_constant(const char *t, uint32_t len)
 {
-	uint32_t len;
-	const char *t = aa_ctx_text(ctx, args, &len);
-	bool named = false;
 	for (uint32_t i = 0; i < len;) {
 		char c = t[i];
 		if (c == '"' || c == '\'') {
@@ -42,8 +35,6 @@ static enum who registration_names_operator(struct aa_ctx *ctx, TSNode args)
 				i++;
 			continue;
 		}
-		if (c == '~' || (c == '!' && i + 1 < len && t[i + 1] == '='))
-			return OPEN;
 		if (!isalnum((unsigned char)c) && c != '_') {
 			i++;
 			continue;
@@ -52,11 +43,143 @@ static enum who registration_names_operator(struct aa_ctx *ctx, TSNode args)
 		bool lower = false;
 		while (i < len && (isalnum((unsigned char)t[i]) || t[i] == '_'))
 			lower |= islower((unsigned char)t[i++]) != 0;
-		if (i - start == 3 && !memcmp(t + start, "not", 3))
-			return OPEN;
-		named |= !lower && aa_name_words_any(t + start, i - start, operator_words);
+		if (!lower && aa_name_words_any(t + start, i - start, operator_words))
+			return true;
 	}
-	return named ? RESTRICTED : OPEN;
+	return false;
+}
+
+/* What a registration's arguments say of who may run the handler: RESTRICTED when they
+ * name the operator: a constant (names_operator_constant: `filters.user(OWNER)`), a call
+ * of a check named for them (`fox_sudo()`), a keyword named for them set to True
+ * (`sudo=True`, `allow_sudo=True`), or the account's own messages (Telethon's
+ * `outgoing=True`, Pyrogram's `filters.me` and `filters.outgoing`: a userbot's commands);
+ * OPEN otherwise, and OPEN as well when what names them is negated
+ * (`~filters.user(OWNER_ID)`, `not`, `!=`: everyone but the owner), or joined by `|` or
+ * `or` to something that does not (`filters.me | filters.private`). A negation of
+ * something else (`~filters.forwarded`) says nothing of who. */
+enum who { OPEN, RESTRICTED };
+
+struct who_walk {
+	struct aa_ctx *ctx;
+	bool named, negated;
+	bool in_negation; /* the walk of a negation's operand: what it names, negated or not */
+	int depth;        /* walks of unions and negations this one is inside */
+};
+
+/* Unions and negations nested deeper than this are not judged: OPEN. */
+#define MAX_WHO_DEPTH 16
+
+/* Nodes a registration's walk visits at most (beyond: OPEN). */
+#define MAX_WHO_NODES 4096
+
+/* Is n `a | b` or `a or b`? */
+static bool union_of(struct aa_ctx *ctx, TSNode n)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (k != s->binary_operator && k != s->boolean_operator)
+		return false;
+	TSNode op = ts_node_child_by_field_id(n, s->f.operator);
+	return aa_ctx_text_is(ctx, op, "|") || aa_ctx_text_is(ctx, op, "or");
+}
+
+/* Is n `~x`, `not x`, or a comparison with `!=`? */
+static bool negation(struct aa_ctx *ctx, TSNode n)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->not_operator)
+		return true;
+	if (k == s->unary_operator)
+		return aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.operator), "~");
+	if (k != s->comparison_operator)
+		return false;
+	uint32_t c = ts_node_child_count(n);
+	for (uint32_t i = 0; i < c; i++) {
+		TSNode op = ts_node_child(n, i);
+		if (!ts_node_is_named(op) && aa_ctx_text_is(ctx, op, "!="))
+			return true;
+	}
+	return false;
+}
+
+static enum aa_visit who_visit(void *ud, TSNode n)
+{
+	struct who_walk *w = ud;
+	struct aa_ctx *ctx = w->ctx;
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (k == s->string || k == s->comment)
+		return AA_VISIT_SKIP;
+	if ((union_of(ctx, n) || negation(ctx, n)) && w->depth >= MAX_WHO_DEPTH) {
+		w->negated = true;
+		return AA_VISIT_STOP;
+	}
+	if (!w->in_negation && negation(ctx, n)) {
+		struct who_walk inner = { ctx, false, false, true, w->depth + 1 };
+		aa_subtree_walk(n, MAX_WHO_NODES, who_visit, &inner);
+		w->negated |= inner.named;
+		return AA_VISIT_SKIP;
+	}
+	if (union_of(ctx, n)) {
+		/* `filters.me | filters.private`: each side admits its own; one that names no
+		 * operator admits anyone */
+		for (int side = 0; side < 2; side++) {
+			struct who_walk part = { ctx, false, false, w->in_negation, w->depth + 1 };
+			TSNode operand = ts_node_child_by_field_id(n, side ? s->f.right : s->f.left);
+			if (ts_node_is_null(operand) || !aa_subtree_walk(operand, MAX_WHO_NODES, who_visit, &part))
+				part.named = false;
+			w->negated |= part.negated || (!part.named && !w->in_negation);
+			w->named |= part.named;
+		}
+		return AA_VISIT_SKIP;
+	}
+	if (k == s->keyword_argument) {
+		TSNode name = ts_node_child_by_field_id(n, s->f.name);
+		TSNode value = ts_node_child_by_field_id(n, s->f.value);
+		uint32_t len;
+		const char *t = ts_node_is_null(name) ? NULL : aa_ctx_text(ctx, name, &len);
+		if (t && !ts_node_is_null(value) && ts_node_symbol(value) == s->true_ &&
+		    ((len == 8 && !memcmp(t, "outgoing", 8)) ||
+		     (aa_name_words_any(t, len, operator_words) && !aa_name_words_any(t, len, other_owners)))) {
+			w->named = true;
+			return AA_VISIT_SKIP;
+		}
+		return AA_VISIT_DESCEND;
+	}
+	if (k == s->attribute) {
+		TSNode obj = ts_node_child_by_field_id(n, s->f.object);
+		TSNode attr = ts_node_child_by_field_id(n, s->f.attribute);
+		if (ts_node_symbol(obj) == s->attribute)
+			obj = ts_node_child_by_field_id(obj, s->f.attribute);
+		if (!ts_node_is_null(obj) && aa_ctx_text_is(ctx, obj, "filters") &&
+		    (aa_ctx_text_is(ctx, attr, "me") || aa_ctx_text_is(ctx, attr, "outgoing"))) {
+			w->named = true;
+			return AA_VISIT_SKIP;
+		}
+		return AA_VISIT_DESCEND;
+	}
+	if (k == s->call) {
+		TSNode callee = ts_node_child_by_field_id(n, s->f.function);
+		if (!ts_node_is_null(callee) && check_names_operator(ctx, callee))
+			w->named = true;
+		return AA_VISIT_DESCEND;
+	}
+	if (k == s->identifier) {
+		uint32_t len;
+		const char *t = aa_ctx_text(ctx, n, &len);
+		w->named |= names_operator_constant(t, len);
+	}
+	return AA_VISIT_DESCEND;
+}
+
+static enum who registration_names_operator(struct aa_ctx *ctx, TSNode args)
+{
+	struct who_walk w = { ctx, false, false, false, 0 };
+	if (!aa_subtree_walk(args, MAX_WHO_NODES, who_visit, &w) || w.negated)
+		return OPEN;
+	return w.named ? RESTRICTED : OPEN;
 }
 
 bool aa_blocking_operator_only(struct aa_ctx *ctx)
