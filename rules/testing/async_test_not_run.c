@@ -67,6 +67,30 @@ static void class_candidates(struct aa_ctx *ctx, TSNode cls, TSNode decorated, s
 	}
 }
 
+/* Is st `if __name__ == "__main__":` whose block runs an event loop (`asyncio.run(`,
+ * `run_until_complete(`, `anyio.run(`, `trio.run(`)? A test file with one is a script
+ * run by hand that drives its own coroutines: its "tests" are its steps, not pytest's. */
+static bool runs_itself(struct aa_ctx *ctx, TSNode st)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (ts_node_symbol(st) != s->if_statement)
+		return false;
+	uint32_t len;
+	TSNode cond = ts_node_child_by_field_id(st, s->f.condition);
+	const char *t = ts_node_is_null(cond) ? NULL : aa_ctx_text(ctx, cond, &len);
+	if (!t || !memmem(t, len, "__name__", 8) || !memmem(t, len, "__main__", 8))
+		return false;
+	TSNode body = ts_node_child_by_field_id(st, s->f.consequence);
+	if (ts_node_is_null(body))
+		return false;
+	t = aa_ctx_text(ctx, body, &len);
+	static const char *const runners[] = { "asyncio.run(", "run_until_complete(", "anyio.run(", "trio.run(", NULL };
+	for (const char *const *r = runners; *r; r++)
+		if (memmem(t, len, *r, strlen(*r)))
+			return true;
+	return false;
+}
+
 static void check(struct aa_ctx *ctx, TSNode module)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -85,7 +109,7 @@ static void check(struct aa_ctx *ctx, TSNode module)
 				goto done;
 			continue;
 		}
-		if (!ts_node_is_null(aa_test_assignment_value(ctx, st, "__test__")))
+		if (!ts_node_is_null(aa_test_assignment_value(ctx, st, "__test__")) || runs_itself(ctx, st))
 			goto done;
 		TSNode dec;
 		TSNode def = aa_test_definition(ctx, st, &dec);
@@ -206,6 +230,10 @@ const struct aa_rule aa_rule_async_test_not_run = {
 			      "conditional `skipif` is no such decorator), and a file with a syntax error. A test that requests the "
 			      "`anyio_backend` fixture runs under the anyio plugin, as FastAPI's documentation "
 			      "shows.\n\n"
+			      "Nor is a file whose `if __name__ == \"__main__\":` block runs an event loop "
+			      "(`asyncio.run(`, `run_until_complete(`, `anyio.run(`, `trio.run(`): a script run by hand "
+			      "that drives its own coroutines, named like a test module; its async `test_*` functions "
+			      "are its steps (a block that runs `pytest.main()` keeps the file pytest's).\n\n"
 			      "Nor is a project whose declared dependencies name a plugin that runs coroutine tests "
 			      "without pytest-asyncio (`pytest-sanic`, `pytest-aiohttp`, `pytest-tornasync`, "
 			      "`pytest-trio`, `anyio`) and do not name `pytest-asyncio`: strict mode is not what runs "
