@@ -87,7 +87,7 @@ respect-ruff-ignores = false  # default
 src = []  # default
 output-format = \"text\"  # default
 jobs = (the number of online CPUs)  # default
-# rules enabled: AA001 AA002 AA102 AA103 AA104 AA105 AA106 AA108 AA110 AA112 AA201 AA202 AA203 AA204 AA206 AA304 AA401 AA402 AA406 AA501 AA502 AA503 AA601 AA602 AA603" \
+# rules enabled: AA001 AA002 AA102 AA103 AA104 AA105 AA106 AA108 AA110 AA112 AA201 AA202 AA204 AA206 AA304 AA401 AA402 AA406 AA501 AA502 AA503 AA601 AA602 AA603" \
   "--show-settings output"
 
 # --- keys, and the command line over the file ----------------------------------------------

@@ -57,9 +57,10 @@ def case(name, content, expect, mode=None, timeout=120, args=(), count=None):
 
 
 def project_case(what, root, code, n):
-    """Analyzes the project at root (the run's directory): it must end within 10 s with
-    exactly n findings of code (a hang or a quadratic index, not a timing)."""
-    rc, found, err = analyze(["."], timeout=10, cwd=root)
+    """Analyzes the project at root (the run's directory) with code selected: it must end
+    within 10 s with exactly n findings of code (a hang or a quadratic index, not a
+    timing)."""
+    rc, found, err = analyze(["."], "--select", code, timeout=10, cwd=root)
     if rc != 1 or "Sanitizer" in err or sum(f[3] == code for f in found) != n:
         failures.append(f"{what}: exit {rc}, {len(found)} findings {err[:300]}")
 
@@ -146,7 +147,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # tasks took 15 s; one walk per function now.
     tasks = b"import asyncio\nasync def f():\n" + \
         b"".join(b"    t%d = asyncio.create_task(g())\n" % i for i in range(3000))
-    case("stored_tasks.py", tasks, None, count=("AA203", 3000), timeout=10)
+    case("stored_tasks.py", tasks, None, count=("AA203", 3000), args=("--select", "AA203"), timeout=10)
     # AA103 and AA108 walked the function up to each wait for an earlier poll() / done(),
     # and AA103 from each call to the function's end for an exit or restart: 20,000 of
     # either took over two minutes; one walk per function now. The poll() spares the
