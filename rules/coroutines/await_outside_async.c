@@ -34,6 +34,23 @@ static bool in_first_iterable(const struct aa_syms *s, TSNode genexp, TSNode nod
 	return inside;
 }
 
+/* Is the indentation around child, a node of block, one Python refuses, which the
+ * pinned grammar reads without an error: a block on its own lines not indented past its
+ * header (`async def run(self):` then `pass` at the def's column), or a statement not
+ * at the column of its block's first one (the lines after that `pass`, deeper than the
+ * class body they were read into)? */
+static bool misaligned(const struct aa_syms *s, TSNode block, TSNode child)
+{
+	if (ts_node_symbol(block) != s->block || !ts_node_named_child_count(block))
+		return false;
+	TSNode first = ts_node_named_child(block, 0);
+	TSNode header = ts_node_parent(block);
+	TSPoint f = ts_node_start_point(first), c = ts_node_start_point(child);
+	if (ts_node_is_null(header) || f.row == ts_node_start_point(header).row)
+		return false; /* `if x: await y`: the block is on its header's line */
+	return f.column <= ts_node_start_point(header).column || (c.row != f.row && c.column != f.column);
+}
+
 /* Is node where tree-sitter's error recovery put the rest of an indented body whose
  * header it lost after a syntax error (AA001 reports that)? Two shapes: inside an ERROR
  * node (in a reparsed segment, parsers/python/parse.h, one that starts before the
@@ -46,7 +63,7 @@ static bool recovered_debris(const struct aa_ctx *ctx, TSNode node)
 	const struct aa_source *src = aa_ctx_source(ctx);
 	TSNode stmt = node;
 	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
-		if (aa_node_is_broken(p))
+		if (aa_node_is_broken(p) || misaligned(s, p, stmt))
 			return true;
 		if (ts_node_symbol(p) == s->module)
 			break;
@@ -65,6 +82,11 @@ static void check(struct aa_ctx *ctx, TSNode node)
 	enum aa_async_syntax kind = aa_async_syntax_of(s, node);
 	if (kind == AA_ASYNC_SYNTAX_NONE)
 		return;
+	/* In a file that does not parse (AA001's finding), the recovery may have moved any
+	 * statement after the error into another scope: Python refuses the file either way,
+	 * and the await's real function is unknown. */
+	if (ts_node_has_error(ts_tree_root_node(node.tree)))
+		return;
 	const struct aa_rule *r = &aa_rule_await_outside_async;
 	const char *what = aa_async_syntax_name(kind);
 	struct aa_model *m = aa_ctx_model(ctx);
@@ -78,7 +100,7 @@ static void check(struct aa_ctx *ctx, TSNode node)
 		int name_len = sc->name ? (int)sc->name_len : 1;
 		switch (sc->kind) {
 		case AA_SCOPE_FUNCTION:
-			if (!sc->is_async)
+			if (!sc->is_async && !recovered_debris(ctx, node))
 				aa_ctx_report(ctx, r, node,
 					      "%s outside async function: '%.*s' is a plain def (SyntaxError); "
 					      "make it 'async def %.*s'",
@@ -91,6 +113,8 @@ static void check(struct aa_ctx *ctx, TSNode node)
 				      what);
 			return;
 		case AA_SCOPE_CLASS:
+			if (recovered_debris(ctx, node))
+				return;
 			aa_ctx_report(ctx, r, node,
 				      "%s in the body of class '%.*s', which is not an async function even inside "
 				      "one (SyntaxError); move it into an 'async def'",
@@ -155,11 +179,12 @@ const struct aa_rule aa_rule_await_outside_async = {
 			      "becomes an asynchronous generator expression when it contains `await` or `async for` "
 			      "(except in its first iterable, which runs where the expression is written). "
 			      "Top-level `await` is valid in IPython/Jupyter and in code compiled with "
-			      "`ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`; suppress the finding in such scripts. In a file with "
-			      "a syntax error (AA001), an `await` that the parser's error recovery cut loose from its "
-			      "function (inside the recovered error region, or in an indented line it took for "
-			      "module level, as in a code-generation template saved as `.py`) is not reported: its "
-			      "real function is unknown.",
+			      "`ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`; suppress the finding in such scripts. A file with "
+			      "a syntax error (AA001) is not checked: the parser's error recovery may move any "
+			      "statement after the error into another scope (a stray line that breaks the "
+			      "indentation puts an async method's body in its class or in the def before it), Python "
+			      "refuses the file either way, and AA001 says so. Nor is an indented line the parser "
+			      "took for module level (a code-generation template saved as `.py`).",
 		.equivalents_note = "Pylint reports an `await` in a plain function as E1142 await-outside-async "
 				    "(suppressed with `# pylint: disable=await-outside-async`, not a noqa "
 				    "comment). Ruff reports "
