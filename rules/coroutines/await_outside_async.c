@@ -82,11 +82,6 @@ static void check(struct aa_ctx *ctx, TSNode node)
 	enum aa_async_syntax kind = aa_async_syntax_of(s, node);
 	if (kind == AA_ASYNC_SYNTAX_NONE)
 		return;
-	/* In a file that does not parse (AA001's finding), the recovery may have moved any
-	 * statement after the error into another scope: Python refuses the file either way,
-	 * and the await's real function is unknown. */
-	if (ts_node_has_error(ts_tree_root_node(node.tree)))
-		return;
 	const struct aa_rule *r = &aa_rule_await_outside_async;
 	const char *what = aa_async_syntax_name(kind);
 	struct aa_model *m = aa_ctx_model(ctx);
@@ -179,12 +174,14 @@ const struct aa_rule aa_rule_await_outside_async = {
 			      "becomes an asynchronous generator expression when it contains `await` or `async for` "
 			      "(except in its first iterable, which runs where the expression is written). "
 			      "Top-level `await` is valid in IPython/Jupyter and in code compiled with "
-			      "`ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`; suppress the finding in such scripts. A file with "
-			      "a syntax error (AA001) is not checked: the parser's error recovery may move any "
-			      "statement after the error into another scope (a stray line that breaks the "
-			      "indentation puts an async method's body in its class or in the def before it), Python "
-			      "refuses the file either way, and AA001 says so. Nor is an indented line the parser "
-			      "took for module level (a code-generation template saved as `.py`).",
+			      "`ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`; suppress the finding in such scripts. Where the "
+			      "code around the `await` is not what Python would read, its real function is unknown "
+			      "and nothing is reported: inside a region the parser's error recovery made of a syntax "
+			      "error (AA001), in an indented line it took for module level (a code-generation "
+			      "template saved as `.py`), and under indentation Python refuses but the pinned grammar "
+			      "reads without an error (a block not indented past its header, a statement off its "
+			      "block's column: a stray `pass` after `async def m(self):` moves the method's body "
+			      "into its class).",
 		.equivalents_note = "Pylint reports an `await` in a plain function as E1142 await-outside-async "
 				    "(suppressed with `# pylint: disable=await-outside-async`, not a noqa "
 				    "comment). Ruff reports "
