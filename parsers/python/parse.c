@@ -19,21 +19,42 @@ static bool misread_format_spec(TSNode node)
 	return !ts_node_is_null(e) && !strcmp(ts_node_type(e), "named_expression");
 }
 
-/* First ERROR/MISSING node in document order outside misread format specifications,
- * descending only into subtrees that contain one (ts_node_has_error), iteratively; a
- * null node when there is none. */
-static TSNode first_broken(TSNode root)
+/* `def f(x: Tuple[str, int] or str = None)`: Python takes any expression as an
+ * annotation, tree-sitter-python reads a subscript there as a generic type and errs on
+ * the `or`/`and` that continues it (a bare `str or tuple` it reads). An ERROR right after
+ * a parameter's type that starts with `or` or `and` is no error of the file's; the
+ * walker skips its subtree, as every ERROR's. text: the source. */
+static bool misread_annotation(TSNode node, const char *text)
+{
+	if (!ts_node_is_error(node))
+		return false;
+	TSNode parent = ts_node_parent(node);
+	TSNode prev = ts_node_prev_named_sibling(node);
+	if (ts_node_is_null(parent) || ts_node_is_null(prev) || strcmp(ts_node_type(prev), "type") ||
+	    (strcmp(ts_node_type(parent), "typed_parameter") && strcmp(ts_node_type(parent), "typed_default_parameter")))
+		return false;
+	const char *t = text + ts_node_start_byte(node);
+	uint32_t len = ts_node_end_byte(node) - ts_node_start_byte(node);
+	size_t word = len >= 3 && !memcmp(t, "and", 3) ? 3 : len >= 2 && !memcmp(t, "or", 2) ? 2 : 0;
+	return word && word < len && strchr(" \t\n\\(", t[word]);
+}
+
+/* First ERROR/MISSING node in document order outside misread format specifications and
+ * annotations, descending only into subtrees that contain one (ts_node_has_error),
+ * iteratively; a null node when there is none. text: the source. */
+static TSNode first_broken(TSNode root, const char *text)
 {
 	TSTreeCursor cur = ts_tree_cursor_new(root);
 	TSNode found = { 0 };
-	bool skipped = false; /* a misread format specification was stepped over */
+	bool skipped = false; /* a misread format specification or annotation was stepped over */
 	for (;;) {
 		TSNode node = ts_tree_cursor_current_node(&cur);
-		if (aa_node_is_broken(node)) {
+		bool misread = misread_annotation(node, text) || misread_format_spec(node);
+		if (!misread && aa_node_is_broken(node)) {
 			found = node;
 			break;
 		}
-		if (!misread_format_spec(node) && ts_node_has_error(node)) {
+		if (!misread && ts_node_has_error(node)) {
 			if (ts_tree_cursor_goto_first_child(&cur))
 				continue;
 			found = node; /* has_error but no child: report the node itself */
@@ -105,7 +126,7 @@ int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *ou
 	TSNode root = ts_tree_root_node(tree);
 	if (!ts_node_has_error(root))
 		return 0;
-	out->first_error = first_broken(root);
+	out->first_error = first_broken(root, src->text);
 	if (ts_node_is_null(out->first_error))
 		return 0;
 	out->has_error = true;
@@ -120,7 +141,7 @@ int aa_parse(TSParser *parser, const struct aa_source *src, struct aa_parsed *ou
 		TSNode seg_root = ts_tree_root_node(seg->tree);
 		if (!ts_node_has_error(seg_root) || out->n_segs == AA_PARSE_MAX_SEGMENTS)
 			break;
-		TSNode err = first_broken(seg_root);
+		TSNode err = first_broken(seg_root, src->text);
 		if (ts_node_is_null(err))
 			break;
 		uint32_t err_byte = ts_node_start_byte(err);
