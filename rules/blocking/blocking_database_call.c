@@ -1,5 +1,6 @@
 /* AA106 blocking-database-call: sync database drivers connecting or querying in async context. */
 #include "rules/blocking/blocking.h"
+#include "parsers/python/node.h"
 #include "rules/rules.h"
 
 #include <string.h>
@@ -270,11 +271,29 @@ static bool mongo_srv_uri(const struct aa_ctx *ctx, TSNode call)
 	return uri && starts_with(uri, len, "mongodb+srv://");
 }
 
+/* Is call a `rollback()` in an `except` clause of its function? It runs after a failed
+ * query, which is reported where it is made, and goes away with the same fix: readers
+ * did not act on it (study 16). */
+static bool rollback_after_failure(struct aa_ctx *ctx, const struct aa_target *t, TSNode call)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	if (!ends_with_name(t->name, "rollback"))
+		return false;
+	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
+		TSSymbol k = ts_node_symbol(p);
+		if (k == s->except_clause)
+			return true;
+		if (aa_kind_is_definition(s, k, true) || k == s->lambda || k == s->finally_clause)
+			return false;
+	}
+	return false;
+}
+
 static void check(struct aa_ctx *ctx, TSNode call)
 {
 	const struct aa_callee *c;
 	const struct aa_target *t = aa_blocking_match(ctx, &aa_rule_blocking_database_call, call, &c);
-	if (!t)
+	if (!t || rollback_after_failure(ctx, t, call))
 		return;
 	if (t->flags & AA_TARGET_CONDITIONAL) {
 		if (c->kind == AA_CALLEE_FUNCTION ? !mongo_srv_uri(ctx, call) : !server_side_cursor(ctx, c))
@@ -322,7 +341,9 @@ const struct aa_rule aa_rule_blocking_database_call = {
 			       "    try:\n        return await conn.fetchval(\"select count(*) from users\")\n"
 			       "    finally:\n        await conn.close()\n",
 		.anchor = "The call; its start is the start of the callee (`cur.execute`, `psycopg2.connect`).",
-		.exceptions = "The standard library's `sqlite3` is AA113's (blocking-sqlite-call, opt-in): a local "
+		.exceptions = "A `rollback()` in an `except` clause is not reported: it runs after a failed query, "
+			      "which is reported where it is made, and goes with the same fix. "
+			      "The standard library's `sqlite3` is AA113's (blocking-sqlite-call, opt-in): a local "
 			      "file, not a server. The async drivers are the fix and never reported: `asyncpg`, "
 			      "`psycopg.AsyncConnection`, `aiomysql`, `redis.asyncio.Redis`, `motor` and "
 			      "`pymongo.AsyncMongoClient`, SQLAlchemy's `create_async_engine()` and `AsyncSession`. "
