@@ -41,8 +41,9 @@ const struct aa_option aa_options[AA_OPT_COUNT] = {
 	  "report in test code too the rules that spare it (default: not; each rule page says whether it does): "
 	  "files pytest collects by default (test_*.py, *_test.py), conftest.py, files under a tests/, test/ or "
 	  "testing/ directory or an examples/, example/, samples/, sample/, demos/, demo/, docs/, doc/, scripts/, "
-	  "migrations/, alembic/, benchmarks/, benchmark/, evals/, vendor/, _vendor/, vendored/ or third_party/ one, "
-	  "or one whose name has deprecated, obsolete "
+	  "migrations/, alembic/, benchmarks/, benchmark/, evals/, vendor/, _vendor/, vendored/, third_party/ or "
+	  "_archive/ one, one whose name ends in -packages, _packages or __pypackages__ (site-packages/, "
+	  ".pip_packages/: installed libraries), or one whose name has deprecated, obsolete "
 	  "or archived in it, below the "
 	  "directory named on the command line, and pytest "
 	  "fixtures anywhere" },

@@ -20,33 +20,38 @@ static bool contains(const char *s, size_t len, const char *word)
 	return false;
 }
 
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return len >= n && !memcmp(s + len - n, suffix, n);
+}
+
 /* Is s[0..len) a directory of one-shot programs: examples, samples, demos, docs, scripts,
  * database migrations, benchmarks and evaluation harnesses? Readers of real applications
  * found them running one task under asyncio.run, or run by hand to measure the product
  * (docs/precision.md). Or of code kept but no longer run: a name with `deprecated`,
- * `obsolete` or `archived` in it (`python-deprecated/` after a rewrite; not `archive/`,
- * which may be a feature). Or of third-party code copied in (`vendor/`, `_vendor/`,
- * `vendored/`, `third_party/`), whose fixes belong upstream. Only a directory counts:
+ * `obsolete` or `archived` in it (`python-deprecated/` after a rewrite), or `_archive`
+ * (not `archive/`, which may be a feature). Or of third-party code copied in (`vendor/`,
+ * `_vendor/`, `vendored/`, `third_party/`) or installed into the tree (`site-packages/`,
+ * `dist-packages/`, pip's `--target` directory such as `.pip_packages/`, PEP 582's
+ * `__pypackages__/`: a name ending in `-packages`, `_packages` or `__pypackages__`; not
+ * a monorepo's `packages/`), whose fixes belong upstream. Only a directory counts:
  * `example.py` may be the service. */
 static bool example_dir(const char *s, size_t len)
 {
-	if (contains(s, len, "deprecated") || contains(s, len, "obsolete") || contains(s, len, "archived"))
+	if (contains(s, len, "deprecated") || contains(s, len, "obsolete") || contains(s, len, "archived") ||
+	    ends_with(s, len, "-packages") || ends_with(s, len, "_packages") || ends_with(s, len, "__pypackages__"))
 		return true;
 	static const char *const names[] = { "examples",   "example", "samples",    "sample",     "demos",
 					     "demo",       "docs",    "doc",        "scripts",    "migrations",
 					     "alembic",    "benchmarks", "benchmark", "evals",    "vendor",
-					     "_vendor",    "vendored",   "third_party", NULL };
+					     "_vendor",    "vendored",   "third_party", "_archive",  NULL };
 	for (const char *const *n = names; *n; n++)
 		if (len == strlen(*n) && !memcmp(s, *n, len))
 			return true;
 	return false;
 }
 
-static bool ends_with(const char *s, size_t len, const char *suffix)
-{
-	size_t n = strlen(suffix);
-	return len >= n && !memcmp(s + len - n, suffix, n);
-}
 
 /* pytest's default python_files, and its conftest.py. */
 static bool test_file_name(const char *base)
