@@ -1271,18 +1271,33 @@ static bool touches_condition(struct aa_ctx *ctx, TSNode st, TSNode cond)
 	return false;
 }
 
-/* The while loop the handler's try ends the body of, when the handler (falling through)
- * makes its condition false (stops_condition), with nothing that awaits or leaves
- * between the try and the loop's test: the loop ends, and what follows it decides. A
- * null node otherwise. */
+/* The while loop the handler's try ends the body of (directly, or inside `with` blocks
+ * that end the body), when the handler (falling through) makes its condition false
+ * (stops_condition), with nothing that awaits or leaves between the try and the loop's
+ * test: the loop ends, and what follows it decides. A null node otherwise. */
 static TSNode loop_the_handler_ends(struct aa_ctx *ctx, TSNode try, TSNode hbody)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	TSNode block = aa_ctx_parent(ctx, try);
-	TSNode loop = ts_node_is_null(block) ? block : aa_ctx_parent(ctx, block);
-	if (ts_node_is_null(loop) || ts_node_symbol(loop) != s->while_statement ||
-	    !ts_node_is_null(ts_node_child_by_field_id(loop, s->f.alternative)) ||
-	    scan_from(ctx, ts_node_next_named_sibling(try)) != REST_FALLS)
+	/* The try may sit in `with` / `async with` blocks of the loop's body (`while not
+	 * stop: async with client: try: ...`): leaving them is falling through, when what
+	 * follows each falls through too. */
+	TSNode stmt = try, loop = { 0 };
+	for (int depth = 0; depth < 8; depth++) {
+		if (scan_from(ctx, ts_node_next_named_sibling(stmt)) != REST_FALLS)
+			return (TSNode){ 0 };
+		TSNode block = aa_ctx_parent(ctx, stmt);
+		TSNode up = ts_node_is_null(block) ? block : aa_ctx_parent(ctx, block);
+		if (ts_node_is_null(up) || ts_node_symbol(block) != s->block)
+			return (TSNode){ 0 };
+		if (ts_node_symbol(up) == s->while_statement) {
+			loop = up;
+			break;
+		}
+		if (ts_node_symbol(up) != s->with_statement)
+			return (TSNode){ 0 };
+		stmt = up;
+	}
+	if (ts_node_is_null(loop) || !ts_node_is_null(ts_node_child_by_field_id(loop, s->f.alternative)))
 		return (TSNode){ 0 };
 	TSNode cond = aa_node_unparen_at_most(s, ts_node_child_by_field_id(loop, s->f.condition), AA_UNPAREN_SOLE, 64);
 	if (ts_node_is_null(cond))
@@ -1811,7 +1826,8 @@ const struct aa_rule aa_rule_swallowed_cancellation = {
 			      "anything else in the loop's body runs: `self.running = False` under `while "
 			      "self.running:`, `stopped = True` under `while not stopped:`, `ev.set()` under `while not "
 			      "ev.is_set():`, at the handler's top level, with no later statement of the handler "
-			      "naming it again; neither when the loop has an `else`, which runs then); a later `break` "
+			      "naming it again, the `try` in the loop's body or in `with` / `async with` blocks that "
+			      "end it; neither when the loop has an `else`, which runs then); a later `break` "
 			      "at the handler's level goes on after the loop, a `continue` into its next turn; a later "
 			      "`return` or `raise` with no await in it, or the end "
 			      "of the function, ends the coroutine (AA407's form). An await of a call named as "
