@@ -59,12 +59,10 @@ static TSNode names_only(const struct aa_syms *s, TSNode v)
 	return n ? v : none;
 }
 
-static const char *const hook_keywords[] = {
-	"lifespan", "on_startup", "on_shutdown", "on_cleanup", "post_init", "post_shutdown", "post_stop", NULL,
-};
-static const char *const signal_lists[] = { "on_startup", "on_shutdown", "on_cleanup", "cleanup_ctx", NULL };
+static const char *const hook_keywords[] = { "lifespan", "on_startup", "on_shutdown", NULL };
+/* aiohttp's signals; not on_shutdown, which runs while handlers still finish */
+static const char *const signal_lists[] = { "on_startup", "on_cleanup", "cleanup_ctx", NULL };
 static const char *const observers[] = { "startup", "shutdown", NULL };
-static const char *const builder_hooks[] = { "post_init", "post_shutdown", NULL };
 
 TSNode aa_lifecycle_registered(const struct aa_syms *s, const char *text, TSNode node)
 {
@@ -88,21 +86,16 @@ TSNode aa_lifecycle_registered(const struct aa_syms *s, const char *text, TSNode
 	TSNode arg = none;
 	if (len == 6 && !memcmp(name, "append", 6) && !ts_node_is_null(owner) && text_in(text, owner, signal_lists))
 		arg = aa_call_args_find(s, text, node, 0, NULL);
-	else if (len == 8 && !memcmp(name, "register", 8) && !ts_node_is_null(owner) && text_in(text, owner, observers))
-		arg = aa_call_args_find(s, text, node, 0, NULL);
 	else if (len == 17 && !memcmp(name, "add_event_handler", 17) &&
 		 string_in(s, text, aa_call_args_find(s, text, node, 0, NULL), observers))
 		arg = aa_call_args_find(s, text, node, 1, NULL);
-	else if (text_in(text, last, builder_hooks))
-		arg = aa_call_args_find(s, text, node, 0, NULL);
 	if (!ts_node_is_null(arg) && ts_node_symbol(arg) != s->identifier && ts_node_symbol(arg) != s->attribute)
 		return none; /* one function, not a list */
 	return arg;
 }
 
 static const char *const hook_decorators[] = {
-	"before_serving", "after_serving", "before_server_start", "after_server_stop", "on_startup", "on_shutdown",
-	"startup", "shutdown", NULL,
+	"before_serving", "after_serving", "before_server_start", "after_server_stop", NULL,
 };
 static const char *const sanic_events[] = { "before_server_start", "after_server_stop", NULL };
 
@@ -153,26 +146,12 @@ void aa_lifecycle_decorators(const struct aa_syms *s, const char *text, TSNode p
 	}
 }
 
-bool aa_lifecycle_conventional(const struct aa_syms *s, const char *text, TSNode def, bool in_class, bool bot_file)
-{
-	static const char *const methods[] = { "setup_hook", "cog_load", "cog_unload", NULL };
-	static const char *const extension[] = { "setup", "teardown", NULL };
-	TSNode name = ts_node_child_by_field_id(def, s->f.name);
-	if (ts_node_is_null(name))
-		return false;
-	if (in_class)
-		return text_in(text, name, methods);
-	if (!bot_file || !text_in(text, name, extension))
-		return false;
-	TSNode params = ts_node_child_by_field_id(def, s->f.parameters);
-	return !ts_node_is_null(params) && ts_node_named_child_count(params) == 1;
-}
 
-bool aa_lifecycle_bot_file(const char *text, size_t len)
+bool aa_lifecycle_serves_inline(const char *text, size_t len)
 {
-	static const char *const libraries[] = { "discord", "nextcord", "disnake", "redbot", NULL };
-	for (const char *const *l = libraries; *l; l++)
-		if (memmem(text, len, *l, strlen(*l)))
+	static const char *const servers[] = { ".serve(", "AppRunner", "hypercorn", NULL };
+	for (const char *const *w = servers; *w; w++)
+		if (memmem(text, len, *w, strlen(*w)))
 			return true;
 	return false;
 }

@@ -8,21 +8,20 @@
  *
  * Recognised by the syntax alone (the frameworks' names are distinctive, and a hook
  * registered under another name is only reported as before):
- * - a registration by name: the keyword arguments `lifespan=`, `on_startup=`,
- *   `on_shutdown=`, `on_cleanup=`, `post_init=`, `post_shutdown=`, `post_stop=` (a name or
- *   a list or tuple of names), `X.on_startup.append(f)` (and on_shutdown, on_cleanup,
- *   cleanup_ctx), `X.startup.register(f)`, `X.shutdown.register(f)`,
- *   `X.add_event_handler("startup" | "shutdown", f)`, `X.post_init(f)`, `X.post_shutdown(f)`;
+ * - a registration by name: the keyword arguments `lifespan=`, `on_startup=` and
+ *   `on_shutdown=` (a name or a list or tuple of names: Starlette, FastAPI, Litestar),
+ *   `X.on_startup.append(f)`, `X.on_cleanup.append(f)`, `X.cleanup_ctx.append(f)`
+ *   (aiohttp), `X.add_event_handler("startup" | "shutdown", f)`;
  * - a registering decorator: `@X.on_event("startup" | "shutdown")`, `@X.listener(...)`
  *   with "before_server_start" or "after_server_stop", `@X.before_serving`,
- *   `@X.after_serving`, `@X.before_server_start`, `@X.after_server_stop`, `@X.on_startup`,
- *   `@X.on_shutdown`, `@X.startup`, `@X.shutdown` (bare or called);
- * - discord.py's conventions: a method named `setup_hook`, `cog_load` or `cog_unload`,
- *   and an extension's module-level `setup` or `teardown` of one parameter in a file
- *   that names discord, nextcord, disnake or redbot.
- * Not hooks: `on_ready` and other events (they run while the bot serves), Sanic's
- * `before_server_stop` and `after_server_start` (requests may be in flight), Home
- * Assistant's `async_setup_entry` (other integrations run beside it).
+ *   `@X.after_serving`, `@X.before_server_start`, `@X.after_server_stop` (bare or called).
+ * Not hooks: aiohttp's `on_shutdown` (it runs while handlers still finish), Sanic's
+ * `before_server_stop` and `after_server_start` (requests may be in flight), a bot
+ * framework's start-up (aiogram's `dp.startup`, python-telegram-bot's `post_init`,
+ * discord.py's `setup_hook`, `cog_load`, an extension's `setup`: a bot is often started
+ * beside a web server, and an extension may be loaded by a command), Home Assistant's
+ * `async_setup_entry` (other integrations run beside it). And none in a project that runs
+ * its server inside a coroutine of its own (aa_lifecycle_serves_inline).
  *
  * Pure functions of the tree; thread-safe.
  */
@@ -45,12 +44,10 @@ TSNode aa_lifecycle_registered(const struct aa_syms *s, const char *text, TSNode
  * manager is entered: a lifespan's). Both false without decorators. */
 void aa_lifecycle_decorators(const struct aa_syms *s, const char *text, TSNode parent, bool *hook, bool *other);
 
-/* Is def (a function_definition) a hook by discord.py's conventions? in_class: it is a
- * method (directly in a class body); bot_file: the file names a bot library (the caller
- * looks once, aa_lifecycle_bot_file). */
-bool aa_lifecycle_conventional(const struct aa_syms *s, const char *text, TSNode def, bool in_class, bool bot_file);
-
-/* Does the source text (len bytes) name discord, nextcord, disnake or redbot? */
-bool aa_lifecycle_bot_file(const char *text, size_t len);
+/* Does the source text (len bytes) run a server inside a coroutine of its own (an awaited
+ * uvicorn `Server(...).serve()`, aiohttp's `AppRunner`, hypercorn's `serve`), where it may
+ * serve beside other work (`asyncio.gather(bot.start(), server.serve())`)? The hooks of
+ * such a project run while that work goes on: none of them counts. */
+bool aa_lifecycle_serves_inline(const char *text, size_t len);
 
 #endif

@@ -45,9 +45,9 @@ void aa_loop_uses_begin(struct aa_summarizer *z)
 	z->schedules = false;
 	for (const char *const *w = scheduling_words; *w && !z->schedules; w++)
 		z->schedules = mentions(z->src, *w);
-	z->bot_file = aa_lifecycle_bot_file(z->src->text, z->src->len);
+	z->summary->serves_inline = aa_lifecycle_serves_inline(z->src->text, z->src->len);
 	z->alone_possible = aa_summary_nameable(z->summary) || mentions(z->src, "run(") ||
-			    mentions(z->src, "run_until_complete(") || z->bot_file;
+			    mentions(z->src, "run_until_complete(");
 }
 
 bool aa_loop_uses_possible(const struct aa_summarizer *z)

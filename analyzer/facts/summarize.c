@@ -369,8 +369,6 @@ static void add_function(struct aa_summarizer *z, TSNode node, uint32_t inner)
 							       aa_summarizer_parent(z, node));
 	TSNode up = aa_summarizer_parent(z, node);
 	aa_lifecycle_decorators(z->syms, z->src->text, up, &f->hook, &f->decorated);
-	f->hook = f->hook || aa_lifecycle_conventional(z->syms, z->src->text, node, sc->class_scope != AA_NO_SCOPE,
-						       sc->parent == 0 && z->bot_file);
 	TSNode rt = ts_node_child_by_field_id(node, z->syms->f.return_type);
 	/* An @overload stub's return type holds for some arguments only (the index keeps a
 	 * name's first definition, often such a stub): what it returns is unknown. */

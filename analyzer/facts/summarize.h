@@ -77,7 +77,6 @@ struct aa_summarizer {
 	TSNode fresh_arg;         /* the argument of the last fresh run visited */
 	TSNode hook_names;        /* the names the last hook registration visited registers */
 	TSNode hook_call;         /* the last registering call visited (lifecycle.h) */
-	bool bot_file;            /* the file names a bot library (lifecycle.h) */
 	struct aa_map loop_runs;  /* ("", a scope body's start) -> its run_until_complete calls */
 	/* The file is test code (not example code: analyzer/input/test_code.h), whose
 	 * runs, awaits and uses say how a test drives the project's coroutines, not how the

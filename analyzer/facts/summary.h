@@ -139,6 +139,9 @@ struct aa_summary {
 	bool frozen;
 	/* The file mentions nest_asyncio: a loop of its own may be a running one after all. */
 	bool nest_asyncio;
+	/* The file runs a server inside a coroutine (lifecycle.h's aa_lifecycle_serves_inline):
+	 * no start-up hook of the project runs alone. */
+	bool serves_inline;
 	uint32_t n_awaits, n_fresh_runs, n_hooks, n_uses;
 	uint32_t n_imports, n_funcs, n_classes, n_bases, n_exports, n_star_modules, n_star_bound, n_attrs, n_defers;
 	uint32_t n_records;

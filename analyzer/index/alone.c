@@ -87,7 +87,7 @@ static void add_edge(struct edge **edges, size_t *n, size_t *cap, uint32_t from,
 /* The index's awaits between its functions (*n_edges of them, sorted by caller; owned),
  * also to the project subclasses' overrides of an awaited method (`self.step()` in a base
  * class runs a subclass's step); the marks of the functions a fresh loop starts (root)
- * and of those registered by name as start-up or shut-down hooks (root and hook).
+ * and of those registered by name as start-up or shut-down hooks (hook).
  * An await whose callee does not resolve, or whose overrides cannot all be known, adds
  * its name's hash to *uses (grown with AA_GROW). */
 static struct edge *link_awaits(struct aa_index *x, bool *root, bool *hook, uint32_t **uses, size_t *n_uses, size_t *uses_cap,
@@ -121,10 +121,10 @@ static struct edge *link_awaits(struct aa_index *x, bool *root, bool *hook, uint
 			bool is_hook = j >= s->n_fresh_runs;
 			uint32_t to = aa_index_resolve_ref(x, is_hook ? &s->hooks[j - s->n_fresh_runs] : &s->fresh_runs[j],
 							   &receiver);
-			if (to != NONE) {
+			if (to != NONE && is_hook)
+				hook[to] = true; /* a root when hooks count (make_alone) */
+			else if (to != NONE)
 				root[to] = true;
-				hook[to] = hook[to] || is_hook;
-			}
 		}
 	}
 	if (k)
@@ -209,6 +209,10 @@ static void make_alone(struct aa_index *x)
 	size_t n_edges;
 	bool *hook = aa_xcalloc(n ? n : 1, sizeof(bool));
 	struct edge *edges = link_awaits(x, root, hook, &uses, &n_uses, &uses_cap, &n_edges);
+	/* A server run inside a coroutine may serve beside other work: its hooks too. */
+	bool hooks_alone = true;
+	for (size_t i = 0; i < x->n_sums; i++)
+		hooks_alone &= !(x->sums[i] && x->sums[i]->serves_inline);
 	uint32_t *first = edge_index(edges, n_edges, n);
 	if (n_uses)
 		qsort(uses, n_uses, sizeof(*uses), aa_sum_cmp_hash);
@@ -220,7 +224,7 @@ static void make_alone(struct aa_index *x)
 		uint32_t h = aa_sum_last_hash(fn->qualname);
 		/* A hook runs before its service serves or after it stops: what it starts beside
 		 * itself waits for the start-up too, and a lifespan is an async generator. */
-		hook[f] = fn->is_async && (hook[f] || fn->hook);
+		hook[f] = hooks_alone && fn->is_async && (hook[f] || fn->hook);
 		root[f] = root[f] || hook[f];
 		alone[f] = (hook[f] || (fn->is_coroutine && !spawns[f])) && !fn->decorated &&
 			   !(n_uses && bsearch(&h, uses, n_uses, sizeof(*uses), aa_sum_cmp_hash)) && !public_method(fn, uses, n_uses);

@@ -49,20 +49,19 @@
 	"few files may spare what a run on the whole project reports, and a library's coroutine that its " \
 	"users run beside other work, but the project only through a sync wrapper, looks alone unless the " \
 	"package re-exports it. A script whose file name is no module name (`run-once.py`) is not followed. " \
-	"Nor is a server's or bot's start-up or shut-down hook checked, with what it awaits on the same terms: " \
-	"it runs before the service serves or after it stopped (uvicorn enters a lifespan before it listens, " \
-	"aiohttp runs `on_startup` before its site starts, discord.py runs `setup_hook` before it connects), " \
-	"whatever it starts beside itself, when its name is used nowhere else. A hook is registered by " \
-	"`lifespan=`, `on_startup=`, `on_shutdown=`, `on_cleanup=`, `post_init=`, `post_shutdown=` or " \
-	"`post_stop=` (a name or a list of names), `X.on_startup.append(f)` (`on_shutdown`, `on_cleanup`, " \
-	"`cleanup_ctx`), `X.startup.register(f)`, `X.shutdown.register(f)`, `X.add_event_handler(\"startup\", " \
-	"f)` (or `\"shutdown\"`), `X.post_init(f)` or `X.post_shutdown(f)`; decorated with " \
+	"Nor is a web server's start-up or shut-down hook checked, with what it awaits on the same terms: it " \
+	"runs before the server serves or after it stopped (uvicorn enters a lifespan before it listens, " \
+	"aiohttp runs `on_startup` before its site starts), whatever it starts beside itself, when its name " \
+	"is used nowhere else. A hook is registered by `lifespan=`, `on_startup=` or `on_shutdown=` (a name " \
+	"or a list of names), `X.on_startup.append(f)` (`on_cleanup`, `cleanup_ctx`), " \
+	"`X.add_event_handler(\"startup\", f)` (or `\"shutdown\"`); or decorated with " \
 	"`@X.on_event(\"startup\")` (or `\"shutdown\"`), `@X.listener(\"before_server_start\")` (or " \
-	"`\"after_server_stop\"`), `@X.before_serving`, `@X.after_serving`, `@X.before_server_start`, " \
-	"`@X.after_server_stop`, `@X.on_startup`, `@X.on_shutdown`, `@X.startup` or `@X.shutdown`; or named " \
-	"by discord.py's conventions: a `setup_hook`, `cog_load` or `cog_unload` method, an extension's " \
-	"module-level `setup(bot)` or `teardown(bot)` in a file that names discord, nextcord, disnake or " \
-	"redbot. Events that run while the service serves (`on_ready`, Sanic's `after_server_start`) are no hooks."
+	"`\"after_server_stop\"`), `@X.before_serving`, `@X.after_serving`, `@X.before_server_start` or " \
+	"`@X.after_server_stop`. Not when the project runs its server inside a coroutine of its own (a file " \
+	"that awaits `.serve(`, uses aiohttp's `AppRunner` or hypercorn), where it may serve beside other " \
+	"work; nor are aiohttp's `on_shutdown` (handlers still finish meanwhile), Sanic's " \
+	"`after_server_start`, or a bot's start-up (`setup_hook`, `cog_load`, aiogram's `dp.startup`, " \
+	"`post_init`: a bot is often started beside a web server, a cog loaded by a command) hooks."
 
 /* The fix suggested when a target names none. */
 #define AA_FIX_TO_THREAD "await asyncio.to_thread(...)"
