@@ -39,8 +39,8 @@ const struct aa_rule aa_rule_dangling_handled_task = {
 			"such statements; a statement or `return` without calls, awaits or yields (`deviceid = "
 			"name[8:18]`); a logging call (`print(...)`, or `debug`, `info`, `warning`, `warn`, `error`, "
 			"`exception`, `critical` or `log` of a receiver named for logging: `log`, `logger`, "
-			"`self.logger`, `_LOGGER`), whose arguments call at most `str`, `repr`, `len`, `type`, `id` "
-			"or `getattr`; `await asyncio.sleep(...)` whose arguments have no calls, `pass`, `break`, `continue`, `global`, `nonlocal` and a "
+			"`self.logger`, `_LOGGER`), whose arguments have no calls and no `extra=` (either may "
+			"raise); `await asyncio.sleep(...)` whose arguments have no calls, `pass`, `break`, `continue`, `global`, `nonlocal` and a "
 			"docstring. Every function the call may run must be so "
 			"(imported, through `self`, with every override in the project's subclasses, across "
 			"modules). AA203 reports the others.",

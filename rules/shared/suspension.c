@@ -292,33 +292,27 @@ static bool pure(const struct aa_syms *s, TSNode n)
 	return ts_node_is_null(n) || !aa_node_holds_kind(s, n, impure, sizeof(impure) / sizeof(impure[0]), 4096);
 }
 
-/* Is call's argument list free of awaits, yields and lambdas, its calls only of
- * builtins that format (`str(e)`, `len(items)`)? */
-static bool log_args(struct aa_ctx *ctx, TSNode args, int depth)
+/* Are a logging call's arguments ones that cannot fail: no calls, awaits, yields or
+ * lambdas (pure: `len(message.text)` raises on a None text), and no `extra=` (a key
+ * a LogRecord has raises KeyError)? */
+static bool log_args(struct aa_ctx *ctx, TSNode args)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
-	static const char *const formatting[] = { "str", "repr", "len", "type", "id", "getattr", NULL };
-	TSSymbol k = ts_node_symbol(args);
-	if (k == s->await || k == s->yield || k == s->lambda || depth > 64)
+	if (!pure(s, args))
 		return false;
-	if (k == s->call) {
-		TSNode fn = ts_node_child_by_field_id(args, s->f.function);
-		bool known = false;
-		for (const char *const *f = formatting; *f && !known; f++)
-			known = ts_node_symbol(fn) == s->identifier && aa_ctx_text_is(ctx, fn, *f);
-		if (!known)
+	uint32_t n = ts_node_named_child_count(args);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode a = ts_node_named_child(args, i);
+		if (ts_node_symbol(a) == s->keyword_argument &&
+		    aa_ctx_text_is(ctx, ts_node_child_by_field_id(a, s->f.name), "extra"))
 			return false;
 	}
-	uint32_t n = ts_node_named_child_count(args);
-	for (uint32_t i = 0; i < n; i++)
-		if (!log_args(ctx, ts_node_named_child(args, i), depth + 1))
-			return false;
 	return true;
 }
 
 /* Is e a call that logs: `print(...)`, or `<x>.debug(...)` (info, warning, warn, error,
  * exception, critical, log) on a receiver whose last name says it logs (`logger`,
- * `self.log`, `logging`, `_LOGGER`), with arguments that only format (log_args)? A
+ * `self.log`, `logging`, `_LOGGER`), with arguments that cannot fail (log_args)? A
  * logging call does not fail: readers call a coroutine that logs before its try one that
  * handles its own errors. */
 static bool log_call(struct aa_ctx *ctx, TSNode e)
@@ -330,7 +324,7 @@ static bool log_call(struct aa_ctx *ctx, TSNode e)
 		return false;
 	TSNode fn = ts_node_child_by_field_id(e, s->f.function);
 	TSNode args = ts_node_child_by_field_id(e, s->f.arguments);
-	if (ts_node_is_null(fn) || ts_node_is_null(args) || !log_args(ctx, args, 0))
+	if (ts_node_is_null(fn) || ts_node_is_null(args) || !log_args(ctx, args))
 		return false;
 	if (ts_node_symbol(fn) == s->identifier)
 		return aa_ctx_text_is(ctx, fn, "print");

@@ -6,6 +6,7 @@
 #include "rules/testing/pytest_config.h"
 #include "rules/testing/test_syntax.h"
 #include "analyzer/base/xalloc.h"
+#include "parsers/python/subtree.h"
 #include "rules/rules.h"
 
 #include <stdlib.h>
@@ -67,28 +68,57 @@ static void class_candidates(struct aa_ctx *ctx, TSNode cls, TSNode decorated, s
 	}
 }
 
-/* Is st `if __name__ == "__main__":` whose block runs an event loop (`asyncio.run(`,
- * `run_until_complete(`, `anyio.run(`, `trio.run(`)? A test file with one is a script
- * run by hand that drives its own coroutines: its "tests" are its steps, not pytest's. */
+/* What a `__main__` block calls: an event loop runner (`asyncio.run`, `run_until_complete`,
+ * `anyio.run`, `trio.run`), pytest (`pytest.main`). */
+struct main_calls {
+	struct aa_ctx *ctx;
+	bool loop, pytest;
+};
+
+static enum aa_visit main_call_visit(void *ud, TSNode n)
+{
+	struct main_calls *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	if (ts_node_symbol(n) != s->call)
+		return AA_VISIT_DESCEND;
+	TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+	uint32_t len;
+	const char *t = ts_node_is_null(fn) ? NULL : aa_ctx_text(w->ctx, fn, &len);
+	static const char *const runners[] = { "asyncio.run", "run_until_complete", "anyio.run", "trio.run", NULL };
+	for (const char *const *r = runners; t && *r; r++) {
+		size_t rl = strlen(*r);
+		w->loop |= len >= rl && !memcmp(t + len - rl, *r, rl) && (len == rl || t[len - rl - 1] == '.');
+	}
+	w->pytest |= t && len == 11 && !memcmp(t, "pytest.main", 11);
+	return AA_VISIT_DESCEND;
+}
+
+/* Is st `if __name__ == "__main__":` (either order) whose block calls an event loop
+ * runner and not pytest? A test file with one is a script run by hand that drives its
+ * own coroutines: its "tests" are its steps, not pytest's. */
 static bool runs_itself(struct aa_ctx *ctx, TSNode st)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	if (ts_node_symbol(st) != s->if_statement)
 		return false;
-	uint32_t len;
 	TSNode cond = ts_node_child_by_field_id(st, s->f.condition);
-	const char *t = ts_node_is_null(cond) ? NULL : aa_ctx_text(ctx, cond, &len);
-	if (!t || !memmem(t, len, "__name__", 8) || !memmem(t, len, "__main__", 8))
+	if (ts_node_is_null(cond) || ts_node_symbol(cond) != s->comparison_operator ||
+	    ts_node_named_child_count(cond) != 2)
 		return false;
+	TSNode a = ts_node_named_child(cond, 0), b = ts_node_named_child(cond, 1);
+	uint32_t c = ts_node_child_count(cond);
+	bool eq = false;
+	for (uint32_t i = 0; i < c; i++)
+		eq |= !ts_node_is_named(ts_node_child(cond, i)) && aa_ctx_text_is(ctx, ts_node_child(cond, i), "==");
+	bool main = (aa_ctx_text_is(ctx, a, "__name__") &&
+		     (aa_ctx_text_is(ctx, b, "\"__main__\"") || aa_ctx_text_is(ctx, b, "'__main__'"))) ||
+		    (aa_ctx_text_is(ctx, b, "__name__") &&
+		     (aa_ctx_text_is(ctx, a, "\"__main__\"") || aa_ctx_text_is(ctx, a, "'__main__'")));
 	TSNode body = ts_node_child_by_field_id(st, s->f.consequence);
-	if (ts_node_is_null(body))
+	if (!eq || !main || ts_node_is_null(body))
 		return false;
-	t = aa_ctx_text(ctx, body, &len);
-	static const char *const runners[] = { "asyncio.run(", "run_until_complete(", "anyio.run(", "trio.run(", NULL };
-	for (const char *const *r = runners; *r; r++)
-		if (memmem(t, len, *r, strlen(*r)))
-			return true;
-	return false;
+	struct main_calls w = { ctx, false, false };
+	return aa_subtree_walk(body, 100000, main_call_visit, &w) && w.loop && !w.pytest;
 }
 
 static void check(struct aa_ctx *ctx, TSNode module)
@@ -230,8 +260,9 @@ const struct aa_rule aa_rule_async_test_not_run = {
 			      "conditional `skipif` is no such decorator), and a file with a syntax error. A test that requests the "
 			      "`anyio_backend` fixture runs under the anyio plugin, as FastAPI's documentation "
 			      "shows.\n\n"
-			      "Nor is a file whose `if __name__ == \"__main__\":` block runs an event loop "
-			      "(`asyncio.run(`, `run_until_complete(`, `anyio.run(`, `trio.run(`): a script run by hand "
+			      "Nor is a file whose `if __name__ == \"__main__\":` block calls an event loop runner "
+			      "(`asyncio.run()`, `run_until_complete()`, `anyio.run()`, `trio.run()`; strings and "
+			      "comments aside): a script run by hand "
 			      "that drives its own coroutines, named like a test module; its async `test_*` functions "
 			      "are its steps (a block that runs `pytest.main()` keeps the file pytest's).\n\n"
 			      "Nor is a project whose declared dependencies name a plugin that runs coroutine tests "
