@@ -48,7 +48,13 @@ static bool misaligned(const struct aa_syms *s, TSNode block, TSNode child)
 	TSPoint f = ts_node_start_point(first), c = ts_node_start_point(child);
 	if (ts_node_is_null(header) || f.row == ts_node_start_point(header).row)
 		return false; /* `if x: await y`: the block is on its header's line */
-	return f.column <= ts_node_start_point(header).column || (c.row != f.row && c.column != f.column);
+	if (f.column <= ts_node_start_point(header).column)
+		return true;
+	/* `y = 2; z = await f()`: a statement after another on its line has its own column */
+	TSNode prev = ts_node_prev_named_sibling(child);
+	if (!ts_node_is_null(prev) && ts_node_end_point(prev).row == c.row)
+		return false;
+	return c.row != f.row && c.column != f.column;
 }
 
 /* Is node where tree-sitter's error recovery put the rest of an indented body whose
@@ -72,8 +78,9 @@ static bool recovered_debris(const struct aa_ctx *ctx, TSNode node)
 	uint32_t row = ts_node_start_point(stmt).row;
 	if (row >= src->n_lines)
 		return false;
+	/* a form feed at a line's start is no indentation (Python resets the count there) */
 	char first = src->text[src->line_starts[row]];
-	return first == ' ' || first == '\t' || first == '\f';
+	return first == ' ' || first == '\t';
 }
 
 static void check(struct aa_ctx *ctx, TSNode node)
