@@ -18,10 +18,11 @@
 	"`@commands.is_owner()`), or whose every decorator that registers it with arguments names them there " \
 	"by a constant (an upper-case name with such a part: `@app.on_message(filters.command(\"update\") & " \
 	"SUDOERS)`, `events.NewMessage(from_users=OWNER_ID)`), by a call of a check so named (`& "        \
-	"fox_sudo()`), by a keyword so named set to True (`sudo=True`, `allow_sudo=True`), or by the "       \
-	"account's own messages, a userbot's commands (Telethon's `outgoing=True`, Pyrogram's `filters.me` " \
-	"and `filters.outgoing`), and negates none of it (`~`, `not`, `!=`: everyone but the owner) nor "    \
-	"joins it with `|` or `or` to what does not name them (`filters.me | filters.private`); a negation " \
+	"fox_sudo()`), by a keyword so named set to True (`sudo=True`, `allow_sudo=True`; not "           \
+	"`no_sudo=True`), or by the account's own messages, a userbot's commands (Telethon's "               \
+	"`outgoing=True` without `incoming=True`, Pyrogram's `filters.me` and `filters.outgoing`), and "      \
+	"negates none of it (`~`, `not`, `!=`, `not in`, `is not`: everyone but the owner) nor joins it "     \
+	"with `|`, `or` or `and` to what does not name them (`filters.me | filters.private`); a negation "   \
 	"of something else (`~filters.forwarded`) says nothing of who; strings and comments aside; a "       \
 	"second, public registration beside it makes it public. It runs when its operator asks, who expects it to take its time (`/update` running `git " \
 	"pull`, `/sh`, `/backup`)."

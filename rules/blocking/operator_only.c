@@ -9,6 +9,8 @@
 #include "rules/shared/name_words.h"
 
 static const char *const operator_words[] = { "owner", "owners", "sudo", "sudoer", "sudoers", NULL };
+/* Words that turn a keyword against its name (`no_sudo=True`, `disable_owner=True`). */
+static const char *const negating_words[] = { "no", "not", "disable", "disabled", "without", "skip", "except", NULL };
 /* Owners that are not the program's operator: a Discord server's, a group's, a chat's. */
 static const char *const other_owners[] = { "guild", "server", "group", "chat", "channel", "not", NULL };
 
@@ -55,9 +57,10 @@ static bool names_operator_constant(const char *t, uint32_t len)
  * (`sudo=True`, `allow_sudo=True`), or the account's own messages (Telethon's
  * `outgoing=True`, Pyrogram's `filters.me` and `filters.outgoing`: a userbot's commands);
  * OPEN otherwise, and OPEN as well when what names them is negated
- * (`~filters.user(OWNER_ID)`, `not`, `!=`: everyone but the owner), or joined by `|` or
- * `or` to something that does not (`filters.me | filters.private`). A negation of
- * something else (`~filters.forwarded`) says nothing of who. */
+ * (`~filters.user(OWNER_ID)`, `not`, `!=`, `not in`, `is not`: everyone but the owner),
+ * joined by `|`, `or` or `and` to something that does not (`filters.me | filters.private`),
+ * or beside `incoming=True` (others' messages). A negation of something else
+ * (`~filters.forwarded`) says nothing of who. */
 enum who { OPEN, RESTRICTED };
 
 struct who_walk {
@@ -73,15 +76,15 @@ struct who_walk {
 /* Nodes a registration's walk visits at most (beyond: OPEN). */
 #define MAX_WHO_NODES 4096
 
-/* Is n `a | b` or `a or b`? */
+/* Is n `a | b`, `a or b` or `a and b`? Each side of a union admits its own; `a and b`
+ * is b when a is true, as a filter object is: both sides must name the operator. */
 static bool union_of(struct aa_ctx *ctx, TSNode n)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
 	TSSymbol k = ts_node_symbol(n);
-	if (k != s->binary_operator && k != s->boolean_operator)
-		return false;
-	TSNode op = ts_node_child_by_field_id(n, s->f.operator);
-	return aa_ctx_text_is(ctx, op, "|") || aa_ctx_text_is(ctx, op, "or");
+	if (k == s->boolean_operator)
+		return true;
+	return k == s->binary_operator && aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.operator), "|");
 }
 
 /* Is n `~x`, `not x`, or a comparison with `!=`? */
@@ -95,10 +98,16 @@ static bool negation(struct aa_ctx *ctx, TSNode n)
 		return aa_ctx_text_is(ctx, ts_node_child_by_field_id(n, s->f.operator), "~");
 	if (k != s->comparison_operator)
 		return false;
+	/* `!=`, `not in`, `is not` (tree-sitter makes `not in` one token or two) */
 	uint32_t c = ts_node_child_count(n);
 	for (uint32_t i = 0; i < c; i++) {
 		TSNode op = ts_node_child(n, i);
-		if (!ts_node_is_named(op) && aa_ctx_text_is(ctx, op, "!="))
+		if (ts_node_is_named(op))
+			continue;
+		uint32_t len;
+		const char *t = aa_ctx_text(ctx, op, &len);
+		if ((len == 2 && !memcmp(t, "!=", 2)) || (len >= 3 && !memcmp(t, "not", 3)) ||
+		    (len >= 3 && !memcmp(t + len - 3, "not", 3)))
 			return true;
 	}
 	return false;
@@ -140,9 +149,15 @@ static enum aa_visit who_visit(void *ud, TSNode n)
 		TSNode value = ts_node_child_by_field_id(n, s->f.value);
 		uint32_t len;
 		const char *t = ts_node_is_null(name) ? NULL : aa_ctx_text(ctx, name, &len);
-		if (t && !ts_node_is_null(value) && ts_node_symbol(value) == s->true_ &&
+		bool set = !ts_node_is_null(value) && ts_node_symbol(value) == s->true_;
+		if (t && set && len == 8 && !memcmp(t, "incoming", 8)) {
+			w->negated = true; /* others' messages (with outgoing=True too: all of them) */
+			return AA_VISIT_SKIP;
+		}
+		if (t && set &&
 		    ((len == 8 && !memcmp(t, "outgoing", 8)) ||
-		     (aa_name_words_any(t, len, operator_words) && !aa_name_words_any(t, len, other_owners)))) {
+		     (aa_name_words_any(t, len, operator_words) && !aa_name_words_any(t, len, other_owners) &&
+		      !aa_name_words_any(t, len, negating_words)))) {
 			w->named = true;
 			return AA_VISIT_SKIP;
 		}
