@@ -19,24 +19,139 @@ static bool misread_format_spec(TSNode node)
 	return !ts_node_is_null(e) && !strcmp(ts_node_type(e), "named_expression");
 }
 
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '.' || (unsigned char)c >= 0x80;
+}
+
+/* Is t[0..len) a word that is an operator of an annotation's expression (`or`, `and`,
+ * `not`), or a Python keyword no annotation holds (`class`, `lambda`, `in`...)? */
+static bool is_word(const char *t, size_t len, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == len && !memcmp(t, *words, len))
+			return true;
+	return false;
+}
+
+/* Is t[0..len) the rest of an annotation after the `or`/`and` that continues it: operands
+ * (dotted names, None/True/False, each maybe subscripted or called, or parenthesized)
+ * joined by `or`, `and`, `not` or `|`, brackets balanced, no other keyword, `=`, `:` or
+ * stray character? A lexer of that much, linear, nesting up to 64 deep. */
+static bool annotation_rest(const char *t, size_t len)
+{
+	static const char *const operators[] = { "or", "and", "not", NULL };
+	static const char *const keywords[] = {
+		"as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
+		"finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "pass", "raise",
+		"return", "try", "while", "with", "yield", NULL,
+	};
+	char stack[64];
+	size_t depth = 0;
+	bool operand = true; /* an operand is expected next */
+	for (size_t i = 0; i < len;) {
+		char c = t[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\') {
+			i++;
+		} else if (c == '"' || c == '\'') {
+			size_t k = i + 1;
+			while (k < len && t[k] != c && t[k] != '\n')
+				k += t[k] == '\\' ? 2 : 1;
+			if (k >= len || t[k] != c || !depth)
+				return false; /* strings only inside brackets: Literal["a"] */
+			i = k + 1;
+			operand = false;
+		} else if (name_char(c)) {
+			size_t k = i;
+			while (k < len && name_char(t[k]))
+				k++;
+			bool op = is_word(t + i, k - i, operators);
+			if (is_word(t + i, k - i, keywords) || (op ? operand && strncmp(t + i, "not", 3) : !operand && !depth))
+				return false;
+			operand = op;
+			i = k;
+		} else if (c == '|' || c == ',') {
+			if (operand || (c == ',' && !depth))
+				return false;
+			operand = true;
+			i++;
+		} else if (c == '[' || c == '(') {
+			if (depth == sizeof(stack))
+				return false;
+			stack[depth++] = c == '[' ? ']' : ')';
+			operand = true;
+			i++;
+		} else if (c == ']' || c == ')') {
+			if (!depth || stack[depth - 1] != c)
+				return false;
+			depth--;
+			operand = false;
+			i++;
+		} else {
+			return false;
+		}
+	}
+	return !depth && !operand;
+}
+
 /* `def f(x: Tuple[str, int] or str = None)`: Python takes any expression as an
- * annotation, tree-sitter-python reads a subscript there as a generic type and errs on
- * the `or`/`and` that continues it (a bare `str or tuple` it reads). An ERROR right after
- * a parameter's type that starts with `or` or `and` is no error of the file's; the
- * walker skips its subtree, as every ERROR's. text: the source. */
+ * annotation; tree-sitter-python reads a subscript there as a generic type and errs on
+ * the `or`/`and` that continues it (a bare `str or tuple` it reads). The ERROR follows
+ * the parameter (`x: list[int] or str`, no default: beside it in the parameters) or holds
+ * the generic type at its start (`x: dict[str, int] or list[int] or None = None`). When
+ * what follows that `or`/`and` is an annotation's expression (annotation_rest), it is no
+ * error of the file's; the walker skips its subtree, as every ERROR's. text: the source. */
 static bool misread_annotation(TSNode node, const char *text)
 {
 	if (!ts_node_is_error(node))
 		return false;
 	TSNode parent = ts_node_parent(node);
-	TSNode prev = ts_node_prev_named_sibling(node);
-	if (ts_node_is_null(parent) || ts_node_is_null(prev) || strcmp(ts_node_type(prev), "type") ||
-	    (strcmp(ts_node_type(parent), "typed_parameter") && strcmp(ts_node_type(parent), "typed_default_parameter")))
+	if (ts_node_is_null(parent))
 		return false;
-	const char *t = text + ts_node_start_byte(node);
-	uint32_t len = ts_node_end_byte(node) - ts_node_start_byte(node);
+	const char *pt = ts_node_type(parent);
+	uint32_t start = ts_node_start_byte(node);
+	TSNode prev = ts_node_prev_named_sibling(node);
+	TSNode first = ts_node_named_child(node, 0);
+	if (!strcmp(pt, "parameters") && !ts_node_is_null(prev) && !strcmp(ts_node_type(prev), "typed_parameter")) {
+		TSNode last = ts_node_named_child(prev, ts_node_named_child_count(prev) - 1);
+		if (ts_node_is_null(last) || strcmp(ts_node_type(last), "type"))
+			return false;
+	} else if (!strcmp(pt, "typed_parameter") || !strcmp(pt, "typed_default_parameter")) {
+		if (!ts_node_is_null(prev) && !strcmp(ts_node_type(prev), "type"))
+			; /* `x: T[a] or b = ...`: the ERROR after the type */
+		else if (!ts_node_is_null(first) && !strcmp(ts_node_type(first), "type"))
+			start = ts_node_end_byte(first); /* the ERROR holds the generic type */
+		else
+			return false;
+	} else {
+		return false;
+	}
+	const char *t = text + start;
+	uint32_t len = ts_node_end_byte(node) - start;
+	while (len && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\\')) {
+		t++;
+		len--;
+	}
 	size_t word = len >= 3 && !memcmp(t, "and", 3) ? 3 : len >= 2 && !memcmp(t, "or", 2) ? 2 : 0;
-	return word && word < len && strchr(" \t\n\\(", t[word]);
+	if (!word || word == len || name_char(t[word]))
+		return false;
+	/* the annotation goes on past the ERROR (`or list` then `[int] or None`): up to the
+	 * parameter's end, which the rest must make an expression of too */
+	TSNode owner = strcmp(pt, "parameters") ? parent : prev;
+	uint32_t end = ts_node_end_byte(owner);
+	if (strcmp(pt, "parameters") == 0)
+		end = ts_node_end_byte(node);
+	TSNode value = ts_node_child_by_field_name(owner, "value", 5);
+	if (!ts_node_is_null(value) && ts_node_start_byte(value) > ts_node_end_byte(node)) {
+		/* `= default`: the annotation ends at the `=` before the value */
+		end = ts_node_start_byte(value);
+		while (end > ts_node_end_byte(node) && text[end - 1] != '=')
+			end--;
+		if (end > ts_node_end_byte(node))
+			end--;
+	}
+	return annotation_rest(t + word, (size_t)(text + end - (t + word)));
 }
 
 /* First ERROR/MISSING node in document order outside misread format specifications and

@@ -31,8 +31,11 @@ const struct aa_rule aa_rule_syntax_error = {
 			      "and a type parameter's default (PEP 696, `class C[T: Base = Base]`). The analyzer has "
 			      "no CPython parser to tell these from syntax errors: the message says both. A parameter's "
 			      "annotation continued by `or` or `and` after a subscript (`pattern: Tuple[str, int] or str "
-			      "= None`, `m: list[str] or str`), which the grammar reads as a generic type and errs on, "
-			      "is not reported, and the rest of the function is checked. Syntax is checked only in "
+			      "= None`, `m: list[str] or str`, `x: dict[str, int] or list[int] or None = None`), which "
+			      "the grammar reads as a generic type and errs on, is not reported when the rest of the "
+			      "annotation is an expression of names, `None`, subscripts and parentheses joined by `or`, "
+			      "`and`, `not` or `|` (`x: list[int] or class` is still a syntax error), and the rest of the "
+			      "function is checked. Syntax is checked only in "
 			      "files the analyzer parses: those that contain `async def` or `await` (or a word an "
 			      "enabled rule asks for). AA001 is always reported unless ignored by its exact code "
 			      "(`--ignore AA001`); `# noqa: AA001` on the reported line suppresses it.",
