@@ -194,6 +194,11 @@ with tempfile.TemporaryDirectory() as tmp:
         b"async def h(_, m):\n    time.sleep(1)\n@app.on_message(" + b"~(" * 3000 + b"filters.me" + \
         b")" * 3000 + b")\nasync def g(_, m):\n    time.sleep(1)\n"
     case("operator_unions.py", unions, None, count=("AA101", 2), timeout=10)
+    # Boolean annotations the grammar misreads (parse.c): each ERROR's parent is found from
+    # the walk's cursor, not by a search from the root through 40,000 siblings.
+    misread = b"import time\n" + b"def f(x: list[int] or str = None):\n    pass\n" * 40000 + \
+        b"async def g():\n    time.sleep(1)\n"
+    case("misread_annotations.py", misread, None, count=("AA101", 1), timeout=10)
     # The same chain on one long line after non-ASCII text: each finding shows a window of
     # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
     # the call, and columns count code points.

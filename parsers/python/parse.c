@@ -101,12 +101,17 @@ static bool annotation_rest(const char *t, size_t len)
  * the parameter (`x: list[int] or str`, no default: beside it in the parameters) or holds
  * the generic type at its start (`x: dict[str, int] or list[int] or None = None`). When
  * what follows that `or`/`and` is an annotation's expression (annotation_rest), it is no
- * error of the file's; the walker skips its subtree, as every ERROR's. text: the source. */
-static bool misread_annotation(TSNode node, const char *text)
+ * error of the file's; the walker skips its subtree, as every ERROR's. at: the walk's
+ * cursor, at node; text: the source. */
+static bool misread_annotation(const TSTreeCursor *at, TSNode node, const char *text)
 {
 	if (!ts_node_is_error(node))
 		return false;
-	TSNode parent = ts_node_parent(node);
+	/* the parent from a copy of the walk's cursor: ts_node_parent searches down from
+	 * the root, through every sibling (quadratic over a file of such parameters) */
+	TSTreeCursor up = ts_tree_cursor_copy(at);
+	TSNode parent = ts_tree_cursor_goto_parent(&up) ? ts_tree_cursor_current_node(&up) : (TSNode){ 0 };
+	ts_tree_cursor_delete(&up);
 	if (ts_node_is_null(parent))
 		return false;
 	const char *pt = ts_node_type(parent);
@@ -164,7 +169,7 @@ static TSNode first_broken(TSNode root, const char *text)
 	bool skipped = false; /* a misread format specification or annotation was stepped over */
 	for (;;) {
 		TSNode node = ts_tree_cursor_current_node(&cur);
-		bool misread = misread_annotation(node, text) || misread_format_spec(node);
+		bool misread = misread_annotation(&cur, node, text) || misread_format_spec(node);
 		if (!misread && aa_node_is_broken(node)) {
 			found = node;
 			break;
