@@ -1,6 +1,7 @@
 /* AA106 blocking-database-call: sync database drivers connecting or querying in async context. */
 #include "rules/blocking/blocking.h"
 #include "parsers/python/node.h"
+#include "parsers/python/subtree.h"
 #include "rules/rules.h"
 
 #include <string.h>
@@ -271,9 +272,40 @@ static bool mongo_srv_uri(const struct aa_ctx *ctx, TSNode call)
 	return uri && starts_with(uri, len, "mongodb+srv://");
 }
 
-/* Is call a `rollback()` in an `except` clause of its function? It runs after a failed
- * query, which is reported where it is made, and goes away with the same fix: readers
- * did not act on it (study 16). */
+/* Does a try body make a sync query: a call, outside nested defs and lambdas and not
+ * awaited, of a method named as the drivers' queries (`cur.execute(...)`,
+ * `session.commit()`)? A query handed to a thread (`await asyncio.to_thread(insert,
+ * conn, row)`) is none. */
+struct query_scan {
+	struct aa_ctx *ctx;
+	bool found;
+};
+
+static enum aa_visit query_visit(void *ud, TSNode n)
+{
+	struct query_scan *w = ud;
+	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	TSSymbol k = ts_node_symbol(n);
+	if (aa_kind_is_definition(s, k, true) || k == s->lambda || k == s->await)
+		return AA_VISIT_SKIP;
+	if (k != s->call)
+		return AA_VISIT_DESCEND;
+	static const char *const queries[] = { "execute", "executemany", "exec", "commit", "flush", "scalar",
+					       "scalars", "query", "fetchone", "fetchall", "fetchmany", NULL };
+	TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+	TSNode name = ts_node_symbol(fn) == s->attribute ? ts_node_child_by_field_id(fn, s->f.attribute) : fn;
+	for (const char *const *q = queries; *q && !ts_node_is_null(name); q++)
+		if (aa_ctx_text_is(w->ctx, name, *q)) {
+			w->found = true;
+			return AA_VISIT_STOP;
+		}
+	return AA_VISIT_DESCEND;
+}
+
+/* Is call a `rollback()` in an `except` clause of its function, whose try makes a sync
+ * query? It runs after that query failed, and the query is reported where it is made,
+ * with the same fix: readers did not act on the rollback (study 16). A rollback after a
+ * query moved to a thread is the one blocking call left, and is reported. */
 static bool rollback_after_failure(struct aa_ctx *ctx, const struct aa_target *t, TSNode call)
 {
 	const struct aa_syms *s = aa_ctx_syms(ctx);
@@ -281,8 +313,14 @@ static bool rollback_after_failure(struct aa_ctx *ctx, const struct aa_target *t
 		return false;
 	for (TSNode p = aa_ctx_parent(ctx, call); !ts_node_is_null(p); p = aa_ctx_parent(ctx, p)) {
 		TSSymbol k = ts_node_symbol(p);
-		if (k == s->except_clause)
-			return true;
+		if (k == s->except_clause) {
+			TSNode try = aa_ctx_parent(ctx, p);
+			TSNode body = ts_node_is_null(try) ? try : ts_node_child_by_field_id(try, s->f.body);
+			struct query_scan w = { ctx, false };
+			if (!ts_node_is_null(body))
+				aa_subtree_walk(body, 100000, query_visit, &w);
+			return w.found;
+		}
 		if (aa_kind_is_definition(s, k, true) || k == s->lambda || k == s->finally_clause)
 			return false;
 	}
@@ -341,8 +379,10 @@ const struct aa_rule aa_rule_blocking_database_call = {
 			       "    try:\n        return await conn.fetchval(\"select count(*) from users\")\n"
 			       "    finally:\n        await conn.close()\n",
 		.anchor = "The call; its start is the start of the callee (`cur.execute`, `psycopg2.connect`).",
-		.exceptions = "A `rollback()` in an `except` clause is not reported: it runs after a failed query, "
-			      "which is reported where it is made, and goes with the same fix. "
+		.exceptions = "A `rollback()` in an `except` clause whose `try` makes a sync query (a call of "
+			      "`execute`, `executemany`, `exec`, `commit`, `flush`, `scalar`, `scalars`, `query` or a "
+			      "`fetch` method, not awaited) is not reported: it runs after that query failed, which "
+			      "is reported where it is made, and goes with the same fix. "
 			      "The standard library's `sqlite3` is AA113's (blocking-sqlite-call, opt-in): a local "
 			      "file, not a server. The async drivers are the fix and never reported: `asyncpg`, "
 			      "`psycopg.AsyncConnection`, `aiomysql`, `redis.asyncio.Redis`, `motor` and "
