@@ -199,6 +199,12 @@ with tempfile.TemporaryDirectory() as tmp:
     misread = b"import time\n" + b"def f(x: list[int] or str = None):\n    pass\n" * 40000 + \
         b"async def g():\n    time.sleep(1)\n"
     case("misread_annotations.py", misread, None, count=("AA101", 1), timeout=10)
+    # An engine whose URL is a name has the module's assignments to it read: at most 64
+    # times per file (20,000 such engines among 20,000 assignments would be quadratic).
+    engines = b"import time\nfrom sqlalchemy import create_engine\n" + \
+        b"".join(b"U%d = 'sqlite:///a.db'\ne%d = create_engine(URL)\n" % (i, i) for i in range(20000)) + \
+        b"async def g():\n    time.sleep(1)\n"
+    case("many_engines.py", engines, None, count=("AA101", 1), timeout=10)
     # The same chain on one long line after non-ASCII text: each finding shows a window of
     # the line (a whole copy per finding was quadratic: 4 GB at 16,000), its carets under
     # the call, and columns count code points.

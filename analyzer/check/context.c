@@ -371,19 +371,29 @@ void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, e
 	aa_summarizer_defer(&ctx->facts, rule, call, ref, UINT32_MAX, message, own_fix(ctx, rule, fix));
 }
 
-bool aa_ctx_defer_unless_alone(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message,
-			       struct aa_fix *fix)
+uint32_t aa_ctx_alone_function(struct aa_ctx *ctx)
 {
 	struct aa_summary *sum = ctx->facts.summary;
-	if (!sum || !aa_ctx_rule_enabled(ctx, rule) || !aa_ctx_reports_here(ctx, rule) ||
-	    aa_ctx_vouched(ctx, rule, call) || !aa_loop_uses_possible(&ctx->facts))
-		return false;
+	if (!sum || !aa_loop_uses_possible(&ctx->facts))
+		return UINT32_MAX;
 	bool in_lambda;
 	uint32_t f = aa_summarizer_function(&ctx->facts, &in_lambda);
 	/* A decorated coroutine function may be run by whatever the decorator registers it
 	 * with: it never runs alone, so its finding is made now (a start-up hook's
 	 * registration is no such decorator: summary.h). A lifespan is an async generator. */
 	if (f == UINT32_MAX || in_lambda || !sum->funcs[f].is_async || sum->funcs[f].decorated)
+		return UINT32_MAX;
+	return f;
+}
+
+bool aa_ctx_defer_unless_alone(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message,
+			       struct aa_fix *fix)
+{
+	if (!ctx->facts.summary || !aa_ctx_rule_enabled(ctx, rule) || !aa_ctx_reports_here(ctx, rule) ||
+	    aa_ctx_vouched(ctx, rule, call))
+		return false;
+	uint32_t f = aa_ctx_alone_function(ctx);
+	if (f == UINT32_MAX)
 		return false;
 	aa_summarizer_defer(&ctx->facts, rule, call, NULL, f, message, own_fix(ctx, rule, fix));
 	return true;

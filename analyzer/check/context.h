@@ -227,6 +227,14 @@ void aa_ctx_defer(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, e
 bool aa_ctx_defer_unless_alone(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message,
 			       struct aa_fix *fix);
 
+/* The coroutine function the current node is in, as an index into the summary's funcs[],
+ * when the project index may find that it runs alone (aa_ctx_defer_unless_alone's
+ * conditions on the function: the body of an undecorated `async def`, in a file where
+ * something may run alone); UINT32_MAX otherwise, and when no summary is built. For a
+ * cross-file analysis that holds findings of its own and asks the index at its link
+ * (index.h's aa_index_runs_alone, with aa_index_func_id). */
+uint32_t aa_ctx_alone_function(struct aa_ctx *ctx);
+
 /* --- what cross-file analyses record (rule.h's struct aa_crossfile) ----------------- */
 
 /* The record of analysis cf in the summary being built, made with cf->new_record on

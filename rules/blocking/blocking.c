@@ -191,8 +191,11 @@ void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 	aa_blocking_report_as(ctx, rule, call, target, fix, "blocks the event loop");
 }
 
+/* What report does with a finding it would report at once (aa_blocking_report_held). */
+typedef bool (*hold_fn)(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message, struct aa_fix *fix);
+
 static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
-		   const char *fix, const char *what, struct aa_fix *edits, bool pause)
+		   const char *fix, const char *what, struct aa_fix *edits, bool pause, hold_fn hold)
 {
 	if (!pause && aa_blocking_operator_only(ctx)) {
 		aa_fix_free(edits);
@@ -213,20 +216,26 @@ static void report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, 
 	/* In a coroutine that may run alone on a loop of its own, nothing else waits on the
 	 * loop: the project index decides (context.h). */
 	char *message = aa_buf_detach(&msg);
-	if (!aa_ctx_defer_unless_alone(ctx, rule, call, message, edits)) {
-		aa_ctx_report_fix(ctx, rule, call, edits, "%s", message);
-		free(message);
-	}
+	if ((hold && hold(ctx, rule, call, message, edits)) || aa_ctx_defer_unless_alone(ctx, rule, call, message, edits))
+		return;
+	aa_ctx_report_fix(ctx, rule, call, edits, "%s", message);
+	free(message);
 }
 
 void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			   const char *fix, const char *what)
 {
-	report(ctx, rule, call, target, fix, what, NULL, false);
+	report(ctx, rule, call, target, fix, what, NULL, false, NULL);
 }
 
 void aa_blocking_report_pause(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			      const char *fix, struct aa_fix *edits)
 {
-	report(ctx, rule, call, target, fix, "blocks the event loop", edits, true);
+	report(ctx, rule, call, target, fix, "blocks the event loop", edits, true, NULL);
+}
+
+void aa_blocking_report_held(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			     const char *fix, hold_fn hold)
+{
+	report(ctx, rule, call, target, fix, "blocks the event loop", NULL, false, hold);
 }

@@ -93,6 +93,16 @@ void aa_blocking_report(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode c
 void aa_blocking_report_as(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
 			   const char *fix, const char *what);
 
+/* aa_blocking_report, but a finding that would be reported at once is handed to hold
+ * with its message (malloc'd) and fix (NULL for none): hold takes both over and returns
+ * true, or takes nothing and returns false (it is then reported, or deferred for the
+ * alone question, as aa_blocking_report does). hold asks that question itself
+ * (context.h's aa_ctx_alone_function). */
+void aa_blocking_report_held(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, const struct aa_target *target,
+			     const char *fix,
+			     bool (*hold)(struct aa_ctx *ctx, const struct aa_rule *rule, TSNode call, char *message,
+					  struct aa_fix *fix));
+
 /* aa_blocking_report for a pause (`time.sleep()`), with the finding's fix
  * (analyzer/base/edit.h; taken over, NULL for none): reported in a handler only the
  * operator can run too, where the other blocking calls are not (operator_only.h). A pause

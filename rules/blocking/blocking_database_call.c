@@ -1,5 +1,6 @@
 /* AA106 blocking-database-call: sync database drivers connecting or querying in async context. */
 #include "rules/blocking/blocking.h"
+#include "rules/blocking/sqlalchemy_engines.h"
 #include "parsers/python/node.h"
 #include "parsers/python/subtree.h"
 #include "rules/rules.h"
@@ -337,10 +338,14 @@ static void check(struct aa_ctx *ctx, TSNode call)
 		if (c->kind == AA_CALLEE_FUNCTION ? !mongo_srv_uri(ctx, call) : !server_side_cursor(ctx, c))
 			return;
 	}
-	aa_blocking_report(ctx, &aa_rule_blocking_database_call, call, t, NULL);
+	if (!strncmp(t->name, "sqlalchemy.", 11))
+		aa_blocking_report_held(ctx, &aa_rule_blocking_database_call, call, t, NULL, aa_sqlalchemy_hold);
+	else
+		aa_blocking_report(ctx, &aa_rule_blocking_database_call, call, t, NULL);
 }
 
 static const char *const kinds[] = { "call", NULL };
+static const char *const prefilter[] = { "create_engine", NULL };
 
 const struct aa_rule aa_rule_blocking_database_call = {
 	.code = "AA106",
@@ -357,6 +362,9 @@ const struct aa_rule aa_rule_blocking_database_call = {
 	AA_TARGETS(targets),
 	.node_kinds = kinds,
 	.check = check,
+	/* a file that makes an engine is read for it, async code or not */
+	.prefilter_words = prefilter,
+	.crossfile = &aa_crossfile_sqlalchemy_engines,
 	.doc = {
 		.what = "Finds sync database calls in async context (the body of an `async def`, outside nested "
 			"`def`s and lambdas): connecting with `psycopg2`, sync `psycopg`, `pymysql` or `MySQLdb`, and "
@@ -383,6 +391,14 @@ const struct aa_rule aa_rule_blocking_database_call = {
 			      "`execute`, `executemany`, `exec`, `commit`, `flush`, `scalar`, `scalars`, `query` or a "
 			      "`fetch` method, not awaited) is not reported: it runs after that query failed, which "
 			      "is reported where it is made, and goes with the same fix. "
+			      "SQLAlchemy's sync calls in a project whose sync engines are all SQLite are AA113's "
+			      "too (opt-in): the project's `create_engine()` calls (`sqlalchemy`, `sqlmodel`; test "
+			      "code, examples and migrations aside) are read across its files, async code or not, "
+			      "and an engine is SQLite when its arguments hold a string that starts with `sqlite` "
+			      "(the URL, or a module-level constant the URL names: `DATABASE_URL = "
+			      "os.path.join(\"sqlite:///\", d)`) or `connect_args` with `check_same_thread` (an "
+			      "option only SQLite has); any other engine, an unknown URL included, is a server's, and "
+			      "a project with no engine the analyzer sees keeps AA106. "
 			      "The standard library's `sqlite3` is AA113's (blocking-sqlite-call, opt-in): a local "
 			      "file, not a server. The async drivers are the fix and never reported: `asyncpg`, "
 			      "`psycopg.AsyncConnection`, `aiomysql`, `redis.asyncio.Redis`, `motor` and "

@@ -93,7 +93,9 @@ const struct aa_rule aa_rule_blocking_sqlite_call = {
 			"and lambdas): `sqlite3.connect()` and the query methods of its connections and cursors "
 			"(`execute*`, `commit`, `rollback`, `backup`, `fetch*`). The receiver must be known to be "
 			"such an object: built by `sqlite3.connect()` or its `cursor()`/`execute()` in a way the "
-			"analyzer can see, or annotated with its class.",
+			"analyzer can see, or annotated with its class. And, with AA106 (blocking-database-call) "
+			"selected too, AA106's SQLAlchemy findings in a project whose every sync engine is SQLite "
+			"(AA106's page says how engines are read).",
 		.why = "sqlite3 reads and writes a local file on the calling thread, which in a coroutine runs "
 		       "the event loop: a large query, a write's `fsync`, or a wait for another connection's "
 		       "lock (up to the connection's `timeout`, 5 seconds by default) stalls every other task.",
