@@ -72,11 +72,22 @@ struct url_scan {
 
 /* A string (or f-string) whose text starts with `sqlite` (`"sqlite:///app.db"`,
  * `f"sqlite:///{path}"`, `os.path.join("sqlite:///", d)`), or the `check_same_thread`
- * key of connect_args. */
+ * key of connect_args; not inside a lookup's default (`os.getenv(name, default)`,
+ * `environ.get`, `settings.get`). */
 static enum aa_visit url_visit(void *ud, TSNode n)
 {
 	struct url_scan *w = ud;
 	const struct aa_syms *s = aa_ctx_syms(w->ctx);
+	if (ts_node_symbol(n) == s->call) {
+		/* `os.getenv("DATABASE_URL", "sqlite:///dev.db")`: a default the deployment
+		 * overrides says nothing of the database it runs on */
+		TSNode fn = ts_node_child_by_field_id(n, s->f.function);
+		if (ts_node_symbol(fn) == s->attribute)
+			fn = ts_node_child_by_field_id(fn, s->f.attribute);
+		return !ts_node_is_null(fn) && (aa_ctx_text_is(w->ctx, fn, "getenv") || aa_ctx_text_is(w->ctx, fn, "get"))
+			       ? AA_VISIT_SKIP
+			       : AA_VISIT_DESCEND;
+	}
 	if (ts_node_symbol(n) != s->string)
 		return AA_VISIT_DESCEND;
 	uint32_t nc = ts_node_named_child_count(n);
