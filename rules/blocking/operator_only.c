@@ -59,7 +59,7 @@ static bool names_operator_constant(const char *t, uint32_t len)
  * OPEN otherwise, and OPEN as well when what names them is negated
  * (`~filters.user(OWNER_ID)`, `not`, `!=`, `not in`, `is not`: everyone but the owner),
  * joined by `|`, `or` or `and` to something that does not (`filters.me | filters.private`),
- * or beside `incoming=True` (others' messages). A negation of something else
+ * (`outgoing=True` beside `incoming=True` is all messages). A negation of something else
  * (`~filters.forwarded`) says nothing of who. */
 enum who { OPEN, RESTRICTED };
 
@@ -72,6 +72,22 @@ struct who_walk {
 
 /* Unions and negations nested deeper than this are not judged: OPEN. */
 #define MAX_WHO_DEPTH 16
+
+/* Is a keyword argument named name set to True beside kw (in its argument list)? */
+static bool sibling_set(struct aa_ctx *ctx, TSNode kw, const char *name)
+{
+	const struct aa_syms *s = aa_ctx_syms(ctx);
+	TSNode list = aa_ctx_parent(ctx, kw);
+	uint32_t n = ts_node_is_null(list) ? 0 : ts_node_named_child_count(list);
+	for (uint32_t i = 0; i < n && i < 256; i++) {
+		TSNode a = ts_node_named_child(list, i);
+		if (ts_node_symbol(a) == s->keyword_argument &&
+		    aa_ctx_text_is(ctx, ts_node_child_by_field_id(a, s->f.name), name) &&
+		    ts_node_symbol(ts_node_child_by_field_id(a, s->f.value)) == s->true_)
+			return true;
+	}
+	return false;
+}
 
 /* Nodes a registration's walk visits at most (beyond: OPEN). */
 #define MAX_WHO_NODES 4096
@@ -150,12 +166,13 @@ static enum aa_visit who_visit(void *ud, TSNode n)
 		uint32_t len;
 		const char *t = ts_node_is_null(name) ? NULL : aa_ctx_text(ctx, name, &len);
 		bool set = !ts_node_is_null(value) && ts_node_symbol(value) == s->true_;
-		if (t && set && len == 8 && !memcmp(t, "incoming", 8)) {
-			w->negated = true; /* others' messages (with outgoing=True too: all of them) */
+		/* `incoming=True` is others' messages: it restricts nothing, and beside
+		 * `outgoing=True` makes the account's own no restriction either (all messages);
+		 * `incoming=True, from_users=SUDO_USERS` is the sudoers' */
+		if (t && set && len == 8 && !memcmp(t, "incoming", 8))
 			return AA_VISIT_SKIP;
-		}
 		if (t && set &&
-		    ((len == 8 && !memcmp(t, "outgoing", 8)) ||
+		    ((len == 8 && !memcmp(t, "outgoing", 8) && !sibling_set(ctx, n, "incoming")) ||
 		     (aa_name_words_any(t, len, operator_words) && !aa_name_words_any(t, len, other_owners) &&
 		      !aa_name_words_any(t, len, negating_words)))) {
 			w->named = true;
