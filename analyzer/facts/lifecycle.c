@@ -8,10 +8,7 @@ static bool text_in(const char *text, TSNode n, const char *const *words)
 {
 	uint32_t len;
 	const char *t = aa_node_text(text, n, &len);
-	for (; *words; words++)
-		if (strlen(*words) == len && !memcmp(*words, t, len))
-			return true;
-	return false;
+	return aa_text_in(t, len, words);
 }
 
 /* The last name of an attribute `X.name` (never a bare name: a framework's hook is

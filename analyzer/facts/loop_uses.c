@@ -68,14 +68,6 @@ static void add_use(struct aa_summarizer *z, const char *name, size_t len)
 	z->uses[z->n_uses++] = h;
 }
 
-static bool any_named(const char *const *names, const char *name, uint32_t len)
-{
-	for (; *names; names++)
-		if (strlen(*names) == len && !memcmp(*names, name, len))
-			return true;
-	return false;
-}
-
 /* The last name of what call calls (`sleep` of `time.sleep`, `f` of `f`), or NULL (a
  * call of a call's result, of a subscript). */
 static const char *callee_last_name(const struct aa_summarizer *z, TSNode call, uint32_t *len)
@@ -178,7 +170,7 @@ static bool own_loop(struct aa_summarizer *z, TSNode call)
 	if (ts_node_symbol(recv) == s->call) {
 		uint32_t len;
 		const char *last = callee_last_name(z, recv, &len);
-		if (!last || !any_named(loop_factories, last, len))
+		if (!last || !aa_text_in(last, len, loop_factories))
 			return false;
 		if (len == 14 && !memcmp(last, "new_event_loop", 14))
 			return true; /* made here: empty */
@@ -271,7 +263,7 @@ static bool is_loop(struct aa_summarizer *z, TSNode arg)
 	const char *name = NULL;
 	if (k == s->call) {
 		name = callee_last_name(z, arg, &len);
-		return name && (any_named(loop_factories, name, len) ||
+		return name && (aa_text_in(name, len, loop_factories) ||
 				(len == 16 && !memcmp(name, "get_running_loop", 16)));
 	}
 	if (k == s->attribute)
@@ -318,7 +310,7 @@ static void visit_call(struct aa_summarizer *z, TSNode call)
 	/* The names first, the function around the call only for a call that may spawn:
 	 * most calls are neither (a long method chain is all calls). */
 	TSNode args = ts_node_child_by_field_id(call, s->f.arguments);
-	bool named = last && (any_named(spawners, last, len) || (awaited && any_named(awaited_spawners, last, len)));
+	bool named = last && (aa_text_in(last, len, spawners) || (awaited && aa_text_in(last, len, awaited_spawners)));
 	bool wait = last && len == 4 && !memcmp(last, "wait", 4);
 	if (last && (named || wait || (!ts_node_is_null(args) && ts_node_named_child_count(args)))) {
 		uint32_t f = def_around(z);
@@ -471,8 +463,8 @@ static void visit_async_with(struct aa_summarizer *z, TSNode with)
 	for (struct aa_with_items it = aa_node_with_items(s, with, AA_WITH_CLAUSE_ANY); aa_node_with_items_next(&it, &value);) {
 		uint32_t len;
 		const char *last = ts_node_symbol(value) == s->call ? callee_last_name(z, value, &len) : NULL;
-		if (ts_node_symbol(value) != s->call || !last || any_named(spawners, last, len) ||
-		    any_named(awaited_spawners, last, len))
+		if (ts_node_symbol(value) != s->call || !last || aa_text_in(last, len, spawners) ||
+		    aa_text_in(last, len, awaited_spawners))
 			z->summary->funcs[f].spawns = true;
 	}
 }

@@ -36,6 +36,14 @@ bool aa_node_text_is(const char *src, TSNode n, const char *text, uint32_t len)
 	return l == len && !memcmp(t, text, len);
 }
 
+bool aa_text_in(const char *t, size_t len, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == len && !memcmp(t, *words, len))
+			return true;
+	return false;
+}
+
 bool aa_node_same_text(const char *src, TSNode a, TSNode b)
 {
 	uint32_t len;

@@ -49,6 +49,9 @@ const char *aa_node_text(const char *src, TSNode n, uint32_t *len);
 /* True when n's text is exactly the len bytes at text. */
 bool aa_node_text_is(const char *src, TSNode n, const char *text, uint32_t len);
 
+/* True when the len bytes at t are exactly one of words (NULL-terminated). */
+bool aa_text_in(const char *t, size_t len, const char *const *words);
+
 /* True when a and b have the same text (`x` here and `x` there). */
 bool aa_node_same_text(const char *src, TSNode a, TSNode b);
 

@@ -1,4 +1,5 @@
 #include "parsers/python/parse.h"
+#include "parsers/python/node.h"
 
 #include <string.h>
 
@@ -23,16 +24,6 @@ static bool name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
 	       c == '.' || (unsigned char)c >= 0x80;
-}
-
-/* Is t[0..len) a word that is an operator of an annotation's expression (`or`, `and`,
- * `not`), or a Python keyword no annotation holds (`class`, `lambda`, `in`...)? */
-static bool is_word(const char *t, size_t len, const char *const *words)
-{
-	for (; *words; words++)
-		if (strlen(*words) == len && !memcmp(t, *words, len))
-			return true;
-	return false;
 }
 
 /* Is t[0..len) the rest of an annotation after the `or`/`and` that continues it: operands
@@ -66,8 +57,8 @@ static bool annotation_rest(const char *t, size_t len)
 			size_t k = i;
 			while (k < len && name_char(t[k]))
 				k++;
-			bool op = is_word(t + i, k - i, operators);
-			if (is_word(t + i, k - i, keywords) || (op ? operand && strncmp(t + i, "not", 3) : !operand && !depth))
+			bool op = aa_text_in(t + i, k - i, operators);
+			if (aa_text_in(t + i, k - i, keywords) || (op ? operand && strncmp(t + i, "not", 3) : !operand && !depth))
 				return false;
 			operand = op;
 			i = k;

@@ -1,15 +1,8 @@
 #include "rules/shared/name_words.h"
+#include "parsers/python/node.h"
 
 #include <ctype.h>
 #include <string.h>
-
-static bool is_word(const char *part, size_t len, const char *const *words)
-{
-	for (const char *const *w = words; *w; w++)
-		if (strlen(*w) == len && !memcmp(part, *w, len))
-			return true;
-	return false;
-}
 
 uint32_t aa_name_words_past_string(const char *t, uint32_t len, uint32_t i)
 {
@@ -36,7 +29,7 @@ bool aa_name_words_any(const char *t, uint32_t len, const char *const *words)
 		bool camel = alpha && prev_lower && isupper((unsigned char)c);
 		prev_lower = alpha && islower((unsigned char)c);
 		if ((!alpha || camel) && (n || over)) {
-			if (!over && is_word(part, n, words))
+			if (!over && aa_text_in(part, n, words))
 				return true;
 			n = 0;
 			over = false;
